@@ -1,0 +1,37 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB := $(or $(BALANZA_DB),data/balanza.duckdb)
+DATA_INPUTS := data/sources.toml $(shell find data/raw -type f 2>/dev/null) $(wildcard etl/*.py etl/sources/*.py)
+
+.PHONY: run test build lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Rebuilt when missing or older than any bundled input or loader module.
+$(DB): $(STAMP) $(DATA_INPUTS)
+	$(BIN)/balanza build --db $(DB)
+
+build: $(DB)
+
+run: $(DB)
+	$(BIN)/balanza serve --db $(DB)
+
+# pytest exits 5 when it collects nothing; make turns any non-zero exit into a failure.
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf $(VENV) data/balanza.duckdb

@@ -1,0 +1,1 @@
+"""Balanza ETL: sources → parse/validate → load into DuckDB."""

@@ -1,0 +1,65 @@
+"""Small named errors. Raised deep, caught only at the CLI or UI boundary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class BalanzaError(Exception):
+    """Base of every error Balanza raises on purpose."""
+
+    def __init__(self, message: str = "", *, hint: str = "") -> None:
+        self.hint = hint
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        return f"{text}\n  what to do: {self.hint}" if self.hint else text
+
+
+class InputError(BalanzaError):
+    """A file that cannot be loaded: names the file, and the line and column where they apply."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        message: str,
+        *,
+        line: int | None = None,
+        column: str | int | None = None,
+        hint: str = "",
+    ) -> None:
+        self.path = str(path)
+        self.line = line
+        self.column = column
+        self.message = message
+        where = self.path
+        if line is not None:
+            where += f", line {line}"
+        if column is not None:
+            where += f", column {column}"
+        super().__init__(f"{where}: {message}", hint=hint)
+
+
+class UnknownFormatError(InputError):
+    """The content matches none of the supported formats."""
+
+
+class ManifestError(BalanzaError):
+    """data/sources.toml is malformed or names a missing file."""
+
+
+class DatabaseError(BalanzaError):
+    """The database file is missing, locked or not a Balanza database."""
+
+
+class SpecError(BalanzaError):
+    """A scenario specification is invalid; names the field."""
+
+    def __init__(self, field: str, message: str, hint: str = "") -> None:
+        self.field = field
+        super().__init__(f"scenario field '{field}': {message}", hint=hint)
+
+
+class FetchError(BalanzaError):
+    """A remote API answered with an error, a truncated body or inconsistent data."""

@@ -1,0 +1,225 @@
+"""THE schema: every table, column and type Balanza stores, and the Comtrade → Balanza rename map.
+
+Everything that reads or writes the database imports its names from here.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+SCHEMA_VERSION = 1
+
+FLOWS = ("export", "import", "re-export", "re-import")
+VALUATIONS = ("FOB", "CIF")
+HS_LEVELS = (0, 2, 4, 6, 8, 10)
+WORLD = "WLD"
+EUROPEAN_UNION = "EUN"  # WITS code for the EU as one partner; never added to its members
+AREAS_NES = "_X"  # UN Comtrade's "Areas, not elsewhere specified" (e.g. DIAN's "país no declarado")
+
+# Short names of the publisher series held in `trade.source`.
+SOURCES = {
+    "imf_dots": "IMF Direction of Trade Statistics",
+    "us_census_general": "US Census Bureau, general imports / total exports (country totals)",
+    "us_census_consumption": "US Census Bureau, imports for consumption by HS10",
+    "dian": "DIAN / DANE exports by destination",
+    "published": "Printed figures (DANE and others, as quoted)",
+    "comtrade": "UN Comtrade",
+}
+
+# The canonical observation: one row per value a publisher printed.
+TRADE_COLUMNS: dict[str, str] = {
+    "year": "INTEGER NOT NULL",
+    "period": "VARCHAR NOT NULL",  # YYYY or YYYYMM
+    "reporter_iso3": "VARCHAR NOT NULL",
+    "partner_iso3": "VARCHAR NOT NULL",
+    "flow": "VARCHAR NOT NULL",
+    "hs_code": "VARCHAR NOT NULL",  # 'TOTAL' or HS digits with leading zeros
+    "hs_level": "TINYINT NOT NULL",  # 0 for TOTAL
+    "value_usd": "DOUBLE NOT NULL",
+    "valuation": "VARCHAR NOT NULL",
+    "net_weight_kg": "DOUBLE",
+    "source": "VARCHAR NOT NULL",
+    "dataset_id": "INTEGER NOT NULL",
+    "duty_usd": "DOUBLE",  # calculated duty, where the publisher gives it (US Census)
+    "hs_vintage": "VARCHAR",  # H0..H6 where known
+    "valuation_stated": "BOOLEAN NOT NULL DEFAULT TRUE",  # FALSE: valuation follows convention, not the page
+}
+TRADE_KEY = ("source", "reporter_iso3", "partner_iso3", "flow", "period", "hs_code", "valuation")
+
+DDL = f"""
+CREATE TABLE IF NOT EXISTS schema_info (key VARCHAR PRIMARY KEY, value VARCHAR);
+
+CREATE TABLE IF NOT EXISTS datasets (
+    dataset_id INTEGER PRIMARY KEY,
+    path VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    format VARCHAR NOT NULL,
+    source VARCHAR,
+    publisher VARCHAR,
+    licence VARCHAR,
+    origin VARCHAR,
+    description VARCHAR,
+    row_count BIGINT NOT NULL,
+    loaded_at TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS trade (
+    {", ".join(f"{name} {kind}" for name, kind in TRADE_COLUMNS.items())},
+    CHECK (flow IN {FLOWS}),
+    CHECK (valuation IN {VALUATIONS}),
+    CHECK (hs_level IN {HS_LEVELS}),
+    CHECK (value_usd >= 0)
+);
+
+CREATE TABLE IF NOT EXISTS countries (
+    iso3 VARCHAR PRIMARY KEY,
+    m49 INTEGER,
+    name_en VARCHAR NOT NULL,
+    name_es VARCHAR,
+    is_aggregate BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE TABLE IF NOT EXISTS comtrade_areas (code INTEGER PRIMARY KEY, iso3 VARCHAR NOT NULL, name VARCHAR);
+CREATE TABLE IF NOT EXISTS census_countries (cty_code VARCHAR PRIMARY KEY, iso3 VARCHAR NOT NULL, name VARCHAR);
+CREATE TABLE IF NOT EXISTS imf_partner_names (imf_name VARCHAR PRIMARY KEY, iso3 VARCHAR);
+
+CREATE TABLE IF NOT EXISTS hs_codes (
+    hs_code VARCHAR PRIMARY KEY,
+    hs_level TINYINT NOT NULL,
+    description VARCHAR NOT NULL,
+    parent VARCHAR,
+    section VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS cpi_annual (year INTEGER PRIMARY KEY, cpi_u DOUBLE NOT NULL, n_months INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS gdp (iso3 VARCHAR, year INTEGER, gdp_usd DOUBLE NOT NULL, PRIMARY KEY (iso3, year));
+
+-- Every printed number with its page: several publishers per observation, never summed.
+CREATE TABLE IF NOT EXISTS published_figures (
+    year INTEGER NOT NULL,
+    reporter_iso3 VARCHAR NOT NULL,
+    partner_iso3 VARCHAR NOT NULL,
+    flow VARCHAR NOT NULL,  -- export, import, balance, total_trade
+    value_usd DOUBLE NOT NULL,
+    valuation VARCHAR NOT NULL,  -- FOB, CIF or unknown, as the page said
+    publisher VARCHAR NOT NULL,
+    url VARCHAR,
+    quote VARCHAR,
+    chosen BOOLEAN NOT NULL,  -- the one value per observation that `trade` carries (see etl/sources/published_csv.py)
+    dataset_id INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS import_demand_elasticities (
+    hs6 VARCHAR PRIMARY KEY,
+    elasticity DOUBLE NOT NULL,  -- negative: own-price import demand elasticity
+    significant_5pct BOOLEAN,
+    source VARCHAR NOT NULL,
+    dataset_id INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS substitution_elasticities (
+    hs6 VARCHAR PRIMARY KEY,
+    sigma DOUBLE NOT NULL,
+    source VARCHAR NOT NULL,
+    dataset_id INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS us_tariff_timeline (
+    date DATE NOT NULL,
+    partner_name VARCHAR NOT NULL,
+    partner_iso3 VARCHAR,
+    effective_tariff_pct DOUBLE NOT NULL,
+    imports_2024_usd DOUBLE,
+    tariff_2024_pct DOUBLE,
+    dataset_id INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS us_tariff_exemptions (
+    hts_code VARCHAR NOT NULL,
+    list_name VARCHAR NOT NULL,
+    dataset_id INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS us_reciprocal_rates (
+    partner_name VARCHAR NOT NULL,
+    partner_iso3 VARCHAR,
+    rate_pct DOUBLE NOT NULL,
+    list_name VARCHAR NOT NULL,
+    dataset_id INTEGER NOT NULL
+);
+
+-- One value per year: annual rows as published, and monthly-only series summed with the months they cover.
+CREATE OR REPLACE VIEW trade_annual AS
+WITH annual AS (
+    SELECT year, reporter_iso3, partner_iso3, flow, hs_code, hs_level, valuation, source,
+           value_usd, net_weight_kg, duty_usd, 12 AS months_covered
+    FROM trade WHERE length(period) = 4
+), monthly AS (
+    SELECT year, reporter_iso3, partner_iso3, flow, hs_code, hs_level, valuation, source,
+           sum(value_usd) AS value_usd, sum(net_weight_kg) AS net_weight_kg, sum(duty_usd) AS duty_usd,
+           count(DISTINCT period)::INTEGER AS months_covered
+    FROM trade WHERE length(period) = 6
+    GROUP BY ALL
+)
+SELECT * FROM annual
+UNION ALL
+SELECT m.* FROM monthly m
+WHERE NOT EXISTS (
+    SELECT 1 FROM annual a
+    WHERE a.source = m.source AND a.year = m.year AND a.reporter_iso3 = m.reporter_iso3
+      AND a.partner_iso3 = m.partner_iso3 AND a.flow = m.flow AND a.hs_code = m.hs_code
+      AND a.valuation = m.valuation
+);
+"""
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table and view (idempotent)."""
+    con.execute(DDL)
+    con.execute(
+        "INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+    )
+
+
+# UN Comtrade+ (camelCase) → Balanza. The only place Comtrade's names are mapped.
+COMTRADE_PLUS_COLUMNS = (
+    "typeCode", "freqCode", "refPeriodId", "refYear", "refMonth", "period", "reporterCode", "reporterISO",
+    "reporterDesc", "flowCode", "flowDesc", "partnerCode", "partnerISO", "partnerDesc", "partner2Code",
+    "partner2ISO", "partner2Desc", "classificationCode", "classificationSearchCode", "isOriginalClassification",
+    "cmdCode", "cmdDesc", "aggrLevel", "isLeaf", "customsCode", "customsDesc", "mosCode", "motCode", "motDesc",
+    "qtyUnitCode", "qtyUnitAbbr", "qty", "isQtyEstimated", "altQtyUnitCode", "altQtyUnitAbbr", "altQty",
+    "isAltQtyEstimated", "netWgt", "isNetWgtEstimated", "grossWgt", "isGrossWgtEstimated", "cifvalue",
+    "fobvalue", "primaryValue", "legacyEstimationFlag", "isReported", "isAggregate",
+)  # fmt: skip
+COMTRADE_RENAME = {
+    "refYear": "year",
+    "period": "period",
+    "reporterCode": "reporter_code",
+    "partnerCode": "partner_code",
+    "flowCode": "flow",
+    "cmdCode": "hs_code",
+    "primaryValue": "value_usd",
+    "netWgt": "net_weight_kg",
+    "classificationCode": "hs_vintage",
+}
+# Comtrade flow codes → Balanza flows. Others (FM, DX, XOP, MIP, …) are not loaded.
+COMTRADE_FLOWS = {
+    "X": "export",
+    "M": "import",
+    "RX": "re-export",
+    "RM": "re-import",
+    "1": "import",
+    "2": "export",
+    "3": "re-export",
+    "4": "re-import",
+}
+COMTRADE_FLOW_WORDS = {
+    "export": "export",
+    "exports": "export",
+    "import": "import",
+    "imports": "import",
+    "re-export": "re-export",
+    "re-exports": "re-export",
+    "re-import": "re-import",
+    "re-imports": "re-import",
+}
+# Totals rows: everything else is a breakdown of them and would double count.
+COMTRADE_TOTAL_CUSTOMS = "C00"
+COMTRADE_TOTAL_MOT = "0"
+COMTRADE_TOTAL_PARTNER2 = "0"
