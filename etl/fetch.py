@@ -1,0 +1,377 @@
+"""`balanza fetch`: fresh statistics from the UN Comtrade API, cached raw, loaded all-or-nothing.
+
+Each chunk (one year, one partner) is answered from the cache when a validated copy is there, otherwise
+fetched, validated and cached atomically, so an interrupted or failed run resumes without refetching.
+Chunks that reach the endpoint's row cap are split (flow, partner, year, HS chapter) and the split is
+remembered. Only when every chunk is present are all files of the run loaded, in one transaction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from etl import settings
+from etl.errors import BalanzaError
+from etl.sources.comtrade_api import (
+    API_KEY_ENV,
+    BASE_URL_ENV,
+    DEFAULT_BASE_URL,
+    FLOW_CODES,
+    LEVEL_CMD_CODES,
+    ClientConfig,
+    ComtradeAuthError,
+    ComtradeCapReached,
+    ComtradeError,
+    ComtradeQuery,
+    ComtradeRateLimited,
+    ComtradeResponse,
+    Pacer,
+    config_from_env,
+    fetch_records,
+    level_queries,
+    split_query,
+    validate_body,
+)
+
+logger = logging.getLogger("balanza.fetch")
+
+DEFAULT_CACHE_DIR = settings.DATA_DIR / "cache" / "comtrade"
+OVER_CAP_SUFFIX = ".over-cap"
+
+
+class ResponseCache:
+    """Raw answers on disk, one file per query, written only after validation."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def path_for(self, query: ComtradeQuery) -> Path:
+        return self.directory / query.cache_name()
+
+    def read(self, query: ComtradeQuery, cap: int) -> ComtradeResponse | None:
+        """The cached answer if present and still valid; a damaged file is set aside and ignored."""
+        path = self.path_for(query)
+        if not path.exists():
+            return None
+        try:
+            return validate_body(query, path.read_bytes(), cap=cap)
+        except ComtradeCapReached:
+            return None  # cached under a larger cap (with a key); this run splits it instead
+        except ComtradeError as exc:
+            logger.warning("%s: cached file is not valid (%s); it will be fetched again", path.name, exc)
+            with contextlib.suppress(OSError):
+                path.replace(path.with_name(path.name + ".invalid"))
+            return None
+
+    def write(self, response: ComtradeResponse) -> Path:
+        """Write atomically (temporary file, fsync, rename): a reader never sees half a file."""
+        path = self.path_for(response.query)
+        _write_atomically(path, response.body)
+        return path
+
+    def is_over_cap(self, query: ComtradeQuery) -> bool:
+        return self.path_for(query).with_suffix(OVER_CAP_SUFFIX).exists()
+
+    def mark_over_cap(self, query: ComtradeQuery) -> None:
+        _write_atomically(self.path_for(query).with_suffix(OVER_CAP_SUFFIX), b"")
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+
+
+@dataclass
+class FetchSummary:
+    """What a run fetched, took from the cache, loaded, and what is missing."""
+
+    endpoint: str = ""
+    chunks: int = 0
+    fetched: list[Path] = field(default_factory=list)
+    from_cache: list[Path] = field(default_factory=list)
+    # Queries answered with no records (e.g. a year the reporter has not reported yet).
+    empty: list[str] = field(default_factory=list)
+    empty_files: list[Path] = field(default_factory=list)
+    missing: list[tuple[str, str]] = field(default_factory=list)  # (query, why)
+    loaded_files: int = 0
+    loaded_rows: int = 0
+    load_error: str = ""
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    @property
+    def files(self) -> list[Path]:
+        return self.fetched + self.from_cache
+
+    def render(self) -> str:
+        lines = [
+            f"Comtrade fetch via the {self.endpoint}: {self.chunks} chunks",
+            f"  fetched:    {len(self.fetched)} responses",
+            f"  from cache: {len(self.from_cache)} responses",
+        ]
+        if self.empty:
+            lines.append(f"  empty:      {len(self.empty)} queries returned no records (not reported yet?):")
+            lines += [f"    - {query}" for query in self.empty]
+        if self.missing:
+            lines.append(f"  MISSING:    {len(self.missing)} queries; nothing was loaded:")
+            lines += [f"    - {query}: {why}" for query, why in self.missing]
+            lines.append("  rerun the same command to fetch only what is missing (the rest is cached)")
+        elif self.load_error:
+            lines.append(f"  NOT LOADED: {self.load_error}")
+        else:
+            lines.append(
+                f"  loaded:     {self.loaded_rows} rows from {self.loaded_files} files, in one transaction"
+            )
+        return "\n".join(lines)
+
+
+class _Run:
+    """One fetch run: resolves queries to cached files, fetching and splitting as needed."""
+
+    def __init__(
+        self,
+        session: requests.Session | None,
+        config: ClientConfig,
+        cache: ResponseCache,
+        offline: bool,
+        summary: FetchSummary,
+    ) -> None:
+        self.session = session
+        self.config = config
+        self.cache = cache
+        self.offline = offline
+        self.summary = summary
+        self.pacer = Pacer()
+
+    def resolve(self, query: ComtradeQuery) -> None:
+        cached = self.cache.read(query, self.config.cap)
+        if cached is not None:
+            logger.info("%s: from cache (%d records)", query.describe(), cached.row_count)
+            self._record(query, cached, self.cache.path_for(query), self.summary.from_cache)
+            return
+        if self.cache.is_over_cap(query):
+            self._resolve_parts(query)
+            return
+        if self.offline or self.session is None:
+            self.summary.missing.append((query.describe(), "not in the cache (offline)"))
+            return
+        try:
+            response = fetch_records(self.session, query, self.config, self.pacer)
+        except ComtradeCapReached:
+            logger.info("%s: reached the row cap; splitting", query.describe())
+            self.cache.mark_over_cap(query)
+            self._resolve_parts(query)
+            return
+        path = self.cache.write(response)
+        logger.info("%s: fetched %d records → %s", query.describe(), response.row_count, path.name)
+        self._record(query, response, path, self.summary.fetched)
+
+    def _resolve_parts(self, query: ComtradeQuery) -> None:
+        for part in split_query(query):
+            self.resolve(part)
+
+    def _record(
+        self, query: ComtradeQuery, response: ComtradeResponse, path: Path, bucket: list[Path]
+    ) -> None:
+        bucket.append(path)
+        if response.row_count == 0:
+            self.summary.empty.append(query.describe())
+            self.summary.empty_files.append(path)
+
+
+def fetch_to_cache(
+    queries: Iterable[ComtradeQuery],
+    *,
+    config: ClientConfig,
+    cache_dir: Path,
+    session: requests.Session | None = None,
+    offline: bool = False,
+) -> FetchSummary:
+    """Make every query's answer present in the cache; record what is missing instead of raising.
+
+    A refused key or an exhausted rate limit stops the run (the remaining chunks are listed as missing);
+    other failures are per chunk, so the rest is still fetched and cached for the rerun.
+    """
+    queries = list(queries)
+    summary = FetchSummary(
+        endpoint="cache only (offline)" if offline else config.endpoint_name, chunks=len(queries)
+    )
+    run = _Run(session, config, ResponseCache(cache_dir), offline, summary)
+    for index, query in enumerate(queries):
+        try:
+            run.resolve(query)
+        except (ComtradeAuthError, ComtradeRateLimited) as exc:
+            summary.missing.append((query.describe(), _one_line(exc)))
+            summary.missing += [(rest.describe(), "not attempted") for rest in queries[index + 1 :]]
+            logger.error("stopping: %s", _one_line(exc))
+            break
+        except ComtradeError as exc:
+            summary.missing.append((query.describe(), _one_line(exc)))
+            logger.error("%s", _one_line(exc))
+    return summary
+
+
+def run_fetch(
+    *,
+    reporter: str,
+    partners: list[str],
+    years: list[int],
+    level: str,
+    flows: list[str],
+    db_path: Path,
+    cache_dir: Path = DEFAULT_CACHE_DIR,
+    config: ClientConfig | None = None,
+    session: requests.Session | None = None,
+    offline: bool = False,
+    progress: bool = False,
+) -> FetchSummary:
+    """Fetch (or take from the cache) every chunk, then load all files in one transaction, or none."""
+    config = config or config_from_env()
+    queries = level_queries(reporter, partners, years, level, flows)
+    own_session = session is None and not offline
+    if own_session:
+        session = requests.Session()
+    try:
+        summary = fetch_to_cache(
+            queries, config=config, cache_dir=cache_dir, session=session, offline=offline
+        )
+    finally:
+        if own_session and session is not None:
+            session.close()
+    if not summary.complete:
+        return summary
+    # Answers with no records add nothing to the database; they stay cached so a rerun need not ask again.
+    paths = [path for path in summary.files if path not in summary.empty_files]
+    if not paths:
+        summary.load_error = "no records to load"
+        return summary
+    from etl.load import load_files
+
+    try:
+        results = load_files(db_path, paths, progress=progress)
+    except BalanzaError as exc:
+        summary.load_error = f"{_one_line(exc)} (the database is unchanged)"
+        return summary
+    summary.loaded_files = len(results)
+    summary.loaded_rows = sum(_rows_of(result) for result in results)
+    return summary
+
+
+def _rows_of(result: Any) -> int:
+    for name in ("rows", "row_count", "trade_rows"):
+        value = getattr(result, name, None)
+        if isinstance(value, int):
+            return value
+    return 0
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+# ------------------------------------------------------------------------------------------ the command
+
+
+def parse_years(text: str) -> list[int]:
+    """'2010-2024' or '2010,2012,2015-2016' → sorted distinct years."""
+    years: set[int] = set()
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            if "-" in part:
+                first, last = (int(bound) for bound in part.split("-", 1))
+                if last < first:
+                    raise ValueError
+                years.update(range(first, last + 1))
+            else:
+                years.add(int(part))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{part}' is not a year or a range like 2010-2024") from None
+    if not years:
+        raise argparse.ArgumentTypeError("no years given")
+    return sorted(years)
+
+
+def _comma_list(text: str) -> list[str]:
+    items = [item.strip() for item in text.split(",") if item.strip()]
+    if not items:
+        raise argparse.ArgumentTypeError("expected a comma-separated list")
+    return items
+
+
+def _flows(text: str) -> list[str]:
+    flows = _comma_list(text.lower())
+    unknown = [flow for flow in flows if flow not in FLOW_CODES]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown flow(s) {', '.join(unknown)}; use import,export")
+    return flows
+
+
+def register(subparsers: Any) -> None:
+    """Add `balanza fetch` to the command line."""
+    parser = subparsers.add_parser(
+        "fetch",
+        help="fetch UN Comtrade data (cached, resumable) and load it in one transaction",
+        description=(
+            f"Without {API_KEY_ENV} the public preview endpoint is used (500 records per call; queries are "
+            f"split to stay under it); with the key, the data endpoint. The key is read only from the "
+            f"environment and is never written anywhere."
+        ),
+    )
+    parser.add_argument("--reporter", required=True, help="reporter: ISO3 (COL) or Comtrade code (170)")
+    parser.add_argument("--partners", required=True, type=_comma_list, help="partners, e.g. CHN,USA,WLD")
+    parser.add_argument("--years", required=True, type=parse_years, help="e.g. 2010-2024 or 2019,2021")
+    parser.add_argument("--level", default="TOTAL", choices=list(LEVEL_CMD_CODES), help="HS detail")
+    parser.add_argument("--flows", default=["import", "export"], type=_flows, help="import,export")
+    parser.add_argument(
+        "--base-url", default=None, help=f"API root (default: ${BASE_URL_ENV} or {DEFAULT_BASE_URL})"
+    )
+    parser.add_argument(
+        "--db", default=None, help="database file (default: $BALANZA_DB or data/balanza.duckdb)"
+    )
+    parser.add_argument("--cache-dir", default=str(DEFAULT_CACHE_DIR), help="where raw answers are kept")
+    parser.add_argument("--offline", action="store_true", help="use only the cache; never call the API")
+    parser.set_defaults(func=cmd_fetch)
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    config = config_from_env(args.base_url)
+    summary = run_fetch(
+        reporter=args.reporter,
+        partners=args.partners,
+        years=args.years,
+        level=args.level,
+        flows=args.flows,
+        db_path=settings.db_path(args.db),
+        cache_dir=Path(args.cache_dir),
+        config=config,
+        offline=args.offline,
+        progress=True,
+    )
+    print(summary.render())
+    return 0 if summary.complete and not summary.load_error else 1

@@ -1,0 +1,513 @@
+"""HTTP client for the UN Comtrade+ API: one query in, one validated raw response out.
+
+Without a subscription key the public preview endpoint answers (at most 500 records per call); with
+``COMTRADE_API_KEY`` the data endpoint answers (up to 100,000 records per call). The key travels only in
+the ``Ocp-Apim-Subscription-Key`` header: never in a URL, never in a log line, and it is redacted from
+every error message, including bodies a server echoes back.
+
+Every ``fetch_*`` function takes a ``requests.Session``, sets explicit timeouts, paces its calls, honours
+``Retry-After`` on 429, backs off with jitter, retries 5xx and timeouts a bounded number of times, and
+raises a named error (never returns None) when the answer is not data.
+"""
+
+from __future__ import annotations
+
+import csv
+import email.utils
+import functools
+import hashlib
+import json
+import logging
+import math
+import os
+import random
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import requests
+
+from etl import settings
+from etl.errors import FetchError
+
+logger = logging.getLogger("balanza.fetch")
+
+API_KEY_ENV = "COMTRADE_API_KEY"
+BASE_URL_ENV = "COMTRADE_BASE_URL"
+DEFAULT_BASE_URL = "https://comtradeapi.un.org"
+KEY_HEADER = "Ocp-Apim-Subscription-Key"
+PREVIEW_PATH = "/public/v1/preview/C/A/HS"
+DATA_PATH = "/data/v1/get/C/A/HS"
+PREVIEW_ROW_CAP = 500
+DATA_ROW_CAP = 100_000
+
+# Balanza's HS levels → Comtrade's cmdCode for "every code at that level".
+LEVEL_CMD_CODES = {"TOTAL": "TOTAL", "HS2": "AG2", "HS4": "AG4", "HS6": "AG6"}
+FLOW_CODES = {"import": "M", "export": "X"}
+
+# Codes that must not depend on the reference table: the USA reports as 842 (with Puerto Rico and the
+# US Virgin Islands), not its M49 840; the World partner is 0.
+AREA_CODE_OVERRIDES = {"WLD": 0, "USA": 842, "COL": 170, "CHN": 156}
+REFERENCE_DIR = settings.DATA_DIR / "raw" / "reference" / "uncomtrade-reference"
+PARTNER_AREAS_CSV = REFERENCE_DIR / "comtrade_partner_areas.csv"
+HS_CODES_CSV = REFERENCE_DIR / "comtrade_cmd_HS_combined.csv"
+
+# Long cmdCode lists are sent in batches so the URL stays far below common proxy limits.
+MAX_CODES_PER_CALL = 150
+REDACTED = "[redacted]"
+_KEY_PATTERN = re.compile(r"^[\x21-\x7e]+$")  # visible ASCII: anything else cannot travel in a header
+
+
+# ---------------------------------------------------------------------------------------------- errors
+
+
+class ComtradeError(FetchError):
+    """Base of the Comtrade client's errors; the message never carries the API key."""
+
+    def __init__(self, message: str, *, hint: str = "", secret: str | None = None) -> None:
+        super().__init__(redact(message, secret), hint=redact(hint, secret))
+
+
+class ComtradeAuthError(ComtradeError):
+    """The key is missing, malformed or refused (401/403)."""
+
+
+class ComtradeHTTPError(ComtradeError):
+    """An HTTP status that retrying will not fix (4xx other than 401/403/429)."""
+
+    def __init__(self, status: int, message: str, *, hint: str = "", secret: str | None = None) -> None:
+        self.status = status
+        super().__init__(message, hint=hint, secret=secret)
+
+
+class ComtradeRetriesExhausted(ComtradeError):
+    """5xx answers, timeouts or dropped connections outlasted the retry budget."""
+
+
+class ComtradeRateLimited(ComtradeError):
+    """429 outlasted the retry budget, or the server asked for a wait longer than we accept."""
+
+
+class ComtradeErrorResponse(ComtradeError):
+    """The body carries an error (even with HTTP 200), or has no `data` list."""
+
+
+class ComtradeTruncatedResponse(ComtradeError):
+    """The body is not complete, valid JSON."""
+
+
+class ComtradeCountMismatch(ComtradeError):
+    """`count` disagrees with the number of records in `data`."""
+
+
+class ComtradeCapReached(ComtradeError):
+    """The answer holds as many records as the endpoint returns at most: it may be cut short."""
+
+
+def redact(text: str, secret: str | None) -> str:
+    """The text with every occurrence of the secret replaced."""
+    if not secret or not text:
+        return text
+    return text.replace(secret, REDACTED)
+
+
+# --------------------------------------------------------------------------------------------- queries
+
+
+@dataclass(frozen=True)
+class ComtradeQuery:
+    """One call's filters. Fixed: goods, annual, HS; totals over customs procedure, transport mode, partner 2."""
+
+    reporter_code: int
+    partner_codes: tuple[int, ...]
+    years: tuple[int, ...]
+    flow_codes: tuple[str, ...]
+    cmd_codes: tuple[str, ...]
+
+    def params(self) -> dict[str, str]:
+        return {
+            "reporterCode": str(self.reporter_code),
+            "partnerCode": ",".join(str(code) for code in self.partner_codes),
+            "period": ",".join(str(year) for year in self.years),
+            "cmdCode": ",".join(self.cmd_codes),
+            "flowCode": ",".join(self.flow_codes),
+            "customsCode": "C00",
+            "motCode": "0",
+            "partner2Code": "0",
+            "includeDesc": "TRUE",
+        }
+
+    def cache_name(self) -> str:
+        """A file name derived from the filters alone (never from the key or the endpoint)."""
+        canonical = urlencode(sorted(self.params().items()))
+        digest = hashlib.sha256(canonical.encode()).hexdigest()[:12]
+        if len(self.cmd_codes) == 1:
+            cmd = self.cmd_codes[0]
+        else:
+            cmd = f"{self.cmd_codes[0]}-{self.cmd_codes[-1]}x{len(self.cmd_codes)}"
+        partners = "+".join(str(code) for code in self.partner_codes)
+        years = "+".join(str(year) for year in self.years)
+        return f"C_A_HS-r{self.reporter_code}-p{partners}-y{years}-{''.join(self.flow_codes)}-{cmd}-{digest}.json"
+
+    def describe(self) -> str:
+        if len(self.cmd_codes) <= 3:
+            cmd = ",".join(self.cmd_codes)
+        else:
+            cmd = f"{len(self.cmd_codes)} codes {self.cmd_codes[0]}…{self.cmd_codes[-1]}"
+        return (
+            f"reporter {self.reporter_code}, partner {','.join(map(str, self.partner_codes))}, "
+            f"{','.join(map(str, self.years))}, flow {','.join(self.flow_codes)}, cmd {cmd}"
+        )
+
+
+@functools.cache
+def _area_codes_from_reference(path: Path = PARTNER_AREAS_CSV) -> dict[str, int]:
+    codes: dict[str, int] = {}
+    if not path.exists():
+        return codes
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            iso3 = (row.get("iso_3") or "").strip().upper()
+            if len(iso3) != 3 or (row.get("exit_year") or "").strip():
+                continue  # areas that no longer exist (e.g. the former Fed. Rep. of Germany) are not asked for
+            codes.setdefault(iso3, int(row["id"]))
+    return codes
+
+
+def area_code(area: str) -> int:
+    """Comtrade's numeric area code for an ISO3 code (COL → 170, USA → 842, WLD → 0) or a numeric code."""
+    text = area.strip().upper()
+    if text.isdigit():
+        return int(text)
+    if text in AREA_CODE_OVERRIDES:
+        return AREA_CODE_OVERRIDES[text]
+    codes = _area_codes_from_reference()
+    if text not in codes:
+        raise ComtradeError(
+            f"unknown area '{area}'",
+            hint=f"use an ISO3 code listed in {PARTNER_AREAS_CSV.name} or a Comtrade numeric code",
+        )
+    return codes[text]
+
+
+@functools.cache
+def hs_codes_by_chapter(level: int, path: Path = HS_CODES_CSV) -> dict[str, tuple[str, ...]]:
+    """HS codes of one level (4 or 6) grouped by chapter, from Comtrade's combined list (all HS editions)."""
+    grouped: dict[str, list[str]] = {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            code = row["id"].strip()
+            if len(code) == level and code.isdigit():
+                grouped.setdefault(code[:2], []).append(code)
+    return {chapter: tuple(sorted(codes)) for chapter, codes in sorted(grouped.items())}
+
+
+def split_query(query: ComtradeQuery) -> list[ComtradeQuery]:
+    """Smaller queries that together ask for exactly what ``query`` asks for.
+
+    Splits by flow first, then by partner, then by year, then HS level codes (AG4, AG6) into chapters,
+    then explicit code lists in halves. Raises ComtradeCapReached when nothing is left to split.
+    """
+
+    def with_(**changes: Any) -> ComtradeQuery:
+        values = {
+            "reporter_code": query.reporter_code,
+            "partner_codes": query.partner_codes,
+            "years": query.years,
+            "flow_codes": query.flow_codes,
+            "cmd_codes": query.cmd_codes,
+        }
+        values.update(changes)
+        return ComtradeQuery(**values)
+
+    if len(query.flow_codes) > 1:
+        return [with_(flow_codes=(flow,)) for flow in query.flow_codes]
+    if len(query.partner_codes) > 1:
+        return [with_(partner_codes=(partner,)) for partner in query.partner_codes]
+    if len(query.years) > 1:
+        return [with_(years=(year,)) for year in query.years]
+    if query.cmd_codes in (("AG4",), ("AG6",)):
+        level = int(query.cmd_codes[0][2])
+        parts = []
+        for codes in hs_codes_by_chapter(level).values():
+            for start in range(0, len(codes), MAX_CODES_PER_CALL):
+                parts.append(with_(cmd_codes=codes[start : start + MAX_CODES_PER_CALL]))
+        return parts
+    if len(query.cmd_codes) > 1:
+        middle = len(query.cmd_codes) // 2
+        return [with_(cmd_codes=query.cmd_codes[:middle]), with_(cmd_codes=query.cmd_codes[middle:])]
+    raise ComtradeCapReached(
+        f"{query.describe()}: the answer reached the row cap and the query cannot be split further",
+        hint=f"set {API_KEY_ENV} to use the data endpoint (100,000 records per call)",
+    )
+
+
+# -------------------------------------------------------------------------------------------- the call
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    """Where to call, with which key, and how patiently. Tests shrink the timeouts and sleeps."""
+
+    base_url: str = DEFAULT_BASE_URL
+    api_key: str | None = field(default=None, repr=False)
+    connect_timeout: float = 10.0
+    read_timeout: float = 90.0
+    max_attempts: int = 5
+    backoff_base: float = 2.0
+    max_backoff: float = 60.0
+    max_retry_after: float = 600.0  # a longer wait is reported, not slept through
+    pace_seconds: float = 1.0  # minimum gap between two calls
+    row_cap: int | None = None  # default: 500 on the preview endpoint, 100,000 with a key
+    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+    rng: random.Random = field(default_factory=random.Random, repr=False, compare=False)
+
+    @property
+    def url(self) -> str:
+        return self.base_url.rstrip("/") + (DATA_PATH if self.api_key else PREVIEW_PATH)
+
+    @property
+    def cap(self) -> int:
+        if self.row_cap is not None:
+            return self.row_cap
+        return DATA_ROW_CAP if self.api_key else PREVIEW_ROW_CAP
+
+    @property
+    def endpoint_name(self) -> str:
+        return "data endpoint (with key)" if self.api_key else "public preview endpoint"
+
+
+def config_from_env(base_url: str | None = None, **overrides: Any) -> ClientConfig:
+    """A ClientConfig reading COMTRADE_API_KEY and COMTRADE_BASE_URL (an explicit base_url wins)."""
+    key = os.environ.get(API_KEY_ENV, "").strip() or None
+    if key is not None and not _KEY_PATTERN.match(key):
+        raise ComtradeAuthError(
+            f"{API_KEY_ENV} contains spaces or characters that cannot be sent in an HTTP header",
+            hint=f"copy the key again from the Comtrade portal into {API_KEY_ENV}",
+            secret=key,
+        )
+    url = base_url or os.environ.get(BASE_URL_ENV, "").strip() or DEFAULT_BASE_URL
+    return ClientConfig(base_url=url, api_key=key, **overrides)
+
+
+class Pacer:
+    """Keeps at least ``pace_seconds`` between the starts of two calls."""
+
+    def __init__(self) -> None:
+        self._last_call: float | None = None
+
+    def wait(self, config: ClientConfig) -> None:
+        if self._last_call is not None and config.pace_seconds > 0:
+            gap = time.monotonic() - self._last_call
+            if gap < config.pace_seconds:
+                config.sleep(config.pace_seconds - gap)
+        self._last_call = time.monotonic()
+
+
+@dataclass(frozen=True)
+class ComtradeResponse:
+    """A validated answer: the raw body (what the cache keeps) and its records."""
+
+    query: ComtradeQuery
+    body: bytes
+    records: list[dict[str, Any]]
+
+    @property
+    def row_count(self) -> int:
+        return len(self.records)
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date; None if absent or unreadable."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    if not math.isfinite(seconds):
+        return None
+    return max(0.0, seconds)
+
+
+def backoff_delay(attempt: int, config: ClientConfig) -> float:
+    """Exponential backoff with jitter: half the step fixed, half random, capped at max_backoff."""
+    step = min(config.max_backoff, config.backoff_base * 2 ** (attempt - 1))
+    return step / 2 + config.rng.uniform(0, step / 2)
+
+
+def validate_body(
+    query: ComtradeQuery, body: bytes, *, cap: int, secret: str | None = None
+) -> ComtradeResponse:
+    """Parse and check one body: complete JSON, no error, a data list, count = rows, below the cap."""
+    where = query.describe()
+    try:
+        document = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ComtradeTruncatedResponse(
+            f"{where}: the body is not complete JSON ({len(body)} bytes; {exc.msg} at char {exc.pos})"
+            if isinstance(exc, json.JSONDecodeError)
+            else f"{where}: the body is not UTF-8 JSON ({len(body)} bytes)",
+            hint="retry later; a proxy or the connection may have cut the answer short",
+            secret=secret,
+        ) from None
+    if not isinstance(document, dict):
+        raise ComtradeErrorResponse(f"{where}: expected a JSON object, got {type(document).__name__}")
+    error = document.get("error")
+    if error:
+        raise ComtradeErrorResponse(
+            f"{where}: the API answered with an error: {_snippet(str(error))}", secret=secret
+        )
+    records = document.get("data")
+    if not isinstance(records, list):
+        message = document.get("message") or document.get("statusCode") or "no `data` list"
+        raise ComtradeErrorResponse(f"{where}: not a data answer: {_snippet(str(message))}", secret=secret)
+    if len(records) >= cap:
+        raise ComtradeCapReached(
+            f"{where}: {len(records)} records, the most this endpoint returns per call",
+            hint="split the query (by flow, partner, year or HS chapter)",
+        )
+    count = document.get("count")
+    if count is not None and count != len(records):
+        raise ComtradeCountMismatch(
+            f"{where}: `count` says {count} but `data` holds {len(records)} records",
+            hint="retry later; the answer is inconsistent and was not kept",
+        )
+    return ComtradeResponse(query=query, body=body, records=records)
+
+
+def fetch_records(
+    session: requests.Session,
+    query: ComtradeQuery,
+    config: ClientConfig,
+    pacer: Pacer | None = None,
+) -> ComtradeResponse:
+    """Call the API once for ``query`` (retrying what is worth retrying) and return the validated answer."""
+    pacer = pacer or Pacer()
+    key = config.api_key
+    headers = {"Accept": "application/json"}
+    if key:
+        headers[KEY_HEADER] = key
+    where = query.describe()
+    last_problem = ""
+    for attempt in range(1, config.max_attempts + 1):
+        pacer.wait(config)
+        logger.info("GET %s?%s (attempt %d)", config.url, urlencode(query.params()), attempt)
+        try:
+            response = session.get(
+                config.url,
+                params=query.params(),
+                headers=headers,
+                timeout=(config.connect_timeout, config.read_timeout),
+            )
+            body = response.content
+        except requests.exceptions.ChunkedEncodingError as exc:
+            raise ComtradeTruncatedResponse(
+                f"{where}: the connection closed before the body was complete ({type(exc).__name__})",
+                hint="retry later; the cached chunks are kept",
+            ) from None
+        except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
+            last_problem = f"{type(exc).__name__}: {redact(str(exc), key)}"
+            _retry_or_give_up(attempt, config, where, last_problem, backoff_delay(attempt, config))
+            continue
+        except requests.exceptions.RequestException as exc:
+            raise ComtradeError(f"{where}: request failed: {type(exc).__name__}: {exc}", secret=key) from None
+
+        status = response.status_code
+        if status == 200:
+            if key and key.encode() in body:
+                # A server or proxy echoed the key: never keep it, not even in the cache.
+                logger.warning("%s: the answer contained the API key; it was redacted", where)
+                body = body.replace(key.encode(), REDACTED.encode())
+            return validate_body(query, body, cap=config.cap, secret=key)
+        text = _snippet(body.decode("utf-8", errors="replace"))
+        if status == 429:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            if retry_after is not None and retry_after > config.max_retry_after:
+                raise ComtradeRateLimited(
+                    f"{where}: rate limited; the server asks to wait {retry_after:.0f} s",
+                    hint="rerun later: chunks already fetched are cached and will not be fetched again",
+                )
+            delay = retry_after if retry_after is not None else backoff_delay(attempt, config)
+            last_problem = f"HTTP 429 (Retry-After: {response.headers.get('Retry-After', 'absent')})"
+            if attempt == config.max_attempts:
+                raise ComtradeRateLimited(
+                    f"{where}: still rate limited after {attempt} attempts ({last_problem})",
+                    hint="rerun later: chunks already fetched are cached and will not be fetched again",
+                    secret=key,
+                )
+            logger.warning("%s: %s; waiting %.2f s", where, last_problem, delay)
+            config.sleep(delay)
+            continue
+        if status >= 500:
+            last_problem = f"HTTP {status}: {text}"
+            _retry_or_give_up(
+                attempt, config, where, redact(last_problem, key), backoff_delay(attempt, config)
+            )
+            continue
+        if status in (401, 403):
+            raise ComtradeAuthError(
+                f"{where}: HTTP {status} from the {config.endpoint_name}: {text}",
+                hint=f"check {API_KEY_ENV} (or unset it to use the public preview endpoint)",
+                secret=key,
+            )
+        raise ComtradeHTTPError(status, f"{where}: HTTP {status}: {text}", secret=key)
+    raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
+
+
+def _retry_or_give_up(attempt: int, config: ClientConfig, where: str, problem: str, delay: float) -> None:
+    if attempt >= config.max_attempts:
+        raise ComtradeRetriesExhausted(
+            f"{where}: gave up after {attempt} attempts; last: {problem}",
+            hint="rerun later: chunks already fetched are cached and will not be fetched again",
+            secret=config.api_key,
+        )
+    logger.warning("%s: %s; retrying in %.2f s", where, redact(problem, config.api_key), delay)
+    config.sleep(delay)
+
+
+def _snippet(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def level_queries(
+    reporter: str,
+    partners: Iterable[str],
+    years: Iterable[int],
+    level: str,
+    flows: Iterable[str],
+) -> list[ComtradeQuery]:
+    """The chunks of a fetch: one query per year and partner, all requested flows together."""
+    if level not in LEVEL_CMD_CODES:
+        raise ComtradeError(f"unknown level '{level}'", hint=f"use one of {', '.join(LEVEL_CMD_CODES)}")
+    flow_codes = []
+    for flow in flows:
+        if flow not in FLOW_CODES:
+            raise ComtradeError(f"unknown flow '{flow}'", hint=f"use {' or '.join(FLOW_CODES)}")
+        flow_codes.append(FLOW_CODES[flow])
+    reporter_code = area_code(reporter)
+    partner_codes = [area_code(partner) for partner in partners]
+    return [
+        ComtradeQuery(
+            reporter_code=reporter_code,
+            partner_codes=(partner_code,),
+            years=(year,),
+            flow_codes=tuple(flow_codes),
+            cmd_codes=(LEVEL_CMD_CODES[level],),
+        )
+        for year in years
+        for partner_code in partner_codes
+    ]
