@@ -1,0 +1,1 @@
+"""Thin pages: read widgets, call dashboard.queries, pass frames to dashboard.charts."""

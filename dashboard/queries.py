@@ -1,0 +1,394 @@
+"""The query layer: SQL with bound parameters → DataFrame, plus the pure rules that pick one value per year.
+
+Functions named ``query_*`` take an open DuckDB connection, run on a fresh cursor and return a new frame.
+No Streamlit here: caching and the connection's lifetime live in dashboard.components.
+"""
+
+from __future__ import annotations
+
+import math
+
+import duckdb
+import pandas as pd
+
+from etl.schema import SOURCES
+
+COLOMBIA = "COL"
+REPORTER_VIEW = "reporter"
+MIRROR_VIEW = "mirror"
+RECONCILED_VIEW = "reconciled"
+VIEWS = (REPORTER_VIEW, MIRROR_VIEW, RECONCILED_VIEW)
+TRADE_FLOWS = ("export", "import")
+
+# One value per observation: the first source in the list that has the year wins.
+REPORTER_PRIORITY = ("imf_dots", "dian", "published", "comtrade")
+MIRROR_PRIORITY = ("imf_dots", "us_census_general", "comtrade", "published")
+
+TOTALS_COLUMNS = ["year", "partner_iso3", "flow", "value_usd", "valuation", "source", "valuation_stated"]
+
+
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
+    cursor = con.cursor()
+    try:
+        return cursor.execute(sql, params or []).df()
+    finally:
+        cursor.close()
+
+
+def source_label(source: str) -> str:
+    """The publisher series' long name (falls back to the short one)."""
+    return SOURCES.get(source, source)
+
+
+def query_totals(con: duckdb.DuckDBPyConnection, *, view: str, partners: list[str]) -> pd.DataFrame:
+    """Colombia's total exports and imports with each partner, one value per (year, partner, flow).
+
+    ``view`` 'reporter': as Colombia reports them. 'mirror' or 'reconciled': as each partner reports its
+    trade with Colombia, flows swapped (the partner's imports from Colombia are Colombia's exports).
+    Reconciliation of CIF values is applied later by :func:`reconcile` (it needs no SQL).
+    Only complete years count: a monthly series summed over fewer than 12 months is left out.
+    """
+    if view not in VIEWS:
+        raise ValueError(f"unknown view {view!r}; expected one of {VIEWS}")
+    if view == REPORTER_VIEW:
+        priority = list(REPORTER_PRIORITY)
+        sql = """
+            SELECT year, partner_iso3, flow, value_usd, valuation, source, valuation_stated
+            FROM candidates
+            WHERE reporter_iso3 = ? AND partner_iso3 IN (SELECT unnest(?::VARCHAR[]))
+        """
+    else:
+        priority = list(MIRROR_PRIORITY)
+        sql = """
+            SELECT year, reporter_iso3 AS partner_iso3,
+                   CASE flow WHEN 'import' THEN 'export' ELSE 'import' END AS flow,
+                   value_usd, valuation, source, valuation_stated
+            FROM candidates
+            WHERE partner_iso3 = ? AND reporter_iso3 IN (SELECT unnest(?::VARCHAR[]))
+        """
+    full_sql = f"""
+        WITH stated AS (
+            SELECT source, reporter_iso3, partner_iso3, flow, year,
+                   bool_and(valuation_stated) AS valuation_stated
+            FROM trade WHERE hs_code = 'TOTAL' GROUP BY ALL
+        ), candidates AS (
+            SELECT a.year, a.reporter_iso3, a.partner_iso3, a.flow, a.value_usd, a.valuation, a.source,
+                   coalesce(s.valuation_stated, TRUE) AS valuation_stated
+            FROM trade_annual a
+            LEFT JOIN stated s USING (source, reporter_iso3, partner_iso3, flow, year)
+            WHERE a.hs_code = 'TOTAL' AND a.flow IN ('export', 'import') AND a.months_covered = 12
+              AND list_position(?::VARCHAR[], a.source) IS NOT NULL
+        ), picked AS ({sql})
+        SELECT * FROM picked
+        QUALIFY row_number() OVER (
+            PARTITION BY year, partner_iso3, flow ORDER BY list_position(?::VARCHAR[], source)
+        ) = 1
+        ORDER BY partner_iso3, flow, year
+    """  # noqa: S608 - the only interpolation is one of two fixed SQL fragments above
+    frame = _frame(con, full_sql, [priority, COLOMBIA, list(partners), priority])
+    return frame[TOTALS_COLUMNS]
+
+
+def reconcile(totals: pd.DataFrame, factor: float) -> pd.DataFrame:
+    """Partner CIF values divided by ``factor`` (to FOB). Pure: returns a new frame."""
+    if not (1.0 <= factor <= 1.5):
+        raise ValueError(f"CIF/FOB factor {factor} is outside 1.00–1.50")
+    out = totals.copy()
+    cif = out["valuation"] == "CIF"
+    out.loc[cif, "value_usd"] = out.loc[cif, "value_usd"] / factor
+    out.loc[cif, "valuation"] = f"FOB (CIF ÷ {factor:.2f})"
+    return out
+
+
+def with_balance(totals: pd.DataFrame) -> pd.DataFrame:
+    """Exports, imports and balance (exports − imports) per (partner, year), wide.
+
+    Columns: partner_iso3, year, export, import, balance, export_source, import_source, export_valuation,
+    import_valuation. A year lacking either flow has a NaN balance (a gap), never a zero.
+    """
+    if totals.empty:
+        return pd.DataFrame(
+            columns=["partner_iso3", "year", "export", "import", "balance", "export_source", "import_source",
+                     "export_valuation", "import_valuation"]
+        )
+    values = totals.pivot_table(index=["partner_iso3", "year"], columns="flow", values="value_usd", aggfunc="first")
+    sources = totals.pivot_table(index=["partner_iso3", "year"], columns="flow", values="source", aggfunc="first")
+    valuations = totals.pivot_table(index=["partner_iso3", "year"], columns="flow", values="valuation", aggfunc="first")
+    out = pd.DataFrame(index=values.index)
+    for flow in TRADE_FLOWS:
+        out[flow] = values[flow] if flow in values else math.nan
+        out[f"{flow}_source"] = sources[flow] if flow in sources else None
+        out[f"{flow}_valuation"] = valuations[flow] if flow in valuations else None
+    out["balance"] = out["export"] - out["import"]
+    out = out.reset_index()
+    return out[["partner_iso3", "year", "export", "import", "balance", "export_source", "import_source",
+                "export_valuation", "import_valuation"]]
+
+
+def long_measures(wide: pd.DataFrame) -> pd.DataFrame:
+    """Wide balance frame → long rows (partner_iso3, year, measure, value_usd, source)."""
+    rows = []
+    for measure in ("export", "import", "balance"):
+        part = wide[["partner_iso3", "year", measure]].rename(columns={measure: "value_usd"})
+        part.insert(2, "measure", measure)
+        if measure == "balance":
+            part["source"] = [
+                e if e == i else f"{e} / {i}" for e, i in zip(wide["export_source"], wide["import_source"], strict=True)
+            ]
+        else:
+            part["source"] = wide[f"{measure}_source"]
+        rows.append(part)
+    out = pd.concat(rows, ignore_index=True)
+    return out.dropna(subset=["value_usd"]).reset_index(drop=True)
+
+
+def deficit_shares(wide: pd.DataFrame, world: str = "WLD") -> pd.DataFrame:
+    """Each partner's balance as a % of Colombia's balance with the World, in deficit years.
+
+    Rows: partner_iso3, year, share_pct. Years without a World balance, or with a surplus, are absent.
+    """
+    world_balance = wide.loc[wide["partner_iso3"] == world, ["year", "balance"]].rename(columns={"balance": "world"})
+    partners = wide.loc[wide["partner_iso3"] != world, ["partner_iso3", "year", "balance"]]
+    merged = partners.merge(world_balance, on="year", how="inner")
+    merged = merged[(merged["world"] < 0) & merged["balance"].notna()]
+    merged = merged.assign(share_pct=merged["balance"] / merged["world"] * 100.0)
+    return merged[["partner_iso3", "year", "share_pct"]].sort_values(["partner_iso3", "year"]).reset_index(drop=True)
+
+
+def partner_shares(totals: pd.DataFrame, partners: list[str], world: str = "WLD") -> pd.DataFrame:
+    """Each partner's share (%) of Colombia's trade with the World, per flow and year, where both exist.
+
+    Rows: partner_iso3, flow, year, share_pct, source (partner's source / world's source).
+    """
+    world_rows = totals.loc[totals["partner_iso3"] == world, ["year", "flow", "value_usd", "source"]]
+    world_rows = world_rows.rename(columns={"value_usd": "world_usd", "source": "world_source"})
+    partner_rows = totals[totals["partner_iso3"].isin(partners)]
+    merged = partner_rows.merge(world_rows, on=["year", "flow"], how="inner")
+    merged = merged[merged["world_usd"] > 0]
+    merged = merged.assign(
+        share_pct=merged["value_usd"] / merged["world_usd"] * 100.0,
+        source=[p if p == w else f"{p} / {w}" for p, w in zip(merged["source"], merged["world_source"], strict=True)],
+    )
+    return (
+        merged[["partner_iso3", "flow", "year", "share_pct", "source"]]
+        .sort_values(["partner_iso3", "flow", "year"])
+        .reset_index(drop=True)
+    )
+
+
+def query_cpi(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return _frame(con, "SELECT year, cpi_u, n_months FROM cpi_annual ORDER BY year")
+
+
+def query_gdp(con: duckdb.DuckDBPyConnection, iso3: str = COLOMBIA) -> pd.DataFrame:
+    return _frame(con, "SELECT year, gdp_usd FROM gdp WHERE iso3 = ? ORDER BY year", [iso3])
+
+
+def query_countries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return _frame(con, "SELECT iso3, name_en, name_es, is_aggregate FROM countries ORDER BY iso3")
+
+
+def query_total_partners(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Partners with total (not product-level) trade data with Colombia, from either side."""
+    frame = _frame(
+        con,
+        """
+        SELECT DISTINCT CASE WHEN reporter_iso3 = ? THEN partner_iso3 ELSE reporter_iso3 END AS partner
+        FROM trade
+        WHERE hs_code = 'TOTAL' AND (reporter_iso3 = ? OR partner_iso3 = ?) AND flow IN ('export', 'import')
+        ORDER BY partner
+        """,
+        [COLOMBIA, COLOMBIA, COLOMBIA],
+    )
+    return [p for p in frame["partner"] if p != COLOMBIA]
+
+
+def query_product_series(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every (reporter, partner, flow, source) with product (HS) detail, and its years."""
+    return _frame(
+        con,
+        """
+        SELECT reporter_iso3, partner_iso3, flow, source, list(DISTINCT year ORDER BY year) AS years,
+               max(hs_level) AS max_level
+        FROM trade
+        WHERE hs_level > 0 AND flow IN ('export', 'import')
+        GROUP BY ALL
+        ORDER BY reporter_iso3, partner_iso3, flow, source
+        """,
+    )
+
+
+def query_hs_tree(
+    con: duckdb.DuckDBPyConnection, *, reporter: str, partner: str, flow: str, source: str, year: int
+) -> pd.DataFrame:
+    """Values by HS chapter and heading (heading NULL where the data stops at chapters).
+
+    Uses only the most detailed level the series has that year, so nothing is counted twice.
+    """
+    return _frame(
+        con,
+        """
+        WITH rows AS (
+            SELECT hs_code, hs_level, value_usd FROM trade_annual
+            WHERE reporter_iso3 = ? AND partner_iso3 = ? AND flow = ? AND source = ? AND year = ? AND hs_level > 0
+        ), deepest AS (SELECT max(hs_level) AS level FROM rows)
+        SELECT left(hs_code, 2) AS chapter,
+               CASE WHEN level >= 4 THEN left(hs_code, 4) END AS heading,
+               sum(value_usd) AS value_usd
+        FROM rows, deepest WHERE hs_level = level
+        GROUP BY ALL ORDER BY chapter, heading
+        """,
+        [reporter, partner, flow, source, year],
+    ).merge(query_hs_descriptions(con), how="left", left_on="chapter", right_on="hs_code").rename(
+        columns={"description": "chapter_description"}
+    ).drop(columns="hs_code").merge(
+        query_hs_descriptions(con), how="left", left_on="heading", right_on="hs_code"
+    ).rename(columns={"description": "heading_description"}).drop(columns="hs_code")
+
+
+def query_hs_descriptions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return _frame(con, "SELECT hs_code, description FROM hs_codes WHERE hs_level IN (2, 4)")
+
+
+def query_top_products(
+    con: duckdb.DuckDBPyConnection, *, reporter: str, partner: str, flow: str, source: str, year: int, limit: int = 20
+) -> pd.DataFrame:
+    """The largest products at the series' most detailed level, with the HS6 (or coarser) description."""
+    return _frame(
+        con,
+        """
+        WITH rows AS (
+            SELECT hs_code, hs_level, value_usd FROM trade_annual
+            WHERE reporter_iso3 = ? AND partner_iso3 = ? AND flow = ? AND source = ? AND year = ? AND hs_level > 0
+        ), deepest AS (SELECT max(hs_level) AS level FROM rows),
+        top AS (
+            SELECT hs_code, value_usd FROM rows, deepest WHERE hs_level = level
+            ORDER BY value_usd DESC, hs_code LIMIT ?
+        )
+        SELECT top.hs_code, h.description, top.value_usd,
+               top.value_usd / (SELECT sum(value_usd) FROM rows, deepest WHERE hs_level = level) * 100 AS share_pct
+        FROM top
+        LEFT JOIN hs_codes h ON h.hs_code = left(top.hs_code, least(length(top.hs_code), 6))
+        ORDER BY top.value_usd DESC, top.hs_code
+        """,
+        [reporter, partner, flow, source, year, limit],
+    )
+
+
+def query_top_movers(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    reporter: str,
+    partner: str,
+    flow: str,
+    source: str,
+    year_from: int,
+    year_to: int,
+    limit: int = 15,
+) -> pd.DataFrame:
+    """HS headings (4 digits, or chapters where that is all there is) with the largest absolute change."""
+    return _frame(
+        con,
+        """
+        WITH rows AS (
+            SELECT year, hs_code, hs_level, value_usd FROM trade_annual
+            WHERE reporter_iso3 = ? AND partner_iso3 = ? AND flow = ? AND source = ? AND year IN (?, ?)
+              AND hs_level > 0
+        ), deepest AS (SELECT year, max(hs_level) AS level FROM rows GROUP BY year),
+        grouped AS (
+            SELECT left(r.hs_code, least((SELECT min(level) FROM deepest), 4)) AS hs_code,
+                   sum(CASE WHEN r.year = ? THEN value_usd END) AS value_from,
+                   sum(CASE WHEN r.year = ? THEN value_usd END) AS value_to
+            FROM rows r JOIN deepest d ON r.year = d.year AND r.hs_level = d.level
+            GROUP BY 1
+        )
+        SELECT g.hs_code, h.description, coalesce(value_from, 0) AS value_from, coalesce(value_to, 0) AS value_to,
+               coalesce(value_to, 0) - coalesce(value_from, 0) AS change_usd
+        FROM grouped g LEFT JOIN hs_codes h USING (hs_code)
+        ORDER BY abs(change_usd) DESC, g.hs_code LIMIT ?
+        """,
+        [reporter, partner, flow, source, year_from, year_to, year_from, year_to, limit],
+    )
+
+
+def query_hs_search(con: duckdb.DuckDBPyConnection, text: str, limit: int = 50) -> pd.DataFrame:
+    """HS codes whose code starts with ``text`` or whose description contains every word of it."""
+    words = [w for w in text.strip().split() if w]
+    if not words:
+        return pd.DataFrame(columns=["hs_code", "hs_level", "description", "section"])
+    return _frame(
+        con,
+        """
+        SELECT hs_code, hs_level, description, section FROM hs_codes
+        WHERE starts_with(hs_code, ?)
+           OR list_bool_and(list_transform(?::VARCHAR[], lambda w: contains(lower(description), lower(w))))
+        ORDER BY hs_level, hs_code LIMIT ?
+        """,
+        [text.strip(), words, limit],
+    )
+
+
+def query_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per series and year: months covered, and whether it is totals or product detail."""
+    return _frame(
+        con,
+        """
+        SELECT source, reporter_iso3, partner_iso3, flow,
+               CASE WHEN hs_level = 0 THEN 'totals' ELSE 'HS' || hs_level END AS detail,
+               year, max(months_covered) AS months_covered
+        FROM trade_annual
+        GROUP BY ALL
+        ORDER BY source, reporter_iso3, partner_iso3, flow, detail, year
+        """,
+    )
+
+
+def query_datasets(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return _frame(
+        con,
+        """
+        SELECT dataset_id, source, publisher, licence, origin, path, description, row_count, loaded_at
+        FROM datasets ORDER BY dataset_id
+        """,
+    )
+
+
+def query_data_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The distinct (source, reporter, partner, flow, hs_level) combinations, with year range."""
+    return _frame(
+        con,
+        """
+        SELECT source, reporter_iso3, partner_iso3, flow, hs_level, min(year) AS year_min, max(year) AS year_max
+        FROM trade GROUP BY ALL ORDER BY ALL
+        """,
+    )
+
+
+def query_trade_rows(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    source: str,
+    reporter: str,
+    partner: str,
+    flow: str,
+    hs_level: int,
+    year_from: int,
+    year_to: int,
+    limit: int,
+) -> tuple[pd.DataFrame, int]:
+    """Annual rows of one series (monthly-only series summed per year) and the total row count."""
+    params = [source, reporter, partner, flow, hs_level, year_from, year_to]
+    where = """
+        FROM trade_annual
+        WHERE source = ? AND reporter_iso3 = ? AND partner_iso3 = ? AND flow = ? AND hs_level = ?
+          AND year BETWEEN ? AND ?
+    """
+    total = int(_frame(con, "SELECT count(*) AS n " + where, params)["n"].iloc[0])
+    rows = _frame(
+        con,
+        "SELECT year, reporter_iso3, partner_iso3, flow, hs_code, value_usd, valuation, source, months_covered "
+        + where
+        + " ORDER BY year, value_usd DESC, hs_code LIMIT ?",
+        [*params, limit],
+    )
+    return rows, total
