@@ -1,0 +1,131 @@
+"""Queries the model needs (SQL → DataFrame, parameters bound). Read-only; never writes."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+US_LINES_SOURCE = "us_census_consumption"
+# For bilateral annual totals, the first source with a full year wins: printed (DANE) figures, then DIAN's
+# monthly exports, then IMF DOTS, then Comtrade.
+SERIES_PRIORITY = ("published", "dian", "imf_dots", "comtrade", "us_census_general")
+
+
+def query_import_lines(con: duckdb.DuckDBPyConnection, importer: str, year: int) -> pd.DataFrame:
+    """Imports by HS10 line and partner (US imports for consumption): hs10, partner_iso3, imports_usd, duty_usd."""
+    return con.execute(
+        """
+        SELECT hs_code AS hs10, partner_iso3, sum(value_usd) AS imports_usd, sum(duty_usd) AS duty_usd
+        FROM trade
+        WHERE source = ? AND reporter_iso3 = ? AND year = ? AND hs_level = 10 AND flow = 'import'
+          AND partner_iso3 NOT IN ('WLD', '_X')
+        GROUP BY ALL
+        """,
+        [US_LINES_SOURCE, importer, year],
+    ).df()
+
+
+def query_line_years(con: duckdb.DuckDBPyConnection, importer: str) -> list[int]:
+    rows = con.execute(
+        "SELECT DISTINCT year FROM trade WHERE source = ? AND reporter_iso3 = ? AND hs_level = 10 ORDER BY year",
+        [US_LINES_SOURCE, importer],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def query_import_demand_elasticities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """hs6, elasticity (negative), significant_5pct: only correctly signed, significant estimates are used."""
+    return con.execute(
+        """
+        SELECT hs6, elasticity, significant_5pct FROM import_demand_elasticities
+        WHERE elasticity < 0 AND coalesce(significant_5pct, FALSE)
+        """
+    ).df()
+
+
+def query_exemption_codes(con: duckdb.DuckDBPyConnection, list_name: str) -> list[str]:
+    rows = con.execute(
+        "SELECT DISTINCT replace(hts_code, '.', '') FROM us_tariff_exemptions WHERE list_name = ? ORDER BY 1",
+        [list_name],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def query_country_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    rows = con.execute("SELECT iso3, name_en FROM countries").fetchall()
+    return {iso3: name for iso3, name in rows}
+
+
+def query_chapter_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    rows = con.execute("SELECT hs_code, description FROM hs_codes WHERE hs_level = 2").fetchall()
+    return {code: description for code, description in rows}
+
+
+def query_line_descriptions(con: duckdb.DuckDBPyConnection, codes: list[str]) -> dict[str, str]:
+    """Descriptions for HS codes (the nearest level the nomenclature has: 6, then 4 digits)."""
+    if not codes:
+        return {}
+    wanted = sorted({c[:6] for c in codes} | {c[:4] for c in codes})
+    rows = con.execute(
+        "SELECT hs_code, description FROM hs_codes WHERE list_contains(?, hs_code)", [wanted]
+    ).fetchall()
+    found = dict(rows)
+    return {c: found.get(c[:6]) or found.get(c[:4]) or "" for c in codes}
+
+
+def query_bilateral_annual(con: duckdb.DuckDBPyConnection, reporter: str, partner: str) -> pd.DataFrame:
+    """Annual exports and imports of `reporter` with `partner` as the reporter records them.
+
+    One value per year and flow: the first full-year source in SERIES_PRIORITY. Columns: year, flow,
+    value_usd, source. Where the reporter's own data is missing, the partner's mirror is used
+    (partner's imports from reporter = reporter's exports) and the source says "mirror".
+    """
+    frame = con.execute(
+        """
+        SELECT year, flow, value_usd, source, 'own' AS side FROM trade_annual
+        WHERE reporter_iso3 = ? AND partner_iso3 = ? AND hs_code = 'TOTAL' AND months_covered = 12
+          AND flow IN ('export', 'import')
+        UNION ALL
+        SELECT year, CASE flow WHEN 'import' THEN 'export' ELSE 'import' END, value_usd, source, 'mirror'
+        FROM trade_annual
+        WHERE reporter_iso3 = ? AND partner_iso3 = ? AND hs_code = 'TOTAL' AND months_covered = 12
+          AND flow IN ('export', 'import')
+        """,
+        [reporter, partner, partner, reporter],
+    ).df()
+    if frame.empty:
+        return pd.DataFrame(columns=["year", "flow", "value_usd", "source"])
+    rank = {name: i for i, name in enumerate(SERIES_PRIORITY)}
+    frame["rank"] = frame["source"].map(rank).fillna(len(rank)) + (frame["side"] == "mirror") * 100
+    frame = frame.sort_values(["year", "flow", "rank"]).drop_duplicates(["year", "flow"])
+    frame["source"] = frame["source"].where(frame["side"] == "own", frame["source"] + " (mirror)")
+    return frame[["year", "flow", "value_usd", "source"]].reset_index(drop=True)
+
+
+def query_published_balance(
+    con: duckdb.DuckDBPyConnection, reporter: str, partner: str, year: int
+) -> float | None:
+    """The printed balance (chosen figure) where one exists."""
+    row = con.execute(
+        """
+        SELECT value_usd FROM published_figures
+        WHERE reporter_iso3 = ? AND partner_iso3 = ? AND year = ? AND flow = 'balance' AND chosen
+        LIMIT 1
+        """,
+        [reporter, partner, year],
+    ).fetchone()
+    return None if row is None else float(row[0])
+
+
+def query_chapter_exports(con: duckdb.DuckDBPyConnection, seller: str, buyer: str, year: int) -> pd.DataFrame:
+    """The seller's exports to the buyer by HS chapter in `year` (own report, else the buyer's mirror)."""
+    return con.execute(
+        """
+        SELECT hs_code AS chapter, max(value_usd) AS value_usd FROM trade_annual
+        WHERE year = ? AND hs_level = 2 AND months_covered = 12 AND (
+              (reporter_iso3 = ? AND partner_iso3 = ? AND flow = 'export')
+           OR (reporter_iso3 = ? AND partner_iso3 = ? AND flow = 'import'))
+        GROUP BY ALL ORDER BY chapter
+        """,
+        [year, seller, buyer, buyer, seller],
+    ).df()

@@ -1,0 +1,355 @@
+"""Scenario documents (JSON): parsing, validation and the canonical dict form.
+
+Two kinds: a tariff scenario (the SMART engine) and a purchase scenario (a buyer buys more from a seller).
+Every problem raises `SpecError(field, message, hint=...)` naming the field, e.g. `tariff_changes[1].add_pp`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from etl.errors import SpecError
+from model.smart import DEFAULT_SUBSTITUTION, DEFAULT_SUPPLY
+
+CHANGE_KINDS = ("new_rate", "add_pp", "max_rate", "linear_cut", "swiss")
+EXEMPTION_LISTS = ("annex_ii_2025_04", "annex_ii_2025_11")
+ISO3 = re.compile(r"^[A-Z]{3}$")
+HS_PREFIX = re.compile(r"^\d{2,10}$")
+CHAPTER = re.compile(r"^\d{2}$")
+MAX_NAME_LENGTH = 120
+
+
+@dataclass(frozen=True)
+class TariffChange:
+    """One change: `kind` applied to `value` for the selected partners and products (None = all)."""
+
+    kind: str
+    value: float
+    partners: tuple[str, ...] | None = None
+    products: tuple[str, ...] | None = None
+    except_partners: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ElasticitySpec:
+    substitution: float = DEFAULT_SUBSTITUTION
+    supply: float = DEFAULT_SUPPLY
+    import_demand: float | None = None  # None: the bundled per-product estimates ("data")
+
+
+@dataclass(frozen=True)
+class TariffScenario:
+    name: str
+    importer: str = "USA"
+    year: int = 2024
+    products: tuple[str, ...] | None = None
+    tariff_changes: tuple[TariffChange, ...] = ()
+    exemptions: tuple[str, ...] = ()
+    elasticities: ElasticitySpec = field(default_factory=ElasticitySpec)
+    description: str = ""
+    kind: str = "tariff"
+
+
+@dataclass(frozen=True)
+class PurchaseScenario:
+    """The buyer buys more from the seller: by `percent` of the baseline or by `amount_usd`."""
+
+    name: str
+    buyer: str
+    seller: str
+    year: int = 2024
+    percent: float | None = None
+    amount_usd: float | None = None
+    chapters: tuple[str, ...] | None = None
+    description: str = ""
+    kind: str = "purchase"
+
+
+Scenario = TariffScenario | PurchaseScenario
+
+TARIFF_KEYS = {"kind", "name", "description", "importer", "year", "products", "tariff_changes", "exemptions",
+               "elasticities"}  # fmt: skip
+PURCHASE_KEYS = {"kind", "name", "description", "buyer", "seller", "year", "increase"}
+CHANGE_KEYS = {"partners", "products", "except_partners", *CHANGE_KINDS}
+
+
+def parse_spec(document: str | bytes | dict[str, Any]) -> Scenario:
+    """A scenario from JSON text or an already decoded dict; raises SpecError naming the field."""
+    if isinstance(document, str | bytes):
+        try:
+            document = json.loads(document)
+        except json.JSONDecodeError as exc:
+            raise SpecError(
+                "(document)", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+            ) from exc
+    if not isinstance(document, dict):
+        raise SpecError("(document)", "a scenario must be a JSON object", hint='start with {"name": ...}')
+    kind = document.get("kind", "tariff")
+    if kind == "tariff":
+        return _parse_tariff(document)
+    if kind == "purchase":
+        return _parse_purchase(document)
+    raise SpecError("kind", f"unknown kind {kind!r}", hint='use "tariff" (the default) or "purchase"')
+
+
+def _parse_tariff(doc: dict[str, Any]) -> TariffScenario:
+    _reject_unknown(doc, TARIFF_KEYS, "")
+    changes_raw = doc.get("tariff_changes", [])
+    if not isinstance(changes_raw, list):
+        raise SpecError("tariff_changes", "must be a list of changes")
+    changes = tuple(_parse_change(item, f"tariff_changes[{i}]") for i, item in enumerate(changes_raw))
+    return TariffScenario(
+        name=_name(doc),
+        importer=_iso3(doc.get("importer", "USA"), "importer"),
+        year=_year(doc.get("year", 2024), "year"),
+        products=_prefixes(doc.get("products", "all"), "products"),
+        tariff_changes=changes,
+        exemptions=_exemptions(doc.get("exemptions", []), "exemptions"),
+        elasticities=_elasticities(doc.get("elasticities", {}), "elasticities"),
+        description=_text(doc.get("description", ""), "description"),
+    )
+
+
+def _parse_change(item: Any, where: str) -> TariffChange:
+    if not isinstance(item, dict):
+        raise SpecError(where, "each tariff change must be an object")
+    _reject_unknown(item, CHANGE_KEYS, where + ".")
+    kinds = [k for k in CHANGE_KINDS if k in item]
+    if len(kinds) != 1:
+        raise SpecError(
+            where,
+            "give exactly one of "
+            + ", ".join(CHANGE_KINDS)
+            + (f" (found {', '.join(kinds)})" if kinds else ""),
+            hint='e.g. {"partners": "all", "products": "all", "add_pp": 10}',
+        )
+    kind = kinds[0]
+    value = _number(item[kind], f"{where}.{kind}")
+    if kind in ("new_rate", "max_rate") and not 0 <= value <= 10:
+        raise SpecError(f"{where}.{kind}", f"{value} is not a rate: give a fraction (0.10 = 10%)")
+    if kind == "add_pp" and not -100 <= value <= 1000:
+        raise SpecError(
+            f"{where}.add_pp",
+            f"{value} percentage points is out of range (−100..1000)",
+            hint="add_pp is in points: 10 means ten percentage points",
+        )
+    if kind == "linear_cut" and not 0 <= value <= 1:
+        raise SpecError(
+            f"{where}.linear_cut", f"{value} must be a fraction between 0 and 1 (0.5 halves tariffs)"
+        )
+    if kind == "swiss" and value <= 0:
+        raise SpecError(f"{where}.swiss", "the Swiss coefficient must be positive (e.g. 16)")
+    partners = _partners(item.get("partners", "all"), f"{where}.partners")
+    except_partners = _partners(item.get("except_partners", []), f"{where}.except_partners") or ()
+    return TariffChange(
+        kind=kind,
+        value=value,
+        partners=partners,
+        products=_prefixes(item.get("products", "all"), f"{where}.products"),
+        except_partners=except_partners,
+    )
+
+
+def _parse_purchase(doc: dict[str, Any]) -> PurchaseScenario:
+    _reject_unknown(doc, PURCHASE_KEYS, "")
+    for key in ("buyer", "seller", "increase"):
+        if key not in doc:
+            raise SpecError(key, "missing", hint='a purchase needs "buyer", "seller" and "increase"')
+    buyer = _iso3(doc["buyer"], "buyer")
+    seller = _iso3(doc["seller"], "seller")
+    if buyer == seller:
+        raise SpecError("seller", "buyer and seller must differ")
+    increase = doc["increase"]
+    if not isinstance(increase, dict):
+        raise SpecError("increase", 'must be an object: {"percent": 20} or {"amount_usd": 1e9}')
+    _reject_unknown(increase, {"percent", "amount_usd", "chapters"}, "increase.")
+    given = [k for k in ("percent", "amount_usd") if k in increase]
+    if len(given) != 1:
+        raise SpecError("increase", "give exactly one of percent or amount_usd")
+    percent = amount = None
+    if "percent" in increase:
+        percent = _number(increase["percent"], "increase.percent")
+        if not 0 <= percent <= 100_000:
+            raise SpecError("increase.percent", f"{percent} is out of range (0..100000)")
+    else:
+        amount = _number(increase["amount_usd"], "increase.amount_usd")
+        if not 0 <= amount <= 1e13:
+            raise SpecError("increase.amount_usd", f"{amount} is out of range (0..1e13 USD)")
+    chapters_raw = increase.get("chapters", "all")
+    chapters = None
+    if chapters_raw != "all":
+        chapters = _prefixes(chapters_raw, "increase.chapters")
+        for chapter in chapters or ():
+            if not CHAPTER.match(chapter):
+                raise SpecError("increase.chapters", f"{chapter!r} is not a two-digit HS chapter")
+    return PurchaseScenario(
+        name=_name(doc),
+        buyer=buyer,
+        seller=seller,
+        year=_year(doc.get("year", 2024), "year"),
+        percent=percent,
+        amount_usd=amount,
+        chapters=chapters,
+        description=_text(doc.get("description", ""), "description"),
+    )
+
+
+def spec_to_dict(spec: Scenario) -> dict[str, Any]:
+    """The canonical JSON form (what `parse_spec` reads back to an equal scenario)."""
+    if isinstance(spec, PurchaseScenario):
+        increase: dict[str, Any] = (
+            {"percent": spec.percent} if spec.percent is not None else {"amount_usd": spec.amount_usd}
+        )
+        increase["chapters"] = list(spec.chapters) if spec.chapters else "all"
+        out: dict[str, Any] = {"kind": "purchase", "name": spec.name}
+        if spec.description:
+            out["description"] = spec.description
+        out.update(buyer=spec.buyer, seller=spec.seller, year=spec.year, increase=increase)
+        return out
+    changes = []
+    for change in spec.tariff_changes:
+        item: dict[str, Any] = {
+            "partners": list(change.partners) if change.partners else "all",
+            "products": list(change.products) if change.products else "all",
+            change.kind: change.value,
+        }
+        if change.except_partners:
+            item["except_partners"] = list(change.except_partners)
+        changes.append(item)
+    elasticities = spec.elasticities
+    out = {"kind": "tariff", "name": spec.name}
+    if spec.description:
+        out["description"] = spec.description
+    out.update(
+        importer=spec.importer,
+        year=spec.year,
+        products=list(spec.products) if spec.products else "all",
+        tariff_changes=changes,
+        exemptions=list(spec.exemptions),
+        elasticities={
+            "substitution": elasticities.substitution,
+            "supply": elasticities.supply,
+            "import_demand": "data" if elasticities.import_demand is None else elasticities.import_demand,
+        },
+    )
+    return out
+
+
+# ---- field parsers ----------------------------------------------------------------------------------------
+
+
+def _reject_unknown(doc: dict[str, Any], allowed: set[str], prefix: str) -> None:
+    unknown = sorted(set(doc) - allowed)
+    if unknown:
+        raise SpecError(prefix + unknown[0], "unknown field", hint="allowed: " + ", ".join(sorted(allowed)))
+
+
+def _name(doc: dict[str, Any]) -> str:
+    name = doc.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise SpecError("name", "missing or empty", hint='give the scenario a short name: "name": "US 10%"')
+    if len(name) > MAX_NAME_LENGTH:
+        raise SpecError("name", f"longer than {MAX_NAME_LENGTH} characters")
+    return name.strip()
+
+
+def _text(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise SpecError(where, "must be text")
+    return value
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise SpecError(where, f"{value!r} is not a finite number")
+    return float(value)
+
+
+def _year(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
+        raise SpecError(where, f"{value!r} is not a year", hint="e.g. 2024")
+    return value
+
+
+def _iso3(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not ISO3.match(value.strip().upper()):
+        raise SpecError(where, f"{value!r} is not an ISO3 country code", hint="e.g. USA, COL, CHN; EUN = EU")
+    return value.strip().upper()
+
+
+def _partners(value: Any, where: str) -> tuple[str, ...] | None:
+    if value == "all":
+        return None
+    if not isinstance(value, list):
+        raise SpecError(where, 'must be "all" or a list of ISO3 codes')
+    return tuple(_iso3(item, f"{where}[{i}]") for i, item in enumerate(value))
+
+
+def _prefixes(value: Any, where: str) -> tuple[str, ...] | None:
+    if value == "all":
+        return None
+    if not isinstance(value, list) or not value:
+        raise SpecError(
+            where, 'must be "all" or a non-empty list of HS prefixes', hint='e.g. ["0603", "0901"]'
+        )
+    out = []
+    for i, item in enumerate(value):
+        text = str(item).replace(".", "").strip() if isinstance(item, str) else None
+        if text is None or not HS_PREFIX.match(text):
+            raise SpecError(
+                f"{where}[{i}]",
+                f"{item!r} is not an HS prefix (2 to 10 digits, as text)",
+                hint='quote codes so leading zeros survive: "0603"',
+            )
+        out.append(text)
+    return tuple(out)
+
+
+def _exemptions(value: Any, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise SpecError(where, "must be a list of HTS prefixes or bundled list names")
+    out = []
+    for i, item in enumerate(value):
+        if isinstance(item, str) and item in EXEMPTION_LISTS:
+            out.append(item)
+            continue
+        text = item.replace(".", "").strip() if isinstance(item, str) else ""
+        if not HS_PREFIX.match(text):
+            raise SpecError(
+                f"{where}[{i}]",
+                f"{item!r} is neither an HTS prefix nor a bundled list",
+                hint="bundled lists: " + ", ".join(EXEMPTION_LISTS),
+            )
+        out.append(text)
+    return tuple(out)
+
+
+def _elasticities(value: Any, where: str) -> ElasticitySpec:
+    if not isinstance(value, dict):
+        raise SpecError(
+            where, 'must be an object: {"substitution": 1.5, "supply": 99, "import_demand": "data"}'
+        )
+    _reject_unknown(value, {"substitution", "supply", "import_demand"}, where + ".")
+    sigma = _number(value.get("substitution", DEFAULT_SUBSTITUTION), f"{where}.substitution")
+    if not 0 <= sigma <= 50:
+        raise SpecError(f"{where}.substitution", f"{sigma} is out of range (0..50)")
+    supply = _number(value.get("supply", DEFAULT_SUPPLY), f"{where}.supply")
+    if supply <= 0:
+        raise SpecError(f"{where}.supply", "must be positive (99 or more = infinitely elastic)")
+    demand_raw = value.get("import_demand", "data")
+    demand = None
+    if demand_raw != "data":
+        demand = _number(demand_raw, f"{where}.import_demand")
+        if not -50 <= demand < 0:
+            raise SpecError(
+                f"{where}.import_demand",
+                f"{demand} must be negative (e.g. -1.25)",
+                hint='or "data" for the bundled per-product estimates',
+            )
+    return ElasticitySpec(substitution=sigma, supply=supply, import_demand=demand)
