@@ -64,12 +64,8 @@ CREATE TABLE IF NOT EXISTS datasets (
 );
 
 CREATE TABLE IF NOT EXISTS trade (
-    {", ".join(f"{name} {kind}" for name, kind in TRADE_COLUMNS.items())},
-    CHECK (flow IN {FLOWS}),
-    CHECK (valuation IN {VALUATIONS}),
-    CHECK (hs_level IN {HS_LEVELS}),
-    CHECK (value_usd >= 0)
-);
+    {", ".join(f"{name} {kind}" for name, kind in TRADE_COLUMNS.items())}
+);  -- value ranges, flows and codes are validated by etl/validate.py, which names the file, line and column
 
 CREATE TABLE IF NOT EXISTS countries (
     iso3 VARCHAR PRIMARY KEY,
@@ -80,6 +76,7 @@ CREATE TABLE IF NOT EXISTS countries (
 );
 CREATE TABLE IF NOT EXISTS comtrade_areas (code INTEGER PRIMARY KEY, iso3 VARCHAR NOT NULL, name VARCHAR);
 CREATE TABLE IF NOT EXISTS census_countries (cty_code VARCHAR PRIMARY KEY, iso3 VARCHAR NOT NULL, name VARCHAR);
+CREATE TABLE IF NOT EXISTS country_names (name_key VARCHAR PRIMARY KEY, iso3 VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS imf_partner_names (imf_name VARCHAR PRIMARY KEY, iso3 VARCHAR);
 
 CREATE TABLE IF NOT EXISTS hs_codes (

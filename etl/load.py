@@ -1,0 +1,219 @@
+"""Loading files into DuckDB: detect → stage → validate → insert, all files in one transaction.
+
+Loading the same file again changes nothing (same path and sha256); a changed file under the same path
+replaces that file's earlier rows. Any error leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from etl import settings
+from etl.db import write_session
+from etl.errors import DatabaseError
+from etl.sources import Detected, detect
+from etl.sources.base import LoadContext, locate_line
+from etl.validate import check_overlap_with_loaded, create_staging, insert_staged, validate_staged
+
+HASH_CHUNK = 4 * 1024 * 1024
+
+
+@dataclass
+class FileMetadata:
+    """What the manifest says about a file (publisher, licence, origin); defaults come from its format."""
+
+    publisher: str | None = None
+    licence: str | None = None
+    origin: str | None = None
+    description: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class LoadResult:
+    path: str
+    format: str
+    rows: int
+    status: str  # 'loaded', 'replaced', 'unchanged'
+    table: str
+
+    def render(self) -> str:
+        if self.status == "unchanged":
+            return f"{self.path}: unchanged ({self.format}; already loaded, 0 rows changed)"
+        verb = "replaced earlier rows with" if self.status == "replaced" else "loaded"
+        return f"{self.path}: {verb} {self.rows:,} rows into {self.table} ({self.format})"
+
+
+def display_path(path: Path) -> str:
+    """Paths inside the project are stored relative to it, so a clone elsewhere recognises them."""
+    resolved = path.resolve()
+    try:
+        return str(resolved.relative_to(settings.PROJECT_ROOT))
+    except ValueError:
+        return str(resolved)
+
+
+class _BackgroundHash(threading.Thread):
+    """sha256 of a file computed while DuckDB parses it (hashlib releases the GIL on large chunks)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(daemon=True)
+        self.path = path
+        self.digest = ""
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            digest = hashlib.sha256()
+            with open(self.path, "rb") as handle:
+                while chunk := handle.read(HASH_CHUNK):
+                    digest.update(chunk)
+            self.digest = digest.hexdigest()
+        except BaseException as exc:  # reported by the caller
+            self.error = exc
+
+    def result(self) -> str:
+        self.join()
+        if self.error:
+            raise self.error
+        return self.digest
+
+
+def sha256_of(path: Path) -> str:
+    hasher = _BackgroundHash(path)
+    hasher.run()
+    return hasher.result()
+
+
+def load_into(con: duckdb.DuckDBPyConnection, path: Path, metadata: FileMetadata | None = None) -> LoadResult:
+    """Load one file into an open write transaction."""
+    metadata = metadata or FileMetadata()
+    stored_path = display_path(path)
+    hasher = _BackgroundHash(path)
+    hasher.start()
+    detected = detect(path, con)
+    previous = con.execute(
+        "SELECT dataset_id, sha256 FROM datasets WHERE path = ? ORDER BY dataset_id DESC LIMIT 1", [stored_path]
+    ).fetchone()
+    digest: str | None = None
+    if previous is not None:
+        digest = hasher.result()
+        if previous[1] == digest:
+            return LoadResult(stored_path, detected.name, 0, "unchanged", _table_of(detected))
+    dataset_id = con.execute("SELECT coalesce(max(dataset_id), 0) + 1 FROM datasets").fetchone()[0]
+    ctx = LoadContext(con, path, detected.sniff, dataset_id, dict(metadata.options))
+    replacing = previous[0] if previous else None
+    if replacing is not None:
+        _forget_dataset(con, replacing)
+    rows = _load_trade(ctx, detected, replacing) if detected.trade else detected.reference.load(ctx)  # type: ignore[union-attr]
+    digest = digest or hasher.result()
+    trade_format = detected.trade
+    con.execute(
+        "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            dataset_id,
+            stored_path,
+            digest,
+            detected.name,
+            trade_format.source if trade_format else None,
+            metadata.publisher or (trade_format.publisher if trade_format else None),
+            metadata.licence,
+            metadata.origin,
+            metadata.description,
+            rows,
+            datetime.now(UTC).replace(tzinfo=None),
+        ],
+    )
+    return LoadResult(stored_path, detected.name, rows, "replaced" if replacing else "loaded", _table_of(detected))
+
+
+def _table_of(detected: Detected) -> str:
+    return "trade" if detected.trade else detected.reference.table  # type: ignore[union-attr]
+
+
+def _forget_dataset(con: duckdb.DuckDBPyConnection, dataset_id: int) -> None:
+    for table in ("trade", "published_figures", "us_tariff_exemptions", "us_reciprocal_rates", "us_tariff_timeline",
+                  "import_demand_elasticities", "substitution_elasticities"):  # fmt: skip
+        con.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])  # noqa: S608
+    con.execute("DELETE FROM datasets WHERE dataset_id = ?", [dataset_id])
+
+
+def _load_trade(ctx: LoadContext, detected: Detected, replacing: int | None) -> int:
+    trade_format = detected.trade
+    assert trade_format is not None
+    _require_reference_tables(ctx)
+    create_staging(ctx)
+    labels = trade_format.stage(ctx)
+    finder = None
+    if trade_format.text_lines:
+        encoding = ctx.sniff.encoding
+
+        def finder(column, predicate):
+            return locate_line(ctx.path, encoding, ctx.sniff.delimiter, column, predicate)
+
+    validate_staged(ctx, labels, finder)
+    check_overlap_with_loaded(ctx, replacing)
+    return insert_staged(ctx)
+
+
+def _require_reference_tables(ctx: LoadContext) -> None:
+    if ctx.con.execute("SELECT count(*) FROM comtrade_areas").fetchone()[0] == 0:
+        raise DatabaseError(
+            f"{ctx.path}: the database has no reference tables (country codes) to validate against",
+            hint="run `balanza build` first, then load files into that database",
+        )
+
+
+def load_files(
+    db_path: Path,
+    paths: Sequence[Path],
+    *,
+    progress: bool = False,
+    metadata: Iterable[FileMetadata | None] | None = None,
+    fresh: bool = False,
+) -> list[LoadResult]:
+    """Load every file in one transaction: all of them, or (on any error) none."""
+    metadata_list = list(metadata) if metadata is not None else [None] * len(paths)
+    results: list[LoadResult] = []
+    with write_session(db_path, fresh=fresh) as con:
+        bar = ProgressBar(len(paths), enabled=progress)
+        if progress and sys.stderr.isatty():
+            con.execute("SET enable_progress_bar = true")
+        for path, meta in zip(paths, metadata_list, strict=True):
+            bar.step(display_path(path))
+            results.append(load_into(con, path, meta))
+        bar.done()
+    return results
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr (files done / files to do); silent when not wanted."""
+
+    def __init__(self, total: int, *, enabled: bool, width: int = 30) -> None:
+        self.total = max(total, 1)
+        self.enabled = enabled and total > 1 and sys.stderr.isatty()
+        self.width = width
+        self.done_count = 0
+
+    def step(self, label: str) -> None:
+        if not self.enabled:
+            return
+        filled = int(self.width * self.done_count / self.total)
+        bar = "#" * filled + "-" * (self.width - filled)
+        sys.stderr.write(f"\r[{bar}] {self.done_count}/{self.total} {label[-60:]:<60}")
+        sys.stderr.flush()
+        self.done_count += 1
+
+    def done(self) -> None:
+        if self.enabled:
+            sys.stderr.write(f"\r[{'#' * self.width}] {self.total}/{self.total} done{' ' * 60}\n")
+            sys.stderr.flush()

@@ -1,0 +1,96 @@
+"""Source adapters, one module per publisher format, and the registry that picks one from content."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from etl.detect import Sniff, sniff, unknown_format, xlsx_first_cells
+from etl.sources import census, comtrade_legacy, comtrade_plus, dian, imf_dots, published
+from etl.sources.base import LoadContext, TradeColumnLabels
+from etl.sources.reference import REFERENCE_FORMATS, ReferenceFormat
+
+
+@dataclass(frozen=True)
+class TradeFormat:
+    """A format whose rows become `trade` observations (staged, validated, then inserted)."""
+
+    name: str
+    source: str
+    publisher: str
+    stage: Callable[[LoadContext], TradeColumnLabels]
+    text_lines: bool  # True: errors can be traced back to a CSV line
+
+
+@dataclass(frozen=True)
+class Detected:
+    sniff: Sniff
+    trade: TradeFormat | None = None
+    reference: ReferenceFormat | None = None
+
+    @property
+    def name(self) -> str:
+        return self.trade.name if self.trade else self.reference.name  # type: ignore[union-attr]
+
+
+COMTRADE_CSV = TradeFormat("comtrade_plus_csv", "comtrade", "UN Comtrade", comtrade_plus.stage_csv, True)
+COMTRADE_JSON = TradeFormat("comtrade_plus_json", "comtrade", "UN Comtrade", comtrade_plus.stage_json, False)
+COMTRADE_LEGACY = TradeFormat("comtrade_legacy_csv", "comtrade", "UN Comtrade", comtrade_legacy.stage, True)
+CENSUS_HS10 = TradeFormat("us_census_hs10_parquet", "us_census_consumption", "US Census Bureau",
+                          census.stage_hs10, False)  # fmt: skip
+CENSUS_TOTALS = TradeFormat("us_census_totals_csv", "us_census_general", "US Census Bureau", census.stage_totals, True)
+DIAN_CSV = TradeFormat("dian_exports_csv", "dian", "DIAN / DANE", dian.stage, True)
+PUBLISHED_CSV = TradeFormat("published_figures_csv", "published", "various (see published_figures)",
+                            published.stage, True)  # fmt: skip
+IMF_DOTS = TradeFormat("imf_dots_xlsx", "imf_dots", "International Monetary Fund", imf_dots.stage, False)
+
+
+def _comtrade_xlsx(header: list[str]) -> TradeFormat:
+    return TradeFormat(
+        "comtrade_plus_xlsx", "comtrade", "UN Comtrade", lambda ctx: comtrade_plus.stage_xlsx(ctx, header), False
+    )
+
+
+def detect(path: Path, con: duckdb.DuckDBPyConnection) -> Detected:
+    """The format of ``path``, from its content; raises InputError when none fits."""
+    found = sniff(path)
+    if found.kind == "parquet":
+        try:
+            columns = census.parquet_columns(con, str(path))
+        except duckdb.Error as exc:
+            from etl.errors import InputError
+
+            raise InputError(path, f"unreadable Parquet file ({str(exc).splitlines()[0]})",
+                             hint="download the file again") from None  # fmt: skip
+        if census.matches_hs10(found, columns):
+            return Detected(found, trade=CENSUS_HS10)
+        raise unknown_format(path, tuple(columns))
+    if found.kind == "xlsx":
+        cells = xlsx_first_cells(path)
+        if imf_dots.matches(cells):
+            return Detected(found, trade=IMF_DOTS)
+        for rows in cells.values():
+            header = [str(c).strip() for c in (rows[0] if rows else ()) if c is not None]
+            if {"refYear", "cmdCode", "primaryValue"} <= set(header):
+                return Detected(found, trade=_comtrade_xlsx(header))
+        raise unknown_format(path, tuple(next(iter(cells.values()), [()])[0] or ()))
+    if found.kind == "json":
+        if comtrade_plus.matches_json(found):
+            return Detected(found, trade=COMTRADE_JSON)
+        raise unknown_format(path, tuple(sorted(found.json_keys)))
+    for trade_format, matcher in (
+        (COMTRADE_CSV, comtrade_plus.matches_csv),
+        (COMTRADE_LEGACY, comtrade_legacy.matches),
+        (CENSUS_TOTALS, census.matches_totals),
+        (DIAN_CSV, dian.matches),
+        (PUBLISHED_CSV, published.matches),
+    ):
+        if matcher(found):
+            return Detected(found, trade=trade_format)
+    for reference_format in REFERENCE_FORMATS:
+        if reference_format.matches(found):
+            return Detected(found, reference=reference_format)
+    raise unknown_format(path, found.header)

@@ -1,0 +1,90 @@
+"""What every source adapter shares: its context, and finding the line behind a bad value."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from etl.detect import Sniff
+from etl.errors import InputError
+
+
+@dataclass
+class LoadContext:
+    """One file being loaded into the open write transaction."""
+
+    con: duckdb.DuckDBPyConnection
+    path: Path
+    sniff: Sniff
+    dataset_id: int
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def error(self, message: str, *, line: int | None = None, column: str | int | None = None, hint: str = "") -> InputError:
+        return InputError(self.path, message, line=line, column=column, hint=hint)
+
+
+@dataclass(frozen=True)
+class TradeColumnLabels:
+    """Source column names behind our trade columns, so errors name the column the user sees."""
+
+    year: str
+    reporter: str
+    partner: str
+    flow: str
+    hs_code: str
+    value: str
+
+
+def locate_line(
+    path: Path, encoding: str, delimiter: str, column: str, predicate: Callable[[str], bool]
+) -> int | None:
+    """1-based physical line of the first data row whose ``column`` satisfies ``predicate`` (error path only)."""
+    with open(path, encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        header = [name.strip().lstrip("\ufeff") for name in next(reader, [])]
+        if column not in header:
+            return None
+        index = header.index(column)
+        for row in reader:
+            if index < len(row) and predicate(row[index].strip()):
+                return reader.line_num
+    return None
+
+
+_LINE_IN_MESSAGE = re.compile(r"line[: ]+(\d+)", re.IGNORECASE)
+_COLUMN_IN_MESSAGE = re.compile(r'column "?([^"\s,.]+)"?', re.IGNORECASE)
+
+
+def duckdb_read_error(path: Path, exc: duckdb.Error, hint: str) -> InputError:
+    """Turn a DuckDB reader error into an InputError naming the line and column DuckDB reported."""
+    message = str(exc).splitlines()[0]
+    line_match = _LINE_IN_MESSAGE.search(str(exc))
+    column_match = _COLUMN_IN_MESSAGE.search(str(exc))
+    return InputError(
+        path,
+        message,
+        line=int(line_match.group(1)) if line_match else None,
+        column=column_match.group(1) if column_match else None,
+        hint=hint,
+    )
+
+
+def first_reject(con: duckdb.DuckDBPyConnection, path: Path, rejects_table: str, hint: str) -> InputError | None:
+    """The first row DuckDB's CSV reader rejected, as an InputError with line and column."""
+    row = con.execute(
+        f"SELECT line, column_name, error_type, csv_line FROM {rejects_table} ORDER BY line LIMIT 1"  # noqa: S608
+    ).fetchone()
+    if row is None:
+        return None
+    line, column_name, error_type, csv_line = row
+    snippet = (csv_line or "")[:80]
+    kind = {"CAST": "value is not of the expected type", "TOO MANY COLUMNS": "too many fields",
+            "MISSING COLUMNS": "too few fields", "UNQUOTED VALUE": "unquoted value",
+            "INVALID UNICODE": "invalid text encoding"}.get(error_type, str(error_type).lower())  # fmt: skip
+    return InputError(path, f"{kind} (row text: {snippet!r})", line=int(line), column=column_name, hint=hint)

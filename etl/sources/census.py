@@ -1,0 +1,149 @@
+"""US Census Bureau: 2024 imports for consumption by HS10 (parquet), and country totals (CSV, USD millions).
+
+Census customs value excludes freight and insurance, so both series are FOB-type valuations.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from etl.detect import Sniff
+from etl.schema import EUROPEAN_UNION
+from etl.sources.base import LoadContext, TradeColumnLabels, duckdb_read_error, locate_line
+from etl.validate import STAGED_TABLE
+
+HS10_COLUMNS = ("CTY_CODE", "I_COMMODITY", "CON_VAL_YR", "CAL_DUT_YR", "time")
+HS10_LABELS = TradeColumnLabels(
+    year="time", reporter="(United States)", partner="CTY_CODE", flow="(imports)", hs_code="I_COMMODITY",
+    value="CON_VAL_YR",
+)  # fmt: skip
+TOTALS_LABELS = TradeColumnLabels(
+    year="year", reporter="(United States)", partner="us_partner_iso3", flow="us_exports_usd_million",
+    hs_code="(total)", value="us_imports_usd_million",
+)  # fmt: skip
+HINT_HS10 = "use the Census HS10 import parquet files as published (CTY_CODE, I_COMMODITY, CON_VAL_YR, …)"
+HINT_TOTALS = "columns: us_partner_iso3, year, [month,] us_exports_usd_million, us_imports_usd_million"
+
+
+def parquet_columns(con: duckdb.DuckDBPyConnection, ctx_path: str) -> list[str]:
+    return [row[0] for row in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [ctx_path]).fetchall()]
+
+
+def matches_hs10(sniff: Sniff, columns: list[str]) -> bool:
+    return sniff.kind == "parquet" and {"CTY_CODE", "I_COMMODITY", "CON_VAL_YR"} <= set(columns)
+
+
+def stage_hs10(ctx: LoadContext) -> TradeColumnLabels:
+    path = str(ctx.path)
+    try:
+        columns = parquet_columns(ctx.con, path)
+    except duckdb.Error as exc:
+        raise duckdb_read_error(ctx.path, exc, HINT_HS10) from None
+    for name in HS10_COLUMNS:
+        if name not in columns:
+            raise ctx.error(f"missing column {name!r}", column=name, hint=HINT_HS10)
+    try:
+        bad = ctx.con.execute(
+            """
+            SELECT row_number, CON_VAL_YR, CAL_DUT_YR FROM (
+                SELECT row_number() OVER () AS row_number, CON_VAL_YR, CAL_DUT_YR FROM read_parquet(?)
+            ) WHERE TRY_CAST(CON_VAL_YR AS DOUBLE) IS NULL
+               OR (CAL_DUT_YR IS NOT NULL AND TRY_CAST(CAL_DUT_YR AS DOUBLE) IS NULL)
+            LIMIT 1
+            """,
+            [path],
+        ).fetchone()
+        if bad:
+            column = "CON_VAL_YR" if bad[1] is None or _not_number(bad[1]) else "CAL_DUT_YR"
+            raise ctx.error(
+                f"row {bad[0]}: {column} is {bad[1] if column == 'CON_VAL_YR' else bad[2]!r}, not a number",
+                column=column,
+                hint=HINT_HS10,
+            )
+        ctx.con.execute(
+            f"""
+            INSERT INTO {STAGED_TABLE}
+            SELECT
+                year(CAST(raw.time AS DATE)) AS year,
+                CAST(year(CAST(raw.time AS DATE)) AS VARCHAR) AS period,
+                'USA' AS reporter_iso3,
+                coalesce(c.iso3, '?' || trim(raw.CTY_CODE)) AS partner_iso3,
+                'import' AS flow,
+                trim(raw.I_COMMODITY) AS hs_code,
+                length(trim(raw.I_COMMODITY)) AS hs_level,
+                CAST(raw.CON_VAL_YR AS DOUBLE) AS value_usd,
+                'FOB' AS valuation,
+                NULL AS net_weight_kg,
+                'us_census_consumption' AS source,
+                {int(ctx.dataset_id)} AS dataset_id,
+                TRY_CAST(raw.CAL_DUT_YR AS DOUBLE) AS duty_usd,
+                NULL AS hs_vintage,
+                TRUE AS valuation_stated,
+                NULL AS source_line
+            FROM read_parquet(?) AS raw
+            LEFT JOIN census_countries c ON c.cty_code = trim(raw.CTY_CODE)
+            """,
+            [path],
+        )
+    except duckdb.Error as exc:
+        raise duckdb_read_error(ctx.path, exc, HINT_HS10) from None
+    return HS10_LABELS
+
+
+def _not_number(value: str) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return True
+    return False
+
+
+def matches_totals(sniff: Sniff) -> bool:
+    return sniff.kind == "text" and {"us_partner_iso3", "year", "us_exports_usd_million", "us_imports_usd_million"} <= set(
+        sniff.header
+    )
+
+
+def stage_totals(ctx: LoadContext) -> TradeColumnLabels:
+    header = set(ctx.sniff.header)
+    monthly = "month" in header
+    period = "CAST(year AS VARCHAR) || lpad(CAST(month AS VARCHAR), 2, '0')" if monthly else "CAST(year AS VARCHAR)"
+    types = {"us_partner_iso3": "VARCHAR", "year": "INTEGER", "us_exports_usd_million": "DOUBLE",
+             "us_imports_usd_million": "DOUBLE"}  # fmt: skip
+    if monthly:
+        types["month"] = "INTEGER"
+    try:
+        rows = ctx.con.execute(
+            "SELECT * FROM read_csv(?, header = true, types = ?, store_rejects = true, "
+            "rejects_table = 'census_rejects', rejects_scan = 'census_rejects_scan')",
+            [str(ctx.path), types],
+        )
+        del rows
+        from etl.sources.base import first_reject
+
+        problem = first_reject(ctx.con, ctx.path, "census_rejects", HINT_TOTALS)
+        ctx.con.execute("DROP TABLE IF EXISTS census_rejects; DROP TABLE IF EXISTS census_rejects_scan")
+        if problem:
+            raise problem
+        for flow, column in (("export", "us_exports_usd_million"), ("import", "us_imports_usd_million")):
+            ctx.con.execute(
+                f"""
+                INSERT INTO {STAGED_TABLE}
+                SELECT year, {period}, 'USA', coalesce(c.iso3, '?' || raw.us_partner_iso3), '{flow}', 'TOTAL', 0,
+                       raw.{column} * 1e6, 'FOB', NULL, 'us_census_general', {int(ctx.dataset_id)}, NULL, NULL,
+                       TRUE, NULL
+                FROM read_csv(?, header = true, types = ?) AS raw
+                LEFT JOIN countries c ON c.iso3 = upper(trim(raw.us_partner_iso3))
+                """,
+                [str(ctx.path), types],
+            )
+    except duckdb.Error as exc:
+        raise duckdb_read_error(ctx.path, exc, HINT_TOTALS) from None
+    return TOTALS_LABELS
+
+
+def totals_line_finder(ctx: LoadContext):
+    return lambda column, predicate: locate_line(ctx.path, ctx.sniff.encoding, ctx.sniff.delimiter, column, predicate)
+
+
+__all__ = ["EUROPEAN_UNION", "matches_hs10", "matches_totals", "stage_hs10", "stage_totals"]

@@ -1,0 +1,56 @@
+"""DIAN/DANE Colombian exports by destination, monthly (FOB USD millions, net weight in thousand tonnes)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from etl.detect import Sniff
+from etl.sources.base import LoadContext, TradeColumnLabels, duckdb_read_error, first_reject
+from etl.validate import STAGED_TABLE
+
+LABELS = TradeColumnLabels(
+    year="month", reporter="(Colombia)", partner="destination", flow="(exports)", hs_code="(total)",
+    value="fob_usd_million",
+)  # fmt: skip
+HINT = "columns: month (YYYY-MM), destination, fob_usd_million, net_weight_thousand_tonnes"
+
+
+def matches(sniff: Sniff) -> bool:
+    return sniff.kind == "text" and {"month", "destination", "fob_usd_million"} <= set(sniff.header)
+
+
+def stage(ctx: LoadContext) -> TradeColumnLabels:
+    types = {"month": "VARCHAR", "destination": "VARCHAR", "fob_usd_million": "DOUBLE",
+             "net_weight_thousand_tonnes": "DOUBLE"}  # fmt: skip
+    types = {k: v for k, v in types.items() if k in ctx.sniff.header}
+    encoding = "latin-1" if ctx.sniff.encoding == "latin-1" else "utf-8"
+    weight = "raw.net_weight_thousand_tonnes * 1e6" if "net_weight_thousand_tonnes" in ctx.sniff.header else "NULL"
+    try:
+        ctx.con.execute(
+            "CREATE OR REPLACE TEMP TABLE dian_raw AS SELECT * FROM read_csv(?, header = true, types = ?, "
+            "encoding = ?, store_rejects = true, rejects_table = 'dian_rejects', rejects_scan = 'dian_rejects_scan')",
+            [str(ctx.path), types, encoding],
+        )
+        problem = first_reject(ctx.con, ctx.path, "dian_rejects", HINT)
+        if problem:
+            raise problem
+        bad = ctx.con.execute(
+            "SELECT rowid + 2, month FROM dian_raw WHERE NOT regexp_full_match(coalesce(month, ''), '\\d{4}-\\d{2}') "
+            "OR TRY_CAST(substr(month, 6, 2) AS INTEGER) NOT BETWEEN 1 AND 12 ORDER BY rowid LIMIT 1"
+        ).fetchone()
+        if bad:
+            raise ctx.error(f"month {bad[1]!r} is not YYYY-MM", line=int(bad[0]), column="month", hint=HINT)
+        ctx.con.execute(
+            f"""
+            INSERT INTO {STAGED_TABLE}
+            SELECT CAST(substr(raw.month, 1, 4) AS INTEGER), replace(raw.month, '-', ''), 'COL',
+                   coalesce(n.iso3, '?' || raw.destination), 'export', 'TOTAL', 0, raw.fob_usd_million * 1e6,
+                   'FOB', {weight}, 'dian', {int(ctx.dataset_id)}, NULL, NULL, TRUE, raw.rowid + 2
+            FROM dian_raw raw
+            LEFT JOIN country_names n ON n.name_key = lower(strip_accents(trim(raw.destination)))
+            """  # noqa: S608
+        )
+        ctx.con.execute("DROP TABLE dian_raw; DROP TABLE IF EXISTS dian_rejects; DROP TABLE IF EXISTS dian_rejects_scan")
+    except duckdb.Error as exc:
+        raise duckdb_read_error(ctx.path, exc, HINT) from None
+    return LABELS

@@ -1,0 +1,133 @@
+"""IMF Direction of Trade Statistics workbooks: one sheet per flow, one row per partner, one column per year.
+
+Values are USD millions; partners are names, mapped to ISO3 through the `imf_partner_names` table
+(aggregates such as "Advanced Economies" map to nothing and are skipped, never summed).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from etl.sources.base import LoadContext, TradeColumnLabels
+from etl.validate import STAGED_TABLE
+
+SHEETS = {"Exports, FOB": ("export", "FOB"), "Imports, CIF": ("import", "CIF")}
+LABELS = TradeColumnLabels(
+    year="(year header row)", reporter="B (reporter name, row 4)", partner="B", flow="(sheet)",
+    hs_code="(total)", value="(year column)",
+)  # fmt: skip
+HINT = "use the IMF DOTS workbook as downloaded (sheets 'Exports, FOB' and 'Imports, CIF')"
+
+
+def matches(first_cells: dict[str, list[tuple]]) -> bool:
+    return any(title in SHEETS for title in first_cells) and any(
+        any(isinstance(cell, str) and "Partner Countries" in cell for row in rows for cell in row if cell)
+        for rows in first_cells.values()
+    )
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def stage(ctx: LoadContext) -> TradeColumnLabels:
+    from openpyxl import load_workbook
+
+    names = dict(ctx.con.execute("SELECT imf_name, iso3 FROM imf_partner_names").fetchall())
+    if not names:
+        raise ctx.error("the IMF partner-name table is empty", hint="run `balanza build` first (reference tables)")
+    workbook = load_workbook(ctx.path, read_only=True, data_only=True)
+    records: list[tuple] = []
+    try:
+        for sheet in workbook.worksheets:
+            if sheet.title not in SHEETS:
+                continue
+            flow, valuation = SHEETS[sheet.title]
+            rows = list(sheet.iter_rows(values_only=True))
+            reporter_name = _cell(rows, 3, 1)
+            if reporter_name not in names or names[reporter_name] is None:
+                raise ctx.error(f"sheet {sheet.title!r}: unknown reporter {reporter_name!r}", line=4, column="B",
+                                hint="add the name to the IMF partner-name map")  # fmt: skip
+            reporter = names[reporter_name]
+            years = _year_columns(ctx, sheet.title, rows)
+            for row_index in range(7, len(rows)):
+                row = rows[row_index]
+                partner_name = row[1] if len(row) > 1 else None
+                if partner_name is None or str(partner_name).strip() == "":
+                    continue
+                partner_name = str(partner_name).strip()
+                if partner_name not in names:
+                    raise ctx.error(f"sheet {sheet.title!r}: unknown partner {partner_name!r}", line=row_index + 1,
+                                    column="B", hint="add the name to the IMF partner-name map (data/raw/reference)")  # fmt: skip
+                partner = names[partner_name]
+                if partner is None:
+                    continue  # an aggregate of other rows
+                for column_index, year in years:
+                    value = row[column_index] if column_index < len(row) else None
+                    number = _number(ctx, sheet.title, value, row_index, column_index)
+                    if number is None:
+                        continue
+                    records.append((year, str(year), reporter, partner, flow, number * 1e6, valuation,
+                                    row_index + 1))  # fmt: skip
+    finally:
+        workbook.close()
+    frame = pd.DataFrame.from_records(
+        records, columns=["year", "period", "reporter_iso3", "partner_iso3", "flow", "value_usd", "valuation",
+                          "source_line"],  # fmt: skip
+    )
+    ctx.con.register("dots_frame", frame)
+    ctx.con.execute(
+        f"""
+        INSERT INTO {STAGED_TABLE}
+        SELECT year, period, reporter_iso3, partner_iso3, flow, 'TOTAL', 0, value_usd, valuation, NULL,
+               'imf_dots', {int(ctx.dataset_id)}, NULL, NULL, TRUE, source_line
+        FROM dots_frame
+        """  # noqa: S608
+    )
+    ctx.con.unregister("dots_frame")
+    return LABELS
+
+
+def _cell(rows: list[tuple], row: int, column: int) -> str | None:
+    if row < len(rows) and column < len(rows[row]) and rows[row][column] is not None:
+        return str(rows[row][column]).strip()
+    return None
+
+
+def _year_columns(ctx: LoadContext, title: str, rows: list[tuple]) -> list[tuple[int, int]]:
+    if len(rows) < 7:
+        raise ctx.error(f"sheet {title!r} has no year header row", line=7, hint=HINT)
+    years = []
+    for index, cell in enumerate(rows[6]):
+        if cell is None or str(cell).strip() == "":
+            continue
+        text = str(cell).strip()
+        if not text.isdigit():
+            raise ctx.error(f"sheet {title!r}: year header {text!r} is not a year", line=7,
+                            column=_column_letter(index), hint=HINT)  # fmt: skip
+        years.append((index, int(text)))
+    if not years:
+        raise ctx.error(f"sheet {title!r} has no year columns", line=7, hint=HINT)
+    return years
+
+
+def _number(ctx: LoadContext, title: str, value: object, row_index: int, column_index: int) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = str(value).strip()
+    if text == "":
+        return None
+    if text.endswith(" e"):  # IMF's "estimated" flag
+        text = text[:-2]
+    try:
+        return float(text)
+    except ValueError:
+        raise ctx.error(f"sheet {title!r}: value {value!r} is not a number", line=row_index + 1,
+                        column=_column_letter(column_index), hint=HINT) from None  # fmt: skip

@@ -1,0 +1,142 @@
+"""Printed figures: one number per row with its publisher, page and exact quote.
+
+Every row goes to `published_figures`. `trade` gets ONE value per observation (year, reporter, partner,
+flow), chosen by a stated rule, because several pages often print the same number:
+  1. group the rows whose values lie within 0.5 % of each other;
+  2. take the largest group (the figure most publishers agree on); on a tie, the group with more
+     publishers citing DANE, then the group with a stated valuation;
+  3. the value is the one printed most often inside that group (the first printed on a tie).
+The valuation is the one stated in the group when the pages state one; otherwise exports are FOB and
+imports CIF by customs convention, and `valuation_stated` is FALSE.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from etl.detect import Sniff
+from etl.sources.base import LoadContext, TradeColumnLabels, duckdb_read_error, first_reject
+from etl.validate import STAGED_TABLE
+
+COLUMNS = ("year", "reporter_iso3", "partner_iso3", "flow", "value_usd", "valuation", "publisher", "url", "quote")
+LABELS = TradeColumnLabels(
+    year="year", reporter="reporter_iso3", partner="partner_iso3", flow="flow", hs_code="(total)", value="value_usd"
+)
+HINT = "columns: " + ", ".join(COLUMNS) + "; one printed number per row"
+CLUSTER_TOLERANCE = 0.005
+PUBLISHED_FLOWS = ("export", "import", "balance", "total_trade")
+
+
+def matches(sniff: Sniff) -> bool:
+    return sniff.kind == "text" and {"publisher", "quote", "value_usd", "flow"} <= set(sniff.header)
+
+
+def stage(ctx: LoadContext) -> TradeColumnLabels:
+    missing = [name for name in COLUMNS if name not in ctx.sniff.header]
+    if missing:
+        raise ctx.error(f"missing column {missing[0]!r}", line=1, column=missing[0], hint=HINT)
+    types = {name: "VARCHAR" for name in COLUMNS} | {"year": "INTEGER", "value_usd": "DOUBLE"}
+    try:
+        frame = ctx.con.execute(
+            "SELECT *, NULL AS _ FROM read_csv(?, header = true, types = ?, store_rejects = true, "
+            "rejects_table = 'pub_rejects', rejects_scan = 'pub_rejects_scan')",
+            [str(ctx.path), types],
+        ).df()
+        problem = first_reject(ctx.con, ctx.path, "pub_rejects", HINT)
+        ctx.con.execute("DROP TABLE IF EXISTS pub_rejects; DROP TABLE IF EXISTS pub_rejects_scan")
+    except duckdb.Error as exc:
+        raise duckdb_read_error(ctx.path, exc, HINT) from None
+    if problem:
+        raise problem
+    frame = frame.drop(columns="_")
+    frame["source_line"] = _physical_lines(ctx, len(frame))
+    for position, row in frame.iterrows():
+        line = int(row["source_line"])
+        if row["flow"] not in PUBLISHED_FLOWS:
+            raise ctx.error(f"unknown flow {row['flow']!r}", line=line, column="flow",
+                            hint="flow is one of " + ", ".join(PUBLISHED_FLOWS))  # fmt: skip
+        if row["valuation"] not in ("FOB", "CIF", "unknown"):
+            raise ctx.error(f"unknown valuation {row['valuation']!r}", line=line, column="valuation",
+                            hint="valuation is FOB, CIF or unknown")  # fmt: skip
+        if pd.isna(row["value_usd"]):
+            raise ctx.error("value_usd is empty", line=line, column="value_usd", hint=HINT)
+        if not str(row["publisher"] or "").strip():
+            raise ctx.error("publisher is empty", line=line, column="publisher",
+                            hint="every printed number needs its publisher")  # fmt: skip
+        del position
+    frame["chosen"] = choose_one_per_observation(frame)
+    frame["dataset_id"] = ctx.dataset_id
+    ctx.con.register("published_frame", frame)
+    ctx.con.execute(
+        """
+        INSERT INTO published_figures
+        SELECT year, reporter_iso3, partner_iso3, flow, value_usd, valuation, publisher, url, quote, chosen,
+               dataset_id FROM published_frame
+        """
+    )
+    ctx.con.execute(
+        f"""
+        INSERT INTO {STAGED_TABLE}
+        SELECT f.year, CAST(f.year AS VARCHAR), coalesce(r.iso3, '?' || f.reporter_iso3),
+               coalesce(p.iso3, '?' || f.partner_iso3), f.flow, 'TOTAL', 0, f.value_usd,
+               CASE WHEN f.stated_valuation IS NOT NULL THEN f.stated_valuation
+                    WHEN f.flow = 'export' THEN 'FOB' ELSE 'CIF' END,
+               NULL, 'published', {int(ctx.dataset_id)}, NULL, NULL, f.stated_valuation IS NOT NULL, f.source_line
+        FROM published_frame f
+        LEFT JOIN countries r ON r.iso3 = f.reporter_iso3
+        LEFT JOIN countries p ON p.iso3 = f.partner_iso3
+        WHERE f.chosen AND f.flow IN ('export', 'import')
+        """  # noqa: S608
+    )
+    ctx.con.unregister("published_frame")
+    return LABELS
+
+
+def _physical_lines(ctx: LoadContext, count: int) -> list[int]:
+    """Line where each record starts (quotes may hold line breaks)."""
+    import csv
+
+    with open(ctx.path, encoding=ctx.sniff.encoding, newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        starts = []
+        previous_end = reader.line_num
+        for _ in reader:
+            starts.append(previous_end + 1)
+            previous_end = reader.line_num
+    return starts[:count] if len(starts) >= count else list(range(2, count + 2))
+
+
+def choose_one_per_observation(frame: pd.DataFrame) -> pd.Series:
+    """True for the single row per (year, reporter, partner, flow) that `trade` carries (rule in module doc)."""
+    chosen = pd.Series(False, index=frame.index)
+    stated = pd.Series(None, index=frame.index, dtype=object)
+    for _, group in frame.groupby(["year", "reporter_iso3", "partner_iso3", "flow"], sort=False):
+        best_rows = _best_cluster(group)
+        counts = best_rows["value_usd"].value_counts(sort=False)
+        top_value = counts.idxmax()  # first printed value on a tie
+        row_index = best_rows.index[best_rows["value_usd"] == top_value][0]
+        chosen[row_index] = True
+        stated_values = {v for v in best_rows["valuation"] if v in ("FOB", "CIF")}
+        if len(stated_values) == 1:
+            stated[row_index] = stated_values.pop()
+    frame["stated_valuation"] = stated
+    return chosen
+
+
+def _best_cluster(group: pd.DataFrame) -> pd.DataFrame:
+    values = group["value_usd"].to_list()
+    best: pd.DataFrame | None = None
+    best_score: tuple = ()
+    for anchor in values:
+        members = group[(group["value_usd"] - anchor).abs() <= abs(anchor) * CLUSTER_TOLERANCE]
+        score = (
+            len(members),
+            int(members["publisher"].str.contains("DANE", na=False).sum()),
+            int(members["valuation"].isin(["FOB", "CIF"]).sum()),
+        )
+        if best is None or score > best_score:
+            best, best_score = members, score
+    assert best is not None
+    return best

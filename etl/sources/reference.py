@@ -1,0 +1,303 @@
+"""Reference tables: countries and code maps, HS nomenclature, CPI, GDP, elasticities, US tariff lists.
+
+Each loader replaces its table's rows from one real reference file (recognised by its header).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+
+from etl.detect import Sniff
+from etl.schema import AREAS_NES, EUROPEAN_UNION, WORLD
+from etl.sources.base import LoadContext, duckdb_read_error
+
+
+@dataclass(frozen=True)
+class ReferenceFormat:
+    name: str
+    table: str
+    required: frozenset[str]
+    load: Callable[[LoadContext], int]
+
+    def matches(self, sniff: Sniff) -> bool:
+        return sniff.kind == "text" and self.required <= set(sniff.header)
+
+
+def _csv(ctx: LoadContext, types: dict[str, str] | None = None) -> str:
+    """A temp view over the file; all text unless typed."""
+    view = "ref_raw"
+    options = "header = true, all_varchar = true" if types is None else "header = true, types = ?"
+    params: list = [str(ctx.path)] + ([types] if types is not None else [])
+    try:
+        ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE {view} AS SELECT * FROM read_csv(?, {options})", params)
+    except duckdb.Error as exc:
+        raise duckdb_read_error(ctx.path, exc, "use the reference file as bundled in data/raw/reference") from None
+    return view
+
+
+def _count(ctx: LoadContext, table: str) -> int:
+    return ctx.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+
+
+def name_key(name: str) -> str:
+    """Lower-case, accent-free, without Spanish/English articles in brackets: matching key for country names."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower().strip()
+    text = re.sub(r"\s*\((el|la|los|las|the|l'|le)\)\s*", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# Names DIAN and other Spanish sources use that the UN short names spell differently.
+EXTRA_NAMES = {
+    "total": WORLD, "mundo": WORLD, "world": WORLD, "pais no declarado": AREAS_NES, "estados unidos": "USA",
+    "united states": "USA", "china": "CHN", "union europea": EUROPEAN_UNION, "european union": EUROPEAN_UNION,
+    "corea del sur": "KOR", "paises bajos": "NLD", "turquia": "TUR", "reino unido": "GBR", "rusia": "RUS",
+}  # fmt: skip
+
+
+def load_countries(ctx: LoadContext) -> int:
+    raw = _csv(ctx)
+    ctx.con.execute("DELETE FROM countries")
+    ctx.con.execute(
+        f"""
+        INSERT INTO countries
+        SELECT DISTINCT ON ("ISO3166-1-Alpha-3") "ISO3166-1-Alpha-3", TRY_CAST(M49 AS INTEGER),
+               coalesce("UNTERM English Short", official_name_en, "CLDR display name"),
+               coalesce(official_name_es, "UNTERM Spanish Short"), FALSE
+        FROM {raw} WHERE "ISO3166-1-Alpha-3" IS NOT NULL AND trim("ISO3166-1-Alpha-3") <> ''
+        """  # noqa: S608
+    )
+    specials = [
+        (WORLD, 1, "World", "Mundo", True),
+        (EUROPEAN_UNION, None, "European Union", "Unión Europea", True),
+        (AREAS_NES, 899, "Areas, not elsewhere specified", "País no declarado", True),
+        ("XKX", None, "Kosovo", "Kosovo", False),  # IMF reports it; ISO has no alpha-3 code yet
+    ]
+    ctx.con.executemany("INSERT OR REPLACE INTO countries VALUES (?, ?, ?, ?, ?)", specials)
+    names: dict[str, str] = {}
+    for iso3, en, es, en_short, es_short in ctx.con.execute(
+        f"""SELECT "ISO3166-1-Alpha-3", official_name_en, official_name_es, "UNTERM English Short",
+                   "UNTERM Spanish Short" FROM {raw} WHERE "ISO3166-1-Alpha-3" IS NOT NULL"""  # noqa: S608
+    ).fetchall():
+        for name in (en, es, en_short, es_short):
+            if name:
+                names.setdefault(name_key(name), iso3)
+    names.update(EXTRA_NAMES)
+    ctx.con.execute("CREATE TABLE IF NOT EXISTS country_names (name_key VARCHAR PRIMARY KEY, iso3 VARCHAR NOT NULL)")
+    ctx.con.execute("DELETE FROM country_names")
+    ctx.con.executemany("INSERT INTO country_names VALUES (?, ?)", sorted(names.items()))
+    ctx.con.execute(f"DROP TABLE {raw}")
+    return _count(ctx, "countries")
+
+
+def load_comtrade_areas(ctx: LoadContext) -> int:
+    raw = _csv(ctx)
+    ctx.con.execute("DELETE FROM comtrade_areas")
+    # Comtrade's own codes for areas without ISO codes (e.g. '_X ', 'X1 ') are kept, trimmed.
+    ctx.con.execute(
+        f"""
+        INSERT INTO comtrade_areas
+        SELECT DISTINCT ON (code) CAST(CAST(id AS DOUBLE) AS INTEGER) AS code,
+               CASE WHEN trim(iso_3) IN ('World', 'W00') OR CAST(CAST(id AS DOUBLE) AS INTEGER) = 0 THEN '{WORLD}'
+                    WHEN trim(iso_3) = 'EUR' THEN '{EUROPEAN_UNION}' ELSE trim(iso_3) END,
+               country
+        FROM {raw} WHERE iso_3 IS NOT NULL AND trim(iso_3) <> ''
+        """  # noqa: S608
+    )
+    # Areas Comtrade codes that countries.csv lacks (historic or special areas) join as aggregates.
+    ctx.con.execute(
+        """
+        INSERT INTO countries
+        SELECT DISTINCT ON (a.iso3) a.iso3, NULL, a.name, NULL, TRUE FROM comtrade_areas a
+        WHERE a.iso3 NOT IN (SELECT iso3 FROM countries)
+        """
+    )
+    ctx.con.execute(f"DROP TABLE {raw}")
+    return _count(ctx, "comtrade_areas")
+
+
+def load_census_countries(ctx: LoadContext) -> int:
+    raw = _csv(ctx)
+    ctx.con.execute("DELETE FROM census_countries")
+    ctx.con.execute(
+        f"""INSERT INTO census_countries SELECT DISTINCT ON (CTY_CODE) trim(CTY_CODE), trim(ISO3), country
+            FROM {raw} WHERE ISO3 IS NOT NULL AND CTY_CODE IS NOT NULL"""  # noqa: S608
+    )
+    # Census code 0003 is the European Union as a whole: its own partner, never added to members.
+    ctx.con.execute(
+        "INSERT OR REPLACE INTO census_countries VALUES ('0003', ?, 'European Union')", [EUROPEAN_UNION]
+    )
+    ctx.con.execute(f"DROP TABLE {raw}")
+    return _count(ctx, "census_countries")
+
+
+def load_imf_partner_names(ctx: LoadContext) -> int:
+    raw = _csv(ctx)
+    ctx.con.execute("DELETE FROM imf_partner_names")
+    ctx.con.execute(
+        f"INSERT INTO imf_partner_names SELECT imf_name, nullif(trim(iso3), '') FROM {raw}"  # noqa: S608
+    )
+    ctx.con.execute(f"DROP TABLE {raw}")
+    return _count(ctx, "imf_partner_names")
+
+
+def load_hs_codes(ctx: LoadContext) -> int:
+    raw = _csv(ctx)
+    ctx.con.execute("DELETE FROM hs_codes")
+    ctx.con.execute(
+        f"""
+        INSERT INTO hs_codes
+        SELECT DISTINCT ON (hscode) hscode, CAST(level AS TINYINT), description, nullif(parent, 'TOTAL'), section
+        FROM {raw} WHERE level IN ('2', '4', '6')
+        """  # noqa: S608
+    )
+    ctx.con.execute(f"DROP TABLE {raw}")
+    return _count(ctx, "hs_codes")
+
+
+def load_cpi(ctx: LoadContext) -> int:
+    raw = _csv(ctx)
+    ctx.con.execute("DELETE FROM cpi_annual")
+    ctx.con.execute(
+        f"""INSERT INTO cpi_annual SELECT CAST(year AS INTEGER), CAST(cpi_u_annual_avg_1982_84_100 AS DOUBLE),
+            CAST(n_months AS INTEGER) FROM {raw}"""  # noqa: S608
+    )
+    ctx.con.execute(f"DROP TABLE {raw}")
+    return _count(ctx, "cpi_annual")
+
+
+def load_gdp(ctx: LoadContext) -> int:
+    raw = _csv(ctx)
+    ctx.con.execute("DELETE FROM gdp")
+    ctx.con.execute(
+        f"""INSERT INTO gdp SELECT DISTINCT ON ("Country Code", "Year") "Country Code", CAST("Year" AS INTEGER),
+            CAST("Value" AS DOUBLE) FROM {raw} WHERE TRY_CAST("Value" AS DOUBLE) IS NOT NULL"""  # noqa: S608
+    )
+    ctx.con.execute(f"DROP TABLE {raw}")
+    return _count(ctx, "gdp")
+
+
+def load_import_demand(ctx: LoadContext) -> int:
+    raw = _csv(ctx)
+    ctx.con.execute("DELETE FROM import_demand_elasticities")
+    # Hauk reports the own-price elasticity as a positive magnitude; the model wants it negative.
+    ctx.con.execute(
+        f"""
+        INSERT INTO import_demand_elasticities
+        SELECT DISTINCT ON (hs6) hs6, -abs(CAST(impliedelasticity AS DOUBLE)),
+               TRY_CAST(TRY_CAST(sigat5per AS DOUBLE) AS BOOLEAN), 'Hauk (2012), US HS6 1978-2001', {ctx.dataset_id}
+        FROM {raw} WHERE TRY_CAST(impliedelasticity AS DOUBLE) IS NOT NULL
+        """  # noqa: S608
+    )
+    ctx.con.execute(f"DROP TABLE {raw}")
+    return _count(ctx, "import_demand_elasticities")
+
+
+def load_substitution(ctx: LoadContext) -> int:
+    raw = _csv(ctx)
+    ctx.con.execute("DELETE FROM substitution_elasticities")
+    ctx.con.execute(
+        f"""
+        INSERT INTO substitution_elasticities
+        SELECT DISTINCT ON (hs6) hs6, CAST(impliedsigma AS DOUBLE), 'Hauk (2012), US HS6 1989-2001', {ctx.dataset_id}
+        FROM {raw} WHERE TRY_CAST(impliedsigma AS DOUBLE) IS NOT NULL
+        """  # noqa: S608
+    )
+    ctx.con.execute(f"DROP TABLE {raw}")
+    return _count(ctx, "substitution_elasticities")
+
+
+def load_tariff_timeline(ctx: LoadContext) -> int:
+    raw = _csv(ctx)
+    ctx.con.execute("DELETE FROM us_tariff_timeline")
+    ctx.con.execute(
+        f"""
+        INSERT INTO us_tariff_timeline
+        SELECT CAST(r.date AS DATE), r.country_name,
+               (SELECT min(c.iso3) FROM census_countries c WHERE upper(c.name) = upper(r.country_name)),
+               CAST(r."effective tariff" AS DOUBLE), TRY_CAST(r."total imports" AS DOUBLE),
+               TRY_CAST(r."2024 tariff" AS DOUBLE), {ctx.dataset_id}
+        FROM {raw} r
+        """  # noqa: S608
+    )
+    ctx.con.execute(
+        f"UPDATE us_tariff_timeline SET partner_iso3 = '{EUROPEAN_UNION}' "  # noqa: S608
+        "WHERE partner_iso3 IS NULL AND upper(partner_name) = 'EUROPEAN UNION'"
+    )
+    ctx.con.execute(f"DROP TABLE {raw}")
+    return _count(ctx, "us_tariff_timeline")
+
+
+def load_exemptions(ctx: LoadContext) -> int:
+    list_name = ctx.options.get("list_name") or ctx.path.stem
+    raw = _csv(ctx)
+    ctx.con.execute("DELETE FROM us_tariff_exemptions WHERE list_name = ?", [list_name])
+    ctx.con.execute(
+        f"INSERT INTO us_tariff_exemptions SELECT DISTINCT trim(HTSUS), ?, {ctx.dataset_id} FROM {raw} "  # noqa: S608
+        "WHERE HTSUS IS NOT NULL",
+        [list_name],
+    )
+    ctx.con.execute(f"DROP TABLE {raw}")
+    return ctx.con.execute("SELECT count(*) FROM us_tariff_exemptions WHERE list_name = ?", [list_name]).fetchone()[0]
+
+
+def _iso_for_name(name_column: str) -> str:
+    return f"(SELECT min(n.iso3) FROM country_names n WHERE n.name_key = lower(strip_accents(trim({name_column}))))"
+
+
+def load_annex_i(ctx: LoadContext) -> int:
+    raw = _csv(ctx)
+    list_name = ctx.options.get("list_name") or "eo14257_annex_i"
+    ctx.con.execute("DELETE FROM us_reciprocal_rates WHERE list_name = ?", [list_name])
+    ctx.con.execute(
+        f"""INSERT INTO us_reciprocal_rates
+            SELECT r.CTY_NAME, coalesce((SELECT c.iso3 FROM census_countries c WHERE c.cty_code = trim(r.CTY_CODE)),
+                                        {_iso_for_name("r.CTY_NAME")}),
+                   CAST(r.tariff_rate AS DOUBLE), ?, {ctx.dataset_id} FROM {raw} r""",  # noqa: S608
+        [list_name],
+    )
+    ctx.con.execute(f"DROP TABLE {raw}")
+    return ctx.con.execute("SELECT count(*) FROM us_reciprocal_rates WHERE list_name = ?", [list_name]).fetchone()[0]
+
+
+def load_august_rates(ctx: LoadContext) -> int:
+    raw = _csv(ctx)
+    list_name = ctx.options.get("list_name") or "eo14326_aug_2025"
+    ctx.con.execute("DELETE FROM us_reciprocal_rates WHERE list_name = ?", [list_name])
+    ctx.con.execute(
+        f"""INSERT INTO us_reciprocal_rates
+            SELECT r."Countries and Territories", {_iso_for_name('r."Countries and Territories"')},
+                   CAST(replace(r."Reciprocal Tariff, Adjusted", '%', '') AS DOUBLE), ?, {ctx.dataset_id}
+            FROM {raw} r WHERE TRY_CAST(replace(r."Reciprocal Tariff, Adjusted", '%', '') AS DOUBLE) IS NOT NULL""",  # noqa: S608
+        [list_name],
+    )
+    ctx.con.execute(f"DROP TABLE {raw}")
+    return ctx.con.execute("SELECT count(*) FROM us_reciprocal_rates WHERE list_name = ?", [list_name]).fetchone()[0]
+
+
+REFERENCE_FORMATS = (
+    ReferenceFormat("country_codes", "countries", frozenset({"ISO3166-1-Alpha-3", "M49"}), load_countries),
+    ReferenceFormat("comtrade_areas", "comtrade_areas", frozenset({"id", "iso_3", "country"}), load_comtrade_areas),
+    ReferenceFormat("census_country_map", "census_countries", frozenset({"CTY_CODE", "ISO3", "country"}),
+                    load_census_countries),
+    ReferenceFormat("imf_partner_names", "imf_partner_names", frozenset({"imf_name", "iso3"}), load_imf_partner_names),
+    ReferenceFormat("hs_nomenclature", "hs_codes", frozenset({"hscode", "description", "parent", "level"}),
+                    load_hs_codes),
+    ReferenceFormat("us_cpi_annual", "cpi_annual", frozenset({"year", "cpi_u_annual_avg_1982_84_100"}), load_cpi),
+    ReferenceFormat("wb_gdp", "gdp", frozenset({"Country Code", "Year", "Value"}), load_gdp),
+    ReferenceFormat("import_demand_elasticities", "import_demand_elasticities",
+                    frozenset({"hs6", "impliedelasticity"}), load_import_demand),
+    ReferenceFormat("substitution_elasticities", "substitution_elasticities", frozenset({"hs6", "impliedsigma"}),
+                    load_substitution),
+    ReferenceFormat("us_tariff_timeline", "us_tariff_timeline",
+                    frozenset({"date", "country_name", "effective tariff"}), load_tariff_timeline),
+    ReferenceFormat("us_tariff_exemptions", "us_tariff_exemptions", frozenset({"HTSUS"}), load_exemptions),
+    ReferenceFormat("us_reciprocal_annex_i", "us_reciprocal_rates", frozenset({"CTY_NAME", "tariff_rate"}),
+                    load_annex_i),
+    ReferenceFormat("us_reciprocal_aug_2025", "us_reciprocal_rates",
+                    frozenset({"Countries and Territories", "Reciprocal Tariff, Adjusted"}), load_august_rates),
+)  # fmt: skip
