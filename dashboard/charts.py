@@ -1,0 +1,259 @@
+"""Pure chart functions: DataFrame in, plotly Figure out. Never calls Streamlit.
+
+Every figure uses the Okabe-Ito colour-blind-safe palette, names its unit in the axis title and carries
+a source footnote as an annotation. Missing years are NaN points, so lines break instead of dropping to 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+# Okabe & Ito (2008), "Color Universal Design"; black last so it is used only when needed.
+OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000"]
+FONT_FAMILY = "Arial, Helvetica, sans-serif"
+
+
+def plotly_config(image_format: str = "png", filename: str = "balanza-chart") -> dict:
+    """Modebar config: the camera button downloads the chart as PNG or SVG at slide resolution."""
+    if image_format not in ("png", "svg"):
+        raise ValueError(f"image format must be png or svg, not {image_format!r}")
+    return {
+        "displaylogo": False,
+        "displayModeBar": True,
+        "toImageButtonOptions": {"format": image_format, "filename": filename, "scale": 2},
+    }
+
+
+def add_footnote(fig: go.Figure, text: str) -> go.Figure:
+    """Put ``text`` under the plot area, left-aligned (survives PNG/SVG export)."""
+    fig.add_annotation(
+        text=text,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-0.18,
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        align="left",
+        font={"size": 10, "color": "#444444"},
+    )
+    margin_bottom = 90 + 14 * text.count("<br>")
+    fig.update_layout(margin={"b": margin_bottom})
+    return fig
+
+
+def _style(fig: go.Figure, title: str) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        template="plotly_white",
+        colorway=OKABE_ITO,
+        font={"family": FONT_FAMILY},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        margin={"t": 80, "l": 60, "r": 20},
+    )
+    return fig
+
+
+def complete_years(frame: pd.DataFrame, keys: Sequence[str], year: str = "year") -> pd.DataFrame:
+    """Add a row with NaN values for every year missing inside the overall year range, per series."""
+    if frame.empty:
+        return frame.copy()
+    years = range(int(frame[year].min()), int(frame[year].max()) + 1)
+    series = frame[list(keys)].drop_duplicates()
+    grid = series.merge(pd.DataFrame({year: list(years)}), how="cross")
+    out = grid.merge(frame, on=[*keys, year], how="left")
+    return out.sort_values([*keys, year]).reset_index(drop=True)
+
+
+def missing_years(frame: pd.DataFrame, keys: Sequence[str], value: str, year: str = "year") -> dict[tuple, list[int]]:
+    """For each series, the years inside the overall range that have no value."""
+    completed = complete_years(frame, keys, year)
+    gaps: dict[tuple, list[int]] = {}
+    for key, group in completed.groupby(list(keys), sort=True):
+        absent = sorted(int(y) for y in group.loc[group[value].isna(), year])
+        if absent:
+            gaps[key if isinstance(key, tuple) else (key,)] = absent
+    return gaps
+
+
+def format_years(years: Sequence[int]) -> str:
+    """[2001, 2002, 2003, 2007] → '2001–2003, 2007'."""
+    runs: list[list[int]] = []
+    for y in sorted(years):
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def source_footnote(frame: pd.DataFrame, labels: dict[str, str], prefix: str = "Source", source: str = "source") -> str:
+    """'Source: IMF DOTS (1960–2020); DANE (2021–2024)' from the per-point source column."""
+    if frame.empty or source not in frame:
+        return f"{prefix}: —"
+    parts = []
+    for name, group in frame.dropna(subset=[source]).groupby(source, sort=True):
+        years = format_years(sorted({int(y) for y in group["year"]})) if "year" in group else ""
+        parts.append(f"{labels.get(name, name)} ({years})" if years else labels.get(name, name))
+    text = f"{prefix}: " + "; ".join(parts)
+    return _wrap(text)
+
+
+def _wrap(text: str, width: int = 140) -> str:
+    lines, line = [], ""
+    for word in text.split(" "):
+        if line and len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return "<br>".join(lines)
+
+
+def line_chart(
+    frame: pd.DataFrame,
+    *,
+    y: str,
+    color: str,
+    title: str,
+    y_title: str,
+    footnote: str,
+    dash: str | None = None,
+    facet_row: str | None = None,
+    hover: Sequence[str] = ("source",),
+    labels: dict[str, str] | None = None,
+    x_title: str = "Year",
+) -> go.Figure:
+    """Lines over years, one per ``color`` (× ``dash``) series; missing years are gaps."""
+    keys = [k for k in (color, dash, facet_row) if k]
+    data = complete_years(frame, keys) if not frame.empty else frame
+    fig = px.line(
+        data,
+        x="year",
+        y=y,
+        color=color,
+        line_dash=dash,
+        facet_row=facet_row,
+        markers=True,
+        hover_data=[h for h in hover if h in data.columns],
+        color_discrete_sequence=OKABE_ITO,
+        labels=labels or {},
+    )
+    fig.update_traces(connectgaps=False)
+    fig.update_yaxes(title_text=y_title if not facet_row else None, matches=None)
+    if facet_row:
+        fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
+        fig.update_layout(height=260 * max(1, data[facet_row].nunique()))
+        fig.add_annotation(text=y_title, xref="paper", yref="paper", x=-0.07, y=0.5, textangle=-90,
+                           showarrow=False, font={"size": 12})
+    fig.update_xaxes(title_text=None)
+    fig.update_xaxes(title_text=x_title, row=1)
+    _style(fig, title)
+    return add_footnote(fig, footnote)
+
+
+def sparkline_chart(frame: pd.DataFrame, *, y: str, footnote: str = "") -> go.Figure:
+    """A small line with no axes, for a metric card; missing years are gaps."""
+    data = frame.sort_values("year")
+    if not data.empty:
+        years = pd.DataFrame({"year": range(int(data["year"].min()), int(data["year"].max()) + 1)})
+        data = years.merge(data, on="year", how="left")
+    fig = go.Figure(
+        go.Scatter(x=data["year"], y=data[y], mode="lines+markers", connectgaps=False,
+                   line={"color": OKABE_ITO[3], "width": 2}, marker={"size": 4})
+    )
+    fig.update_layout(
+        template="plotly_white", height=150, margin={"l": 10, "r": 10, "t": 10, "b": 40 if footnote else 10},
+        xaxis={"visible": True, "showgrid": False, "tickfont": {"size": 9}}, yaxis={"visible": False},
+        showlegend=False, font={"family": FONT_FAMILY},
+    )
+    if footnote:
+        fig.add_annotation(text=footnote, xref="paper", yref="paper", x=0, y=-0.45, xanchor="left",
+                           showarrow=False, font={"size": 9, "color": "#444444"})
+    return fig
+
+
+def treemap_chart(tree: pd.DataFrame, *, title: str, value_title: str, footnote: str) -> go.Figure:
+    """Chapters → headings (headings only where the data has them). ``tree``: chapter, heading, value,
+    chapter_description, heading_description."""
+    ids, parents, names, values, hovers = [], [], [], [], []
+    for chapter, group in tree.groupby("chapter", sort=True):
+        total = float(group["value"].sum())
+        description = group["chapter_description"].dropna().iloc[0] if group["chapter_description"].notna().any() else ""
+        ids.append(f"ch{chapter}")
+        parents.append("")
+        names.append(f"{chapter}")
+        values.append(total)
+        hovers.append(description)
+        for _, row in group.dropna(subset=["heading"]).iterrows():
+            ids.append(f"hd{row['heading']}")
+            parents.append(f"ch{chapter}")
+            names.append(str(row["heading"]))
+            values.append(float(row["value"]))
+            hovers.append(row["heading_description"] if isinstance(row["heading_description"], str) else "")
+    fig = go.Figure(
+        go.Treemap(
+            ids=ids, parents=parents, labels=names, values=values, branchvalues="total", customdata=hovers,
+            hovertemplate="%{label}: %{customdata}<br>%{value:,.3f} " + value_title + "<extra></extra>",
+            marker={"colors": [OKABE_ITO[i % 7] for i in range(len(ids))]} if ids else None,
+            maxdepth=2,
+        )
+    )
+    _style(fig, f"{title} ({value_title})")
+    fig.update_layout(height=520)
+    return add_footnote(fig, footnote)
+
+
+def movers_chart(movers: pd.DataFrame, *, title: str, x_title: str, footnote: str) -> go.Figure:
+    """Horizontal bars of the change per product; increases and decreases in two palette colours."""
+    data = movers.sort_values("change")
+    colours = [OKABE_ITO[2] if v >= 0 else OKABE_ITO[4] for v in data["change"]]
+    fig = go.Figure(
+        go.Bar(x=data["change"], y=data["hs_code"], orientation="h", marker={"color": colours},
+               customdata=data["description"], hovertemplate="%{y}: %{customdata}<br>%{x:,.3f}<extra></extra>")
+    )
+    _style(fig, title)
+    fig.update_xaxes(title_text=x_title)
+    fig.update_yaxes(title_text="HS", type="category")
+    fig.update_layout(height=max(300, 28 * len(data) + 150))
+    return add_footnote(fig, footnote)
+
+
+def bar_chart(frame: pd.DataFrame, *, x: str, y: str, title: str, y_title: str, footnote: str) -> go.Figure:
+    """Vertical bars (e.g. a yearly sum); years without rows are simply absent, never zero."""
+    fig = go.Figure(go.Bar(x=frame[x], y=frame[y], marker={"color": OKABE_ITO[3]}))
+    _style(fig, title)
+    fig.update_yaxes(title_text=y_title)
+    fig.update_xaxes(title_text=x, type="category")
+    return add_footnote(fig, footnote)
+
+
+def coverage_heatmap(coverage: pd.DataFrame, *, title: str, footnote: str) -> go.Figure:
+    """Series × years; the cell is the months covered (12 = full year), blank where nothing exists."""
+    if coverage.empty:
+        return add_footnote(_style(go.Figure(), title), footnote)
+    data = coverage.assign(
+        series=coverage["source"] + " · " + coverage["reporter_iso3"] + "→" + coverage["partner_iso3"] + " · "
+        + coverage["flow"] + " · " + coverage["detail"]
+    )
+    grid = data.pivot_table(index="series", columns="year", values="months_covered", aggfunc="max")
+    grid = grid.reindex(columns=range(int(data["year"].min()), int(data["year"].max()) + 1))
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy(dtype="float64"), x=list(grid.columns), y=list(grid.index),
+            colorscale=[[0, "#F0E442"], [0.5, "#56B4E9"], [1, "#0072B2"]], zmin=1, zmax=12,
+            colorbar={"title": {"text": "months"}}, xgap=1, ygap=1,
+            hovertemplate="%{y}<br>%{x}: %{z} months<extra></extra>",
+        )
+    )
+    _style(fig, title)
+    fig.update_layout(height=max(400, 18 * len(grid.index) + 200))
+    fig.update_xaxes(title_text="Year")
+    fig.update_yaxes(title_text=None, automargin=True)
+    return add_footnote(fig, footnote)

@@ -1,0 +1,227 @@
+"""Streamlit glue shared by every page: the database connection, cached queries, figures with footnotes,
+the Download CSV button, gap notes and links that carry the filters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import charts, queries, units, url_state
+from dashboard.csv_export import to_csv_bytes
+from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from etl import settings
+from etl.db import connect_read_only, file_identity
+from etl.errors import BalanzaError
+
+LANG = url_state.Param("lang", url_state.CHOICE, DEFAULT_LANGUAGE, LANGUAGES)
+IMAGE_FORMAT = url_state.Param("img", url_state.CHOICE, "png", ("png", "svg"))
+# Filters that links between pages carry along.
+SHARED_PARAMS = ("lang", "img", "partners", "unit", "base", "view", "factor")
+PAGES = {
+    "overview": "app_pages/overview.py",
+    "balances": "app_pages/balances.py",
+    "products": "app_pages/products.py",
+    "dependence": "app_pages/dependence.py",
+    "coverage": "app_pages/coverage.py",
+    "data": "app_pages/data.py",
+}
+QUERY_CACHE_ENTRIES = 256
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _open(path: str, identity: tuple[int, int] | None) -> duckdb.DuckDBPyConnection:
+    # Keyed by the file identity: a rebuilt (swapped-in) database gets a fresh connection.
+    return connect_read_only(Path(path))
+
+
+def database_key() -> tuple[str, tuple[int, int] | None]:
+    path = settings.db_path()
+    return str(path), file_identity(path)
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """The process-wide read-only connection to the current database file; stops the page with a
+    message when the database cannot be opened."""
+    path, identity = database_key()
+    try:
+        return _open(path, identity)
+    except BalanzaError as exc:
+        st.error(t("db_error", lang(), error=str(exc)))
+        st.stop()
+        raise  # unreachable: st.stop raises
+
+
+@st.cache_data(max_entries=QUERY_CACHE_ENTRIES, show_spinner=False)
+def _cached(name: str, db_key: tuple, kwargs: dict) -> object:
+    return getattr(queries, name)(connection(), **kwargs)
+
+
+def run_query(name: str, **kwargs: object) -> pd.DataFrame:
+    """``queries.<name>(con, **kwargs)``, cached per database file and arguments."""
+    return _cached(name, database_key(), kwargs)  # type: ignore[return-value]
+
+
+def lang() -> str:
+    value = st.session_state.get("lang") or st.query_params.get("lang", DEFAULT_LANGUAGE)
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def image_format() -> str:
+    value = st.session_state.get("img", "png")
+    return value if value in ("png", "svg") else "png"
+
+
+def country_names() -> dict[str, str]:
+    frame = run_query("query_countries")
+    column = "name_es" if lang() == "es" else "name_en"
+    names = {row.iso3: (getattr(row, column) or row.name_en) for row in frame.itertuples()}
+    names.setdefault("WLD", "World" if lang() == "en" else "Mundo")
+    names.setdefault("_X", "Not declared" if lang() == "en" else "No declarado")
+    return names
+
+
+def country_label(iso3: str) -> str:
+    name = country_names().get(iso3)
+    return f"{name} ({iso3})" if name else iso3
+
+
+def source_labels() -> dict[str, str]:
+    return {name: queries.source_label(name) for name in ("imf_dots", "us_census_general", "us_census_consumption",
+                                                           "dian", "published", "comtrade")}
+
+
+def footnote(frame: pd.DataFrame, extra: str = "") -> str:
+    """The source footnote for a frame with per-point ``source`` and ``year`` columns."""
+    text = charts.source_footnote(frame, source_labels(), prefix=t("footnote_source", lang()))
+    return f"{text}<br>{extra}" if extra else text
+
+
+def show_figure(fig: go.Figure, *, filename: str = "balanza-chart", key: str | None = None) -> None:
+    """Draw a figure with the modebar's PNG/SVG download (format chosen in the sidebar)."""
+    st.plotly_chart(fig, config=charts.plotly_config(image_format(), filename), key=key, width="stretch")
+
+
+def view_url() -> str:
+    """The URL that reproduces this view: the page address plus the current query parameters."""
+    base = st.context.url or f"http://{settings.SERVE_HOST}:{settings.SERVE_PORT}/"
+    parts = urlsplit(base)
+    query = urlencode({key: st.query_params[key] for key in st.query_params})
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+def download_csv_button(
+    frame: pd.DataFrame,
+    *,
+    filename: str,
+    source: str,
+    valuation: str,
+    units: str,
+    filters: Mapping[str, object],
+    key: str | None = None,
+) -> None:
+    """The Download CSV button: exactly ``frame``'s rows plus the metadata columns."""
+    data = to_csv_bytes(frame, source=source, valuation=valuation, units=units, filters=filters, view_url=view_url())
+    st.download_button(
+        t("download_csv", lang()), data=data, file_name=filename, mime="text/csv", key=key, on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def gap_notes(frame: pd.DataFrame, keys: Sequence[str], value: str, describe: Callable[[tuple], str]) -> None:
+    """A caption per series naming the years with no value (they are drawn as gaps)."""
+    for key, years in charts.missing_years(frame, keys, value).items():
+        st.caption(t("missing_years", lang(), series=describe(key), years=charts.format_years(years)))
+
+
+def page_links(current: str) -> None:
+    """Links to the other pages that carry the shared filters."""
+    carried = url_state.current_params(SHARED_PARAMS)
+    columns = st.columns(len(PAGES))
+    for column, (name, path) in zip(columns, PAGES.items(), strict=True):
+        if name == current:
+            continue
+        with column:
+            st.page_link(path, label=t(f"page_{name}", lang()), query_params=carried)
+
+
+def unit_specs() -> list[url_state.Param]:
+    """The unit filters: nominal / constant dollars of a base year / % of Colombia's GDP."""
+    base_years = tuple(units.complete_cpi_years(run_query("query_cpi")))
+    default_base = base_years[-1] if base_years else 2024
+    return [
+        url_state.Param("unit", url_state.CHOICE, units.NOMINAL, units.UNITS),
+        url_state.Param("base", url_state.CHOICE, default_base, base_years or (default_base,)),
+    ]
+
+
+def unit_widgets(container: st.delta_generator.DeltaGenerator | None = None) -> tuple[str, int]:
+    """Unit radio and base-year select (shown only for constant dollars); call after init_state."""
+    target = container or st
+    names = {units.NOMINAL: "unit_nominal", units.CONSTANT: "unit_constant", units.PCT_GDP: "unit_pct_gdp"}
+    unit = target.radio(t("units", lang()), units.UNITS, key="unit", format_func=lambda u: t(names[u], lang()),
+                        horizontal=True)
+    base_years = unit_specs()[1].choices or ()
+    if unit == units.CONSTANT:
+        target.selectbox(t("base_year", lang()), base_years, key="base")
+    return unit, int(st.session_state["base"])
+
+
+def in_units(frame: pd.DataFrame, unit: str, base_year: int, value_column: str = "value_usd") -> pd.Series:
+    """``frame[value_column]`` (USD) in the chosen unit; NaN where the deflator or GDP is missing."""
+    cpi = run_query("query_cpi") if unit == units.CONSTANT else None
+    gdp = run_query("query_gdp") if unit == units.PCT_GDP else None
+    return units.convert(frame, unit, cpi=cpi, gdp=gdp, base_year=base_year, value_column=value_column)
+
+
+def unit_label(unit: str, base_year: int) -> str:
+    return units.unit_label(unit, base_year, lang())
+
+
+def view_specs(partner_choices: Sequence[str], default_partners: Sequence[str]) -> list[url_state.Param]:
+    """Partners, whose figures (reporter / mirror / reconciled) and the CIF/FOB factor."""
+    return [
+        url_state.Param("partners", url_state.MULTI, [p for p in default_partners if p in partner_choices],
+                        tuple(partner_choices)),
+        url_state.Param("view", url_state.CHOICE, queries.REPORTER_VIEW, queries.VIEWS),
+        url_state.Param("factor", url_state.FLOAT, settings.CIF_FOB_FACTOR_IMF, minimum=1.0, maximum=1.5),
+    ]
+
+
+def view_widgets(container: st.delta_generator.DeltaGenerator | None = None) -> tuple[str, float]:
+    """The view radio and, for the reconciled view, the CIF/FOB factor with IMF/OEC presets."""
+    target = container or st
+    view = target.radio(t("view", lang()), queries.VIEWS, key="view", format_func=lambda v: t(f"view_{v}", lang()))
+    if view == queries.RECONCILED_VIEW:
+        target.number_input(t("cif_fob_factor", lang()), min_value=1.0, max_value=1.5, step=0.01, format="%.2f",
+                            key="factor", help=t("cif_fob_help", lang()))
+        left, right = target.columns(2)
+        left.button(t("use_imf", lang()), on_click=_set_factor, args=(settings.CIF_FOB_FACTOR_IMF,))
+        right.button(t("use_oec", lang()), on_click=_set_factor, args=(settings.CIF_FOB_FACTOR_OEC,))
+    return view, float(st.session_state["factor"])
+
+
+def _set_factor(value: float) -> None:
+    st.session_state["factor"] = value
+
+
+def totals_for(view: str, partners: Sequence[str], factor: float) -> pd.DataFrame:
+    """One value per (year, partner, flow) in the chosen view; reconciled divides CIF values by ``factor``."""
+    query_view = queries.REPORTER_VIEW if view == queries.REPORTER_VIEW else queries.MIRROR_VIEW
+    totals = run_query("query_totals", view=query_view, partners=list(partners))
+    return queries.reconcile(totals, factor) if view == queries.RECONCILED_VIEW else totals
+
+
+def valuation_summary(frame: pd.DataFrame, column: str = "valuation") -> str:
+    values = sorted({str(v) for v in frame[column].dropna()}) if column in frame else []
+    return ", ".join(values) or "—"
+
+
+def source_summary(frame: pd.DataFrame, column: str = "source") -> str:
+    values = sorted({str(v) for v in frame[column].dropna()}) if column in frame else []
+    return "; ".join(queries.source_label(v) for v in values) or "—"

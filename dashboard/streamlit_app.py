@@ -1,0 +1,48 @@
+"""The frame: page config, the sidebar (language, chart download format) and navigation.
+
+Run with ``streamlit run dashboard/streamlit_app.py`` (or ``balanza serve``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import components, url_state
+from dashboard.i18n import LANGUAGES, t
+
+HERE = Path(__file__).resolve().parent
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+
+st.set_page_config(page_title="Balanza", page_icon=":material/balance:", layout="wide")
+
+FRAME_PARAMS = [components.LANG, components.IMAGE_FORMAT]
+url_state.init_state(FRAME_PARAMS)
+with st.sidebar:
+    st.selectbox(t("language", components.lang()), LANGUAGES, key="lang", format_func=LANGUAGE_NAMES.__getitem__)
+    st.radio(t("image_format", components.lang()), ("png", "svg"), key="img", horizontal=True,
+             format_func=str.upper)
+url_state.sync_url(FRAME_PARAMS)
+
+lang = components.lang()
+pages = [
+    st.Page("app_pages/overview.py", title=t("page_overview", lang), url_path="overview", default=True,
+            icon=":material/dashboard:"),
+    st.Page("app_pages/balances.py", title=t("page_balances", lang), url_path="balances", icon=":material/balance:"),
+    st.Page("app_pages/products.py", title=t("page_products", lang), url_path="products",
+            icon=":material/category:"),
+    st.Page("app_pages/dependence.py", title=t("page_dependence", lang), url_path="dependence",
+            icon=":material/percent:"),
+]
+# Pages written alongside this frame join the navigation when present.
+for optional, title, icon in (("claims", "Claims", ":material/fact_check:"),
+                              ("scenarios", "Scenarios", ":material/tune:")):
+    if (HERE / "app_pages" / f"{optional}.py").exists():
+        pages.append(st.Page(f"app_pages/{optional}.py", title=title, url_path=optional, icon=icon))
+pages += [
+    st.Page("app_pages/coverage.py", title=t("page_coverage", lang), url_path="coverage",
+            icon=":material/grid_on:"),
+    st.Page("app_pages/data.py", title=t("page_data", lang), url_path="data", icon=":material/table:"),
+]
+st.navigation(pages).run()
