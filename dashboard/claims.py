@@ -286,6 +286,12 @@ def pct(value: float, digits: int = 1) -> str:
     return f"{value * 100:.{digits}f} %"
 
 
+def _signed(value: float, digits: int = 2) -> str:
+    """'+0.03', '-1.20', and '0.00' rather than '-0.00'."""
+    text = f"{value:+.{digits}f}"
+    return text[1:] if float(text) == 0 else text
+
+
 def years_text(years: Iterable[int]) -> str:
     """Compact year list: 2021, 2022, 2023, 2025 → '2021–2023, 2025'."""
     ordered = sorted(set(int(y) for y in years))
@@ -471,6 +477,7 @@ def check_china_deficit(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     tol = spec.tolerance
     target = float(tol["target_usd"])
     series = deficit_series(data, "CHN")
+    series = series[series["year"] >= SHARES_FROM_YEAR].reset_index(drop=True)
     col = _latest(series, COL_REPORTED)
     rec = _latest(series, RECONCILED)
     mir = _latest(series, MIRROR)
@@ -569,13 +576,15 @@ def check_china_share_of_deficit(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
              f"China {bn(-r['china_balance_usd'])} bn ÷ total {bn(-r['world_balance_usd'])} bn. {r['note']}".strip())
         for r in table.to_dict("records")
     ])  # fmt: skip
+    table = table[table["year"] >= SHARES_FROM_YEAR].reset_index(drop=True)
     consistent = table[table["basis"] != SHARE_BASES[2]].dropna(subset=["share"])
     missing = []
-    have_years = set(consistent["year"].astype(int))
+    surplus_years = set(table[(table["basis"] == SHARE_BASES[0]) & (table["world_balance_usd"] >= 0)]["year"])
+    have_years = set(consistent["year"].astype(int)) | surplus_years
     gaps = [y for y in range(SHARES_FROM_YEAR, REFERENCE_YEAR_MAX + 1) if y not in have_years]
     if gaps:
         missing.append(f"a China deficit and a total deficit on the same valuation: {years_text(gaps)} "
-                       "(Colombia-reported imports from China are missing for those years)")
+                       "(Colombia-reported trade with China or with the world is missing for those years)")
     if consistent.empty:
         return ClaimCard(spec, CANNOT_CHECK, ("No year has both deficits on one valuation in the bundled data.",),
                          numbers, tuple(missing), table)
@@ -589,9 +598,14 @@ def check_china_share_of_deficit(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     if any(s > 1 for s in shares):
         sentences.append("Above 100 % means Colombia's trade with the rest of the world taken together was in surplus.")
     earlier = consistent[(consistent["year"] < latest_year) & (consistent["basis"] == SHARE_BASES[0])]
+    if surplus_years:
+        sentences.append(f"No share exists for {years_text(surplus_years)}: Colombia's total goods trade was in surplus.")
     if not earlier.empty:
-        sentences.append(f"In {int(earlier['year'].min())}–{int(earlier['year'].max())} (IMF DOTS, CIF) the share ranged "
-                         f"{pct(earlier['share'].min(), 0)}–{pct(earlier['share'].max(), 0)}.")
+        low = earlier.loc[earlier["share"].idxmin()]
+        high = earlier.loc[earlier["share"].idxmax()]
+        sentences.append(f"In earlier years (both CIF) the share ranged from {pct(low['share'], 0)} ({int(low['year'])}) to "
+                         f"{pct(high['share'], 0)} ({int(high['year'])}, when the total deficit was USD "
+                         f"{bn(-high['world_balance_usd'])} bn).")
     mixed = table[(table["basis"] == SHARE_BASES[2]) & (table["year"] == latest_year)]
     if not mixed.empty:
         sentences.append(f"Dividing the CIF China deficit by DANE's headline (FOB) balance gives "
@@ -657,7 +671,9 @@ def _comparable(shares: pd.DataFrame) -> pd.DataFrame:
 def check_us_dependence(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     tol = spec.tolerance
     exports = colombia_partner_shares(data, "export")
+    exports = exports[exports["year"] >= SHARES_FROM_YEAR].reset_index(drop=True)
     imports = colombia_partner_shares(data, "import")
+    imports = imports[imports["year"] >= SHARES_FROM_YEAR].reset_index(drop=True)
     rows = []
     for flow, frame in (("exports", exports), ("imports", imports)):
         for r in frame.to_dict("records"):
@@ -672,7 +688,7 @@ def check_us_dependence(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
                          "us_census_general", data.datasets.get("us_census_general", "us_census_general"),
                          SOURCE_PUBLISHERS["us_census_general"]))  # fmt: skip
     numbers = _numbers(rows)
-    comparable = _comparable(exports)
+    comparable = _comparable(exports[exports["year"] >= SHARES_FROM_YEAR])
     both = comparable.pivot_table(index="year", columns="partner", values="share")
     both = both.dropna() if {"USA", "CHN"} <= set(both.columns) else pd.DataFrame()
     missing = []
@@ -696,9 +712,9 @@ def check_us_dependence(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     src = comparable[(comparable["year"] == year)].iloc[0]["publisher"]
     sentences = [
         f"In {year} the US took {pct(us_share)} of Colombia's exports and China {pct(cn_share)} ({src}); "
-        f"in {first} the shares were {pct(float(both.loc[first, 'USA']))} and {pct(float(both.loc[first, 'CHN']))}.",
+        f"in {first} they were {pct(float(both.loc[first, 'USA']))} and {pct(float(both.loc[first, 'CHN']))}.",
     ]
-    imp = _comparable(imports).pivot_table(index="year", columns="partner", values="share")
+    imp = _comparable(imports[imports["year"] >= SHARES_FROM_YEAR]).pivot_table(index="year", columns="partner", values="share")
     if {"USA", "CHN"} <= set(imp.columns) and not imp.dropna().empty:
         iy = int(imp.dropna().index.max())
         sentences.append(f"Of Colombia's imports in {iy}, {pct(float(imp.loc[iy, 'USA']))} came from the US and "
@@ -795,7 +811,7 @@ def check_roses_and_coffee(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
         sentences.append(
             f"HS {prefix} ({label}): Colombia supplied {pct(float(col['share']))} of US imports in 2024, "
             f"{rival_name} {pct(rival_share)}; starting duties {pct(float(col['duty_rate']), 2)} vs "
-            f"{pct(rival_rate, 2)}, so an equal 10 points moves Colombia's price {shift * 100:+.2f} % relative to them."
+            f"{pct(rival_rate, 2)}, so an equal 10 points moves Colombia's price {_signed(shift * 100)} % relative to them."
         )
     tariff_gap = _tariff_gap_at(data.tariff_timeline, spec.date, ("ECU", *CENTRAL_AMERICA))
     if tariff_gap is None:
@@ -1024,7 +1040,7 @@ def check_scenario_substitution(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
 
 def check_fiscal_context(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     series = deficit_series(data, "CHN")
-    col = series[series["perspective"] == COL_REPORTED].dropna(subset=["balance_usd"])
+    col = series[(series["perspective"] == COL_REPORTED) & (series["year"] >= SHARES_FROM_YEAR)].dropna(subset=["balance_usd"])
     gdp = data.gdp.set_index("year")["gdp_usd"] if not data.gdp.empty else pd.Series(dtype=float)
     rows = []
     both = [int(y) for y in col["year"] if int(y) in gdp.index]
