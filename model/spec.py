@@ -129,8 +129,8 @@ def _parse_change(item: Any, where: str) -> TariffChange:
         )
     kind = kinds[0]
     value = _number(item[kind], f"{where}.{kind}")
-    if kind in ("new_rate", "max_rate") and not 0 <= value <= 10:
-        raise SpecError(f"{where}.{kind}", f"{value} is not a rate: give a fraction (0.10 = 10%)")
+    if kind in ("new_rate", "max_rate") and not 0 <= value <= 5:
+        raise SpecError(f"{where}.{kind}", f"{value} is not a rate: give a fraction between 0 and 5 (0.10 = 10%)")
     if kind == "add_pp" and not -100 <= value <= 1000:
         raise SpecError(
             f"{where}.add_pp",

@@ -1,0 +1,62 @@
+"""`balanza scenario SPEC.json [--db PATH]`: run a scenario file and print the result as JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from etl import settings
+from etl.db import connect_read_only
+from etl.errors import InputError
+
+PRESETS_DIR = Path(__file__).resolve().parent / "presets"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "scenario",
+        help="run a tariff or purchase scenario (JSON file) and print the result as JSON",
+        description=f"Run a scenario file. Presets live in {PRESETS_DIR}.",
+    )
+    parser.add_argument("spec", help="scenario JSON file, or the name of a preset (e.g. us_10pct_everyone)")
+    parser.add_argument(
+        "--db", default=None, help="database file (default: $BALANZA_DB or data/balanza.duckdb)"
+    )
+    parser.add_argument("--indent", type=int, default=2, help="JSON indentation (0 = compact)")
+    parser.set_defaults(func=cmd_scenario)
+
+
+def cmd_scenario(args: argparse.Namespace) -> int:
+    from model.scenario import run_scenario
+    from model.spec import parse_spec
+
+    spec = parse_spec(read_spec_text(args.spec))
+    con = connect_read_only(settings.db_path(args.db))
+    try:
+        result = run_scenario(spec, con)
+    finally:
+        con.close()
+    json.dump(result.to_dict(), sys.stdout, indent=args.indent or None, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return 0
+
+
+def read_spec_text(name: str) -> str:
+    path = Path(name)
+    if not path.exists() and (PRESETS_DIR / f"{name}.json").exists():
+        path = PRESETS_DIR / f"{name}.json"
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        presets = ", ".join(sorted(p.stem for p in PRESETS_DIR.glob("*.json")))
+        raise InputError(
+            path, "scenario file not found", hint=f"give a JSON file or a preset: {presets}"
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(path, "not UTF-8 text", hint="save the scenario as UTF-8 JSON") from exc
+
+
+def preset_paths() -> list[Path]:
+    return sorted(PRESETS_DIR.glob("*.json"))

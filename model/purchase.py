@@ -1,0 +1,174 @@
+"""Purchase scenarios: a buyer buys more from a seller, and the bilateral balance that results.
+
+The inverse question comes with every run: how much more the buyer would have to buy to close the seller's
+deficit, set against the largest year-on-year rise in the seller's exports to that buyer ever recorded in
+the database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from etl.errors import SpecError
+from model import data
+from model.scenario import ScenarioResult
+from model.spec import PurchaseScenario
+
+PURCHASE_LEFT_OUT = (
+    "Supply capacity: whether the seller can produce and ship the extra goods is not checked.",
+    "Diversion: extra purchases are assumed to add to the seller's exports, not move them from other buyers.",
+    "Prices and exchange rates are held fixed; the buyer's other suppliers and the seller's imports do not react.",
+    "Retaliation, income effects, intermediate inputs and general equilibrium are left out, as in the tariff model.",
+)
+
+
+def growth_history(series: pd.DataFrame) -> pd.DataFrame:
+    """Per year: exports, imports, balance and the year-on-year change in exports (USD and %)."""
+    wide = series.pivot_table(index="year", columns="flow", values="value_usd", aggfunc="first")
+    sources = series.pivot_table(index="year", columns="flow", values="source", aggfunc="first")
+    out = pd.DataFrame(index=wide.index)
+    out["exports_usd"] = wide.get("export")
+    out["imports_usd"] = wide.get("import")
+    out["balance_usd"] = out["exports_usd"] - out["imports_usd"]
+    out["exports_source"] = sources.get("export")
+    out["imports_source"] = sources.get("import")
+    previous = out["exports_usd"].reindex(out.index - 1).to_numpy()
+    out["growth_usd"] = out["exports_usd"].to_numpy() - previous
+    out["growth_pct"] = 100.0 * out["growth_usd"] / np.where(previous > 0, previous, np.nan)
+    return out.reset_index()
+
+
+def largest_growth(history: pd.DataFrame, column: str) -> tuple[float | None, int | None]:
+    values = history[["year", column]].dropna()
+    if values.empty:
+        return None, None
+    best = values.loc[values[column].idxmax()]
+    return float(best[column]), int(best["year"])
+
+
+def purchase_figures(
+    spec: PurchaseScenario,
+    history: pd.DataFrame,
+    published_balance: float | None = None,
+    chapter_exports: pd.DataFrame | None = None,
+) -> dict[str, Any]:
+    """The pure arithmetic of a purchase scenario (no database)."""
+    row = history.loc[history["year"] == spec.year]
+    exports = float(row["exports_usd"].iloc[0]) if not row.empty else float("nan")
+    if row.empty or not np.isfinite(exports):
+        years = history.dropna(subset=["exports_usd"])["year"].tolist()
+        raise SpecError(
+            "year",
+            f"no full-year exports of {spec.seller} to {spec.buyer} in {spec.year}",
+            hint="years available: " + (", ".join(map(str, years)) or "none"),
+        )
+    imports = float(row["imports_usd"].iloc[0])
+    balance = published_balance if published_balance is not None else exports - imports
+    chapter_baseline = None
+    if spec.chapters is not None:
+        if spec.percent is not None:
+            chosen = chapter_exports if chapter_exports is not None else pd.DataFrame(columns=["chapter"])
+            chosen = chosen[chosen["chapter"].isin(spec.chapters)]
+            if chosen.empty:
+                raise SpecError(
+                    "increase.chapters",
+                    f"the database has no HS-chapter breakdown of {spec.seller}'s exports to {spec.buyer} in "
+                    f"{spec.year}, so a percentage of those chapters cannot be computed",
+                    hint='give the increase as "amount_usd" for these chapters, or drop "chapters"',
+                )
+            chapter_baseline = float(chosen["value_usd"].sum())
+    base_for_percent = chapter_baseline if chapter_baseline is not None else exports
+    increase = (
+        base_for_percent * spec.percent / 100.0 if spec.percent is not None else float(spec.amount_usd or 0)
+    )
+    needed = max(0.0, -balance)
+    best_usd, best_usd_year = largest_growth(history, "growth_usd")
+    best_pct, best_pct_year = largest_growth(history, "growth_pct")
+    return {
+        "year": spec.year,
+        "exports_usd": exports,
+        "imports_usd": imports,
+        "balance_before_usd": balance,
+        "balance_source": "published balance" if published_balance is not None else "exports − imports",
+        "increase_usd": increase,
+        "increase_pct_of_exports": 100.0 * increase / exports if exports else None,
+        "chapters": list(spec.chapters) if spec.chapters else "all",
+        "chapter_baseline_usd": chapter_baseline,
+        "exports_after_usd": exports + increase,
+        "balance_after_usd": balance + increase,
+        "needed_to_close_usd": needed,
+        "needed_pct_of_exports": 100.0 * needed / exports if exports else None,
+        "largest_growth_usd": best_usd,
+        "largest_growth_usd_year": best_usd_year,
+        "largest_growth_pct": best_pct,
+        "largest_growth_pct_year": best_pct_year,
+        "needed_vs_largest_growth": needed / best_usd if best_usd and best_usd > 0 else None,
+    }
+
+
+def run_purchase(spec: PurchaseScenario, con: duckdb.DuckDBPyConnection) -> ScenarioResult:
+    series = data.query_bilateral_annual(con, spec.seller, spec.buyer)
+    if series.empty:
+        raise SpecError("seller", f"no annual trade between {spec.seller} and {spec.buyer} in the database")
+    history = growth_history(series)
+    published = data.query_published_balance(con, spec.seller, spec.buyer, spec.year)
+    chapters = data.query_chapter_exports(con, spec.seller, spec.buyer, spec.year) if spec.chapters else None
+    figures = purchase_figures(spec, history, published, chapters)
+    names = data.query_country_names(con)
+    by_partner = pd.DataFrame(
+        [
+            {
+                "partner_iso3": spec.seller,
+                "partner_name": names.get(spec.seller, spec.seller),
+                "baseline_usd": figures["exports_usd"],
+                "trade_creation_usd": figures["increase_usd"],
+                "trade_diversion_usd": 0.0,
+                "total_change_usd": figures["increase_usd"],
+                "total_change_pct": figures["increase_pct_of_exports"],
+            }
+        ]
+    )
+    totals = {
+        "baseline_usd": figures["exports_usd"],
+        "total_change_usd": figures["increase_usd"],
+        "tariff_revenue_change_usd": 0.0,
+        **figures,
+    }
+    notes = [_summary(spec, figures, names), _sources_note(history, spec.year)]
+    return ScenarioResult(
+        spec=spec,
+        by_partner=by_partner,
+        totals=totals,
+        notes=notes,
+        extra={"history": history.astype(object).where(history.notna(), None).to_dict(orient="records")},
+        left_out=PURCHASE_LEFT_OUT,
+    )
+
+
+def _summary(spec: PurchaseScenario, f: dict[str, Any], names: dict[str, str]) -> str:
+    seller = names.get(spec.seller, spec.seller)
+    buyer = names.get(spec.buyer, spec.buyer)
+    text = (
+        f"{seller}'s {spec.year} balance with {buyer}: USD {f['balance_before_usd'] / 1e9:,.2f} billion; after "
+        f"USD {f['increase_usd'] / 1e9:,.2f} billion more purchases: USD {f['balance_after_usd'] / 1e9:,.2f} billion."
+    )
+    if f["needed_to_close_usd"] > 0 and f["largest_growth_usd"]:
+        text += (
+            f" Closing the deficit needs exports {f['needed_pct_of_exports']:,.0f} % higher; the largest rise ever "
+            f"recorded was USD {f['largest_growth_usd'] / 1e9:,.2f} billion ({f['largest_growth_usd_year']}), so the "
+            f"gap is {f['needed_vs_largest_growth']:,.1f} times that record."
+        )
+    return text
+
+
+def _sources_note(history: pd.DataFrame, year: int) -> str:
+    row = history.loc[history["year"] == year].iloc[0]
+    return (
+        f"Figures for {year}: exports from {row['exports_source']}, imports from {row['imports_source']}. History "
+        f"{int(history['year'].min())}–{int(history['year'].max())} uses, per year, the first full-year source among "
+        "printed DANE figures, DIAN, IMF DOTS and Comtrade (the partner's mirror where the seller's own is missing)."
+    )

@@ -1,0 +1,102 @@
+"""Scenario documents: every preset parses, the canonical form round-trips, bad fields are named."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from etl.errors import SpecError
+from model.cli import preset_paths
+from model.spec import PurchaseScenario, TariffScenario, parse_spec, spec_to_dict
+
+MINIMAL = {"name": "x", "tariff_changes": [{"partners": ["COL"], "add_pp": 10}]}
+
+
+def test_four_presets_ship_and_parse() -> None:
+    names = {parse_spec(path.read_text()).name for path in preset_paths()}
+    assert names == {
+        "US 10% baseline, April 2025, with exemptions",
+        "US 10% on everyone",
+        "Colombia faces 10 points more than its competitors",
+        "China buys USD 13.6 billion more",
+    }
+
+
+@pytest.mark.parametrize("path", preset_paths(), ids=lambda p: p.stem)
+def test_canonical_form_round_trips(path) -> None:
+    spec = parse_spec(path.read_text())
+    again = parse_spec(json.dumps(spec_to_dict(spec)))
+    assert again == spec
+
+
+def test_defaults() -> None:
+    spec = parse_spec(MINIMAL)
+    assert isinstance(spec, TariffScenario)
+    assert (spec.importer, spec.year, spec.products, spec.exemptions) == ("USA", 2024, None, ())
+    assert spec.elasticities.substitution == 1.5 and spec.elasticities.supply == 99
+    assert spec.elasticities.import_demand is None
+    assert spec.tariff_changes[0].kind == "add_pp" and spec.tariff_changes[0].value == 10
+
+
+def test_purchase() -> None:
+    spec = parse_spec(
+        {
+            "kind": "purchase",
+            "name": "p",
+            "buyer": "chn",
+            "seller": "COL",
+            "increase": {"percent": 20, "chapters": ["09"]},
+        }
+    )
+    assert isinstance(spec, PurchaseScenario)
+    assert (spec.buyer, spec.percent, spec.amount_usd, spec.chapters) == ("CHN", 20.0, None, ("09",))
+
+
+@pytest.mark.parametrize(
+    ("document", "field"),
+    [
+        ("{not json", "(document)"),
+        ([], "(document)"),
+        ({**MINIMAL, "name": ""}, "name"),
+        ({**MINIMAL, "kind": "quota"}, "kind"),
+        ({**MINIMAL, "importer": "US"}, "importer"),
+        ({**MINIMAL, "year": "2024"}, "year"),
+        ({**MINIMAL, "products": [603]}, "products[0]"),
+        ({**MINIMAL, "products": []}, "products"),
+        ({**MINIMAL, "tariffs": []}, "tariffs"),
+        ({"name": "x", "tariff_changes": {}}, "tariff_changes"),
+        ({"name": "x", "tariff_changes": [{"partners": "all"}]}, "tariff_changes[0]"),
+        ({"name": "x", "tariff_changes": [{"add_pp": 10, "new_rate": 0.1}]}, "tariff_changes[0]"),
+        ({"name": "x", "tariff_changes": [{"new_rate": 10}]}, "tariff_changes[0].new_rate"),
+        ({"name": "x", "tariff_changes": [{"add_pp": "10"}]}, "tariff_changes[0].add_pp"),
+        ({"name": "x", "tariff_changes": [{"linear_cut": 1.5}]}, "tariff_changes[0].linear_cut"),
+        ({"name": "x", "tariff_changes": [{"swiss": 0}]}, "tariff_changes[0].swiss"),
+        ({"name": "x", "tariff_changes": [{"add_pp": 1, "partners": ["COL", "Colombia"]}]}, "tariff_changes[0].partners[1]"),
+        ({"name": "x", "tariff_changes": [{"add_pp": 1, "partner": ["COL"]}]}, "tariff_changes[0].partner"),
+        ({**MINIMAL, "exemptions": ["annex_iii"]}, "exemptions[0]"),
+        ({**MINIMAL, "elasticities": {"import_demand": 1.25}}, "elasticities.import_demand"),
+        ({**MINIMAL, "elasticities": {"substitution": -1}}, "elasticities.substitution"),
+        ({**MINIMAL, "elasticities": {"supply": 0}}, "elasticities.supply"),
+        ({**MINIMAL, "elasticities": {"sigma": 2}}, "elasticities.sigma"),
+        ({"kind": "purchase", "name": "p", "seller": "COL", "increase": {"percent": 1}}, "buyer"),
+        ({"kind": "purchase", "name": "p", "buyer": "COL", "seller": "COL", "increase": {"percent": 1}}, "seller"),
+        ({"kind": "purchase", "name": "p", "buyer": "CHN", "seller": "COL", "increase": {}}, "increase"),
+        ({"kind": "purchase", "name": "p", "buyer": "CHN", "seller": "COL", "increase": {"percent": -5}}, "increase.percent"),
+        ({"kind": "purchase", "name": "p", "buyer": "CHN", "seller": "COL", "increase": {"amount_usd": 1, "chapters": ["0901"]}}, "increase.chapters"),
+    ],
+)  # fmt: skip
+def test_bad_specs_name_the_field(document, field: str) -> None:
+    text = document if isinstance(document, str) else json.dumps(document)
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text)
+    assert caught.value.field == field
+    assert f"'{field}'" in str(caught.value)
+
+
+def test_hs_prefixes_keep_leading_zeros_and_drop_dots() -> None:
+    spec = parse_spec(
+        {**MINIMAL, "products": ["0603.11", "0901"], "exemptions": ["2709.00.10", "annex_ii_2025_04"]}
+    )
+    assert spec.products == ("060311", "0901")
+    assert spec.exemptions == ("27090010", "annex_ii_2025_04")
