@@ -53,7 +53,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
     try:
         ctx.con.execute(
             f"""
-            CREATE OR REPLACE TEMP VIEW legacy_renamed AS
+            CREATE OR REPLACE TEMP TABLE legacy_renamed AS
             SELECT
                 raw."Year" AS refYear,
                 coalesce(nullif(trim({period}), ''), raw."Year") AS period,
@@ -96,7 +96,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
                 hint=HINT,
             )
         comtrade_plus._transform(ctx, "legacy_renamed")
-        ctx.con.execute("DROP VIEW legacy_renamed")
+        ctx.con.execute("DROP TABLE legacy_renamed")
     except duckdb.Error as exc:
         raise duckdb_read_error(ctx.path, exc, HINT) from None
     return LABELS
