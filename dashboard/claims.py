@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from dashboard.csv_export import neutralise_cell, neutralise_frame
 from etl.settings import CIF_FOB_FACTOR_IMF, SEEDS_DIR
 
 CLAIMS_PATH = SEEDS_DIR / "claims.toml"
@@ -28,6 +29,8 @@ CANNOT_CHECK = "cannot be checked with the bundled data"
 SCENARIO = "scenario"
 CONTEXT = "context"
 OUT_OF_SCOPE = "out of scope"
+__all__ = ["neutralise_cell"]  # re-exported: the card CSV uses the same rule as every other download
+
 VERDICTS = (SUPPORTED, PARTLY, NOT_SUPPORTED, CANNOT_CHECK, SCENARIO, CONTEXT, OUT_OF_SCOPE)
 KINDS = ("checkable", "scenario", "context", "out_of_scope")
 
@@ -835,9 +838,11 @@ def check_roses_and_coffee(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     if tariff_gap is not None:
         sentences.append(f"On {spec.date} Colombia's effective US tariff was {tariff_gap:+.1f} points from its rivals' "
                          "average: the opportunity needs Colombia to face a higher tariff — see the scenario.")
-    numbers = _numbers(rows)
-    return ClaimCard(spec, verdict, tuple(sentences[:2] + sentences[2:]), numbers, tuple(missing),
-                     product_shares(data.products, "0603"), facts)
+    chart_rows = [product_shares(data.products, prefix).assign(hs=f"HS {prefix} ({label})")
+                  for label, prefix, _, _ in groups]  # fmt: skip
+    chart_frame = pd.concat([f for f in chart_rows if not f.empty], ignore_index=True) if any(
+        not f.empty for f in chart_rows) else empty_frame(["partner_iso3", "value_usd", "share", "hs"])
+    return ClaimCard(spec, verdict, tuple(sentences), _numbers(rows), tuple(missing), chart_frame, facts)
 
 
 def _tariff_gap_at(timeline: pd.DataFrame, date: str, rivals: Sequence[str]) -> float | None:
@@ -1074,7 +1079,9 @@ def check_fiscal_context(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
                              str(latest_col["dataset"].iloc[-1]), str(latest_col["publisher"].iloc[-1]),
                              f"GDP of {gy}: years differ"))  # fmt: skip
     missing.append("Colombia's fiscal accounts (not part of Balanza's data)")
-    return ClaimCard(spec, CONTEXT, tuple(sentences), _numbers(rows), tuple(missing), col, facts)
+    numbers = _numbers(rows)
+    chart_frame = numbers[numbers["measure"] == "deficit with China as % of GDP"][["year", "value", "source"]]
+    return ClaimCard(spec, CONTEXT, tuple(sentences), numbers, tuple(missing), chart_frame.reset_index(drop=True), facts)
 
 
 def check_out_of_scope(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
@@ -1100,25 +1107,12 @@ CHECKS = {
 # --------------------------------------------------------------------------------------------- export
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe; numbers are left alone."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def card_csv_frame(card: ClaimCard) -> pd.DataFrame:
     """The card's numbers with its id and verdict, text cells neutralised for spreadsheets."""
     frame = card.numbers.copy()
     frame.insert(0, "claim_id", card.spec.id)
     frame["verdict"] = card.verdict
-    for column in frame.columns:
-        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
-            frame[column] = frame[column].map(neutralise_cell)
-    return frame
+    return neutralise_frame(frame)
 
 
 def link_query(spec: ClaimSpec) -> str:
