@@ -113,6 +113,7 @@ class FetchSummary:
     empty_files: list[Path] = field(default_factory=list)
     missing: list[tuple[str, str]] = field(default_factory=list)  # (query, why)
     loaded_files: int = 0
+    unchanged_files: int = 0  # already loaded with the same content
     loaded_rows: int = 0
     load_error: str = ""
 
@@ -143,6 +144,8 @@ class FetchSummary:
             lines.append(
                 f"  loaded:     {self.loaded_rows} rows from {self.loaded_files} files, in one transaction"
             )
+            if self.unchanged_files:
+                lines.append(f"  unchanged:  {self.unchanged_files} files were already loaded")
         return "\n".join(lines)
 
 
@@ -164,40 +167,39 @@ class _Run:
         self.summary = summary
         self.pacer = Pacer()
 
-    def resolve(self, query: ComtradeQuery) -> None:
+    def resolve(self, query: ComtradeQuery) -> int:
+        """Make the answer to ``query`` (or to its parts) present in the cache; return its record count."""
         cached = self.cache.read(query, self.config.cap)
         if cached is not None:
             logger.info("%s: from cache (%d records)", query.describe(), cached.row_count)
-            self._record(query, cached, self.cache.path_for(query), self.summary.from_cache)
-            return
+            return self._record(cached, self.cache.path_for(query), self.summary.from_cache)
         if self.cache.is_over_cap(query):
-            self._resolve_parts(query)
-            return
+            return self._resolve_parts(query)
         if self.offline or self.session is None:
-            self.summary.missing.append((query.describe(), "not in the cache (offline)"))
-            return
+            raise _NotCached(query)
         try:
             response = fetch_records(self.session, query, self.config, self.pacer)
         except ComtradeCapReached:
             logger.info("%s: reached the row cap; splitting", query.describe())
             self.cache.mark_over_cap(query)
-            self._resolve_parts(query)
-            return
+            return self._resolve_parts(query)
         path = self.cache.write(response)
         logger.info("%s: fetched %d records → %s", query.describe(), response.row_count, path.name)
-        self._record(query, response, path, self.summary.fetched)
+        return self._record(response, path, self.summary.fetched)
 
-    def _resolve_parts(self, query: ComtradeQuery) -> None:
-        for part in split_query(query):
-            self.resolve(part)
+    def _resolve_parts(self, query: ComtradeQuery) -> int:
+        return sum(self.resolve(part) for part in split_query(query))
 
-    def _record(
-        self, query: ComtradeQuery, response: ComtradeResponse, path: Path, bucket: list[Path]
-    ) -> None:
+    def _record(self, response: ComtradeResponse, path: Path, bucket: list[Path]) -> int:
         bucket.append(path)
         if response.row_count == 0:
-            self.summary.empty.append(query.describe())
             self.summary.empty_files.append(path)
+        return response.row_count
+
+
+class _NotCached(ComtradeError):
+    def __init__(self, query: ComtradeQuery) -> None:
+        super().__init__("not in the cache (offline)")
 
 
 def fetch_to_cache(
@@ -220,7 +222,8 @@ def fetch_to_cache(
     run = _Run(session, config, ResponseCache(cache_dir), offline, summary)
     for index, query in enumerate(queries):
         try:
-            run.resolve(query)
+            if run.resolve(query) == 0:
+                summary.empty.append(query.describe())
         except (ComtradeAuthError, ComtradeRateLimited) as exc:
             summary.missing.append((query.describe(), _one_line(exc)))
             summary.missing += [(rest.describe(), "not attempted") for rest in queries[index + 1 :]]
@@ -273,17 +276,10 @@ def run_fetch(
     except BalanzaError as exc:
         summary.load_error = f"{_one_line(exc)} (the database is unchanged)"
         return summary
-    summary.loaded_files = len(results)
-    summary.loaded_rows = sum(_rows_of(result) for result in results)
+    summary.unchanged_files = sum(result.status == "unchanged" for result in results)
+    summary.loaded_files = len(results) - summary.unchanged_files
+    summary.loaded_rows = sum(result.rows for result in results)
     return summary
-
-
-def _rows_of(result: Any) -> int:
-    for name in ("rows", "row_count", "trade_rows"):
-        value = getattr(result, name, None)
-        if isinstance(value, int):
-            return value
-    return 0
 
 
 def _one_line(exc: BaseException) -> str:
