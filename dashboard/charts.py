@@ -230,7 +230,7 @@ def bar_chart(frame: pd.DataFrame, *, x: str, y: str, title: str, y_title: str, 
     fig = go.Figure(go.Bar(x=frame[x], y=frame[y], marker={"color": OKABE_ITO[3]}))
     _style(fig, title)
     fig.update_yaxes(title_text=y_title)
-    fig.update_xaxes(title_text=x, type="category")
+    fig.update_xaxes(title_text=x, type="linear")
     return add_footnote(fig, footnote)
 
 

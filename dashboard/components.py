@@ -88,6 +88,8 @@ def country_names() -> dict[str, str]:
 
 def country_label(iso3: str) -> str:
     name = country_names().get(iso3)
+    if name and name.endswith(" (the)"):
+        name = name[: -len(" (the)")]
     return f"{name} ({iso3})" if name else iso3
 
 

@@ -1,0 +1,47 @@
+"""Coverage: which series exist for which years, and where every dataset came from."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, components, url_state
+from dashboard.i18n import t
+
+lang = components.lang()
+st.title(t("coverage_title", lang))
+
+coverage = components.run_query("query_coverage")
+involved = sorted(set(coverage["reporter_iso3"]) | set(coverage["partner_iso3"]))
+specs = [
+    url_state.Param("country", url_state.CHOICE, "COL", tuple(involved) or ("COL",)),
+    url_state.Param("with", url_state.MULTI, [c for c in ("CHN", "USA", "WLD") if c in involved], tuple(involved)),
+]
+url_state.init_state(specs, lang)
+left, right = st.columns(2)
+country = left.selectbox(t("reporter", lang) + " / " + t("partner", lang), involved, key="country",
+                         format_func=components.country_label)
+counterparts = right.multiselect(t("partners", lang), involved, key="with", format_func=components.country_label)
+url_state.sync_url(specs)
+
+# Series between the chosen country and the chosen counterparts (either side reporting).
+as_reporter = (coverage["reporter_iso3"] == country) & coverage["partner_iso3"].isin(counterparts)
+as_partner = (coverage["partner_iso3"] == country) & coverage["reporter_iso3"].isin(counterparts)
+shown = coverage[as_reporter | as_partner].reset_index(drop=True)
+if shown.empty:
+    st.info(t("no_data", lang))
+else:
+    fig = charts.coverage_heatmap(
+        shown, title=f"{t('coverage_title', lang)}: {components.country_label(country)}",
+        footnote=components.footnote(shown, t("coverage_note", lang)),
+    )
+    components.show_figure(fig, filename="balanza-coverage", key="coverage_chart")
+st.caption(t("coverage_note", lang))
+st.dataframe(shown, hide_index=True, width="stretch")
+components.download_csv_button(
+    shown, filename="balanza-coverage.csv", source=components.source_summary(shown), valuation="n/a",
+    units="months covered per year", filters={"country": country, "with": counterparts},
+)
+
+st.subheader(t("datasets", lang))
+st.dataframe(components.run_query("query_datasets"), hide_index=True, width="stretch")
+components.page_links("coverage")

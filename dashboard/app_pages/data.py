@@ -1,0 +1,82 @@
+"""Data: pick source, reporter, partner, flow, HS level and years; see the rows; download them."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, components, queries, url_state
+from dashboard.i18n import t
+
+ROW_LIMIT = 5000
+DEFAULTS = {"source": "imf_dots", "reporter": "COL", "partner": "CHN", "flow": "export", "level": 0}
+
+lang = components.lang()
+st.title(t("page_data", lang))
+
+options = components.run_query("query_data_options")
+if options.empty:
+    st.info(t("no_data", lang))
+    st.stop()
+
+# Each choice narrows the next one's options to combinations that exist.
+columns = st.columns(5)
+cascade = [
+    ("source", "source", t("source", lang), str),
+    ("reporter", "reporter_iso3", t("reporter", lang), components.country_label),
+    ("partner", "partner_iso3", t("partner", lang), components.country_label),
+    ("flow", "flow", t("flow", lang), lambda f: t(f, lang) if f in ("export", "import") else f),
+    ("level", "hs_level", t("hs_level", lang), str),
+]
+specs: list[url_state.Param] = []
+remaining = options
+chosen: dict[str, object] = {}
+for column, (name, field, label, formatter) in zip(columns, cascade, strict=True):
+    choices = tuple(sorted({int(v) if name == "level" else str(v) for v in remaining[field]}))
+    default = DEFAULTS[name] if DEFAULTS[name] in choices else choices[0]
+    spec = url_state.Param(name, url_state.CHOICE, default, choices)
+    specs.append(spec)
+    url_state.init_state([spec], lang)
+    chosen[name] = column.selectbox(label, choices, key=name, format_func=formatter)
+    remaining = remaining[remaining[field] == chosen[name]]
+
+year_min, year_max = int(remaining["year_min"].min()), int(remaining["year_max"].max())
+year_specs = [
+    url_state.Param("from", url_state.INT, year_min, minimum=year_min, maximum=year_max),
+    url_state.Param("to", url_state.INT, year_max, minimum=year_min, maximum=year_max),
+]
+url_state.init_state(year_specs, lang)
+for key, fallback in (("from", year_min), ("to", year_max)):
+    if not year_min <= st.session_state[key] <= year_max:
+        st.session_state[key] = fallback  # the series changed under the kept years
+if year_min < year_max:
+    left, right = st.columns(2)
+    left.number_input(t("years", lang) + " ≥", min_value=year_min, max_value=year_max, step=1, key="from")
+    right.number_input(t("years", lang) + " ≤", min_value=year_min, max_value=year_max, step=1, key="to")
+year_from, year_to = int(st.session_state["from"]), int(st.session_state["to"])
+url_state.sync_url([*specs, *year_specs])
+
+rows, total = components.run_query(
+    "query_trade_rows", source=chosen["source"], reporter=chosen["reporter"], partner=chosen["partner"],
+    flow=chosen["flow"], hs_level=chosen["level"], year_from=year_from, year_to=year_to, limit=ROW_LIMIT,
+)
+st.caption(queries.source_label(str(chosen["source"])) + " · " + t("rows_shown", lang, shown=len(rows), total=total))
+
+if not rows.empty:
+    by_year = rows.groupby("year", as_index=False)["value_usd"].sum()
+    by_year = by_year.assign(value=by_year["value_usd"] / 1e9, source=chosen["source"])
+    fig = charts.bar_chart(
+        by_year, x="year", y="value", title=t("data_chart_title", lang), y_title="USD billions (nominal)",
+        footnote=components.footnote(by_year),
+    )
+    components.show_figure(fig, filename="balanza-data", key="data_chart")
+    components.gap_notes(by_year.assign(series=str(chosen["source"])), ["series"], "value", lambda key: key[0])
+    if total > len(rows):
+        st.caption(t("rows_shown", lang, shown=len(rows), total=total))
+
+st.dataframe(rows, hide_index=True, width="stretch")
+components.download_csv_button(
+    rows, filename="balanza-data.csv", source=queries.source_label(str(chosen["source"])),
+    valuation=components.valuation_summary(rows), units="USD (nominal)",
+    filters={**chosen, "from": year_from, "to": year_to},
+)
+components.page_links("data")
