@@ -1,0 +1,265 @@
+"""Pure figures for the claim cards, each with the claim drawn on it. Never calls Streamlit.
+
+Okabe-Ito colours (from dashboard.charts), units in the axis titles, a source footnote under every plot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import claims as c
+from dashboard.charts import OKABE_ITO, _style, add_footnote
+
+CLAIM_COLOUR = "#000000"  # the claim itself: black, dashed, so it never reads as a data series
+BAND_COLOUR = "rgba(0, 0, 0, 0.08)"
+PERSPECTIVE_COLOURS = {c.COL_REPORTED: OKABE_ITO[3], c.MIRROR: OKABE_ITO[0], c.RECONCILED: OKABE_ITO[2]}
+SHARE_AXIS_MAX_PCT = 200.0  # shares of a tiny total deficit reach 900 %; the axis stops here and says so
+
+
+def _footnote_for(card: c.ClaimCard) -> str:
+    sources = sorted({str(s) for s in card.numbers.get("source", pd.Series(dtype=object)).dropna()})
+    names = [c.SOURCE_PUBLISHERS.get(s, s) for s in sources]
+    return "Source: " + ("; ".join(names) if names else "—") + f". Claim {card.spec.id}: {card.spec.tolerance_text}"
+
+
+def _wrap(text: str, width: int = 130) -> str:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(lines)
+
+
+def _claim_line(fig: go.Figure, y: float, label: str, band: tuple[float, float] | None = None) -> go.Figure:
+    if band is not None:
+        fig.add_hrect(y0=band[0], y1=band[1], fillcolor=BAND_COLOUR, line_width=0, layer="below")
+    fig.add_hline(y=y, line_dash="dash", line_color=CLAIM_COLOUR, line_width=1.5,
+                  annotation_text=label, annotation_position="top left", annotation_font_size=11)  # fmt: skip
+    return fig
+
+
+def deficit_claim_chart(card: c.ClaimCard) -> go.Figure:
+    """Claim 1: Colombia's deficit with China by year and perspective, with the claimed amount and its tolerance."""
+    fig = go.Figure()
+    series = card.series
+    for perspective in (c.COL_REPORTED, c.RECONCILED, c.MIRROR):
+        rows = series[series["perspective"] == perspective].sort_values("year")
+        if rows.empty:
+            continue
+        full = rows.set_index("year").reindex(range(int(rows["year"].min()), int(rows["year"].max()) + 1))
+        fig.add_trace(go.Scatter(
+            x=full.index, y=-full["balance_usd"] / 1e9, name=perspective, mode="lines+markers", connectgaps=False,
+            line={"color": PERSPECTIVE_COLOURS[perspective], "dash": "dot" if perspective == c.MIRROR else "solid"},
+            customdata=full[["publisher"]].fillna("").to_numpy(),
+            hovertemplate="%{x}: USD %{y:.2f} bn<br>%{customdata[0]}<extra>" + perspective + "</extra>",
+        ))  # fmt: skip
+    tol = card.spec.tolerance
+    target = float(tol.get("target_usd", 0)) / 1e9
+    if target:
+        pct = float(tol.get("match_pct", 0)) / 100
+        _claim_line(fig, target, f"claim: USD {target:g} bn (±{pct * 100:g} %)", (target * (1 - pct), target * (1 + pct)))
+    _style(fig, "Colombia's goods trade deficit with China, by source")
+    fig.update_yaxes(title_text="Deficit (USD billion, current)")
+    fig.update_xaxes(title_text="Year")
+    return add_footnote(fig, _wrap(_footnote_for(card)))
+
+
+def share_claim_chart(card: c.ClaimCard) -> go.Figure:
+    """Claim 2: China's deficit as % of the total goods deficit, per valuation basis, with the 90 % line."""
+    fig = go.Figure()
+    table = card.series
+    for i, basis in enumerate(c.SHARE_BASES):
+        rows = table[table["basis"] == basis].sort_values("year")
+        if rows.empty:
+            continue
+        full = rows.set_index("year").reindex(range(int(rows["year"].min()), int(rows["year"].max()) + 1))
+        fig.add_trace(go.Scatter(
+            x=full.index, y=full["share"] * 100, name=basis, mode="lines+markers", connectgaps=False,
+            line={"color": OKABE_ITO[[3, 2, 5][i]], "dash": "dot" if basis == c.SHARE_BASES[2] else "solid"},
+            hovertemplate="%{x}: %{y:.0f} %<extra>" + basis + "</extra>",
+        ))  # fmt: skip
+    share_min = float(card.spec.tolerance.get("share_min", 0.9)) * 100
+    _claim_line(fig, share_min, f"“practically the entire”: ≥ {share_min:g} %")
+    _claim_line(fig, 100, "100 % of the total deficit")
+    _style(fig, "Deficit with China as a share of Colombia's total goods deficit")
+    top = table["share"].max() * 100 if not table.empty else 100
+    fig.update_yaxes(title_text="Share of the total deficit (%)", range=[0, min(max(top * 1.05, 110), SHARE_AXIS_MAX_PCT)])
+    fig.update_xaxes(title_text="Year")
+    note = _footnote_for(card)
+    if top > SHARE_AXIS_MAX_PCT:
+        note += f" Axis cut at {SHARE_AXIS_MAX_PCT:g} %: years with a very small total deficit give larger shares."
+    return add_footnote(fig, _wrap(note))
+
+
+def partner_share_chart(card: c.ClaimCard, title: str, y_title: str, threshold_pct: float | None = None,
+                        threshold_label: str = "") -> go.Figure:  # fmt: skip
+    """Claims 3 and 9: a partner's share of Colombia's trade over time (one line per partner and source)."""
+    fig = go.Figure()
+    frame = card.series
+    for i, ((partner, source), rows) in enumerate(frame.groupby(["partner", "source"], sort=True)):
+        rows = rows.sort_values("year")
+        full = rows.set_index("year").reindex(range(int(rows["year"].min()), int(rows["year"].max()) + 1))
+        fig.add_trace(go.Scatter(
+            x=full.index, y=full["share"] * 100, name=f"{partner} ({c.SOURCE_PUBLISHERS.get(source, source)})",
+            mode="lines+markers", connectgaps=False, line={"color": OKABE_ITO[i % len(OKABE_ITO)]},
+            customdata=full[["note"]].fillna("").to_numpy(),
+            hovertemplate="%{x}: %{y:.1f} %<br>%{customdata[0]}<extra></extra>",
+        ))  # fmt: skip
+    if threshold_pct is not None:
+        _claim_line(fig, threshold_pct, threshold_label)
+    _style(fig, title)
+    fig.update_yaxes(title_text=y_title, rangemode="tozero")
+    fig.update_xaxes(title_text="Year")
+    return add_footnote(fig, _wrap(_footnote_for(card)))
+
+
+def product_share_chart(card: c.ClaimCard) -> go.Figure:
+    """Claim 4: shares of US imports 2024 by supplier for cut flowers, roses and coffee (Colombia and rivals)."""
+    frame = card.series
+    wanted = ("COL", "ECU", *c.CENTRAL_AMERICA)
+    fig = go.Figure()
+    for i, partner in enumerate(wanted):
+        rows = frame[frame["partner_iso3"] == partner]
+        if rows.empty:
+            continue
+        fig.add_trace(go.Bar(x=rows["hs"], y=rows["share"] * 100, name=partner,
+                             marker_color=OKABE_ITO[i % len(OKABE_ITO)],
+                             hovertemplate="%{x}: %{y:.1f} %<extra>" + partner + "</extra>"))  # fmt: skip
+    rival_min = float(card.spec.tolerance.get("rival_share_min", 0.1)) * 100
+    _claim_line(fig, rival_min, f"ready substitute: a rival group ≥ {rival_min:g} %")
+    _style(fig, "Share of US imports for consumption, 2024: Colombia and its rivals")
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text="Share of US imports from the bundled partners (%)")
+    fig.update_xaxes(title_text="Product (HS code)")
+    return add_footnote(fig, _wrap(_footnote_for(card) + " Shares among the ~51 partners in the bundled Census files."))
+
+
+def tariff_claim_chart(card: c.ClaimCard) -> go.Figure:
+    """Claim 6: the trade-weighted US tariff on Colombian goods over time, with 'before + 10 points' drawn on."""
+    tl = card.series.sort_values("date")
+    fig = go.Figure(go.Scatter(x=tl["date"], y=tl["effective_tariff_pct"], mode="lines+markers", line_shape="hv",
+                               name="effective US tariff on Colombian goods", line={"color": OKABE_ITO[3]}))  # fmt: skip
+    before = card.facts.get("before_pct")
+    if before is not None:
+        target = float(card.spec.tolerance.get("target_pts", 10))
+        match = float(card.spec.tolerance.get("match_pts", 2))
+        level = before + target
+        _claim_line(fig, level, f"claim: {target:g} % added to the {before:.2f} % before", (level - match, level + match))
+    change = str(card.spec.tolerance.get("change_date", ""))
+    if change:
+        fig.add_vline(x=pd.Timestamp(change).timestamp() * 1000, line_dash="dot", line_color="#777777")
+    _style(fig, "US tariff on Colombian goods (trade-weighted with 2024 imports)")
+    fig.update_yaxes(title_text="Effective tariff (% of import value)", rangemode="tozero")
+    fig.update_xaxes(title_text="Date")
+    return add_footnote(fig, _wrap(_footnote_for(card)))
+
+
+def purchases_chart(card: c.ClaimCard) -> go.Figure:
+    """Claim 7: Colombia's exports to China by year, and the level that would close the deficit."""
+    frame = card.series.sort_values("year")
+    fig = go.Figure(go.Bar(x=frame["year"], y=frame["value_usd"] / 1e9, name="Colombia's exports to China",
+                           marker_color=OKABE_ITO[3], customdata=frame[["source"]].to_numpy(),
+                           hovertemplate="%{x}: USD %{y:.2f} bn (%{customdata[0]})<extra></extra>"))  # fmt: skip
+    deficit = card.facts.get("deficit_usd")
+    year = card.facts.get("year")
+    if deficit is not None and year is not None:
+        current = frame[frame["year"] == int(year)]["value_usd"]
+        if not current.empty:
+            needed = (float(current.iloc[0]) + deficit) / 1e9
+            _claim_line(fig, needed, f"exports needed to balance {int(year)}: USD {needed:.1f} bn")
+    _style(fig, "Colombia's exports to China and the level that would close the deficit")
+    fig.update_yaxes(title_text="Exports (USD billion, current, FOB)")
+    fig.update_xaxes(title_text="Year")
+    return add_footnote(fig, _wrap(_footnote_for(card)))
+
+
+def gdp_share_chart(card: c.ClaimCard) -> go.Figure:
+    """Claim 8: the deficit with China as % of Colombia's GDP."""
+    frame = card.series.sort_values("year") if not card.series.empty else card.series
+    fig = go.Figure()
+    if not frame.empty:
+        full = frame.set_index("year").reindex(range(int(frame["year"].min()), int(frame["year"].max()) + 1))
+        fig.add_trace(go.Scatter(x=full.index, y=full["value"], mode="lines+markers", connectgaps=False,
+                                 name="deficit with China (% of GDP)", line={"color": OKABE_ITO[4]}))  # fmt: skip
+    _style(fig, "Colombia's deficit with China in proportion to GDP")
+    fig.update_yaxes(title_text="% of GDP (current USD)", rangemode="tozero")
+    fig.update_xaxes(title_text="Year")
+    return add_footnote(fig, _wrap(_footnote_for(card) + " GDP: World Bank (to 2023)."))
+
+
+def claim_chart(card: c.ClaimCard) -> go.Figure | None:
+    """The figure for a card, or None when the card has nothing to draw."""
+    if card.series is None or card.series.empty:
+        return None
+    check = card.spec.check
+    if check == "china_deficit":
+        return deficit_claim_chart(card)
+    if check == "china_share_of_deficit":
+        return share_claim_chart(card)
+    if check == "us_dependence":
+        threshold = float(card.spec.tolerance.get("us_export_share_min", 0.25)) * 100
+        return partner_share_chart(card, "Shares of Colombia's exports: United States and China",
+                                   "Share of Colombia's exports (%)", threshold, f"premise: US ≥ {threshold:g} %")
+    if check == "china_import_growth":
+        return partner_share_chart(card, "China's share of Colombia's imports", "Share of Colombia's imports (%)")
+    if check == "roses_and_coffee":
+        return product_share_chart(card)
+    if check == "us_tariff_10pct":
+        return tariff_claim_chart(card)
+    if check == "china_purchases":
+        return purchases_chart(card)
+    if check == "fiscal_context":
+        return gdp_share_chart(card)
+    return None
+
+
+# --------------------------------------------------------------------------------------------- Balances page
+
+
+def _facet_yaxis(fig: go.Figure, facet_label: str) -> str | None:
+    """The y axis ('y', 'y2', …) of the facet whose row title is ``facet_label``; None without facets."""
+    title = next((a for a in fig.layout.annotations if a.text == facet_label), None)
+    if title is None:
+        return None
+    for name in fig.layout:
+        if name.startswith("yaxis"):
+            domain = fig.layout[name].domain
+            if domain and domain[0] <= title.y <= domain[1] + 1e-9:
+                return "y" + name[len("yaxis"):]
+    return None
+
+
+def add_claim_annotations(fig: go.Figure, claims: Iterable[c.ClaimSpec], *, target: str = "balance",
+                          usd_per_unit: float = 1.0, facet_label: str | None = None) -> go.Figure:  # fmt: skip
+    """Draw claims 1 and 2 on a Balances figure.
+
+    ``target="balance"``: a dashed line at minus the claimed deficit (claim 1; balances are negative for a
+    deficit) on the facet titled ``facet_label`` (or the whole figure), in the figure's unit of
+    ``usd_per_unit`` dollars. ``target="share"``: the "practically the entire" threshold (claim 2) in %.
+    Returns the same figure, for chaining.
+    """
+    for spec in claims:
+        if target == "balance" and spec.check == "china_deficit":
+            y = -float(spec.tolerance["target_usd"]) / usd_per_unit
+            label = f"claim {spec.id}: deficit with China of USD {float(spec.tolerance['target_usd']) / 1e9:g} bn"
+            yref = _facet_yaxis(fig, facet_label) if facet_label else None
+            if facet_label and yref is None:
+                continue  # the balance facet is not shown: nothing to draw on
+            shape_ref = {"yref": yref, "xref": "x" + yref[1:] + " domain"} if yref else {"yref": "y", "xref": "paper"}
+            fig.add_shape(type="line", x0=0, x1=1, y0=y, y1=y, line={"dash": "dash", "color": CLAIM_COLOUR, "width": 1.5},
+                          **shape_ref)  # fmt: skip
+            fig.add_annotation(x=0, y=y, text=label, showarrow=False, xanchor="left", yanchor="bottom",
+                               font={"size": 11}, **shape_ref)  # fmt: skip
+        if target == "share" and spec.check == "china_share_of_deficit":
+            y = float(spec.tolerance["share_min"]) * 100
+            fig.add_hline(y=y, line_dash="dash", line_color=CLAIM_COLOUR, line_width=1.5,
+                          annotation_text=f"claim {spec.id}: “practically the entire” (≥ {y:g} %)",
+                          annotation_position="top left", annotation_font_size=11)  # fmt: skip
+    return fig
