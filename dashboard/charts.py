@@ -96,11 +96,12 @@ def source_footnote(frame: pd.DataFrame, labels: dict[str, str], prefix: str = "
     """'Source: IMF DOTS (1960–2020); DANE (2021–2024)' from the per-point source column."""
     if frame.empty or source not in frame:
         return f"{prefix}: —"
-    parts = []
+    parts = []  # (first year, text): listed in the order the sources come in over time
     for name, group in frame.dropna(subset=[source]).groupby(source, sort=True):
-        years = format_years(sorted({int(y) for y in group["year"]})) if "year" in group else ""
-        parts.append(f"{labels.get(name, name)} ({years})" if years else labels.get(name, name))
-    text = f"{prefix}: " + "; ".join(parts)
+        years = sorted({int(y) for y in group["year"]}) if "year" in group else []
+        label = labels.get(name, name)
+        parts.append((years[0] if years else 0, f"{label} ({format_years(years)})" if years else label))
+    text = f"{prefix}: " + "; ".join(text for _, text in sorted(parts))
     return _wrap(text)
 
 

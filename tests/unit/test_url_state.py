@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+
+from dashboard.url_state import (
+    CHOICE,
+    FLOAT,
+    INT,
+    MULTI,
+    TEXT,
+    InvalidParam,
+    Param,
+    parse,
+    read_params,
+    serialise,
+)
+
+SPECS = [
+    Param("partners", MULTI, ["CHN"], ("CHN", "USA", "WLD")),
+    Param("view", CHOICE, "reporter", ("reporter", "mirror", "reconciled")),
+    Param("factor", FLOAT, 1.06, minimum=1.0, maximum=1.5),
+    Param("base", CHOICE, 2024, (2019, 2024)),
+    Param("from", INT, 2000, minimum=1960, maximum=2026),
+    Param("q", TEXT, "", max_length=10),
+]
+
+
+def test_valid_values_round_trip() -> None:
+    raw = {"partners": "USA,WLD", "view": "mirror", "factor": "1.08", "base": "2019", "from": "1990", "q": "coffee"}
+    values, problems = read_params(SPECS, raw)
+    assert problems == []
+    assert values == {"partners": ["USA", "WLD"], "view": "mirror", "factor": 1.08, "base": 2019, "from": 1990,
+                      "q": "coffee"}
+    assert {spec.name: serialise(spec, values[spec.name]) for spec in SPECS} == raw
+
+
+def test_invalid_values_fall_back_to_defaults_with_reasons() -> None:
+    raw = {"partners": "CHN,XXX", "view": "sideways", "factor": "nan", "base": "abc", "from": "1800", "q": "x" * 11}
+    values, problems = read_params(SPECS, raw)
+    assert values == {spec.name: spec.default for spec in SPECS}
+    assert [name for name, _, _ in problems] == [spec.name for spec in SPECS]
+
+
+def test_absent_parameters_take_defaults() -> None:
+    values, problems = read_params(SPECS, {})
+    assert problems == [] and values["factor"] == 1.06
+
+
+def test_multi_drops_duplicates_and_rejects_empty() -> None:
+    assert parse(SPECS[0], "CHN,CHN,USA") == ["CHN", "USA"]
+    with pytest.raises(InvalidParam):
+        parse(SPECS[0], ",")
