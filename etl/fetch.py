@@ -57,15 +57,17 @@ class ResponseCache:
     def path_for(self, query: ComtradeQuery) -> Path:
         return self.directory / query.cache_name()
 
-    def read(self, query: ComtradeQuery, cap: int) -> ComtradeResponse | None:
-        """The cached answer if present and still valid; a damaged file is set aside and ignored."""
+    def read(self, query: ComtradeQuery) -> ComtradeResponse | None:
+        """The cached answer if present and still valid; a damaged file is set aside and ignored.
+
+        No cap check here: a file was cached only after passing the cap of the endpoint that answered it,
+        so an answer fetched with a key (100,000 rows per call) stays good for a run without one.
+        """
         path = self.path_for(query)
         if not path.exists():
             return None
         try:
-            return validate_body(query, path.read_bytes(), cap=cap)
-        except ComtradeCapReached:
-            return None  # cached under a larger cap (with a key); this run splits it instead
+            return validate_body(query, path.read_bytes(), cap=None)
         except ComtradeError as exc:
             logger.warning("%s: cached file is not valid (%s); it will be fetched again", path.name, exc)
             with contextlib.suppress(OSError):
@@ -169,7 +171,7 @@ class _Run:
 
     def resolve(self, query: ComtradeQuery) -> int:
         """Make the answer to ``query`` (or to its parts) present in the cache; return its record count."""
-        cached = self.cache.read(query, self.config.cap)
+        cached = self.cache.read(query)
         if cached is not None:
             logger.info("%s: from cache (%d records)", query.describe(), cached.row_count)
             return self._record(cached, self.cache.path_for(query), self.summary.from_cache)
@@ -265,7 +267,7 @@ def run_fetch(
     if not summary.complete:
         return summary
     # Answers with no records add nothing to the database; they stay cached so a rerun need not ask again.
-    paths = [path for path in summary.files if path not in summary.empty_files]
+    paths = [path for path in dict.fromkeys(summary.files) if path not in summary.empty_files]
     if not paths:
         summary.load_error = "no records to load"
         return summary

@@ -349,9 +349,9 @@ def backoff_delay(attempt: int, config: ClientConfig) -> float:
 
 
 def validate_body(
-    query: ComtradeQuery, body: bytes, *, cap: int, secret: str | None = None
+    query: ComtradeQuery, body: bytes, *, cap: int | None, secret: str | None = None
 ) -> ComtradeResponse:
-    """Parse and check one body: complete JSON, no error, a data list, count = rows, below the cap."""
+    """Parse and check one body: complete JSON, no error, a data list, count = rows, below the cap (if given)."""
     where = query.describe()
     try:
         document = json.loads(body)
@@ -374,7 +374,7 @@ def validate_body(
     if not isinstance(records, list):
         message = document.get("message") or document.get("statusCode") or "no `data` list"
         raise ComtradeErrorResponse(f"{where}: not a data answer: {_snippet(str(message))}", secret=secret)
-    if len(records) >= cap:
+    if cap is not None and len(records) >= cap:
         raise ComtradeCapReached(
             f"{where}: {len(records)} records, the most this endpoint returns per call",
             hint="split the query (by flow, partner, year or HS chapter)",
@@ -499,7 +499,8 @@ def level_queries(
             raise ComtradeError(f"unknown flow '{flow}'", hint=f"use {' or '.join(FLOW_CODES)}")
         flow_codes.append(FLOW_CODES[flow])
     reporter_code = area_code(reporter)
-    partner_codes = [area_code(partner) for partner in partners]
+    partner_codes = list(dict.fromkeys(area_code(partner) for partner in partners))
+    flow_codes = list(dict.fromkeys(flow_codes))
     return [
         ComtradeQuery(
             reporter_code=reporter_code,

@@ -471,6 +471,17 @@ def test_backoff_grows_exponentially_with_jitter(server: ReplayServer):
         assert step / 2 <= wait <= step
 
 
+def test_calls_are_paced(server: ReplayServer, tmp_path: Path):
+    config = make_config(server, pace_seconds=5.0)
+    queries = level_queries("CHN", ["ARG", "DEU"], [2010, 2011], "TOTAL", ["import", "export"])
+
+    fetch_to_cache(queries, config=config, cache_dir=tmp_path / "cache", session=requests.Session())
+
+    waits = config.sleep.waits  # type: ignore[attr-defined]
+    assert len(server.requests) == 4 and len(waits) == 3  # every call but the first waits its turn
+    assert all(4.0 < wait <= 5.0 for wait in waits)
+
+
 @needs_load
 def test_persistent_429_stops_the_run_and_loads_nothing(server: ReplayServer, db_path: Path, tmp_path: Path):
     server.add_fault("429", times=-1, when=lambda p: p["partnerCode"] == "276")
