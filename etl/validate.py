@@ -97,29 +97,33 @@ def validate_staged(ctx: LoadContext, labels: TradeColumnLabels, find_line: Line
     ).fetchone()
     if bad:
         raise ctx.error(f"unsupported flow/valuation {bad!r}", column=labels.flow)
-    _check_duplicates(ctx)
+    _check_duplicates(ctx, labels, find_line)
     return ctx.con.execute(f"SELECT count(*) FROM {STAGED_TABLE}").fetchone()[0]  # noqa: S608
 
 
-def _check_duplicates(ctx: LoadContext) -> None:
+def _check_duplicates(ctx: LoadContext, labels: TradeColumnLabels, find_line: LineFinder | None) -> None:
     key = ", ".join(TRADE_KEY)
     conflict = ctx.con.execute(
         f"""
-        SELECT {key}, list(source_line ORDER BY source_line), count(DISTINCT value_usd)
+        SELECT {key}, list(source_line ORDER BY source_line), max(value_usd), count(DISTINCT value_usd)
         FROM {STAGED_TABLE} GROUP BY ALL HAVING count(*) > 1
         ORDER BY count(DISTINCT value_usd) DESC LIMIT 1
         """  # noqa: S608
     ).fetchone()
     if conflict is None:
         return
-    lines = [line for line in conflict[-2] if line is not None]
+    lines = [line for line in conflict[-3] if line is not None]
     if conflict[-1] > 1:
-        where = f"lines {lines[0]} and {lines[1]}" if len(lines) >= 2 else "two rows"
+        if len(lines) < 2 and find_line is not None:
+            second_value = conflict[-2]
+            line = find_line(labels.value, lambda text: _as_float(text) == second_value)
+            lines = [line] if line else []
+        where = f"lines {lines[0]} and {lines[1]}" if len(lines) >= 2 else "this row and an earlier one"
         raise InputError(
             ctx.path,
             f"conflicting duplicate rows for {conflict[1]}→{conflict[2]} {conflict[3]} {conflict[4]} "
             f"HS {conflict[5]}: {where} give different values",
-            line=lines[1] if len(lines) >= 2 else None,
+            line=lines[-1] if lines else None,
             hint="keep one row per reporter, partner, flow, period and product (drop breakdown rows)",
         )
     # Exact repeats of one observation (seen in real Comtrade downloads): keep one copy.
@@ -127,6 +131,13 @@ def _check_duplicates(ctx: LoadContext) -> None:
         f"CREATE OR REPLACE TEMP TABLE {STAGED_TABLE} AS "  # noqa: S608
         f"SELECT * FROM {STAGED_TABLE} QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY source_line) = 1"
     )
+
+
+def _as_float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def check_overlap_with_loaded(ctx: LoadContext, replacing_dataset_id: int | None) -> None:

@@ -64,8 +64,10 @@ _COLUMN_IN_MESSAGE = re.compile(r'column "?([^"\s,.]+)"?', re.IGNORECASE)
 def duckdb_read_error(path: Path, exc: duckdb.Error, hint: str) -> InputError:
     """Turn a DuckDB reader error into an InputError naming the line and column DuckDB reported."""
     message = str(exc).splitlines()[0]
-    line_match = _LINE_IN_MESSAGE.search(str(exc))
-    column_match = _COLUMN_IN_MESSAGE.search(str(exc))
+    # Only reader errors point into the file; other errors' "LINE n" points into our SQL.
+    from_reader = "CSV" in str(exc) or "Parquet" in str(exc)
+    line_match = _LINE_IN_MESSAGE.search(str(exc)) if from_reader else None
+    column_match = _COLUMN_IN_MESSAGE.search(str(exc)) if from_reader else None
     return InputError(
         path,
         message,

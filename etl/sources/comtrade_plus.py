@@ -108,9 +108,12 @@ def stage_csv(ctx: LoadContext) -> TradeColumnLabels:
     rejects = f"rejects_{uuid.uuid4().hex[:8]}"
     types = {name: _TYPES[name] for name in sniff.header if name in _TYPES}
     encoding = "latin-1" if sniff.encoding == "latin-1" else "utf-8"
+    missing_optional = [n for n in ("customsCode", "motCode", "partner2Code", "netWgt", "classificationCode")
+                        if n not in sniff.header]  # fmt: skip
+    extra = "".join(f", NULL AS {name}" for name in missing_optional)
     reader = (
-        f"read_csv(?, header = true, delim = ?, quote = '\"', encoding = ?, types = ?, store_rejects = true, "
-        f"rejects_table = '{rejects}', rejects_scan = '{rejects}_scan', null_padding = ?)"
+        f"(SELECT *{extra} FROM read_csv(?, header = true, delim = ?, quote = '\"', encoding = ?, types = ?, store_rejects = true, "
+        f"rejects_table = '{rejects}', rejects_scan = '{rejects}_scan', null_padding = ?))"
     )
     try:
         _transform(ctx, reader, params=[str(ctx.path), sniff.delimiter, encoding, types, sniff.trailing_empty_column])

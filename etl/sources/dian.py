@@ -26,17 +26,21 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
     encoding = "latin-1" if ctx.sniff.encoding == "latin-1" else "utf-8"
     weight = "raw.net_weight_thousand_tonnes * 1e6" if "net_weight_thousand_tonnes" in ctx.sniff.header else "NULL"
     try:
-        ctx.con.execute(
-            "CREATE OR REPLACE TEMP TABLE dian_raw AS SELECT * FROM read_csv(?, header = true, types = ?, "
+        frame = ctx.con.execute(
+            "SELECT * FROM read_csv(?, header = true, types = ?, "
             "encoding = ?, store_rejects = true, rejects_table = 'dian_rejects', rejects_scan = 'dian_rejects_scan')",
             [str(ctx.path), types, encoding],
-        )
+        ).df()
+        frame["line"] = range(2, len(frame) + 2)  # result order is file order (insertion order preserved)
+        ctx.con.register("dian_frame", frame)
+        ctx.con.execute("CREATE OR REPLACE TEMP TABLE dian_raw AS SELECT * FROM dian_frame")
+        ctx.con.unregister("dian_frame")
         problem = first_reject(ctx.con, ctx.path, "dian_rejects", HINT)
         if problem:
             raise problem
         bad = ctx.con.execute(
-            "SELECT rowid + 2, month FROM dian_raw WHERE NOT regexp_full_match(coalesce(month, ''), '\\d{4}-\\d{2}') "
-            "OR TRY_CAST(substr(month, 6, 2) AS INTEGER) NOT BETWEEN 1 AND 12 ORDER BY rowid LIMIT 1"
+            "SELECT line, month FROM dian_raw WHERE NOT regexp_full_match(coalesce(month, ''), '\\d{4}-\\d{2}') "
+            "OR TRY_CAST(substr(month, 6, 2) AS INTEGER) NOT BETWEEN 1 AND 12 ORDER BY line LIMIT 1"
         ).fetchone()
         if bad:
             raise ctx.error(f"month {bad[1]!r} is not YYYY-MM", line=int(bad[0]), column="month", hint=HINT)
@@ -45,7 +49,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
             INSERT INTO {STAGED_TABLE}
             SELECT CAST(substr(raw.month, 1, 4) AS INTEGER), replace(raw.month, '-', ''), 'COL',
                    coalesce(n.iso3, '?' || raw.destination), 'export', 'TOTAL', 0, raw.fob_usd_million * 1e6,
-                   'FOB', {weight}, 'dian', {int(ctx.dataset_id)}, NULL, NULL, TRUE, raw.rowid + 2
+                   'FOB', {weight}, 'dian', {int(ctx.dataset_id)}, NULL, NULL, TRUE, raw.line
             FROM dian_raw raw
             LEFT JOIN country_names n ON n.name_key = lower(strip_accents(trim(raw.destination)))
             """  # noqa: S608
