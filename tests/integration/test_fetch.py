@@ -758,3 +758,28 @@ def test_balanza_fetch_command(server: ReplayServer, db_path: Path, tmp_path: Pa
     assert main([*argv, "--offline"]) == 0
     assert len(server.requests) == calls
     assert "from cache: 2 responses" in capsys.readouterr().out
+
+
+@needs_load
+def test_fetch_into_the_bundled_database_is_all_or_nothing(
+    server: ReplayServer, bundled_db: Path, tmp_path: Path
+):
+    db = tmp_path / "balanza.duckdb"
+    shutil.copyfile(bundled_db, db)
+    before = db_state(db)
+    server.add_fault("truncated", when=lambda params: params["partnerCode"] == "276")
+
+    failed = run_fetch(**ARG_DEU_2010, db_path=db, cache_dir=tmp_path / "cache", config=make_config(server))
+    assert not failed.complete
+    assert db_state(db) == before
+
+    rerun = run_fetch(**ARG_DEU_2010, db_path=db, cache_dir=tmp_path / "cache", config=make_config(server))
+    assert rerun.complete, rerun.render()
+    rows, _, datasets = db_state(db)
+    assert (rows, datasets) == (before[0] + 4, before[2] + 2)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        stored = con.execute("SELECT path FROM datasets WHERE format = 'comtrade_plus_json'").fetchall()
+    finally:
+        con.close()
+    assert len(stored) == 2 and all("C_A_HS-r156-" in path for (path,) in stored)
