@@ -80,7 +80,10 @@ def image_format() -> str:
 def country_names() -> dict[str, str]:
     frame = run_query("query_countries")
     column = "name_es" if lang() == "es" else "name_en"
-    names = {row.iso3: (getattr(row, column) or row.name_en) for row in frame.itertuples()}
+    names = {}
+    for row in frame.itertuples():
+        name = getattr(row, column)
+        names[row.iso3] = name if isinstance(name, str) and name else row.name_en
     names.setdefault("WLD", "World" if lang() == "en" else "Mundo")
     names.setdefault("_X", "Not declared" if lang() == "en" else "No declarado")
     return names

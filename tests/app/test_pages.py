@@ -1,0 +1,101 @@
+"""Every page renders on the bundled data, offers its download, and restores filters from the URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py"
+PAGES = ("overview", "balances", "products", "dependence", "coverage", "data")
+
+
+def _run(page: str, params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.switch_page(f"app_pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_with_chart_download_and_no_warning(bundled_env: Path, page: str) -> None:
+    at = _run(page)
+    assert len(at.get("download_button")) >= 1
+    assert len(at.get("plotly_chart")) >= 1
+    assert not at.warning, [w.value for w in at.warning]
+    assert not at.error, [e.value for e in at.error]
+    assert at.query_params["lang"] == "en"
+
+
+# page → (URL parameters, how to read each back from the widgets)
+RESTORE_CASES = {
+    "overview": {"view": "mirror", "unit": "pct_gdp"},
+    "balances": {"partners": "USA,WLD", "view": "reconciled", "factor": "1.08", "unit": "constant", "base": "2020"},
+    "products": {"series": "USA:CHN:import:us_census_consumption", "year": "2024", "q": "coffee"},
+    "dependence": {"partners": "USA"},
+    "coverage": {"country": "USA", "with": "COL,CHN"},
+    "data": {"source": "us_census_general", "reporter": "USA", "partner": "COL", "flow": "import", "level": "0",
+             "from": "2015", "to": "2020"},
+}
+
+
+def _widget_value(at: AppTest, key: str) -> object:
+    for kind in ("selectbox", "multiselect", "radio", "number_input", "text_input"):
+        for widget in getattr(at, kind):
+            if widget.key == key:
+                return widget.value
+    raise AssertionError(f"no widget with key {key!r}")
+
+
+def _as_url(value: object) -> str:
+    if isinstance(value, list):
+        return ",".join(value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_url_restores_the_filters(bundled_env: Path, page: str) -> None:
+    params = RESTORE_CASES[page]
+    at = _run(page, {**params, "lang": "es"})
+    assert not at.warning, [w.value for w in at.warning]
+    for key, raw in params.items():
+        assert _as_url(_widget_value(at, key)) == raw, key
+        assert at.query_params[key] == raw
+    assert _widget_value(at, "lang") == "es"
+
+
+def test_data_page_table_follows_the_url_filters(bundled_env: Path) -> None:
+    at = _run("data", RESTORE_CASES["data"])
+    table = at.dataframe[0].value
+    assert not table.empty
+    assert set(table["year"]) <= set(range(2015, 2021))
+    assert set(table["reporter_iso3"]) == {"USA"} and set(table["flow"]) == {"import"}
+
+
+def test_invalid_url_values_are_rejected_visibly_and_defaults_used(bundled_env: Path) -> None:
+    at = _run("balances", {"partners": "CHN,NOPE", "view": "sideways", "factor": "9", "unit": "furlongs"})
+    messages = " ".join(w.value for w in at.warning)
+    for name in ("partners", "view", "factor", "unit"):
+        assert f"{name}=" in messages
+    assert _widget_value(at, "view") == "reporter"
+    assert _widget_value(at, "partners") == ["CHN", "USA", "WLD"]
+    assert at.query_params["view"] == "reporter"  # the URL now reproduces what is shown
+
+
+def test_spanish_labels(bundled_env: Path) -> None:
+    at = _run("balances", {"lang": "es"})
+    assert at.title[0].value == "Balanzas"
+    assert at.get("download_button")[0].proto.label == "Descargar CSV"
+
+
+def test_overview_names_the_source_of_each_number(bundled_env: Path) -> None:
+    at = _run("overview")
+    assert len(at.metric) == 3
+    captions = " ".join(c.value for c in at.caption)
+    assert "Sources:" in captions and "IMF Direction of Trade Statistics" in captions
