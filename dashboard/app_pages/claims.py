@@ -1,0 +1,113 @@
+"""Claims: each statement in the two articles, with the numbers per source, a verdict and what is missing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import claims, claims_charts, components, url_state
+
+PAGES_DIR = Path(__file__).resolve().parent
+PRESETS_DIR = Path(__file__).resolve().parents[2] / "model" / "presets"
+BADGE_COLOURS = {
+    claims.SUPPORTED: "green", claims.PARTLY: "orange", claims.NOT_SUPPORTED: "red", claims.CANNOT_CHECK: "gray",
+    claims.SCENARIO: "blue", claims.CONTEXT: "violet", claims.OUT_OF_SCOPE: "gray",
+}  # fmt: skip
+BADGE_ICONS = {
+    claims.SUPPORTED: ":material/check_circle:", claims.PARTLY: ":material/adjust:",
+    claims.NOT_SUPPORTED: ":material/cancel:", claims.CANNOT_CHECK: ":material/help:",
+    claims.SCENARIO: ":material/tune:", claims.CONTEXT: ":material/info:", claims.OUT_OF_SCOPE: ":material/block:",
+}  # fmt: skip
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _cards(db_key: tuple) -> list[claims.ClaimCard]:
+    return claims.build_cards(claims.query_claim_data(components.connection().cursor()))
+
+
+def _display_value(value: object, unit: str) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "—"
+    number = float(value)  # type: ignore[arg-type]
+    if unit == "USD":
+        return f"{number / 1e9:,.2f} bn USD" if abs(number) >= 1e8 else f"{number / 1e6:,.1f} m USD"
+    return f"{number:,.2f} {unit}"
+
+
+def _link(card: claims.ClaimCard) -> None:
+    spec = card.spec
+    page = spec.link_page
+    if page and (PAGES_DIR / f"{page}.py").exists():
+        st.page_link(f"app_pages/{page}.py", label=f"Reproduce on the {page} page", icon=":material/open_in_new:",
+                     query_params=spec.link_params)  # fmt: skip
+    elif page:
+        st.caption(f"Reproduce with page “{page}” and filters {claims.link_query(spec)} (page not in this build).")
+    if spec.scenario_preset:
+        preset_file = PRESETS_DIR / f"{spec.scenario_preset}.json"
+        state = "shipped" if preset_file.exists() else "not shipped yet"
+        st.caption(f"Scenario preset: `{spec.scenario_preset}` (model/presets, {state}).")
+
+
+def _card(card: claims.ClaimCard) -> None:
+    spec = card.spec
+    with st.container(border=True):
+        head, badge = st.columns([5, 2])
+        head.subheader(f"{spec.id}. {spec.summary}", anchor=f"claim-{spec.id}")
+        with badge:
+            st.badge(card.verdict, color=BADGE_COLOURS[card.verdict], icon=BADGE_ICONS[card.verdict])
+        st.markdown(f"> “{spec.quote}”")
+        if spec.related_quote:
+            st.markdown(f"> “{spec.related_quote}” ({spec.related_article})")
+        st.caption(f"{spec.speaker} · article `{spec.article}` · {spec.date} · kind: {spec.kind.replace('_', ' ')}")
+        for sentence in card.explanation:
+            st.write(sentence)
+        st.caption(f"Tolerance: {spec.tolerance_text}")
+        if card.missing:
+            st.warning("Not in the bundled data: " + "; ".join(card.missing) + ".", icon=":material/report:")
+        fig = claims_charts.claim_chart(card)
+        if fig is not None:
+            components.show_figure(fig, filename=f"balanza-claim-{spec.id}", key=f"claim_chart_{spec.id}")
+        if not card.numbers.empty:
+            with st.expander(f"Numbers ({len(card.numbers)} rows, each with its source and dataset)"):
+                shown = card.numbers.assign(
+                    shown=[_display_value(v, u) for v, u in zip(card.numbers["value"], card.numbers["unit"], strict=True)]
+                )
+                st.dataframe(shown[["measure", "year", "perspective", "shown", "valuation", "publisher", "dataset", "note"]],
+                             hide_index=True, width="stretch")  # fmt: skip
+        units = ", ".join(sorted({str(u) for u in card.numbers["unit"].dropna()})) or "—"
+        components.download_csv_button(
+            claims.card_csv_frame(card), filename=f"balanza-claim-{spec.id}.csv",
+            source=components.source_summary(card.numbers), valuation="per row", units=units,
+            filters={"claim": spec.id, **spec.link_params}, key=f"claim_csv_{spec.id}",
+        )  # fmt: skip
+        _link(card)
+
+
+lang = components.lang()
+st.title("The articles' statements, checked against the data")
+st.caption(
+    "Two news articles of May 2025 (in seeds/) make statements about Colombia–China–US trade. Each card gives "
+    "the numbers from every bundled source (Colombia-reported, partner-reported, reconciled CIF→FOB), a verdict "
+    "by the tolerance shown, and what the bundled data does not contain."
+)
+
+all_cards = _cards(components.database_key())
+ids = tuple(["all", *[str(card.spec.id) for card in all_cards]])
+claim_param = url_state.Param("claim", url_state.CHOICE, "all", ids)
+url_state.init_state([claim_param], lang)
+chosen = st.selectbox(
+    "Claim", ids, key="claim",
+    format_func=lambda i: "All claims" if i == "all" else next(f"{k.spec.id}. {k.spec.summary}" for k in all_cards
+                                                                if str(k.spec.id) == i),
+)  # fmt: skip
+url_state.sync_url([claim_param])
+
+summary = pd.DataFrame([{"claim": k.spec.id, "statement": k.spec.summary, "kind": k.spec.kind, "verdict": k.verdict}
+                        for k in all_cards])  # fmt: skip
+if chosen == "all":
+    st.dataframe(summary, hide_index=True, width="stretch")
+for card in all_cards:
+    if chosen in ("all", str(card.spec.id)):
+        _card(card)

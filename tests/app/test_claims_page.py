@@ -1,0 +1,57 @@
+"""The Claims page renders on the bundled data: every card, its verdict, a CSV button each, no exceptions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import claims
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py")
+TIMEOUT = 120
+
+
+def _claims_page(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.switch_page("app_pages/claims.py")
+    return at.run()
+
+
+@pytest.mark.slow
+def test_claims_page_renders_every_card(bundled_env: Path) -> None:
+    at = _claims_page()
+    assert not at.exception, [e.value for e in at.exception]
+    specs = claims.read_claims()
+    downloads = at.get("download_button")
+    assert len(downloads) == len(specs)  # one CSV per card
+    markdown = " ".join(m.value for m in at.markdown)
+    for spec in specs:
+        assert spec.quote in markdown, spec.id
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]  # st.badge renders as badge markdown
+    assert len(badges) == len(specs)
+    for verdict in (claims.SUPPORTED, claims.PARTLY, claims.SCENARIO, claims.CONTEXT, claims.OUT_OF_SCOPE):
+        assert any(b.endswith(f" {verdict}]") for b in badges), verdict
+    assert len(at.get("plotly_chart")) >= 7  # every card with numbers over time draws the claim on a chart
+    summary = at.dataframe[0].value
+    assert list(summary["claim"]) == [s.id for s in specs]
+
+
+@pytest.mark.slow
+def test_claims_page_single_claim_from_the_url(bundled_env: Path) -> None:
+    at = _claims_page({"claim": "1"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("download_button")) == 1
+    text = " ".join(m.value for m in at.markdown)
+    assert "$14 billion" in text
+    assert ":green-badge[:material/check_circle: supported]" in text
+    assert "USD 13.56 bn in 2024" in text
+    captions = " ".join(m.value for m in at.caption)
+    assert "±5 %" in captions  # the tolerance is shown
+    warnings = " ".join(w.value for w in at.warning)
+    assert "2021, 2023" in warnings  # what the bundled data lacks
+    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("page_link")) == 1
