@@ -1,0 +1,137 @@
+"""Ingest benchmark: `balanza load` of a 5-million-row Comtrade+ CSV vs DuckDB's own read_csv.
+
+Generates the CSV once (fixed seed, all 47 Comtrade+ columns, unique observations), then runs each
+contender in a fresh process and reports wall time, rows/s, the throughput ratio and peak RSS.
+Targets: ratio >= 0.8 and balanza peak RSS <= 600 MB.
+
+    .venv/bin/python bench/ingest.py [--rows 5000000] [--workdir bench/out]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from etl.schema import COMTRADE_PLUS_COLUMNS  # noqa: E402
+
+REPORTERS = [170, 156, 842, 76, 32, 484, 152, 604, 218, 124, 276, 250, 380, 724, 392, 410, 356, 36, 710, 818]
+
+
+def generate_csv(path: Path, rows: int, seed: float = 0.42) -> None:
+    """Unique (reporter, partner, flow, year, HS6) combinations; values drawn with a fixed seed."""
+    con = duckdb.connect()
+    con.execute(f"SELECT setseed({seed})")
+    partners = [r[0] for r in con.execute(
+        "SELECT min(CAST(CAST(id AS DOUBLE) AS INTEGER)) AS code FROM read_csv(?, all_varchar = true) "
+        "WHERE iso_3 ~ '^[A-Z]{3}$' GROUP BY iso_3 ORDER BY code LIMIT 50",
+        [str(ROOT / "data/raw/reference/uncomtrade-reference/comtrade_partner_areas.csv")],
+    ).fetchall()]  # fmt: skip
+    codes = [r[0] for r in con.execute(
+        "SELECT hscode FROM read_csv(?, all_varchar = true) WHERE level = '6' ORDER BY hscode LIMIT 200",
+        [str(ROOT / "data/raw/reference/hs-nomenclature/harmonized-system.csv")],
+    ).fetchall()]  # fmt: skip
+    con.execute("CREATE TABLE reporters AS SELECT unnest(?) AS code", [REPORTERS])
+    con.execute("CREATE TABLE partners AS SELECT unnest(?) AS code", [partners])
+    con.execute("CREATE TABLE hs AS SELECT unnest(?) AS code", [codes])
+    select = {name: "NULL" for name in COMTRADE_PLUS_COLUMNS}
+    select.update({
+        "typeCode": "'C'", "freqCode": "'A'", "refPeriodId": "y * 10000 + 101", "refYear": "y", "refMonth": "52",
+        "period": "CAST(y AS VARCHAR)", "reporterCode": "r.code", "reporterISO": "'XXX'", "reporterDesc": "'r'",
+        "flowCode": "f", "flowDesc": "CASE f WHEN 'X' THEN 'Export' ELSE 'Import' END", "partnerCode": "p.code",
+        "partner2Code": "0", "classificationCode": "'H5'", "classificationSearchCode": "'HS'",
+        "isOriginalClassification": "1", "cmdCode": "h.code", "cmdDesc": "'Product, \"quoted\" text'",
+        "aggrLevel": "6", "isLeaf": "1", "customsCode": "'C00'", "customsDesc": "'TOTAL CPC'", "mosCode": "0",
+        "motCode": "0", "motDesc": "'TOTAL MOT'", "qtyUnitCode": "8", "qtyUnitAbbr": "'kg'",
+        "qty": "round(random() * 1e6, 2)", "netWgt": "round(random() * 1e6, 2)",
+        "primaryValue": "round(random() * 1e8, 2)", "cifvalue": "0", "fobvalue": "0",
+        "legacyEstimationFlag": "0", "isReported": "1", "isAggregate": "0",
+    })  # fmt: skip
+    columns = ", ".join(f"{expr} AS {name}" for name, expr in select.items())
+    con.execute(
+        f"""
+        COPY (
+            SELECT {columns}
+            FROM reporters r, partners p, (VALUES ('X'), ('M')) flows(f), range(2000, 2025) years(y), hs h
+            LIMIT {int(rows)}
+        ) TO '{path}' (HEADER, DELIMITER ',')
+        """
+    )
+    con.close()
+
+
+def run_measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """Wall seconds and peak RSS (MB) of a child process."""
+    wrapper = (
+        "import resource, subprocess, sys, time, json;"
+        "t = time.perf_counter(); rc = subprocess.call(sys.argv[1:]); t = time.perf_counter() - t;"
+        "print(json.dumps({'rc': rc, 'seconds': t,"
+        " 'peak_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))"
+    )
+    out = subprocess.run([sys.executable, "-c", wrapper, *command], capture_output=True, text=True, env=env)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    if result["rc"] != 0:
+        raise SystemExit(f"{command} failed: {out.stderr[-2000:]}")
+    return result["seconds"], result["peak_mb"], out.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=5_000_000)
+    parser.add_argument("--workdir", type=Path, default=ROOT / "bench" / "out")
+    args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    csv_path = args.workdir / f"comtrade_plus_{args.rows}.csv"
+    if not csv_path.exists():
+        started = time.perf_counter()
+        generate_csv(csv_path, args.rows)
+        print(f"generated {csv_path} ({csv_path.stat().st_size / 1e9:.2f} GB) in {time.perf_counter() - started:.1f}s")
+
+    baseline_db = args.workdir / "baseline.duckdb"
+    baseline_db.unlink(missing_ok=True)
+    baseline_script = (
+        "import duckdb, sys; con = duckdb.connect(sys.argv[1]);"
+        "con.execute('CREATE TABLE t AS SELECT * FROM read_csv(?)', [sys.argv[2]]); con.close()"
+    )
+    base_s, base_mb, _ = run_measured([sys.executable, "-c", baseline_script, str(baseline_db), str(csv_path)])
+
+    # balanza needs its reference tables: start from a database built with the reference entries only.
+    reference_db = args.workdir / "reference.duckdb"
+    if not reference_db.exists():
+        subprocess.run([str(ROOT / ".venv/bin/balanza"), "build", "--db", str(reference_db)], check=True,
+                       capture_output=True)  # fmt: skip
+        con = duckdb.connect(str(reference_db))
+        con.execute("DELETE FROM trade")
+        con.execute("CHECKPOINT")
+        con.close()
+    target_db = args.workdir / "balanza.duckdb"
+    shutil.copyfile(reference_db, target_db)
+    env = dict(os.environ)
+    load_s, load_mb, _ = run_measured([str(ROOT / ".venv/bin/balanza"), "load", str(csv_path), "--db", str(target_db)],
+                                      env)  # fmt: skip
+    loaded = duckdb.connect(str(target_db), read_only=True).execute(
+        "SELECT count(*) FROM trade WHERE source = 'comtrade'"
+    ).fetchone()[0]
+    assert loaded == args.rows, f"loaded {loaded} rows, expected {args.rows}"
+
+    base_rate = args.rows / base_s
+    load_rate = args.rows / load_s
+    print(f"rows: {args.rows:,}  cores: {os.cpu_count()}")
+    print(f"duckdb read_csv → table : {base_s:7.2f} s  {base_rate:>10,.0f} rows/s  peak RSS {base_mb:6.0f} MB")
+    print(f"balanza load            : {load_s:7.2f} s  {load_rate:>10,.0f} rows/s  peak RSS {load_mb:6.0f} MB")
+    print(f"throughput ratio (balanza / duckdb): {load_rate / base_rate:.2f}  (target >= 0.80)")
+    print(f"balanza peak RSS: {load_mb:.0f} MB (target <= 600 MB)")
+
+
+if __name__ == "__main__":
+    main()
