@@ -227,12 +227,12 @@ def fetch_to_cache(
             if run.resolve(query) == 0:
                 summary.empty.append(query.describe())
         except (ComtradeAuthError, ComtradeRateLimited) as exc:
-            summary.missing.append((query.describe(), _one_line(exc)))
+            summary.missing.append((query.describe(), _one_line(exc, query)))
             summary.missing += [(rest.describe(), "not attempted") for rest in queries[index + 1 :]]
             logger.error("stopping: %s", _one_line(exc))
             break
         except ComtradeError as exc:
-            summary.missing.append((query.describe(), _one_line(exc)))
+            summary.missing.append((query.describe(), _one_line(exc, query)))
             logger.error("%s", _one_line(exc))
     return summary
 
@@ -284,8 +284,10 @@ def run_fetch(
     return summary
 
 
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())
+def _one_line(exc: BaseException, query: ComtradeQuery | None = None) -> str:
+    text = " ".join(str(exc).split())
+    prefix = f"{query.describe()}: " if query is not None else ""
+    return text[len(prefix) :] if prefix and text.startswith(prefix) else text
 
 
 # ------------------------------------------------------------------------------------------ the command

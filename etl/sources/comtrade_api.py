@@ -155,14 +155,14 @@ class ComtradeQuery:
         return f"C_A_HS-r{self.reporter_code}-p{partners}-y{years}-{''.join(self.flow_codes)}-{cmd}-{digest}.json"
 
     def describe(self) -> str:
+        """E.g. 'COL→CHN 2010 M,X TOTAL' (Comtrade codes shown where no ISO3 is known)."""
         if len(self.cmd_codes) <= 3:
             cmd = ",".join(self.cmd_codes)
         else:
             cmd = f"{len(self.cmd_codes)} codes {self.cmd_codes[0]}…{self.cmd_codes[-1]}"
-        return (
-            f"reporter {self.reporter_code}, partner {','.join(map(str, self.partner_codes))}, "
-            f"{','.join(map(str, self.years))}, flow {','.join(self.flow_codes)}, cmd {cmd}"
-        )
+        partners = ",".join(area_label(code) for code in self.partner_codes)
+        years = ",".join(map(str, self.years))
+        return f"{area_label(self.reporter_code)}→{partners} {years} {','.join(self.flow_codes)} {cmd}"
 
 
 @functools.cache
@@ -177,6 +177,17 @@ def _area_codes_from_reference(path: Path = PARTNER_AREAS_CSV) -> dict[str, int]
                 continue  # areas that no longer exist (e.g. the former Fed. Rep. of Germany) are not asked for
             codes.setdefault(iso3, int(row["id"]))
     return codes
+
+
+def area_label(code: int) -> str:
+    """The ISO3 code for a Comtrade area code, or the number itself when none is known."""
+    for iso3, known in AREA_CODE_OVERRIDES.items():
+        if known == code:
+            return iso3
+    for iso3, known in _area_codes_from_reference().items():
+        if known == code:
+            return iso3
+    return str(code)
 
 
 def area_code(area: str) -> int:

@@ -544,7 +544,7 @@ def test_a_failed_chunk_loads_nothing_and_a_rerun_completes(
     failed = run_fetch(**ARG_DEU_2010, db_path=db_path, cache_dir=cache_dir, config=make_config(server))
 
     assert not failed.complete and len(failed.missing) == 1
-    assert "partner 276" in failed.missing[0][0]
+    assert failed.missing[0][0] == "CHN→DEU 2010 M,X TOTAL"
     assert db_state(db_path) == before  # unchanged: all or nothing
     assert len(cache_files(cache_dir)) == 1  # ARG kept; the bad DEU answer was not cached
     assert "MISSING" in failed.render()

@@ -96,6 +96,8 @@ def test_cache_names_come_from_the_filters_alone() -> None:
     assert QUERY.cache_name().startswith("C_A_HS-r170-p156-y2010-MX-TOTAL-")
     other = ComtradeQuery(170, (156,), (2011,), ("M", "X"), ("TOTAL",))
     assert other.cache_name() != QUERY.cache_name()
+    assert QUERY.describe() == "COL→CHN 2010 M,X TOTAL"
+    assert ComtradeQuery(842, (0, 9999), (2024,), ("X",), ("AG6",)).describe() == "USA→WLD,9999 2024 X AG6"
 
 
 def test_the_key_picks_the_endpoint_and_never_shows(monkeypatch: pytest.MonkeyPatch) -> None:
