@@ -42,8 +42,17 @@ def growth_history(series: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
-def largest_growth(history: pd.DataFrame, column: str) -> tuple[float | None, int | None]:
-    values = history[["year", column]].dropna()
+# A percentage rise from a tiny base (USD 10,000 → 3.7 million in 1979) says nothing about today's scale:
+# percentage records count only from a base of at least this share of the scenario year's exports.
+MIN_BASE_SHARE_FOR_PCT = 0.10
+
+
+def largest_growth(
+    history: pd.DataFrame, column: str, min_previous: float = 0.0
+) -> tuple[float | None, int | None]:
+    """The largest year-on-year rise in `column` and its year, counting years whose previous value ≥ min_previous."""
+    previous = history["exports_usd"] - history["growth_usd"]
+    values = history.loc[previous >= min_previous, ["year", column]].dropna()
     if values.empty:
         return None, None
     best = values.loc[values[column].idxmax()]
@@ -87,7 +96,7 @@ def purchase_figures(
     )
     needed = max(0.0, -balance)
     best_usd, best_usd_year = largest_growth(history, "growth_usd")
-    best_pct, best_pct_year = largest_growth(history, "growth_pct")
+    best_pct, best_pct_year = largest_growth(history, "growth_pct", MIN_BASE_SHARE_FOR_PCT * exports)
     return {
         "year": spec.year,
         "exports_usd": exports,
@@ -106,6 +115,7 @@ def purchase_figures(
         "largest_growth_usd_year": best_usd_year,
         "largest_growth_pct": best_pct,
         "largest_growth_pct_year": best_pct_year,
+        "largest_growth_pct_min_base_usd": MIN_BASE_SHARE_FOR_PCT * exports,
         "needed_vs_largest_growth": needed / best_usd if best_usd and best_usd > 0 else None,
     }
 

@@ -20,6 +20,14 @@ from model.tariff_changes import new_tariffs
 # Low / central / high runs multiply η and σ by these factors; the band is the range over all nine pairs.
 SENSITIVITY_FACTORS = (0.5, 1.0, 2.0)
 TOP_LINES = 40
+# Who gains when Colombia is singled out, as the May 2025 articles put it (label, HS prefix, partners).
+FOCUS_GROUPS = (
+    ("Ecuador's roses (HS 060311)", "060311", ("ECU",)),
+    ("Ecuador's cut flowers (HS 0603)", "0603", ("ECU",)),
+    ("Central America's coffee (HS 0901)", "0901", ("GTM", "HND", "NIC", "CRI", "SLV")),
+    ("Colombia's roses (HS 060311)", "060311", ("COL",)),
+    ("Colombia's coffee (HS 0901)", "0901", ("COL",)),
+)
 
 LEFT_OUT = (
     "Retaliation: partners' responses (counter-tariffs, purchases elsewhere) are not modelled.",
@@ -39,6 +47,7 @@ class ScenarioResult:
     totals: dict[str, Any]
     by_chapter: pd.DataFrame = field(default_factory=pd.DataFrame)
     top_lines: pd.DataFrame = field(default_factory=pd.DataFrame)
+    focus: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     left_out: tuple[str, ...] = LEFT_OUT
@@ -56,6 +65,7 @@ class ScenarioResult:
             "by_partner": _records(self.by_partner),
             "by_chapter": _records(self.by_chapter),
             "top_lines": _records(self.top_lines),
+            "focus": _records(self.focus),
             "notes": list(self.notes),
             "left_out": list(self.left_out),
             **{key: _plain(value) for key, value in self.extra.items()},
@@ -140,6 +150,12 @@ def run_tariff(
     effects = smart_effects(market.imports, t0, t1, market.product_index, eta_rows, sigma, epsilon)
 
     chapters, chapter_index = market.chapters()
+    focus_masks = [
+        prefix_product_mask(market.products, (prefix,))[market.product_index]
+        & np.isin(market.partners, partners)[market.partner_index]
+        for _, prefix, partners in FOCUS_GROUPS
+    ]
+    focus_band = np.full((2, len(FOCUS_GROUPS)), np.nan)
     partner_band = np.full((2, market.partners.size), np.nan)
     chapter_band = np.full((2, chapters.size), np.nan)
     total_band = [np.inf, -np.inf]
@@ -150,6 +166,7 @@ def run_tariff(
         by_partner = np.bincount(market.partner_index, run.total_change, market.partners.size)
         by_chapter = np.bincount(chapter_index, run.total_change, chapters.size)
         partner_band = _widen(partner_band, by_partner)
+        focus_band = _widen(focus_band, np.array([run.total_change[m].sum() for m in focus_masks]))
         chapter_band = _widen(chapter_band, by_chapter)
         total = float(run.total_change.sum())
         total_band = [min(total_band[0], total), max(total_band[1], total)]
@@ -166,6 +183,22 @@ def run_tariff(
     chapter_table["low_usd"], chapter_table["high_usd"] = chapter_band
     chapter_table = chapter_table.sort_values("chapter", ignore_index=True)
 
+    focus_table = pd.DataFrame(
+        [
+            {
+                "group": label,
+                "hs_prefix": prefix,
+                "partners": ", ".join(partners),
+                "baseline_usd": float(effects.baseline[mask].sum()),
+                "trade_creation_usd": float(effects.trade_creation[mask].sum()),
+                "trade_diversion_usd": float(effects.trade_diversion[mask].sum()),
+                "total_change_usd": float(effects.total_change[mask].sum()),
+                "low_usd": focus_band[0, i],
+                "high_usd": focus_band[1, i],
+            }
+            for i, ((label, prefix, partners), mask) in enumerate(zip(FOCUS_GROUPS, focus_masks, strict=True))
+        ]
+    )
     default_share = float(
         market.imports[market.product_eta_is_default[market.product_index]].sum() / market.imports.sum()
     )
@@ -208,6 +241,7 @@ def run_tariff(
         by_chapter=chapter_table,
         top_lines=_top_lines(market, effects, t0, t1, eta_rows, labels),
         notes=_notes(spec, totals),
+        focus=focus_table,
     )
 
 

@@ -6,9 +6,11 @@ Every problem raises `SpecError(field, message, hint=...)` naming the field, e.g
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import re
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,7 +132,9 @@ def _parse_change(item: Any, where: str) -> TariffChange:
     kind = kinds[0]
     value = _number(item[kind], f"{where}.{kind}")
     if kind in ("new_rate", "max_rate") and not 0 <= value <= 5:
-        raise SpecError(f"{where}.{kind}", f"{value} is not a rate: give a fraction between 0 and 5 (0.10 = 10%)")
+        raise SpecError(
+            f"{where}.{kind}", f"{value} is not a rate: give a fraction between 0 and 5 (0.10 = 10%)"
+        )
     if kind == "add_pp" and not -100 <= value <= 1000:
         raise SpecError(
             f"{where}.add_pp",
@@ -353,3 +357,34 @@ def _elasticities(value: Any, where: str) -> ElasticitySpec:
                 hint='or "data" for the bundled per-product estimates',
             )
     return ElasticitySpec(substitution=sigma, supply=supply, import_demand=demand)
+
+
+# ---- a whole scenario set in one URL parameter ------------------------------------------------------------
+
+MAX_SET_BYTES = 200_000  # decoded size limit: a link cannot make the server inflate a huge payload
+
+
+def encode_scenario_set(scenario_set: dict[str, Any]) -> str:
+    """Compact JSON → zlib → base64url (no padding): short enough for a link."""
+    raw = json.dumps(scenario_set, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode("ascii").rstrip("=")
+
+
+def decode_scenario_set(text: str) -> dict[str, Any]:
+    """The inverse of `encode_scenario_set`; raises SpecError('(link)', …) for anything unreadable."""
+    try:
+        packed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(packed, MAX_SET_BYTES)
+        if inflater.unconsumed_tail:
+            raise SpecError("(link)", "the scenario set in the link is too large")
+        value = json.loads(raw.decode("utf-8"))
+    except SpecError:
+        raise
+    except (ValueError, zlib.error, UnicodeDecodeError) as exc:
+        raise SpecError(
+            "(link)", "the scenario set in the link cannot be read", hint="copy the whole link"
+        ) from exc
+    if not isinstance(value, dict):
+        raise SpecError("(link)", "the scenario set in the link is not an object")
+    return value

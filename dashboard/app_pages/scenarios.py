@@ -1,0 +1,496 @@
+"""Scenarios: presets, build or edit, run, compare up to four, download/upload, all kept in the URL.
+
+Thin: widgets → model (model.scenario, model.compare) → charts (model.charts). The equations live in
+model/smart.py and docs/scenarios.md.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import components
+from etl.errors import BalanzaError, SpecError
+from model import charts
+from model.cli import preset_paths
+from model.compare import headline_table, partner_comparison
+from model.market import DEFAULT_IMPORT_DEMAND
+from model.report import comparison_report_html
+from model.scenario import ScenarioResult, load_market, run_scenario
+from model.spec import (
+    CHANGE_KINDS,
+    EXEMPTION_LISTS,
+    decode_scenario_set,
+    encode_scenario_set,
+    parse_spec,
+    spec_to_dict,
+)
+
+MAX_SAVED = 4
+URL_KEY = "sc"
+CHANGE_LABELS = {
+    "add_pp": "add percentage points",
+    "new_rate": "new rate (fraction, 0.10 = 10 %)",
+    "max_rate": "maximum rate (fraction)",
+    "linear_cut": "linear cut (fraction of the tariff removed)",
+    "swiss": "Swiss formula (coefficient a, in points)",
+}
+PRESETS = {doc["name"]: doc for doc in (json.loads(p.read_text(encoding="utf-8")) for p in preset_paths())}
+DEFAULT_PRESET = "Colombia faces 10 points more than its competitors"
+
+
+# ---- cached model runs --------------------------------------------------------------------------------------
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _market(db_key: tuple, importer: str, year: int):  # noqa: ANN202 - a frozen Market of NumPy arrays
+    return load_market(components.connection(), importer, year)
+
+
+@st.cache_data(max_entries=32, show_spinner="Running the scenario…")
+def _run(spec_json: str, db_key: tuple) -> ScenarioResult:
+    spec = parse_spec(spec_json)
+    market = _market(db_key, spec.importer, spec.year) if spec.kind == "tariff" else None
+    return run_scenario(spec, components.connection(), market=market)
+
+
+def run(spec_doc: dict[str, Any]) -> ScenarioResult:
+    return _run(json.dumps(spec_doc, sort_keys=True), components.database_key())
+
+
+# ---- state: current scenario, saved set, URL ------------------------------------------------------------------
+
+
+def _set_current(doc: dict[str, Any]) -> None:
+    st.session_state["sc_current"] = spec_to_dict(parse_spec(doc))
+    _fill_forms(st.session_state["sc_current"])
+
+
+def _init_state() -> None:
+    if "sc_current" in st.session_state:
+        return
+    current, saved = PRESETS[DEFAULT_PRESET], []
+    raw = st.query_params.get(URL_KEY)
+    if raw:
+        try:
+            decoded = decode_scenario_set(raw)
+            current = spec_to_dict(parse_spec(decoded.get("current") or current))
+            saved = [spec_to_dict(parse_spec(doc)) for doc in decoded.get("saved", [])][:MAX_SAVED]
+        except SpecError as exc:
+            st.session_state["sc_message"] = (
+                f"The link's scenarios could not be used ({exc}); showing a preset."
+            )
+            current, saved = PRESETS[DEFAULT_PRESET], []
+    st.session_state["sc_saved"] = saved
+    _set_current(current)
+
+
+def _sync_url() -> None:
+    encoded = encode_scenario_set(
+        {"current": st.session_state["sc_current"], "saved": st.session_state["sc_saved"]}
+    )
+    if st.query_params.get(URL_KEY) != encoded:
+        st.query_params[URL_KEY] = encoded
+
+
+def _fill_forms(doc: dict[str, Any]) -> None:
+    """Seed the form widgets from a scenario (tariff form edits the first change)."""
+    state = st.session_state
+    state["sc_json"] = json.dumps(doc, indent=2, ensure_ascii=False)
+    if doc["kind"] == "tariff":
+        change = (doc["tariff_changes"] or [{"partners": "all", "products": "all", "add_pp": 0.0}])[0]
+        kind = next(k for k in CHANGE_KINDS if k in change)
+        elasticities = doc["elasticities"]
+        state.update(
+            sc_t_name=doc["name"],
+            sc_t_kind=kind,
+            sc_t_value=float(change[kind]),
+            sc_t_partners=[] if change["partners"] == "all" else list(change["partners"]),
+            sc_t_except=list(change.get("except_partners", [])),
+            sc_t_products="all" if change["products"] == "all" else ", ".join(change["products"]),
+            sc_t_scope="all" if doc["products"] == "all" else ", ".join(doc["products"]),
+            sc_t_lists=[e for e in doc["exemptions"] if e in EXEMPTION_LISTS],
+            sc_t_prefixes=", ".join(e for e in doc["exemptions"] if e not in EXEMPTION_LISTS),
+            sc_t_sigma=float(elasticities["substitution"]),
+            sc_t_supply=float(elasticities["supply"]),
+            sc_t_eta_data=elasticities["import_demand"] == "data",
+            sc_t_eta=DEFAULT_IMPORT_DEMAND
+            if elasticities["import_demand"] == "data"
+            else float(elasticities["import_demand"]),
+        )
+    else:
+        increase = doc["increase"]
+        state.update(
+            sc_p_name=doc["name"],
+            sc_p_buyer=doc["buyer"],
+            sc_p_seller=doc["seller"],
+            sc_p_year=int(doc["year"]),
+            sc_p_mode="percent" if "percent" in increase else "amount",
+            sc_p_value=float(increase.get("percent", (increase.get("amount_usd") or 0) / 1e9)),
+            sc_p_chapters="all" if increase["chapters"] == "all" else ", ".join(increase["chapters"]),
+        )
+
+
+def _codes(text: str) -> list[str] | str:
+    text = text.strip()
+    return "all" if text in ("", "all") else [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _apply(build) -> None:  # noqa: ANN001 - a callback building the scenario document
+    try:
+        _set_current(build())
+        st.session_state.pop("sc_error", None)
+    except SpecError as exc:
+        st.session_state["sc_error"] = str(exc)
+
+
+def _tariff_from_form() -> dict[str, Any]:
+    s = st.session_state
+    change: dict[str, Any] = {
+        "partners": s["sc_t_partners"] or "all",
+        "products": _codes(s["sc_t_products"]),
+        s["sc_t_kind"]: s["sc_t_value"],
+    }
+    if s["sc_t_except"]:
+        change["except_partners"] = s["sc_t_except"]
+    current = s["sc_current"]
+    others = current["tariff_changes"][1:] if current["kind"] == "tariff" else []
+    prefixes = _codes(s["sc_t_prefixes"])
+    return {
+        "kind": "tariff",
+        "name": s["sc_t_name"],
+        "importer": "USA",
+        "year": 2024,
+        "products": _codes(s["sc_t_scope"]),
+        "tariff_changes": [change, *others],
+        "exemptions": list(s["sc_t_lists"]) + ([] if prefixes == "all" else prefixes),
+        "elasticities": {
+            "substitution": s["sc_t_sigma"],
+            "supply": s["sc_t_supply"],
+            "import_demand": "data" if s["sc_t_eta_data"] else s["sc_t_eta"],
+        },
+    }
+
+
+def _purchase_from_form() -> dict[str, Any]:
+    s = st.session_state
+    increase: dict[str, Any] = (
+        {"percent": s["sc_p_value"]} if s["sc_p_mode"] == "percent" else {"amount_usd": s["sc_p_value"] * 1e9}
+    )
+    increase["chapters"] = _codes(s["sc_p_chapters"])
+    return {
+        "kind": "purchase",
+        "name": s["sc_p_name"],
+        "buyer": s["sc_p_buyer"],
+        "seller": s["sc_p_seller"],
+        "year": int(s["sc_p_year"]),
+        "increase": increase,
+    }
+
+
+def _load_preset() -> None:
+    _apply(lambda: PRESETS[st.session_state["sc_preset"]])
+
+
+def _apply_json() -> None:
+    _apply(lambda: json.loads(st.session_state["sc_json"]))
+
+
+def _unique_name(name: str, taken: list[str]) -> str:
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate, n = f"{name} ({n})", n + 1
+    return candidate
+
+
+def _save_current() -> None:
+    saved = st.session_state["sc_saved"]
+    if len(saved) >= MAX_SAVED:
+        st.session_state["sc_error"] = f"Up to {MAX_SAVED} scenarios can be compared: remove one first."
+        return
+    doc = dict(st.session_state["sc_current"])
+    doc["name"] = _unique_name(doc["name"], [d["name"] for d in saved])
+    saved.append(doc)
+
+
+def _remove_saved(index: int) -> None:
+    st.session_state["sc_saved"].pop(index)
+
+
+def _load_upload() -> None:
+    upload = st.session_state.get("sc_upload")
+    if upload is None:
+        return
+    try:
+        document = json.loads(upload.getvalue().decode("utf-8"))
+        if isinstance(document, dict) and "scenarios" in document:
+            docs = [spec_to_dict(parse_spec(d)) for d in document["scenarios"]][:MAX_SAVED]
+            st.session_state["sc_saved"] = docs
+            if docs:
+                _set_current(docs[0])
+        else:
+            _set_current(document)
+        st.session_state.pop("sc_error", None)
+    except (ValueError, UnicodeDecodeError) as exc:
+        st.session_state["sc_error"] = f"{upload.name}: not a JSON scenario file ({exc})"
+    except SpecError as exc:
+        st.session_state["sc_error"] = f"{upload.name}: {exc}"
+
+
+# ---- page -----------------------------------------------------------------------------------------------------
+
+st.title("Scenarios: tariffs and purchases")
+st.write(
+    "What a tariff change does to US imports by partner and product, who picks up the trade, and how much more "
+    "a partner would have to buy to close a deficit. A single-market partial-equilibrium model of the WITS-SMART "
+    "kind on US imports for consumption in 2024 by HS10 line and partner (US Census Bureau)."
+)
+_init_state()
+if message := st.session_state.pop("sc_message", None):
+    st.warning(message)
+
+partners = sorted(_market(components.database_key(), "USA", 2024).partners.tolist())
+countries = components.country_names()
+
+with st.container(border=True):
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    left.selectbox("Presets", list(PRESETS), key="sc_preset", index=list(PRESETS).index(DEFAULT_PRESET))
+    right.button("Load preset", on_click=_load_preset, key="sc_load_preset", width="stretch")
+
+with st.expander("Build or edit a scenario", expanded=False):
+    tariff_tab, purchase_tab, json_tab = st.tabs(["Tariff scenario", "Purchase scenario", "JSON"])
+    with tariff_tab, st.form("sc_tariff_form"):
+        st.text_input("Name", key="sc_t_name", max_chars=120)
+        a, b = st.columns(2)
+        a.selectbox("Change", CHANGE_KINDS, key="sc_t_kind", format_func=CHANGE_LABELS.__getitem__)
+        b.number_input("Value", key="sc_t_value", step=1.0, format="%.4g")
+        a.multiselect(
+            "Partners (empty = all)", partners, key="sc_t_partners", format_func=components.country_label
+        )
+        b.multiselect("Except partners", partners, key="sc_t_except", format_func=components.country_label)
+        a.text_input("Products changed (HS prefixes, comma-separated, or all)", key="sc_t_products")
+        b.text_input("Market simulated (HS prefixes or all)", key="sc_t_scope")
+        a.multiselect("Exemption lists", EXEMPTION_LISTS, key="sc_t_lists")
+        b.text_input("Other exempt HTS prefixes (comma-separated)", key="sc_t_prefixes")
+        c, d, e, f = st.columns(4)
+        c.number_input("Substitution σ", min_value=0.0, max_value=50.0, step=0.25, key="sc_t_sigma")
+        d.number_input("Export supply ε (≥ 99 = infinite)", min_value=0.1, step=1.0, key="sc_t_supply")
+        e.checkbox("η from the bundled estimates", key="sc_t_eta_data")
+        f.number_input("η for every line (if not from data)", min_value=-50.0, max_value=-0.01, step=0.25, key="sc_t_eta")
+        if len(st.session_state["sc_current"].get("tariff_changes", [])) > 1:
+            st.caption(
+                "This scenario has several changes: the form edits the first; edit the rest in the JSON tab."
+            )
+        st.form_submit_button("Run this tariff scenario", on_click=_apply, args=(_tariff_from_form,))
+    with purchase_tab, st.form("sc_purchase_form"):
+        st.text_input("Name", key="sc_p_name", max_chars=120)
+        a, b, c = st.columns(3)
+        a.text_input("Buyer (ISO3)", key="sc_p_buyer")
+        b.text_input("Seller (ISO3)", key="sc_p_seller")
+        c.number_input("Year", min_value=1960, max_value=2100, step=1, key="sc_p_year")
+        a.radio("Increase as", ("amount", "percent"), key="sc_p_mode", horizontal=True,
+                format_func={"amount": "USD billion", "percent": "% of exports"}.__getitem__)  # fmt: skip
+        b.number_input("Increase", min_value=0.0, step=0.5, key="sc_p_value")
+        c.text_input("HS chapters (comma-separated, or all)", key="sc_p_chapters")
+        st.form_submit_button("Run this purchase scenario", on_click=_apply, args=(_purchase_from_form,))
+    with json_tab:
+        st.text_area("Scenario JSON", key="sc_json", height=320)
+        st.button("Apply JSON", on_click=_apply_json, key="sc_apply_json")
+
+if error := st.session_state.get("sc_error"):
+    st.error(error)
+
+current = st.session_state["sc_current"]
+try:
+    result = run(current)
+except BalanzaError as exc:
+    st.error(str(exc))
+    st.stop()
+
+st.subheader(result.name)
+if description := current.get("description"):
+    st.caption(description)
+
+
+def show_tariff(result: ScenarioResult) -> None:
+    t = result.totals
+    cols = st.columns(4)
+    cols[0].metric(
+        "Change in US imports",
+        f"USD {t['total_change_usd'] / 1e9:,.1f} bn",
+        help=f"Sensitivity (η and σ halved to doubled): USD {t['total_change_low_usd'] / 1e9:,.1f} bn to "
+        f"{t['total_change_high_usd'] / 1e9:,.1f} bn",
+    )
+    cols[1].metric("Switching between suppliers", f"USD {t['gross_diversion_usd'] / 1e9:,.2f} bn",
+                   help=f"{100 * t['gross_diversion_share']:.3f} % of baseline imports")  # fmt: skip
+    cols[2].metric("Tariff revenue change", f"USD {t['tariff_revenue_change_usd'] / 1e9:,.1f} bn")
+    cols[3].metric("Net welfare (consumers + revenue)", f"USD {t['welfare_change_usd'] / 1e9:,.1f} bn")
+    st.caption(
+        f"Sensitivity band on the total: USD {t['total_change_low_usd'] / 1e9:,.1f} bn to "
+        f"{t['total_change_high_usd'] / 1e9:,.1f} bn. Baseline USD {t['baseline_usd'] / 1e9:,.0f} bn over "
+        f"{t['lines']:,} HS10 lines and {t['partners']} partners; {t['rows_exempt']:,} line-partner rows exempt."
+    )
+    for note in result.notes:
+        st.info(note)
+    if t["default_import_demand_share"] > 0 and current["elasticities"]["import_demand"] == "data":
+        st.caption(
+            f"η default ({DEFAULT_IMPORT_DEMAND}) used for {100 * t['default_import_demand_share']:.1f} % of baseline "
+            "value: lines marked 'default' in the table below have no bundled estimate."
+        )
+    by_partner = result.by_partner.assign(
+        partner_label=[components.country_label(p) for p in result.by_partner["partner_iso3"]]
+    )
+    tabs = st.tabs(["By partner", "By HS chapter", "Who gains", "Largest lines", "Equations"])
+    with tabs[0]:
+        components.show_figure(
+            charts.change_bar_chart(by_partner, label="partner_label", title="Change in US imports by partner"),
+            filename="balanza-scenario-partners", key="sc_fig_partner",
+        )  # fmt: skip
+        st.dataframe(by_partner.drop(columns=["partner_label"]), hide_index=True, key="sc_tbl_partner")
+    with tabs[1]:
+        chapters = result.by_chapter.assign(
+            label=[
+                f"{c} {str(d)[:40]}"
+                for c, d in zip(result.by_chapter["chapter"], result.by_chapter["description"], strict=True)
+            ]
+        )
+        components.show_figure(
+            charts.change_bar_chart(chapters, label="label", title="Change in US imports by HS chapter"),
+            filename="balanza-scenario-chapters", key="sc_fig_chapter",
+        )  # fmt: skip
+        st.dataframe(result.by_chapter, hide_index=True)
+    with tabs[2]:
+        st.write(
+            "Trade that moves when Colombia's tariff changes: Ecuador's roses and Central America's coffee."
+        )
+        st.dataframe(result.focus, hide_index=True, key="sc_tbl_focus")
+        components.show_figure(
+            charts.components_chart(by_partner.assign(partner_iso3=by_partner["partner_label"]), title="Creation and diversion by partner"),
+            filename="balanza-scenario-components", key="sc_fig_components",
+        )  # fmt: skip
+    with tabs[3]:
+        lines = result.top_lines.assign(
+            elasticity=result.top_lines["elasticity_is_default"].map({True: "default", False: "data"})
+        )
+        st.dataframe(lines.drop(columns=["elasticity_is_default"]), hide_index=True)
+    with tabs[4]:
+        st.markdown("Per HS10 line *g* and partner *k*, baseline imports $M$, tariffs $t_0 \\to t_1$:")
+        st.latex(
+            r"TC_k = M_k\,\eta\,\frac{t_1-t_0}{(1+t_0)(1-\eta/\varepsilon)}\qquad(\varepsilon\ge 99:\ 1-\eta/\varepsilon\to 1)"
+        )
+        st.latex(
+            r"TD_k = \frac{\sum_j M_j}{\sum_j M_j\,q_j^{-\sigma}}\,M_k\,q_k^{-\sigma} - M_k,\qquad q_k=\frac{1+t_{1k}}{1+t_{0k}}"
+        )
+        st.markdown(
+            f"Defaults: σ = 1.5, ε = 99 (infinite), η from the bundled Hauk US HS6 estimates, else {DEFAULT_IMPORT_DEMAND}. "
+            "Sensitivity: η and σ each × ½, × 1, × 2 (nine runs); the band is their range. See docs/scenarios.md."
+        )
+
+
+def show_purchase(result: ScenarioResult) -> None:
+    t = result.totals
+    cols = st.columns(4)
+    cols[0].metric(f"Balance {t['year']}", f"USD {t['balance_before_usd'] / 1e9:,.2f} bn")
+    cols[1].metric("Balance after", f"USD {t['balance_after_usd'] / 1e9:,.2f} bn",
+                   delta=f"{t['increase_usd'] / 1e9:+,.2f} bn")  # fmt: skip
+    cols[2].metric("Needed to close", f"USD {t['needed_to_close_usd'] / 1e9:,.2f} bn",
+                   help=f"{t['needed_pct_of_exports'] or 0:,.0f} % of {t['year']} exports")  # fmt: skip
+    if t["largest_growth_usd"] is not None:
+        cols[3].metric(
+            "Largest yearly rise on record",
+            f"USD {t['largest_growth_usd'] / 1e9:,.2f} bn",
+            help=f"in {t['largest_growth_usd_year']}; largest % rise {t['largest_growth_pct']:,.0f} % "
+            f"({t['largest_growth_pct_year']}, from a base ≥ USD {t['largest_growth_pct_min_base_usd'] / 1e6:,.0f} m)",
+        )
+    for note in result.notes:
+        st.info(note)
+    history = pd.DataFrame(result.extra["history"])
+    spec = result.spec
+    components.show_figure(charts.purchase_chart(history, t, seller=spec.seller, buyer=spec.buyer),
+                           filename="balanza-scenario-purchase", key="sc_fig_purchase")  # fmt: skip
+    with st.expander("Year by year"):
+        st.dataframe(history, hide_index=True)
+
+
+if result.spec.kind == "tariff":
+    show_tariff(result)
+else:
+    show_purchase(result)
+
+with st.container(border=True):
+    st.markdown("**What the model leaves out**")
+    st.markdown("\n".join(f"- {item}" for item in result.left_out))
+
+# ---- save and compare ------------------------------------------------------------------------------------------
+
+st.subheader("Compare saved scenarios")
+saved = st.session_state["sc_saved"]
+st.button(
+    f"Save “{result.name}” for comparison ({len(saved)}/{MAX_SAVED})",
+    on_click=_save_current, key="sc_save", disabled=len(saved) >= MAX_SAVED,
+)  # fmt: skip
+if saved:
+    columns = st.columns(MAX_SAVED)
+    for i, doc in enumerate(saved):
+        with columns[i]:
+            st.markdown(f"**{i + 1}.** {doc['name']}")
+            st.button("Remove", key=f"sc_remove_{i}", on_click=_remove_saved, args=(i,))
+    saved_results = []
+    for doc in saved:
+        try:
+            saved_results.append(run(doc))
+        except BalanzaError as exc:
+            st.error(f"{doc['name']}: {exc}")
+    if saved_results:
+        st.dataframe(headline_table(saved_results), hide_index=True, key="sc_tbl_compare")
+        tariff_results = [r for r in saved_results if r.spec.kind == "tariff"]
+        if tariff_results:
+            comparison = partner_comparison(tariff_results, countries)
+            components.show_figure(
+                charts.comparison_chart(comparison, [r.name for r in tariff_results], title="Change in US imports by partner, by scenario"),
+                filename="balanza-scenario-comparison", key="sc_fig_compare",
+            )  # fmt: skip
+            with st.expander("By partner, with differences from the first scenario"):
+                st.dataframe(comparison, hide_index=True)
+else:
+    st.caption(f"Save up to {MAX_SAVED} scenarios to compare them side by side.")
+
+# ---- files -----------------------------------------------------------------------------------------------------
+
+st.subheader("Files")
+report_results = [run(doc) for doc in saved] if saved else [result]
+a, b, c, d = st.columns(4)
+with a:
+    st.download_button(
+        "Scenario JSON", data=json.dumps(current, indent=2, ensure_ascii=False), file_name="balanza-scenario.json",
+        mime="application/json", key="sc_dl_json", on_click="ignore", icon=":material/download:",
+    )  # fmt: skip
+    if saved:
+        st.download_button(
+            "Saved set JSON", data=json.dumps({"scenarios": saved}, indent=2, ensure_ascii=False),
+            file_name="balanza-scenarios.json", mime="application/json", key="sc_dl_set", on_click="ignore",
+        )  # fmt: skip
+with b:
+    csv_frame = result.by_partner.assign(scenario=result.name)
+    components.download_csv_button(
+        csv_frame, filename="balanza-scenario-by-partner.csv",
+        source="model run on US Census imports for consumption 2024 (HS10 × partner)", valuation="customs value",
+        units="USD", filters={"scenario": result.name}, key="sc_dl_csv",
+    )  # fmt: skip
+with c:
+    st.download_button(
+        "HTML report",
+        data=lambda: comparison_report_html(report_results, country_names=countries, view_url=components.view_url()),
+        file_name="balanza-scenarios-report.html", mime="text/html", key="sc_dl_report", on_click="ignore",
+        icon=":material/slideshow:",
+    )  # fmt: skip
+with d:
+    st.file_uploader("Upload scenario JSON", type=["json"], key="sc_upload", on_change=_load_upload)
+
+_sync_url()
+st.caption(
+    "The link in the address bar reproduces this page: the current scenario and the saved set are in it."
+)

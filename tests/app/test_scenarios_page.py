@@ -1,0 +1,121 @@
+"""The Scenarios page on the real bundled database (AppTest)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from model.spec import decode_scenario_set, encode_scenario_set
+
+PAGE = str(Path(__file__).resolve().parents[2] / "dashboard" / "app_pages" / "scenarios.py")
+
+
+def _page(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=90)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [i.value for i in at.info] + [c.value for c in at.caption]
+    return "\n".join(parts)
+
+
+def _frame(at: AppTest, first_column: str):
+    """The first table whose first column is `first_column` (AppTest does not expose dataframe keys)."""
+    return next(df.value for df in at.dataframe if df.value.columns[0] == first_column)
+
+
+def _load_preset(at: AppTest, name: str) -> AppTest:
+    at.selectbox(key="sc_preset").select(name)
+    return at.button(key="sc_load_preset").click().run()
+
+
+@pytest.mark.usefixtures("bundled_env")
+def test_default_scenario_runs_and_states_what_is_left_out() -> None:
+    at = _page()
+    assert not at.exception
+    assert at.subheader[0].value == "Colombia faces 10 points more than its competitors"
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Change in US imports"].startswith("USD -")
+    text = _texts(at)
+    for omitted in ("Retaliation", "Income effects", "Intermediate inputs", "General equilibrium"):
+        assert omitted in text
+    focus = _frame(at, "group").set_index("group")
+    assert focus.loc["Ecuador's roses (HS 060311)", "total_change_usd"] > 0
+    assert focus.loc["Central America's coffee (HS 0901)", "low_usd"] > 0
+    assert focus.loc["Colombia's coffee (HS 0901)", "high_usd"] < 0
+    state = decode_scenario_set(
+        at.query_params["sc"][0] if isinstance(at.query_params["sc"], list) else at.query_params["sc"]
+    )
+    assert state["current"]["name"] == "Colombia faces 10 points more than its competitors"
+
+
+@pytest.mark.usefixtures("bundled_env")
+def test_uniform_preset_says_switching_is_small_and_shows_how_much() -> None:
+    at = _load_preset(_page(), "US 10% on everyone")
+    assert not at.exception
+    assert at.subheader[0].value == "US 10% on everyone"
+    note = next(i.value for i in at.info if "only where starting tariffs differ" in i.value)
+    assert "Gross switching: USD" in note and "% of baseline imports" in note
+
+
+@pytest.mark.usefixtures("bundled_env")
+def test_purchase_preset_sets_the_deficit_against_the_record() -> None:
+    at = _load_preset(_page(), "China buys USD 13.6 billion more")
+    assert not at.exception
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Balance after"] == "USD 0.00 bn"
+    assert labels["Needed to close"] == "USD 13.56 bn"
+    assert "Largest yearly rise on record" in labels
+
+
+@pytest.mark.usefixtures("bundled_env")
+def test_save_two_and_compare_then_the_link_reproduces_the_set() -> None:
+    at = _page()
+    at.button(key="sc_save").click().run()
+    at = _load_preset(at, "US 10% on everyone")
+    at.button(key="sc_save").click().run()
+    assert not at.exception
+    table = _frame(at, "measure")
+    assert list(table.columns) == [
+        "measure",
+        "Colombia faces 10 points more than its competitors",
+        "US 10% on everyone",
+    ]
+    link = at.query_params["sc"]
+    link = link[0] if isinstance(link, list) else link
+    again = _page({"sc": link})
+    assert not again.exception
+    assert again.subheader[0].value == "US 10% on everyone"
+    assert list(_frame(again, "measure").columns) == list(table.columns)
+
+
+@pytest.mark.usefixtures("bundled_env")
+def test_a_broken_link_falls_back_with_a_warning() -> None:
+    at = _page({"sc": "not-a-scenario-set"})
+    assert not at.exception
+    assert any("could not be used" in w.value for w in at.warning)
+
+
+@pytest.mark.usefixtures("bundled_env")
+def test_bad_json_names_the_field_and_keeps_the_last_good_scenario() -> None:
+    at = _page()
+    bad = {"name": "typo", "tariff_changes": [{"partners": ["COL"], "add_pp": "ten"}]}
+    at.text_area(key="sc_json").set_value(json.dumps(bad))
+    at = at.button(key="sc_apply_json").click().run()
+    assert not at.exception
+    assert any("tariff_changes[0].add_pp" in e.value for e in at.error)
+    assert at.subheader[0].value == "Colombia faces 10 points more than its competitors"
+
+
+@pytest.mark.usefixtures("bundled_env")
+def test_a_hostile_name_is_text_in_the_link_and_the_page() -> None:
+    doc = {"name": "<script>alert(1)</script>", "tariff_changes": [{"partners": ["ECU"], "add_pp": 5}]}
+    at = _page({"sc": encode_scenario_set({"current": doc, "saved": []})})
+    assert not at.exception
+    assert at.subheader[0].value == "<script>alert(1)</script>"
