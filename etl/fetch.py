@@ -46,6 +46,7 @@ logger = logging.getLogger("balanza.fetch")
 
 DEFAULT_CACHE_DIR = settings.DATA_DIR / "cache" / "comtrade"
 OVER_CAP_SUFFIX = ".over-cap"
+DATA_CALLS_PER_DAY = 500  # the data endpoint's daily quota per key
 
 
 class ResponseCache:
@@ -114,6 +115,7 @@ class FetchSummary:
     empty: list[str] = field(default_factory=list)
     empty_files: list[Path] = field(default_factory=list)
     missing: list[tuple[str, str]] = field(default_factory=list)  # (query, why)
+    api_calls: int = 0  # HTTP requests made, retries included
     loaded_files: int = 0
     unchanged_files: int = 0  # already loaded with the same content
     loaded_rows: int = 0
@@ -130,7 +132,7 @@ class FetchSummary:
     def render(self) -> str:
         lines = [
             f"Comtrade fetch via the {self.endpoint}: {self.chunks} chunks",
-            f"  fetched:    {len(self.fetched)} responses",
+            f"  fetched:    {len(self.fetched)} responses ({self.api_calls} API calls)",
             f"  from cache: {len(self.from_cache)} responses",
         ]
         if self.empty:
@@ -218,6 +220,12 @@ def fetch_to_cache(
     other failures are per chunk, so the rest is still fetched and cached for the rerun.
     """
     queries = list(queries)
+    if config.api_key and not offline and len(queries) > DATA_CALLS_PER_DAY:
+        logger.warning(
+            "%d chunks exceed the data endpoint's %d calls a day: expect a 429 part way; rerun later to resume",
+            len(queries),
+            DATA_CALLS_PER_DAY,
+        )
     summary = FetchSummary(
         endpoint="cache only (offline)" if offline else config.endpoint_name, chunks=len(queries)
     )
@@ -234,6 +242,7 @@ def fetch_to_cache(
         except ComtradeError as exc:
             summary.missing.append((query.describe(), _one_line(exc, query)))
             logger.error("%s", _one_line(exc))
+    summary.api_calls = run.pacer.calls
     return summary
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 
@@ -311,8 +311,10 @@ class Pacer:
 
     def __init__(self) -> None:
         self._last_call: float | None = None
+        self.calls = 0
 
     def wait(self, config: ClientConfig) -> None:
+        self.calls += 1
         if self._last_call is not None and config.pace_seconds > 0:
             gap = time.monotonic() - self._last_call
             if gap < config.pace_seconds:
@@ -408,7 +410,8 @@ def fetch_records(
     """Call the API once for ``query`` (retrying what is worth retrying) and return the validated answer."""
     pacer = pacer or Pacer()
     key = config.api_key
-    headers = {"Accept": "application/json"}
+    check_key_transport(config)
+    headers = {"Accept": "application/json", "User-Agent": "balanza-fetch"}
     if key:
         headers[KEY_HEADER] = key
     where = query.describe()
@@ -422,6 +425,8 @@ def fetch_records(
                 params=query.params(),
                 headers=headers,
                 timeout=(config.connect_timeout, config.read_timeout),
+                # requests keeps custom headers across redirects, even to another host: never follow one.
+                allow_redirects=False,
             )
             body = response.content
         except requests.exceptions.ChunkedEncodingError as exc:
@@ -468,6 +473,13 @@ def fetch_records(
                 attempt, config, where, redact(last_problem, key), backoff_delay(attempt, config)
             )
             continue
+        if 300 <= status < 400:
+            raise ComtradeHTTPError(
+                status,
+                f"{where}: HTTP {status} redirect to {response.headers.get('Location', '?')}; not followed",
+                hint="point --base-url (or COMTRADE_BASE_URL) at the final address",
+                secret=key,
+            )
         if status in (401, 403):
             raise ComtradeAuthError(
                 f"{where}: HTTP {status} from the {config.endpoint_name}: {text}",
@@ -476,6 +488,23 @@ def fetch_records(
             )
         raise ComtradeHTTPError(status, f"{where}: HTTP {status}: {text}", secret=key)
     raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def check_key_transport(config: ClientConfig) -> None:
+    """Refuse to send the key over plain HTTP, except to this machine (a local mirror or a test server)."""
+    if not config.api_key:
+        return
+    parts = urlsplit(config.url)
+    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS):
+        return
+    raise ComtradeAuthError(
+        f"refusing to send {API_KEY_ENV} to {parts.scheme}://{parts.hostname}: the key travels only over HTTPS",
+        hint="use an https:// base URL, or unset the key to use the public preview endpoint",
+        secret=config.api_key,
+    )
 
 
 def _retry_or_give_up(attempt: int, config: ClientConfig, where: str, problem: str, delay: float) -> None:

@@ -38,6 +38,7 @@ from etl.sources.comtrade_api import (
     ComtradeCapReached,
     ComtradeCountMismatch,
     ComtradeErrorResponse,
+    ComtradeHTTPError,
     ComtradeQuery,
     ComtradeRateLimited,
     ComtradeRetriesExhausted,
@@ -185,6 +186,10 @@ def _make_handler(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
             elif fault.kind == "count_mismatch":
                 document["count"] = len(document["data"]) + 1
                 self.send_body(200, json.dumps(document).encode())
+            elif fault.kind == "redirect":
+                self.send_body(
+                    302, b"", {"Location": f"http://127.0.0.2:{self.server.server_address[1]}{self.path}"}
+                )
             elif fault.kind == "echo_key":
                 document["elapsedTime"] = f"0.01 secs for {self.headers.get(KEY_HEADER)}"
                 self.send_body(200, json.dumps(document).encode())
@@ -714,6 +719,14 @@ def test_the_key_never_appears_in_exception_text(server: ReplayServer, caplog):
     assert_key_nowhere(*texts, caplog.text)
 
 
+def test_redirects_are_not_followed_so_the_key_cannot_travel_on(server: ReplayServer):
+    server.add_fault("redirect")
+    with pytest.raises(ComtradeHTTPError, match="HTTP 302 redirect to http://127.0.0.2") as caught:
+        fetch_records(requests.Session(), ARG_2010_QUERY, make_config(server, key=API_KEY))
+    assert len(server.requests) == 1
+    assert API_KEY not in str(caught.value)
+
+
 def test_a_key_that_cannot_be_a_header_is_refused_without_echoing_it(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("COMTRADE_API_KEY", "abc def\nInjected: 1")
     with pytest.raises(ComtradeAuthError) as caught:
@@ -751,7 +764,7 @@ def test_balanza_fetch_command(server: ReplayServer, db_path: Path, tmp_path: Pa
 
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "fetched:    2 responses" in out and "loaded:     4 rows" in out
+    assert "fetched:    2 responses (2 API calls)" in out and "loaded:     4 rows" in out
     assert db_state(db_path)[0] == before[0] + 4
 
     calls = len(server.requests)

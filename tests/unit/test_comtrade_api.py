@@ -163,3 +163,14 @@ def test_year_ranges() -> None:
     for bad in ("2024-2010", "twenty", ""):
         with pytest.raises(argparse.ArgumentTypeError):
             parse_years(bad)
+
+
+def test_the_key_is_never_sent_over_plain_http_to_another_machine() -> None:
+    import requests
+
+    from etl.sources.comtrade_api import ComtradeAuthError, fetch_records
+
+    config = ClientConfig(base_url="http://mirror.example", api_key="secret-key-123", max_attempts=1)
+    with pytest.raises(ComtradeAuthError, match="only over HTTPS") as caught:
+        fetch_records(requests.Session(), QUERY, config)  # refused before any connection is made
+    assert "secret-key-123" not in str(caught.value)
