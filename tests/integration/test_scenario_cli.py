@@ -1,0 +1,150 @@
+"""`balanza scenario` on the real bundled database: the presets, the JSON contract, errors and the report."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.cli import main
+from model.cli import PRESETS_DIR
+from model.compare import headline_table, partner_comparison
+from model.report import comparison_report_html
+from model.scenario import run_scenario
+from model.spec import parse_spec
+
+PARTNER_KEYS = {
+    "partner_iso3",
+    "baseline_usd",
+    "trade_creation_usd",
+    "trade_diversion_usd",
+    "total_change_usd",
+}
+TOTAL_KEYS = {"baseline_usd", "total_change_usd", "tariff_revenue_change_usd"}
+# Independent check on the raw files (data/raw/us-census-imports-2024-hs10/PROVENANCE.md): imports for
+# consumption from Colombia in 2024 and from all 51 partner files together.
+COLOMBIA_2024_USD = 18_310_770_810
+ALL_PARTNERS_2024_USD = 3_216_961_412_233
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict | None, str]:
+    code = main(["scenario", *args])
+    out, err = capsys.readouterr()
+    return code, (json.loads(out) if code == 0 else None), err
+
+
+def test_colombia_preset_contract_and_known_baselines(
+    bundled_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, result, _ = _run(capsys, str(PRESETS_DIR / "colombia_10pp_more.json"), "--db", str(bundled_db))
+    assert code == 0
+    assert TOTAL_KEYS <= set(result["totals"])
+    assert all(PARTNER_KEYS <= set(row) for row in result["by_partner"])
+    partners = {row["partner_iso3"]: row for row in result["by_partner"]}
+    assert len(partners) == 51
+    assert partners["COL"]["baseline_usd"] == pytest.approx(COLOMBIA_2024_USD, abs=1)
+    assert result["totals"]["baseline_usd"] == pytest.approx(ALL_PARTNERS_2024_USD, abs=1)
+    assert partners["COL"]["total_change_usd"] < 0
+    for neighbour in ("ECU", "GTM", "HND", "NIC", "CRI", "SLV"):
+        assert partners[neighbour]["trade_diversion_usd"] > 0
+        assert partners[neighbour]["trade_creation_usd"] == 0
+    assert sum(row["trade_diversion_usd"] for row in result["by_partner"]) == pytest.approx(0, abs=1)
+    assert any("Retaliation" in item for item in result["left_out"])
+
+
+def test_everyone_preset_switches_little(bundled_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, result, _ = _run(capsys, "us_10pct_everyone", "--db", str(bundled_db))
+    assert code == 0
+    totals = result["totals"]
+    assert totals["rows_changed"] == totals["rows"]
+    assert 0 < totals["gross_diversion_share"] < 0.01  # switching only where starting tariffs differ
+    assert totals["total_change_low_usd"] < totals["total_change_usd"] < totals["total_change_high_usd"] < 0
+    assert totals["tariff_revenue_change_usd"] > 0
+
+
+def test_april_baseline_exempts_crude_and_spares_canada_and_mexico(
+    bundled_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, result, _ = _run(capsys, "us_10pct_baseline_april_2025", "--db", str(bundled_db))
+    assert code == 0
+    assert result["totals"]["rows_exempt"] > 0
+    partners = {row["partner_iso3"]: row for row in result["by_partner"]}
+    for spared in ("CAN", "MEX"):
+        assert partners[spared]["trade_creation_usd"] == 0
+        assert partners[spared]["trade_diversion_usd"] > 0
+    chapters = {row["chapter"]: row for row in result["by_chapter"]}
+    # Crude oil (2709.00.10/20) is on Annex II: chapter 27's tariff rises far less than 10 points.
+    assert chapters["27"]["tariff_after_pct"] - chapters["27"]["tariff_before_pct"] < 5
+
+
+def test_china_purchase_preset_closes_the_2024_deficit(
+    bundled_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, result, _ = _run(capsys, "china_buys_more", "--db", str(bundled_db))
+    assert code == 0
+    totals = result["totals"]
+    con = duckdb.connect(str(bundled_db), read_only=True)
+    printed = con.execute(
+        "SELECT value_usd FROM published_figures WHERE reporter_iso3='COL' AND partner_iso3='CHN' AND year=2024 "
+        "AND flow='balance' AND chosen"
+    ).fetchone()[0]
+    con.close()
+    # The preset's N is the printed 2024 deficit; if the data changes, the preset must follow.
+    assert totals["increase_usd"] == pytest.approx(-printed)
+    assert totals["balance_after_usd"] == pytest.approx(0, abs=1)
+    assert totals["largest_growth_usd"] > 0
+    assert totals["needed_vs_largest_growth"] > 1
+    assert result["history"]
+
+
+def test_bad_spec_names_the_field(
+    bundled_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "bad.json"
+    spec.write_text(json.dumps({"name": "x", "tariff_changes": [{"partners": ["FRA"], "add_pp": 10}]}))
+    code, _, err = _run(capsys, str(spec), "--db", str(bundled_db))
+    assert code == 1
+    assert "tariff_changes[0].partners[0]" in err and "EUN" in err
+    spec.write_text(json.dumps({"name": "x", "year": 2019}))
+    code, _, err = _run(capsys, str(spec), "--db", str(bundled_db))
+    assert code == 1 and "'year'" in err and "2024" in err
+    code, _, err = _run(capsys, str(tmp_path / "missing.json"), "--db", str(bundled_db))
+    assert code == 1 and "not found" in err and "us_10pct_everyone" in err
+
+
+def test_console_script_prints_json(bundled_db: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "etl", "scenario", "colombia_10pp_more", "--db", str(bundled_db), "--indent", "0"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    assert (
+        json.loads(completed.stdout)["scenario"]["name"]
+        == "Colombia faces 10 points more than its competitors"
+    )
+
+
+def test_report_is_self_contained_and_escapes_names(bundled_con: duckdb.DuckDBPyConnection) -> None:
+    hostile = parse_spec(
+        {"name": "<img src=x onerror=alert(1)>", "tariff_changes": [{"partners": ["ECU"], "add_pp": 5}]}
+    )
+    results = [
+        run_scenario(parse_spec((PRESETS_DIR / "colombia_10pp_more.json").read_text()), bundled_con),
+        run_scenario(hostile, bundled_con),
+        run_scenario(parse_spec((PRESETS_DIR / "china_buys_more.json").read_text()), bundled_con),
+    ]
+    page = comparison_report_html(results)
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert len(re.findall(r"\* plotly\.js v\d", page)) == 1  # the library inline, once
+    assert "<script src=" not in page  # nothing fetched: opens offline
+    assert page.count('class="plotly-graph-div"') >= 4
+    assert "What the model leaves out" in page
+    table = headline_table(results)
+    assert list(table.columns) == ["measure", *[r.name for r in results]]
+    comparison = partner_comparison(results[:2])
+    assert f"{results[1].name} − {results[0].name}" in comparison.columns
