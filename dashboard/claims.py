@@ -144,13 +144,52 @@ class ClaimData:
     exemptions: pd.DataFrame  # COL 2024 imports in exempt codes: hs4, list_name, value_usd
     gdp: pd.DataFrame  # iso3, year, gdp_usd
     datasets: dict[str, str] = field(default_factory=dict)  # source -> dataset file(s)
+    # Scenario runs of the shipped presets (model/presets): preset -> focus table / by-partner table.
+    scenario_focus: dict[str, pd.DataFrame] = field(default_factory=dict)
+    scenario_partners: dict[str, pd.DataFrame] = field(default_factory=dict)
+    scenario_errors: dict[str, str] = field(default_factory=dict)
 
 
 def empty_frame(columns: Iterable[str]) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype="object") for name in columns})
 
 
-def query_claim_data(con: duckdb.DuckDBPyConnection) -> ClaimData:
+PRESETS_DIR = SEEDS_DIR.parent / "model" / "presets"
+SINGLED_OUT_PRESET = "colombia_10pp_more"  # Colombia alone faces 10 more points
+EVERYONE_PRESET = "us_10pct_everyone"  # every supplier faces the same 10 points
+LATIN_AMERICA = (
+    "ARG", "BOL", "BRA", "CHL", "CRI", "CUB", "DOM", "ECU", "GTM", "HND", "HTI", "JAM", "MEX", "NIC", "PAN", "PER",
+    "PRY", "SLV", "TTO", "URY", "VEN",
+)  # fmt: skip
+
+
+def query_scenarios(con: duckdb.DuckDBPyConnection, presets: Sequence[str] = (SINGLED_OUT_PRESET, EVERYONE_PRESET)
+                    ) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], dict[str, str]]:  # fmt: skip
+    """Run the shipped tariff presets the cards cite; a preset that is absent or fails is reported, not raised."""
+    focus: dict[str, pd.DataFrame] = {}
+    partners: dict[str, pd.DataFrame] = {}
+    errors: dict[str, str] = {}
+    try:
+        from model.scenario import run_scenario
+        from model.spec import parse_spec
+    except ImportError as exc:  # the model package is optional for the cards
+        return focus, partners, {name: f"scenario model unavailable ({exc})" for name in presets}
+    for name in presets:
+        path = PRESETS_DIR / f"{name}.json"
+        if not path.exists():
+            errors[name] = f"preset {name} is not in model/presets"
+            continue
+        try:
+            result = run_scenario(parse_spec(path.read_text(encoding="utf-8")), con)
+        except Exception as exc:  # noqa: BLE001 - a failing scenario must not take the evidence cards down
+            errors[name] = f"preset {name} did not run: {exc}"
+            continue
+        focus[name] = result.focus
+        partners[name] = result.by_partner
+    return focus, partners, errors
+
+
+def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = True) -> ClaimData:
     """Read what the cards need from a (read-only) Balanza database."""
     cur = con.cursor()
     totals = cur.execute(
@@ -219,7 +258,9 @@ def query_claim_data(con: duckdb.DuckDBPyConnection) -> ClaimData:
         "FROM datasets GROUP BY ALL"
     ).fetchall()
     datasets = {str(source): str(paths) for source, paths in dataset_rows}
-    return ClaimData(totals, published, dian_monthly, products, timeline, exemptions, gdp, datasets)
+    focus, by_partner, errors = query_scenarios(con) if with_scenarios else ({}, {}, {})
+    return ClaimData(totals, published, dian_monthly, products, timeline, exemptions, gdp, datasets,
+                     focus, by_partner, errors)  # fmt: skip
 
 
 def build_cards(data: ClaimData, specs: Sequence[ClaimSpec] | None = None) -> list[ClaimCard]:
@@ -838,11 +879,53 @@ def check_roses_and_coffee(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     if tariff_gap is not None:
         sentences.append(f"On {spec.date} Colombia's effective US tariff was {tariff_gap:+.1f} points from its rivals' "
                          "average: the opportunity needs Colombia to face a higher tariff — see the scenario.")
+    sentences.extend(_scenario_sentences(data, rows, facts))
     chart_rows = [product_shares(data.products, prefix).assign(hs=f"HS {prefix} ({label})")
                   for label, prefix, _, _ in groups]  # fmt: skip
     chart_frame = pd.concat([f for f in chart_rows if not f.empty], ignore_index=True) if any(
         not f.empty for f in chart_rows) else empty_frame(["partner_iso3", "value_usd", "share", "hs"])
     return ClaimCard(spec, verdict, tuple(sentences), _numbers(rows), tuple(missing), chart_frame, facts)
+
+
+def _focus_gain(focus: pd.DataFrame, prefix: str, partners: str) -> pd.Series | None:
+    rows = focus[(focus["hs_prefix"] == prefix) & (focus["partners"] == partners)]
+    return None if rows.empty else rows.iloc[0]
+
+
+def _scenario_sentences(data: ClaimData, rows: list[dict[str, Any]], facts: dict[str, float]) -> list[str]:
+    """Who gains in the model when Colombia alone faces 10 more points, against 10 points on everyone."""
+    sentences = []
+    central = ", ".join(CENTRAL_AMERICA)
+    for preset in (SINGLED_OUT_PRESET, EVERYONE_PRESET):
+        focus = data.scenario_focus.get(preset)
+        if focus is None or focus.empty:
+            continue
+        for label, prefix, partners in (("Ecuador's roses", "060311", "ECU"),
+                                        ("Central America's coffee", COFFEE_CODE, central)):  # fmt: skip
+            gain = _focus_gain(focus, prefix, partners)
+            if gain is None:
+                continue
+            facts[f"{preset}_{prefix}_gain_usd"] = float(gain["total_change_usd"])
+            facts[f"{preset}_{prefix}_diversion_usd"] = float(gain["trade_diversion_usd"])
+            rows.append(_row(f"modelled change in US imports: {label} (HS {prefix})", 2024, f"scenario {preset}",
+                             float(gain["total_change_usd"]), "USD", "customs value", "scenario",
+                             f"model/presets/{preset}.json", "Balanza tariff model (SMART) on US Census 2024 lines",
+                             f"range {float(gain['low_usd']) / 1e6:,.0f} to {float(gain['high_usd']) / 1e6:,.0f} m "
+                             "(elasticities ×0.5 to ×2)"))  # fmt: skip
+    singled = f"{SINGLED_OUT_PRESET}_060311_gain_usd"
+    everyone = f"{EVERYONE_PRESET}_060311_gain_usd"
+    coffee = f"{SINGLED_OUT_PRESET}_{COFFEE_CODE}_gain_usd"
+    if singled in facts and coffee in facts:
+        text = (f"Model: if Colombia alone faced 10 more points, US imports of Ecuador's roses would change by "
+                f"USD {facts[singled] / 1e6:+,.0f} m and of Central America's coffee by USD {facts[coffee] / 1e6:+,.0f} m")
+        if everyone in facts:
+            switch = facts[everyone.replace("_gain_usd", "_diversion_usd")]
+            text += (f"; with the same 10 points on every supplier, buyers switching to Ecuador's roses add only "
+                     f"USD {switch / 1e6:+,.1f} m while all rose imports shrink (Ecuador's: USD {facts[everyone] / 1e6:+,.0f} m)")
+        sentences.append(text + ".")
+    for preset, error in data.scenario_errors.items():
+        sentences.append(f"Scenario {preset} not shown: {error}.")
+    return sentences
 
 
 def _tariff_gap_at(timeline: pd.DataFrame, date: str, rivals: Sequence[str]) -> float | None:
@@ -1036,11 +1119,37 @@ def check_scenario_substitution(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
             for r in table.head(8).to_dict("records")]  # fmt: skip
     sentences = ["A statement about what buyers could do, not about what happened: the scenario page models "
                  "US buyers switching suppliers when Colombia faces a higher tariff."]
+    facts: dict[str, float] = {}
+    by_partner = data.scenario_partners.get(SINGLED_OUT_PRESET)
+    if by_partner is not None and not by_partner.empty:
+        gainers = by_partner[(by_partner["partner_iso3"] != "COL") & (by_partner["trade_diversion_usd"] > 0)]
+        total_gain = float(gainers["trade_diversion_usd"].sum())
+        latam = gainers[gainers["partner_iso3"].isin(LATIN_AMERICA)].sort_values("trade_diversion_usd", ascending=False)
+        colombia = by_partner[by_partner["partner_iso3"] == "COL"]
+        if total_gain > 0 and not colombia.empty:
+            col_change = float(colombia["total_change_usd"].iloc[0])
+            latam_share = float(latam["trade_diversion_usd"].sum()) / total_gain
+            facts.update(colombia_change_usd=col_change, diverted_usd=total_gain, latam_share=latam_share)
+            sentences.append(
+                f"In the preset {SINGLED_OUT_PRESET} US imports from Colombia change by USD {bn(col_change)} bn; of the "
+                f"USD {bn(total_gain)} bn bought from other suppliers instead, Latin American ones take {pct(latam_share)}"
+                + (", led by " + ", ".join(f"{r['partner_iso3']} USD {r['trade_diversion_usd'] / 1e6:,.0f} m"
+                                          for r in latam.head(3).to_dict("records")) if not latam.empty else "")
+                + "."
+            )  # fmt: skip
+            for r in latam.head(8).to_dict("records"):
+                rows.append(_row("modelled gain from buying elsewhere (trade diversion)", 2024,
+                                 f"scenario {SINGLED_OUT_PRESET}", float(r["trade_diversion_usd"]), "USD", "customs value",
+                                 "scenario", f"model/presets/{SINGLED_OUT_PRESET}.json",
+                                 "Balanza tariff model (SMART) on US Census 2024 lines", str(r["partner_iso3"])))  # fmt: skip
+    for preset, error in data.scenario_errors.items():
+        if preset == SINGLED_OUT_PRESET:
+            sentences.append(f"Scenario not shown: {error}.")
     if not table.empty:
         top = table.head(3)
         sentences.append("Largest US coffee suppliers among the bundled partners in 2024: " + ", ".join(
             f"{r['partner_iso3']} {pct(r['share'])}" for r in top.to_dict("records")) + ".")
-    return ClaimCard(spec, SCENARIO, tuple(sentences), _numbers(rows), (), table)
+    return ClaimCard(spec, SCENARIO, tuple(sentences), _numbers(rows), (), table, facts)
 
 
 def check_fiscal_context(spec: ClaimSpec, data: ClaimData) -> ClaimCard:

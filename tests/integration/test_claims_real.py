@@ -241,3 +241,13 @@ def test_scenario_and_out_of_scope_cards(cards: dict[int, c.ClaimCard]) -> None:
     for card in cards.values():
         assert card.explanation, card.spec.id
         assert set(card.numbers.columns) == set(c.NUMBER_COLUMNS)
+
+
+def test_claims_4_and_5_cite_the_shipped_scenarios(cards: dict[int, c.ClaimCard]) -> None:
+    four, five = cards[4].facts, cards[5].facts
+    singled = four[f"{c.SINGLED_OUT_PRESET}_060311_diversion_usd"]
+    everyone = four[f"{c.EVERYONE_PRESET}_060311_diversion_usd"]
+    assert singled > 0  # Ecuador's roses gain when Colombia alone is singled out
+    assert abs(everyone) < 0.05 * singled  # an equal 10 points moves little
+    assert five["colombia_change_usd"] < 0
+    assert 0 < five["latam_share"] < 1

@@ -49,7 +49,7 @@ def card(claim_id: int, con: duckdb.DuckDBPyConnection, **tolerance: float) -> c
     spec = SPECS[claim_id]
     if tolerance:
         spec = replace(spec, tolerance={**spec.tolerance, **tolerance})
-    return c.build_card(spec, c.query_claim_data(con))
+    return c.build_card(spec, c.query_claim_data(con, with_scenarios=False))
 
 
 def dots(year: int, reporter: str, partner: str, exports: float, imports: float) -> list[tuple]:
@@ -353,8 +353,39 @@ def _is_number(text: str) -> bool:
 
 
 def test_every_card_builds_on_an_empty_database() -> None:
-    cards = c.build_cards(c.query_claim_data(make_db()))
+    cards = c.build_cards(c.query_claim_data(make_db()))  # scenarios included: they fail without lines
     assert [k.spec.id for k in cards] == sorted(SPECS)
     for k in cards:
         assert k.verdict in c.VERDICTS
         assert list(k.numbers.columns) == list(c.NUMBER_COLUMNS)
+
+
+def test_failed_scenarios_are_reported_not_raised() -> None:
+    data = c.query_claim_data(make_db())
+    assert set(data.scenario_errors) == {c.SINGLED_OUT_PRESET, c.EVERYONE_PRESET}
+    text = " ".join(c.build_card(SPECS[5], data).explanation)
+    assert "Scenario not shown" in text
+
+
+def test_scenario_results_feed_claims_4_and_5() -> None:
+    data = c.query_claim_data(make_db(trade=[product("COL", "0603110060", 600e6, 0),
+                                             product("ECU", "0603110060", 400e6, 0),
+                                             product("COL", "0901110015", 1000e6, 0),
+                                             product("GTM", "0901110015", 300e6, 0)]), with_scenarios=False)  # fmt: skip
+    central = ", ".join(c.CENTRAL_AMERICA)
+    focus = pd.DataFrame({"hs_prefix": ["060311", "0901"], "partners": ["ECU", central],
+                          "total_change_usd": [33e6, 41e6], "trade_diversion_usd": [33e6, 41e6],
+                          "low_usd": [16e6, 20e6], "high_usd": [67e6, 79e6]})  # fmt: skip
+    everyone = focus.assign(total_change_usd=[-50e6, -90e6], trade_diversion_usd=[0.13e6, -0.04e6])
+    partners = pd.DataFrame({"partner_iso3": ["COL", "MEX", "CAN", "ECU"],
+                             "trade_diversion_usd": [-35e6, 300e6, 600e6, 100e6],
+                             "total_change_usd": [-4.4e9, 300e6, 600e6, 100e6]})  # fmt: skip
+    data = replace(data, scenario_focus={c.SINGLED_OUT_PRESET: focus, c.EVERYONE_PRESET: everyone},
+                   scenario_partners={c.SINGLED_OUT_PRESET: partners})  # fmt: skip
+    four = c.build_card(SPECS[4], data)
+    assert four.facts[f"{c.SINGLED_OUT_PRESET}_060311_gain_usd"] == 33e6
+    assert "USD +33 m" in " ".join(four.explanation) and "USD +0.1 m" in " ".join(four.explanation)
+    five = c.build_card(SPECS[5], data)
+    assert five.verdict == c.SCENARIO
+    assert five.facts["latam_share"] == pytest.approx(400 / 1000)  # MEX + ECU of all positive diversion
+    assert five.facts["colombia_change_usd"] == -4.4e9
