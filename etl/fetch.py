@@ -180,7 +180,7 @@ class _Run:
         if self.cache.is_over_cap(query):
             return self._resolve_parts(query)
         if self.offline or self.session is None:
-            raise _NotCached(query)
+            raise _NotCached()
         try:
             response = fetch_records(self.session, query, self.config, self.pacer)
         except ComtradeCapReached:
@@ -202,7 +202,7 @@ class _Run:
 
 
 class _NotCached(ComtradeError):
-    def __init__(self, query: ComtradeQuery) -> None:
+    def __init__(self) -> None:
         super().__init__("not in the cache (offline)")
 
 
@@ -229,7 +229,19 @@ def fetch_to_cache(
     summary = FetchSummary(
         endpoint="cache only (offline)" if offline else config.endpoint_name, chunks=len(queries)
     )
-    run = _Run(session, config, ResponseCache(cache_dir), offline, summary)
+    own_session = session is None and not offline
+    if own_session:
+        session = requests.Session()
+    try:
+        _resolve_all(queries, _Run(session, config, ResponseCache(cache_dir), offline, summary))
+    finally:
+        if own_session and session is not None:
+            session.close()
+    return summary
+
+
+def _resolve_all(queries: list[ComtradeQuery], run: _Run) -> None:
+    summary = run.summary
     for index, query in enumerate(queries):
         try:
             if run.resolve(query) == 0:
@@ -243,7 +255,6 @@ def fetch_to_cache(
             summary.missing.append((query.describe(), _one_line(exc, query)))
             logger.error("%s", _one_line(exc))
     summary.api_calls = run.pacer.calls
-    return summary
 
 
 def run_fetch(
@@ -263,23 +274,13 @@ def run_fetch(
     """Fetch (or take from the cache) every chunk, then load all files in one transaction, or none."""
     config = config or config_from_env()
     queries = level_queries(reporter, partners, years, level, flows)
-    own_session = session is None and not offline
-    if own_session:
-        session = requests.Session()
-    try:
-        summary = fetch_to_cache(
-            queries, config=config, cache_dir=cache_dir, session=session, offline=offline
-        )
-    finally:
-        if own_session and session is not None:
-            session.close()
+    summary = fetch_to_cache(queries, config=config, cache_dir=cache_dir, session=session, offline=offline)
     if not summary.complete:
         return summary
     # Answers with no records add nothing to the database; they stay cached so a rerun need not ask again.
     paths = [path for path in dict.fromkeys(summary.files) if path not in summary.empty_files]
     if not paths:
-        summary.load_error = "no records to load"
-        return summary
+        return summary  # every answer was empty: nothing to load, nothing failed
     from etl.load import load_files
 
     try:

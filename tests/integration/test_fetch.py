@@ -796,3 +796,39 @@ def test_fetch_into_the_bundled_database_is_all_or_nothing(
     finally:
         con.close()
     assert len(stored) == 2 and all("C_A_HS-r156-" in path for (path,) in stored)
+
+
+@needs_load
+def test_only_empty_years_load_nothing_and_are_not_a_failure(
+    server: ReplayServer, db_path: Path, tmp_path: Path
+):
+    before = db_state(db_path)
+    summary = run_fetch(
+        **dict(ARG_DEU_2010, years=[2013]),
+        db_path=db_path,
+        cache_dir=tmp_path / "cache",
+        config=make_config(server),
+    )
+    assert summary.complete and not summary.load_error
+    assert len(summary.empty) == 2 and summary.loaded_rows == 0
+    assert db_state(db_path) == before
+
+
+@needs_load
+def test_a_load_refused_by_the_database_leaves_it_unchanged(
+    server: ReplayServer, db_path: Path, tmp_path: Path
+):
+    from etl.load import load_files
+
+    # The same observations are already in the database from another file: loading them twice would double count.
+    load_files(db_path, [FIXTURES / "recorded_chn_2010_total.json"])
+    before = db_state(db_path)
+
+    summary = run_fetch(
+        **ARG_DEU_2010, db_path=db_path, cache_dir=tmp_path / "cache", config=make_config(server)
+    )
+
+    assert summary.complete and "already loaded" in summary.load_error
+    assert "NOT LOADED" in summary.render() and "the database is unchanged" in summary.render()
+    assert db_state(db_path) == before
+    assert len(cache_files(tmp_path / "cache")) == 2  # the answers stay cached
