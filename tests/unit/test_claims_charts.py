@@ -1,0 +1,87 @@
+"""Claim figures: the claim is drawn on, units are in the axis titles, colours are colour-blind safe."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import pytest
+
+from dashboard import claims as c
+from dashboard import claims_charts as cc
+from dashboard.charts import OKABE_ITO
+
+SPECS = {spec.id: spec for spec in c.read_claims()}
+
+
+def deficit_card() -> c.ClaimCard:
+    series = pd.DataFrame({
+        "year": [2019, 2020, 2024, 2024, 2020], "perspective": [c.COL_REPORTED, c.COL_REPORTED, c.COL_REPORTED,
+                                                              c.RECONCILED, c.MIRROR],
+        "balance_usd": [-6.4e9, -7.6e9, -13.559e9, -12.66e9, -5.0e9], "publisher": ["IMF"] * 5,
+    })  # fmt: skip
+    numbers = pd.DataFrame([{"measure": "balance", "year": 2024, "perspective": c.COL_REPORTED, "value": -13.559e9,
+                             "unit": "USD", "valuation": "", "source": "published", "dataset": "facts.csv",
+                             "publisher": "x", "note": ""}])  # fmt: skip
+    return c.ClaimCard(SPECS[1], c.SUPPORTED, ("x",), numbers, (), series, {"deficit_usd": 13.559e9})
+
+
+def test_deficit_chart_draws_the_claim_and_its_tolerance() -> None:
+    fig = cc.claim_chart(deficit_card())
+    assert fig is not None
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    bands = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert [line.y0 for line in lines] == [14.0]
+    assert (bands[0].y0, bands[0].y1) == pytest.approx((13.3, 14.7))
+    assert "USD billion" in fig.layout.yaxis.title.text
+    assert {trace.name for trace in fig.data} == {c.COL_REPORTED, c.RECONCILED, c.MIRROR}
+    assert all(trace.line.color in OKABE_ITO for trace in fig.data)
+    colombia = next(t for t in fig.data if t.name == c.COL_REPORTED)
+    assert list(colombia.x) == [2019, 2020, 2021, 2022, 2023, 2024]  # missing years are gaps, not joined
+    assert pd.isna(colombia.y[2])
+    assert any("Source:" in a.text and "printed figures" in a.text for a in fig.layout.annotations)
+
+
+def test_share_chart_marks_ninety_percent_and_cuts_the_axis() -> None:
+    table = pd.DataFrame({"year": [2013, 2024, 2024], "basis": [c.SHARE_BASES[0], c.SHARE_BASES[0], c.SHARE_BASES[1]],
+                          "share": [9.18, 0.93, 1.17]})  # fmt: skip
+    card = c.ClaimCard(SPECS[2], c.SUPPORTED, (), c._numbers([]), (), table)
+    fig = cc.claim_chart(card)
+    assert fig is not None
+    assert sorted(s.y0 for s in fig.layout.shapes) == [90.0, 100.0]
+    assert fig.layout.yaxis.range[1] == cc.SHARE_AXIS_MAX_PCT
+    assert any("Axis cut" in a.text for a in fig.layout.annotations)
+    assert "%" in fig.layout.yaxis.title.text
+
+
+def test_cards_without_series_have_no_chart() -> None:
+    assert cc.claim_chart(c.ClaimCard(SPECS[10], c.OUT_OF_SCOPE, (), c._numbers([]))) is None
+
+
+def balances_figure() -> object:
+    frame = pd.DataFrame({"year": [2023, 2024] * 2, "value": [2.4, 2.4, -13.0, -13.6],
+                          "measure_label": ["Exports", "Exports", "Balance", "Balance"], "partner": ["CHN"] * 4})  # fmt: skip
+    fig = px.line(frame, x="year", y="value", color="partner", facet_row="measure_label")
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
+    return fig
+
+
+def test_add_claim_annotations_on_the_balance_facet() -> None:
+    fig = balances_figure()
+    balance_axis = cc._facet_yaxis(fig, "Balance")
+    assert balance_axis in ("y", "y2")
+    out = cc.add_claim_annotations(fig, c.read_claims(), usd_per_unit=1e9, facet_label="Balance")
+    assert out is fig
+    (line,) = fig.layout.shapes
+    assert line.y0 == line.y1 == -14.0
+    assert line.yref == balance_axis
+    assert any(a.text.startswith("claim 1:") for a in fig.layout.annotations)
+
+
+def test_add_claim_annotations_skips_a_missing_facet_and_draws_the_share_line() -> None:
+    fig = balances_figure()
+    cc.add_claim_annotations(fig, c.read_claims(), facet_label="Not shown")
+    assert not fig.layout.shapes
+    share = px.line(pd.DataFrame({"year": [2024], "share_pct": [93.0]}), x="year", y="share_pct")
+    cc.add_claim_annotations(share, c.read_claims(), target="share")
+    assert [s.y0 for s in share.layout.shapes] == [90.0]
+    assert any("practically the entire" in a.text for a in share.layout.annotations)
