@@ -945,6 +945,7 @@ def _tariff_gap_at(timeline: pd.DataFrame, date: str, rivals: Sequence[str]) -> 
 # --------------------------------------------------------------------------------------------- claim 6
 
 
+MONTHLY_EXPORTS_MEASURE = "Colombia's monthly exports"
 APRIL_EXEMPTION_LISTS = ("annex_ii_2025_04", "annex-II-exemptions")
 
 
@@ -1007,6 +1008,12 @@ def check_us_tariff(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
         missing.append("US imports from Colombia in the Annex II exempt codes (exemption list or HS10 imports)")
     dian = data.dian_monthly
     us = dian[dian["partner_iso3"] == "USA"].copy()
+    for r in dian[dian["partner_iso3"].isin(["USA", "_X"])].to_dict("records"):
+        label = "to the US" if r["partner_iso3"] == "USA" else "with no declared destination"
+        rows.append(_row(f"{MONTHLY_EXPORTS_MEASURE} {label}", f"{r['period'][:4]}-{r['period'][4:]}", COL_REPORTED,
+                         float(r["value_usd"]), "USD", "FOB", "dian", data.datasets.get("dian", "dian"),
+                         SOURCE_PUBLISHERS["dian"],
+                         "destinations partly withheld" if int(r["period"][:4]) >= DIAN_WITHHELD_FROM_YEAR else ""))  # fmt: skip
     if not us.empty:
         us["year"] = us["period"].str[:4].astype(int)
         us["month"] = us["period"].str[4:].astype(int)

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from dashboard import claims as c
 from dashboard.charts import OKABE_ITO, _style, add_footnote
@@ -142,23 +143,35 @@ def product_share_chart(card: c.ClaimCard) -> go.Figure:
 
 
 def tariff_claim_chart(card: c.ClaimCard) -> go.Figure:
-    """Claim 6: the trade-weighted US tariff on Colombian goods over time, with 'before + 10 points' drawn on."""
+    """Claim 6: the trade-weighted US tariff on Colombian goods over time, with 'before + 10 points' drawn on,
+    and below it Colombia's monthly exports to the US and with no declared destination (DIAN)."""
     tl = card.series.sort_values("date")
-    fig = go.Figure(go.Scatter(x=tl["date"], y=tl["effective_tariff_pct"], mode="lines+markers", line_shape="hv",
-                               name="effective US tariff on Colombian goods", line={"color": OKABE_ITO[3]}))  # fmt: skip
+    monthly = card.numbers[card.numbers["measure"].str.startswith(c.MONTHLY_EXPORTS_MEASURE)]
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.5, 0.5])
+    fig.add_trace(go.Scatter(x=tl["date"], y=tl["effective_tariff_pct"], mode="lines+markers", line_shape="hv",
+                             name="effective US tariff on Colombian goods", line={"color": OKABE_ITO[3]}), row=1, col=1)  # fmt: skip
+    for i, (measure, rows) in enumerate(monthly.groupby("measure", sort=True)):
+        fig.add_trace(go.Scatter(x=pd.to_datetime(rows["year"]), y=rows["value"] / 1e9, mode="lines+markers",
+                                 name=measure, line={"color": OKABE_ITO[[0, 4][i % 2]]}), row=2, col=1)  # fmt: skip
     before = card.facts.get("before_pct")
     if before is not None:
         target = float(card.spec.tolerance.get("target_pts", 10))
         match = float(card.spec.tolerance.get("match_pts", 2))
         level = before + target
-        _claim_line(fig, level, f"claim: {target:g} % added to the {before:.2f} % before", (level - match, level + match))
+        fig.add_hrect(y0=level - match, y1=level + match, fillcolor=BAND_COLOUR, line_width=0, layer="below", row=1, col=1)
+        fig.add_hline(y=level, line_dash="dash", line_color=CLAIM_COLOUR, line_width=1.5, row=1, col=1,
+                      annotation_text=f"claim: {target:g} % added to the {before:.2f} % before",
+                      annotation_position="top left", annotation_font_size=11)  # fmt: skip
     change = str(card.spec.tolerance.get("change_date", ""))
     if change:
         fig.add_vline(x=pd.Timestamp(change).timestamp() * 1000, line_dash="dot", line_color="#777777")
-    _style(fig, "US tariff on Colombian goods (trade-weighted with 2024 imports)")
-    fig.update_yaxes(title_text="Effective tariff (% of import value)", rangemode="tozero")
-    fig.update_xaxes(title_text="Date")
-    return add_footnote(fig, _wrap(_footnote_for(card)))
+    _style(fig, "US tariff on Colombian goods, and Colombia's exports to the US by month")
+    fig.update_layout(height=620)
+    fig.update_yaxes(title_text="Effective tariff (%)", rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(title_text="Exports (USD billion, FOB)", rangemode="tozero", row=2, col=1)
+    fig.update_xaxes(title_text="Date", row=2, col=1)
+    note = " DIAN withholds many destinations from January 2025 ('not declared'): later months are not comparable."
+    return add_footnote(fig, _wrap(_footnote_for(card) + note))
 
 
 def purchases_chart(card: c.ClaimCard) -> go.Figure:

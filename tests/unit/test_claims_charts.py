@@ -85,3 +85,20 @@ def test_add_claim_annotations_skips_a_missing_facet_and_draws_the_share_line() 
     cc.add_claim_annotations(share, c.read_claims(), target="share")
     assert [s.y0 for s in share.layout.shapes] == [90.0]
     assert any("practically the entire" in a.text for a in share.layout.annotations)
+
+
+def test_tariff_chart_has_the_claim_line_and_monthly_exports() -> None:
+    timeline = pd.DataFrame({"date": pd.to_datetime(["2025-04-03", "2025-04-05"]), "partner_iso3": ["COL", "COL"],
+                             "effective_tariff_pct": [1.23, 10.74]})  # fmt: skip
+    numbers = c._numbers([
+        c._row(f"{c.MONTHLY_EXPORTS_MEASURE} to the US", month, c.COL_REPORTED, 1.2e9, "USD", "FOB", "dian", "d", "p")
+        for month in ("2025-03", "2025-04")
+    ])  # fmt: skip
+    card = c.ClaimCard(SPECS[6], c.SUPPORTED, (), numbers, (), timeline, {"before_pct": 1.23})
+    fig = cc.claim_chart(card)
+    assert fig is not None
+    claim_line = [s for s in fig.layout.shapes if s.type == "line" and s.yref == "y" and s.y0 == s.y1]
+    assert [s.y0 for s in claim_line] == [pytest.approx(11.23)]
+    exports = next(t for t in fig.data if t.name.endswith("to the US"))
+    assert list(exports.y) == [1.2, 1.2]
+    assert "USD billion" in fig.layout.yaxis2.title.text and "%" in fig.layout.yaxis.title.text
