@@ -457,7 +457,9 @@ def fetch_records(
                     hint="rerun later: chunks already fetched are cached and will not be fetched again",
                 )
             delay = retry_after if retry_after is not None else backoff_delay(attempt, config)
-            last_problem = f"HTTP 429 (Retry-After: {response.headers.get('Retry-After', 'absent')})"
+            last_problem = redact(
+                f"HTTP 429 (Retry-After: {response.headers.get('Retry-After', 'absent')})", key
+            )
             if attempt == config.max_attempts:
                 raise ComtradeRateLimited(
                     f"{where}: still rate limited after {attempt} attempts ({last_problem})",

@@ -178,6 +178,14 @@ def _make_handler(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
             elif fault.kind == "slow":
                 time.sleep(fault.delay)
                 self.send_body(200, json.dumps(document).encode())
+            elif fault.kind == "cut":  # promises the whole body, sends half, hangs up
+                whole = json.dumps(document).encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(whole)))
+                self.end_headers()
+                self.wfile.write(whole[: len(whole) // 2])
+                self.wfile.flush()
+                self.close_connection = True
             elif fault.kind == "truncated":
                 self.send_body(200, json.dumps(document).encode()[:-40])
             elif fault.kind == "error200":
@@ -527,10 +535,11 @@ def test_a_retry_after_longer_than_accepted_is_reported_not_slept(server: Replay
         (dict(kind="503", times=-1), ComtradeRetriesExhausted),
         (dict(kind="slow", times=-1, delay=1.0), ComtradeRetriesExhausted),
         (dict(kind="truncated"), ComtradeTruncatedResponse),
+        (dict(kind="cut"), ComtradeTruncatedResponse),
         (dict(kind="error200", message="Invalid query: period 2010 not available"), ComtradeErrorResponse),
         (dict(kind="count_mismatch"), ComtradeCountMismatch),
     ],
-    ids=["500", "503", "timeout", "truncated", "error-in-200", "count-mismatch"],
+    ids=["500", "503", "timeout", "truncated", "connection-cut", "error-in-200", "count-mismatch"],
 )
 def test_a_failed_chunk_loads_nothing_and_a_rerun_completes(
     server: ReplayServer, db_path: Path, tmp_path: Path, fault: dict[str, Any], error: type[Exception]
