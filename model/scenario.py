@@ -160,8 +160,18 @@ def run_tariff(
     chapter_band = np.full((2, chapters.size), np.nan)
     total_band = [np.inf, -np.inf]
     for eta_factor, sigma_factor in itertools.product(SENSITIVITY_FACTORS, SENSITIVITY_FACTORS):
-        run = smart_effects(
-            market.imports, t0, t1, market.product_index, eta_rows * eta_factor, sigma * sigma_factor, epsilon
+        run = (
+            effects
+            if eta_factor == sigma_factor == 1.0
+            else smart_effects(
+                market.imports,
+                t0,
+                t1,
+                market.product_index,
+                eta_rows * eta_factor,
+                sigma * sigma_factor,
+                epsilon,
+            )
         )
         by_partner = np.bincount(market.partner_index, run.total_change, market.partners.size)
         by_chapter = np.bincount(chapter_index, run.total_change, chapters.size)
