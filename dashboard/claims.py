@@ -394,6 +394,17 @@ def _published_value(published: pd.DataFrame, year: int, reporter: str, partner:
     return pick_published(rows)
 
 
+def _agreeing(published: pd.DataFrame, picked: pd.Series) -> list[str]:
+    """Every publisher that printed the picked value for the same observation (the chosen one first)."""
+    same = published[
+        (published["year"] == picked["year"]) & (published["reporter_iso3"] == picked["reporter_iso3"])
+        & (published["partner_iso3"] == picked["partner_iso3"]) & (published["flow"] == picked["flow"])
+        & (published["value_usd"] == picked["value_usd"])
+    ]  # fmt: skip
+    others = sorted(set(same["publisher"].astype(str)) - {str(picked["publisher"])})
+    return [str(picked["publisher"]), *others]
+
+
 def colombia_series(data: ClaimData, partner: str, factor: float = CIF_FOB_FACTOR_IMF) -> pd.DataFrame:
     """Colombia-reported exports (FOB), imports (CIF) and balance with one partner, by year, plus the
     reconciled series (imports ÷ factor, i.e. FOB). IMF DOTS first; printed DANE figures for later years."""
@@ -420,7 +431,7 @@ def colombia_series(data: ClaimData, partner: str, factor: float = CIF_FOB_FACTO
         exp = _published_value(pub, year, "COL", partner, "export")
         imp = _published_value(pub, year, "COL", partner, "import")
         bal = _published_value(pub, year, "COL", partner, "balance")
-        publishers = sorted({str(r["publisher"]) for r in (exp, imp, bal) if r is not None})
+        publishers = sorted({name for r in (exp, imp, bal) if r is not None for name in _agreeing(pub, r)})
         dataset = next((str(r["dataset"]) for r in (exp, imp, bal) if r is not None and r["dataset"]), "published")
         if exp is not None and imp is not None:
             imp_val = str(imp["valuation"])
