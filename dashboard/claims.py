@@ -1189,10 +1189,11 @@ def check_fiscal_context(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     latest_col = col[col["year"] <= REFERENCE_YEAR_MAX].sort_values("year")
     if both:
         y = max(both)
-        share = -float(col[col["year"] == y]["balance_usd"].iloc[0]) / float(gdp.loc[y])
+        row = col[col["year"] == y].iloc[0]
+        share = -float(row["balance_usd"]) / float(gdp.loc[y])
         facts.update(year=float(y), deficit_gdp_share=share)
-        sentences.append(f"For scale: in {y}, the latest year with both figures, the deficit with China was "
-                         f"{pct(share)} of Colombia's GDP (World Bank).")
+        sentences.append(f"For scale: in {y}, the latest year with both figures, the deficit with China "
+                         f"({row['publisher']}) was {pct(share)} of Colombia's GDP (World Bank).")
     if not latest_col.empty and not gdp.empty:
         ly, gy = int(latest_col["year"].iloc[-1]), int(gdp.index.max())
         if ly > gy:
