@@ -1,6 +1,6 @@
 """`balanza fetch`: fresh statistics from the UN Comtrade API, cached raw, loaded all-or-nothing.
 
-Each chunk (one year, one partner) is answered from the cache when a validated copy is there, otherwise
+Each chunk (one year, one partner, one flow) is answered from the cache when a validated copy is there, otherwise
 fetched, validated and cached atomically, so an interrupted or failed run resumes without refetching.
 Chunks that reach the endpoint's row cap are split (flow, partner, year, HS chapter) and the split is
 remembered. Only when every chunk is present are all files of the run loaded, in one transaction.

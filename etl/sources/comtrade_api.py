@@ -532,7 +532,12 @@ def level_queries(
     level: str,
     flows: Iterable[str],
 ) -> list[ComtradeQuery]:
-    """The chunks of a fetch: one query per year and partner, all requested flows together."""
+    """The chunks of a fetch: one query per year, partner and flow.
+
+    One flow per chunk costs a call more than asking for both, but every cached file then holds one
+    (reporter, partner, year, flow, level) block: runs with different --flows or --partners reuse the
+    same files and never load the same observation from two files.
+    """
     if level not in LEVEL_CMD_CODES:
         raise ComtradeError(f"unknown level '{level}'", hint=f"use one of {', '.join(LEVEL_CMD_CODES)}")
     flow_codes = []
@@ -548,9 +553,10 @@ def level_queries(
             reporter_code=reporter_code,
             partner_codes=(partner_code,),
             years=(year,),
-            flow_codes=tuple(flow_codes),
+            flow_codes=(flow_code,),
             cmd_codes=(LEVEL_CMD_CODES[level],),
         )
         for year in years
         for partner_code in partner_codes
+        for flow_code in flow_codes
     ]

@@ -350,11 +350,12 @@ def test_fetch_preview_caches_every_chunk_and_loads_all(server: ReplayServer, db
     summary = run_fetch(**ARG_DEU_2010, db_path=db_path, cache_dir=cache_dir, config=make_config(server))
 
     assert summary.complete, summary.render()
-    assert len(summary.fetched) == 2 and not summary.from_cache
-    assert len(cache_files(cache_dir)) == 2
+    assert len(summary.fetched) == 4 and not summary.from_cache
+    assert len(cache_files(cache_dir)) == 4
     assert {r["path"] for r in server.requests} == {PREVIEW_PATH}
     assert all(KEY_HEADER not in r["headers"] for r in server.requests)
     assert {r["params"]["partnerCode"] for r in server.requests} == {"32", "276"}  # chunked by partner
+    assert {r["params"]["flowCode"] for r in server.requests} == {"M", "X"}  # and by flow
     assert all(r["params"]["customsCode"] == "C00" and r["params"]["motCode"] == "0" for r in server.requests)
     after = db_state(db_path)
     assert after[0] == before[0] + 4
@@ -371,14 +372,14 @@ def test_rerun_takes_everything_from_the_cache(server: ReplayServer, tmp_path: P
     first = fetch_to_cache(
         queries, config=make_config(server), cache_dir=cache_dir, session=requests.Session()
     )
-    assert first.complete and len(first.fetched) == 4
+    assert first.complete and len(first.fetched) == 8
     calls = len(server.requests)
 
     second = fetch_to_cache(
         queries, config=make_config(server), cache_dir=cache_dir, session=requests.Session()
     )
 
-    assert second.complete and len(second.from_cache) == 4 and not second.fetched
+    assert second.complete and len(second.from_cache) == 8 and not second.fetched
     assert len(server.requests) == calls  # nothing asked twice
     assert sorted(second.from_cache) == cache_files(cache_dir)
     assert not list(cache_dir.glob(".*.tmp"))  # no temporary file left behind
@@ -414,14 +415,14 @@ def test_offline_loads_only_from_the_cache(server: ReplayServer, db_path: Path, 
     )
 
     assert len(server.requests) == calls
-    assert [why for _, why in missing.missing] == ["not in the cache (offline)"]  # DEU was never fetched
+    assert [why for _, why in missing.missing] == ["not in the cache (offline)"] * 2  # DEU was never fetched
     assert db_state(db_path) == before
 
     partial = dict(ARG_DEU_2010, partners=["ARG"])
     loaded = run_fetch(
         **partial, db_path=db_path, cache_dir=cache_dir, config=make_config(server), offline=True
     )
-    assert loaded.complete and len(loaded.from_cache) == 1 and len(server.requests) == calls
+    assert loaded.complete and len(loaded.from_cache) == 2 and len(server.requests) == calls
     assert db_state(db_path)[0] == before[0] + 2
 
 
@@ -451,7 +452,7 @@ def test_transient_faults_are_retried_and_the_load_is_complete(
 
     assert summary.complete, summary.render()
     assert db_state(db_path)[0] == before[0] + 4
-    assert len(server.requests) == 2 + fault.get("times", 1)
+    assert len(server.requests) == 4 + fault.get("times", 1)
     waits = config.sleep.waits  # type: ignore[attr-defined]
     if fault.get("retry_after"):
         assert waits == [2.0]
@@ -491,7 +492,7 @@ def test_calls_are_paced(server: ReplayServer, tmp_path: Path):
     fetch_to_cache(queries, config=config, cache_dir=tmp_path / "cache", session=requests.Session())
 
     waits = config.sleep.waits  # type: ignore[attr-defined]
-    assert len(server.requests) == 4 and len(waits) == 3  # every call but the first waits its turn
+    assert len(server.requests) == 8 and len(waits) == 7  # every call but the first waits its turn
     assert all(4.0 < wait <= 5.0 for wait in waits)
 
 
@@ -510,10 +511,10 @@ def test_persistent_429_stops_the_run_and_loads_nothing(server: ReplayServer, db
 
     assert not summary.complete
     assert db_state(db_path) == before
-    assert len(summary.fetched) == 1  # 2010 ARG, kept for the rerun
-    assert len(cache_files(cache_dir)) == 1
+    assert len(summary.fetched) == 2  # 2010 ARG, both flows, kept for the rerun
+    assert len(cache_files(cache_dir)) == 2
     assert "still rate limited after 3 attempts" in summary.missing[0][1]
-    assert [why for _, why in summary.missing[1:]] == ["not attempted"] * 2
+    assert [why for _, why in summary.missing[1:]] == ["not attempted"] * 5
     assert "nothing was loaded" in summary.render()
 
 
@@ -557,10 +558,11 @@ def test_a_failed_chunk_loads_nothing_and_a_rerun_completes(
 
     failed = run_fetch(**ARG_DEU_2010, db_path=db_path, cache_dir=cache_dir, config=make_config(server))
 
-    assert not failed.complete and len(failed.missing) == 1
-    assert failed.missing[0][0] == "CHN→DEU 2010 M,X TOTAL"
+    failing_chunks = 2 if fault.get("times") == -1 else 1  # a one-off fault hits DEU imports only
+    assert not failed.complete and len(failed.missing) == failing_chunks
+    assert failed.missing[0][0] == "CHN→DEU 2010 M TOTAL"
     assert db_state(db_path) == before  # unchanged: all or nothing
-    assert len(cache_files(cache_dir)) == 1  # ARG kept; the bad DEU answer was not cached
+    assert len(cache_files(cache_dir)) == 4 - failing_chunks  # the bad answers were not cached
     assert "MISSING" in failed.render()
 
     injected.times = 0  # the server recovers
@@ -568,8 +570,8 @@ def test_a_failed_chunk_loads_nothing_and_a_rerun_completes(
     rerun = run_fetch(**ARG_DEU_2010, db_path=db_path, cache_dir=cache_dir, config=make_config(server))
 
     assert rerun.complete, rerun.render()
-    assert len(rerun.fetched) == 1 and len(rerun.from_cache) == 1
-    assert len(server.requests) == calls + 1  # only the missing chunk was asked for
+    assert len(rerun.fetched) == failing_chunks and len(rerun.from_cache) == 4 - failing_chunks
+    assert len(server.requests) == calls + failing_chunks  # only the missing chunks were asked for
     assert db_state(db_path)[0] == before[0] + 4
 
 
@@ -583,8 +585,8 @@ def test_an_empty_year_is_reported_not_an_error(server: ReplayServer, db_path: P
     )  # fmt: skip
 
     assert summary.complete, summary.render()
-    assert len(summary.empty) == 2 and all("2012" in query for query in summary.empty)
-    assert len(cache_files(tmp_path / "cache")) == 6  # empty answers are cached too: no need to ask again
+    assert len(summary.empty) == 4 and all("2012" in query for query in summary.empty)
+    assert len(cache_files(tmp_path / "cache")) == 12  # empty answers are cached too: no need to ask again
     assert db_state(db_path)[0] == before[0] + 8
     values = comtrade_values(db_path)
     assert values[("2011", "ARG", "import", "TOTAL")] == round(CHN_IMPORTS_FROM_ARG_2010 * 1.1)
@@ -697,7 +699,7 @@ def test_a_key_echoed_by_the_server_is_redacted_everywhere(
 
     completed = run_fetch(**ARG_DEU_2010, db_path=db_path, cache_dir=cache_dir, config=config)
     assert completed.complete, completed.render()
-    (arg_file,) = [p for p in cache_files(cache_dir) if "-p32-" in p.name]
+    (arg_file,) = [p for p in cache_files(cache_dir) if "-p32-y2010-M-" in p.name]
     assert "[redacted]" in json.loads(arg_file.read_bytes())["elapsedTime"]
     assert_key_nowhere(failed.render(), completed.render(), caplog.text, paths=[tmp_path])
 
@@ -751,7 +753,7 @@ def test_a_refused_key_stops_the_run(server: ReplayServer, db_path: Path, tmp_pa
         config=make_config(server, key="not-the-key"),
     )  # fmt: skip
     assert len(server.requests) == 1
-    assert len(summary.missing) == 4 and "HTTP 401" in summary.missing[0][1]
+    assert len(summary.missing) == 8 and "HTTP 401" in summary.missing[0][1]
     assert db_state(db_path) == before
 
 
@@ -765,7 +767,7 @@ def test_balanza_fetch_command(server: ReplayServer, db_path: Path, tmp_path: Pa
     monkeypatch.delenv("COMTRADE_API_KEY", raising=False)
     monkeypatch.setenv("COMTRADE_BASE_URL", "http://127.0.0.1:9")  # --base-url wins over the environment
     argv = [
-        "fetch", "--reporter", "CHN", "--partners", "ARG", "--years", "2010-2011", "--level", "TOTAL",
+        "fetch", "--reporter", "CHN", "--partners", "ARG", "--years", "2010", "--level", "TOTAL",
         "--flows", "import,export", "--base-url", server.url, "--db", str(db_path),
         "--cache-dir", str(tmp_path / "cache"),
     ]  # fmt: skip
@@ -773,8 +775,8 @@ def test_balanza_fetch_command(server: ReplayServer, db_path: Path, tmp_path: Pa
 
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "fetched:    2 responses (2 API calls)" in out and "loaded:     4 rows" in out
-    assert db_state(db_path)[0] == before[0] + 4
+    assert "fetched:    2 responses (2 API calls)" in out and "loaded:     2 rows" in out
+    assert db_state(db_path)[0] == before[0] + 2
 
     calls = len(server.requests)
     assert main([*argv, "--offline"]) == 0
@@ -798,13 +800,13 @@ def test_fetch_into_the_bundled_database_is_all_or_nothing(
     rerun = run_fetch(**ARG_DEU_2010, db_path=db, cache_dir=tmp_path / "cache", config=make_config(server))
     assert rerun.complete, rerun.render()
     rows, _, datasets = db_state(db)
-    assert (rows, datasets) == (before[0] + 4, before[2] + 2)
+    assert (rows, datasets) == (before[0] + 4, before[2] + 4)
     con = duckdb.connect(str(db), read_only=True)
     try:
         stored = con.execute("SELECT path FROM datasets WHERE format = 'comtrade_plus_json'").fetchall()
     finally:
         con.close()
-    assert len(stored) == 2 and all("C_A_HS-r156-" in path for (path,) in stored)
+    assert len(stored) == 4 and all("C_A_HS-r156-" in path for (path,) in stored)
 
 
 @needs_load
@@ -819,7 +821,7 @@ def test_only_empty_years_load_nothing_and_are_not_a_failure(
         config=make_config(server),
     )
     assert summary.complete and not summary.load_error
-    assert len(summary.empty) == 2 and summary.loaded_rows == 0
+    assert len(summary.empty) == 4 and summary.loaded_rows == 0
     assert db_state(db_path) == before
 
 
@@ -840,4 +842,4 @@ def test_a_load_refused_by_the_database_leaves_it_unchanged(
     assert summary.complete and "already loaded" in summary.load_error
     assert "NOT LOADED" in summary.render() and "the database is unchanged" in summary.render()
     assert db_state(db_path) == before
-    assert len(cache_files(tmp_path / "cache")) == 2  # the answers stay cached
+    assert len(cache_files(tmp_path / "cache")) == 4  # the answers stay cached
