@@ -843,3 +843,25 @@ def test_a_load_refused_by_the_database_leaves_it_unchanged(
     assert "NOT LOADED" in summary.render() and "the database is unchanged" in summary.render()
     assert db_state(db_path) == before
     assert len(cache_files(tmp_path / "cache")) == 4  # the answers stay cached
+
+
+@needs_load
+def test_runs_with_different_flows_reuse_files_and_never_double_load(
+    server: ReplayServer, db_path: Path, tmp_path: Path
+):
+    cache_dir = tmp_path / "cache"
+    before = db_state(db_path)
+    exports = run_fetch(
+        **dict(ARG_DEU_2010, flows=["export"]),
+        db_path=db_path,
+        cache_dir=cache_dir,
+        config=make_config(server),
+    )
+    assert exports.complete and exports.loaded_rows == 2
+
+    both = run_fetch(**ARG_DEU_2010, db_path=db_path, cache_dir=cache_dir, config=make_config(server))
+
+    assert both.complete, both.render()
+    assert len(both.from_cache) == 2 and len(both.fetched) == 2  # exports reused, imports fetched
+    assert both.loaded_rows == 2 and both.unchanged_files == 2
+    assert db_state(db_path)[0] == before[0] + 4
