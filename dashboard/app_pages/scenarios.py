@@ -240,6 +240,23 @@ def _load_upload() -> None:
         st.session_state["sc_error"] = f"{upload.name}: {exc}"
 
 
+def _millions(frame: pd.DataFrame) -> pd.DataFrame:
+    """USD columns in USD million for display (CSV downloads keep dollars)."""
+    out = frame.copy()
+    money = [c for c in out.columns if c.endswith("_usd")]
+    out[money] = out[money] / 1e6
+    return out.rename(columns={c: c.removesuffix("_usd") + " (USD m)" for c in money})
+
+
+def show_table(frame: pd.DataFrame, **kwargs: Any) -> None:
+    shown = _millions(frame)
+    config = {
+        c: st.column_config.NumberColumn(format="localized") for c in shown.columns if c.endswith("(USD m)")
+    }
+    config |= {c: st.column_config.NumberColumn(format="%.2f") for c in shown.columns if c.endswith("_pct")}
+    st.dataframe(shown, hide_index=True, column_config=config, **kwargs)
+
+
 # ---- page -----------------------------------------------------------------------------------------------------
 
 st.title("Scenarios: tariffs and purchases")
@@ -279,7 +296,9 @@ with st.expander("Build or edit a scenario", expanded=False):
         c.number_input("Substitution σ", min_value=0.0, max_value=50.0, step=0.25, key="sc_t_sigma")
         d.number_input("Export supply ε (≥ 99 = infinite)", min_value=0.1, step=1.0, key="sc_t_supply")
         e.checkbox("η from the bundled estimates", key="sc_t_eta_data")
-        f.number_input("η for every line (if not from data)", min_value=-50.0, max_value=-0.01, step=0.25, key="sc_t_eta")
+        f.number_input(
+            "η for every line (if not from data)", min_value=-50.0, max_value=-0.01, step=0.25, key="sc_t_eta"
+        )
         if len(st.session_state["sc_current"].get("tariff_changes", [])) > 1:
             st.caption(
                 "This scenario has several changes: the form edits the first; edit the rest in the JSON tab."
@@ -333,23 +352,22 @@ def show_tariff(result: ScenarioResult) -> None:
         f"{t['total_change_high_usd'] / 1e9:,.1f} bn. Baseline USD {t['baseline_usd'] / 1e9:,.0f} bn over "
         f"{t['lines']:,} HS10 lines and {t['partners']} partners; {t['rows_exempt']:,} line-partner rows exempt."
     )
-    for note in result.notes:
+    switching = [n for n in result.notes if "only where starting tariffs differ" in n]
+    for note in switching:
         st.info(note)
-    if t["default_import_demand_share"] > 0 and current["elasticities"]["import_demand"] == "data":
-        st.caption(
-            f"η default ({DEFAULT_IMPORT_DEMAND}) used for {100 * t['default_import_demand_share']:.1f} % of baseline "
-            "value: lines marked 'default' in the table below have no bundled estimate."
-        )
+    st.caption(" ".join(n for n in result.notes if n not in switching))
     by_partner = result.by_partner.assign(
         partner_label=[components.country_label(p) for p in result.by_partner["partner_iso3"]]
     )
-    tabs = st.tabs(["By partner", "By HS chapter", "Who gains", "Largest lines", "Equations"])
+    st.markdown("**Who gains: roses and coffee** (USD million; low and high from the sensitivity runs)")
+    show_table(result.focus.drop(columns=["hs_prefix"]))
+    tabs = st.tabs(["By partner", "By HS chapter", "Creation and diversion", "Largest lines", "Equations"])
     with tabs[0]:
         components.show_figure(
             charts.change_bar_chart(by_partner, label="partner_label", title="Change in US imports by partner"),
             filename="balanza-scenario-partners", key="sc_fig_partner",
         )  # fmt: skip
-        st.dataframe(by_partner.drop(columns=["partner_label"]), hide_index=True, key="sc_tbl_partner")
+        show_table(by_partner.drop(columns=["partner_label"]))
     with tabs[1]:
         chapters = result.by_chapter.assign(
             label=[
@@ -361,7 +379,7 @@ def show_tariff(result: ScenarioResult) -> None:
             charts.change_bar_chart(chapters, label="label", title="Change in US imports by HS chapter"),
             filename="balanza-scenario-chapters", key="sc_fig_chapter",
         )  # fmt: skip
-        st.dataframe(result.by_chapter, hide_index=True)
+        show_table(result.by_chapter)
     with tabs[2]:
         st.write(
             "Trade that moves when Colombia's tariff changes: Ecuador's roses and Central America's coffee."
@@ -375,7 +393,7 @@ def show_tariff(result: ScenarioResult) -> None:
         lines = result.top_lines.assign(
             elasticity=result.top_lines["elasticity_is_default"].map({True: "default", False: "data"})
         )
-        st.dataframe(lines.drop(columns=["elasticity_is_default"]), hide_index=True)
+        show_table(lines.drop(columns=["elasticity_is_default"]))
     with tabs[4]:
         st.markdown("Per HS10 line *g* and partner *k*, baseline imports $M$, tariffs $t_0 \\to t_1$:")
         st.latex(
@@ -412,7 +430,7 @@ def show_purchase(result: ScenarioResult) -> None:
     components.show_figure(charts.purchase_chart(history, t, seller=spec.seller, buyer=spec.buyer),
                            filename="balanza-scenario-purchase", key="sc_fig_purchase")  # fmt: skip
     with st.expander("Year by year"):
-        st.dataframe(history, hide_index=True)
+        show_table(history)
 
 
 if result.spec.kind == "tariff":
@@ -445,7 +463,15 @@ if saved:
         except BalanzaError as exc:
             st.error(f"{doc['name']}: {exc}")
     if saved_results:
-        st.dataframe(headline_table(saved_results), hide_index=True, key="sc_tbl_compare")
+        st.caption("USD million")
+        headlines = headline_table(saved_results)
+        numeric = headlines.columns[1:]
+        headlines[numeric] = headlines[numeric] / 1e6
+        st.dataframe(
+            headlines,
+            hide_index=True,
+            column_config={c: st.column_config.NumberColumn(format="localized") for c in numeric},
+        )
         tariff_results = [r for r in saved_results if r.spec.kind == "tariff"]
         if tariff_results:
             comparison = partner_comparison(tariff_results, countries)
@@ -454,7 +480,7 @@ if saved:
                 filename="balanza-scenario-comparison", key="sc_fig_compare",
             )  # fmt: skip
             with st.expander("By partner, with differences from the first scenario"):
-                st.dataframe(comparison, hide_index=True)
+                show_table(comparison.rename(columns={c: c + "_usd" for c in comparison.columns[2:]}))
 else:
     st.caption(f"Save up to {MAX_SAVED} scenarios to compare them side by side.")
 

@@ -46,9 +46,9 @@ def test_default_scenario_runs_and_states_what_is_left_out() -> None:
     for omitted in ("Retaliation", "Income effects", "Intermediate inputs", "General equilibrium"):
         assert omitted in text
     focus = _frame(at, "group").set_index("group")
-    assert focus.loc["Ecuador's roses (HS 060311)", "total_change_usd"] > 0
-    assert focus.loc["Central America's coffee (HS 0901)", "low_usd"] > 0
-    assert focus.loc["Colombia's coffee (HS 0901)", "high_usd"] < 0
+    assert focus.loc["Ecuador's roses (HS 060311)", "total_change (USD m)"] > 0
+    assert focus.loc["Central America's coffee (HS 0901)", "low (USD m)"] > 0
+    assert focus.loc["Colombia's coffee (HS 0901)", "high (USD m)"] < 0
     state = decode_scenario_set(
         at.query_params["sc"][0] if isinstance(at.query_params["sc"], list) else at.query_params["sc"]
     )
