@@ -35,14 +35,15 @@ def add_footnote(fig: go.Figure, text: str) -> go.Figure:
         xref="paper",
         yref="paper",
         x=0,
-        y=-0.18,
+        y=0,
+        yshift=-54,  # pixels below the plot area, under the x-axis title, whatever the figure's height
         xanchor="left",
         yanchor="top",
         showarrow=False,
         align="left",
         font={"size": 10, "color": "#444444"},
     )
-    margin_bottom = 90 + 14 * text.count("<br>")
+    margin_bottom = 75 + 14 * (text.count("<br>") + 1)
     fig.update_layout(margin={"b": margin_bottom})
     return fig
 
@@ -53,8 +54,8 @@ def _style(fig: go.Figure, title: str) -> go.Figure:
         template="plotly_white",
         colorway=OKABE_ITO,
         font={"family": FONT_FAMILY},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        margin={"t": 80, "l": 60, "r": 20},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "title": {"text": ""}},
+        margin={"t": 100, "l": 60, "r": 20},
     )
     return fig
 

@@ -117,7 +117,7 @@ def view_url() -> str:
     base = st.context.url or f"http://{settings.SERVE_HOST}:{settings.SERVE_PORT}/"
     parts = urlsplit(base)
     query = urlencode({key: st.query_params[key] for key in st.query_params})
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query, ""))
 
 
 def download_csv_button(

@@ -1,0 +1,154 @@
+"""A real headless Chromium against `streamlit run`: every page draws a plotly chart, and the Download CSV
+file holds exactly the rows of the table on screen (compared with the grid's own CSV export)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOT = ROOT / "docs" / "img" / "balances.png"
+METADATA = ("valuation", "units", "filters", "generated_at", "view_url", "source")
+PAGES = ("overview", "balances", "products", "dependence", "coverage", "data")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian package chromium (apt-get install chromium chromium-driver)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(bundled_db: Path) -> Iterator[str]:
+    port = _free_port()
+    env = {**os.environ, "BALANZA_DB": str(bundled_db)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "streamlit_app.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit did not start: {process.stderr.read().decode()[-2000:]}") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser_context(server: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
+        # The grid's own CSV export otherwise opens a native save dialog.
+        context.add_init_script("delete window.showSaveFilePicker;")
+        yield context
+        context.close()
+        browser.close()
+
+
+def _read_csv(path: str) -> pd.DataFrame:
+    return pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False, na_values=[""])
+
+
+def _assert_same_rows(ours: pd.DataFrame, on_screen: pd.DataFrame) -> None:
+    extra = [c for c in ours.columns if c not in on_screen.columns]
+    assert set(extra) <= set(METADATA), extra
+    ours = ours[list(on_screen.columns)]
+    assert len(ours) == len(on_screen)
+    for column in on_screen.columns:
+        a, b = ours[column], on_screen[column]
+        if pd.api.types.is_numeric_dtype(a) and pd.api.types.is_numeric_dtype(b):
+            assert np.allclose(a.to_numpy(float), b.to_numpy(float), rtol=1e-9, equal_nan=True), column
+        else:
+            assert a.fillna("").astype(str).tolist() == b.fillna("").astype(str).tolist(), column
+
+
+@pytest.mark.parametrize("page_name", PAGES)
+def test_page_draws_chart_and_csv_matches_table(server: str, browser_context, page_name: str) -> None:
+    page = browser_context.new_page()
+    try:
+        path = "" if page_name == "overview" else page_name  # the default page lives at the root
+        page.goto(f"{server}/{path}")
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+
+        with page.expect_download(timeout=30_000) as ours_info:
+            page.get_by_role("button", name="Download CSV").first.click()
+        ours = _read_csv(ours_info.value.path())
+        assert {"units", "filters", "generated_at", "view_url"} <= set(ours.columns)
+        assert ours["view_url"].str.startswith(f"{server}/{path}").all()
+
+        grid = page.locator('[data-testid="stDataFrame"]').first
+        grid.hover()
+        with page.expect_download(timeout=30_000) as grid_info:
+            page.locator('[data-testid="stElementToolbar"]').get_by_role("button", name="Download as CSV").first.click()
+        _assert_same_rows(ours, _read_csv(grid_info.value.path()))
+    finally:
+        page.close()
+
+
+def test_balances_screenshot_for_the_readme(server: str, browser_context) -> None:
+    page = browser_context.new_page()
+    try:
+        page.set_viewport_size({"width": 1400, "height": 1250})
+        page.goto(f"{server}/balances")
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+        page.wait_for_timeout(1500)  # let plotly finish its layout transitions
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT))
+        assert SCREENSHOT.stat().st_size > 20_000
+    finally:
+        page.close()
+
+
+def test_shared_url_reproduces_the_view(server: str, browser_context) -> None:
+    page = browser_context.new_page()
+    try:
+        page.goto(f"{server}/balances?partners=USA&view=mirror&lang=es")
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+        assert page.get_by_role("heading", name="Balanzas").count() >= 1
+        with page.expect_download(timeout=30_000) as info:
+            page.get_by_role("button", name="Descargar CSV").first.click()
+        table = _read_csv(info.value.path())
+        assert set(table["partner_iso3"]) == {"USA"}
+        assert "view=mirror" in table["view_url"].iloc[0]
+    finally:
+        page.close()
