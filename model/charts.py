@@ -146,3 +146,28 @@ def purchase_chart(history: pd.DataFrame, figures: dict, *, seller: str, buyer: 
     fig.update_xaxes(title="year")
     fig.update_yaxes(title="USD billion (current)")
     return _layout(fig, f"{seller}'s trade with {buyer}: history and the scenario")
+
+
+def delta_chart(
+    comparison: pd.DataFrame, scenario_names: Sequence[str], *, title: str, top: int = 15
+) -> go.Figure:
+    """Differences from the first scenario, by partner: one bar series per later scenario."""
+    base = scenario_names[0] if scenario_names else ""
+    columns = [f"{name} − {base}" for name in scenario_names[1:] if f"{name} − {base}" in comparison]
+    fig = go.Figure()
+    if columns:
+        frame = comparison.loc[comparison[columns].abs().max(axis=1).nlargest(top).index]
+        for i, column in enumerate(columns):
+            fig.add_bar(
+                x=frame[column] / MILLION,
+                y=frame["partner"],
+                orientation="h",
+                name=column,
+                marker_color=SCENARIO_COLOURS[(i + 1) % len(SCENARIO_COLOURS)],
+                marker_pattern_shape=("/", ".", "x")[i % 3],
+                hovertemplate="%{y}: %{x:+,.1f} USD million<extra>%{fullData.name}</extra>",
+            )
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(title=f"difference from “{base}”, USD million")
+    fig.update_yaxes(type="category", automargin=True, autorange="reversed")
+    return _layout(fig, title, height=max(360, 24 * min(top, len(comparison)) * max(1, len(columns)) + 160))

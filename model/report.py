@@ -134,7 +134,7 @@ def _money_table(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         if pd.api.types.is_numeric_dtype(out[column]):
             out[column] = out[column].map(lambda v: "" if pd.isna(v) else f"{v / 1e6:,.1f}")
-    return out
+    return out.rename(columns={c: c.removesuffix("_usd").replace("_", " ") for c in out.columns})
 
 
 def _table(frame: pd.DataFrame, index_label: str) -> str:

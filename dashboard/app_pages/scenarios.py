@@ -479,6 +479,11 @@ if saved:
                 charts.comparison_chart(comparison, [r.name for r in tariff_results], title="Change in US imports by partner, by scenario"),
                 filename="balanza-scenario-comparison", key="sc_fig_compare",
             )  # fmt: skip
+            if len(tariff_results) > 1:
+                components.show_figure(
+                    charts.delta_chart(comparison, [r.name for r in tariff_results], title="Difference from the first scenario, by partner"),
+                    filename="balanza-scenario-delta", key="sc_fig_delta",
+                )  # fmt: skip
             with st.expander("By partner, with differences from the first scenario"):
                 show_table(comparison.rename(columns={c: c + "_usd" for c in comparison.columns[2:]}))
 else:
