@@ -118,14 +118,19 @@ def query_published_balance(
 
 
 def query_chapter_exports(con: duckdb.DuckDBPyConnection, seller: str, buyer: str, year: int) -> pd.DataFrame:
-    """The seller's exports to the buyer by HS chapter in `year` (own report, else the buyer's mirror)."""
+    """The seller's exports to the buyer by HS chapter in `year`: its own report, else the buyer's mirror."""
     return con.execute(
         """
-        SELECT hs_code AS chapter, max(value_usd) AS value_usd FROM trade_annual
-        WHERE year = ? AND hs_level = 2 AND months_covered = 12 AND (
-              (reporter_iso3 = ? AND partner_iso3 = ? AND flow = 'export')
-           OR (reporter_iso3 = ? AND partner_iso3 = ? AND flow = 'import'))
-        GROUP BY ALL ORDER BY chapter
+        WITH both_sides AS (
+            SELECT hs_code AS chapter, value_usd, 0 AS side FROM trade_annual
+            WHERE year = ? AND hs_level = 2 AND months_covered = 12
+              AND reporter_iso3 = ? AND partner_iso3 = ? AND flow = 'export'
+            UNION ALL
+            SELECT hs_code, value_usd, 1 FROM trade_annual
+            WHERE year = ? AND hs_level = 2 AND months_covered = 12
+              AND reporter_iso3 = ? AND partner_iso3 = ? AND flow = 'import'
+        )
+        SELECT chapter, arg_min(value_usd, side) AS value_usd FROM both_sides GROUP BY chapter ORDER BY chapter
         """,
-        [year, seller, buyer, buyer, seller],
+        [year, seller, buyer, year, buyer, seller],
     ).df()

@@ -148,3 +148,18 @@ def test_report_is_self_contained_and_escapes_names(bundled_con: duckdb.DuckDBPy
     assert list(table.columns) == ["measure", *[r.name for r in results]]
     comparison = partner_comparison(results[:2])
     assert f"{results[1].name} − {results[0].name}" in comparison.columns
+
+
+def test_results_csv_neutralises_formula_like_names(bundled_con: duckdb.DuckDBPyConnection) -> None:
+    from dashboard.csv_export import to_csv_bytes
+
+    spec = parse_spec(
+        {"name": '=HYPERLINK("http://x")', "tariff_changes": [{"partners": ["COL"], "add_pp": 1}]}
+    )
+    result = run_scenario(spec, bundled_con)
+    data = to_csv_bytes(
+        result.by_partner.assign(scenario=result.name), source="model", valuation="customs value", units="USD",
+        filters={"scenario": result.name}, view_url="http://127.0.0.1/",
+    ).decode("utf-8")  # fmt: skip
+    assert "'=HYPERLINK" in data
+    assert ",=HYPERLINK" not in data and '"=HYPERLINK' not in data

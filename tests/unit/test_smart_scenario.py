@@ -174,3 +174,26 @@ def test_purchase_percent_and_missing_chapters() -> None:
     with pytest.raises(SpecError) as caught:
         purchase_figures(late, _history())
     assert caught.value.field == "year"
+
+
+def test_chapter_exports_prefer_the_sellers_own_report() -> None:
+    import duckdb
+
+    from etl.schema import create_schema
+    from model.data import query_chapter_exports
+
+    con = duckdb.connect(":memory:")
+    create_schema(con)
+    rows = [
+        ("COL", "CHN", "export", "09", 100.0, "FOB"),  # Colombia's own report
+        ("CHN", "COL", "import", "09", 130.0, "CIF"),  # China's mirror of the same flow
+        ("CHN", "COL", "import", "27", 900.0, "CIF"),  # mirror only
+    ]
+    for reporter, partner, flow, code, value, valuation in rows:
+        con.execute(
+            "INSERT INTO trade (year, period, reporter_iso3, partner_iso3, flow, hs_code, hs_level, value_usd, "
+            "valuation, source, dataset_id) VALUES (2024, '2024', ?, ?, ?, ?, 2, ?, ?, 'comtrade', 1)",
+            [reporter, partner, flow, code, value, valuation],
+        )
+    frame = query_chapter_exports(con, "COL", "CHN", 2024)
+    assert dict(zip(frame["chapter"], frame["value_usd"], strict=True)) == {"09": 100.0, "27": 900.0}
