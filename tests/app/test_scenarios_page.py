@@ -119,3 +119,24 @@ def test_a_hostile_name_is_text_in_the_link_and_the_page() -> None:
     at = _page({"sc": encode_scenario_set({"current": doc, "saved": []})})
     assert not at.exception
     assert at.subheader[0].value == "<script>alert(1)</script>"
+
+
+@pytest.mark.usefixtures("bundled_env")
+def test_build_a_tariff_scenario_in_the_form() -> None:
+    at = _page()
+    at.text_input(key="sc_t_name").set_value("Ecuador +20 on flowers")
+    at.selectbox(key="sc_t_kind").select("add_pp")
+    at.number_input(key="sc_t_value").set_value(20.0)
+    at.multiselect(key="sc_t_partners").set_value(["ECU"])
+    at.text_input(key="sc_t_products").set_value("0603")
+    at = next(b for b in at.button if b.label == "Run this tariff scenario").click().run()
+    assert not at.exception
+    assert at.subheader[0].value == "Ecuador +20 on flowers"
+    state = decode_scenario_set(
+        at.query_params["sc"][0] if isinstance(at.query_params["sc"], list) else at.query_params["sc"]
+    )
+    change = state["current"]["tariff_changes"][0]
+    assert (change["partners"], change["products"], change["add_pp"]) == (["ECU"], ["0603"], 20.0)
+    focus = _frame(at, "group").set_index("group")
+    assert focus.loc["Ecuador's roses (HS 060311)", "total_change (USD m)"] < 0
+    assert focus.loc["Colombia's roses (HS 060311)", "trade_diversion (USD m)"] > 0
