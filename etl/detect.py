@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 from etl.errors import InputError, UnknownFormatError
 
 SNIFF_BYTES = 64 * 1024
+TAIL_BYTES = 4 * 1024
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ def sniff(path: Path) -> Sniff:
     if head.startswith(b"PAR1"):
         return Sniff(path, "parquet")
     encoding = _text_encoding(path, head)
+    _refuse_binary_tail(path)
     text = head.decode(encoding, errors="replace")
     if encoding == "utf-8-sig":
         text = text.lstrip("\ufeff")
@@ -57,6 +60,32 @@ def sniff(path: Path) -> Sniff:
     if trailing:
         header = header[:-1]
     return Sniff(path, "text", encoding, tuple(header), delimiter, trailing_empty_column=trailing)
+
+
+def _refuse_binary_tail(path: Path) -> None:
+    """A text file whose end is NUL bytes (a zero-filled or preallocated download) is refused before parsing,
+    which would otherwise scan gigabytes of padding."""
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size <= SNIFF_BYTES:
+            return
+        handle.seek(max(size - TAIL_BYTES, SNIFF_BYTES))
+        if b"\x00" not in handle.read(TAIL_BYTES):
+            return
+        handle.seek(0)
+        line = 1
+        while chunk := handle.read(1 << 20):
+            offset = chunk.find(b"\x00")
+            if offset != -1:
+                line += chunk.count(b"\n", 0, offset)
+                break
+            line += chunk.count(b"\n")
+    raise InputError(
+        path,
+        f"binary content (NUL bytes) where text was expected; the file ({size:,} bytes) looks cut or zero-filled",
+        line=line,
+        hint="the download did not complete; download the original again",
+    )
 
 
 def _text_encoding(path: Path, head: bytes) -> str:

@@ -61,8 +61,33 @@ _LINE_IN_MESSAGE = re.compile(r"line[: ]+(\d+)", re.IGNORECASE)
 _COLUMN_IN_MESSAGE = re.compile(r'column "?([^"\s,.]+)"?', re.IGNORECASE)
 
 
+_MAX_LINE_SIZE = re.compile(r"Maximum line size of (\d+) bytes exceeded")
+
+
+def first_long_line(path: Path, limit: int, chunk_size: int = 1 << 20) -> int | None:
+    """1-based number of the first line longer than ``limit`` bytes, reading in chunks (memory stays bounded)."""
+    line, length = 1, 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(chunk_size):
+            start = 0
+            while (newline := chunk.find(b"\n", start)) != -1:
+                if length + newline - start > limit:
+                    return line
+                line, length, start = line + 1, 0, newline + 1
+            length += len(chunk) - start
+            if length > limit:
+                return line
+    return None
+
+
 def duckdb_read_error(path: Path, exc: duckdb.Error, hint: str) -> InputError:
     """Turn a DuckDB reader error into an InputError naming the line and column DuckDB reported."""
+    too_long = _MAX_LINE_SIZE.search(str(exc))
+    if too_long:
+        # DuckDB counts lines from its buffer here, not from the file start: find the line ourselves.
+        limit = int(too_long.group(1))
+        return InputError(path, f"a line is longer than {limit:,} bytes (binary content or a broken file?)",
+                          line=first_long_line(path, limit), hint=hint)  # fmt: skip
     message = str(exc).splitlines()[0]
     # Only reader errors point into the file; other errors' "LINE n" points into our SQL.
     from_reader = "CSV" in str(exc) or "Parquet" in str(exc)
