@@ -5,6 +5,8 @@ Census customs value excludes freight and insurance, so both series are FOB-type
 
 from __future__ import annotations
 
+import math
+
 import duckdb
 
 from etl.detect import Sniff
@@ -113,30 +115,45 @@ def stage_totals(ctx: LoadContext) -> TradeColumnLabels:
     if monthly:
         types["month"] = "INTEGER"
     try:
-        rows = ctx.con.execute(
+        # Fetch the whole (small) file: the rejects table is only complete once the scan has run to the end.
+        ctx.con.execute(
             "SELECT * FROM read_csv(?, header = true, types = ?, store_rejects = true, "
             "rejects_table = 'census_rejects', rejects_scan = 'census_rejects_scan')",
             [str(ctx.path), types],
-        )
-        del rows
+        ).fetchall()
         from etl.sources.base import first_reject
 
         problem = first_reject(ctx.con, ctx.path, "census_rejects", HINT_TOTALS)
         ctx.con.execute("DROP TABLE IF EXISTS census_rejects; DROP TABLE IF EXISTS census_rejects_scan")
         if problem:
             raise problem
+        # Rows come back in file order; line = row number + 1 (the header), as the file has no quoted breaks.
+        ctx.con.execute(
+            "CREATE OR REPLACE TEMP TABLE census_totals_raw AS "
+            "SELECT *, row_number() OVER () + 1 AS line FROM read_csv(?, header = true, types = ?)",
+            [str(ctx.path), types],
+        )
         for flow, column in (("export", "us_exports_usd_million"), ("import", "us_imports_usd_million")):
+            # The shared checks name one value column; here there are two, so name the one at fault first.
+            bad = ctx.con.execute(
+                f"SELECT line, {column} FROM census_totals_raw WHERE {column} IS NULL OR isnan({column}) "  # noqa: S608
+                f"OR isinf({column}) OR {column} < 0 ORDER BY line LIMIT 1"
+            ).fetchone()
+            if bad:
+                finite = bad[1] is not None and math.isfinite(bad[1])
+                problem = "is negative" if finite else "is missing or not a finite number"
+                raise ctx.error(f"{column} {problem} ({bad[1]})", line=int(bad[0]), column=column, hint=HINT_TOTALS)
             ctx.con.execute(
                 f"""
                 INSERT INTO {STAGED_TABLE}
                 SELECT year, {period}, 'USA', coalesce(c.iso3, '?' || raw.us_partner_iso3), '{flow}', 'TOTAL', 0,
                        raw.{column} * 1e6, 'FOB', NULL, 'us_census_general', {int(ctx.dataset_id)}, NULL, NULL,
-                       TRUE, NULL
-                FROM read_csv(?, header = true, types = ?) AS raw
+                       TRUE, raw.line
+                FROM census_totals_raw AS raw
                 LEFT JOIN countries c ON c.iso3 = upper(trim(raw.us_partner_iso3))
-                """,
-                [str(ctx.path), types],
+                """  # noqa: S608
             )
+        ctx.con.execute("DROP TABLE census_totals_raw")
     except duckdb.Error as exc:
         raise duckdb_read_error(ctx.path, exc, HINT_TOTALS) from None
     return TOTALS_LABELS
