@@ -68,6 +68,7 @@ class _BackgroundHash(threading.Thread):
     def __init__(self, path: Path) -> None:
         super().__init__(daemon=True)
         self.path = path
+        self.cancelled = threading.Event()  # set when the load failed: stop reading a file nobody will use
         self.digest = ""
         self.error: BaseException | None = None
 
@@ -75,7 +76,7 @@ class _BackgroundHash(threading.Thread):
         try:
             digest = hashlib.sha256()
             with open(self.path, "rb") as handle:
-                while chunk := handle.read(HASH_CHUNK):
+                while not self.cancelled.is_set() and (chunk := handle.read(HASH_CHUNK)):
                     digest.update(chunk)
             self.digest = digest.hexdigest()
         except BaseException as exc:  # reported by the caller
@@ -100,6 +101,15 @@ def load_into(con: duckdb.DuckDBPyConnection, path: Path, metadata: FileMetadata
     stored_path = display_path(path)
     hasher = _BackgroundHash(path)
     hasher.start()
+    try:
+        return _load_into(con, path, metadata, stored_path, hasher)
+    finally:
+        hasher.cancelled.set()
+
+
+def _load_into(
+    con: duckdb.DuckDBPyConnection, path: Path, metadata: FileMetadata, stored_path: str, hasher: _BackgroundHash
+) -> LoadResult:
     detected = detect(path, con)
     previous = con.execute(
         "SELECT dataset_id, sha256 FROM datasets WHERE path = ? ORDER BY dataset_id DESC LIMIT 1", [stored_path]
