@@ -402,6 +402,9 @@ def show_tariff(result: ScenarioResult) -> None:
         st.latex(
             r"TD_k = \frac{\sum_j M_j}{\sum_j M_j\,q_j^{-\sigma}}\,M_k\,q_k^{-\sigma} - M_k,\qquad q_k=\frac{1+t_{1k}}{1+t_{0k}}"
         )
+        st.latex(
+            r"\Delta R = \sum_k t_{1k}(M_k+\Delta M_k) - t_{0k}M_k \qquad \Delta CS = -\sum_k \Delta p_k\,(M_k + \tfrac12(TC_k+TD_k))"
+        )
         st.markdown(
             f"Defaults: σ = 1.5, ε = 99 (infinite), η from the bundled Hauk US HS6 estimates, else {DEFAULT_IMPORT_DEMAND}. "
             "Sensitivity: η and σ each × ½, × 1, × 2 (nine runs); the band is their range. See docs/scenarios.md."

@@ -100,3 +100,15 @@ def test_hs_prefixes_keep_leading_zeros_and_drop_dots() -> None:
     )
     assert spec.products == ("060311", "0901")
     assert spec.exemptions == ("27090010", "annex_ii_2025_04")
+
+
+def test_the_example_in_the_docs_parses() -> None:
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    example = re.search(r"```json\n(.*?)```", text, re.S)
+    assert example is not None
+    spec = parse_spec(example.group(1))
+    assert [c.kind for c in spec.tariff_changes] == ["add_pp", "max_rate"]
+    assert spec.exemptions == ("annex_ii_2025_04", "2709")
