@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from model.smart import smart_effects
@@ -63,10 +63,15 @@ def test_infinite_supply_leaves_world_prices_alone(market: dict, sigma: float, e
 @settings(max_examples=100, deadline=None)
 @given(market=markets(), sigma=st.floats(0.0, 4.0))
 def test_doubling_eta_doubles_trade_creation(market: dict, sigma: float) -> None:
-    market["eta"] = market["eta"] / 2  # keep |η| ≤ 1.5 so doubling never floors a flow at zero
+    market["eta"] = market["eta"] / 2  # |2η| ≤ 3 and |Δt| ≤ 0.2: the creation rate stays above −100 %
     once = smart_effects(**market, sigma=sigma)
     twice = smart_effects(**{**market, "eta": market["eta"] * 2}, sigma=sigma)
-    np.testing.assert_allclose(twice.trade_creation, 2 * once.trade_creation, rtol=1e-12, atol=1e-6)
+    # Rows held at zero imports leave the linear range, where no proportionality is claimed.
+    linear = ~(once.floored | twice.floored)
+    assume(linear.any())
+    np.testing.assert_allclose(
+        twice.trade_creation[linear], 2 * once.trade_creation[linear], rtol=1e-12, atol=1e-6
+    )
     np.testing.assert_allclose(twice.trade_diversion, once.trade_diversion, rtol=1e-12, atol=1e-6)
 
 
