@@ -3,6 +3,7 @@ the Download CSV button, gap notes and links that carry the filters."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -78,21 +79,26 @@ def image_format() -> str:
 
 
 def country_names() -> dict[str, str]:
-    frame = run_query("query_countries")
-    column = "name_es" if lang() == "es" else "name_en"
-    names = {}
+    """ISO3 → name in the current language (built once per database file and language)."""
+    return _country_names(database_key(), lang())
+
+
+@functools.lru_cache(maxsize=8)
+def _country_names(db_key: tuple, language: str) -> dict[str, str]:
+    frame = _cached("query_countries", db_key, {})
+    column = "name_es" if language == "es" else "name_en"
+    names: dict[str, str] = {}
     for row in frame.itertuples():
         name = getattr(row, column)
-        names[row.iso3] = name if isinstance(name, str) and name else row.name_en
-    names.setdefault("WLD", "World" if lang() == "en" else "Mundo")
-    names.setdefault("_X", "Not declared" if lang() == "en" else "No declarado")
+        name = name if isinstance(name, str) and name else row.name_en
+        names[row.iso3] = name[: -len(" (the)")] if name.endswith(" (the)") else name
+    names.setdefault("WLD", "World" if language == "en" else "Mundo")
+    names.setdefault("_X", "Not declared" if language == "en" else "No declarado")
     return names
 
 
 def country_label(iso3: str) -> str:
     name = country_names().get(iso3)
-    if name and name.endswith(" (the)"):
-        name = name[: -len(" (the)")]
     return f"{name} ({iso3})" if name else iso3
 
 

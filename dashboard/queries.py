@@ -24,15 +24,47 @@ TRADE_FLOWS = ("export", "import")
 REPORTER_PRIORITY = ("imf_dots", "dian", "published", "comtrade")
 MIRROR_PRIORITY = ("imf_dots", "us_census_general", "comtrade", "published")
 
+SERIES_CONDITION = (
+    "reporter_iso3 = $reporter AND partner_iso3 = $partner AND flow = $flow AND "
+    "source = $source AND hs_level > 0"
+)
 TOTALS_COLUMNS = ["year", "partner_iso3", "flow", "value_usd", "valuation", "source", "valuation_stated"]
 
 
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None) -> pd.DataFrame:
     cursor = con.cursor()
     try:
-        return cursor.execute(sql, params or []).df()
+        return cursor.execute(sql, params if params is not None else []).df()
     finally:
         cursor.close()
+
+
+def _annual_rows(condition: str) -> str:
+    """CTEs ending in ``annual_rows``: the rows of ``trade`` that match ``condition`` as yearly values.
+
+    The same rule as the ``trade_annual`` view (annual rows as published; monthly-only series summed, with
+    the months they cover), but with the filter applied inside both branches so DuckDB prunes by column
+    statistics instead of aggregating the whole table first. ``condition`` is one of this module's fixed
+    SQL fragments with named ($name) parameters; user input only ever arrives as bound values.
+    """
+    return f"""
+        annual AS (
+            SELECT year, reporter_iso3, partner_iso3, flow, hs_code, hs_level, valuation, source, value_usd,
+                   12 AS months_covered, valuation_stated
+            FROM trade WHERE length(period) = 4 AND ({condition})
+        ), monthly AS (
+            SELECT year, reporter_iso3, partner_iso3, flow, hs_code, hs_level, valuation, source,
+                   sum(value_usd) AS value_usd, count(DISTINCT period)::INTEGER AS months_covered,
+                   bool_and(valuation_stated) AS valuation_stated
+            FROM trade WHERE length(period) = 6 AND ({condition})
+            GROUP BY ALL
+        ), annual_rows AS (
+            SELECT * FROM annual
+            UNION ALL
+            SELECT m.* FROM monthly m
+            ANTI JOIN annual a USING (source, year, reporter_iso3, partner_iso3, flow, hs_code, valuation)
+        )
+    """  # noqa: S608 - fixed fragments only
 
 
 def source_label(source: str) -> str:
@@ -52,40 +84,24 @@ def query_totals(con: duckdb.DuckDBPyConnection, *, view: str, partners: list[st
         raise ValueError(f"unknown view {view!r}; expected one of {VIEWS}")
     if view == REPORTER_VIEW:
         priority = list(REPORTER_PRIORITY)
-        sql = """
-            SELECT year, partner_iso3, flow, value_usd, valuation, source, valuation_stated
-            FROM candidates
-            WHERE reporter_iso3 = ? AND partner_iso3 IN (SELECT unnest(?::VARCHAR[]))
-        """
+        condition = "reporter_iso3 = $colombia AND partner_iso3 IN (SELECT unnest($partners::VARCHAR[]))"
+        picked = "partner_iso3, flow"
     else:
         priority = list(MIRROR_PRIORITY)
-        sql = """
-            SELECT year, reporter_iso3 AS partner_iso3,
-                   CASE flow WHEN 'import' THEN 'export' ELSE 'import' END AS flow,
-                   value_usd, valuation, source, valuation_stated
-            FROM candidates
-            WHERE partner_iso3 = ? AND reporter_iso3 IN (SELECT unnest(?::VARCHAR[]))
-        """
+        condition = "partner_iso3 = $colombia AND reporter_iso3 IN (SELECT unnest($partners::VARCHAR[]))"
+        picked = "reporter_iso3 AS partner_iso3, CASE flow WHEN 'import' THEN 'export' ELSE 'import' END AS flow"
+    condition += " AND hs_code = 'TOTAL' AND flow IN ('export', 'import') AND list_contains($priority, source)"
     full_sql = f"""
-        WITH stated AS (
-            SELECT source, reporter_iso3, partner_iso3, flow, year,
-                   bool_and(valuation_stated) AS valuation_stated
-            FROM trade WHERE hs_code = 'TOTAL' GROUP BY ALL
-        ), candidates AS (
-            SELECT a.year, a.reporter_iso3, a.partner_iso3, a.flow, a.value_usd, a.valuation, a.source,
-                   coalesce(s.valuation_stated, TRUE) AS valuation_stated
-            FROM trade_annual a
-            LEFT JOIN stated s USING (source, reporter_iso3, partner_iso3, flow, year)
-            WHERE a.hs_code = 'TOTAL' AND a.flow IN ('export', 'import') AND a.months_covered = 12
-              AND list_position(?::VARCHAR[], a.source) IS NOT NULL
-        ), picked AS ({sql})
-        SELECT * FROM picked
+        WITH {_annual_rows(condition)}
+        SELECT year, {picked}, value_usd, valuation, source, valuation_stated
+        FROM annual_rows
+        WHERE months_covered = 12
         QUALIFY row_number() OVER (
-            PARTITION BY year, partner_iso3, flow ORDER BY list_position(?::VARCHAR[], source)
+            PARTITION BY year, partner_iso3, flow ORDER BY list_position($priority, source)
         ) = 1
         ORDER BY partner_iso3, flow, year
-    """  # noqa: S608 - the only interpolation is one of two fixed SQL fragments above
-    frame = _frame(con, full_sql, [priority, COLOMBIA, list(partners), priority])
+    """  # noqa: S608 - the only interpolations are fixed SQL fragments above
+    frame = _frame(con, full_sql, {"colombia": COLOMBIA, "partners": list(partners), "priority": priority})
     return frame[TOTALS_COLUMNS]
 
 
@@ -225,20 +241,19 @@ def query_hs_tree(
 
     Uses only the most detailed level the series has that year, so nothing is counted twice.
     """
+    series = {"reporter": reporter, "partner": partner, "flow": flow, "source": source, "year": year}
     return _frame(
         con,
-        """
-        WITH rows AS (
-            SELECT hs_code, hs_level, value_usd FROM trade_annual
-            WHERE reporter_iso3 = ? AND partner_iso3 = ? AND flow = ? AND source = ? AND year = ? AND hs_level > 0
-        ), deepest AS (SELECT max(hs_level) AS level FROM rows)
+        f"""
+        WITH {_annual_rows(SERIES_CONDITION + " AND year = $year")},
+        deepest AS (SELECT max(hs_level) AS level FROM annual_rows)
         SELECT left(hs_code, 2) AS chapter,
                CASE WHEN level >= 4 THEN left(hs_code, 4) END AS heading,
                sum(value_usd) AS value_usd
-        FROM rows, deepest WHERE hs_level = level
+        FROM annual_rows, deepest WHERE hs_level = level
         GROUP BY ALL ORDER BY chapter, heading
-        """,
-        [reporter, partner, flow, source, year],
+        """,  # noqa: S608 - fixed fragments only
+        series,
     ).merge(query_hs_descriptions(con), how="left", left_on="chapter", right_on="hs_code").rename(
         columns={"description": "chapter_description"}
     ).drop(columns="hs_code").merge(
@@ -254,24 +269,22 @@ def query_top_products(
     con: duckdb.DuckDBPyConnection, *, reporter: str, partner: str, flow: str, source: str, year: int, limit: int = 20
 ) -> pd.DataFrame:
     """The largest products at the series' most detailed level, with the HS6 (or coarser) description."""
+    series = {"reporter": reporter, "partner": partner, "flow": flow, "source": source, "year": year,
+              "limit": limit}
     return _frame(
         con,
-        """
-        WITH rows AS (
-            SELECT hs_code, hs_level, value_usd FROM trade_annual
-            WHERE reporter_iso3 = ? AND partner_iso3 = ? AND flow = ? AND source = ? AND year = ? AND hs_level > 0
-        ), deepest AS (SELECT max(hs_level) AS level FROM rows),
-        top AS (
-            SELECT hs_code, value_usd FROM rows, deepest WHERE hs_level = level
-            ORDER BY value_usd DESC, hs_code LIMIT ?
-        )
+        f"""
+        WITH {_annual_rows(SERIES_CONDITION + " AND year = $year")},
+        deepest AS (SELECT max(hs_level) AS level FROM annual_rows),
+        lines AS (SELECT hs_code, value_usd FROM annual_rows, deepest WHERE hs_level = level),
+        top AS (SELECT hs_code, value_usd FROM lines ORDER BY value_usd DESC, hs_code LIMIT $limit)
         SELECT top.hs_code, h.description, top.value_usd,
-               top.value_usd / (SELECT sum(value_usd) FROM rows, deepest WHERE hs_level = level) * 100 AS share_pct
+               top.value_usd / (SELECT sum(value_usd) FROM lines) * 100 AS share_pct
         FROM top
         LEFT JOIN hs_codes h ON h.hs_code = left(top.hs_code, least(length(top.hs_code), 6))
         ORDER BY top.value_usd DESC, top.hs_code
-        """,
-        [reporter, partner, flow, source, year, limit],
+        """,  # noqa: S608 - fixed fragments only
+        series,
     )
 
 
@@ -287,27 +300,26 @@ def query_top_movers(
     limit: int = 15,
 ) -> pd.DataFrame:
     """HS headings (4 digits, or chapters where that is all there is) with the largest absolute change."""
+    series = {"reporter": reporter, "partner": partner, "flow": flow, "source": source, "year_from": year_from,
+              "year_to": year_to, "limit": limit}
     return _frame(
         con,
-        """
-        WITH rows AS (
-            SELECT year, hs_code, hs_level, value_usd FROM trade_annual
-            WHERE reporter_iso3 = ? AND partner_iso3 = ? AND flow = ? AND source = ? AND year IN (?, ?)
-              AND hs_level > 0
-        ), deepest AS (SELECT year, max(hs_level) AS level FROM rows GROUP BY year),
+        f"""
+        WITH {_annual_rows(SERIES_CONDITION + " AND year IN ($year_from, $year_to)")},
+        deepest AS (SELECT year, max(hs_level) AS level FROM annual_rows GROUP BY year),
         grouped AS (
             SELECT left(r.hs_code, least((SELECT min(level) FROM deepest), 4)) AS hs_code,
-                   sum(CASE WHEN r.year = ? THEN value_usd END) AS value_from,
-                   sum(CASE WHEN r.year = ? THEN value_usd END) AS value_to
-            FROM rows r JOIN deepest d ON r.year = d.year AND r.hs_level = d.level
+                   sum(CASE WHEN r.year = $year_from THEN value_usd END) AS value_from,
+                   sum(CASE WHEN r.year = $year_to THEN value_usd END) AS value_to
+            FROM annual_rows r JOIN deepest d ON r.year = d.year AND r.hs_level = d.level
             GROUP BY 1
         )
         SELECT g.hs_code, h.description, coalesce(value_from, 0) AS value_from, coalesce(value_to, 0) AS value_to,
                coalesce(value_to, 0) - coalesce(value_from, 0) AS change_usd
         FROM grouped g LEFT JOIN hs_codes h USING (hs_code)
-        ORDER BY abs(change_usd) DESC, g.hs_code LIMIT ?
-        """,
-        [reporter, partner, flow, source, year_from, year_to, year_from, year_to, limit],
+        ORDER BY abs(change_usd) DESC, g.hs_code LIMIT $limit
+        """,  # noqa: S608 - fixed fragments only
+        series,
     )
 
 
@@ -328,18 +340,32 @@ def query_hs_search(con: duckdb.DuckDBPyConnection, text: str, limit: int = 50) 
     )
 
 
-def query_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """One row per series and year: months covered, and whether it is totals or product detail."""
+def query_coverage_countries(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every country code that appears as reporter or partner."""
+    frame = _frame(con, "SELECT reporter_iso3 AS iso3 FROM trade UNION SELECT partner_iso3 FROM trade ORDER BY 1")
+    return frame["iso3"].tolist()
+
+
+def query_coverage(con: duckdb.DuckDBPyConnection, *, country: str, counterparts: list[str]) -> pd.DataFrame:
+    """Series between ``country`` and each of ``counterparts`` (either side reporting), per year: the months
+    covered (12 for annual figures) and whether they are totals or product detail."""
+    condition = (
+        "(reporter_iso3 = $country AND partner_iso3 IN (SELECT unnest($counterparts::VARCHAR[])))"
+        " OR (partner_iso3 = $country AND reporter_iso3 IN (SELECT unnest($counterparts::VARCHAR[])))"
+    )
     return _frame(
         con,
-        """
+        f"""
         SELECT source, reporter_iso3, partner_iso3, flow,
                CASE WHEN hs_level = 0 THEN 'totals' ELSE 'HS' || hs_level END AS detail,
-               year, max(months_covered) AS months_covered
-        FROM trade_annual
+               year,
+               CASE WHEN bool_or(length(period) = 4) THEN 12
+                    ELSE count(DISTINCT period) FILTER (WHERE length(period) = 6) END AS months_covered
+        FROM trade WHERE {condition}
         GROUP BY ALL
         ORDER BY source, reporter_iso3, partner_iso3, flow, detail, year
-        """,
+        """,  # noqa: S608 - fixed fragments only
+        {"country": country, "counterparts": list(counterparts)},
     )
 
 
@@ -377,18 +403,22 @@ def query_trade_rows(
     limit: int,
 ) -> tuple[pd.DataFrame, int]:
     """Annual rows of one series (monthly-only series summed per year) and the total row count."""
-    params = [source, reporter, partner, flow, hs_level, year_from, year_to]
-    where = """
-        FROM trade_annual
-        WHERE source = ? AND reporter_iso3 = ? AND partner_iso3 = ? AND flow = ? AND hs_level = ?
-          AND year BETWEEN ? AND ?
-    """
-    total = int(_frame(con, "SELECT count(*) AS n " + where, params)["n"].iloc[0])
-    rows = _frame(
-        con,
-        "SELECT year, reporter_iso3, partner_iso3, flow, hs_code, value_usd, valuation, source, months_covered "
-        + where
-        + " ORDER BY year, value_usd DESC, hs_code LIMIT ?",
-        [*params, limit],
+    params = {"source": source, "reporter": reporter, "partner": partner, "flow": flow, "hs_level": hs_level,
+              "year_from": year_from, "year_to": year_to, "limit": limit}
+    condition = (
+        "source = $source AND reporter_iso3 = $reporter AND partner_iso3 = $partner AND flow = $flow"
+        " AND hs_level = $hs_level AND year BETWEEN $year_from AND $year_to"
     )
-    return rows, total
+    frame = _frame(
+        con,
+        f"""
+        WITH {_annual_rows(condition)}
+        SELECT year, reporter_iso3, partner_iso3, flow, hs_code, value_usd, valuation, source, months_covered,
+               count(*) OVER () AS total_rows
+        FROM annual_rows
+        ORDER BY year, value_usd DESC, hs_code LIMIT $limit
+        """,  # noqa: S608 - fixed fragments only
+        params,
+    )
+    total = int(frame["total_rows"].iloc[0]) if not frame.empty else 0
+    return frame.drop(columns="total_rows"), total

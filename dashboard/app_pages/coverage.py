@@ -10,8 +10,7 @@ from dashboard.i18n import t
 lang = components.lang()
 st.title(t("coverage_title", lang))
 
-coverage = components.run_query("query_coverage")
-involved = sorted(set(coverage["reporter_iso3"]) | set(coverage["partner_iso3"]))
+involved = components.run_query("query_coverage_countries")
 specs = [
     url_state.Param("country", url_state.CHOICE, "COL", tuple(involved) or ("COL",)),
     url_state.Param("with", url_state.MULTI, [c for c in ("CHN", "USA", "WLD") if c in involved], tuple(involved)),
@@ -24,9 +23,7 @@ counterparts = right.multiselect(t("partners", lang), involved, key="with", form
 url_state.sync_url(specs)
 
 # Series between the chosen country and the chosen counterparts (either side reporting).
-as_reporter = (coverage["reporter_iso3"] == country) & coverage["partner_iso3"].isin(counterparts)
-as_partner = (coverage["partner_iso3"] == country) & coverage["reporter_iso3"].isin(counterparts)
-shown = coverage[as_reporter | as_partner].reset_index(drop=True)
+shown = components.run_query("query_coverage", country=country, counterparts=list(counterparts))
 if shown.empty:
     st.info(t("no_data", lang))
 else:
