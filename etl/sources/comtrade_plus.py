@@ -29,6 +29,7 @@ LABELS = TradeColumnLabels(
     value="primaryValue",
 )  # fmt: skip
 HINT = "re-export the table from Comtrade+ as CSV; numeric columns must hold numbers"
+API_HINT = "save the Comtrade+ API answer as returned (an object with 'count' and a 'data' list); fetch it again"
 
 # Types for the columns we read; everything else stays text so odd content there never blocks a load.
 _TYPES = {name: "VARCHAR" for name in COMTRADE_PLUS_COLUMNS}
@@ -173,14 +174,14 @@ def check_api_document(path: Path, document: object) -> None:
     from etl.errors import InputError
 
     if not isinstance(document, dict):
-        raise InputError(path, "expected a JSON object with 'count' and 'data'", line=1)
+        raise InputError(path, "expected a JSON object with 'count' and 'data'", line=1, hint=API_HINT)
     error = document.get("error")
     if error:
         raise InputError(path, f"the API response carries an error: {str(error)[:200]}", line=1,
                          hint="the query failed upstream; fetch it again")  # fmt: skip
     data = document.get("data")
     if data is not None and not isinstance(data, list):
-        raise InputError(path, "'data' is not a list", line=1)
+        raise InputError(path, "'data' is not a list", line=1, hint=API_HINT)
     count = document.get("count")
     if isinstance(count, int) and data is not None and count != len(data):
         raise InputError(path, f"'count' says {count} records but 'data' holds {len(data)}", line=1,
