@@ -1,0 +1,307 @@
+"""Write the bad-input corpus into tests/corpus/files/ (run from the repository root; output is deterministic).
+
+    .venv/bin/python tests/corpus/make_corpus.py
+
+Every file here is TEST-ONLY: the layouts copy the real publishers' formats, but the numbers are made up
+to trip one check each and are not trade statistics. What each file must produce (error fragment, line,
+column) is in expectations.toml; tests/integration/test_corpus.py loads each one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+from openpyxl import Workbook
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "files"
+ROOT = HERE.parents[1]
+RAW = ROOT / "data" / "raw"
+
+# The real Comtrade+ header (47 columns) and a template row for Colombia → USA coffee.
+_REAL_CSV = RAW / "comtrade-plus-colombia-usa" / "5arSanti_comtrade_db_exportaciones_cafe_col_usa.csv"
+with open(_REAL_CSV, encoding="utf-8", newline="") as _handle:
+    _reader = csv.reader(_handle)
+    CP_HEADER = next(_reader)
+    CP_TEMPLATE = dict(zip(CP_HEADER, next(_reader), strict=True))
+# Observations the bundled database does not hold (Colombia → Germany), so a clean row would load.
+CP_TEMPLATE.update(partnerCode="276", partnerISO="DEU", partnerDesc="Germany", refYear="2019", period="2019",
+                   refPeriodId="20190101", cmdCode="0901", primaryValue="1000.5")  # fmt: skip
+FIXED_TIME = datetime(2025, 1, 1)
+ZIP_TIME = (2025, 1, 1, 0, 0, 0)
+
+
+def cp_row(**changes: str) -> dict[str, str]:
+    row = dict(CP_TEMPLATE)
+    row.update(changes)
+    return row
+
+
+def cp_csv(rows: list[dict[str, str]], header: list[str] | None = None, *, delimiter: str = ",",
+           line_end: str = "\n", trailing_comma: bool = False) -> str:  # fmt: skip
+    header = header or CP_HEADER
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=line_end)
+    writer.writerow([*header, ""] if trailing_comma else header)
+    for row in rows:
+        values = [row.get(name, "") for name in header]
+        writer.writerow([*values, ""] if trailing_comma else values)
+    return buffer.getvalue()
+
+
+def write_text(name: str, text: str, encoding: str = "utf-8") -> None:
+    (OUT / name).write_bytes(text.encode(encoding))
+
+
+def write_bytes(name: str, data: bytes) -> None:
+    (OUT / name).write_bytes(data)
+
+
+def save_workbook(workbook: Workbook, name: str) -> None:
+    """Save with fixed timestamps (document properties and zip entries) so reruns give the same bytes."""
+    workbook.properties.created = FIXED_TIME
+    workbook.properties.modified = FIXED_TIME
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    target_buffer = io.BytesIO()
+    with zipfile.ZipFile(target_buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps "now" into modified regardless
+                data = _fixed_core_times(data)
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=ZIP_TIME), data, zipfile.ZIP_DEFLATED)
+    (OUT / name).write_bytes(target_buffer.getvalue())
+
+
+def _fixed_core_times(xml: bytes) -> bytes:
+    import re
+
+    return re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>2025-01-01T00:00:00Z\g<2>", xml)
+
+
+# ---- Comtrade+ CSV ----------------------------------------------------------------------------------------
+
+
+def comtrade_plus_csv() -> None:
+    write_text("cp_bom_crlf_unknown_partner.csv",
+               "\ufeff" + cp_csv([cp_row(), cp_row(partnerCode="998877", cmdCode="0902")], line_end="\r\n"))
+    write_text("cp_trailing_commas_negative.csv",
+               cp_csv([cp_row(), cp_row(cmdCode="0902", primaryValue="-250")], trailing_comma=True))
+    renamed = [("partnerCd" if name == "partnerCode" else name) for name in CP_HEADER]
+    write_text("cp_renamed_partner_column.csv",
+               cp_csv([{("partnerCd" if k == "partnerCode" else k): v for k, v in cp_row().items()}], renamed))
+    write_text("cp_duplicated_header.csv", cp_csv([cp_row()], [*CP_HEADER, "reporterCode"]))
+    write_text("cp_text_in_value.csv", cp_csv([cp_row(), cp_row(cmdCode="0902", primaryValue="about 3 million")]))
+    write_text("cp_text_in_netwgt.csv", cp_csv([cp_row(), cp_row(), cp_row(cmdCode="0902", netWgt="heavy")]))
+    write_text("cp_nan_value.csv", cp_csv([cp_row(primaryValue="NaN")]))
+    write_text("cp_minus_inf_value.csv", cp_csv([cp_row(), cp_row(cmdCode="0902", primaryValue="-inf")]))
+    write_text("cp_unknown_reporter.csv", cp_csv([cp_row(reporterCode="4242")]))
+    write_text("cp_letters_in_hs_code.csv", cp_csv([cp_row(), cp_row(cmdCode="09O1")]))
+    write_text("cp_odd_length_hs_code.csv", cp_csv([cp_row(), cp_row(cmdCode="09011")]))
+    # One observation in two HS vintages (H5 and H6) with different values: a mixed download.
+    write_text("cp_mixed_hs_vintages.csv",
+               cp_csv([cp_row(classificationCode="H5", primaryValue="1000.5"), cp_row(cmdCode="0902"),
+                       cp_row(classificationCode="H6", primaryValue="1200.75")]))
+    full = cp_csv([cp_row(), cp_row(cmdCode="0902"), cp_row(cmdCode="0903")])
+    write_text("cp_truncated_mid_row.csv", full[: full.rindex("Germany") + 3])
+    write_text("cp_semicolon_text_year.csv", cp_csv([cp_row(), cp_row(refYear="2O19", cmdCode="0902")], delimiter=";"))
+    write_text("cp_latin1_unknown_partner.csv",
+               cp_csv([cp_row(cmdDesc="Café, tostado"), cp_row(partnerCode="55555", cmdDesc="Té y café")]),
+               encoding="latin-1")
+    write_text("cp_implausible_year.csv", cp_csv([cp_row(refYear="1492", period="1492")]))
+    # A 3 MB description on one line: more than DuckDB's default maximum line size.
+    write_text("cp_very_long_line.csv", cp_csv([cp_row(), cp_row(cmdCode="0902", cmdDesc="x" * 3_000_000)]))
+    # Formula-looking text in description fields is data, not an error: it loads (see the test for exports).
+    write_text("ok_cp_formula_descriptions.csv",
+               cp_csv([cp_row(cmdDesc='=HYPERLINK("http://example.invalid","click")'),
+                       cp_row(cmdCode="0902", cmdDesc="+cmd|' /C calc'!A0", partnerDesc="@SUM(1+1)"),
+                       cp_row(cmdCode="0903", cmdDesc="-2+3", reporterDesc="\tColombia")]))
+
+
+def comtrade_plus_binary_and_json() -> None:
+    write_bytes("cp_zero_bytes.csv", b"")
+    # Deterministic junk with NUL bytes, named .csv.
+    write_bytes("cp_binary_junk.csv", bytes((i * 37 + 11) % 256 for i in range(4096)))
+    write_bytes("cp_utf16.csv", cp_csv([cp_row()]).encode("utf-16"))
+
+    records = [{name: _json_value(value) for name, value in cp_row(cmdCode=code).items()}
+               for code in ("0901", "0902", "0903")]  # fmt: skip
+    document = {"elapsedTime": "test fixture", "count": len(records), "data": records, "error": ""}
+    text = json.dumps(document, indent=1)
+    write_text("cp_api_truncated.json", text[: len(text) // 2])
+    write_text("cp_api_count_mismatch.json", json.dumps(dict(document, count=7), indent=1))
+    write_text("cp_api_data_not_list.json", json.dumps(dict(document, data={"0": records[0]}), indent=1))
+    nan_records = [dict(records[0], primaryValue=float("nan"))]
+    write_text("cp_api_nan_value.json", json.dumps(dict(document, data=nan_records, count=1), indent=1))
+    write_text("cp_api_error_body.json",
+               json.dumps({"elapsedTime": "0s", "count": 0, "data": None, "error": "Invalid subscription key"}))
+
+
+def _json_value(text: str) -> object:
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return text or None
+
+
+def comtrade_plus_xlsx() -> None:
+    def sheet(rows: list[dict[str, str]], header: list[str], name: str) -> None:
+        workbook = Workbook()
+        worksheet = workbook.active
+        worksheet.title = "Sheet1"
+        worksheet.append(header)
+        for row in rows:
+            worksheet.append([_json_value(row.get(column, "")) if column != "cmdCode" else row.get(column)
+                              for column in header])  # fmt: skip
+        save_workbook(workbook, name)
+
+    sheet([cp_row(), cp_row(cmdCode="0902"), cp_row(cmdCode="0903", primaryValue="n/a")], CP_HEADER,
+          "cpx_text_in_value.xlsx")
+    sheet([cp_row(), cp_row(cmdCode="0902", partnerCode="31337")], CP_HEADER, "cpx_unknown_partner.xlsx")
+    without_flow = [name for name in CP_HEADER if name != "flowCode"]
+    sheet([cp_row()], without_flow, "cpx_missing_flow_column.xlsx")
+    sheet([cp_row(), cp_row(cmdCode="0902", primaryValue="-5")], CP_HEADER, "cpx_negative_value.xlsx")
+    good = (OUT / "cpx_text_in_value.xlsx").read_bytes()
+    write_bytes("cpx_truncated.xlsx", good[: len(good) // 2])
+
+
+# ---- Legacy Comtrade CSV ----------------------------------------------------------------------------------
+
+LEGACY_HEADER = ("Classification,Year,Period,Period Desc.,Aggregate Level,Is Leaf Code,Trade Flow Code,Trade Flow,"
+                 "Reporter Code,Reporter,Reporter ISO,Partner Code,Partner,Partner ISO,Commodity Code,Commodity,"
+                 "Netweight (kg),Trade Value (US$)")  # fmt: skip
+
+
+def legacy_csv() -> None:
+    row = "H4,2019,2019,2019,6,1,0,X,170,Colombia,COL,276,Germany,DEU,252310,Cement clinkers,839062,{value}"
+    write_text("legacy_text_in_value.csv",
+               "\n".join([LEGACY_HEADER, row.format(value="58552"),
+                          row.replace("252310", "252390").format(value="fifty thousand")]) + "\n")
+    no_flow = LEGACY_HEADER.replace("Trade Flow Code,Trade Flow,", "")
+    write_text("legacy_missing_flow_columns.csv",
+               no_flow + "\nH4,2019,2019,2019,6,1,170,Colombia,COL,276,Germany,DEU,252310,Cement,1,5\n")
+    write_text("legacy_unknown_partner.csv",
+               "\n".join([LEGACY_HEADER, row.format(value="1"),
+                          row.replace(",276,", ",123123,").replace("252310", "252390").format(value="2")]) + "\n")
+    write_text("legacy_text_in_year.csv", LEGACY_HEADER + "\n" + row.replace("H4,2019", "H4,MMXIX").format(value="1") + "\n")
+
+
+# ---- IMF DOTS XLSX ----------------------------------------------------------------------------------------
+
+
+def dots_workbook(name: str, *, reporter: str = "Colombia", years: tuple = ("2019", "2020"),
+                  partners: tuple = (("Germany", 10.5, 11.25), ("Japan", 3.0, 4.0))) -> None:  # fmt: skip
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, caption in (("Exports, FOB", "Exports, FOB to Partner Countries"),
+                           ("Imports, CIF", "Imports, CIF from Partner Countries")):  # fmt: skip
+        worksheet = workbook.create_sheet(title)
+        worksheet.append([None])
+        worksheet.append([None, caption])
+        worksheet.append([None])
+        worksheet.append([None, reporter])
+        worksheet.append([None, "US Dollars, Millions"])
+        worksheet.append([None])
+        worksheet.append([None, None, *years])
+        for partner in partners:
+            worksheet.append([None, *partner])
+    save_workbook(workbook, name)
+
+
+def imf_dots() -> None:
+    dots_workbook("dots_unknown_partner.xlsx", partners=(("Germany", 1.0, 2.0), ("Atlantis", 3.0, 4.0)))
+    dots_workbook("dots_text_in_value.xlsx", partners=(("Germany", 1.0, 2.0), ("Japan", 3.0, "n.a.")))
+    dots_workbook("dots_year_header_not_a_year.xlsx", years=("2019", "FY2020"))
+    dots_workbook("dots_unknown_reporter.xlsx", reporter="Republic of Nowhere")
+    dots_workbook("dots_negative_value.xlsx", partners=(("Germany", 1.0, 2.0), ("Japan", -3.0, 4.0)))
+    dots_workbook("dots_infinite_value.xlsx", partners=(("Germany", 1.0, "inf"),))
+
+
+# ---- US Census parquet and country totals CSV -------------------------------------------------------------
+
+
+def census() -> None:
+    con = duckdb.connect()
+    base = """
+        SELECT 'GERMANY' AS CTY_NAME, CAST(v AS VARCHAR) AS CON_VAL_YR, '0' AS CAL_DUT_YR,
+               code AS I_COMMODITY, 'desc' AS I_COMMODITY_SDESC, TIMESTAMP '2024-01-01' AS time,
+               'HS10' AS COMM_LVL, cty AS CTY_CODE
+        FROM (VALUES ('0901110010', '4280', 1000), ('0901110020', '4280', 2000), ('0901210000', {cty}, {v}))
+             AS t(code, cty, v)
+    """
+    def parquet(name: str, sql: str) -> None:
+        con.execute(f"COPY ({sql}) TO '{OUT / name}' (FORMAT parquet)")
+
+    parquet("census_text_in_value.parquet",
+            base.replace("CAST(v AS VARCHAR)", "CASE WHEN v = 3000 THEN 'confidential' ELSE CAST(v AS VARCHAR) END")
+            .format(cty="'4280'", v=3000))
+    parquet("census_missing_time_column.parquet",
+            base.replace("TIMESTAMP '2024-01-01' AS time,", "").format(cty="'4280'", v=3000))
+    parquet("census_unknown_country.parquet", base.format(cty="'0042'", v=3000))
+    parquet("census_negative_value.parquet", base.format(cty="'4280'", v=-3000))
+    con.close()
+    good = (OUT / "census_negative_value.parquet").read_bytes()
+    write_bytes("census_truncated.parquet", good[: len(good) // 2])
+
+    header = "us_partner_iso3,year,us_exports_usd_million,us_imports_usd_million,us_balance_usd_million\n"
+    write_text("totals_text_in_imports.csv", header + "DEU,2019,1.5,2.5,-1.0\nDEU,2020,1.5,two,-1.0\n")
+    write_text("totals_unknown_partner.csv", header + "DEU,2019,1.5,2.5,-1.0\nXYZ,2019,1.5,2.5,-1.0\n")
+    write_text("totals_infinite_value.csv", header + "DEU,2019,1.5,2.5,-1.0\nDEU,2020,inf,2.5,-1.0\n")
+    monthly = "us_partner_iso3,year,month,us_exports_usd_million,us_imports_usd_million\n"
+    write_text("totals_monthly_month_is_text.csv", monthly + "DEU,2019,1,1.5,2.5\nDEU,2019,Feb,1.5,2.5\n")
+
+
+# ---- DIAN and published figures ---------------------------------------------------------------------------
+
+DIAN_HEADER = "month,destination,fob_usd_million,net_weight_thousand_tonnes\n"
+PUBLISHED_HEADER = "year,reporter_iso3,partner_iso3,flow,value_usd,valuation,publisher,url,quote\n"
+
+
+def dian_and_published() -> None:
+    write_text("dian_month_out_of_range.csv", DIAN_HEADER + "2019-01,Alemania,5.0,1.0\n2019-13,Alemania,5.0,1.0\n")
+    write_text("dian_unknown_destination.csv", DIAN_HEADER + "2019-01,Alemania,5.0,1.0\n2019-01,Narnia,5.0,1.0\n")
+    write_text("dian_negative_fob.csv", DIAN_HEADER + "2019-01,Alemania,5.0,1.0\n2019-02,Alemania,-5.0,1.0\n")
+    write_text("dian_text_in_weight.csv", DIAN_HEADER + "2019-01,Alemania,5.0,1.0\n2019-02,Alemania,5.0,mucho\n")
+    write_text("dian_crlf_bom_nan.csv", "\ufeff" + (DIAN_HEADER + "2019-01,Alemania,NaN,1.0\n").replace("\n", "\r\n"))
+    write_text("published_unknown_valuation.csv",
+               PUBLISHED_HEADER + '2019,COL,DEU,export,1000,FOB,DANE,https://example.invalid,"q"\n'
+               '2019,COL,DEU,import,1000,EXW,DANE,https://example.invalid,"q"\n')
+    write_text("published_missing_publisher_column.csv",
+               PUBLISHED_HEADER.replace(",publisher", "") + '2019,COL,DEU,export,1000,FOB,https://example.invalid,"q"\n')
+    write_text("published_empty_publisher.csv",
+               PUBLISHED_HEADER + '2019,COL,DEU,export,1000,FOB,,https://example.invalid,"q"\n')
+    write_text("published_unknown_partner.csv",
+               PUBLISHED_HEADER + '2019,COL,ZZZ,export,1000,FOB,DANE,https://example.invalid,"q"\n')
+    # Formula strings in the text columns that reach published_figures: they load, and exports neutralise them.
+    write_text("ok_published_formulas.csv",
+               PUBLISHED_HEADER
+               + '2019,COL,DEU,export,1000,FOB,"=HYPERLINK(""http://example.invalid"",""DANE"")",'
+                 'https://example.invalid,"+SUM(A1:A9)"\n'
+               + '2019,COL,DEU,import,2000,CIF,@DANE,-https://example.invalid,"\tquoted with a tab"\n'
+               + '2019,COL,JPN,export,3000,FOB,-DANE,https://example.invalid,"\rstarts with CR"\n')  # fmt: skip
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    comtrade_plus_csv()
+    comtrade_plus_binary_and_json()
+    comtrade_plus_xlsx()
+    legacy_csv()
+    imf_dots()
+    census()
+    dian_and_published()
+    print(f"wrote {len(list(OUT.iterdir()))} files to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
