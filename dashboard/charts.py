@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 # Okabe & Ito (2008), "Color Universal Design"; black last so it is used only when needed.
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000"]
 FONT_FAMILY = "Arial, Helvetica, sans-serif"
+DASHES = ["solid", "dash", "dot", "dashdot"]
 
 
 def plotly_config(image_format: str = "png", filename: str = "balanza-chart") -> dict:
@@ -49,9 +50,15 @@ def add_footnote(fig: go.Figure, text: str) -> go.Figure:
 
 
 def _style(fig: go.Figure, title: str) -> go.Figure:
+    # A plain layout instead of a named template: copying plotly_white costs ~50 ms per figure.
+    fig.update_xaxes(gridcolor="#E5E5E5", linecolor="#BBBBBB", zeroline=False)
+    fig.update_yaxes(gridcolor="#E5E5E5", zerolinecolor="#999999")
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
-        template="plotly_white",
+        template="none",
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        hovermode="closest",
         colorway=OKABE_ITO,
         font={"family": FONT_FAMILY},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "title": {"text": ""}},
@@ -132,30 +139,44 @@ def line_chart(
     labels: dict[str, str] | None = None,
     x_title: str = "Year",
 ) -> go.Figure:
-    """Lines over years, one per ``color`` (× ``dash``) series; missing years are gaps."""
-    keys = [k for k in (color, dash, facet_row) if k]
+    """Lines over years, one per ``color`` (× ``dash``) series, one panel per ``facet_row`` value;
+    missing years are gaps. Built from graph objects directly (plotly express costs ~10× more time)."""
+    keys = [k for k in (facet_row, color, dash) if k]
     data = complete_years(frame, keys) if not frame.empty else frame
-    fig = px.line(
-        data,
-        x="year",
-        y=y,
-        color=color,
-        line_dash=dash,
-        facet_row=facet_row,
-        markers=True,
-        hover_data=[h for h in hover if h in data.columns],
-        color_discrete_sequence=OKABE_ITO,
-        labels=labels or {},
-    )
-    fig.update_traces(connectgaps=False)
-    fig.update_yaxes(title_text=y_title if not facet_row else None, matches=None)
+    panels = list(dict.fromkeys(data[facet_row])) if facet_row and not data.empty else [None]
+    fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.06,
+                        subplot_titles=None)
+    colours = {name: OKABE_ITO[i % len(OKABE_ITO)] for i, name in enumerate(dict.fromkeys(data.get(color, [])))}
+    dashes = {name: DASHES[i % len(DASHES)] for i, name in enumerate(dict.fromkeys(data[dash]))} if dash else {}
+    hover_columns = [h for h in hover if h in data.columns]
+    template = "%{x}: %{y:,.3f}" + "".join(f"<br>{h}: %{{customdata[{i}]}}" for i, h in enumerate(hover_columns))
+    shown_in_legend: set[str] = set()
+    for row, panel in enumerate(panels, start=1):
+        part = data if panel is None else data[data[facet_row] == panel]
+        for key, group in part.groupby([k for k in (color, dash) if k], sort=False):
+            key = key if isinstance(key, tuple) else (key,)
+            name = " · ".join(str(k) for k in key)
+            fig.add_trace(
+                go.Scatter(
+                    x=group["year"].to_numpy(), y=group[y].to_numpy(dtype="float64"), mode="lines+markers",
+                    name=name, legendgroup=name, showlegend=name not in shown_in_legend, connectgaps=False,
+                    line={"color": colours[key[0]], "dash": dashes.get(key[1], "solid") if dash else "solid"},
+                    marker={"size": 5},
+                    customdata=group[hover_columns].astype(object).to_numpy() if hover_columns else None,
+                    hovertemplate=f"{name}<br>{template}<extra></extra>",
+                ),
+                row=row, col=1,
+            )
+            shown_in_legend.add(name)
+        if panel is not None:
+            fig.update_yaxes(title_text=str(panel), row=row, col=1)
     if facet_row:
-        fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
-        fig.update_layout(height=260 * max(1, data[facet_row].nunique()))
+        fig.update_layout(height=max(320, 250 * len(panels) + 120))
         fig.add_annotation(text=y_title, xref="paper", yref="paper", x=-0.07, y=0.5, textangle=-90,
                            showarrow=False, font={"size": 12})
-    fig.update_xaxes(title_text=None)
-    fig.update_xaxes(title_text=x_title, row=1)
+    else:
+        fig.update_yaxes(title_text=y_title)
+    fig.update_xaxes(title_text=x_title, row=len(panels), col=1)
     _style(fig, title)
     return add_footnote(fig, footnote)
 
@@ -171,7 +192,7 @@ def sparkline_chart(frame: pd.DataFrame, *, y: str, footnote: str = "") -> go.Fi
                    line={"color": OKABE_ITO[3], "width": 2}, marker={"size": 4})
     )
     fig.update_layout(
-        template="plotly_white", height=150, margin={"l": 10, "r": 10, "t": 10, "b": 40 if footnote else 10},
+        template="none", plot_bgcolor="white", paper_bgcolor="white", height=150, margin={"l": 10, "r": 10, "t": 10, "b": 40 if footnote else 10},
         xaxis={"visible": True, "showgrid": False, "tickfont": {"size": 9}}, yaxis={"visible": False},
         showlegend=False, font={"family": FONT_FAMILY},
     )
@@ -184,26 +205,24 @@ def sparkline_chart(frame: pd.DataFrame, *, y: str, footnote: str = "") -> go.Fi
 def treemap_chart(tree: pd.DataFrame, *, title: str, value_title: str, footnote: str) -> go.Figure:
     """Chapters → headings (headings only where the data has them). ``tree``: chapter, heading, value,
     chapter_description, heading_description."""
-    ids, parents, names, values, hovers = [], [], [], [], []
-    for chapter, group in tree.groupby("chapter", sort=True):
-        total = float(group["value"].sum())
-        description = group["chapter_description"].dropna().iloc[0] if group["chapter_description"].notna().any() else ""
-        ids.append(f"ch{chapter}")
-        parents.append("")
-        names.append(f"{chapter}")
-        values.append(total)
-        hovers.append(description)
-        for _, row in group.dropna(subset=["heading"]).iterrows():
-            ids.append(f"hd{row['heading']}")
-            parents.append(f"ch{chapter}")
-            names.append(str(row["heading"]))
-            values.append(float(row["value"]))
-            hovers.append(row["heading_description"] if isinstance(row["heading_description"], str) else "")
+    chapters = tree.groupby("chapter", sort=True).agg(
+        value=("value", "sum"), description=("chapter_description", "first")
+    ).reset_index()
+    headings = tree.dropna(subset=["heading"])
+    ids = ["ch" + chapters["chapter"].astype(str) + "", "hd" + headings["heading"].astype(str)]
     fig = go.Figure(
         go.Treemap(
-            ids=ids, parents=parents, labels=names, values=values, branchvalues="total", customdata=hovers,
+            ids=pd.concat(ids, ignore_index=True).tolist(),
+            parents=[""] * len(chapters) + ("ch" + headings["chapter"].astype(str)).tolist(),
+            labels=chapters["chapter"].astype(str).tolist() + headings["heading"].astype(str).tolist(),
+            values=chapters["value"].astype(float).tolist() + headings["value"].astype(float).tolist(),
+            customdata=chapters["description"].fillna("").astype(str).tolist()
+            + headings["heading_description"].fillna("").astype(str).tolist(),
+            branchvalues="total",
             hovertemplate="%{label}: %{customdata}<br>%{value:,.3f} " + value_title + "<extra></extra>",
-            marker={"colors": [OKABE_ITO[i % 7] for i in range(len(ids))]} if ids else None,
+            marker={"colors": [OKABE_ITO[i % 7] for i in range(len(chapters))]
+                    + [OKABE_ITO[i % 7] for i in headings["chapter"].map(
+                        dict(zip(chapters["chapter"], range(len(chapters)), strict=True)))]},
             maxdepth=2,
         )
     )

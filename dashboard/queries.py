@@ -142,7 +142,7 @@ def with_balance(totals: pd.DataFrame) -> pd.DataFrame:
 
 
 def long_measures(wide: pd.DataFrame) -> pd.DataFrame:
-    """Wide balance frame → long rows (partner_iso3, year, measure, value_usd, source)."""
+    """Wide balance frame → long rows (partner_iso3, year, measure, value_usd, source, valuation)."""
     rows = []
     for measure in ("export", "import", "balance"):
         part = wide[["partner_iso3", "year", measure]].rename(columns={measure: "value_usd"})
@@ -151,8 +151,12 @@ def long_measures(wide: pd.DataFrame) -> pd.DataFrame:
             part["source"] = [
                 e if e == i else f"{e} / {i}" for e, i in zip(wide["export_source"], wide["import_source"], strict=True)
             ]
+            part["valuation"] = [
+                f"{e} − {i}" for e, i in zip(wide["export_valuation"], wide["import_valuation"], strict=True)
+            ]
         else:
             part["source"] = wide[f"{measure}_source"]
+            part["valuation"] = wide[f"{measure}_valuation"]
         rows.append(part)
     out = pd.concat(rows, ignore_index=True)
     return out.dropna(subset=["value_usd"]).reset_index(drop=True)
@@ -220,18 +224,23 @@ def query_total_partners(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def query_product_series(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every (reporter, partner, flow, source) with product (HS) detail, and its years."""
-    return _frame(
+    """Every (reporter, partner, flow, source) with product (HS) detail, its years and deepest HS level."""
+    by_year = _frame(
         con,
         """
-        SELECT reporter_iso3, partner_iso3, flow, source, list(DISTINCT year ORDER BY year) AS years,
-               max(hs_level) AS max_level
+        SELECT reporter_iso3, partner_iso3, flow, source, year, max(hs_level) AS max_level
         FROM trade
         WHERE hs_level > 0 AND flow IN ('export', 'import')
         GROUP BY ALL
-        ORDER BY reporter_iso3, partner_iso3, flow, source
         """,
     )
+    # Collecting the years in pandas: DuckDB's list(DISTINCT …) aggregate is ~2× slower at 5 M rows.
+    keys = ["reporter_iso3", "partner_iso3", "flow", "source"]
+    if by_year.empty:
+        return pd.DataFrame(columns=[*keys, "years", "max_level"])
+    grouped = by_year.sort_values("year").groupby(keys, sort=True)
+    out = grouped.agg(years=("year", lambda ys: [int(y) for y in ys]), max_level=("max_level", "max"))
+    return out.reset_index()
 
 
 def query_hs_tree(

@@ -28,13 +28,8 @@ measure_names = {m: t(m, lang) for m in ("export", "import", "balance")}
 
 totals = components.totals_for(view, partners, factor)
 wide = queries.with_balance(totals)
-valuations = totals.pivot_table(index=["partner_iso3", "year"], columns="flow", values="valuation", aggfunc="first")
 long = queries.long_measures(wide)
 long["value"] = components.in_units(long, unit, base_year)
-long["valuation"] = [
-    "FOB − " + str(valuations.loc[(p, y)].get("import", "")) if m == "balance" else valuations.loc[(p, y)].get(m)
-    for p, y, m in zip(long["partner_iso3"], long["year"], long["measure"], strict=True)
-]
 long["partner"] = long["partner_iso3"].map(components.country_label)
 long["measure_label"] = long["measure"].map(measure_names)
 

@@ -16,6 +16,7 @@ catalogue = catalogue.assign(
     + catalogue["source"]
 )
 series_years = dict(zip(catalogue["series"], catalogue["years"], strict=True))
+series_levels = dict(zip(catalogue["series"], catalogue["max_level"].astype(int), strict=True))
 series_choices = tuple(catalogue["series"])
 # Default: the US record of imports from Colombia (Colombia's exports to the US by product), where present.
 preferred = [s for s in series_choices if s.startswith("USA:COL:import:")]
@@ -24,7 +25,7 @@ default_series = preferred[0] if preferred else (series_choices[0] if series_cho
 
 def describe_series(key: str) -> str:
     reporter, partner, flow, source = key.split(":")
-    level = int(catalogue.loc[catalogue["series"] == key, "max_level"].iloc[0])
+    level = series_levels[key]
     verb = t(flow, lang).lower()
     return f"{components.country_label(reporter)} · {verb} · {components.country_label(partner)} — {source} (HS{level})"
 
