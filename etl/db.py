@@ -20,6 +20,8 @@ from etl.errors import DatabaseError
 from etl.schema import create_schema
 
 TMP_SUFFIX = ".tmp-write"
+# Writers cap DuckDB's buffer pool so a multi-gigabyte load stays within a small footprint (it spills to disk).
+WRITER_MEMORY_LIMIT = os.environ.get("BALANZA_MEMORY_LIMIT", "400MB")
 
 
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
@@ -33,6 +35,12 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
         raise DatabaseError(f"{path}: cannot open database: {exc}") from exc
+
+
+def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
+    """The first row of a query, with the result fully consumed (DuckDB refuses new work on a pending result)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
 
 
 def file_identity(path: Path) -> tuple[int, int] | None:
@@ -69,7 +77,7 @@ def write_session(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBP
         _remove_quietly(tmp_path.with_name(tmp_path.name + ".wal"))
         if path.exists() and not fresh:
             shutil.copyfile(path, tmp_path)
-        con = duckdb.connect(str(tmp_path))
+        con = duckdb.connect(str(tmp_path), config={"memory_limit": WRITER_MEMORY_LIMIT})
         try:
             create_schema(con)
             con.execute("BEGIN TRANSACTION")

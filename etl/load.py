@@ -18,11 +18,11 @@ from typing import Any
 import duckdb
 
 from etl import settings
-from etl.db import write_session
+from etl.db import first_row, write_session
 from etl.errors import DatabaseError
 from etl.sources import Detected, detect
 from etl.sources.base import LoadContext, locate_line
-from etl.validate import check_overlap_with_loaded, create_staging, insert_staged, validate_staged
+from etl.validate import check_overlap_with_loaded, validate_staged
 
 HASH_CHUNK = 4 * 1024 * 1024
 
@@ -111,15 +111,13 @@ def _load_into(
     con: duckdb.DuckDBPyConnection, path: Path, metadata: FileMetadata, stored_path: str, hasher: _BackgroundHash
 ) -> LoadResult:
     detected = detect(path, con)
-    previous = con.execute(
-        "SELECT dataset_id, sha256 FROM datasets WHERE path = ? ORDER BY dataset_id DESC LIMIT 1", [stored_path]
-    ).fetchone()
+    previous = first_row(con, "SELECT dataset_id, sha256 FROM datasets WHERE path = ? ORDER BY dataset_id DESC LIMIT 1", [stored_path])
     digest: str | None = None
     if previous is not None:
         digest = hasher.result()
         if previous[1] == digest:
             return LoadResult(stored_path, detected.name, 0, "unchanged", _table_of(detected))
-    dataset_id = con.execute("SELECT coalesce(max(dataset_id), 0) + 1 FROM datasets").fetchone()[0]
+    dataset_id = con.execute("SELECT coalesce(max(dataset_id), 0) + 1 FROM datasets").fetchall()[0][0]
     ctx = LoadContext(con, path, detected.sniff, dataset_id, dict(metadata.options))
     replacing = previous[0] if previous else None
     if replacing is not None:
@@ -161,7 +159,6 @@ def _load_trade(ctx: LoadContext, detected: Detected, replacing: int | None) -> 
     trade_format = detected.trade
     assert trade_format is not None
     _require_reference_tables(ctx)
-    create_staging(ctx)
     labels = trade_format.stage(ctx)
     finder = None
     if trade_format.text_lines:
@@ -170,13 +167,13 @@ def _load_trade(ctx: LoadContext, detected: Detected, replacing: int | None) -> 
         def finder(column, predicate):
             return locate_line(ctx.path, encoding, ctx.sniff.delimiter, column, predicate)
 
-    validate_staged(ctx, labels, finder)
+    rows = validate_staged(ctx, labels, finder)
     check_overlap_with_loaded(ctx, replacing)
-    return insert_staged(ctx)
+    return rows
 
 
 def _require_reference_tables(ctx: LoadContext) -> None:
-    if ctx.con.execute("SELECT count(*) FROM comtrade_areas").fetchone()[0] == 0:
+    if ctx.con.execute("SELECT count(*) FROM comtrade_areas").fetchall()[0][0] == 0:
         raise DatabaseError(
             f"{ctx.path}: the database has no reference tables (country codes) to validate against",
             hint="run `balanza build` first, then load files into that database",

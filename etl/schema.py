@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import duckdb
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 FLOWS = ("export", "import", "re-export", "re-import")
 VALUATIONS = ("FOB", "CIF")
@@ -27,6 +27,8 @@ SOURCES = {
 }
 
 # The canonical observation: one row per value a publisher printed.
+# NOT NULL marks what etl/validate.py enforces, naming the file, line and column of any violation; the table
+# itself carries no constraints so bulk inserts stay fast and a bad row never fails with a generic error.
 TRADE_COLUMNS: dict[str, str] = {
     "year": "INTEGER NOT NULL",
     "period": "VARCHAR NOT NULL",  # YYYY or YYYYMM
@@ -42,7 +44,8 @@ TRADE_COLUMNS: dict[str, str] = {
     "dataset_id": "INTEGER NOT NULL",
     "duty_usd": "DOUBLE",  # calculated duty, where the publisher gives it (US Census)
     "hs_vintage": "VARCHAR",  # H0..H6 where known
-    "valuation_stated": "BOOLEAN NOT NULL DEFAULT TRUE",  # FALSE: valuation follows convention, not the page
+    "valuation_stated": "BOOLEAN NOT NULL",  # FALSE: valuation follows convention, not the page
+    "source_line": "BIGINT",  # physical line in the source file, where it has lines
 }
 TRADE_KEY = ("source", "reporter_iso3", "partner_iso3", "flow", "period", "hs_code", "valuation")
 
@@ -64,7 +67,7 @@ CREATE TABLE IF NOT EXISTS datasets (
 );
 
 CREATE TABLE IF NOT EXISTS trade (
-    {", ".join(f"{name} {kind}" for name, kind in TRADE_COLUMNS.items())}
+    {", ".join(f"{name} {kind.replace(' NOT NULL', '')}" for name, kind in TRADE_COLUMNS.items())}
 );  -- value ranges, flows and codes are validated by etl/validate.py, which names the file, line and column
 
 CREATE TABLE IF NOT EXISTS countries (
@@ -167,7 +170,17 @@ WHERE NOT EXISTS (
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table and view (idempotent)."""
+    """Create every table and view (idempotent); refuse a database written by an older schema."""
+    from etl.errors import DatabaseError
+
+    tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if "trade" in tables:
+        found = con.execute("SELECT max(value) FROM schema_info WHERE key = 'schema_version'").fetchall()[0][0]
+        if found != str(SCHEMA_VERSION):
+            raise DatabaseError(
+                f"the database has schema version {found}, this Balanza needs {SCHEMA_VERSION}",
+                hint="rebuild it with `balanza build` (the bundled data is loaded again in seconds)",
+            )
     con.execute(DDL)
     con.execute(
         "INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
