@@ -10,7 +10,6 @@ from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 # Okabe & Ito (2008), "Color Universal Design"; black last so it is used only when needed.
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000"]
@@ -144,39 +143,42 @@ def line_chart(
     keys = [k for k in (facet_row, color, dash) if k]
     data = complete_years(frame, keys) if not frame.empty else frame
     panels = list(dict.fromkeys(data[facet_row])) if facet_row and not data.empty else [None]
-    fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.06,
-                        subplot_titles=None)
     colours = {name: OKABE_ITO[i % len(OKABE_ITO)] for i, name in enumerate(dict.fromkeys(data.get(color, [])))}
     dashes = {name: DASHES[i % len(DASHES)] for i, name in enumerate(dict.fromkeys(data[dash]))} if dash else {}
     hover_columns = [h for h in hover if h in data.columns]
     template = "%{x}: %{y:,.3f}" + "".join(f"<br>{h}: %{{customdata[{i}]}}" for i, h in enumerate(hover_columns))
+    # Panels stacked top to bottom on one shared year axis; the figure is built in one pass from plain
+    # dicts, which is several times faster than plotly express or make_subplots.
+    gap = 0.06
+    height = (1 - gap * (len(panels) - 1)) / len(panels)
+    layout: dict = {"xaxis": {"anchor": f"y{len(panels)}" if len(panels) > 1 else "y", "title": {"text": x_title}}}
+    traces: list[dict] = []
     shown_in_legend: set[str] = set()
-    for row, panel in enumerate(panels, start=1):
+    for index, panel in enumerate(panels):
+        axis = "y" if index == 0 else f"y{index + 1}"
+        top = 1 - index * (height + gap)
+        layout["yaxis" if index == 0 else f"yaxis{index + 1}"] = {
+            "domain": [max(0.0, top - height), top], "anchor": "x",
+            "title": {"text": str(panel) if panel is not None else y_title},
+        }
         part = data if panel is None else data[data[facet_row] == panel]
         for key, group in part.groupby([k for k in (color, dash) if k], sort=False):
             key = key if isinstance(key, tuple) else (key,)
             name = " · ".join(str(k) for k in key)
-            fig.add_trace(
-                go.Scatter(
-                    x=group["year"].to_numpy(), y=group[y].to_numpy(dtype="float64"), mode="lines+markers",
-                    name=name, legendgroup=name, showlegend=name not in shown_in_legend, connectgaps=False,
-                    line={"color": colours[key[0]], "dash": dashes.get(key[1], "solid") if dash else "solid"},
-                    marker={"size": 5},
-                    customdata=group[hover_columns].astype(object).to_numpy() if hover_columns else None,
-                    hovertemplate=f"{name}<br>{template}<extra></extra>",
-                ),
-                row=row, col=1,
-            )
+            traces.append({
+                "type": "scatter", "x": group["year"].to_numpy(), "y": group[y].to_numpy(dtype="float64"),
+                "mode": "lines+markers", "name": name, "legendgroup": name, "showlegend": name not in shown_in_legend,
+                "connectgaps": False, "xaxis": "x", "yaxis": axis, "marker": {"size": 5},
+                "line": {"color": colours[key[0]], "dash": dashes.get(key[1], "solid") if dash else "solid"},
+                "customdata": group[hover_columns].astype(object).to_numpy() if hover_columns else None,
+                "hovertemplate": f"{name}<br>{template}<extra></extra>",
+            })
             shown_in_legend.add(name)
-        if panel is not None:
-            fig.update_yaxes(title_text=str(panel), row=row, col=1)
     if facet_row:
-        fig.update_layout(height=max(320, 250 * len(panels) + 120))
-        fig.add_annotation(text=y_title, xref="paper", yref="paper", x=-0.07, y=0.5, textangle=-90,
-                           showarrow=False, font={"size": 12})
-    else:
-        fig.update_yaxes(title_text=y_title)
-    fig.update_xaxes(title_text=x_title, row=len(panels), col=1)
+        layout["height"] = max(320, 250 * len(panels) + 120)
+        layout["annotations"] = [{"text": y_title, "xref": "paper", "yref": "paper", "x": -0.07, "y": 0.5,
+                                  "textangle": -90, "showarrow": False, "font": {"size": 12}}]
+    fig = go.Figure({"data": traces, "layout": layout})
     _style(fig, title)
     return add_footnote(fig, footnote)
 
