@@ -28,41 +28,49 @@ def plotly_config(image_format: str = "png", filename: str = "balanza-chart") ->
     }
 
 
+X_AXIS_STYLE = {"gridcolor": "#E5E5E5", "linecolor": "#BBBBBB", "zeroline": False}
+Y_AXIS_STYLE = {"gridcolor": "#E5E5E5", "zerolinecolor": "#999999"}
+
+
+def _footnote_annotation(text: str) -> dict:
+    return {
+        "text": text, "xref": "paper", "yref": "paper", "x": 0, "y": 0,
+        "yshift": -54,  # pixels below the plot area, under the x-axis title, whatever the figure's height
+        "xanchor": "left", "yanchor": "top", "showarrow": False, "align": "left",
+        "font": {"size": 10, "color": "#444444"},
+    }
+
+
+def _footnote_margin(text: str) -> int:
+    return 75 + 14 * (text.count("<br>") + 1)
+
+
 def add_footnote(fig: go.Figure, text: str) -> go.Figure:
     """Put ``text`` under the plot area, left-aligned (survives PNG/SVG export)."""
-    fig.add_annotation(
-        text=text,
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        yshift=-54,  # pixels below the plot area, under the x-axis title, whatever the figure's height
-        xanchor="left",
-        yanchor="top",
-        showarrow=False,
-        align="left",
-        font={"size": 10, "color": "#444444"},
-    )
-    margin_bottom = 75 + 14 * (text.count("<br>") + 1)
-    fig.update_layout(margin={"b": margin_bottom})
+    fig.add_annotation(**_footnote_annotation(text))
+    fig.update_layout(margin={"b": _footnote_margin(text)})
     return fig
 
 
-def _style(fig: go.Figure, title: str) -> go.Figure:
+def _base_layout(title: str) -> dict:
     # A plain layout instead of a named template: copying plotly_white costs ~50 ms per figure.
-    fig.update_xaxes(gridcolor="#E5E5E5", linecolor="#BBBBBB", zeroline=False)
-    fig.update_yaxes(gridcolor="#E5E5E5", zerolinecolor="#999999")
-    fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
-        template="none",
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-        hovermode="closest",
-        colorway=OKABE_ITO,
-        font={"family": FONT_FAMILY},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "title": {"text": ""}},
-        margin={"t": 100, "l": 60, "r": 20},
-    )
+    return {
+        "title": {"text": title, "x": 0, "xanchor": "left"},
+        "template": "none",
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "hovermode": "closest",
+        "colorway": OKABE_ITO,
+        "font": {"family": FONT_FAMILY},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "title": {"text": ""}},
+        "margin": {"t": 100, "l": 60, "r": 20},
+    }
+
+
+def _style(fig: go.Figure, title: str) -> go.Figure:
+    fig.update_xaxes(**X_AXIS_STYLE)
+    fig.update_yaxes(**Y_AXIS_STYLE)
+    fig.update_layout(_base_layout(title))
     return fig
 
 
@@ -151,14 +159,16 @@ def line_chart(
     # dicts, which is several times faster than plotly express or make_subplots.
     gap = 0.06
     height = (1 - gap * (len(panels) - 1)) / len(panels)
-    layout: dict = {"xaxis": {"anchor": f"y{len(panels)}" if len(panels) > 1 else "y", "title": {"text": x_title}}}
+    layout: dict = _base_layout(title)
+    layout["xaxis"] = {**X_AXIS_STYLE, "anchor": f"y{len(panels)}" if len(panels) > 1 else "y",
+                       "title": {"text": x_title}}
     traces: list[dict] = []
     shown_in_legend: set[str] = set()
     for index, panel in enumerate(panels):
         axis = "y" if index == 0 else f"y{index + 1}"
         top = 1 - index * (height + gap)
         layout["yaxis" if index == 0 else f"yaxis{index + 1}"] = {
-            "domain": [max(0.0, top - height), top], "anchor": "x",
+            **Y_AXIS_STYLE, "domain": [max(0.0, top - height), top], "anchor": "x",
             "title": {"text": str(panel) if panel is not None else y_title},
         }
         part = data if panel is None else data[data[facet_row] == panel]
@@ -174,13 +184,13 @@ def line_chart(
                 "hovertemplate": f"{name}<br>{template}<extra></extra>",
             })
             shown_in_legend.add(name)
+    layout["annotations"] = [_footnote_annotation(footnote)]
+    layout["margin"]["b"] = _footnote_margin(footnote)
     if facet_row:
         layout["height"] = max(320, 250 * len(panels) + 120)
-        layout["annotations"] = [{"text": y_title, "xref": "paper", "yref": "paper", "x": -0.07, "y": 0.5,
-                                  "textangle": -90, "showarrow": False, "font": {"size": 12}}]
-    fig = go.Figure({"data": traces, "layout": layout})
-    _style(fig, title)
-    return add_footnote(fig, footnote)
+        layout["annotations"].append({"text": y_title, "xref": "paper", "yref": "paper", "x": -0.07, "y": 0.5,
+                                      "textangle": -90, "showarrow": False, "font": {"size": 12}})
+    return go.Figure({"data": traces, "layout": layout})
 
 
 def sparkline_chart(frame: pd.DataFrame, *, y: str, footnote: str = "") -> go.Figure:
