@@ -137,7 +137,9 @@ def download_csv_button(
     key: str | None = None,
 ) -> None:
     """The Download CSV button: exactly ``frame``'s rows plus the metadata columns."""
-    data = to_csv_bytes(frame, source=source, valuation=valuation, units=units, filters=filters, view_url=view_url())
+    # Deferred: the file is written when the button is clicked, not on every run of the page.
+    data = functools.partial(to_csv_bytes, frame.copy(), source=source, valuation=valuation, units=units,
+                             filters=dict(filters), view_url=view_url())
     st.download_button(
         t("download_csv", lang()), data=data, file_name=filename, mime="text/csv", key=key, on_click="ignore",
         icon=":material/download:",

@@ -29,7 +29,11 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
         series = out[column]
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
             continue
-        out[column] = series.map(neutralise_cell).astype(object)
+        text = series.astype(object)
+        risky = text.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_PREFIXES)).astype(bool)
+        if risky.any():
+            text = text.where(~risky, "'" + text[risky].astype(str))
+        out[column] = text
     return out
 
 
