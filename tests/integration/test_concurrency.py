@@ -1,0 +1,208 @@
+"""Readers keep reading while `balanza load` and `balanza build` write.
+
+Reader processes hold read-only connections and query the trade table in a loop (row count and a checksum
+of every row, in one statement). Meanwhile `balanza load` adds a generated 100,000-row file and then
+`balanza build` rebuilds the database from the manifest. The writers never fail because readers are open;
+every read returns one of the complete states (before, after the load, after the rebuild), never a mix;
+readers that reconnect when `etl.db.file_identity` changes end on the new data, and a reader that never
+reconnects keeps reading the old file undisturbed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.db import file_identity
+from etl.load import load_files
+
+ROOT = Path(__file__).resolve().parents[2]
+BALANZA = Path(sys.executable).with_name("balanza")
+ROWS = 100_000
+
+pytestmark = pytest.mark.slow
+
+# A reader: one long-lived read-only connection; with `reconnect`, a new one whenever the file is swapped
+# (closing the old connection first: DuckDB hands out the cached old instance while one stays open).
+READER = """
+import json, sys, time
+from pathlib import Path
+from etl.db import connect_read_only, file_identity
+db, stop, reconnect = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "1"
+identity = file_identity(db)
+con = connect_read_only(db)
+while not stop.exists():
+    try:
+        if reconnect and file_identity(db) != identity:
+            con.close()
+            identity = file_identity(db)
+            con = connect_read_only(db)
+        count, checksum = con.execute("SELECT count(*), sum(hash(t)) FROM trade t").fetchone()
+        print(json.dumps({"identity": identity, "count": count, "checksum": str(checksum)}), flush=True)
+    except Exception as exc:
+        print(json.dumps({"error": f"{type(exc).__name__}: {exc}"}), flush=True)
+    time.sleep(0.02)
+"""
+
+
+def state(db: Path) -> tuple[int, str]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        count, checksum = con.execute("SELECT count(*), sum(hash(t)) FROM trade t").fetchone()
+        return count, str(checksum)
+    finally:
+        con.close()
+
+
+def start_reader(db: Path, stop: Path, reconnect: bool) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", READER, str(db), str(stop), "1" if reconnect else "0"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+
+
+def wait_for(predicate, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def medium_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    spec = importlib.util.spec_from_file_location("bench_ingest", ROOT / "bench" / "ingest.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    path = tmp_path_factory.mktemp("concurrency") / "comtrade_plus_100k.csv"
+    module.generate_csv(path, ROWS)
+    return path
+
+
+def test_readers_during_load_and_build_see_only_complete_states(bundled_db: Path, medium_csv: Path,
+                                                                tmp_path: Path) -> None:  # fmt: skip
+    db = tmp_path / "balanza.duckdb"
+    shutil.copyfile(bundled_db, db)
+    # The complete states a reader may see, computed on copies: before, after the load, after a rebuild.
+    before = state(db)
+    loaded_copy = tmp_path / "loaded.duckdb"
+    shutil.copyfile(bundled_db, loaded_copy)
+    load_files(loaded_copy, [medium_csv])
+    after_load = state(loaded_copy)
+    assert after_load[0] == before[0] + ROWS
+    allowed = {before, after_load}  # a rebuild from the manifest gives the bundled state again
+
+    stop = tmp_path / "stop"
+    identity_before = file_identity(db)
+    readers = [start_reader(db, stop, reconnect=True) for _ in range(2)]
+    readers.append(start_reader(db, stop, reconnect=False))
+    logs: list[str] = []
+    try:
+        time.sleep(1.0)  # readers connected and reading
+        started = time.monotonic()
+        load = subprocess.run([str(BALANZA), "load", str(medium_csv), "--db", str(db)], capture_output=True,
+                              text=True, timeout=300)  # fmt: skip
+        load_seconds = time.monotonic() - started
+        assert load.returncode == 0, load.stderr
+        identity_after_load = file_identity(db)
+        assert identity_after_load != identity_before
+        time.sleep(0.5)
+        started = time.monotonic()
+        build = subprocess.run([str(BALANZA), "build", "--db", str(db)], capture_output=True, text=True,
+                               timeout=300)  # fmt: skip
+        build_seconds = time.monotonic() - started
+        assert build.returncode == 0, build.stderr
+        final_identity = file_identity(db)
+        final_state = state(db)
+        time.sleep(1.0)  # reconnecting readers pick up the rebuilt file
+    finally:
+        stop.touch()
+        for reader in readers:
+            out, err = reader.communicate(timeout=60)
+            logs.append(out)
+            assert reader.returncode == 0, err
+    assert final_state == before
+
+    observations = [[json.loads(line) for line in log.splitlines()] for log in logs]
+    errors = [o["error"] for reader in observations for o in reader if "error" in o]
+    assert not errors, errors[:3]
+    total_reads = sum(len(reader) for reader in observations)
+    for reader in observations:
+        assert len(reader) >= 20
+        seen_by_identity: dict[tuple, set] = {}
+        for o in reader:
+            seen = (o["count"], o["checksum"])
+            assert seen in allowed, f"a reader saw a state that is neither before nor after: {seen}"
+            seen_by_identity.setdefault(tuple(o["identity"]), set()).add(seen)
+        # One file, one state: a file never changes under a reader.
+        assert all(len(states) == 1 for states in seen_by_identity.values())
+
+    *reconnecting, stale = observations
+    for reader in reconnecting:
+        identities = list(dict.fromkeys(tuple(o["identity"]) for o in reader))
+        # Saw the file before, (usually) the loaded one, and ends on the rebuilt one with its data.
+        assert identities[0] == tuple(identity_before) and identities[-1] == tuple(final_identity)
+        assert (reader[-1]["count"], reader[-1]["checksum"]) == final_state
+        assert any((o["count"], o["checksum"]) == after_load for o in reader) or len(identities) == 2
+    # A reader that never reconnects keeps the file it opened (its inode), whole, throughout.
+    assert {(o["count"], o["checksum"]) for o in stale} == {before}
+    print(f"\n{len(readers)} reader processes, {total_reads} reads during a {load_seconds:.1f}s load of {ROWS:,} "
+          f"rows and a {build_seconds:.1f}s rebuild: 0 errors, 0 partial states")  # fmt: skip
+
+
+def test_a_reader_that_reconnects_sees_the_new_rows(bundled_db: Path, tmp_path: Path) -> None:
+    """The reconnect rule readers follow: compare file_identity, close, open again."""
+    from etl.db import connect_read_only
+
+    db = tmp_path / "balanza.duckdb"
+    shutil.copyfile(bundled_db, db)
+    identity = file_identity(db)
+    con = connect_read_only(db)
+    before = con.execute("SELECT count(*) FROM trade").fetchone()[0]
+    sys.path.insert(0, str(ROOT / "tests" / "corpus"))
+    try:
+        from make_corpus import cp_csv, cp_row
+    finally:
+        sys.path.remove(str(ROOT / "tests" / "corpus"))
+    small = tmp_path / "two_rows.csv"
+    small.write_text(cp_csv([cp_row(), cp_row(cmdCode="0902")]), encoding="utf-8")
+    load_files(db, [small])  # the writer does not wait for, or disturb, the open reader
+    assert con.execute("SELECT count(*) FROM trade").fetchone()[0] == before
+    assert file_identity(db) != identity
+    con.close()
+    con = connect_read_only(db)
+    assert con.execute("SELECT count(*) FROM trade").fetchone()[0] == before + 2
+    con.close()
+
+
+@pytest.mark.xfail(strict=True, reason="dashboard/components.py opens the swapped-in file while the cached "
+                   "connection to the old one is still open; DuckDB's instance cache then returns the old "
+                   "database, so the dashboard keeps serving pre-load data until restarted")  # fmt: skip
+def test_dashboard_connection_follows_a_swapped_in_database(bundled_db: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    from dashboard import components
+
+    db = tmp_path / "balanza.duckdb"
+    shutil.copyfile(bundled_db, db)
+    monkeypatch.setenv("BALANZA_DB", str(db))
+    components._open.clear()
+    try:
+        before = components.connection().cursor().execute("SELECT count(*) FROM trade").fetchone()[0]
+        sys.path.insert(0, str(ROOT / "tests" / "corpus"))
+        try:
+            from make_corpus import cp_csv, cp_row
+        finally:
+            sys.path.remove(str(ROOT / "tests" / "corpus"))
+        small = tmp_path / "two_rows.csv"
+        small.write_text(cp_csv([cp_row(), cp_row(cmdCode="0902")]), encoding="utf-8")
+        load_files(db, [small])
+        after = components.connection().cursor().execute("SELECT count(*) FROM trade").fetchone()[0]
+    finally:
+        components._open.clear()
+    assert after == before + 2
