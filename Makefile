@@ -32,6 +32,8 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/scenario.py
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) data/balanza.duckdb
