@@ -4,6 +4,7 @@ the Download CSV button, gap notes and links that carry the filters."""
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -35,10 +36,34 @@ PAGES = {
 QUERY_CACHE_ENTRIES = 256
 
 
+class LiveConnection:
+    """One read-only connection per database path, reopened when a writer swaps a new file in.
+
+    DuckDB shares one database instance per path within a process, so a second connect() would still see
+    the replaced file: the old connection is closed before the new one is opened.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._identity: tuple[int, int] | None = None
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> duckdb.DuckDBPyConnection:
+        identity = file_identity(Path(self.path))
+        with self._lock:
+            if self._con is None or identity != self._identity:
+                if self._con is not None:
+                    self._con.close()
+                    self._con = None
+                self._con = connect_read_only(Path(self.path))
+                self._identity = identity
+            return self._con
+
+
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _open(path: str, identity: tuple[int, int] | None) -> duckdb.DuckDBPyConnection:
-    # Keyed by the file identity: a rebuilt (swapped-in) database gets a fresh connection.
-    return connect_read_only(Path(path))
+def _live_connection(path: str) -> LiveConnection:
+    return LiveConnection(path)
 
 
 def database_key() -> tuple[str, tuple[int, int] | None]:
@@ -49,9 +74,8 @@ def database_key() -> tuple[str, tuple[int, int] | None]:
 def connection() -> duckdb.DuckDBPyConnection:
     """The process-wide read-only connection to the current database file; stops the page with a
     message when the database cannot be opened."""
-    path, identity = database_key()
     try:
-        return _open(path, identity)
+        return _live_connection(str(settings.db_path())).get()
     except BalanzaError as exc:
         st.error(t("db_error", lang(), error=str(exc)))
         st.stop()

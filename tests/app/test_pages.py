@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,35 @@ def test_overview_names_the_source_of_each_number(bundled_env: Path) -> None:
     assert len(at.metric) == 3
     captions = " ".join(c.value for c in at.caption)
     assert "Sources:" in captions and "IMF Direction of Trade Statistics" in captions
+
+
+def test_links_between_pages_carry_the_filters(bundled_env: Path) -> None:
+    at = _run("balances", {"partners": "USA", "view": "mirror", "lang": "es"})
+    links = {link.proto.page: link.proto.query_string for link in at.get("page_link")}
+    assert set(links) >= {"products", "dependence", "coverage", "data"}
+    for query in links.values():
+        assert "partners=USA" in query and "view=mirror" in query and "lang=es" in query
+
+
+def test_a_rebuilt_database_is_picked_up_without_restart(bundled_db: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from etl.db import write_session
+
+    path = tmp_path / "live.duckdb"
+    shutil.copyfile(bundled_db, path)
+    monkeypatch.setenv("BALANZA_DB", str(path))
+    params = {"source": "imf_dots", "reporter": "COL", "partner": "CHN", "flow": "export", "level": "0",
+              "from": "1960", "to": "2020"}
+    at = _run("data", params)
+    before = len(at.dataframe[0].value)
+    assert before > 10
+
+    # A writer swaps in a new file (copy, write, atomic rename), as `balanza build` does.
+    with write_session(path) as con:
+        con.execute("DELETE FROM trade WHERE source = 'imf_dots' AND reporter_iso3 = 'COL' AND partner_iso3 = 'CHN'"
+                    " AND flow = 'export' AND year < 2000")
+    at.run()
+    assert not at.exception
+    after = at.dataframe[0].value
+    assert 0 < len(after) < before
+    assert after["year"].min() >= 2000
