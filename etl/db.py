@@ -87,7 +87,7 @@ def write_session(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBP
             con.close()
             _fsync(tmp_path)
             os.replace(tmp_path, path)
-            _fsync_dir(path.parent)
+            _fsync(path.parent)
         except BaseException:
             with contextlib.suppress(Exception):
                 con.close()
@@ -102,14 +102,7 @@ def _remove_quietly(path: Path) -> None:
 
 
 def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
+    """Flush a file, or a directory entry after a rename, to disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -41,6 +41,18 @@ class TradeColumnLabels:
     value: str
 
 
+def check_header(ctx: LoadContext, header: tuple[str, ...] | list[str], required: tuple[str, ...], hint: str) -> None:
+    """No column named twice, and every required column present (line 1, the column named)."""
+    seen: set[str] = set()
+    for position, name in enumerate(header, start=1):
+        if name in seen:
+            raise ctx.error(f"duplicated column header {name!r}", line=1, column=position, hint=hint)
+        seen.add(name)
+    for name in required:
+        if name not in seen:
+            raise ctx.error(f"missing column {name!r}", line=1, column=name, hint=hint)
+
+
 def locate_line(
     path: Path, encoding: str, delimiter: str, column: str, predicate: Callable[[str], bool]
 ) -> int | None:

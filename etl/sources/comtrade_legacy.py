@@ -10,7 +10,7 @@ import duckdb
 
 from etl.detect import Sniff
 from etl.sources import comtrade_plus
-from etl.sources.base import LoadContext, TradeColumnLabels, duckdb_read_error
+from etl.sources.base import LoadContext, TradeColumnLabels, check_header, duckdb_read_error
 
 REQUIRED = ("Year", "Reporter Code", "Partner Code", "Commodity Code", "Trade Value (US$)")
 LABELS = TradeColumnLabels(
@@ -36,14 +36,7 @@ def _optional(header: set[str], name: str) -> str:
 
 def stage(ctx: LoadContext) -> TradeColumnLabels:
     header = set(ctx.sniff.header)
-    seen: set[str] = set()
-    for position, name in enumerate(ctx.sniff.header, start=1):
-        if name in seen:
-            raise ctx.error(f"duplicated column header {name!r}", line=1, column=position, hint=HINT)
-        seen.add(name)
-    for name in REQUIRED:
-        if name not in header:
-            raise ctx.error(f"missing column {name!r}", line=1, column=name, hint=HINT)
+    check_header(ctx, ctx.sniff.header, REQUIRED, HINT)
     if "Trade Flow" not in header and "Trade Flow Code" not in header:
         raise ctx.error("missing column 'Trade Flow' (or 'Trade Flow Code')", line=1, column="Trade Flow", hint=HINT)
     flow_code = _optional(header, "Trade Flow Code")

@@ -20,7 +20,14 @@ from etl.schema import (
     COMTRADE_TOTAL_MOT,
     COMTRADE_TOTAL_PARTNER2,
 )
-from etl.sources.base import LoadContext, TradeColumnLabels, duckdb_read_error, first_reject, locate_line
+from etl.sources.base import (
+    LoadContext,
+    TradeColumnLabels,
+    check_header,
+    duckdb_read_error,
+    first_reject,
+    locate_line,
+)
 from etl.validate import STAGED_TABLE
 
 REQUIRED = ("refYear", "period", "reporterCode", "partnerCode", "flowCode", "cmdCode", "primaryValue")
@@ -45,14 +52,7 @@ def matches_json(sniff: Sniff) -> bool:
 
 
 def _check_required(ctx: LoadContext, header: tuple[str, ...] | list[str]) -> None:
-    seen: set[str] = set()
-    for position, name in enumerate(header, start=1):
-        if name in seen:
-            raise ctx.error(f"duplicated column header {name!r}", line=1, column=position, hint=HINT)
-        seen.add(name)
-    for name in REQUIRED:
-        if name not in header:
-            raise ctx.error(f"missing column {name!r}", line=1, column=name, hint=HINT)
+    check_header(ctx, header, REQUIRED, HINT)
 
 
 # Comtrade rows → Balanza rows. `raw` is any relation with Comtrade's column names (as text or typed).
