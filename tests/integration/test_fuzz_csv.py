@@ -1,0 +1,178 @@
+"""Property: whatever CSV text arrives, `load_files` either loads it whole or raises InputError.
+
+Hypothesis builds files from the real headers of every CSV format (sometimes with columns dropped,
+duplicated or renamed) and cells drawn from valid values and hostile ones (text in numbers, NaN, inf,
+negatives, quotes, delimiters, line breaks, long strings, accents), in UTF-8, UTF-8 with BOM or Latin-1,
+with LF or CRLF line ends. Each is loaded into one copy of the bundled database: a refusal must be an
+InputError that leaves the database exactly as it was; a success must leave no partial or orphan rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from etl.errors import InputError
+from etl.load import load_files
+from etl.schema import COMTRADE_PLUS_COLUMNS
+
+HEADERS = {
+    "comtrade_plus_minimal": ["refYear", "period", "reporterCode", "partnerCode", "flowCode", "cmdCode", "primaryValue"],
+    "comtrade_plus_full": list(COMTRADE_PLUS_COLUMNS),
+    "comtrade_legacy": ["Classification", "Year", "Period", "Trade Flow Code", "Trade Flow", "Reporter Code",
+                        "Partner Code", "Commodity Code", "Netweight (kg)", "Trade Value (US$)"],
+    "census_totals": ["us_partner_iso3", "year", "us_exports_usd_million", "us_imports_usd_million"],
+    "census_totals_monthly": ["us_partner_iso3", "year", "month", "us_exports_usd_million", "us_imports_usd_million"],
+    "dian": ["month", "destination", "fob_usd_million", "net_weight_thousand_tonnes"],
+    "published": ["year", "reporter_iso3", "partner_iso3", "flow", "value_usd", "valuation", "publisher", "url",
+                  "quote"],
+}  # fmt: skip
+
+# Plausible values per column name (so some files get deep into validation, or load).
+PLAUSIBLE = {
+    "refYear": ["2019", "2020", "1492", "20x0"], "Year": ["2019", "2020"], "year": ["2019", "2020", "2023"],
+    "period": ["2019", "201901", "2020"], "Period": ["2019"], "month": ["2019-01", "2019-13", "1", "12", "Feb"],
+    "reporterCode": ["170", "842", "156", "999999"], "Reporter Code": ["170", "842"],
+    "partnerCode": ["276", "392", "0", "77777"], "Partner Code": ["276", "392"],
+    "flowCode": ["X", "M", "RX", "Z"], "Trade Flow": ["Export", "Import", "X"], "Trade Flow Code": ["0", "1", "2"],
+    "cmdCode": ["TOTAL", "0901", "090111", "09", "9O01", "123"], "Commodity Code": ["252310", "TOTAL"],
+    "primaryValue": ["1000.5", "0", "-3", "NaN", "inf", "1e308"], "Trade Value (US$)": ["58552", "x"],
+    "us_partner_iso3": ["DEU", "JPN", "XYZ"], "us_exports_usd_million": ["1.5", "-1", "inf"],
+    "us_imports_usd_million": ["2.5", "two"], "destination": ["Alemania", "Japón", "Narnia", "TOTAL"],
+    "fob_usd_million": ["5.0", "-5", "NaN"], "reporter_iso3": ["COL", "ZZZ"], "partner_iso3": ["DEU", "JPN"],
+    "flow": ["export", "import", "balance", "smuggling"], "value_usd": ["1000", "1e9", ""],
+    "valuation": ["FOB", "CIF", "unknown", "EXW"], "publisher": ["DANE", "", "=HYPERLINK(\"x\")"],
+    "classificationCode": ["H5", "H6"], "customsCode": ["C00", ""], "motCode": ["0", "1000"],
+    "partner2Code": ["0"], "netWgt": ["1.5", "heavy", ""],
+}  # fmt: skip
+HOSTILE = st.one_of(
+    st.sampled_from(["", " ", "NaN", "nan", "inf", "-inf", "Infinity", "-0", "1e999", "0x1F", "1,000", "١٢٣",
+                     '"', '""', "'", ",", ";", "\t", "\n", "\r\n", "=cmd|' /C calc'!A0", "@SUM(1)", "+1", "-1",
+                     "NULL", "None", "café", "日本", "\u202e", "x" * 5000]),  # fmt: skip
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12),
+    st.integers(min_value=-(10**20), max_value=10**20).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+)
+
+
+@st.composite
+def csv_files(draw: st.DrawFn) -> bytes:
+    header = list(HEADERS[draw(st.sampled_from(sorted(HEADERS)))])
+    mutation = draw(st.sampled_from(["none", "none", "drop", "duplicate", "rename", "extra"]))
+    if mutation == "drop":
+        header.pop(draw(st.integers(0, len(header) - 1)))
+    elif mutation == "duplicate":
+        header.append(draw(st.sampled_from(header)))
+    elif mutation == "rename":
+        index = draw(st.integers(0, len(header) - 1))
+        header[index] = header[index].upper() + "_"
+    elif mutation == "extra":
+        header.append("notes")
+    rows = []
+    for _ in range(draw(st.integers(0, 6))):
+        cells = []
+        for name in header:
+            if name in PLAUSIBLE and draw(st.integers(0, 9)) < 8:
+                cells.append(draw(st.sampled_from(PLAUSIBLE[name])))
+            else:
+                cells.append(draw(HOSTILE))
+        if draw(st.integers(0, 9)) == 0:  # a ragged row
+            cells = cells[: draw(st.integers(0, len(cells)))] if draw(st.booleans()) else [*cells, "extra"]
+        rows.append(cells)
+    quote_all = draw(st.booleans())
+    delimiter = draw(st.sampled_from([",", ",", ";"]))
+
+    def render(cell: str) -> str:
+        if quote_all or any(ch in cell for ch in (delimiter, '"', "\n", "\r")):
+            return '"' + cell.replace('"', '""') + '"'
+        return cell
+
+    line_end = draw(st.sampled_from(["\n", "\r\n"]))
+    trailing = delimiter if draw(st.integers(0, 4)) == 0 else ""
+    text = line_end.join(delimiter.join(render(c) for c in row) + trailing for row in [header, *rows]) + line_end
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "latin-1"]))
+    data = text.encode(encoding, errors="replace")
+    if draw(st.integers(0, 9)) == 0:  # cut short
+        data = data[: draw(st.integers(0, len(data)))]
+    return data
+
+
+def snapshot(db: Path) -> dict[str, tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {
+            table: con.execute(f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {table} t").fetchone()  # noqa: S608
+            for table in ("trade", "datasets", "published_figures")
+        }
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def fuzz_db(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    copy = tmp_path_factory.mktemp("fuzz") / "fuzz.duckdb"
+    shutil.copyfile(bundled_db, copy)
+    return copy
+
+
+# 60 keeps the suite quick; BALANZA_FUZZ_EXAMPLES=2000 for a longer hunt (see docs/reliability.md).
+EXAMPLES = int(os.environ.get("BALANZA_FUZZ_EXAMPLES", "60"))
+OUTCOMES = {"loaded": 0, "refused": 0}
+_names = itertools.count()
+
+
+@pytest.mark.slow
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # fmt: skip
+@given(data=csv_files(), same_path=st.booleans())
+def test_any_csv_loads_whole_or_is_refused_with_input_error(fuzz_db: Path, data: bytes, same_path: bool) -> None:
+    folder = fuzz_db.parent / "inputs"
+    folder.mkdir(exist_ok=True)
+    # Half the files reuse one path, so "a changed file replaces its earlier rows" is fuzzed too.
+    path = folder / ("same.csv" if same_path else f"file_{next(_names)}.csv")
+    path.write_bytes(data)
+    before = snapshot(fuzz_db)
+    try:
+        results = load_files(fuzz_db, [path])
+    except InputError as error:
+        OUTCOMES["refused"] += 1
+        assert error.path == str(path)
+        assert snapshot(fuzz_db) == before
+        return
+    OUTCOMES["loaded"] += 1
+    [result] = results
+    con = duckdb.connect(str(fuzz_db), read_only=True)
+    try:
+        dataset_id, row_count = con.execute(
+            "SELECT dataset_id, row_count FROM datasets WHERE path = ? ORDER BY dataset_id DESC LIMIT 1",
+            [result.path],
+        ).fetchone()
+        assert row_count == result.rows
+        if result.table == "trade":
+            held = con.execute("SELECT count(*) FROM trade WHERE dataset_id = ?", [dataset_id]).fetchone()[0]
+            assert held == result.rows
+            bad = con.execute(
+                "SELECT count(*) FROM trade WHERE value_usd IS NULL OR NOT isfinite(value_usd) OR value_usd < 0 "
+                "OR reporter_iso3 LIKE '?%' OR partner_iso3 LIKE '?%'"
+            ).fetchone()[0]
+            assert bad == 0
+        orphans = con.execute("SELECT count(*) FROM trade WHERE dataset_id NOT IN (SELECT dataset_id FROM datasets)")
+        assert orphans.fetchone()[0] == 0
+    finally:
+        con.close()
+
+
+def test_fuzzing_reached_both_outcomes() -> None:
+    """Runs after the property (file order): the generator is not so hostile that nothing ever loads."""
+    if sum(OUTCOMES.values()) == 0:
+        pytest.skip("the fuzz test did not run in this session")
+    print(f"\nfuzzed CSV inputs: {OUTCOMES['loaded']} loaded whole, {OUTCOMES['refused']} refused with InputError")
+    assert OUTCOMES["refused"] > 0
+    assert OUTCOMES["loaded"] > 0
