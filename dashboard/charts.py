@@ -23,7 +23,6 @@ def plotly_config(image_format: str = "png", filename: str = "balanza-chart") ->
         raise ValueError(f"image format must be png or svg, not {image_format!r}")
     return {
         "displaylogo": False,
-        "displayModeBar": True,
         "toImageButtonOptions": {"format": image_format, "filename": filename, "scale": 2},
     }
 
@@ -151,26 +150,31 @@ def line_chart(
     keys = [k for k in (facet_row, color, dash) if k]
     data = complete_years(frame, keys) if not frame.empty else frame
     panels = list(dict.fromkeys(data[facet_row])) if facet_row and not data.empty else [None]
-    colours = {name: OKABE_ITO[i % len(OKABE_ITO)] for i, name in enumerate(dict.fromkeys(data.get(color, [])))}
+    # Colours follow the sorted names, so a partner keeps its colour whichever view is shown.
+    colours = {name: OKABE_ITO[i % len(OKABE_ITO)] for i, name in enumerate(sorted(set(data.get(color, []))))}
     dashes = {name: DASHES[i % len(DASHES)] for i, name in enumerate(dict.fromkeys(data[dash]))} if dash else {}
     hover_columns = [h for h in hover if h in data.columns]
     template = "%{x}: %{y:,.3f}" + "".join(f"<br>{h}: %{{customdata[{i}]}}" for i, h in enumerate(hover_columns))
     # Panels stacked top to bottom on one shared year axis; the figure is built in one pass from plain
     # dicts, which is several times faster than plotly express or make_subplots.
-    gap = 0.06
+    gap = 0.09
     height = (1 - gap * (len(panels) - 1)) / len(panels)
     layout: dict = _base_layout(title)
     layout["xaxis"] = {**X_AXIS_STYLE, "anchor": f"y{len(panels)}" if len(panels) > 1 else "y",
                        "title": {"text": x_title}}
     traces: list[dict] = []
+    panel_labels: list[dict] = []
     shown_in_legend: set[str] = set()
     for index, panel in enumerate(panels):
         axis = "y" if index == 0 else f"y{index + 1}"
         top = 1 - index * (height + gap)
         layout["yaxis" if index == 0 else f"yaxis{index + 1}"] = {
             **Y_AXIS_STYLE, "domain": [max(0.0, top - height), top], "anchor": "x",
-            "title": {"text": str(panel) if panel is not None else y_title},
+            "title": {"text": y_title, "font": {"size": 11 if panel is not None else 14}},
         }
+        if panel is not None:  # the panel's name above it, left-aligned
+            panel_labels.append({"text": f"<b>{panel}</b>", "xref": "paper", "yref": "paper", "x": 0, "y": top,
+                                 "xanchor": "left", "yanchor": "bottom", "showarrow": False, "font": {"size": 13}})
         part = data if panel is None else data[data[facet_row] == panel]
         for key, group in part.groupby([k for k in (color, dash) if k], sort=False):
             key = key if isinstance(key, tuple) else (key,)
@@ -184,12 +188,12 @@ def line_chart(
                 "hovertemplate": f"{name}<br>{template}<extra></extra>",
             })
             shown_in_legend.add(name)
-    layout["annotations"] = [_footnote_annotation(footnote)]
+    layout["annotations"] = [_footnote_annotation(footnote), *panel_labels]
     layout["margin"]["b"] = _footnote_margin(footnote)
     if facet_row:
-        layout["height"] = max(320, 250 * len(panels) + 120)
-        layout["annotations"].append({"text": y_title, "xref": "paper", "yref": "paper", "x": -0.07, "y": 0.5,
-                                      "textangle": -90, "showarrow": False, "font": {"size": 12}})
+        layout["height"] = max(320, 260 * len(panels) + 140)
+        layout["margin"]["t"] = 130
+        layout["legend"] = {**layout["legend"], "y": 1.0 + 40 / layout["height"]}  # above the first panel's name
     return go.Figure({"data": traces, "layout": layout})
 
 

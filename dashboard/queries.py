@@ -92,10 +92,13 @@ def query_totals(con: duckdb.DuckDBPyConnection, *, view: str, partners: list[st
         picked = "reporter_iso3 AS partner_iso3, CASE flow WHEN 'import' THEN 'export' ELSE 'import' END AS flow"
     condition += " AND hs_code = 'TOTAL' AND flow IN ('export', 'import') AND list_contains($priority, source)"
     full_sql = f"""
-        WITH {_annual_rows(condition)}
-        SELECT year, {picked}, value_usd, valuation, source, valuation_stated
-        FROM annual_rows
-        WHERE months_covered = 12
+        WITH {_annual_rows(condition)},
+        complete AS (  -- renamed here, so the window below partitions by the partner, not by 'COL'
+            SELECT year, {picked}, value_usd, valuation, source, valuation_stated
+            FROM annual_rows
+            WHERE months_covered = 12
+        )
+        SELECT * FROM complete
         QUALIFY row_number() OVER (
             PARTITION BY year, partner_iso3, flow ORDER BY list_position($priority, source)
         ) = 1

@@ -8,6 +8,7 @@ from dashboard import charts, components, queries, url_state
 from dashboard.i18n import t
 
 PARTNERS = ["CHN", "USA", "WLD"]
+SPARKLINE_YEARS = 25
 
 lang = components.lang()
 st.title(t("page_overview", lang))
@@ -29,6 +30,8 @@ rows = []
 columns = st.columns(len(PARTNERS))
 for column, partner in zip(columns, PARTNERS, strict=True):
     series = wide[(wide["partner_iso3"] == partner) & wide["balance_value"].notna()].sort_values("year")
+    if not series.empty:  # the sparkline covers the last 25 years up to the latest value
+        series = series[series["year"] > series["year"].max() - SPARKLINE_YEARS]
     with column:
         if series.empty:
             st.metric(components.country_label(partner), "—")

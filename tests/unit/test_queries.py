@@ -21,6 +21,9 @@ ROWS = [
     (2019, "2019", "COL", "WLD", "import", 1500.0, "CIF", "imf_dots"),
     (2019, "2019", "CHN", "COL", "import", 106.0, "CIF", "imf_dots"),  # mirror of COL exports
     (2019, "2019", "CHN", "COL", "export", 280.0, "FOB", "imf_dots"),  # mirror of COL imports
+    (2019, "2019", "USA", "COL", "import", 212.0, "CIF", "imf_dots"),
+    (2019, "2019", "USA", "COL", "export", 190.0, "FOB", "imf_dots"),
+    (2019, "2019", "USA", "COL", "export", 999.0, "FOB", "us_census_general"),  # loses to imf_dots
 ] + [
     (2021, f"2021{m:02d}", "COL", "CHN", "export", 10.0, "FOB", "dian") for m in range(1, 13)
 ] + [
@@ -70,6 +73,15 @@ def test_mirror_swaps_flows_and_reconcile_divides_cif(con: duckdb.DuckDBPyConnec
     reconciled = queries.reconcile(mirror, 1.06)
     values = dict(zip(reconciled["flow"], reconciled["value_usd"], strict=True))
     assert values["export"] == pytest.approx(100.0) and values["import"] == 280.0
+
+
+def test_mirror_keeps_each_partner_apart(con: duckdb.DuckDBPyConnection) -> None:
+    mirror = queries.query_totals(con, view="mirror", partners=["CHN", "USA"])
+    picked = {(r.partner_iso3, r.flow): (r.value_usd, r.source) for r in mirror.itertuples()}
+    assert picked == {
+        ("CHN", "export"): (106.0, "imf_dots"), ("CHN", "import"): (280.0, "imf_dots"),
+        ("USA", "export"): (212.0, "imf_dots"), ("USA", "import"): (190.0, "imf_dots"),
+    }
     with pytest.raises(ValueError):
         queries.reconcile(mirror, 0.9)
 
