@@ -116,10 +116,11 @@ def source_footnote(frame: pd.DataFrame, labels: dict[str, str], prefix: str = "
         label = labels.get(name, name)
         parts.append((years[0] if years else 0, f"{label} ({format_years(years)})" if years else label))
     text = f"{prefix}: " + "; ".join(text for _, text in sorted(parts))
-    return _wrap(text)
+    return wrap_text(text)
 
 
-def _wrap(text: str, width: int = 140) -> str:
+def wrap_text(text: str, width: int = 110) -> str:
+    """Break a footnote into lines of at most ``width`` characters (plotly annotations do not wrap)."""
     lines, line = [], ""
     for word in text.split(" "):
         if line and len(line) + len(word) + 1 > width:
@@ -230,7 +231,8 @@ def treemap_chart(tree: pd.DataFrame, *, title: str, value_title: str, footnote:
         go.Treemap(
             ids=pd.concat(ids, ignore_index=True).tolist(),
             parents=[""] * len(chapters) + ("ch" + headings["chapter"].astype(str)).tolist(),
-            labels=chapters["chapter"].astype(str).tolist() + headings["heading"].astype(str).tolist(),
+            labels=_short_labels(chapters["chapter"], chapters["description"])
+            + _short_labels(headings["heading"], headings["heading_description"]),
             values=chapters["value"].astype(float).tolist() + headings["value"].astype(float).tolist(),
             customdata=chapters["description"].fillna("").astype(str).tolist()
             + headings["heading_description"].fillna("").astype(str).tolist(),
@@ -245,6 +247,15 @@ def treemap_chart(tree: pd.DataFrame, *, title: str, value_title: str, footnote:
     _style(fig, f"{title} ({value_title})")
     fig.update_layout(height=520)
     return add_footnote(fig, footnote)
+
+
+def _short_labels(codes: pd.Series, descriptions: pd.Series, width: int = 28) -> list[str]:
+    """'27 Mineral fuels, mineral oils…': the code and the start of its description."""
+    labels = []
+    for code, description in zip(codes.astype(str), descriptions, strict=True):
+        text = description if isinstance(description, str) else ""
+        labels.append(f"{code} {text[:width]}…" if len(text) > width else f"{code} {text}".strip())
+    return labels
 
 
 def movers_chart(movers: pd.DataFrame, *, title: str, x_title: str, footnote: str) -> go.Figure:
@@ -262,12 +273,13 @@ def movers_chart(movers: pd.DataFrame, *, title: str, x_title: str, footnote: st
     return add_footnote(fig, footnote)
 
 
-def bar_chart(frame: pd.DataFrame, *, x: str, y: str, title: str, y_title: str, footnote: str) -> go.Figure:
+def bar_chart(frame: pd.DataFrame, *, x: str, y: str, title: str, y_title: str, footnote: str,
+              x_title: str | None = None) -> go.Figure:
     """Vertical bars (e.g. a yearly sum); years without rows are simply absent, never zero."""
     fig = go.Figure(go.Bar(x=frame[x], y=frame[y], marker={"color": OKABE_ITO[3]}))
     _style(fig, title)
     fig.update_yaxes(title_text=y_title)
-    fig.update_xaxes(title_text=x, type="linear")
+    fig.update_xaxes(title_text=x_title or x, type="linear")
     return add_footnote(fig, footnote)
 
 

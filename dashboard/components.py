@@ -134,7 +134,7 @@ def source_labels() -> dict[str, str]:
 def footnote(frame: pd.DataFrame, extra: str = "") -> str:
     """The source footnote for a frame with per-point ``source`` and ``year`` columns."""
     text = charts.source_footnote(frame, source_labels(), prefix=t("footnote_source", lang()))
-    return f"{text}<br>{extra}" if extra else text
+    return f"{text}<br>{charts.wrap_text(extra)}" if extra else text
 
 
 def show_figure(fig: go.Figure, *, filename: str = "balanza-chart", key: str | None = None) -> None:

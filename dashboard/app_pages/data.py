@@ -21,7 +21,7 @@ if options.empty:
 # Each choice narrows the next one's options to combinations that exist.
 columns = st.columns(5)
 cascade = [
-    ("source", "source", t("source", lang), str),
+    ("source", "source", t("source", lang), lambda v: f"{queries.source_label(v)} ({v})"),
     ("reporter", "reporter_iso3", t("reporter", lang), components.country_label),
     ("partner", "partner_iso3", t("partner", lang), components.country_label),
     ("flow", "flow", t("flow", lang), lambda f: t(f, lang) if f in ("export", "import") else f),
@@ -66,6 +66,7 @@ if not rows.empty:
     by_year = by_year.assign(value=by_year["value_usd"] / 1e9, source=chosen["source"])
     fig = charts.bar_chart(
         by_year, x="year", y="value", title=t("data_chart_title", lang), y_title="USD billions (nominal)",
+        x_title=t("year", lang),
         footnote=components.footnote(by_year),
     )
     components.show_figure(fig, filename="balanza-data", key="data_chart")

@@ -49,7 +49,7 @@ year_from = top[2].selectbox(t("compare_with", lang), years, key="from")
 all_specs = [series_spec, *year_specs, url_state.Param("q", url_state.TEXT, "", max_length=60)]
 reporter, partner, flow, source = series.split(":")
 series_filters = {"reporter": reporter, "partner": partner, "flow": flow, "source": source}
-value_title = "USD millions"
+value_title = "USD millions" if lang == "en" else "millones de USD"
 
 tree = components.run_query("query_hs_tree", **series_filters, year=year)
 tree = tree.assign(value=tree["value_usd"] / 1e6, year=year, source=source)
