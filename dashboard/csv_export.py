@@ -99,4 +99,6 @@ def to_csv_bytes(
         view_url=view_url,
         generated_at=generated_at,
     )
-    return neutralise_frame(full).to_csv(index=False).encode("utf-8-sig")
+    # CRLF line ends (RFC 4180) also make the writer quote any cell holding a bare CR, so a CR inside a
+    # cell can never end the row early and start a new one with live text.
+    return neutralise_frame(full).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

@@ -110,7 +110,8 @@ def init_state(specs: Sequence[Param], lang: str = "en") -> dict[str, object]:
     raw = {spec.name: st.query_params.get(spec.name) for spec in specs if spec.name in st.query_params}
     values, problems = read_params(specs, raw)
     for name, value, reason in problems:
-        st.warning(t("invalid_param", lang, name=name, value=value, reason=reason))
+        # The raw value comes from whoever wrote the link: shown as plain text, never as Markdown.
+        st.warning(t("invalid_param", lang, name=name, value=escape_markdown(value), reason=escape_markdown(reason)))
     for spec in specs:
         if spec.name not in st.session_state:
             st.session_state[spec.name] = values[spec.name]
@@ -126,6 +127,14 @@ def sync_url(specs: Sequence[Param]) -> None:
             value = serialise(spec, st.session_state[spec.name])
             if st.query_params.get(spec.name) != value:
                 st.query_params[spec.name] = value
+
+
+MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:")
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` with every Markdown-significant character backslash-escaped (links, images, HTML, math)."""
+    return "".join("\\" + char if char in MARKDOWN_SPECIALS else char for char in text)
 
 
 def current_params(names: Iterable[str]) -> dict[str, str]:

@@ -64,3 +64,13 @@ def test_empty_frame_gives_header_only() -> None:
     data = to_csv_bytes(pd.DataFrame({"year": pd.Series([], dtype="int64")}), source="s", valuation="v", units="u",
                         filters={}, view_url="u", generated_at=STAMP)
     assert _read(data).empty
+
+
+def test_a_carriage_return_inside_a_cell_stays_inside_the_cell() -> None:
+    import csv
+
+    frame = pd.DataFrame({"quote": ["\r=1+1", "text\r=HYPERLINK(\"x\")"], "value_usd": [1.0, 2.0]})
+    data = to_csv_bytes(frame, source="s", valuation="v", units="u", filters={}, view_url="", generated_at=STAMP)
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert len(rows) == 3
+    assert [row[0] for row in rows[1:]] == ["'\r=1+1", "text\r=HYPERLINK(\"x\")"]

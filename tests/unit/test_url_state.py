@@ -50,3 +50,11 @@ def test_multi_drops_duplicates_and_rejects_empty() -> None:
     assert parse(SPECS[0], "CHN,CHN,USA") == ["CHN", "USA"]
     with pytest.raises(InvalidParam):
         parse(SPECS[0], ",")
+
+
+def test_escape_markdown_neutralises_links_and_html() -> None:
+    from dashboard.url_state import escape_markdown
+
+    escaped = escape_markdown("[Sign in](https://evil.example) <img src=x> *bold*")
+    assert "](" not in escaped and "\\<img" in escaped and "*bold*" not in escaped
+    assert escaped.replace("\\", "") == "[Sign in](https://evil.example) <img src=x> *bold*"
