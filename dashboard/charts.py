@@ -113,7 +113,8 @@ def source_footnote(frame: pd.DataFrame, labels: dict[str, str], prefix: str = "
     parts = []  # (first year, text): listed in the order the sources come in over time
     for name, group in frame.dropna(subset=[source]).groupby(source, sort=True):
         years = sorted({int(y) for y in group["year"]}) if "year" in group else []
-        label = labels.get(name, name)
+        # A balance combines two series ("dian / published"): name each.
+        label = " + ".join(labels.get(part, part) for part in str(name).split(" / "))
         parts.append((years[0] if years else 0, f"{label} ({format_years(years)})" if years else label))
     text = f"{prefix}: " + "; ".join(text for _, text in sorted(parts))
     return wrap_text(text)
