@@ -218,7 +218,8 @@ server: queries, transforms, charts, widgets; timed inside the script thread, so
 is left out). Cold: caches cleared before the run (the first visitor after a
 rebuild); warm: `st.cache_data` results reused. Target: ≤ {TARGET_MS:.0f} ms per page, cold.
 
-Measured {date.today().isoformat()} on the development machine (2 cores), {repeat} runs each:
+Measured {date.today().isoformat()} on the development machine (2 cores; load average {os.getloadavg()[0]:.1f} at the
+end of the run, other test suites running alongside), {repeat} runs each:
 
 | page | cold median | cold max | warm median |
 |---|---|---|---|

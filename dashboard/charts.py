@@ -144,7 +144,6 @@ def line_chart(
     dash: str | None = None,
     facet_row: str | None = None,
     hover: Sequence[str] = ("source",),
-    labels: dict[str, str] | None = None,
     x_title: str = "Year",
 ) -> go.Figure:
     """Lines over years, one per ``color`` (× ``dash``) series, one panel per ``facet_row`` value;

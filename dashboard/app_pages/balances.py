@@ -38,13 +38,13 @@ if long.empty:
 else:
     fig = charts.line_chart(
         long, y="value", color="partner", facet_row="measure_label", title=t("balances_title", lang),
-        y_title=unit_text, footnote=components.footnote(long), labels={"partner": t("partner", lang)},
+        y_title=unit_text, footnote=components.footnote(long),
         x_title=t("year", lang),
     )
     components.show_figure(fig, filename="balanza-balances", key="balances_chart")
     components.gap_notes(long, ["partner", "measure_label"], "value", lambda key: " · ".join(key))
 
-table = long[["partner_iso3", "year", "measure", "value", "source", "valuation"]].rename(columns={"value": "value"})
+table = long[["partner_iso3", "year", "measure", "value", "value_usd", "source", "valuation"]]
 table = table.sort_values(["partner_iso3", "measure", "year"]).reset_index(drop=True)
 st.subheader(t("table", lang))
 st.dataframe(table, hide_index=True, width="stretch")
@@ -68,7 +68,7 @@ else:
     shares["partner"] = shares["partner_iso3"].map(components.country_label)
     fig = charts.line_chart(
         shares, y="share_pct", color="partner", title=t("deficit_share_title", lang), y_title=t("share_pct", lang),
-        footnote=components.footnote(shares, t("deficit_share_note", lang)), labels={"partner": t("partner", lang)},
+        footnote=components.footnote(shares, t("deficit_share_note", lang)),
         x_title=t("year", lang),
     )
     components.show_figure(fig, filename="balanza-deficit-share", key="deficit_share_chart")
@@ -96,7 +96,7 @@ else:
     fig = charts.line_chart(
         records, y="value", color="partner", dash="record", facet_row="flow_label", title=t("gap_title", lang),
         y_title=unit_text, footnote=components.footnote(records), hover=("source", "valuation"),
-        labels={"partner": t("partner", lang), "record": t("gap_series", lang)}, x_title=t("year", lang),
+        x_title=t("year", lang),
     )
     components.show_figure(fig, filename="balanza-reporter-vs-mirror", key="gap_chart")
 

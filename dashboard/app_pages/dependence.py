@@ -29,7 +29,7 @@ else:
     fig = charts.line_chart(
         shares, y="share_pct", color="partner", facet_row="flow_label", title=t("dependence_title", lang),
         y_title=t("share_pct", lang), footnote=components.footnote(shares, t("dependence_note", lang)),
-        labels={"partner": t("partner", lang)}, x_title=t("year", lang),
+        x_title=t("year", lang),
     )
     components.show_figure(fig, filename="balanza-dependence", key="dependence_chart")
     components.gap_notes(shares, ["partner", "flow_label"], "share_pct", lambda key: " · ".join(key))
