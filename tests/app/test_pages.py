@@ -132,3 +132,10 @@ def test_a_rebuilt_database_is_picked_up_without_restart(bundled_db: Path, tmp_p
     after = at.dataframe[0].value
     assert 0 < len(after) < before
     assert after["year"].min() >= 2000
+
+
+def test_missing_database_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BALANZA_DB", str(tmp_path / "absent.duckdb"))
+    at = _run("balances")
+    assert any("balanza build" in e.value for e in at.error)
+    assert not at.get("plotly_chart")
