@@ -115,8 +115,12 @@ def init_state(specs: Sequence[Param], lang: str = "en") -> dict[str, object]:
     for spec in specs:
         if spec.name not in st.session_state:
             st.session_state[spec.name] = values[spec.name]
-        elif spec.kind == CHOICE and spec.choices is not None and st.session_state[spec.name] not in spec.choices:
-            st.session_state[spec.name] = spec.default  # options changed under a kept widget
+        elif spec.choices is not None:  # the options may have changed under a kept widget
+            current = st.session_state[spec.name]
+            if spec.kind == CHOICE and current not in spec.choices:
+                st.session_state[spec.name] = spec.default
+            elif spec.kind == MULTI and any(item not in spec.choices for item in current):
+                st.session_state[spec.name] = [item for item in current if item in spec.choices]
     return {spec.name: st.session_state[spec.name] for spec in specs}
 
 
