@@ -139,3 +139,18 @@ def test_missing_database_says_what_to_do(tmp_path: Path, monkeypatch: pytest.Mo
     at = _run("balances")
     assert any("balanza build" in e.value for e in at.error)
     assert not at.get("plotly_chart")
+
+
+def test_changing_a_filter_rewrites_the_url_and_oec_preset_sets_the_factor(bundled_env: Path) -> None:
+    at = _run("balances")
+    next(r for r in at.radio if r.key == "view").set_value("reconciled").run()
+    assert at.query_params["view"] == "reconciled"
+    oec = next(b for b in at.button if "1.08" in b.label)
+    oec.click().run()
+    assert not at.exception
+    assert _widget_value(at, "factor") == pytest.approx(1.08)
+    assert at.query_params["factor"] == "1.08"
+    table = at.dataframe[0].value
+    dots_exports = table[(table["measure"] == "export") & (table["source"] == "imf_dots")]
+    assert not dots_exports.empty
+    assert set(dots_exports["valuation"]) == {"FOB (CIF ÷ 1.08)"}  # the partner's CIF imports, converted
