@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -226,21 +227,22 @@ def treemap_chart(tree: pd.DataFrame, *, title: str, value_title: str, footnote:
         value=("value", "sum"), description=("chapter_description", "first")
     ).reset_index()
     headings = tree.dropna(subset=["heading"])
-    ids = ["ch" + chapters["chapter"].astype(str) + "", "hd" + headings["heading"].astype(str)]
+    chapter_index = dict(zip(chapters["chapter"], range(len(chapters)), strict=True))
+    colour_index = [i % 7 for i in range(len(chapters))] + [chapter_index[c] % 7 for c in headings["chapter"]]
+    # numpy arrays, not lists: plotly validates lists element by element.
     fig = go.Figure(
         go.Treemap(
-            ids=pd.concat(ids, ignore_index=True).tolist(),
-            parents=[""] * len(chapters) + ("ch" + headings["chapter"].astype(str)).tolist(),
-            labels=_short_labels(chapters["chapter"], chapters["description"])
-            + _short_labels(headings["heading"], headings["heading_description"]),
-            values=chapters["value"].astype(float).tolist() + headings["value"].astype(float).tolist(),
-            customdata=chapters["description"].fillna("").astype(str).tolist()
-            + headings["heading_description"].fillna("").astype(str).tolist(),
+            ids=np.array(["ch" + c for c in chapters["chapter"].astype(str)] + ["hd" + h for h in headings["heading"]],
+                         dtype=object),
+            parents=np.array([""] * len(chapters) + ["ch" + c for c in headings["chapter"].astype(str)], dtype=object),
+            labels=np.array(_short_labels(chapters["chapter"], chapters["description"])
+                            + _short_labels(headings["heading"], headings["heading_description"]), dtype=object),
+            values=np.concatenate([chapters["value"].to_numpy(float), headings["value"].to_numpy(float)]),
+            customdata=np.array(chapters["description"].fillna("").astype(str).tolist()
+                                + headings["heading_description"].fillna("").astype(str).tolist(), dtype=object),
             branchvalues="total",
             hovertemplate="%{label}: %{customdata}<br>%{value:,.3f} " + value_title + "<extra></extra>",
-            marker={"colors": [OKABE_ITO[i % 7] for i in range(len(chapters))]
-                    + [OKABE_ITO[i % 7] for i in headings["chapter"].map(
-                        dict(zip(chapters["chapter"], range(len(chapters)), strict=True)))]},
+            marker={"colors": np.array([OKABE_ITO[i] for i in colour_index], dtype=object)},
             maxdepth=2,
         )
     )
