@@ -193,9 +193,9 @@ def main() -> int:
     for page in PAGES:
         cold = [time_page(page, cold=True, frame=frame) for _ in range(args.repeat)]
         warm = [time_page(page, cold=False, frame=frame) for _ in range(args.repeat)]
-        results.append((page, statistics.median(cold), max(cold), statistics.median(warm)))
-        print(f"{page:11s} cold median {results[-1][1]:7.0f} ms  max {results[-1][2]:7.0f} ms  "
-              f"warm median {results[-1][3]:6.0f} ms")
+        results.append((page, statistics.median(cold), min(cold), max(cold), statistics.median(warm)))
+        print(f"{page:11s} cold median {results[-1][1]:7.0f} ms  min {results[-1][2]:7.0f} ms  "
+              f"max {results[-1][3]:7.0f} ms  warm median {results[-1][4]:6.0f} ms")
     worst = max(r[1] for r in results)
     verdict = "meets" if worst <= TARGET_MS else "misses"
     print(f"slowest page, cold median: {worst:.0f} ms ({verdict} the {TARGET_MS:.0f} ms target)")
@@ -204,10 +204,10 @@ def main() -> int:
     return 0 if worst <= TARGET_MS else 1
 
 
-def write_docs(results: list[tuple[str, float, float, float]], count: int, repeat: int, verdict: str,
+def write_docs(results: list[tuple[str, float, float, float, float]], count: int, repeat: int, verdict: str,
                worst: float) -> None:
-    rows = "\n".join(f"| {page} | {cold:,.0f} ms | {cold_max:,.0f} ms | {warm:,.0f} ms |"
-                     for page, cold, cold_max, warm in results)
+    rows = "\n".join(f"| {page} | {cold:,.0f} ms | {cold_min:,.0f} ms | {cold_max:,.0f} ms | {warm:,.0f} ms |"
+                     for page, cold, cold_min, cold_max, warm in results)
     section = f"""{SECTION}
 
 `.venv/bin/python bench/pages.py [--rows 5000000] [--repeat 3] [--write-docs]` builds a synthetic database with
@@ -221,11 +221,14 @@ rebuild); warm: `st.cache_data` results reused. Target: ≤ {TARGET_MS:.0f} ms p
 Measured {date.today().isoformat()} on the development machine (2 cores; load average {os.getloadavg()[0]:.1f} at the
 end of the run, other test suites running alongside), {repeat} runs each:
 
-| page | cold median | cold max | warm median |
-|---|---|---|---|
+| page | cold median | cold min | cold max | warm median |
+|---|---|---|---|---|
 {rows}
 
-The slowest page (cold median {worst:,.0f} ms) {verdict} the target. The script exits 1 if it misses.
+The slowest page (cold median {worst:,.0f} ms) {verdict} the target. The script exits 1 if it misses. On this
+shared 2-core machine the figures move by ±50% with the load: the minimum is the best estimate of a page's own
+cost. The cold figure is dominated by the catalogue queries that scan all 5 M rows once per database file
+(product series, data options: 60–150 ms each); everything else prunes by column statistics.
 """
     text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
     start = text.find(SECTION)
