@@ -1,0 +1,242 @@
+"""Concurrent-session benchmark: N sessions browse the dashboard at once on a real local Streamlit server.
+
+Starts `streamlit run dashboard/streamlit_app.py` on 127.0.0.1 (a free port), then opens N sessions the way
+a browser does (a websocket to /_stcore/stream speaking Streamlit's protobuf messages) and has each one
+visit every page, with URL filters, for a number of rounds. A page load is timed from the rerun request
+to the server's script_finished message; an error is an exception element on the page, a script that did
+not finish successfully, a dropped connection or a timeout. Prints latency percentiles and the error count,
+and exits non-zero when any page load failed. Loopback only; stops by itself (--budget seconds at most).
+
+    .venv/bin/python bench/sessions.py [--sessions 20] [--rounds 2] [--db PATH] [--rebuild-during]
+
+With --rebuild-during, `balanza build` rewrites the served database while the sessions browse (it builds
+into a copy and swaps it in), to show the dashboard keeps serving during a rebuild.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from etl import settings  # noqa: E402
+
+HOST = "127.0.0.1"
+# page url_path ("" is the default page) → query string a user might arrive with.
+PAGES = {
+    "": "lang=en",
+    "balances": "partners=CHN,USA,WLD&view=mirror&unit=constant",
+    "products": "series=USA:COL:import:us_census_consumption&q=coffee",
+    "dependence": "partners=CHN,USA",
+    "claims": "claim=all",
+    "scenarios": "",
+    "coverage": "country=COL&with=CHN,USA",
+    "data": "source=us_census_general&reporter=USA&partner=COL&flow=import&level=0&from=2015&to=2020",
+    "overview": "lang=es&view=mirror",  # not a url_path of its own: the server falls back to the default page
+}
+PAGE_TIMEOUT = 180.0
+
+
+@dataclass
+class Results:
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, page: str, seconds: float) -> None:
+        self.latencies.setdefault(page or "(default)", []).append(seconds)
+
+    def all_latencies(self) -> list[float]:
+        return sorted(value for values in self.latencies.values() for value in values)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def start_server(db: Path, port: int, log: Path) -> subprocess.Popen:
+    env = dict(os.environ, BALANZA_DB=str(db.resolve()))
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "streamlit_app.py"),
+               "--server.address", HOST, "--server.port", str(port), "--server.headless", "true",
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]  # fmt: skip
+    # The server's output goes to a file: an unread pipe fills up and blocks the server's logging threads.
+    with open(log, "wb") as handle:
+        return subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def wait_healthy(port: int, server: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the server exited: {log.read_text(errors='replace')[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"http://{HOST}:{port}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("the server did not become healthy")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+async def load_page(socket_: websockets.ClientConnection, page: str, query: str) -> tuple[float, str | None]:
+    """Ask for one page run; seconds until it finished and the first problem seen (None if clean)."""
+    message = BackMsg()
+    message.rerun_script.query_string = query
+    message.rerun_script.page_name = page
+    started = time.perf_counter()
+    await socket_.send(message.SerializeToString())
+    problem = None
+    while True:
+        forward = ForwardMsg()
+        forward.ParseFromString(await asyncio.wait_for(socket_.recv(), PAGE_TIMEOUT))
+        kind = forward.WhichOneof("type")
+        if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
+            if forward.delta.new_element.WhichOneof("type") == "exception":
+                problem = problem or f"exception: {forward.delta.new_element.exception.message[:200]}"
+        elif kind == "script_finished":
+            if forward.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
+                problem = problem or f"script finished with status {forward.script_finished}"
+            return time.perf_counter() - started, problem
+
+
+async def session(number: int, port: int, rounds: int, results: Results, seed: int) -> None:
+    order = list(PAGES)
+    rng = random.Random(seed + number)
+    try:
+        async with websockets.connect(f"ws://{HOST}:{port}/_stcore/stream", subprotocols=["streamlit"],
+                                      origin=f"http://{HOST}:{port}", max_size=None) as socket_:  # fmt: skip
+            for _ in range(rounds):
+                rng.shuffle(order)
+                for page in order:
+                    seconds, problem = await load_page(socket_, page, PAGES[page])
+                    results.add(page, seconds)
+                    if problem:
+                        results.errors.append(f"session {number}, page {page or '(default)'}: {problem}")
+    except (OSError, TimeoutError, websockets.WebSocketException) as exc:
+        results.errors.append(f"session {number}: {type(exc).__name__}: {exc}")
+
+
+def _logged_errors(log: str) -> collections.Counter:
+    """The last line of every traceback in the server log (the exception), counted."""
+    counts: collections.Counter = collections.Counter()
+    lines = log.splitlines()
+    for index, line in enumerate(lines):
+        if line.startswith("Traceback"):
+            tail = next((later for later in lines[index + 1 :] if later and not later.startswith((" ", "\t"))), "?")
+            counts[tail] += 1
+    return counts
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile of sorted values."""
+    index = max(0, min(len(values) - 1, int(round(share * len(values) + 0.5)) - 1))
+    return values[index]
+
+
+async def run(sessions: int, rounds: int, port: int, seed: int, rebuild: tuple[Path, list] | None) -> Results:
+    results = Results()
+    tasks = [asyncio.create_task(session(n, port, rounds, results, seed)) for n in range(sessions)]
+    if rebuild is not None:
+        db, log = rebuild
+        await asyncio.sleep(2.0)  # sessions are mid-way through their first pages
+        process = await asyncio.create_subprocess_exec(str(Path(sys.executable).with_name("balanza")), "build",
+                                                       "--db", str(db), stdout=asyncio.subprocess.DEVNULL,
+                                                       stderr=asyncio.subprocess.PIPE)  # fmt: skip
+        _, err = await process.communicate()
+        log.append((process.returncode, err.decode()[-500:]))
+    await asyncio.gather(*tasks)
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=2, help="passes over every page per session")
+    parser.add_argument("--db", type=Path, default=None, help="database to serve (default: a fresh build in a temp dir)")
+    parser.add_argument("--budget", type=float, default=900.0, help="seconds before the run is abandoned")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--rebuild-during", action="store_true", help="run `balanza build` on the served database meanwhile")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="balanza-sessions-") as scratch:
+        db = args.db
+        if db is None or args.rebuild_during:
+            # Never rebuild the user's own database: serve (and rebuild) a private one.
+            db = Path(scratch) / "balanza.duckdb"
+            source = args.db or settings.db_path()
+            if source.exists():
+                db.write_bytes(source.read_bytes())
+            else:
+                subprocess.run([str(Path(sys.executable).with_name("balanza")), "build", "--db", str(db)], check=True,
+                               capture_output=True)  # fmt: skip
+        port = free_port()
+        server_log = Path(scratch) / "server.log"
+        server = start_server(db, port, server_log)
+        rebuild_log: list = []
+        try:
+            wait_healthy(port, server, server_log)
+            started = time.perf_counter()
+            results = asyncio.run(asyncio.wait_for(
+                run(args.sessions, args.rounds, port, args.seed, (db, rebuild_log) if args.rebuild_during else None),
+                args.budget,
+            ))  # fmt: skip
+            wall = time.perf_counter() - started
+        finally:
+            stop_server(server)
+            server_errors = _logged_errors(server_log.read_text(errors="replace"))
+
+    values = results.all_latencies()
+    expected = args.sessions * args.rounds * len(PAGES)
+    print(f"{args.sessions} concurrent sessions × {args.rounds} rounds × {len(PAGES)} pages on 127.0.0.1 "
+          f"({os.cpu_count()} CPUs), served from {db.name}")  # fmt: skip
+    print(f"page loads: {len(values)} of {expected} in {wall:.1f}s ({len(values) / wall:.1f}/s); errors: {len(results.errors)}")
+    if values:
+        print(f"latency p50 {percentile(values, 0.50):.2f}s  p90 {percentile(values, 0.90):.2f}s  "
+              f"p99 {percentile(values, 0.99):.2f}s  max {values[-1]:.2f}s")  # fmt: skip
+        for page, page_values in sorted(results.latencies.items()):
+            print(f"  {page:<12} n={len(page_values):<4} median {statistics.median(page_values):.2f}s  "
+                  f"max {max(page_values):.2f}s")  # fmt: skip
+    for returncode, err in rebuild_log:
+        print(f"balanza build during the run: exit {returncode}" + (f" ({err.strip()})" if returncode else ""))
+    for error in results.errors[:10]:
+        print("  error:", error)
+    if server_errors:
+        print(f"server log: {sum(server_errors.values())} logged tracebacks (handled, the pages rendered):")
+        for line, count in server_errors.most_common(3):
+            print(f"  {count} × {line[:160]}")
+    failed = bool(results.errors) or len(values) != expected or any(code != 0 for code, _ in rebuild_log)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
