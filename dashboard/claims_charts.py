@@ -5,6 +5,7 @@ Okabe-Ito colours (from dashboard.charts), units in the axis titles, a source fo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -236,16 +237,22 @@ def claim_chart(card: c.ClaimCard) -> go.Figure | None:
 # --------------------------------------------------------------------------------------------- Balances page
 
 
-def _facet_yaxis(fig: go.Figure, facet_label: str) -> str | None:
-    """The y axis ('y', 'y2', …) of the facet whose row title is ``facet_label``; None without facets."""
-    title = next((a for a in fig.layout.annotations if a.text == facet_label), None)
+def _plain(text: str) -> str:
+    return re.sub(r"<[^>]+>", "", text or "").strip()
+
+
+def _facet_axes(fig: go.Figure, facet_label: str) -> tuple[str, str] | None:
+    """(yref, xref) of the panel titled ``facet_label`` (HTML tags ignored); None when no panel has that title.
+
+    Works for plotly-express facets and for panels stacked by hand with a title annotation at their top."""
+    title = next((a for a in fig.layout.annotations if _plain(a.text) == facet_label), None)
     if title is None:
         return None
     for name in fig.layout:
         if name.startswith("yaxis"):
-            domain = fig.layout[name].domain
-            if domain and domain[0] <= title.y <= domain[1] + 1e-9:
-                return "y" + name[len("yaxis"):]
+            axis = fig.layout[name]
+            if axis.domain and axis.domain[0] - 1e-9 <= title.y <= axis.domain[1] + 1e-9:
+                return "y" + name[len("yaxis"):], f"{axis.anchor or 'x'} domain"
     return None
 
 
@@ -262,10 +269,10 @@ def add_claim_annotations(fig: go.Figure, claims: Iterable[c.ClaimSpec], *, targ
         if target == "balance" and spec.check == "china_deficit":
             y = -float(spec.tolerance["target_usd"]) / usd_per_unit
             label = f"claim {spec.id}: deficit with China of USD {float(spec.tolerance['target_usd']) / 1e9:g} bn"
-            yref = _facet_yaxis(fig, facet_label) if facet_label else None
-            if facet_label and yref is None:
-                continue  # the balance facet is not shown: nothing to draw on
-            shape_ref = {"yref": yref, "xref": "x" + yref[1:] + " domain"} if yref else {"yref": "y", "xref": "paper"}
+            axes = _facet_axes(fig, facet_label) if facet_label else None
+            if facet_label and axes is None:
+                continue  # the balance panel is not shown: nothing to draw on
+            shape_ref = {"yref": axes[0], "xref": axes[1]} if axes else {"yref": "y", "xref": "paper"}
             fig.add_shape(type="line", x0=0, x1=1, y0=y, y1=y, line={"dash": "dash", "color": CLAIM_COLOUR, "width": 1.5},
                           **shape_ref)  # fmt: skip
             fig.add_annotation(x=0, y=y, text=label, showarrow=False, xanchor="left", yanchor="bottom",

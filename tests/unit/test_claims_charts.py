@@ -67,13 +67,13 @@ def balances_figure() -> object:
 
 def test_add_claim_annotations_on_the_balance_facet() -> None:
     fig = balances_figure()
-    balance_axis = cc._facet_yaxis(fig, "Balance")
-    assert balance_axis in ("y", "y2")
+    axes = cc._facet_axes(fig, "Balance")
+    assert axes is not None and axes[0] in ("y", "y2")
     out = cc.add_claim_annotations(fig, c.read_claims(), usd_per_unit=1e9, facet_label="Balance")
     assert out is fig
     (line,) = fig.layout.shapes
     assert line.y0 == line.y1 == -14.0
-    assert line.yref == balance_axis
+    assert (line.yref, line.xref) == axes
     assert any(a.text.startswith("claim 1:") for a in fig.layout.annotations)
 
 
@@ -102,3 +102,18 @@ def test_tariff_chart_has_the_claim_line_and_monthly_exports() -> None:
     exports = next(t for t in fig.data if t.name.endswith("to the US"))
     assert list(exports.y) == [1.2, 1.2]
     assert "USD billion" in fig.layout.yaxis2.title.text and "%" in fig.layout.yaxis.title.text
+
+
+def test_add_claim_annotations_on_the_dashboard_line_chart() -> None:
+    from dashboard import charts
+
+    frame = pd.DataFrame({"year": [2023, 2024] * 3, "value": [2.4, 2.4, 15.9, 15.9, -13.5, -13.6],
+                          "measure_label": ["Exports"] * 2 + ["Imports"] * 2 + ["Balance"] * 2,
+                          "partner": ["CHN"] * 6, "source": ["published"] * 6})  # fmt: skip
+    fig = charts.line_chart(frame, y="value", color="partner", facet_row="measure_label", title="t",
+                            y_title="USD billions (nominal)", footnote="f")  # fmt: skip
+    cc.add_claim_annotations(fig, c.read_claims(), usd_per_unit=1e9, facet_label="Balance")
+    (line,) = fig.layout.shapes
+    balance_axis = next(t.yaxis for t in fig.data if -13.6 in list(t.y))
+    assert line.yref == balance_axis and line.y0 == -14.0
+    assert line.xref == f"{fig.layout['yaxis' + balance_axis[1:]].anchor} domain"
