@@ -6,6 +6,11 @@ import duckdb
 import pandas as pd
 
 US_LINES_SOURCE = "us_census_consumption"
+
+
+def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of its own per query: the dashboard shares one connection between sessions and threads."""
+    return con.cursor()
 # For bilateral annual totals, the first source with a full year wins: printed (DANE) figures, then DIAN's
 # monthly exports, then IMF DOTS, then Comtrade.
 SERIES_PRIORITY = ("published", "dian", "imf_dots", "comtrade", "us_census_general")
@@ -13,7 +18,7 @@ SERIES_PRIORITY = ("published", "dian", "imf_dots", "comtrade", "us_census_gener
 
 def query_import_lines(con: duckdb.DuckDBPyConnection, importer: str, year: int) -> pd.DataFrame:
     """Imports by HS10 line and partner (US imports for consumption): hs10, partner_iso3, imports_usd, duty_usd."""
-    return con.execute(
+    return _cursor(con).execute(
         """
         SELECT hs_code AS hs10, partner_iso3, sum(value_usd) AS imports_usd, sum(duty_usd) AS duty_usd
         FROM trade
@@ -26,7 +31,7 @@ def query_import_lines(con: duckdb.DuckDBPyConnection, importer: str, year: int)
 
 
 def query_line_years(con: duckdb.DuckDBPyConnection, importer: str) -> list[int]:
-    rows = con.execute(
+    rows = _cursor(con).execute(
         "SELECT DISTINCT year FROM trade WHERE source = ? AND reporter_iso3 = ? AND hs_level = 10 ORDER BY year",
         [US_LINES_SOURCE, importer],
     ).fetchall()
@@ -35,7 +40,7 @@ def query_line_years(con: duckdb.DuckDBPyConnection, importer: str) -> list[int]
 
 def query_import_demand_elasticities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """hs6, elasticity (negative), significant_5pct: only correctly signed, significant estimates are used."""
-    return con.execute(
+    return _cursor(con).execute(
         """
         SELECT hs6, elasticity, significant_5pct FROM import_demand_elasticities
         WHERE elasticity < 0 AND coalesce(significant_5pct, FALSE)
@@ -44,7 +49,7 @@ def query_import_demand_elasticities(con: duckdb.DuckDBPyConnection) -> pd.DataF
 
 
 def query_exemption_codes(con: duckdb.DuckDBPyConnection, list_name: str) -> list[str]:
-    rows = con.execute(
+    rows = _cursor(con).execute(
         "SELECT DISTINCT replace(hts_code, '.', '') FROM us_tariff_exemptions WHERE list_name = ? ORDER BY 1",
         [list_name],
     ).fetchall()
@@ -52,12 +57,12 @@ def query_exemption_codes(con: duckdb.DuckDBPyConnection, list_name: str) -> lis
 
 
 def query_country_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    rows = con.execute("SELECT iso3, name_en FROM countries").fetchall()
+    rows = _cursor(con).execute("SELECT iso3, name_en FROM countries").fetchall()
     return {iso3: name for iso3, name in rows}
 
 
 def query_chapter_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    rows = con.execute("SELECT hs_code, description FROM hs_codes WHERE hs_level = 2").fetchall()
+    rows = _cursor(con).execute("SELECT hs_code, description FROM hs_codes WHERE hs_level = 2").fetchall()
     return {code: description for code, description in rows}
 
 
@@ -66,7 +71,7 @@ def query_line_descriptions(con: duckdb.DuckDBPyConnection, codes: list[str]) ->
     if not codes:
         return {}
     wanted = sorted({c[:6] for c in codes} | {c[:4] for c in codes})
-    rows = con.execute(
+    rows = _cursor(con).execute(
         "SELECT hs_code, description FROM hs_codes WHERE list_contains(?, hs_code)", [wanted]
     ).fetchall()
     found = dict(rows)
@@ -80,7 +85,7 @@ def query_bilateral_annual(con: duckdb.DuckDBPyConnection, reporter: str, partne
     value_usd, source. Where the reporter's own data is missing, the partner's mirror is used
     (partner's imports from reporter = reporter's exports) and the source says "mirror".
     """
-    frame = con.execute(
+    frame = _cursor(con).execute(
         """
         SELECT year, flow, value_usd, source, 'own' AS side FROM trade_annual
         WHERE reporter_iso3 = ? AND partner_iso3 = ? AND hs_code = 'TOTAL' AND months_covered = 12
@@ -106,7 +111,7 @@ def query_published_balance(
     con: duckdb.DuckDBPyConnection, reporter: str, partner: str, year: int
 ) -> float | None:
     """The printed balance (chosen figure) where one exists."""
-    row = con.execute(
+    row = _cursor(con).execute(
         """
         SELECT value_usd FROM published_figures
         WHERE reporter_iso3 = ? AND partner_iso3 = ? AND year = ? AND flow = 'balance' AND chosen
@@ -119,7 +124,7 @@ def query_published_balance(
 
 def query_chapter_exports(con: duckdb.DuckDBPyConnection, seller: str, buyer: str, year: int) -> pd.DataFrame:
     """The seller's exports to the buyer by HS chapter in `year`: its own report, else the buyer's mirror."""
-    return con.execute(
+    return _cursor(con).execute(
         """
         WITH both_sides AS (
             SELECT hs_code AS chapter, value_usd, 0 AS side FROM trade_annual

@@ -208,9 +208,6 @@ def test_dashboard_connection_follows_a_swapped_in_database(bundled_db: Path, tm
     assert after == before + 2
 
 
-@pytest.mark.xfail(strict=True, reason="the Scenarios page hands the process-wide connection "
-                   "(components.connection()) to model code that calls con.execute on it; sessions running at "
-                   "once then read each other's results or hit 'connection is busy' (each needs its own cursor)")  # fmt: skip
 def test_concurrent_sessions_on_the_shared_connection_get_their_own_results(bundled_db: Path) -> None:
     """What two sessions on the Scenarios page do at once: model.data queries on the one shared connection."""
     import threading
