@@ -113,7 +113,7 @@ def test_overlong_search_text_is_rejected(bundled_env: Path) -> None:
     assert url_value(at, "q") == ""
 
 
-@pytest.mark.xfail(strict=True, reason="url_state.init_state puts the rejected raw value into st.warning, which "
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="url_state.init_state puts the rejected raw value into st.warning, which "
                    "renders Markdown: a link or image in the URL shows as a live link inside the app's own warning")  # fmt: skip
 def test_a_rejected_value_is_shown_as_text_not_as_markdown(bundled_env: Path) -> None:
     at = run_page("overview", {"lang": "[Session expired: sign in again](https://evil.example/login)"})
@@ -195,7 +195,7 @@ def test_neutralise_frame_leaves_numeric_and_date_columns_alone() -> None:
     assert frame["text"].tolist() == ["-5", "=x"]  # the input frame is not modified
 
 
-@pytest.mark.xfail(strict=True, reason="csv_export writes with a '\\n' line terminator, so a bare CR inside a "
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="csv_export writes with a '\\n' line terminator, so a bare CR inside a "
                    "text cell is left unquoted; spreadsheets end the row there and the rest ('=1+1') starts a "
                    "new row as a live formula")  # fmt: skip
 def test_csv_export_a_carriage_return_cannot_start_a_new_row_with_a_formula() -> None:
