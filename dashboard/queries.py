@@ -226,26 +226,26 @@ def query_total_partners(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [p for p in frame["partner"] if p != COLOMBIA]
 
 
-def query_product_series(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every (reporter, partner, flow, source) with product (HS) detail, its years and deepest HS level."""
-    by_year = _frame(
-        con,
-        """
-        SELECT reporter_iso3, partner_iso3, flow, source, year, hs_level AS max_level
-        FROM trade
-        WHERE hs_level > 0
-        GROUP BY ALL
-        """,
-    )
-    by_year = by_year[by_year["flow"].isin(TRADE_FLOWS)]
-    # Collecting the years in pandas: a plain GROUP BY is ~3× faster at 5 M rows
-    # than DuckDB's list(DISTINCT …) or max() aggregates.
+def product_series(options: pd.DataFrame) -> pd.DataFrame:
+    """The (reporter, partner, flow, source) series with product (HS) detail and their deepest HS level,
+    from :func:`query_data_options` (pure: the catalogue is shared with the Data page's cache)."""
     keys = ["reporter_iso3", "partner_iso3", "flow", "source"]
-    if by_year.empty:
-        return pd.DataFrame(columns=[*keys, "years", "max_level"])
-    grouped = by_year.sort_values("year").groupby(keys, sort=True)
-    out = grouped.agg(years=("year", lambda ys: sorted({int(y) for y in ys})), max_level=("max_level", "max"))
-    return out.reset_index()
+    detail = options[(options["hs_level"] > 0) & options["flow"].isin(TRADE_FLOWS)]
+    if detail.empty:
+        return pd.DataFrame(columns=[*keys, "max_level"])
+    return detail.groupby(keys, sort=True, as_index=False).agg(max_level=("hs_level", "max"))
+
+
+def query_series_years(
+    con: duckdb.DuckDBPyConnection, *, reporter: str, partner: str, flow: str, source: str
+) -> list[int]:
+    """The years in which one series has product detail (a pruned scan: fast at any table size)."""
+    frame = _frame(
+        con,
+        f"SELECT DISTINCT year FROM trade WHERE {SERIES_CONDITION} ORDER BY year",  # noqa: S608 - fixed fragment
+        {"reporter": reporter, "partner": partner, "flow": flow, "source": source},
+    )
+    return [int(y) for y in frame["year"]]
 
 
 def query_hs_tree(

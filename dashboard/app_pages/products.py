@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, components, url_state
+from dashboard import charts, components, queries, url_state
 from dashboard.i18n import t
 
 lang = components.lang()
 st.title(t("page_products", lang))
 
-catalogue = components.run_query("query_product_series")
+catalogue = queries.product_series(components.run_query("query_data_options"))
 catalogue = catalogue.assign(
     series=catalogue["reporter_iso3"] + ":" + catalogue["partner_iso3"] + ":" + catalogue["flow"] + ":"
     + catalogue["source"]
 )
-series_years = dict(zip(catalogue["series"], catalogue["years"], strict=True))
 series_levels = dict(zip(catalogue["series"], catalogue["max_level"].astype(int), strict=True))
 series_choices = tuple(catalogue["series"])
 # Default: the US record of imports from Colombia (Colombia's exports to the US by product), where present.
@@ -38,7 +37,9 @@ if not series_choices:
 
 top = st.columns([3, 1, 1])
 series = top[0].selectbox(t("products_series", lang), series_choices, key="series", format_func=describe_series)
-years = tuple(int(y) for y in series_years[series])
+reporter, partner, flow, source = series.split(":")
+series_filters = {"reporter": reporter, "partner": partner, "flow": flow, "source": source}
+years = tuple(components.run_query("query_series_years", **series_filters))
 year_specs = [
     url_state.Param("year", url_state.CHOICE, years[-1], years),
     url_state.Param("from", url_state.CHOICE, years[0], years),
@@ -47,8 +48,6 @@ url_state.init_state(year_specs, lang)
 year = top[1].selectbox(t("year", lang), years, key="year")
 year_from = top[2].selectbox(t("compare_with", lang), years, key="from")
 all_specs = [series_spec, *year_specs, url_state.Param("q", url_state.TEXT, "", max_length=60)]
-reporter, partner, flow, source = series.split(":")
-series_filters = {"reporter": reporter, "partner": partner, "flow": flow, "source": source}
 value_title = "USD millions" if lang == "en" else "millones de USD"
 
 tree = components.run_query("query_hs_tree", **series_filters, year=year)

@@ -113,3 +113,15 @@ def test_products_tree_top_and_search(con: duckdb.DuckDBPyConnection) -> None:
     assert queries.query_hs_search(con, "coffee roasted")["hs_code"].tolist() == ["090111"]
     assert queries.query_hs_search(con, "'; DROP TABLE trade; --").empty
     assert queries.query_hs_search(con, "   ").empty
+
+
+def test_product_series_catalogue_and_years(con: duckdb.DuckDBPyConnection) -> None:
+    catalogue = queries.product_series(queries.query_data_options(con))
+    assert catalogue.to_dict("records") == [
+        {"reporter_iso3": "USA", "partner_iso3": "COL", "flow": "import", "source": "us_census_consumption",
+         "max_level": 10}
+    ]
+    years = queries.query_series_years(con, reporter="USA", partner="COL", flow="import",
+                                       source="us_census_consumption")
+    assert years == [2024]
+    assert queries.query_series_years(con, reporter="COL", partner="CHN", flow="export", source="dian") == []
