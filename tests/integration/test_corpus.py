@@ -130,9 +130,7 @@ def test_formula_strings_loaded_from_a_file_are_neutralised_in_csv_exports(bundl
     # The text arrived in the database exactly as printed in the file...
     assert frame["publisher"].tolist() == ['=HYPERLINK("http://example.invalid","DANE")', "@DANE", "-DANE"]
     assert frame["quote"].tolist() == ["+SUM(A1:A9)", "\tquoted with a tab", "\rstarts with CR"]
-    # ...and no exported text cell can start a formula. The row whose quote holds a bare CR is left to
-    # tests/app/test_injection.py (an expected failure there: csv_export writes a bare CR unquoted).
-    frame = frame[~frame["quote"].str.contains("\r", regex=False)]
+    # ...and no exported text cell can start a formula (a CR inside a cell stays inside its quoted cell).
     data = to_csv_bytes(frame, source="published", valuation="as printed", units="USD", filters={"q": "=1+1"},
                         view_url="http://127.0.0.1/?q==1+1")  # fmt: skip
     rows = _cells(data)
@@ -144,13 +142,14 @@ def test_formula_strings_loaded_from_a_file_are_neutralised_in_csv_exports(bundl
             if name not in numeric and cell:
                 assert not cell.startswith(FORMULA_PREFIXES), (name, cell)
                 checked += 1
-    assert checked >= 2 * 6
+    assert len(body) == 3 and checked >= 3 * 6
     publisher = [row[header.index("publisher")] for row in body]
-    assert publisher == ["'=HYPERLINK(\"http://example.invalid\",\"DANE\")", "'@DANE"]
-    assert [row[header.index("quote")] for row in body] == ["'+SUM(A1:A9)", "'\tquoted with a tab"]
-    assert [row[header.index("url")] for row in body] == ["https://example.invalid", "'-https://example.invalid"]
+    assert publisher == ["'=HYPERLINK(\"http://example.invalid\",\"DANE\")", "'@DANE", "'-DANE"]
+    assert [row[header.index("quote")] for row in body] == ["'+SUM(A1:A9)", "'\tquoted with a tab", "'\rstarts with CR"]
+    urls = ["https://example.invalid", "'-https://example.invalid", "https://example.invalid"]
+    assert [row[header.index("url")] for row in body] == urls
     # Numbers stay numbers.
-    assert [row[header.index("value_usd")] for row in body] == ["1000.0", "2000.0"]
+    assert [row[header.index("value_usd")] for row in body] == ["1000.0", "2000.0", "3000.0"]
 
 
 # ---- a multi-gigabyte sparse file ------------------------------------------------------------------------
