@@ -227,8 +227,8 @@ end of the run, other test suites running alongside), {repeat} runs each:
 
 The slowest page (cold median {worst:,.0f} ms) {verdict} the target. The script exits 1 if it misses. On this
 shared 2-core machine the figures move by ±50% with the load: the minimum is the best estimate of a page's own
-cost. The cold figure is dominated by the catalogue queries that scan all 5 M rows once per database file
-(product series, data options: 60–150 ms each); everything else prunes by column statistics.
+cost. Cold runs pay for the one catalogue query that scans all 5 M rows (which series exist: 60–150 ms, shared
+by the Products and Data pages, once per database file); every other query prunes by column statistics.
 """
     text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
     start = text.find(SECTION)
