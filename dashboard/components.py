@@ -121,6 +121,16 @@ def _country_names(db_key: tuple, language: str) -> dict[str, str]:
     return names
 
 
+def country_labels() -> dict[str, str]:
+    """ISO3 → 'Name (ISO3)' for the current language; look labels up in this dict inside loops."""
+    return _country_labels(database_key(), lang())
+
+
+@functools.lru_cache(maxsize=8)
+def _country_labels(db_key: tuple, language: str) -> dict[str, str]:
+    return {iso3: f"{name} ({iso3})" for iso3, name in _country_names(db_key, language).items()}
+
+
 def country_label(iso3: str) -> str:
     name = country_names().get(iso3)
     return f"{name} ({iso3})" if name else iso3

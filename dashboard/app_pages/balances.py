@@ -11,13 +11,20 @@ from dashboard.i18n import t
 DEFAULT_PARTNERS = ["CHN", "USA", "WLD"]
 
 lang = components.lang()
+labels = components.country_labels()
+
+
+def label_of(iso3: str) -> str:
+    return labels.get(iso3, iso3)
+
+
 st.title(t("page_balances", lang))
 
 partner_choices = components.run_query("query_total_partners")
 specs = [*components.view_specs(partner_choices, DEFAULT_PARTNERS), *components.unit_specs()]
 url_state.init_state(specs, lang)
 left, middle, right = st.columns([2, 2, 2])
-partners = left.multiselect(t("partners", lang), partner_choices, key="partners", format_func=components.country_label)
+partners = left.multiselect(t("partners", lang), partner_choices, key="partners", format_func=label_of)
 with middle:
     view, factor = components.view_widgets()
 with right:
@@ -30,7 +37,7 @@ totals = components.totals_for(view, partners, factor)
 wide = queries.with_balance(totals)
 long = queries.long_measures(wide)
 long["value"] = components.in_units(long, unit, base_year)
-long["partner"] = long["partner_iso3"].map(components.country_label)
+long["partner"] = long["partner_iso3"].map(label_of)
 long["measure_label"] = long["measure"].map(measure_names)
 
 if long.empty:
@@ -65,7 +72,7 @@ else:
         long.loc[long["measure"] == "balance", ["partner_iso3", "year", "source"]], on=["partner_iso3", "year"],
         how="left",
     )
-    shares["partner"] = shares["partner_iso3"].map(components.country_label)
+    shares["partner"] = shares["partner_iso3"].map(label_of)
     fig = charts.line_chart(
         shares, y="share_pct", color="partner", title=t("deficit_share_title", lang), y_title=t("share_pct", lang),
         footnote=components.footnote(shares, t("deficit_share_note", lang)),
@@ -91,7 +98,7 @@ if records.empty:
     st.info(t("no_data", lang))
 else:
     records["value"] = components.in_units(records, unit, base_year)
-    records["partner"] = records["partner_iso3"].map(components.country_label)
+    records["partner"] = records["partner_iso3"].map(label_of)
     records["flow_label"] = records["flow"].map(measure_names)
     fig = charts.line_chart(
         records, y="value", color="partner", dash="record", facet_row="flow_label", title=t("gap_title", lang),

@@ -8,6 +8,13 @@ from dashboard import charts, components, url_state
 from dashboard.i18n import t
 
 lang = components.lang()
+labels = components.country_labels()
+
+
+def label_of(iso3: str) -> str:
+    return labels.get(iso3, iso3)
+
+
 st.title(t("coverage_title", lang))
 
 involved = components.run_query("query_coverage_countries")
@@ -18,8 +25,8 @@ specs = [
 url_state.init_state(specs, lang)
 left, right = st.columns(2)
 country = left.selectbox(t("reporter", lang) + " / " + t("partner", lang), involved, key="country",
-                         format_func=components.country_label)
-counterparts = right.multiselect(t("partners", lang), involved, key="with", format_func=components.country_label)
+                         format_func=label_of)
+counterparts = right.multiselect(t("partners", lang), involved, key="with", format_func=label_of)
 url_state.sync_url(specs)
 
 # Series between the chosen country and the chosen counterparts (either side reporting).
@@ -28,7 +35,7 @@ if shown.empty:
     st.info(t("no_data", lang))
 else:
     fig = charts.coverage_heatmap(
-        shown, title=f"{t('coverage_title', lang)}: {components.country_label(country)}",
+        shown, title=f"{t('coverage_title', lang)}: {label_of(country)}",
         footnote=components.footnote(shown, t("coverage_note", lang)),
     )
     components.show_figure(fig, filename="balanza-coverage", key="coverage_chart")

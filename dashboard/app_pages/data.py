@@ -11,6 +11,13 @@ ROW_LIMIT = 5000
 DEFAULTS = {"source": "imf_dots", "reporter": "COL", "partner": "CHN", "flow": "export", "level": 0}
 
 lang = components.lang()
+labels = components.country_labels()
+
+
+def label_of(iso3: str) -> str:
+    return labels.get(iso3, iso3)
+
+
 st.title(t("page_data", lang))
 
 options = components.run_query("query_data_options")
@@ -22,8 +29,8 @@ if options.empty:
 columns = st.columns(5)
 cascade = [
     ("source", "source", t("source", lang), lambda v: f"{queries.source_label(v)} ({v})"),
-    ("reporter", "reporter_iso3", t("reporter", lang), components.country_label),
-    ("partner", "partner_iso3", t("partner", lang), components.country_label),
+    ("reporter", "reporter_iso3", t("reporter", lang), label_of),
+    ("partner", "partner_iso3", t("partner", lang), label_of),
     ("flow", "flow", t("flow", lang), lambda f: t(f, lang) if f in ("export", "import") else f),
     ("level", "hs_level", t("hs_level", lang), str),
 ]

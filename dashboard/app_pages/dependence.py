@@ -8,19 +8,26 @@ from dashboard import charts, components, queries, url_state
 from dashboard.i18n import t
 
 lang = components.lang()
+labels = components.country_labels()
+
+
+def label_of(iso3: str) -> str:
+    return labels.get(iso3, iso3)
+
+
 st.title(t("dependence_title", lang))
 st.caption(t("dependence_note", lang))
 
 partner_choices = components.run_query("query_total_partners")
 specs = components.view_specs(partner_choices, ["CHN", "USA"])[:1]
 url_state.init_state(specs, lang)
-partners = st.multiselect(t("partners", lang), partner_choices, key="partners", format_func=components.country_label)
+partners = st.multiselect(t("partners", lang), partner_choices, key="partners", format_func=label_of)
 url_state.sync_url(specs)
 numerators = [p for p in partners if p != "WLD"]
 
 totals = components.totals_for(queries.REPORTER_VIEW, [*numerators, "WLD"], 1.0)
 shares = queries.partner_shares(totals, numerators)
-shares["partner"] = shares["partner_iso3"].map(components.country_label)
+shares["partner"] = shares["partner_iso3"].map(label_of)
 shares["flow_label"] = shares["flow"].map(lambda f: t(f, lang))
 
 if shares.empty:

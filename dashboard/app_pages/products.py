@@ -8,6 +8,13 @@ from dashboard import charts, components, queries, url_state
 from dashboard.i18n import t
 
 lang = components.lang()
+labels = components.country_labels()
+
+
+def label_of(iso3: str) -> str:
+    return labels.get(iso3, iso3)
+
+
 st.title(t("page_products", lang))
 
 catalogue = queries.product_series(components.run_query("query_data_options"))
@@ -26,7 +33,7 @@ def describe_series(key: str) -> str:
     reporter, partner, flow, source = key.split(":")
     level = series_levels[key]
     verb = t(flow, lang).lower()
-    return f"{components.country_label(reporter)} · {verb} · {components.country_label(partner)} — {source} (HS{level})"
+    return f"{label_of(reporter)} · {verb} · {label_of(partner)} — {source} (HS{level})"
 
 
 series_spec = url_state.Param("series", url_state.CHOICE, default_series, series_choices)
