@@ -4,6 +4,7 @@ the Download CSV button, gap notes and links that carry the filters."""
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -37,28 +38,46 @@ QUERY_CACHE_ENTRIES = 256
 
 
 class LiveConnection:
-    """One read-only connection per database path, reopened when a writer swaps a new file in.
+    """One read-only connection per database path, replaced when a writer swaps a new file in.
 
-    DuckDB shares one database instance per path within a process, so a second connect() would still see
-    the replaced file: the old connection is closed before the new one is opened.
+    DuckDB shares one database instance per path string within a process, so connecting to the same path
+    again would still see the replaced file. The new file is therefore opened through a private hard link
+    (removed at once; the open file keeps its inode), and the old connection is not closed: sessions still
+    running a query on it finish on the file they started with, and it is freed when the last of them lets
+    go. Where a hard link cannot be made, the old connection is closed first (the only other way in).
     """
 
     def __init__(self, path: str) -> None:
         self.path = path
         self._identity: tuple[int, int] | None = None
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._opened = 0
         self._lock = threading.Lock()
 
     def get(self) -> duckdb.DuckDBPyConnection:
         identity = file_identity(Path(self.path))
         with self._lock:
-            if self._con is None or identity != self._identity:
-                if self._con is not None:
-                    self._con.close()
-                    self._con = None
+            if self._con is None:
                 self._con = connect_read_only(Path(self.path))
                 self._identity = identity
+            elif identity != self._identity:
+                self._con, self._identity = self._reopen()
             return self._con
+
+    def _reopen(self) -> tuple[duckdb.DuckDBPyConnection, tuple[int, int] | None]:
+        self._opened += 1
+        link = Path(f"{self.path}.reader-{os.getpid()}-{self._opened}")
+        try:
+            os.link(self.path, link)
+        except OSError:
+            if self._con is not None:
+                self._con.close()
+            return connect_read_only(Path(self.path)), file_identity(Path(self.path))
+        try:
+            stat = link.stat()
+            return connect_read_only(link), (stat.st_ino, stat.st_mtime_ns)
+        finally:
+            link.unlink(missing_ok=True)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

@@ -154,3 +154,20 @@ def test_changing_a_filter_rewrites_the_url_and_oec_preset_sets_the_factor(bundl
     dots_exports = table[(table["measure"] == "export") & (table["source"] == "imf_dots")]
     assert not dots_exports.empty
     assert set(dots_exports["valuation"]) == {"FOB (CIF ÷ 1.08)"}  # the partner's CIF imports, converted
+
+
+def test_a_swap_leaves_running_sessions_on_their_file(bundled_db: Path, tmp_path: Path) -> None:
+    from dashboard.components import LiveConnection
+    from etl.db import write_session
+
+    path = tmp_path / "live.duckdb"
+    shutil.copyfile(bundled_db, path)
+    live = LiveConnection(str(path))
+    session_a = live.get().cursor()  # a session in the middle of its page
+    before = session_a.execute("SELECT count(*) FROM trade").fetchone()[0]
+    with write_session(path) as con:
+        con.execute("DELETE FROM trade WHERE source = 'dian'")
+    after = live.get().cursor().execute("SELECT count(*) FROM trade").fetchone()[0]  # session B reconnects
+    assert after < before
+    assert session_a.execute("SELECT count(*) FROM trade").fetchone()[0] == before  # A finishes undisturbed
+    assert sorted(p.name for p in tmp_path.iterdir() if ".reader-" in p.name) == []  # no link left behind
