@@ -198,10 +198,6 @@ def test_dashboard_connection_follows_a_swapped_in_database(bundled_db: Path, tm
     assert after == before + 2
 
 
-@pytest.mark.xfail(strict=True, raises=duckdb.Error, reason="dashboard/components.py LiveConnection closes the old connection when "
-                   "any session notices a swapped file; queries other sessions are running on it (cursors "
-                   "included) then fail with 'Connection already closed' (seen in bench/sessions.py "
-                   "--rebuild-during)")  # fmt: skip
 def test_a_reconnect_does_not_break_queries_other_sessions_are_running(bundled_db: Path, tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     from dashboard import components
