@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, components, queries, url_state
+from dashboard import charts, claims, claims_charts, components, queries, units, url_state
 from dashboard.i18n import t
 
 DEFAULT_PARTNERS = ["CHN", "USA", "WLD"]
@@ -48,6 +48,9 @@ else:
         y_title=unit_text, footnote=components.footnote(long),
         x_title=t("year", lang),
     )
+    if unit == units.NOMINAL and "CHN" in partners:  # claim 1 is in nominal dollars
+        claims_charts.add_claim_annotations(fig, claims.read_claims(), usd_per_unit=units.BILLION,
+                                            facet_label=measure_names["balance"])
     components.show_figure(fig, filename="balanza-balances", key="balances_chart")
     components.gap_notes(long, ["partner", "measure_label"], "value", lambda key: " · ".join(key))
 
@@ -78,6 +81,8 @@ else:
         footnote=components.footnote(shares, t("deficit_share_note", lang)),
         x_title=t("year", lang),
     )
+    if "CHN" in partners:  # claim 2: "practically the entire trade deficit"
+        claims_charts.add_claim_annotations(fig, claims.read_claims(), target="share")
     components.show_figure(fig, filename="balanza-deficit-share", key="deficit_share_chart")
     components.gap_notes(shares, ["partner"], "share_pct", lambda key: key[0])
 
