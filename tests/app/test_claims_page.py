@@ -55,3 +55,18 @@ def test_claims_page_single_claim_from_the_url(bundled_env: Path) -> None:
     assert "2021, 2023" in warnings  # what the bundled data lacks
     assert len(at.get("plotly_chart")) == 1
     assert len(at.get("page_link")) == 1
+
+
+@pytest.mark.slow
+def test_balances_charts_carry_claims_1_and_2(bundled_env: Path) -> None:
+    import json
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["partners"] = "CHN,WLD"
+    at.switch_page("app_pages/balances.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    layouts = [json.loads(chart.proto.spec)["layout"] for chart in at.get("plotly_chart")]
+    lines = [shape["y0"] for layout in layouts for shape in layout.get("shapes", [])]
+    assert -14.0 in lines  # claim 1 on the balance panel (USD billions)
+    assert 90.0 in lines  # claim 2 on the share of the total deficit
