@@ -72,6 +72,7 @@ def _card(card: claims.ClaimCard) -> None:
         if not card.numbers.empty:
             with st.expander(f"Numbers ({len(card.numbers)} rows, each with its source and dataset)"):
                 shown = card.numbers.assign(
+                    year=card.numbers["year"].astype(str),  # years and dates share the column: show them as text
                     shown=[_display_value(v, u) for v, u in zip(card.numbers["value"], card.numbers["unit"], strict=True)]
                 )
                 st.dataframe(shown[["measure", "year", "perspective", "shown", "valuation", "publisher", "dataset", "note"]],
