@@ -9,11 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from etl import settings
 from etl.cli import main
+from tests.dbstate import snapshot
 
 RAW = settings.DATA_DIR / "raw"
 COMTRADE_HEADER = (RAW / "comtrade-plus-colombia-usa" / "5arSanti_comtrade_db_exportaciones_cafe_col_usa.csv").read_text(
@@ -113,18 +113,6 @@ CASES = [
 ]  # fmt: skip
 
 
-def _snapshot(db: Path) -> tuple:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return (
-            con.execute("SELECT count(*), sum(hash(COLUMNS(*))) FROM trade").fetchone(),
-            con.execute("SELECT count(*) FROM datasets").fetchone(),
-            con.execute("SELECT count(*) FROM published_figures").fetchone(),
-        )
-    finally:
-        con.close()
-
-
 @pytest.fixture(scope="module")
 def corpus_db(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     copy = tmp_path_factory.mktemp("corpus") / "corpus.duckdb"
@@ -141,7 +129,7 @@ def test_bad_input_is_refused_and_nothing_changes(case: Case, corpus_db: Path, t
     path = tmp_path / case.filename
     content = case.content() if callable(case.content) else case.content
     path.write_bytes(content)
-    before = _snapshot(corpus_db)
+    before = snapshot(corpus_db)
     assert main(["load", str(path), "--db", str(corpus_db)]) == 1
     err = capsys.readouterr().err
     assert str(path) in err or case.filename in err
@@ -151,7 +139,7 @@ def test_bad_input_is_refused_and_nothing_changes(case: Case, corpus_db: Path, t
     if case.column is not None:
         assert f"column {case.column}" in err, err
     assert "what to do:" in err
-    assert _snapshot(corpus_db) == before
+    assert snapshot(corpus_db) == before
 
 
 def test_good_file_after_bad_one_still_loads(corpus_db: Path, tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ import pytest
 from dashboard.csv_export import FORMULA_PREFIXES, to_csv_bytes
 from etl.errors import InputError
 from etl.load import load_files
+from tests.dbstate import snapshot
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 FILES = CORPUS / "files"
@@ -32,16 +33,6 @@ ACCEPTED = [case for case in CASES if case.get("loads")]
 BALANZA = Path(sys.executable).with_name("balanza")
 
 
-def snapshot(db: Path) -> dict[str, tuple]:
-    """Row count and an order-independent checksum of every row, per table."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return {
-            table: con.execute(f"SELECT count(*), coalesce(sum(hash(COLUMNS(*))), 0) FROM {table}").fetchone()  # noqa: S608
-            for table in ("trade", "datasets", "published_figures")
-        }
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")

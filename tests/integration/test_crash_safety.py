@@ -22,6 +22,7 @@ import duckdb
 import pytest
 
 from etl.db import TMP_SUFFIX
+from tests.dbstate import snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 BALANZA = Path(sys.executable).with_name("balanza")
@@ -40,15 +41,6 @@ def generate_comtrade_csv(path: Path, rows: int) -> None:
     module.generate_csv(path, rows)
 
 
-def snapshot(db: Path) -> dict[str, tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return {
-            table: con.execute(f"SELECT count(*), coalesce(sum(hash(COLUMNS(*))), 0) FROM {table}").fetchone()  # noqa: S608
-            for table in ("trade", "datasets", "published_figures")
-        }
-    finally:
-        con.close()
 
 
 def start_load(csv_path: Path, db: Path) -> subprocess.Popen:
