@@ -104,7 +104,7 @@ CREATE TABLE IF NOT EXISTS published_figures (
     publisher VARCHAR NOT NULL,
     url VARCHAR,
     quote VARCHAR,
-    chosen BOOLEAN NOT NULL,  -- the one value per observation that `trade` carries (see etl/sources/published_csv.py)
+    chosen BOOLEAN NOT NULL,  -- the one value per observation that `trade` carries (see etl/sources/published.py)
     dataset_id INTEGER NOT NULL
 );
 

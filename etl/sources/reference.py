@@ -120,129 +120,98 @@ def load_comtrade_areas(ctx: LoadContext) -> int:
     return _count(ctx, "comtrade_areas")
 
 
-def load_census_countries(ctx: LoadContext) -> int:
+def _replace_rows(ctx: LoadContext, table: str, select: str, *, list_name: str | None = None) -> int:
+    """Replace ``table``'s rows (or one named list's) with ``select`` run over the file as ``{raw}``.
+
+    ``select`` may use ``{raw}`` (the file as text columns), ``{dataset_id}`` and, with ``list_name``, one ``?``.
+    """
     raw = _csv(ctx)
-    ctx.con.execute("DELETE FROM census_countries")
-    ctx.con.execute(
-        f"""INSERT INTO census_countries SELECT DISTINCT ON (CTY_CODE) trim(CTY_CODE), trim(ISO3), country
-            FROM {raw} WHERE ISO3 IS NOT NULL AND CTY_CODE IS NOT NULL"""  # noqa: S608
-    )
-    # Census code 0003 is the European Union as a whole: its own partner, never added to members.
-    ctx.con.execute(
-        "INSERT OR REPLACE INTO census_countries VALUES ('0003', ?, 'European Union')", [EUROPEAN_UNION]
-    )
+    where, params = ("list_name = ?", [list_name]) if list_name is not None else ("TRUE", [])
+    ctx.con.execute(f"DELETE FROM {table} WHERE {where}", params)
+    ctx.con.execute(f"INSERT INTO {table} " + select.format(raw=raw, dataset_id=int(ctx.dataset_id)), params)
     ctx.con.execute(f"DROP TABLE {raw}")
+    return ctx.con.execute(f"SELECT count(*) FROM {table} WHERE {where}", params).fetchall()[0][0]
+
+
+def load_census_countries(ctx: LoadContext) -> int:
+    _replace_rows(
+        ctx, "census_countries",
+        "SELECT DISTINCT ON (CTY_CODE) trim(CTY_CODE), trim(ISO3), country FROM {raw} "
+        "WHERE ISO3 IS NOT NULL AND CTY_CODE IS NOT NULL",
+    )  # fmt: skip
+    # Census code 0003 is the European Union as a whole: its own partner, never added to members.
+    ctx.con.execute("INSERT OR REPLACE INTO census_countries VALUES ('0003', ?, 'European Union')", [EUROPEAN_UNION])
     return _count(ctx, "census_countries")
 
 
 def load_imf_partner_names(ctx: LoadContext) -> int:
-    raw = _csv(ctx)
-    ctx.con.execute("DELETE FROM imf_partner_names")
-    ctx.con.execute(
-        f"INSERT INTO imf_partner_names SELECT imf_name, nullif(trim(iso3), '') FROM {raw}"  # noqa: S608
-    )
-    ctx.con.execute(f"DROP TABLE {raw}")
-    return _count(ctx, "imf_partner_names")
+    return _replace_rows(ctx, "imf_partner_names", "SELECT imf_name, nullif(trim(iso3), '') FROM {raw}")
 
 
 def load_hs_codes(ctx: LoadContext) -> int:
-    raw = _csv(ctx)
-    ctx.con.execute("DELETE FROM hs_codes")
-    ctx.con.execute(
-        f"""
-        INSERT INTO hs_codes
-        SELECT DISTINCT ON (hscode) hscode, CAST(level AS TINYINT), description, nullif(parent, 'TOTAL'), section
-        FROM {raw} WHERE level IN ('2', '4', '6')
-        """  # noqa: S608
-    )
-    ctx.con.execute(f"DROP TABLE {raw}")
-    return _count(ctx, "hs_codes")
+    return _replace_rows(
+        ctx, "hs_codes",
+        "SELECT DISTINCT ON (hscode) hscode, CAST(level AS TINYINT), description, nullif(parent, 'TOTAL'), section "
+        "FROM {raw} WHERE level IN ('2', '4', '6')",
+    )  # fmt: skip
 
 
 def load_cpi(ctx: LoadContext) -> int:
-    raw = _csv(ctx)
-    ctx.con.execute("DELETE FROM cpi_annual")
-    ctx.con.execute(
-        f"""INSERT INTO cpi_annual SELECT CAST(year AS INTEGER), CAST(cpi_u_annual_avg_1982_84_100 AS DOUBLE),
-            CAST(n_months AS INTEGER) FROM {raw}"""  # noqa: S608
-    )
-    ctx.con.execute(f"DROP TABLE {raw}")
-    return _count(ctx, "cpi_annual")
+    return _replace_rows(
+        ctx, "cpi_annual",
+        "SELECT CAST(year AS INTEGER), CAST(cpi_u_annual_avg_1982_84_100 AS DOUBLE), CAST(n_months AS INTEGER) "
+        "FROM {raw}",
+    )  # fmt: skip
 
 
 def load_gdp(ctx: LoadContext) -> int:
-    raw = _csv(ctx)
-    ctx.con.execute("DELETE FROM gdp")
-    ctx.con.execute(
-        f"""INSERT INTO gdp SELECT DISTINCT ON ("Country Code", "Year") "Country Code", CAST("Year" AS INTEGER),
-            CAST("Value" AS DOUBLE) FROM {raw} WHERE TRY_CAST("Value" AS DOUBLE) IS NOT NULL"""  # noqa: S608
-    )
-    ctx.con.execute(f"DROP TABLE {raw}")
-    return _count(ctx, "gdp")
+    return _replace_rows(
+        ctx, "gdp",
+        'SELECT DISTINCT ON ("Country Code", "Year") "Country Code", CAST("Year" AS INTEGER), CAST("Value" AS DOUBLE) '
+        'FROM {raw} WHERE TRY_CAST("Value" AS DOUBLE) IS NOT NULL',
+    )  # fmt: skip
 
 
 def load_import_demand(ctx: LoadContext) -> int:
-    raw = _csv(ctx)
-    ctx.con.execute("DELETE FROM import_demand_elasticities")
     # Hauk reports the own-price elasticity as a positive magnitude; the model wants it negative.
-    ctx.con.execute(
-        f"""
-        INSERT INTO import_demand_elasticities
-        SELECT DISTINCT ON (hs6) hs6, -abs(CAST(impliedelasticity AS DOUBLE)),
-               TRY_CAST(TRY_CAST(sigat5per AS DOUBLE) AS BOOLEAN), 'Hauk (2012), US HS6 1978-2001', {ctx.dataset_id}
-        FROM {raw} WHERE TRY_CAST(impliedelasticity AS DOUBLE) IS NOT NULL
-        """  # noqa: S608
-    )
-    ctx.con.execute(f"DROP TABLE {raw}")
-    return _count(ctx, "import_demand_elasticities")
+    return _replace_rows(
+        ctx, "import_demand_elasticities",
+        "SELECT DISTINCT ON (hs6) hs6, -abs(CAST(impliedelasticity AS DOUBLE)), "
+        "TRY_CAST(TRY_CAST(sigat5per AS DOUBLE) AS BOOLEAN), 'Hauk (2012), US HS6 1978-2001', {dataset_id} "
+        "FROM {raw} WHERE TRY_CAST(impliedelasticity AS DOUBLE) IS NOT NULL",
+    )  # fmt: skip
 
 
 def load_substitution(ctx: LoadContext) -> int:
-    raw = _csv(ctx)
-    ctx.con.execute("DELETE FROM substitution_elasticities")
-    ctx.con.execute(
-        f"""
-        INSERT INTO substitution_elasticities
-        SELECT DISTINCT ON (hs6) hs6, CAST(impliedsigma AS DOUBLE), 'Hauk (2012), US HS6 1989-2001', {ctx.dataset_id}
-        FROM {raw} WHERE TRY_CAST(impliedsigma AS DOUBLE) IS NOT NULL
-        """  # noqa: S608
-    )
-    ctx.con.execute(f"DROP TABLE {raw}")
-    return _count(ctx, "substitution_elasticities")
+    return _replace_rows(
+        ctx, "substitution_elasticities",
+        "SELECT DISTINCT ON (hs6) hs6, CAST(impliedsigma AS DOUBLE), 'Hauk (2012), US HS6 1989-2001', {dataset_id} "
+        "FROM {raw} WHERE TRY_CAST(impliedsigma AS DOUBLE) IS NOT NULL",
+    )  # fmt: skip
 
 
 def load_tariff_timeline(ctx: LoadContext) -> int:
-    raw = _csv(ctx)
-    ctx.con.execute("DELETE FROM us_tariff_timeline")
+    count = _replace_rows(
+        ctx, "us_tariff_timeline",
+        "SELECT CAST(r.date AS DATE), r.country_name, "
+        "(SELECT min(c.iso3) FROM census_countries c WHERE upper(c.name) = upper(r.country_name)), "
+        'CAST(r."effective tariff" AS DOUBLE), TRY_CAST(r."total imports" AS DOUBLE), '
+        'TRY_CAST(r."2024 tariff" AS DOUBLE), {dataset_id} FROM {raw} r',
+    )  # fmt: skip
     ctx.con.execute(
-        f"""
-        INSERT INTO us_tariff_timeline
-        SELECT CAST(r.date AS DATE), r.country_name,
-               (SELECT min(c.iso3) FROM census_countries c WHERE upper(c.name) = upper(r.country_name)),
-               CAST(r."effective tariff" AS DOUBLE), TRY_CAST(r."total imports" AS DOUBLE),
-               TRY_CAST(r."2024 tariff" AS DOUBLE), {ctx.dataset_id}
-        FROM {raw} r
-        """  # noqa: S608
+        "UPDATE us_tariff_timeline SET partner_iso3 = ? WHERE partner_iso3 IS NULL "
+        "AND upper(partner_name) = 'EUROPEAN UNION'",
+        [EUROPEAN_UNION],
     )
-    ctx.con.execute(
-        f"UPDATE us_tariff_timeline SET partner_iso3 = '{EUROPEAN_UNION}' "  # noqa: S608
-        "WHERE partner_iso3 IS NULL AND upper(partner_name) = 'EUROPEAN UNION'"
-    )
-    ctx.con.execute(f"DROP TABLE {raw}")
-    return _count(ctx, "us_tariff_timeline")
+    return count
 
 
 def load_exemptions(ctx: LoadContext) -> int:
-    list_name = ctx.options.get("list_name") or ctx.path.stem
-    raw = _csv(ctx)
-    ctx.con.execute("DELETE FROM us_tariff_exemptions WHERE list_name = ?", [list_name])
-    ctx.con.execute(
-        f"INSERT INTO us_tariff_exemptions SELECT DISTINCT trim(HTSUS), ?, {ctx.dataset_id} FROM {raw} "  # noqa: S608
-        "WHERE HTSUS IS NOT NULL",
-        [list_name],
-    )
-    ctx.con.execute(f"DROP TABLE {raw}")
-    return ctx.con.execute("SELECT count(*) FROM us_tariff_exemptions WHERE list_name = ?", [list_name]).fetchone()[0]
+    return _replace_rows(
+        ctx, "us_tariff_exemptions",
+        "SELECT DISTINCT trim(HTSUS), ?, {dataset_id} FROM {raw} WHERE HTSUS IS NOT NULL",
+        list_name=ctx.options.get("list_name") or ctx.path.stem,
+    )  # fmt: skip
 
 
 def _iso_for_name(name_column: str) -> str:
@@ -250,33 +219,23 @@ def _iso_for_name(name_column: str) -> str:
 
 
 def load_annex_i(ctx: LoadContext) -> int:
-    raw = _csv(ctx)
-    list_name = ctx.options.get("list_name") or "eo14257_annex_i"
-    ctx.con.execute("DELETE FROM us_reciprocal_rates WHERE list_name = ?", [list_name])
-    ctx.con.execute(
-        f"""INSERT INTO us_reciprocal_rates
-            SELECT r.CTY_NAME, coalesce((SELECT c.iso3 FROM census_countries c WHERE c.cty_code = trim(r.CTY_CODE)),
-                                        {_iso_for_name("r.CTY_NAME")}),
-                   CAST(r.tariff_rate AS DOUBLE), ?, {ctx.dataset_id} FROM {raw} r""",  # noqa: S608
-        [list_name],
-    )
-    ctx.con.execute(f"DROP TABLE {raw}")
-    return ctx.con.execute("SELECT count(*) FROM us_reciprocal_rates WHERE list_name = ?", [list_name]).fetchone()[0]
+    return _replace_rows(
+        ctx, "us_reciprocal_rates",
+        "SELECT r.CTY_NAME, coalesce((SELECT c.iso3 FROM census_countries c WHERE c.cty_code = trim(r.CTY_CODE)), "
+        + _iso_for_name("r.CTY_NAME").replace("{", "{{").replace("}", "}}")
+        + "), CAST(r.tariff_rate AS DOUBLE), ?, {dataset_id} FROM {raw} r",
+        list_name=ctx.options.get("list_name") or "eo14257_annex_i",
+    )  # fmt: skip
 
 
 def load_august_rates(ctx: LoadContext) -> int:
-    raw = _csv(ctx)
-    list_name = ctx.options.get("list_name") or "eo14326_aug_2025"
-    ctx.con.execute("DELETE FROM us_reciprocal_rates WHERE list_name = ?", [list_name])
-    ctx.con.execute(
-        f"""INSERT INTO us_reciprocal_rates
-            SELECT r."Countries and Territories", {_iso_for_name('r."Countries and Territories"')},
-                   CAST(replace(r."Reciprocal Tariff, Adjusted", '%', '') AS DOUBLE), ?, {ctx.dataset_id}
-            FROM {raw} r WHERE TRY_CAST(replace(r."Reciprocal Tariff, Adjusted", '%', '') AS DOUBLE) IS NOT NULL""",  # noqa: S608
-        [list_name],
-    )
-    ctx.con.execute(f"DROP TABLE {raw}")
-    return ctx.con.execute("SELECT count(*) FROM us_reciprocal_rates WHERE list_name = ?", [list_name]).fetchone()[0]
+    rate = "replace(r.\"Reciprocal Tariff, Adjusted\", '%', '')"
+    return _replace_rows(
+        ctx, "us_reciprocal_rates",
+        'SELECT r."Countries and Territories", ' + _iso_for_name('r."Countries and Territories"')
+        + f", CAST({rate} AS DOUBLE), ?, {{dataset_id}} FROM {{raw}} r WHERE TRY_CAST({rate} AS DOUBLE) IS NOT NULL",
+        list_name=ctx.options.get("list_name") or "eo14326_aug_2025",
+    )  # fmt: skip
 
 
 REFERENCE_FORMATS = (
