@@ -9,6 +9,7 @@ import pytest
 from dashboard import claims as c
 from dashboard import claims_charts as cc
 from dashboard.charts import OKABE_ITO
+from dashboard.claims.card import number_row, numbers_frame
 
 SPECS = {spec.id: spec for spec in c.read_claims()}
 
@@ -44,7 +45,7 @@ def test_deficit_chart_draws_the_claim_and_its_tolerance() -> None:
 def test_share_chart_marks_ninety_percent_and_cuts_the_axis() -> None:
     table = pd.DataFrame({"year": [2013, 2024, 2024], "basis": [c.SHARE_BASES[0], c.SHARE_BASES[0], c.SHARE_BASES[1]],
                           "share": [9.18, 0.93, 1.17]})  # fmt: skip
-    card = c.ClaimCard(SPECS[2], c.SUPPORTED, (), c._numbers([]), (), table)
+    card = c.ClaimCard(SPECS[2], c.SUPPORTED, (), numbers_frame([]), (), table)
     fig = cc.claim_chart(card)
     assert fig is not None
     assert sorted(s.y0 for s in fig.layout.shapes) == [90.0, 100.0]
@@ -54,7 +55,7 @@ def test_share_chart_marks_ninety_percent_and_cuts_the_axis() -> None:
 
 
 def test_cards_without_series_have_no_chart() -> None:
-    assert cc.claim_chart(c.ClaimCard(SPECS[10], c.OUT_OF_SCOPE, (), c._numbers([]))) is None
+    assert cc.claim_chart(c.ClaimCard(SPECS[10], c.OUT_OF_SCOPE, (), numbers_frame([]))) is None
 
 
 def balances_figure() -> object:
@@ -90,8 +91,8 @@ def test_add_claim_annotations_skips_a_missing_facet_and_draws_the_share_line() 
 def test_tariff_chart_has_the_claim_line_and_monthly_exports() -> None:
     timeline = pd.DataFrame({"date": pd.to_datetime(["2025-04-03", "2025-04-05"]), "partner_iso3": ["COL", "COL"],
                              "effective_tariff_pct": [1.23, 10.74]})  # fmt: skip
-    numbers = c._numbers([
-        c._row(f"{c.MONTHLY_EXPORTS_MEASURE} to the US", month, c.COL_REPORTED, 1.2e9, "USD", "FOB", "dian", "d", "p")
+    numbers = numbers_frame([
+        number_row(f"{c.MONTHLY_EXPORTS_MEASURE} to the US", month, c.COL_REPORTED, 1.2e9, "USD", "FOB", "dian", "d", "p")
         for month in ("2025-03", "2025-04")
     ])  # fmt: skip
     card = c.ClaimCard(SPECS[6], c.SUPPORTED, (), numbers, (), timeline, {"before_pct": 1.23})

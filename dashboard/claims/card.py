@@ -1,0 +1,127 @@
+"""What a card holds (`ClaimCard`), what cards are built from (`ClaimData`), shared labels and formatting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from dashboard.claims.specs import ClaimSpec
+from etl.settings import CIF_FOB_FACTOR_IMF, SEEDS_DIR
+
+COL_REPORTED = "Colombia-reported"
+MIRROR = "partner-reported (mirror)"
+RECONCILED = f"reconciled (imports CIF→FOB ÷ {CIF_FOB_FACTOR_IMF:g})"
+
+NUMBER_COLUMNS = (
+    "measure", "year", "perspective", "value", "unit", "valuation", "source", "dataset", "publisher", "note",
+)  # fmt: skip
+
+# Years in which the DIAN series withholds many destinations as "not declared" (see its PROVENANCE).
+DIAN_WITHHELD_FROM_YEAR = 2025
+REFERENCE_YEAR_MAX = 2024  # the articles (May 2025) speak of the last full year, 2024
+SHARES_FROM_YEAR = 2010
+CENTRAL_AMERICA = ("GTM", "HND", "NIC", "CRI", "SLV")
+FLOWER_CODES = ("0603", "060311")
+COFFEE_CODE = "0901"
+
+SOURCE_PUBLISHERS = {
+    "imf_dots": "IMF Direction of Trade Statistics",
+    "us_census_general": "US Census Bureau (general imports / total exports)",
+    "us_census_consumption": "US Census Bureau (imports for consumption, HS10)",
+    "dian": "DIAN / DANE",
+    "published": "printed figures (publisher per row)",
+    "comtrade": "UN Comtrade",
+    "world_bank": "World Bank, World Development Indicators",
+    "tariff_tracker": "US executive orders as encoded by tradewartracker",
+}
+
+
+PRESETS_DIR = SEEDS_DIR.parent / "model" / "presets"
+SINGLED_OUT_PRESET = "colombia_10pp_more"  # Colombia alone faces 10 more points
+EVERYONE_PRESET = "us_10pct_everyone"  # every supplier faces the same 10 points
+LATIN_AMERICA = (
+    "ARG", "BOL", "BRA", "CHL", "CRI", "CUB", "DOM", "ECU", "GTM", "HND", "HTI", "JAM", "MEX", "NIC", "PAN", "PER",
+    "PRY", "SLV", "TTO", "URY", "VEN",
+)  # fmt: skip
+
+
+
+@dataclass(frozen=True)
+class ClaimCard:
+    """Everything one card shows. `numbers` has NUMBER_COLUMNS; `series` feeds the chart."""
+
+    spec: ClaimSpec
+    verdict: str
+    explanation: tuple[str, ...]
+    numbers: pd.DataFrame
+    missing: tuple[str, ...] = ()
+    series: pd.DataFrame = field(default_factory=pd.DataFrame)
+    facts: dict[str, float] = field(default_factory=dict)  # the headline figures, for tests and annotations
+
+
+@dataclass(frozen=True)
+class ClaimData:
+    """The frames the cards are built from (all values in USD unless a column says otherwise)."""
+
+    totals: pd.DataFrame  # trade_annual TOTAL rows: year, reporter_iso3, partner_iso3, flow, valuation, source, value_usd, months_covered
+    published: pd.DataFrame  # published_figures rows + dataset
+    dian_monthly: pd.DataFrame  # period, partner_iso3, value_usd
+    products: pd.DataFrame  # us_census_consumption rows for the claim's products: partner_iso3, hs_code, value_usd, duty_usd
+    tariff_timeline: pd.DataFrame  # date, partner_iso3, effective_tariff_pct, tariff_2024_pct
+    exemptions: pd.DataFrame  # COL 2024 imports in exempt codes: hs4, list_name, value_usd
+    gdp: pd.DataFrame  # iso3, year, gdp_usd
+    datasets: dict[str, str] = field(default_factory=dict)  # source -> dataset file(s)
+    # Scenario runs of the shipped presets (model/presets): preset -> focus table / by-partner table.
+    scenario_focus: dict[str, pd.DataFrame] = field(default_factory=dict)
+    scenario_partners: dict[str, pd.DataFrame] = field(default_factory=dict)
+    scenario_errors: dict[str, str] = field(default_factory=dict)
+
+
+def empty_frame(columns: Iterable[str]) -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype="object") for name in columns})
+
+
+def bn(value: float) -> str:
+    """USD billions with two decimals: 13559000000 → '13.56'."""
+    return f"{value / 1e9:,.2f}"
+
+
+def pct(value: float, digits: int = 1) -> str:
+    return f"{value * 100:.{digits}f} %"
+
+
+def signed(value: float, digits: int = 2) -> str:
+    """'+0.03', '-1.20', and '0.00' rather than '-0.00'."""
+    text = f"{value:+.{digits}f}"
+    return text[1:] if float(text) == 0 else text
+
+
+def years_text(years: Iterable[int]) -> str:
+    """Compact year list: 2021, 2022, 2023, 2025 → '2021–2023, 2025'."""
+    ordered = sorted(set(int(y) for y in years))
+    if not ordered:
+        return ""
+    runs: list[list[int]] = [[ordered[0], ordered[0]]]
+    for year in ordered[1:]:
+        if year == runs[-1][1] + 1:
+            runs[-1][1] = year
+        else:
+            runs.append([year, year])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
+
+
+def number_row(measure: str, year: Any, perspective: str, value: float, unit: str, valuation: str, source: str,
+         dataset: str, publisher: str, note: str = "") -> dict[str, Any]:  # fmt: skip
+    return {
+        "measure": measure, "year": year, "perspective": perspective, "value": value, "unit": unit,
+        "valuation": valuation, "source": source, "dataset": dataset, "publisher": publisher, "note": note,
+    }  # fmt: skip
+
+
+def numbers_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    if not rows:
+        return empty_frame(NUMBER_COLUMNS)
+    return pd.DataFrame(rows, columns=list(NUMBER_COLUMNS))

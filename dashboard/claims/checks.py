@@ -1,0 +1,41 @@
+"""The registry of checks: `check` name in claims.toml → the function that builds its card."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dashboard.claims.card import (
+    ClaimCard,
+    ClaimData,
+)
+from dashboard.claims.check_balance import check_china_deficit, check_china_share_of_deficit
+from dashboard.claims.check_outlook import check_china_purchases, check_fiscal_context, check_out_of_scope
+from dashboard.claims.check_products import check_roses_and_coffee, check_scenario_substitution
+from dashboard.claims.check_shares import check_china_import_growth, check_us_dependence
+from dashboard.claims.check_tariff import check_us_tariff
+from dashboard.claims.specs import ClaimSpec, read_claims
+
+CHECKS = {
+    "china_deficit": check_china_deficit,
+    "china_share_of_deficit": check_china_share_of_deficit,
+    "us_dependence": check_us_dependence,
+    "roses_and_coffee": check_roses_and_coffee,
+    "scenario_substitution": check_scenario_substitution,
+    "us_tariff_10pct": check_us_tariff,
+    "china_purchases": check_china_purchases,
+    "fiscal_context": check_fiscal_context,
+    "china_import_growth": check_china_import_growth,
+    "out_of_scope": check_out_of_scope,
+}
+
+
+def build_cards(data: ClaimData, specs: Sequence[ClaimSpec] | None = None) -> list[ClaimCard]:
+    """One card per claim, in claims.toml order."""
+    return [build_card(spec, data) for spec in (specs if specs is not None else read_claims())]
+
+
+def build_card(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
+    builder = CHECKS.get(spec.check)
+    if builder is None:
+        raise ValueError(f"claim {spec.id}: unknown check {spec.check!r} (known: {', '.join(sorted(CHECKS))})")
+    return builder(spec, data)
