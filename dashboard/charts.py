@@ -308,3 +308,50 @@ def coverage_heatmap(coverage: pd.DataFrame, *, title: str, footnote: str) -> go
     fig.update_xaxes(title_text="Year")
     fig.update_yaxes(title_text=None, automargin=True)
     return add_footnote(fig, footnote)
+
+
+def balance_split_chart(
+    frame: pd.DataFrame,
+    *,
+    parts: Sequence[tuple[str, str]],
+    total_column: str,
+    total_name: str,
+    title: str,
+    y_title: str,
+    footnote: str,
+    x_title: str = "Year",
+) -> go.Figure:
+    """The total balance per year as stacked bars of its parts (e.g. China, the United States, the rest of the
+    world) with the total drawn as a line on top. ``parts``: (column, legend name). Meaningful in surplus and
+    deficit years alike: bars above zero are surpluses, below zero deficits, and they add up to the line."""
+    layout: dict = _base_layout(title)
+    layout["barmode"] = "relative"
+    layout["xaxis"] = {**X_AXIS_STYLE, "title": {"text": x_title}, "type": "linear", "dtick": 1 if len(frame) <= 12 else None}
+    layout["yaxis"] = {**Y_AXIS_STYLE, "title": {"text": y_title}, "zeroline": True, "zerolinewidth": 1.5}
+    colours = [OKABE_ITO[4], OKABE_ITO[3], OKABE_ITO[1]]
+    traces: list[dict] = []
+    for index, (column, name) in enumerate(parts):
+        traces.append({"type": "bar", "x": frame["year"].to_numpy(), "y": frame[column].to_numpy(dtype="float64"),
+                       "name": name, "marker": {"color": colours[index % len(colours)]},
+                       "hovertemplate": f"{name}<br>%{{x}}: %{{y:,.2f}}<extra></extra>"})
+    traces.append({"type": "scatter", "mode": "lines+markers", "x": frame["year"].to_numpy(),
+                   "y": frame[total_column].to_numpy(dtype="float64"), "name": total_name, "connectgaps": False,
+                   "line": {"color": OKABE_ITO[7], "width": 2}, "marker": {"size": 6},
+                   "hovertemplate": f"{total_name}<br>%{{x}}: %{{y:,.2f}}<extra></extra>"})
+    layout["annotations"] = [_footnote_annotation(footnote)]
+    layout["margin"]["b"] = _footnote_margin(footnote)
+    return go.Figure({"data": traces, "layout": layout})
+
+
+def add_year_markers(fig: go.Figure, markers: Sequence[tuple[float, str]]) -> go.Figure:
+    """A dotted vertical line with a short label at each (year, text): where a series breaks (a publisher
+    stops naming destinations, provisional figures begin) or where a unit's data stops. The label sits
+    at the top of the plot area, inside it, so it never collides with the title or the legend."""
+    for year, text in markers:
+        fig.add_shape(type="line", x0=year, x1=year, y0=0, y1=1, xref="x", yref="paper",
+                      line={"dash": "dot", "color": "#666666", "width": 1})
+        fig.add_annotation(x=year, y=1, xref="x", yref="paper", text=text, showarrow=False, xanchor="left",
+                           yanchor="top", xshift=3, font={"size": 10, "color": "#444444"},
+                           bgcolor="rgba(255,255,255,0.8)")
+    return fig
+

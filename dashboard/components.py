@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, queries, units, url_state
+from dashboard import charts, i18n, queries, units, url_state
 from dashboard.csv_export import to_csv_bytes
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from etl import settings
@@ -156,8 +156,8 @@ def country_label(iso3: str) -> str:
 
 
 def source_labels() -> dict[str, str]:
-    return {name: queries.source_label(name) for name in ("imf_dots", "us_census_general", "us_census_consumption",
-                                                           "dian", "published", "comtrade")}
+    """Source code → the publisher's name in the current language."""
+    return {name: i18n.publisher(name, lang()) for name in i18n.PUBLISHERS}
 
 
 def footnote(frame: pd.DataFrame, extra: str = "") -> str:
@@ -168,7 +168,29 @@ def footnote(frame: pd.DataFrame, extra: str = "") -> str:
 
 def show_figure(fig: go.Figure, *, filename: str = "balanza-chart", key: str | None = None) -> None:
     """Draw a figure with the modebar's PNG/SVG download (format chosen in the sidebar)."""
+    fig.update_layout(separators=i18n.plotly_separators(lang()))
     st.plotly_chart(fig, config=charts.plotly_config(image_format(), filename), key=key, width="stretch")
+
+
+def show_table(frame: pd.DataFrame, *, units: Mapping[str, str] | None = None, decimals: Mapping[str, int] | None = None,
+               key: str | None = None) -> None:
+    """A table with readable headers in the current language, units in the headers and numbers rounded to
+    fit (``decimals`` per column; default 2 for floats). Code columns keep their codes."""
+    decimals = dict(decimals or {})
+    shown = i18n.with_headers(frame, lang(), units)
+    config: dict[str, object] = {}
+    for name in frame.columns:
+        header = i18n.column(name, lang(), (units or {}).get(name))
+        if name == "year":
+            config[header] = st.column_config.NumberColumn(format="%d")
+        elif pd.api.types.is_float_dtype(frame[name]):
+            config[header] = st.column_config.NumberColumn(format=f"%.{decimals.get(name, 2)}f")
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key=key)
+
+
+def localized(frame: pd.DataFrame, units: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """``frame`` with headers in the current language (for CSV downloads: codes kept as values)."""
+    return i18n.with_headers(frame, lang(), units)
 
 
 def view_url() -> str:
@@ -192,7 +214,7 @@ def download_csv_button(
     """The Download CSV button: exactly ``frame``'s rows plus the metadata columns."""
     # Deferred: the file is written when the button is clicked, not on every run of the page.
     data = functools.partial(to_csv_bytes, frame.copy(), source=source, valuation=valuation, units=units,
-                             filters=dict(filters), view_url=view_url())
+                             filters=dict(filters), view_url=view_url(), lang=lang())
     st.download_button(
         t("download_csv", lang()), data=data, file_name=filename, mime="text/csv", key=key, on_click="ignore",
         icon=":material/download:",
@@ -290,4 +312,88 @@ def valuation_summary(frame: pd.DataFrame, column: str = "valuation") -> str:
 
 def source_summary(frame: pd.DataFrame, column: str = "source") -> str:
     values = sorted({str(v) for v in frame[column].dropna()}) if column in frame else []
-    return "; ".join(queries.source_label(v) for v in values) or "—"
+    return "; ".join(dict.fromkeys(i18n.publisher(v, lang()) for v in values)) or "—"
+
+
+def publisher_column(frame: pd.DataFrame, column: str = "source") -> pd.Series:
+    """The per-row source codes as publisher names in the current language."""
+    language = lang()
+    return frame[column].map(lambda v: i18n.publisher(v, language))
+
+
+# ---- year ranges ----------------------------------------------------------------------------------------------
+
+DEFAULT_FIRST_YEAR = 2000
+
+
+def year_range_spec(first: int, last: int, name: str = "yr") -> url_state.Param:
+    """The year range 'from-to' kept in the URL; default 2000 (or the first year) to the latest year."""
+    default = f"{max(first, DEFAULT_FIRST_YEAR) if max(first, DEFAULT_FIRST_YEAR) <= last else first}-{last}"
+    return url_state.Param(name, url_state.TEXT, default, max_length=9)
+
+
+def parse_year_range(raw: str, first: int, last: int) -> tuple[int, int]:
+    """'2000-2024' → (2000, 2024) clipped to [first, last]; anything unreadable → the default range."""
+    try:
+        low, high = (int(part) for part in str(raw).split("-", 1))
+    except ValueError:
+        low, high = max(first, DEFAULT_FIRST_YEAR), last
+    low, high = max(first, min(low, last)), min(last, max(high, first))
+    return (low, high) if low <= high else (high, low)
+
+
+def year_range_widget(first: int, last: int, name: str = "yr",
+                      container: st.delta_generator.DeltaGenerator | None = None) -> tuple[int, int]:
+    """A slider over [first, last] whose value lives in the URL as 'yr=2000-2024'."""
+    target = container or st
+    spec = year_range_spec(first, last, name)
+    url_state.init_state([spec], lang())
+    low, high = parse_year_range(str(st.session_state[name]), first, last)
+    if first == last:
+        return first, last
+    widget_key = f"{name}_slider"
+    if st.session_state.get(f"{name}_applied") != (low, high) or widget_key not in st.session_state:
+        st.session_state[widget_key] = (low, high)
+    chosen = target.slider(t("year_range", lang()), min_value=first, max_value=last, key=widget_key, step=1)
+    low, high = int(chosen[0]), int(chosen[1])
+    st.session_state[name] = f"{low}-{high}"
+    st.session_state[f"{name}_applied"] = (low, high)
+    url_state.sync_url([spec])
+    return low, high
+
+
+# ---- where a series breaks ---------------------------------------------------------------------------------------
+
+DIAN_NOT_DECLARED_FROM = 2025  # DIAN withholds many destinations ("país no declarado") from January 2025
+PROVISIONAL_FROM = {"dane_imports": 2025}  # the compiler of the DANE annexes: 2025 and 2026 are provisional
+
+
+def break_markers(frame: pd.DataFrame, unit: str, year_from: int, year_to: int) -> list[tuple[float, str]]:
+    """(x, label) markers for a time chart of ``frame`` (columns year, source; optional provisional):
+    DIAN's 'not declared' destinations, the first provisional year, and where GDP or CPI data stops."""
+    language = lang()
+    markers: list[tuple[float, str]] = []
+    sources = {part for value in frame.get("source", pd.Series(dtype=object)).dropna()
+               for part in str(value).split(" / ")}
+    years = {int(y) for y in frame["year"]} if "year" in frame and not frame.empty else set()
+    if "dian" in sources and any(y >= DIAN_NOT_DECLARED_FROM for y in years) and year_to >= DIAN_NOT_DECLARED_FROM:
+        markers.append((DIAN_NOT_DECLARED_FROM - 0.5, t("marker_dian", language, year=DIAN_NOT_DECLARED_FROM)))
+    provisional_years: set[int] = set()
+    if "provisional" in frame:
+        provisional_years |= {int(y) for y, p in zip(frame["year"], frame["provisional"], strict=True) if p is True}
+    for source, first in PROVISIONAL_FROM.items():
+        if source in sources:
+            provisional_years |= {y for y in years if y >= first}
+    if provisional_years:
+        first = min(provisional_years)
+        markers.append((first - 0.5, t("marker_provisional", language, year=first)))
+    if unit == units.PCT_GDP:
+        gdp = run_query("query_gdp")
+        last = int(gdp["year"].max()) if not gdp.empty else None
+        if last is not None and last < year_to:
+            markers.append((last + 0.5, t("marker_gdp", language, year=last)))
+    if unit == units.CONSTANT:
+        full = units.complete_cpi_years(run_query("query_cpi"))
+        if full and full[-1] < year_to:
+            markers.append((full[-1] + 0.5, t("marker_cpi", language, year=full[-1])))
+    return [(x, text) for x, text in markers if year_from - 0.5 <= x <= year_to + 0.5]

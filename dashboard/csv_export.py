@@ -11,6 +11,9 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
+from dashboard import i18n
+from dashboard.i18n import DEFAULT_LANGUAGE
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 METADATA_COLUMNS = ("source", "valuation", "units", "filters", "generated_at", "view_url")
 
@@ -57,8 +60,9 @@ def with_metadata(
     filters: Mapping[str, object],
     view_url: str,
     generated_at: datetime | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> pd.DataFrame:
-    """The rows of ``frame`` unchanged, with the metadata columns appended.
+    """The rows of ``frame`` unchanged, with the metadata columns appended (headers in ``lang``).
 
     Where the table already carries a per-row ``source`` or ``valuation`` (one value per point, from the
     selection rule), that column is kept as it is: it is the more precise statement.
@@ -74,8 +78,9 @@ def with_metadata(
         "view_url": view_url,
     }
     for name, value in metadata.items():
-        if name not in out.columns:
-            out[name] = value
+        header = i18n.column(name, lang) if lang != DEFAULT_LANGUAGE else name
+        if name not in out.columns and header not in out.columns:
+            out[header] = value
     return out
 
 
@@ -88,6 +93,7 @@ def to_csv_bytes(
     filters: Mapping[str, object],
     view_url: str,
     generated_at: datetime | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> bytes:
     """The CSV file as UTF-8 with a byte-order mark (so spreadsheets read accents correctly)."""
     full = with_metadata(
@@ -98,6 +104,7 @@ def to_csv_bytes(
         filters=filters,
         view_url=view_url,
         generated_at=generated_at,
+        lang=lang,
     )
     # CRLF line ends (RFC 4180) also make the writer quote any cell holding a bare CR, so a CR inside a
     # cell can never end the row early and start a new one with live text.

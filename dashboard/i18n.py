@@ -1,6 +1,15 @@
-"""English and Spanish labels. The language lives in the URL (``lang=en|es``)."""
+"""English and Spanish labels, publisher names, column labels and number formats.
+
+The language lives in the URL (``lang=en|es``). Pure: no Streamlit. Every text a page shows comes from
+here, so a test can render each page in both languages and find no string of the other one.
+"""
 
 from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import pandas as pd
 
 LANGUAGES = ("en", "es")
 DEFAULT_LANGUAGE = "en"
@@ -17,6 +26,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "page_dependence": ("Dependence", "Dependencia"),
     "page_coverage": ("Coverage", "Cobertura"),
     "page_data": ("Data", "Datos"),
+    "page_claims": ("Claims", "Afirmaciones"),
+    "page_scenarios": ("Scenarios", "Escenarios"),
+    "year_range": ("Years shown", "Años mostrados"),
     "download_csv": ("Download CSV", "Descargar CSV"),
     "invalid_param": ("Ignored URL parameter {name}='{value}': {reason}. Using the default.",
                       "Parámetro de URL ignorado {name}='{value}': {reason}. Se usa el valor por defecto."),
@@ -59,6 +71,30 @@ LABELS: dict[str, tuple[str, str]] = {
                        "Regla: las cifras de Colombia vienen primero del FMI (DOTS), luego de la DIAN (solo años "
                        "completos), luego de cifras publicadas del DANE y luego de UN Comtrade. Cifras del socio: FMI "
                        "(DOTS), luego US Census, luego UN Comtrade y luego cifras publicadas."),
+    "overview_same_year": ("All partners compared in {year}, the latest year with a balance for each of them.",
+                           "Todos los socios se comparan en {year}, el último año con balanza para cada uno."),
+    "valuation_overview": ("exports FOB, imports as valued by the publisher",
+                           "exportaciones FOB, importaciones según la valoración del publicador"),
+    "marker_dian": ("DIAN: many destinations 'not declared' from {year}",
+                    "DIAN: muchos destinos 'no declarados' desde {year}"),
+    "marker_provisional": ("provisional from {year}", "provisional desde {year}"),
+    "marker_gdp": ("GDP data stops in {year}", "el PIB llega hasta {year}"),
+    "marker_cpi": ("CPI-U complete years stop in {year}", "el IPC-U completo llega hasta {year}"),
+    "split_title": ("Colombia's trade balance: China, the United States and the rest of the world",
+                    "Balanza comercial de Colombia: China, Estados Unidos y el resto del mundo"),
+    "split_note": ("Bars: Colombia's balance with each part (they add up to the line); the rest of the world is the "
+                   "balance with the World minus those with China and the United States. Colombia's own figures.",
+                   "Barras: balanza de Colombia con cada parte (suman la línea); el resto del mundo es la balanza con "
+                   "el mundo menos las de China y Estados Unidos. Cifras de Colombia."),
+    "split_none": ("No year in {years} has Colombia's balance with the World; choose a wider range of years.",
+                   "Ningún año de {years} tiene la balanza de Colombia con el mundo; elija un rango de años más amplio."),
+    "split_partial": ("Total only (no split) in {years}: the balance with China or the United States is missing.",
+                      "Solo el total (sin desglose) en {years}: falta la balanza con China o con Estados Unidos."),
+    "rest_of_world": ("Rest of the world", "Resto del mundo"),
+    "total_balance": ("Total balance", "Balanza total"),
+    "per_row": ("per row", "por fila"),
+    "gap_needs_partner": ("Choose a partner other than the World: the World does not report.",
+                          "Elija un socio distinto del mundo: el mundo no informa cifras propias."),
     "latest_balance": ("{partner}: balance {year}", "{partner}: balanza {year}"),
     "no_balance": ("{partner}: no year with both exports and imports", "{partner}: ningún año con exportaciones e importaciones"),
     "sources_of": ("Sources: exports {export}, imports {import_}", "Fuentes: exportaciones {export}, importaciones {import_}"),
@@ -123,3 +159,155 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
     english, spanish = LABELS[key]
     text = spanish if lang == "es" else english
     return text.format(**values) if values else text
+
+
+def pick(lang: str, english: str, spanish: str) -> str:
+    """One of two texts written side by side in a page (for texts used once)."""
+    return spanish if lang == "es" else english
+
+
+# ---- publishers -------------------------------------------------------------------------------------------------
+# trade.source code -> the publisher's own name, as a reader would cite it (English, Spanish).
+PUBLISHERS: dict[str, tuple[str, str]] = {
+    "imf_dots": ("IMF, Direction of Trade Statistics", "FMI, Estadísticas de la Dirección del Comercio (DOTS)"),
+    "us_census_general": ("US Census Bureau (general imports, total exports)",
+                          "Oficina del Censo de EE. UU. (importaciones generales, exportaciones totales)"),
+    "us_census_consumption": ("US Census Bureau (imports for consumption, HS10)",
+                              "Oficina del Censo de EE. UU. (importaciones para consumo, SA10)"),
+    "dian": ("DIAN / DANE (exports by destination)", "DIAN / DANE (exportaciones por destino)"),
+    "dane_imports": ("DANE / DIAN (imports by origin, CIF)", "DANE / DIAN (importaciones por origen, CIF)"),
+    "dane": ("DANE", "DANE"),
+    "comtrade": ("UN Comtrade (as reported by the country)", "UN Comtrade (según el país informante)"),
+    "gacc": ("China Customs (GACC)", "Aduanas de China (GACC)"),
+    "published": ("Printed figures (DANE and others, as quoted)", "Cifras impresas (DANE y otros, citadas)"),
+    "model": ("Balanza model run", "Ejecución del modelo de Balanza"),
+}
+
+
+def publisher(source: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The publisher's name for a source code; 'a / b' (a balance of two series) names both."""
+    if source is None or (isinstance(source, float) and math.isnan(source)):
+        return "—"
+    parts = [p.strip() for p in str(source).split(" / ")]
+    names = []
+    for part in parts:
+        pair = PUBLISHERS.get(part)
+        names.append((pair[1] if lang == "es" else pair[0]) if pair else part)
+    return " + ".join(dict.fromkeys(names))
+
+
+# ---- columns ------------------------------------------------------------------------------------------------------
+# internal column name -> (English, Spanish) header. Code columns keep their codes as values.
+COLUMNS: dict[str, tuple[str, str]] = {
+    "partner_iso3": ("Partner (ISO3)", "Socio (ISO3)"),
+    "reporter_iso3": ("Reporter (ISO3)", "Informante (ISO3)"),
+    "partner": ("Partner", "Socio"),
+    "reporter": ("Reporter", "Informante"),
+    "year": ("Year", "Año"),
+    "flow": ("Flow", "Flujo"),
+    "measure": ("Measure", "Medida"),
+    "value": ("Value", "Valor"),
+    "value_usd": ("Value (USD)", "Valor (USD)"),
+    "value_usd_m": ("Value (USD m)", "Valor (millones de USD)"),
+    "source": ("Publisher", "Publicador"),
+    "publisher": ("Publisher", "Publicador"),
+    "valuation": ("Valuation", "Valoración"),
+    "months_covered": ("Months covered", "Meses cubiertos"),
+    "hs_code": ("HS code", "Código SA"),
+    "hs_level": ("HS digits", "Dígitos SA"),
+    "description": ("Description", "Descripción"),
+    "share_pct": ("Share (%)", "Participación (%)"),
+    "export": ("Exports", "Exportaciones"),
+    "import": ("Imports", "Importaciones"),
+    "balance": ("Balance", "Balanza"),
+    "export_source": ("Exports: publisher", "Exportaciones: publicador"),
+    "import_source": ("Imports: publisher", "Importaciones: publicador"),
+    "export_valuation": ("Exports: valuation", "Exportaciones: valoración"),
+    "import_valuation": ("Imports: valuation", "Importaciones: valoración"),
+    "chapter": ("HS chapter", "Capítulo SA"),
+    "change": ("Change", "Cambio"),
+    "detail": ("Detail", "Detalle"),
+    "years": ("Years", "Años"),
+    "rows": ("Rows", "Filas"),
+    "dataset": ("Dataset", "Conjunto de datos"),
+    "file": ("File", "Archivo"),
+    "units": ("Units", "Unidades"),
+    "filters": ("Filters", "Filtros"),
+    "generated_at": ("Generated at (UTC)", "Generado (UTC)"),
+    "view_url": ("Link to this view", "Enlace a esta vista"),
+    "provisional": ("Provisional", "Provisional"),
+    "note": ("Note", "Nota"),
+}
+
+
+def column(name: str, lang: str = DEFAULT_LANGUAGE, unit: str | None = None) -> str:
+    """The header for an internal column name, with its unit when given: 'Balance (USD bn)'."""
+    pair = COLUMNS.get(name)
+    label = (pair[1] if lang == "es" else pair[0]) if pair else name
+    return f"{label} ({unit})" if unit else label
+
+
+def with_headers(frame: pd.DataFrame, lang: str, units: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """A copy of ``frame`` with readable headers in ``lang`` (codes stay as values)."""
+    units = units or {}
+    return frame.rename(columns={c: column(c, lang, units.get(c)) for c in frame.columns})
+
+
+# ---- numbers ------------------------------------------------------------------------------------------------------
+
+
+def number(value: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 2) -> str:
+    """'13,559.20' (English) or '13.559,20' (Spanish); never '-0.00'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    rounded = round(float(value), decimals)
+    if rounded == 0:
+        rounded = 0.0  # no negative zero
+    text = f"{rounded:,.{decimals}f}"
+    if lang == "es":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+def signed(value: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 2) -> str:
+    text = number(value, lang, decimals)
+    return text if text.startswith("-") or text in ("—",) or float(round(value, decimals)) == 0 else "+" + text
+
+
+def money(value_usd: float, lang: str = DEFAULT_LANGUAGE, *, sign: bool = False) -> str:
+    """A dollar amount rounded to fit its size: 'USD 13.56 bn', 'USD 245.3 m', 'USD 12.4 thousand'
+    (Spanish: '13,56 mil millones de USD', '245,3 millones de USD', '12,4 mil USD'). Never '-0.0 bn'."""
+    if value_usd is None or (isinstance(value_usd, float) and math.isnan(value_usd)):
+        return "—"
+    size = abs(float(value_usd))
+    fmt = signed if sign else number
+    if size >= 1e9:
+        text = fmt(value_usd / 1e9, lang, 2)
+        return f"{text} mil millones de USD" if lang == "es" else f"USD {text} bn"
+    if size >= 1e6:
+        text = fmt(value_usd / 1e6, lang, 1)
+        return f"{text} millones de USD" if lang == "es" else f"USD {text} m"
+    if size >= 1e3:
+        text = fmt(value_usd / 1e3, lang, 1)
+        return f"{text} mil USD" if lang == "es" else f"USD {text} thousand"
+    text = fmt(value_usd, lang, 0)
+    return f"{text} USD" if lang == "es" else f"USD {text}"
+
+
+def percent(value: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{number(value, lang, decimals)} %"
+
+
+def plotly_separators(lang: str) -> str:
+    """plotly's layout.separators: decimal mark then thousands mark."""
+    return ",." if lang == "es" else ".,"
+
+
+FLOWS = {"export": ("Exports", "Exportaciones"), "import": ("Imports", "Importaciones")}
+
+
+def flow(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    pair = FLOWS.get(code)
+    return (pair[1] if lang == "es" else pair[0]) if pair else code

@@ -36,10 +36,10 @@ pages = [
             icon=":material/percent:"),
 ]
 # Pages written alongside this frame join the navigation when present.
-for optional, title, icon in (("claims", "Claims", ":material/fact_check:"),
-                              ("scenarios", "Scenarios", ":material/tune:")):
+for optional, icon in (("claims", ":material/fact_check:"), ("scenarios", ":material/tune:")):
     if (HERE / "app_pages" / f"{optional}.py").exists():
-        pages.append(st.Page(f"app_pages/{optional}.py", title=title, url_path=optional, icon=icon))
+        pages.append(st.Page(f"app_pages/{optional}.py", title=t(f"page_{optional}", lang), url_path=optional,
+                             icon=icon))
 pages += [
     st.Page("app_pages/coverage.py", title=t("page_coverage", lang), url_path="coverage",
             icon=":material/grid_on:"),

@@ -1,11 +1,12 @@
-"""Balances: exports, imports and balance over time; share of the total deficit; reporter vs mirror."""
+"""Balances: exports, imports and balance over time; the total balance split into China, the United States
+and the rest of the world; reporter vs mirror. Every time chart follows one year range kept in the URL."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, claims, claims_charts, components, queries, units, url_state
+from dashboard import balance_split, charts, claims, claims_charts, components, queries, units, url_state
 from dashboard.i18n import t
 
 DEFAULT_PARTNERS = ["CHN", "USA", "WLD"]
@@ -34,6 +35,9 @@ unit_text = components.unit_label(unit, base_year)
 measure_names = {m: t(m, lang) for m in ("export", "import", "balance")}
 
 totals = components.totals_for(view, partners, factor)
+all_years = sorted({int(y) for y in totals["year"]}) or [components.DEFAULT_FIRST_YEAR]
+year_from, year_to = components.year_range_widget(all_years[0], all_years[-1])
+totals = totals[totals["year"].between(year_from, year_to)]
 wide = queries.with_balance(totals)
 long = queries.long_measures(wide)
 long["value"] = components.in_units(long, unit, base_year)
@@ -51,40 +55,51 @@ else:
     if unit == units.NOMINAL and "CHN" in partners:  # claim 1 is in nominal dollars
         claims_charts.add_claim_annotations(fig, claims.read_claims(), usd_per_unit=units.BILLION,
                                             facet_label=measure_names["balance"])
+    charts.add_year_markers(fig, components.break_markers(long, unit, year_from, year_to))
     components.show_figure(fig, filename="balanza-balances", key="balances_chart")
     components.gap_notes(long, ["partner", "measure_label"], "value", lambda key: " · ".join(key))
 
 table = long[["partner_iso3", "year", "measure", "value", "value_usd", "source", "valuation"]]
 table = table.sort_values(["partner_iso3", "measure", "year"]).reset_index(drop=True)
+table["measure"] = table["measure"].map(measure_names)
+table["source"] = components.publisher_column(table)
+table_units = {"value": unit_text, "value_usd": "USD"}
 st.subheader(t("table", lang))
-st.dataframe(table, hide_index=True, width="stretch")
+components.show_table(table, units=table_units, decimals={"value_usd": 0})
 components.download_csv_button(
-    table, filename="balanza-balances.csv", source=components.source_summary(table), valuation="per row",
-    units=unit_text,
+    components.localized(table, table_units), filename="balanza-balances.csv",
+    source=components.source_summary(long), valuation=t("per_row", lang), units=unit_text,
     filters={"partners": partners, "view": view, "factor": factor if view == queries.RECONCILED_VIEW else "",
-             "unit": unit, "base": base_year if unit == "constant" else ""},
+             "unit": unit, "base": base_year if unit == "constant" else "", "yr": f"{year_from}-{year_to}"},
 )
 
-# Share of Colombia's total deficit: a ratio, so the same in every unit.
-st.subheader(t("deficit_share_title", lang))
-shares = queries.deficit_shares(wide)
-if shares.empty:
-    st.info(t("no_data", lang) + " " + t("deficit_share_note", lang))
+# The total balance split into China, the United States and the rest of the world (Colombia's own figures:
+# the World does not report). Stays meaningful in surplus years, unlike a share of a total that changes sign.
+st.subheader(t("split_title", lang))
+split_totals = components.totals_for(queries.REPORTER_VIEW, list(balance_split.PARTS), factor)
+split_totals = split_totals[split_totals["year"].between(year_from, year_to)]
+split_wide = queries.with_balance(split_totals)
+split_wide["value"] = components.in_units(split_wide, unit, base_year, value_column="balance")
+split = balance_split.split(split_wide, value="value")
+part_names = {"CHN": components.country_names().get("CHN", "CHN"), "USA": components.country_names().get("USA", "USA"),
+              "rest": t("rest_of_world", lang)}
+if split.empty:
+    st.info(t("split_none", lang, years=f"{year_from}–{year_to}"))
 else:
-    shares = shares.merge(
-        long.loc[long["measure"] == "balance", ["partner_iso3", "year", "source"]], on=["partner_iso3", "year"],
-        how="left",
+    complete = split.dropna(subset=["CHN", "USA", "rest"])
+    fig = charts.balance_split_chart(
+        split, parts=[("CHN", part_names["CHN"]), ("USA", part_names["USA"]), ("rest", part_names["rest"])],
+        total_column="total", total_name=t("total_balance", lang), title=t("split_title", lang), y_title=unit_text,
+        footnote=components.footnote(split_totals, t("split_note", lang)), x_title=t("year", lang),
     )
-    shares["partner"] = shares["partner_iso3"].map(label_of)
-    fig = charts.line_chart(
-        shares, y="share_pct", color="partner", title=t("deficit_share_title", lang), y_title=t("share_pct", lang),
-        footnote=components.footnote(shares, t("deficit_share_note", lang)),
-        x_title=t("year", lang),
-    )
-    if "CHN" in partners:  # claim 2: "practically the entire trade deficit"
-        claims_charts.add_claim_annotations(fig, claims.read_claims(), target="share")
-    components.show_figure(fig, filename="balanza-deficit-share", key="deficit_share_chart")
-    components.gap_notes(shares, ["partner"], "share_pct", lambda key: key[0])
+    if unit == units.NOMINAL:
+        claims_charts.add_claim_annotations(fig, claims.read_claims(), usd_per_unit=units.BILLION)
+    split_long = split_wide.assign(measure="balance", value_usd=split_wide["balance"])
+    charts.add_year_markers(fig, components.break_markers(split_long, unit, year_from, year_to))
+    components.show_figure(fig, filename="balanza-balance-split", key="split_chart")
+    partial = sorted(set(split["year"].astype(int)) - set(complete["year"].astype(int)))
+    if partial:
+        st.caption(t("split_partial", lang, years=charts.format_years(partial)))
 
 # Reporter vs mirror: both records for each partner that reports (the World does not).
 st.subheader(t("gap_title", lang))
@@ -99,8 +114,9 @@ records = pd.concat(
     ],
     ignore_index=True,
 )
+records = records[records["year"].between(year_from, year_to)].copy()
 if records.empty:
-    st.info(t("no_data", lang))
+    st.info(t("no_data", lang) if reporting else t("gap_needs_partner", lang))
 else:
     records["value"] = components.in_units(records, unit, base_year)
     records["partner"] = records["partner_iso3"].map(label_of)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, components, queries, url_state
+from dashboard import charts, components, i18n, queries, url_state
 from dashboard.i18n import t
 
 PARTNERS = ["CHN", "USA", "WLD"]
@@ -26,11 +26,23 @@ wide = queries.with_balance(components.totals_for(view, PARTNERS, factor))
 for measure in ("export", "import", "balance"):
     wide[f"{measure}_value"] = components.in_units(wide, unit, base_year, value_column=measure)
 
+# One year for every partner: the latest year in which all of them have a balance, so the cards compare
+# like with like (a partner without that year says so instead of showing an older year beside newer ones).
+with_balance = wide[wide["balance_value"].notna()]
+years_by_partner = [set(with_balance.loc[with_balance["partner_iso3"] == p, "year"].astype(int)) for p in PARTNERS]
+present = [years for years in years_by_partner if years]
+common = set.intersection(*present) if present else set()
+shared_year = max(common) if common else None
+if shared_year is not None:
+    st.caption(t("overview_same_year", lang, year=shared_year))
+
 rows = []
 columns = st.columns(len(PARTNERS))
 for column, partner in zip(columns, PARTNERS, strict=True):
-    series = wide[(wide["partner_iso3"] == partner) & wide["balance_value"].notna()].sort_values("year")
-    if not series.empty:  # the sparkline covers the last 25 years up to the latest value
+    series = with_balance[with_balance["partner_iso3"] == partner].sort_values("year")
+    if shared_year is not None:
+        series = series[series["year"] <= shared_year]
+    if not series.empty:  # the sparkline covers the last 25 years up to the compared year
         series = series[series["year"] > series["year"].max() - SPARKLINE_YEARS]
     with column:
         if series.empty:
@@ -41,25 +53,26 @@ for column, partner in zip(columns, PARTNERS, strict=True):
         previous = series[series["year"] == latest["year"] - 1]
         delta = None
         if not previous.empty:
-            delta = f"{latest['balance_value'] - previous.iloc[0]['balance_value']:+,.2f} " + t(
+            delta = f"{i18n.signed(latest['balance_value'] - previous.iloc[0]['balance_value'], lang)} " + t(
                 "vs_year", lang, year=int(latest["year"]) - 1
             )
         st.metric(
             t("latest_balance", lang, partner=components.country_label(partner), year=int(latest["year"])),
-            f"{latest['balance_value']:,.2f}",
+            i18n.number(latest["balance_value"], lang),
             delta=delta,
             help=unit_text,
         )
         st.caption(unit_text)
-        st.caption(t("sources_of", lang, export=queries.source_label(latest["export_source"]),
-                     import_=queries.source_label(latest["import_source"])))
+        st.caption(t("sources_of", lang, export=i18n.publisher(latest["export_source"], lang),
+                     import_=i18n.publisher(latest["import_source"], lang)))
         components.show_figure(
             charts.sparkline_chart(series, y="balance_value"), filename=f"balanza-balance-{partner}",
             key=f"spark_{partner}",
         )
         gaps = charts.missing_years(series.assign(key=partner), ["key"], "balance_value")
         if gaps:
-            st.caption(t("missing_years", lang, series=partner, years=charts.format_years(gaps[(partner,)])))
+            st.caption(t("missing_years", lang, series=components.country_label(partner),
+                         years=charts.format_years(gaps[(partner,)])))
         rows.append(latest)
 
 st.caption(t("selection_rule", lang))
@@ -73,10 +86,14 @@ if rows:
         .reset_index(drop=True)
     )
     table["year"] = table["year"].astype("int64")
-    st.dataframe(table, hide_index=True, width="stretch")
+    for flow in ("export", "import"):
+        table[f"{flow}_source"] = components.publisher_column(table, f"{flow}_source")
+    value_units = {m: unit_text for m in ("export", "import", "balance")}
+    components.show_table(table, units=value_units)
     components.download_csv_button(
-        table, filename="balanza-overview.csv", source=components.source_summary(table, "export_source"),
-        valuation="exports FOB, imports as valued by the source", units=unit_text,
+        components.localized(table, value_units), filename="balanza-overview.csv",
+        source=components.source_summary(wide.loc[[r.name for r in rows]], "export_source"),
+        valuation=t("valuation_overview", lang), units=unit_text,
         filters={"view": view, "factor": factor if view == queries.RECONCILED_VIEW else "", "unit": unit,
                  "base": base_year if unit == "constant" else ""},
     )

@@ -99,7 +99,7 @@ def test_overview_names_the_source_of_each_number(bundled_env: Path) -> None:
     at = _run("overview")
     assert len(at.metric) == 3
     captions = " ".join(c.value for c in at.caption)
-    assert "Sources:" in captions and "IMF Direction of Trade Statistics" in captions
+    assert "Sources:" in captions and "IMF, Direction of Trade Statistics" in captions
 
 
 def test_links_between_pages_carry_the_filters(bundled_env: Path) -> None:
@@ -151,9 +151,9 @@ def test_changing_a_filter_rewrites_the_url_and_oec_preset_sets_the_factor(bundl
     assert _widget_value(at, "factor") == pytest.approx(1.08)
     assert at.query_params["factor"] == "1.08"
     table = at.dataframe[0].value
-    dots_exports = table[(table["measure"] == "export") & (table["source"] == "imf_dots")]
+    dots_exports = table[(table["Measure"] == "Exports") & (table["Publisher"] == "IMF, Direction of Trade Statistics")]
     assert not dots_exports.empty
-    assert set(dots_exports["valuation"]) == {"FOB (CIF ÷ 1.08)"}  # the partner's CIF imports, converted
+    assert set(dots_exports["Valuation"]) == {"FOB (CIF ÷ 1.08)"}  # the partner's CIF imports, converted
 
 
 def test_a_swap_leaves_running_sessions_on_their_file(bundled_db: Path, tmp_path: Path) -> None:
