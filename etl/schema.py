@@ -24,6 +24,9 @@ SOURCES = {
     "dian": "DIAN / DANE exports by destination",
     "published": "Printed figures (DANE and others, as quoted)",
     "comtrade": "UN Comtrade",
+    "dane_imports": "DANE / DIAN imports by country of origin (CIF)",
+    "gacc": "General Administration of Customs of China (converted from CNY at a cited annual rate)",
+    "us_census_hs2": "US Census Bureau, imports for consumption by HS chapter, all partners",
 }
 
 # The canonical observation: one row per value a publisher printed.
@@ -106,6 +109,14 @@ CREATE TABLE IF NOT EXISTS published_figures (
     quote VARCHAR,
     chosen BOOLEAN NOT NULL,  -- the one value per observation that `trade` carries (see etl/sources/published.py)
     dataset_id INTEGER NOT NULL
+);
+
+-- Years a publisher marks provisional (revisions expected), per source and loaded file.
+CREATE TABLE IF NOT EXISTS provisional (
+    source VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    dataset_id INTEGER NOT NULL,
+    note VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS import_demand_elasticities (

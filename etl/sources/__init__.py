@@ -9,7 +9,16 @@ from pathlib import Path
 import duckdb
 
 from etl.detect import Sniff, sniff, unknown_format, xlsx_first_cells
-from etl.sources import census, comtrade_legacy, comtrade_plus, dian, imf_dots, published
+from etl.sources import (
+    census,
+    comtrade_edges,
+    comtrade_legacy,
+    comtrade_plus,
+    dane_imports,
+    dian,
+    imf_dots,
+    published,
+)
 from etl.sources.base import LoadContext, TradeColumnLabels
 from etl.sources.reference import REFERENCE_FORMATS, ReferenceFormat
 
@@ -45,6 +54,10 @@ CENSUS_TOTALS = TradeFormat("us_census_totals_csv", "us_census_general", "US Cen
 DIAN_CSV = TradeFormat("dian_exports_csv", "dian", "DIAN / DANE", dian.stage, True)
 PUBLISHED_CSV = TradeFormat("published_figures_csv", "published", "various (see published_figures)",
                             published.stage, True)  # fmt: skip
+DANE_IMPORTS = TradeFormat("dane_imports_by_origin_csv", dane_imports.SOURCE, dane_imports.PUBLISHER,
+                           dane_imports.stage, True)  # fmt: skip
+COMTRADE_EDGES = TradeFormat("comtrade_export_edges_csv", comtrade_edges.SOURCE, "UN Comtrade",
+                             comtrade_edges.stage, True)  # fmt: skip
 IMF_DOTS = TradeFormat("imf_dots_xlsx", "imf_dots", "International Monetary Fund", imf_dots.stage, False)
 
 
@@ -87,6 +100,8 @@ def detect(path: Path, con: duckdb.DuckDBPyConnection) -> Detected:
         (CENSUS_TOTALS, census.matches_totals),
         (DIAN_CSV, dian.matches),
         (PUBLISHED_CSV, published.matches),
+        (DANE_IMPORTS, dane_imports.matches),
+        (COMTRADE_EDGES, comtrade_edges.matches),
     ):
         if matcher(found):
             return Detected(found, trade=trade_format)

@@ -1,0 +1,79 @@
+"""UN Comtrade annual export totals as trade-network edges: `exporter, importer, year, value_usd`.
+
+Each row is the exporter's reported exports (Comtrade `primaryValue`, FOB, US dollars, all goods) to one
+partner in one year, as extracted from Comtrade+ with the breakdown rows already dropped (motCode 0,
+partner2Code 0, customsCode C00). Codes are ISO3. The reporter is the exporter; there is no World row.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+
+import pandas as pd
+
+from etl.detect import Sniff
+from etl.sources.base import LoadContext, TradeColumnLabels, check_header
+from etl.validate import STAGED_TABLE
+
+SOURCE = "comtrade"
+COLUMNS = ("exporter", "importer", "year", "value_usd")
+LABELS = TradeColumnLabels(
+    year="year",
+    reporter="exporter",
+    partner="importer",
+    flow="(exports)",
+    hs_code="(total)",
+    value="value_usd",
+)
+HINT = "columns: exporter, importer (ISO3 codes), year, value_usd (exports FOB in US dollars, all goods)"
+
+
+def matches(sniff: Sniff) -> bool:
+    return sniff.kind == "text" and set(sniff.header) == set(COLUMNS)
+
+
+def stage(ctx: LoadContext) -> TradeColumnLabels:
+    check_header(ctx, ctx.sniff.header, COLUMNS, HINT)
+    records = []
+    with open(ctx.path, encoding=ctx.sniff.encoding, newline="") as handle:
+        reader = csv.DictReader(handle, delimiter=ctx.sniff.delimiter)
+        reader.fieldnames = [name.strip().lstrip("\ufeff") for name in reader.fieldnames or []]
+        for row in reader:
+            line = reader.line_num
+            if None in row or any(row.get(name) is None for name in COLUMNS):
+                raise ctx.error("wrong number of fields", line=line, hint=HINT)
+            year_text = str(row["year"]).strip()
+            if not year_text.isdigit() or not 1900 <= int(year_text) <= 2100:
+                raise ctx.error(
+                    f"year {year_text!r} is not a four-digit year", line=line, column="year", hint=HINT
+                )
+            value_text = str(row["value_usd"]).strip()
+            try:
+                value = float(value_text)
+            except ValueError:
+                value = math.nan
+            if not math.isfinite(value) or value < 0:
+                raise ctx.error(f"value_usd {value_text!r} is not a non-negative number", line=line,
+                                column="value_usd", hint=HINT)  # fmt: skip
+            records.append((int(year_text), str(row["exporter"]).strip().upper(),
+                            str(row["importer"]).strip().upper(), value, line))  # fmt: skip
+    if not records:
+        raise ctx.error("no rows to load", line=2, hint=HINT)
+    frame = pd.DataFrame(records, columns=["year", "exporter", "importer", "value_usd", "source_line"])
+    ctx.con.register("edges_frame", frame)
+    ctx.con.execute(
+        f"""
+        INSERT INTO {STAGED_TABLE} (year, period, reporter_iso3, partner_iso3, flow, hs_code, hs_level, value_usd,
+                                    valuation, net_weight_kg, source, dataset_id, duty_usd, hs_vintage,
+                                    valuation_stated, source_line)
+        SELECT f.year, CAST(f.year AS VARCHAR), coalesce(r.iso3, '?' || f.exporter),
+               coalesce(p.iso3, '?' || f.importer), 'export', 'TOTAL', 0, f.value_usd, 'FOB', NULL,
+               '{SOURCE}', {int(ctx.dataset_id)}, NULL, NULL, TRUE, f.source_line
+        FROM edges_frame f
+        LEFT JOIN countries r ON r.iso3 = f.exporter
+        LEFT JOIN countries p ON p.iso3 = f.importer
+        """  # noqa: S608
+    )
+    ctx.con.unregister("edges_frame")
+    return LABELS
