@@ -239,7 +239,6 @@ def run_tariff(
         "partners": int(market.partners.size),
         "rows_changed": int((t1 != t0).sum()),
         "rows_exempt": int(exempt[market.product_index].sum()) if exempt is not None else 0,
-        "rows_floored": int(effects.floored.sum()),
         "default_import_demand_share": default_share,
         "substitution_elasticity": sigma,
         "supply_elasticity": epsilon,
@@ -346,11 +345,6 @@ def _notes(spec: TariffScenario, totals: dict[str, Any]) -> list[str]:
     if spec.elasticities.supply >= INFINITE_SUPPLY:
         notes.append(
             "Export supply is infinitely elastic (ε ≥ 99): world prices do not move; importers pay the tariff."
-        )
-    if totals["rows_floored"]:
-        notes.append(
-            f"{totals['rows_floored']} lines would fall below zero imports and were held at zero: changes this "
-            "large are outside the range where the linear model is reliable."
         )
     return notes
 

@@ -1,14 +1,18 @@
 """The partial-equilibrium engine: trade creation, trade diversion, price effect, revenue and welfare.
 
 One importing market; rows are (product, exporting partner) pairs. World prices are normalised to 1, so a
-baseline import value is read as a quantity (as in WITS-SMART). Equations (see docs/scenarios.md):
+baseline import value is read as a quantity (as in WITS-SMART). The SMART system is solved in levels, not
+linearised, so it holds for any tariff change (equations in docs/scenarios.md, "Equations"):
 
-    r_k   = (1 + t1_k) / (1 + t0_k)                         tariff-inclusive price ratio
-    w_k   = η / (ε − η) · (r_k − 1)                         world-price change; 0 when ε ≥ 99 (infinite)
-    TC_k  = M_k · η · (t1_k − t0_k) / ((1 + t0_k)(1 − η/ε)) trade creation (1 − η/ε → 1 when ε ≥ 99)
-    q_k   = r_k · (1 + w_k)                                 domestic price ratio
-    TD_k  = S_g · M_k q_k^−σ / Σ_j M_j q_j^−σ − M_k           trade diversion within product g (Σ_k TD_k = 0)
-    PE_k  = (M_k + TC_k + TD_k) · w_k                       price (terms-of-trade) effect on the value
+    ρ_k  = (1 + t1_k) / (1 + t0_k)                                tariff factor
+    q_k  = ρ_k · p_k                                              domestic price ratio (p_k: world price ratio)
+    C_k  = M_k · q_k^η                                            own-price (creation) step, constant elasticity
+    X_k  = (Σ_j C_j) · C_k q_k^−σ / Σ_j C_j q_j^−σ                Armington reallocation of the product's total
+    TC_k = C_k − M_k,  TD_k = X_k − C_k  (Σ_k TD_k = 0 per product),  PE_k = X_k (p_k − 1)
+
+With infinitely elastic export supply (ε ≥ 99) p_k = 1. With finite ε each exporter supplies M_k p_k^ε and the
+market clears (X_k = M_k p_k^ε) at the closed form of `world_price_factors`: no linear approximation, so the
+domestic price never falls when a tariff rises and no flow goes below zero.
 
 Everything is vectorised: one pass over ~200,000 rows takes a few milliseconds.
 """
@@ -22,6 +26,15 @@ import numpy as np
 INFINITE_SUPPLY = 99.0  # SMART's convention: ε = 99 stands for infinitely elastic export supply
 DEFAULT_SUBSTITUTION = 1.5  # SMART default σ between suppliers of one product
 DEFAULT_SUPPLY = INFINITE_SUPPLY
+MIN_SUPPLY = 0.01  # below this the exporters' price would carry almost the whole tariff: refused by name
+
+
+class ModelRangeError(ValueError):
+    """A parameter outside the range where the model's equations are defined (names the parameter)."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(f"{parameter}: {message}")
+        self.parameter = parameter
 
 
 @dataclass(frozen=True)
@@ -36,7 +49,9 @@ class SmartEffects:
     revenue_before: np.ndarray
     revenue_after: np.ndarray
     consumer_surplus_change: np.ndarray
-    floored: np.ndarray  # bool: rows whose new flow hit zero (changes that large leave the model's range)
+    new_quantity: np.ndarray  # X_k: quantity imported after the change (baseline world prices)
+    world_price: np.ndarray  # p_k: exporters' price ratio (1 with infinite supply)
+    domestic_price: np.ndarray  # q_k = ρ_k p_k: price ratio paid in the importing market
 
 
 def smart_effects(
@@ -45,51 +60,43 @@ def smart_effects(
     t1: np.ndarray,
     product_index: np.ndarray,
     eta: np.ndarray | float,
-    sigma: float,
+    sigma: np.ndarray | float,
     epsilon: float = DEFAULT_SUPPLY,
 ) -> SmartEffects:
     """Run the model on aligned arrays.
 
-    imports: baseline import value M (USD, ≥ 0); t0/t1: ad-valorem tariffs as fractions; product_index:
-    integers 0..G−1 grouping the suppliers of one product; eta: import-demand elasticity (negative), per row
-    or scalar; sigma: substitution elasticity (≥ 0); epsilon: export supply elasticity (> 0, ≥ 99 = infinite).
+    imports: baseline import value M (USD, ≥ 0); t0/t1: ad-valorem tariffs as fractions (> −1);
+    product_index: integers 0..G−1 grouping the suppliers of one product; eta: import-demand elasticity
+    (negative), per row or scalar, the same for every row of a product; sigma: substitution elasticity
+    (≥ 0), per row or scalar, the same within a product; epsilon: export supply elasticity (≥ MIN_SUPPLY;
+    ≥ 99 = infinite). Raises ModelRangeError for parameters outside that range.
     """
     imports = np.asarray(imports, dtype=float)
     t0 = np.asarray(t0, dtype=float)
     t1 = np.asarray(t1, dtype=float)
     product_index = np.asarray(product_index, dtype=np.int64)
     eta = np.broadcast_to(np.asarray(eta, dtype=float), imports.shape)
-    infinite = epsilon >= INFINITE_SUPPLY
+    sigma = np.broadcast_to(np.asarray(sigma, dtype=float), imports.shape)
+    _check_range(t0, t1, eta, sigma, epsilon)
 
     ratio = (1.0 + t1) / (1.0 + t0)
-    if infinite:
-        world_price = np.zeros_like(imports)
-        supply_damping = 1.0
-    else:
-        world_price = eta / (epsilon - eta) * (ratio - 1.0)
-        supply_damping = 1.0 - eta / epsilon
-    # Creation cannot remove more than the whole flow.
-    creation_rate = np.maximum(eta * (ratio - 1.0) / supply_damping, -1.0)
-    trade_creation = imports * creation_rate
+    groups = int(product_index.max()) + 1 if imports.size else 0
+    world_price = world_price_factors(imports, ratio, product_index, eta, sigma, epsilon, groups)
+    domestic = ratio * world_price
+    created, new_quantity = demand(imports, domestic, product_index, eta, sigma, groups)
 
-    domestic_ratio = ratio * (1.0 + world_price)
-    trade_diversion = _diversion(imports, domestic_ratio, product_index, sigma)
-
-    new_quantity = imports + trade_creation + trade_diversion
-    floored = new_quantity < 0.0
-    if floored.any():
-        # A flow cannot go below zero; the excess is taken off creation so diversion still sums to zero.
-        new_quantity = np.maximum(new_quantity, 0.0)
-        trade_creation = new_quantity - imports - trade_diversion
-    new_value = new_quantity * (1.0 + world_price)
+    trade_creation = created - imports
+    trade_diversion = new_quantity - created
+    new_value = new_quantity * world_price
     price_effect = new_value - new_quantity
     total_change = new_value - imports
 
     revenue_before = t0 * imports
     revenue_after = t1 * new_value
-    # Harberger approximation: price rise on the old flow plus half of it on the change in the flow.
-    domestic_price_change = (1.0 + t0) * (domestic_ratio - 1.0)
-    consumer_surplus_change = -domestic_price_change * (imports + 0.5 * (new_quantity - imports))
+    # Consumers: the rise in the domestic price (per dollar of baseline imports) on the mean of the old and
+    # new quantities (trapezoid rule between the two points of the demand curve).
+    domestic_price_change = (1.0 + t0) * (domestic - 1.0)
+    consumer_surplus_change = -domestic_price_change * 0.5 * (imports + new_quantity)
     return SmartEffects(
         baseline=imports,
         trade_creation=trade_creation,
@@ -99,31 +106,90 @@ def smart_effects(
         revenue_before=revenue_before,
         revenue_after=revenue_after,
         consumer_surplus_change=consumer_surplus_change,
-        floored=floored,
+        new_quantity=new_quantity,
+        world_price=world_price,
+        domestic_price=domestic,
     )
 
 
-def _diversion(
-    imports: np.ndarray, domestic_ratio: np.ndarray, product_index: np.ndarray, sigma: float
-) -> np.ndarray:
-    """Armington reallocation of each product's baseline total among its suppliers (sums to zero)."""
-    if sigma == 0.0 or imports.size == 0:
-        return np.zeros_like(imports)
-    weighted = imports * np.power(domestic_ratio, -sigma)
-    groups = int(product_index.max()) + 1
-    total_before = np.bincount(product_index, weights=imports, minlength=groups)
+def demand(
+    imports: np.ndarray,
+    domestic: np.ndarray,
+    product_index: np.ndarray,
+    eta: np.ndarray,
+    sigma: np.ndarray,
+    groups: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(C, X): the creation step M q^η and the quantities after Armington reallocation of Σ C.
+
+    X_k = (Σ_j C_j) · C_k q_k^−σ / Σ_j C_j q_j^−σ within each product: positive for every q > 0, Σ X = Σ C,
+    and X = C when σ = 0 or when every supplier's price moves in the same proportion.
+    """
+    if imports.size == 0:
+        return imports.copy(), imports.copy()
+    log_q = np.log(domestic)
+    created = imports * np.exp(eta * log_q)
+    weighted = created * np.exp(-sigma * log_q)
+    total_created = np.bincount(product_index, weights=created, minlength=groups)
     total_weighted = np.bincount(product_index, weights=weighted, minlength=groups)
-    scale = np.divide(total_before, total_weighted, out=np.ones_like(total_before), where=total_weighted > 0)
-    diversion = weighted * scale[product_index] - imports
-    # A product whose price ratio is the same for all suppliers diverts nothing: remove rounding noise.
-    same = _uniform_ratio(domestic_ratio, product_index, groups)
-    diversion[same[product_index]] = 0.0
-    return diversion
+    scale = np.divide(
+        total_created, total_weighted, out=np.ones_like(total_created), where=total_weighted > 0
+    )
+    new_quantity = weighted * scale[product_index]
+    # A product whose price ratio is the same for all suppliers reallocates nothing: remove rounding noise.
+    same = _uniform(log_q, product_index, groups)[product_index] | (sigma == 0.0)
+    new_quantity[same] = created[same]
+    return created, new_quantity
 
 
-def _uniform_ratio(domestic_ratio: np.ndarray, product_index: np.ndarray, groups: int) -> np.ndarray:
+def world_price_factors(
+    imports: np.ndarray,
+    ratio: np.ndarray,
+    product_index: np.ndarray,
+    eta: np.ndarray,
+    sigma: np.ndarray,
+    epsilon: float,
+    groups: int,
+) -> np.ndarray:
+    """Exporters' price ratios p that clear every market: X_k(ρ p) = M_k p_k^ε (closed form).
+
+    With q_k = ρ_k p_k the clearing condition reads q_k^(ε−η+σ) = λ_g ρ_k^ε with one scalar per product,
+    λ_g = Σ C_j / Σ C_j q_j^−σ. Writing q_k = λ_g^(1/(ε−η+σ)) q⁰_k with q⁰_k = ρ_k^(ε/(ε−η+σ)), λ_g scales
+    as λ_g = λ⁰_g · λ_g^(σ/(ε−η+σ)), so ln λ_g = ln λ⁰_g · (ε−η+σ)/(ε−η), where λ⁰_g is λ evaluated at q⁰.
+    ε ≥ 99 stands for infinite supply: p = 1.
+    """
+    if epsilon >= INFINITE_SUPPLY or imports.size == 0:
+        return np.ones_like(ratio)
+    exponent = 1.0 / (epsilon - eta + sigma)
+    log_q0 = epsilon * exponent * np.log(ratio)
+    a = imports * np.exp(eta * log_q0)
+    b = a * np.exp(-sigma * log_q0)
+    sum_a = np.bincount(product_index, weights=a, minlength=groups)
+    sum_b = np.bincount(product_index, weights=b, minlength=groups)
+    log_lambda0 = np.log(np.divide(sum_a, sum_b, out=np.ones_like(sum_a), where=(sum_b > 0) & (sum_a > 0)))
+    log_q = log_lambda0[product_index] / (epsilon - eta) + log_q0
+    return np.exp(log_q) / ratio
+
+
+def _check_range(t0: np.ndarray, t1: np.ndarray, eta: np.ndarray, sigma: np.ndarray, epsilon: float) -> None:
+    if not np.isfinite(epsilon) or epsilon < MIN_SUPPLY:
+        raise ModelRangeError(
+            "supply", f"export supply elasticity ε = {epsilon} is outside the model's range (≥ {MIN_SUPPLY})"
+        )
+    if eta.size and (not np.all(np.isfinite(eta)) or np.any(eta >= 0)):
+        raise ModelRangeError("import_demand", "import-demand elasticities must be finite and negative")
+    if sigma.size and (not np.all(np.isfinite(sigma)) or np.any(sigma < 0)):
+        raise ModelRangeError("substitution", "substitution elasticities must be finite and ≥ 0")
+    if t0.size and (
+        np.any(~np.isfinite(t0)) or np.any(~np.isfinite(t1)) or np.any(t0 <= -1) or np.any(t1 <= -1)
+    ):
+        raise ModelRangeError("tariff", "tariffs must be finite fractions above −1 (−100 %)")
+
+
+def _uniform(values: np.ndarray, product_index: np.ndarray, groups: int) -> np.ndarray:
+    """Per product: True where every supplier's value is the same (to rounding)."""
     low = np.full(groups, np.inf)
     high = np.full(groups, -np.inf)
-    np.minimum.at(low, product_index, domestic_ratio)
-    np.maximum.at(high, product_index, domestic_ratio)
-    return high - low <= 1e-15 * np.maximum(np.abs(high), 1.0)
+    np.minimum.at(low, product_index, values)
+    np.maximum.at(high, product_index, values)
+    return high - low <= 1e-14 * np.maximum(np.abs(high), 1.0)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from etl.errors import SpecError
-from model.smart import DEFAULT_SUBSTITUTION, DEFAULT_SUPPLY
+from model.smart import DEFAULT_SUBSTITUTION, DEFAULT_SUPPLY, MIN_SUPPLY
 
 CHANGE_KINDS = ("new_rate", "add_pp", "max_rate", "linear_cut", "swiss")
 EXEMPTION_LISTS = ("annex_ii_2025_04", "annex_ii_2025_11")
@@ -344,8 +344,11 @@ def _elasticities(value: Any, where: str) -> ElasticitySpec:
     if not 0 <= sigma <= 50:
         raise SpecError(f"{where}.substitution", f"{sigma} is out of range (0..50)")
     supply = _number(value.get("supply", DEFAULT_SUPPLY), f"{where}.supply")
-    if supply <= 0:
-        raise SpecError(f"{where}.supply", "must be positive (99 or more = infinitely elastic)")
+    if supply < MIN_SUPPLY:
+        raise SpecError(
+            f"{where}.supply",
+            f"{supply} is outside the model's range (≥ {MIN_SUPPLY}; 99 or more = infinitely elastic)",
+        )
     demand_raw = value.get("import_demand", "data")
     demand = None
     if demand_raw != "data":
