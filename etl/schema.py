@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import duckdb
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: the trade_record view (etl/record.py)
 
 FLOWS = ("export", "import", "re-export", "re-import")
 VALUATIONS = ("FOB", "CIF")
@@ -181,7 +181,11 @@ WHERE NOT EXISTS (
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table and view (idempotent); refuse a database written by an older schema."""
+    """Create every table and view (idempotent); refuse a database written by an older schema.
+
+    Views: ``trade_annual`` (every source's yearly values) and ``trade_record`` (ONE value per observation,
+    the series of record; its rule is etl/record.py's).
+    """
     from etl.errors import DatabaseError
 
     tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
@@ -193,6 +197,9 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
                 hint="rebuild it with `balanza build` (the bundled data is loaded again in seconds)",
             )
     con.execute(DDL)
+    from etl.record import record_view_ddl  # the series of record: the view's query lives with its rule
+
+    con.execute(record_view_ddl())
     con.execute(
         "INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
     )

@@ -1,12 +1,8 @@
 """Printed figures: one number per row with its publisher, page and exact quote.
 
 Every row goes to `published_figures`. `trade` gets ONE value per observation (year, reporter, partner,
-flow), chosen by a stated rule, because several pages often print the same number:
-  1. group the rows whose values lie within 0.5 % of each other;
-  2. take the largest group (the figure most publishers agree on); on a tie, the group with more
-     publishers citing DANE, then the group with a stated valuation;
-  3. the value is the one printed most often inside that group (the first printed on a tie).
-The valuation is the one stated in the group when the pages state one; otherwise exports are FOB and
+flow), because several pages often print the same number; the rule is the series of record's
+(etl.record.choose_printed). The valuation is the one stated in the group when the pages state one; otherwise exports are FOB and
 imports CIF by customs convention, and `valuation_stated` is FALSE.
 """
 
@@ -16,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from etl.detect import Sniff
+from etl.record import choose_printed
 from etl.sources.base import LoadContext, TradeColumnLabels, duckdb_read_error, first_reject
 from etl.validate import STAGED_TABLE
 
@@ -24,7 +21,6 @@ LABELS = TradeColumnLabels(
     year="year", reporter="reporter_iso3", partner="partner_iso3", flow="flow", hs_code="(total)", value="value_usd"
 )
 HINT = "columns: " + ", ".join(COLUMNS) + "; one printed number per row"
-CLUSTER_TOLERANCE = 0.005
 PUBLISHED_FLOWS = ("export", "import", "balance", "total_trade")
 
 
@@ -65,7 +61,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
             raise ctx.error("publisher is empty", line=line, column="publisher",
                             hint="every printed number needs its publisher")  # fmt: skip
         del position
-    frame["chosen"] = choose_one_per_observation(frame)
+    frame["chosen"] = choose_printed(frame)
     frame["dataset_id"] = ctx.dataset_id
     ctx.con.register("published_frame", frame)
     ctx.con.execute(
@@ -106,37 +102,3 @@ def _physical_lines(ctx: LoadContext, count: int) -> list[int]:
             starts.append(previous_end + 1)
             previous_end = reader.line_num
     return starts[:count] if len(starts) >= count else list(range(2, count + 2))
-
-
-def choose_one_per_observation(frame: pd.DataFrame) -> pd.Series:
-    """True for the single row per (year, reporter, partner, flow) that `trade` carries (rule in module doc)."""
-    chosen = pd.Series(False, index=frame.index)
-    stated = pd.Series(None, index=frame.index, dtype=object)
-    for _, group in frame.groupby(["year", "reporter_iso3", "partner_iso3", "flow"], sort=False):
-        best_rows = _best_cluster(group)
-        counts = best_rows["value_usd"].value_counts(sort=False)
-        top_value = counts.idxmax()  # first printed value on a tie
-        row_index = best_rows.index[best_rows["value_usd"] == top_value][0]
-        chosen[row_index] = True
-        stated_values = {v for v in best_rows["valuation"] if v in ("FOB", "CIF")}
-        if len(stated_values) == 1:
-            stated[row_index] = stated_values.pop()
-    frame["stated_valuation"] = stated
-    return chosen
-
-
-def _best_cluster(group: pd.DataFrame) -> pd.DataFrame:
-    values = group["value_usd"].to_list()
-    best: pd.DataFrame | None = None
-    best_score: tuple = ()
-    for anchor in values:
-        members = group[(group["value_usd"] - anchor).abs() <= abs(anchor) * CLUSTER_TOLERANCE]
-        score = (
-            len(members),
-            int(members["publisher"].str.contains("DANE", na=False).sum()),
-            int(members["valuation"].isin(["FOB", "CIF"]).sum()),
-        )
-        if best is None or score > best_score:
-            best, best_score = members, score
-    assert best is not None
-    return best

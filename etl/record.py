@@ -1,0 +1,504 @@
+"""The series of record: ONE value per observation, chosen by ONE documented rule, with its publisher.
+
+Every page, the claims, the scenario model, the CLI and the CSV exports read trade values through this module
+(or through the ``trade_record`` view it defines). No other module picks "the" value of a year.
+
+An observation is (year, reporter, partner, flow, HS code). The ``trade`` table may hold several values for it,
+one per publisher series (``trade.source``) and valuation. The rule, applied in this order:
+
+1. **Yearly values.** Annual rows count as published (12 months). A series published only monthly is summed per
+   year, with the number of months it covers (``months_covered``); a year with fewer than 12 is incomplete.
+2. **Complete before partial.** A complete year beats a partial one, whatever its source.
+3. **Source priority** (:data:`SOURCE_PRIORITY`), per reporter and flow: the reporter's own statistical office
+   first (for Colombia DANE: DIAN export records for exports, DANE's import annex for imports; for the USA the
+   Census Bureau; for China the General Administration of Customs), then UN Comtrade (what that office reported
+   to the UN), then IMF Direction of Trade Statistics, then figures printed in the press (``published``, one
+   printed value per observation by :func:`choose_printed`). A source missing from the list ranks after it, by
+   name.
+4. **Valuation.** Within one source, a valuation the page states beats a conventional one, and the customs
+   convention of the flow (exports FOB, imports CIF) beats the other.
+
+The mirror (what the partner reports, flows swapped: the partner's imports from Colombia are Colombia's
+exports) is :func:`mirror_frame`, written once; :func:`query_mirror` applies it to the partner's own record,
+chosen by the same rule with the partner as reporter.
+
+Balances (:func:`query_balance`) are valuation-consistent and name their basis. The headline, per year:
+DANE's own balance (exports FOB − imports FOB) where a figure DANE published is in ``published_figures``;
+otherwise exports − imports when both records have the same valuation; otherwise exports FOB − imports CIF ÷
+factor (an estimate of FOB imports). The exports FOB − imports CIF difference is always an alternative, labelled
+as mixed valuation, never the headline.
+
+Each value carries its publisher: the statistical office that compiled it (``publisher``), and for printed
+figures the page that printed it (``printed_by``, with ``url``). The publisher a printed page cites is read from
+its "(citing X)" note; a page that cites no one has publisher "not stated".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import duckdb
+import pandas as pd
+
+COLOMBIA = "COL"
+WORLD = "WLD"
+TRADE_FLOWS = ("export", "import")
+ANY = "*"
+
+# ---------------------------------------------------------------------------------------------- the rule
+# Shared tail for every reporter: UN Comtrade (the reporter's own office, as reported to the UN), IMF DOTS,
+# then printed figures.
+SHARED_TAIL = ("comtrade", "imf_dots", "published")
+SOURCE_PRIORITY: dict[tuple[str, str], tuple[str, ...]] = {
+    # (reporter, flow): sources, first wins. Colombia: DANE (DIAN export records; DANE's import annex).
+    ("COL", "export"): ("dian", *SHARED_TAIL),
+    ("COL", "import"): ("dane_imports", *SHARED_TAIL),
+    # United States: Census Bureau country totals (general imports, total exports), then its HS lines.
+    ("USA", ANY): ("us_census_general", "us_census_hs2", "us_census_consumption", *SHARED_TAIL),
+    # China: the General Administration of Customs (converted from CNY at its published rate).
+    ("CHN", ANY): ("gacc", *SHARED_TAIL),
+    # Everyone else: what the reporter told UN Comtrade, then IMF DOTS, then printed figures.
+    (ANY, ANY): SHARED_TAIL,
+}
+
+# The statistical office behind each series (for Comtrade: the reporting country's office).
+SOURCE_PUBLISHERS = {
+    "dian": "DANE (DIAN export records)",
+    "dane_imports": "DANE (import annex, DANE/DIAN)",
+    "us_census_general": "US Census Bureau",
+    "us_census_consumption": "US Census Bureau",
+    "us_census_hs2": "US Census Bureau",
+    "gacc": "General Administration of Customs of China (GACC)",
+    "imf_dots": "IMF Direction of Trade Statistics",
+    "comtrade": "UN Comtrade",
+    "published": "not stated",
+}
+REPORTER_OFFICES = {"COL": "DANE", "USA": "US Census Bureau", "CHN": "GACC"}
+# Years a series' publisher still calls provisional (from each folder's PROVENANCE.md).
+PROVISIONAL_FROM = {"dane_imports": 2025, "dian": 2023}
+CONVENTIONAL_VALUATION = {"export": "FOB", "import": "CIF", "re-export": "FOB", "re-import": "CIF"}
+
+# Printed pages name the office they quote as "(citing X)" or "(…, citing X)"; one pattern, used in SQL and here.
+CITING_PATTERN = r"citing ([^)]+)\)"
+CITING_NOTE_PATTERN = r",?\s*citing [^)]+"
+NOT_STATED = "not stated"
+
+RECORD_COLUMNS = [
+    "year", "reporter_iso3", "partner_iso3", "flow", "hs_code", "hs_level", "value_usd", "valuation",
+    "valuation_stated", "source", "publisher", "printed_by", "url", "months_covered", "complete", "provisional",
+]  # fmt: skip
+
+
+def source_priority(reporter: str, flow: str) -> tuple[str, ...]:
+    """The source order for one reporter and flow (see the module docstring)."""
+    for key in ((reporter, flow), (reporter, ANY), (ANY, flow), (ANY, ANY)):
+        if key in SOURCE_PRIORITY:
+            return SOURCE_PRIORITY[key]
+    raise AssertionError("SOURCE_PRIORITY has a (*, *) entry")  # pragma: no cover
+
+
+def _sql_list(values: Sequence[str]) -> str:
+    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+
+
+def _rank_sql() -> str:
+    """The source rank as SQL: position in the (reporter, flow) list; sources not listed come after it."""
+    cases = []
+    for (reporter, flow), sources in SOURCE_PRIORITY.items():
+        if (reporter, flow) == (ANY, ANY):
+            continue
+        conditions = []
+        if reporter != ANY:
+            conditions.append(f"reporter_iso3 = '{reporter}'")
+        if flow != ANY:
+            conditions.append(f"flow = '{flow}'")
+        cases.append(f"WHEN {' AND '.join(conditions)} THEN list_position({_sql_list(sources)}, source)")
+    # Specific (reporter, flow) pairs first: they are listed before (reporter, *) in the dict.
+    default = f"list_position({_sql_list(SOURCE_PRIORITY[(ANY, ANY)])}, source)"
+    return f"coalesce(CASE {' '.join(cases)} ELSE {default} END, 1000)"
+
+
+def _publisher_sql() -> str:
+    offices = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in REPORTER_OFFICES.items())
+    fixed = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in SOURCE_PUBLISHERS.items() if k not in ("comtrade", "published"))
+    return f"""CASE
+        WHEN r.source = 'published' THEN coalesce(nullif(regexp_extract(pf.publisher, '{CITING_PATTERN}', 1), ''),
+                                                  '{NOT_STATED}')
+        WHEN r.source = 'comtrade' THEN coalesce((CASE r.reporter_iso3 {offices} END) || ' via UN Comtrade',
+                                                 'UN Comtrade (reported by ' || r.reporter_iso3 || ')')
+        ELSE coalesce(CASE r.source {fixed} END, r.source) END"""
+
+
+def record_sql(condition: str = "TRUE") -> str:
+    """The rule as one SELECT over ``trade`` rows matching ``condition`` (a fixed SQL fragment; values bound).
+
+    The filter is applied inside both branches (annual and monthly) so DuckDB prunes by column statistics. The
+    ``trade_record`` view is this query with no filter.
+    """
+    provisional = " ".join(f"WHEN '{k}' THEN {int(v)}" for k, v in PROVISIONAL_FROM.items())
+    conventional = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in CONVENTIONAL_VALUATION.items())
+    return f"""
+        WITH annual AS (
+            SELECT year, reporter_iso3, partner_iso3, flow, hs_code, hs_level, valuation, source, value_usd,
+                   12 AS months_covered, valuation_stated
+            FROM trade WHERE length(period) = 4 AND ({condition})
+        ), monthly AS (
+            SELECT year, reporter_iso3, partner_iso3, flow, hs_code, hs_level, valuation, source,
+                   sum(value_usd) AS value_usd, count(DISTINCT period)::INTEGER AS months_covered,
+                   bool_and(valuation_stated) AS valuation_stated
+            FROM trade WHERE length(period) = 6 AND ({condition})
+            GROUP BY ALL
+        ), yearly AS (
+            SELECT * FROM annual
+            UNION ALL
+            SELECT m.* FROM monthly m
+            ANTI JOIN annual a USING (source, year, reporter_iso3, partner_iso3, flow, hs_code, valuation)
+        ), ranked AS (
+            SELECT *, {_rank_sql()} AS source_rank FROM yearly
+        ), picked AS (
+            SELECT * FROM ranked
+            QUALIFY row_number() OVER (
+                PARTITION BY year, reporter_iso3, partner_iso3, flow, hs_code
+                ORDER BY months_covered >= 12 DESC, source_rank, source, coalesce(valuation_stated, FALSE) DESC,
+                         valuation = (CASE flow {conventional} END) DESC, valuation
+            ) = 1
+        )
+        SELECT r.year, r.reporter_iso3, r.partner_iso3, r.flow, r.hs_code, r.hs_level, r.value_usd, r.valuation,
+               coalesce(r.valuation_stated, FALSE) AS valuation_stated, r.source,
+               {_publisher_sql()} AS publisher,
+               CASE WHEN r.source = 'published'
+                    THEN regexp_replace(regexp_replace(pf.publisher, '{CITING_NOTE_PATTERN}', ''), '\\s*\\(\\)', '')
+               END AS printed_by,
+               pf.url,
+               r.months_covered, r.months_covered >= 12 AS complete,
+               coalesce(r.year >= (CASE r.source {provisional} END), FALSE) OR r.months_covered < 12 AS provisional
+        FROM picked r
+        LEFT JOIN published_figures pf
+          ON r.source = 'published' AND pf.chosen AND pf.year = r.year AND pf.reporter_iso3 = r.reporter_iso3
+         AND pf.partner_iso3 = r.partner_iso3 AND pf.flow = r.flow AND r.hs_code = 'TOTAL'
+    """  # noqa: S608 - fixed fragments only
+
+
+def record_view_ddl() -> str:
+    """DDL of the ``trade_record`` view (created by etl.schema.create_schema)."""
+    return f"CREATE OR REPLACE VIEW trade_record AS {record_sql()}"
+
+
+# ------------------------------------------------------------------------------------- printed figures
+CLUSTER_TOLERANCE = 0.005
+
+
+def split_publisher(printed: str) -> tuple[str, str]:
+    """'El Nuevo Siglo (citing DANE)' → ('DANE', 'El Nuevo Siglo'): the office a page cites, and the page."""
+    match = re.search(CITING_PATTERN, printed or "")
+    office = match.group(1).strip() if match else NOT_STATED
+    page = re.sub(r"\s*\(\)", "", re.sub(CITING_NOTE_PATTERN, "", printed or "")).strip()
+    return office, page
+
+
+def citation(publisher: str, printed_by: str | None) -> str:
+    """'DANE, as printed by El Nuevo Siglo' (or just the publisher)."""
+    if printed_by and isinstance(printed_by, str):
+        return f"{publisher}, as printed by {printed_by}"
+    return publisher
+
+
+def choose_printed(frame: pd.DataFrame) -> pd.Series:
+    """True for the ONE printed value per (year, reporter, partner, flow); used when printed figures are loaded.
+
+    1. group the rows whose values lie within 0.5 % of each other;
+    2. take the largest group (the figure most pages agree on); on a tie, the group with more pages citing
+       DANE, then the group with a stated valuation;
+    3. the value is the one printed most often inside that group (the first printed on a tie).
+    Also sets ``frame["stated_valuation"]``: the valuation the group's pages state, where they agree on one.
+    """
+    chosen = pd.Series(False, index=frame.index)
+    stated = pd.Series(None, index=frame.index, dtype=object)
+    for _, group in frame.groupby(["year", "reporter_iso3", "partner_iso3", "flow"], sort=False):
+        best_rows = _best_cluster(group)
+        counts = best_rows["value_usd"].value_counts(sort=False)
+        top_value = counts.idxmax()  # first printed value on a tie
+        row_index = best_rows.index[best_rows["value_usd"] == top_value][0]
+        chosen[row_index] = True
+        stated_values = {v for v in best_rows["valuation"] if v in ("FOB", "CIF")}
+        if len(stated_values) == 1:
+            stated[row_index] = stated_values.pop()
+    frame["stated_valuation"] = stated
+    return chosen
+
+
+def _best_cluster(group: pd.DataFrame) -> pd.DataFrame:
+    best: pd.DataFrame | None = None
+    best_score: tuple = ()
+    for anchor in group["value_usd"].to_list():
+        members = group[(group["value_usd"] - anchor).abs() <= abs(anchor) * CLUSTER_TOLERANCE]
+        score = (
+            len(members),
+            int(members["publisher"].str.contains("DANE", na=False).sum()),
+            int(members["valuation"].isin(["FOB", "CIF"]).sum()),
+        )
+        if best is None or score > best_score:
+            best, best_score = members, score
+    assert best is not None
+    return best
+
+
+# ------------------------------------------------------------------------------------------- accessors
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pd.DataFrame:
+    cursor = con.cursor()  # a cursor of its own: the dashboard shares one connection between sessions
+    try:
+        return cursor.execute(sql, params).df()
+    finally:
+        cursor.close()
+
+
+def query_record(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    reporter: str,
+    partners: Sequence[str] | None,
+    flows: Sequence[str] = TRADE_FLOWS,
+    hs_code: str | None = "TOTAL",
+    complete_only: bool = True,
+    years: Sequence[int] | None = None,
+) -> pd.DataFrame:
+    """The record of ``reporter``'s trade with each of ``partners`` (None: every partner): one row per
+    (year, partner, flow, HS code), columns :data:`RECORD_COLUMNS`, sorted by partner, flow, year.
+
+    ``hs_code`` 'TOTAL' (default) for all goods, an HS code for one product, None for every code.
+    ``complete_only`` drops years a monthly series covers for fewer than 12 months.
+    """
+    condition, params = _condition(reporter=reporter, partners=partners, flows=flows, hs_code=hs_code,
+                                   years=years, reporter_column="reporter_iso3", partner_column="partner_iso3")
+    frame = _frame(con, f"SELECT * FROM ({record_sql(condition)}) "  # noqa: S608 - fixed fragments
+                        f"{'WHERE complete' if complete_only else ''} "
+                        "ORDER BY partner_iso3, flow, hs_code, year", params)
+    return frame[RECORD_COLUMNS]
+
+
+def mirror_frame(partner_record: pd.DataFrame, reporter: str) -> pd.DataFrame:
+    """Partner-reported rows as ``reporter``'s trade: the partner becomes the partner, flows swapped (the
+    partner's imports from ``reporter`` are ``reporter``'s exports). Adds ``reported_by``. Pure."""
+    flow_swap = {"import": "export", "export": "import", "re-import": "re-export", "re-export": "re-import"}
+    out = partner_record.copy()
+    out["reported_by"] = out["reporter_iso3"]
+    out["partner_iso3"] = out["reporter_iso3"]
+    out["reporter_iso3"] = reporter
+    out["flow"] = out["flow"].map(flow_swap).fillna(out["flow"])
+    return out.sort_values(["partner_iso3", "flow", "hs_code", "year"]).reset_index(drop=True)
+
+
+def query_mirror(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    reporter: str = COLOMBIA,
+    partners: Sequence[str],
+    flows: Sequence[str] = TRADE_FLOWS,
+    hs_code: str | None = "TOTAL",
+    complete_only: bool = True,
+    years: Sequence[int] | None = None,
+) -> pd.DataFrame:
+    """``reporter``'s trade as each partner reports it (the partner's own record, flows swapped).
+
+    ``flows`` are ``reporter``'s flows (``export`` = the partner's imports). Columns: :data:`RECORD_COLUMNS` +
+    ``reported_by``.
+    """
+    swap = {"import": "export", "export": "import", "re-import": "re-export", "re-export": "re-import"}
+    partner_flows = [swap.get(f, f) for f in flows]
+    condition, params = _condition(reporter=reporter, partners=partners, flows=partner_flows, hs_code=hs_code,
+                                   years=years, reporter_column="partner_iso3", partner_column="reporter_iso3")
+    frame = _frame(con, f"SELECT * FROM ({record_sql(condition)}) "  # noqa: S608 - fixed fragments
+                        f"{'WHERE complete' if complete_only else ''}", params)
+    return mirror_frame(frame[RECORD_COLUMNS], reporter)
+
+
+def _condition(
+    *,
+    reporter: str,
+    partners: Sequence[str] | None,
+    flows: Sequence[str],
+    hs_code: str | None,
+    years: Sequence[int] | None,
+    reporter_column: str,
+    partner_column: str,
+) -> tuple[str, dict]:
+    parts = [f"{reporter_column} = $reporter", "list_contains($flows, flow)"]
+    params: dict = {"reporter": reporter, "flows": list(flows)}
+    if partners is not None:
+        parts.append(f"list_contains($partners, {partner_column})")
+        params["partners"] = list(partners)
+    if hs_code is not None:
+        parts.append("hs_code = $hs_code")
+        params["hs_code"] = hs_code
+    if years is not None:
+        parts.append("list_contains($years, year)")
+        params["years"] = [int(y) for y in years]
+    return " AND ".join(parts), params
+
+
+# -------------------------------------------------------------------------------------------- balances
+OFFICIAL = "official"  # the reporter's office's own balance, exports FOB − imports FOB, as published
+SAME_VALUATION = "same_valuation"  # exports − imports, both records on the same valuation
+FOB_ESTIMATED = "fob_estimated"  # exports FOB − imports CIF ÷ factor
+MIXED = "fob_cif"  # exports FOB − imports CIF: mixed valuation, an alternative only
+BASES = (OFFICIAL, SAME_VALUATION, FOB_ESTIMATED, MIXED)
+HEADLINE_ORDER = (OFFICIAL, SAME_VALUATION, FOB_ESTIMATED)
+BALANCE_COLUMNS = [
+    "partner_iso3", "year", "basis", "basis_label", "headline", "balance_usd", "export_usd", "import_usd",
+    "export_valuation", "import_valuation", "export_source", "import_source", "export_publisher",
+    "import_publisher", "publisher", "printed_by", "url", "provisional",
+]  # fmt: skip
+
+
+def basis_label(basis: str, factor: float, *, office: str = "DANE", export_valuation: str = "FOB",
+                import_valuation: str = "FOB") -> str:
+    """The words that name a balance's basis (shown beside every balance)."""
+    if basis == OFFICIAL:
+        return f"{office}'s trade balance: exports FOB − imports FOB (official)"
+    if basis == SAME_VALUATION:
+        return f"exports {export_valuation} − imports {import_valuation}"
+    if basis == FOB_ESTIMATED:
+        return f"exports FOB − imports CIF ÷ {factor:.2f} (imports FOB estimated)"
+    if basis == MIXED:
+        return "exports FOB − imports CIF (mixed valuation, not a trade balance basis)"
+    raise ValueError(f"unknown basis {basis!r}; expected one of {BASES}")
+
+
+def query_official_balances(
+    con: duckdb.DuckDBPyConnection, *, reporter: str = COLOMBIA, partners: Sequence[str]
+) -> pd.DataFrame:
+    """Balances the reporter's own office published (printed, with the page): the chosen printed balance
+    per (year, partner) when the page cites the office (for Colombia: DANE, whose balance is FOB/FOB)."""
+    office = REPORTER_OFFICES.get(reporter, reporter)
+    frame = _frame(
+        con,
+        f"""
+        SELECT partner_iso3, year, value_usd AS balance_usd, publisher AS printed, url, valuation
+        FROM published_figures
+        WHERE reporter_iso3 = $reporter AND list_contains($partners, partner_iso3) AND flow = 'balance' AND chosen
+          AND contains(upper(regexp_extract(publisher, '{CITING_PATTERN}', 1)), upper($office))
+        ORDER BY partner_iso3, year
+        """,  # noqa: S608 - fixed fragments
+        {"reporter": reporter, "partners": list(partners), "office": office},
+    )
+    split = [split_publisher(p) for p in frame["printed"]]
+    frame["publisher"] = [s[0] for s in split]
+    frame["printed_by"] = [s[1] for s in split]
+    return frame.drop(columns="printed")
+
+
+def balance_frame(
+    record: pd.DataFrame, official: pd.DataFrame, factor: float, *, office: str = "DANE"
+) -> pd.DataFrame:
+    """Every basis of the balance per (partner, year), long, with ``headline`` True for one row each (pure).
+
+    ``record``: TOTAL export and import rows (query_record or query_mirror output); ``official``:
+    :func:`query_official_balances` output (may be empty). Columns :data:`BALANCE_COLUMNS`.
+    """
+    if not (1.0 <= factor <= 1.5):
+        raise ValueError(f"CIF/FOB factor {factor} is outside 1.00–1.50")
+    rows: list[dict] = []
+    flows = {(r["partner_iso3"], int(r["year"]), r["flow"]): r for r in record.to_dict("records")}
+    keys = sorted({(p, y) for p, y, _ in flows} | {(r["partner_iso3"], int(r["year"])) for r in
+                                                     official.to_dict("records")})
+    official_by = {(r["partner_iso3"], int(r["year"])): r for r in official.to_dict("records")}
+    for partner, year in keys:
+        exp = flows.get((partner, year, "export"))
+        imp = flows.get((partner, year, "import"))
+        base = {
+            "partner_iso3": partner, "year": year,
+            "export_usd": exp["value_usd"] if exp else float("nan"),
+            "import_usd": imp["value_usd"] if imp else float("nan"),
+            "export_valuation": exp["valuation"] if exp else None, "import_valuation": imp["valuation"] if imp else None,
+            "export_source": exp["source"] if exp else None, "import_source": imp["source"] if imp else None,
+            "export_publisher": citation(exp["publisher"], exp["printed_by"]) if exp else None,
+            "import_publisher": citation(imp["publisher"], imp["printed_by"]) if imp else None,
+            "provisional": bool((exp and exp["provisional"]) or (imp and imp["provisional"])),
+        }  # fmt: skip
+        both = f"{base['export_publisher']} / {base['import_publisher']}"
+        if base["export_publisher"] == base["import_publisher"]:
+            both = str(base["export_publisher"])
+        candidates: list[dict] = []
+        if (partner, year) in official_by:
+            off = official_by[(partner, year)]
+            candidates.append({**base, "basis": OFFICIAL, "balance_usd": float(off["balance_usd"]),
+                               "publisher": off["publisher"], "printed_by": off["printed_by"], "url": off["url"],
+                               "basis_label": basis_label(OFFICIAL, factor, office=office)})  # fmt: skip
+        if exp and imp:
+            ev, iv = exp["valuation"], imp["valuation"]
+            common = {"publisher": both, "printed_by": None, "url": None}
+            if ev == iv:
+                candidates.append({**base, **common, "basis": SAME_VALUATION,
+                                   "balance_usd": exp["value_usd"] - imp["value_usd"],
+                                   "basis_label": basis_label(SAME_VALUATION, factor, export_valuation=ev,
+                                                              import_valuation=iv)})  # fmt: skip
+            elif ev == "FOB" and iv == "CIF":
+                candidates.append({**base, **common, "basis": FOB_ESTIMATED,
+                                   "balance_usd": exp["value_usd"] - imp["value_usd"] / factor,
+                                   "basis_label": basis_label(FOB_ESTIMATED, factor)})
+                candidates.append({**base, **common, "basis": MIXED,
+                                   "balance_usd": exp["value_usd"] - imp["value_usd"],
+                                   "basis_label": basis_label(MIXED, factor)})
+            else:  # e.g. a mirror: exports CIF (the partner's imports) − imports FOB
+                candidates.append({**base, **common, "basis": MIXED,
+                                   "balance_usd": exp["value_usd"] - imp["value_usd"],
+                                   "basis_label": f"exports {ev} − imports {iv} (mixed valuation)"})
+        headline = next((c for b in HEADLINE_ORDER for c in candidates if c["basis"] == b), None)
+        for candidate in candidates:
+            candidate["headline"] = candidate is headline
+            rows.append(candidate)
+    if not rows:
+        return pd.DataFrame(columns=BALANCE_COLUMNS)
+    return pd.DataFrame(rows)[BALANCE_COLUMNS].sort_values(["partner_iso3", "year", "headline"],
+                                                           ascending=[True, True, False]).reset_index(drop=True)
+
+
+def query_balance(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    reporter: str = COLOMBIA,
+    partners: Sequence[str],
+    basis: str = "headline",
+    side: str = "reporter",
+    factor: float | None = None,
+    complete_only: bool = True,
+) -> pd.DataFrame:
+    """``reporter``'s balance with each partner, per year, on a named basis (columns :data:`BALANCE_COLUMNS`).
+
+    ``basis`` 'headline' (default): one row per (partner, year), the valuation-consistent headline (the
+    office's own balance where published; see the module docstring). 'all': the headline and every
+    alternative, ``headline`` marking which is which. Or one of :data:`BASES` for that basis alone.
+    ``side`` 'reporter' (the reporter's own record) or 'mirror' (as the partners report it; no official
+    balance then). ``factor``: CIF/FOB factor for the estimated basis (default: IMF's).
+    """
+    from etl.settings import CIF_FOB_FACTOR_IMF
+
+    factor = CIF_FOB_FACTOR_IMF if factor is None else factor
+    if side == "reporter":
+        record = query_record(con, reporter=reporter, partners=partners, complete_only=complete_only)
+        official = query_official_balances(con, reporter=reporter, partners=partners)
+    elif side == "mirror":
+        record = query_mirror(con, reporter=reporter, partners=[p for p in partners if p != WORLD],
+                              complete_only=complete_only)
+        official = pd.DataFrame(columns=["partner_iso3", "year", "balance_usd", "url", "valuation", "publisher",
+                                         "printed_by"])
+    else:
+        raise ValueError(f"unknown side {side!r}; expected 'reporter' or 'mirror'")
+    frame = balance_frame(record, official, factor, office=REPORTER_OFFICES.get(reporter, reporter))
+    if basis == "all":
+        return frame
+    if basis == "headline":
+        return frame[frame["headline"]].reset_index(drop=True)
+    if basis not in BASES:
+        raise ValueError(f"unknown basis {basis!r}; expected 'headline', 'all' or one of {BASES}")
+    return frame[frame["basis"] == basis].reset_index(drop=True)
+
+
+def latest_common_year(balances: pd.DataFrame, partners: Sequence[str]) -> int | None:
+    """The latest year in which every one of ``partners`` has a balance (None if there is none)."""
+    years = None
+    for partner in partners:
+        have = set(balances.loc[(balances["partner_iso3"] == partner) & balances["balance_usd"].notna(), "year"])
+        years = have if years is None else years & have
+    return max(years) if years else None

@@ -1,0 +1,191 @@
+"""The series-of-record rule (etl/record.py) on a small DuckDB built with the real schema."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import duckdb
+import pandas as pd
+import pytest
+
+from etl import record
+from etl.schema import create_schema
+
+ROWS = [
+    # year, period, reporter, partner, flow, value, valuation, source, valuation_stated
+    # Colombia's own office beats Comtrade, IMF DOTS and printed figures.
+    (2021, "2021", "COL", "CHN", "import", 100.0, "CIF", "imf_dots", True),
+    (2021, "2021", "COL", "CHN", "import", 101.0, "CIF", "comtrade", True),
+    (2021, "2021", "COL", "CHN", "import", 102.0, "CIF", "published", False),
+    (2021, "2021", "COL", "CHN", "import", 103.0, "CIF", "dane_imports", True),
+    # exports: DIAN (monthly, below) beats IMF DOTS; Comtrade beats IMF DOTS where DIAN has nothing.
+    (2021, "2021", "COL", "CHN", "export", 50.0, "FOB", "imf_dots", True),
+    (2020, "2020", "COL", "CHN", "export", 40.0, "FOB", "imf_dots", True),
+    (2020, "2020", "COL", "CHN", "export", 41.0, "FOB", "comtrade", True),
+    (2020, "2020", "COL", "CHN", "import", 90.0, "CIF", "imf_dots", True),
+    # A partial DIAN year loses to a complete IMF year.
+    (2022, "2022", "COL", "CHN", "export", 70.0, "FOB", "imf_dots", True),
+    # The USA as reporter: the Census Bureau beats IMF DOTS; China: GACC beats Comtrade.
+    (2021, "2021", "USA", "COL", "import", 60.0, "CIF", "imf_dots", True),
+    (2021, "2021", "USA", "COL", "import", 55.0, "FOB", "us_census_general", True),
+    (2021, "2021", "USA", "COL", "export", 80.0, "FOB", "us_census_general", True),
+    (2021, "2021", "CHN", "COL", "import", 66.0, "CIF", "comtrade", True),
+    (2021, "2021", "CHN", "COL", "import", 65.0, "CIF", "gacc", True),
+    (2021, "2021", "CHN", "COL", "export", 110.0, "FOB", "gacc", True),
+    # Within one source: a stated valuation beats a conventional one.
+    (2019, "2019", "COL", "WLD", "import", 500.0, "FOB", "published", True),
+    (2019, "2019", "COL", "WLD", "import", 530.0, "CIF", "published", False),
+    (2019, "2019", "COL", "WLD", "export", 400.0, "FOB", "published", False),
+]
+MONTHLY = [(2021, f"2021{m:02d}", "COL", "CHN", "export", 5.0, "FOB", "dian", True) for m in range(1, 13)] + [
+    (2022, f"2022{m:02d}", "COL", "CHN", "export", 9.0, "FOB", "dian", True) for m in range(1, 4)
+]
+PRINTED = [
+    # year, reporter, partner, flow, value, valuation, publisher, url, chosen
+    (2019, "COL", "WLD", "balance", -110.0, "unknown", "Diario X (citing DANE)", "https://x.example/1", True),
+    (2019, "COL", "WLD", "import", 530.0, "unknown", "Revista Y, column by Z", "https://y.example/2", True),
+    (2019, "COL", "WLD", "export", 400.0, "unknown", "Radio W (English summary citing DANE)", "https://w.example", True),
+    (2020, "COL", "CHN", "balance", -55.0, "unknown", "El Diario, column by Q", "https://q.example", True),
+]
+
+
+@pytest.fixture()
+def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = duckdb.connect(":memory:")
+    create_schema(connection)
+    connection.executemany(
+        "INSERT INTO trade (year, period, reporter_iso3, partner_iso3, flow, hs_code, hs_level, value_usd, valuation,"
+        " source, dataset_id, valuation_stated) VALUES (?, ?, ?, ?, ?, 'TOTAL', 0, ?, ?, ?, 1, ?)",
+        ROWS + MONTHLY,
+    )
+    connection.executemany(
+        "INSERT INTO published_figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, 2)", PRINTED
+    )
+    yield connection
+    connection.close()
+
+
+def picked(frame: pd.DataFrame) -> dict[tuple, tuple]:
+    return {(r.partner_iso3, r.flow, r.year): (r.value_usd, r.source) for r in frame.itertuples()}
+
+
+def test_reporters_own_office_first(con: duckdb.DuckDBPyConnection) -> None:
+    got = picked(record.query_record(con, reporter="COL", partners=["CHN"]))
+    assert got[("CHN", "import", 2021)] == (103.0, "dane_imports")
+    assert got[("CHN", "export", 2021)] == (60.0, "dian")  # 12 months of 5.0
+    assert got[("CHN", "export", 2020)] == (41.0, "comtrade")  # Comtrade before IMF DOTS
+    assert got[("CHN", "import", 2020)] == (90.0, "imf_dots")
+
+
+def test_complete_year_beats_partial_and_partial_is_flagged(con: duckdb.DuckDBPyConnection) -> None:
+    got = picked(record.query_record(con, reporter="COL", partners=["CHN"]))
+    assert got[("CHN", "export", 2022)] == (70.0, "imf_dots")
+    partial = record.query_record(con, reporter="COL", partners=["CHN"], complete_only=False)
+    row = partial[(partial["year"] == 2022) & (partial["flow"] == "export")].iloc[0]
+    assert (row["value_usd"], row["months_covered"], bool(row["complete"])) == (70.0, 12, True)
+    # Without the IMF value the partial DIAN year is the record, flagged incomplete and left out by default.
+    con.execute("DELETE FROM trade WHERE source = 'imf_dots' AND year = 2022")
+    partial = record.query_record(con, reporter="COL", partners=["CHN"], complete_only=False)
+    row = partial[(partial["year"] == 2022) & (partial["flow"] == "export")].iloc[0]
+    assert (row["value_usd"], row["months_covered"], bool(row["complete"])) == (27.0, 3, False)
+    assert bool(row["provisional"])
+    assert 2022 not in set(record.query_record(con, reporter="COL", partners=["CHN"])["year"])
+
+
+def test_one_row_per_observation_in_the_view(con: duckdb.DuckDBPyConnection) -> None:
+    total, distinct = con.execute(
+        "SELECT count(*), count(DISTINCT (year, reporter_iso3, partner_iso3, flow, hs_code)) FROM trade_record"
+    ).fetchone()
+    assert total == distinct == 11
+    # the view and the accessor agree
+    view = con.execute(
+        "SELECT value_usd, source FROM trade_record WHERE reporter_iso3 = 'COL' AND partner_iso3 = 'CHN' "
+        "AND flow = 'import' AND year = 2021"
+    ).fetchone()
+    assert view == (103.0, "dane_imports")
+
+
+def test_partner_offices_and_the_mirror_swap(con: duckdb.DuckDBPyConnection) -> None:
+    mirror = record.query_mirror(con, reporter="COL", partners=["USA", "CHN"])
+    got = {(r.partner_iso3, r.flow, r.year): (r.value_usd, r.source, r.reported_by) for r in mirror.itertuples()}
+    # the partner's imports from Colombia are Colombia's exports
+    assert got[("USA", "export", 2021)] == (55.0, "us_census_general", "USA")
+    assert got[("USA", "import", 2021)] == (80.0, "us_census_general", "USA")
+    assert got[("CHN", "export", 2021)] == (65.0, "gacc", "CHN")
+    assert got[("CHN", "import", 2021)] == (110.0, "gacc", "CHN")
+    assert set(mirror["reporter_iso3"]) == {"COL"}
+
+
+def test_stated_valuation_beats_conventional_and_printed_publisher(con: duckdb.DuckDBPyConnection) -> None:
+    world = record.query_record(con, reporter="COL", partners=["WLD"])
+    imports = world[world["flow"] == "import"].iloc[0]
+    assert (imports["value_usd"], imports["valuation"]) == (500.0, "FOB")
+    exports = world[world["flow"] == "export"].iloc[0]
+    assert exports["publisher"] == "DANE"
+    assert exports["printed_by"] == "Radio W (English summary)"
+    assert exports["url"] == "https://w.example"
+    assert record.citation(exports["publisher"], exports["printed_by"]) == "DANE, as printed by Radio W (English summary)"
+
+
+def test_split_publisher() -> None:
+    assert record.split_publisher("El Nuevo Siglo (citing DANE)") == ("DANE", "El Nuevo Siglo")
+    assert record.split_publisher("latin-american.news (English rendering of Colombian press, citing DANE/DIAN)") == (
+        "DANE/DIAN", "latin-american.news (English rendering of Colombian press)")
+    assert record.split_publisher("El Espectador, column by Armando Montenegro") == (
+        "not stated", "El Espectador, column by Armando Montenegro")
+
+
+def test_headline_balance_is_the_offices_own_and_names_its_basis(con: duckdb.DuckDBPyConnection) -> None:
+    balances = record.query_balance(con, partners=["WLD", "CHN"], basis="all", factor=1.06)
+    world = balances[(balances["partner_iso3"] == "WLD") & (balances["year"] == 2019)]
+    head = world[world["headline"]].iloc[0]
+    # the printed DANE balance (FOB/FOB) is the headline, not exports − imports of the record (400 − 500)
+    assert (head["basis"], head["balance_usd"], head["publisher"], head["printed_by"]) == (
+        "official", -110.0, "DANE", "Diario X")
+    assert "official" in head["basis_label"]
+    # exports FOB − imports FOB (stated) is an alternative on the same valuation
+    alt = world[world["basis"] == "same_valuation"].iloc[0]
+    assert alt["balance_usd"] == -100.0 and not alt["headline"]
+
+
+def test_headline_without_official_figure_is_valuation_consistent(con: duckdb.DuckDBPyConnection) -> None:
+    balances = record.query_balance(con, partners=["CHN"], basis="all", factor=1.06)
+    year = balances[balances["year"] == 2021].set_index("basis")
+    # exports FOB 60, imports CIF 103: headline = 60 − 103 / 1.06; the mixed 60 − 103 only as an alternative
+    assert year.loc["fob_estimated", "headline"]
+    assert math.isclose(year.loc["fob_estimated", "balance_usd"], 60.0 - 103.0 / 1.06)
+    assert not year.loc["fob_cif", "headline"]
+    assert year.loc["fob_cif", "balance_usd"] == -43.0
+    assert "mixed" in year.loc["fob_cif", "basis_label"]
+    # A printed balance from a page that cites no statistical office is never the official one.
+    y2020 = balances[balances["year"] == 2020]
+    assert "official" not in set(y2020["basis"])
+    headline = record.query_balance(con, partners=["CHN"], factor=1.06)
+    assert headline.groupby("year").size().max() == 1
+
+
+def test_mirror_balance_has_no_official_basis(con: duckdb.DuckDBPyConnection) -> None:
+    mirror = record.query_balance(con, partners=["USA", "WLD"], side="mirror", basis="all")
+    assert set(mirror["partner_iso3"]) == {"USA"}
+    row = mirror[mirror["headline"]].iloc[0]
+    # the US records are both FOB (customs value): exports 55 − imports 80, same valuation
+    assert (row["basis"], row["balance_usd"]) == ("same_valuation", -25.0)
+
+
+def test_latest_common_year() -> None:
+    frame = pd.DataFrame({"partner_iso3": ["A", "A", "B", "B"], "year": [2023, 2024, 2023, 2025],
+                          "balance_usd": [1.0, 2.0, 3.0, 4.0]})
+    assert record.latest_common_year(frame, ["A", "B"]) == 2023
+    assert record.latest_common_year(frame, ["A", "C"]) is None
+
+
+def test_priority_lists_each_source_once() -> None:
+    for key, sources in record.SOURCE_PRIORITY.items():
+        assert len(sources) == len(set(sources)), key
+        assert sources[-1] == "published", key  # printed press figures always last
+    assert record.source_priority("COL", "import")[0] == "dane_imports"
+    assert record.source_priority("COL", "export")[0] == "dian"
+    assert record.source_priority("USA", "import")[0] == "us_census_general"
+    assert record.source_priority("CHN", "export")[0] == "gacc"
+    assert record.source_priority("BRA", "export") == ("comtrade", "imf_dots", "published")
