@@ -30,7 +30,8 @@ as mixed valuation, never the headline.
 
 Each value carries its publisher: the statistical office that compiled it (``publisher``), and for printed
 figures the page that printed it (``printed_by``, with ``url``). The publisher a printed page cites is read from
-its "(citing X)" note; a page that cites no one has publisher "not stated".
+its "(citing X)" note; a page that cites no one has publisher "not stated". ``provisional`` is True for a
+year its publisher marks provisional (the ``provisional`` table, filled by the adapters) or a partial year.
 """
 
 from __future__ import annotations
@@ -75,8 +76,6 @@ SOURCE_PUBLISHERS = {
     "published": "not stated",
 }
 REPORTER_OFFICES = {"COL": "DANE", "USA": "US Census Bureau", "CHN": "GACC"}
-# Years a series' publisher still calls provisional (from each folder's PROVENANCE.md).
-PROVISIONAL_FROM = {"dane_imports": 2025, "dian": 2023}
 CONVENTIONAL_VALUATION = {"export": "FOB", "import": "CIF", "re-export": "FOB", "re-import": "CIF"}
 
 # Printed pages name the office they quote as "(citing X)" or "(…, citing X)"; one pattern, used in SQL and here.
@@ -136,7 +135,6 @@ def record_sql(condition: str = "TRUE") -> str:
     The filter is applied inside both branches (annual and monthly) so DuckDB prunes by column statistics. The
     ``trade_record`` view is this query with no filter.
     """
-    provisional = " ".join(f"WHEN '{k}' THEN {int(v)}" for k, v in PROVISIONAL_FROM.items())
     conventional = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in CONVENTIONAL_VALUATION.items())
     return f"""
         WITH annual AS (
@@ -172,8 +170,9 @@ def record_sql(condition: str = "TRUE") -> str:
                END AS printed_by,
                pf.url,
                r.months_covered, r.months_covered >= 12 AS complete,
-               coalesce(r.year >= (CASE r.source {provisional} END), FALSE) OR r.months_covered < 12 AS provisional
+               pv.source IS NOT NULL OR r.months_covered < 12 AS provisional
         FROM picked r
+        LEFT JOIN (SELECT DISTINCT source, year FROM provisional) pv ON pv.source = r.source AND pv.year = r.year
         LEFT JOIN published_figures pf
           ON r.source = 'published' AND pf.chosen AND pf.year = r.year AND pf.reporter_iso3 = r.reporter_iso3
          AND pf.partner_iso3 = r.partner_iso3 AND pf.flow = r.flow AND r.hs_code = 'TOTAL'

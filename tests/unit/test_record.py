@@ -62,6 +62,7 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
     connection.executemany(
         "INSERT INTO published_figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, 2)", PRINTED
     )
+    connection.execute("INSERT INTO provisional VALUES ('dane_imports', 2021, 1, 'provisional figures')")
     yield connection
     connection.close()
 
@@ -76,6 +77,9 @@ def test_reporters_own_office_first(con: duckdb.DuckDBPyConnection) -> None:
     assert got[("CHN", "export", 2021)] == (60.0, "dian")  # 12 months of 5.0
     assert got[("CHN", "export", 2020)] == (41.0, "comtrade")  # Comtrade before IMF DOTS
     assert got[("CHN", "import", 2020)] == (90.0, "imf_dots")
+    frame = record.query_record(con, reporter="COL", partners=["CHN"])
+    flags = {(r.flow, r.year): bool(r.provisional) for r in frame.itertuples()}
+    assert flags[("import", 2021)] and not flags[("export", 2021)] and not flags[("import", 2020)]
 
 
 def test_complete_year_beats_partial_and_partial_is_flagged(con: duckdb.DuckDBPyConnection) -> None:
