@@ -60,6 +60,12 @@ class ClaimCard:
     missing: tuple[str, ...] = ()
     series: pd.DataFrame = field(default_factory=pd.DataFrame)
     facts: dict[str, float] = field(default_factory=dict)  # the headline figures, for tests and annotations
+    # The principle behind the verdict, shown on the card and in docs/claims.md:
+    basis: str = ""  # the primary basis (the publisher's own definition), e.g. "DANE's balance, exports FOB − imports FOB"
+    figure: str = ""  # the headline figure on that basis, in words
+    citation: str = ""  # the original publisher, with the page that printed it as "as printed by"
+    alternatives: tuple[str, ...] = ()  # other bases, each labelled, shown beside the primary one
+    disagreement: str = ""  # one plain sentence where the data and the article disagree
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,9 @@ class ClaimData:
     scenario_focus: dict[str, pd.DataFrame] = field(default_factory=dict)
     scenario_partners: dict[str, pd.DataFrame] = field(default_factory=dict)
     scenario_errors: dict[str, str] = field(default_factory=dict)
+    us_imports_from_col: float | None = None  # 2024 US imports for consumption from Colombia, sum of HS10 lines
+    reciprocal: pd.DataFrame = field(default_factory=pd.DataFrame)  # us_reciprocal_rates: partner_iso3, rate_pct, list_name
+    exemption_lists: tuple[str, ...] = ()  # the exemption lists loaded (a list may exempt nothing Colombia sells)
 
 
 def empty_frame(columns: Iterable[str]) -> pd.DataFrame:

@@ -107,6 +107,14 @@ def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = T
         """,
         ["us_census_consumption", "USA", "COL", "import", 2024],
     ).df()
+    us_imports_from_col = cur.execute(
+        "SELECT sum(value_usd) FROM trade WHERE source = ? AND reporter_iso3 = ? AND partner_iso3 = ? AND flow = ? "
+        "AND year = ? AND hs_level = 10",
+        ["us_census_consumption", "USA", "COL", "import", 2024],
+    ).fetchall()[0][0]
+    exemption_lists = tuple(r[0] for r in cur.execute(
+        "SELECT DISTINCT list_name FROM us_tariff_exemptions ORDER BY 1").fetchall())
+    reciprocal = cur.execute("SELECT partner_iso3, rate_pct, list_name FROM us_reciprocal_rates").df()
     gdp = cur.execute("SELECT iso3, year, gdp_usd FROM gdp WHERE iso3 = ? ORDER BY year", ["COL"]).df()
     dataset_rows = cur.execute(
         "SELECT coalesce(source, '') AS source, string_agg(DISTINCT path, '; ' ORDER BY path) AS paths "
@@ -115,4 +123,4 @@ def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = T
     datasets = {str(source): str(paths) for source, paths in dataset_rows}
     focus, by_partner, errors = query_scenarios(con) if with_scenarios else ({}, {}, {})
     return ClaimData(totals, published, dian_monthly, products, timeline, exemptions, gdp, datasets,
-                     focus, by_partner, errors)  # fmt: skip
+                     focus, by_partner, errors, us_imports_from_col, reciprocal, exemption_lists)  # fmt: skip

@@ -28,6 +28,20 @@ def verdict_close_to(value: float | None, target: float, match_pct: float, parti
     return NOT_SUPPORTED
 
 
+def verdict_within(value: float | None, supported: tuple[float, float], partly: tuple[float, float]) -> str:
+    """A measured value against the range the words imply, both bounds included: inside `supported` → supported,
+    inside `partly` → partly supported, outside both → not supported. `partly` must contain `supported`."""
+    if value is None or _missing(value):
+        return CANNOT_CHECK
+    if not (partly[0] <= supported[0] <= supported[1] <= partly[1]):
+        raise ValueError(f"range {supported} must lie inside {partly}")
+    if supported[0] <= value <= supported[1]:
+        return SUPPORTED
+    if partly[0] <= value <= partly[1]:
+        return PARTLY
+    return NOT_SUPPORTED
+
+
 def verdict_share_at_least(shares: Sequence[float | None], share_min: float, partial_min: float) -> str:
     """"Practically all": every comparable measure ≥ share_min → supported; any ≥ partial_min → partly."""
     known = [s for s in shares if s is not None and not _missing(s)]

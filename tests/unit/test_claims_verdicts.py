@@ -276,32 +276,48 @@ def test_claim4_supported_not_supported_and_missing() -> None:
 # ------------------------------------------------------------------------------------- claim 6
 
 
-def test_claim6_tariff_rise_exemptions_and_dian() -> None:
+def test_claim6_statutory_rise_nets_out_annex_ii_from_day_one() -> None:
     timeline = [("2025-04-03", "COL", 1.23), ("2025-04-05", "COL", 10.74), ("2025-04-11", "COL", 7.53)]
     rows = [product("COL", "2709002010", 5e9, 0), product("COL", "2701120010", 0.1e9, 0),
-            product("COL", "0603110060", 1e9, 0)]  # fmt: skip
+            product("COL", "0603110060", 4.9e9, 0)]  # fmt: skip
     rows += dian_year(2024, "USA", 1.0 * B) + dian_year(2025, "USA", 1.1 * B) + dian_year(2025, "_X", 0.4 * B)
     exemptions = [("2709002000", "annex_ii_2025_04"), ("2701120000", "annex_ii_2025_04"),
                   ("0603110000", "annex_ii_2025_11")]  # the November list must not count for April
     result = card(6, make_db(trade=rows, timeline=timeline, exemptions=exemptions))
-    assert result.verdict == c.SUPPORTED
-    assert result.facts["rise_pts"] == pytest.approx(10.74 - 1.23)
-    assert result.facts["article_pct"] == pytest.approx(7.53)
+    # 10 % on the 4.9 of 10.0 bn not exempt: 4.9 points, below the 5-point partial bound
     assert result.facts["exempt_usd"] == pytest.approx(5.1e9)
+    assert result.facts["total_usd"] == pytest.approx(10e9)
+    assert result.facts["rise_pts"] == pytest.approx(4.9)
+    assert result.verdict == c.NOT_SUPPORTED
+    assert result.facts["tracker_rise_pts"] == pytest.approx(10.74 - 1.23)  # the alternative, labelled
+    assert result.facts["article_pct"] == pytest.approx(7.53)
+    assert any("tradewartracker" in a for a in result.alternatives)
+    assert "4.9 points, not 10" in result.disagreement
     assert result.facts["us_exports_after_usd"] == pytest.approx(9 * 1.1 * B)  # April–December
     assert result.facts["us_exports_prior_usd"] == pytest.approx(9 * 1.0 * B)
     assert "no declared destination" in " ".join(result.explanation)
 
 
-def test_claim6_partly_not_and_cannot() -> None:
-    def tl(rise: float) -> list[tuple]:
-        return [("2025-04-03", "COL", 1.0), ("2025-04-05", "COL", 1.0 + rise)]
+@pytest.mark.parametrize(
+    ("exempt_bn", "expected"),
+    [(0.0, c.SUPPORTED), (2.0, c.SUPPORTED), (2.01, c.PARTLY), (5.0, c.PARTLY), (5.01, c.NOT_SUPPORTED)],
+)  # fmt: skip
+def test_claim6_bounds(exempt_bn: float, expected: str) -> None:
+    """10 bn imported; 10 % on what is not exempt: 10, 8, 7.99, 5 and 4.99 points."""
+    rows = [product("COL", "2709002010", exempt_bn * B, 0), product("COL", "0901110015", (10 - exempt_bn) * B, 0)]
+    assert card(6, make_db(trade=rows, exemptions=[("2709002000", "annex_ii_2025_04")])).verdict == expected
 
-    assert card(6, make_db(timeline=tl(6.0))).verdict == c.PARTLY
-    assert card(6, make_db(timeline=tl(25.0))).verdict == c.NOT_SUPPORTED
-    result = card(6, make_db())
-    assert result.verdict == c.CANNOT_CHECK
-    assert any("before and after 2025-04-05" in m for m in result.missing)
+
+def test_claim6_annex_i_rate_and_missing() -> None:
+    con = make_db(trade=[product("COL", "0901110015", 10 * B, 0)], exemptions=[("2709002000", "annex_ii_2025_04")])
+    con.execute("INSERT INTO us_reciprocal_rates VALUES ('Colombia', 'COL', 25.0, 'eo14257_annex_i', 1)")
+    listed = card(6, con)
+    assert listed.facts["rise_pts"] == pytest.approx(25.0)  # a listed country's own rate, not the baseline
+    assert listed.verdict == c.NOT_SUPPORTED  # 25 points is beyond the 15-point upper bound
+    empty = card(6, make_db())
+    assert empty.verdict == c.CANNOT_CHECK
+    assert empty.missing
+
 
 
 # ------------------------------------------------------------------------------------- scenario, context, out of scope
