@@ -125,9 +125,10 @@ PAGE_PARAMS = {
 # Runs the real frame inside the script thread and records how long the script took, so the figure is the
 # page's own server-side time (AppTest adds ~200 ms of its own per run, scanning installed packages).
 TIMED_FRAME = """
-import cProfile, os, runpy, time
+import cProfile, runpy, time
 import streamlit as st
-_profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
+from etl import settings
+_profile = cProfile.Profile() if settings.BENCH_PROFILE.get() else None
 _start = time.perf_counter()
 if _profile:
     _profile.enable()
@@ -136,7 +137,7 @@ try:
 finally:
     if _profile:
         _profile.disable()
-        _profile.dump_stats(os.environ["BENCH_PROFILE"])
+        _profile.dump_stats(settings.BENCH_PROFILE.require())
     st.session_state["_bench_ms"] = (time.perf_counter() - _start) * 1000
 """
 

@@ -18,12 +18,6 @@ from etl.errors import BalanzaError
 EXTENSION_MODULES = ("model.cli", "etl.fetch")
 
 
-def _add_db_flag(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db", help="database file (default: $BALANZA_DB or data/balanza.duckdb)", default=None
-    )
-
-
 def cmd_build(args: argparse.Namespace) -> int:
     from etl.build import build_database
 
@@ -64,21 +58,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     build = sub.add_parser("build", help="rebuild the database from data/sources.toml")
-    _add_db_flag(build)
+    settings.add_db_flag(build)
     build.add_argument("--manifest", default=str(settings.MANIFEST_PATH), help="sources manifest (TOML)")
     build.set_defaults(func=cmd_build)
 
     load = sub.add_parser("load", help="load files (format detected from content) in one transaction")
     load.add_argument("paths", nargs="+", help="files to load")
-    _add_db_flag(load)
+    settings.add_db_flag(load)
     load.set_defaults(func=cmd_load)
 
     status = sub.add_parser("status", help="coverage matrix: source × reporter × partner × flow → years")
-    _add_db_flag(status)
+    settings.add_db_flag(status)
     status.set_defaults(func=cmd_status)
 
     serve = sub.add_parser("serve", help="serve the dashboard (Streamlit)")
-    _add_db_flag(serve)
+    settings.add_db_flag(serve)
     serve.add_argument("--host", default=settings.SERVE_HOST)
     serve.add_argument("--port", type=int, default=settings.SERVE_PORT)
     serve.set_defaults(func=cmd_serve)

@@ -16,12 +16,16 @@ from pathlib import Path
 
 import duckdb
 
+from etl import settings
 from etl.errors import DatabaseError
 from etl.schema import create_schema
 
 TMP_SUFFIX = ".tmp-write"
-# Writers cap DuckDB's buffer pool so a multi-gigabyte load stays within a small footprint (it spills to disk).
-WRITER_MEMORY_LIMIT = os.environ.get("BALANZA_MEMORY_LIMIT", "400MB")
+
+
+def writer_memory_limit() -> str:
+    """Writers cap DuckDB's buffer pool (BALANZA_MEMORY_LIMIT) so a multi-gigabyte load stays small; it spills to disk."""
+    return settings.MEMORY_LIMIT.require()
 
 
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
@@ -77,7 +81,7 @@ def write_session(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBP
         _remove_quietly(tmp_path.with_name(tmp_path.name + ".wal"))
         if path.exists() and not fresh:
             shutil.copyfile(path, tmp_path)
-        con = duckdb.connect(str(tmp_path), config={"memory_limit": WRITER_MEMORY_LIMIT})
+        con = duckdb.connect(str(tmp_path), config={"memory_limit": writer_memory_limit()})
         try:
             create_schema(con)
             con.execute("BEGIN TRANSACTION")

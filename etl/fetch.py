@@ -359,9 +359,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--base-url", default=None, help=f"API root (default: ${BASE_URL_ENV} or {DEFAULT_BASE_URL})"
     )
-    parser.add_argument(
-        "--db", default=None, help="database file (default: $BALANZA_DB or data/balanza.duckdb)"
-    )
+    settings.add_db_flag(parser)
     parser.add_argument("--cache-dir", default=str(DEFAULT_CACHE_DIR), help="where raw answers are kept")
     parser.add_argument("--offline", action="store_true", help="use only the cache; never call the API")
     parser.set_defaults(func=cmd_fetch)

@@ -21,9 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description=f"Run a scenario file. Presets live in {PRESETS_DIR}.",
     )
     parser.add_argument("spec", help="scenario JSON file, or the name of a preset (e.g. us_10pct_everyone)")
-    parser.add_argument(
-        "--db", default=None, help="database file (default: $BALANZA_DB or data/balanza.duckdb)"
-    )
+    settings.add_db_flag(parser)
     parser.add_argument("--indent", type=int, default=2, help="JSON indentation (0 = compact)")
     parser.set_defaults(func=cmd_scenario)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,4 +36,4 @@ def bundled_env(bundled_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return f"balanza db for tests: built per session from {settings.MANIFEST_PATH} (BALANZA_DB={os.environ.get('BALANZA_DB', '-')})"
+    return f"balanza db for tests: built per session from {settings.MANIFEST_PATH} (BALANZA_DB={settings.DB.get()})"

@@ -19,7 +19,6 @@ import hashlib
 import json
 import logging
 import math
-import os
 import random
 import re
 import time
@@ -37,9 +36,9 @@ from etl.errors import FetchError
 
 logger = logging.getLogger("balanza.fetch")
 
-API_KEY_ENV = "COMTRADE_API_KEY"
-BASE_URL_ENV = "COMTRADE_BASE_URL"
-DEFAULT_BASE_URL = "https://comtradeapi.un.org"
+API_KEY_ENV = settings.COMTRADE_API_KEY.name
+BASE_URL_ENV = settings.COMTRADE_BASE_URL.name
+DEFAULT_BASE_URL = str(settings.COMTRADE_BASE_URL.default)
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
 PREVIEW_PATH = "/public/v1/preview/C/A/HS"
 DATA_PATH = "/data/v1/get/C/A/HS"
@@ -295,14 +294,14 @@ class ClientConfig:
 
 def config_from_env(base_url: str | None = None, **overrides: Any) -> ClientConfig:
     """A ClientConfig reading COMTRADE_API_KEY and COMTRADE_BASE_URL (an explicit base_url wins)."""
-    key = os.environ.get(API_KEY_ENV, "").strip() or None
+    key = settings.COMTRADE_API_KEY.get()
     if key is not None and not _KEY_PATTERN.match(key):
         raise ComtradeAuthError(
             f"{API_KEY_ENV} contains spaces or characters that cannot be sent in an HTTP header",
             hint=f"copy the key again from the Comtrade portal into {API_KEY_ENV}",
             secret=key,
         )
-    url = base_url or os.environ.get(BASE_URL_ENV, "").strip() or DEFAULT_BASE_URL
+    url = base_url or settings.COMTRADE_BASE_URL.require()
     return ClientConfig(base_url=url, api_key=key, **overrides)
 
 

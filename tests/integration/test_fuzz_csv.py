@@ -10,7 +10,6 @@ InputError that leaves the database exactly as it was; a success must leave no p
 from __future__ import annotations
 
 import itertools
-import os
 import shutil
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from etl import settings as balanza_settings
 from etl.errors import InputError
 from etl.load import load_files
 from etl.schema import COMTRADE_PLUS_COLUMNS
@@ -123,7 +123,7 @@ def fuzz_db(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # 60 keeps the suite quick; BALANZA_FUZZ_EXAMPLES=2000 for a longer hunt (see docs/reliability.md).
-EXAMPLES = int(os.environ.get("BALANZA_FUZZ_EXAMPLES", "60"))
+EXAMPLES = balanza_settings.FUZZ_EXAMPLES.get_int()
 OUTCOMES = {"loaded": 0, "refused": 0}
 _names = itertools.count()
 
