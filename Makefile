@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DB := $(or $(BALANZA_DB),data/balanza.duckdb)
 DATA_INPUTS := data/sources.toml $(shell find data/raw -type f 2>/dev/null) $(wildcard etl/*.py etl/sources/*.py)
 
-.PHONY: run test build lint bench clean
+.PHONY: run test test-fast build lint format docs bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,8 +27,23 @@ run: $(DB)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# The quick tier: no browser, nothing marked slow (under 90 s on 2 cores).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not browser and not slow"
+
+# ruff (lint and format check) and mypy, configured in pyproject.toml.
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Regenerate the generated parts of the docs (README's settings table).
+docs: $(STAMP)
+	$(BIN)/python -m etl.settings --write
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
