@@ -9,12 +9,14 @@ import math
 
 import pandas as pd
 
+from etl.schema import BILLION
+
 NOMINAL = "nominal"
 CONSTANT = "constant"
 PCT_GDP = "pct_gdp"
 UNITS = (NOMINAL, CONSTANT, PCT_GDP)
 
-BILLION = 1e9
+__all__ = ["BILLION", "CONSTANT", "NOMINAL", "PCT_GDP", "UNITS", "complete_cpi_years", "convert", "unit_label"]
 
 
 def unit_label(unit: str, base_year: int | None = None, lang: str = "en") -> str:

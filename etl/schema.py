@@ -12,9 +12,17 @@ SCHEMA_VERSION = 3  # 3: the trade_record view (etl/record.py)
 FLOWS = ("export", "import", "re-export", "re-import")
 VALUATIONS = ("FOB", "CIF")
 HS_LEVELS = (0, 2, 4, 6, 8, 10)
+# The partners Balanza is about, by ISO 3166 alpha-3 code (the codes `reporter_iso3`/`partner_iso3` hold).
+COLOMBIA = "COL"
+CHINA = "CHN"
+UNITED_STATES = "USA"
 WORLD = "WLD"
 EUROPEAN_UNION = "EUN"  # WITS code for the EU as one partner; never added to its members
 AREAS_NES = "_X"  # UN Comtrade's "Areas, not elsewhere specified" (e.g. DIAN's "país no declarado")
+
+# Values are stored in US dollars (`value_usd`); publishers print millions, pages show billions.
+MILLION = 1e6
+BILLION = 1e9
 
 # Short names of the publisher series held in `trade.source`.
 SOURCES = {

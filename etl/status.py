@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.db import connect_read_only
+from etl.schema import AREAS_NES, CHINA, COLOMBIA, EUROPEAN_UNION, UNITED_STATES, WORLD
 
 
 def coverage_matrix(db_path: Path) -> pd.DataFrame:
@@ -49,7 +50,7 @@ def render_coverage(matrix: pd.DataFrame, max_partner_rows: int = 12) -> str:
     lines = [f"{'source':<22} {'reporter':<8} {'partner':<8} {'flow':<9} {'HS levels':<10} {'rows':>8}  years"]
     for (source, reporter, flow), group in matrix.groupby(["source", "reporter_iso3", "flow"], sort=True):
         shown = group
-        focus = group[group["partner_iso3"].isin(["WLD", "CHN", "USA", "COL", "ECU", "EUN", "_X"])]
+        focus = group[group["partner_iso3"].isin([WORLD, CHINA, UNITED_STATES, COLOMBIA, "ECU", EUROPEAN_UNION, AREAS_NES])]
         if len(group) > max_partner_rows:
             shown = pd.concat([focus, group.drop(focus.index).head(max_partner_rows - len(focus))])
         for row in shown.itertuples():

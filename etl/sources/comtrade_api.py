@@ -33,6 +33,7 @@ import requests
 
 from etl import settings
 from etl.errors import FetchError
+from etl.schema import CHINA, COLOMBIA, UNITED_STATES, WORLD
 
 logger = logging.getLogger("balanza.fetch")
 
@@ -51,7 +52,7 @@ FLOW_CODES = {"import": "M", "export": "X"}
 
 # Codes that must not depend on the reference table: the USA reports as 842 (with Puerto Rico and the
 # US Virgin Islands), not its M49 840; the World partner is 0.
-AREA_CODE_OVERRIDES = {"WLD": 0, "USA": 842, "COL": 170, "CHN": 156}
+AREA_CODE_OVERRIDES = {WORLD: 0, UNITED_STATES: 842, COLOMBIA: 170, CHINA: 156}
 REFERENCE_DIR = settings.DATA_DIR / "raw" / "reference" / "uncomtrade-reference"
 PARTNER_AREAS_CSV = REFERENCE_DIR / "comtrade_partner_areas.csv"
 HS_CODES_CSV = REFERENCE_DIR / "comtrade_cmd_HS_combined.csv"
