@@ -119,6 +119,31 @@ CREATE TABLE IF NOT EXISTS published_figures (
     dataset_id INTEGER NOT NULL
 );
 
+-- Published annual average exchange rates (reference), each with its publisher, page and exact quote.
+CREATE TABLE IF NOT EXISTS exchange_rates (
+    currency VARCHAR NOT NULL,  -- ISO 4217
+    year INTEGER NOT NULL,
+    units_per_usd DOUBLE NOT NULL,
+    basis VARCHAR,  -- e.g. 'annual average'
+    publisher VARCHAR NOT NULL,
+    url VARCHAR NOT NULL,  -- the publisher's page
+    as_printed_by VARCHAR,  -- the page the quote is from, when it is not the publisher's own
+    quote VARCHAR NOT NULL,
+    dataset_id INTEGER NOT NULL
+);
+-- Trade rows converted to US dollars: the value as published, in its currency, and the rate used.
+CREATE TABLE IF NOT EXISTS currency_conversions (
+    dataset_id INTEGER NOT NULL,
+    source_line BIGINT,
+    year INTEGER NOT NULL,
+    reporter_iso3 VARCHAR NOT NULL,
+    partner_iso3 VARCHAR NOT NULL,
+    flow VARCHAR NOT NULL,
+    currency VARCHAR NOT NULL,
+    value_in_currency DOUBLE NOT NULL,
+    units_per_usd DOUBLE NOT NULL
+);
+
 -- Years a publisher marks provisional (revisions expected), per source and loaded file.
 CREATE TABLE IF NOT EXISTS provisional (
     source VARCHAR NOT NULL,

@@ -16,6 +16,7 @@ from etl.sources import (
     comtrade_plus,
     dane_imports,
     dian,
+    gacc,
     imf_dots,
     published,
 )
@@ -58,6 +59,7 @@ DANE_IMPORTS = TradeFormat("dane_imports_by_origin_csv", dane_imports.SOURCE, da
                            dane_imports.stage, True)  # fmt: skip
 COMTRADE_EDGES = TradeFormat("comtrade_export_edges_csv", comtrade_edges.SOURCE, "UN Comtrade",
                              comtrade_edges.stage, True)  # fmt: skip
+GACC_CSV = TradeFormat("gacc_by_country_cny_csv", gacc.SOURCE, gacc.PUBLISHER, gacc.stage, True)
 IMF_DOTS = TradeFormat("imf_dots_xlsx", "imf_dots", "International Monetary Fund", imf_dots.stage, False)
 
 
@@ -102,6 +104,7 @@ def detect(path: Path, con: duckdb.DuckDBPyConnection) -> Detected:
         (PUBLISHED_CSV, published.matches),
         (DANE_IMPORTS, dane_imports.matches),
         (COMTRADE_EDGES, comtrade_edges.matches),
+        (GACC_CSV, gacc.matches),
     ):
         if matcher(found):
             return Detected(found, trade=trade_format)

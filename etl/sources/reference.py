@@ -214,6 +214,28 @@ def load_exemptions(ctx: LoadContext) -> int:
     )  # fmt: skip
 
 
+def load_exchange_rates(ctx: LoadContext) -> int:
+    """Published annual average rates; a row without its publisher, page or quote is refused."""
+    raw = _csv(ctx)
+    bad = ctx.con.execute(
+        f"SELECT row_number() OVER () + 1 AS line, * FROM {raw} QUALIFY TRY_CAST(units_per_usd AS DOUBLE) IS NULL "  # noqa: S608
+        "OR NOT TRY_CAST(units_per_usd AS DOUBLE) > 0 OR TRY_CAST(year AS INTEGER) IS NULL "
+        "OR coalesce(trim(publisher), '') = '' OR coalesce(trim(url), '') = '' OR coalesce(trim(quote), '') = '' "
+        "ORDER BY line LIMIT 1"
+    ).fetchall()
+    ctx.con.execute(f"DROP TABLE {raw}")
+    if bad:
+        raise ctx.error("an exchange rate needs a positive units_per_usd, a year, its publisher, url and quote",
+                        line=int(bad[0][0]), hint="one published rate per row, quoted exactly from its page")  # fmt: skip
+    printed_by = "nullif(trim(as_printed_by), '')" if "as_printed_by" in ctx.sniff.header else "NULL"
+    basis = "basis" if "basis" in ctx.sniff.header else "NULL"
+    return _replace_rows(
+        ctx, "exchange_rates",
+        f"SELECT upper(trim(currency)), CAST(year AS INTEGER), CAST(units_per_usd AS DOUBLE), {basis}, publisher, "
+        f"url, {printed_by}, quote, {{dataset_id}} FROM {{raw}}",
+    )  # fmt: skip
+
+
 def _iso_for_name(name_column: str) -> str:
     return f"(SELECT min(n.iso3) FROM country_names n WHERE n.name_key = lower(strip_accents(trim({name_column}))))"
 
@@ -248,6 +270,8 @@ REFERENCE_FORMATS = (
                     load_hs_codes),
     ReferenceFormat("us_cpi_annual", "cpi_annual", frozenset({"year", "cpi_u_annual_avg_1982_84_100"}), load_cpi),
     ReferenceFormat("wb_gdp", "gdp", frozenset({"Country Code", "Year", "Value"}), load_gdp),
+    ReferenceFormat("exchange_rates", "exchange_rates", frozenset({"currency", "units_per_usd", "publisher", "quote"}),
+                    load_exchange_rates),
     ReferenceFormat("import_demand_elasticities", "import_demand_elasticities",
                     frozenset({"hs6", "impliedelasticity"}), load_import_demand),
     ReferenceFormat("substitution_elasticities", "substitution_elasticities", frozenset({"hs6", "impliedsigma"}),
