@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DB := $(or $(BALANZA_DB),data/balanza.duckdb)
 DATA_INPUTS := data/sources.toml $(shell find data/raw -type f 2>/dev/null) $(wildcard etl/*.py etl/sources/*.py)
 
-.PHONY: run test test-fast build lint format docs bench clean
+.PHONY: run test test-fast build lint format docs bench clean screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ format: $(STAMP)
 # Regenerate the generated parts of the docs (README's settings table).
 docs: $(STAMP)
 	$(BIN)/python -m etl.settings --write
+
+# The README's screenshots (docs/img/*.png), taken in headless Chromium; no test writes them.
+screenshots: $(DB)
+	$(BIN)/python -m tools.screenshots --db $(DB)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py

@@ -350,8 +350,69 @@ def add_year_markers(fig: go.Figure, markers: Sequence[tuple[float, str]]) -> go
     for year, text in markers:
         fig.add_shape(type="line", x0=year, x1=year, y0=0, y1=1, xref="x", yref="paper",
                       line={"dash": "dot", "color": "#666666", "width": 1})
-        fig.add_annotation(x=year, y=1, xref="x", yref="paper", text=text, showarrow=False, xanchor="left",
-                           yanchor="top", xshift=3, font={"size": 10, "color": "#444444"},
+        fig.add_annotation(x=year, y=1, xref="x", yref="paper", text=text, showarrow=False, xanchor="right",
+                           yanchor="top", xshift=-3, font={"size": 10, "color": "#444444"},
                            bgcolor="rgba(255,255,255,0.8)")
     return fig
 
+
+
+def set_year_axis(fig: go.Figure, year_from: int, year_to: int) -> go.Figure:
+    """Fix the shared year axis to the chosen range (half a year of room either side)."""
+    fig.update_xaxes(range=[year_from - 0.5, year_to + 0.5])
+    return fig
+
+
+NARROW_WIDTH_PX = 400  # the narrowest screen the layout is checked on
+TITLE_WIDTH_CHARS = 46  # a 16-px title line that fits in NARROW_WIDTH_PX
+FOOTNOTE_WIDTH_CHARS = 64  # a 10-px footnote line that fits in NARROW_WIDTH_PX
+
+
+def _legend_rows(fig: go.Figure, width_px: int = NARROW_WIDTH_PX) -> int:
+    """How many rows a horizontal legend takes on a ``width_px`` screen (about 6.5 px per character of
+    11-px text plus 40 px for each entry's symbol and gap)."""
+    names = [str(trace.name) for trace in fig.data if trace.name and trace.showlegend is not False]
+    if not names or fig.layout.showlegend is False:
+        return 0
+    rows, used = 1, 0.0
+    for name in names:
+        need = 40 + 6.5 * len(name)
+        if used and used + need > width_px - 20:
+            rows, used = rows + 1, 0.0
+        used += need
+    return rows
+
+
+def fit_small_screens(fig: go.Figure) -> go.Figure:
+    """A layout that survives a 400-pixel-wide screen and a slide alike: the title wraps instead of being
+    cut, the legend sits under the footnote (it can no longer cover the title), and the bottom margin
+    keeps room for both. Figures without a footnote or legend are left as they are."""
+    title = fig.layout.title.text or ""
+    title_lines = 1
+    if title:
+        wrapped = wrap_text(title.replace("<br>", " "), TITLE_WIDTH_CHARS)
+        title_lines = wrapped.count("<br>") + 1
+        fig.update_layout(title={"text": wrapped, "automargin": True, "yref": "container", "y": 1,
+                                 "yanchor": "top", "pad": {"t": 10}, "font": {"size": 16}})
+    rows = _legend_rows(fig)
+    footnote = next((a for a in fig.layout.annotations or () if a.yshift == -54), None)
+    if rows == 0 or footnote is None or fig.layout.legend.orientation == "v":
+        return fig
+    footnote.text = wrap_text((footnote.text or "").replace("<br>", " "), FOOTNOTE_WIDTH_CHARS)
+    footnote.xshift = -40  # start under the y-axis title: a few more characters per line on a phone
+    footnote_lines = footnote.text.count("<br>") + 1
+    height = fig.layout.height or 450
+    top = 36 + 22 * title_lines
+    footnote_px = 54 + 14 * footnote_lines + 8
+    bottom = footnote_px + 24 * rows + 10
+    plot_px = max(120, height - top - bottom)
+    fig.update_layout(
+        height=max(height, top + bottom + 200),
+        margin={"t": top, "b": bottom},
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -footnote_px / plot_px, "yanchor": "top",
+                "font": {"size": 11}},
+    )
+    for annotation in fig.layout.annotations or ():  # labels placed relative to a legend above the plot
+        if annotation.yref == "paper" and annotation.y is not None and annotation.y > 1.0 and annotation.yshift != -54:
+            annotation.y = 1.0
+    return fig

@@ -169,6 +169,7 @@ def footnote(frame: pd.DataFrame, extra: str = "") -> str:
 def show_figure(fig: go.Figure, *, filename: str = "balanza-chart", key: str | None = None) -> None:
     """Draw a figure with the modebar's PNG/SVG download (format chosen in the sidebar)."""
     fig.update_layout(separators=i18n.plotly_separators(lang()))
+    charts.fit_small_screens(fig)
     st.plotly_chart(fig, config=charts.plotly_config(image_format(), filename), key=key, width="stretch")
 
 
@@ -397,3 +398,9 @@ def break_markers(frame: pd.DataFrame, unit: str, year_from: int, year_to: int) 
         if full and full[-1] < year_to:
             markers.append((full[-1] + 0.5, t("marker_cpi", language, year=full[-1])))
     return [(x, text) for x, text in markers if year_from - 0.5 <= x <= year_to + 0.5]
+
+
+def finish_time_chart(fig: go.Figure, frame: pd.DataFrame, unit: str, year_from: int, year_to: int) -> go.Figure:
+    """The chosen year range on the x axis and the break markers for ``frame``'s series."""
+    charts.set_year_axis(fig, year_from, year_to)
+    return charts.add_year_markers(fig, break_markers(frame, unit, year_from, year_to))

@@ -55,7 +55,7 @@ else:
     if unit == units.NOMINAL and "CHN" in partners:  # claim 1 is in nominal dollars
         claims_charts.add_claim_annotations(fig, claims.read_claims(), usd_per_unit=units.BILLION,
                                             facet_label=measure_names["balance"])
-    charts.add_year_markers(fig, components.break_markers(long, unit, year_from, year_to))
+    components.finish_time_chart(fig, long, unit, year_from, year_to)
     components.show_figure(fig, filename="balanza-balances", key="balances_chart")
     components.gap_notes(long, ["partner", "measure_label"], "value", lambda key: " · ".join(key))
 
@@ -95,7 +95,7 @@ else:
     if unit == units.NOMINAL:
         claims_charts.add_claim_annotations(fig, claims.read_claims(), usd_per_unit=units.BILLION)
     split_long = split_wide.assign(measure="balance", value_usd=split_wide["balance"])
-    charts.add_year_markers(fig, components.break_markers(split_long, unit, year_from, year_to))
+    components.finish_time_chart(fig, split_long, unit, year_from, year_to)
     components.show_figure(fig, filename="balanza-balance-split", key="split_chart")
     partial = sorted(set(split["year"].astype(int)) - set(complete["year"].astype(int)))
     if partial:
@@ -126,6 +126,7 @@ else:
         y_title=unit_text, footnote=components.footnote(records), hover=("source", "valuation"),
         x_title=t("year", lang),
     )
+    components.finish_time_chart(fig, records, unit, year_from, year_to)
     components.show_figure(fig, filename="balanza-reporter-vs-mirror", key="gap_chart")
 
 components.page_links("balances")

@@ -3,12 +3,6 @@ file holds exactly the rows of the table on screen (compared with the grid's own
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,10 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOT = ROOT / "docs" / "img" / "balances.png"
-METADATA = ("valuation", "units", "filters", "generated_at", "view_url", "source")
+from tools.browser import CHROMIUM, launch_chromium, streamlit_server
+
+METADATA = ("valuation", "units", "filters", "generated_at", "view_url", "source", "Publisher")
 PAGES = ("overview", "balances", "products", "dependence", "coverage", "data")
 
 pytestmark = [
@@ -29,41 +22,10 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(bundled_db: Path) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "BALANZA_DB": str(bundled_db)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "streamlit_app.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start: {process.stderr.read().decode()[-2000:]}") from None
-                time.sleep(0.3)
+    with streamlit_server(bundled_db) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture(scope="module")
@@ -71,11 +33,7 @@ def browser_context(server: str) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
+        browser = launch_chromium(playwright)
         context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
         # The grid's own CSV export otherwise opens a native save dialog.
         context.add_init_script("delete window.showSaveFilePicker;")
@@ -125,20 +83,6 @@ def test_page_draws_chart_and_csv_matches_table(server: str, browser_context, pa
         page.close()
 
 
-def test_balances_screenshot_for_the_readme(server: str, browser_context) -> None:
-    page = browser_context.new_page()
-    try:
-        page.set_viewport_size({"width": 1400, "height": 1250})
-        page.goto(f"{server}/balances")
-        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
-        page.wait_for_timeout(1500)  # let plotly finish its layout transitions
-        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOT))
-        assert SCREENSHOT.stat().st_size > 20_000
-    finally:
-        page.close()
-
-
 def test_shared_url_reproduces_the_view(server: str, browser_context) -> None:
     page = browser_context.new_page()
     try:
@@ -148,7 +92,7 @@ def test_shared_url_reproduces_the_view(server: str, browser_context) -> None:
         with page.expect_download(timeout=30_000) as info:
             page.get_by_role("button", name="Descargar CSV").first.click()
         table = _read_csv(info.value.path())
-        assert set(table["partner_iso3"]) == {"USA"}
-        assert "view=mirror" in table["view_url"].iloc[0]
+        assert set(table["Socio (ISO3)"]) == {"USA"}  # headers in Spanish, codes kept
+        assert "view=mirror" in table["Enlace a esta vista"].iloc[0]
     finally:
         page.close()
