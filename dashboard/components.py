@@ -300,10 +300,16 @@ def _set_factor(value: float) -> None:
 
 
 def totals_for(view: str, partners: Sequence[str], factor: float) -> pd.DataFrame:
-    """One value per (year, partner, flow) in the chosen view; reconciled divides CIF values by ``factor``."""
+    """The series of record per (year, partner, flow) in the chosen view; reconciled divides CIF values by
+    ``factor``."""
     query_view = queries.REPORTER_VIEW if view == queries.REPORTER_VIEW else queries.MIRROR_VIEW
     totals = run_query("query_totals", view=query_view, partners=list(partners))
     return queries.reconcile(totals, factor) if view == queries.RECONCILED_VIEW else totals
+
+
+def balances_for(view: str, partners: Sequence[str], factor: float) -> pd.DataFrame:
+    """Exports, imports and the headline balance (with its basis and publisher) per (partner, year)."""
+    return run_query("query_balances", view=view, partners=list(partners), factor=float(factor))
 
 
 def valuation_summary(frame: pd.DataFrame, column: str = "valuation") -> str:

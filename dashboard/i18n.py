@@ -65,12 +65,19 @@ LABELS: dict[str, tuple[str, str]] = {
                        "source of every number (one source per observation, chosen by a stated rule).",
                        "La balanza comercial más reciente de Colombia con cada socio, el cambio frente al año "
                        "anterior y la fuente de cada cifra (una fuente por observación, elegida por una regla explícita)."),
-    "selection_rule": ("Rule: Colombia's own figures come from IMF DOTS first, then DIAN (complete years only), "
-                       "then published DANE figures, then UN Comtrade. Partner figures: IMF DOTS, then US Census, "
-                       "then UN Comtrade, then published figures.",
-                       "Regla: las cifras de Colombia vienen primero del FMI (DOTS), luego de la DIAN (solo años "
-                       "completos), luego de cifras publicadas del DANE y luego de UN Comtrade. Cifras del socio: FMI "
-                       "(DOTS), luego US Census, luego UN Comtrade y luego cifras publicadas."),
+    "selection_rule": ("Rule (one value per observation, etl/record.py): complete years first; then the reporter's own "
+                       "office (Colombia: DANE, i.e. DIAN export records and DANE's import annex; USA: Census Bureau; "
+                       "China: GACC), then UN Comtrade, then IMF DOTS, then printed press figures. Balances: DANE's "
+                       "own FOB/FOB balance where DANE published one; otherwise CIF imports converted to FOB with the "
+                       "CIF/FOB factor (labelled); exports FOB − imports CIF only as a labelled alternative.",
+                       "Regla (un valor por observación, etl/record.py): primero los años completos; luego la oficina "
+                       "del propio informante (Colombia: DANE, es decir registros de exportación de la DIAN y anexo de "
+                       "importaciones del DANE; EE. UU.: Oficina del Censo; China: GACC), luego UN Comtrade, luego FMI "
+                       "(DOTS) y por último cifras impresas en prensa. Balanzas: la balanza FOB/FOB del propio DANE "
+                       "donde el DANE la publicó; si no, importaciones CIF convertidas a FOB con el factor CIF/FOB "
+                       "(indicado); exportaciones FOB − importaciones CIF solo como alternativa indicada."),
+    "balance_basis": ("Basis: {basis}. Publisher: {publisher}.", "Base: {basis}. Publicador: {publisher}."),
+    "balance_alternative": ("Alternative: {basis}: {value}.", "Alternativa: {basis}: {value}."),
     "overview_same_year": ("All partners compared in {year}, the latest year with a balance for each of them.",
                            "Todos los socios se comparan en {year}, el último año con balanza para cada uno."),
     "valuation_overview": ("exports FOB, imports as valued by the publisher",
@@ -236,6 +243,14 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "generated_at": ("Generated at (UTC)", "Generado (UTC)"),
     "view_url": ("Link to this view", "Enlace a esta vista"),
     "provisional": ("Provisional", "Provisional"),
+    "basis_label": ("Balance: basis", "Balanza: base"),
+    "balance_publisher": ("Balance: publisher", "Balanza: publicador"),
+    "alt_balance": ("Alternative balance", "Balanza alternativa"),
+    "alt_basis_label": ("Alternative: basis", "Alternativa: base"),
+    "export_publisher": ("Exports: publisher", "Exportaciones: publicador"),
+    "import_publisher": ("Imports: publisher", "Importaciones: publicador"),
+    "denominator": ("Share of (denominator)", "Participación en (denominador)"),
+    "coverage_pct": ("Coverage of the total (%)", "Cobertura del total (%)"),
     "note": ("Note", "Nota"),
 }
 

@@ -1,4 +1,5 @@
-"""The query layer: SQL with bound parameters → DataFrame, plus the pure rules that pick one value per year.
+"""The query layer: SQL with bound parameters → DataFrame. "The" value of an observation comes from the series
+of record (etl.record); this module shapes it for the pages.
 
 Functions named ``query_*`` take an open DuckDB connection, run on a fresh cursor and return a new frame.
 No Streamlit here: caching and the connection's lifetime live in dashboard.components.
@@ -6,11 +7,10 @@ No Streamlit here: caching and the connection's lifetime live in dashboard.compo
 
 from __future__ import annotations
 
-import math
-
 import duckdb
 import pandas as pd
 
+from etl import record
 from etl.schema import SOURCES
 
 COLOMBIA = "COL"
@@ -20,15 +20,17 @@ RECONCILED_VIEW = "reconciled"
 VIEWS = (REPORTER_VIEW, MIRROR_VIEW, RECONCILED_VIEW)
 TRADE_FLOWS = ("export", "import")
 
-# One value per observation: the first source in the list that has the year wins.
-REPORTER_PRIORITY = ("imf_dots", "dian", "published", "comtrade")
-MIRROR_PRIORITY = ("imf_dots", "us_census_general", "comtrade", "published")
-
 SERIES_CONDITION = (
     "reporter_iso3 = $reporter AND partner_iso3 = $partner AND flow = $flow AND "
     "source = $source AND hs_level > 0"
 )
-TOTALS_COLUMNS = ["year", "partner_iso3", "flow", "value_usd", "valuation", "source", "valuation_stated"]
+TOTALS_COLUMNS = ["year", "partner_iso3", "flow", "value_usd", "valuation", "source", "valuation_stated",
+                  "publisher", "printed_by", "provisional"]
+WIDE_COLUMNS = [
+    "partner_iso3", "year", "export", "import", "balance", "basis", "basis_label", "balance_source",
+    "balance_publisher", "alt_balance", "alt_basis_label", "export_source", "import_source", "export_valuation",
+    "import_valuation", "export_publisher", "import_publisher", "provisional",
+]  # fmt: skip
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None) -> pd.DataFrame:
@@ -40,7 +42,9 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None 
 
 
 def _annual_rows(condition: str) -> str:
-    """CTEs ending in ``annual_rows``: the rows of ``trade`` that match ``condition`` as yearly values.
+    """CTEs ending in ``annual_rows``: the rows of ``trade`` that match ``condition`` as yearly values, per
+    source (for pages that show one named series, e.g. Products and Data; "the" value of an observation
+    is etl.record's).
 
     The same rule as the ``trade_annual`` view (annual rows as published; monthly-only series summed, with
     the months they cover), but with the filter applied inside both branches so DuckDB prunes by column
@@ -73,39 +77,20 @@ def source_label(source: str) -> str:
 
 
 def query_totals(con: duckdb.DuckDBPyConnection, *, view: str, partners: list[str]) -> pd.DataFrame:
-    """Colombia's total exports and imports with each partner, one value per (year, partner, flow).
+    """Colombia's total exports and imports with each partner: the series of record (etl.record), one value
+    per (year, partner, flow), complete years only.
 
     ``view`` 'reporter': as Colombia reports them. 'mirror' or 'reconciled': as each partner reports its
-    trade with Colombia, flows swapped (the partner's imports from Colombia are Colombia's exports).
-    Reconciliation of CIF values is applied later by :func:`reconcile` (it needs no SQL).
-    Only complete years count: a monthly series summed over fewer than 12 months is left out.
+    trade with Colombia, flows swapped (the World does not report). Reconciliation of CIF values is applied
+    later by :func:`reconcile` (it needs no SQL). Columns :data:`TOTALS_COLUMNS`.
     """
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}; expected one of {VIEWS}")
     if view == REPORTER_VIEW:
-        priority = list(REPORTER_PRIORITY)
-        condition = "reporter_iso3 = $colombia AND partner_iso3 IN (SELECT unnest($partners::VARCHAR[]))"
-        picked = "partner_iso3, flow"
+        frame = record.query_record(con, reporter=COLOMBIA, partners=list(partners))
     else:
-        priority = list(MIRROR_PRIORITY)
-        condition = "partner_iso3 = $colombia AND reporter_iso3 IN (SELECT unnest($partners::VARCHAR[]))"
-        picked = "reporter_iso3 AS partner_iso3, CASE flow WHEN 'import' THEN 'export' ELSE 'import' END AS flow"
-    condition += " AND hs_code = 'TOTAL' AND flow IN ('export', 'import') AND list_contains($priority, source)"
-    full_sql = f"""
-        WITH {_annual_rows(condition)},
-        complete AS (  -- renamed here, so the window below partitions by the partner, not by 'COL'
-            SELECT year, {picked}, value_usd, valuation, source, valuation_stated
-            FROM annual_rows
-            WHERE months_covered = 12
-        )
-        SELECT * FROM complete
-        QUALIFY row_number() OVER (
-            PARTITION BY year, partner_iso3, flow ORDER BY list_position($priority, source)
-        ) = 1
-        ORDER BY partner_iso3, flow, year
-    """  # noqa: S608 - the only interpolations are fixed SQL fragments above
-    frame = _frame(con, full_sql, {"colombia": COLOMBIA, "partners": list(partners), "priority": priority})
-    return frame[TOTALS_COLUMNS]
+        frame = record.query_mirror(con, reporter=COLOMBIA, partners=[p for p in partners if p != record.WORLD])
+    return frame[TOTALS_COLUMNS].reset_index(drop=True)
 
 
 def reconcile(totals: pd.DataFrame, factor: float) -> pd.DataFrame:
@@ -119,72 +104,95 @@ def reconcile(totals: pd.DataFrame, factor: float) -> pd.DataFrame:
     return out
 
 
-def with_balance(totals: pd.DataFrame) -> pd.DataFrame:
-    """Exports, imports and balance (exports − imports) per (partner, year), wide.
+def query_balances(
+    con: duckdb.DuckDBPyConnection, *, view: str, partners: list[str], factor: float
+) -> pd.DataFrame:
+    """Exports, imports and the headline balance per (partner, year), wide (columns :data:`WIDE_COLUMNS`).
 
-    Columns: partner_iso3, year, export, import, balance, export_source, import_source, export_valuation,
-    import_valuation. A year lacking either flow has a NaN balance (a gap), never a zero.
+    The balance is etl.record's headline: valuation-consistent and named (``basis``, ``basis_label``): DANE's
+    own FOB/FOB balance where DANE published one, else exports − imports with CIF converted by ``factor``.
+    ``alt_balance`` is exports − imports as valued (mixed FOB − CIF), labelled in ``alt_basis_label``.
+    'reporter' view: Colombia's record; 'mirror': the partners' records; 'reconciled': the partners' records
+    with CIF values ÷ ``factor`` (then export − import = the headline). A year without a balance is absent.
     """
-    if totals.empty:
-        return pd.DataFrame(
-            columns=["partner_iso3", "year", "export", "import", "balance", "export_source", "import_source",
-                     "export_valuation", "import_valuation"]
-        )
-    values = totals.pivot_table(index=["partner_iso3", "year"], columns="flow", values="value_usd", aggfunc="first")
-    sources = totals.pivot_table(index=["partner_iso3", "year"], columns="flow", values="source", aggfunc="first")
-    valuations = totals.pivot_table(index=["partner_iso3", "year"], columns="flow", values="valuation", aggfunc="first")
-    out = pd.DataFrame(index=values.index)
-    for flow in TRADE_FLOWS:
-        out[flow] = values[flow] if flow in values else math.nan
-        out[f"{flow}_source"] = sources[flow] if flow in sources else None
-        out[f"{flow}_valuation"] = valuations[flow] if flow in valuations else None
-    out["balance"] = out["export"] - out["import"]
-    out = out.reset_index()
-    return out[["partner_iso3", "year", "export", "import", "balance", "export_source", "import_source",
-                "export_valuation", "import_valuation"]]
+    if view not in VIEWS:
+        raise ValueError(f"unknown view {view!r}; expected one of {VIEWS}")
+    side = "reporter" if view == REPORTER_VIEW else "mirror"
+    frame = record.query_balance(con, reporter=COLOMBIA, partners=list(partners), side=side, basis="all",
+                                 factor=factor)
+    if frame.empty:
+        return pd.DataFrame(columns=WIDE_COLUMNS)
+    head = frame[frame["headline"]].copy()
+    alt = frame.loc[frame["basis"] == record.MIXED, ["partner_iso3", "year", "balance_usd", "basis_label"]]
+    alt = alt.rename(columns={"balance_usd": "alt_balance", "basis_label": "alt_basis_label"})
+    wide = head.merge(alt, on=["partner_iso3", "year"], how="left").rename(
+        columns={"export_usd": "export", "import_usd": "import", "balance_usd": "balance"})
+    wide["balance_publisher"] = [record.citation(p, b) for p, b in zip(wide["publisher"], wide["printed_by"],
+                                                                       strict=True)]
+    wide["balance_source"] = [
+        "published" if basis == record.OFFICIAL else (e if e == i else f"{e} / {i}")
+        for basis, e, i in zip(wide["basis"], wide["export_source"], wide["import_source"], strict=True)
+    ]
+    if view == RECONCILED_VIEW:
+        for flow in TRADE_FLOWS:
+            cif = wide[f"{flow}_valuation"] == "CIF"
+            wide.loc[cif, flow] = wide.loc[cif, flow] / factor
+            wide.loc[cif, f"{flow}_valuation"] = f"FOB (CIF ÷ {factor:.2f})"
+    return wide[WIDE_COLUMNS].sort_values(["partner_iso3", "year"]).reset_index(drop=True)
 
 
 def long_measures(wide: pd.DataFrame) -> pd.DataFrame:
-    """Wide balance frame → long rows (partner_iso3, year, measure, value_usd, source, valuation)."""
+    """Wide balance frame → long rows (partner_iso3, year, measure, value_usd, source, valuation, publisher).
+
+    The balance row's valuation is its basis label (e.g. "DANE's trade balance: exports FOB − imports FOB").
+    """
     rows = []
     for measure in ("export", "import", "balance"):
         part = wide[["partner_iso3", "year", measure]].rename(columns={measure: "value_usd"})
         part.insert(2, "measure", measure)
         if measure == "balance":
-            part["source"] = [
-                e if e == i else f"{e} / {i}" for e, i in zip(wide["export_source"], wide["import_source"], strict=True)
-            ]
-            part["valuation"] = [
-                f"{e} − {i}" for e, i in zip(wide["export_valuation"], wide["import_valuation"], strict=True)
-            ]
+            part["source"] = wide["balance_source"]
+            part["valuation"] = wide["basis_label"]
+            part["publisher"] = wide["balance_publisher"]
         else:
             part["source"] = wide[f"{measure}_source"]
             part["valuation"] = wide[f"{measure}_valuation"]
+            part["publisher"] = wide[f"{measure}_publisher"]
         rows.append(part)
     out = pd.concat(rows, ignore_index=True)
     return out.dropna(subset=["value_usd"]).reset_index(drop=True)
 
 
 def deficit_shares(wide: pd.DataFrame, world: str = "WLD") -> pd.DataFrame:
-    """Each partner's balance as a % of Colombia's balance with the World, in deficit years.
+    """Each partner's headline balance as a % of Colombia's headline balance with the World, in deficit years.
 
-    Rows: partner_iso3, year, share_pct. Years without a World balance, or with a surplus, are absent.
+    Rows: partner_iso3, year, share_pct, denominator. Years without a World balance, or with a surplus, are
+    absent.
     """
-    world_balance = wide.loc[wide["partner_iso3"] == world, ["year", "balance"]].rename(columns={"balance": "world"})
+    world_rows = wide.loc[wide["partner_iso3"] == world, ["year", "balance", "basis_label"]]
+    world_rows = world_rows.rename(columns={"balance": "world", "basis_label": "denominator"})
     partners = wide.loc[wide["partner_iso3"] != world, ["partner_iso3", "year", "balance"]]
-    merged = partners.merge(world_balance, on="year", how="inner")
+    merged = partners.merge(world_rows, on="year", how="inner")
     merged = merged[(merged["world"] < 0) & merged["balance"].notna()]
-    merged = merged.assign(share_pct=merged["balance"] / merged["world"] * 100.0)
-    return merged[["partner_iso3", "year", "share_pct"]].sort_values(["partner_iso3", "year"]).reset_index(drop=True)
+    merged = merged.assign(share_pct=merged["balance"] / merged["world"] * 100.0,
+                           denominator="Colombia's balance with the World: " + merged["denominator"].astype(str))
+    return (merged[["partner_iso3", "year", "share_pct", "denominator"]]
+            .sort_values(["partner_iso3", "year"]).reset_index(drop=True))
 
 
 def partner_shares(totals: pd.DataFrame, partners: list[str], world: str = "WLD") -> pd.DataFrame:
     """Each partner's share (%) of Colombia's trade with the World, per flow and year, where both exist.
 
-    Rows: partner_iso3, flow, year, share_pct, source (partner's source / world's source).
+    Rows: partner_iso3, flow, year, share_pct, source (partner's source / world's source), denominator (what
+    the share divides by, with its publisher).
     """
-    world_rows = totals.loc[totals["partner_iso3"] == world, ["year", "flow", "value_usd", "source"]]
+    world_rows = totals.loc[totals["partner_iso3"] == world, ["year", "flow", "value_usd", "source", "publisher",
+                                                              "printed_by"]]
+    world_rows = world_rows.assign(
+        denominator=[f"Colombia's {f}s, all partners ({record.citation(p, b)})" for f, p, b in
+                     zip(world_rows["flow"], world_rows["publisher"], world_rows["printed_by"], strict=True)])
     world_rows = world_rows.rename(columns={"value_usd": "world_usd", "source": "world_source"})
+    world_rows = world_rows.drop(columns=["publisher", "printed_by"])
     partner_rows = totals[totals["partner_iso3"].isin(partners)]
     merged = partner_rows.merge(world_rows, on=["year", "flow"], how="inner")
     merged = merged[merged["world_usd"] > 0]
@@ -193,7 +201,7 @@ def partner_shares(totals: pd.DataFrame, partners: list[str], world: str = "WLD"
         source=[p if p == w else f"{p} / {w}" for p, w in zip(merged["source"], merged["world_source"], strict=True)],
     )
     return (
-        merged[["partner_iso3", "flow", "year", "share_pct", "source"]]
+        merged[["partner_iso3", "flow", "year", "share_pct", "source", "denominator"]]
         .sort_values(["partner_iso3", "flow", "year"])
         .reset_index(drop=True)
     )

@@ -339,8 +339,8 @@ def _condition(
 # -------------------------------------------------------------------------------------------- balances
 OFFICIAL = "official"  # the reporter's office's own balance, exports FOB − imports FOB, as published
 SAME_VALUATION = "same_valuation"  # exports − imports, both records on the same valuation
-FOB_ESTIMATED = "fob_estimated"  # exports FOB − imports CIF ÷ factor
-MIXED = "fob_cif"  # exports FOB − imports CIF: mixed valuation, an alternative only
+FOB_ESTIMATED = "fob_estimated"  # every CIF side ÷ factor (exports FOB − imports CIF ÷ factor)
+MIXED = "fob_cif"  # exports − imports as valued (FOB − CIF): mixed valuation, an alternative only
 BASES = (OFFICIAL, SAME_VALUATION, FOB_ESTIMATED, MIXED)
 HEADLINE_ORDER = (OFFICIAL, SAME_VALUATION, FOB_ESTIMATED)
 BALANCE_COLUMNS = [
@@ -358,9 +358,12 @@ def basis_label(basis: str, factor: float, *, office: str = "DANE", export_valua
     if basis == SAME_VALUATION:
         return f"exports {export_valuation} − imports {import_valuation}"
     if basis == FOB_ESTIMATED:
-        return f"exports FOB − imports CIF ÷ {factor:.2f} (imports FOB estimated)"
+        exports = "exports FOB" if export_valuation != "CIF" else f"exports CIF ÷ {factor:.2f}"
+        imports = "imports FOB" if import_valuation != "CIF" else f"imports CIF ÷ {factor:.2f}"
+        return f"{exports} − {imports} (CIF converted to FOB: an estimate)"
     if basis == MIXED:
-        return "exports FOB − imports CIF (mixed valuation, not a trade balance basis)"
+        return (f"exports {export_valuation} − imports {import_valuation} "
+                "(mixed valuation, not a trade balance basis)")
     raise ValueError(f"unknown basis {basis!r}; expected one of {BASES}")
 
 
@@ -432,17 +435,16 @@ def balance_frame(
                                    "balance_usd": exp["value_usd"] - imp["value_usd"],
                                    "basis_label": basis_label(SAME_VALUATION, factor, export_valuation=ev,
                                                               import_valuation=iv)})  # fmt: skip
-            elif ev == "FOB" and iv == "CIF":
-                candidates.append({**base, **common, "basis": FOB_ESTIMATED,
-                                   "balance_usd": exp["value_usd"] - imp["value_usd"] / factor,
-                                   "basis_label": basis_label(FOB_ESTIMATED, factor)})
+            else:  # CIF on one side (Colombia's imports; or a mirror's exports, the partner's imports)
+                estimate = (exp["value_usd"] / factor if ev == "CIF" else exp["value_usd"]) - (
+                    imp["value_usd"] / factor if iv == "CIF" else imp["value_usd"])
+                candidates.append({**base, **common, "basis": FOB_ESTIMATED, "balance_usd": estimate,
+                                   "basis_label": basis_label(FOB_ESTIMATED, factor, export_valuation=ev,
+                                                              import_valuation=iv)})
                 candidates.append({**base, **common, "basis": MIXED,
                                    "balance_usd": exp["value_usd"] - imp["value_usd"],
-                                   "basis_label": basis_label(MIXED, factor)})
-            else:  # e.g. a mirror: exports CIF (the partner's imports) − imports FOB
-                candidates.append({**base, **common, "basis": MIXED,
-                                   "balance_usd": exp["value_usd"] - imp["value_usd"],
-                                   "basis_label": f"exports {ev} − imports {iv} (mixed valuation)"})
+                                   "basis_label": basis_label(MIXED, factor, export_valuation=ev,
+                                                              import_valuation=iv)})
         headline = next((c for b in HEADLINE_ORDER for c in candidates if c["basis"] == b), None)
         for candidate in candidates:
             candidate["headline"] = candidate is headline
@@ -494,10 +496,10 @@ def query_balance(
     return frame[frame["basis"] == basis].reset_index(drop=True)
 
 
-def latest_common_year(balances: pd.DataFrame, partners: Sequence[str]) -> int | None:
+def latest_common_year(balances: pd.DataFrame, partners: Sequence[str], value: str = "balance_usd") -> int | None:
     """The latest year in which every one of ``partners`` has a balance (None if there is none)."""
     years = None
     for partner in partners:
-        have = set(balances.loc[(balances["partner_iso3"] == partner) & balances["balance_usd"].notna(), "year"])
+        have = {int(y) for y in balances.loc[(balances["partner_iso3"] == partner) & balances[value].notna(), "year"]}
         years = have if years is None else years & have
     return max(years) if years else None

@@ -34,11 +34,12 @@ url_state.sync_url(specs)
 unit_text = components.unit_label(unit, base_year)
 measure_names = {m: t(m, lang) for m in ("export", "import", "balance")}
 
-totals = components.totals_for(view, partners, factor)
-all_years = sorted({int(y) for y in totals["year"]}) or [components.DEFAULT_FIRST_YEAR]
+# The series of record (etl/record.py): exports, imports and the headline balance, each with its publisher; the
+# balance on a named, valuation-consistent basis.
+wide = components.balances_for(view, partners, factor)
+all_years = sorted({int(y) for y in wide["year"]}) or [components.DEFAULT_FIRST_YEAR]
 year_from, year_to = components.year_range_widget(all_years[0], all_years[-1])
-totals = totals[totals["year"].between(year_from, year_to)]
-wide = queries.with_balance(totals)
+wide = wide[wide["year"].between(year_from, year_to)]
 long = queries.long_measures(wide)
 long["value"] = components.in_units(long, unit, base_year)
 long["partner"] = long["partner_iso3"].map(label_of)
@@ -59,10 +60,9 @@ else:
     components.show_figure(fig, filename="balanza-balances", key="balances_chart")
     components.gap_notes(long, ["partner", "measure_label"], "value", lambda key: " · ".join(key))
 
-table = long[["partner_iso3", "year", "measure", "value", "value_usd", "source", "valuation"]]
+table = long[["partner_iso3", "year", "measure", "value", "value_usd", "publisher", "valuation"]]
 table = table.sort_values(["partner_iso3", "measure", "year"]).reset_index(drop=True)
 table["measure"] = table["measure"].map(measure_names)
-table["source"] = components.publisher_column(table)
 table_units = {"value": unit_text, "value_usd": "USD"}
 st.subheader(t("table", lang))
 components.show_table(table, units=table_units, decimals={"value_usd": 0})
@@ -76,9 +76,9 @@ components.download_csv_button(
 # The total balance split into China, the United States and the rest of the world (Colombia's own figures:
 # the World does not report). Stays meaningful in surplus years, unlike a share of a total that changes sign.
 st.subheader(t("split_title", lang))
-split_totals = components.totals_for(queries.REPORTER_VIEW, list(balance_split.PARTS), factor)
-split_totals = split_totals[split_totals["year"].between(year_from, year_to)]
-split_wide = queries.with_balance(split_totals)
+split_wide = components.balances_for(queries.REPORTER_VIEW, list(balance_split.PARTS), factor)
+split_wide = split_wide[split_wide["year"].between(year_from, year_to)].copy()
+split_totals = queries.long_measures(split_wide)
 split_wide["value"] = components.in_units(split_wide, unit, base_year, value_column="balance")
 split = balance_split.split(split_wide, value="value")
 part_names = {"CHN": components.country_names().get("CHN", "CHN"), "USA": components.country_names().get("USA", "USA"),

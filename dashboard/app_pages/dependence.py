@@ -41,10 +41,13 @@ else:
     components.show_figure(fig, filename="balanza-dependence", key="dependence_chart")
     components.gap_notes(shares, ["partner", "flow_label"], "share_pct", lambda key: " · ".join(key))
 
-table = shares[["partner_iso3", "flow", "year", "share_pct", "source"]].reset_index(drop=True)
-st.dataframe(table, hide_index=True, width="stretch")
+# Every share names what it divides by (Colombia's trade with all partners, with its publisher).
+table = shares[["partner_iso3", "flow", "year", "share_pct", "denominator", "source"]].reset_index(drop=True)
+table["source"] = components.publisher_column(table)
+components.show_table(table)
 components.download_csv_button(
-    table, filename="balanza-dependence.csv", source=components.source_summary(totals), valuation="as reported",
+    components.localized(table), filename="balanza-dependence.csv", source=components.source_summary(totals),
+    valuation="as reported",
     units="% of Colombia's trade with the World (same flow, same year)", filters={"partners": partners},
 )
 components.page_links("dependence")

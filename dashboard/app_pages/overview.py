@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, components, i18n, queries, url_state
 from dashboard.i18n import t
+from etl import record
 
 PARTNERS = ["CHN", "USA", "WLD"]
 SPARKLINE_YEARS = 25
@@ -22,17 +24,16 @@ with st.expander(t("view", lang) + " · " + t("units", lang), expanded=False):
 url_state.sync_url(specs)
 unit_text = components.unit_label(unit, base_year)
 
-wide = queries.with_balance(components.totals_for(view, PARTNERS, factor))
-for measure in ("export", "import", "balance"):
+# The series of record (etl/record.py): the headline balance per partner and year, on a named basis.
+wide = components.balances_for(view, PARTNERS, factor)
+for measure in ("export", "import", "balance", "alt_balance"):
     wide[f"{measure}_value"] = components.in_units(wide, unit, base_year, value_column=measure)
 
 # One year for every partner: the latest year in which all of them have a balance, so the cards compare
 # like with like (a partner without that year says so instead of showing an older year beside newer ones).
 with_balance = wide[wide["balance_value"].notna()]
-years_by_partner = [set(with_balance.loc[with_balance["partner_iso3"] == p, "year"].astype(int)) for p in PARTNERS]
-present = [years for years in years_by_partner if years]
-common = set.intersection(*present) if present else set()
-shared_year = max(common) if common else None
+present = [p for p in PARTNERS if p in set(with_balance["partner_iso3"])]
+shared_year = record.latest_common_year(with_balance, present, value="balance_value") if present else None
 if shared_year is not None:
     st.caption(t("overview_same_year", lang, year=shared_year))
 
@@ -63,8 +64,12 @@ for column, partner in zip(columns, PARTNERS, strict=True):
             help=unit_text,
         )
         st.caption(unit_text)
-        st.caption(t("sources_of", lang, export=i18n.publisher(latest["export_source"], lang),
-                     import_=i18n.publisher(latest["import_source"], lang)))
+        st.caption(t("balance_basis", lang, basis=latest["basis_label"], publisher=latest["balance_publisher"]))
+        if pd.notna(latest["alt_balance_value"]):
+            st.caption(t("balance_alternative", lang, basis=latest["alt_basis_label"],
+                         value=i18n.number(latest["alt_balance_value"], lang)))
+        st.caption(t("sources_of", lang, export=latest["export_publisher"] or "—",
+                     import_=latest["import_publisher"] or "—"))
         components.show_figure(
             charts.sparkline_chart(series, y="balance_value"), filename=f"balanza-balance-{partner}",
             key=f"spark_{partner}",
@@ -80,19 +85,20 @@ st.caption(t("selection_rule", lang))
 if rows:
     table = (
         wide.loc[[r.name for r in rows]]
-        [["partner_iso3", "year", "export_value", "import_value", "balance_value", "export_source", "import_source",
-          "export_valuation", "import_valuation"]]
-        .rename(columns={"export_value": "export", "import_value": "import", "balance_value": "balance"})
+        [["partner_iso3", "year", "export_value", "import_value", "balance_value", "basis_label", "balance_publisher",
+          "alt_balance_value", "alt_basis_label", "export_publisher", "import_publisher", "export_valuation",
+          "import_valuation"]]
+        .rename(columns={"export_value": "export", "import_value": "import", "balance_value": "balance",
+                         "alt_balance_value": "alt_balance"})
         .reset_index(drop=True)
     )
     table["year"] = table["year"].astype("int64")
-    for flow in ("export", "import"):
-        table[f"{flow}_source"] = components.publisher_column(table, f"{flow}_source")
-    value_units = {m: unit_text for m in ("export", "import", "balance")}
+    value_units = {m: unit_text for m in ("export", "import", "balance", "alt_balance")}
     components.show_table(table, units=value_units)
     components.download_csv_button(
         components.localized(table, value_units), filename="balanza-overview.csv",
-        source=components.source_summary(wide.loc[[r.name for r in rows]], "export_source"),
+        source="; ".join(dict.fromkeys([*table["export_publisher"].dropna(), *table["import_publisher"].dropna(),
+                                        *table["balance_publisher"].dropna()])) or "—",
         valuation=t("valuation_overview", lang), units=unit_text,
         filters={"view": view, "factor": factor if view == queries.RECONCILED_VIEW else "", "unit": unit,
                  "base": base_year if unit == "constant" else ""},

@@ -99,7 +99,13 @@ def test_overview_names_the_source_of_each_number(bundled_env: Path) -> None:
     at = _run("overview")
     assert len(at.metric) == 3
     captions = " ".join(c.value for c in at.caption)
-    assert "Sources:" in captions and "IMF, Direction of Trade Statistics" in captions
+    assert "Sources:" in captions and "DANE (DIAN export records)" in captions
+    # the World tile is DANE's own 2024 balance (exports FOB − imports FOB), its basis and publisher named
+    world = at.metric[2]
+    assert "2024" in world.label and world.value == "-10.81"
+    assert "DANE's trade balance: exports FOB − imports FOB (official). Publisher: DANE, as printed by El Nuevo Siglo" \
+        in captions
+    assert "exports FOB − imports CIF (mixed valuation" in captions
 
 
 def test_links_between_pages_carry_the_filters(bundled_env: Path) -> None:
@@ -151,7 +157,7 @@ def test_changing_a_filter_rewrites_the_url_and_oec_preset_sets_the_factor(bundl
     assert _widget_value(at, "factor") == pytest.approx(1.08)
     assert at.query_params["factor"] == "1.08"
     table = at.dataframe[0].value
-    dots_exports = table[(table["Measure"] == "Exports") & (table["Publisher"] == "IMF, Direction of Trade Statistics")]
+    dots_exports = table[(table["Measure"] == "Exports") & (table["Publisher"] == "IMF Direction of Trade Statistics")]
     assert not dots_exports.empty
     assert set(dots_exports["Valuation"]) == {"FOB (CIF ÷ 1.08)"}  # the partner's CIF imports, converted
 

@@ -23,7 +23,7 @@ ROWS = [
     (2019, "2019", "CHN", "COL", "export", 280.0, "FOB", "imf_dots"),  # mirror of COL imports
     (2019, "2019", "USA", "COL", "import", 212.0, "CIF", "imf_dots"),
     (2019, "2019", "USA", "COL", "export", 190.0, "FOB", "imf_dots"),
-    (2019, "2019", "USA", "COL", "export", 999.0, "FOB", "us_census_general"),  # loses to imf_dots
+    (2019, "2019", "USA", "COL", "export", 999.0, "FOB", "us_census_general"),  # beats imf_dots (own office)
 ] + [
     (2021, f"2021{m:02d}", "COL", "CHN", "export", 10.0, "FOB", "dian") for m in range(1, 13)
 ] + [
@@ -80,19 +80,29 @@ def test_mirror_keeps_each_partner_apart(con: duckdb.DuckDBPyConnection) -> None
     picked = {(r.partner_iso3, r.flow): (r.value_usd, r.source) for r in mirror.itertuples()}
     assert picked == {
         ("CHN", "export"): (106.0, "imf_dots"), ("CHN", "import"): (280.0, "imf_dots"),
-        ("USA", "export"): (212.0, "imf_dots"), ("USA", "import"): (190.0, "imf_dots"),
+        # the Census Bureau is the USA's own office: it outranks IMF DOTS (etl.record.SOURCE_PRIORITY)
+        ("USA", "export"): (212.0, "imf_dots"), ("USA", "import"): (999.0, "us_census_general"),
     }
     with pytest.raises(ValueError):
         queries.reconcile(mirror, 0.9)
 
 
-def test_balance_is_a_gap_when_a_flow_is_missing(con: duckdb.DuckDBPyConnection) -> None:
-    wide = queries.with_balance(queries.query_totals(con, view="reporter", partners=["CHN", "WLD"]))
+def test_headline_balance_is_valuation_consistent_and_names_its_basis(con: duckdb.DuckDBPyConnection) -> None:
+    wide = queries.query_balances(con, view="reporter", partners=["CHN", "WLD"], factor=1.06)
     chn = wide[wide["partner_iso3"] == "CHN"].set_index("year")
-    assert chn.loc[2019, "balance"] == -200.0
-    assert chn.loc[2021, "balance"] == -230.0
+    # exports FOB 100, imports CIF 300: the headline converts the imports to FOB; the mixed difference is beside it
+    assert chn.loc[2019, "balance"] == pytest.approx(100.0 - 300.0 / 1.06)
+    assert chn.loc[2019, "alt_balance"] == -200.0
+    assert chn.loc[2019, "basis"] == "fob_estimated" and "CIF ÷ 1.06" in chn.loc[2019, "basis_label"]
+    assert "mixed" in chn.loc[2019, "alt_basis_label"]
+    assert chn.loc[2021, "balance"] == pytest.approx(120.0 - 350.0 / 1.06)
     shares = queries.deficit_shares(wide)
-    assert shares.to_dict("records") == [{"partner_iso3": "CHN", "year": 2019, "share_pct": 40.0}]
+    assert shares["year"].tolist() == [2019]
+    assert shares["share_pct"].iloc[0] == pytest.approx((100 - 300 / 1.06) / (1000 - 1500 / 1.06) * 100)
+    mirror = queries.query_balances(con, view="reconciled", partners=["CHN"], factor=1.06).set_index("year")
+    # China's imports (CIF) as Colombia's exports, ÷ 1.06; China's exports (FOB) as Colombia's imports
+    assert mirror.loc[2019, "export"] == pytest.approx(100.0)
+    assert mirror.loc[2019, "balance"] == pytest.approx(100.0 - 280.0)
 
 
 def test_partner_shares_only_where_world_exists(con: duckdb.DuckDBPyConnection) -> None:
