@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import duckdb
 
-SCHEMA_VERSION = 3  # 3: the trade_record view (etl/record.py)
+SCHEMA_VERSION = 4  # 3: the trade_record view (etl/record.py); 4: elasticity standard errors, us_tariff_product_lists
 
 FLOWS = ("export", "import", "re-export", "re-import")
 VALUATIONS = ("FOB", "CIF")
@@ -18,6 +18,12 @@ CHINA = "CHN"
 UNITED_STATES = "USA"
 WORLD = "WLD"
 EUROPEAN_UNION = "EUN"  # WITS code for the EU as one partner; never added to its members
+# Members of the European Union since 1 February 2020 (the 27 after the UK left): a sum over partners never
+# holds both EUROPEAN_UNION and any of these.
+EU_MEMBERS = (
+    "AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN", "IRL", "ITA", "LVA",
+    "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK", "SVN", "ESP", "SWE",
+)  # fmt: skip
 AREAS_NES = "_X"  # UN Comtrade's "Areas, not elsewhere specified" (e.g. DIAN's "país no declarado")
 
 # Values are stored in US dollars (`value_usd`); publishers print millions, pages show billions.
@@ -153,15 +159,17 @@ CREATE TABLE IF NOT EXISTS provisional (
 );
 
 CREATE TABLE IF NOT EXISTS import_demand_elasticities (
-    hs6 VARCHAR PRIMARY KEY,
-    elasticity DOUBLE NOT NULL,  -- negative: own-price import demand elasticity
+    hs6 VARCHAR PRIMARY KEY,  -- HS 1988/92 (H0) codes, as estimated
+    elasticity DOUBLE NOT NULL,  -- own-price import demand elasticity; correctly signed estimates are negative
     significant_5pct BOOLEAN,
+    std_error DOUBLE,  -- standard error of the estimate, as published
     source VARCHAR NOT NULL,
     dataset_id INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS substitution_elasticities (
-    hs6 VARCHAR PRIMARY KEY,
+    hs6 VARCHAR PRIMARY KEY,  -- HS 1988/92 (H0) codes, as estimated
     sigma DOUBLE NOT NULL,
+    std_error DOUBLE,  -- standard error of the estimate, as published
     source VARCHAR NOT NULL,
     dataset_id INTEGER NOT NULL
 );
@@ -176,6 +184,12 @@ CREATE TABLE IF NOT EXISTS us_tariff_timeline (
     dataset_id INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS us_tariff_exemptions (
+    hts_code VARCHAR NOT NULL,
+    list_name VARCHAR NOT NULL,
+    dataset_id INTEGER NOT NULL
+);
+-- Product coverage of US tariff actions (e.g. Section 232 steel, aluminium, autos, copper): HTS codes or prefixes.
+CREATE TABLE IF NOT EXISTS us_tariff_product_lists (
     hts_code VARCHAR NOT NULL,
     list_name VARCHAR NOT NULL,
     dataset_id INTEGER NOT NULL

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -23,6 +22,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("spec", help="scenario JSON file, or the name of a preset (e.g. us_10pct_everyone)")
     settings.add_db_flag(parser)
     parser.add_argument("--indent", type=int, default=2, help="JSON indentation (0 = compact)")
+    parser.add_argument(
+        "--no-lines", action="store_true", help="leave out the full result by line and partner (`lines`)"
+    )
     parser.set_defaults(func=cmd_scenario)
 
 
@@ -36,7 +38,7 @@ def cmd_scenario(args: argparse.Namespace) -> int:
         result = run_scenario(spec, con)
     finally:
         con.close()
-    json.dump(result.to_dict(), sys.stdout, indent=args.indent or None, ensure_ascii=False)
+    sys.stdout.write(result.to_json(indent=args.indent or None, lines=not args.no_lines))
     sys.stdout.write("\n")
     return 0
 

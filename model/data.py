@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 US_LINES_SOURCE = "us_census_consumption"
@@ -30,6 +31,46 @@ def query_import_lines(con: duckdb.DuckDBPyConnection, importer: str, year: int)
     ).df()
 
 
+def query_market_arrays(
+    con: duckdb.DuckDBPyConnection, importer: str, year: int, level: str = "hs10"
+) -> dict[str, np.ndarray]:
+    """The same lines as `query_import_lines` (at HS10, or summed to HS6), encoded for the model by DuckDB.
+
+    Keys: products (sorted codes), partners (sorted ISO3), product_index and partner_index per row (rows sorted
+    by product, then partner), imports_usd, duty_usd (0 where none). Rows with no positive value are left out.
+    """
+    digits = 6 if level == "hs6" else 10
+    result = _cursor(con).execute(
+        """
+        WITH lines AS (
+            SELECT left(hs_code, ?) AS product, partner_iso3, sum(value_usd) AS imports,
+                   coalesce(sum(duty_usd), 0) AS duty
+            FROM trade
+            WHERE source = ? AND reporter_iso3 = ? AND year = ? AND hs_level = 10 AND flow = 'import'
+              AND partner_iso3 NOT IN ('WLD', '_X')
+            GROUP BY ALL HAVING sum(value_usd) > 0
+        )
+        SELECT product, partner_iso3, imports, greatest(duty, 0) AS duty FROM lines ORDER BY product, partner_iso3
+        """,
+        [digits, US_LINES_SOURCE, importer, year],
+    ).fetchnumpy()
+    products_col = np.asarray(result["product"], dtype=object)
+    partners_col = np.asarray(result["partner_iso3"], dtype=object)
+    first = np.r_[True, products_col[1:] != products_col[:-1]] if products_col.size else np.zeros(0, bool)
+    product_index = np.cumsum(first) - 1
+    partners = np.array(sorted(set(partners_col.tolist())), dtype=object)
+    lookup = {code: i for i, code in enumerate(partners.tolist())}
+    partner_index = np.fromiter((lookup[p] for p in partners_col.tolist()), dtype=np.int64, count=partners_col.size)
+    return {
+        "products": products_col[first].astype(str),
+        "partners": partners.astype(str),
+        "product_index": product_index,
+        "partner_index": partner_index,
+        "imports_usd": np.asarray(result["imports"], dtype=float),
+        "duty_usd": np.asarray(result["duty"], dtype=float),
+    }
+
+
 def query_line_years(con: duckdb.DuckDBPyConnection, importer: str) -> list[int]:
     rows = _cursor(con).execute(
         "SELECT DISTINCT year FROM trade WHERE source = ? AND reporter_iso3 = ? AND hs_level = 10 ORDER BY year",
@@ -39,13 +80,38 @@ def query_line_years(con: duckdb.DuckDBPyConnection, importer: str) -> list[int]
 
 
 def query_import_demand_elasticities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """hs6, elasticity (negative), significant_5pct: only correctly signed, significant estimates are used."""
+    """hs6 (HS 1988/92), elasticity (negative), significant_5pct, std_error: only correctly signed, significant
+    estimates are used."""
     return _cursor(con).execute(
         """
-        SELECT hs6, elasticity, significant_5pct FROM import_demand_elasticities
+        SELECT hs6, elasticity, significant_5pct, std_error FROM import_demand_elasticities
         WHERE elasticity < 0 AND coalesce(significant_5pct, FALSE)
         """
     ).df()
+
+
+def query_substitution_elasticities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """hs6 (HS 1988/92), sigma, std_error: every estimate (the model keeps the sensible ones)."""
+    return _cursor(con).execute("SELECT hs6, sigma, std_error FROM substitution_elasticities").df()
+
+
+def query_product_list_codes(con: duckdb.DuckDBPyConnection, list_name: str) -> list[str]:
+    """HTS codes (prefixes) of one bundled product-coverage list (e.g. s232_steel_2025)."""
+    rows = _cursor(con).execute(
+        "SELECT DISTINCT replace(hts_code, '.', '') FROM us_tariff_product_lists WHERE list_name = ? ORDER BY 1",
+        [list_name],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def query_rate_list(con: duckdb.DuckDBPyConnection, list_name: str) -> dict[str, float]:
+    """{partner ISO3: rate in percent} of one bundled country-rate list (rows without an ISO3 are left out)."""
+    rows = _cursor(con).execute(
+        "SELECT partner_iso3, max(rate_pct) FROM us_reciprocal_rates WHERE list_name = ? AND partner_iso3 IS NOT NULL "
+        "GROUP BY 1",
+        [list_name],
+    ).fetchall()
+    return {iso3: float(rate) for iso3, rate in rows}
 
 
 def query_exemption_codes(con: duckdb.DuckDBPyConnection, list_name: str) -> list[str]:

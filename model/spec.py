@@ -17,8 +17,14 @@ from typing import Any
 from etl.errors import SpecError
 from model.smart import DEFAULT_SUBSTITUTION, DEFAULT_SUPPLY, MIN_SUPPLY
 
-CHANGE_KINDS = ("new_rate", "add_pp", "max_rate", "linear_cut", "swiss")
-EXEMPTION_LISTS = ("annex_ii_2025_04", "annex_ii_2025_11")
+CHANGE_KINDS = ("new_rate", "add_pp", "max_rate", "min_rate", "linear_cut", "swiss")
+# Bundled HTS lists (table `us_tariff_exemptions`): codes exempt from the reciprocal tariffs.
+EXEMPTION_LISTS = ("annex_ii_2025_04", "annex_ii_2025_11", "electronics_2025_04_11")
+# Bundled HTS lists (table `us_tariff_product_lists`): codes a Section 232 action covers.
+PRODUCT_LISTS = ("s232_steel_2025", "s232_aluminium_2025", "s232_autos_2025", "s232_copper_2025")
+# Bundled country-rate lists (table `us_reciprocal_rates`), usable as {"add_pp": {"list": …, "others": …}}.
+RATE_LISTS = ("eo14257_annex_i", "eo14326_aug_2025")
+LEVELS = ("hs10", "hs6")
 ISO3 = re.compile(r"^[A-Z]{3}$")
 HS_PREFIX = re.compile(r"^\d{2,10}$")
 CHAPTER = re.compile(r"^\d{2}$")
@@ -27,18 +33,27 @@ MAX_NAME_LENGTH = 120
 
 @dataclass(frozen=True)
 class TariffChange:
-    """One change: `kind` applied to `value` for the selected partners and products (None = all)."""
+    """One change: `kind` applied to `value` for the selected partners and products (None = all).
+
+    `products` and `except_products` hold HS prefixes or bundled list names. With `rate_list` (add_pp only)
+    each partner adds its own rate from that bundled list, and partners not in it add `others` (None: unchanged).
+    `action` names the step in the table of effective rates.
+    """
 
     kind: str
     value: float
     partners: tuple[str, ...] | None = None
     products: tuple[str, ...] | None = None
     except_partners: tuple[str, ...] = ()
+    except_products: tuple[str, ...] = ()
+    rate_list: str | None = None
+    others: float | None = None
+    action: str = ""
 
 
 @dataclass(frozen=True)
 class ElasticitySpec:
-    substitution: float = DEFAULT_SUBSTITUTION
+    substitution: float | None = DEFAULT_SUBSTITUTION  # None: per-product estimates where sensible ("data")
     supply: float = DEFAULT_SUPPLY
     import_demand: float | None = None  # None: the bundled per-product estimates ("data")
 
@@ -54,6 +69,7 @@ class TariffScenario:
     elasticities: ElasticitySpec = field(default_factory=ElasticitySpec)
     description: str = ""
     kind: str = "tariff"
+    level: str = "hs10"  # product level: HS10 lines (default) or HS6 subheadings (as WITS-SMART)
 
 
 @dataclass(frozen=True)
@@ -74,9 +90,9 @@ class PurchaseScenario:
 Scenario = TariffScenario | PurchaseScenario
 
 TARIFF_KEYS = {"kind", "name", "description", "importer", "year", "products", "tariff_changes", "exemptions",
-               "elasticities"}  # fmt: skip
+               "elasticities", "level"}  # fmt: skip
 PURCHASE_KEYS = {"kind", "name", "description", "buyer", "seller", "year", "increase"}
-CHANGE_KEYS = {"partners", "products", "except_partners", *CHANGE_KINDS}
+CHANGE_KEYS = {"partners", "products", "except_partners", "except_products", "action", *CHANGE_KINDS}
 
 
 def parse_spec(document: str | bytes | dict[str, Any]) -> Scenario:
@@ -113,7 +129,14 @@ def _parse_tariff(doc: dict[str, Any]) -> TariffScenario:
         exemptions=_exemptions(doc.get("exemptions", []), "exemptions"),
         elasticities=_elasticities(doc.get("elasticities", {}), "elasticities"),
         description=_text(doc.get("description", ""), "description"),
+        level=_level(doc.get("level", "hs10")),
     )
+
+
+def _level(value: Any) -> str:
+    if value not in LEVELS:
+        raise SpecError("level", f"{value!r} is not a product level", hint='"hs10" (default) or "hs6"')
+    return value
 
 
 def _parse_change(item: Any, where: str) -> TariffChange:
@@ -130,8 +153,13 @@ def _parse_change(item: Any, where: str) -> TariffChange:
             hint='e.g. {"partners": "all", "products": "all", "add_pp": 10}',
         )
     kind = kinds[0]
-    value = _number(item[kind], f"{where}.{kind}")
-    if kind in ("new_rate", "max_rate") and not 0 <= value <= 5:
+    rate_list, others = None, None
+    if kind == "add_pp" and isinstance(item[kind], dict):
+        rate_list, others = _rate_list(item[kind], f"{where}.add_pp")
+        value = 0.0
+    else:
+        value = _number(item[kind], f"{where}.{kind}")
+    if kind in ("new_rate", "max_rate", "min_rate") and not 0 <= value <= 5:
         raise SpecError(
             f"{where}.{kind}", f"{value} is not a rate: give a fraction between 0 and 5 (0.10 = 10%)"
         )
@@ -149,13 +177,36 @@ def _parse_change(item: Any, where: str) -> TariffChange:
         raise SpecError(f"{where}.swiss", "the Swiss coefficient must be positive (e.g. 16)")
     partners = _partners(item.get("partners", "all"), f"{where}.partners")
     except_partners = _partners(item.get("except_partners", []), f"{where}.except_partners") or ()
+    action = _text(item.get("action", ""), f"{where}.action")
+    if len(action) > MAX_NAME_LENGTH:
+        raise SpecError(f"{where}.action", f"longer than {MAX_NAME_LENGTH} characters")
+    except_products = item.get("except_products", [])
     return TariffChange(
         kind=kind,
         value=value,
         partners=partners,
-        products=_prefixes(item.get("products", "all"), f"{where}.products"),
+        products=_prefixes(item.get("products", "all"), f"{where}.products", lists=True),
         except_partners=except_partners,
+        except_products=(_prefixes(except_products, f"{where}.except_products", lists=True) or ())
+        if except_products
+        else (),
+        rate_list=rate_list,
+        others=others,
+        action=action,
     )
+
+
+def _rate_list(value: dict[str, Any], where: str) -> tuple[str, float | None]:
+    _reject_unknown(value, {"list", "others"}, where + ".")
+    name = value.get("list")
+    if name not in RATE_LISTS:
+        raise SpecError(f"{where}.list", f"{name!r} is not a bundled rate list", hint="lists: " + ", ".join(RATE_LISTS))
+    others = None
+    if value.get("others") is not None:
+        others = _number(value["others"], f"{where}.others")
+        if not -100 <= others <= 1000:
+            raise SpecError(f"{where}.others", f"{others} percentage points is out of range (−100..1000)")
+    return name, others
 
 
 def _parse_purchase(doc: dict[str, Any]) -> PurchaseScenario:
@@ -216,13 +267,21 @@ def spec_to_dict(spec: Scenario) -> dict[str, Any]:
         return out
     changes = []
     for change in spec.tariff_changes:
-        item: dict[str, Any] = {
-            "partners": list(change.partners) if change.partners else "all",
-            "products": list(change.products) if change.products else "all",
-            change.kind: change.value,
-        }
+        item: dict[str, Any] = {}
+        if change.action:
+            item["action"] = change.action
+        item.update(
+            partners=list(change.partners) if change.partners else "all",
+            products=list(change.products) if change.products else "all",
+        )
+        if change.rate_list is not None:
+            item[change.kind] = {"list": change.rate_list, "others": change.others}
+        else:
+            item[change.kind] = change.value
         if change.except_partners:
             item["except_partners"] = list(change.except_partners)
+        if change.except_products:
+            item["except_products"] = list(change.except_products)
         changes.append(item)
     elasticities = spec.elasticities
     out = {"kind": "tariff", "name": spec.name}
@@ -231,11 +290,12 @@ def spec_to_dict(spec: Scenario) -> dict[str, Any]:
     out.update(
         importer=spec.importer,
         year=spec.year,
+        level=spec.level,
         products=list(spec.products) if spec.products else "all",
         tariff_changes=changes,
         exemptions=list(spec.exemptions),
         elasticities={
-            "substitution": elasticities.substitution,
+            "substitution": "data" if elasticities.substitution is None else elasticities.substitution,
             "supply": elasticities.supply,
             "import_demand": "data" if elasticities.import_demand is None else elasticities.import_demand,
         },
@@ -293,7 +353,8 @@ def _partners(value: Any, where: str) -> tuple[str, ...] | None:
     return tuple(_iso3(item, f"{where}[{i}]") for i, item in enumerate(value))
 
 
-def _prefixes(value: Any, where: str) -> tuple[str, ...] | None:
+def _prefixes(value: Any, where: str, *, lists: bool = False) -> tuple[str, ...] | None:
+    """HS prefixes (as text); with `lists`, bundled list names too (PRODUCT_LISTS, EXEMPTION_LISTS)."""
     if value == "all":
         return None
     if not isinstance(value, list) or not value:
@@ -302,6 +363,9 @@ def _prefixes(value: Any, where: str) -> tuple[str, ...] | None:
         )
     out = []
     for i, item in enumerate(value):
+        if lists and isinstance(item, str) and item in PRODUCT_LISTS + EXEMPTION_LISTS:
+            out.append(item)
+            continue
         text = str(item).replace(".", "").strip() if isinstance(item, str) else None
         if text is None or not HS_PREFIX.match(text):
             raise SpecError(
@@ -340,9 +404,12 @@ def _elasticities(value: Any, where: str) -> ElasticitySpec:
             where, 'must be an object: {"substitution": 1.5, "supply": 99, "import_demand": "data"}'
         )
     _reject_unknown(value, {"substitution", "supply", "import_demand"}, where + ".")
-    sigma = _number(value.get("substitution", DEFAULT_SUBSTITUTION), f"{where}.substitution")
-    if not 0 <= sigma <= 50:
-        raise SpecError(f"{where}.substitution", f"{sigma} is out of range (0..50)")
+    sigma_raw = value.get("substitution", DEFAULT_SUBSTITUTION)
+    sigma = None
+    if sigma_raw != "data":
+        sigma = _number(sigma_raw, f"{where}.substitution")
+        if not 0 <= sigma <= 50:
+            raise SpecError(f"{where}.substitution", f"{sigma} is out of range (0..50)", hint='or "data"')
     supply = _number(value.get("supply", DEFAULT_SUPPLY), f"{where}.supply")
     if supply < MIN_SUPPLY:
         raise SpecError(

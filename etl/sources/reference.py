@@ -56,6 +56,10 @@ EXTRA_NAMES = {
     "total": WORLD, "mundo": WORLD, "world": WORLD, "pais no declarado": AREAS_NES, "estados unidos": "USA",
     "united states": "USA", "china": "CHN", "union europea": EUROPEAN_UNION, "european union": EUROPEAN_UNION,
     "corea del sur": "KOR", "paises bajos": "NLD", "turquia": "TUR", "reino unido": "GBR", "rusia": "RUS",
+    # English short names in the US tariff lists (EO 14257 Annex I, EO 14326) that the UN names spell otherwise
+    "myanmar (burma)": "MMR", "cote d`ivoire": "CIV", "turkey": "TUR", "bolivia": "BOL", "moldova": "MDA",
+    "brunei": "BRN", "laos": "LAO", "syria": "SYR", "venezuela": "VEN", "united kingdom": "GBR",
+    "south korea": "KOR", "vietnam": "VNM", "taiwan": "TWN", "korea, south": "KOR",
 }  # fmt: skip
 
 
@@ -173,19 +177,24 @@ def load_gdp(ctx: LoadContext) -> int:
 
 
 def load_import_demand(ctx: LoadContext) -> int:
-    # Hauk reports the own-price elasticity as a positive magnitude; the model wants it negative.
+    # Hauk reports the own-price elasticity as a magnitude (impliedelasticity = 1 − demandprice, positive when
+    # correctly signed); it is stored negated, so a wrongly signed estimate stays positive and is never used.
+    # Its standard error is that of demandprice (sedemandprice).
     return _replace_rows(
         ctx, "import_demand_elasticities",
-        "SELECT DISTINCT ON (hs6) hs6, -abs(CAST(impliedelasticity AS DOUBLE)), "
-        "TRY_CAST(TRY_CAST(sigat5per AS DOUBLE) AS BOOLEAN), 'Hauk (2012), US HS6 1978-2001', {dataset_id} "
+        "SELECT DISTINCT ON (hs6) hs6, -CAST(impliedelasticity AS DOUBLE), "
+        "TRY_CAST(TRY_CAST(sigat5per AS DOUBLE) AS BOOLEAN), TRY_CAST(sedemandprice AS DOUBLE), "
+        "'Hauk (2012), US HS6 1978-2001', {dataset_id} "
         "FROM {raw} WHERE TRY_CAST(impliedelasticity AS DOUBLE) IS NOT NULL",
     )  # fmt: skip
 
 
 def load_substitution(ctx: LoadContext) -> int:
+    # impliedsigma = 1 − demandprice; its standard error is that of demandprice (sedemandprice).
     return _replace_rows(
         ctx, "substitution_elasticities",
-        "SELECT DISTINCT ON (hs6) hs6, CAST(impliedsigma AS DOUBLE), 'Hauk (2012), US HS6 1989-2001', {dataset_id} "
+        "SELECT DISTINCT ON (hs6) hs6, CAST(impliedsigma AS DOUBLE), TRY_CAST(sedemandprice AS DOUBLE), "
+        "'Hauk (2012), US HS6 1989-2001', {dataset_id} "
         "FROM {raw} WHERE TRY_CAST(impliedsigma AS DOUBLE) IS NOT NULL",
     )  # fmt: skip
 
@@ -194,7 +203,7 @@ def load_tariff_timeline(ctx: LoadContext) -> int:
     count = _replace_rows(
         ctx, "us_tariff_timeline",
         "SELECT CAST(r.date AS DATE), r.country_name, "
-        "(SELECT min(c.iso3) FROM census_countries c WHERE upper(c.name) = upper(r.country_name)), "
+        + _iso_for_name("r.country_name") + ", "
         'CAST(r."effective tariff" AS DOUBLE), TRY_CAST(r."total imports" AS DOUBLE), '
         'TRY_CAST(r."2024 tariff" AS DOUBLE), {dataset_id} FROM {raw} r',
     )  # fmt: skip
@@ -206,9 +215,12 @@ def load_tariff_timeline(ctx: LoadContext) -> int:
     return count
 
 
+# Lists of HTS codes share one header (HTSUS); `options.list_kind = "coverage"` marks the codes an action
+# covers (Section 232 products), anything else the codes exempt from one (Annex II).
 def load_exemptions(ctx: LoadContext) -> int:
+    table = "us_tariff_product_lists" if ctx.options.get("list_kind") == "coverage" else "us_tariff_exemptions"
     return _replace_rows(
-        ctx, "us_tariff_exemptions",
+        ctx, table,
         "SELECT DISTINCT trim(HTSUS), ?, {dataset_id} FROM {raw} WHERE HTSUS IS NOT NULL",
         list_name=ctx.options.get("list_name") or ctx.path.stem,
     )  # fmt: skip
@@ -237,7 +249,11 @@ def load_exchange_rates(ctx: LoadContext) -> int:
 
 
 def _iso_for_name(name_column: str) -> str:
-    return f"(SELECT min(n.iso3) FROM country_names n WHERE n.name_key = lower(strip_accents(trim({name_column}))))"
+    """ISO3 for a country name: the Census name (e.g. 'South Korea', 'Vietnam'), else the UN/ISO names."""
+    return (
+        f"coalesce((SELECT min(c.iso3) FROM census_countries c WHERE upper(c.name) = upper(trim({name_column}))), "
+        f"(SELECT min(n.iso3) FROM country_names n WHERE n.name_key = lower(strip_accents(trim({name_column})))))"
+    )
 
 
 def load_annex_i(ctx: LoadContext) -> int:
