@@ -27,11 +27,10 @@ sys.path.insert(0, str(ROOT))
 
 from etl import settings  # noqa: E402
 from etl.db import connect_read_only  # noqa: E402
-from model.cli import PRESETS_DIR  # noqa: E402
 from model.market import prefix_product_mask  # noqa: E402
 from model.scenario import load_market, resolve_exemptions, row_eta, run_tariff  # noqa: E402
 from model.smart import smart_effects  # noqa: E402
-from model.spec import parse_spec  # noqa: E402
+from model.spec import parse_spec, preset_path  # noqa: E402
 from model.tariff_changes import new_tariffs  # noqa: E402
 
 TARGET_MS = 100.0
@@ -73,7 +72,7 @@ def main() -> int:
     print(f"load market from DuckDB        {describe(load_times)}")
     worst = 0.0
     for name in PRESETS:
-        spec = parse_spec((PRESETS_DIR / f"{name}.json").read_text())
+        spec = parse_spec(preset_path(name).read_text())
         exemptions = resolve_exemptions(con, spec.exemptions)
         exempt = prefix_product_mask(market.products, exemptions) if exemptions else None
         eta = row_eta(market, spec)

@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from etl.years import format_years
+
 # Okabe & Ito (2008), "Color Universal Design"; black last so it is used only when needed.
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000"]
 FONT_FAMILY = "Arial, Helvetica, sans-serif"
@@ -94,17 +96,6 @@ def missing_years(frame: pd.DataFrame, keys: Sequence[str], value: str, year: st
         if absent:
             gaps[key if isinstance(key, tuple) else (key,)] = absent
     return gaps
-
-
-def format_years(years: Sequence[int]) -> str:
-    """[2001, 2002, 2003, 2007] → '2001–2003, 2007'."""
-    runs: list[list[int]] = []
-    for y in sorted(years):
-        if runs and y == runs[-1][-1] + 1:
-            runs[-1].append(y)
-        else:
-            runs.append([y])
-    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 def source_footnote(frame: pd.DataFrame, labels: dict[str, str], prefix: str = "Source", source: str = "source") -> str:

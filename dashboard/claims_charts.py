@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard import claims as c
-from dashboard.charts import OKABE_ITO, _style, add_footnote
+from dashboard.charts import OKABE_ITO, _style, add_footnote, wrap_text
 
 CLAIM_COLOUR = "#000000"  # the claim itself: black, dashed, so it never reads as a data series
 BAND_COLOUR = "rgba(0, 0, 0, 0.08)"
@@ -27,16 +27,8 @@ def _footnote_for(card: c.ClaimCard) -> str:
     return "Source: " + ("; ".join(names) if names else "—") + f". Claim {card.spec.id}: {card.spec.tolerance_text}"
 
 
-def _wrap(text: str, width: int = 130) -> str:
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        if len(line) + len(word) + 1 > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "<br>".join(lines)
+def _wrap(text: str) -> str:
+    return wrap_text(text, width=130)
 
 
 def _claim_line(fig: go.Figure, y: float, label: str, band: tuple[float, float] | None = None) -> go.Figure:

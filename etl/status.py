@@ -8,6 +8,7 @@ import pandas as pd
 
 from etl.db import connect_read_only
 from etl.schema import AREAS_NES, CHINA, COLOMBIA, EUROPEAN_UNION, UNITED_STATES, WORLD
+from etl.years import format_years
 
 
 def coverage_matrix(db_path: Path) -> pd.DataFrame:
@@ -28,21 +29,6 @@ def coverage_matrix(db_path: Path) -> pd.DataFrame:
         con.close()
 
 
-def year_ranges(years: list[int]) -> str:
-    """[2010, 2011, 2012, 2015] → '2010-2012, 2015': gaps stay visible."""
-    if not years:
-        return "-"
-    parts, start, previous = [], years[0], years[0]
-    for year in list(years[1:]) + [None]:
-        if year is not None and year == previous + 1:
-            previous = year
-            continue
-        parts.append(str(start) if start == previous else f"{start}-{previous}")
-        if year is not None:
-            start = previous = year
-    return ", ".join(parts)
-
-
 def render_coverage(matrix: pd.DataFrame, max_partner_rows: int = 12) -> str:
     """Text table; sources with many partners show the first ones and a count of the rest."""
     if matrix.empty:
@@ -55,7 +41,7 @@ def render_coverage(matrix: pd.DataFrame, max_partner_rows: int = 12) -> str:
             shown = pd.concat([focus, group.drop(focus.index).head(max_partner_rows - len(focus))])
         for row in shown.itertuples():
             levels = ",".join(str(level) for level in row.hs_levels)
-            years = year_ranges(list(row.years)) + (" (monthly)" if row.monthly else "")
+            years = (format_years(row.years, dash="-") or "-") + (" (monthly)" if row.monthly else "")
             lines.append(f"{source:<22} {reporter:<8} {row.partner_iso3:<8} {flow:<9} {levels:<10} {row.rows:>8,}  {years}")
         if len(group) > len(shown):
             rest = group.drop(shown.index)

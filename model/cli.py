@@ -9,8 +9,7 @@ from pathlib import Path
 from etl import settings
 from etl.db import connect_read_only
 from etl.errors import InputError
-
-PRESETS_DIR = Path(__file__).resolve().parent / "presets"
+from model.spec import PRESETS_DIR, preset_path, preset_paths
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -45,18 +44,15 @@ def cmd_scenario(args: argparse.Namespace) -> int:
 
 def read_spec_text(name: str) -> str:
     path = Path(name)
-    if not path.exists() and (PRESETS_DIR / f"{name}.json").exists():
-        path = PRESETS_DIR / f"{name}.json"
+    if not path.exists() and preset_path(name).exists():
+        path = preset_path(name)
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        presets = ", ".join(sorted(p.stem for p in PRESETS_DIR.glob("*.json")))
+        presets = ", ".join(p.stem for p in preset_paths())
         raise InputError(
             path, "scenario file not found", hint=f"give a JSON file or a preset: {presets}"
         ) from exc
     except UnicodeDecodeError as exc:
         raise InputError(path, "not UTF-8 text", hint="save the scenario as UTF-8 JSON") from exc
 
-
-def preset_paths() -> list[Path]:
-    return sorted(PRESETS_DIR.glob("*.json"))

@@ -12,6 +12,7 @@ import math
 import re
 import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from etl.errors import SpecError
@@ -26,6 +27,20 @@ PRODUCT_LISTS = ("s232_steel_2025", "s232_aluminium_2025", "s232_autos_2025", "s
 RATE_LISTS = ("eo14257_annex_i", "eo14326_aug_2025")
 LEVELS = ("hs10", "hs6")
 ISO3 = re.compile(r"^[A-Z]{3}$")
+# The bundled scenario files (JSON specs): the CLI, the Scenarios page and the claims read them from here.
+PRESETS_DIR = Path(__file__).resolve().parent / "presets"
+
+
+def preset_paths() -> list[Path]:
+    """Every bundled preset file, by name."""
+    return sorted(PRESETS_DIR.glob("*.json"))
+
+
+def preset_path(name: str) -> Path:
+    """The file of the preset called ``name`` (it may not exist)."""
+    return PRESETS_DIR / f"{name}.json"
+
+
 HS_PREFIX = re.compile(r"^\d{2,10}$")
 CHAPTER = re.compile(r"^\d{2}$")
 MAX_NAME_LENGTH = 120

@@ -10,7 +10,6 @@ import streamlit as st
 from dashboard import claims, claims_charts, components, url_state
 
 PAGES_DIR = Path(__file__).resolve().parent
-PRESETS_DIR = Path(__file__).resolve().parents[2] / "model" / "presets"
 BADGE_COLOURS = {
     claims.SUPPORTED: "green", claims.PARTLY: "orange", claims.NOT_SUPPORTED: "red", claims.CANNOT_CHECK: "gray",
     claims.SCENARIO: "blue", claims.CONTEXT: "violet", claims.OUT_OF_SCOPE: "gray",
@@ -45,9 +44,7 @@ def _link(card: claims.ClaimCard) -> None:
     elif page:
         st.caption(f"Reproduce with page “{page}” and filters {claims.link_query(spec)} (page not in this build).")
     if spec.scenario_preset:
-        preset_file = PRESETS_DIR / f"{spec.scenario_preset}.json"
-        state = "shipped" if preset_file.exists() else "not shipped yet"
-        st.caption(f"Scenario preset: `{spec.scenario_preset}` (model/presets, {state}).")
+        st.caption(f"Scenario preset: `{spec.scenario_preset}` (model/presets).")
 
 
 def _card(card: claims.ClaimCard) -> None:

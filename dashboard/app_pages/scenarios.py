@@ -15,7 +15,6 @@ import streamlit as st
 from dashboard import components
 from etl.errors import BalanzaError, SpecError
 from model import charts
-from model.cli import preset_paths
 from model.compare import headline_table, partner_comparison
 from model.market import DEFAULT_IMPORT_DEMAND
 from model.report import comparison_report_html
@@ -26,6 +25,7 @@ from model.spec import (
     decode_scenario_set,
     encode_scenario_set,
     parse_spec,
+    preset_paths,
     spec_to_dict,
 )
 

@@ -30,7 +30,6 @@ from dashboard.claims.card import (
     ClaimData,
     bn,
     pct,
-    years_text,
 )  # fmt: skip
 from dashboard.claims.check_balance import SHARE_BASES
 from dashboard.claims.check_tariff import MONTHLY_EXPORTS_MEASURE
@@ -58,5 +57,5 @@ __all__ = [
     "RECONCILED", "SCENARIO", "SHARE_BASES", "SINGLED_OUT_PRESET", "SOURCE_PUBLISHERS", "SUPPORTED", "VERDICTS",
     "ClaimCard", "ClaimData", "ClaimSpec", "bn", "build_card", "build_cards", "card_csv_frame", "link_query",
     "neutralise_cell", "pct", "query_claim_data", "read_claims", "verdict_close_to", "verdict_conditions",
-    "verdict_share_at_least", "years_text",
+    "verdict_share_at_least",
 ]  # fmt: skip

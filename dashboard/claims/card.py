@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard.claims.specs import ClaimSpec
-from etl.settings import CIF_FOB_FACTOR_IMF, SEEDS_DIR
+from etl.settings import CIF_FOB_FACTOR_IMF
 
 COL_REPORTED = "Colombia-reported"
 MIRROR = "partner-reported (mirror)"
@@ -39,7 +39,6 @@ SOURCE_PUBLISHERS = {
 }
 
 
-PRESETS_DIR = SEEDS_DIR.parent / "model" / "presets"
 SINGLED_OUT_PRESET = "colombia_10pp_more"  # Colombia alone faces 10 more points
 EVERYONE_PRESET = "us_10pct_everyone"  # every supplier faces the same 10 points
 LATIN_AMERICA = (
@@ -106,20 +105,6 @@ def signed(value: float, digits: int = 2) -> str:
     """'+0.03', '-1.20', and '0.00' rather than '-0.00'."""
     text = f"{value:+.{digits}f}"
     return text[1:] if float(text) == 0 else text
-
-
-def years_text(years: Iterable[int]) -> str:
-    """Compact year list: 2021, 2022, 2023, 2025 → '2021–2023, 2025'."""
-    ordered = sorted(set(int(y) for y in years))
-    if not ordered:
-        return ""
-    runs: list[list[int]] = [[ordered[0], ordered[0]]]
-    for year in ordered[1:]:
-        if year == runs[-1][1] + 1:
-            runs[-1][1] = year
-        else:
-            runs.append([year, year])
-    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
 
 
 def number_row(measure: str, year: Any, perspective: str, value: float, unit: str, valuation: str, source: str,

@@ -19,7 +19,6 @@ from dashboard.claims.card import (
     number_row,
     numbers_frame,
     pct,
-    years_text,
 )
 from dashboard.claims.rules import (
     CANNOT_CHECK,
@@ -36,6 +35,7 @@ from dashboard.claims.series import (
 )
 from dashboard.claims.specs import ClaimSpec
 from etl.settings import CIF_FOB_FACTOR_IMF
+from etl.years import format_years
 
 # --------------------------------------------------------------------------------------------- claim 1
 
@@ -52,11 +52,11 @@ def check_china_deficit(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     missing = []
     gaps = missing_years(series, COL_REPORTED, first_year, REFERENCE_YEAR_MAX)
     if gaps:
-        missing.append(f"Colombia-reported exports and imports with China: {years_text(gaps)} "
+        missing.append(f"Colombia-reported exports and imports with China: {format_years(gaps)} "
                        "(IMF DOTS ends in 2020; no printed DANE figure for those years in the bundle)")
     mgaps = missing_years(series, MIRROR, first_year, REFERENCE_YEAR_MAX)
     if mgaps:
-        missing.append(f"China-reported exports and imports with Colombia: {years_text(mgaps)} "
+        missing.append(f"China-reported exports and imports with Colombia: {format_years(mgaps)} "
                        "(IMF DOTS ends in 2020; later China-side figures printed only for 2022 split by flow)")
     if col is None:
         return ClaimCard(spec, CANNOT_CHECK, ("No Colombia-reported balance with China is in the bundled data.",),
@@ -150,7 +150,7 @@ def check_china_share_of_deficit(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     have_years = set(consistent["year"].astype(int)) | surplus_years
     gaps = [y for y in range(SHARES_FROM_YEAR, REFERENCE_YEAR_MAX + 1) if y not in have_years]
     if gaps:
-        missing.append(f"a China deficit and a total deficit on the same valuation: {years_text(gaps)} "
+        missing.append(f"a China deficit and a total deficit on the same valuation: {format_years(gaps)} "
                        "(Colombia-reported trade with China or with the world is missing for those years)")
     if consistent.empty:
         return ClaimCard(spec, CANNOT_CHECK, ("No year has both deficits on one valuation in the bundled data.",),
@@ -166,7 +166,7 @@ def check_china_share_of_deficit(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
         sentences.append("Above 100 % means Colombia's trade with the rest of the world taken together was in surplus.")
     earlier = consistent[(consistent["year"] < latest_year) & (consistent["basis"] == SHARE_BASES[0])]
     if surplus_years:
-        sentences.append(f"No share exists for {years_text(surplus_years)}: Colombia's total goods trade was in surplus.")
+        sentences.append(f"No share exists for {format_years(surplus_years)}: Colombia's total goods trade was in surplus.")
     if not earlier.empty:
         low = earlier.loc[earlier["share"].idxmin()]
         high = earlier.loc[earlier["share"].idxmax()]

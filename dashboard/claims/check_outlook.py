@@ -16,7 +16,6 @@ from dashboard.claims.card import (
     number_row,
     numbers_frame,
     pct,
-    years_text,
 )
 from dashboard.claims.rules import (
     CONTEXT,
@@ -29,6 +28,7 @@ from dashboard.claims.series import (
     published_value,
 )
 from dashboard.claims.specs import ClaimSpec
+from etl.years import format_years
 
 # --------------------------------------------------------------------------------------------- claim 7
 
@@ -100,7 +100,7 @@ def check_china_purchases(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
                          str(col["source"]), str(col["dataset"]), str(col["publisher"])))  # fmt: skip
     gaps = [y for y in range(SHARES_FROM_YEAR, REFERENCE_YEAR_MAX + 1) if y not in set(exports["year"])]
     if gaps:
-        missing.append(f"Colombia-reported exports to China: {years_text(gaps)}")
+        missing.append(f"Colombia-reported exports to China: {format_years(gaps)}")
     return ClaimCard(spec, SCENARIO, tuple(sentences), numbers_frame(rows), tuple(missing), exports, facts)
 
 
@@ -136,7 +136,7 @@ def check_fiscal_context(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
             facts.update(latest_deficit_over_gdp=share, latest_year=float(ly), gdp_year=float(gy))
             sentences.append(f"The {ly} deficit (USD {bn(-float(latest_col['balance_usd'].iloc[-1]))} bn) against "
                              f"{gy} GDP (USD {bn(float(gdp.loc[gy]))} bn), the latest bundled, is {pct(share)}.")
-            missing.append(f"GDP for {years_text(range(gy + 1, ly + 1))} (World Bank series ends in {gy})")
+            missing.append(f"GDP for {format_years(range(gy + 1, ly + 1))} (World Bank series ends in {gy})")
             rows.append(number_row(f"{ly} deficit with China ÷ {gy} GDP", ly, COL_REPORTED, share * 100, "% of GDP",
                              "exports FOB, imports CIF", str(latest_col["source"].iloc[-1]),
                              str(latest_col["dataset"].iloc[-1]), str(latest_col["publisher"].iloc[-1]),

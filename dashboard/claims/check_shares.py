@@ -20,7 +20,6 @@ from dashboard.claims.card import (
     number_row,
     numbers_frame,
     pct,
-    years_text,
 )
 from dashboard.claims.rules import (
     CANNOT_CHECK,
@@ -30,6 +29,7 @@ from dashboard.claims.series import (
     published_value,
 )
 from dashboard.claims.specs import ClaimSpec
+from etl.years import format_years
 
 # --------------------------------------------------------------------------------------------- claim 3 and 9: shares
 
@@ -110,12 +110,12 @@ def check_us_dependence(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     imp_years = set(imports[imports["partner"] == "USA"]["year"]) if not imports.empty else set()
     gaps = [y for y in range(2021, REFERENCE_YEAR_MAX + 1) if y not in imp_years]
     if gaps:
-        missing.append(f"Colombia-reported imports from the US: {years_text(gaps)} (IMF DOTS ends in 2020; "
+        missing.append(f"Colombia-reported imports from the US: {format_years(gaps)} (IMF DOTS ends in 2020; "
                        "no printed figure in the bundle)")
     exp_years = set(comparable["year"]) if not comparable.empty else set()
     egaps = [y for y in range(2021, REFERENCE_YEAR_MAX + 1) if y not in exp_years]
     if egaps:
-        missing.append(f"Colombia-reported export shares by partner: {years_text(egaps)}")
+        missing.append(f"Colombia-reported export shares by partner: {format_years(egaps)}")
     if both.empty:
         return ClaimCard(spec, CANNOT_CHECK, ("No year has both US and China shares of Colombia's exports.",),
                          numbers, tuple(missing), exports)
@@ -150,7 +150,7 @@ def check_china_import_growth(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     )  # fmt: skip
     have = set(shares["year"].astype(int))
     gaps = [y for y in range(SHARES_FROM_YEAR, REFERENCE_YEAR_MAX + 1) if y not in have]
-    missing = [f"Colombia-reported imports from China (with the total): {years_text(gaps)}"] if gaps else []
+    missing = [f"Colombia-reported imports from China (with the total): {format_years(gaps)}"] if gaps else []
     if len(shares) < 2:
         return ClaimCard(spec, CANNOT_CHECK, ("Fewer than two years of Colombia's imports from China are bundled.",),
                          numbers, tuple(missing), shares)

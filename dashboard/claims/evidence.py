@@ -12,10 +12,11 @@ from dashboard.claims.card import (
     COFFEE_CODE,
     EVERYONE_PRESET,
     FLOWER_CODES,
-    PRESETS_DIR,
     SINGLED_OUT_PRESET,
     ClaimData,
 )
+from model.scenario import run_scenario
+from model.spec import parse_spec, preset_path
 
 
 def query_scenarios(con: duckdb.DuckDBPyConnection, presets: Sequence[str] = (SINGLED_OUT_PRESET, EVERYONE_PRESET)
@@ -24,13 +25,8 @@ def query_scenarios(con: duckdb.DuckDBPyConnection, presets: Sequence[str] = (SI
     focus: dict[str, pd.DataFrame] = {}
     partners: dict[str, pd.DataFrame] = {}
     errors: dict[str, str] = {}
-    try:
-        from model.scenario import run_scenario
-        from model.spec import parse_spec
-    except ImportError as exc:  # the model package is optional for the cards
-        return focus, partners, {name: f"scenario model unavailable ({exc})" for name in presets}
     for name in presets:
-        path = PRESETS_DIR / f"{name}.json"
+        path = preset_path(name)
         if not path.exists():
             errors[name] = f"preset {name} is not in model/presets"
             continue

@@ -12,7 +12,8 @@ import pytest
 
 from etl import schema, settings
 from etl.cli import main
-from etl.status import coverage_matrix, render_coverage, year_ranges
+from etl.status import coverage_matrix, render_coverage
+from etl.years import format_years
 
 RAW = settings.DATA_DIR / "raw"
 
@@ -175,5 +176,5 @@ def test_status_prints_a_truthful_matrix(bundled_db: Path, capsys: pytest.Captur
 
 
 def test_year_ranges_keep_gaps_visible() -> None:
-    assert year_ranges([2010, 2011, 2012, 2015, 2017, 2018]) == "2010-2012, 2015, 2017-2018"
-    assert year_ranges([]) == "-"
+    assert format_years([2010, 2011, 2012, 2015, 2017, 2018], dash="-") == "2010-2012, 2015, 2017-2018"
+    assert format_years([]) == ""

@@ -12,11 +12,10 @@ import duckdb
 import pytest
 
 from etl.cli import main
-from model.cli import PRESETS_DIR
 from model.compare import headline_table, partner_comparison
 from model.report import comparison_report_html
 from model.scenario import run_scenario
-from model.spec import parse_spec
+from model.spec import PRESETS_DIR, parse_spec
 
 PARTNER_KEYS = {
     "partner_iso3",

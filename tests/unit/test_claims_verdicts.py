@@ -14,6 +14,7 @@ from dashboard import claims as c
 from dashboard.claims.check_outlook import largest_yearly_increase
 from etl.schema import create_schema
 from etl.settings import SEEDS_DIR
+from etl.years import format_years
 
 SPECS = {spec.id: spec for spec in c.read_claims()}
 B = 1e9
@@ -110,8 +111,9 @@ def test_verdict_share_and_conditions() -> None:
     assert c.verdict_conditions([True, None]) == c.CANNOT_CHECK
 
 
-def test_years_text_and_neutralise() -> None:
-    assert c.years_text([2023, 2021, 2022, 2025]) == "2021–2023, 2025"
+def test_format_years_and_neutralise() -> None:
+    assert format_years([2023, 2021, 2022, 2025, 2022]) == "2021–2023, 2025"
+    assert format_years([]) == ""
     assert c.neutralise_cell("=1+1") == "'=1+1"
     assert c.neutralise_cell("-3") == "'-3"
     assert c.neutralise_cell("\tx") == "'\tx"

@@ -7,8 +7,7 @@ import json
 import pytest
 
 from etl.errors import SpecError
-from model.cli import preset_paths
-from model.spec import PurchaseScenario, TariffScenario, parse_spec, spec_to_dict
+from model.spec import PurchaseScenario, TariffScenario, parse_spec, preset_paths, spec_to_dict
 
 MINIMAL = {"name": "x", "tariff_changes": [{"partners": ["COL"], "add_pp": 10}]}
 
