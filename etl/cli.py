@@ -27,9 +27,13 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from etl.load import load_files
+    from etl.load import FileMetadata, load_files
+    from etl.sources.reference import ALLOW_SHRINK_OPTION
 
-    results = load_files(settings.db_path(args.db), [Path(p) for p in args.paths], progress=True)
+    paths = [Path(p) for p in args.paths]
+    options = {ALLOW_SHRINK_OPTION: True} if args.allow_shrink else {}
+    results = load_files(settings.db_path(args.db), paths, progress=True,
+                         metadata=[FileMetadata(options=dict(options)) for _ in paths])  # fmt: skip
     for result in results:
         print(result.render())
     return 0
@@ -64,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     load = sub.add_parser("load", help="load files (format detected from content) in one transaction")
     load.add_argument("paths", nargs="+", help="files to load")
+    load.add_argument("--allow-shrink", action="store_true",
+                      help="let a reference file replace a table with less than half its rows")  # fmt: skip
     settings.add_db_flag(load)
     load.set_defaults(func=cmd_load)
 
@@ -88,13 +94,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_BAD_INPUT = 1  # a named error: bad input file, missing or unusable database, failed fetch
+EXIT_USAGE = 2  # wrong arguments (argparse)
+EXIT_INTERNAL = 3  # a bug: an exception Balanza did not expect (set BALANZA_DEBUG=1 for the traceback)
+# Interrupted: 128 + the signal number (130 for SIGINT / Ctrl-C, 143 for SIGTERM); nothing was changed.
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; exit codes: 0 done, 1 named error, 2 usage, 3 unexpected error, 130/143 interrupted."""
+    from etl.db import signals_interrupt_writers
+    from etl.errors import Interrupted
+
     args = build_parser().parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        with signals_interrupt_writers():
+            return int(args.func(args) or 0)
     except BalanzaError as exc:
         print(f"balanza {args.command}: error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt as exc:
+        code = exc.exit_code if isinstance(exc, Interrupted) else 130
         print(f"balanza {args.command}: interrupted; the database is unchanged", file=sys.stderr)
-        return 130
+        return code
+    except MemoryError:
+        print(f"balanza {args.command}: error: out of memory; nothing was changed\n"
+              "  what to do: close other programs or lower BALANZA_MEMORY_LIMIT, and run the command again",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # never a bare traceback for the user; the details on request
+        if settings.DEBUG.get():
+            raise
+        print(f"balanza {args.command}: unexpected error ({type(exc).__name__}: {' '.join(str(exc).split())[:300]}); "
+              "nothing was changed\n  what to do: run again with BALANZA_DEBUG=1 for details and report it",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_INTERNAL

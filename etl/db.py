@@ -3,24 +3,40 @@
 Writers never modify the live file. They copy it (or start empty), write the copy in one transaction,
 and swap it in with an atomic rename. Open readers keep the old inode until they reconnect, so a
 writer never waits for readers and a killed writer leaves the live file untouched.
+
+The swap keeps the user's file as the user made it: a symlinked path has its *target* replaced (the link
+stays a link), and the new file gets the old one's permission bits (and owner, where allowed). What the
+swap cannot do safely is refused before anything is written: a write-ahead log (``.wal``) left beside
+the live file by another DuckDB client (its committed rows are not in the file we would copy), a live
+file another process holds open for writing, and a read-only file or folder. After a full disk, a file
+size limit, SIGINT or SIGTERM the private copy and its side files are removed and a named error is raised.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import shutil
+import signal
+import stat
+import struct
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 
 from etl import settings
-from etl.errors import DatabaseError
+from etl.errors import DatabaseError, DiskFullError, Interrupted
 from etl.schema import create_schema
 
 TMP_SUFFIX = ".tmp-write"
+# Side files DuckDB (and this module) may create next to the private copy.
+_TMP_SIDE_SUFFIXES = ("", ".wal", ".tmp")
+_DISK_ERRNOS = {errno.ENOSPC: "the disk is full", errno.EFBIG: "the file size limit was reached",
+                errno.EDQUOT: "the disk quota is exceeded"}  # fmt: skip
 
 
 def writer_memory_limit() -> str:
@@ -50,10 +66,15 @@ def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = No
 def file_identity(path: Path) -> tuple[int, int] | None:
     """(inode, mtime_ns) of the live file: changes whenever a writer swaps a new file in."""
     try:
-        stat = path.stat()
+        stat_result = path.stat()
     except FileNotFoundError:
         return None
-    return stat.st_ino, stat.st_mtime_ns
+    return stat_result.st_ino, stat_result.st_mtime_ns
+
+
+def live_target(path: Path) -> Path:
+    """The file a writer replaces: the final target of a symlinked path (the link itself is kept)."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
 @contextlib.contextmanager
@@ -69,35 +90,226 @@ def writer_lock(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def check_writable(path: Path) -> None:
+    """Refuse, before anything is written, a target the swap would damage or should not replace."""
+    target = live_target(path)
+    if path.is_symlink() and not target.parent.is_dir():
+        raise DatabaseError(f"{path}: symlink to {target}, whose folder does not exist",
+                            hint="point the link at an existing folder, or pass the real path with --db")  # fmt: skip
+    if target.exists():
+        info = target.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise DatabaseError(f"{path}: not a regular file", hint="pass the path of a DuckDB database file")
+        if not info.st_mode & stat.S_IWUSR or not os.access(target, os.W_OK):
+            raise DatabaseError(
+                f"{path}: the database file is read-only; it was not changed",
+                hint=f"make it writable (chmod u+w {path}) if you mean to change it, or load into a copy",
+            )
+    folder = target.parent if target.parent != Path("") else Path(".")
+    if folder.exists() and (
+        not os.access(folder, os.W_OK | os.X_OK) or not folder.stat().st_mode & stat.S_IWUSR
+    ):
+        raise DatabaseError(f"{folder}: the folder is read-only; the database cannot be replaced in it",
+                            hint="make the folder writable, or pass a --db path in a writable folder")  # fmt: skip
+    wal = target.with_name(target.name + ".wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise DatabaseError(
+            f"{path}: a write-ahead log ({wal.name}) from another DuckDB client sits beside the database; "
+            "its changes are not in the file yet, and replacing the file would lose them",
+            hint=f"close the client that has {path.name} open (or open it with `duckdb {path}` and run CHECKPOINT), "
+            "then run the command again",
+        )
+    if target.exists() and _held_for_writing(target):
+        raise DatabaseError(f"{path}: another process has the database open for writing",
+                            hint="close that program (a DuckDB shell or notebook) and run the command again")  # fmt: skip
+
+
+def _held_for_writing(path: Path) -> bool:
+    """True when another process holds a POSIX write lock on the file (DuckDB's read-write open does)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        query = struct.pack("hhqqi4x", fcntl.F_RDLCK, os.SEEK_SET, 0, 0, 0)
+        answer = fcntl.fcntl(fd, fcntl.F_GETLK, query)
+        lock_type = struct.unpack("hhqqi4x", answer)[0]
+        return lock_type != fcntl.F_UNLCK
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+# ---- interruption: SIGINT / SIGTERM reach a running DuckDB statement -------------------------------------------
+
+_ACTIVE: set[duckdb.DuckDBPyConnection] = set()
+_ACTIVE_LOCK = threading.Lock()
+_received: list[int] = []
+
+
+def _interrupt_active() -> None:
+    with _ACTIVE_LOCK:
+        for con in list(_ACTIVE):
+            with contextlib.suppress(Exception):
+                con.interrupt()
+
+
+@contextlib.contextmanager
+def signals_interrupt_writers() -> Iterator[None]:
+    """While active, SIGINT and SIGTERM stop a running write: DuckDB statements are interrupted at once (from a
+    watcher thread woken by the signal), then :class:`Interrupted` is raised in the main thread, so the writer's
+    cleanup runs. Only usable from the main thread (a no-op elsewhere)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    read_fd, write_fd = os.pipe()
+    os.set_blocking(write_fd, False)
+
+    def handler(signum: int, frame: object) -> None:
+        _received.append(signum)
+        raise Interrupted(signum)
+
+    def watch() -> None:
+        while True:
+            try:
+                data = os.read(read_fd, 64)
+            except OSError:
+                return
+            if not data or data == b"\xff":
+                return
+            _interrupt_active()
+
+    watcher = threading.Thread(target=watch, name="balanza-signal-watch", daemon=True)
+    watcher.start()
+    # A signal the caller ignores (nohup, a background job of a script) stays ignored.
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)
+                if signal.getsignal(sig) is not signal.SIG_IGN}  # fmt: skip
+    previous_fd = signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
+    try:
+        yield
+    finally:
+        signal.set_wakeup_fd(previous_fd)
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+        with contextlib.suppress(OSError):
+            os.write(write_fd, b"\xff")
+        watcher.join(timeout=2)
+        os.close(read_fd)
+        os.close(write_fd)
+
+
+def _is_interruption(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.InterruptException) or (
+        isinstance(exc, (RuntimeError, duckdb.Error)) and "interrupted" in str(exc).lower()
+    )
+
+
+def disk_error(path: Path, problem: str) -> DiskFullError:
+    """The writer's error for a full disk; ``path`` is the database (re-labelled by write_session if need be)."""
+    folder = live_target(path).parent
+    return DiskFullError(
+        f"{path}: {problem} while writing the new database; nothing was changed",
+        problem=problem,
+        hint=f"free space in {folder} (the new copy needs about twice the database's size) and run the command again",
+    )
+
+
+def disk_problem_of(exc: BaseException) -> str | None:
+    """Public name of the check: the readers' error paths use it to tell a full disk from a bad file."""
+    return _disk_problem(exc)
+
+
+def _disk_problem(exc: BaseException) -> str | None:
+    """'the disk is full' (etc.) when ``exc`` is a write failing for lack of space, else None."""
+    if isinstance(exc, DiskFullError):
+        return exc.problem
+    if isinstance(exc, OSError) and exc.errno in _DISK_ERRNOS:
+        return _DISK_ERRNOS[exc.errno]
+    text = str(exc)
+    if isinstance(exc, duckdb.Error):
+        if "No space left on device" in text:
+            return _DISK_ERRNOS[errno.ENOSPC]
+        if "File too large" in text:
+            return _DISK_ERRNOS[errno.EFBIG]
+        if "Disk quota exceeded" in text:
+            return _DISK_ERRNOS[errno.EDQUOT]
+    return None
+
+
 @contextlib.contextmanager
 def write_session(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a connection to a private copy of the database inside one transaction; swap it in on success.
 
-    With ``fresh`` the copy starts empty (a rebuild). On any exception the live file is untouched.
+    With ``fresh`` the copy starts empty (a rebuild). On any exception the live file is untouched and the
+    private copy is removed; a full disk becomes a DatabaseError, a signal :class:`Interrupted`.
     """
-    with writer_lock(path):
-        tmp_path = path.with_name(path.name + TMP_SUFFIX)
-        _remove_quietly(tmp_path)
-        _remove_quietly(tmp_path.with_name(tmp_path.name + ".wal"))
-        if path.exists() and not fresh:
-            shutil.copyfile(path, tmp_path)
-        con = duckdb.connect(str(tmp_path), config={"memory_limit": writer_memory_limit()})
+    check_writable(path)
+    target = live_target(path)
+    with writer_lock(target):
+        check_writable(path)  # again, now that no other Balanza writer runs
+        tmp_path = target.with_name(target.name + TMP_SUFFIX)
+        _remove_side_files(tmp_path)
+        con: duckdb.DuckDBPyConnection | None = None
         try:
+            existing = target.exists()
+            if existing and not fresh:
+                shutil.copyfile(target, tmp_path)
+            con = duckdb.connect(str(tmp_path), config={"memory_limit": writer_memory_limit()})
+            with _ACTIVE_LOCK:
+                _ACTIVE.add(con)
             create_schema(con)
             con.execute("BEGIN TRANSACTION")
             yield con
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
+            _forget(con)
             con.close()
+            con = None
             _fsync(tmp_path)
-            os.replace(tmp_path, path)
-            _fsync(path.parent)
-        except BaseException:
-            with contextlib.suppress(Exception):
-                con.close()
-            _remove_quietly(tmp_path)
-            _remove_quietly(tmp_path.with_name(tmp_path.name + ".wal"))
+            if existing:
+                _copy_ownership(target, tmp_path)
+            os.replace(tmp_path, target)
+            _fsync(target.parent)
+        except BaseException as exc:
+            if con is not None:
+                _forget(con)
+                with contextlib.suppress(Exception):
+                    con.close()
+            _remove_side_files(tmp_path)
+            if _received and not isinstance(exc, Interrupted):
+                raise Interrupted(_received[-1]) from None
+            if _is_interruption(exc):
+                raise Interrupted(signal.SIGINT) from None
+            problem = _disk_problem(exc)
+            if problem:
+                raise disk_error(path, problem) from None
             raise
+        finally:
+            _received.clear()
+
+
+def _forget(con: duckdb.DuckDBPyConnection) -> None:
+    with _ACTIVE_LOCK:
+        _ACTIVE.discard(con)
+
+
+def _copy_ownership(original: Path, new: Path) -> None:
+    """Give the new file the permission bits (and, where allowed, owner and group) of the file it replaces."""
+    info = original.stat()
+    os.chmod(new, stat.S_IMODE(info.st_mode))
+    with contextlib.suppress(PermissionError):
+        if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+            os.chown(new, info.st_uid, info.st_gid)
+
+
+def _remove_side_files(tmp_path: Path) -> None:
+    for suffix in _TMP_SIDE_SUFFIXES:
+        side = tmp_path.with_name(tmp_path.name + suffix)
+        if side.is_dir() and not side.is_symlink():
+            shutil.rmtree(side, ignore_errors=True)
+        else:
+            _remove_quietly(side)
 
 
 def _remove_quietly(path: Path) -> None:

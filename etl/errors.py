@@ -53,6 +53,14 @@ class DatabaseError(BalanzaError):
     """The database file is missing, locked or not a Balanza database."""
 
 
+class DiskFullError(DatabaseError):
+    """Writing the new copy of the database failed for lack of space (or a file size limit)."""
+
+    def __init__(self, message: str, *, problem: str, hint: str = "") -> None:
+        self.problem = problem
+        super().__init__(message, hint=hint)
+
+
 class SpecError(BalanzaError):
     """A scenario specification is invalid; names the field."""
 
@@ -63,3 +71,16 @@ class SpecError(BalanzaError):
 
 class FetchError(BalanzaError):
     """A remote API answered with an error, a truncated body or inconsistent data."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived while Balanza was working; whatever it was writing has been discarded."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = int(signum)
+        super().__init__(f"interrupted by signal {self.signum}")
+
+    @property
+    def exit_code(self) -> int:
+        """128 + the signal number, as shells report it: 130 for SIGINT (Ctrl-C), 143 for SIGTERM."""
+        return 128 + self.signum

@@ -7,6 +7,8 @@ replaces that file's earlier rows. Any error leaves the database exactly as it w
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import sys
 import threading
 from collections.abc import Iterable, Sequence
@@ -19,7 +21,7 @@ import duckdb
 
 from etl import settings
 from etl.db import first_row, write_session
-from etl.errors import DatabaseError
+from etl.errors import DatabaseError, InputError
 from etl.sources import Detected, detect
 from etl.sources.base import LoadContext, locate_line
 from etl.validate import check_overlap_with_loaded, validate_staged
@@ -181,6 +183,26 @@ def _require_reference_tables(ctx: LoadContext) -> None:
         )
 
 
+def check_input_file(path: Path) -> None:
+    """Refuse, before the writer starts, an input that is not a regular file (a FIFO would block the writer
+    forever while it holds the lock; a device or socket never ends)."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(path, "file not found", hint="check the path") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot read the file ({exc.strerror})", hint="check the path and its permissions") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(path, "is a directory, not a file", hint="name the files inside it")
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else (
+            "a socket" if stat.S_ISSOCK(info.st_mode) else "a device or other special file")
+        raise InputError(path, f"is {kind}, not a regular file",
+                         hint="save the data to a regular file first, then load that file")  # fmt: skip
+    if not os.access(path, os.R_OK):
+        raise InputError(path, "the file is not readable (permission denied)", hint="check the file's permissions")
+
+
 def load_files(
     db_path: Path,
     paths: Sequence[Path],
@@ -191,6 +213,8 @@ def load_files(
 ) -> list[LoadResult]:
     """Load every file in one transaction: all of them, or (on any error) none."""
     metadata_list = list(metadata) if metadata is not None else [None] * len(paths)
+    for path in paths:
+        check_input_file(path)
     results: list[LoadResult] = []
     with write_session(db_path, fresh=fresh) as con:
         bar = ProgressBar(len(paths), enabled=progress)

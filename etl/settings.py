@@ -81,6 +81,11 @@ COMTRADE_BASE_URL = Setting(
     "https://comtradeapi.un.org",
     "API root for `balanza fetch` (a `--base-url` flag wins over it).",
 )
+DEBUG = Setting(
+    "BALANZA_DEBUG",
+    None,
+    "When set, an unexpected error (a bug) shows its Python traceback instead of one line (exit code 3).",
+)
 FUZZ_EXAMPLES = Setting(
     "BALANZA_FUZZ_EXAMPLES",
     "60",
@@ -92,7 +97,8 @@ BENCH_PROFILE = Setting(
     "Benchmarks only: when set, `bench/pages.py` writes a cProfile dump to this path.",
 )
 
-SETTINGS: tuple[Setting, ...] = (DB, MEMORY_LIMIT, COMTRADE_API_KEY, COMTRADE_BASE_URL, FUZZ_EXAMPLES, BENCH_PROFILE)
+SETTINGS: tuple[Setting, ...] = (DB, MEMORY_LIMIT, COMTRADE_API_KEY, COMTRADE_BASE_URL, DEBUG, FUZZ_EXAMPLES,
+                                 BENCH_PROFILE)
 
 DEFAULT_DB_PATH = PROJECT_ROOT / (DB.default or "")
 

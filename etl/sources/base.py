@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 
 from etl.detect import Sniff
-from etl.errors import InputError
+from etl.errors import BalanzaError, InputError
 
 
 @dataclass
@@ -92,8 +92,21 @@ def first_long_line(path: Path, limit: int, chunk_size: int = 1 << 20) -> int | 
     return None
 
 
-def duckdb_read_error(path: Path, exc: duckdb.Error, hint: str) -> InputError:
-    """Turn a DuckDB reader error into an InputError naming the line and column DuckDB reported."""
+def duckdb_read_error(path: Path, exc: duckdb.Error, hint: str) -> BalanzaError:
+    """Turn a DuckDB reader error into an InputError naming the line and column DuckDB reported.
+
+    A failed write of the database itself (full disk, file size limit) is not the input's fault: it becomes
+    the writer's DatabaseError, and an interrupted statement stays an interruption.
+    """
+    from etl.db import disk_error, disk_problem_of
+
+    problem = disk_problem_of(exc)
+    if problem:
+        return disk_error(Path(str(path)), problem)
+    if isinstance(exc, duckdb.InterruptException) or "interrupted" in str(exc).lower():
+        from etl.errors import Interrupted
+
+        return Interrupted(2)  # type: ignore[return-value]
     too_long = _MAX_LINE_SIZE.search(str(exc))
     if too_long:
         # DuckDB counts lines from its buffer here, not from the file start: find the line ourselves.

@@ -40,8 +40,24 @@ def _csv(ctx: LoadContext, types: dict[str, str] | None = None) -> str:
     return view
 
 
-def _count(ctx: LoadContext, table: str) -> int:
-    return ctx.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+def _count(ctx: LoadContext, table: str, where: str = "TRUE", params: list | None = None) -> int:
+    return ctx.con.execute(f"SELECT count(*) FROM {table} WHERE {where}", params or []).fetchone()[0]  # noqa: S608
+
+
+# A reference file may replace a table with fewer rows (a newer list can drop entries), but not with a small
+# fraction of them: a file cut short would otherwise replace, say, every country code with three.
+SHRINK_FACTOR = 0.5
+ALLOW_SHRINK_OPTION = "allow_shrink"
+
+
+def check_shrink(ctx: LoadContext, table: str, before: int, after: int) -> None:
+    """Refuse a reference file that would leave ``table`` with less than half its rows, unless allowed."""
+    if before >= 4 and after < before * SHRINK_FACTOR and not ctx.options.get(ALLOW_SHRINK_OPTION):
+        raise ctx.error(
+            f"this file would shrink the reference table {table} from {before:,} to {after:,} rows",
+            hint="a reference file is usually cut short when this happens; download it again. If the smaller "
+            "table is intended, load it with `balanza load --allow-shrink`",
+        )
 
 
 def name_key(name: str) -> str:
@@ -65,6 +81,7 @@ EXTRA_NAMES = {
 
 def load_countries(ctx: LoadContext) -> int:
     raw = _csv(ctx)
+    before = _count(ctx, "countries", "NOT is_aggregate")
     ctx.con.execute("DELETE FROM countries")
     ctx.con.execute(
         f"""
@@ -81,6 +98,7 @@ def load_countries(ctx: LoadContext) -> int:
         (AREAS_NES, 899, "Areas, not elsewhere specified", "País no declarado", True),
         ("XKX", None, "Kosovo", "Kosovo", False),  # IMF reports it; ISO has no alpha-3 code yet
     ]
+    check_shrink(ctx, "countries", before, _count(ctx, "countries"))
     ctx.con.executemany("INSERT OR REPLACE INTO countries VALUES (?, ?, ?, ?, ?)", specials)
     names: dict[str, str] = {}
     for iso3, en, es, en_short, es_short in ctx.con.execute(
@@ -100,6 +118,7 @@ def load_countries(ctx: LoadContext) -> int:
 
 def load_comtrade_areas(ctx: LoadContext) -> int:
     raw = _csv(ctx)
+    before = _count(ctx, "comtrade_areas")
     ctx.con.execute("DELETE FROM comtrade_areas")
     # Comtrade's own codes for areas without ISO codes (e.g. '_X ', 'X1 ') are kept, trimmed.
     ctx.con.execute(
@@ -112,6 +131,7 @@ def load_comtrade_areas(ctx: LoadContext) -> int:
         FROM {raw} WHERE iso_3 IS NOT NULL AND trim(iso_3) <> ''
         """  # noqa: S608
     )
+    check_shrink(ctx, "comtrade_areas", before, _count(ctx, "comtrade_areas"))
     # Areas Comtrade codes that countries.csv lacks (historic or special areas) join as aggregates.
     ctx.con.execute(
         """
@@ -131,10 +151,13 @@ def _replace_rows(ctx: LoadContext, table: str, select: str, *, list_name: str |
     """
     raw = _csv(ctx)
     where, params = ("list_name = ?", [list_name]) if list_name is not None else ("TRUE", [])
+    before = _count(ctx, table, where, params)
     ctx.con.execute(f"DELETE FROM {table} WHERE {where}", params)
     ctx.con.execute(f"INSERT INTO {table} " + select.format(raw=raw, dataset_id=int(ctx.dataset_id)), params)
     ctx.con.execute(f"DROP TABLE {raw}")
-    return ctx.con.execute(f"SELECT count(*) FROM {table} WHERE {where}", params).fetchall()[0][0]
+    after = _count(ctx, table, where, params)
+    check_shrink(ctx, table, before, after)
+    return after
 
 
 def load_census_countries(ctx: LoadContext) -> int:
