@@ -145,6 +145,6 @@ def test_bad_input_is_refused_and_nothing_changes(case: Case, corpus_db: Path, t
 def test_good_file_after_bad_one_still_loads(corpus_db: Path, tmp_path: Path) -> None:
     """Refusals leave no lock, temp file or half state behind."""
     good = tmp_path / "good.csv"
-    good.write_bytes(comtrade("2020,2020,170,842,X,TOTAL,5"))
+    good.write_bytes(comtrade("1999,1999,170,276,X,TOTAL,5"))  # an observation no bundled file holds
     assert main(["load", str(good), "--db", str(corpus_db)]) == 0
     assert not list(corpus_db.parent.glob("*.tmp-write*"))
