@@ -211,9 +211,10 @@ def sparkline_chart(frame: pd.DataFrame, *, y: str, footnote: str = "") -> go.Fi
     return fig
 
 
-def treemap_chart(tree: pd.DataFrame, *, title: str, value_title: str, footnote: str) -> go.Figure:
+def treemap_chart(tree: pd.DataFrame, *, title: str, value_title: str, footnote: str,
+                  root: str | None = None) -> go.Figure:
     """Chapters → headings (headings only where the data has them). ``tree``: chapter, heading, value,
-    chapter_description, heading_description."""
+    chapter_description, heading_description. ``root`` ('ch09', 'hd0901') opens the map on that box."""
     chapters = tree.groupby("chapter", sort=True).agg(
         value=("value", "sum"), description=("chapter_description", "first")
     ).reset_index()
@@ -235,6 +236,7 @@ def treemap_chart(tree: pd.DataFrame, *, title: str, value_title: str, footnote:
             hovertemplate="%{label}: %{customdata}<br>%{value:,.3f} " + value_title + "<extra></extra>",
             marker={"colors": np.array([OKABE_ITO[i] for i in colour_index], dtype=object)},
             maxdepth=2,
+            level=root,
         )
     )
     _style(fig, f"{title} ({value_title})")
@@ -251,7 +253,7 @@ def _short_labels(codes: pd.Series, descriptions: pd.Series, width: int = 28) ->
     return labels
 
 
-def movers_chart(movers: pd.DataFrame, *, title: str, x_title: str, footnote: str) -> go.Figure:
+def movers_chart(movers: pd.DataFrame, *, title: str, x_title: str, footnote: str, y_title: str = "HS") -> go.Figure:
     """Horizontal bars of the change per product; increases and decreases in two palette colours."""
     data = movers.sort_values("change")
     colours = [OKABE_ITO[2] if v >= 0 else OKABE_ITO[4] for v in data["change"]]
@@ -261,7 +263,7 @@ def movers_chart(movers: pd.DataFrame, *, title: str, x_title: str, footnote: st
     )
     _style(fig, title)
     fig.update_xaxes(title_text=x_title)
-    fig.update_yaxes(title_text="HS", type="category")
+    fig.update_yaxes(title_text=y_title, type="category")
     fig.update_layout(height=max(300, 28 * len(data) + 150))
     return add_footnote(fig, footnote)
 
@@ -407,3 +409,31 @@ def fit_small_screens(fig: go.Figure) -> go.Figure:
         if annotation.yref == "paper" and annotation.y is not None and annotation.y > 1.0 and annotation.yshift != -54:
             annotation.y = 1.0
     return fig
+
+
+def chapter_label(code: str, description: object, width: int = 38) -> str:
+    """'85 Electrical machinery and equip…': every chapter labelled, long names shortened with an ellipsis."""
+    text = description if isinstance(description, str) else ""
+    text = text.split(";")[0].strip()
+    return f"{code} {text[:width].rstrip()}…" if len(text) > width else f"{code} {text}".strip()
+
+
+def grouped_bar_chart(frame: pd.DataFrame, *, category: str, group: str, value: str, title: str, x_title: str,
+                      footnote: str) -> go.Figure:
+    """Horizontal bars, one bar per ``group`` inside each ``category``; categories sorted by their total."""
+    order = frame.groupby(category)[value].sum().sort_values().index.tolist()
+    height = max(360, 26 * len(order) * max(1, frame[group].nunique()) // 2 + 200)
+    layout: dict = _base_layout(title)
+    layout.update(barmode="group", height=height)
+    layout["xaxis"] = {**X_AXIS_STYLE, "title": {"text": x_title}}
+    layout["yaxis"] = {**Y_AXIS_STYLE, "type": "category", "categoryorder": "array", "categoryarray": order,
+                       "automargin": True}
+    traces = []
+    for index, (name, part) in enumerate(frame.groupby(group, sort=True)):
+        traces.append({"type": "bar", "orientation": "h", "y": part[category].to_numpy(dtype=object),
+                       "x": part[value].to_numpy(dtype="float64"), "name": str(name),
+                       "marker": {"color": (OKABE_ITO[4], OKABE_ITO[3], OKABE_ITO[2])[index % 3]},
+                       "hovertemplate": f"{name}<br>%{{y}}: %{{x:,.1f}}<extra></extra>"})
+    layout["annotations"] = [_footnote_annotation(footnote)]
+    layout["margin"]["b"] = _footnote_margin(footnote)
+    return go.Figure({"data": traces, "layout": layout})

@@ -175,18 +175,24 @@ def show_figure(fig: go.Figure, *, filename: str = "balanza-chart", key: str | N
 
 def show_table(frame: pd.DataFrame, *, units: Mapping[str, str] | None = None, decimals: Mapping[str, int] | None = None,
                key: str | None = None) -> None:
-    """A table with readable headers in the current language, units in the headers and numbers rounded to
-    fit (``decimals`` per column; default 2 for floats). Code columns keep their codes."""
+    """A table with readable headers in the current language, units in the headers, numbers shown in the
+    reader's format rounded to fit (``decimals`` per column; default 2 for floats, 0 for whole numbers) and
+    gaps shown as '—'. Sorting still uses the numbers; code columns keep their codes."""
+    language = lang()
     decimals = dict(decimals or {})
-    shown = i18n.with_headers(frame, lang(), units)
-    config: dict[str, object] = {}
-    for name in frame.columns:
-        header = i18n.column(name, lang(), (units or {}).get(name))
-        if name == "year":
-            config[header] = st.column_config.NumberColumn(format="%d")
-        elif pd.api.types.is_float_dtype(frame[name]):
-            config[header] = st.column_config.NumberColumn(format=f"%.{decimals.get(name, 2)}f")
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key=key)
+    shown = i18n.with_headers(frame.reset_index(drop=True), language, units)
+    headers = dict(zip(frame.columns, shown.columns, strict=True))
+    thousands, decimal = ("." , ",") if language == "es" else (",", ".")
+    styler = shown.style
+    for name, header in headers.items():
+        series = frame[name]
+        if name == "year" or not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue
+        places = decimals.get(name, 2 if pd.api.types.is_float_dtype(series) else 0)
+        styler = styler.format(precision=places, thousands=thousands, decimal=decimal, na_rep="—", subset=[header])
+    styler = styler.format(na_rep="—", subset=[h for n, h in headers.items()
+                                                 if not pd.api.types.is_numeric_dtype(frame[n])])
+    st.dataframe(styler, hide_index=True, width="stretch", key=key)
 
 
 def localized(frame: pd.DataFrame, units: Mapping[str, str] | None = None) -> pd.DataFrame:

@@ -444,3 +444,42 @@ def query_trade_rows(
     )
     total = int(frame["total_rows"].iloc[0]) if not frame.empty else 0
     return frame.drop(columns="total_rows"), total
+
+
+def query_hs_codes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every HS code of the bundled nomenclature: hs_code, hs_level, description (WCO, English)."""
+    return _frame(con, "SELECT hs_code, hs_level, description FROM hs_codes ORDER BY hs_code")
+
+
+def query_prefix_values(
+    con: duckdb.DuckDBPyConnection, *, reporter: str, partner: str, flow: str, source: str, year: int,
+    prefixes: list[str],
+) -> pd.DataFrame:
+    """For each HS prefix, the series' value in ``year`` over the codes it covers (at the series' deepest
+    level that year, so nothing is counted twice). Rows: hs_code, value_usd (NULL where nothing is traded)."""
+    series = {"reporter": reporter, "partner": partner, "flow": flow, "source": source, "year": year,
+              "prefixes": list(prefixes)}
+    return _frame(
+        con,
+        f"""
+        WITH {_annual_rows(SERIES_CONDITION + " AND year = $year")},
+        deepest AS (SELECT max(hs_level) AS level FROM annual_rows),
+        lines AS (SELECT hs_code, value_usd FROM annual_rows, deepest WHERE hs_level = level)
+        SELECT p.hs_code,
+               (SELECT sum(value_usd) FROM lines WHERE starts_with(lines.hs_code, p.hs_code)) AS value_usd
+        FROM (SELECT unnest($prefixes::VARCHAR[]) AS hs_code) p
+        """,  # noqa: S608 - fixed fragments only
+        series,
+    )
+
+
+def query_chapter_imports(con: duckdb.DuckDBPyConnection, *, partners: list[str]) -> pd.DataFrame:
+    """Colombia's imports from ``partners`` by HS chapter and in total, from the series of record (complete
+    years only). Rows: partner_iso3, year, hs_code ('TOTAL' or a chapter), value_usd, source, publisher,
+    valuation, provisional."""
+    from etl import record
+
+    frame = record.query_record(con, reporter=COLOMBIA, partners=partners, flows=("import",), hs_code=None)
+    frame = frame[(frame["hs_code"] == "TOTAL") | (frame["hs_level"] == 2)]
+    return frame[["partner_iso3", "year", "hs_code", "value_usd", "source", "publisher", "valuation",
+                  "provisional"]].reset_index(drop=True)

@@ -19,6 +19,7 @@ SHOTS = (
     ("claims.png", "claims?claim=1&lang=en", 1400, 1250),
     ("scenarios.png", "scenarios?lang=en", 1400, 1250),
     ("products.png", "products?lang=en", 1400, 1250),
+    ("products-full.png", "products?lang=es&series=USA:COL:import:us_census_consumption&q=rosas", 1400, 4200),
     ("balances-narrow.png", "balances?partners=CHN,USA,WLD&lang=es", 400, 1600),
 )
 

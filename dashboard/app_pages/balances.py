@@ -63,7 +63,7 @@ else:
 table = long[["partner_iso3", "year", "measure", "value", "value_usd", "publisher", "valuation"]]
 table = table.sort_values(["partner_iso3", "measure", "year"]).reset_index(drop=True)
 table["measure"] = table["measure"].map(measure_names)
-table_units = {"value": unit_text, "value_usd": "USD"}
+table_units = {"value": unit_text}
 st.subheader(t("table", lang))
 components.show_table(table, units=table_units, decimals={"value_usd": 0})
 components.download_csv_button(
