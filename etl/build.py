@@ -11,7 +11,7 @@ from etl.db import write_session
 from etl.errors import ManifestError
 from etl.load import FileMetadata, LoadResult, ProgressBar, load_into
 
-ENTRY_KEYS = {"path", "publisher", "licence", "origin", "description", "options", "source"}
+ENTRY_KEYS = {"path", "publisher", "licence", "origin", "description", "options", "source", "exclude"}
 
 
 @dataclass(frozen=True)
@@ -46,22 +46,33 @@ def read_manifest(manifest: Path) -> list[ManifestEntry]:
         if "path" not in raw or unknown:
             problem = "has no 'path'" if "path" not in raw else f"unknown keys {sorted(unknown)}"
             raise ManifestError(f"{manifest}: [[file]] entry {index} {problem}", hint="see the keys other entries use")
-        path = (manifest.parent / raw["path"]).resolve()
-        if not path.exists():
-            raise ManifestError(f"{manifest}: [[file]] entry {index}: {raw['path']} does not exist",
-                                hint="restore the file or remove its entry")  # fmt: skip
-        entries.append(
-            ManifestEntry(
-                path,
-                FileMetadata(
-                    publisher=raw.get("publisher"),
-                    licence=raw.get("licence"),
-                    origin=raw.get("origin"),
-                    description=raw.get("description"),
-                    options=dict(raw.get("options", {})),
-                ),
+        if any(char in raw["path"] for char in "*?["):
+            # A pattern stands for its matching files, in name order, each with the entry's metadata,
+            # except the file names listed in `exclude`.
+            skipped = set(raw.get("exclude", []))
+            paths = sorted(path.resolve() for path in manifest.parent.glob(raw["path"])
+                           if path.is_file() and path.name not in skipped)  # fmt: skip
+            if not paths:
+                raise ManifestError(f"{manifest}: [[file]] entry {index}: {raw['path']} matches no file",
+                                    hint="restore the files or remove the entry")  # fmt: skip
+        else:
+            paths = [(manifest.parent / raw["path"]).resolve()]
+            if not paths[0].exists():
+                raise ManifestError(f"{manifest}: [[file]] entry {index}: {raw['path']} does not exist",
+                                    hint="restore the file or remove its entry")  # fmt: skip
+        for path in paths:
+            entries.append(
+                ManifestEntry(
+                    path,
+                    FileMetadata(
+                        publisher=raw.get("publisher"),
+                        licence=raw.get("licence"),
+                        origin=raw.get("origin"),
+                        description=raw.get("description"),
+                        options=dict(raw.get("options", {})),
+                    ),
+                )
             )
-        )
     if not entries:
         raise ManifestError(f"{manifest}: no [[file]] entries", hint="list the files to load")
     return entries

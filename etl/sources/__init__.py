@@ -11,6 +11,7 @@ import duckdb
 from etl.detect import Sniff, sniff, unknown_format, xlsx_first_cells
 from etl.sources import (
     census,
+    census_hs2,
     comtrade_edges,
     comtrade_legacy,
     comtrade_plus,
@@ -59,6 +60,7 @@ DANE_IMPORTS = TradeFormat("dane_imports_by_origin_csv", dane_imports.SOURCE, da
                            dane_imports.stage, True)  # fmt: skip
 COMTRADE_EDGES = TradeFormat("comtrade_export_edges_csv", comtrade_edges.SOURCE, "UN Comtrade",
                              comtrade_edges.stage, True)  # fmt: skip
+CENSUS_HS2 = TradeFormat("us_census_hs2_csv", census_hs2.SOURCE, census_hs2.PUBLISHER, census_hs2.stage, True)
 GACC_CSV = TradeFormat("gacc_by_country_cny_csv", gacc.SOURCE, gacc.PUBLISHER, gacc.stage, True)
 IMF_DOTS = TradeFormat("imf_dots_xlsx", "imf_dots", "International Monetary Fund", imf_dots.stage, False)
 
@@ -105,6 +107,7 @@ def detect(path: Path, con: duckdb.DuckDBPyConnection) -> Detected:
         (DANE_IMPORTS, dane_imports.matches),
         (COMTRADE_EDGES, comtrade_edges.matches),
         (GACC_CSV, gacc.matches),
+        (CENSUS_HS2, census_hs2.matches),
     ):
         if matcher(found):
             return Detected(found, trade=trade_format)

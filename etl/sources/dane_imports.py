@@ -112,7 +112,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
     check_header(ctx, ctx.sniff.header, REQUIRED, HINT)
     last_year, last_month = _data_through(ctx)
     provisional = {int(year) for year in ctx.options.get("provisional_years", [])}
-    records: list[tuple] = []
+    records: list[tuple | None] = []
     with open(ctx.path, encoding=ctx.sniff.encoding, newline="") as handle:
         reader = csv.DictReader(handle, delimiter=ctx.sniff.delimiter)
         reader.fieldnames = [name.strip().lstrip("\ufeff") for name in reader.fieldnames or []]
