@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DB := $(or $(BALANZA_DB),data/balanza.duckdb)
 DATA_INPUTS := data/sources.toml $(shell find data/raw -type f 2>/dev/null) $(wildcard etl/*.py etl/sources/*.py)
 
-.PHONY: run test test-fast build lint format docs bench clean screenshots
+.PHONY: run serve-workers test test-fast build lint format docs bench clean screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ build: $(DB)
 
 run: $(DB)
 	$(BIN)/balanza serve --db $(DB)
+
+# Several Streamlit processes behind nginx (Debian package nginx), sticky sessions: `make serve-workers WORKERS=3`.
+WORKERS ?= 2
+serve-workers: $(DB)
+	$(BIN)/balanza serve --db $(DB) --workers $(WORKERS)
 
 # pytest exits 5 when it collects nothing; make turns any non-zero exit into a failure.
 test: $(STAMP)

@@ -4,23 +4,34 @@ the Download CSV button, gap notes and links that carry the filters."""
 from __future__ import annotations
 
 import functools
+import json
+import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard import charts, i18n, queries, units, url_state
+from dashboard import charts, claims, claims_charts, i18n, queries, units, url_state
+from dashboard.cache import VersionedCache, freeze
 from dashboard.csv_export import to_csv_bytes
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from dashboard.serve import WARM_ENV
 from etl import settings
 from etl.db import connect_read_only, file_identity
 from etl.errors import BalanzaError
+from model.cli import preset_paths
+from model.market import Market
+from model.scenario import ScenarioResult, load_market, run_scenario
+from model.spec import TariffScenario, parse_spec, spec_to_dict
 
 LANG = url_state.Param("lang", url_state.CHOICE, DEFAULT_LANGUAGE, LANGUAGES)
 IMAGE_FORMAT = url_state.Param("img", url_state.CHOICE, "png", ("png", "svg"))
@@ -34,7 +45,6 @@ PAGES = {
     "coverage": "app_pages/coverage.py",
     "data": "app_pages/data.py",
 }
-QUERY_CACHE_ENTRIES = 256
 
 
 class LiveConnection:
@@ -55,6 +65,10 @@ class LiveConnection:
         self._lock = threading.Lock()
 
     def get(self) -> duckdb.DuckDBPyConnection:
+        return self.current()[0]
+
+    def current(self) -> tuple[duckdb.DuckDBPyConnection, tuple[int, int] | None]:
+        """The connection to the current file and that file's identity."""
         identity = file_identity(Path(self.path))
         with self._lock:
             if self._con is None:
@@ -62,7 +76,7 @@ class LiveConnection:
                 self._identity = identity
             elif identity != self._identity:
                 self._con, self._identity = self._reopen()
-            return self._con
+            return self._con, self._identity
 
     def _reopen(self) -> tuple[duckdb.DuckDBPyConnection, tuple[int, int] | None]:
         self._opened += 1
@@ -80,12 +94,20 @@ class LiveConnection:
             link.unlink(missing_ok=True)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+_LIVE: dict[str, LiveConnection] = {}
+_LIVE_LOCK = threading.Lock()
+
+
 def _live_connection(path: str) -> LiveConnection:
-    return LiveConnection(path)
+    with _LIVE_LOCK:
+        return _LIVE.setdefault(path, LiveConnection(path))
 
 
-def database_key() -> tuple[str, tuple[int, int] | None]:
+DatabaseVersion = tuple[str, tuple[int, int] | None]
+
+
+def database_key() -> DatabaseVersion:
+    """(path, file identity) of the served database: changes whenever a writer swaps a new file in."""
     path = settings.db_path()
     return str(path), file_identity(path)
 
@@ -93,22 +115,104 @@ def database_key() -> tuple[str, tuple[int, int] | None]:
 def connection() -> duckdb.DuckDBPyConnection:
     """The process-wide read-only connection to the current database file; stops the page with a
     message when the database cannot be opened."""
+    return _live()[0]
+
+
+def _live() -> tuple[duckdb.DuckDBPyConnection, DatabaseVersion]:
+    """The connection and the version it reads (taken together, so a swap in between cannot mix them)."""
+    path = str(settings.db_path())
     try:
-        return _live_connection(str(settings.db_path())).get()
+        con, identity = _live_connection(path).current()
     except BalanzaError as exc:
+        if get_script_run_ctx() is None:  # the warming thread: no page to show the message on
+            raise
         st.error(t("db_error", lang(), error=str(exc)))
         st.stop()
         raise  # unreachable: st.stop raises
+    return con, (path, identity)
 
 
-@st.cache_data(max_entries=QUERY_CACHE_ENTRIES, show_spinner=False)
-def _cached(name: str, db_key: tuple, kwargs: dict) -> object:
-    return getattr(queries, name)(connection(), **kwargs)
+# ---- results shared by every session: computed once per database version -----------------------------------
+
+SHARED = VersionedCache()
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def run_query(name: str, **kwargs: object) -> pd.DataFrame:
-    """``queries.<name>(con, **kwargs)``, cached per database file and arguments."""
-    return _cached(name, database_key(), kwargs)  # type: ignore[return-value]
+def cached_query(function: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R]) -> Callable[P, R]:
+    """``function(cursor, ...)`` computed once per database version and arguments, shared by all sessions.
+
+    Every caller gets its own copy of the result (frames, lists, tuples of them), so a page may change what
+    it receives. The wrapper keeps ``function``'s signature: pages call it with the same keyword arguments
+    and a type checker checks them.
+    """
+    name = f"{function.__module__}.{function.__qualname__}"
+
+    @functools.wraps(function)
+    def cached(*args: P.args, **kwargs: P.kwargs) -> R:
+        con, version = _live()
+
+        def compute() -> R:
+            cursor = con.cursor()
+            try:
+                return function(cursor, *args, **kwargs)
+            finally:
+                cursor.close()
+
+        return _copy(SHARED.get(version, (name, freeze(args), freeze(kwargs)), compute))
+
+    return cached
+
+
+def shared(function: Callable[P, R]) -> Callable[P, R]:
+    """``function(...)`` computed once per database version and arguments; every caller gets the SAME object.
+
+    For results that pages only read: figures, claim cards, model runs. ``function`` reads the database
+    through :func:`connection` or through :func:`cached_query` wrappers.
+    """
+    name = f"{function.__module__}.{function.__qualname__}"
+
+    @functools.wraps(function)
+    def cached(*args: P.args, **kwargs: P.kwargs) -> R:
+        return SHARED.get(database_key(), (name, freeze(args), freeze(kwargs)), lambda: function(*args, **kwargs))
+
+    return cached
+
+
+def _copy(value: R) -> R:
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return value.copy()  # type: ignore[return-value]
+    if isinstance(value, list):
+        return list(value)  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        return tuple(_copy(item) for item in value)  # type: ignore[return-value]
+    return value
+
+
+def clear_caches() -> None:
+    """Forget every shared result (benchmarks time the first visitor after a rebuild this way)."""
+    SHARED.clear()
+    st.cache_data.clear()
+
+
+query_cpi = cached_query(queries.query_cpi)
+query_gdp = cached_query(queries.query_gdp)
+query_countries = cached_query(queries.query_countries)
+query_total_partners = cached_query(queries.query_total_partners)
+query_totals = cached_query(queries.query_totals)
+query_balances = cached_query(queries.query_balances)
+query_series_years = cached_query(queries.query_series_years)
+query_hs_tree = cached_query(queries.query_hs_tree)
+query_top_products = cached_query(queries.query_top_products)
+query_top_movers = cached_query(queries.query_top_movers)
+query_hs_search = cached_query(queries.query_hs_search)
+query_coverage_countries = cached_query(queries.query_coverage_countries)
+query_coverage = cached_query(queries.query_coverage)
+query_datasets = cached_query(queries.query_datasets)
+query_data_options = cached_query(queries.query_data_options)
+query_trade_rows = cached_query(queries.query_trade_rows)
+query_hs_codes = cached_query(queries.query_hs_codes)
+query_chapter_imports = cached_query(queries.query_chapter_imports)
 
 
 def lang() -> str:
@@ -123,12 +227,12 @@ def image_format() -> str:
 
 def country_names() -> dict[str, str]:
     """ISO3 → name in the current language (built once per database file and language)."""
-    return _country_names(database_key(), lang())
+    return _country_names(lang())
 
 
-@functools.lru_cache(maxsize=8)
-def _country_names(db_key: tuple, language: str) -> dict[str, str]:
-    frame = _cached("query_countries", db_key, {})
+@shared
+def _country_names(language: str) -> dict[str, str]:
+    frame = query_countries()
     column = "name_es" if language == "es" else "name_en"
     names: dict[str, str] = {}
     for row in frame.itertuples():
@@ -142,12 +246,12 @@ def _country_names(db_key: tuple, language: str) -> dict[str, str]:
 
 def country_labels() -> dict[str, str]:
     """ISO3 → 'Name (ISO3)' for the current language; look labels up in this dict inside loops."""
-    return _country_labels(database_key(), lang())
+    return _country_labels(lang())
 
 
-@functools.lru_cache(maxsize=8)
-def _country_labels(db_key: tuple, language: str) -> dict[str, str]:
-    return {iso3: f"{name} ({iso3})" for iso3, name in _country_names(db_key, language).items()}
+@shared
+def _country_labels(language: str) -> dict[str, str]:
+    return {iso3: f"{name} ({iso3})" for iso3, name in _country_names(language).items()}
 
 
 def country_label(iso3: str) -> str:
@@ -247,7 +351,7 @@ def page_links(current: str) -> None:
 
 def unit_specs() -> list[url_state.Param]:
     """The unit filters: nominal / constant dollars of a base year / % of Colombia's GDP."""
-    base_years = tuple(units.complete_cpi_years(run_query("query_cpi")))
+    base_years = tuple(units.complete_cpi_years(query_cpi()))
     default_base = base_years[-1] if base_years else 2024
     return [
         url_state.Param("unit", url_state.CHOICE, units.NOMINAL, units.UNITS),
@@ -269,8 +373,8 @@ def unit_widgets(container: st.delta_generator.DeltaGenerator | None = None) -> 
 
 def in_units(frame: pd.DataFrame, unit: str, base_year: int, value_column: str = "value_usd") -> pd.Series:
     """``frame[value_column]`` (USD) in the chosen unit; NaN where the deflator or GDP is missing."""
-    cpi = run_query("query_cpi") if unit == units.CONSTANT else None
-    gdp = run_query("query_gdp") if unit == units.PCT_GDP else None
+    cpi = query_cpi() if unit == units.CONSTANT else None
+    gdp = query_gdp() if unit == units.PCT_GDP else None
     return units.convert(frame, unit, cpi=cpi, gdp=gdp, base_year=base_year, value_column=value_column)
 
 
@@ -309,13 +413,13 @@ def totals_for(view: str, partners: Sequence[str], factor: float) -> pd.DataFram
     """The series of record per (year, partner, flow) in the chosen view; reconciled divides CIF values by
     ``factor``."""
     query_view = queries.REPORTER_VIEW if view == queries.REPORTER_VIEW else queries.MIRROR_VIEW
-    totals = run_query("query_totals", view=query_view, partners=list(partners))
+    totals = query_totals(view=query_view, partners=list(partners))
     return queries.reconcile(totals, factor) if view == queries.RECONCILED_VIEW else totals
 
 
 def balances_for(view: str, partners: Sequence[str], factor: float) -> pd.DataFrame:
     """Exports, imports and the headline balance (with its basis and publisher) per (partner, year)."""
-    return run_query("query_balances", view=view, partners=list(partners), factor=float(factor))
+    return query_balances(view=view, partners=list(partners), factor=float(factor))
 
 
 def valuation_summary(frame: pd.DataFrame, column: str = "valuation") -> str:
@@ -401,12 +505,12 @@ def break_markers(frame: pd.DataFrame, unit: str, year_from: int, year_to: int) 
         first = min(provisional_years)
         markers.append((first - 0.5, t("marker_provisional", language, year=first)))
     if unit == units.PCT_GDP:
-        gdp = run_query("query_gdp")
+        gdp = query_gdp()
         last = int(gdp["year"].max()) if not gdp.empty else None
         if last is not None and last < year_to:
             markers.append((last + 0.5, t("marker_gdp", language, year=last)))
     if unit == units.CONSTANT:
-        full = units.complete_cpi_years(run_query("query_cpi"))
+        full = units.complete_cpi_years(query_cpi())
         if full and full[-1] < year_to:
             markers.append((full[-1] + 0.5, t("marker_cpi", language, year=full[-1])))
     return [(x, text) for x, text in markers if year_from - 0.5 <= x <= year_to + 0.5]
@@ -416,3 +520,114 @@ def finish_time_chart(fig: go.Figure, frame: pd.DataFrame, unit: str, year_from:
     """The chosen year range on the x axis and the break markers for ``frame``'s series."""
     charts.set_year_axis(fig, year_from, year_to)
     return charts.add_year_markers(fig, break_markers(frame, unit, year_from, year_to))
+
+
+# ---- figures and model runs that depend only on the database: shared, and warmed after every swap ----------
+
+
+@shared
+def claim_cards() -> list[claims.ClaimCard]:
+    """Every claim's card (numbers, verdict, explanation); read-only."""
+    cursor = connection().cursor()
+    try:
+        return claims.build_cards(claims.query_claim_data(cursor))
+    finally:
+        cursor.close()
+
+
+def _claim_card(claim_id: int) -> claims.ClaimCard:
+    return next(card for card in claim_cards() if card.spec.id == claim_id)
+
+
+@shared
+def claim_chart(claim_id: int) -> go.Figure | None:
+    """The chart drawn on a claim's card; read-only (st.plotly_chart serialises a copy)."""
+    return claims_charts.claim_chart(_claim_card(claim_id))
+
+
+@shared
+def claim_csv_frame(claim_id: int) -> pd.DataFrame:
+    """What a claim card's Download CSV button writes; read-only."""
+    return claims.card_csv_frame(_claim_card(claim_id))
+
+
+@shared
+def scenario_market(importer: str, year: int) -> Market:
+    """The importer's market (lines × partners, tariffs, elasticities) for the scenario engine; read-only."""
+    return load_market(connection(), importer, year)
+
+
+@shared
+def scenario_result(spec_json: str) -> ScenarioResult:
+    """A scenario run (central and sensitivity runs, tables); read-only. ``spec_json``: the canonical JSON
+    of the scenario (``json.dumps(spec_to_dict(...), sort_keys=True)``)."""
+    spec = parse_spec(spec_json)
+    market = scenario_market(spec.importer, spec.year) if isinstance(spec, TariffScenario) else None
+    return run_scenario(spec, connection(), market=market)
+
+
+def scenario_presets() -> dict[str, dict]:
+    """The shipped scenario presets by name, each in canonical form (as the Scenarios page keeps them)."""
+    docs = (json.loads(path.read_text(encoding="utf-8")) for path in preset_paths())
+    return {doc["name"]: spec_to_dict(parse_spec(doc)) for doc in docs}
+
+
+# The filters a first visitor arrives with (each page's defaults): their queries are warmed too.
+WARM_PARTNER_SETS = (["CHN", "USA", "WLD"], ["CHN", "USA"])
+
+
+def warm() -> None:
+    """Compute what the first visitor of each page would otherwise wait for, for the current database."""
+    for language in LANGUAGES:
+        _country_labels(language)
+    query_cpi()
+    query_gdp()
+    query_total_partners()
+    query_coverage_countries()
+    query_datasets()
+    query_data_options()
+    query_hs_codes()
+    for view in (queries.REPORTER_VIEW, queries.MIRROR_VIEW):
+        for partners in WARM_PARTNER_SETS:
+            query_totals(view=view, partners=list(partners))
+            query_balances(view=view, partners=list(partners), factor=settings.CIF_FOB_FACTOR_IMF)
+    for card in claim_cards():
+        claim_chart(card.spec.id)
+        claim_csv_frame(card.spec.id)
+    for doc in scenario_presets().values():
+        scenario_result(json.dumps(doc, sort_keys=True))
+
+
+WATCH_SECONDS = 1.0
+_WARMER: list[threading.Thread] = []
+_WARMER_LOCK = threading.Lock()
+_LOG = logging.getLogger("balanza.warm")
+
+
+def warming_wanted() -> bool:
+    return os.environ.get(WARM_ENV) == "1"
+
+
+def start_warming() -> None:
+    """Start (once per process) the thread that warms the shared results now and after every database swap."""
+    with _WARMER_LOCK:
+        if _WARMER and _WARMER[0].is_alive():
+            return
+        thread = threading.Thread(target=_watch, name="balanza-warm", daemon=True)
+        _WARMER[:] = [thread]
+        thread.start()
+
+
+def _watch() -> None:
+    warmed: DatabaseVersion | None = None
+    while True:
+        version = database_key()
+        if version != warmed and version[1] is not None:
+            started = time.perf_counter()
+            try:
+                warm()
+                _LOG.info("warmed %s in %.1fs", version[0], time.perf_counter() - started)
+            except Exception:  # a page will show the problem to whoever asks; the watcher keeps watching
+                _LOG.exception("warming %s failed", version[0])
+            warmed = version
+        time.sleep(WATCH_SECONDS)

@@ -16,6 +16,10 @@ HERE = Path(__file__).resolve().parent
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 st.set_page_config(page_title="Balanza", page_icon=":material/balance:", layout="wide")
+# Served by `balanza serve`: results that depend only on the database are computed in the background, now
+# and after every swap (tests and AppTest runs leave it off).
+if components.warming_wanted():
+    components.start_warming()
 
 FRAME_PARAMS = [components.LANG, components.IMAGE_FORMAT]
 url_state.init_state(FRAME_PARAMS)

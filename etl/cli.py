@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -47,14 +45,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    app = settings.PROJECT_ROOT / "dashboard" / "streamlit_app.py"
-    env = dict(os.environ, BALANZA_DB=str(settings.db_path(args.db).resolve()))
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.address", args.host, "--server.port", str(args.port),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    return subprocess.call(command, env=env)
+    from dashboard.serve import serve
+
+    return serve(settings.db_path(args.db), args.host, args.port, workers=args.workers)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     settings.add_db_flag(serve)
     serve.add_argument("--host", default=settings.SERVE_HOST)
     serve.add_argument("--port", type=int, default=settings.SERVE_PORT)
+    serve.add_argument("--workers", type=int, default=1,
+                       help="Streamlit processes; more than 1 puts nginx (Debian package) in front, sticky sessions")
     serve.set_defaults(func=cmd_serve)
 
     for module_name in EXTENSION_MODULES:

@@ -21,7 +21,7 @@ def label_of(iso3: str) -> str:
 
 st.title(t("page_balances", lang))
 
-partner_choices = components.run_query("query_total_partners")
+partner_choices = components.query_total_partners()
 specs = [*components.view_specs(partner_choices, DEFAULT_PARTNERS), *components.unit_specs()]
 url_state.init_state(specs, lang)
 left, middle, right = st.columns([2, 2, 2])

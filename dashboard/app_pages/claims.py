@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import claims, claims_charts, components, url_state
+from dashboard import claims, components, url_state
 
 PAGES_DIR = Path(__file__).resolve().parent
 BADGE_COLOURS = {
@@ -19,11 +19,6 @@ BADGE_ICONS = {
     claims.NOT_SUPPORTED: ":material/cancel:", claims.CANNOT_CHECK: ":material/help:",
     claims.SCENARIO: ":material/tune:", claims.CONTEXT: ":material/info:", claims.OUT_OF_SCOPE: ":material/block:",
 }  # fmt: skip
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def _cards(db_key: tuple) -> list[claims.ClaimCard]:
-    return claims.build_cards(claims.query_claim_data(components.connection().cursor()))
 
 
 def _display_value(value: object, unit: str) -> str:
@@ -63,7 +58,7 @@ def _card(card: claims.ClaimCard) -> None:
         st.caption(f"Tolerance: {spec.tolerance_text}")
         if card.missing:
             st.warning("Not in the bundled data: " + "; ".join(card.missing) + ".", icon=":material/report:")
-        fig = claims_charts.claim_chart(card)
+        fig = components.claim_chart(spec.id)
         if fig is not None:
             components.show_figure(fig, filename=f"balanza-claim-{spec.id}", key=f"claim_chart_{spec.id}")
         if not card.numbers.empty:
@@ -76,7 +71,7 @@ def _card(card: claims.ClaimCard) -> None:
                              hide_index=True, width="stretch")  # fmt: skip
         units = ", ".join(sorted({str(u) for u in card.numbers["unit"].dropna()})) or "—"
         components.download_csv_button(
-            claims.card_csv_frame(card), filename=f"balanza-claim-{spec.id}.csv",
+            components.claim_csv_frame(spec.id), filename=f"balanza-claim-{spec.id}.csv",
             source=components.source_summary(card.numbers), valuation="per row", units=units,
             filters={"claim": spec.id, **spec.link_params}, key=f"claim_csv_{spec.id}",
         )  # fmt: skip
@@ -91,7 +86,7 @@ st.caption(
     "by the tolerance shown, and what the bundled data does not contain."
 )
 
-all_cards = _cards(components.database_key())
+all_cards = components.claim_cards()  # computed once per database, shared by every session
 ids = tuple(["all", *[str(card.spec.id) for card in all_cards]])
 claim_param = url_state.Param("claim", url_state.CHOICE, "all", ids)
 url_state.init_state([claim_param], lang)

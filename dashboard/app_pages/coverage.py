@@ -17,7 +17,7 @@ def label_of(iso3: str) -> str:
 
 st.title(t("coverage_title", lang))
 
-involved = components.run_query("query_coverage_countries")
+involved = components.query_coverage_countries()
 specs = [
     url_state.Param("country", url_state.CHOICE, "COL", tuple(involved) or ("COL",)),
     url_state.Param("with", url_state.MULTI, [c for c in ("CHN", "USA", "WLD") if c in involved], tuple(involved)),
@@ -30,7 +30,7 @@ counterparts = right.multiselect(t("partners", lang), involved, key="with", form
 url_state.sync_url(specs)
 
 # Series between the chosen country and the chosen counterparts (either side reporting).
-shown = components.run_query("query_coverage", country=country, counterparts=list(counterparts))
+shown = components.query_coverage(country=country, counterparts=list(counterparts))
 if shown.empty:
     st.info(t("no_data", lang))
 else:
@@ -47,5 +47,5 @@ components.download_csv_button(
 )
 
 st.subheader(t("datasets", lang))
-st.dataframe(components.run_query("query_datasets"), hide_index=True, width="stretch")
+st.dataframe(components.query_datasets(), hide_index=True, width="stretch")
 components.page_links("coverage")

@@ -20,7 +20,7 @@ def label_of(iso3: str) -> str:
 
 st.title(t("page_data", lang))
 
-options = components.run_query("query_data_options")
+options = components.query_data_options()
 if options.empty:
     st.info(t("no_data", lang))
     st.stop()
@@ -62,9 +62,9 @@ if year_min < year_max:
 year_from, year_to = int(st.session_state["from"]), int(st.session_state["to"])
 url_state.sync_url([*specs, *year_specs])
 
-rows, total = components.run_query(
-    "query_trade_rows", source=chosen["source"], reporter=chosen["reporter"], partner=chosen["partner"],
-    flow=chosen["flow"], hs_level=chosen["level"], year_from=year_from, year_to=year_to, limit=ROW_LIMIT,
+rows, total = components.query_trade_rows(
+    source=str(chosen["source"]), reporter=str(chosen["reporter"]), partner=str(chosen["partner"]),
+    flow=str(chosen["flow"]), hs_level=int(str(chosen["level"])), year_from=year_from, year_to=year_to, limit=ROW_LIMIT,
 )
 st.caption(queries.source_label(str(chosen["source"])) + " · " + t("rows_shown", lang, shown=len(rows), total=total))
 

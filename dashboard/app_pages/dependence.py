@@ -18,7 +18,7 @@ def label_of(iso3: str) -> str:
 st.title(t("dependence_title", lang))
 st.caption(t("dependence_note", lang))
 
-partner_choices = components.run_query("query_total_partners")
+partner_choices = components.query_total_partners()
 specs = components.view_specs(partner_choices, ["CHN", "USA"])[:1]
 url_state.init_state(specs, lang)
 partners = st.multiselect(t("partners", lang), partner_choices, key="partners", format_func=label_of)

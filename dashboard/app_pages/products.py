@@ -23,7 +23,7 @@ st.title(t("page_products", lang))
 
 # ---- Colombia's imports from China and the United States by chapter (DANE import annexes, via the record) ------
 st.subheader(t("chapters_title", lang))
-chapter_rows = components.run_query("query_chapter_imports", partners=CHAPTER_PARTNERS)
+chapter_rows = components.query_chapter_imports(partners=CHAPTER_PARTNERS)
 chapters = chapter_rows[chapter_rows["hs_code"] != "TOTAL"]
 chapter_years = sorted({int(y) for y in chapters["year"]})
 if not chapter_years:
@@ -36,8 +36,8 @@ else:
     shown = chapters[chapters["year"] == chapter_year].copy()
     names = components.country_names()
     shown["partner"] = shown["partner_iso3"].map(lambda p: names.get(p, p))
-    english = dict(zip(components.run_query("query_hs_codes")["hs_code"],
-                       components.run_query("query_hs_codes")["description"], strict=True))
+    hs_codes = components.query_hs_codes()
+    english = dict(zip(hs_codes["hs_code"], hs_codes["description"], strict=True))
     shown["description"] = [products.describe(c, english.get(c), lang) for c in shown["hs_code"]]
     shown["label"] = [charts.chapter_label(c, d) for c, d in zip(shown["hs_code"], shown["description"], strict=True)]
     shown["value"] = shown["value_usd"] / 1e6
@@ -71,7 +71,7 @@ else:
 
 # ---- one series, product by product ---------------------------------------------------------------------------
 st.subheader(t("series_title", lang))
-catalogue = queries.product_series(components.run_query("query_data_options"))
+catalogue = queries.product_series(components.query_data_options())
 catalogue = catalogue.assign(
     series=catalogue["reporter_iso3"] + ":" + catalogue["partner_iso3"] + ":" + catalogue["flow"] + ":"
     + catalogue["source"]
@@ -102,7 +102,7 @@ top = st.columns([3, 1, 1])
 series = top[0].selectbox(t("products_series", lang), series_choices, key="series", format_func=describe_series)
 reporter, partner, flow, source = series.split(":")
 series_filters = {"reporter": reporter, "partner": partner, "flow": flow, "source": source}
-years = tuple(components.run_query("query_series_years", **series_filters))
+years = tuple(components.query_series_years(**series_filters))
 year_specs = [
     url_state.Param("year", url_state.CHOICE, years[-1], years),
     # movers compare with the year before the chosen one that has data (never a year with itself)
@@ -120,11 +120,11 @@ value_title = t("usd_m", lang)
 query_text = st.text_input(t("hs_search", lang), key="q", max_chars=60, placeholder=t("hs_search_hint", lang))
 focus = None
 if query_text.strip():
-    matches = products.search(components.run_query("query_hs_codes"), query_text)
+    matches = products.search(components.query_hs_codes(), query_text)
     if matches.empty:
         st.info(t("hs_search_none", lang, text=url_state.escape_markdown(query_text.strip())))
     else:
-        values = components.run_query("query_prefix_values", **series_filters, year=year,
+        values = components.query_prefix_values(**series_filters, year=year,
                                       prefixes=matches["hs_code"].tolist())
         found = matches.merge(values, on="hs_code", how="left")
         found["description"] = products.describe_frame(found, lang)
@@ -139,7 +139,7 @@ if query_text.strip():
         if zoomable:
             focus = zoomable[0]
 
-tree = components.run_query("query_hs_tree", **series_filters, year=year)
+tree = components.query_hs_tree(**series_filters, year=year)
 tree = tree.assign(value=tree["value_usd"] / 1e6, year=year, source=source)
 tree["chapter_description"] = [products.describe(c, d, lang) for c, d in zip(tree["chapter"], tree["chapter_description"], strict=True)]
 tree["heading_description"] = [products.describe(h, d, lang) if isinstance(h, str) else d
@@ -161,7 +161,7 @@ else:
     components.show_figure(fig, filename="balanza-products-treemap", key="treemap")
 
 st.subheader(t("top_products", lang))
-top_products = components.run_query("query_top_products", **series_filters, year=year)
+top_products = components.query_top_products(**series_filters, year=year)
 top_products = top_products.assign(value_usd_m=top_products["value_usd"] / 1e6).drop(columns="value_usd")
 top_products["description"] = products.describe_frame(top_products, lang)
 top_products.insert(0, "year", year)
@@ -178,7 +178,7 @@ if len(years) == 1:
 elif year_from == year:
     st.info(t("movers_same_year", lang))
 else:
-    movers = components.run_query("query_top_movers", **series_filters, year_from=year_from, year_to=year)
+    movers = components.query_top_movers(**series_filters, year_from=year_from, year_to=year)
     movers = movers.assign(change=movers["change_usd"] / 1e6)
     movers["description"] = products.describe_frame(movers, lang)
     fig = charts.movers_chart(

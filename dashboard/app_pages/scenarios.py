@@ -18,7 +18,7 @@ from model import charts
 from model.compare import headline_table, partner_comparison
 from model.market import DEFAULT_IMPORT_DEMAND
 from model.report import comparison_report_html
-from model.scenario import ScenarioResult, load_market, run_scenario
+from model.scenario import ScenarioResult
 from model.spec import (
     CHANGE_KINDS,
     EXEMPTION_LISTS,
@@ -45,20 +45,9 @@ DEFAULT_PRESET = "Colombia faces 10 points more than its competitors"
 # ---- cached model runs --------------------------------------------------------------------------------------
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _market(db_key: tuple, importer: str, year: int):  # noqa: ANN202 - a frozen Market of NumPy arrays
-    return load_market(components.connection(), importer, year)
-
-
-@st.cache_data(max_entries=32, show_spinner="Running the scenario…")
-def _run(spec_json: str, db_key: tuple) -> ScenarioResult:
-    spec = parse_spec(spec_json)
-    market = _market(db_key, spec.importer, spec.year) if spec.kind == "tariff" else None
-    return run_scenario(spec, components.connection(), market=market)
-
-
 def run(spec_doc: dict[str, Any]) -> ScenarioResult:
-    return _run(json.dumps(spec_doc, sort_keys=True), components.database_key())
+    """A scenario run, once per database and scenario for all sessions (the presets are warmed at start)."""
+    return components.scenario_result(json.dumps(spec_doc, sort_keys=True))
 
 
 # ---- state: current scenario, saved set, URL ------------------------------------------------------------------
@@ -269,7 +258,7 @@ _init_state()
 if message := st.session_state.pop("sc_message", None):
     st.warning(message)
 
-partners = sorted(_market(components.database_key(), "USA", 2024).partners.tolist())
+partners = sorted(components.scenario_market("USA", 2024).partners.tolist())
 countries = components.country_names()
 
 with st.container(border=True):

@@ -1,0 +1,120 @@
+"""dashboard.cache: results computed once per database version and shared; dashboard.components' wrappers."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard.cache import VersionedCache, freeze
+
+
+def test_concurrent_callers_compute_once_and_get_the_same_object() -> None:
+    cache = VersionedCache()
+    calls: list[int] = []
+
+    def compute() -> list[int]:
+        calls.append(1)
+        time.sleep(0.2)  # long enough for every thread to arrive while it runs
+        return [1, 2, 3]
+
+    results: list[object] = []
+    threads = [threading.Thread(target=lambda: results.append(cache.get("v1", "key", compute))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1
+    assert len(results) == 8 and all(result is results[0] for result in results)
+
+
+def test_a_new_version_is_computed_again_and_only_two_versions_are_kept() -> None:
+    cache = VersionedCache(versions_kept=2)
+    assert cache.get("v1", "k", lambda: "old") == "old"
+    assert cache.get("v2", "k", lambda: "new") == "new"
+    assert cache.get("v1", "k", lambda: "recomputed") == "old"  # a session still on the old file
+    cache.get("v3", "k", lambda: "newest")
+    assert cache.versions() == ["v2", "v3"]
+    assert cache.get("v1", "k", lambda: "recomputed") == "recomputed"
+
+
+def test_a_failed_computation_stores_nothing() -> None:
+    cache = VersionedCache()
+
+    def fail() -> int:
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError, match="boom"):
+        cache.get("v", "k", fail)
+    assert cache.get("v", "k", lambda: 7) == 7
+
+
+def test_entries_per_version_are_bounded_least_recently_used_first() -> None:
+    cache = VersionedCache(entries_per_version=2)
+    cache.get("v", "a", lambda: 1)
+    cache.get("v", "b", lambda: 2)
+    cache.get("v", "a", lambda: 0)  # a is used again: b is now the oldest
+    cache.get("v", "c", lambda: 3)
+    assert cache.get("v", "a", lambda: -1) == 1
+    assert cache.get("v", "b", lambda: -2) == -2
+
+
+def test_freeze_makes_lists_and_dicts_keys_and_refuses_the_unhashable() -> None:
+    assert freeze({"partners": ["CHN", "USA"], "view": "mirror"}) == (("partners", ("CHN", "USA")), ("view", "mirror"))
+    assert freeze(["CHN", "USA"]) != freeze(["USA", "CHN"])
+    with pytest.raises(TypeError):
+        freeze(bytearray(b"x"))
+
+
+def test_cached_queries_share_one_computation_but_hand_out_copies(bundled_db: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    from dashboard import components, queries
+    from etl.db import connect_read_only
+
+    db = tmp_path / "balanza.duckdb"
+    shutil.copyfile(bundled_db, db)
+    monkeypatch.setenv("BALANZA_DB", str(db))
+    before = components.SHARED.computed
+    first = components.query_totals(view=queries.REPORTER_VIEW, partners=["CHN", "USA"])
+    second = components.query_totals(view=queries.REPORTER_VIEW, partners=["CHN", "USA"])
+    assert components.SHARED.computed == before + 1
+    first["value_usd"] = 0.0  # one session changing its frame does not change another's
+    assert (second["value_usd"] != 0).any()
+    con = connect_read_only(db)
+    try:  # the same numbers as the query run directly
+        direct = queries.query_totals(con, view=queries.REPORTER_VIEW, partners=["CHN", "USA"])
+    finally:
+        con.close()
+    pd.testing.assert_frame_equal(second, direct)
+
+
+def test_shared_results_follow_a_swapped_database(bundled_db: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    from dashboard import components
+    from etl.load import load_files
+
+    db = tmp_path / "balanza.duckdb"
+    shutil.copyfile(bundled_db, db)
+    monkeypatch.setenv("BALANZA_DB", str(db))
+    datasets = components.query_datasets()
+    assert components.query_datasets() is not datasets  # a copy each time
+    load_files(db, [_two_row_file(tmp_path)])
+    assert len(components.query_datasets()) == len(datasets) + 1
+
+
+def _two_row_file(tmp_path: Path) -> Path:
+    import sys
+
+    corpus = str(Path(__file__).resolve().parents[1] / "corpus")
+    sys.path.insert(0, corpus)
+    try:
+        from make_corpus import cp_csv, cp_row
+    finally:
+        sys.path.remove(corpus)
+    small = tmp_path / "two_rows.csv"
+    small.write_text(cp_csv([cp_row(), cp_row(cmdCode="0902")]), encoding="utf-8")
+    return small
