@@ -24,7 +24,6 @@ from dashboard import charts, claims, claims_charts, i18n, queries, units, url_s
 from dashboard.cache import VersionedCache, freeze
 from dashboard.csv_export import to_csv_bytes
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from dashboard.serve import WARM_ENV
 from etl import settings
 from etl.db import connect_read_only, file_identity
 from etl.errors import BalanzaError
@@ -605,7 +604,7 @@ _LOG = logging.getLogger("balanza.warm")
 
 
 def warming_wanted() -> bool:
-    return os.environ.get(WARM_ENV) == "1"
+    return settings.WARM.get() == "1"
 
 
 def start_warming() -> None:

@@ -29,7 +29,6 @@ from etl.errors import BalanzaError
 APP = settings.PROJECT_ROOT / "dashboard" / "streamlit_app.py"
 WORKER_HOST = "127.0.0.1"
 COOKIE = "balanza_worker"
-WARM_ENV = "BALANZA_WARM"  # set to 1 for the servers started here: they warm the shared results
 HEALTH_TIMEOUT = 90.0
 
 NGINX_CONF = """\
@@ -84,7 +83,7 @@ def streamlit_command(host: str, port: int) -> list[str]:
 
 
 def server_env(db: Path) -> dict[str, str]:
-    return dict(os.environ, BALANZA_DB=str(db.resolve()), **{WARM_ENV: "1"})
+    return dict(os.environ, BALANZA_DB=str(db.resolve()), **{settings.WARM.name: "1"})
 
 
 def nginx_config(run_dir: Path, host: str, port: int, worker_ports: Sequence[int]) -> str:

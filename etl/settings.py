@@ -91,14 +91,22 @@ FUZZ_EXAMPLES = Setting(
     "60",
     "Tests only: how many generated files each CSV fuzz test tries.",
 )
+WARM = Setting(
+    "BALANZA_WARM",
+    None,
+    "Set to `1` by `balanza serve` for the Streamlit servers it starts: a background thread computes the "
+    "results every session shares (claim cards, scenario presets, catalogue) at start and after every database "
+    "swap. Unset (tests, a bare `streamlit run`): the first visitor computes them.",
+)
 BENCH_PROFILE = Setting(
     "BENCH_PROFILE",
     None,
     "Benchmarks only: when set, `bench/pages.py` writes a cProfile dump to this path.",
 )
 
-SETTINGS: tuple[Setting, ...] = (DB, MEMORY_LIMIT, COMTRADE_API_KEY, COMTRADE_BASE_URL, DEBUG, FUZZ_EXAMPLES,
-                                 BENCH_PROFILE)
+SETTINGS: tuple[Setting, ...] = (
+    DB, MEMORY_LIMIT, COMTRADE_API_KEY, COMTRADE_BASE_URL, DEBUG, WARM, FUZZ_EXAMPLES, BENCH_PROFILE,
+)
 
 DEFAULT_DB_PATH = PROJECT_ROOT / (DB.default or "")
 
