@@ -42,8 +42,8 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-COLOMBIA = "COL"
-WORLD = "WLD"
+from etl.schema import COLOMBIA, WORLD
+
 TRADE_FLOWS = ("export", "import")
 ANY = "*"
 

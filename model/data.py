@@ -1,4 +1,7 @@
-"""Queries the model needs (SQL → DataFrame, parameters bound). Read-only; never writes."""
+"""Queries the model needs (SQL → DataFrame, parameters bound). Read-only; never writes.
+
+Trade values come from the series of record (etl.record): the same value of an observation as every page.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +9,21 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from etl import record
+
 US_LINES_SOURCE = "us_census_consumption"
 
 
 def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """A cursor of its own per query: the dashboard shares one connection between sessions and threads."""
     return con.cursor()
-# For bilateral annual totals, the first source with a full year wins: printed (DANE) figures, then DIAN's
-# monthly exports, then IMF DOTS, then Comtrade.
-SERIES_PRIORITY = ("published", "dian", "imf_dots", "comtrade", "us_census_general")
 
 
 def query_import_lines(con: duckdb.DuckDBPyConnection, importer: str, year: int) -> pd.DataFrame:
-    """Imports by HS10 line and partner (US imports for consumption): hs10, partner_iso3, imports_usd, duty_usd."""
+    """Imports by HS10 line and partner (US imports for consumption): hs10, partner_iso3, imports_usd, duty_usd.
+
+    EU members are left out where the EU aggregate is a partner by model.market.build_market (one place).
+    """
     return _cursor(con).execute(
         """
         SELECT hs_code AS hs10, partner_iso3, sum(value_usd) AS imports_usd, sum(duty_usd) AS duty_usd
@@ -145,63 +150,40 @@ def query_line_descriptions(con: duckdb.DuckDBPyConnection, codes: list[str]) ->
 
 
 def query_bilateral_annual(con: duckdb.DuckDBPyConnection, reporter: str, partner: str) -> pd.DataFrame:
-    """Annual exports and imports of `reporter` with `partner` as the reporter records them.
+    """Annual exports and imports of ``reporter`` with ``partner``: the series of record, complete years.
 
-    One value per year and flow: the first full-year source in SERIES_PRIORITY. Columns: year, flow,
-    value_usd, source. Where the reporter's own data is missing, the partner's mirror is used
-    (partner's imports from reporter = reporter's exports) and the source says "mirror".
+    Columns: year, flow, value_usd, source, valuation, publisher (with "as printed by" for printed figures).
     """
-    frame = _cursor(con).execute(
-        """
-        SELECT year, flow, value_usd, source, 'own' AS side FROM trade_annual
-        WHERE reporter_iso3 = ? AND partner_iso3 = ? AND hs_code = 'TOTAL' AND months_covered = 12
-          AND flow IN ('export', 'import')
-        UNION ALL
-        SELECT year, CASE flow WHEN 'import' THEN 'export' ELSE 'import' END, value_usd, source, 'mirror'
-        FROM trade_annual
-        WHERE reporter_iso3 = ? AND partner_iso3 = ? AND hs_code = 'TOTAL' AND months_covered = 12
-          AND flow IN ('export', 'import')
-        """,
-        [reporter, partner, partner, reporter],
-    ).df()
+    frame = record.query_record(con, reporter=reporter, partners=[partner])
     if frame.empty:
-        return pd.DataFrame(columns=["year", "flow", "value_usd", "source"])
-    rank = {name: i for i, name in enumerate(SERIES_PRIORITY)}
-    frame["rank"] = frame["source"].map(rank).fillna(len(rank)) + (frame["side"] == "mirror") * 100
-    frame = frame.sort_values(["year", "flow", "rank"]).drop_duplicates(["year", "flow"])
-    frame["source"] = frame["source"].where(frame["side"] == "own", frame["source"] + " (mirror)")
-    return frame[["year", "flow", "value_usd", "source"]].reset_index(drop=True)
+        return pd.DataFrame(columns=["year", "flow", "value_usd", "source", "valuation", "publisher"])
+    frame["publisher"] = [record.citation(p, b) for p, b in zip(frame["publisher"], frame["printed_by"], strict=True)]
+    return frame[["year", "flow", "value_usd", "source", "valuation", "publisher"]].reset_index(drop=True)
 
 
-def query_published_balance(
+def query_headline_balance(
     con: duckdb.DuckDBPyConnection, reporter: str, partner: str, year: int
-) -> float | None:
-    """The printed balance (chosen figure) where one exists."""
-    row = _cursor(con).execute(
-        """
-        SELECT value_usd FROM published_figures
-        WHERE reporter_iso3 = ? AND partner_iso3 = ? AND year = ? AND flow = 'balance' AND chosen
-        LIMIT 1
-        """,
-        [reporter, partner, year],
-    ).fetchone()
-    return None if row is None else float(row[0])
+) -> dict[str, object] | None:
+    """The headline balance of ``reporter`` with ``partner`` in ``year`` (etl.record.query_balance): keys
+    balance_usd, basis, basis_label, publisher; None where the record has none."""
+    frame = record.query_balance(con, reporter=reporter, partners=[partner])
+    row = frame[frame["year"] == year]
+    if row.empty:
+        return None
+    first = row.iloc[0]
+    return {"balance_usd": float(first["balance_usd"]), "basis": str(first["basis"]),
+            "basis_label": str(first["basis_label"]),
+            "publisher": record.citation(str(first["publisher"]), first["printed_by"])}
 
 
 def query_chapter_exports(con: duckdb.DuckDBPyConnection, seller: str, buyer: str, year: int) -> pd.DataFrame:
-    """The seller's exports to the buyer by HS chapter in `year`: its own report, else the buyer's mirror."""
-    return _cursor(con).execute(
-        """
-        WITH both_sides AS (
-            SELECT hs_code AS chapter, value_usd, 0 AS side FROM trade_annual
-            WHERE year = ? AND hs_level = 2 AND months_covered = 12
-              AND reporter_iso3 = ? AND partner_iso3 = ? AND flow = 'export'
-            UNION ALL
-            SELECT hs_code, value_usd, 1 FROM trade_annual
-            WHERE year = ? AND hs_level = 2 AND months_covered = 12
-              AND reporter_iso3 = ? AND partner_iso3 = ? AND flow = 'import'
-        )
-        SELECT chapter, arg_min(value_usd, side) AS value_usd FROM both_sides GROUP BY chapter ORDER BY chapter
-        """,
-        [year, seller, buyer, year, buyer, seller],
-    ).df()
+    """The seller's exports to the buyer by HS chapter in ``year`` (columns chapter, value_usd): the seller's
+    record, and for chapters it lacks the buyer's record of its imports from the seller (etl.record mirror)."""
+    own = record.query_record(con, reporter=seller, partners=[buyer], flows=("export",), hs_code=None, years=[year])
+    mirror = record.query_mirror(con, reporter=seller, partners=[buyer], flows=("export",), hs_code=None,
+                                 years=[year])
+    own, mirror = own[own["hs_level"] == 2], mirror[mirror["hs_level"] == 2]
+    mirror = mirror[~mirror["hs_code"].isin(set(own["hs_code"]))]
+    both = pd.concat([own[["hs_code", "value_usd"]], mirror[["hs_code", "value_usd"]]], ignore_index=True)
+    both = both.rename(columns={"hs_code": "chapter"})
+    return both.sort_values("chapter").reset_index(drop=True)

@@ -29,7 +29,8 @@ PURCHASE_LEFT_OUT = (
 def growth_history(series: pd.DataFrame) -> pd.DataFrame:
     """Per year: exports, imports, balance and the year-on-year change in exports (USD and %)."""
     wide = series.pivot_table(index="year", columns="flow", values="value_usd", aggfunc="first")
-    sources = series.pivot_table(index="year", columns="flow", values="source", aggfunc="first")
+    named = "publisher" if "publisher" in series else "source"  # the publisher, where the record gives it
+    sources = series.pivot_table(index="year", columns="flow", values=named, aggfunc="first")
     out = pd.DataFrame(index=wide.index)
     out["exports_usd"] = wide.get("export")
     out["imports_usd"] = wide.get("import")
@@ -62,10 +63,16 @@ def largest_growth(
 def purchase_figures(
     spec: PurchaseScenario,
     history: pd.DataFrame,
-    published_balance: float | None = None,
+    headline_balance: float | None = None,
     chapter_exports: pd.DataFrame | None = None,
+    balance_basis: str | None = None,
 ) -> dict[str, Any]:
-    """The pure arithmetic of a purchase scenario (no database)."""
+    """The pure arithmetic of a purchase scenario (no database).
+
+    ``headline_balance``: the series of record's headline balance for the year (etl.record.query_balance,
+    named by ``balance_basis``); the deficit to close is that number, the same as every page shows. Without
+    it the balance is exports − imports as valued, and says so.
+    """
     row = history.loc[history["year"] == spec.year]
     exports = float(row["exports_usd"].iloc[0]) if not row.empty else float("nan")
     if row.empty or not np.isfinite(exports):
@@ -76,7 +83,7 @@ def purchase_figures(
             hint="years available: " + (", ".join(map(str, years)) or "none"),
         )
     imports = float(row["imports_usd"].iloc[0])
-    balance = published_balance if published_balance is not None else exports - imports
+    balance = headline_balance if headline_balance is not None else exports - imports
     chapter_baseline = None
     if spec.chapters is not None:
         if spec.percent is not None:
@@ -102,7 +109,8 @@ def purchase_figures(
         "exports_usd": exports,
         "imports_usd": imports,
         "balance_before_usd": balance,
-        "balance_source": "published balance" if published_balance is not None else "exports − imports",
+        "balance_source": balance_basis if headline_balance is not None and balance_basis
+        else ("headline balance" if headline_balance is not None else "exports − imports as valued (mixed)"),
         "increase_usd": increase,
         "increase_pct_of_exports": 100.0 * increase / exports if exports else None,
         "chapters": list(spec.chapters) if spec.chapters else "all",
@@ -125,9 +133,12 @@ def run_purchase(spec: PurchaseScenario, con: duckdb.DuckDBPyConnection) -> Scen
     if series.empty:
         raise SpecError("seller", f"no annual trade between {spec.seller} and {spec.buyer} in the database")
     history = growth_history(series)
-    published = data.query_published_balance(con, spec.seller, spec.buyer, spec.year)
+    headline = data.query_headline_balance(con, spec.seller, spec.buyer, spec.year)
     chapters = data.query_chapter_exports(con, spec.seller, spec.buyer, spec.year) if spec.chapters else None
-    figures = purchase_figures(spec, history, published, chapters)
+    figures = purchase_figures(spec, history, headline["balance_usd"] if headline else None, chapters,
+                               balance_basis=str(headline["basis_label"]) if headline else None)
+    if headline:
+        figures["balance_publisher"] = headline["publisher"]
     names = data.query_country_names(con)
     by_partner = pd.DataFrame(
         [
@@ -148,7 +159,7 @@ def run_purchase(spec: PurchaseScenario, con: duckdb.DuckDBPyConnection) -> Scen
         "tariff_revenue_change_usd": 0.0,
         **figures,
     }
-    notes = [_summary(spec, figures, names), _sources_note(history, spec.year)]
+    notes = [_summary(spec, figures, names), _sources_note(history, spec.year, figures)]
     return ScenarioResult(
         spec=spec,
         by_partner=by_partner,
@@ -175,10 +186,13 @@ def _summary(spec: PurchaseScenario, f: dict[str, Any], names: dict[str, str]) -
     return text
 
 
-def _sources_note(history: pd.DataFrame, year: int) -> str:
+def _sources_note(history: pd.DataFrame, year: int, figures: dict[str, Any] | None = None) -> str:
     row = history.loc[history["year"] == year].iloc[0]
-    return (
+    text = (
         f"Figures for {year}: exports from {row['exports_source']}, imports from {row['imports_source']}. History "
-        f"{int(history['year'].min())}–{int(history['year'].max())} uses, per year, the first full-year source among "
-        "printed DANE figures, DIAN, IMF DOTS and Comtrade (the partner's mirror where the seller's own is missing)."
+        f"{int(history['year'].min())}–{int(history['year'].max())} is the series of record (etl/record.py: per "
+        "year the reporter's own office first, then UN Comtrade, IMF DOTS and printed figures; complete years only)."
     )
+    if figures is not None:
+        text += f" Balance basis: {figures['balance_source']}."
+    return text

@@ -64,13 +64,21 @@ def test_uniform_preset_says_switching_is_small_and_shows_how_much() -> None:
     assert "Gross switching: USD" in note and "% of baseline imports" in note
 
 
-@pytest.mark.usefixtures("bundled_env")
-def test_purchase_preset_sets_the_deficit_against_the_record() -> None:
+def test_purchase_preset_sets_the_deficit_against_the_record(bundled_env: Path) -> None:
+    import duckdb
+
+    from etl import record
+
+    con = duckdb.connect(str(bundled_env), read_only=True)
+    balances = record.query_balance(con, reporter="COL", partners=["CHN"])
+    con.close()
+    deficit = -float(balances.loc[balances["year"] == 2024, "balance_usd"].iloc[0])
     at = _load_preset(_page(), "China buys USD 13.6 billion more")
     assert not at.exception
     labels = {m.label: m.value for m in at.metric}
-    assert labels["Balance after"] == "USD 0.00 bn"
-    assert labels["Needed to close"] == "USD 13.56 bn"
+    # the deficit to close is the series of record's 2024 headline balance, the same number as the Overview's
+    assert labels["Needed to close"] == f"USD {deficit / 1e9:,.2f} bn"
+    assert labels["Balance after"] == f"USD {(13.559e9 - deficit) / 1e9:,.2f} bn"
     assert "Largest yearly rise on record" in labels
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from etl import record
 from etl.cli import main
 from model.compare import headline_table, partner_comparison
 from model.report import comparison_report_html
@@ -99,14 +100,15 @@ def test_china_purchase_preset_closes_the_2024_deficit(
     assert code == 0
     totals = result["totals"]
     con = duckdb.connect(str(bundled_db), read_only=True)
-    printed = con.execute(
-        "SELECT value_usd FROM published_figures WHERE reporter_iso3='COL' AND partner_iso3='CHN' AND year=2024 "
-        "AND flow='balance' AND chosen"
-    ).fetchone()[0]
+    headline = record.query_balance(con, reporter="COL", partners=["CHN"])
     con.close()
-    # The preset's N is the printed 2024 deficit; if the data changes, the preset must follow.
-    assert totals["increase_usd"] == pytest.approx(-printed)
-    assert totals["balance_after_usd"] == pytest.approx(0, abs=1)
+    # The deficit to close is the series of record's headline balance for 2024, the number every page shows
+    # (the raw-file check of that number is tests/integration/test_record_consistency.py).
+    balance = float(headline.loc[headline["year"] == 2024, "balance_usd"].iloc[0])
+    assert totals["balance_before_usd"] == pytest.approx(balance)
+    assert totals["needed_to_close_usd"] == pytest.approx(-balance)
+    assert totals["balance_after_usd"] == pytest.approx(balance + totals["increase_usd"])
+    assert totals["increase_usd"] == pytest.approx(13_559_000_000)  # the preset's amount (the printed figure)
     assert totals["largest_growth_usd"] > 0
     assert totals["needed_vs_largest_growth"] > 1
     assert result["history"]

@@ -133,7 +133,7 @@ def test_purchase_amount_and_the_inverse() -> None:
     spec = parse_spec(
         {"kind": "purchase", "name": "p", "buyer": "CHN", "seller": "COL", "increase": {"amount_usd": 1e9}}
     )
-    figures = purchase_figures(spec, _history(), published_balance=-13.6e9)
+    figures = purchase_figures(spec, _history(), headline_balance=-13.6e9)
     assert figures["balance_before_usd"] == -13.6e9
     assert figures["balance_after_usd"] == pytest.approx(-12.6e9)
     assert figures["needed_to_close_usd"] == 13.6e9
