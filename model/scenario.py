@@ -150,7 +150,7 @@ def resolve_lists(
                 if not codes:
                     raise SpecError(f"tariff_changes[{i}].{key}", f"the list {item!r} is not in the database",
                                     hint="rebuild the database with `balanza build`")  # fmt: skip
-                lists[item] = tuple(codes)
+                lists[item] = tuple(hts_prefix(code) for code in codes)
         if change.rate_list is not None and change.rate_list not in rates:
             table = data.query_rate_list(con, change.rate_list)
             if not table:
@@ -160,8 +160,18 @@ def resolve_lists(
     return lists, rates
 
 
+def hts_prefix(code: str) -> str:
+    """An HTS code as a prefix of the HS10 lines it covers.
+
+    The bundled lists pad 8-digit subheadings to ten digits with "00" (e.g. 2709.00.20 → 2709002000), while the
+    Census lines carry the statistical suffix (2709002090). Suffix 00 is used only where an 8-digit line has no
+    statistical breakdown, so reading a ten-digit code ending in 00 as its 8-digit prefix is exact either way.
+    """
+    return code[:8] if len(code) == 10 and code.endswith("00") else code
+
+
 def resolve_exemptions(con: duckdb.DuckDBPyConnection, exemptions: tuple[str, ...]) -> tuple[str, ...]:
-    """HTS prefixes from a mix of prefixes and bundled list names."""
+    """HTS prefixes from a mix of prefixes and bundled list names (list codes read with `hts_prefix`)."""
     prefixes: list[str] = []
     for i, item in enumerate(exemptions):
         if item in EXEMPTION_LISTS:
@@ -169,7 +179,7 @@ def resolve_exemptions(con: duckdb.DuckDBPyConnection, exemptions: tuple[str, ..
             if not codes:
                 raise SpecError(f"exemptions[{i}]", f"the list {item!r} is not in the database",
                                 hint="rebuild the database with `balanza build`")  # fmt: skip
-            prefixes.extend(codes)
+            prefixes.extend(hts_prefix(code) for code in codes)
         else:
             prefixes.append(item)
     return tuple(prefixes)
@@ -419,9 +429,10 @@ def effective_rates(
     size = market.partners.size
     names = [labels.countries.get(p, p) for p in market.partners]
     baseline = np.bincount(market.partner_index, market.imports, size)
-    for step, (label, tariffs) in enumerate([("2024 applied tariffs", t0)] + [
-        (change.action or f"change {i + 1}", t) for i, (change, t) in enumerate(zip(spec.tariff_changes, steps, strict=True))
-    ]):  # fmt: skip
+    labelled = [(change.action or f"change {i + 1}", t) for i, (change, t) in enumerate(zip(spec.tariff_changes, steps, strict=True))]  # fmt: skip
+    # Consecutive changes with the same action are one step (e.g. one duty at two rates for different partners).
+    merged = [(label, t) for i, (label, t) in enumerate(labelled) if i + 1 == len(labelled) or labelled[i + 1][0] != label]
+    for step, (label, tariffs) in enumerate([("2024 applied tariffs", t0), *merged]):
         after = market.imports if step == 0 else (lambda e: e.baseline + e.total_change)(run(tariffs, eta, sigma))
         pre = np.bincount(market.partner_index, tariffs * market.imports, size)
         post = np.bincount(market.partner_index, tariffs * after, size)

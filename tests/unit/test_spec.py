@@ -12,14 +12,38 @@ from model.spec import PurchaseScenario, TariffScenario, parse_spec, preset_path
 MINIMAL = {"name": "x", "tariff_changes": [{"partners": ["COL"], "add_pp": 10}]}
 
 
-def test_four_presets_ship_and_parse() -> None:
+def test_the_presets_ship_and_parse() -> None:
     names = {parse_spec(path.read_text()).name for path in preset_paths()}
     assert names == {
         "US 10% baseline, April 2025, with exemptions",
         "US 10% on everyone",
         "Colombia faces 10 points more than its competitors",
         "China buys USD 13.6 billion more",
+        "US Section 232 tariffs of 2025: steel, aluminium, autos, copper",
+        "US tariffs of 7 August 2025: country rates, Annex II, Section 232",
     }
+    assert {path.stem for path in preset_paths()} >= {"us_august_2025_country_rates", "us_section_232_2025"}
+
+
+def test_rate_lists_and_product_lists_parse_and_are_checked() -> None:
+    spec = parse_spec({"name": "x", "level": "hs6", "elasticities": {"substitution": "data"}, "tariff_changes": [
+        {"action": "a", "products": ["s232_steel_2025", "7308"], "except_products": ["annex_ii_2025_04"],
+         "min_rate": 0.5},
+        {"add_pp": {"list": "eo14326_aug_2025", "others": 10}},
+    ]})  # fmt: skip
+    assert spec.level == "hs6" and spec.elasticities.substitution is None
+    assert spec.tariff_changes[0].products == ("s232_steel_2025", "7308")
+    assert spec.tariff_changes[1].rate_list == "eo14326_aug_2025" and spec.tariff_changes[1].others == 10
+    assert parse_spec(json.dumps(spec_to_dict(spec))) == spec
+    for bad, field in (
+        ({"name": "x", "level": "hs8"}, "level"),
+        ({"name": "x", "tariff_changes": [{"add_pp": {"list": "nope"}}]}, "tariff_changes[0].add_pp.list"),
+        ({"name": "x", "tariff_changes": [{"products": ["steel"], "add_pp": 1}]}, "tariff_changes[0].products[0]"),
+        ({"name": "x", "elasticities": {"supply": 0.001}}, "elasticities.supply"),
+    ):
+        with pytest.raises(SpecError) as caught:
+            parse_spec(bad)
+        assert caught.value.field == field
 
 
 @pytest.mark.parametrize("path", preset_paths(), ids=lambda p: p.stem)
