@@ -12,7 +12,7 @@ from etl import settings
 from etl.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
-CODE_DIRS = ("etl", "model", "dashboard", "bench", "tests")
+CODE_DIRS = ("etl", "model", "dashboard", "bench", "tests", "tools")
 DOCS = [ROOT / "README.md", ROOT / "data" / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 ENV_NAME = re.compile(r"\b(?:BALANZA|COMTRADE)_[A-Z][A-Z_]*\b")
 
