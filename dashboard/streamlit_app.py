@@ -5,14 +5,11 @@ Run with ``streamlit run dashboard/streamlit_app.py`` (or ``balanza serve``).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from dashboard import components, url_state
 from dashboard.i18n import LANGUAGES, t
 
-HERE = Path(__file__).resolve().parent
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 st.set_page_config(page_title="Balanza", page_icon=":material/balance:", layout="wide")
@@ -38,13 +35,8 @@ pages = [
             icon=":material/category:"),
     st.Page("app_pages/dependence.py", title=t("page_dependence", lang), url_path="dependence",
             icon=":material/percent:"),
-]
-# Pages written alongside this frame join the navigation when present.
-for optional, icon in (("claims", ":material/fact_check:"), ("scenarios", ":material/tune:")):
-    if (HERE / "app_pages" / f"{optional}.py").exists():
-        pages.append(st.Page(f"app_pages/{optional}.py", title=t(f"page_{optional}", lang), url_path=optional,
-                             icon=icon))
-pages += [
+    st.Page("app_pages/claims.py", title=t("page_claims", lang), url_path="claims", icon=":material/fact_check:"),
+    st.Page("app_pages/scenarios.py", title=t("page_scenarios", lang), url_path="scenarios", icon=":material/tune:"),
     st.Page("app_pages/coverage.py", title=t("page_coverage", lang), url_path="coverage",
             icon=":material/grid_on:"),
     st.Page("app_pages/data.py", title=t("page_data", lang), url_path="data", icon=":material/table:"),

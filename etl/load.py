@@ -91,12 +91,6 @@ class _BackgroundHash(threading.Thread):
         return self.digest
 
 
-def sha256_of(path: Path) -> str:
-    hasher = _BackgroundHash(path)
-    hasher.run()
-    return hasher.result()
-
-
 def load_into(con: duckdb.DuckDBPyConnection, path: Path, metadata: FileMetadata | None = None) -> LoadResult:
     """Load one file into an open write transaction."""
     metadata = metadata or FileMetadata()

@@ -1,4 +1,4 @@
-"""THE schema: every table, column and type Balanza stores, and the Comtrade → Balanza rename map.
+"""THE schema: every table, column and type Balanza stores, and the columns of the Comtrade+ format.
 
 Everything that reads or writes the database imports its names from here.
 """
@@ -11,7 +11,6 @@ SCHEMA_VERSION = 4  # 3: the trade_record view (etl/record.py); 4: elasticity st
 
 FLOWS = ("export", "import", "re-export", "re-import")
 VALUATIONS = ("FOB", "CIF")
-HS_LEVELS = (0, 2, 4, 6, 8, 10)
 # The partners Balanza is about, by ISO 3166 alpha-3 code (the codes `reporter_iso3`/`partner_iso3` hold).
 COLOMBIA = "COL"
 CHINA = "CHN"
@@ -252,7 +251,7 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-# UN Comtrade+ (camelCase) → Balanza. The only place Comtrade's names are mapped.
+# UN Comtrade+ (camelCase) columns, as published; etl/sources/comtrade_plus.py maps them to ours.
 COMTRADE_PLUS_COLUMNS = (
     "typeCode", "freqCode", "refPeriodId", "refYear", "refMonth", "period", "reporterCode", "reporterISO",
     "reporterDesc", "flowCode", "flowDesc", "partnerCode", "partnerISO", "partnerDesc", "partner2Code",
@@ -262,38 +261,6 @@ COMTRADE_PLUS_COLUMNS = (
     "isAltQtyEstimated", "netWgt", "isNetWgtEstimated", "grossWgt", "isGrossWgtEstimated", "cifvalue",
     "fobvalue", "primaryValue", "legacyEstimationFlag", "isReported", "isAggregate",
 )  # fmt: skip
-COMTRADE_RENAME = {
-    "refYear": "year",
-    "period": "period",
-    "reporterCode": "reporter_code",
-    "partnerCode": "partner_code",
-    "flowCode": "flow",
-    "cmdCode": "hs_code",
-    "primaryValue": "value_usd",
-    "netWgt": "net_weight_kg",
-    "classificationCode": "hs_vintage",
-}
-# Comtrade flow codes → Balanza flows. Others (FM, DX, XOP, MIP, …) are not loaded.
-COMTRADE_FLOWS = {
-    "X": "export",
-    "M": "import",
-    "RX": "re-export",
-    "RM": "re-import",
-    "1": "import",
-    "2": "export",
-    "3": "re-export",
-    "4": "re-import",
-}
-COMTRADE_FLOW_WORDS = {
-    "export": "export",
-    "exports": "export",
-    "import": "import",
-    "imports": "import",
-    "re-export": "re-export",
-    "re-exports": "re-export",
-    "re-import": "re-import",
-    "re-imports": "re-import",
-}
 # Totals rows: everything else is a breakdown of them and would double count.
 COMTRADE_TOTAL_CUSTOMS = "C00"
 COMTRADE_TOTAL_MOT = "0"

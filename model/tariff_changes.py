@@ -13,8 +13,6 @@ import numpy as np
 from model.market import Market, partner_row_mask, prefix_product_mask
 from model.spec import TariffChange
 
-SWISS_DEFAULT = 16.0
-
 
 def changed_rate(kind: str, value: float | np.ndarray, current: np.ndarray) -> np.ndarray:
     """The new tariff for each current tariff under one change kind (value may be per row)."""

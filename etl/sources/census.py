@@ -11,7 +11,7 @@ import duckdb
 
 from etl.detect import Sniff
 from etl.schema import EUROPEAN_UNION
-from etl.sources.base import LoadContext, TradeColumnLabels, duckdb_read_error, locate_line
+from etl.sources.base import LoadContext, TradeColumnLabels, duckdb_read_error
 from etl.validate import STAGED_TABLE
 
 HS10_COLUMNS = ("CTY_CODE", "I_COMMODITY", "CON_VAL_YR", "CAL_DUT_YR", "time")
@@ -157,10 +157,6 @@ def stage_totals(ctx: LoadContext) -> TradeColumnLabels:
     except duckdb.Error as exc:
         raise duckdb_read_error(ctx.path, exc, HINT_TOTALS) from None
     return TOTALS_LABELS
-
-
-def totals_line_finder(ctx: LoadContext):
-    return lambda column, predicate: locate_line(ctx.path, ctx.sniff.encoding, ctx.sniff.delimiter, column, predicate)
 
 
 __all__ = ["EUROPEAN_UNION", "matches_hs10", "matches_totals", "stage_hs10", "stage_totals"]
