@@ -17,7 +17,7 @@ from dashboard.charts import OKABE_ITO, _style, add_footnote, wrap_text
 
 CLAIM_COLOUR = "#000000"  # the claim itself: black, dashed, so it never reads as a data series
 BAND_COLOUR = "rgba(0, 0, 0, 0.08)"
-PERSPECTIVE_COLOURS = {c.COL_REPORTED: OKABE_ITO[3], c.MIRROR: OKABE_ITO[0], c.RECONCILED: OKABE_ITO[2]}
+PERSPECTIVE_COLOURS = {c.COL_REPORTED: OKABE_ITO[3], c.MIRROR: OKABE_ITO[0], c.MIXED: OKABE_ITO[2]}
 SHARE_AXIS_MAX_PCT = 200.0  # shares of a tiny total deficit reach 900 %; the axis stops here and says so
 
 
@@ -43,14 +43,14 @@ def deficit_claim_chart(card: c.ClaimCard) -> go.Figure:
     """Claim 1: Colombia's deficit with China by year and perspective, with the claimed amount and its tolerance."""
     fig = go.Figure()
     series = card.series
-    for perspective in (c.COL_REPORTED, c.RECONCILED, c.MIRROR):
+    for perspective in (c.COL_REPORTED, c.MIXED, c.MIRROR):
         rows = series[series["perspective"] == perspective].sort_values("year")
         if rows.empty:
             continue
         full = rows.set_index("year").reindex(range(int(rows["year"].min()), int(rows["year"].max()) + 1))
         fig.add_trace(go.Scatter(
             x=full.index, y=-full["balance_usd"] / 1e9, name=perspective, mode="lines+markers", connectgaps=False,
-            line={"color": PERSPECTIVE_COLOURS[perspective], "dash": "dot" if perspective == c.MIRROR else "solid"},
+            line={"color": PERSPECTIVE_COLOURS[perspective], "dash": "solid" if perspective == c.COL_REPORTED else "dot"},
             customdata=full[["publisher"]].fillna("").to_numpy(),
             hovertemplate="%{x}: USD %{y:.2f} bn<br>%{customdata[0]}<extra>" + perspective + "</extra>",
         ))  # fmt: skip
@@ -76,12 +76,12 @@ def share_claim_chart(card: c.ClaimCard) -> go.Figure:
         full = rows.set_index("year").reindex(range(int(rows["year"].min()), int(rows["year"].max()) + 1))
         fig.add_trace(go.Scatter(
             x=full.index, y=full["share"] * 100, name=basis, mode="lines+markers", connectgaps=False,
-            line={"color": OKABE_ITO[[3, 2, 5][i]], "dash": "dot" if basis == c.SHARE_BASES[2] else "solid"},
+            line={"color": OKABE_ITO[[3, 2][i % 2]], "dash": "solid" if i == 0 else "dot"},
             hovertemplate="%{x}: %{y:.0f} %<extra>" + basis + "</extra>",
         ))  # fmt: skip
     share_min = float(card.spec.tolerance.get("share_min", 0.9)) * 100
-    _claim_line(fig, share_min, f"“practically the entire”: ≥ {share_min:g} %")
-    _claim_line(fig, 100, "100 % of the total deficit")
+    share_max = float(card.spec.tolerance.get("share_max", 1.1)) * 100
+    _claim_line(fig, 100, f"“practically the entire”: {share_min:g}–{share_max:g} %", (share_min, share_max))
     _style(fig, "Deficit with China as a share of Colombia's total goods deficit")
     top = table["share"].max() * 100 if not table.empty else 100
     fig.update_yaxes(title_text="Share of the total deficit (%)", range=[0, min(max(top * 1.05, 110), SHARE_AXIS_MAX_PCT)])
@@ -126,13 +126,12 @@ def product_share_chart(card: c.ClaimCard) -> go.Figure:
         fig.add_trace(go.Bar(x=rows["hs"], y=rows["share"] * 100, name=partner,
                              marker_color=OKABE_ITO[i % len(OKABE_ITO)],
                              hovertemplate="%{x}: %{y:.1f} %<extra>" + partner + "</extra>"))  # fmt: skip
-    rival_min = float(card.spec.tolerance.get("rival_share_min", 0.1)) * 100
-    _claim_line(fig, rival_min, f"ready substitute: a rival group ≥ {rival_min:g} %")
     _style(fig, "Share of US imports for consumption, 2024: Colombia and its rivals")
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text="Share of US imports from the bundled partners (%)")
     fig.update_xaxes(title_text="Product (HS code)")
-    return add_footnote(fig, _wrap(_footnote_for(card) + " Shares among the ~51 partners in the bundled Census files."))
+    return add_footnote(fig, _wrap(_footnote_for(card) + " Shares of US imports from the 51 partners with a bundled "
+                                   "Census HS10 file, not of all US imports."))
 
 
 def tariff_claim_chart(card: c.ClaimCard) -> go.Figure:
@@ -147,6 +146,11 @@ def tariff_claim_chart(card: c.ClaimCard) -> go.Figure:
         fig.add_trace(go.Scatter(x=pd.to_datetime(rows["year"]), y=rows["value"] / 1e9, mode="lines+markers",
                                  name=measure, line={"color": OKABE_ITO[[0, 4][i % 2]]}), row=2, col=1)  # fmt: skip
     before = card.facts.get("before_pct")
+    rise = card.facts.get("rise_pts")
+    if before is not None and rise is not None:
+        fig.add_hline(y=before + rise, line_dash="dot", line_color=OKABE_ITO[5], line_width=1.5, row=1, col=1,
+                      annotation_text=f"statutory: +{rise:.1f} points (Annex II exempt from 5 April)",
+                      annotation_position="bottom right", annotation_font_size=11)  # fmt: skip
     if before is not None:
         target = float(card.spec.tolerance.get("target_pts", 10))
         match = float(card.spec.tolerance.get("match_pts", 2))
@@ -186,17 +190,15 @@ def purchases_chart(card: c.ClaimCard) -> go.Figure:
     return add_footnote(fig, _wrap(_footnote_for(card)))
 
 
-def gdp_share_chart(card: c.ClaimCard) -> go.Figure:
-    """Claim 8: the deficit with China as % of Colombia's GDP."""
-    frame = card.series.sort_values("year") if not card.series.empty else card.series
-    fig = go.Figure()
-    if not frame.empty:
-        full = frame.set_index("year").reindex(range(int(frame["year"].min()), int(frame["year"].max()) + 1))
-        fig.add_trace(go.Scatter(x=full.index, y=full["value"], mode="lines+markers", connectgaps=False,
-                                 name="deficit with China (% of GDP)", line={"color": OKABE_ITO[4]}))  # fmt: skip
-    _style(fig, "Colombia's deficit with China in proportion to GDP")
-    fig.update_yaxes(title_text="% of GDP (current USD)", rangemode="tozero")
-    fig.update_xaxes(title_text="Year")
+def fiscal_chart(card: c.ClaimCard) -> go.Figure:
+    """Claim 8: the printed fiscal deficit, the deficit with China and what would remain, in % of GDP."""
+    frame = card.series
+    fig = go.Figure(go.Bar(x=frame["measure"], y=frame["pct_gdp"], marker_color=OKABE_ITO[4],
+                           hovertemplate="%{x}: %{y:.1f} % of GDP<extra></extra>"))  # fmt: skip
+    band = float(card.spec.tolerance.get("zero_band_pts", 0.5))
+    _claim_line(fig, 0, f"claim: practically zero (±{band:g} % of GDP)", (-band, band))
+    _style(fig, "Fiscal deficit and the deficit with China, in % of GDP")
+    fig.update_yaxes(title_text="% of GDP")
     return add_footnote(fig, _wrap(_footnote_for(card) + " GDP: World Bank (to 2023)."))
 
 
@@ -221,8 +223,8 @@ def claim_chart(card: c.ClaimCard) -> go.Figure | None:
         return tariff_claim_chart(card)
     if check == "china_purchases":
         return purchases_chart(card)
-    if check == "fiscal_context":
-        return gdp_share_chart(card)
+    if check == "fiscal_deficit":
+        return fiscal_chart(card)
     return None
 
 

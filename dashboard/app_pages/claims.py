@@ -53,8 +53,18 @@ def _card(card: claims.ClaimCard) -> None:
         if spec.related_quote:
             st.markdown(f"> “{spec.related_quote}” ({spec.related_article})")
         st.caption(f"{spec.speaker} · article `{spec.article}` · {spec.date} · kind: {spec.kind.replace('_', ' ')}")
+        if card.basis or card.figure:
+            st.markdown(f"**Basis:** {url_state.escape_markdown(card.basis)}"
+                        + (f"  \n**Figure:** {url_state.escape_markdown(card.figure)}" if card.figure else ""))
+        if card.citation:
+            st.caption(f"Publisher: {url_state.escape_markdown(card.citation)}")
+        if card.disagreement:
+            st.info(url_state.escape_markdown(card.disagreement), icon=":material/compare_arrows:")
         for sentence in card.explanation:
             st.write(sentence)
+        if card.alternatives:
+            st.markdown("**Other bases, beside the primary one:**\n"
+                        + "\n".join(f"- {url_state.escape_markdown(a)}" for a in card.alternatives))
         st.caption(f"Tolerance: {spec.tolerance_text}")
         if card.missing:
             st.warning("Not in the bundled data: " + "; ".join(card.missing) + ".", icon=":material/report:")
@@ -82,8 +92,8 @@ lang = components.lang()
 st.title("The articles' statements, checked against the data")
 st.caption(
     "Two news articles of May 2025 (in seeds/) make statements about Colombia–China–US trade. Each card gives "
-    "the numbers from every bundled source (Colombia-reported, partner-reported, reconciled CIF→FOB), a verdict "
-    "by the tolerance shown, and what the bundled data does not contain."
+    "the primary basis (the publisher's own definition, read through the series of record), the other bases "
+    "beside it, a verdict by the rule shown, the publisher of each number, and what the bundled data lacks."
 )
 
 all_cards = components.claim_cards()  # computed once per database, shared by every session

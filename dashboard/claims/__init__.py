@@ -20,10 +20,9 @@ from dashboard.claims.card import (
     CENTRAL_AMERICA,
     COFFEE_CODE,
     COL_REPORTED,
-    EVERYONE_PRESET,
     MIRROR,
+    MIXED,
     NUMBER_COLUMNS,
-    RECONCILED,
     SINGLED_OUT_PRESET,
     SOURCE_PUBLISHERS,
     ClaimCard,
@@ -47,15 +46,15 @@ from dashboard.claims.rules import (
     VERDICTS,
     verdict_close_to,
     verdict_conditions,
-    verdict_share_at_least,
+    verdict_within,
 )  # fmt: skip
 from dashboard.claims.specs import KINDS, ClaimSpec, read_claims
 
 __all__ = [
-    "CANNOT_CHECK", "CENTRAL_AMERICA", "CHECKS", "COFFEE_CODE", "COL_REPORTED", "CONTEXT", "EVERYONE_PRESET",
+    "CANNOT_CHECK", "CENTRAL_AMERICA", "CHECKS", "COFFEE_CODE", "COL_REPORTED", "CONTEXT",
     "KINDS", "MIRROR", "MONTHLY_EXPORTS_MEASURE", "NOT_SUPPORTED", "NUMBER_COLUMNS", "OUT_OF_SCOPE", "PARTLY",
-    "RECONCILED", "SCENARIO", "SHARE_BASES", "SINGLED_OUT_PRESET", "SOURCE_PUBLISHERS", "SUPPORTED", "VERDICTS",
+    "MIXED", "SCENARIO", "SHARE_BASES", "SINGLED_OUT_PRESET", "SOURCE_PUBLISHERS", "SUPPORTED", "VERDICTS",
     "ClaimCard", "ClaimData", "ClaimSpec", "bn", "build_card", "build_cards", "card_csv_frame", "link_query",
     "neutralise_cell", "pct", "query_claim_data", "read_claims", "verdict_close_to", "verdict_conditions",
-    "verdict_share_at_least",
+    "verdict_within",
 ]  # fmt: skip

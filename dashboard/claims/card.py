@@ -9,11 +9,11 @@ from typing import Any
 import pandas as pd
 
 from dashboard.claims.specs import ClaimSpec
-from etl.settings import CIF_FOB_FACTOR_IMF
+from etl.record import SOURCE_PUBLISHERS as RECORD_PUBLISHERS
 
-COL_REPORTED = "Colombia-reported"
+COL_REPORTED = "Colombia-reported (headline basis)"
+MIXED = "Colombia-reported, exports FOB − imports CIF (mixed valuation)"
 MIRROR = "partner-reported (mirror)"
-RECONCILED = f"reconciled (imports CIF→FOB ÷ {CIF_FOB_FACTOR_IMF:g})"
 
 NUMBER_COLUMNS = (
     "measure", "year", "perspective", "value", "unit", "valuation", "source", "dataset", "publisher", "note",
@@ -27,20 +27,18 @@ CENTRAL_AMERICA = ("GTM", "HND", "NIC", "CRI", "SLV")
 FLOWER_CODES = ("0603", "060311")
 COFFEE_CODE = "0901"
 
+# The trade publishers are the series-of-record layer's; the others are the reference tables' publishers.
 SOURCE_PUBLISHERS = {
-    "imf_dots": "IMF Direction of Trade Statistics",
-    "us_census_general": "US Census Bureau (general imports / total exports)",
-    "us_census_consumption": "US Census Bureau (imports for consumption, HS10)",
-    "dian": "DIAN / DANE",
+    **RECORD_PUBLISHERS,
     "published": "printed figures (publisher per row)",
-    "comtrade": "UN Comtrade",
     "world_bank": "World Bank, World Development Indicators",
     "tariff_tracker": "US executive orders as encoded by tradewartracker",
+    "statute": "US executive orders (Federal Register)",
+    "scenario": "Balanza tariff model (SMART) on US Census 2024 lines",
 }
 
 
 SINGLED_OUT_PRESET = "colombia_10pp_more"  # Colombia alone faces 10 more points
-EVERYONE_PRESET = "us_10pct_everyone"  # every supplier faces the same 10 points
 LATIN_AMERICA = (
     "ARG", "BOL", "BRA", "CHL", "CRI", "CUB", "DOM", "ECU", "GTM", "HND", "HTI", "JAM", "MEX", "NIC", "PAN", "PER",
     "PRY", "SLV", "TTO", "URY", "VEN",
@@ -69,15 +67,17 @@ class ClaimCard:
 
 @dataclass(frozen=True)
 class ClaimData:
-    """The frames the cards are built from (all values in USD unless a column says otherwise)."""
+    """The frames the cards are built from, all read through the series of record (etl/record.py)."""
 
-    totals: pd.DataFrame  # trade_annual TOTAL rows: year, reporter_iso3, partner_iso3, flow, valuation, source, value_usd, months_covered
-    published: pd.DataFrame  # published_figures rows + dataset
-    dian_monthly: pd.DataFrame  # period, partner_iso3, value_usd
-    products: pd.DataFrame  # us_census_consumption rows for the claim's products: partner_iso3, hs_code, value_usd, duty_usd
+    balances: pd.DataFrame  # query_balance(COL, CHN/USA/WLD, basis="all"): headline and labelled alternatives
+    mirror: pd.DataFrame  # the same as the partners report it (side="mirror")
+    record: pd.DataFrame  # query_record(COL, CHN/USA/WLD): exports and imports, TOTAL, with publisher/printed_by
+    dian_monthly: pd.DataFrame  # period, partner_iso3, value_usd (DANE's monthly export detail)
+    products: pd.DataFrame  # record of US imports 2024, HS10 lines of flowers and coffee: partner_iso3, hs_code, value_usd
     tariff_timeline: pd.DataFrame  # date, partner_iso3, effective_tariff_pct, tariff_2024_pct
     exemptions: pd.DataFrame  # COL 2024 imports in exempt codes: hs4, list_name, value_usd
     gdp: pd.DataFrame  # iso3, year, gdp_usd
+    fiscal: pd.DataFrame = field(default_factory=pd.DataFrame)  # printed fiscal figures: year, flow, value_usd, publisher, url, quote
     datasets: dict[str, str] = field(default_factory=dict)  # source -> dataset file(s)
     # Scenario runs of the shipped presets (model/presets): preset -> focus table / by-partner table.
     scenario_focus: dict[str, pd.DataFrame] = field(default_factory=dict)

@@ -6,7 +6,6 @@ import pandas as pd
 
 from dashboard.claims.card import (
     COL_REPORTED,
-    DIAN_WITHHELD_FROM_YEAR,
     REFERENCE_YEAR_MAX,
     SHARES_FROM_YEAR,
     SOURCE_PUBLISHERS,
@@ -15,139 +14,150 @@ from dashboard.claims.card import (
     bn,
     number_row,
     numbers_frame,
-    pct,
 )
-from dashboard.claims.rules import (
-    CONTEXT,
-    OUT_OF_SCOPE,
-    SCENARIO,
-)
-from dashboard.claims.series import (
-    deficit_series,
-    latest_of,
-    published_value,
-)
+from dashboard.claims.rules import CANNOT_CHECK, OUT_OF_SCOPE, SCENARIO, verdict_within
+from dashboard.claims.series import deficit_series, latest_of, record_rows
 from dashboard.claims.specs import ClaimSpec
 from etl.years import format_years
+from model.purchase import growth_history, largest_growth
 
 # --------------------------------------------------------------------------------------------- claim 7
 
 
 def largest_yearly_increase(values: pd.DataFrame) -> tuple[int, float] | None:
-    """(year, increase) of the largest rise between consecutive years in a year/value_usd frame."""
-    series = values.dropna(subset=["value_usd"]).groupby("year")["value_usd"].first().sort_index()
-    previous = series.reindex(series.index - 1).to_numpy()
-    increases = pd.Series(series.to_numpy() - previous, index=series.index).dropna()
-    if increases.empty:
+    """(year, increase) of the largest rise between consecutive years in a year/value_usd frame, by the purchase
+    scenario's own arithmetic (model.purchase), so the card and the scenario give the same record."""
+    frame = values.dropna(subset=["value_usd"]).groupby("year", as_index=False)["value_usd"].first()
+    if frame.empty:
         return None
-    year = int(increases.idxmax())
-    return year, float(increases.loc[year])
-
-
-def colombia_exports_to(data: ClaimData, partner: str) -> pd.DataFrame:
-    """Colombia-reported exports to a partner by year: IMF DOTS, DIAN (full comparable years), printed figures."""
-    t = data.totals
-    rows = []
-    for source in ("imf_dots", "dian"):
-        sub = t[(t["source"] == source) & (t["reporter_iso3"] == "COL") & (t["partner_iso3"] == partner)
-                & (t["flow"] == "export")]  # fmt: skip
-        for r in sub.to_dict("records"):
-            if source == "dian" and (int(r["year"]) >= DIAN_WITHHELD_FROM_YEAR or int(r["months_covered"]) < 12):
-                continue
-            rows.append({"year": int(r["year"]), "value_usd": float(r["value_usd"]), "source": source})
-    have = {r["year"] for r in rows}
-    pub = data.published[(data.published["reporter_iso3"] == "COL") & (data.published["partner_iso3"] == partner)]
-    for year in sorted(set(pub["year"].astype(int)) - have):
-        value = published_value(pub, year, "COL", partner, "export")
-        if value is not None:
-            rows.append({"year": year, "value_usd": float(value["value_usd"]), "source": "published"})
-    frame = pd.DataFrame(rows, columns=["year", "value_usd", "source"])
-    return frame.sort_values("year", ignore_index=True)
+    history = growth_history(frame.assign(flow="export", source=""))
+    best, year = largest_growth(history, "growth_usd")
+    return None if best is None or year is None else (year, best)
 
 
 def check_china_purchases(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     series = deficit_series(data, "CHN")
-    col = latest_of(series, COL_REPORTED)
-    exports = colombia_exports_to(data, "CHN")
+    head = latest_of(series, COL_REPORTED)
+    exports = record_rows(data, "CHN", "export")
     best = largest_yearly_increase(exports)
-    rows = [number_row("Colombia's exports to China", r["year"], COL_REPORTED, r["value_usd"], "USD", "FOB", r["source"],
-                 data.datasets.get(r["source"], r["source"]), SOURCE_PUBLISHERS.get(r["source"], r["source"]))
-            for r in exports.to_dict("records")]  # fmt: skip
+    rows = [number_row("Colombia's exports to China", int(r["year"]), COL_REPORTED, float(r["value_usd"]), "USD",
+                       str(r["valuation"]), str(r["source"]), data.datasets.get(str(r["source"]), str(r["source"])),
+                       str(r["citation"])) for r in exports.to_dict("records")]  # fmt: skip
     sentences = []
     facts: dict[str, float] = {}
     missing = []
-    if col is None or best is None:
+    figure = ""
+    if head is None or best is None:
         missing.append("a Colombia-reported deficit with China and two consecutive years of exports to China")
     else:
-        deficit = -float(col["balance_usd"])
-        year = int(col["year"])
+        deficit, year = -float(head["balance_usd"]), int(head["year"])
         current = exports[exports["year"] == year]["value_usd"]
         best_year, best_rise = best
         facts.update(deficit_usd=deficit, year=float(year), best_year=float(best_year), best_increase_usd=best_rise,
                      years_at_best_pace=deficit / best_rise)  # fmt: skip
+        now = float(current.iloc[0]) if not current.empty else None
         sentences.append(
-            f"Closing the {year} deficit would take USD {bn(deficit)} bn more Chinese purchases a year"
-            + (f", taking Colombia's exports to China from USD {bn(float(current.iloc[0]))} bn to "
-               f"USD {bn(float(current.iloc[0]) + deficit)} bn (×{(float(current.iloc[0]) + deficit) / float(current.iloc[0]):.1f})"
-               if not current.empty else "")
-            + "."
-        )
+            f"Closing the {year} deficit ({head['basis_label']}; {head['publisher']}) would take USD {bn(deficit)} bn "
+            "more Chinese purchases a year"
+            + (f", taking Colombia's exports to China from USD {bn(now)} bn to USD {bn(now + deficit)} bn "
+               f"(×{(now + deficit) / now:.1f})" if now else "") + "."
+        )  # fmt: skip
+        best_source = exports[exports["year"] == best_year]["citation"]
         sentences.append(
-            f"The largest yearly increase ever observed was USD {bn(best_rise)} bn ({best_year - 1}→{best_year}); "
-            f"at that pace closing the gap takes {deficit / best_rise:.1f} years of record growth, with imports unchanged."
+            f"The largest yearly increase on record was USD {bn(best_rise)} bn ({best_year - 1}→{best_year}; "
+            f"{best_source.iloc[0] if not best_source.empty else ''}); at that pace closing the gap takes "
+            f"{deficit / best_rise:.1f} years of record growth, with imports unchanged."
         )
-        rows.append(number_row("increase needed to close the deficit", year, COL_REPORTED, deficit, "USD", "exports FOB, imports CIF",
-                         str(col["source"]), str(col["dataset"]), str(col["publisher"])))  # fmt: skip
+        figure = f"USD {bn(deficit)} bn a year more, {deficit / best_rise:.1f}× the record yearly rise (USD {bn(best_rise)} bn)"
+        rows.append(number_row("increase needed to close the deficit", year, COL_REPORTED, deficit, "USD",
+                               str(head["basis_label"]), str(head["source"]), str(head["dataset"]),
+                               str(head["publisher"])))  # fmt: skip
     gaps = [y for y in range(SHARES_FROM_YEAR, REFERENCE_YEAR_MAX + 1) if y not in set(exports["year"])]
     if gaps:
         missing.append(f"Colombia-reported exports to China: {format_years(gaps)}")
-    return ClaimCard(spec, SCENARIO, tuple(sentences), numbers_frame(rows), tuple(missing), exports, facts)
+    return ClaimCard(spec, SCENARIO, tuple(sentences), numbers_frame(rows), tuple(missing), exports, facts,
+                     basis="A statement about what could happen: the deficit on the headline basis against the "
+                           "largest yearly rise of exports to China on record",
+                     figure=figure, citation="" if head is None else str(head["publisher"]))  # fmt: skip
 
 
+# --------------------------------------------------------------------------------------------- claim 8
 
-def check_fiscal_context(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
+
+def fiscal_figure(fiscal: pd.DataFrame, year: int) -> pd.Series | None:
+    """The printed central-government fiscal deficit for `year`, as % of GDP (positive = deficit); None if absent."""
+    if fiscal.empty:
+        return None
+    rows = fiscal[(fiscal["year"] == year) & fiscal["flow"].astype(str).str.endswith("pct_gdp")]
+    rows = rows.sort_values("chosen", ascending=False)
+    if rows.empty:
+        return None
+    row = rows.iloc[0].copy()
+    value = float(row["value_usd"])
+    row["deficit_pct"] = -value if "balance" in str(row["flow"]) else abs(value)
+    return row
+
+
+def check_fiscal(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
+    """"The fiscal deficit would become practically zero": even if every dollar of the trade gap closed became
+    government revenue (it would not: a trade deficit is not a fiscal deficit), the fiscal deficit would shrink
+    by at most the trade gap's size in GDP. The rule compares what would remain with "practically zero"."""
+    tol = spec.tolerance
     series = deficit_series(data, "CHN")
-    col = series[(series["perspective"] == COL_REPORTED) & (series["year"] >= SHARES_FROM_YEAR)].dropna(subset=["balance_usd"])
+    head = latest_of(series, COL_REPORTED)
     gdp = data.gdp.set_index("year")["gdp_usd"] if not data.gdp.empty else pd.Series(dtype=float)
-    rows = []
-    both = [int(y) for y in col["year"] if int(y) in gdp.index]
-    for r in col.to_dict("records"):
-        if int(r["year"]) in gdp.index:
-            rows.append(number_row("deficit with China as % of GDP", int(r["year"]), COL_REPORTED,
-                             -r["balance_usd"] / float(gdp.loc[int(r["year"])]) * 100, "% of GDP",
-                             f"exports FOB, imports {r['import_valuation']}", r["source"], r["dataset"],
-                             f"{r['publisher']}; GDP: {SOURCE_PUBLISHERS['world_bank']}"))  # fmt: skip
     sentences = ["A trade deficit is not a fiscal deficit: the first is what residents buy abroad minus what they "
                  "sell; the second is government spending minus revenue. Closing one does not close the other."]
     facts: dict[str, float] = {}
-    missing = []
-    latest_col = col[col["year"] <= REFERENCE_YEAR_MAX].sort_values("year")
-    if both:
-        y = max(both)
-        row = col[col["year"] == y].iloc[0]
-        share = -float(row["balance_usd"]) / float(gdp.loc[y])
-        facts.update(year=float(y), deficit_gdp_share=share)
-        sentences.append(f"For scale: in {y}, the latest year with both figures, the deficit with China "
-                         f"({row['publisher']}) was {pct(share)} of Colombia's GDP (World Bank).")
-    if not latest_col.empty and not gdp.empty:
-        ly, gy = int(latest_col["year"].iloc[-1]), int(gdp.index.max())
-        if ly > gy:
-            share = -float(latest_col["balance_usd"].iloc[-1]) / float(gdp.loc[gy])
-            facts.update(latest_deficit_over_gdp=share, latest_year=float(ly), gdp_year=float(gy))
-            sentences.append(f"The {ly} deficit (USD {bn(-float(latest_col['balance_usd'].iloc[-1]))} bn) against "
-                             f"{gy} GDP (USD {bn(float(gdp.loc[gy]))} bn), the latest bundled, is {pct(share)}.")
-            missing.append(f"GDP for {format_years(range(gy + 1, ly + 1))} (World Bank series ends in {gy})")
-            rows.append(number_row(f"{ly} deficit with China ÷ {gy} GDP", ly, COL_REPORTED, share * 100, "% of GDP",
-                             "exports FOB, imports CIF", str(latest_col["source"].iloc[-1]),
-                             str(latest_col["dataset"].iloc[-1]), str(latest_col["publisher"].iloc[-1]),
-                             f"GDP of {gy}: years differ"))  # fmt: skip
-    missing.append("Colombia's fiscal accounts (not part of Balanza's data)")
-    numbers = numbers_frame(rows)
-    chart_frame = numbers[numbers["measure"] == "deficit with China as % of GDP"][["year", "value", "source"]]
-    return ClaimCard(spec, CONTEXT, tuple(sentences), numbers, tuple(missing), chart_frame.reset_index(drop=True), facts)
+    missing: list[str] = []
+    rows = []
+    fiscal = fiscal_figure(data.fiscal, int(head["year"])) if head is not None else None
+    if head is None or gdp.empty:
+        missing.append("a Colombia-reported deficit with China and Colombia's GDP")
+        return ClaimCard(spec, CANNOT_CHECK, tuple(sentences), numbers_frame(rows), tuple(missing))
+    year = int(head["year"])
+    gdp_year = year if year in gdp.index else int(gdp.index.max())
+    trade_share = -float(head["balance_usd"]) / float(gdp.loc[gdp_year]) * 100
+    facts.update(year=float(year), gdp_year=float(gdp_year), trade_gap_pct_gdp=trade_share)
+    gdp_note = "" if gdp_year == year else (f" (GDP of {gdp_year}, the latest bundled: a smaller GDP than {year}'s, so "
+                                            "this overstates the trade gap's weight and favours the claim)")
+    rows.append(number_row("deficit with China as % of GDP", year, COL_REPORTED, trade_share, "% of GDP",
+                           str(head["basis_label"]), str(head["source"]), str(head["dataset"]),
+                           f"{head['publisher']}; GDP: {SOURCE_PUBLISHERS['world_bank']} ({gdp_year})"))  # fmt: skip
+    sentences.append(f"The {year} deficit with China (USD {bn(-float(head['balance_usd']))} bn, {head['basis_label']}; "
+                     f"{head['publisher']}) was {trade_share:.1f} % of Colombia's GDP{gdp_note}.")  # fmt: skip
+    if fiscal is None:
+        missing.append(f"Colombia's printed fiscal deficit for {year} (% of GDP)")
+        return ClaimCard(spec, CANNOT_CHECK, tuple(sentences), numbers_frame(rows), tuple(missing), facts=facts,
+                         basis="printed central-government fiscal deficit against the trade gap, both in % of GDP")
+    deficit_pct = float(fiscal["deficit_pct"])
+    remaining = deficit_pct - trade_share
+    band, partial = float(tol["zero_band_pts"]), float(tol["partial_band_pts"])
+    verdict = verdict_within(remaining, (-band, band), (-partial, partial))
+    facts.update(fiscal_deficit_pct_gdp=deficit_pct, remaining_pct_gdp=remaining)
+    citation = f"{fiscal['publisher']} ({fiscal['url']})"
+    rows.append(number_row("central government fiscal deficit", year, "Colombia (printed)", deficit_pct, "% of GDP",
+                           "", "published", "published_figures", str(fiscal["publisher"]), str(fiscal["quote"])))  # fmt: skip
+    sentences.append(f"The central government's fiscal deficit for {year} was {deficit_pct:.1f} % of GDP "
+                     f"({fiscal['publisher']}: “{fiscal['quote']}”). Even if every dollar of the trade gap became "
+                     f"revenue, {remaining:.1f} % of GDP would remain.")  # fmt: skip
+    disagreement = "" if verdict == "supported" else (
+        f"The fiscal deficit ({deficit_pct:.1f} % of GDP) is about {deficit_pct / trade_share:.1f} times the whole "
+        f"deficit with China ({trade_share:.1f} % of GDP): closing the trade gap could not bring it to practically zero.")
+    return ClaimCard(spec, verdict, tuple(sentences), numbers_frame(rows), tuple(missing),
+                     pd.DataFrame({"measure": ["fiscal deficit", "deficit with China", "remaining at best"],
+                                   "pct_gdp": [deficit_pct, trade_share, remaining]}), facts,
+                     basis="printed central-government fiscal deficit against the trade gap with China (headline "
+                           "basis), both in % of GDP",
+                     figure=f"fiscal deficit {deficit_pct:.1f} % of GDP vs deficit with China {trade_share:.1f} % of GDP",
+                     citation=f"fiscal: {citation}; trade: {head['publisher']}; GDP: World Bank",
+                     disagreement=disagreement)  # fmt: skip
 
 
 def check_out_of_scope(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     sentences = ("Balanza holds trade statistics; it cannot check figures about lives lost in counternarcotics "
                  "operations, and says nothing about them.",)
-    return ClaimCard(spec, OUT_OF_SCOPE, sentences, numbers_frame([]), ("casualty statistics (outside Balanza's scope)",))
+    return ClaimCard(spec, OUT_OF_SCOPE, sentences, numbers_frame([]), ("casualty statistics (outside Balanza's scope)",),
+                     basis="outside Balanza's data")  # fmt: skip
+
+

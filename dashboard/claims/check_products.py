@@ -1,8 +1,13 @@
-"""Claims 4 and 5: US imports of roses and coffee by supplier, tariffs and the substitution scenario."""
+"""Claims 4 and 5: statements about what US buyers could do. Scenario cards: they show the model's result.
+
+Claim 4 ("a great opportunity for Ecuadorian roses and Central American coffee") is a forecast, or a threat: no
+verdict. The card gives the 2024 market (US Census lines, read through the series of record), the country rates
+the US actually set (EO 14326, in force 7 August 2025), and the tariff model's result for Ecuador's roses and
+Central America's coffee under those rates and under a Colombia-only rise.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -10,7 +15,6 @@ import pandas as pd
 from dashboard.claims.card import (
     CENTRAL_AMERICA,
     COFFEE_CODE,
-    EVERYONE_PRESET,
     LATIN_AMERICA,
     MIRROR,
     SINGLED_OUT_PRESET,
@@ -22,169 +26,115 @@ from dashboard.claims.card import (
     number_row,
     numbers_frame,
     pct,
-    signed,
 )
-from dashboard.claims.rules import (
-    CANNOT_CHECK,
-    NOT_SUPPORTED,
-    PARTLY,
-    SCENARIO,
-    SUPPORTED,
-    verdict_conditions,
-)
+from dashboard.claims.rules import SCENARIO
 from dashboard.claims.specs import ClaimSpec
 
-# --------------------------------------------------------------------------------------------- claim 4
+AUGUST_LIST = "eo14326_aug_2025"
+BASELINE_PCT = 10.0  # EO 14257 baseline, kept by EO 14326 for countries it does not list
+CENSUS = "US Census Bureau (imports for consumption 2024, HS10)"
+PRODUCT_GROUPS = (("roses", "060311", ("ECU",), "Ecuador"), ("coffee", COFFEE_CODE, CENTRAL_AMERICA, "Central America"))
+SHARES_DENOMINATOR = "US imports from the 51 partners with a bundled Census HS10 file"
 
 
 def product_shares(products: pd.DataFrame, prefix: str) -> pd.DataFrame:
-    """US imports 2024 of one HS prefix by supplier among the bundled partners, with share and 2024 duty rate."""
+    """US imports 2024 of one HS prefix by supplier among the bundled partners, with each one's share."""
     sub = products[products["hs_code"].astype(str).str.startswith(prefix)]
     if sub.empty:
-        return empty_frame(["partner_iso3", "value_usd", "duty_usd", "share", "duty_rate"])
-    grouped = sub.groupby("partner_iso3", as_index=False)[["value_usd", "duty_usd"]].sum()
+        return empty_frame(["partner_iso3", "value_usd", "share"])
+    grouped = sub.groupby("partner_iso3", as_index=False)["value_usd"].sum()
     grouped["share"] = grouped["value_usd"] / grouped["value_usd"].sum()
-    grouped["duty_rate"] = grouped["duty_usd"] / grouped["value_usd"]
     return grouped.sort_values("value_usd", ascending=False, ignore_index=True)
 
 
-def relative_price_shift(own_before: float, own_added: float, rival_before: float, rival_added: float) -> float:
-    """How much an added tariff raises one supplier's duty-inclusive price relative to a rival's (fraction)."""
-    own = (1 + own_before + own_added) / (1 + own_before)
-    rival = (1 + rival_before + rival_added) / (1 + rival_before)
-    return own / rival - 1
+def august_rates(reciprocal: pd.DataFrame, partners: tuple[str, ...]) -> dict[str, float]:
+    """Each partner's US rate from 7 August 2025: its EO 14326 rate, else the 10 % baseline."""
+    listed = reciprocal[reciprocal["list_name"] == AUGUST_LIST] if not reciprocal.empty else reciprocal
+    rates = dict(zip(listed.get("partner_iso3", []), listed.get("rate_pct", []), strict=False))
+    return {p: float(rates.get(p, BASELINE_PCT)) for p in partners}
 
 
-def check_roses_and_coffee(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
-    tol = spec.tolerance
-    added = 0.10  # the April 2025 baseline, applied to Colombia and all these rivals alike (none paid more then)
-    rows = []
-    checks: list[bool | None] = []
-    sentences = []
-    missing = []
-    facts: dict[str, float] = {}
-    groups = (("cut flowers", "0603", ("ECU",), "Ecuador"), ("roses", "060311", ("ECU",), "Ecuador"),
-              ("coffee", COFFEE_CODE, CENTRAL_AMERICA, "Central America"))  # fmt: skip
-    for label, prefix, rivals, rival_name in groups:
-        table = product_shares(data.products, prefix)
-        if table.empty or "COL" not in set(table["partner_iso3"]):
-            missing.append(f"US imports for consumption 2024 of HS {prefix} from Colombia")
-            checks.append(None)
-            continue
-        for r in table.to_dict("records"):
-            if r["partner_iso3"] in ("COL", *rivals):
-                rows.append(number_row(f"share of US imports of HS {prefix} ({label}), 2024", 2024, MIRROR, r["share"] * 100,
-                                 "%", "customs value", "us_census_consumption",
-                                 data.datasets.get("us_census_consumption", "us_census_consumption"),
-                                 SOURCE_PUBLISHERS["us_census_consumption"],
-                                 f"{r['partner_iso3']}: USD {r['value_usd'] / 1e6:,.1f} m; 2024 duty {pct(r['duty_rate'], 2)}"))  # fmt: skip
-        col = table[table["partner_iso3"] == "COL"].iloc[0]
-        riv = table[table["partner_iso3"].isin(rivals)]
-        rival_share = float(riv["share"].sum())
-        rival_rate = float(riv["duty_usd"].sum() / riv["value_usd"].sum()) if not riv.empty else float("nan")
-        shift = relative_price_shift(float(col["duty_rate"]), added, rival_rate, added) if not riv.empty else float("nan")
-        facts[f"{prefix}_col_share"] = float(col["share"])
-        facts[f"{prefix}_rival_share"] = rival_share
-        facts[f"{prefix}_price_shift"] = shift
-        if prefix != "060311":
-            checks.append(rival_share >= float(tol["rival_share_min"]))
-        sentences.append(
-            f"HS {prefix} ({label}): Colombia supplied {pct(float(col['share']))} of US imports in 2024, "
-            f"{rival_name} {pct(rival_share)}; starting duties {pct(float(col['duty_rate']), 2)} vs "
-            f"{pct(rival_rate, 2)}, so an equal 10 points moves Colombia's price {signed(shift * 100)} % relative to them."
-        )
-    tariff_gap = _tariff_gap_at(data.tariff_timeline, spec.date, ("ECU", *CENTRAL_AMERICA))
-    if tariff_gap is None:
-        missing.append(f"US effective tariffs for Colombia and its rivals on {spec.date}")
-    else:
-        facts["tariff_gap_pts"] = tariff_gap
-        rows.append(number_row("Colombia's effective US tariff minus its rivals' (trade-weighted, all goods)", spec.date,
-                         "US policy", tariff_gap, "points", "", "us_tariff_timeline",
-                         data.datasets.get("tariff_tracker", "us-tariffs-2025/country-by-time.csv"),
-                         SOURCE_PUBLISHERS["tariff_tracker"], "average over rivals, simple mean"))  # fmt: skip
-    gap_ok = None if tariff_gap is None else tariff_gap >= float(tol["tariff_gap_min_pts"])
-    rivals_ok = verdict_conditions(checks)
-    if rivals_ok == CANNOT_CHECK:
-        verdict = CANNOT_CHECK
-    elif rivals_ok == SUPPORTED and gap_ok:
-        verdict = SUPPORTED
-    elif rivals_ok == NOT_SUPPORTED and gap_ok is False:
-        verdict = NOT_SUPPORTED
-    else:
-        verdict = PARTLY
-    if tariff_gap is not None:
-        sentences.append(f"On {spec.date} Colombia's effective US tariff was {tariff_gap:+.1f} points from its rivals' "
-                         "average: the opportunity needs Colombia to face a higher tariff — see the scenario.")
-    sentences.extend(_scenario_sentences(data, rows, facts))
-    chart_rows = [product_shares(data.products, prefix).assign(hs=f"HS {prefix} ({label})")
-                  for label, prefix, _, _ in groups]  # fmt: skip
-    chart_frame = pd.concat([f for f in chart_rows if not f.empty], ignore_index=True) if any(
-        not f.empty for f in chart_rows) else empty_frame(["partner_iso3", "value_usd", "share", "hs"])
-    return ClaimCard(spec, verdict, tuple(sentences), numbers_frame(rows), tuple(missing), chart_frame, facts)
-
-
-def _focus_gain(focus: pd.DataFrame, prefix: str, partners: str) -> pd.Series | None:
-    rows = focus[(focus["hs_prefix"] == prefix) & (focus["partners"] == partners)]
+def _focus_change(focus: pd.DataFrame, prefix: str, partners: tuple[str, ...]) -> pd.Series | None:
+    """The model's result for a product and a supplier group, as the preset's focus table gives it."""
+    wanted = {", ".join(partners), ",".join(partners)}
+    rows = focus[(focus["hs_prefix"].astype(str) == prefix) & focus["partners"].astype(str).isin(wanted)]
     return None if rows.empty else rows.iloc[0]
 
 
-def _scenario_sentences(data: ClaimData, rows: list[dict[str, Any]], facts: dict[str, float]) -> list[str]:
-    """Who gains in the model when Colombia alone faces 10 more points, against 10 points on everyone."""
-    sentences = []
-    central = ", ".join(CENTRAL_AMERICA)
-    for preset in (SINGLED_OUT_PRESET, EVERYONE_PRESET):
-        focus = data.scenario_focus.get(preset)
-        if focus is None or focus.empty:
+def _scenario_rows(spec: ClaimSpec, data: ClaimData, preset: str, label: str, rows: list, facts: dict) -> list[str]:
+    focus = data.scenario_focus.get(preset)
+    if focus is None or focus.empty:
+        error = data.scenario_errors.get(preset)
+        return [f"Scenario {preset} not shown: {error}."] if error else []
+    parts = []
+    for name, prefix, rivals, rival_name in PRODUCT_GROUPS:
+        gain = _focus_change(focus, prefix, rivals)
+        if gain is None:
             continue
-        for label, prefix, partners in (("Ecuador's roses", "060311", "ECU"),
-                                        ("Central America's coffee", COFFEE_CODE, central)):  # fmt: skip
-            gain = _focus_gain(focus, prefix, partners)
-            if gain is None:
-                continue
-            facts[f"{preset}_{prefix}_gain_usd"] = float(gain["total_change_usd"])
-            facts[f"{preset}_{prefix}_diversion_usd"] = float(gain["trade_diversion_usd"])
-            rows.append(number_row(f"modelled change in US imports: {label} (HS {prefix})", 2024, f"scenario {preset}",
-                             float(gain["total_change_usd"]), "USD", "customs value", "scenario",
-                             f"model/presets/{preset}.json", "Balanza tariff model (SMART) on US Census 2024 lines",
-                             f"range {float(gain['low_usd']) / 1e6:,.0f} to {float(gain['high_usd']) / 1e6:,.0f} m "
-                             "(elasticities ×0.5 to ×2)"))  # fmt: skip
-    singled = f"{SINGLED_OUT_PRESET}_060311_gain_usd"
-    everyone = f"{EVERYONE_PRESET}_060311_gain_usd"
-    coffee = f"{SINGLED_OUT_PRESET}_{COFFEE_CODE}_gain_usd"
-    if singled in facts and coffee in facts:
-        text = (f"Model: if Colombia alone faced 10 more points, US imports of Ecuador's roses would change by "
-                f"USD {facts[singled] / 1e6:+,.0f} m and of Central America's coffee by USD {facts[coffee] / 1e6:+,.0f} m")
-        if everyone in facts:
-            switch = facts[everyone.replace("_gain_usd", "_diversion_usd")]
-            text += (f"; with the same 10 points on every supplier, buyers switching to Ecuador's roses add only "
-                     f"USD {switch / 1e6:+,.1f} m while all rose imports shrink (Ecuador's: USD {facts[everyone] / 1e6:+,.0f} m)")
-        sentences.append(text + ".")
-    for preset, error in data.scenario_errors.items():
-        sentences.append(f"Scenario {preset} not shown: {error}.")
-    return sentences
+        change = float(gain["total_change_usd"])
+        facts[f"{preset}_{prefix}_change_usd"] = change
+        rows.append(number_row(f"modelled change in US imports: {rival_name}'s {name} (HS {prefix})", 2024,
+                               f"scenario {preset}", change, "USD", "customs value", "scenario",
+                               f"model/presets/{preset}.json", SOURCE_PUBLISHERS["scenario"],
+                               f"range {float(gain['low_usd']) / 1e6:,.0f} to {float(gain['high_usd']) / 1e6:,.0f} m "
+                               "(elasticities ×0.5 to ×2)"))  # fmt: skip
+        parts.append(f"{rival_name}'s {name} USD {change / 1e6:+,.0f} m")
+    return [f"Model, {label} (preset {preset}): US imports of " + " and ".join(parts) + "."] if parts else []
 
 
-def _tariff_gap_at(timeline: pd.DataFrame, date: str, rivals: Sequence[str]) -> float | None:
-    if timeline.empty:
-        return None
-    at = pd.Timestamp(date)
-    frame = timeline.assign(date=pd.to_datetime(timeline["date"]))
-    frame = frame[frame["date"] <= at].sort_values("date").groupby("partner_iso3").tail(1).set_index("partner_iso3")
-    if "COL" not in frame.index:
-        return None
-    present = [r for r in rivals if r in frame.index]
-    if not present:
-        return None
-    return float(frame.loc["COL", "effective_tariff_pct"]) - float(frame.loc[present, "effective_tariff_pct"].mean())
-
+def check_roses_and_coffee(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
+    rows: list[dict[str, Any]] = []
+    sentences = []
+    missing = []
+    facts: dict[str, float] = {}
+    census_ds = data.datasets.get("us_census_consumption", "us_census_consumption")
+    for name, prefix, rivals, rival_name in PRODUCT_GROUPS:
+        table = product_shares(data.products, prefix)
+        if table.empty or "COL" not in set(table["partner_iso3"]):
+            missing.append(f"US imports for consumption 2024 of HS {prefix} from Colombia")
+            continue
+        for r in table[table["partner_iso3"].isin(("COL", *rivals))].to_dict("records"):
+            rows.append(number_row(f"share of US imports of HS {prefix} ({name}), 2024", 2024, MIRROR,
+                                   r["share"] * 100, "%", "customs value", "us_census_consumption", census_ds, CENSUS,
+                                   f"{r['partner_iso3']}: USD {r['value_usd'] / 1e6:,.1f} m; of {SHARES_DENOMINATOR}"))  # fmt: skip
+        col_share = float(table.loc[table["partner_iso3"] == "COL", "share"].iloc[0])
+        rival_share = float(table[table["partner_iso3"].isin(rivals)]["share"].sum())
+        facts.update({f"{prefix}_col_share": col_share, f"{prefix}_rival_share": rival_share})
+        sentences.append(f"HS {prefix} ({name}), 2024: Colombia supplied {pct(col_share)} of {SHARES_DENOMINATOR}, "
+                         f"{rival_name} {pct(rival_share)} ({CENSUS}).")  # fmt: skip
+    rates = august_rates(data.reciprocal, ("COL", "ECU", *CENTRAL_AMERICA))
+    facts.update({f"aug_rate_{k}": v for k, v in rates.items()})
+    central = sorted({rates[p] for p in CENTRAL_AMERICA})
+    rate_text = (f"From 7 August 2025 (EO 14326) the US charged Colombia {rates['COL']:g} %, Ecuador {rates['ECU']:g} % "
+                 f"and Central America {central[0]:g}–{central[-1]:g} % ({', '.join(f'{p} {rates[p]:g} %' for p in CENTRAL_AMERICA)})")
+    sentences.append(rate_text + ": Colombia did not pay more than these rivals.")
+    august = spec.scenario_preset or ""
+    sentences += _scenario_rows(spec, data, august, "with the country rates in force from 7 August 2025", rows, facts)
+    sentences += _scenario_rows(spec, data, SINGLED_OUT_PRESET, "if Colombia alone faced 10 more points", rows, facts)
+    chart = [product_shares(data.products, prefix).assign(hs=f"HS {prefix} ({name})")
+             for name, prefix, _, _ in PRODUCT_GROUPS]  # fmt: skip
+    chart_frame = pd.concat([f for f in chart if not f.empty], ignore_index=True) if any(not f.empty for f in chart) \
+        else empty_frame(["partner_iso3", "value_usd", "share", "hs"])
+    roses = facts.get(f"{august}_060311_change_usd")
+    coffee = facts.get(f"{august}_{COFFEE_CODE}_change_usd")
+    figure = ("" if roses is None or coffee is None else
+              f"Aug-2025 rates: Ecuador's roses USD {roses / 1e6:+,.0f} m, Central America's coffee USD {coffee / 1e6:+,.0f} m")
+    disagreement = ("The opportunity needs Colombia to face a higher US tariff than its rivals; under the rates the US "
+                    f"actually set in August 2025 Colombia paid {rates['COL']:g} %, no more than Ecuador or Central America.")
+    if rates["COL"] > max(rates[p] for p in ("ECU", *CENTRAL_AMERICA)):
+        disagreement = ""
+    return ClaimCard(spec, SCENARIO, tuple(sentences), numbers_frame(rows), tuple(missing), chart_frame, facts,
+                     basis="A forecast or threat: the tariff model's result under the US country rates of August 2025",
+                     figure=figure, citation=f"{CENSUS}; rates: EO 14326 (as encoded by tradewartracker)",
+                     disagreement=disagreement)  # fmt: skip
 
 
 def check_scenario_substitution(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     table = product_shares(data.products, COFFEE_CODE)
-    rows = [number_row("share of US coffee imports (HS 0901), 2024", 2024, MIRROR, r["share"] * 100, "%", "customs value",
-                 "us_census_consumption", data.datasets.get("us_census_consumption", "us_census_consumption"),
-                 SOURCE_PUBLISHERS["us_census_consumption"], r["partner_iso3"])
-            for r in table.head(8).to_dict("records")]  # fmt: skip
+    census_ds = data.datasets.get("us_census_consumption", "us_census_consumption")
+    rows = [number_row("share of US coffee imports (HS 0901), 2024", 2024, MIRROR, r["share"] * 100, "%",
+                       "customs value", "us_census_consumption", census_ds, CENSUS,
+                       f"{r['partner_iso3']}; of {SHARES_DENOMINATOR}") for r in table.head(8).to_dict("records")]  # fmt: skip
     sentences = ["A statement about what buyers could do, not about what happened: the scenario page models "
                  "US buyers switching suppliers when Colombia faces a higher tariff."]
     facts: dict[str, float] = {}
@@ -198,23 +148,28 @@ def check_scenario_substitution(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
             col_change = float(colombia["total_change_usd"].iloc[0])
             latam_share = float(latam["trade_diversion_usd"].sum()) / total_gain
             facts.update(colombia_change_usd=col_change, diverted_usd=total_gain, latam_share=latam_share)
+            leaders = ", ".join(f"{r['partner_iso3']} USD {r['trade_diversion_usd'] / 1e6:,.0f} m"
+                                for r in latam.head(3).to_dict("records"))  # fmt: skip
             sentences.append(
                 f"In the preset {SINGLED_OUT_PRESET} US imports from Colombia change by USD {bn(col_change)} bn; of the "
-                f"USD {bn(total_gain)} bn bought from other suppliers instead, Latin American ones take {pct(latam_share)}"
-                + (", led by " + ", ".join(f"{r['partner_iso3']} USD {r['trade_diversion_usd'] / 1e6:,.0f} m"
-                                          for r in latam.head(3).to_dict("records")) if not latam.empty else "")
-                + "."
+                f"USD {bn(total_gain)} bn bought from other suppliers instead, Latin American ones take "
+                f"{pct(latam_share)}" + (f", led by {leaders}" if leaders else "") + "."
             )  # fmt: skip
             for r in latam.head(8).to_dict("records"):
                 rows.append(number_row("modelled gain from buying elsewhere (trade diversion)", 2024,
-                                 f"scenario {SINGLED_OUT_PRESET}", float(r["trade_diversion_usd"]), "USD", "customs value",
-                                 "scenario", f"model/presets/{SINGLED_OUT_PRESET}.json",
-                                 "Balanza tariff model (SMART) on US Census 2024 lines", str(r["partner_iso3"])))  # fmt: skip
-    for preset, error in data.scenario_errors.items():
-        if preset == SINGLED_OUT_PRESET:
-            sentences.append(f"Scenario not shown: {error}.")
+                                       f"scenario {SINGLED_OUT_PRESET}", float(r["trade_diversion_usd"]), "USD",
+                                       "customs value", "scenario", f"model/presets/{SINGLED_OUT_PRESET}.json",
+                                       SOURCE_PUBLISHERS["scenario"], str(r["partner_iso3"])))  # fmt: skip
+    if SINGLED_OUT_PRESET in data.scenario_errors:
+        sentences.append(f"Scenario not shown: {data.scenario_errors[SINGLED_OUT_PRESET]}.")
     if not table.empty:
-        top = table.head(3)
-        sentences.append("Largest US coffee suppliers among the bundled partners in 2024: " + ", ".join(
-            f"{r['partner_iso3']} {pct(r['share'])}" for r in top.to_dict("records")) + ".")
-    return ClaimCard(spec, SCENARIO, tuple(sentences), numbers_frame(rows), (), table, facts)
+        sentences.append(f"Largest US coffee suppliers among the bundled partners in 2024 ({SHARES_DENOMINATOR}): "
+                         + ", ".join(f"{r['partner_iso3']} {pct(r['share'])}" for r in table.head(3).to_dict("records"))
+                         + ".")  # fmt: skip
+    change = facts.get("colombia_change_usd")
+    return ClaimCard(spec, SCENARIO, tuple(sentences), numbers_frame(rows), (), table, facts,
+                     basis="A statement about what could happen: the tariff model's result if Colombia alone faced "
+                           "10 more points",
+                     figure="" if change is None else f"US imports from Colombia USD {bn(change)} bn; Latin America takes "
+                                                     f"{pct(facts['latam_share'])} of what is bought elsewhere",
+                     citation=CENSUS)  # fmt: skip

@@ -161,8 +161,6 @@ def check_us_tariff(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
             "Section 232 steel and aluminium duties were outside the baseline too; no list of them is bundled, so "
             "they are not netted out and the rise is at most this."
         )
-    if tracker_text:
-        sentences.append(tracker_text[0].upper() + tracker_text[1:] + ".")
     dian_rows, dian_text = _dian_rows(data, change, facts)
     rows.extend(dian_rows)
     sentences.extend(dian_text)

@@ -9,7 +9,7 @@ from dashboard.claims.card import (
     ClaimData,
 )
 from dashboard.claims.check_balance import check_china_deficit, check_china_share_of_deficit
-from dashboard.claims.check_outlook import check_china_purchases, check_fiscal_context, check_out_of_scope
+from dashboard.claims.check_outlook import check_china_purchases, check_fiscal, check_out_of_scope
 from dashboard.claims.check_products import check_roses_and_coffee, check_scenario_substitution
 from dashboard.claims.check_shares import check_china_import_growth, check_us_dependence
 from dashboard.claims.check_tariff import check_us_tariff
@@ -23,7 +23,7 @@ CHECKS = {
     "scenario_substitution": check_scenario_substitution,
     "us_tariff_10pct": check_us_tariff,
     "china_purchases": check_china_purchases,
-    "fiscal_context": check_fiscal_context,
+    "fiscal_deficit": check_fiscal,
     "china_import_growth": check_china_import_growth,
     "out_of_scope": check_out_of_scope,
 }

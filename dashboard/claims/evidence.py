@@ -1,8 +1,14 @@
-"""Evidence: the SQL that reads what the cards need from a read-only Balanza database."""
+"""Evidence: what the cards need, read from a read-only Balanza database THROUGH THE SERIES OF RECORD.
+
+Every trade value comes from `etl.record` (query_record, query_balance, or the record SQL for product lines):
+the cards make no choice of source, valuation or printed figure of their own, and name the publisher the layer
+names. Reference tables (tariff timeline and lists, GDP, fiscal figures) are read as they are: one value each.
+The one exception is DIAN's monthly export detail (claim 6's chart), which the annual record sums.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import duckdb
 import pandas as pd
@@ -10,22 +16,27 @@ import pandas as pd
 from dashboard.claims.card import (
     CENTRAL_AMERICA,
     COFFEE_CODE,
-    EVERYONE_PRESET,
     FLOWER_CODES,
     SINGLED_OUT_PRESET,
     ClaimData,
 )
+from dashboard.claims.specs import read_claims
+from etl.record import query_balance, query_record, record_sql
 from model.scenario import run_scenario
 from model.spec import parse_spec, preset_path
 
+PARTNERS = ("CHN", "USA", "WLD")  # Colombia's trade with these, on every basis the layer gives
+PRODUCT_SUPPLIERS = ("COL", "ECU", *CENTRAL_AMERICA)
+FISCAL_FLOWS = ("fiscal_balance", "fiscal_balance_pct_gdp", "fiscal_deficit", "fiscal_deficit_pct_gdp")
 
-def query_scenarios(con: duckdb.DuckDBPyConnection, presets: Sequence[str] = (SINGLED_OUT_PRESET, EVERYONE_PRESET)
+
+def query_scenarios(con: duckdb.DuckDBPyConnection, presets: Iterable[str] = (SINGLED_OUT_PRESET,)
                     ) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], dict[str, str]]:  # fmt: skip
     """Run the shipped tariff presets the cards cite; a preset that is absent or fails is reported, not raised."""
     focus: dict[str, pd.DataFrame] = {}
     partners: dict[str, pd.DataFrame] = {}
     errors: dict[str, str] = {}
-    for name in presets:
+    for name in dict.fromkeys(presets):
         path = preset_path(name)
         if not path.exists():
             errors[name] = f"preset {name} is not in model/presets"
@@ -35,31 +46,48 @@ def query_scenarios(con: duckdb.DuckDBPyConnection, presets: Sequence[str] = (SI
         except Exception as exc:  # noqa: BLE001 - a failing scenario must not take the evidence cards down
             errors[name] = f"preset {name} did not run: {exc}"
             continue
+        if getattr(result, "focus", None) is None:
+            continue  # a purchase scenario: its figures come from the record directly
         focus[name] = result.focus
         partners[name] = result.by_partner
     return focus, partners, errors
 
 
-def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = True) -> ClaimData:
+def _record_sql_frame(cur: duckdb.DuckDBPyConnection, condition: str, params: dict, select: str) -> pd.DataFrame:
+    """`select` over the record of the `trade` rows matching `condition` (fixed SQL fragments, values bound)."""
+    return cur.execute(f"SELECT {select} FROM ({record_sql(condition)})", params).df()  # noqa: S608 - fixed fragments
+
+
+def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = True,
+                     presets: Sequence[str] | None = None) -> ClaimData:  # fmt: skip
     """Read what the cards need from a (read-only) Balanza database."""
     cur = con.cursor()
-    totals = cur.execute(
-        """
-        SELECT year, reporter_iso3, partner_iso3, flow, valuation, source, value_usd, months_covered
-        FROM trade_annual
-        WHERE hs_code = 'TOTAL' AND flow IN ('export', 'import')
-          AND reporter_iso3 IN (?, ?, ?) AND partner_iso3 IN (?, ?, ?, ?, ?)
-        """,
-        ["COL", "CHN", "USA", "COL", "CHN", "USA", "WLD", "_X"],
-    ).df()
-    published = cur.execute(
-        """
-        SELECT p.year, p.reporter_iso3, p.partner_iso3, p.flow, p.value_usd, p.valuation, p.publisher, p.url,
-               p.quote, p.chosen, d.path AS dataset
-        FROM published_figures p LEFT JOIN datasets d USING (dataset_id)
-        WHERE p.reporter_iso3 IN (?, ?) AND p.partner_iso3 IN (?, ?, ?, ?)
-        """,
-        ["COL", "CHN", "CHN", "USA", "WLD", "COL"],
+    balances = query_balance(cur, reporter="COL", partners=list(PARTNERS), basis="all")
+    mirror = query_balance(cur, reporter="COL", partners=[p for p in PARTNERS if p != "WLD"], basis="all",
+                           side="mirror")  # fmt: skip
+    record = query_record(cur, reporter="COL", partners=list(PARTNERS))
+    us_lines = ("reporter_iso3 = $reporter AND flow = 'import' AND year = $year AND hs_level = 10")
+    products = _record_sql_frame(
+        cur, us_lines + " AND (starts_with(hs_code, $flowers) OR starts_with(hs_code, $coffee))",
+        {"reporter": "USA", "year": 2024, "flowers": FLOWER_CODES[0], "coffee": COFFEE_CODE},
+        "partner_iso3, hs_code, value_usd, source, publisher",
+    )
+    col_lines = us_lines + " AND partner_iso3 = $partner"
+    col_params = {"reporter": "USA", "year": 2024, "partner": "COL"}
+    us_imports_from_col = _record_sql_frame(cur, col_lines, col_params, "sum(value_usd) AS v")["v"].iloc[0]
+    exemptions = cur.execute(
+        f"""
+        SELECT left(t.hs_code, 4) AS hs4, e.list_name, sum(t.value_usd) AS value_usd
+        FROM ({record_sql(col_lines)}) t
+        JOIN (
+            -- Annex II names HTS8 subheadings, some padded to ten digits with '00'
+            SELECT DISTINCT CASE WHEN length(hts_code) = 10 AND ends_with(hts_code, '00') THEN left(hts_code, 8)
+                                 ELSE hts_code END AS prefix, list_name
+            FROM us_tariff_exemptions
+        ) e ON starts_with(t.hs_code, e.prefix)
+        GROUP BY ALL
+        """,  # noqa: S608 - fixed fragments
+        col_params,
     ).df()
     dian_monthly = cur.execute(
         """
@@ -70,53 +98,37 @@ def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = T
         """,
         ["dian", "COL", "export"],
     ).df()
-    partners = ["COL", "ECU", *CENTRAL_AMERICA]
-    products = cur.execute(
-        """
-        SELECT partner_iso3, hs_code, value_usd, duty_usd
-        FROM trade
-        WHERE source = ? AND reporter_iso3 = ? AND flow = ? AND year = ?
-          AND (starts_with(hs_code, ?) OR starts_with(hs_code, ?))
-        """,
-        ["us_census_consumption", "USA", "import", 2024, FLOWER_CODES[0], COFFEE_CODE],
-    ).df()
     timeline = cur.execute(
         """
         SELECT date, partner_iso3, effective_tariff_pct, tariff_2024_pct
         FROM us_tariff_timeline WHERE list_contains(?::VARCHAR[], partner_iso3)
         ORDER BY partner_iso3, date
         """,
-        [partners],
+        [list(PRODUCT_SUPPLIERS)],
     ).df()
-    exemptions = cur.execute(
-        """
-        SELECT left(t.hs_code, 4) AS hs4, e.list_name, sum(t.value_usd) AS value_usd
-        FROM trade t
-        JOIN (
-            -- Annex II names HTS8 subheadings, some padded to ten digits with '00'
-            SELECT DISTINCT CASE WHEN length(hts_code) = 10 AND ends_with(hts_code, '00') THEN left(hts_code, 8)
-                                 ELSE hts_code END AS prefix, list_name
-            FROM us_tariff_exemptions
-        ) e ON starts_with(t.hs_code, e.prefix)
-        WHERE t.source = ? AND t.reporter_iso3 = ? AND t.partner_iso3 = ? AND t.flow = ? AND t.year = ?
-        GROUP BY ALL
-        """,
-        ["us_census_consumption", "USA", "COL", "import", 2024],
-    ).df()
-    us_imports_from_col = cur.execute(
-        "SELECT sum(value_usd) FROM trade WHERE source = ? AND reporter_iso3 = ? AND partner_iso3 = ? AND flow = ? "
-        "AND year = ? AND hs_level = 10",
-        ["us_census_consumption", "USA", "COL", "import", 2024],
-    ).fetchall()[0][0]
     exemption_lists = tuple(r[0] for r in cur.execute(
-        "SELECT DISTINCT list_name FROM us_tariff_exemptions ORDER BY 1").fetchall())
-    reciprocal = cur.execute("SELECT partner_iso3, rate_pct, list_name FROM us_reciprocal_rates").df()
+        "SELECT DISTINCT list_name FROM us_tariff_exemptions ORDER BY 1").fetchall())  # fmt: skip
+    reciprocal = cur.execute("SELECT partner_iso3, partner_name, rate_pct, list_name FROM us_reciprocal_rates").df()
     gdp = cur.execute("SELECT iso3, year, gdp_usd FROM gdp WHERE iso3 = ? ORDER BY year", ["COL"]).df()
+    fiscal = cur.execute(
+        "SELECT p.year, p.flow, p.value_usd, p.valuation, p.publisher, p.url, p.quote, p.chosen "
+        "FROM published_figures p WHERE p.reporter_iso3 = ? AND list_contains(?::VARCHAR[], p.flow) "
+        "ORDER BY p.year, p.flow, p.chosen DESC",
+        ["COL", list(FISCAL_FLOWS)],
+    ).df()
     dataset_rows = cur.execute(
         "SELECT coalesce(source, '') AS source, string_agg(DISTINCT path, '; ' ORDER BY path) AS paths "
         "FROM datasets GROUP BY ALL"
     ).fetchall()
     datasets = {str(source): str(paths) for source, paths in dataset_rows}
-    focus, by_partner, errors = query_scenarios(con) if with_scenarios else ({}, {}, {})
-    return ClaimData(totals, published, dian_monthly, products, timeline, exemptions, gdp, datasets,
-                     focus, by_partner, errors, us_imports_from_col, reciprocal, exemption_lists)  # fmt: skip
+    if presets is None:  # the presets the scenario cards cite (claims.toml), and the Colombia-only rise
+        presets = [s.scenario_preset for s in read_claims() if s.check == "roses_and_coffee" and s.scenario_preset]
+    wanted = [SINGLED_OUT_PRESET, *presets]
+    focus, by_partner, errors = query_scenarios(con, wanted) if with_scenarios else ({}, {}, {})
+    return ClaimData(
+        balances=balances, mirror=mirror, record=record, dian_monthly=dian_monthly, products=products,
+        tariff_timeline=timeline, exemptions=exemptions, gdp=gdp, fiscal=fiscal, datasets=datasets,
+        scenario_focus=focus, scenario_partners=by_partner, scenario_errors=errors,
+        us_imports_from_col=float(us_imports_from_col) if pd.notna(us_imports_from_col) else None,
+        reciprocal=reciprocal, exemption_lists=exemption_lists,
+    )  # fmt: skip

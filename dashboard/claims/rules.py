@@ -42,18 +42,6 @@ def verdict_within(value: float | None, supported: tuple[float, float], partly: 
     return NOT_SUPPORTED
 
 
-def verdict_share_at_least(shares: Sequence[float | None], share_min: float, partial_min: float) -> str:
-    """"Practically all": every comparable measure ≥ share_min → supported; any ≥ partial_min → partly."""
-    known = [s for s in shares if s is not None and not _missing(s)]
-    if not known:
-        return CANNOT_CHECK
-    if all(s >= share_min for s in known):
-        return SUPPORTED
-    if any(s >= partial_min for s in known):
-        return PARTLY
-    return NOT_SUPPORTED
-
-
 def verdict_conditions(conditions: Sequence[bool | None]) -> str:
     """A premise made of several tests: all pass → supported, some → partly, none → not supported."""
     known = [c for c in conditions if c is not None]

@@ -17,7 +17,7 @@ SPECS = {spec.id: spec for spec in c.read_claims()}
 def deficit_card() -> c.ClaimCard:
     series = pd.DataFrame({
         "year": [2019, 2020, 2024, 2024, 2020], "perspective": [c.COL_REPORTED, c.COL_REPORTED, c.COL_REPORTED,
-                                                              c.RECONCILED, c.MIRROR],
+                                                              c.MIXED, c.MIRROR],
         "balance_usd": [-6.4e9, -7.6e9, -13.559e9, -12.66e9, -5.0e9], "publisher": ["IMF"] * 5,
     })  # fmt: skip
     numbers = pd.DataFrame([{"measure": "balance", "year": 2024, "perspective": c.COL_REPORTED, "value": -13.559e9,
@@ -34,7 +34,7 @@ def test_deficit_chart_draws_the_claim_and_its_tolerance() -> None:
     assert [line.y0 for line in lines] == [14.0]
     assert (bands[0].y0, bands[0].y1) == pytest.approx((13.3, 14.7))
     assert "USD billion" in fig.layout.yaxis.title.text
-    assert {trace.name for trace in fig.data} == {c.COL_REPORTED, c.RECONCILED, c.MIRROR}
+    assert {trace.name for trace in fig.data} == {c.COL_REPORTED, c.MIXED, c.MIRROR}
     assert all(trace.line.color in OKABE_ITO for trace in fig.data)
     colombia = next(t for t in fig.data if t.name == c.COL_REPORTED)
     assert list(colombia.x) == [2019, 2020, 2021, 2022, 2023, 2024]  # missing years are gaps, not joined
@@ -42,13 +42,16 @@ def test_deficit_chart_draws_the_claim_and_its_tolerance() -> None:
     assert any("Source:" in a.text and "printed figures" in a.text for a in fig.layout.annotations)
 
 
-def test_share_chart_marks_ninety_percent_and_cuts_the_axis() -> None:
+def test_share_chart_marks_the_90_to_110_percent_band_and_cuts_the_axis() -> None:
     table = pd.DataFrame({"year": [2013, 2024, 2024], "basis": [c.SHARE_BASES[0], c.SHARE_BASES[0], c.SHARE_BASES[1]],
                           "share": [9.18, 0.93, 1.17]})  # fmt: skip
     card = c.ClaimCard(SPECS[2], c.SUPPORTED, (), numbers_frame([]), (), table)
     fig = cc.claim_chart(card)
     assert fig is not None
-    assert sorted(s.y0 for s in fig.layout.shapes) == [90.0, 100.0]
+    rects = [s for s in fig.layout.shapes if s.type == "rect"]
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    assert [(r.y0, r.y1) for r in rects] == [pytest.approx((90.0, 110.0))]  # "practically the entire": both bounds
+    assert [line.y0 for line in lines] == [100.0]
     assert fig.layout.yaxis.range[1] == cc.SHARE_AXIS_MAX_PCT
     assert any("Axis cut" in a.text for a in fig.layout.annotations)
     assert "%" in fig.layout.yaxis.title.text

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from dashboard import claims as c
+from dashboard.claims.card import number_row, numbers_frame
 from dashboard.claims.check_outlook import largest_yearly_increase
 from etl.schema import create_schema
 from etl.settings import SEEDS_DIR
@@ -38,6 +39,15 @@ def make_db(trade: Iterable[tuple] = (), published: Iterable[tuple] = (), timeli
     for year, reporter, partner, flow, value, valuation, publisher, chosen in published:
         con.execute("INSERT INTO published_figures VALUES (?, ?, ?, ?, ?, ?, ?, 'https://example.org', 'q', ?, 1)",
                     [year, reporter, partner, flow, value, valuation, publisher, chosen])  # fmt: skip
+        if chosen and flow in ("export", "import"):  # as the loader does: chosen printed trade figures join `trade`
+            stated = valuation in ("FOB", "CIF")
+            con.execute(
+                "INSERT INTO trade (year, period, reporter_iso3, partner_iso3, flow, hs_code, hs_level, value_usd, "
+                "valuation, source, dataset_id, valuation_stated) VALUES (?, ?, ?, ?, ?, 'TOTAL', 0, ?, ?, "
+                "'published', 1, ?)",
+                [year, str(year), reporter, partner, flow, value,
+                 valuation if stated else ("FOB" if flow == "export" else "CIF"), stated],
+            )  # fmt: skip
     for date, iso3, pct in timeline:
         con.execute("INSERT INTO us_tariff_timeline VALUES (?, ?, ?, ?, NULL, NULL, 1)", [date, iso3, iso3, pct])
     for hts, list_name in exemptions:
@@ -84,8 +94,8 @@ def test_every_quote_is_verbatim_in_its_article() -> None:
 
 def test_kinds_of_the_ten_claims() -> None:
     kinds = {i: SPECS[i].kind for i in range(1, 11)}
-    assert kinds == {1: "checkable", 2: "checkable", 3: "checkable", 4: "checkable", 5: "scenario",
-                     6: "checkable", 7: "scenario", 8: "context", 9: "checkable", 10: "out_of_scope"}  # fmt: skip
+    assert kinds == {1: "checkable", 2: "checkable", 3: "checkable", 4: "scenario", 5: "scenario",
+                     6: "checkable", 7: "scenario", 8: "checkable", 9: "checkable", 10: "out_of_scope"}  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------- rules
@@ -100,11 +110,23 @@ def test_verdict_close_to(value: float | None, expected: str) -> None:
     assert c.verdict_close_to(value, 14 * B, 5, 15) == expected
 
 
-def test_verdict_share_and_conditions() -> None:
-    assert c.verdict_share_at_least([0.93, 1.17], 0.9, 0.75) == c.SUPPORTED
-    assert c.verdict_share_at_least([0.93, 0.80], 0.9, 0.75) == c.PARTLY
-    assert c.verdict_share_at_least([0.5], 0.9, 0.75) == c.NOT_SUPPORTED
-    assert c.verdict_share_at_least([None, float("nan")], 0.9, 0.75) == c.CANNOT_CHECK
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0.90, c.SUPPORTED), (1.00, c.SUPPORTED), (1.10, c.SUPPORTED), (0.8999, c.PARTLY), (1.1001, c.PARTLY),
+     (0.75, c.PARTLY), (1.25, c.PARTLY), (0.7499, c.NOT_SUPPORTED), (1.2501, c.NOT_SUPPORTED),
+     (9.18, c.NOT_SUPPORTED), (None, c.CANNOT_CHECK), (float("nan"), c.CANNOT_CHECK)],
+)  # fmt: skip
+def test_verdict_within_has_both_bounds(value: float | None, expected: str) -> None:
+    """"Practically the entire": 90–110 %; 918 % (a tiny total deficit) is not "practically the entire"."""
+    assert c.verdict_within(value, (0.90, 1.10), (0.75, 1.25)) == expected
+
+
+def test_verdict_within_refuses_a_supported_range_outside_the_partial_one() -> None:
+    with pytest.raises(ValueError):
+        c.verdict_within(1.0, (0.5, 1.5), (0.75, 1.25))
+
+
+def test_verdict_conditions() -> None:
     assert c.verdict_conditions([True, True]) == c.SUPPORTED
     assert c.verdict_conditions([True, False]) == c.PARTLY
     assert c.verdict_conditions([False, False]) == c.NOT_SUPPORTED
@@ -130,30 +152,49 @@ def test_largest_yearly_increase_skips_gaps() -> None:
 # ------------------------------------------------------------------------------------- claim 1
 
 
-def test_claim1_supported_with_numbers_from_every_perspective() -> None:
+def world_2024(exports: float, imports: float, balance: float) -> list[tuple]:
+    """DANE's own 2024 figures as a page printed them: the balance is DANE's (exports FOB − imports FOB)."""
+    return [(2024, "COL", "WLD", "export", exports, "FOB", "Paper W (citing DANE)", True),
+            (2024, "COL", "WLD", "import", imports, "CIF", "Paper W (citing DANE)", True),
+            (2024, "COL", "WLD", "balance", balance, "FOB", "Paper W (citing DANE)", True)]  # fmt: skip
+
+
+def dane_balance(year: int, partner: str, balance: float) -> tuple:
+    return (year, "COL", partner, "balance", balance, "FOB", "Paper D (citing DANE)", True)
+
+
+def test_claim1_headline_is_danes_own_balance_with_alternatives_beside_it() -> None:
     con = make_db(
-        trade=dots(2020, "COL", "CHN", 2.751 * B, 10.399 * B) + dots(2020, "CHN", "COL", 9.3 * B, 4.3 * B),
-        published=china_2024(2.377 * B, 15.936 * B, -13.559 * B),
+        trade=dots(2024, "CHN", "COL", 9.3 * B, 4.3 * B),
+        published=china_2024(2.377 * B, 15.936 * B) + [dane_balance(2024, "CHN", -13.9 * B)],
     )
     result = card(1, con)
-    assert result.verdict == c.SUPPORTED
-    assert result.facts["deficit_usd"] == pytest.approx(13.559 * B)
-    assert result.facts["reconciled_deficit_usd"] == pytest.approx(15.936 * B / 1.06 - 2.377 * B)
-    assert result.facts["mirror_deficit_usd"] == pytest.approx(9.3 * B - 4.3 * B)
-    assert set(result.numbers["perspective"]) == {c.COL_REPORTED, c.MIRROR, c.RECONCILED}
-    text = " ".join(result.explanation)
-    assert "13.56" in text and "2024" in text and "3.1 %" in text
-    assert any("2021–2023" in m for m in result.missing), result.missing
+    assert result.facts["deficit_usd"] == pytest.approx(13.9 * B)  # DANE's printed FOB/FOB balance, not X − M
+    assert result.verdict == c.SUPPORTED  # 0.7 % from 14 bn
+    assert "official" in result.basis and "DANE" in result.citation and "Paper D" in result.citation
+    assert result.facts["mixed_deficit_usd"] == pytest.approx(15.936 * B - 2.377 * B)
+    # China's exports (FOB) − its imports (CIF ÷ 1.06): the partner's figures on the same FOB basis
+    assert result.facts["mirror_deficit_usd"] == pytest.approx(9.3 * B - 4.3 * B / 1.06)
+    assert any("mixed valuation" in a for a in result.alternatives)
+    assert any("as China reports it" in a for a in result.alternatives)
+    assert result.disagreement == ""
+    assert set(result.numbers["perspective"]) == {c.COL_REPORTED, c.MIRROR, c.MIXED}
 
 
-def test_claim1_partly_and_not_supported() -> None:
-    partly = card(1, make_db(published=china_2024(2.0 * B, 14.5 * B)))  # 12.5 bn: 10.7 % off
-    assert partly.verdict == c.PARTLY
-    assert partly.facts["deficit_usd"] == pytest.approx(12.5 * B)
-    not_supported = card(1, make_db(trade=dots(2020, "COL", "CHN", 2.751 * B, 10.399 * B)))
-    assert not_supported.verdict == c.NOT_SUPPORTED
-    assert "7.65" in not_supported.explanation[0]
-    assert any("2021–2024" in m for m in not_supported.missing)
+def test_claim1_without_a_dane_balance_the_headline_is_the_fob_estimate_and_the_card_says_where_14_comes_from() -> None:
+    result = card(1, make_db(published=china_2024(2.377 * B, 15.936 * B)))
+    expected = 15.936 * B / 1.06 - 2.377 * B  # imports CIF ÷ 1.06: 12.66 bn
+    assert result.facts["deficit_usd"] == pytest.approx(expected)
+    assert result.verdict == c.PARTLY  # 9.6 % below 14 bn: outside ±5 %, inside ±15 %
+    assert "estimate" in result.basis and "CIF ÷ 1.06" in result.basis
+    assert "matches only the mixed-valuation difference" in result.disagreement  # 13.56 bn is within 5 %
+
+
+@pytest.mark.parametrize(("deficit_bn", "expected"), [(13.3, c.SUPPORTED), (14.7, c.SUPPORTED), (13.29, c.PARTLY),
+                                                      (16.09, c.PARTLY), (11.91, c.PARTLY), (11.89, c.NOT_SUPPORTED), (16.11, c.NOT_SUPPORTED)])
+def test_claim1_bounds_on_both_sides(deficit_bn: float, expected: str) -> None:
+    con = make_db(published=china_2024(2 * B, 20 * B) + [dane_balance(2024, "CHN", -deficit_bn * B)])
+    assert card(1, con).verdict == expected
 
 
 def test_claim1_cannot_be_checked_on_empty_data_and_says_what_is_missing() -> None:
@@ -163,40 +204,39 @@ def test_claim1_cannot_be_checked_on_empty_data_and_says_what_is_missing() -> No
 
 
 def test_tolerance_comes_from_the_spec() -> None:
-    con = make_db(published=china_2024(2.377 * B, 15.936 * B, -13.559 * B))
+    con = make_db(published=china_2024(2 * B, 20 * B) + [dane_balance(2024, "CHN", -13.559 * B)])
+    assert card(1, con).verdict == c.SUPPORTED
     assert card(1, con, match_pct=1.0, partial_pct=2.0).verdict == c.NOT_SUPPORTED
 
 
 # ------------------------------------------------------------------------------------- claim 2
 
 
-def world_2024(exports: float, imports: float, balance: float) -> list[tuple]:
-    return [(2024, "COL", "WLD", "export", exports, "FOB", "Paper W", True),
-            (2024, "COL", "WLD", "import", imports, "CIF", "Paper W", True),
-            (2024, "COL", "WLD", "balance", balance, "FOB", "Paper W", True)]  # fmt: skip
-
-
-def test_claim2_supported_on_each_consistent_valuation() -> None:
-    con = make_db(published=china_2024(2.377 * B, 15.936 * B, -13.559 * B)
-                  + world_2024(49.552 * B, 64.104 * B, -10.811 * B))  # fmt: skip
+def test_claim2_above_100_percent_is_larger_than_the_whole_deficit() -> None:
+    con = make_db(published=china_2024(2.377 * B, 15.936 * B) + world_2024(49.552 * B, 64.104 * B, -10.811 * B))
     result = card(2, con)
-    assert result.verdict == c.SUPPORTED
-    assert result.facts["share_CIF"] == pytest.approx(13.559 / 14.552, rel=1e-6)
-    assert result.facts["share_FOB"] == pytest.approx((15.936 / 1.06 - 2.377) / 10.811, rel=1e-6)
-    assert result.facts["share_mixed"] == pytest.approx(13.559 / 10.811, rel=1e-6)
-    assert "Above 100 %" in " ".join(result.explanation)
+    head = (15.936 / 1.06 - 2.377) / 10.811  # China's FOB-estimate deficit over DANE's own FOB balance: 117 %
+    assert result.facts["share_headline"] == pytest.approx(head, rel=1e-6)
+    assert result.facts["share_mixed"] == pytest.approx((15.936 - 2.377) / (64.104 - 49.552), rel=1e-6)  # 93 %
+    assert result.verdict == c.PARTLY  # 110–125 %
+    assert "larger than the whole deficit" in " ".join(result.explanation)
+    assert "understates" in result.disagreement
+    assert any("mixed valuation" in a and "93 %" in a for a in result.alternatives)
 
 
-def test_claim2_partly_and_not_supported_and_cannot_check() -> None:
-    # CIF share 80 %: partly; the FOB basis is not available without a headline balance.
-    con = make_db(trade=dots(2020, "COL", "CHN", 2 * B, 10 * B) + dots(2020, "COL", "WLD", 30 * B, 40 * B))
-    result = card(2, con, share_min=0.9, partial_share_min=0.75)
-    shares = result.series.set_index("basis")["share"]
-    assert shares[c.SHARE_BASES[0]] == pytest.approx(0.8)
-    assert shares[c.SHARE_BASES[1]] == pytest.approx((10 / 1.06 - 2) / (40 / 1.06 - 30))
-    assert result.verdict == c.PARTLY
-    low = make_db(trade=dots(2020, "COL", "CHN", 2 * B, 5 * B) + dots(2020, "COL", "WLD", 30 * B, 42 * B))
-    assert card(2, low).verdict == c.NOT_SUPPORTED
+@pytest.mark.parametrize(("china_bn", "expected"), [(9.0, c.SUPPORTED), (11.0, c.SUPPORTED), (8.0, c.PARTLY),
+                                                     (12.5, c.PARTLY), (7.4, c.NOT_SUPPORTED), (12.6, c.NOT_SUPPORTED),
+                                                     (91.8, c.NOT_SUPPORTED)])
+def test_claim2_bounds_on_both_sides(china_bn: float, expected: str) -> None:
+    """Total deficit 10 bn (DANE): China 9–11 bn supported; 7.5–12.5 partly; 918 % is not "practically the entire"."""
+    con = make_db(published=[dane_balance(2024, "CHN", -china_bn * B), dane_balance(2024, "WLD", -10 * B)])
+    assert card(2, con).verdict == expected
+
+
+def test_claim2_surplus_years_and_cannot_check() -> None:
+    con = make_db(trade=dots(2020, "COL", "CHN", 2 * B, 10 * B) + dots(2020, "COL", "WLD", 45 * B, 40 * B))
+    result = card(2, con)
+    assert result.verdict == c.CANNOT_CHECK  # the total was in surplus: no share
     assert card(2, make_db(published=china_2024(2 * B, 16 * B))).verdict == c.CANNOT_CHECK
 
 
@@ -247,32 +287,25 @@ def product(partner: str, hs10: str, value: float, duty: float) -> tuple:
     return ("us_census_consumption", 2024, "2024", "USA", partner, "import", hs10, value, duty)
 
 
-def test_claim4_rivals_present_without_tariff_gap_is_partly_supported() -> None:
+def test_claim4_is_a_scenario_card_with_the_market_and_the_august_rates() -> None:
     rows = [product("COL", "0603110060", 600e6, 0), product("ECU", "0603110060", 400e6, 27e6),
             product("COL", "0901110015", 1000e6, 0), product("GTM", "0901110015", 300e6, 0),
             product("BRA", "0901110015", 700e6, 0)]  # fmt: skip
-    timeline = [("2025-04-11", "COL", 7.5), ("2025-04-11", "ECU", 5.9), ("2025-04-11", "GTM", 10.0)]
-    result = card(4, make_db(trade=rows, timeline=timeline))
-    assert result.facts["0603_rival_share"] == pytest.approx(0.4)
+    con = make_db(trade=rows)
+    con.execute("INSERT INTO us_reciprocal_rates VALUES ('Ecuador', 'ECU', 15.0, 'eo14326_aug_2025', 1), "
+                "('Nicaragua', 'NIC', 18.0, 'eo14326_aug_2025', 1)")
+    result = card(4, con)
+    assert result.verdict == c.SCENARIO
+    assert result.facts["060311_rival_share"] == pytest.approx(0.4)
+    assert result.facts["0901_col_share"] == pytest.approx(0.5)
     assert result.facts["0901_rival_share"] == pytest.approx(0.15)
-    # equal 10 points: Colombia (0 %) rises 10 %, Ecuador (6.75 %) 9.37 %: 0.58 % relative shift
-    assert result.facts["0603_price_shift"] == pytest.approx(1.10 / (1.1675 / 1.0675) - 1)
-    assert result.facts["tariff_gap_pts"] == pytest.approx(7.5 - (5.9 + 10.0) / 2)
-    assert result.verdict == c.PARTLY
-
-
-def test_claim4_supported_not_supported_and_missing() -> None:
-    big_rivals = [product("COL", "0603110060", 600e6, 0), product("ECU", "0603110060", 400e6, 0),
-                  product("COL", "0901110015", 1000e6, 0), product("HND", "0901110015", 500e6, 0)]  # fmt: skip
-    high_col = [("2025-04-11", "COL", 15.0), ("2025-04-11", "ECU", 10.0), ("2025-04-11", "HND", 10.0)]
-    assert card(4, make_db(trade=big_rivals, timeline=high_col)).verdict == c.SUPPORTED
-    tiny_rivals = [product("COL", "0603110060", 990e6, 0), product("ECU", "0603110060", 10e6, 0),
-                   product("COL", "0901110015", 1000e6, 0), product("HND", "0901110015", 5e6, 0)]  # fmt: skip
-    low_col = [("2025-04-11", "COL", 5.0), ("2025-04-11", "ECU", 10.0), ("2025-04-11", "HND", 10.0)]
-    assert card(4, make_db(trade=tiny_rivals, timeline=low_col)).verdict == c.NOT_SUPPORTED
+    assert result.facts["aug_rate_COL"] == 10.0 and result.facts["aug_rate_ECU"] == 15.0  # unlisted: the baseline
+    assert "no more than Ecuador" in result.disagreement
+    con.execute("INSERT INTO us_reciprocal_rates VALUES ('Colombia', 'COL', 25.0, 'eo14326_aug_2025', 1)")
+    assert card(4, con).disagreement == ""  # Colombia paying more than every rival: nothing to contradict
     empty = card(4, make_db())
-    assert empty.verdict == c.CANNOT_CHECK
-    assert any("HS 0603" in m for m in empty.missing)
+    assert empty.verdict == c.SCENARIO
+    assert any("HS 060311" in m for m in empty.missing)
 
 
 # ------------------------------------------------------------------------------------- claim 6
@@ -327,12 +360,13 @@ def test_claim6_annex_i_rate_and_missing() -> None:
 
 def test_claim7_scenario_compares_with_the_largest_yearly_increase() -> None:
     con = make_db(trade=dots(2017, "COL", "CHN", 1.706 * B, 8 * B) + dots(2018, "COL", "CHN", 3.578 * B, 10 * B),
-                  published=china_2024(2.377 * B, 15.936 * B, -13.559 * B))  # fmt: skip
+                  published=china_2024(2.377 * B, 15.936 * B) + [dane_balance(2024, "CHN", -12.9 * B)])  # fmt: skip
     result = card(7, con)
     assert result.verdict == c.SCENARIO
     assert result.facts["best_year"] == 2018
     assert result.facts["best_increase_usd"] == pytest.approx(1.872 * B)
-    assert result.facts["years_at_best_pace"] == pytest.approx(13.559 / 1.872)
+    assert result.facts["deficit_usd"] == pytest.approx(12.9 * B)  # the headline: DANE's own balance
+    assert result.facts["years_at_best_pace"] == pytest.approx(12.9 / 1.872)
 
 
 def test_claim5_is_a_scenario_and_claim10_out_of_scope() -> None:
@@ -343,23 +377,39 @@ def test_claim5_is_a_scenario_and_claim10_out_of_scope() -> None:
     assert out.verdict == c.OUT_OF_SCOPE and out.numbers.empty
 
 
-def test_claim8_context_with_gdp_and_missing_years() -> None:
-    con = make_db(trade=dots(2020, "COL", "CHN", 2.751 * B, 10.399 * B),
-                  published=china_2024(2.377 * B, 15.936 * B, -13.559 * B),
-                  gdp=[("COL", 2020, 270e9), ("COL", 2023, 363.5e9)])  # fmt: skip
+def fiscal(year: int, pct_gdp: float) -> tuple:
+    return (year, "COL", "COL", "fiscal_deficit_pct_gdp", pct_gdp, "unknown", "Finance Ministry (citing MinHacienda)",
+            True)
+
+
+@pytest.mark.parametrize(("fiscal_pct", "expected"), [(6.8, c.NOT_SUPPORTED), (3.5, c.SUPPORTED), (4.0, c.SUPPORTED),
+                                                      (4.01, c.PARTLY), (3.01, c.SUPPORTED), (2.01, c.PARTLY), (1.99, c.NOT_SUPPORTED),
+                                                      (5.0, c.PARTLY), (5.01, c.NOT_SUPPORTED)])
+def test_claim8_fiscal_deficit_against_the_trade_gap_both_bounds(fiscal_pct: float, expected: str) -> None:
+    """Trade gap 3.5 % of GDP (DANE balance 14 bn over GDP 400 bn): what remains of the fiscal deficit must be
+    within ±0.5 points of zero (supported) or ±1.5 (partly)."""
+    con = make_db(published=[dane_balance(2024, "CHN", -14 * B), fiscal(2024, fiscal_pct)],
+                  gdp=[("COL", 2024, 400 * B)])  # fmt: skip
     result = card(8, con)
-    assert result.verdict == c.CONTEXT
-    assert result.facts["deficit_gdp_share"] == pytest.approx(7.648 / 270)
-    assert result.facts["latest_deficit_over_gdp"] == pytest.approx(13.559 / 363.5)
-    assert any("GDP for 2024" in m for m in result.missing)
+    assert result.facts["trade_gap_pct_gdp"] == pytest.approx(3.5)
+    assert result.verdict == expected
+
+
+def test_claim8_says_so_when_the_fiscal_figure_is_missing_and_uses_the_latest_gdp() -> None:
+    con = make_db(published=[dane_balance(2024, "CHN", -14 * B)], gdp=[("COL", 2023, 350 * B)])
+    result = card(8, con)
+    assert result.verdict == c.CANNOT_CHECK
+    assert result.facts["gdp_year"] == 2023 and result.facts["trade_gap_pct_gdp"] == pytest.approx(4.0)
+    assert any("fiscal deficit for 2024" in m for m in result.missing)
+    assert "not a fiscal deficit" in result.explanation[0]
 
 
 def test_csv_frame_neutralises_text_cells() -> None:
-    con = make_db(published=[(2024, "COL", "CHN", "export", 2.0 * B, "unknown", "=HYPERLINK(evil)", True),
-                             (2024, "COL", "CHN", "import", 15.0 * B, "unknown", "=HYPERLINK(evil)", True)])  # fmt: skip
-    frame = c.card_csv_frame(card(1, con))
+    numbers = numbers_frame([number_row("=SUM(A1)", 2024, "x", -3.0, "USD", "FOB", "published", "d", "=HYPERLINK(evil)",
+                                        "+cmd")])  # fmt: skip
+    frame = c.card_csv_frame(c.ClaimCard(SPECS[1], c.SUPPORTED, (), numbers))
     assert frame["claim_id"].eq(1).all()
-    assert frame["publisher"].str.startswith("'=").all()
+    assert frame["publisher"].str.startswith("'=").all() and frame["measure"].str.startswith("'=").all()
     assert not any(isinstance(v, str) and v[:1] in "=+-@" for v in frame.astype(str).to_numpy().ravel()
                    if not _is_number(v))  # fmt: skip
 
@@ -381,7 +431,7 @@ def test_every_card_builds_on_an_empty_database() -> None:
 
 def test_failed_scenarios_are_reported_not_raised() -> None:
     data = c.query_claim_data(make_db())
-    assert set(data.scenario_errors) == {c.SINGLED_OUT_PRESET, c.EVERYONE_PRESET}
+    assert c.SINGLED_OUT_PRESET in data.scenario_errors and SPECS[4].scenario_preset in data.scenario_errors
     text = " ".join(c.build_card(SPECS[5], data).explanation)
     assert "Scenario not shown" in text
 
@@ -395,15 +445,18 @@ def test_scenario_results_feed_claims_4_and_5() -> None:
     focus = pd.DataFrame({"hs_prefix": ["060311", "0901"], "partners": ["ECU", central],
                           "total_change_usd": [33e6, 41e6], "trade_diversion_usd": [33e6, 41e6],
                           "low_usd": [16e6, 20e6], "high_usd": [67e6, 79e6]})  # fmt: skip
-    everyone = focus.assign(total_change_usd=[-50e6, -90e6], trade_diversion_usd=[0.13e6, -0.04e6])
+    august = focus.assign(total_change_usd=[-12e6, -3e6])
     partners = pd.DataFrame({"partner_iso3": ["COL", "MEX", "CAN", "ECU"],
                              "trade_diversion_usd": [-35e6, 300e6, 600e6, 100e6],
                              "total_change_usd": [-4.4e9, 300e6, 600e6, 100e6]})  # fmt: skip
-    data = replace(data, scenario_focus={c.SINGLED_OUT_PRESET: focus, c.EVERYONE_PRESET: everyone},
+    preset = SPECS[4].scenario_preset
+    data = replace(data, scenario_focus={c.SINGLED_OUT_PRESET: focus, preset: august},
                    scenario_partners={c.SINGLED_OUT_PRESET: partners})  # fmt: skip
     four = c.build_card(SPECS[4], data)
-    assert four.facts[f"{c.SINGLED_OUT_PRESET}_060311_gain_usd"] == 33e6
-    assert "USD +33 m" in " ".join(four.explanation) and "USD +0.1 m" in " ".join(four.explanation)
+    assert four.facts[f"{c.SINGLED_OUT_PRESET}_060311_change_usd"] == 33e6
+    assert four.facts[f"{preset}_060311_change_usd"] == -12e6
+    assert "USD -12 m" in four.figure and "USD -3 m" in four.figure
+    assert "USD +33 m" in " ".join(four.explanation)
     five = c.build_card(SPECS[5], data)
     assert five.verdict == c.SCENARIO
     assert five.facts["latam_share"] == pytest.approx(400 / 1000)  # MEX + ECU of all positive diversion
