@@ -1,0 +1,232 @@
+"""One number, one rule: every page, the scenario model and the CSV export show the series of record's figure.
+
+Observations are picked across years, partners, flows and both sides (Colombia-reported and the partner's
+mirror). Every expected value is computed here straight from the raw files in data/raw (csv module and
+plain arithmetic), never by the code under test.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import csv_export
+from etl import record, settings
+from model import data as model_data
+from model.purchase import growth_history, largest_growth, run_purchase
+from model.spec import parse_spec
+
+RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py"
+FACTOR = settings.CIF_FOB_FACTOR_IMF
+
+
+# ------------------------------------------------------------------------------------------ raw-file figures
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def dian_exports() -> dict[tuple[str, int], float]:
+    """DIAN monthly exports summed per (destination ISO3, year), complete years only (USD)."""
+    names = {"China": "CHN", "Estados Unidos": "USA", "TOTAL": "WLD"}
+    sums: dict[tuple[str, int], float] = defaultdict(float)
+    months: dict[tuple[str, int], int] = defaultdict(int)
+    for row in _rows(RAW / "dian-exports-by-destination" / "colombia_exports_by_destination_monthly_2023_2026.csv"):
+        if row["destination"] in names:
+            key = (names[row["destination"]], int(row["month"][:4]))
+            sums[key] += float(row["fob_usd_million"]) * 1e6
+            months[key] += 1
+    return {key: value for key, value in sums.items() if months[key] == 12}
+
+
+def dane_imports() -> dict[tuple[str, int], float]:
+    """DANE imports (CIF) by origin, all goods (USD)."""
+    rows = _rows(RAW / "dane-imports-by-origin-1980-2026" / "importaciones_colombia_unificado.csv")
+    return {(r["codigo iso3"], int(r["anio"])): float(r["valor dolares cif"]) for r in rows if r["capitulo"] == "TOTAL"}
+
+
+def comtrade_exports() -> dict[tuple[str, int], float]:
+    rows = _rows(RAW / "comtrade-latam-exports-col-2000-2025" / "trade_edges_global_partners_COL_exporter_rows.csv")
+    return {(r["importer"], int(r["year"])): float(r["value_usd"]) for r in rows if r["exporter"] == "COL"}
+
+
+def census_with_colombia() -> dict[tuple[str, int], float]:
+    """US Census country totals with Colombia: ('import', year) = US imports from Colombia (USD)."""
+    out = {}
+    for row in _rows(RAW / "us-census-country-totals" / "us_census_goods_trade_COL_CHN_2010_2024_annual.csv"):
+        if row["us_partner_iso3"] == "COL":
+            out[("import", int(row["year"]))] = float(row["us_imports_usd_million"]) * 1e6
+            out[("export", int(row["year"]))] = float(row["us_exports_usd_million"]) * 1e6
+    return out
+
+
+def printed(year: int, partner: str, flow: str, citing: str | None = None) -> list[float]:
+    """Printed values for one observation (facts.csv), optionally only from pages citing ``citing``."""
+    return [
+        float(r["value_usd"]) for r in _rows(RAW / "published-figures" / "facts.csv")
+        if int(r["year"]) == year and r["reporter_iso3"] == "COL" and r["partner_iso3"] == partner
+        and r["flow"] == flow and (citing is None or f"citing {citing}" in r["publisher"])
+    ]  # fmt: skip
+
+
+def expected_colombia(partner: str, flow: str, year: int) -> float:
+    """Colombia's own figure by the documented priority, from the raw files: DANE (DIAN exports, DANE's import
+    annex) first, then UN Comtrade."""
+    own = dian_exports() if flow == "export" else dane_imports()
+    if (partner, year) in own:
+        return own[(partner, year)]
+    return comtrade_exports()[(partner, year)]
+
+
+def expected_headline(partner: str, year: int) -> tuple[float, str]:
+    """DANE's printed balance where a page citing DANE gives it, else exports FOB − imports CIF ÷ factor."""
+    official = printed(year, partner, "balance", citing="DANE")
+    if official:
+        return max(set(official), key=official.count), "official"
+    return expected_colombia(partner, "export", year) - expected_colombia(partner, "import", year) / FACTOR, (
+        "fob_estimated")
+
+
+# Observations (partner, flow, year), Colombia-reported: DIAN, DANE's annex and UN Comtrade years.
+OBSERVATIONS = [
+    ("CHN", "export", 2024), ("CHN", "export", 2018), ("CHN", "import", 2021), ("CHN", "import", 2022),
+    ("CHN", "import", 2023), ("USA", "export", 2023), ("USA", "export", 2021), ("USA", "import", 2024),
+]  # fmt: skip
+MIRROR_OBSERVATIONS = [("USA", "export", 2022), ("USA", "import", 2019)]
+
+
+def test_raw_figures_are_what_the_provenance_notes_say() -> None:
+    """The raw-file readers above agree with the key values written in each PROVENANCE.md."""
+    assert dane_imports()[("CHN", 2022)] == pytest.approx(18_698.7e6, abs=0.1e6)
+    assert dian_exports()[("CHN", 2024)] == pytest.approx(2_377.2e6, abs=0.1e6)
+    assert comtrade_exports()[("CHN", 2018)] == pytest.approx(4_056.1e6, abs=0.1e6)
+    assert census_with_colombia()[("import", 2024)] == pytest.approx(17_856.8e6, abs=0.1e6)
+    assert printed(2024, "WLD", "balance", citing="DANE") == [-10_811e6, -10_811e6]
+
+
+# ------------------------------------------------------------------------------------------ the layer itself
+def test_the_record_holds_the_raw_figures(bundled_con: duckdb.DuckDBPyConnection) -> None:
+    frame = record.query_record(bundled_con, reporter="COL", partners=["CHN", "USA"])
+    got = {(r.partner_iso3, r.flow, r.year): (r.value_usd, r.source) for r in frame.itertuples()}
+    for partner, flow, year in OBSERVATIONS:
+        assert got[(partner, flow, year)][0] == pytest.approx(expected_colombia(partner, flow, year), rel=1e-9)
+    # Colombia-reported imports from China 2021-2023 come from DANE's own series
+    assert {got[("CHN", "import", y)][1] for y in (2021, 2022, 2023)} == {"dane_imports"}
+    mirror = record.query_mirror(bundled_con, reporter="COL", partners=["USA"])
+    got = {(r.flow, r.year): r.value_usd for r in mirror.itertuples()}
+    census = census_with_colombia()
+    for _, flow, year in MIRROR_OBSERVATIONS:
+        # Colombia's exports = US imports from Colombia; Colombia's imports = US exports to Colombia
+        assert got[(flow, year)] == pytest.approx(census[("import" if flow == "export" else "export", year)])
+    world = record.query_balance(bundled_con, partners=["WLD", "CHN"])
+    head = {(r.partner_iso3, r.year): (r.balance_usd, r.basis) for r in world.itertuples()}
+    assert head[("WLD", 2024)] == (-10_811e6, "official")
+    value, basis = expected_headline("CHN", 2024)
+    assert head[("CHN", 2024)][0] == pytest.approx(value) and head[("CHN", 2024)][1] == basis
+
+
+# ------------------------------------------------------------------------------------------ pages
+def _run(page: str, params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.switch_page(f"app_pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _csv_of(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as the Download CSV file writes it, read back."""
+    raw = csv_export.to_csv_bytes(table, source="-", valuation="-", units="-", filters={}, view_url="-")
+    return pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
+
+
+def _usd(row: dict) -> str:
+    """The column with the value in US dollars (its header carries the unit)."""
+    return next(name for name in row if str(name).startswith("Value (USD)"))
+
+
+def test_balances_page_and_its_csv_show_the_record(bundled_env: Path) -> None:
+    at = _run("balances", {"partners": "CHN,USA,WLD"})
+    table = at.dataframe[0].value
+    exported = _csv_of(table)
+    for shown in (table, exported):
+        values = {(r["Partner (ISO3)"], int(r["Year"]), r["Measure"]): r for r in shown.to_dict("records")}
+        for partner, flow, year in OBSERVATIONS:
+            row = values[(partner, year, {"export": "Exports", "import": "Imports"}[flow])]
+            assert row[_usd(row)] == pytest.approx(expected_colombia(partner, flow, year), abs=1)
+        china = values[("CHN", 2024, "Balance")]
+        assert china[_usd(china)] == pytest.approx(expected_headline("CHN", 2024)[0], abs=1)
+        world = values[("WLD", 2024, "Balance")]
+        assert world[_usd(world)] == pytest.approx(-10_811e6, abs=1)
+        # the publisher is named (not a source code), with the printing page for printed figures
+        assert world["Publisher"] == "DANE, as printed by El Nuevo Siglo"
+        assert values[("CHN", 2022, "Imports")]["Publisher"].startswith("DANE")
+    mirror = _run("balances", {"partners": "USA", "view": "mirror"}).dataframe[0].value
+    values = {(int(r["Year"]), r["Measure"]): r for r in mirror.to_dict("records")}
+    census = census_with_colombia()
+    for _, flow, year in MIRROR_OBSERVATIONS:
+        row = values[(year, {"export": "Exports", "import": "Imports"}[flow])]
+        assert row[_usd(row)] == pytest.approx(census[("import" if flow == "export" else "export", year)])
+        assert row["Publisher"] == "US Census Bureau"
+
+
+def test_overview_shows_the_same_year_and_the_headline_balances(bundled_env: Path) -> None:
+    at = _run("overview")
+    metrics = {m.label.split(":")[0]: m for m in at.metric}
+    labels = [m.label for m in at.metric]
+    assert all("2024" in label for label in labels), labels  # one year for every partner
+    china = expected_headline("CHN", 2024)[0]
+    assert metrics["China (CHN)"].value == f"{china / 1e9:,.2f}"
+    assert metrics["World (WLD)"].value == "-10.81"
+    usa = expected_colombia("USA", "export", 2024) - expected_colombia("USA", "import", 2024) / FACTOR
+    assert metrics["United States of America (USA)"].value == f"{usa / 1e9:,.2f}"
+    table = at.dataframe[0].value
+    exported = _csv_of(table)
+    for shown in (table, exported):
+        world = shown[shown["Partner (ISO3)"] == "WLD"].iloc[0]
+        assert world["Balance: publisher"] == "DANE, as printed by El Nuevo Siglo"
+        assert "official" in world["Balance: basis"]
+
+
+def test_dependence_names_its_denominator(bundled_env: Path) -> None:
+    at = _run("dependence", {"partners": "CHN,USA"})
+    table = at.dataframe[0].value
+    row = table[(table["Partner (ISO3)"] == "CHN") & (table["Flow"] == "import") & (table["Year"] == 2022)].iloc[0]
+    world = printed(2022, "WLD", "import", citing="DANE")
+    world_value = max(set(world), key=world.count)  # 77,413 million, printed by two pages citing DANE
+    assert row["Share (%)"] == pytest.approx(expected_colombia("CHN", "import", 2022) / world_value * 100)
+    assert "all partners" in row["Share of (denominator)"] and "DANE" in row["Share of (denominator)"]
+
+
+# ------------------------------------------------------------------------------------------ the model
+def test_model_reads_the_same_figures(bundled_con: duckdb.DuckDBPyConnection) -> None:
+    for partner in ("CHN", "USA"):
+        series = model_data.query_bilateral_annual(bundled_con, "COL", partner)
+        got = {(r.flow, r.year): r.value_usd for r in series.itertuples()}
+        for obs_partner, flow, year in OBSERVATIONS:
+            if obs_partner == partner:
+                assert got[(flow, year)] == pytest.approx(expected_colombia(partner, flow, year), rel=1e-9)
+    spec = parse_spec({"kind": "purchase", "name": "p", "buyer": "CHN", "seller": "COL", "year": 2024,
+                       "increase": {"amount_usd": 1e9}})  # fmt: skip
+    result = run_purchase(spec, bundled_con)
+    assert result.totals["needed_to_close_usd"] == pytest.approx(-expected_headline("CHN", 2024)[0])
+    # the record yearly rise of Colombia's exports to China, from the raw files (UN Comtrade 2000-2022 as
+    # reported by DANE, DIAN from 2023): the model finds the same year and amount
+    comtrade, dian = comtrade_exports(), dian_exports()
+    yearly = {y: dian.get(("CHN", y), comtrade.get(("CHN", y))) for y in range(2000, 2026)}
+    rises = {y: yearly[y] - yearly[y - 1] for y in range(2001, 2026) if yearly[y] and yearly[y - 1]}
+    best_year = max(rises, key=rises.get)
+    assert (result.totals["largest_growth_usd_year"], result.totals["largest_growth_usd"]) == (
+        best_year, pytest.approx(rises[best_year]))
+    history = growth_history(model_data.query_bilateral_annual(bundled_con, "COL", "CHN"))
+    assert largest_growth(history, "growth_usd") == (pytest.approx(rises[best_year]), best_year)
