@@ -42,6 +42,10 @@ SOURCES = {
     "us_census_hs2": "US Census Bureau, imports for consumption by HS chapter, all partners",
 }
 
+# Printed non-trade figures (table published_indicators).
+INDICATORS = {"central_government_balance": "Central government fiscal balance (deficit negative)"}
+INDICATOR_UNITS = {"pct_gdp": "% of GDP", "COP": "Colombian pesos", "USD": "US dollars"}
+
 # The canonical observation: one row per value a publisher printed.
 # NOT NULL marks what etl/validate.py enforces, naming the file, line and column of any violation; the table
 # itself carries no constraints so bulk inserts stay fast and a bad row never fails with a generic error.
@@ -121,6 +125,20 @@ CREATE TABLE IF NOT EXISTS published_figures (
     url VARCHAR,
     quote VARCHAR,
     chosen BOOLEAN NOT NULL,  -- the one value per observation that `trade` carries (see etl/sources/published.py)
+    dataset_id INTEGER NOT NULL
+);
+
+-- Printed non-trade figures (e.g. the central government's fiscal balance), each with its page and exact quote.
+CREATE TABLE IF NOT EXISTS published_indicators (
+    year INTEGER NOT NULL,
+    country_iso3 VARCHAR NOT NULL,
+    indicator VARCHAR NOT NULL,  -- one of INDICATORS
+    value DOUBLE NOT NULL,  -- signed: a deficit is negative
+    unit VARCHAR NOT NULL,  -- one of INDICATOR_UNITS
+    publisher VARCHAR NOT NULL,  -- the office behind the figure
+    printed_by VARCHAR,  -- the page that printed it, when not the publisher's own
+    url VARCHAR NOT NULL,
+    quote VARCHAR NOT NULL,
     dataset_id INTEGER NOT NULL
 );
 

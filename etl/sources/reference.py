@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import duckdb
 
 from etl.detect import Sniff
-from etl.schema import AREAS_NES, EUROPEAN_UNION, WORLD
+from etl.schema import AREAS_NES, EUROPEAN_UNION, INDICATOR_UNITS, INDICATORS, WORLD
 from etl.sources.base import LoadContext, duckdb_read_error
 
 
@@ -271,6 +271,42 @@ def load_exchange_rates(ctx: LoadContext) -> int:
     )  # fmt: skip
 
 
+def load_indicators(ctx: LoadContext) -> int:
+    """Printed non-trade figures (schema.INDICATORS, in schema.INDICATOR_UNITS); each row needs its page and quote."""
+    raw = _csv(ctx)
+    bad = ctx.con.execute(
+        f"""
+        SELECT line, reason, column_name FROM (
+            SELECT row_number() OVER () + 1 AS line, * FROM {raw}
+        ) r, LATERAL (SELECT * FROM (VALUES
+            (TRY_CAST(r.year AS INTEGER) IS NULL, 'year is not a whole number', 'year'),
+            (TRY_CAST(r.value AS DOUBLE) IS NULL OR isnan(TRY_CAST(r.value AS DOUBLE))
+             OR isinf(TRY_CAST(r.value AS DOUBLE)), 'value is not a finite number', 'value'),
+            (coalesce(r.indicator, '') NOT IN {tuple(INDICATORS) + ("",)} OR r.indicator IS NULL,
+             'unknown indicator', 'indicator'),
+            (coalesce(r.unit, '') NOT IN {tuple(INDICATOR_UNITS) + ("",)} OR r.unit IS NULL, 'unknown unit', 'unit'),
+            (r.country_iso3 IS NULL OR r.country_iso3 NOT IN (SELECT iso3 FROM countries), 'unknown country code',
+             'country_iso3'),
+            (coalesce(trim(r.publisher), '') = '', 'publisher is empty', 'publisher'),
+            (coalesce(trim(r.url), '') = '', 'url is empty', 'url'),
+            (coalesce(trim(r.quote), '') = '', 'quote is empty', 'quote')
+        ) AS t(failed, reason, column_name)) WHERE failed ORDER BY line LIMIT 1
+        """  # noqa: S608
+    ).fetchall()
+    ctx.con.execute(f"DROP TABLE {raw}")
+    if bad:
+        line, reason, column = bad[0]
+        raise ctx.error(reason, line=int(line), column=column,
+                        hint="one printed figure per row, with its publisher, page (url) and exact quote; "
+                        f"indicators: {', '.join(INDICATORS)}; units: {', '.join(INDICATOR_UNITS)}")  # fmt: skip
+    printed_by = "nullif(trim(printed_by), '')" if "printed_by" in ctx.sniff.header else "NULL"
+    return _replace_rows(
+        ctx, "published_indicators",
+        f"SELECT CAST(year AS INTEGER), country_iso3, indicator, CAST(value AS DOUBLE), unit, publisher, "
+        f"{printed_by}, url, quote, {{dataset_id}} FROM {{raw}}",
+    )  # fmt: skip
+
+
 def _iso_for_name(name_column: str) -> str:
     """ISO3 for a country name: the Census name (e.g. 'South Korea', 'Vietnam'), else the UN/ISO names."""
     return (
@@ -309,6 +345,8 @@ REFERENCE_FORMATS = (
                     load_hs_codes),
     ReferenceFormat("us_cpi_annual", "cpi_annual", frozenset({"year", "cpi_u_annual_avg_1982_84_100"}), load_cpi),
     ReferenceFormat("wb_gdp", "gdp", frozenset({"Country Code", "Year", "Value"}), load_gdp),
+    ReferenceFormat("published_indicators", "published_indicators",
+                    frozenset({"indicator", "unit", "country_iso3", "quote"}), load_indicators),
     ReferenceFormat("exchange_rates", "exchange_rates", frozenset({"currency", "units_per_usd", "publisher", "quote"}),
                     load_exchange_rates),
     ReferenceFormat("import_demand_elasticities", "import_demand_elasticities",

@@ -140,8 +140,10 @@ def test_published_one_value_per_observation(bundled_con: duckdb.DuckDBPyConnect
         "GROUP BY ALL HAVING count(*) > 1)",
     )
     assert duplicates == 0
-    with open(RAW / "published-figures" / "facts.csv") as handle:
-        printed = list(csv.DictReader(handle))
+    printed = []
+    for name in ("facts.csv", "facts_added_2026.csv"):
+        with open(RAW / "published-figures" / name) as handle:
+            printed += list(csv.DictReader(handle))
     assert _value(bundled_con, "SELECT count(*) FROM published_figures WHERE flow <> 'total_trade'") == len(printed)
     china_2024 = _value(
         bundled_con,
