@@ -551,9 +551,10 @@ def claim_csv_frame(claim_id: int) -> pd.DataFrame:
 
 
 @shared
-def scenario_market(importer: str, year: int) -> Market:
-    """The importer's market (lines × partners, tariffs, elasticities) for the scenario engine; read-only."""
-    return load_market(connection(), importer, year)
+def scenario_market(importer: str, year: int, level: str = "hs10") -> Market:
+    """The importer's market (lines × partners, tariffs, elasticities) for the scenario engine at product level
+    "hs10" or "hs6"; read-only."""
+    return load_market(connection(), importer, year, level)
 
 
 @shared
@@ -561,7 +562,7 @@ def scenario_result(spec_json: str) -> ScenarioResult:
     """A scenario run (central and sensitivity runs, tables); read-only. ``spec_json``: the canonical JSON
     of the scenario (``json.dumps(spec_to_dict(...), sort_keys=True)``)."""
     spec = parse_spec(spec_json)
-    market = scenario_market(spec.importer, spec.year) if isinstance(spec, TariffScenario) else None
+    market = scenario_market(spec.importer, spec.year, spec.level) if isinstance(spec, TariffScenario) else None
     return run_scenario(spec, connection(), market=market)
 
 

@@ -102,7 +102,7 @@ def run_scenario(
         from model.purchase import run_purchase
 
         return run_purchase(spec, con)
-    if market is None:
+    if market is None or market.level != spec.level:
         market = load_market(con, spec.importer, spec.year, spec.level)
     exemptions = resolve_exemptions(con, spec.exemptions)
     lists, rates = resolve_lists(con, spec)

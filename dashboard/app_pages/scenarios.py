@@ -16,12 +16,13 @@ from dashboard import components
 from etl.errors import BalanzaError, SpecError
 from model import charts
 from model.compare import headline_table, partner_comparison
-from model.market import DEFAULT_IMPORT_DEMAND
+from model.market import DEFAULT_IMPORT_DEMAND, MATCHES
 from model.report import comparison_report_html
 from model.scenario import ScenarioResult
 from model.spec import (
     CHANGE_KINDS,
     EXEMPTION_LISTS,
+    LEVELS,
     decode_scenario_set,
     encode_scenario_set,
     parse_spec,
@@ -35,6 +36,7 @@ CHANGE_LABELS = {
     "add_pp": "add percentage points",
     "new_rate": "new rate (fraction, 0.10 = 10 %)",
     "max_rate": "maximum rate (fraction)",
+    "min_rate": "minimum rate (fraction)",
     "linear_cut": "linear cut (fraction of the tariff removed)",
     "swiss": "Swiss formula (coefficient a, in points)",
 }
@@ -93,17 +95,20 @@ def _fill_forms(doc: dict[str, Any]) -> None:
         change = (doc["tariff_changes"] or [{"partners": "all", "products": "all", "add_pp": 0.0}])[0]
         kind = next(k for k in CHANGE_KINDS if k in change)
         elasticities = doc["elasticities"]
+        sigma = elasticities["substitution"]
         state.update(
             sc_t_name=doc["name"],
             sc_t_kind=kind,
-            sc_t_value=float(change[kind]),
+            sc_t_value=float(change[kind]) if isinstance(change[kind], int | float) else 0.0,
+            sc_t_level=doc.get("level", "hs10"),
+            sc_t_sigma_data=sigma == "data",
             sc_t_partners=[] if change["partners"] == "all" else list(change["partners"]),
             sc_t_except=list(change.get("except_partners", [])),
             sc_t_products="all" if change["products"] == "all" else ", ".join(change["products"]),
             sc_t_scope="all" if doc["products"] == "all" else ", ".join(doc["products"]),
             sc_t_lists=[e for e in doc["exemptions"] if e in EXEMPTION_LISTS],
             sc_t_prefixes=", ".join(e for e in doc["exemptions"] if e not in EXEMPTION_LISTS),
-            sc_t_sigma=float(elasticities["substitution"]),
+            sc_t_sigma=1.5 if sigma == "data" else float(sigma),
             sc_t_supply=float(elasticities["supply"]),
             sc_t_eta_data=elasticities["import_demand"] == "data",
             sc_t_eta=DEFAULT_IMPORT_DEMAND
@@ -147,17 +152,22 @@ def _tariff_from_form() -> dict[str, Any]:
         change["except_partners"] = s["sc_t_except"]
     current = s["sc_current"]
     others = current["tariff_changes"][1:] if current["kind"] == "tariff" else []
+    first = current["tariff_changes"][0] if current["kind"] == "tariff" and current["tariff_changes"] else {}
+    for kept in ("action", "except_products"):  # edited in the JSON tab; the form keeps them
+        if kept in first:
+            change[kept] = first[kept]
     prefixes = _codes(s["sc_t_prefixes"])
     return {
         "kind": "tariff",
         "name": s["sc_t_name"],
         "importer": "USA",
         "year": 2024,
+        "level": s["sc_t_level"],
         "products": _codes(s["sc_t_scope"]),
         "tariff_changes": [change, *others],
         "exemptions": list(s["sc_t_lists"]) + ([] if prefixes == "all" else prefixes),
         "elasticities": {
-            "substitution": s["sc_t_sigma"],
+            "substitution": "data" if s["sc_t_sigma_data"] else s["sc_t_sigma"],
             "supply": s["sc_t_supply"],
             "import_demand": "data" if s["sc_t_eta_data"] else s["sc_t_eta"],
         },
@@ -281,6 +291,9 @@ with st.expander("Build or edit a scenario", expanded=False):
         b.text_input("Market simulated (HS prefixes or all)", key="sc_t_scope")
         a.multiselect("Exemption lists", EXEMPTION_LISTS, key="sc_t_lists")
         b.text_input("Other exempt HTS prefixes (comma-separated)", key="sc_t_prefixes")
+        a.selectbox("Product level", LEVELS, key="sc_t_level",
+                    format_func={"hs10": "HS10 lines (US tariff lines)", "hs6": "HS6 (as WITS-SMART)"}.__getitem__)  # fmt: skip
+        b.checkbox("σ from the bundled estimates where sensible (else the σ below)", key="sc_t_sigma_data")
         c, d, e, f = st.columns(4)
         c.number_input("Substitution σ", min_value=0.0, max_value=50.0, step=0.25, key="sc_t_sigma")
         d.number_input("Export supply ε (≥ 99 = infinite)", min_value=0.1, step=1.0, key="sc_t_supply")
@@ -290,7 +303,8 @@ with st.expander("Build or edit a scenario", expanded=False):
         )
         if len(st.session_state["sc_current"].get("tariff_changes", [])) > 1:
             st.caption(
-                "This scenario has several changes: the form edits the first; edit the rest in the JSON tab."
+                "This scenario has several changes: the form edits the first; edit the rest (and changes that "
+                "read their rates from a bundled list) in the JSON tab."
             )
         st.form_submit_button("Run this tariff scenario", on_click=_apply, args=(_tariff_from_form,))
     with purchase_tab, st.form("sc_purchase_form"):
@@ -329,18 +343,20 @@ def show_tariff(result: ScenarioResult) -> None:
     cols[0].metric(
         "Change in US imports",
         f"USD {t['total_change_usd'] / 1e9:,.1f} bn",
-        help=f"Sensitivity (η and σ halved to doubled): USD {t['total_change_low_usd'] / 1e9:,.1f} bn to "
-        f"{t['total_change_high_usd'] / 1e9:,.1f} bn",
+        help=f"Band: USD {t['total_change_low_usd'] / 1e9:,.1f} bn to {t['total_change_high_usd'] / 1e9:,.1f} bn. "
+        + t["band_basis"],
     )
     cols[1].metric("Switching between suppliers", f"USD {t['gross_diversion_usd'] / 1e9:,.2f} bn",
                    help=f"{100 * t['gross_diversion_share']:.3f} % of baseline imports")  # fmt: skip
     cols[2].metric("Tariff revenue change", f"USD {t['tariff_revenue_change_usd'] / 1e9:,.1f} bn")
     cols[3].metric("Net welfare (consumers + revenue)", f"USD {t['welfare_change_usd'] / 1e9:,.1f} bn")
+    level = "HS10 lines" if t["level"] == "hs10" else "HS6 subheadings"
     st.caption(
-        f"Sensitivity band on the total: USD {t['total_change_low_usd'] / 1e9:,.1f} bn to "
-        f"{t['total_change_high_usd'] / 1e9:,.1f} bn. Baseline USD {t['baseline_usd'] / 1e9:,.0f} bn over "
-        f"{t['lines']:,} HS10 lines and {t['partners']} partners; {t['rows_exempt']:,} line-partner rows exempt."
+        f"Band on the total: USD {t['total_change_low_usd'] / 1e9:,.1f} bn to "
+        f"{t['total_change_high_usd'] / 1e9:,.1f} bn. {t['band_basis']} Baseline USD {t['baseline_usd'] / 1e9:,.0f} bn "
+        f"over {t['lines']:,} {level} and {t['partners']} partners; {t['rows_exempt']:,} line-partner rows exempt."
     )
+    st.caption("Elasticities by share of baseline import value: " + coverage_text(t["elasticity_coverage"]))
     switching = [n for n in result.notes if "only where starting tariffs differ" in n]
     for note in switching:
         st.info(note)
@@ -350,7 +366,8 @@ def show_tariff(result: ScenarioResult) -> None:
     )
     st.markdown("**Who gains: roses and coffee** (USD million; low and high from the sensitivity runs)")
     show_table(result.focus.drop(columns=["hs_prefix"]))
-    tabs = st.tabs(["By partner", "By HS chapter", "Creation and diversion", "Largest lines", "Equations"])
+    tabs = st.tabs(["By partner", "By HS chapter", "Creation and diversion", "Effective tariff rates",
+                    "Largest lines", "Equations"])  # fmt: skip
     with tabs[0]:
         components.show_figure(
             charts.change_bar_chart(by_partner, label="partner_label", title="Change in US imports by partner"),
@@ -379,25 +396,80 @@ def show_tariff(result: ScenarioResult) -> None:
             filename="balanza-scenario-components", key="sc_fig_components",
         )  # fmt: skip
     with tabs[3]:
+        show_effective_rates(result)
+    with tabs[4]:
         lines = result.top_lines.assign(
             elasticity=result.top_lines["elasticity_is_default"].map({True: "default", False: "data"})
         )
         show_table(lines.drop(columns=["elasticity_is_default"]))
-    with tabs[4]:
-        st.markdown("Per HS10 line *g* and partner *k*, baseline imports $M$, tariffs $t_0 \\to t_1$:")
-        st.latex(
-            r"TC_k = M_k\,\eta\,\frac{t_1-t_0}{(1+t_0)(1-\eta/\varepsilon)}\qquad(\varepsilon\ge 99:\ 1-\eta/\varepsilon\to 1)"
+        st.caption(
+            f"The {len(lines)} largest changes. Every line and partner ({len(result.lines):,} rows, with each line's "
+            "elasticities and how they were found): the CSV below."
         )
-        st.latex(
-            r"TD_k = \frac{\sum_j M_j}{\sum_j M_j\,q_j^{-\sigma}}\,M_k\,q_k^{-\sigma} - M_k,\qquad q_k=\frac{1+t_{1k}}{1+t_{0k}}"
-        )
-        st.latex(
-            r"\Delta R = \sum_k t_{1k}(M_k+\Delta M_k) - t_{0k}M_k \qquad \Delta CS = -\sum_k \Delta p_k\,(M_k + \tfrac12(TC_k+TD_k))"
-        )
+        components.download_csv_button(
+            result.lines.assign(scenario=result.name), filename="balanza-scenario-lines.csv",
+            source="model run on US Census imports for consumption 2024 (line × partner)", valuation="customs value",
+            units="USD; rates in %", filters={"scenario": result.name}, key="sc_dl_lines",
+        )  # fmt: skip
+    with tabs[5]:
         st.markdown(
-            f"Defaults: σ = 1.5, ε = 99 (infinite), η from the bundled Hauk US HS6 estimates, else {DEFAULT_IMPORT_DEMAND}. "
-            "Sensitivity: η and σ each × ½, × 1, × 2 (nine runs); the band is their range. See docs/scenarios.md."
+            "Per product *g* (HS10 line or HS6) and partner *k*: baseline imports $M_k$, tariffs $t_0 \\to t_1$, "
+            "$\\rho_k = (1+t_{1k})/(1+t_{0k})$, exporters' price ratio $p_k$ (1 with infinite supply), "
+            "domestic price ratio $q_k = \\rho_k p_k$:"
         )
+        st.latex(r"C_k = M_k\,q_k^{\eta}\qquad X_k = \Big(\sum_j C_j\Big)\frac{C_k\,q_k^{-\sigma}}{\sum_j C_j\,q_j^{-\sigma}}")
+        st.latex(r"TC_k = C_k - M_k\qquad TD_k = X_k - C_k\qquad PE_k = X_k\,(p_k - 1)")
+        st.latex(r"\ln q_k = \frac{\ln \lambda^0_g}{\varepsilon-\eta} + \frac{\varepsilon}{\varepsilon-\eta+\sigma}\ln\rho_k,\quad "
+                 r"\lambda^0_g = \frac{\sum_j M_j (q^0_j)^{\eta}}{\sum_j M_j (q^0_j)^{\eta-\sigma}},\ q^0_j=\rho_j^{\varepsilon/(\varepsilon-\eta+\sigma)}")
+        st.latex(r"\Delta R = \sum_k t_{1k} X_k p_k - t_{0k} M_k \qquad \Delta CS = -\sum_k (1+t_{0k})(q_k-1)\,\tfrac12(M_k+X_k)")
+        st.markdown(
+            f"SMART solved in levels: no floor, monotone in each tariff, creation scales with η. Defaults: σ = 1.5 "
+            f"(or per-product estimates), ε = 99 (infinite), η from the bundled Hauk US HS6 estimates, else "
+            f"{DEFAULT_IMPORT_DEMAND}. See docs/scenarios.md."
+        )
+
+
+def coverage_text(coverage: dict[str, dict[str, float]]) -> str:
+    """'η: same code 25.9 %, …; σ: …' from totals['elasticity_coverage']."""
+    parts = []
+    for key, symbol in (("import_demand", "η"), ("substitution", "σ")):
+        shares = coverage[key]
+        if shares.get("set for all lines"):
+            parts.append(f"{symbol}: one value for all lines")
+            continue
+        names = {"same code": "own HS6 estimate", "5-digit group": "5-digit group median",
+                 "heading median": "HS4 heading median", "default": "default"}  # fmt: skip
+        parts.append(f"{symbol}: " + ", ".join(f"{names[m]} {100 * shares[m]:.1f} %" for m in MATCHES))
+    return "; ".join(parts) + " (estimates in HS 1988/92 codes matched to 2024 lines: docs/scenarios.md)."
+
+
+def show_effective_rates(result: ScenarioResult) -> None:
+    """Effective tariff rate by partner before and after each action, before and after substitution."""
+    rates = result.effective_rates
+    if rates.empty:
+        return
+    st.write(
+        "Trade-weighted tariff by partner after each step, in %: before substitution (2024 import weights) and "
+        "after (the imports the model gives for the tariffs in force after that step)."
+    )
+    steps = rates.drop_duplicates("step")[["step", "action"]]
+    wide = rates.pivot(index=["partner_iso3", "partner_name"], columns="step",
+                       values=["rate_pre_substitution_pct", "rate_post_substitution_pct"])  # fmt: skip
+    columns = {}
+    for step, action in zip(steps["step"], steps["action"], strict=True):
+        columns[f"{step}. {action}: before substitution"] = wide[("rate_pre_substitution_pct", step)]
+        if step:
+            columns[f"{step}. {action}: after substitution"] = wide[("rate_post_substitution_pct", step)]
+    table = pd.DataFrame(columns).reset_index()
+    order = rates[rates["step"] == 0].set_index("partner_iso3")["imports_2024_usd"]
+    table = table.assign(_w=table["partner_iso3"].map(order)).sort_values("_w", ascending=False).drop(columns="_w")
+    st.dataframe(table, hide_index=True, key="sc_tbl_rates",
+                 column_config={c: st.column_config.NumberColumn(format="%.2f") for c in columns})  # fmt: skip
+    components.download_csv_button(
+        rates.assign(scenario=result.name), filename="balanza-scenario-effective-rates.csv",
+        source="model run on US Census imports for consumption 2024 (line × partner)", valuation="customs value",
+        units="percent; USD", filters={"scenario": result.name}, key="sc_dl_rates",
+    )  # fmt: skip
 
 
 def show_purchase(result: ScenarioResult) -> None:

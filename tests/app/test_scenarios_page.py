@@ -148,3 +148,21 @@ def test_build_a_tariff_scenario_in_the_form() -> None:
     focus = _frame(at, "group").set_index("group")
     assert focus.loc["Ecuador's roses (HS 060311)", "total_change (USD m)"] < 0
     assert focus.loc["Colombia's roses (HS 060311)", "trade_diversion (USD m)"] > 0
+
+
+@pytest.mark.usefixtures("bundled_env")
+def test_august_2025_preset_shows_effective_rates_and_elasticity_coverage() -> None:
+    at = _load_preset(_page(), "US tariffs of 7 August 2025: country rates, Annex II, Section 232")
+    assert not at.exception
+    text = _texts(at)
+    assert "own HS6 estimate" in text and "HS4 heading median" in text and "default" in text
+    assert "95 % confidence interval" in text
+    rates = next(df.value for df in at.dataframe if any(str(c).startswith("0. ") for c in df.value.columns))
+    rates = rates.set_index("partner_iso3")
+    before = next(c for c in rates.columns if c.startswith("0. "))
+    after = [c for c in rates.columns if c.startswith("4. ")]
+    assert len(after) == 2  # before and after substitution
+    assert rates.loc["COL", before] < 1 < rates.loc["COL", after[0]]
+    assert rates.loc["ECU", after[0]] > rates.loc["COL", after[0]]
+    keys = {getattr(b, "key", None) for b in at.get("download_button")}
+    assert {"sc_dl_lines", "sc_dl_rates"} <= keys
