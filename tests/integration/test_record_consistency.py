@@ -230,3 +230,22 @@ def test_model_reads_the_same_figures(bundled_con: duckdb.DuckDBPyConnection) ->
         best_year, pytest.approx(rises[best_year]))
     history = growth_history(model_data.query_bilateral_annual(bundled_con, "COL", "CHN"))
     assert largest_growth(history, "growth_usd") == (pytest.approx(rises[best_year]), best_year)
+
+
+# ------------------------------------------------------------------------------------------ the claims' evidence
+def test_claims_evidence_shows_the_same_figures(bundled_con: duckdb.DuckDBPyConnection) -> None:
+    from dashboard import claims
+
+    cards = {str(card.spec.id): card for card in claims.build_cards(claims.query_claim_data(bundled_con))}
+    # Claim 1: the 2024 balance with China on the headline basis is the Overview's and the scenario's number
+    numbers = cards["1"].numbers
+    headline = numbers[(numbers["year"].astype(str) == "2024") & numbers["perspective"].str.contains("headline")]
+    assert float(headline["value"].iloc[0]) == pytest.approx(expected_headline("CHN", 2024)[0])
+    # Claim 7: the deficit to close and the record yearly rise are the purchase scenario's
+    comtrade, dian = comtrade_exports(), dian_exports()
+    yearly = {y: dian.get(("CHN", y), comtrade.get(("CHN", y))) for y in range(2000, 2026)}
+    rises = {y: yearly[y] - yearly[y - 1] for y in range(2001, 2026) if yearly[y] and yearly[y - 1]}
+    best_year = max(rises, key=rises.get)
+    facts = cards["7"].facts
+    assert facts["deficit_usd"] == pytest.approx(-expected_headline("CHN", 2024)[0])
+    assert (int(facts["best_year"]), facts["best_increase_usd"]) == (best_year, pytest.approx(rises[best_year]))
