@@ -47,12 +47,14 @@ class LoadResult:
     rows: int
     status: str  # 'loaded', 'replaced', 'unchanged'
     table: str
+    notes: list[str] = field(default_factory=list)  # rows set aside and why, number formats read
 
     def render(self) -> str:
         if self.status == "unchanged":
             return f"{self.path}: unchanged ({self.format}; already loaded, 0 rows changed)"
         verb = "replaced earlier rows with" if self.status == "replaced" else "loaded"
-        return f"{self.path}: {verb} {self.rows:,} rows into {self.table} ({self.format})"
+        text = f"{self.path}: {verb} {self.rows:,} rows into {self.table} ({self.format})"
+        return "\n".join([text, *(f"  note: {note}" for note in self.notes)])
 
 
 def display_path(path: Path) -> str:
@@ -137,7 +139,8 @@ def _load_into(
             datetime.now(UTC).replace(tzinfo=None),
         ],
     )
-    return LoadResult(stored_path, detected.name, rows, "replaced" if replacing else "loaded", _table_of(detected))
+    return LoadResult(stored_path, detected.name, rows, "replaced" if replacing else "loaded", _table_of(detected),
+                      list(ctx.notes))  # fmt: skip
 
 
 def _table_of(detected: Detected) -> str:
@@ -165,8 +168,21 @@ def _load_trade(ctx: LoadContext, detected: Detected, replacing: int | None) -> 
             return locate_line(ctx.path, encoding, ctx.sniff.delimiter, column, predicate)
 
     rows = validate_staged(ctx, labels, finder)
+    if rows == 0 and not _stored_elsewhere(ctx):
+        why = "; ".join(ctx.notes)
+        raise ctx.error(
+            "nothing to load: the file yields no observations" + (f" ({why})" if why else ""),
+            hint="check that this is the file you meant: it holds no data rows, or only rows Balanza sets aside "
+            "(breakdowns of a total); an answer with no records is not loaded",
+        )
     check_overlap_with_loaded(ctx, replacing)
     return rows
+
+
+def _stored_elsewhere(ctx: LoadContext) -> bool:
+    """True when the file's rows went to a table besides `trade` (printed balances go to published_figures)."""
+    row = ctx.con.execute("SELECT count(*) FROM published_figures WHERE dataset_id = ?", [ctx.dataset_id]).fetchone()
+    return bool(row and row[0])
 
 
 def _require_reference_tables(ctx: LoadContext) -> None:

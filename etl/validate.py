@@ -20,12 +20,25 @@ STAGED_TABLE = "trade"
 
 LineFinder = Callable[[str, Callable[[str], bool]], int | None]
 
+# The largest value one observation may take: a year of all world trade in goods is about 3e13 USD, so a value
+# above 1e14 is a unit or parsing error (thousands separators, cents, a wrong power of ten), never a statistic.
+MAX_VALUE_USD = 1e14
+HS_CLASSIFICATIONS = ("H0", "H1", "H2", "H3", "H4", "H5", "H6", "HS")
+
 _CHECKS = {
     "reporter": "reporter_iso3 IS NULL OR reporter_iso3 LIKE '?%'",
     "partner": "partner_iso3 IS NULL OR partner_iso3 LIKE '?%'",
+    "reporter_iso": "reporter_iso3 LIKE '!%'",
+    "partner_iso": "partner_iso3 LIKE '!%'",
+    "flow_code": "flow LIKE '?%'",
+    "classification": f"hs_vintage IS NOT NULL AND upper(hs_vintage) NOT IN {HS_CLASSIFICATIONS}",
     "value": "value_usd IS NULL OR isnan(value_usd) OR isinf(value_usd)",
     "negative": "value_usd < 0",
+    "magnitude": f"value_usd > {MAX_VALUE_USD}",
     "year": "year IS NULL OR year < 1900 OR year > 2100 OR period IS NULL",
+    "period": "NOT regexp_full_match(period, '[0-9]{4}(0[1-9]|1[0-2])?') OR TRY_CAST(substr(period, 1, 4) AS INTEGER) <> year",
+    # A country does not export to itself; imports of its own goods (returned, or from free-trade zones) exist.
+    "self": "reporter_iso3 = partner_iso3 AND flow IN ('export', 're-export')",
     "hs": "hs_code IS NULL OR hs_level IS NULL OR NOT ((hs_code = 'TOTAL' AND hs_level = 0) OR "
     "(regexp_full_match(hs_code, '[0-9]+') AND length(hs_code) = hs_level AND hs_level IN (2, 4, 6, 8, 10)))",
     "flow": f"flow IS NULL OR valuation IS NULL OR flow NOT IN {FLOWS} OR valuation NOT IN {VALUATIONS} "
@@ -36,7 +49,8 @@ _CHECKS = {
 def _first(ctx: LoadContext, where: str) -> tuple | None:
     return first_row(
         ctx.con,
-        f"SELECT source_line, reporter_iso3, partner_iso3, value_usd, hs_code, year FROM {STAGED_TABLE} "
+        f"SELECT source_line, reporter_iso3, partner_iso3, value_usd, hs_code, year, period, flow, hs_vintage "
+        f"FROM {STAGED_TABLE} "
         f"WHERE dataset_id = ? AND ({where}) ORDER BY source_line NULLS LAST LIMIT 1",
         [ctx.dataset_id],
     )
@@ -62,6 +76,21 @@ def validate_staged(ctx: LoadContext, labels: TradeColumnLabels, find_line: Line
     return ctx.con.execute(
         f"SELECT count(*) FROM {STAGED_TABLE} WHERE dataset_id = ?", [ctx.dataset_id]
     ).fetchall()[0][0]
+
+
+def _row_line(ctx: LoadContext, predicate: Callable[[dict[str, str]], bool]) -> int | None:
+    """Physical line of the first CSV data row (a dict of its stripped cells) that satisfies ``predicate``."""
+    if ctx.sniff.kind != "text":
+        return None
+    import csv
+
+    with open(ctx.path, encoding=ctx.sniff.encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=ctx.sniff.delimiter)
+        header = [name.strip().lstrip("\ufeff") for name in next(reader, [])]
+        for cells in reader:
+            if predicate(dict(zip(header, (cell.strip() for cell in cells), strict=False))):
+                return reader.line_num
+    return None
 
 
 def _raise_first_failure(
@@ -90,6 +119,40 @@ def _raise_first_failure(
             column=labels.partner,
             hint="use UN Comtrade / ISO 3166 country codes; see the countries table",
         )
+    for side, label in (("reporter", labels.reporter), ("partner", labels.partner)):
+        if f"{side}_iso" in failures:
+            row = _first(ctx, _CHECKS[f"{side}_iso"])
+            from_code, in_file = (row[1] if side == "reporter" else row[2])[1:].split("|", 1)
+            iso_columns = (f"{side}ISO", f"{side.title()} ISO")
+            raise ctx.error(
+                f"the {side} ISO3 code {in_file!r} contradicts the {side} code, which is {from_code}",
+                line=int(row[0]) if row[0] is not None else _row_line(
+                    ctx, lambda r, f=in_file, cs=iso_columns: any(r.get(c) == f for c in cs)),
+                column=label,
+                hint="the numeric code and the ISO3 column must name the same country; download the file again "
+                "(or correct the column that is wrong)",
+            )
+    if "flow_code" in failures:
+        row = _first(ctx, _CHECKS["flow_code"])
+        code = row[7][1:]
+        raise ctx.error(
+            f"unknown flow code {code!r}",
+            line=line_of(row, labels.flow, lambda v: v.strip().upper() == code.upper()),
+            column=labels.flow,
+            hint="flows are X (exports), M (imports), RX (re-exports), RM (re-imports) or a Comtrade breakdown "
+            "(DX, FM, XIP, MIP, XOP, MOP); no row was loaded, so none was lost silently",
+        )
+    if "classification" in failures:
+        row = _first(ctx, _CHECKS["classification"])
+        code = row[8]
+        kind = "SITC" if code.upper().startswith("S") else "BEC" if code.upper().startswith("B") else "non-HS"
+        column = "Classification" if "Classification" in ctx.sniff.header else "classificationCode"
+        raise ctx.error(
+            f"classification {code!r} ({kind}) is not the Harmonized System: its product codes are not HS codes",
+            line=line_of(row, column, lambda v: v.strip() == code),
+            column=column,
+            hint="Balanza loads HS classifications only (H0-H6); download the data in HS",
+        )
     if "value" in failures:
         row = _first(ctx, _CHECKS["value"])
         raise ctx.error(
@@ -106,13 +169,41 @@ def _raise_first_failure(
             column=labels.value,
             hint="trade values cannot be negative; check the column mapping or the source",
         )
+    if "magnitude" in failures:
+        row = _first(ctx, _CHECKS["magnitude"])
+        raise ctx.error(
+            f"implausible trade value {row[3]:.4g} USD: more than {MAX_VALUE_USD:.0e} USD, above a year of all "
+            "world trade",
+            line=line_of(row, labels.value, lambda v: _as_float(v) is not None and _as_float(v) > MAX_VALUE_USD),  # type: ignore[operator]
+            column=labels.value,
+            hint="check the units (dollars, not cents or thousands) and the number format of the column",
+        )
     if "year" in failures:
         row = _first(ctx, _CHECKS["year"])
+        shown = "missing or not a whole number" if row[5] is None else repr(row[5])
         raise ctx.error(
-            f"implausible year {row[5]!r}",
+            f"implausible year {shown}",
             line=line_of(row, labels.year, lambda v: not v.isdigit() or not 1900 <= int(v) <= 2100),
             column=labels.year,
             hint="years must be four-digit calendar years",
+        )
+    if "period" in failures:
+        row = _first(ctx, _CHECKS["period"])
+        column = "period" if ctx.sniff.kind != "text" or "period" in ctx.sniff.header else labels.year
+        raise ctx.error(
+            f"period {row[6]!r} is not the year {row[5]} or one of its months (YYYY or YYYYMM, month 01-12)",
+            line=line_of(row, column, lambda v: v.strip() == row[6]),
+            column=column,
+            hint="the period must be the reference year, or that year followed by a month 01-12",
+        )
+    if "self" in failures:
+        row = _first(ctx, _CHECKS["self"])
+        raise ctx.error(
+            f"{row[1]} reports {row[7]}s to itself",
+            line=int(row[0]) if row[0] is not None else _row_line(
+                ctx, lambda r: r.get(labels.reporter) is not None and r.get(labels.reporter) == r.get(labels.partner)),
+            column=labels.partner,
+            hint="reporter and partner must differ for exports; check the partner column",
         )
     if "hs" in failures:
         row = _first(ctx, _CHECKS["hs"])

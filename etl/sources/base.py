@@ -24,6 +24,8 @@ class LoadContext:
     sniff: Sniff
     dataset_id: int
     options: dict[str, Any] = field(default_factory=dict)
+    # What the load did besides inserting rows (rows set aside and why); shown with the load's result.
+    notes: list[str] = field(default_factory=list)
 
     def error(self, message: str, *, line: int | None = None, column: str | int | None = None, hint: str = "") -> InputError:
         return InputError(self.path, message, line=line, column=column, hint=hint)
@@ -140,3 +142,64 @@ def first_reject(con: duckdb.DuckDBPyConnection, path: Path, rejects_table: str,
             "MISSING COLUMNS": "too few fields", "UNQUOTED VALUE": "unquoted value",
             "INVALID UNICODE": "invalid text encoding"}.get(error_type, str(error_type).lower())  # fmt: skip
     return InputError(path, f"{kind} (row text: {snippet!r})", line=int(line), column=column_name, hint=hint)
+
+
+# ---- numbers written in a Spanish (or other comma-decimal) locale ------------------------------------------
+
+
+def number_parser(ctx: LoadContext, reader_sql: str, params: list, columns: list[str]) -> str:
+    """A SQL template (``{}`` = a text column) that reads the numbers in ``columns`` of a ';'-separated file.
+
+    Spreadsheets in a Spanish locale save CSV with ';' between fields, ',' as the decimal mark and '.' between
+    thousands. The style is read from the file's own values: any decimal comma means comma-decimal ('.' then
+    must group thousands); no comma but a value with two or more '.' groups ('1.234.567') means '.' groups
+    thousands. A column whose every dotted value is a single '.' followed by exactly three digits ('1.234')
+    could be either, and unless the rest of the file says which, the file is refused rather than guessed.
+    Otherwise '.' is the decimal point.
+    """
+    if not columns:
+        return "{}"
+    union = " UNION ALL ".join(
+        f"SELECT trim(CAST(\"{c}\" AS VARCHAR)) AS v, '{c}' AS c FROM ({reader_sql})" for c in columns
+    )
+    three = "-?[0-9]{1,3}[.][0-9]{3}"
+    grouped_or_comma = "-?[0-9]{1,3}([.][0-9]{3})+(,[0-9]*)?|-?[0-9]+(,[0-9]*)?"
+    stats = ctx.con.execute(
+        f"""
+        SELECT c,
+               count(*) FILTER (WHERE v LIKE '%,%') AS commas,
+               count(*) FILTER (WHERE regexp_full_match(v, '-?[0-9]{{1,3}}([.][0-9]{{3}}){{2,}}(,[0-9]*)?')) AS grouped,
+               count(*) FILTER (WHERE regexp_full_match(v, '{three}')) AS ambiguous,
+               count(*) FILTER (WHERE v LIKE '%.%' AND NOT regexp_full_match(v, '{grouped_or_comma}')) AS plain,
+               arg_min(v, v) FILTER (WHERE regexp_full_match(v, '{three}')) AS ambiguous_value,
+               arg_min(v, v) FILTER (WHERE v LIKE '%.%' AND NOT regexp_full_match(v, '{grouped_or_comma}')) AS plain_value
+        FROM ({union}) WHERE v IS NOT NULL AND v <> '' GROUP BY c ORDER BY c
+        """,
+        params * len(columns),
+    ).fetchall()
+    hint = ("save the file again with '.' as the decimal mark and no thousands separators (or as XLSX), "
+            "then load it again")  # fmt: skip
+    spanish = any(row[1] or row[2] for row in stats)
+    if spanish:
+        for column, _, _, _, plain, _, plain_value in stats:
+            if plain:
+                raise ctx.error(f"numbers use the Spanish format (',' decimal mark, '.' between thousands) but "
+                                f"{plain_value!r} does not: the number format is inconsistent", column=column,
+                                line=_line_of_value(ctx, column, plain_value), hint=hint)  # fmt: skip
+        ctx.notes.append("numbers read in the Spanish format (',' decimal mark, '.' between thousands)")
+        return "TRY_CAST(replace(replace(trim(CAST({} AS VARCHAR)), '.', ''), ',', '.') AS DOUBLE)"
+    for column, _, _, ambiguous, plain, ambiguous_value, _ in stats:
+        if ambiguous and not plain:
+            raise ctx.error(
+                f"ambiguous number {ambiguous_value!r} in a ';'-separated file: it may be "
+                f"{ambiguous_value.replace('.', '')} (Spanish thousands separator) or {ambiguous_value} (decimal "
+                "point), and nothing in the column says which",
+                column=column, line=_line_of_value(ctx, column, ambiguous_value), hint=hint,
+            )  # fmt: skip
+    return "TRY_CAST(trim(CAST({} AS VARCHAR)) AS DOUBLE)"
+
+
+def _line_of_value(ctx: LoadContext, column: str | None, value: str | None) -> int | None:
+    if column is None or value is None or ctx.sniff.kind != "text":
+        return None
+    return locate_line(ctx.path, ctx.sniff.encoding, ctx.sniff.delimiter, column, lambda v: v == value)

@@ -10,7 +10,7 @@ import duckdb
 
 from etl.detect import Sniff
 from etl.sources import comtrade_plus
-from etl.sources.base import LoadContext, TradeColumnLabels, check_header, duckdb_read_error
+from etl.sources.base import LoadContext, TradeColumnLabels, check_header, duckdb_read_error, number_parser
 
 REQUIRED = ("Year", "Reporter Code", "Partner Code", "Commodity Code", "Trade Value (US$)")
 LABELS = TradeColumnLabels(
@@ -68,15 +68,21 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
                 {_optional(header, "Classification")} AS classificationCode,
                 {_optional(header, "Customs Proc. Code")} AS customsCode,
                 {_optional(header, "Mode of Transport Code")} AS motCode,
-                {_optional(header, "2nd Partner Code")} AS partner2Code
+                {_optional(header, "2nd Partner Code")} AS partner2Code,
+                {_optional(header, "Reporter ISO")} AS reporterISO,
+                {_optional(header, "Partner ISO")} AS partnerISO,
+                {_optional(header, "Aggregate Level")} AS aggrLevel
             FROM read_csv(?, header = true, all_varchar = true, delim = ?, encoding = ?,
                           null_padding = ?) AS raw
             """,
             [str(ctx.path), ctx.sniff.delimiter, encoding, ctx.sniff.trailing_empty_column],
         )
+        number = "TRY_CAST({} AS DOUBLE)"
+        if ctx.sniff.delimiter == ";":  # a spreadsheet saved in a Spanish locale may write 1.234,5
+            number = number_parser(ctx, "SELECT * FROM legacy_renamed", [], ["primaryValue", "netWgt"])
         bad = ctx.con.execute(
-            "SELECT refYear, primaryValue FROM legacy_renamed WHERE TRY_CAST(refYear AS INTEGER) IS NULL "
-            "OR (primaryValue IS NOT NULL AND trim(primaryValue) <> '' AND TRY_CAST(primaryValue AS DOUBLE) IS NULL) "
+            "SELECT refYear, primaryValue FROM legacy_renamed WHERE TRY_CAST(refYear AS DOUBLE) IS NULL "
+            f"OR (primaryValue IS NOT NULL AND trim(primaryValue) <> '' AND {number.format('primaryValue')} IS NULL) "
             "LIMIT 1"
         ).fetchone()
         if bad:
@@ -88,7 +94,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
                 column=column,
                 hint=HINT,
             )
-        comtrade_plus._transform(ctx, "legacy_renamed")
+        comtrade_plus._transform(ctx, "legacy_renamed", number=number)
         ctx.con.execute("DROP TABLE legacy_renamed")
     except duckdb.Error as exc:
         raise duckdb_read_error(ctx.path, exc, HINT) from None

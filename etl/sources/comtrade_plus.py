@@ -19,6 +19,8 @@ from etl.schema import (
     COMTRADE_TOTAL_CUSTOMS,
     COMTRADE_TOTAL_MOT,
     COMTRADE_TOTAL_PARTNER2,
+    EUROPEAN_UNION,
+    WORLD,
 )
 from etl.sources.base import (
     LoadContext,
@@ -27,6 +29,7 @@ from etl.sources.base import (
     duckdb_read_error,
     first_reject,
     locate_line,
+    number_parser,
 )
 from etl.validate import STAGED_TABLE
 
@@ -40,7 +43,8 @@ API_HINT = "save the Comtrade+ API answer as returned (an object with 'count' an
 
 # Types for the columns we read; everything else stays text so odd content there never blocks a load.
 _TYPES = {name: "VARCHAR" for name in COMTRADE_PLUS_COLUMNS}
-_TYPES.update({"refYear": "INTEGER", "primaryValue": "DOUBLE", "netWgt": "DOUBLE"})
+# refYear is read as a number, not an integer: DuckDB would round 2020.7 to 2021 (refused in the transform).
+_TYPES.update({"refYear": "DOUBLE", "primaryValue": "DOUBLE", "netWgt": "DOUBLE"})
 
 
 def matches_csv(sniff: Sniff) -> bool:
@@ -55,21 +59,54 @@ def _check_required(ctx: LoadContext, header: tuple[str, ...] | list[str]) -> No
     check_header(ctx, header, REQUIRED, HINT)
 
 
+# Comtrade's flow codes that are breakdowns of the four flows Balanza loads (domestic exports and foreign imports
+# are parts of X and M; the processing flows are parts of both). Rows with these codes are set aside, and said so;
+# any other code is refused.
+SUBFLOWS = {
+    "DX": "domestic exports", "FM": "foreign imports", "MIP": "imports for inward processing",
+    "XIP": "exports after inward processing", "MOP": "imports after outward processing",
+    "XOP": "exports for outward processing",
+}  # fmt: skip
+_SUBFLOW_SQL = "(" + ", ".join(f"'{code}'" for code in SUBFLOWS) + ")"
+
+
+def _iso_sql(column: str) -> str:
+    """A file's ISO3 text the way comtrade_areas spells it (W00 is the World, EUR the EU as one partner)."""
+    text = f"upper(trim(CAST({column} AS VARCHAR)))"
+    return f"CASE {text} WHEN 'W00' THEN '{WORLD}' WHEN 'WORLD' THEN '{WORLD}' WHEN 'EUR' THEN '{EUROPEAN_UNION}' ELSE {text} END"
+
+
+def _area_sql(code_column: str, iso_column: str, alias: str) -> str:
+    """ISO3 from the numeric code; '?code' when the code is unknown, '!iso-from-code|iso-in-file' on disagreement."""
+    code = f"trim(CAST({code_column} AS VARCHAR))"
+    given = f"nullif(trim(CAST({iso_column} AS VARCHAR)), '')"
+    return (
+        f"CASE WHEN {alias}.iso3 IS NULL THEN '?' || {code} "
+        f"WHEN {given} IS NOT NULL AND {_iso_sql(iso_column)} <> upper({alias}.iso3) "
+        f"THEN '!' || {alias}.iso3 || '|' || {given} ELSE {alias}.iso3 END"
+    )
+
+
 # Comtrade rows → Balanza rows. `raw` is any relation with Comtrade's column names (as text or typed).
+# Nothing is dropped silently: unknown flow codes become '?code' (refused by etl/validate.py), breakdown flows
+# '~code' (set aside with a note); only the customs/transport/second-partner breakdowns of a total are left out.
 _TRANSFORM_SQL = f"""
 INSERT INTO {STAGED_TABLE}
 SELECT
-    TRY_CAST(raw.refYear AS INTEGER) AS year,
+    CASE WHEN TRY_CAST(raw.refYear AS DOUBLE) = floor(TRY_CAST(raw.refYear AS DOUBLE))
+         THEN TRY_CAST(TRY_CAST(raw.refYear AS DOUBLE) AS INTEGER) END AS year,
     trim(CAST(raw.period AS VARCHAR)) AS period,
-    coalesce(rep.iso3, '?' || trim(CAST(raw.reporterCode AS VARCHAR))) AS reporter_iso3,
-    coalesce(par.iso3, '?' || trim(CAST(raw.partnerCode AS VARCHAR))) AS partner_iso3,
+    {_area_sql("raw.reporterCode", "raw.reporterISO", "rep")} AS reporter_iso3,
+    {_area_sql("raw.partnerCode", "raw.partnerISO", "par")} AS partner_iso3,
     CASE upper(trim(raw.flowCode)) WHEN 'X' THEN 'export' WHEN 'M' THEN 'import'
-         WHEN 'RX' THEN 're-export' WHEN 'RM' THEN 're-import' END AS flow,
-    CASE WHEN upper(trim(raw.cmdCode)) = 'TOTAL' THEN 'TOTAL' ELSE trim(raw.cmdCode) END AS hs_code,
-    CASE WHEN upper(trim(raw.cmdCode)) = 'TOTAL' THEN 0 ELSE length(trim(raw.cmdCode)) END AS hs_level,
-    TRY_CAST(raw.primaryValue AS DOUBLE) AS value_usd,
+         WHEN 'RX' THEN 're-export' WHEN 'RM' THEN 're-import'
+         ELSE CASE WHEN upper(trim(raw.flowCode)) IN {_SUBFLOW_SQL} THEN '~' ELSE '?' END
+              || coalesce(trim(raw.flowCode), '') END AS flow,
+    CASE WHEN upper(trim(raw.cmdCode)) = 'TOTAL' THEN 'TOTAL' ELSE $hs_code END AS hs_code,
+    CASE WHEN upper(trim(raw.cmdCode)) = 'TOTAL' THEN 0 ELSE length($hs_code) END AS hs_level,
+    $value AS value_usd,
     CASE WHEN upper(trim(raw.flowCode)) IN ('M', 'RM') THEN 'CIF' ELSE 'FOB' END AS valuation,
-    TRY_CAST(raw.netWgt AS DOUBLE) AS net_weight_kg,
+    $weight AS net_weight_kg,
     'comtrade' AS source,
     $dataset_id AS dataset_id,
     NULL AS duty_usd,
@@ -79,25 +116,45 @@ SELECT
 FROM $raw AS raw
 LEFT JOIN comtrade_areas rep ON rep.code = TRY_CAST(raw.reporterCode AS INTEGER)
 LEFT JOIN comtrade_areas par ON par.code = TRY_CAST(raw.partnerCode AS INTEGER)
-WHERE upper(trim(raw.flowCode)) IN ('X', 'M', 'RX', 'RM')
-  AND coalesce(nullif(trim(CAST(raw.customsCode AS VARCHAR)), ''), '{COMTRADE_TOTAL_CUSTOMS}') = '{COMTRADE_TOTAL_CUSTOMS}'
+WHERE coalesce(nullif(trim(CAST(raw.customsCode AS VARCHAR)), ''), '{COMTRADE_TOTAL_CUSTOMS}') = '{COMTRADE_TOTAL_CUSTOMS}'
   AND coalesce(nullif(trim(CAST(raw.motCode AS VARCHAR)), ''), '{COMTRADE_TOTAL_MOT}') = '{COMTRADE_TOTAL_MOT}'
   AND coalesce(nullif(trim(CAST(raw.partner2Code AS VARCHAR)), ''), '{COMTRADE_TOTAL_PARTNER2}')
       = '{COMTRADE_TOTAL_PARTNER2}'
 """
+OPTIONAL = ("customsCode", "motCode", "partner2Code", "netWgt", "classificationCode", "reporterISO", "partnerISO",
+            "aggrLevel")  # fmt: skip
 
 
-def _transform(ctx: LoadContext, raw: str, line_expr: str = "NULL", params: list | None = None) -> None:
+def _transform(ctx: LoadContext, raw: str, line_expr: str = "NULL", params: list | None = None,
+               number: str = "TRY_CAST({} AS DOUBLE)", hs_code: str = "trim(CAST(raw.cmdCode AS VARCHAR))") -> None:  # fmt: skip
     sql = (
         _TRANSFORM_SQL.replace("$raw", raw)
         .replace("$line_expr", line_expr)
         .replace("$dataset_id", str(int(ctx.dataset_id)))
+        .replace("$value", number.format("raw.primaryValue"))
+        .replace("$weight", number.format("raw.netWgt"))
+        .replace("$hs_code", hs_code)
     )
     ctx.con.execute(sql, params or [])
+    set_aside_subflows(ctx)
+
+
+def set_aside_subflows(ctx: LoadContext) -> None:
+    """Remove the rows of breakdown flows (DX, FM, …) staged as '~code', and say how many there were."""
+    counts = ctx.con.execute(
+        f"SELECT substr(flow, 2), count(*) FROM {STAGED_TABLE} WHERE dataset_id = ? AND flow LIKE '~%' "  # noqa: S608
+        "GROUP BY 1 ORDER BY 1",
+        [ctx.dataset_id],
+    ).fetchall()
+    if not counts:
+        return
+    ctx.con.execute(f"DELETE FROM {STAGED_TABLE} WHERE dataset_id = ? AND flow LIKE '~%'", [ctx.dataset_id])  # noqa: S608
+    listed = ", ".join(f"{n:,} {code} ({SUBFLOWS.get(code.upper(), code)})" for code, n in counts)
+    ctx.notes.append(f"set aside {listed}: breakdowns of exports/imports, not loaded")
 
 
 def _with_optional_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    for name in ("customsCode", "motCode", "partner2Code", "netWgt", "classificationCode"):
+    for name in OPTIONAL:
         if name not in frame.columns:
             frame[name] = None
     return frame
@@ -109,15 +166,24 @@ def stage_csv(ctx: LoadContext) -> TradeColumnLabels:
     rejects = f"rejects_{uuid.uuid4().hex[:8]}"
     types = {name: _TYPES[name] for name in sniff.header if name in _TYPES}
     encoding = "latin-1" if sniff.encoding == "latin-1" else "utf-8"
-    missing_optional = [n for n in ("customsCode", "motCode", "partner2Code", "netWgt", "classificationCode")
-                        if n not in sniff.header]  # fmt: skip
+    missing_optional = [n for n in OPTIONAL if n not in sniff.header]
     extra = "".join(f", NULL AS {name}" for name in missing_optional)
     reader = (
         f"(SELECT *{extra} FROM read_csv(?, header = true, delim = ?, quote = '\"', encoding = ?, types = ?, store_rejects = true, "
         f"rejects_table = '{rejects}', rejects_scan = '{rejects}_scan', null_padding = ?))"
     )
+    number = "TRY_CAST({} AS DOUBLE)"
     try:
-        _transform(ctx, reader, params=[str(ctx.path), sniff.delimiter, encoding, types, sniff.trailing_empty_column])
+        if sniff.delimiter == ";":  # a spreadsheet saved in a Spanish locale may write 1.234,5
+            numeric = [name for name in ("primaryValue", "netWgt") if name in sniff.header]
+            for name in numeric:
+                types[name] = "VARCHAR"
+            number = number_parser(
+                ctx, "SELECT * FROM read_csv(?, header = true, delim = ';', all_varchar = true, encoding = ?, "
+                "null_padding = true)", [str(ctx.path), encoding], numeric,
+            )  # fmt: skip
+        _transform(ctx, reader, params=[str(ctx.path), sniff.delimiter, encoding, types, sniff.trailing_empty_column],
+                   number=number)  # fmt: skip
     except duckdb.Error as exc:
         raise duckdb_read_error(ctx.path, exc, HINT) from None
     problem = first_reject(ctx.con, ctx.path, rejects, HINT)
@@ -183,9 +249,20 @@ def check_api_document(path: Path, document: object) -> None:
     if data is not None and not isinstance(data, list):
         raise InputError(path, "'data' is not a list", line=1, hint=API_HINT)
     count = document.get("count")
-    if isinstance(count, int) and data is not None and count != len(data):
-        raise InputError(path, f"'count' says {count} records but 'data' holds {len(data)}", line=1,
+    if data is not None and (
+        isinstance(count, bool) or not isinstance(count, int | float | str) or _as_count(count) != len(data)
+    ):
+        raise InputError(path, f"'count' says {count!r} records but 'data' holds {len(data)}", line=1,
                          hint="the response was cut or paged; fetch it again")  # fmt: skip
+
+
+def _as_count(value: object) -> int | None:
+    """A declared count as a whole number (7, 7.0 or "7"), or None when it is not one."""
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() and number >= 0 else None
 
 
 def _raise_on_bad_numbers(ctx: LoadContext, frame: pd.DataFrame, record_based: bool = False) -> None:

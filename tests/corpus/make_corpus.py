@@ -291,6 +291,74 @@ def dian_and_published() -> None:
                + '2019,COL,JPN,export,3000,FOB,-DANE,https://example.invalid,"\rstarts with CR"\n')  # fmt: skip
 
 
+# ---- meaning, not only type (issue 11): wrong numbers that used to load with exit 0 ---------------------------
+
+
+def wrong_numbers() -> None:
+    # A ';' file whose values are written 1.234 (thousands separator in a Spanish locale, or a decimal point?).
+    write_text("cp_semicolon_ambiguous_thousands.csv",
+               cp_csv([cp_row(primaryValue="1.234"), cp_row(cmdCode="0902", primaryValue="5.678")], delimiter=";"))
+    write_text("cp_semicolon_inconsistent_decimals.csv",
+               cp_csv([cp_row(primaryValue="1.234,5"), cp_row(cmdCode="0902", primaryValue="12.5")], delimiter=";"))
+    write_text("cp_unknown_flow_code.csv", cp_csv([cp_row(), cp_row(cmdCode="0902", flowCode="Z")]))
+    write_text("cp_sitc_classification.csv",
+               cp_csv([cp_row(classificationCode="S3", classificationSearchCode="SITC"),
+                       cp_row(cmdCode="0902", classificationCode="S3")]))
+    write_text("cp_fractional_ref_year.csv", cp_csv([cp_row(), cp_row(cmdCode="0902", refYear="2020.7")]))
+    write_text("cp_period_month_13.csv", cp_csv([cp_row(), cp_row(cmdCode="0902", period="201913")]))
+    write_text("cp_period_letters.csv", cp_csv([cp_row(), cp_row(cmdCode="0902", period="abcd")]))
+    write_text("cp_period_other_year.csv", cp_csv([cp_row(), cp_row(cmdCode="0902", period="2018")]))
+    write_text("cp_reporter_is_partner.csv",
+               cp_csv([cp_row(), cp_row(cmdCode="0902", partnerCode="170", partnerISO="COL", partnerDesc="Colombia")]))
+    write_text("cp_partner_iso_contradicts_code.csv", cp_csv([cp_row(), cp_row(cmdCode="0902", partnerISO="FRA")]))
+    write_text("cp_reporter_iso_contradicts_code.csv", cp_csv([cp_row(reporterISO="PER")]))
+    write_text("cp_value_1e300.csv", cp_csv([cp_row(), cp_row(cmdCode="0902", primaryValue="1e300"),
+                                             cp_row(cmdCode="0903", primaryValue="1e300")]))
+    write_text("cp_value_in_cents_magnitude.csv", cp_csv([cp_row(primaryValue="250000000000000")]))
+    write_text("cp_header_only.csv", cp_csv([]))
+    write_text("cp_only_breakdown_rows.csv",
+               cp_csv([cp_row(motCode="2100"), cp_row(cmdCode="0902", customsCode="C01")]))
+    records = [{name: _json_value(value) for name, value in cp_row(cmdCode=code).items()}
+               for code in ("0901", "0902", "0903")]  # fmt: skip
+    document = {"elapsedTime": "test fixture", "count": 3, "data": records, "error": ""}
+    write_text("cp_api_count_as_text.json", json.dumps(dict(document, count="7"), indent=1))
+    write_text("cp_api_count_fraction.json", json.dumps(dict(document, count=2.5), indent=1))
+    write_text("cp_api_empty_data.json", json.dumps(dict(document, count=0, data=[]), indent=1))
+    write_text("cp_api_value_1e300.json",
+               json.dumps(dict(document, data=[dict(records[0], primaryValue=1e300)], count=1), indent=1))
+    write_text("cp_api_unknown_flow.json",
+               json.dumps(dict(document, data=[dict(records[0], flowCode="XX")], count=1), indent=1))
+    write_text("cp_api_period_mismatch.json",
+               json.dumps(dict(document, data=[dict(records[0], period=2017)], count=1), indent=1))
+    row = "H4,2019,2019,2019,6,1,0,X,170,Colombia,COL,276,Germany,DEU,252310,Cement clinkers,839062,{value}"
+    write_text("legacy_sitc_classification.csv",
+               LEGACY_HEADER + "\n" + row.replace("H4,", "S3,").format(value="58552") + "\n")
+    write_text("legacy_unknown_flow_word.csv",
+               LEGACY_HEADER + "\n" + row.replace(",0,X,", ",0,Smuggled,").format(value="58552") + "\n")
+    write_text("legacy_partner_iso_contradicts_code.csv",
+               LEGACY_HEADER + "\n" + row.replace(",DEU,", ",JPN,").format(value="58552") + "\n")
+    write_text("legacy_exports_to_itself.csv",
+               LEGACY_HEADER + "\n" + row.replace(",276,Germany,DEU,", ",170,Colombia,COL,").format(value="5") + "\n")
+    published = PUBLISHED_HEADER + '2019,COL,DEU,export,{value},FOB,DANE,https://example.invalid,"q"\n'
+    write_text("published_value_1e300.csv", published.format(value="1e300"))
+    write_text("published_exports_to_itself.csv", published.replace(",DEU,", ",COL,").format(value="1000"))
+    write_text("dian_value_1e300.csv", DIAN_HEADER + "2019-01,Alemania,5.0,1.0\n2019-02,Alemania,1e300,1.0\n")
+    header = "us_partner_iso3,year,us_exports_usd_million,us_imports_usd_million,us_balance_usd_million\n"
+    write_text("totals_value_implausible.csv", header + "DEU,2019,1.5,2.5,-1.0\nDEU,2020,900000000,2.5,-1.0\n")
+
+    def sheet(rows: list[dict[str, str]], name: str) -> None:
+        workbook = Workbook()
+        worksheet = workbook.active
+        worksheet.title = "Sheet1"
+        worksheet.append(CP_HEADER)
+        for values in rows:
+            worksheet.append([_json_value(values.get(c, "")) if c != "cmdCode" else values.get(c) for c in CP_HEADER])
+        save_workbook(workbook, name)
+
+    sheet([cp_row(), cp_row(cmdCode="0902", refYear="2020.7")], "cpx_fractional_ref_year.xlsx")
+    sheet([cp_row(), cp_row(cmdCode="0902", flowCode="FOO")], "cpx_unknown_flow_code.xlsx")
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     comtrade_plus_csv()
@@ -300,6 +368,7 @@ def main() -> None:
     imf_dots()
     census()
     dian_and_published()
+    wrong_numbers()
     print(f"wrote {len(list(OUT.iterdir()))} files to {OUT}")
 
 
