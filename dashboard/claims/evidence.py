@@ -27,7 +27,7 @@ from model.spec import parse_spec, preset_path
 
 PARTNERS = ("CHN", "USA", "WLD")  # Colombia's trade with these, on every basis the layer gives
 PRODUCT_SUPPLIERS = ("COL", "ECU", *CENTRAL_AMERICA)
-FISCAL_FLOWS = ("fiscal_balance", "fiscal_balance_pct_gdp", "fiscal_deficit", "fiscal_deficit_pct_gdp")
+FISCAL_FLOWS = ("central_government_balance_pct_gdp", "central_government_balance_COP")
 
 
 def query_scenarios(con: duckdb.DuckDBPyConnection, presets: Iterable[str] = (SINGLED_OUT_PRESET,)
@@ -110,10 +110,17 @@ def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = T
         "SELECT DISTINCT list_name FROM us_tariff_exemptions ORDER BY 1").fetchall())  # fmt: skip
     reciprocal = cur.execute("SELECT partner_iso3, partner_name, rate_pct, list_name FROM us_reciprocal_rates").df()
     gdp = cur.execute("SELECT iso3, year, gdp_usd FROM gdp WHERE iso3 = ? ORDER BY year", ["COL"]).df()
+    # Printed fiscal figures (table published_indicators), in the columns the checks read: flow is
+    # '<indicator>_<unit>'; the country's own finance ministry first, then the order of the file.
     fiscal = cur.execute(
-        "SELECT p.year, p.flow, p.value_usd, p.valuation, p.publisher, p.url, p.quote, p.chosen "
-        "FROM published_figures p WHERE p.reporter_iso3 = ? AND list_contains(?::VARCHAR[], p.flow) "
-        "ORDER BY p.year, p.flow, p.chosen DESC",
+        """
+        SELECT year, indicator || '_' || unit AS flow, value AS value_usd, NULL AS valuation,
+               publisher || coalesce(', as printed by ' || printed_by, '') AS publisher, url, quote,
+               row_number() OVER (PARTITION BY year, indicator, unit
+                                  ORDER BY publisher ILIKE 'Ministerio de Hacienda%' DESC, rowid) = 1 AS chosen
+        FROM published_indicators WHERE country_iso3 = ? AND list_contains(?::VARCHAR[], indicator || '_' || unit)
+        ORDER BY year, flow, chosen DESC
+        """,
         ["COL", list(FISCAL_FLOWS)],
     ).df()
     dataset_rows = cur.execute(

@@ -22,7 +22,8 @@ B = 1e9
 
 
 def make_db(trade: Iterable[tuple] = (), published: Iterable[tuple] = (), timeline: Iterable[tuple] = (),
-            exemptions: Iterable[tuple] = (), gdp: Iterable[tuple] = ()) -> duckdb.DuckDBPyConnection:  # fmt: skip
+            exemptions: Iterable[tuple] = (), gdp: Iterable[tuple] = (),
+            indicators: Iterable[tuple] = ()) -> duckdb.DuckDBPyConnection:  # fmt: skip
     """trade rows: (source, year, period, reporter, partner, flow, hs_code, value_usd[, duty_usd])."""
     con = duckdb.connect(":memory:")
     create_schema(con)
@@ -48,6 +49,9 @@ def make_db(trade: Iterable[tuple] = (), published: Iterable[tuple] = (), timeli
                 [year, str(year), reporter, partner, flow, value,
                  valuation if stated else ("FOB" if flow == "export" else "CIF"), stated],
             )  # fmt: skip
+    for year, indicator, value, unit, publisher in indicators:
+        con.execute("INSERT INTO published_indicators VALUES (?, 'COL', ?, ?, ?, ?, NULL, 'https://example.org', 'q', 1)",
+                    [year, indicator, value, unit, publisher])  # fmt: skip
     for date, iso3, pct in timeline:
         con.execute("INSERT INTO us_tariff_timeline VALUES (?, ?, ?, ?, NULL, NULL, 1)", [date, iso3, iso3, pct])
     for hts, list_name in exemptions:
@@ -378,8 +382,8 @@ def test_claim5_is_a_scenario_and_claim10_out_of_scope() -> None:
 
 
 def fiscal(year: int, pct_gdp: float) -> tuple:
-    return (year, "COL", "COL", "fiscal_deficit_pct_gdp", pct_gdp, "unknown", "Finance Ministry (citing MinHacienda)",
-            True)
+    """A printed deficit as published_indicators holds it: the balance, negative."""
+    return (year, "central_government_balance", -pct_gdp, "pct_gdp", "Ministerio de Hacienda y Crédito Público")
 
 
 @pytest.mark.parametrize(("fiscal_pct", "expected"), [(6.8, c.NOT_SUPPORTED), (3.5, c.SUPPORTED), (4.0, c.SUPPORTED),
@@ -388,7 +392,7 @@ def fiscal(year: int, pct_gdp: float) -> tuple:
 def test_claim8_fiscal_deficit_against_the_trade_gap_both_bounds(fiscal_pct: float, expected: str) -> None:
     """Trade gap 3.5 % of GDP (DANE balance 14 bn over GDP 400 bn): what remains of the fiscal deficit must be
     within ±0.5 points of zero (supported) or ±1.5 (partly)."""
-    con = make_db(published=[dane_balance(2024, "CHN", -14 * B), fiscal(2024, fiscal_pct)],
+    con = make_db(published=[dane_balance(2024, "CHN", -14 * B)], indicators=[fiscal(2024, fiscal_pct)],
                   gdp=[("COL", 2024, 400 * B)])  # fmt: skip
     result = card(8, con)
     assert result.facts["trade_gap_pct_gdp"] == pytest.approx(3.5)
