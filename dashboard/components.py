@@ -269,10 +269,20 @@ def footnote(frame: pd.DataFrame, extra: str = "") -> str:
     return f"{text}<br>{charts.wrap_text(extra)}" if extra else text
 
 
-def show_figure(fig: go.Figure, *, filename: str = "balanza-chart", key: str | None = None) -> None:
-    """Draw a figure with the modebar's PNG/SVG download (format chosen in the sidebar)."""
-    fig.update_layout(separators=i18n.plotly_separators(lang()))
-    charts.fit_small_screens(fig)
+def finish_figure(fig: go.Figure, language: str) -> go.Figure:
+    """The last touches every drawn figure gets: the language's number separators, a small-screen layout."""
+    fig.update_layout(separators=i18n.plotly_separators(language))
+    return charts.fit_small_screens(fig)
+
+
+def show_figure(fig: go.Figure, *, filename: str = "balanza-chart", key: str | None = None,
+                finished: bool = False) -> None:
+    """Draw a figure with the modebar's PNG/SVG download (format chosen in the sidebar).
+
+    ``finished``: the figure already went through :func:`finish_figure` (a shared figure: never changed here).
+    """
+    if not finished:
+        finish_figure(fig, lang())
     st.plotly_chart(fig, config=charts.plotly_config(image_format(), filename), key=key, width="stretch")
 
 
@@ -539,9 +549,11 @@ def _claim_card(claim_id: int) -> claims.ClaimCard:
 
 
 @shared
-def claim_chart(claim_id: int) -> go.Figure | None:
-    """The chart drawn on a claim's card; read-only (st.plotly_chart serialises a copy)."""
-    return claims_charts.claim_chart(_claim_card(claim_id))
+def claim_chart(claim_id: int, language: str) -> go.Figure | None:
+    """The chart drawn on a claim's card, finished for ``language``; read-only (st.plotly_chart serialises a
+    copy): draw it with ``show_figure(..., finished=True)``."""
+    fig = claims_charts.claim_chart(_claim_card(claim_id))
+    return finish_figure(fig, language) if fig is not None else None
 
 
 @shared
@@ -592,7 +604,8 @@ def warm() -> None:
             query_totals(view=view, partners=list(partners))
             query_balances(view=view, partners=list(partners), factor=settings.CIF_FOB_FACTOR_IMF)
     for card in claim_cards():
-        claim_chart(card.spec.id)
+        for language in LANGUAGES:
+            claim_chart(card.spec.id, language)
         claim_csv_frame(card.spec.id)
     for doc in scenario_presets().values():
         scenario_result(json.dumps(doc, sort_keys=True))

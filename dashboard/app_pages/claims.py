@@ -68,9 +68,9 @@ def _card(card: claims.ClaimCard) -> None:
         st.caption(f"Tolerance: {spec.tolerance_text}")
         if card.missing:
             st.warning("Not in the bundled data: " + "; ".join(card.missing) + ".", icon=":material/report:")
-        fig = components.claim_chart(spec.id)
+        fig = components.claim_chart(spec.id, components.lang())
         if fig is not None:
-            components.show_figure(fig, filename=f"balanza-claim-{spec.id}", key=f"claim_chart_{spec.id}")
+            components.show_figure(fig, filename=f"balanza-claim-{spec.id}", key=f"claim_chart_{spec.id}", finished=True)
         if not card.numbers.empty:
             with st.expander(f"Numbers ({len(card.numbers)} rows, each with its source and dataset)"):
                 shown = card.numbers.assign(
