@@ -118,3 +118,19 @@ def _two_row_file(tmp_path: Path) -> Path:
     small = tmp_path / "two_rows.csv"
     small.write_text(cp_csv([cp_row(), cp_row(cmdCode="0902")]), encoding="utf-8")
     return small
+
+
+def test_every_components_name_a_page_uses_exists() -> None:
+    """Pages call the typed wrappers by name (components.query_x(...)): a missing one fails here, not in a session."""
+    import ast
+
+    from dashboard import components
+
+    pages = Path(__file__).resolve().parents[2] / "dashboard" / "app_pages"
+    missing = []
+    for page in sorted(pages.glob("*.py")):
+        for node in ast.walk(ast.parse(page.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                    and node.value.id == "components" and not hasattr(components, node.attr)):
+                missing.append(f"{page.name}: components.{node.attr}")
+    assert not missing
