@@ -77,7 +77,8 @@ def _scenario_rows(spec: ClaimSpec, data: ClaimData, preset: str, label: str, ro
                                f"scenario {preset}", change, "USD", "customs value", "scenario",
                                f"model/presets/{preset}.json", SOURCE_PUBLISHERS["scenario"],
                                f"range {float(gain['low_usd']) / 1e6:,.0f} to {float(gain['high_usd']) / 1e6:,.0f} m "
-                               "(elasticities ×0.5 to ×2)"))  # fmt: skip
+                               "(band: elasticities at their 95 % confidence bounds, or ×½ to ×2 where no own "
+                               "estimate; model/scenario.py BAND_BASIS)"))  # fmt: skip
         parts.append(f"{rival_name}'s {name} USD {change / 1e6:+,.0f} m")
     return [f"Model, {label} (preset {preset}): US imports of " + " and ".join(parts) + "."] if parts else []
 
