@@ -314,12 +314,27 @@ def localized(frame: pd.DataFrame, units: Mapping[str, str] | None = None) -> pd
     return i18n.with_headers(frame, lang(), units)
 
 
-def view_url() -> str:
-    """The URL that reproduces this view: the page address plus the current query parameters."""
-    base = st.context.url or f"http://{settings.SERVE_HOST}:{settings.SERVE_PORT}/"
-    parts = urlsplit(base)
+URL_PATHS = ("overview", "balances", "products", "dependence", "claims", "scenarios", "coverage", "data")
+
+
+def view_url(page: str | None = None) -> str:
+    """The URL that reproduces this view: the page address plus the current query parameters.
+
+    The address is ``BALANZA_PUBLIC_URL`` when set (a dashboard behind a proxy), else the one the dashboard
+    was opened at. ``page`` (the page's url path) names the page explicitly; without it the page in the
+    opened address is kept.
+    """
+    opened = urlsplit(st.context.url or f"http://{settings.SERVE_HOST}:{settings.SERVE_PORT}/")
+    segments = [part for part in opened.path.split("/") if part]
+    opened_page = segments[-1] if segments and segments[-1] in URL_PATHS else ""
+    app_root = "/".join(segments[:-1] if opened_page else segments)
+    public = settings.PUBLIC_URL.get()
+    base = urlsplit(public) if public else opened
+    root = base.path.strip("/") if public else app_root
+    name = page if page is not None else opened_page
+    path = "/" + "/".join(part for part in (root, name) if part)
     query = urlencode({key: st.query_params[key] for key in st.query_params})
-    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query, ""))
+    return urlunsplit((base.scheme, base.netloc, path, query, ""))
 
 
 def download_csv_button(

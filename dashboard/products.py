@@ -17,12 +17,10 @@ from etl.sources.dane_imports import CHAPTER_NAMES
 
 # HS chapter → DANE's Spanish name (as printed in its import annexes).
 DANE_CHAPTER_NAMES_ES: dict[str, str] = {code: name for name, code in CHAPTER_NAMES.items()}
-# National chapters outside the HS (the HS nomenclature stops at 97): the US tariff schedule's own titles.
+# Chapter 98 is outside the HS (the bundled nomenclature has no row for it): the US tariff schedule's title.
 NATIONAL_CHAPTERS: dict[str, tuple[str, str]] = {
     "98": ("Special classification provisions (US tariff schedule, national chapter)",
            "Disposiciones especiales de clasificación (arancel de EE. UU., capítulo nacional)"),
-    "99": ("Temporary legislation and additional duties (US tariff schedule, national chapter)",
-           "Legislación temporal y derechos adicionales (arancel de EE. UU., capítulo nacional)"),
 }
 
 

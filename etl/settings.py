@@ -98,6 +98,12 @@ WARM = Setting(
     "results every session shares (claim cards, scenario presets, catalogue) at start and after every database "
     "swap. Unset (tests, a bare `streamlit run`): the first visitor computes them.",
 )
+PUBLIC_URL = Setting(
+    "BALANZA_PUBLIC_URL",
+    None,
+    "The public address of the dashboard (e.g. `https://balanza.example.org/app`) that links in CSV files and "
+    "scenario reports point to; unset: the address the dashboard was opened at.",
+)
 BENCH_PROFILE = Setting(
     "BENCH_PROFILE",
     None,
@@ -105,7 +111,7 @@ BENCH_PROFILE = Setting(
 )
 
 SETTINGS: tuple[Setting, ...] = (
-    DB, MEMORY_LIMIT, COMTRADE_API_KEY, COMTRADE_BASE_URL, DEBUG, WARM, FUZZ_EXAMPLES, BENCH_PROFILE,
+    DB, MEMORY_LIMIT, COMTRADE_API_KEY, COMTRADE_BASE_URL, DEBUG, WARM, FUZZ_EXAMPLES, BENCH_PROFILE, PUBLIC_URL,
 )
 
 DEFAULT_DB_PATH = PROJECT_ROOT / (DB.default or "")

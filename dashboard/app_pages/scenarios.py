@@ -12,10 +12,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import components
+from dashboard import charts as page_charts
+from dashboard import components, i18n, scenario_view
 from etl.errors import BalanzaError, SpecError
 from model import charts
-from model.compare import headline_table, partner_comparison
+from model.compare import partner_comparison
 from model.market import DEFAULT_IMPORT_DEMAND, MATCHES
 from model.report import comparison_report_html
 from model.scenario import ScenarioResult
@@ -33,12 +34,12 @@ from model.spec import (
 MAX_SAVED = 4
 URL_KEY = "sc"
 CHANGE_LABELS = {
-    "add_pp": "add percentage points",
-    "new_rate": "new rate (fraction, 0.10 = 10 %)",
-    "max_rate": "maximum rate (fraction)",
-    "min_rate": "minimum rate (fraction)",
-    "linear_cut": "linear cut (fraction of the tariff removed)",
-    "swiss": "Swiss formula (coefficient a, in points)",
+    "add_pp": ("add percentage points", "sumar puntos porcentuales"),
+    "new_rate": ("new rate (fraction, 0.10 = 10 %)", "nueva tasa (fracción, 0,10 = 10 %)"),
+    "max_rate": ("maximum rate (fraction)", "tasa máxima (fracción)"),
+    "min_rate": ("minimum rate (fraction)", "tasa mínima (fracción)"),
+    "linear_cut": ("linear cut (fraction of the tariff removed)", "recorte lineal (fracción del arancel eliminada)"),
+    "swiss": ("Swiss formula (coefficient a, in points)", "fórmula suiza (coeficiente a, en puntos)"),
 }
 PRESETS = {doc["name"]: doc for doc in (json.loads(p.read_text(encoding="utf-8")) for p in preset_paths())}
 DEFAULT_PRESET = "Colombia faces 10 points more than its competitors"
@@ -71,9 +72,9 @@ def _init_state() -> None:
             current = spec_to_dict(parse_spec(decoded.get("current") or current))
             saved = [spec_to_dict(parse_spec(doc)) for doc in decoded.get("saved", [])][:MAX_SAVED]
         except SpecError as exc:
-            st.session_state["sc_message"] = (
-                f"The link's scenarios could not be used ({exc}); showing a preset."
-            )
+            st.session_state["sc_message"] = i18n.pick(
+                components.lang(), f"The link's scenarios could not be used ({exc}); showing a preset.",
+                f"No se pudieron usar los escenarios del enlace ({exc}); se muestra uno predefinido.")
             current, saved = PRESETS[DEFAULT_PRESET], []
     st.session_state["sc_saved"] = saved
     _set_current(current)
@@ -208,7 +209,9 @@ def _unique_name(name: str, taken: list[str]) -> str:
 def _save_current() -> None:
     saved = st.session_state["sc_saved"]
     if len(saved) >= MAX_SAVED:
-        st.session_state["sc_error"] = f"Up to {MAX_SAVED} scenarios can be compared: remove one first."
+        st.session_state["sc_error"] = i18n.pick(
+            components.lang(), f"Up to {MAX_SAVED} scenarios can be compared: remove one first.",
+            f"Se pueden comparar hasta {MAX_SAVED} escenarios: quite uno primero.")
         return
     doc = dict(st.session_state["sc_current"])
     doc["name"] = _unique_name(doc["name"], [d["name"] for d in saved])
@@ -234,36 +237,194 @@ def _load_upload() -> None:
             _set_current(document)
         st.session_state.pop("sc_error", None)
     except (ValueError, UnicodeDecodeError) as exc:
-        st.session_state["sc_error"] = f"{upload.name}: not a JSON scenario file ({exc})"
+        st.session_state["sc_error"] = f"{upload.name}: " + i18n.pick(
+            components.lang(), f"not a JSON scenario file ({exc})", f"no es un archivo JSON de escenario ({exc})")
     except SpecError as exc:
         st.session_state["sc_error"] = f"{upload.name}: {exc}"
 
 
-def _millions(frame: pd.DataFrame) -> pd.DataFrame:
-    """USD columns in USD million for display (CSV downloads keep dollars)."""
-    out = frame.copy()
-    money = [c for c in out.columns if c.endswith("_usd")]
-    out[money] = out[money] / 1e6
-    return out.rename(columns={c: c.removesuffix("_usd") + " (USD m)" for c in money})
+# ---- presentation -----------------------------------------------------------------------------------------------
+
+lang = components.lang()
+TX = {
+    "title": ("Scenarios: tariffs and purchases", "Escenarios: aranceles y compras"),
+    "intro": ("What a tariff change does to US imports by partner and product, who picks up the trade, and how much "
+              "more a partner would have to buy to close a deficit. A single-market partial-equilibrium model of the "
+              "WITS-SMART kind on US imports for consumption in 2024 by HS10 line and partner (US Census Bureau).",
+              "Qué hace un cambio arancelario a las importaciones de EE. UU. por socio y producto, quién se queda con "
+              "el comercio y cuánto más tendría que comprar un socio para cerrar un déficit. Un modelo de equilibrio "
+              "parcial de un solo mercado, del tipo WITS-SMART, sobre las importaciones para consumo de EE. UU. en "
+              "2024 por línea SA10 y socio (Oficina del Censo de EE. UU.)."),
+    "presets": ("Presets", "Escenarios predefinidos"),
+    "load_preset": ("Load preset", "Cargar"),
+    "build": ("Build or edit a scenario", "Construir o editar un escenario"),
+    "tab_tariff": ("Tariff scenario", "Escenario arancelario"),
+    "tab_purchase": ("Purchase scenario", "Escenario de compras"),
+    "name": ("Name", "Nombre"),
+    "change": ("Change", "Cambio"),
+    "value": ("Value", "Valor"),
+    "partners_all": ("Partners (empty = all)", "Socios (vacío = todos)"),
+    "except": ("Except partners", "Excepto los socios"),
+    "products_changed": ("Products changed (HS prefixes, comma-separated, or all)",
+                         "Productos que cambian (prefijos SA separados por comas, o all)"),
+    "scope": ("Market simulated (HS prefixes or all)", "Mercado simulado (prefijos SA o all)"),
+    "lists": ("Exemption lists", "Listas de exenciones"),
+    "prefixes": ("Other exempt HTS prefixes (comma-separated)", "Otros prefijos HTS exentos (separados por comas)"),
+    "sigma": ("Substitution σ", "Sustitución σ"),
+    "supply": ("Export supply ε (≥ 99 = infinite)", "Oferta exportadora ε (≥ 99 = infinita)"),
+    "eta_data": ("η from the bundled estimates", "η de las estimaciones incluidas"),
+    "eta": ("η for every line (if not from data)", "η para todas las líneas (si no viene de los datos)"),
+    "level": ("Product level", "Nivel de producto"),
+    "level_hs10": ("HS10 lines (US tariff lines)", "líneas SA10 (líneas arancelarias de EE. UU.)"),
+    "level_hs6": ("HS6 (as WITS-SMART)", "SA6 (como WITS-SMART)"),
+    "sigma_data": ("σ from the bundled estimates where sensible (else the σ below)",
+                   "σ de las estimaciones incluidas donde tenga sentido (si no, la σ de abajo)"),
+    "lines_hs10": ("HS10 lines", "líneas SA10"),
+    "lines_hs6": ("HS6 subheadings", "subpartidas SA6"),
+    "coverage": ("Elasticities by share of baseline import value: ",
+                 "Elasticidades según su participación en el valor importado antes: "),
+    "cov_one": ("one value for all lines", "un solo valor para todas las líneas"),
+    "cov_own": ("own HS6 estimate", "estimación propia a SA6"),
+    "cov_group": ("5-digit group median", "mediana del grupo de 5 dígitos"),
+    "cov_heading": ("HS4 heading median", "mediana de la partida SA4"),
+    "cov_note": (" (estimates in HS 1988/92 codes matched to 2024 lines: docs/scenarios.md).",
+                 " (estimaciones en códigos SA 1988/92 emparejadas con las líneas de 2024: docs/scenarios.md)."),
+    "lines_note": ("The {n} largest changes. Every line and partner ({rows} rows, with each line's elasticities and "
+                   "how they were found): the CSV below.",
+                   "Los {n} mayores cambios. Todas las líneas y socios ({rows} filas, con las elasticidades de cada "
+                   "línea y cómo se hallaron): el CSV de abajo."),
+    "rates_intro": ("Trade-weighted tariff by partner after each step, in %: before substitution (2024 import weights) "
+                    "and after (the imports the model gives for the tariffs in force after that step).",
+                    "Arancel ponderado por comercio por socio tras cada paso, en %: antes de la sustitución (pesos de "
+                    "importación de 2024) y después (las importaciones que da el modelo con los aranceles vigentes "
+                    "tras ese paso)."),
+    "before_sub": ("before substitution", "antes de la sustitución"),
+    "after_sub": ("after substitution", "después de la sustitución"),
+    "several": ("This scenario has several changes: the form edits the first; edit the rest (and changes that read "
+                "their rates from a bundled list) in the JSON tab.",
+                "Este escenario tiene varios cambios: el formulario edita el primero; edite los demás (y los cambios "
+                "que leen sus tasas de una lista incluida) en la pestaña JSON."),
+    "run_tariff": ("Run this tariff scenario", "Calcular este escenario arancelario"),
+    "buyer": ("Buyer (ISO3)", "Comprador (ISO3)"),
+    "seller": ("Seller (ISO3)", "Vendedor (ISO3)"),
+    "year": ("Year", "Año"),
+    "increase_as": ("Increase as", "Aumento como"),
+    "usd_bn": ("USD billion", "miles de millones de USD"),
+    "pct_exports": ("% of exports", "% de las exportaciones"),
+    "increase": ("Increase", "Aumento"),
+    "chapters": ("HS chapters (comma-separated, or all)", "Capítulos SA (separados por comas, o all)"),
+    "run_purchase": ("Run this purchase scenario", "Calcular este escenario de compras"),
+    "json": ("Scenario JSON", "JSON del escenario"),
+    "apply_json": ("Apply JSON", "Aplicar JSON"),
+    "m_change": ("Change in US imports", "Cambio en las importaciones de EE. UU."),
+    "m_switch": ("Switching between suppliers", "Desvío entre proveedores"),
+    "m_revenue": ("Tariff revenue change", "Cambio en el recaudo arancelario"),
+    "m_welfare": ("Net welfare (consumers + revenue)", "Bienestar neto (consumidores + recaudo)"),
+    "band": ("Sensitivity (η and σ halved to doubled): {low} to {high}.",
+             "Sensibilidad (η y σ de la mitad al doble): de {low} a {high}."),
+    "switch_help": ("{share} % of imports before", "{share} % de las importaciones antes"),
+    "baseline": ("Imports before: {base} over {lines} {level} and {partners} partners; {exempt} line-partner rows "
+                 "exempt.", "Importaciones antes: {base} en {lines} {level} y {partners} socios; {exempt} filas "
+                 "línea-socio exentas."),
+    "focus_title_gains": ("Roses and coffee: who gains and who loses", "Rosas y café: quién gana y quién pierde"),
+    "focus_title_loses": ("Roses and coffee: every group shown loses", "Rosas y café: todos los grupos mostrados pierden"),
+    "focus_title_none": ("Roses and coffee: no change", "Rosas y café: sin cambio"),
+    "focus_gains": ("Gain: {who}.", "Ganan: {who}."),
+    "focus_loses": ("Lose: {who}.", "Pierden: {who}."),
+    "tabs": (("By partner", "By HS chapter", "Creation and switching", "Effective tariff rates", "Largest lines",
+              "Equations"),
+             ("Por socio", "Por capítulo SA", "Creación y desvío", "Aranceles efectivos", "Líneas más grandes",
+              "Ecuaciones")),
+    "by_partner_title": ("Change in US imports: the partners this scenario is about and the largest changes",
+                         "Cambio en las importaciones de EE. UU.: los socios del escenario y los mayores cambios"),
+    "by_chapter_title": ("Change in US imports by HS chapter", "Cambio en las importaciones de EE. UU. por capítulo SA"),
+    "x_change": ("change in US imports, USD million", "cambio en las importaciones de EE. UU., millones de USD"),
+    "components_title": ("Trade creation and switching between suppliers, by partner",
+                         "Creación de comercio y desvío entre proveedores, por socio"),
+    "creation": ("trade creation", "creación de comercio"),
+    "switching": ("switching between suppliers", "desvío entre proveedores"),
+    "default": ("default", "por defecto"),
+    "data": ("estimated", "estimada"),
+    "eq_intro": ("Per product *g* (HS10 line or HS6) and partner *k*: baseline imports $M_k$, tariffs $t_0 \\to t_1$, "
+                 "$\\rho_k = (1+t_{1k})/(1+t_{0k})$, exporters' price ratio $p_k$ (1 with infinite supply), "
+                 "domestic price ratio $q_k = \\rho_k p_k$:",
+                 "Por producto *g* (línea SA10 o SA6) y socio *k*: importaciones antes $M_k$, aranceles "
+                 "$t_0 \\to t_1$, $\\rho_k = (1+t_{1k})/(1+t_{0k})$, razón de precios del exportador $p_k$ (1 con "
+                 "oferta infinita), razón de precios interna $q_k = \\rho_k p_k$:"),
+    "eq_defaults": ("SMART solved in levels: no floor, monotone in each tariff, creation scales with η. Defaults: "
+                    "σ = 1.5 (or per-product estimates), ε = 99 (infinite), η from the bundled Hauk US HS6 estimates, "
+                    "else {eta}. See docs/scenarios.md.",
+                    "SMART resuelto en niveles: sin piso, monótono en cada arancel, la creación escala con η. Valores "
+                    "por defecto: σ = 1,5 (o estimaciones por producto), ε = 99 (infinita), η de las estimaciones de "
+                    "Hauk para EE. UU. a SA6, si no {eta}. Ver docs/scenarios.md."),
+    "p_balance": ("Balance {year}", "Balanza {year}"),
+    "p_after": ("Balance after", "Balanza después"),
+    "p_needed": ("Needed to close", "Necesario para cerrar"),
+    "p_needed_help": ("{pct} % of {year} exports", "{pct} % de las exportaciones de {year}"),
+    "p_largest": ("Largest yearly rise on record", "Mayor aumento anual registrado"),
+    "p_largest_help": ("in {year}; largest % rise {pct} % ({pct_year}, from a base of at least {base})",
+                       "en {year}; mayor aumento porcentual {pct} % ({pct_year}, desde una base de al menos {base})"),
+    "p_history": ("Year by year", "Año por año"),
+    "p_chart": ("{seller}'s trade with {buyer}: history and the scenario",
+                "Comercio de {seller} con {buyer}: historia y escenario"),
+    "p_exports": ("exports {seller} → {buyer}", "exportaciones {seller} → {buyer}"),
+    "p_imports": ("imports {seller} ← {buyer}", "importaciones {seller} ← {buyer}"),
+    "p_scenario": ("exports in the scenario", "exportaciones en el escenario"),
+    "p_close": ("exports that close the deficit", "exportaciones que cierran el déficit"),
+    "left_out": ("What the model leaves out", "Lo que el modelo deja por fuera"),
+    "compare": ("Compare saved scenarios", "Comparar escenarios guardados"),
+    "save": ("Save “{name}” for comparison ({n}/{max})", "Guardar «{name}» para comparar ({n}/{max})"),
+    "remove": ("Remove", "Quitar"),
+    "save_hint": ("Save up to {max} scenarios to compare them side by side: tariff scenarios with tariff scenarios, "
+                  "purchase scenarios with purchase scenarios.",
+                  "Guarde hasta {max} escenarios para compararlos: arancelarios con arancelarios, de compras con de "
+                  "compras."),
+    "cmp_tariff": ("Tariff scenarios (USD million)", "Escenarios arancelarios (millones de USD)"),
+    "cmp_purchase": ("Purchase scenarios (USD million)", "Escenarios de compras (millones de USD)"),
+    "cmp_chart": ("Change in US imports by partner, one panel per scenario (each on its own scale)",
+                  "Cambio en las importaciones de EE. UU. por socio, un panel por escenario (cada uno en su escala)"),
+    "cmp_table": ("By partner, with each scenario minus the first", "Por socio, con cada escenario menos el primero"),
+    "files": ("Files", "Archivos"),
+    "dl_json": ("Scenario JSON", "JSON del escenario"),
+    "dl_set": ("Saved set JSON", "JSON del conjunto guardado"),
+    "dl_report": ("HTML report", "Informe HTML"),
+    "upload": ("Upload scenario JSON", "Subir JSON de escenario"),
+    "link_note": ("The link in the address bar reproduces this page: the current scenario and the saved set are in it. "
+                  "The HTML report links to it.",
+                  "El enlace de la barra de direcciones reproduce esta página: contiene el escenario actual y el "
+                  "conjunto guardado. El informe HTML enlaza a él."),
+    "csv_source": ("model run on US Census imports for consumption 2024 (HS10 × partner)",
+                   "cálculo del modelo sobre las importaciones para consumo de EE. UU. 2024 (SA10 × socio), Oficina del Censo"),
+    "customs": ("customs value", "valor en aduana"),
+}
 
 
-def show_table(frame: pd.DataFrame, **kwargs: Any) -> None:
-    shown = _millions(frame)
-    config = {
-        c: st.column_config.NumberColumn(format="localized") for c in shown.columns if c.endswith("(USD m)")
-    }
-    config |= {c: st.column_config.NumberColumn(format="%.2f") for c in shown.columns if c.endswith("_pct")}
-    st.dataframe(shown, hide_index=True, column_config=config, **kwargs)
+def tx(key: str, **values: object) -> str:
+    english, spanish = TX[key]
+    text = spanish if lang == "es" else english
+    return text.format(**values) if values else text  # type: ignore[union-attr]
+
+
+def show_table(frame: pd.DataFrame, key: str | None = None, decimals: int = 1) -> None:
+    """A model table in USD million, readable headers, the reader's number format, '—' where nothing applies."""
+    shown = scenario_view.in_millions(frame)
+    shown = shown.rename(columns={c: scenario_view.header(c, lang) for c in shown.columns})
+    thousands, decimal = (".", ",") if lang == "es" else (",", ".")
+    numeric = [c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])
+               and c != scenario_view.header("year", lang)]
+    styler = shown.style.format(precision=decimals, thousands=thousands, decimal=decimal, na_rep="—", subset=numeric)
+    styler = styler.format(na_rep="—", subset=[c for c in shown.columns if c not in numeric])
+    st.dataframe(styler, hide_index=True, key=key, width="stretch")
+
+
+def money(value: object, *, sign: bool = False) -> str:
+    return i18n.money(float(value), lang, sign=sign) if isinstance(value, int | float) else "—"
 
 
 # ---- page -----------------------------------------------------------------------------------------------------
 
-st.title("Scenarios: tariffs and purchases")
-st.write(
-    "What a tariff change does to US imports by partner and product, who picks up the trade, and how much more "
-    "a partner would have to buy to close a deficit. A single-market partial-equilibrium model of the WITS-SMART "
-    "kind on US imports for consumption in 2024 by HS10 line and partner (US Census Bureau)."
-)
+st.title(tx("title"))
+st.write(tx("intro"))
 _init_state()
 if message := st.session_state.pop("sc_message", None):
     st.warning(message)
@@ -273,54 +434,48 @@ countries = components.country_names()
 
 with st.container(border=True):
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    left.selectbox("Presets", list(PRESETS), key="sc_preset", index=list(PRESETS).index(DEFAULT_PRESET))
-    right.button("Load preset", on_click=_load_preset, key="sc_load_preset", width="stretch")
+    left.selectbox(tx("presets"), list(PRESETS), key="sc_preset", index=list(PRESETS).index(DEFAULT_PRESET))
+    right.button(tx("load_preset"), on_click=_load_preset, key="sc_load_preset", width="stretch")
 
-with st.expander("Build or edit a scenario", expanded=False):
-    tariff_tab, purchase_tab, json_tab = st.tabs(["Tariff scenario", "Purchase scenario", "JSON"])
+with st.expander(tx("build"), expanded=False):
+    tariff_tab, purchase_tab, json_tab = st.tabs([tx("tab_tariff"), tx("tab_purchase"), "JSON"])
     with tariff_tab, st.form("sc_tariff_form"):
-        st.text_input("Name", key="sc_t_name", max_chars=120)
+        st.text_input(tx("name"), key="sc_t_name", max_chars=120)
         a, b = st.columns(2)
-        a.selectbox("Change", CHANGE_KINDS, key="sc_t_kind", format_func=CHANGE_LABELS.__getitem__)
-        b.number_input("Value", key="sc_t_value", step=1.0, format="%.4g")
-        a.multiselect(
-            "Partners (empty = all)", partners, key="sc_t_partners", format_func=components.country_label
-        )
-        b.multiselect("Except partners", partners, key="sc_t_except", format_func=components.country_label)
-        a.text_input("Products changed (HS prefixes, comma-separated, or all)", key="sc_t_products")
-        b.text_input("Market simulated (HS prefixes or all)", key="sc_t_scope")
-        a.multiselect("Exemption lists", EXEMPTION_LISTS, key="sc_t_lists")
-        b.text_input("Other exempt HTS prefixes (comma-separated)", key="sc_t_prefixes")
-        a.selectbox("Product level", LEVELS, key="sc_t_level",
-                    format_func={"hs10": "HS10 lines (US tariff lines)", "hs6": "HS6 (as WITS-SMART)"}.__getitem__)  # fmt: skip
-        b.checkbox("σ from the bundled estimates where sensible (else the σ below)", key="sc_t_sigma_data")
+        a.selectbox(tx("change"), CHANGE_KINDS, key="sc_t_kind",
+                    format_func=lambda k: CHANGE_LABELS.get(k, (k, k))[1 if lang == "es" else 0])
+        b.number_input(tx("value"), key="sc_t_value", step=1.0, format="%.4g")
+        a.multiselect(tx("partners_all"), partners, key="sc_t_partners", format_func=components.country_label)
+        b.multiselect(tx("except"), partners, key="sc_t_except", format_func=components.country_label)
+        a.text_input(tx("products_changed"), key="sc_t_products")
+        b.text_input(tx("scope"), key="sc_t_scope")
+        a.multiselect(tx("lists"), EXEMPTION_LISTS, key="sc_t_lists")
+        b.text_input(tx("prefixes"), key="sc_t_prefixes")
+        a.selectbox(tx("level"), LEVELS, key="sc_t_level",
+                    format_func={"hs10": tx("level_hs10"), "hs6": tx("level_hs6")}.__getitem__)  # fmt: skip
+        b.checkbox(tx("sigma_data"), key="sc_t_sigma_data")
         c, d, e, f = st.columns(4)
-        c.number_input("Substitution σ", min_value=0.0, max_value=50.0, step=0.25, key="sc_t_sigma")
-        d.number_input("Export supply ε (≥ 99 = infinite)", min_value=0.1, step=1.0, key="sc_t_supply")
-        e.checkbox("η from the bundled estimates", key="sc_t_eta_data")
-        f.number_input(
-            "η for every line (if not from data)", min_value=-50.0, max_value=-0.01, step=0.25, key="sc_t_eta"
-        )
+        c.number_input(tx("sigma"), min_value=0.0, max_value=50.0, step=0.25, key="sc_t_sigma")
+        d.number_input(tx("supply"), min_value=0.1, step=1.0, key="sc_t_supply")
+        e.checkbox(tx("eta_data"), key="sc_t_eta_data")
+        f.number_input(tx("eta"), min_value=-50.0, max_value=-0.01, step=0.25, key="sc_t_eta")
         if len(st.session_state["sc_current"].get("tariff_changes", [])) > 1:
-            st.caption(
-                "This scenario has several changes: the form edits the first; edit the rest (and changes that "
-                "read their rates from a bundled list) in the JSON tab."
-            )
-        st.form_submit_button("Run this tariff scenario", on_click=_apply, args=(_tariff_from_form,))
+            st.caption(tx("several"))
+        st.form_submit_button(tx("run_tariff"), on_click=_apply, args=(_tariff_from_form,))
     with purchase_tab, st.form("sc_purchase_form"):
-        st.text_input("Name", key="sc_p_name", max_chars=120)
+        st.text_input(tx("name"), key="sc_p_name", max_chars=120)
         a, b, c = st.columns(3)
-        a.text_input("Buyer (ISO3)", key="sc_p_buyer")
-        b.text_input("Seller (ISO3)", key="sc_p_seller")
-        c.number_input("Year", min_value=1960, max_value=2100, step=1, key="sc_p_year")
-        a.radio("Increase as", ("amount", "percent"), key="sc_p_mode", horizontal=True,
-                format_func={"amount": "USD billion", "percent": "% of exports"}.__getitem__)  # fmt: skip
-        b.number_input("Increase", min_value=0.0, step=0.5, key="sc_p_value")
-        c.text_input("HS chapters (comma-separated, or all)", key="sc_p_chapters")
-        st.form_submit_button("Run this purchase scenario", on_click=_apply, args=(_purchase_from_form,))
+        a.text_input(tx("buyer"), key="sc_p_buyer")
+        b.text_input(tx("seller"), key="sc_p_seller")
+        c.number_input(tx("year"), min_value=1960, max_value=2100, step=1, key="sc_p_year")
+        a.radio(tx("increase_as"), ("amount", "percent"), key="sc_p_mode", horizontal=True,
+                format_func={"amount": tx("usd_bn"), "percent": tx("pct_exports")}.__getitem__)  # fmt: skip
+        b.number_input(tx("increase"), min_value=0.0, step=0.5, key="sc_p_value")
+        c.text_input(tx("chapters"), key="sc_p_chapters")
+        st.form_submit_button(tx("run_purchase"), on_click=_apply, args=(_purchase_from_form,))
     with json_tab:
-        st.text_area("Scenario JSON", key="sc_json", height=320)
-        st.button("Apply JSON", on_click=_apply_json, key="sc_apply_json")
+        st.text_area(tx("json"), key="sc_json", height=320)
+        st.button(tx("apply_json"), on_click=_apply_json, key="sc_apply_json")
 
 if error := st.session_state.get("sc_error"):
     st.error(error)
@@ -337,96 +492,91 @@ if description := current.get("description"):
     st.caption(description)
 
 
+def show_focus(result: ScenarioResult) -> None:
+    """Roses and coffee: 'who gains' only where someone does."""
+    focus = result.focus.copy()
+    focus["group"] = [scenario_view.focus_label(row, countries, lang) for _, row in focus.iterrows()]
+    gains = focus[focus["total_change_usd"] > 0.5e6]
+    losses = focus[focus["total_change_usd"] < -0.5e6]
+    key = "focus_title_gains" if not gains.empty else ("focus_title_loses" if not losses.empty else "focus_title_none")
+    st.markdown(f"**{tx(key)}**")
+    if not gains.empty:
+        st.caption(tx("focus_gains", who="; ".join(f"{g} {money(v, sign=True)}" for g, v in
+                                                    zip(gains["group"], gains["total_change_usd"], strict=True))))
+    if not losses.empty:
+        st.caption(tx("focus_loses", who="; ".join(f"{g} {money(v, sign=True)}" for g, v in
+                                                    zip(losses["group"], losses["total_change_usd"], strict=True))))
+    show_table(focus.drop(columns=["hs_prefix", "partners"]), key="sc_tbl_focus_top")
+
+
 def show_tariff(result: ScenarioResult) -> None:
     t = result.totals
     cols = st.columns(4)
-    cols[0].metric(
-        "Change in US imports",
-        f"USD {t['total_change_usd'] / 1e9:,.1f} bn",
-        help=f"Band: USD {t['total_change_low_usd'] / 1e9:,.1f} bn to {t['total_change_high_usd'] / 1e9:,.1f} bn. "
-        + t["band_basis"],
-    )
-    cols[1].metric("Switching between suppliers", f"USD {t['gross_diversion_usd'] / 1e9:,.2f} bn",
-                   help=f"{100 * t['gross_diversion_share']:.3f} % of baseline imports")  # fmt: skip
-    cols[2].metric("Tariff revenue change", f"USD {t['tariff_revenue_change_usd'] / 1e9:,.1f} bn")
-    cols[3].metric("Net welfare (consumers + revenue)", f"USD {t['welfare_change_usd'] / 1e9:,.1f} bn")
-    level = "HS10 lines" if t["level"] == "hs10" else "HS6 subheadings"
-    st.caption(
-        f"Band on the total: USD {t['total_change_low_usd'] / 1e9:,.1f} bn to "
-        f"{t['total_change_high_usd'] / 1e9:,.1f} bn. {t['band_basis']} Baseline USD {t['baseline_usd'] / 1e9:,.0f} bn "
-        f"over {t['lines']:,} {level} and {t['partners']} partners; {t['rows_exempt']:,} line-partner rows exempt."
-    )
-    st.caption("Elasticities by share of baseline import value: " + coverage_text(t["elasticity_coverage"]))
+    band = tx("band", low=money(t["total_change_low_usd"]), high=money(t["total_change_high_usd"]))
+    cols[0].metric(tx("m_change"), money(t["total_change_usd"]), help=band + " " + str(t.get("band_basis", "")))
+    cols[1].metric(tx("m_switch"), money(t["gross_diversion_usd"]),
+                   help=tx("switch_help", share=i18n.number(100 * t["gross_diversion_share"], lang, 3)))
+    cols[2].metric(tx("m_revenue"), money(t["tariff_revenue_change_usd"]))
+    cols[3].metric(tx("m_welfare"), money(t["welfare_change_usd"]))
+    level = tx("lines_hs10") if t["level"] == "hs10" else tx("lines_hs6")
+    st.caption(band + " " + str(t.get("band_basis", "")) + " "
+               + tx("baseline", base=money(t["baseline_usd"]), lines=i18n.number(t["lines"], lang, 0), level=level,
+                    partners=t["partners"], exempt=i18n.number(t["rows_exempt"], lang, 0)))
+    st.caption(tx("coverage") + coverage_text(t["elasticity_coverage"]))
     switching = [n for n in result.notes if "only where starting tariffs differ" in n]
     for note in switching:
         st.info(note)
     st.caption(" ".join(n for n in result.notes if n not in switching))
-    by_partner = result.by_partner.assign(
-        partner_label=[components.country_label(p) for p in result.by_partner["partner_iso3"]]
-    )
-    st.markdown("**Who gains: roses and coffee** (USD million; low and high from the sensitivity runs)")
-    show_table(result.focus.drop(columns=["hs_prefix"]))
-    tabs = st.tabs(["By partner", "By HS chapter", "Creation and diversion", "Effective tariff rates",
-                    "Largest lines", "Equations"])  # fmt: skip
+    show_focus(result)
+    labels = components.country_labels()
+    tabs = st.tabs(list(TX["tabs"][1 if lang == "es" else 0]))
     with tabs[0]:
+        shown_partners = scenario_view.focus_partners([result], [current])
         components.show_figure(
-            charts.change_bar_chart(by_partner, label="partner_label", title="Change in US imports by partner"),
+            scenario_view.partner_panels([result], shown_partners, labels, title=tx("by_partner_title"),
+                                         x_title=tx("x_change"), lang=lang),
             filename="balanza-scenario-partners", key="sc_fig_partner",
         )  # fmt: skip
-        show_table(by_partner.drop(columns=["partner_label"]))
+        show_table(result.by_partner.drop(columns=["partner_name"], errors="ignore"), key="sc_tbl_partner")
     with tabs[1]:
-        chapters = result.by_chapter.assign(
-            label=[
-                f"{c} {str(d)[:40]}"
-                for c, d in zip(result.by_chapter["chapter"], result.by_chapter["description"], strict=True)
-            ]
-        )
-        components.show_figure(
-            charts.change_bar_chart(chapters, label="label", title="Change in US imports by HS chapter"),
-            filename="balanza-scenario-chapters", key="sc_fig_chapter",
-        )  # fmt: skip
-        show_table(result.by_chapter)
+        chapters = result.by_chapter.assign(label=scenario_view.chapter_labels(result.by_chapter, lang))
+        fig = charts.change_bar_chart(chapters, label="label", title=tx("by_chapter_title"))
+        fig.update_xaxes(title=tx("x_change"))
+        components.show_figure(fig, filename="balanza-scenario-chapters", key="sc_fig_chapter")
+        table = result.by_chapter.copy()
+        table["description"] = [page_charts.chapter_label(str(c), d, width=200)[len(str(c)) + 1:]
+                                for c, d in zip(table["chapter"], scenario_view.chapter_labels(table, lang), strict=True)]
+        show_table(table, key="sc_tbl_chapter")
     with tabs[2]:
-        st.write(
-            "Trade that moves when Colombia's tariff changes: Ecuador's roses and Central America's coffee."
-        )
-        st.dataframe(result.focus, hide_index=True, key="sc_tbl_focus")
-        components.show_figure(
-            charts.components_chart(by_partner.assign(partner_iso3=by_partner["partner_label"]), title="Creation and diversion by partner"),
-            filename="balanza-scenario-components", key="sc_fig_components",
-        )  # fmt: skip
+        by_partner = result.by_partner.assign(
+            partner_label=[components.country_label(p) for p in result.by_partner["partner_iso3"]])
+        fig = charts.components_chart(by_partner.assign(partner_iso3=by_partner["partner_label"]),
+                                      title=tx("components_title"))
+        for trace, name in zip(fig.data, (tx("creation"), tx("switching")), strict=False):
+            trace.name = name
+        fig.update_xaxes(title=i18n.t("usd_m", lang))
+        components.show_figure(fig, filename="balanza-scenario-components", key="sc_fig_components")
     with tabs[3]:
         show_effective_rates(result)
     with tabs[4]:
         lines = result.top_lines.assign(
-            elasticity=result.top_lines["elasticity_is_default"].map({True: "default", False: "data"})
+            elasticity=result.top_lines["elasticity_is_default"].map({True: tx("default"), False: tx("data")})
         )
-        show_table(lines.drop(columns=["elasticity_is_default"]))
-        st.caption(
-            f"The {len(lines)} largest changes. Every line and partner ({len(result.lines):,} rows, with each line's "
-            "elasticities and how they were found): the CSV below."
-        )
+        show_table(lines.drop(columns=["elasticity_is_default"]), key="sc_tbl_lines")
+        st.caption(tx("lines_note", n=len(lines), rows=i18n.number(len(result.lines), lang, 0)))
         components.download_csv_button(
             result.lines.assign(scenario=result.name), filename="balanza-scenario-lines.csv",
-            source="model run on US Census imports for consumption 2024 (line × partner)", valuation="customs value",
-            units="USD; rates in %", filters={"scenario": result.name}, key="sc_dl_lines",
+            source=tx("csv_source"), valuation=tx("customs"),
+            units="USD; %", filters={"scenario": result.name}, key="sc_dl_lines",
         )  # fmt: skip
     with tabs[5]:
-        st.markdown(
-            "Per product *g* (HS10 line or HS6) and partner *k*: baseline imports $M_k$, tariffs $t_0 \\to t_1$, "
-            "$\\rho_k = (1+t_{1k})/(1+t_{0k})$, exporters' price ratio $p_k$ (1 with infinite supply), "
-            "domestic price ratio $q_k = \\rho_k p_k$:"
-        )
+        st.markdown(tx("eq_intro"))
         st.latex(r"C_k = M_k\,q_k^{\eta}\qquad X_k = \Big(\sum_j C_j\Big)\frac{C_k\,q_k^{-\sigma}}{\sum_j C_j\,q_j^{-\sigma}}")
         st.latex(r"TC_k = C_k - M_k\qquad TD_k = X_k - C_k\qquad PE_k = X_k\,(p_k - 1)")
         st.latex(r"\ln q_k = \frac{\ln \lambda^0_g}{\varepsilon-\eta} + \frac{\varepsilon}{\varepsilon-\eta+\sigma}\ln\rho_k,\quad "
                  r"\lambda^0_g = \frac{\sum_j M_j (q^0_j)^{\eta}}{\sum_j M_j (q^0_j)^{\eta-\sigma}},\ q^0_j=\rho_j^{\varepsilon/(\varepsilon-\eta+\sigma)}")
         st.latex(r"\Delta R = \sum_k t_{1k} X_k p_k - t_{0k} M_k \qquad \Delta CS = -\sum_k (1+t_{0k})(q_k-1)\,\tfrac12(M_k+X_k)")
-        st.markdown(
-            f"SMART solved in levels: no floor, monotone in each tariff, creation scales with η. Defaults: σ = 1.5 "
-            f"(or per-product estimates), ε = 99 (infinite), η from the bundled Hauk US HS6 estimates, else "
-            f"{DEFAULT_IMPORT_DEMAND}. See docs/scenarios.md."
-        )
+        st.markdown(tx("eq_defaults", eta=i18n.number(DEFAULT_IMPORT_DEMAND, lang, 2)))
 
 
 def coverage_text(coverage: dict[str, dict[str, float]]) -> str:
@@ -435,12 +585,12 @@ def coverage_text(coverage: dict[str, dict[str, float]]) -> str:
     for key, symbol in (("import_demand", "η"), ("substitution", "σ")):
         shares = coverage[key]
         if shares.get("set for all lines"):
-            parts.append(f"{symbol}: one value for all lines")
+            parts.append(f"{symbol}: " + tx("cov_one"))
             continue
-        names = {"same code": "own HS6 estimate", "5-digit group": "5-digit group median",
-                 "heading median": "HS4 heading median", "default": "default"}  # fmt: skip
-        parts.append(f"{symbol}: " + ", ".join(f"{names[m]} {100 * shares[m]:.1f} %" for m in MATCHES))
-    return "; ".join(parts) + " (estimates in HS 1988/92 codes matched to 2024 lines: docs/scenarios.md)."
+        names = {"same code": tx("cov_own"), "5-digit group": tx("cov_group"), "heading median": tx("cov_heading"),
+                 "default": tx("default")}  # fmt: skip
+        parts.append(f"{symbol}: " + ", ".join(f"{names[m]} {i18n.number(100 * shares[m], lang, 1)} %" for m in MATCHES))
+    return "; ".join(parts) + tx("cov_note")
 
 
 def show_effective_rates(result: ScenarioResult) -> None:
@@ -448,53 +598,57 @@ def show_effective_rates(result: ScenarioResult) -> None:
     rates = result.effective_rates
     if rates.empty:
         return
-    st.write(
-        "Trade-weighted tariff by partner after each step, in %: before substitution (2024 import weights) and "
-        "after (the imports the model gives for the tariffs in force after that step)."
-    )
+    st.write(tx("rates_intro"))
     steps = rates.drop_duplicates("step")[["step", "action"]]
     wide = rates.pivot(index=["partner_iso3", "partner_name"], columns="step",
                        values=["rate_pre_substitution_pct", "rate_post_substitution_pct"])  # fmt: skip
     columns = {}
     for step, action in zip(steps["step"], steps["action"], strict=True):
-        columns[f"{step}. {action}: before substitution"] = wide[("rate_pre_substitution_pct", step)]
+        columns[f"{step}. {action}: {tx('before_sub')} (%)"] = wide[("rate_pre_substitution_pct", step)]
         if step:
-            columns[f"{step}. {action}: after substitution"] = wide[("rate_post_substitution_pct", step)]
+            columns[f"{step}. {action}: {tx('after_sub')} (%)"] = wide[("rate_post_substitution_pct", step)]
     table = pd.DataFrame(columns).reset_index()
     order = rates[rates["step"] == 0].set_index("partner_iso3")["imports_2024_usd"]
     table = table.assign(_w=table["partner_iso3"].map(order)).sort_values("_w", ascending=False).drop(columns="_w")
-    st.dataframe(table, hide_index=True, key="sc_tbl_rates",
-                 column_config={c: st.column_config.NumberColumn(format="%.2f") for c in columns})  # fmt: skip
+    table = table.drop(columns=["partner_name"]).rename(columns={"partner_iso3": "partner"})
+    table["partner"] = [components.country_label(p) for p in table["partner"]]
+    show_table(table, key="sc_tbl_rates", decimals=2)
     components.download_csv_button(
         rates.assign(scenario=result.name), filename="balanza-scenario-effective-rates.csv",
-        source="model run on US Census imports for consumption 2024 (line × partner)", valuation="customs value",
-        units="percent; USD", filters={"scenario": result.name}, key="sc_dl_rates",
+        source=tx("csv_source"), valuation=tx("customs"),
+        units="%; USD", filters={"scenario": result.name}, key="sc_dl_rates",
     )  # fmt: skip
 
 
 def show_purchase(result: ScenarioResult) -> None:
     t = result.totals
     cols = st.columns(4)
-    cols[0].metric(f"Balance {t['year']}", f"USD {t['balance_before_usd'] / 1e9:,.2f} bn")
-    cols[1].metric("Balance after", f"USD {t['balance_after_usd'] / 1e9:,.2f} bn",
-                   delta=f"{t['increase_usd'] / 1e9:+,.2f} bn")  # fmt: skip
-    cols[2].metric("Needed to close", f"USD {t['needed_to_close_usd'] / 1e9:,.2f} bn",
-                   help=f"{t['needed_pct_of_exports'] or 0:,.0f} % of {t['year']} exports")  # fmt: skip
+    cols[0].metric(tx("p_balance", year=t["year"]), money(t["balance_before_usd"]))
+    cols[1].metric(tx("p_after"), money(t["balance_after_usd"]), delta=money(t["increase_usd"], sign=True))
+    cols[2].metric(tx("p_needed"), money(t["needed_to_close_usd"]),
+                   help=tx("p_needed_help", pct=i18n.number(t["needed_pct_of_exports"] or 0, lang, 0), year=t["year"]))
     if t["largest_growth_usd"] is not None:
         cols[3].metric(
-            "Largest yearly rise on record",
-            f"USD {t['largest_growth_usd'] / 1e9:,.2f} bn",
-            help=f"in {t['largest_growth_usd_year']}; largest % rise {t['largest_growth_pct']:,.0f} % "
-            f"({t['largest_growth_pct_year']}, from a base ≥ USD {t['largest_growth_pct_min_base_usd'] / 1e6:,.0f} m)",
+            tx("p_largest"), money(t["largest_growth_usd"]),
+            help=tx("p_largest_help", year=t["largest_growth_usd_year"], pct=i18n.number(t["largest_growth_pct"], lang, 0),
+                    pct_year=t["largest_growth_pct_year"], base=money(t["largest_growth_pct_min_base_usd"])),
         )
     for note in result.notes:
         st.info(note)
     history = pd.DataFrame(result.extra["history"])
     spec = result.spec
-    components.show_figure(charts.purchase_chart(history, t, seller=spec.seller, buyer=spec.buyer),
-                           filename="balanza-scenario-purchase", key="sc_fig_purchase")  # fmt: skip
-    with st.expander("Year by year"):
-        show_table(history)
+    seller, buyer = countries.get(spec.seller, spec.seller), countries.get(spec.buyer, spec.buyer)
+    fig = charts.purchase_chart(history, t, seller=spec.seller, buyer=spec.buyer)
+    names = [tx("p_exports", seller=seller, buyer=buyer), tx("p_imports", seller=seller, buyer=buyer),
+             tx("p_scenario"), tx("p_close")]
+    for trace, name in zip(fig.data, names, strict=False):
+        trace.name = name
+    fig.update_layout(title_text=tx("p_chart", seller=seller, buyer=buyer))
+    fig.update_xaxes(title=tx("year"))
+    fig.update_yaxes(title=tx("usd_bn"))
+    components.show_figure(fig, filename="balanza-scenario-purchase", key="sc_fig_purchase")
+    with st.expander(tx("p_history")):
+        show_table(history, key="sc_tbl_history")
 
 
 if result.spec.kind == "tariff":
@@ -503,15 +657,15 @@ else:
     show_purchase(result)
 
 with st.container(border=True):
-    st.markdown("**What the model leaves out**")
+    st.markdown(f"**{tx('left_out')}**")
     st.markdown("\n".join(f"- {item}" for item in result.left_out))
 
-# ---- save and compare ------------------------------------------------------------------------------------------
+# ---- save and compare: like with like ---------------------------------------------------------------------------
 
-st.subheader("Compare saved scenarios")
+st.subheader(tx("compare"))
 saved = st.session_state["sc_saved"]
 st.button(
-    f"Save “{result.name}” for comparison ({len(saved)}/{MAX_SAVED})",
+    tx("save", name=result.name, n=len(saved), max=MAX_SAVED),
     on_click=_save_current, key="sc_save", disabled=len(saved) >= MAX_SAVED,
 )  # fmt: skip
 if saved:
@@ -519,73 +673,67 @@ if saved:
     for i, doc in enumerate(saved):
         with columns[i]:
             st.markdown(f"**{i + 1}.** {doc['name']}")
-            st.button("Remove", key=f"sc_remove_{i}", on_click=_remove_saved, args=(i,))
-    saved_results = []
+            st.button(tx("remove"), key=f"sc_remove_{i}", on_click=_remove_saved, args=(i,))
+    saved_pairs = []
     for doc in saved:
         try:
-            saved_results.append(run(doc))
+            saved_pairs.append((doc, run(doc)))
         except BalanzaError as exc:
             st.error(f"{doc['name']}: {exc}")
-    if saved_results:
-        st.caption("USD million")
-        headlines = headline_table(saved_results)
-        numeric = headlines.columns[1:]
-        headlines[numeric] = headlines[numeric] / 1e6
-        st.dataframe(
-            headlines,
-            hide_index=True,
-            column_config={c: st.column_config.NumberColumn(format="localized") for c in numeric},
-        )
-        tariff_results = [r for r in saved_results if r.spec.kind == "tariff"]
-        if tariff_results:
-            comparison = partner_comparison(tariff_results, countries)
+    for kind, heading in (("tariff", "cmp_tariff"), ("purchase", "cmp_purchase")):
+        pairs = [(d, r) for d, r in saved_pairs if r.spec.kind == kind]
+        if not pairs:
+            continue
+        results = [r for _, r in pairs]
+        st.markdown(f"**{tx(heading)}**")
+        headlines = scenario_view.headline_table(results, lang)
+        show_table(headlines, key=f"sc_tbl_headlines_{kind}", decimals=1)
+        if kind == "tariff":
+            shown_partners = scenario_view.focus_partners(results, [d for d, _ in pairs])
             components.show_figure(
-                charts.comparison_chart(comparison, [r.name for r in tariff_results], title="Change in US imports by partner, by scenario"),
+                scenario_view.partner_panels(results, shown_partners, components.country_labels(),
+                                             title=tx("cmp_chart"), x_title=tx("x_change"), lang=lang),
                 filename="balanza-scenario-comparison", key="sc_fig_compare",
-            )  # fmt: skip
-            if len(tariff_results) > 1:
-                components.show_figure(
-                    charts.delta_chart(comparison, [r.name for r in tariff_results], title="Difference from the first scenario, by partner"),
-                    filename="balanza-scenario-delta", key="sc_fig_delta",
-                )  # fmt: skip
-            with st.expander("By partner, with differences from the first scenario"):
-                show_table(comparison.rename(columns={c: c + "_usd" for c in comparison.columns[2:]}))
+            )
+            comparison = partner_comparison(results, countries)
+            with st.expander(tx("cmp_table")):
+                show_table(comparison.rename(columns={c: c + "_usd" for c in comparison.columns[2:]}),
+                           key="sc_tbl_compare")
 else:
-    st.caption(f"Save up to {MAX_SAVED} scenarios to compare them side by side.")
+    st.caption(tx("save_hint", max=MAX_SAVED))
 
 # ---- files -----------------------------------------------------------------------------------------------------
 
-st.subheader("Files")
+_sync_url()
+report_url = components.view_url(page="scenarios")  # the exact view: this page, this scenario, this saved set
+st.subheader(tx("files"))
 report_results = [run(doc) for doc in saved] if saved else [result]
 a, b, c, d = st.columns(4)
 with a:
     st.download_button(
-        "Scenario JSON", data=json.dumps(current, indent=2, ensure_ascii=False), file_name="balanza-scenario.json",
+        tx("dl_json"), data=json.dumps(current, indent=2, ensure_ascii=False), file_name="balanza-scenario.json",
         mime="application/json", key="sc_dl_json", on_click="ignore", icon=":material/download:",
     )  # fmt: skip
     if saved:
         st.download_button(
-            "Saved set JSON", data=json.dumps({"scenarios": saved}, indent=2, ensure_ascii=False),
+            tx("dl_set"), data=json.dumps({"scenarios": saved}, indent=2, ensure_ascii=False),
             file_name="balanza-scenarios.json", mime="application/json", key="sc_dl_set", on_click="ignore",
         )  # fmt: skip
 with b:
     csv_frame = result.by_partner.assign(scenario=result.name)
     components.download_csv_button(
-        csv_frame, filename="balanza-scenario-by-partner.csv",
-        source="model run on US Census imports for consumption 2024 (HS10 × partner)", valuation="customs value",
+        csv_frame, filename="balanza-scenario-by-partner.csv", source=tx("csv_source"), valuation=tx("customs"),
         units="USD", filters={"scenario": result.name}, key="sc_dl_csv",
     )  # fmt: skip
 with c:
     st.download_button(
-        "HTML report",
-        data=lambda: comparison_report_html(report_results, country_names=countries, view_url=components.view_url()),
+        tx("dl_report"),
+        data=lambda: comparison_report_html(report_results, country_names=countries, view_url=report_url),
         file_name="balanza-scenarios-report.html", mime="text/html", key="sc_dl_report", on_click="ignore",
         icon=":material/slideshow:",
     )  # fmt: skip
+    st.link_button(i18n.pick(lang, "Open this view", "Abrir esta vista"), report_url, icon=":material/link:")
 with d:
-    st.file_uploader("Upload scenario JSON", type=["json"], key="sc_upload", on_change=_load_upload)
+    st.file_uploader(tx("upload"), type=["json"], key="sc_upload", on_change=_load_upload)
 
-_sync_url()
-st.caption(
-    "The link in the address bar reproduces this page: the current scenario and the saved set are in it."
-)
+st.caption(tx("link_note"))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import i18n
 from model.spec import decode_scenario_set, encode_scenario_set
 
 PAGE = str(Path(__file__).resolve().parents[2] / "dashboard" / "app_pages" / "scenarios.py")
@@ -45,10 +46,11 @@ def test_default_scenario_runs_and_states_what_is_left_out() -> None:
     text = _texts(at)
     for omitted in ("Retaliation", "Income effects", "Intermediate inputs", "General equilibrium"):
         assert omitted in text
-    focus = _frame(at, "group").set_index("group")
-    assert focus.loc["Ecuador's roses (HS 060311)", "total_change (USD m)"] > 0
-    assert focus.loc["Central America's coffee (HS 0901)", "low (USD m)"] > 0
-    assert focus.loc["Colombia's coffee (HS 0901)", "high (USD m)"] < 0
+    focus = _frame(at, "Products and partners").set_index("Products and partners")
+    assert focus.loc["Ecuador: roses (HS 060311)", "Change in imports (USD m)"] > 0
+    assert focus.loc["Central America: coffee (HS 0901)", "Low (USD m)"] > 0
+    assert focus.loc["Colombia: coffee (HS 0901)", "High (USD m)"] < 0
+    assert "Roses and coffee: who gains and who loses" in text
     state = decode_scenario_set(
         at.query_params["sc"][0] if isinstance(at.query_params["sc"], list) else at.query_params["sc"]
     )
@@ -77,8 +79,8 @@ def test_purchase_preset_sets_the_deficit_against_the_record(bundled_env: Path) 
     assert not at.exception
     labels = {m.label: m.value for m in at.metric}
     # the deficit to close is the series of record's 2024 headline balance, the same number as the Overview's
-    assert labels["Needed to close"] == f"USD {deficit / 1e9:,.2f} bn"
-    assert labels["Balance after"] == f"USD {(13.559e9 - deficit) / 1e9:,.2f} bn"
+    assert labels["Needed to close"] == i18n.money(deficit, "en")
+    assert labels["Balance after"] == i18n.money(13.559e9 - deficit, "en")
     assert "Largest yearly rise on record" in labels
 
 
@@ -89,9 +91,9 @@ def test_save_two_and_compare_then_the_link_reproduces_the_set() -> None:
     at = _load_preset(at, "US 10% on everyone")
     at.button(key="sc_save").click().run()
     assert not at.exception
-    table = _frame(at, "measure")
+    table = _frame(at, "Figure")
     assert list(table.columns) == [
-        "measure",
+        "Figure",
         "Colombia faces 10 points more than its competitors",
         "US 10% on everyone",
     ]
@@ -100,7 +102,7 @@ def test_save_two_and_compare_then_the_link_reproduces_the_set() -> None:
     again = _page({"sc": link})
     assert not again.exception
     assert again.subheader[0].value == "US 10% on everyone"
-    assert list(_frame(again, "measure").columns) == list(table.columns)
+    assert list(_frame(again, "Figure").columns) == list(table.columns)
 
 
 @pytest.mark.usefixtures("bundled_env")
@@ -145,9 +147,48 @@ def test_build_a_tariff_scenario_in_the_form() -> None:
     )
     change = state["current"]["tariff_changes"][0]
     assert (change["partners"], change["products"], change["add_pp"]) == (["ECU"], ["0603"], 20.0)
-    focus = _frame(at, "group").set_index("group")
-    assert focus.loc["Ecuador's roses (HS 060311)", "total_change (USD m)"] < 0
-    assert focus.loc["Colombia's roses (HS 060311)", "trade_diversion (USD m)"] > 0
+    focus = _frame(at, "Products and partners").set_index("Products and partners")
+    assert focus.loc["Ecuador: roses (HS 060311)", "Change in imports (USD m)"] < 0
+    assert focus.loc["Colombia: roses (HS 060311)", "Switching between suppliers (USD m)"] > 0
+
+
+@pytest.mark.usefixtures("bundled_env")
+def test_tariff_and_purchase_scenarios_are_compared_apart() -> None:
+    at = _page()
+    at.button(key="sc_save").click().run()
+    at = _load_preset(at, "China buys USD 13.6 billion more")
+    at.button(key="sc_save").click().run()
+    assert not at.exception
+    tables = [df.value for df in at.dataframe if df.value.columns[0] == "Figure"]
+    assert len(tables) == 2  # one table per kind
+    tariff, purchase = tables
+    assert list(tariff.columns) == ["Figure", "Colombia faces 10 points more than its competitors"]
+    assert list(purchase.columns) == ["Figure", "China buys USD 13.6 billion more"]
+    assert "US imports before (2024)" in set(tariff["Figure"]) and "Balance after" in set(purchase["Figure"])
+
+
+@pytest.mark.usefixtures("bundled_env")
+def test_the_report_link_is_this_page_with_its_scenarios(monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _page()
+    link = next(b for b in at.get("link_button")).proto.url
+    sc = at.query_params["sc"]
+    sc = sc[0] if isinstance(sc, list) else sc
+    assert "/scenarios?" in link and f"sc={sc}" in link
+    monkeypatch.setenv("BALANZA_PUBLIC_URL", "https://balanza.example.org/app/")
+    again = _page({"sc": sc})
+    link = next(b for b in again.get("link_button")).proto.url
+    assert link.startswith("https://balanza.example.org/app/scenarios?") and f"sc={sc}" in link
+
+
+@pytest.mark.usefixtures("bundled_env")
+def test_spanish_page_and_small_effects_in_millions() -> None:
+    doc = {"name": "Ecuador +5 on roses", "products": ["0603"],
+           "tariff_changes": [{"partners": ["ECU"], "products": ["060311"], "add_pp": 5}]}
+    at = _page({"sc": encode_scenario_set({"current": doc, "saved": []}), "lang": "es"})
+    assert not at.exception
+    labels = {m.label: m.value for m in at.metric}
+    change = labels["Cambio en las importaciones de EE. UU."]
+    assert "millones de USD" in change and "0,0 mil millones" not in change  # rounded to fit, never -0.0 bn
 
 
 @pytest.mark.usefixtures("bundled_env")
@@ -158,11 +199,13 @@ def test_august_2025_preset_shows_effective_rates_and_elasticity_coverage() -> N
     assert "own HS6 estimate" in text and "HS4 heading median" in text and "default" in text
     assert "95 % confidence interval" in text
     rates = next(df.value for df in at.dataframe if any(str(c).startswith("0. ") for c in df.value.columns))
-    rates = rates.set_index("partner_iso3")
+    rates = rates.set_index("Partner")
+    col = next(p for p in rates.index if p.endswith("(COL)"))
+    ecu = next(p for p in rates.index if p.endswith("(ECU)"))
     before = next(c for c in rates.columns if c.startswith("0. "))
     after = [c for c in rates.columns if c.startswith("4. ")]
     assert len(after) == 2  # before and after substitution
-    assert rates.loc["COL", before] < 1 < rates.loc["COL", after[0]]
-    assert rates.loc["ECU", after[0]] > rates.loc["COL", after[0]]
+    assert rates.loc[col, before] < 1 < rates.loc[col, after[0]]
+    assert rates.loc[ecu, after[0]] > rates.loc[col, after[0]]
     keys = {getattr(b, "key", None) for b in at.get("download_button")}
     assert {"sc_dl_lines", "sc_dl_rates"} <= keys
