@@ -76,6 +76,8 @@ LABELS: dict[str, tuple[str, str]] = {
                        "(DOTS) y por último cifras impresas en prensa. Balanzas: la balanza FOB/FOB del propio DANE "
                        "donde el DANE la publicó; si no, importaciones CIF convertidas a FOB con el factor CIF/FOB "
                        "(indicado); exportaciones FOB − importaciones CIF solo como alternativa indicada."),
+    "overview_provisional_later": ("{year} figures exist but are provisional for at least one partner (see Balances).",
+                                   "Hay cifras de {year}, pero son provisionales para al menos un socio (ver Balanzas)."),
     "balance_basis": ("Basis: {basis}. Publisher: {publisher}.", "Base: {basis}. Publicador: {publisher}."),
     "balance_alternative": ("Alternative: {basis}: {value}.", "Alternativa: {basis}: {value}."),
     "overview_same_year": ("All partners compared in {year}, the latest year with a balance for each of them.",

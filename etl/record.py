@@ -496,10 +496,16 @@ def query_balance(
     return frame[frame["basis"] == basis].reset_index(drop=True)
 
 
-def latest_common_year(balances: pd.DataFrame, partners: Sequence[str], value: str = "balance_usd") -> int | None:
-    """The latest year in which every one of ``partners`` has a balance (None if there is none)."""
+def latest_common_year(
+    balances: pd.DataFrame, partners: Sequence[str], value: str = "balance_usd", *, final_only: bool = False
+) -> int | None:
+    """The latest year in which every one of ``partners`` has a balance (None if there is none);
+    ``final_only``: only years whose figures are not provisional (``provisional`` column)."""
+    rows = balances[balances[value].notna()]
+    if final_only and "provisional" in rows:
+        rows = rows[~rows["provisional"].astype(bool)]
     years = None
     for partner in partners:
-        have = {int(y) for y in balances.loc[(balances["partner_iso3"] == partner) & balances[value].notna(), "year"]}
+        have = {int(y) for y in rows.loc[rows["partner_iso3"] == partner, "year"]}
         years = have if years is None else years & have
     return max(years) if years else None

@@ -33,9 +33,16 @@ for measure in ("export", "import", "balance", "alt_balance"):
 # like with like (a partner without that year says so instead of showing an older year beside newer ones).
 with_balance = wide[wide["balance_value"].notna()]
 present = [p for p in PARTNERS if p in set(with_balance["partner_iso3"])]
-shared_year = record.latest_common_year(with_balance, present, value="balance_value") if present else None
+# Final figures first: a later year whose figures the publisher still calls provisional is named, not compared.
+shared_year = (record.latest_common_year(with_balance, present, value="balance_value", final_only=True)
+               if present else None)
+latest_year = record.latest_common_year(with_balance, present, value="balance_value") if present else None
+if shared_year is None:
+    shared_year = latest_year
 if shared_year is not None:
     st.caption(t("overview_same_year", lang, year=shared_year))
+if latest_year is not None and shared_year is not None and latest_year > shared_year:
+    st.caption(t("overview_provisional_later", lang, year=latest_year))
 
 rows = []
 columns = st.columns(len(PARTNERS))

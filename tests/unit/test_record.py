@@ -182,6 +182,8 @@ def test_latest_common_year() -> None:
                           "balance_usd": [1.0, 2.0, 3.0, 4.0]})
     assert record.latest_common_year(frame, ["A", "B"]) == 2023
     assert record.latest_common_year(frame, ["A", "C"]) is None
+    frame["provisional"] = [False, True, False, False]
+    assert record.latest_common_year(frame.assign(year=[2023, 2025, 2023, 2025]), ["A", "B"], final_only=True) == 2023
 
 
 def test_priority_lists_each_source_once() -> None:
