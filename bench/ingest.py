@@ -42,14 +42,22 @@ def generate_csv(path: Path, rows: int, seed: float = 0.42) -> None:
         "SELECT hscode FROM read_csv(?, all_varchar = true) WHERE level = '6' ORDER BY hscode LIMIT 200",
         [str(ROOT / "data/raw/reference/hs-nomenclature/harmonized-system.csv")],
     ).fetchall()]  # fmt: skip
-    con.execute("CREATE TABLE reporters AS SELECT unnest(?) AS code", [REPORTERS])
-    con.execute("CREATE TABLE partners AS SELECT unnest(?) AS code", [partners])
+    con.execute(
+        "CREATE TABLE areas AS SELECT min(CAST(CAST(id AS DOUBLE) AS INTEGER)) AS code, iso_3 AS iso "
+        "FROM read_csv(?, all_varchar = true) WHERE iso_3 ~ '^[A-Z]{3}$' GROUP BY iso_3",
+        [str(ROOT / "data/raw/reference/uncomtrade-reference/comtrade_partner_areas.csv")],
+    )
+    # The ISO3 columns agree with the numeric codes (the loader checks that they do).
+    con.execute("CREATE TABLE reporters AS SELECT u.code, a.iso FROM (SELECT unnest(?) AS code) u "
+                "JOIN areas a USING (code)", [REPORTERS])  # fmt: skip
+    con.execute("CREATE TABLE partners AS SELECT u.code, a.iso FROM (SELECT unnest(?) AS code) u "
+                "JOIN areas a USING (code)", [partners])  # fmt: skip
     con.execute("CREATE TABLE hs AS SELECT unnest(?) AS code", [codes])
     select = {name: "NULL" for name in COMTRADE_PLUS_COLUMNS}
     select.update({
         "typeCode": "'C'", "freqCode": "'A'", "refPeriodId": "y * 10000 + 101", "refYear": "y", "refMonth": "52",
-        "period": "CAST(y AS VARCHAR)", "reporterCode": "r.code", "reporterISO": "'XXX'", "reporterDesc": "'r'",
-        "flowCode": "f", "flowDesc": "CASE f WHEN 'X' THEN 'Export' ELSE 'Import' END", "partnerCode": "p.code",
+        "period": "CAST(y AS VARCHAR)", "reporterCode": "r.code", "reporterISO": "r.iso", "reporterDesc": "'r'",
+        "flowCode": "f", "flowDesc": "CASE f WHEN 'X' THEN 'Export' ELSE 'Import' END", "partnerCode": "p.code", "partnerISO": "p.iso",
         "partner2Code": "0", "classificationCode": "'H5'", "classificationSearchCode": "'HS'",
         "isOriginalClassification": "1", "cmdCode": "h.code", "cmdDesc": "'Product, \"quoted\" text'",
         "aggrLevel": "6", "isLeaf": "1", "customsCode": "'C00'", "customsDesc": "'TOTAL CPC'", "mosCode": "0",
@@ -64,6 +72,7 @@ def generate_csv(path: Path, rows: int, seed: float = 0.42) -> None:
         COPY (
             SELECT {columns}
             FROM reporters r, partners p, (VALUES ('X'), ('M')) flows(f), range(2000, 2025) years(y), hs h
+            WHERE r.code <> p.code
             LIMIT {int(rows)}
         ) TO '{path}' (HEADER, DELIMITER ',')
         """
