@@ -290,10 +290,13 @@ def query_hs_tree(
 def query_top_products(
     con: duckdb.DuckDBPyConnection, *, reporter: str, partner: str, flow: str, source: str, year: int, limit: int = 20
 ) -> pd.DataFrame:
-    """The largest products at the series' most detailed level, with the HS6 (or coarser) description."""
+    """The largest products at the series' most detailed level, with the HS6 (or coarser) description.
+
+    ``share_pct`` divides by the series' total for the year (all its lines); ``denominator`` says so.
+    """
     series = {"reporter": reporter, "partner": partner, "flow": flow, "source": source, "year": year,
               "limit": limit}
-    return _frame(
+    frame = _frame(
         con,
         f"""
         WITH {_annual_rows(SERIES_CONDITION + " AND year = $year")},
@@ -308,6 +311,9 @@ def query_top_products(
         """,  # noqa: S608 - fixed fragments only
         series,
     )
+    direction = "from" if flow == "import" else "to"
+    frame["denominator"] = f"{reporter}'s {flow}s {direction} {partner} in {year}, every line of this series"
+    return frame
 
 
 def query_top_movers(

@@ -10,8 +10,10 @@ import numpy as np
 import pandas as pd
 
 from etl import record
+from etl.schema import EU_MEMBERS, EUROPEAN_UNION
 
 US_LINES_SOURCE = "us_census_consumption"
+US_CHAPTERS_SOURCE = "us_census_hs2"  # every partner, by HS chapter: the denominator of US import shares
 
 
 def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
@@ -187,3 +189,45 @@ def query_chapter_exports(con: duckdb.DuckDBPyConnection, seller: str, buyer: st
     both = pd.concat([own[["hs_code", "value_usd"]], mirror[["hs_code", "value_usd"]]], ignore_index=True)
     both = both.rename(columns={"hs_code": "chapter"})
     return both.sort_values("chapter").reset_index(drop=True)
+
+
+def query_import_coverage(con: duckdb.DuckDBPyConnection, importer: str = "USA", year: int = 2024) -> pd.DataFrame:
+    """How much of the importer's imports the partners with HS10 lines cover, per HS chapter and in total.
+
+    Columns: chapter ('TOTAL' for all goods), lines_usd (imports for consumption from the partners that have
+    HS10 lines, the EU aggregate counted once: its members' own rows left out), all_partners_usd (US Census
+    imports for consumption by chapter from every partner, source us_census_hs2) and coverage_pct. A share
+    computed over the bundled partners divides by lines_usd; say so, with coverage_pct. Chapters without an
+    all-partner figure have NaN there (a gap, never a zero).
+    """
+    frame = _cursor(con).execute(
+        """
+        WITH lines AS (
+            SELECT left(hs_code, 2) AS chapter, sum(value_usd) AS lines_usd FROM trade
+            WHERE source = $lines AND reporter_iso3 = $importer AND year = $year AND hs_level = 10
+              AND flow = 'import' AND partner_iso3 NOT IN ('WLD', '_X')
+              AND NOT (list_contains($eu_members, partner_iso3) AND EXISTS (
+                  SELECT 1 FROM trade e WHERE e.source = $lines AND e.reporter_iso3 = $importer AND e.year = $year
+                    AND e.partner_iso3 = $eu))
+            GROUP BY 1
+        ), everyone AS (
+            SELECT hs_code AS chapter, sum(value_usd) AS all_partners_usd FROM trade
+            WHERE source = $all AND reporter_iso3 = $importer AND year = $year AND hs_level = 2
+              AND flow = 'import' AND partner_iso3 NOT IN ('WLD', '_X')
+            GROUP BY 1
+        )
+        SELECT coalesce(l.chapter, e.chapter) AS chapter, coalesce(l.lines_usd, 0) AS lines_usd,
+               e.all_partners_usd
+        FROM lines l FULL JOIN everyone e USING (chapter)
+        ORDER BY chapter
+        """,
+        {"lines": US_LINES_SOURCE, "all": US_CHAPTERS_SOURCE, "importer": importer, "year": year,
+         "eu_members": list(EU_MEMBERS), "eu": EUROPEAN_UNION},
+    ).df()
+    if frame.empty:
+        return pd.DataFrame(columns=["chapter", "lines_usd", "all_partners_usd", "coverage_pct"])
+    total = pd.DataFrame({"chapter": ["TOTAL"], "lines_usd": [frame["lines_usd"].sum()],
+                          "all_partners_usd": [frame["all_partners_usd"].sum(min_count=1)]})
+    frame = pd.concat([frame, total], ignore_index=True)
+    frame["coverage_pct"] = 100.0 * frame["lines_usd"] / frame["all_partners_usd"]
+    return frame

@@ -250,3 +250,26 @@ def test_claims_evidence_shows_the_same_figures(bundled_con: duckdb.DuckDBPyConn
     facts = cards["7"].facts
     assert facts["deficit_usd"] == pytest.approx(-expected_headline("CHN", 2024)[0])
     assert (int(facts["best_year"]), facts["best_increase_usd"]) == (best_year, pytest.approx(rises[best_year]))
+
+
+# ------------------------------------------------------------------------------------------ denominators
+def test_import_shares_name_their_coverage(bundled_con: duckdb.DuckDBPyConnection) -> None:
+    """US imports of coffee (HS 09) and in total: the bundled HS10 partners (EU counted once) against every
+    partner's Census HS2 file, both summed here from the raw files."""
+    hs10 = RAW / "us-census-imports-2024-hs10"
+    lines = duckdb.sql(
+        f"SELECT left(HS10, 2) AS chapter, sum(CAST(CON_VAL_YR AS DOUBLE)) AS usd "
+        f"FROM read_parquet('{hs10}/2024-hs10-imports*.parquet', filename = true) "
+        "WHERE NOT ends_with(filename, 'imports4359.parquet') GROUP BY 1"  # Slovakia: inside the EU file
+    ).df().set_index("chapter")["usd"]
+    everyone: dict[str, float] = defaultdict(float)
+    for path in sorted((RAW / "us-census-imports-2024-hs2").glob("hs2-tariff-*.csv")):
+        for row in _rows(path):
+            if row["CTY_CODE"] not in ("0003", "5082", "5083"):  # the EU aggregate; Gaza Strip, West Bank (no ISO3)
+                everyone[row["HS2"].zfill(2)] += float(row["2024_imports"])
+    coverage = model_data.query_import_coverage(bundled_con, "USA", 2024).set_index("chapter")
+    assert coverage.loc["09", "lines_usd"] == pytest.approx(lines["09"])
+    assert coverage.loc["09", "all_partners_usd"] == pytest.approx(everyone["09"])
+    assert coverage.loc["TOTAL", "lines_usd"] == pytest.approx(lines.sum())
+    assert coverage.loc["TOTAL", "all_partners_usd"] == pytest.approx(sum(everyone.values()))
+    assert coverage.loc["TOTAL", "coverage_pct"] == pytest.approx(100 * lines.sum() / sum(everyone.values()))
