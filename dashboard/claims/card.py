@@ -75,9 +75,9 @@ class ClaimData:
     dian_monthly: pd.DataFrame  # period, partner_iso3, value_usd (DANE's monthly export detail)
     products: pd.DataFrame  # record of US imports 2024, HS10 lines of flowers and coffee: partner_iso3, hs_code, value_usd
     tariff_timeline: pd.DataFrame  # date, partner_iso3, effective_tariff_pct, tariff_2024_pct
-    exemptions: pd.DataFrame  # COL 2024 imports in exempt codes: hs4, list_name, value_usd
+    exemptions: pd.DataFrame  # 2024 US imports from Colombia by HS10 line: hs_code, value_usd, lists (tariff lists naming it)
     gdp: pd.DataFrame  # iso3, year, gdp_usd
-    fiscal: pd.DataFrame = field(default_factory=pd.DataFrame)  # printed fiscal figures: year, flow, value_usd, publisher, url, quote
+    fiscal: pd.DataFrame = field(default_factory=pd.DataFrame)  # published_indicators: central government balance, printed
     datasets: dict[str, str] = field(default_factory=dict)  # source -> dataset file(s)
     # Scenario runs of the shipped presets (model/presets): preset -> focus table / by-partner table.
     scenario_focus: dict[str, pd.DataFrame] = field(default_factory=dict)
@@ -85,7 +85,7 @@ class ClaimData:
     scenario_errors: dict[str, str] = field(default_factory=dict)
     us_imports_from_col: float | None = None  # 2024 US imports for consumption from Colombia, sum of HS10 lines
     reciprocal: pd.DataFrame = field(default_factory=pd.DataFrame)  # us_reciprocal_rates: partner_iso3, rate_pct, list_name
-    exemption_lists: tuple[str, ...] = ()  # the exemption lists loaded (a list may exempt nothing Colombia sells)
+    exemption_lists: tuple[str, ...] = ()  # the tariff lists loaded (a list may name nothing Colombia sells)
 
 
 def empty_frame(columns: Iterable[str]) -> pd.DataFrame:

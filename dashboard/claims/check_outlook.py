@@ -15,7 +15,7 @@ from dashboard.claims.card import (
     number_row,
     numbers_frame,
 )
-from dashboard.claims.rules import CANNOT_CHECK, OUT_OF_SCOPE, SCENARIO, verdict_within
+from dashboard.claims.rules import CANNOT_CHECK, NOT_SUPPORTED, OUT_OF_SCOPE, PARTLY, SCENARIO, verdict_within
 from dashboard.claims.series import deficit_series, latest_of, record_rows
 from dashboard.claims.specs import ClaimSpec
 from etl.years import format_years
@@ -84,18 +84,28 @@ def check_china_purchases(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
 # --------------------------------------------------------------------------------------------- claim 8
 
 
-def fiscal_figure(fiscal: pd.DataFrame, year: int) -> pd.Series | None:
-    """The printed central-government fiscal deficit for `year`, as % of GDP (positive = deficit); None if absent."""
+FINANCE_MINISTRY = "Hacienda"  # the publisher of Colombia's own fiscal accounts (Ministerio de Hacienda)
+
+
+def fiscal_figures(fiscal: pd.DataFrame, year: int) -> tuple[pd.Series | None, list[pd.Series]]:
+    """The printed central-government deficit for `year` in % of GDP (positive = deficit): the Finance Ministry's
+    own figure first (the publisher of the accounts), then each other publisher's figure as an alternative."""
     if fiscal.empty:
-        return None
-    rows = fiscal[(fiscal["year"] == year) & fiscal["flow"].astype(str).str.endswith("pct_gdp")]
-    rows = rows.sort_values("chosen", ascending=False)
+        return None, []
+    rows = fiscal[(fiscal["year"] == year) & (fiscal["unit"] == "pct_gdp")].copy()
     if rows.empty:
-        return None
-    row = rows.iloc[0].copy()
-    value = float(row["value_usd"])
-    row["deficit_pct"] = -value if "balance" in str(row["flow"]) else abs(value)
-    return row
+        return None, []
+    rows["deficit_pct"] = -rows["value"].astype(float)
+    rows["own"] = rows["publisher"].astype(str).str.contains(FINANCE_MINISTRY)
+    rows = rows.sort_values(["own", "publisher", "printed_by"], ascending=[False, True, True])
+    primary = rows.iloc[0]
+    others = rows[~rows["own"]].drop_duplicates("publisher") if bool(primary["own"]) else rows.iloc[1:0]
+    return primary, [r for _, r in others.iterrows()]
+
+
+def _printed(row: pd.Series) -> str:
+    return f"{row['publisher']}, as printed by {row['printed_by']}" if isinstance(row.get("printed_by"), str) \
+        else str(row["publisher"])
 
 
 def check_fiscal(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
@@ -111,7 +121,7 @@ def check_fiscal(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     facts: dict[str, float] = {}
     missing: list[str] = []
     rows = []
-    fiscal = fiscal_figure(data.fiscal, int(head["year"])) if head is not None else None
+    fiscal, other_fiscal = fiscal_figures(data.fiscal, int(head["year"])) if head is not None else (None, [])
     if head is None or gdp.empty:
         missing.append("a Colombia-reported deficit with China and Colombia's GDP")
         return ClaimCard(spec, CANNOT_CHECK, tuple(sentences), numbers_frame(rows), tuple(missing))
@@ -135,23 +145,32 @@ def check_fiscal(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     band, partial = float(tol["zero_band_pts"]), float(tol["partial_band_pts"])
     verdict = verdict_within(remaining, (-band, band), (-partial, partial))
     facts.update(fiscal_deficit_pct_gdp=deficit_pct, remaining_pct_gdp=remaining)
-    citation = f"{fiscal['publisher']} ({fiscal['url']})"
     rows.append(number_row("central government fiscal deficit", year, "Colombia (printed)", deficit_pct, "% of GDP",
-                           "", "published", "published_figures", str(fiscal["publisher"]), str(fiscal["quote"])))  # fmt: skip
+                           "", "published_indicators", "indicators.csv", _printed(fiscal), str(fiscal["quote"])))  # fmt: skip
     sentences.append(f"The central government's fiscal deficit for {year} was {deficit_pct:.1f} % of GDP "
-                     f"({fiscal['publisher']}: “{fiscal['quote']}”). Even if every dollar of the trade gap became "
+                     f"({_printed(fiscal)}: “{fiscal['quote']}”). Even if every dollar of the trade gap became "
                      f"revenue, {remaining:.1f} % of GDP would remain.")  # fmt: skip
-    disagreement = "" if verdict == "supported" else (
-        f"The fiscal deficit ({deficit_pct:.1f} % of GDP) is about {deficit_pct / trade_share:.1f} times the whole "
-        f"deficit with China ({trade_share:.1f} % of GDP): closing the trade gap could not bring it to practically zero.")
+    alternatives = []
+    for other in other_fiscal:
+        rest = float(other["deficit_pct"]) - trade_share
+        facts[f"remaining_pct_gdp_alternative_{len(alternatives) + 1}"] = rest
+        alternatives.append(f"{_printed(other)}: fiscal deficit {float(other['deficit_pct']):.1f} % of GDP, "
+                            f"{rest:.1f} % remaining ({other['url']})")
+    disagreement = ""
+    if verdict == NOT_SUPPORTED:
+        disagreement = (f"The fiscal deficit ({deficit_pct:.1f} % of GDP) is about {deficit_pct / trade_share:.1f} times "
+                        f"the whole deficit with China ({trade_share:.1f} % of GDP): closing the trade gap could not "
+                        "bring it to practically zero.")
+    elif verdict == PARTLY:
+        disagreement = f"Even in that best case {remaining:.1f} % of GDP of fiscal deficit would remain, not practically zero."
     return ClaimCard(spec, verdict, tuple(sentences), numbers_frame(rows), tuple(missing),
                      pd.DataFrame({"measure": ["fiscal deficit", "deficit with China", "remaining at best"],
                                    "pct_gdp": [deficit_pct, trade_share, remaining]}), facts,
                      basis="printed central-government fiscal deficit against the trade gap with China (headline "
                            "basis), both in % of GDP",
                      figure=f"fiscal deficit {deficit_pct:.1f} % of GDP vs deficit with China {trade_share:.1f} % of GDP",
-                     citation=f"fiscal: {citation}; trade: {head['publisher']}; GDP: World Bank",
-                     disagreement=disagreement)  # fmt: skip
+                     citation=f"fiscal: {_printed(fiscal)} ({fiscal['url']}); trade: {head['publisher']}; GDP: World Bank",
+                     alternatives=tuple(alternatives), disagreement=disagreement)  # fmt: skip
 
 
 def check_out_of_scope(spec: ClaimSpec, data: ClaimData) -> ClaimCard:

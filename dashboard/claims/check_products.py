@@ -83,6 +83,22 @@ def _scenario_rows(spec: ClaimSpec, data: ClaimData, preset: str, label: str, ro
     return [f"Model, {label} (preset {preset}): US imports of " + " and ".join(parts) + "."] if parts else []
 
 
+def _colombia_switch(focus: pd.DataFrame | None, preset: str, facts: dict[str, float]) -> str:
+    """Colombia's own roses and coffee in a preset: the total change and the part buyers switch towards it."""
+    if focus is None or focus.empty:
+        return ""
+    parts = []
+    for name, prefix, _, _ in PRODUCT_GROUPS:
+        row = _focus_change(focus, prefix, ("COL",))
+        if row is None:
+            continue
+        facts[f"{preset}_{prefix}_col_change_usd"] = float(row["total_change_usd"])
+        facts[f"{preset}_{prefix}_col_diversion_usd"] = float(row["trade_diversion_usd"])
+        parts.append(f"{name} USD {float(row['total_change_usd']) / 1e6:+,.0f} m, of which buyers switching towards "
+                     f"Colombia USD {float(row['trade_diversion_usd']) / 1e6:+,.0f} m")
+    return ("Same preset, Colombia's own: " + "; ".join(parts) + ".") if parts else ""
+
+
 def check_roses_and_coffee(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     rows: list[dict[str, Any]] = []
     sentences = []
@@ -111,6 +127,9 @@ def check_roses_and_coffee(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     sentences.append(rate_text + ": Colombia did not pay more than these rivals.")
     august = spec.scenario_preset or ""
     sentences += _scenario_rows(spec, data, august, "with the country rates in force from 7 August 2025", rows, facts)
+    colombia = _colombia_switch(data.scenario_focus.get(august), august, facts)
+    if colombia:
+        sentences.append(colombia)
     sentences += _scenario_rows(spec, data, SINGLED_OUT_PRESET, "if Colombia alone faced 10 more points", rows, facts)
     chart = [product_shares(data.products, prefix).assign(hs=f"HS {prefix} ({name})")
              for name, prefix, _, _ in PRODUCT_GROUPS]  # fmt: skip
@@ -121,7 +140,11 @@ def check_roses_and_coffee(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     figure = ("" if roses is None or coffee is None else
               f"Aug-2025 rates: Ecuador's roses USD {roses / 1e6:+,.0f} m, Central America's coffee USD {coffee / 1e6:+,.0f} m")
     disagreement = ("The opportunity needs Colombia to face a higher US tariff than its rivals; under the rates the US "
-                    f"actually set in August 2025 Colombia paid {rates['COL']:g} %, no more than Ecuador or Central America.")
+                    f"actually set in August 2025 Colombia paid {rates['COL']:g} %, no more than Ecuador or Central America")
+    if roses is not None and coffee is not None:
+        disagreement += (f", and the model gives Ecuador's roses USD {roses / 1e6:+,.0f} m and Central America's coffee "
+                         f"USD {coffee / 1e6:+,.0f} m")
+    disagreement += "."
     if rates["COL"] > max(rates[p] for p in ("ECU", *CENTRAL_AMERICA)):
         disagreement = ""
     return ClaimCard(spec, SCENARIO, tuple(sentences), numbers_frame(rows), tuple(missing), chart_frame, facts,

@@ -9,6 +9,7 @@ had its own rate; Colombia is not listed.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from dashboard.claims.card import (
@@ -28,16 +29,28 @@ from dashboard.claims.specs import ClaimSpec
 
 MONTHLY_EXPORTS_MEASURE = "Colombia's monthly exports"
 APRIL_EXEMPTION_LISTS = ("annex_ii_2025_04", "annex-II-exemptions")
+# Goods under Section 232 on 5 April 2025 were outside the baseline (EO 14257 §3(b)): steel and aluminium (duties
+# from 12 March 2025) and autos and parts (proclamation of 26 March 2025, in force 3 April).
+S232_IN_FORCE = {"s232_steel_2025": "steel", "s232_aluminium_2025": "aluminium", "s232_autos_2025": "autos and parts"}
+# The bundled steel and aluminium lists hold the derivative articles only; the base articles, under Section 232
+# since 2018, are HS 7206–7229 and 7301–7306 (steel) and 7601–7609 (aluminium) (lists' PROVENANCE).
+S232_BASE_HS4 = ((7206, 7229), (7301, 7306), (7601, 7609))
 ANNEX_I_LIST = "eo14257_annex_i"
 STATUTE = "Executive Order 14257 (2 April 2025), in force 5 April 2025, with its Annex II exemptions"
 CENSUS = "US Census Bureau, imports for consumption 2024 (HS10, as compiled by tradewartracker)"
 
 
-def april_exemptions(exemptions: pd.DataFrame) -> pd.DataFrame:
-    """Rows of the April 2025 Annex II list (the later November list widened it; it is not what April did)."""
-    if exemptions.empty:
-        return exemptions
-    return exemptions[exemptions["list_name"].isin(APRIL_EXEMPTION_LISTS)]
+def line_flags(lines: pd.DataFrame) -> pd.DataFrame:
+    """2024 import lines with two flags: exempt under Annex II of April 2025 (`annex`), and under a Section 232
+    action in force on 5 April 2025 but not Annex II (`s232`). The November Annex II list is not what April did."""
+    if lines.empty:
+        return lines.assign(annex=pd.Series(dtype=bool), s232=pd.Series(dtype=bool), hs4=pd.Series(dtype=str))
+    named = lines["lists"].apply(lambda v: set(v) if isinstance(v, list | tuple | np.ndarray) else set())
+    annex = named.apply(lambda n: bool(n & set(APRIL_EXEMPTION_LISTS)))
+    hs4 = lines["hs_code"].astype(str).str[:4]
+    base = hs4.apply(lambda h: h.isdigit() and any(lo <= int(h) <= hi for lo, hi in S232_BASE_HS4))
+    s232 = (named.apply(lambda n: bool(n & set(S232_IN_FORCE))) | base) & ~annex
+    return lines.assign(annex=annex, s232=s232, hs4=hs4)
 
 
 def statutory_rise(rate_pct: float, exempt_usd: float, total_usd: float) -> float:
@@ -125,41 +138,51 @@ def check_us_tariff(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     tl, rows, facts, tracker_text = _tracker_rows(spec, data, change)
     missing: list[str] = []
     sentences: list[str] = []
-    ex = april_exemptions(data.exemptions)
-    total = float(data.us_imports_from_col) if data.us_imports_from_col else 0.0
+    lines = line_flags(data.exemptions)
+    total = float(lines["value_usd"].sum()) if not lines.empty else 0.0
     census_ds = data.datasets.get("us_census_consumption", "us_census_consumption")
     if not set(APRIL_EXEMPTION_LISTS) & set(data.exemption_lists) or total <= 0:
         missing.append("2024 US imports for consumption from Colombia by HS10, with the Annex II list of April 2025")
         verdict, rise = CANNOT_CHECK, None
     else:
+        if not set(S232_IN_FORCE) & set(data.exemption_lists):
+            missing.append("the Section 232 product lists (steel, aluminium, autos): not netted out")
         rate, rate_note = colombia_rate(spec, data.reciprocal)
-        by_hs4 = ex.groupby("hs4")["value_usd"].sum() if not ex.empty else pd.Series(dtype=float)
-        exempt = float(by_hs4.sum())
-        rise = statutory_rise(rate, exempt, total)
+        by_hs4 = lines[lines["annex"]].groupby("hs4")["value_usd"].sum()
+        exempt = float(lines.loc[lines["annex"], "value_usd"].sum())
+        s232 = float(lines.loc[lines["s232"], "value_usd"].sum())
+        excluded = exempt + s232
+        rise = statutory_rise(rate, excluded, total)
         verdict = verdict_within(rise, (target - match, target + match), (target - partial, target + partial))
         energy = {hs4: float(by_hs4.get(hs4, 0.0)) for hs4 in ("2709", "2710", "2701")}
-        facts.update(rate_pct=rate, exempt_usd=exempt, total_usd=total, covered_share=1 - exempt / total,
-                     rise_pts=rise, **{f"exempt_{k}_usd": v for k, v in energy.items()})  # fmt: skip
+        facts.update(rate_pct=rate, exempt_usd=exempt, s232_usd=s232, excluded_usd=excluded, total_usd=total,
+                     covered_share=1 - excluded / total, rise_pts=rise,
+                     annex_only_rise_pts=statutory_rise(rate, exempt, total),
+                     **{f"exempt_{k}_usd": v for k, v in energy.items()})  # fmt: skip
         if "before_pct" in facts:
             facts["after_pct"] = facts["before_pct"] + rise
         rows.append(number_row("US imports for consumption from Colombia", 2024, MIRROR, total, "USD", "customs value",
                                "us_census_consumption", census_ds, CENSUS, "sum of HS10 lines"))  # fmt: skip
         rows.append(number_row("of which exempt under Annex II (April 2025)", 2024, MIRROR, exempt, "USD",
                                "customs value", "us_census_consumption", census_ds, CENSUS, ""))  # fmt: skip
+        rows.append(number_row("of which under Section 232 on 5 April 2025 (not Annex II)", 2024, MIRROR, s232, "USD",
+                               "customs value", "us_census_consumption", census_ds, CENSUS,
+                               ", ".join(S232_IN_FORCE.values())))  # fmt: skip
         for hs4, value in energy.items():
             rows.append(number_row(f"exempt: HS {hs4}", 2024, MIRROR, value, "USD", "customs value",
                                    "us_census_consumption", census_ds, CENSUS, "Annex II (April 2025)"))  # fmt: skip
         rows.append(number_row("statutory rise of the tariff on Colombian goods", change.date().isoformat(),
                                "US policy", rise, "points", "", "statute", "EO 14257 + Annex II", STATUTE,
-                               f"{rate:g} % × {pct(1 - exempt / total)} of 2024 imports not exempt"))  # fmt: skip
+                               f"{rate:g} % × {pct(1 - excluded / total)} of 2024 imports covered"))  # fmt: skip
         sentences.append(
-            f"From {change.date()} the order charged Colombian goods {rate:g} % ({rate_note}), except Annex II goods: "
-            f"USD {bn(exempt)} bn of the USD {bn(total)} bn the US imported from Colombia in 2024 — crude oil (2709) "
+            f"From {change.date()} the order charged Colombian goods {rate:g} % ({rate_note}), except Annex II goods — "
+            f"USD {bn(exempt)} bn of the USD {bn(total)} bn the US imported from Colombia in 2024: crude oil (2709) "
             f"USD {bn(energy['2709'])} bn, refined products (2710) USD {bn(energy['2710'])} bn, coal (2701) "
-            f"USD {bn(energy['2701'])} bn. Weighted by 2024 imports, the tariff on Colombian goods rose by "
-            f"{rise:.2f} points ({rate:g} % on the {pct(1 - exempt / total)} not exempt). Goods already under the "
-            "Section 232 steel and aluminium duties were outside the baseline too; no list of them is bundled, so "
-            "they are not netted out and the rise is at most this."
+            f"USD {bn(energy['2701'])} bn — and goods already under Section 232 ({', '.join(S232_IN_FORCE.values())}, "
+            "with the base steel and aluminium articles): "
+            f"USD {bn(s232)} bn more. Weighted by 2024 imports, the tariff on Colombian goods rose by {rise:.2f} points "
+            f"({rate:g} % on the {pct(1 - excluded / total)} covered; {facts['annex_only_rise_pts']:.2f} if only "
+            "Annex II is netted out)."
         )
     dian_rows, dian_text = _dian_rows(data, change, facts)
     rows.extend(dian_rows)
@@ -169,8 +192,8 @@ def check_us_tariff(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     disagreement = ""
     if rise is not None and abs(rise - target) > match:
         disagreement = (f"The article's 10 % is the rate, but {pct(1 - facts['covered_share'], 0)} of what Colombia sold "
-                        f"the US in 2024 was exempt from the first day, so the tariff on Colombian goods as a whole "
-                        f"rose by {rise:.1f} points, not {target:g}.")
+                        f"the US in 2024 was outside it from the first day (Annex II, Section 232), so the tariff on "
+                        f"Colombian goods as a whole rose by {rise:.1f} points, not {target:g}.")
     return ClaimCard(
         spec, verdict, tuple(sentences), numbers_frame(rows), tuple(missing), tl, facts,
         basis=("Statutory: the legal effective date (5 April 2025) and the legal exemptions (Annex II) of EO 14257, "

@@ -27,7 +27,6 @@ from model.spec import parse_spec, preset_path
 
 PARTNERS = ("CHN", "USA", "WLD")  # Colombia's trade with these, on every basis the layer gives
 PRODUCT_SUPPLIERS = ("COL", "ECU", *CENTRAL_AMERICA)
-FISCAL_FLOWS = ("central_government_balance_pct_gdp", "central_government_balance_COP")
 
 
 def query_scenarios(con: duckdb.DuckDBPyConnection, presets: Iterable[str] = (SINGLED_OUT_PRESET,)
@@ -75,17 +74,24 @@ def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = T
     col_lines = us_lines + " AND partner_iso3 = $partner"
     col_params = {"reporter": "USA", "year": 2024, "partner": "COL"}
     us_imports_from_col = _record_sql_frame(cur, col_lines, col_params, "sum(value_usd) AS v")["v"].iloc[0]
+    # Each 2024 US import line from Colombia with the tariff lists that name it (Annex II exemptions, Section 232).
     exemptions = cur.execute(
         f"""
-        SELECT left(t.hs_code, 4) AS hs4, e.list_name, sum(t.value_usd) AS value_usd
-        FROM ({record_sql(col_lines)}) t
-        JOIN (
-            -- Annex II names HTS8 subheadings, some padded to ten digits with '00'
+        WITH lists AS (
+            SELECT hts_code, list_name FROM us_tariff_exemptions
+            UNION ALL SELECT hts_code, list_name FROM us_tariff_product_lists
+        ), prefixes AS (
+            -- lists name HTS8 subheadings, some padded to ten digits with '00'
             SELECT DISTINCT CASE WHEN length(hts_code) = 10 AND ends_with(hts_code, '00') THEN left(hts_code, 8)
                                  ELSE hts_code END AS prefix, list_name
-            FROM us_tariff_exemptions
-        ) e ON starts_with(t.hs_code, e.prefix)
-        GROUP BY ALL
+            FROM lists
+        )
+        SELECT t.hs_code, any_value(t.value_usd) AS value_usd,
+               list(DISTINCT p.list_name ORDER BY p.list_name) FILTER (WHERE p.list_name IS NOT NULL) AS lists
+        FROM ({record_sql(col_lines)}) t
+        LEFT JOIN prefixes p ON starts_with(t.hs_code, p.prefix)
+        GROUP BY t.hs_code
+        ORDER BY t.hs_code
         """,  # noqa: S608 - fixed fragments
         col_params,
     ).df()
@@ -107,21 +113,14 @@ def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = T
         [list(PRODUCT_SUPPLIERS)],
     ).df()
     exemption_lists = tuple(r[0] for r in cur.execute(
-        "SELECT DISTINCT list_name FROM us_tariff_exemptions ORDER BY 1").fetchall())  # fmt: skip
+        "SELECT DISTINCT list_name FROM us_tariff_exemptions UNION SELECT DISTINCT list_name FROM us_tariff_product_lists "
+        "ORDER BY 1").fetchall())  # fmt: skip
     reciprocal = cur.execute("SELECT partner_iso3, partner_name, rate_pct, list_name FROM us_reciprocal_rates").df()
     gdp = cur.execute("SELECT iso3, year, gdp_usd FROM gdp WHERE iso3 = ? ORDER BY year", ["COL"]).df()
-    # Printed fiscal figures (table published_indicators), in the columns the checks read: flow is
-    # '<indicator>_<unit>'; the country's own finance ministry first, then the order of the file.
     fiscal = cur.execute(
-        """
-        SELECT year, indicator || '_' || unit AS flow, value AS value_usd, NULL AS valuation,
-               publisher || coalesce(', as printed by ' || printed_by, '') AS publisher, url, quote,
-               row_number() OVER (PARTITION BY year, indicator, unit
-                                  ORDER BY publisher ILIKE 'Ministerio de Hacienda%' DESC, rowid) = 1 AS chosen
-        FROM published_indicators WHERE country_iso3 = ? AND list_contains(?::VARCHAR[], indicator || '_' || unit)
-        ORDER BY year, flow, chosen DESC
-        """,
-        ["COL", list(FISCAL_FLOWS)],
+        "SELECT year, indicator, value, unit, publisher, printed_by, url, quote FROM published_indicators "
+        "WHERE country_iso3 = ? AND indicator = ? ORDER BY year, publisher, printed_by, url",
+        ["COL", "central_government_balance"],
     ).df()
     dataset_rows = cur.execute(
         "SELECT coalesce(source, '') AS source, string_agg(DISTINCT path, '; ' ORDER BY path) AS paths "

@@ -22,8 +22,7 @@ B = 1e9
 
 
 def make_db(trade: Iterable[tuple] = (), published: Iterable[tuple] = (), timeline: Iterable[tuple] = (),
-            exemptions: Iterable[tuple] = (), gdp: Iterable[tuple] = (),
-            indicators: Iterable[tuple] = ()) -> duckdb.DuckDBPyConnection:  # fmt: skip
+            exemptions: Iterable[tuple] = (), gdp: Iterable[tuple] = ()) -> duckdb.DuckDBPyConnection:  # fmt: skip
     """trade rows: (source, year, period, reporter, partner, flow, hs_code, value_usd[, duty_usd])."""
     con = duckdb.connect(":memory:")
     create_schema(con)
@@ -49,9 +48,6 @@ def make_db(trade: Iterable[tuple] = (), published: Iterable[tuple] = (), timeli
                 [year, str(year), reporter, partner, flow, value,
                  valuation if stated else ("FOB" if flow == "export" else "CIF"), stated],
             )  # fmt: skip
-    for year, indicator, value, unit, publisher in indicators:
-        con.execute("INSERT INTO published_indicators VALUES (?, 'COL', ?, ?, ?, ?, NULL, 'https://example.org', 'q', 1)",
-                    [year, indicator, value, unit, publisher])  # fmt: skip
     for date, iso3, pct in timeline:
         con.execute("INSERT INTO us_tariff_timeline VALUES (?, ?, ?, ?, NULL, NULL, 1)", [date, iso3, iso3, pct])
     for hts, list_name in exemptions:
@@ -347,6 +343,19 @@ def test_claim6_bounds(exempt_bn: float, expected: str) -> None:
     assert card(6, make_db(trade=rows, exemptions=[("2709002000", "annex_ii_2025_04")])).verdict == expected
 
 
+def test_claim6_nets_out_section_232_goods_in_force_on_5_april() -> None:
+    rows = [product("COL", "0901110015", 6 * B, 0), product("COL", "7308900000", 1 * B, 0),  # steel derivative list
+            product("COL", "7208100000", 1 * B, 0), product("COL", "7616995160", 1 * B, 0),  # base steel; not listed
+            product("COL", "7403110000", 1 * B, 0)]  # fmt: skip  # copper: Section 232 only from 1 August
+    con = make_db(trade=rows, exemptions=[("2709002000", "annex_ii_2025_04")])
+    con.execute("INSERT INTO us_tariff_product_lists VALUES ('73089000', 's232_steel_2025', 1), "
+                "('74031100', 's232_copper_2025', 1)")
+    result = card(6, con)
+    assert result.facts["s232_usd"] == pytest.approx(2 * B)  # the listed derivative and the base article
+    assert result.facts["rise_pts"] == pytest.approx(10 * 8 / 10)  # 10 % on the 8 of 10 bn covered
+    assert result.verdict == c.SUPPORTED
+
+
 def test_claim6_annex_i_rate_and_missing() -> None:
     con = make_db(trade=[product("COL", "0901110015", 10 * B, 0)], exemptions=[("2709002000", "annex_ii_2025_04")])
     con.execute("INSERT INTO us_reciprocal_rates VALUES ('Colombia', 'COL', 25.0, 'eo14257_annex_i', 1)")
@@ -381,9 +390,11 @@ def test_claim5_is_a_scenario_and_claim10_out_of_scope() -> None:
     assert out.verdict == c.OUT_OF_SCOPE and out.numbers.empty
 
 
-def fiscal(year: int, pct_gdp: float) -> tuple:
-    """A printed deficit as published_indicators holds it: the balance, negative."""
-    return (year, "central_government_balance", -pct_gdp, "pct_gdp", "Ministerio de Hacienda y Crédito Público")
+def add_fiscal(con: duckdb.DuckDBPyConnection, year: int, pct_gdp: float,
+               publisher: str = "Ministerio de Hacienda y Crédito Público") -> duckdb.DuckDBPyConnection:  # fmt: skip
+    con.execute("INSERT INTO published_indicators VALUES (?, 'COL', 'central_government_balance', ?, 'pct_gdp', ?, "
+                "'Paper F', 'https://example.org/f', 'el déficit fue', 1)", [year, -pct_gdp, publisher])
+    return con
 
 
 @pytest.mark.parametrize(("fiscal_pct", "expected"), [(6.8, c.NOT_SUPPORTED), (3.5, c.SUPPORTED), (4.0, c.SUPPORTED),
@@ -392,11 +403,15 @@ def fiscal(year: int, pct_gdp: float) -> tuple:
 def test_claim8_fiscal_deficit_against_the_trade_gap_both_bounds(fiscal_pct: float, expected: str) -> None:
     """Trade gap 3.5 % of GDP (DANE balance 14 bn over GDP 400 bn): what remains of the fiscal deficit must be
     within ±0.5 points of zero (supported) or ±1.5 (partly)."""
-    con = make_db(published=[dane_balance(2024, "CHN", -14 * B)], indicators=[fiscal(2024, fiscal_pct)],
-                  gdp=[("COL", 2024, 400 * B)])  # fmt: skip
+    con = add_fiscal(make_db(published=[dane_balance(2024, "CHN", -14 * B)], gdp=[("COL", 2024, 400 * B)]), 2024,
+                     fiscal_pct)  # fmt: skip
+    add_fiscal(con, 2024, 6.7, "International Monetary Fund")  # another publisher: an alternative, not the verdict
     result = card(8, con)
     assert result.facts["trade_gap_pct_gdp"] == pytest.approx(3.5)
     assert result.verdict == expected
+    assert result.facts["fiscal_deficit_pct_gdp"] == pytest.approx(fiscal_pct)  # the Finance Ministry's own figure
+    assert any("International Monetary Fund" in a for a in result.alternatives)
+    assert "Hacienda" in result.citation and "Paper F" in result.citation
 
 
 def test_claim8_says_so_when_the_fiscal_figure_is_missing_and_uses_the_latest_gdp() -> None:
