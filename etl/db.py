@@ -25,6 +25,7 @@ import struct
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -57,10 +58,18 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
         raise DatabaseError(f"{path}: cannot open database: {exc}") from exc
 
 
-def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
+def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple[Any, ...] | None:
     """The first row of a query, with the result fully consumed (DuckDB refuses new work on a pending result)."""
     rows = con.execute(sql, params or []).fetchall()
     return rows[0] if rows else None
+
+
+def one_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple[Any, ...]:
+    """The first row of a query that always returns one (an aggregate, or a row a count has shown to exist)."""
+    row = first_row(con, sql, params)
+    if row is None:
+        raise DatabaseError(f"expected a row, the query returned none: {sql.strip().splitlines()[0][:120]}")
+    return row
 
 
 def file_identity(path: Path) -> tuple[int, int] | None:

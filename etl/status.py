@@ -39,10 +39,11 @@ def render_coverage(matrix: pd.DataFrame, max_partner_rows: int = 12) -> str:
         focus = group[group["partner_iso3"].isin([WORLD, CHINA, UNITED_STATES, COLOMBIA, "ECU", EUROPEAN_UNION, AREAS_NES])]
         if len(group) > max_partner_rows:
             shown = pd.concat([focus, group.drop(focus.index).head(max_partner_rows - len(focus))])
-        for row in shown.itertuples():
-            levels = ",".join(str(level) for level in row.hs_levels)
-            years = (format_years(row.years, dash="-") or "-") + (" (monthly)" if row.monthly else "")
-            lines.append(f"{source:<22} {reporter:<8} {row.partner_iso3:<8} {flow:<9} {levels:<10} {row.rows:>8,}  {years}")
+        for row in shown.to_dict("records"):
+            levels = ",".join(str(level) for level in row["hs_levels"])
+            years = (format_years(row["years"], dash="-") or "-") + (" (monthly)" if row["monthly"] else "")
+            lines.append(f"{source:<22} {reporter:<8} {row['partner_iso3']:<8} {flow:<9} {levels:<10} "
+                         f"{row['rows']:>8,}  {years}")  # fmt: skip
         if len(group) > len(shown):
             rest = group.drop(shown.index)
             lines.append(f"{source:<22} {reporter:<8} {'+' + str(len(rest)) + ' more':<8} {flow:<9} {'':<10} "

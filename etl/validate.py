@@ -9,8 +9,9 @@ One scan answers "is anything wrong?"; the slower queries that locate the first 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from etl.db import first_row
+from etl.db import first_row, one_row
 from etl.errors import InputError
 from etl.schema import FLOWS, TRADE_KEY, VALUATIONS
 from etl.sources.base import LoadContext, TradeColumnLabels
@@ -46,8 +47,9 @@ _CHECKS = {
 }
 
 
-def _first(ctx: LoadContext, where: str) -> tuple | None:
-    return first_row(
+def _first(ctx: LoadContext, where: str) -> tuple[Any, ...]:
+    """The first staged row failing a check the counts have shown to fail."""
+    return one_row(
         ctx.con,
         f"SELECT source_line, reporter_iso3, partner_iso3, value_usd, hs_code, year, period, flow, hs_vintage "
         f"FROM {STAGED_TABLE} "
@@ -62,7 +64,7 @@ def validate_staged(ctx: LoadContext, labels: TradeColumnLabels, find_line: Line
         f"count(*) FILTER (WHERE {condition}) AS {name}" for name, condition in _CHECKS.items()
     )
     key_hash = f"hash({', '.join(TRADE_KEY)})"
-    row = first_row(
+    row = one_row(
         ctx.con,
         f"SELECT count(*), count(DISTINCT {key_hash}), {counts_sql} FROM {STAGED_TABLE} WHERE dataset_id = ?",
         [ctx.dataset_id],
@@ -76,6 +78,11 @@ def validate_staged(ctx: LoadContext, labels: TradeColumnLabels, find_line: Line
     return ctx.con.execute(
         f"SELECT count(*) FROM {STAGED_TABLE} WHERE dataset_id = ?", [ctx.dataset_id]
     ).fetchall()[0][0]
+
+
+def _any_column_is(columns: tuple[str, ...], value: str) -> Callable[[dict[str, str]], bool]:
+    """A row predicate: one of ``columns`` holds ``value``."""
+    return lambda row: any(row.get(column) == value for column in columns)
 
 
 def _row_line(ctx: LoadContext, predicate: Callable[[dict[str, str]], bool]) -> int | None:
@@ -127,7 +134,7 @@ def _raise_first_failure(
             raise ctx.error(
                 f"the {side} ISO3 code {in_file!r} contradicts the {side} code, which is {from_code}",
                 line=int(row[0]) if row[0] is not None else _row_line(
-                    ctx, lambda r, f=in_file, cs=iso_columns: any(r.get(c) == f for c in cs)),
+                    ctx, _any_column_is(iso_columns, in_file)),
                 column=label,
                 hint="the numeric code and the ISO3 column must name the same country; download the file again "
                 "(or correct the column that is wrong)",
@@ -215,7 +222,7 @@ def _raise_first_failure(
             hint="HS codes are 'TOTAL' or 2/4/6/8/10 digits (keep leading zeros: save the column as text)",
         )
     row = _first(ctx, _CHECKS["flow"])
-    raise ctx.error("unsupported or missing flow/valuation", line=row[0] if row else None, column=labels.flow)
+    raise ctx.error("unsupported or missing flow/valuation", line=row[0], column=labels.flow)
 
 
 def _check_duplicates(ctx: LoadContext, labels: TradeColumnLabels, find_line: LineFinder | None) -> None:

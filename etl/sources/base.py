@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,7 +147,7 @@ def first_reject(con: duckdb.DuckDBPyConnection, path: Path, rejects_table: str,
 # ---- numbers written in a Spanish (or other comma-decimal) locale ------------------------------------------
 
 
-def number_parser(ctx: LoadContext, reader_sql: str, params: list, columns: list[str]) -> str:
+def number_parser(ctx: LoadContext, reader_sql: str, params: list, columns: Sequence[str]) -> str:
     """A SQL template (``{}`` = a text column) that reads the numbers in ``columns`` of a ';'-separated file.
 
     Spreadsheets in a Spanish locale save CSV with ';' between fields, ',' as the decimal mark and '.' between

@@ -141,8 +141,8 @@ def stage_totals(ctx: LoadContext) -> TradeColumnLabels:
             ).fetchone()
             if bad:
                 finite = bad[1] is not None and math.isfinite(bad[1])
-                problem = "is negative" if finite else "is missing or not a finite number"
-                raise ctx.error(f"{column} {problem} ({bad[1]})", line=int(bad[0]), column=column, hint=HINT_TOTALS)
+                what = "is negative" if finite else "is missing or not a finite number"
+                raise ctx.error(f"{column} {what} ({bad[1]})", line=int(bad[0]), column=column, hint=HINT_TOTALS)
             ctx.con.execute(
                 f"""
                 INSERT INTO {STAGED_TABLE}

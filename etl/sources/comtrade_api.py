@@ -226,7 +226,7 @@ def split_query(query: ComtradeQuery) -> list[ComtradeQuery]:
     """
 
     def with_(**changes: Any) -> ComtradeQuery:
-        values = {
+        values: dict[str, Any] = {
             "reporter_code": query.reporter_code,
             "partner_codes": query.partner_codes,
             "years": query.years,

@@ -31,7 +31,7 @@ from etl.sources.base import (
     locate_line,
     number_parser,
 )
-from etl.validate import STAGED_TABLE
+from etl.validate import STAGED_TABLE, LineFinder
 
 REQUIRED = ("refYear", "period", "reporterCode", "partnerCode", "flowCode", "cmdCode", "primaryValue")
 LABELS = TradeColumnLabels(
@@ -194,7 +194,7 @@ def stage_csv(ctx: LoadContext) -> TradeColumnLabels:
     return LABELS
 
 
-def csv_line_finder(ctx: LoadContext):
+def csv_line_finder(ctx: LoadContext) -> LineFinder:
     encoding = "latin-1" if ctx.sniff.encoding == "latin-1" else ctx.sniff.encoding
     return lambda column, predicate: locate_line(ctx.path, encoding, ctx.sniff.delimiter, column, predicate)
 

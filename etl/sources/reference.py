@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from etl.db import one_row
 from etl.detect import Sniff
 from etl.schema import AREAS_NES, EUROPEAN_UNION, INDICATOR_UNITS, INDICATORS, WORLD
 from etl.sources.base import LoadContext, duckdb_read_error
@@ -41,7 +42,7 @@ def _csv(ctx: LoadContext, types: dict[str, str] | None = None) -> str:
 
 
 def _count(ctx: LoadContext, table: str, where: str = "TRUE", params: list | None = None) -> int:
-    return ctx.con.execute(f"SELECT count(*) FROM {table} WHERE {where}", params or []).fetchone()[0]  # noqa: S608
+    return int(one_row(ctx.con, f"SELECT count(*) FROM {table} WHERE {where}", params)[0])
 
 
 # A reference file may replace a table with fewer rows (a newer list can drop entries), but not with a small
