@@ -1,0 +1,198 @@
+"""The docs name only what exists: every file, module, function, table, column and command that
+docs/architecture.md puts in backticks, and every file the README's layout block lists.
+
+Generic on purpose: the checks read the names from the Markdown, so a rewrite of the docs is checked as it is.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import re
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.cli import build_parser
+from etl.schema import create_schema
+
+ROOT = Path(__file__).resolve().parents[2]
+CODE_DIRS = ("etl", "model", "dashboard")
+TOP_DIRS = {"etl", "model", "dashboard", "data", "docs", "seeds", "tests", "bench", "tools", ".ci"}
+ALIASES = {"st": "streamlit", "pd": "pandas", "np": "numpy", "go": "plotly.graph_objects"}
+CHECKED_DOCS = [ROOT / "docs" / "architecture.md"]
+
+FENCE = re.compile(r"^```.*?^```", re.S | re.M)
+INLINE = re.compile(r"(?<!`)`([^`\n]+)`(?!`)")
+PATH_LIKE = re.compile(r"[\w.<>*-]+(?:/[\w.<>*-]*)+")
+NAME_LIKE = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(\(.*\))?")
+FILE_OR_DIR = re.compile(r"(?<![\w/])[\w<>*./-]+\.(?:py|md|toml)\b|(?<![\w/])[\w<>*-]+(?:/[\w<>*-]+)*/(?=\s|$)")
+COMMAND = re.compile(r"(balanza|make) ([a-z][\w-]*)\b.*")
+
+
+def inline_code(markdown: str) -> list[str]:
+    """Text in single backticks outside fenced blocks."""
+    return INLINE.findall(FENCE.sub("", markdown))
+
+
+@cache
+def code_names() -> frozenset[str]:
+    """Functions, classes and methods at any depth, module-level names, and string constants in the code."""
+    names: set[str] = set()
+    for directory in CODE_DIRS:
+        for path in (ROOT / directory).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                    names.add(node.name)
+                elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 40:
+                    names.add(node.value)
+                elif isinstance(node, ast.Constant) and isinstance(node.value, bytes):  # a file signature
+                    names.add(re.match(rb"[\w]*", node.value).group().decode("ascii"))  # type: ignore[union-attr]
+            if "app_pages" in path.parts or path.name == "streamlit_app.py":
+                continue  # a page is a script: its top-level variables are not names the docs should cite
+            for node in tree.body:
+                targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+                names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return frozenset(names)
+
+
+@cache
+def database_names() -> dict[str, frozenset[str]]:
+    """Every table and view the schema creates, with its columns (from a real in-memory DuckDB)."""
+    con = duckdb.connect()
+    try:
+        create_schema(con)
+        rows = con.execute("SELECT table_name, column_name FROM information_schema.columns").fetchall()
+    finally:
+        con.close()
+    tables: dict[str, set[str]] = {}
+    for table, column in rows:
+        tables.setdefault(table, set()).add(column)
+    return {table: frozenset(columns) for table, columns in tables.items()}
+
+
+def path_exists(text: str, base: Path = ROOT) -> bool:
+    pattern = re.sub(r"<[^>]*>", "*", text.rstrip("/"))
+    return any(base.glob(pattern)) if "*" in pattern else (base / pattern).exists()
+
+
+@cache
+def short_module_names() -> dict[str, str]:
+    """`record` → `etl.record`: a module may be cited by its last name when that name is unique."""
+    found: dict[str, list[str]] = {}
+    for directory in CODE_DIRS:
+        for path in (ROOT / directory).rglob("*.py"):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            parts = parts[:-1] if parts[-1] == "__init__" else parts
+            found.setdefault(parts[-1], []).append(".".join(parts))
+    return {short: full[0] for short, full in found.items() if len(full) == 1}
+
+
+def resolve_dotted(name: str) -> bool:
+    first, *rest = name.split(".")
+    tables = database_names()
+    if first in tables:
+        return len(rest) == 1 and rest[0] in tables[first]
+    parts = [ALIASES.get(first) or short_module_names().get(first) or first, *rest]
+    for split in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        for attribute in parts[split:]:
+            if not hasattr(obj, attribute):
+                return False
+            obj = getattr(obj, attribute)
+        return True
+    return False
+
+
+@cache
+def make_targets() -> frozenset[str]:
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    return frozenset(re.findall(r"^([\w-]+):", text, re.M))
+
+
+def subcommands() -> set[str]:
+    action = next(a for a in build_parser()._actions if a.dest == "command")
+    return set(action.choices)  # type: ignore[arg-type]
+
+
+def problem(token: str) -> str | None:
+    """Why ``token`` names something that does not exist, or None (exists, or not a name this test reads)."""
+    token = token.strip()
+    if command := COMMAND.fullmatch(token):
+        tool, name = command.groups()
+        known = subcommands() if tool == "balanza" else make_targets()
+        return None if name in known else f"`{token}`: no such {tool} command"
+    if PATH_LIKE.fullmatch(token) and token.split("/")[0] in TOP_DIRS:
+        return None if path_exists(token) else f"`{token}`: no such file or directory"
+    if match := NAME_LIKE.fullmatch(token):
+        name = match.group(1)
+        if "." in name:
+            if name.rsplit(".", 1)[-1] in {"py", "md", "toml", "csv", "json"}:
+                return None if any(ROOT.rglob(name)) else f"`{token}`: no such file"
+            return None if resolve_dotted(name) else f"`{token}`: cannot be resolved"
+        known = code_names() | set(database_names()) | {c for cs in database_names().values() for c in cs}
+        return None if name in known else f"`{token}`: no function, class, constant, table or column of that name"
+    return None  # prose in backticks (SQL, literal values): not a name
+
+
+@pytest.mark.parametrize("doc", CHECKED_DOCS, ids=lambda p: p.name)
+def test_every_name_in_backticks_exists(doc: Path) -> None:
+    problems = [p for token in inline_code(doc.read_text(encoding="utf-8")) if (p := problem(token))]
+    assert not problems, f"{doc.relative_to(ROOT)} names what the code does not have:\n" + "\n".join(problems)
+
+
+def layout_entries(readme: str) -> list[tuple[str, str]]:
+    """(directory, item) pairs from the README's layout block (``dir/  a.py (what) · b.py · …``)."""
+    section = readme.split("## Layout", 1)[1]
+    block = re.search(r"```\n(.*?)```", section, re.S)
+    assert block, "README.md: the Layout section has no code block"
+    entries, directory = [], ""
+    for line in block.group(1).splitlines():
+        head = re.match(r"([\w.]+/)\s+", line)
+        if head:
+            directory, line = head.group(1), line[head.end() :]
+        entries += [(directory, item.strip()) for item in line.split("·") if item.strip()]
+    return entries
+
+
+def layout_problems(entries: list[tuple[str, str]]) -> list[str]:
+    problems = []
+    for directory, item in entries:
+        base = ROOT / directory
+        if not base.is_dir():
+            problems.append(f"{directory}: no such directory")
+            continue
+        single = re.fullmatch(r"(\S+)(\s+\(.*\))?", item)
+        tokens = [single.group(1)] if single else re.findall(FILE_OR_DIR, item)
+        for token in tokens:
+            found = path_exists(token, base) or path_exists(token) or ("/" not in token and any(base.rglob(token)))
+            if not found:
+                problems.append(f"{directory}{token}: listed in the README layout, not in the tree")
+    return problems
+
+
+def test_readme_layout_lists_what_exists() -> None:
+    entries = layout_entries((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert len(entries) > 15
+    assert not (problems := layout_problems(entries)), "\n".join(problems)
+
+
+def test_the_checks_catch_drift() -> None:
+    assert problem("etl/db.py") is None and problem("etl/no_such_module.py")
+    assert problem("write_session") is None and problem("staged_trade")
+    assert problem("query_totals(con, view='reporter')") is None and problem("with_balance")
+    assert problem("trade.value_usd") is None and problem("trade.no_such_column")
+    assert problem("etl.db.write_session") is None and problem("etl.db.no_such_function")
+    assert problem("record.query_record(con, ...)") is None and problem("record.no_such_accessor")
+    assert problem("balanza build") is None and problem("balanza rebuild")
+    assert problem("make lint") is None and problem("make no-such-target")
+    assert problem("BEGIN TRANSACTION") is None  # prose, not a name
+    assert layout_problems([("etl/", "schema.py (THE tables)"), ("etl/", "gone.py")]) == [
+        "etl/gone.py: listed in the README layout, not in the tree"
+    ]
