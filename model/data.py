@@ -46,35 +46,45 @@ def query_market_arrays(
     Keys: products (sorted codes), partners (sorted ISO3), product_index and partner_index per row (rows sorted
     by product, then partner), imports_usd, duty_usd (0 where none). Rows with no positive value are left out.
     """
-    digits = 6 if level == "hs6" else 10
-    result = _cursor(con).execute(
-        """
-        WITH lines AS (
-            SELECT left(hs_code, ?) AS product, partner_iso3, sum(value_usd) AS imports,
-                   coalesce(sum(duty_usd), 0) AS duty
-            FROM trade
-            WHERE source = ? AND reporter_iso3 = ? AND year = ? AND hs_level = 10 AND flow = 'import'
-              AND partner_iso3 NOT IN ('WLD', '_X')
-            GROUP BY ALL HAVING sum(value_usd) > 0
-        )
-        SELECT product, partner_iso3, imports, greatest(duty, 0) AS duty FROM lines ORDER BY product, partner_iso3
-        """,
-        [digits, US_LINES_SOURCE, importer, year],
-    ).fetchnumpy()
-    products_col = np.asarray(result["product"], dtype=object)
-    partners_col = np.asarray(result["partner_iso3"], dtype=object)
-    first = np.r_[True, products_col[1:] != products_col[:-1]] if products_col.size else np.zeros(0, bool)
-    product_index = np.cumsum(first) - 1
-    partners = np.array(sorted(set(partners_col.tolist())), dtype=object)
-    lookup = {code: i for i, code in enumerate(partners.tolist())}
-    partner_index = np.fromiter((lookup[p] for p in partners_col.tolist()), dtype=np.int64, count=partners_col.size)
+    import pyarrow.compute as pc
+
+    where = """
+        FROM trade
+        WHERE source = ? AND reporter_iso3 = ? AND year = ? AND hs_level = 10 AND flow = 'import'
+          AND partner_iso3 NOT IN ('WLD', '_X')
+    """
+    if level == "hs6":
+        sql = ("SELECT left(hs_code, 6) AS product, partner_iso3, sum(value_usd) AS imports, "
+               "greatest(coalesce(sum(duty_usd), 0), 0) AS duty " + where + " GROUP BY ALL HAVING sum(value_usd) > 0")  # fmt: skip
+    else:
+        sql = ("SELECT hs_code AS product, partner_iso3, value_usd AS imports, greatest(coalesce(duty_usd, 0), 0) AS duty "
+               + where + " AND value_usd > 0")  # fmt: skip
+    table = _cursor(con).sql(sql, params=[US_LINES_SOURCE, importer, year]).to_arrow_table()
+    # Codes → sorted code lists and row indices in Arrow (no Python string per row), rows sorted by NumPy.
+    product_col, partner_col = table.column("product"), table.column("partner_iso3")
+    products = pc.unique(product_col)
+    products = pc.take(products, pc.sort_indices(products))
+    partners = pc.unique(partner_col)
+    partners = pc.take(partners, pc.sort_indices(partners))
+    product_index = pc.index_in(product_col, value_set=products).to_numpy().astype(np.int64)
+    partner_index = pc.index_in(partner_col, value_set=partners).to_numpy().astype(np.int64)
+    order = np.lexsort((partner_index, product_index))
+    product_index, partner_index = product_index[order], partner_index[order]
+    imports = table.column("imports").to_numpy()[order].astype(float)
+    duty = table.column("duty").to_numpy()[order].astype(float)
+    repeated = (np.diff(product_index) == 0) & (np.diff(partner_index) == 0)
+    if repeated.any():  # one row per line and partner: sum any repeats (the Census files have none)
+        first = np.r_[True, ~repeated]
+        starts = np.flatnonzero(first)
+        imports, duty = np.add.reduceat(imports, starts), np.add.reduceat(duty, starts)
+        product_index, partner_index = product_index[first], partner_index[first]
     return {
-        "products": products_col[first].astype(str),
-        "partners": partners.astype(str),
+        "products": np.array(products.to_pylist(), dtype=str),
+        "partners": np.array(partners.to_pylist(), dtype=str),
         "product_index": product_index,
         "partner_index": partner_index,
-        "imports_usd": np.asarray(result["imports"], dtype=float),
-        "duty_usd": np.asarray(result["duty"], dtype=float),
+        "imports_usd": imports,
+        "duty_usd": duty,
     }
 
 

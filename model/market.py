@@ -66,7 +66,7 @@ class Market:
 
     def chapters(self) -> tuple[np.ndarray, np.ndarray]:
         """(unique chapters, per-row chapter index)."""
-        product_chapter = np.array([code[:2] for code in self.products])
+        product_chapter = self.products.astype("U2")  # the first two characters of each code
         unique, inverse = np.unique(product_chapter, return_inverse=True)
         return unique, inverse[self.product_index]
 

@@ -85,13 +85,24 @@ class ScenarioResult:
         }
 
     def to_json(self, indent: int | None = 2, *, lines: bool = True) -> str:
-        """The JSON document `balanza scenario` prints: `to_dict()` plus, with `lines`, the full result by line
-        and partner as {"columns": [...], "data": [[...], ...]} (written by pandas: 200,000 rows stay fast)."""
-        text = json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)
-        if not lines or self.lines.empty:
-            return text
-        table = self.lines.to_json(orient="split", index=False, double_precision=6)
-        return text[: text.rstrip().rfind("}")].rstrip() + ',\n"lines": ' + table + "\n}"
+        """The JSON document `balanza scenario` prints: `to_dict()` plus, with `lines`, the full result by line and
+        partner, one array per column ({"hs10": [...], "partner_iso3": [...], "baseline_usd": [...], ...})."""
+        document = self.to_dict()
+        if lines and not self.lines.empty:
+            document["lines"] = _columns(self.lines)
+        return json.dumps(document, indent=indent, ensure_ascii=False, allow_nan=False)
+
+
+def _columns(frame: pd.DataFrame) -> dict[str, list]:
+    """A table as one list per column (categories as their labels, numbers rounded to 6 decimals)."""
+    out: dict[str, list] = {}
+    for name in frame.columns:
+        column = frame[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            out[str(name)] = np.asarray(column.cat.categories, dtype=object)[column.cat.codes.to_numpy()].tolist()
+        else:
+            out[str(name)] = np.round(column.to_numpy(dtype=float), 6).tolist()
+    return out
 
 
 def run_scenario(
@@ -321,7 +332,7 @@ def run_tariff(
         by_chapter=chapter_table,
         top_lines=_top_lines(market, effects, t0, t1, eta_rows, labels),
         lines=line_table(market, effects, t0, t1, eta_rows, sigma_rows),
-        effective_rates=effective_rates(spec, market, t0, steps, run, eta_rows, sigma_rows, labels),
+        effective_rates=effective_rates(spec, market, t0, steps, run, eta_rows, sigma_rows, labels, effects),
         notes=_notes(spec, totals),
         focus=focus_table,
     )
@@ -418,6 +429,7 @@ def effective_rates(
     eta: np.ndarray,
     sigma: np.ndarray,
     labels: Labels,
+    final: SmartEffects | None = None,
 ) -> pd.DataFrame:
     """Effective tariff rates by partner before and after each change, before and after substitution.
 
@@ -433,7 +445,12 @@ def effective_rates(
     # Consecutive changes with the same action are one step (e.g. one duty at two rates for different partners).
     merged = [(label, t) for i, (label, t) in enumerate(labelled) if i + 1 == len(labelled) or labelled[i + 1][0] != label]
     for step, (label, tariffs) in enumerate([("2024 applied tariffs", t0), *merged]):
-        after = market.imports if step == 0 else (lambda e: e.baseline + e.total_change)(run(tariffs, eta, sigma))
+        if step == 0:
+            after = market.imports
+        else:
+            # The last step is the scenario itself: its central run is reused.
+            effects = final if final is not None and step == len(merged) else run(tariffs, eta, sigma)
+            after = effects.baseline + effects.total_change
         pre = np.bincount(market.partner_index, tariffs * market.imports, size)
         post = np.bincount(market.partner_index, tariffs * after, size)
         value_after = np.bincount(market.partner_index, after, size)

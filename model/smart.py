@@ -172,17 +172,16 @@ def world_price_factors(
 
 
 def _check_range(t0: np.ndarray, t1: np.ndarray, eta: np.ndarray, sigma: np.ndarray, epsilon: float) -> None:
+    # One reduction per array: a comparison is False for NaN, and a sum is not finite if any term is not.
     if not np.isfinite(epsilon) or epsilon < MIN_SUPPLY:
         raise ModelRangeError(
             "supply", f"export supply elasticity ε = {epsilon} is outside the model's range (≥ {MIN_SUPPLY})"
         )
-    if eta.size and (not np.all(np.isfinite(eta)) or np.any(eta >= 0)):
+    if eta.size and not (np.all(eta < 0) and np.isfinite(eta.sum())):
         raise ModelRangeError("import_demand", "import-demand elasticities must be finite and negative")
-    if sigma.size and (not np.all(np.isfinite(sigma)) or np.any(sigma < 0)):
+    if sigma.size and not (np.all(sigma >= 0) and np.isfinite(sigma.sum())):
         raise ModelRangeError("substitution", "substitution elasticities must be finite and ≥ 0")
-    if t0.size and (
-        np.any(~np.isfinite(t0)) or np.any(~np.isfinite(t1)) or np.any(t0 <= -1) or np.any(t1 <= -1)
-    ):
+    if t0.size and not (np.all(t0 > -1) and np.all(t1 > -1) and np.isfinite(t0.sum() + t1.sum())):
         raise ModelRangeError("tariff", "tariffs must be finite fractions above −1 (−100 %)")
 
 

@@ -160,6 +160,7 @@ def test_full_lines_and_coverage(bundled_con: duckdb.DuckDBPyConnection) -> None
     assert sum(coverage.values()) == pytest.approx(1.0)
     assert 0 < coverage["same code"] < 1
     document = json.loads(result.to_json(indent=None))
-    assert document["lines"]["columns"][:2] == ["hs10", "partner_iso3"]
-    assert len(document["lines"]["data"]) == len(lines)
+    assert list(document["lines"])[:2] == ["hs10", "partner_iso3"]
+    assert len(document["lines"]["hs10"]) == len(lines)
+    assert sum(document["lines"]["total_change_usd"]) == pytest.approx(result.totals["total_change_usd"], rel=1e-9)
     assert "lines" not in json.loads(result.to_json(lines=False))
