@@ -34,14 +34,14 @@ sys.path.insert(0, str(ROOT))
 from etl import settings  # noqa: E402
 from etl.db import connect_read_only  # noqa: E402
 from model.market import prefix_product_mask  # noqa: E402
-from model.scenario import (
+from model.scenario import (  # noqa: E402
     load_market,
     resolve_exemptions,
     resolve_lists,
     row_eta,
     row_sigma_range,
     run_tariff,
-)  # noqa: E402
+)
 from model.smart import smart_effects  # noqa: E402
 from model.spec import PRESETS_DIR, parse_spec  # noqa: E402
 from model.tariff_changes import new_tariffs  # noqa: E402
