@@ -85,6 +85,7 @@ class ClaimData:
     scenario_errors: dict[str, str] = field(default_factory=dict)
     us_imports_from_col: float | None = None  # 2024 US imports for consumption from Colombia, sum of HS10 lines
     reciprocal: pd.DataFrame = field(default_factory=pd.DataFrame)  # us_reciprocal_rates: partner_iso3, rate_pct, list_name
+    coverage: pd.DataFrame = field(default_factory=pd.DataFrame)  # model.data.query_import_coverage: chapter, coverage_pct
     exemption_lists: tuple[str, ...] = ()  # the tariff lists loaded (a list may name nothing Colombia sells)
 
 

@@ -29,22 +29,37 @@ from dashboard.claims.card import (
 )
 from dashboard.claims.rules import SCENARIO
 from dashboard.claims.specs import ClaimSpec
+from etl.schema import EU_MEMBERS, EUROPEAN_UNION
 
 AUGUST_LIST = "eo14326_aug_2025"
 BASELINE_PCT = 10.0  # EO 14257 baseline, kept by EO 14326 for countries it does not list
 CENSUS = "US Census Bureau (imports for consumption 2024, HS10)"
 PRODUCT_GROUPS = (("roses", "060311", ("ECU",), "Ecuador"), ("coffee", COFFEE_CODE, CENTRAL_AMERICA, "Central America"))
-SHARES_DENOMINATOR = "US imports from the 51 partners with a bundled Census HS10 file"
+SHARES_DENOMINATOR = "US imports from the partners with a bundled Census HS10 file (the EU counted once)"
 
 
 def product_shares(products: pd.DataFrame, prefix: str) -> pd.DataFrame:
-    """US imports 2024 of one HS prefix by supplier among the bundled partners, with each one's share."""
+    """US imports 2024 of one HS prefix by supplier among the bundled partners, with each one's share. The EU
+    aggregate and its members never both count: where the EU is a partner its members' own rows are left out."""
     sub = products[products["hs_code"].astype(str).str.startswith(prefix)]
+    if EUROPEAN_UNION in set(sub["partner_iso3"]):
+        sub = sub[~sub["partner_iso3"].isin(EU_MEMBERS)]
     if sub.empty:
         return empty_frame(["partner_iso3", "value_usd", "share"])
     grouped = sub.groupby("partner_iso3", as_index=False)["value_usd"].sum()
     grouped["share"] = grouped["value_usd"] / grouped["value_usd"].sum()
     return grouped.sort_values("value_usd", ascending=False, ignore_index=True)
+
+
+def _coverage(data: ClaimData, prefix: str) -> str:
+    """How much of all US imports of the product's chapter the bundled partners cover (Census HS2, all partners)."""
+    cov = data.coverage
+    if cov.empty:
+        return ""
+    row = cov[cov["chapter"] == prefix[:2]]
+    if row.empty or pd.isna(row["coverage_pct"].iloc[0]):
+        return ""
+    return f"; those partners supply {float(row['coverage_pct'].iloc[0]):.1f} % of all US imports of chapter {prefix[:2]}"
 
 
 def august_rates(reciprocal: pd.DataFrame, partners: tuple[str, ...]) -> dict[str, float]:
@@ -118,7 +133,7 @@ def check_roses_and_coffee(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
         rival_share = float(table[table["partner_iso3"].isin(rivals)]["share"].sum())
         facts.update({f"{prefix}_col_share": col_share, f"{prefix}_rival_share": rival_share})
         sentences.append(f"HS {prefix} ({name}), 2024: Colombia supplied {pct(col_share)} of {SHARES_DENOMINATOR}, "
-                         f"{rival_name} {pct(rival_share)} ({CENSUS}).")  # fmt: skip
+                         f"{rival_name} {pct(rival_share)} ({CENSUS}){_coverage(data, prefix)}.")  # fmt: skip
     rates = august_rates(data.reciprocal, ("COL", "ECU", *CENTRAL_AMERICA))
     facts.update({f"aug_rate_{k}": v for k, v in rates.items()})
     central = sorted({rates[p] for p in CENTRAL_AMERICA})

@@ -22,6 +22,7 @@ from dashboard.claims.card import (
 )
 from dashboard.claims.specs import read_claims
 from etl.record import query_balance, query_record, record_sql
+from model.data import query_import_coverage
 from model.scenario import run_scenario
 from model.spec import parse_spec, preset_path
 
@@ -116,6 +117,7 @@ def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = T
         "SELECT DISTINCT list_name FROM us_tariff_exemptions UNION SELECT DISTINCT list_name FROM us_tariff_product_lists "
         "ORDER BY 1").fetchall())  # fmt: skip
     reciprocal = cur.execute("SELECT partner_iso3, partner_name, rate_pct, list_name FROM us_reciprocal_rates").df()
+    coverage = query_import_coverage(cur, "USA", 2024)
     gdp = cur.execute("SELECT iso3, year, gdp_usd FROM gdp WHERE iso3 = ? ORDER BY year", ["COL"]).df()
     fiscal = cur.execute(
         "SELECT year, indicator, value, unit, publisher, printed_by, url, quote FROM published_indicators "
@@ -136,5 +138,5 @@ def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = T
         tariff_timeline=timeline, exemptions=exemptions, gdp=gdp, fiscal=fiscal, datasets=datasets,
         scenario_focus=focus, scenario_partners=by_partner, scenario_errors=errors,
         us_imports_from_col=float(us_imports_from_col) if pd.notna(us_imports_from_col) else None,
-        reciprocal=reciprocal, exemption_lists=exemption_lists,
+        reciprocal=reciprocal, exemption_lists=exemption_lists, coverage=coverage,
     )  # fmt: skip

@@ -480,3 +480,14 @@ def test_scenario_results_feed_claims_4_and_5() -> None:
     assert five.verdict == c.SCENARIO
     assert five.facts["latam_share"] == pytest.approx(400 / 1000)  # MEX + ECU of all positive diversion
     assert five.facts["colombia_change_usd"] == -4.4e9
+
+
+def test_product_shares_count_the_eu_once() -> None:
+    from dashboard.claims.check_products import product_shares
+
+    rows = [product("COL", "0901110015", 1 * B, 0), product("EUN", "0901110015", 0.5 * B, 0),
+            product("DEU", "0901110015", 0.5 * B, 0)]  # fmt: skip  # Germany is inside the EU aggregate
+    data = c.query_claim_data(make_db(trade=rows), with_scenarios=False)
+    shares = product_shares(data.products, "0901").set_index("partner_iso3")["share"]
+    assert "DEU" not in shares.index
+    assert shares["COL"] == pytest.approx(1 / 1.5)
