@@ -107,8 +107,8 @@ chosen = st.selectbox(
 )  # fmt: skip
 url_state.sync_url([claim_param])
 
-summary = pd.DataFrame([{"claim": k.spec.id, "statement": k.spec.summary, "kind": k.spec.kind, "verdict": k.verdict}
-                        for k in all_cards])  # fmt: skip
+summary = pd.DataFrame([{"claim": k.spec.id, "statement": k.spec.summary, "kind": k.spec.kind, "verdict": k.verdict,
+                         "figure": k.figure or "—", "basis": k.basis or "—"} for k in all_cards])  # fmt: skip
 if chosen == "all":
     st.dataframe(summary, hide_index=True, width="stretch")
 for card in all_cards:

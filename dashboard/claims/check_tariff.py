@@ -36,7 +36,8 @@ S232_IN_FORCE = {"s232_steel_2025": "steel", "s232_aluminium_2025": "aluminium",
 # since 2018, are HS 7206–7229 and 7301–7306 (steel) and 7601–7609 (aluminium) (lists' PROVENANCE).
 S232_BASE_HS4 = ((7206, 7229), (7301, 7306), (7601, 7609))
 ANNEX_I_LIST = "eo14257_annex_i"
-STATUTE = "Executive Order 14257 (2 April 2025), in force 5 April 2025, with its Annex II exemptions"
+STATUTE = ("Executive Order 14257 (2 April 2025), in force 5 April 2025, with its Annex II exemptions; Section 232 "
+           "proclamations 10895/10896 (steel, aluminium) and 10908 (autos); lists as encoded by tradewartracker")
 CENSUS = "US Census Bureau, imports for consumption 2024 (HS10, as compiled by tradewartracker)"
 
 
@@ -196,8 +197,8 @@ def check_us_tariff(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
                         f"Colombian goods as a whole rose by {rise:.1f} points, not {target:g}.")
     return ClaimCard(
         spec, verdict, tuple(sentences), numbers_frame(rows), tuple(missing), tl, facts,
-        basis=("Statutory: the legal effective date (5 April 2025) and the legal exemptions (Annex II) of EO 14257, "
-               "weighted by 2024 US imports for consumption from Colombia"),
+        basis=("Statutory: the legal effective date (5 April 2025) and the legal exclusions of EO 14257 (Annex II "
+               "goods; goods under Section 232), weighted by 2024 US imports for consumption from Colombia"),
         figure="" if rise is None else f"+{rise:.2f} points on Colombian goods as a whole",
         citation=f"{STATUTE}; weights: {CENSUS}",
         alternatives=(tracker_text,) if tracker_text else (),
