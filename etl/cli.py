@@ -14,6 +14,9 @@ from etl.errors import BalanzaError
 # Modules that add their own subcommand: each exposes `register(subparsers) -> None` and sets
 # `func` on its parser. Listed here so the command line stays one place to read.
 EXTENSION_MODULES = ("model.cli", "etl.fetch")
+# The subcommand each extension module adds: `balanza scenario` imports only model.cli, not the fetch stack
+# (requests and the API adapters), which keeps it fast (bench/scenario.py).
+EXTENSION_COMMANDS = {"model.cli": "scenario", "etl.fetch": "fetch"}
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -50,7 +53,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(settings.db_path(args.db), args.host, args.port, workers=args.workers)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with `command` naming an extension's subcommand, only that extension is imported."""
     parser = argparse.ArgumentParser(prog="balanza", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -78,8 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="Streamlit processes; more than 1 puts nginx (Debian package) in front, sticky sessions")
     serve.set_defaults(func=cmd_serve)
 
+    only = command if command in EXTENSION_COMMANDS.values() else None
     for module_name in EXTENSION_MODULES:
-        importlib.import_module(module_name).register(sub)
+        if only is None or EXTENSION_COMMANDS.get(module_name) == only:
+            importlib.import_module(module_name).register(sub)
     return parser
 
 
@@ -94,7 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from etl.db import signals_interrupt_writers
     from etl.errors import Interrupted
 
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(argv[0] if argv else None).parse_args(argv)
     try:
         with signals_interrupt_writers():
             return int(args.func(args) or 0)

@@ -211,16 +211,22 @@ def match_estimates(
         for code, v in zip(codes, values, strict=True):
             groups.setdefault(code[:digits], []).append(v)
         medians.append({key: statistics.median(vs) for key, vs in groups.items()})
-    for i, product in enumerate(products.tolist()):
-        hit = own.get(product[:6])
+    # Look each HS6 code up once (18,650 lines share 5,486 of them), then spread to the products.
+    hs6, inverse = np.unique(products.astype("U6"), return_inverse=True)
+    found_value = np.full(hs6.size, default, dtype=float)
+    found_error = np.full(hs6.size, np.nan)
+    found_match = np.full(hs6.size, MATCHES.index("default"), dtype=np.int8)
+    for i, code in enumerate(hs6.tolist()):
+        hit = own.get(code)
         if hit is not None:
-            value[i], std_error[i], match[i] = hit[0], hit[1], 0
+            found_value[i], found_error[i], found_match[i] = hit[0], hit[1], 0
             continue
         for kind, table, digits in ((1, medians[0], 5), (2, medians[1], 4)):
-            median = table.get(product[:digits])
+            median = table.get(code[:digits])
             if median is not None:
-                value[i], match[i] = median, kind
+                found_value[i], found_match[i] = median, kind
                 break
+    value, std_error, match = found_value[inverse], found_error[inverse], found_match[inverse]
     return Elasticities(value, std_error, match)
 
 

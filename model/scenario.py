@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,7 +58,8 @@ class ScenarioResult:
     by_chapter: pd.DataFrame = field(default_factory=pd.DataFrame)
     top_lines: pd.DataFrame = field(default_factory=pd.DataFrame)
     focus: pd.DataFrame = field(default_factory=pd.DataFrame)
-    lines: pd.DataFrame = field(default_factory=pd.DataFrame)  # every line × partner row
+    # Every line × partner row (property `lines`): built on first use, since most callers never need it.
+    line_factory: Callable[[], pd.DataFrame] | None = field(default=None, repr=False, compare=False)
     effective_rates: pd.DataFrame = field(default_factory=pd.DataFrame)  # by partner, before and after each step
     notes: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -66,6 +68,15 @@ class ScenarioResult:
     @property
     def name(self) -> str:
         return self.spec.name
+
+    @property
+    def lines(self) -> pd.DataFrame:
+        """The full result by line and partner (empty for purchase scenarios)."""
+        cached = self.__dict__.get("_lines")
+        if cached is None:
+            cached = self.line_factory() if self.line_factory is not None else pd.DataFrame()
+            self.__dict__["_lines"] = cached
+        return cached
 
     def to_dict(self) -> dict[str, Any]:
         """Everything but the full line table (see `to_json`)."""
@@ -331,7 +342,7 @@ def run_tariff(
         totals=totals,
         by_chapter=chapter_table,
         top_lines=_top_lines(market, effects, t0, t1, eta_rows, labels),
-        lines=line_table(market, effects, t0, t1, eta_rows, sigma_rows),
+        line_factory=lambda: line_table(market, effects, t0, t1, eta_rows, sigma_rows),
         effective_rates=effective_rates(spec, market, t0, steps, run, eta_rows, sigma_rows, labels, effects),
         notes=_notes(spec, totals),
         focus=focus_table,
