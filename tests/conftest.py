@@ -37,3 +37,30 @@ def bundled_env(bundled_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def pytest_report_header(config: pytest.Config) -> str:
     return f"balanza db for tests: built per session from {settings.MANIFEST_PATH} (BALANZA_DB={settings.DB.get()})"
+
+
+# The fast tier (`make test-fast`: not browser, not slow) stays under 90 s on two cores. Besides the tests
+# marked `slow` in their own files, these spawn processes, rebuild databases or run the full model, and are
+# marked slow here, by node id prefix, so the tiering is decided in one place.
+SLOW_TESTS = (
+    "tests/integration/test_claims_real.py",
+    "tests/integration/test_scenario_cli.py",
+    "tests/integration/test_scenarios_2025.py",
+    "tests/integration/test_writer_safety.py",
+    "tests/integration/test_load.py::test_same_file_twice_changes_nothing",
+    "tests/integration/test_load.py::test_several_files_in_one_transaction",
+    "tests/integration/test_build_real.py::test_status_prints_a_truthful_matrix",
+    "tests/integration/test_build_real.py::test_every_census_file_sums_exactly_once",
+    "tests/integration/test_corpus.py::test_refusal_through_the_command_line",
+    "tests/integration/test_fetch.py::test_a_failed_chunk_loads_nothing_and_a_rerun_completes",
+    "tests/integration/test_fetch.py::test_reaching_the_cap_at_hs4_splits_by_chapter",
+    "tests/unit/test_smart.py::test_creation_scales_with_eta",
+    "tests/unit/test_smart.py::test_diversion_sums_to_zero_and_no_flow_goes_negative",
+    "tests/unit/test_smart.py::test_infinite_supply_leaves_world_prices_alone",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.startswith(SLOW_TESTS):
+            item.add_marker(pytest.mark.slow)
