@@ -14,8 +14,17 @@ import plotly.graph_objects as go
 
 from etl.years import format_years
 
-# Okabe & Ito (2008), "Color Universal Design"; black last so it is used only when needed.
-OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000"]
+# Okabe & Ito (2008), "Color Universal Design": THE palette of every chart. Black last, used only when needed.
+ORANGE = "#E69F00"
+SKY = "#56B4E9"
+GREEN = "#009E73"
+BLUE = "#0072B2"
+VERMILLION = "#D55E00"
+PURPLE = "#CC79A7"
+YELLOW = "#F0E442"
+BLACK = "#000000"
+OKABE_ITO = [ORANGE, SKY, GREEN, BLUE, VERMILLION, PURPLE, YELLOW, BLACK]
+GREY = "#999999"  # not a series colour: zero lines and muted marks
 FONT_FAMILY = "Arial, Helvetica, sans-serif"
 DASHES = ["solid", "dash", "dot", "dashdot"]
 
@@ -31,7 +40,7 @@ def plotly_config(image_format: str = "png", filename: str = "balanza-chart") ->
 
 
 X_AXIS_STYLE = {"gridcolor": "#E5E5E5", "linecolor": "#BBBBBB", "zeroline": False}
-Y_AXIS_STYLE = {"gridcolor": "#E5E5E5", "zerolinecolor": "#999999"}
+Y_AXIS_STYLE = {"gridcolor": "#E5E5E5", "zerolinecolor": GREY}
 
 
 def _footnote_annotation(text: str) -> dict:

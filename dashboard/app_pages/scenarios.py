@@ -1,6 +1,6 @@
 """Scenarios: presets, build or edit, run, compare up to four, download/upload, all kept in the URL.
 
-Thin: widgets → model (model.scenario, model.compare) → charts (model.charts). The equations live in
+Thin: widgets → model (model.scenario, model.compare) → charts (dashboard.scenario_charts). The equations live in
 model/smart.py and docs/scenarios.md.
 """
 
@@ -14,11 +14,11 @@ import streamlit as st
 
 from dashboard import charts as page_charts
 from dashboard import components, i18n, scenario_view
+from dashboard import scenario_charts as charts
+from dashboard.scenario_report import comparison_report_html
 from etl.errors import BalanzaError, SpecError
-from model import charts
 from model.compare import partner_comparison
 from model.market import DEFAULT_IMPORT_DEMAND, MATCHES
-from model.report import comparison_report_html
 from model.scenario import ScenarioResult
 from model.spec import (
     CHANGE_KINDS,

@@ -11,10 +11,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dashboard.scenario_report import comparison_report_html
 from etl import record
 from etl.cli import main
 from model.compare import headline_table, partner_comparison
-from model.report import comparison_report_html
 from model.scenario import run_scenario
 from model.spec import PRESETS_DIR, parse_spec
 

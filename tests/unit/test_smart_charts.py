@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from model import charts
+from dashboard import scenario_charts as charts
 from model.compare import headline_table, partner_comparison
 from model.scenario import ScenarioResult
 from model.spec import parse_spec

@@ -13,19 +13,21 @@ from datetime import UTC, datetime
 import pandas as pd
 import plotly.graph_objects as go
 
-from model import charts
+from dashboard import scenario_charts as charts
+from dashboard.charts import BLUE, ORANGE, SKY
+from etl.schema import MILLION
 from model.compare import headline_table, partner_comparison
 from model.scenario import ScenarioResult
 
-STYLE = """
-body { font-family: Arial, Helvetica, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; padding: 0 1em; }
-h1 { font-size: 1.6em; } h2 { border-bottom: 2px solid #0072B2; padding-bottom: .2em; margin-top: 2em; }
-table { border-collapse: collapse; margin: 1em 0; font-size: .9em; }
-th, td { border: 1px solid #ccc; padding: .3em .6em; text-align: right; }
-th:first-child, td:first-child { text-align: left; }
-.note { background: #f4f8fb; border-left: 4px solid #56B4E9; padding: .5em 1em; margin: 1em 0; }
-.leftout { background: #fff8ec; border-left: 4px solid #E69F00; padding: .5em 1em; }
-.meta { color: #666; font-size: .85em; }
+STYLE = f"""
+body {{ font-family: Arial, Helvetica, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; padding: 0 1em; }}
+h1 {{ font-size: 1.6em; }} h2 {{ border-bottom: 2px solid {BLUE}; padding-bottom: .2em; margin-top: 2em; }}
+table {{ border-collapse: collapse; margin: 1em 0; font-size: .9em; }}
+th, td {{ border: 1px solid #ccc; padding: .3em .6em; text-align: right; }}
+th:first-child, td:first-child {{ text-align: left; }}
+.note {{ background: #f4f8fb; border-left: 4px solid {SKY}; padding: .5em 1em; margin: 1em 0; }}
+.leftout {{ background: #fff8ec; border-left: 4px solid {ORANGE}; padding: .5em 1em; }}
+.meta {{ color: #666; font-size: .85em; }}
 """
 
 
@@ -91,11 +93,11 @@ def _scenario_section(result: ScenarioResult, figures: _Figures, names: dict[str
         parts.append(
             "<p>Change in imports: <b>USD {:,.0f} million</b> (sensitivity range {:,.0f} to {:,.0f}); tariff revenue "
             "change USD {:,.0f} million; switching between suppliers USD {:,.0f} million.</p>".format(
-                totals["total_change_usd"] / 1e6,
-                totals["total_change_low_usd"] / 1e6,
-                totals["total_change_high_usd"] / 1e6,
-                totals["tariff_revenue_change_usd"] / 1e6,
-                totals["gross_diversion_usd"] / 1e6,
+                totals["total_change_usd"] / MILLION,
+                totals["total_change_low_usd"] / MILLION,
+                totals["total_change_high_usd"] / MILLION,
+                totals["tariff_revenue_change_usd"] / MILLION,
+                totals["gross_diversion_usd"] / MILLION,
             )
         )
         by_partner = result.by_partner.assign(
@@ -133,7 +135,7 @@ def _money_table(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         if pd.api.types.is_numeric_dtype(out[column]):
-            out[column] = out[column].map(lambda v: "" if pd.isna(v) else f"{v / 1e6:,.1f}")
+            out[column] = out[column].map(lambda v: "" if pd.isna(v) else f"{v / MILLION:,.1f}")
     return out.rename(columns={c: c.removesuffix("_usd").replace("_", " ") for c in out.columns})
 
 

@@ -1,4 +1,4 @@
-"""Scenario charts: results in, plotly figures out. Pure (no Streamlit), colour-blind-safe (Okabe-Ito)."""
+"""Scenario charts: model results in, plotly figures out. Pure (no Streamlit), colour-blind-safe (Okabe-Ito)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,12 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-# Okabe & Ito (2008): blue for gains, vermillion for losses, then the rest for scenario series.
-BLUE = "#0072B2"
-VERMILLION = "#D55E00"
-SKY = "#56B4E9"
-ORANGE = "#E69F00"
-GREEN = "#009E73"
-PURPLE = "#CC79A7"
-GREY = "#999999"
+from dashboard.charts import BLUE, FONT_FAMILY, GREEN, ORANGE, PURPLE, SKY, VERMILLION
+from etl.schema import BILLION, MILLION
+
+# The Okabe-Ito palette of dashboard.charts: blue for gains, vermillion for losses, then the rest for scenarios.
 SCENARIO_COLOURS = (BLUE, ORANGE, GREEN, PURPLE)
-FONT = {"family": "Arial, Helvetica, sans-serif"}
-MILLION = 1e6
+FONT = {"family": FONT_FAMILY}
 
 
 def _layout(fig: go.Figure, title: str, *, height: int = 460) -> go.Figure:
@@ -126,21 +121,21 @@ def purchase_chart(history: pd.DataFrame, figures: dict, *, seller: str, buyer: 
     year = figures["year"]
     fig = go.Figure()
     fig.add_scatter(
-        x=frame["year"], y=frame["exports_usd"] / 1e9, mode="lines+markers", name=f"exports {seller}→{buyer}",
+        x=frame["year"], y=frame["exports_usd"] / BILLION, mode="lines+markers", name=f"exports {seller}→{buyer}",
         line={"color": BLUE},
     )  # fmt: skip
     imports = history.dropna(subset=["imports_usd"]).sort_values("year")
     fig.add_scatter(
-        x=imports["year"], y=imports["imports_usd"] / 1e9, mode="lines", name=f"imports {seller}←{buyer}",
+        x=imports["year"], y=imports["imports_usd"] / BILLION, mode="lines", name=f"imports {seller}←{buyer}",
         line={"color": VERMILLION, "dash": "dot"},
     )  # fmt: skip
     fig.add_scatter(
-        x=[year], y=[figures["exports_after_usd"] / 1e9], mode="markers", name="exports in the scenario",
+        x=[year], y=[figures["exports_after_usd"] / BILLION], mode="markers", name="exports in the scenario",
         marker={"color": ORANGE, "size": 14, "symbol": "diamond"},
     )  # fmt: skip
     if figures.get("needed_to_close_usd"):
         fig.add_scatter(
-            x=[year], y=[(figures["exports_usd"] + figures["needed_to_close_usd"]) / 1e9], mode="markers",
+            x=[year], y=[(figures["exports_usd"] + figures["needed_to_close_usd"]) / BILLION], mode="markers",
             name="exports that close the deficit", marker={"color": GREEN, "size": 12, "symbol": "star"},
         )  # fmt: skip
     fig.update_xaxes(title="year")
