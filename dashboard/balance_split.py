@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-PARTS = ("CHN", "USA", "WLD")
-COLUMNS = ["year", "CHN", "USA", "rest", "total"]
+from etl.schema import CHINA, UNITED_STATES, WORLD
+
+PARTS = (CHINA, UNITED_STATES, WORLD)
+COLUMNS = ["year", CHINA, UNITED_STATES, "rest", "total"]
 
 
-def split(wide: pd.DataFrame, value: str = "balance", world: str = "WLD") -> pd.DataFrame:
+def split(wide: pd.DataFrame, value: str = "balance", world: str = WORLD) -> pd.DataFrame:
     """Rows: year, CHN, USA, rest, total (in the unit of ``value``); only years with a World balance.
 
     ``wide``: rows per (partner_iso3, year) with the balance in column ``value`` (as from
@@ -26,10 +28,10 @@ def split(wide: pd.DataFrame, value: str = "balance", world: str = "WLD") -> pd.
         return pd.DataFrame(columns=COLUMNS)
     out = pd.DataFrame({"year": pivot.index.astype(int)})
     out["total"] = pivot[world].to_numpy(dtype="float64")
-    for partner in ("CHN", "USA"):
+    for partner in (CHINA, UNITED_STATES):
         out[partner] = pivot[partner].to_numpy(dtype="float64") if partner in pivot else float("nan")
-    out["rest"] = out["total"] - out["CHN"] - out["USA"]  # NaN unless all three exist
+    out["rest"] = out["total"] - out[CHINA] - out[UNITED_STATES]  # NaN unless all three exist
     partial = out["rest"].isna()
-    out.loc[partial, ["CHN", "USA"]] = float("nan")  # bars that would not add up to the total are not drawn
+    out.loc[partial, [CHINA, UNITED_STATES]] = float("nan")  # bars that would not add up to the total are not drawn
     out = out[out["total"].notna()]
     return out[COLUMNS].sort_values("year").reset_index(drop=True)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from etl.errors import SpecError
+from etl.schema import BILLION
 from model import data
 from model.scenario import ScenarioResult
 from model.spec import PurchaseScenario
@@ -174,13 +175,13 @@ def _summary(spec: PurchaseScenario, f: dict[str, Any], names: dict[str, str]) -
     seller = names.get(spec.seller, spec.seller)
     buyer = names.get(spec.buyer, spec.buyer)
     text = (
-        f"{seller}'s {spec.year} balance with {buyer}: USD {f['balance_before_usd'] / 1e9:,.2f} billion; after "
-        f"USD {f['increase_usd'] / 1e9:,.2f} billion more purchases: USD {f['balance_after_usd'] / 1e9:,.2f} billion."
+        f"{seller}'s {spec.year} balance with {buyer}: USD {f['balance_before_usd'] / BILLION:,.2f} billion; after "
+        f"USD {f['increase_usd'] / BILLION:,.2f} billion more purchases: USD {f['balance_after_usd'] / BILLION:,.2f} billion."
     )
     if f["needed_to_close_usd"] > 0 and f["largest_growth_usd"]:
         text += (
             f" Closing the deficit needs exports {f['needed_pct_of_exports']:,.0f} % higher; the largest rise ever "
-            f"recorded was USD {f['largest_growth_usd'] / 1e9:,.2f} billion ({f['largest_growth_usd_year']}), so the "
+            f"recorded was USD {f['largest_growth_usd'] / BILLION:,.2f} billion ({f['largest_growth_usd_year']}), so the "
             f"gap is {f['needed_vs_largest_growth']:,.1f} times that record."
         )
     return text

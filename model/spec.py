@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from etl.errors import SpecError
+from etl.schema import UNITED_STATES
 from model.smart import DEFAULT_SUBSTITUTION, DEFAULT_SUPPLY, MIN_SUPPLY
 
 CHANGE_KINDS = ("new_rate", "add_pp", "max_rate", "min_rate", "linear_cut", "swiss")
@@ -76,7 +77,7 @@ class ElasticitySpec:
 @dataclass(frozen=True)
 class TariffScenario:
     name: str
-    importer: str = "USA"
+    importer: str = UNITED_STATES
     year: int = 2024
     products: tuple[str, ...] | None = None
     tariff_changes: tuple[TariffChange, ...] = ()
@@ -137,7 +138,7 @@ def _parse_tariff(doc: dict[str, Any]) -> TariffScenario:
     changes = tuple(_parse_change(item, f"tariff_changes[{i}]") for i, item in enumerate(changes_raw))
     return TariffScenario(
         name=_name(doc),
-        importer=_iso3(doc.get("importer", "USA"), "importer"),
+        importer=_iso3(doc.get("importer", UNITED_STATES), "importer"),
         year=_year(doc.get("year", 2024), "year"),
         products=_prefixes(doc.get("products", "all"), "products"),
         tariff_changes=changes,

@@ -8,8 +8,9 @@ import streamlit as st
 
 from dashboard import balance_split, charts, claims, claims_charts, components, queries, units, url_state
 from dashboard.i18n import t
+from etl.schema import CHINA, UNITED_STATES, WORLD
 
-DEFAULT_PARTNERS = ["CHN", "USA", "WLD"]
+DEFAULT_PARTNERS = [CHINA, UNITED_STATES, WORLD]
 
 lang = components.lang()
 labels = components.country_labels()
@@ -53,7 +54,7 @@ else:
         y_title=unit_text, footnote=components.footnote(long),
         x_title=t("year", lang),
     )
-    if unit == units.NOMINAL and "CHN" in partners:  # claim 1 is in nominal dollars
+    if unit == units.NOMINAL and CHINA in partners:  # claim 1 is in nominal dollars
         claims_charts.add_claim_annotations(fig, claims.read_claims(), usd_per_unit=units.BILLION,
                                             facet_label=measure_names["balance"])
     components.finish_time_chart(fig, long, unit, year_from, year_to)
@@ -81,14 +82,14 @@ split_wide = split_wide[split_wide["year"].between(year_from, year_to)].copy()
 split_totals = queries.long_measures(split_wide)
 split_wide["value"] = components.in_units(split_wide, unit, base_year, value_column="balance")
 split = balance_split.split(split_wide, value="value")
-part_names = {"CHN": components.country_names().get("CHN", "CHN"), "USA": components.country_names().get("USA", "USA"),
+part_names = {CHINA: components.country_names().get(CHINA, CHINA), UNITED_STATES: components.country_names().get(UNITED_STATES, UNITED_STATES),
               "rest": t("rest_of_world", lang)}
 if split.empty:
     st.info(t("split_none", lang, years=f"{year_from}–{year_to}"))
 else:
-    complete = split.dropna(subset=["CHN", "USA", "rest"])
+    complete = split.dropna(subset=[CHINA, UNITED_STATES, "rest"])
     fig = charts.balance_split_chart(
-        split, parts=[("CHN", part_names["CHN"]), ("USA", part_names["USA"]), ("rest", part_names["rest"])],
+        split, parts=[(CHINA, part_names[CHINA]), (UNITED_STATES, part_names[UNITED_STATES]), ("rest", part_names["rest"])],
         total_column="total", total_name=t("total_balance", lang), title=t("split_title", lang), y_title=unit_text,
         footnote=components.footnote(split_totals, t("split_note", lang)), x_title=t("year", lang),
     )
@@ -105,7 +106,7 @@ else:
 st.subheader(t("gap_title", lang))
 st.caption(t("gap_explanation", lang))
 mirror_view = queries.RECONCILED_VIEW if view == queries.RECONCILED_VIEW else queries.MIRROR_VIEW
-reporting = [p for p in partners if p != "WLD"]
+reporting = [p for p in partners if p != WORLD]
 records = pd.concat(
     [
         components.totals_for(queries.REPORTER_VIEW, reporting, factor).assign(

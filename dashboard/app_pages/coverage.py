@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import charts, components, url_state
 from dashboard.i18n import t
+from etl.schema import CHINA, COLOMBIA, UNITED_STATES, WORLD
 
 lang = components.lang()
 labels = components.country_labels()
@@ -19,8 +20,8 @@ st.title(t("coverage_title", lang))
 
 involved = components.query_coverage_countries()
 specs = [
-    url_state.Param("country", url_state.CHOICE, "COL", tuple(involved) or ("COL",)),
-    url_state.Param("with", url_state.MULTI, [c for c in ("CHN", "USA", "WLD") if c in involved], tuple(involved)),
+    url_state.Param("country", url_state.CHOICE, COLOMBIA, tuple(involved) or (COLOMBIA,)),
+    url_state.Param("with", url_state.MULTI, [c for c in (CHINA, UNITED_STATES, WORLD) if c in involved], tuple(involved)),
 ]
 url_state.init_state(specs, lang)
 left, right = st.columns(2)

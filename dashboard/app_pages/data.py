@@ -6,9 +6,10 @@ import streamlit as st
 
 from dashboard import charts, components, queries, url_state
 from dashboard.i18n import t
+from etl.schema import BILLION, CHINA, COLOMBIA
 
 ROW_LIMIT = 5000
-DEFAULTS = {"source": "imf_dots", "reporter": "COL", "partner": "CHN", "flow": "export", "level": 0}
+DEFAULTS = {"source": "imf_dots", "reporter": COLOMBIA, "partner": CHINA, "flow": "export", "level": 0}
 
 lang = components.lang()
 labels = components.country_labels()
@@ -70,7 +71,7 @@ st.caption(queries.source_label(str(chosen["source"])) + " · " + t("rows_shown"
 
 if not rows.empty:
     by_year = rows.groupby("year", as_index=False)["value_usd"].sum()
-    by_year = by_year.assign(value=by_year["value_usd"] / 1e9, source=chosen["source"])
+    by_year = by_year.assign(value=by_year["value_usd"] / BILLION, source=chosen["source"])
     fig = charts.bar_chart(
         by_year, x="year", y="value", title=t("data_chart_title", lang), y_title="USD billions (nominal)",
         x_title=t("year", lang),

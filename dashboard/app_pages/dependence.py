@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import charts, components, queries, url_state
 from dashboard.i18n import t
+from etl.schema import CHINA, UNITED_STATES, WORLD
 
 lang = components.lang()
 labels = components.country_labels()
@@ -19,13 +20,13 @@ st.title(t("dependence_title", lang))
 st.caption(t("dependence_note", lang))
 
 partner_choices = components.query_total_partners()
-specs = components.view_specs(partner_choices, ["CHN", "USA"])[:1]
+specs = components.view_specs(partner_choices, [CHINA, UNITED_STATES])[:1]
 url_state.init_state(specs, lang)
 partners = st.multiselect(t("partners", lang), partner_choices, key="partners", format_func=label_of)
 url_state.sync_url(specs)
-numerators = [p for p in partners if p != "WLD"]
+numerators = [p for p in partners if p != WORLD]
 
-totals = components.totals_for(queries.REPORTER_VIEW, [*numerators, "WLD"], 1.0)
+totals = components.totals_for(queries.REPORTER_VIEW, [*numerators, WORLD], 1.0)
 shares = queries.partner_shares(totals, numerators)
 shares["partner"] = shares["partner_iso3"].map(label_of)
 shares["flow_label"] = shares["flow"].map(lambda f: t(f, lang))

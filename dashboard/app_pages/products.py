@@ -9,10 +9,11 @@ import streamlit as st
 
 from dashboard import charts, components, i18n, products, queries, url_state
 from dashboard.i18n import t
+from etl.schema import CHINA, MILLION, UNITED_STATES
 
 lang = components.lang()
 labels = components.country_labels()
-CHAPTER_PARTNERS = ["CHN", "USA"]
+CHAPTER_PARTNERS = [CHINA, UNITED_STATES]
 
 
 def label_of(iso3: str) -> str:
@@ -40,7 +41,7 @@ else:
     english = dict(zip(hs_codes["hs_code"], hs_codes["description"], strict=True))
     shown["description"] = [products.describe(c, english.get(c), lang) for c in shown["hs_code"]]
     shown["label"] = [charts.chapter_label(c, d) for c, d in zip(shown["hs_code"], shown["description"], strict=True)]
-    shown["value"] = shown["value_usd"] / 1e6
+    shown["value"] = shown["value_usd"] / MILLION
     value_unit = t("usd_m", lang)
     coverage = products.chapter_share(chapters[chapters["year"] == chapter_year],
                                       chapter_rows[(chapter_rows["hs_code"] == "TOTAL")
@@ -128,7 +129,7 @@ if query_text.strip():
                                       prefixes=matches["hs_code"].tolist())
         found = matches.merge(values, on="hs_code", how="left")
         found["description"] = products.describe_frame(found, lang)
-        found["value_usd_m"] = found["value_usd"] / 1e6
+        found["value_usd_m"] = found["value_usd"] / MILLION
         found = found[["hs_code", "hs_level", "description", "value_usd_m"]]
         traded = found[found["value_usd_m"].notna()]
         st.caption(t("hs_search_found", lang, n=len(found), traded=len(traded), series=describe_series(series),
@@ -140,7 +141,7 @@ if query_text.strip():
             focus = zoomable[0]
 
 tree = components.query_hs_tree(**series_filters, year=year)
-tree = tree.assign(value=tree["value_usd"] / 1e6, year=year, source=source)
+tree = tree.assign(value=tree["value_usd"] / MILLION, year=year, source=source)
 tree["chapter_description"] = [products.describe(c, d, lang) for c, d in zip(tree["chapter"], tree["chapter_description"], strict=True)]
 tree["heading_description"] = [products.describe(h, d, lang) if isinstance(h, str) else d
                                for h, d in zip(tree["heading"], tree["heading_description"], strict=True)]
@@ -162,7 +163,7 @@ else:
 
 st.subheader(t("top_products", lang))
 top_products = components.query_top_products(**series_filters, year=year)
-top_products = top_products.assign(value_usd_m=top_products["value_usd"] / 1e6).drop(columns="value_usd")
+top_products = top_products.assign(value_usd_m=top_products["value_usd"] / MILLION).drop(columns="value_usd")
 top_products["description"] = products.describe_frame(top_products, lang)
 top_products.insert(0, "year", year)
 components.show_table(top_products, decimals={"value_usd_m": 1, "share_pct": 2})
@@ -179,7 +180,7 @@ elif year_from == year:
     st.info(t("movers_same_year", lang))
 else:
     movers = components.query_top_movers(**series_filters, year_from=year_from, year_to=year)
-    movers = movers.assign(change=movers["change_usd"] / 1e6)
+    movers = movers.assign(change=movers["change_usd"] / MILLION)
     movers["description"] = products.describe_frame(movers, lang)
     fig = charts.movers_chart(
         movers, title=f"{t('top_movers', lang)}: {year_from} → {year}", x_title=f"{t('change', lang)} ({value_title})",

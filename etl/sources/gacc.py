@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from etl.detect import Sniff
+from etl.schema import COLOMBIA, UNITED_STATES, WORLD
 from etl.sources.base import LoadContext, TradeColumnLabels, check_header
 from etl.validate import STAGED_TABLE
 
@@ -64,7 +65,7 @@ class Anchor:
 
 ANCHORS = (
     Anchor(
-        "WLD", 12, 2,
+        WORLD, 12, 2,
         cum={"total": (4_385_000_000, 1_000_000), "exports": (2_545_000_000, 1_000_000),
              "imports": (1_839_000_000, 1_000_000)},
         yoy={"total": (50, 10), "exports": (71, 1), "imports": (23, 1)},
@@ -76,7 +77,7 @@ ANCHORS = (
         "last year, while imports expanded 2.3 percent from one year earlier to 18.39 trillion yuan",
     ),
     Anchor(
-        "USA", 11, 2,
+        UNITED_STATES, 11, 2,
         cum={"total": (444_000_000, 1_000_000), "exports": (338_000_000, 1_000_000),
              "imports": (106_000_000, 1_000_000)},
         yoy={"total": (42, 1), "exports": (51, 1), "imports": (14, 1)},
@@ -89,7 +90,7 @@ ANCHORS = (
         "1.4 percent year-on-year",
     ),
     Anchor(
-        "COL", 12, 4,
+        COLOMBIA, 12, 4,
         cum={"total": (14_963_000, 1_000)},
         yoy={"total": (131, 1)},
         publisher="People's Daily Online / Xinhua (citing GACC)",

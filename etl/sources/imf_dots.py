@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from etl.schema import MILLION
 from etl.sources.base import LoadContext, TradeColumnLabels
 from etl.validate import STAGED_TABLE
 
@@ -72,7 +73,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
                     number = _number(ctx, sheet.title, value, row_index, column_index)
                     if number is None:
                         continue
-                    records.append((year, str(year), reporter, partner, flow, number * 1e6, valuation,
+                    records.append((year, str(year), reporter, partner, flow, number * MILLION, valuation,
                                     row_index + 1))  # fmt: skip
     finally:
         workbook.close()
