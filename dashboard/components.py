@@ -29,7 +29,8 @@ from etl.db import connect_read_only, file_identity
 from etl.errors import BalanzaError
 from model.cli import preset_paths
 from model.market import Market
-from model.scenario import ScenarioResult, load_market, run_scenario
+from model.result import ScenarioResult
+from model.scenario import load_market, run_scenario
 from model.spec import TariffScenario, parse_spec, spec_to_dict
 
 LANG = url_state.Param("lang", url_state.CHOICE, DEFAULT_LANGUAGE, LANGUAGES)

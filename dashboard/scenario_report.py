@@ -17,7 +17,7 @@ from dashboard import scenario_charts as charts
 from dashboard.charts import BLUE, ORANGE, SKY
 from etl.schema import MILLION
 from model.compare import headline_table, partner_comparison
-from model.scenario import ScenarioResult
+from model.result import ScenarioResult
 
 STYLE = f"""
 body {{ font-family: Arial, Helvetica, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; padding: 0 1em; }}

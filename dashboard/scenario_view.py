@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from dashboard import charts, i18n, products
 from dashboard.claims import CENTRAL_AMERICA
-from model.scenario import ScenarioResult
+from model.result import ScenarioResult
 
 # The partners the articles' scenarios are about, always shown in partner charts whatever their size.
 FOCUS_PARTNERS = ("COL", "ECU", *CENTRAL_AMERICA)

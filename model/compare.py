@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from model.scenario import ScenarioResult
+from model.result import ScenarioResult
 
 HEADLINES = (
     ("baseline_usd", "Baseline imports"),

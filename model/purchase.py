@@ -16,7 +16,7 @@ import pandas as pd
 from etl.errors import SpecError
 from etl.schema import BILLION
 from model import data
-from model.scenario import ScenarioResult
+from model.result import ScenarioResult
 from model.spec import PurchaseScenario
 
 PURCHASE_LEFT_OUT = (

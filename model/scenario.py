@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +13,8 @@ import pandas as pd
 from etl.errors import SpecError
 from model import data
 from model.market import DEFAULT_IMPORT_DEMAND, MATCHES, Z95, Market, market_from_arrays, prefix_product_mask
+from model.purchase import run_purchase
+from model.result import ScenarioResult
 from model.smart import DEFAULT_SUBSTITUTION, INFINITE_SUPPLY, ModelRangeError, SmartEffects, smart_effects
 from model.spec import EXEMPTION_LISTS, PRODUCT_LISTS, PurchaseScenario, Scenario, TariffScenario
 from model.tariff_changes import tariff_steps
@@ -39,81 +39,6 @@ FOCUS_GROUPS = (
     ("Colombia's coffee (HS 0901)", "0901", ("COL",)),
 )
 
-LEFT_OUT = (
-    "Retaliation: partners' responses (counter-tariffs, purchases elsewhere) are not modelled.",
-    "Income effects: spending on the rest of the economy and incomes are held fixed.",
-    "Intermediate inputs: tariffs on parts and materials do not raise the cost of goods made with them.",
-    "General equilibrium: exchange rates, wages, other markets and domestic producers do not adjust.",
-    "Trade deflection and rerouting through third countries, and substitution between products, are absent.",
-)
-
-
-@dataclass
-class ScenarioResult:
-    """Tables and headline figures of one run (tariff or purchase)."""
-
-    spec: Scenario
-    by_partner: pd.DataFrame
-    totals: dict[str, Any]
-    by_chapter: pd.DataFrame = field(default_factory=pd.DataFrame)
-    top_lines: pd.DataFrame = field(default_factory=pd.DataFrame)
-    focus: pd.DataFrame = field(default_factory=pd.DataFrame)
-    # Every line × partner row (property `lines`): built on first use, since most callers never need it.
-    line_factory: Callable[[], pd.DataFrame] | None = field(default=None, repr=False, compare=False)
-    effective_rates: pd.DataFrame = field(default_factory=pd.DataFrame)  # by partner, before and after each step
-    notes: list[str] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
-    left_out: tuple[str, ...] = LEFT_OUT
-
-    @property
-    def name(self) -> str:
-        return self.spec.name
-
-    @property
-    def lines(self) -> pd.DataFrame:
-        """The full result by line and partner (empty for purchase scenarios)."""
-        cached = self.__dict__.get("_lines")
-        if cached is None:
-            cached = self.line_factory() if self.line_factory is not None else pd.DataFrame()
-            self.__dict__["_lines"] = cached
-        return cached
-
-    def to_dict(self) -> dict[str, Any]:
-        """Everything but the full line table (see `to_json`)."""
-        from model.spec import spec_to_dict
-
-        return {
-            "scenario": spec_to_dict(self.spec),
-            "totals": _plain(self.totals),
-            "by_partner": _records(self.by_partner),
-            "by_chapter": _records(self.by_chapter),
-            "top_lines": _records(self.top_lines),
-            "focus": _records(self.focus),
-            "effective_rates": _records(self.effective_rates),
-            "notes": list(self.notes),
-            "left_out": list(self.left_out),
-            **{key: _plain(value) for key, value in self.extra.items()},
-        }
-
-    def to_json(self, indent: int | None = 2, *, lines: bool = True) -> str:
-        """The JSON document `balanza scenario` prints: `to_dict()` plus, with `lines`, the full result by line and
-        partner, one array per column ({"hs10": [...], "partner_iso3": [...], "baseline_usd": [...], ...})."""
-        document = self.to_dict()
-        if lines and not self.lines.empty:
-            document["lines"] = _columns(self.lines)
-        return json.dumps(document, indent=indent, ensure_ascii=False, allow_nan=False)
-
-
-def _columns(frame: pd.DataFrame) -> dict[str, list]:
-    """A table as one list per column (categories as their labels, numbers rounded to 6 decimals)."""
-    out: dict[str, list] = {}
-    for name in frame.columns:
-        column = frame[name]
-        if isinstance(column.dtype, pd.CategoricalDtype):
-            out[str(name)] = np.asarray(column.cat.categories, dtype=object)[column.cat.codes.to_numpy()].tolist()
-        else:
-            out[str(name)] = np.round(column.to_numpy(dtype=float), 6).tolist()
-    return out
 
 
 def run_scenario(
@@ -121,8 +46,6 @@ def run_scenario(
 ) -> ScenarioResult:
     """Run `spec` against the database behind `con` (a prepared `market` skips the line query)."""
     if isinstance(spec, PurchaseScenario):
-        from model.purchase import run_purchase
-
         return run_purchase(spec, con)
     if market is None or market.level != spec.level:
         market = load_market(con, spec.importer, spec.year, spec.level)
@@ -583,21 +506,3 @@ def _notes(spec: TariffScenario, totals: dict[str, Any]) -> list[str]:
             "Export supply is infinitely elastic (ε ≥ 99): world prices do not move; importers pay the tariff."
         )
     return notes
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    if frame is None or frame.empty:
-        return []
-    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value

@@ -19,7 +19,7 @@ from dashboard.scenario_report import comparison_report_html
 from etl.errors import BalanzaError, SpecError
 from model.compare import partner_comparison
 from model.market import DEFAULT_IMPORT_DEMAND, MATCHES
-from model.scenario import ScenarioResult
+from model.result import ScenarioResult
 from model.spec import (
     CHANGE_KINDS,
     EXEMPTION_LISTS,

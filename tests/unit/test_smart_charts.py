@@ -7,7 +7,7 @@ import pytest
 
 from dashboard import scenario_charts as charts
 from model.compare import headline_table, partner_comparison
-from model.scenario import ScenarioResult
+from model.result import ScenarioResult
 from model.spec import parse_spec
 
 
