@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/pages.py [--rows 5000000] [--db PATH] [--repeat 3] [--write-docs]
 
-The database has the real schema (etl.schema.create_schema) and is generated in DuckDB SQL with a fixed
+The database has the real schema (etl.db.create_schema) and is generated in DuckDB SQL with a fixed
 seed: yearly totals for 3 reporters × 200 partners × 1960–2024 (IMF DOTS-like), DIAN-like monthly totals,
 and HS6 lines for COL and USA with 20 partners each (the bulk of the rows). The numbers are synthetic and
 only ever used here. Each page is run with streamlit's AppTest, caches cleared (cold: what the first
@@ -25,7 +25,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from etl.schema import create_schema  # noqa: E402
+from etl.db import create_schema  # noqa: E402
 
 APP = ROOT / "dashboard" / "streamlit_app.py"
 DOCS = ROOT / "docs" / "benchmarks.md"

@@ -29,15 +29,36 @@ from typing import Any
 
 import duckdb
 
-from etl import settings
+from etl import schema, settings
 from etl.errors import DatabaseError, DiskFullError, Interrupted
-from etl.schema import create_schema
+from etl.record import record_view_ddl
 
 TMP_SUFFIX = ".tmp-write"
 # Side files DuckDB (and this module) may create next to the private copy.
 _TMP_SIDE_SUFFIXES = ("", ".wal", ".tmp")
 _DISK_ERRNOS = {errno.ENOSPC: "the disk is full", errno.EFBIG: "the file size limit was reached",
                 errno.EDQUOT: "the disk quota is exceeded"}  # fmt: skip
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table and view of etl/schema.py (idempotent); refuse a database written by an older schema.
+
+    Views: ``trade_annual`` (every source's yearly values) and ``trade_record`` (ONE value per observation,
+    the series of record; its rule is etl/record.py's).
+    """
+    tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if "trade" in tables:
+        found = con.execute("SELECT max(value) FROM schema_info WHERE key = 'schema_version'").fetchall()[0][0]
+        if found != str(schema.SCHEMA_VERSION):
+            raise DatabaseError(
+                f"the database has schema version {found}, this Balanza needs {schema.SCHEMA_VERSION}",
+                hint="rebuild it with `balanza build` (the bundled data is loaded again in seconds)",
+            )
+    con.execute(schema.DDL)
+    con.execute(record_view_ddl())  # the series of record: the view's query lives with its rule
+    con.execute(
+        "INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?)", [str(schema.SCHEMA_VERSION)]
+    )
 
 
 def writer_memory_limit() -> str:

@@ -180,7 +180,7 @@ def record_sql(condition: str = "TRUE") -> str:
 
 
 def record_view_ddl() -> str:
-    """DDL of the ``trade_record`` view (created by etl.schema.create_schema)."""
+    """DDL of the ``trade_record`` view (created by etl.db.create_schema)."""
     return f"CREATE OR REPLACE VIEW trade_record AS {record_sql()}"
 
 

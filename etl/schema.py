@@ -5,8 +5,6 @@ Everything that reads or writes the database imports its names from here.
 
 from __future__ import annotations
 
-import duckdb
-
 SCHEMA_VERSION = 4  # 3: the trade_record view (etl/record.py); 4: elasticity standard errors, us_tariff_product_lists
 
 FLOWS = ("export", "import", "re-export", "re-import")
@@ -242,31 +240,6 @@ WHERE NOT EXISTS (
       AND a.valuation = m.valuation
 );
 """
-
-
-def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table and view (idempotent); refuse a database written by an older schema.
-
-    Views: ``trade_annual`` (every source's yearly values) and ``trade_record`` (ONE value per observation,
-    the series of record; its rule is etl/record.py's).
-    """
-    from etl.errors import DatabaseError
-
-    tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    if "trade" in tables:
-        found = con.execute("SELECT max(value) FROM schema_info WHERE key = 'schema_version'").fetchall()[0][0]
-        if found != str(SCHEMA_VERSION):
-            raise DatabaseError(
-                f"the database has schema version {found}, this Balanza needs {SCHEMA_VERSION}",
-                hint="rebuild it with `balanza build` (the bundled data is loaded again in seconds)",
-            )
-    con.execute(DDL)
-    from etl.record import record_view_ddl  # the series of record: the view's query lives with its rule
-
-    con.execute(record_view_ddl())
-    con.execute(
-        "INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
-    )
 
 
 # UN Comtrade+ (camelCase) columns, as published; etl/sources/comtrade_plus.py maps them to ours.

@@ -13,7 +13,7 @@ import pytest
 from dashboard import claims as c
 from dashboard.claims.card import number_row, numbers_frame
 from dashboard.claims.check_outlook import largest_yearly_increase
-from etl.schema import create_schema
+from etl.db import create_schema
 from etl.settings import SEEDS_DIR
 from etl.years import format_years
 

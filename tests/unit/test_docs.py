@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from etl.cli import build_parser
-from etl.schema import create_schema
+from etl.db import create_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE_DIRS = ("etl", "model", "dashboard")

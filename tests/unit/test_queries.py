@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from dashboard import queries
-from etl.schema import create_schema
+from etl.db import create_schema
 
 ROWS = [
     # year, period, reporter, partner, flow, value, valuation, source

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from etl import record
-from etl.schema import create_schema
+from etl.db import create_schema
 
 ROWS = [
     # year, period, reporter, partner, flow, value, valuation, source, valuation_stated

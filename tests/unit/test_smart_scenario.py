@@ -179,7 +179,7 @@ def test_purchase_percent_and_missing_chapters() -> None:
 def test_chapter_exports_prefer_the_sellers_own_report() -> None:
     import duckdb
 
-    from etl.schema import create_schema
+    from etl.db import create_schema
     from model.data import query_chapter_exports
 
     con = duckdb.connect(":memory:")
