@@ -287,11 +287,13 @@ def bar_chart(frame: pd.DataFrame, *, x: str, y: str, title: str, y_title: str, 
     return add_footnote(fig, footnote)
 
 
-def coverage_heatmap(coverage: pd.DataFrame, *, title: str, footnote: str) -> go.Figure:
-    """Series × years; the cell is the months covered (12 = full year), blank where nothing exists."""
+def coverage_heatmap(coverage: pd.DataFrame, *, title: str, footnote: str, months: str = "months",
+                     x_title: str = "Year") -> go.Figure:
+    """Series × years; the cell is the months covered (12 = full year), blank where nothing exists. The row
+    label is the ``series`` column when the frame has one (readable names), else built from the codes."""
     if coverage.empty:
         return add_footnote(_style(go.Figure(), title), footnote)
-    data = coverage.assign(
+    data = coverage if "series" in coverage else coverage.assign(
         series=coverage["source"] + " · " + coverage["reporter_iso3"] + "→" + coverage["partner_iso3"] + " · "
         + coverage["flow"] + " · " + coverage["detail"]
     )
@@ -301,13 +303,13 @@ def coverage_heatmap(coverage: pd.DataFrame, *, title: str, footnote: str) -> go
         go.Heatmap(
             z=grid.to_numpy(dtype="float64"), x=list(grid.columns), y=list(grid.index),
             colorscale=[[0, "#F0E442"], [0.5, "#56B4E9"], [1, "#0072B2"]], zmin=1, zmax=12,
-            colorbar={"title": {"text": "months"}}, xgap=1, ygap=1,
-            hovertemplate="%{y}<br>%{x}: %{z} months<extra></extra>",
+            colorbar={"title": {"text": months}}, xgap=1, ygap=1,
+            hovertemplate="%{y}<br>%{x}: %{z} " + months + "<extra></extra>",
         )
     )
     _style(fig, title)
     fig.update_layout(height=max(400, 18 * len(grid.index) + 200))
-    fig.update_xaxes(title_text="Year")
+    fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text=None, automargin=True)
     return add_footnote(fig, footnote)
 

@@ -22,8 +22,9 @@ SHARE_AXIS_MAX_PCT = 200.0  # shares of a tiny total deficit reach 900 %; the ax
 
 
 def _footnote_for(card: c.ClaimCard) -> str:
-    sources = sorted({str(s) for s in card.numbers.get("source", pd.Series(dtype=object)).dropna()})
-    names = [c.SOURCE_PUBLISHERS.get(s, s) for s in sources]
+    sources = sorted({part for s in card.numbers.get("source", pd.Series(dtype=object)).dropna()
+                      for part in str(s).split(" / ")})  # a balance names both of its series
+    names = list(dict.fromkeys(c.SOURCE_PUBLISHERS.get(s, s) for s in sources))
     return "Source: " + ("; ".join(names) if names else "—") + f". Claim {card.spec.id}: {card.spec.tolerance_text}"
 
 
@@ -251,7 +252,7 @@ def _facet_axes(fig: go.Figure, facet_label: str) -> tuple[str, str] | None:
 
 
 def add_claim_annotations(fig: go.Figure, claims: Iterable[c.ClaimSpec], *, target: str = "balance",
-                          usd_per_unit: float = 1.0, facet_label: str | None = None) -> go.Figure:  # fmt: skip
+                          usd_per_unit: float = 1.0, facet_label: str | None = None, lang: str = "en") -> go.Figure:  # fmt: skip
     """Draw claims 1 and 2 on a Balances figure.
 
     ``target="balance"``: a dashed line at minus the claimed deficit (claim 1; balances are negative for a
@@ -262,7 +263,9 @@ def add_claim_annotations(fig: go.Figure, claims: Iterable[c.ClaimSpec], *, targ
     for spec in claims:
         if target == "balance" and spec.check == "china_deficit":
             y = -float(spec.tolerance["target_usd"]) / usd_per_unit
-            label = f"claim {spec.id}: deficit with China of USD {float(spec.tolerance['target_usd']) / 1e9:g} bn"
+            amount = float(spec.tolerance["target_usd"]) / 1e9
+            label = (f"afirmación {spec.id}: déficit con China de {amount:g} mil millones de USD" if lang == "es"
+                     else f"claim {spec.id}: deficit with China of USD {amount:g} bn")
             axes = _facet_axes(fig, facet_label) if facet_label else None
             if facet_label and axes is None:
                 continue  # the balance panel is not shown: nothing to draw on
@@ -274,6 +277,7 @@ def add_claim_annotations(fig: go.Figure, claims: Iterable[c.ClaimSpec], *, targ
         if target == "share" and spec.check == "china_share_of_deficit":
             y = float(spec.tolerance["share_min"]) * 100
             fig.add_hline(y=y, line_dash="dash", line_color=CLAIM_COLOUR, line_width=1.5,
-                          annotation_text=f"claim {spec.id}: “practically the entire” (≥ {y:g} %)",
+                          annotation_text=(f"afirmación {spec.id}: «prácticamente todo» (≥ {y:g} %)" if lang == "es"
+                                           else f"claim {spec.id}: “practically the entire” (≥ {y:g} %)"),
                           annotation_position="top left", annotation_font_size=11)  # fmt: skip
     return fig

@@ -7,6 +7,7 @@ here, so a test can render each page in both languages and find no string of the
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -130,6 +131,14 @@ LABELS: dict[str, tuple[str, str]] = {
                       "El mapa se abre en {code}, la primera coincidencia con comercio; haga clic arriba para volver."),
     "movers_same_year": ("Choose two different years to see the movers.",
                          "Elija dos años distintos para ver los mayores cambios."),
+    "as_reported": ("as reported", "según el informante"),
+    "dependence_units": ("% of Colombia's trade with the World (same flow, same year)",
+                         "% del comercio de Colombia con el mundo (mismo flujo, mismo año)"),
+    "denominator": ("Divided by", "Dividido por"),
+    "detail_total": ("all goods", "todos los bienes"),
+    "months": ("months", "meses"),
+    "months_per_year": ("months covered per year", "meses cubiertos por año"),
+    "usd_nominal": ("USD (nominal)", "USD (nominales)"),
     "latest_balance": ("{partner}: balance {year}", "{partner}: balanza {year}"),
     "no_balance": ("{partner}: no year with both exports and imports", "{partner}: ningún año con exportaciones e importaciones"),
     "sources_of": ("Sources: exports {export}, imports {import_}", "Fuentes: exportaciones {export}, importaciones {import_}"),
@@ -231,6 +240,41 @@ def publisher(source: object, lang: str = DEFAULT_LANGUAGE) -> str:
     return " + ".join(dict.fromkeys(names))
 
 
+# The series of record names publishers in English (etl.record.SOURCE_PUBLISHERS, citations "X, as printed by
+# Y", basis labels): their Spanish wording, phrase by phrase, longest first.
+RECORD_PHRASES_ES: dict[str, str] = {
+    "DANE (DIAN export records)": "DANE (registros de exportación de la DIAN)",
+    "DANE (import annex, DANE/DIAN)": "DANE (anexo de importaciones, DANE/DIAN)",
+    "General Administration of Customs of China (GACC)": "Administración General de Aduanas de China (GACC)",
+    "IMF Direction of Trade Statistics": "FMI, Estadísticas de la Dirección del Comercio",
+    "US Census Bureau": "Oficina del Censo de EE. UU.",
+    "not stated": "no indicado",
+    ", as printed by ": ", según lo impreso por ",
+    "'s trade balance: ": ": balanza comercial, ",
+    "(official)": "(oficial)",
+    "(CIF converted to FOB: an estimate)": "(CIF convertido a FOB: una estimación)",
+    "(mixed valuation, not a trade balance basis)": "(valoración mixta, no es una base de balanza comercial)",
+    "Colombia's exports, all partners": "Exportaciones de Colombia, todos los socios",
+    "Colombia's imports, all partners": "Importaciones de Colombia, todos los socios",
+    "Colombia's balance with the World: ": "Balanza de Colombia con el mundo: ",
+}
+RECORD_PATTERNS_ES = ((re.compile(r"\bexports (FOB|CIF)"), r"exportaciones \1"),
+                      (re.compile(r"\bimports (FOB|CIF)"), r"importaciones \1"))
+
+
+def record_text(text: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A publisher, citation or basis label from the series of record, in ``lang`` (English as it is)."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return "—"
+    out = str(text)
+    if lang == "es":
+        for english in sorted(RECORD_PHRASES_ES, key=len, reverse=True):
+            out = out.replace(english, RECORD_PHRASES_ES[english])
+        for pattern, spanish in RECORD_PATTERNS_ES:
+            out = pattern.sub(spanish, out)
+    return out
+
+
 # ---- columns ------------------------------------------------------------------------------------------------------
 # internal column name -> (English, Spanish) header. Code columns keep their codes as values.
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -280,6 +324,13 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "denominator": ("Share of (denominator)", "Participación en (denominador)"),
     "coverage_pct": ("Coverage of the total (%)", "Cobertura del total (%)"),
     "note": ("Note", "Nota"),
+    "licence": ("Licence", "Licencia"),
+    "publisher_cited": ("Publisher", "Publicador (como se cita, en el original)"),
+    "description_cited": ("Description", "Descripción (en inglés, como en data/sources.toml)"),
+    "perspective": ("Reported by", "Según"),
+    "origin": ("Origin", "Origen"),
+    "row_count": ("Rows", "Filas"),
+    "loaded_at": ("Loaded at", "Cargado el"),
 }
 
 

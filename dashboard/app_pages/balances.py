@@ -6,7 +6,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import balance_split, charts, claims, claims_charts, components, queries, units, url_state
+from dashboard import (
+    balance_split,
+    charts,
+    claims,
+    claims_charts,
+    components,
+    i18n,
+    queries,
+    units,
+    url_state,
+)
 from dashboard.i18n import t
 from etl.schema import CHINA, UNITED_STATES, WORLD
 
@@ -56,7 +66,7 @@ else:
     )
     if unit == units.NOMINAL and CHINA in partners:  # claim 1 is in nominal dollars
         claims_charts.add_claim_annotations(fig, claims.read_claims(), usd_per_unit=units.BILLION,
-                                            facet_label=measure_names["balance"])
+                                            facet_label=measure_names["balance"], lang=lang)
     components.finish_time_chart(fig, long, unit, year_from, year_to)
     components.show_figure(fig, filename="balanza-balances", key="balances_chart")
     components.gap_notes(long, ["partner", "measure_label"], "value", lambda key: " · ".join(key))
@@ -64,6 +74,8 @@ else:
 table = long[["partner_iso3", "year", "measure", "value", "value_usd", "publisher", "valuation"]]
 table = table.sort_values(["partner_iso3", "measure", "year"]).reset_index(drop=True)
 table["measure"] = table["measure"].map(measure_names)
+table["publisher"] = table["publisher"].map(lambda v: i18n.record_text(v, lang))
+table["valuation"] = table["valuation"].map(lambda v: i18n.record_text(v, lang))
 table_units = {"value": unit_text}
 st.subheader(t("table", lang))
 components.show_table(table, units=table_units, decimals={"value_usd": 0})
@@ -94,7 +106,7 @@ else:
         footnote=components.footnote(split_totals, t("split_note", lang)), x_title=t("year", lang),
     )
     if unit == units.NOMINAL:
-        claims_charts.add_claim_annotations(fig, claims.read_claims(), usd_per_unit=units.BILLION)
+        claims_charts.add_claim_annotations(fig, claims.read_claims(), usd_per_unit=units.BILLION, lang=lang)
     split_long = split_wide.assign(measure="balance", value_usd=split_wide["balance"])
     components.finish_time_chart(fig, split_long, unit, year_from, year_to)
     components.show_figure(fig, filename="balanza-balance-split", key="split_chart")

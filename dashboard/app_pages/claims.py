@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import claims, components, url_state
+from dashboard import claims, components, i18n, url_state
 
 PAGES_DIR = Path(__file__).resolve().parent
 BADGE_COLOURS = {
@@ -21,25 +21,81 @@ BADGE_ICONS = {
 }  # fmt: skip
 
 
+TX = {
+    "title": ("The articles' statements, checked against the data",
+              "Las afirmaciones de los artículos, contrastadas con los datos"),
+    "intro": ("Two news articles of May 2025 (in seeds/) make statements about Colombia–China–US trade. Each card gives "
+              "the primary basis (the publisher's own definition, read through the series of record), the other bases "
+              "beside it, a verdict by the rule shown, the publisher of each number, and what the bundled data lacks.",
+              "Dos artículos de prensa de mayo de 2025 (en seeds/) hacen afirmaciones sobre el comercio Colombia–China–"
+              "EE. UU. Cada tarjeta da la base principal (la definición del propio publicador, leída de la serie de "
+              "registro), las otras bases a su lado, un veredicto según la regla indicada, el publicador de cada cifra "
+              "y lo que falta en los datos incluidos."),
+    "claim": ("Claim", "Afirmación"),
+    "all": ("All claims", "Todas las afirmaciones"),
+    "article": ("article", "artículo"),
+    "kind": ("kind", "tipo"),
+    "basis": ("Basis", "Base"),
+    "figure": ("Figure", "Cifra"),
+    "publisher": ("Publisher", "Publicador"),
+    "others": ("Other bases, beside the primary one:", "Otras bases, junto a la principal:"),
+    "tolerance": ("Tolerance", "Tolerancia"),
+    "missing": ("Not in the bundled data: ", "No está en los datos incluidos: "),
+    "numbers": ("Numbers ({n} rows, each with its publisher and dataset)",
+                "Cifras ({n} filas, cada una con su publicador y conjunto de datos)"),
+    "reproduce": ("Reproduce on the {page} page", "Reproducir en la página {page}"),
+    "not_built": ("Reproduce with page “{page}” and filters {filters} (page not in this build).",
+                  "Reproducir con la página «{page}» y los filtros {filters} (página no incluida)."),
+    "preset": ("Scenario preset: `{preset}` (model/presets).", "Escenario predefinido: `{preset}` (model/presets)."),
+    "per_row": ("per row", "por fila"),
+    "statement": ("Statement", "Afirmación"),
+    "verdict": ("Verdict", "Veredicto"),
+}
+VERDICTS = {
+    claims.SUPPORTED: ("supported", "respaldada"), claims.PARTLY: ("partly supported", "parcialmente respaldada"),
+    claims.NOT_SUPPORTED: ("not supported", "no respaldada"),
+    claims.CANNOT_CHECK: ("cannot be checked with the bundled data", "no verificable con los datos incluidos"),
+    claims.SCENARIO: ("scenario", "escenario"), claims.CONTEXT: ("context", "contexto"),
+    claims.OUT_OF_SCOPE: ("out of scope", "fuera del alcance"),
+}  # fmt: skip
+KINDS = {"checkable": ("checkable", "verificable"), "scenario": ("scenario", "escenario"),
+         "context": ("context", "contexto"), "out_of_scope": ("out of scope", "fuera del alcance")}
+PAGE_NAMES = {"balances": "page_balances", "overview": "page_overview", "products": "page_products",
+              "dependence": "page_dependence", "scenarios": "page_scenarios", "coverage": "page_coverage",
+              "data": "page_data"}
+
+
+def tx(key: str, **values: object) -> str:
+    english, spanish = TX[key]
+    text = spanish if components.lang() == "es" else english
+    return text.format(**values) if values else text
+
+
+def _label(table: dict[str, tuple[str, str]], key: str) -> str:
+    pair = table.get(key, (key.replace("_", " "), key.replace("_", " ")))
+    return pair[1] if components.lang() == "es" else pair[0]
+
+
 def _display_value(value: object, unit: str) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "—"
     number = float(value)  # type: ignore[arg-type]
     if unit == "USD":
-        return f"{number / 1e9:,.2f} bn USD" if abs(number) >= 1e8 else f"{number / 1e6:,.1f} m USD"
-    return f"{number:,.2f} {unit}"
+        return i18n.money(number, components.lang())
+    return f"{i18n.number(number, components.lang())} {unit}"
 
 
 def _link(card: claims.ClaimCard) -> None:
     spec = card.spec
     page = spec.link_page
     if page and (PAGES_DIR / f"{page}.py").exists():
-        st.page_link(f"app_pages/{page}.py", label=f"Reproduce on the {page} page", icon=":material/open_in_new:",
-                     query_params=spec.link_params)  # fmt: skip
+        name = i18n.t(PAGE_NAMES[page], components.lang()) if page in PAGE_NAMES else page
+        st.page_link(f"app_pages/{page}.py", label=tx("reproduce", page=name), icon=":material/open_in_new:",
+                     query_params={**spec.link_params, "lang": components.lang()})  # fmt: skip
     elif page:
-        st.caption(f"Reproduce with page “{page}” and filters {claims.link_query(spec)} (page not in this build).")
+        st.caption(tx("not_built", page=page, filters=claims.link_query(spec)))
     if spec.scenario_preset:
-        st.caption(f"Scenario preset: `{spec.scenario_preset}` (model/presets).")
+        st.caption(tx("preset", preset=spec.scenario_preset))
 
 
 def _card(card: claims.ClaimCard) -> None:
@@ -48,67 +104,66 @@ def _card(card: claims.ClaimCard) -> None:
         head, badge = st.columns([5, 2])
         head.subheader(f"{spec.id}. {spec.summary}", anchor=f"claim-{spec.id}")
         with badge:
-            st.badge(card.verdict, color=BADGE_COLOURS[card.verdict], icon=BADGE_ICONS[card.verdict])
+            st.badge(_label(VERDICTS, card.verdict), color=BADGE_COLOURS[card.verdict], icon=BADGE_ICONS[card.verdict])
         st.markdown(f"> “{spec.quote}”")
         if spec.related_quote:
             st.markdown(f"> “{spec.related_quote}” ({spec.related_article})")
-        st.caption(f"{spec.speaker} · article `{spec.article}` · {spec.date} · kind: {spec.kind.replace('_', ' ')}")
+        st.caption(f"{spec.speaker} · {tx('article')} `{spec.article}` · {spec.date} · {tx('kind')}: "
+                   f"{_label(KINDS, spec.kind)}")
         if card.basis or card.figure:
-            st.markdown(f"**Basis:** {url_state.escape_markdown(card.basis)}"
-                        + (f"  \n**Figure:** {url_state.escape_markdown(card.figure)}" if card.figure else ""))
+            st.markdown(f"**{tx('basis')}:** {url_state.escape_markdown(card.basis)}"
+                        + (f"  \n**{tx('figure')}:** {url_state.escape_markdown(card.figure)}" if card.figure else ""))
         if card.citation:
-            st.caption(f"Publisher: {url_state.escape_markdown(card.citation)}")
+            st.caption(f"{tx('publisher')}: {url_state.escape_markdown(card.citation)}")
         if card.disagreement:
             st.info(url_state.escape_markdown(card.disagreement), icon=":material/compare_arrows:")
         for sentence in card.explanation:
             st.write(sentence)
         if card.alternatives:
-            st.markdown("**Other bases, beside the primary one:**\n"
+            st.markdown(f"**{tx('others')}**\n"
                         + "\n".join(f"- {url_state.escape_markdown(a)}" for a in card.alternatives))
-        st.caption(f"Tolerance: {spec.tolerance_text}")
+        st.caption(f"{tx('tolerance')}: {spec.tolerance_text}")
         if card.missing:
-            st.warning("Not in the bundled data: " + "; ".join(card.missing) + ".", icon=":material/report:")
+            st.warning(tx("missing") + "; ".join(card.missing) + ".", icon=":material/report:")
         fig = components.claim_chart(spec.id, components.lang())
         if fig is not None:
             components.show_figure(fig, filename=f"balanza-claim-{spec.id}", key=f"claim_chart_{spec.id}", finished=True)
         if not card.numbers.empty:
-            with st.expander(f"Numbers ({len(card.numbers)} rows, each with its source and dataset)"):
+            with st.expander(tx("numbers", n=len(card.numbers))):
                 shown = card.numbers.assign(
                     year=card.numbers["year"].astype(str),  # years and dates share the column: show them as text
                     shown=[_display_value(v, u) for v, u in zip(card.numbers["value"], card.numbers["unit"], strict=True)]
                 )
-                st.dataframe(shown[["measure", "year", "perspective", "shown", "valuation", "publisher", "dataset", "note"]],
-                             hide_index=True, width="stretch")  # fmt: skip
+                components.show_table(shown[["measure", "year", "perspective", "shown", "valuation", "publisher",
+                                             "dataset", "note"]].rename(columns={"shown": "value"}),
+                                      key=f"claim_numbers_{spec.id}")  # fmt: skip
         units = ", ".join(sorted({str(u) for u in card.numbers["unit"].dropna()})) or "—"
         components.download_csv_button(
             components.claim_csv_frame(spec.id), filename=f"balanza-claim-{spec.id}.csv",
-            source=components.source_summary(card.numbers), valuation="per row", units=units,
+            source=components.source_summary(card.numbers), valuation=tx("per_row"), units=units,
             filters={"claim": spec.id, **spec.link_params}, key=f"claim_csv_{spec.id}",
         )  # fmt: skip
         _link(card)
 
 
 lang = components.lang()
-st.title("The articles' statements, checked against the data")
-st.caption(
-    "Two news articles of May 2025 (in seeds/) make statements about Colombia–China–US trade. Each card gives "
-    "the primary basis (the publisher's own definition, read through the series of record), the other bases "
-    "beside it, a verdict by the rule shown, the publisher of each number, and what the bundled data lacks."
-)
+st.title(tx("title"))
+st.caption(tx("intro"))
 
 all_cards = components.claim_cards()  # computed once per database, shared by every session
 ids = tuple(["all", *[str(card.spec.id) for card in all_cards]])
 claim_param = url_state.Param("claim", url_state.CHOICE, "all", ids)
 url_state.init_state([claim_param], lang)
 chosen = st.selectbox(
-    "Claim", ids, key="claim",
-    format_func=lambda i: "All claims" if i == "all" else next(f"{k.spec.id}. {k.spec.summary}" for k in all_cards
+    tx("claim"), ids, key="claim",
+    format_func=lambda i: tx("all") if i == "all" else next(f"{k.spec.id}. {k.spec.summary}" for k in all_cards
                                                                 if str(k.spec.id) == i),
 )  # fmt: skip
 url_state.sync_url([claim_param])
 
-summary = pd.DataFrame([{"claim": k.spec.id, "statement": k.spec.summary, "kind": k.spec.kind, "verdict": k.verdict,
-                         "figure": k.figure or "—", "basis": k.basis or "—"} for k in all_cards])  # fmt: skip
+summary = pd.DataFrame([{tx("claim"): k.spec.id, tx("statement"): k.spec.summary,
+                         tx("kind").capitalize(): _label(KINDS, k.spec.kind), tx("verdict"): _label(VERDICTS, k.verdict),
+                         tx("figure"): k.figure or "—", tx("basis"): k.basis or "—"} for k in all_cards])  # fmt: skip
 if chosen == "all":
     st.dataframe(summary, hide_index=True, width="stretch")
 for card in all_cards:

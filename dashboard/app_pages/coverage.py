@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, components, url_state
+from dashboard import charts, components, i18n, url_state
 from dashboard.i18n import t
 from etl.schema import CHINA, COLOMBIA, UNITED_STATES, WORLD
 
@@ -32,21 +32,32 @@ url_state.sync_url(specs)
 
 # Series between the chosen country and the chosen counterparts (either side reporting).
 shown = components.query_coverage(country=country, counterparts=list(counterparts))
+detail_names = {"totals": t("detail_total", lang), **{f"HS{n}": t("hs_digits", lang, n=n) for n in (2, 4, 6, 8, 10)}}
 if shown.empty:
     st.info(t("no_data", lang))
 else:
+    labelled = shown.assign(series=[
+        f"{i18n.publisher(s, lang)} · {r}→{p} · {i18n.flow(f, lang)} · {detail_names.get(d, d)}"
+        for s, r, p, f, d in zip(shown["source"], shown["reporter_iso3"], shown["partner_iso3"], shown["flow"],
+                                 shown["detail"], strict=True)])
     fig = charts.coverage_heatmap(
-        shown, title=f"{t('coverage_title', lang)}: {label_of(country)}",
-        footnote=components.footnote(shown, t("coverage_note", lang)),
+        labelled, title=f"{t('coverage_title', lang)}: {label_of(country)}",
+        footnote=components.footnote(shown, t("coverage_note", lang)), months=t("months", lang),
+        x_title=t("year", lang),
     )
     components.show_figure(fig, filename="balanza-coverage", key="coverage_chart")
 st.caption(t("coverage_note", lang))
-st.dataframe(shown, hide_index=True, width="stretch")
+table = shown.assign(source=components.publisher_column(shown), flow=shown["flow"].map(lambda f: i18n.flow(f, lang)),
+                     detail=shown["detail"].map(lambda d: detail_names.get(d, d)))
+components.show_table(table)
 components.download_csv_button(
-    shown, filename="balanza-coverage.csv", source=components.source_summary(shown), valuation="n/a",
-    units="months covered per year", filters={"country": country, "with": counterparts},
+    components.localized(table), filename="balanza-coverage.csv", source=components.source_summary(shown),
+    valuation="—", units=t("months_per_year", lang), filters={"country": country, "with": counterparts},
 )
 
 st.subheader(t("datasets", lang))
-st.dataframe(components.query_datasets(), hide_index=True, width="stretch")
+datasets = components.query_datasets().drop(columns=["dataset_id", "path", "source"], errors="ignore")
+# The datasets' provenance is written in English in data/sources.toml: cited as it is, and said so.
+datasets = datasets.rename(columns={"publisher": "publisher_cited", "description": "description_cited"})
+components.show_table(datasets, key="datasets_table")
 components.page_links("coverage")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, components, queries, url_state
+from dashboard import charts, components, i18n, url_state
 from dashboard.i18n import t
 from etl.schema import BILLION, CHINA, COLOMBIA
 
@@ -29,7 +29,7 @@ if options.empty:
 # Each choice narrows the next one's options to combinations that exist.
 columns = st.columns(5)
 cascade = [
-    ("source", "source", t("source", lang), lambda v: f"{queries.source_label(v)} ({v})"),
+    ("source", "source", t("source", lang), lambda v: i18n.publisher(v, lang)),
     ("reporter", "reporter_iso3", t("reporter", lang), label_of),
     ("partner", "partner_iso3", t("partner", lang), label_of),
     ("flow", "flow", t("flow", lang), lambda f: t(f, lang) if f in ("export", "import") else f),
@@ -67,25 +67,27 @@ rows, total = components.query_trade_rows(
     source=str(chosen["source"]), reporter=str(chosen["reporter"]), partner=str(chosen["partner"]),
     flow=str(chosen["flow"]), hs_level=int(str(chosen["level"])), year_from=year_from, year_to=year_to, limit=ROW_LIMIT,
 )
-st.caption(queries.source_label(str(chosen["source"])) + " · " + t("rows_shown", lang, shown=len(rows), total=total))
+st.caption(i18n.publisher(str(chosen["source"]), lang) + " · " + t("rows_shown", lang, shown=len(rows), total=total))
 
 if not rows.empty:
     by_year = rows.groupby("year", as_index=False)["value_usd"].sum()
     by_year = by_year.assign(value=by_year["value_usd"] / BILLION, source=chosen["source"])
     fig = charts.bar_chart(
-        by_year, x="year", y="value", title=t("data_chart_title", lang), y_title="USD billions (nominal)",
+        by_year, x="year", y="value", title=t("data_chart_title", lang), y_title=components.unit_label("nominal", 0),
         x_title=t("year", lang),
         footnote=components.footnote(by_year),
     )
     components.show_figure(fig, filename="balanza-data", key="data_chart")
-    components.gap_notes(by_year.assign(series=str(chosen["source"])), ["series"], "value", lambda key: key[0])
+    components.gap_notes(by_year.assign(series=i18n.publisher(str(chosen["source"]), lang)), ["series"], "value",
+                         lambda key: key[0])
     if total > len(rows):
         st.caption(t("rows_shown", lang, shown=len(rows), total=total))
 
-st.dataframe(rows, hide_index=True, width="stretch")
+table = rows.assign(source=components.publisher_column(rows), flow=rows["flow"].map(lambda f: i18n.flow(f, lang)))
+components.show_table(table, decimals={"value_usd": 0})
 components.download_csv_button(
-    rows, filename="balanza-data.csv", source=queries.source_label(str(chosen["source"])),
-    valuation=components.valuation_summary(rows), units="USD (nominal)",
+    components.localized(table), filename="balanza-data.csv", source=i18n.publisher(str(chosen["source"]), lang),
+    valuation=components.valuation_summary(rows), units=t("usd_nominal", lang),
     filters={**chosen, "from": year_from, "to": year_to},
 )
 components.page_links("data")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, components, queries, url_state
+from dashboard import charts, components, i18n, queries, url_state
 from dashboard.i18n import t
 from etl.schema import CHINA, UNITED_STATES, WORLD
 
@@ -28,6 +28,9 @@ numerators = [p for p in partners if p != WORLD]
 
 totals = components.totals_for(queries.REPORTER_VIEW, [*numerators, WORLD], 1.0)
 shares = queries.partner_shares(totals, numerators)
+share_years = sorted({int(y) for y in shares["year"]}) or [components.DEFAULT_FIRST_YEAR]
+year_from, year_to = components.year_range_widget(share_years[0], share_years[-1])
+shares = shares[shares["year"].between(year_from, year_to)].reset_index(drop=True)
 shares["partner"] = shares["partner_iso3"].map(label_of)
 shares["flow_label"] = shares["flow"].map(lambda f: t(f, lang))
 
@@ -39,16 +42,19 @@ else:
         y_title=t("share_pct", lang), footnote=components.footnote(shares, t("dependence_note", lang)),
         x_title=t("year", lang),
     )
+    components.finish_time_chart(fig, shares, "share", year_from, year_to)
     components.show_figure(fig, filename="balanza-dependence", key="dependence_chart")
     components.gap_notes(shares, ["partner", "flow_label"], "share_pct", lambda key: " · ".join(key))
 
 # Every share names what it divides by (Colombia's trade with all partners, with its publisher).
 table = shares[["partner_iso3", "flow", "year", "share_pct", "denominator", "source"]].reset_index(drop=True)
 table["source"] = components.publisher_column(table)
+table["flow"] = table["flow"].map(lambda f: i18n.flow(f, lang))
+table["denominator"] = table["denominator"].map(lambda d: i18n.record_text(d, lang))
 components.show_table(table)
 components.download_csv_button(
     components.localized(table), filename="balanza-dependence.csv", source=components.source_summary(totals),
-    valuation="as reported",
-    units="% of Colombia's trade with the World (same flow, same year)", filters={"partners": partners},
+    valuation=t("as_reported", lang), units=t("dependence_units", lang),
+    filters={"partners": partners, "yr": f"{year_from}-{year_to}"},
 )
 components.page_links("dependence")

@@ -71,12 +71,13 @@ for column, partner in zip(columns, PARTNERS, strict=True):
             help=unit_text,
         )
         st.caption(unit_text)
-        st.caption(t("balance_basis", lang, basis=latest["basis_label"], publisher=latest["balance_publisher"]))
+        st.caption(t("balance_basis", lang, basis=i18n.record_text(latest["basis_label"], lang),
+                     publisher=i18n.record_text(latest["balance_publisher"], lang)))
         if pd.notna(latest["alt_balance_value"]):
-            st.caption(t("balance_alternative", lang, basis=latest["alt_basis_label"],
+            st.caption(t("balance_alternative", lang, basis=i18n.record_text(latest["alt_basis_label"], lang),
                          value=i18n.number(latest["alt_balance_value"], lang)))
-        st.caption(t("sources_of", lang, export=latest["export_publisher"] or "—",
-                     import_=latest["import_publisher"] or "—"))
+        st.caption(t("sources_of", lang, export=i18n.record_text(latest["export_publisher"] or "—", lang),
+                     import_=i18n.record_text(latest["import_publisher"] or "—", lang)))
         components.show_figure(
             charts.sparkline_chart(series, y="balance_value"), filename=f"balanza-balance-{partner}",
             key=f"spark_{partner}",
@@ -100,6 +101,8 @@ if rows:
         .reset_index(drop=True)
     )
     table["year"] = table["year"].astype("int64")
+    for text_column in ("basis_label", "balance_publisher", "alt_basis_label", "export_publisher", "import_publisher"):
+        table[text_column] = table[text_column].map(lambda v: i18n.record_text(v, lang))
     value_units = {m: unit_text for m in ("export", "import", "balance", "alt_balance")}
     components.show_table(table, units=value_units)
     components.download_csv_button(

@@ -37,7 +37,7 @@ def test_claims_page_renders_every_card(bundled_env: Path) -> None:
         assert any(b.endswith(f" {verdict}]") for b in badges), verdict
     assert len(at.get("plotly_chart")) >= 7  # every card with numbers over time draws the claim on a chart
     summary = at.dataframe[0].value
-    assert list(summary["claim"]) == [s.id for s in specs]
+    assert list(summary["Claim"]) == [s.id for s in specs]
 
 
 @pytest.mark.slow

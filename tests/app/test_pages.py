@@ -75,8 +75,8 @@ def test_data_page_table_follows_the_url_filters(bundled_env: Path) -> None:
     at = _run("data", RESTORE_CASES["data"])
     table = at.dataframe[0].value
     assert not table.empty
-    assert set(table["year"]) <= set(range(2015, 2021))
-    assert set(table["reporter_iso3"]) == {"USA"} and set(table["flow"]) == {"import"}
+    assert set(table["Year"]) <= set(range(2015, 2021))
+    assert set(table["Reporter (ISO3)"]) == {"USA"} and set(table["Flow"]) == {"Imports"}
 
 
 def test_invalid_url_values_are_rejected_visibly_and_defaults_used(bundled_env: Path) -> None:
@@ -137,7 +137,7 @@ def test_a_rebuilt_database_is_picked_up_without_restart(bundled_db: Path, tmp_p
     assert not at.exception
     after = at.dataframe[0].value
     assert 0 < len(after) < before
-    assert after["year"].min() >= 2000
+    assert after["Year"].min() >= 2000
 
 
 def test_missing_database_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,169 @@
+"""Every page, rendered in English and in Spanish, shows no internal name and no sentence of the other language.
+
+What is read: every text element (titles, headers, markdown, captions, info boxes, metrics), every widget's
+label and shown options, every table's headers and text cells, every chart's title, axis titles, legend
+names, annotations and tick labels, and every link and button label. Data the page only cites (the
+articles' quotes, scenario names typed by a user, HS descriptions the bundled nomenclature has only in
+English) is named in ALLOWED below and left out on purpose.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py"
+PAGES = ("overview", "balances", "products", "dependence", "claims", "scenarios", "coverage", "data")
+
+# Internal names that must never reach the screen.
+INTERNAL = re.compile(
+    r"\b(partner_iso3|reporter_iso3|value_usd|months_covered|hs_level|share_pct|imf_dots|us_census_general|"
+    r"us_census_consumption|dane_imports|out_of_scope|valuation_stated|total_change_usd|baseline_usd)\b"
+    r"|\b\d+\.\d{7,}\b"  # raw long floats
+)
+# Words that only one of the two languages uses (checked as whole words, case-insensitive).
+ENGLISH_ONLY = re.compile(r"\b(the|and|with|of|from|which|imports|exports|balance|year|years|source|between)\b", re.I)
+SPANISH_ONLY = re.compile(r"\b(los|las|del|con|según|importaciones|exportaciones|año|años|fuente|entre|para|desde)\b",
+                          re.I)  # not "el" (El Salvador, El Nuevo Siglo) nor "balanza" (the app's name)
+# Table columns whose cells the page cites rather than writes: the printed quote behind a figure, and the
+# datasets' provenance kept in its original language (the header says so).
+CITED_COLUMNS = re.compile(r"^(Note|Nota)$|\(en inglés|en el original\)")
+# Texts the page cites rather than writes.
+ALLOWED = re.compile(r"^(“|>|\"|\[|https?://)")
+
+
+def _figure_texts(spec: dict) -> Iterator[str]:
+    layout = spec.get("layout", {})
+    title = layout.get("title")
+    if isinstance(title, dict) and title.get("text"):
+        yield title["text"]
+    for key, value in layout.items():
+        if key.startswith(("xaxis", "yaxis")) and isinstance(value, dict):
+            axis_title = value.get("title")
+            if isinstance(axis_title, dict) and axis_title.get("text"):
+                yield axis_title["text"]
+    for annotation in layout.get("annotations", []) or []:
+        if annotation.get("text"):
+            yield annotation["text"]
+    for trace in spec.get("data", []):
+        if trace.get("name") and trace.get("showlegend", True) is not False:
+            yield str(trace["name"])
+        if trace.get("type") == "bar" and trace.get("orientation") == "h" and isinstance(trace.get("y"), list):
+            yield from (str(v) for v in trace["y"][:40])
+
+
+def _texts(at: AppTest) -> Iterator[str]:
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+        for element in getattr(at, kind):
+            yield str(element.value)
+    for metric in at.metric:
+        yield str(metric.label)
+        yield str(metric.value)
+    for kind in ("selectbox", "multiselect", "radio", "text_input", "number_input", "checkbox", "slider",
+                 "text_area", "button"):
+        for widget in getattr(at, kind):
+            if widget.label:
+                yield str(widget.label)
+    for kind in ("download_button", "page_link", "link_button"):
+        for element in at.get(kind):
+            yield str(element.proto.label)
+    for table in at.dataframe:
+        frame = table.value
+        yield from (str(c) for c in frame.columns)
+        for column in frame.columns:
+            if CITED_COLUMNS.search(str(column)):
+                continue  # quoted as printed: a note with the printing page's own words, or cited metadata
+            if not pd.api.types.is_numeric_dtype(frame[column]):
+                yield from (str(v) for v in frame[column].head(30) if isinstance(v, str))
+    for chart in at.get("plotly_chart"):
+        yield from _figure_texts(json.loads(chart.proto.spec))
+    for tab in at.tabs:
+        yield str(tab.label)
+
+
+def _strip(text: str) -> str:
+    # the name of the page that printed a figure is cited as it is ("as printed by El Nuevo Siglo")
+    text = re.sub(r"(as printed by|según lo impreso por) [^;)]*(\([^)]*\))?", " ", text)
+    text = re.sub(r"<[^>]+>", " ", text)  # plotly markup
+    text = re.sub(r"https?://\S+", " ", text)
+    text = re.sub(r"\$[^$]*\$", " ", text)  # LaTeX
+    return text
+
+
+def _render(page: str, lang: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params["lang"] = lang
+    at.switch_page(f"app_pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _labels(lang: str) -> set[str]:
+    """The catalogue's labels of ``lang`` that differ from the other language's (whole texts, e.g. 'Year')."""
+    from dashboard.i18n import COLUMNS, LABELS
+
+    index = 0 if lang == "en" else 1
+    return {pair[index] for table in (LABELS, COLUMNS) for pair in table.values()
+            if pair[0] != pair[1] and "{" not in pair[index]}
+
+
+def _problems(at: AppTest, lang: str) -> tuple[list[str], list[str]]:
+    """Internal names; and texts of the other language: a sentence with more of its marker words than of
+    ours (at least two: a publisher's proper name such as 'Ministerio de Hacienda' is not a sentence), or a
+    whole text that is one of the other language's catalogue labels."""
+    own, other = (ENGLISH_ONLY, SPANISH_ONLY) if lang == "en" else (SPANISH_ONLY, ENGLISH_ONLY)
+    other_labels = _labels("es" if lang == "en" else "en") - _labels(lang)
+    internal, foreign = [], []
+    for raw in _texts(at):
+        if ALLOWED.match(raw.strip()):
+            continue
+        text = _strip(raw)
+        if INTERNAL.search(text):
+            internal.append(text[:160])
+        theirs, ours = len(other.findall(text)), len(own.findall(text))
+        if (theirs >= 2 and theirs > ours) or text.strip() in other_labels:
+            foreign.append(text[:160])
+    return internal, foreign
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("page", PAGES)
+def test_page_speaks_one_language_and_no_internal_names(bundled_env: Path, page: str, lang: str,
+                                                        request: pytest.FixtureRequest) -> None:
+    at = _render(page, lang)
+    internal, foreign = _problems(at, lang)
+    assert not internal, internal
+    known = KNOWN_GAPS.get((page, lang))
+    if known and foreign:
+        request.applymarker(pytest.mark.xfail(reason=known, strict=False))
+    assert not foreign, foreign
+
+
+# Pages whose texts partly come from modules outside the presentation layer and are still English only.
+KNOWN_GAPS: dict[tuple[str, str], str] = {
+    ("claims", "es"): "claim cards are written by dashboard/claims (English sentences built from the data)",
+    ("scenarios", "es"): "the model's notes, band basis, 'left out' list and preset names are English (model/)",
+}
+
+
+def test_the_navigation_is_in_spanish(bundled_env: Path) -> None:
+    at = _render("overview", "es")
+    labels = {link.proto.label for link in at.get("page_link")}
+    assert {"Balanzas", "Productos", "Dependencia", "Cobertura", "Datos"} <= labels
+
+
+def test_the_checks_catch_what_they_look_for() -> None:
+    """The patterns themselves: an English sentence, a source code and a raw float are found."""
+    assert len(ENGLISH_ONLY.findall("Exports and imports of Colombia")) >= 2
+    assert "Year" in _labels("en") and "Año" in _labels("es")
+    assert SPANISH_ONLY.search("Exportaciones de Colombia según el DANE")
+    assert not SPANISH_ONLY.search("Colombia's exports to China (IMF, Direction of Trade Statistics)")
+    assert INTERNAL.search("source: imf_dots") and INTERNAL.search("0.0007696210778834882")
+    assert not INTERNAL.search("13,56 mil millones de USD")
