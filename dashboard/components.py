@@ -214,6 +214,7 @@ query_trade_rows = cached_query(queries.query_trade_rows)
 query_hs_codes = cached_query(queries.query_hs_codes)
 query_chapter_imports = cached_query(queries.query_chapter_imports)
 query_prefix_values = cached_query(queries.query_prefix_values)
+query_provisional_years = cached_query(queries.query_provisional_years)
 
 
 def lang() -> str:

@@ -489,3 +489,9 @@ def query_chapter_imports(con: duckdb.DuckDBPyConnection, *, partners: list[str]
     frame = frame[(frame["hs_code"] == "TOTAL") | (frame["hs_level"] == 2)]
     return frame[["partner_iso3", "year", "hs_code", "value_usd", "source", "publisher", "valuation",
                   "provisional"]].reset_index(drop=True)
+
+
+def query_provisional_years(con: duckdb.DuckDBPyConnection, *, source: str) -> list[int]:
+    """The years a source's publisher marks provisional (the ``provisional`` table)."""
+    frame = _frame(con, "SELECT DISTINCT year FROM provisional WHERE source = ? ORDER BY year", [source])
+    return [int(y) for y in frame["year"]]

@@ -104,13 +104,17 @@ series = top[0].selectbox(t("products_series", lang), series_choices, key="serie
 reporter, partner, flow, source = series.split(":")
 series_filters = {"reporter": reporter, "partner": partner, "flow": flow, "source": source}
 years = tuple(components.query_series_years(**series_filters))
+provisional_years = set(components.query_provisional_years(source=source))
+final_years = [y for y in years if y not in provisional_years] or list(years)
 year_specs = [
-    url_state.Param("year", url_state.CHOICE, years[-1], years),
+    # default: the latest year its publisher does not mark provisional (2026 holds January only)
+    url_state.Param("year", url_state.CHOICE, final_years[-1], years),
     # movers compare with the year before the chosen one that has data (never a year with itself)
-    url_state.Param("from", url_state.CHOICE, years[-2] if len(years) > 1 else years[0], years),
+    url_state.Param("from", url_state.CHOICE, max([y for y in final_years if y < final_years[-1]] or [years[0]]), years),
 ]
 url_state.init_state(year_specs, lang)
-year = top[1].selectbox(t("year", lang), years, key="year")
+year = top[1].selectbox(t("year", lang), years, key="year",
+                        format_func=lambda y: f"{y} ({t('provisional', lang)})" if y in provisional_years else str(y))
 earlier = [y for y in years if y != year]
 if st.session_state.get("from") == year and earlier:
     st.session_state["from"] = max([y for y in earlier if y < year] or earlier)
@@ -165,6 +169,8 @@ st.subheader(t("top_products", lang))
 top_products = components.query_top_products(**series_filters, year=year)
 top_products = top_products.assign(value_usd_m=top_products["value_usd"] / MILLION).drop(columns="value_usd")
 top_products["description"] = products.describe_frame(top_products, lang)
+top_products["denominator"] = t("share_of_series", lang, flow=t(flow, lang).lower(), reporter=label_of(reporter),
+                                partner=label_of(partner), year=year)
 top_products.insert(0, "year", year)
 components.show_table(top_products, decimals={"value_usd_m": 1, "share_pct": 2})
 components.download_csv_button(

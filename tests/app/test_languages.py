@@ -91,7 +91,7 @@ def _strip(text: str) -> str:
     # the name of the page that printed a figure is cited as it is ("as printed by El Nuevo Siglo")
     text = re.sub(r"(as printed by|según lo impreso por) [^;)]*(\([^)]*\))?", " ", text)
     text = re.sub(r"<[^>]+>", " ", text)  # plotly markup
-    text = re.sub(r"https?://\S+", " ", text)
+    text = re.sub(r"https?\\?:\S+", " ", text)  # addresses, plain or Markdown-escaped
     text = re.sub(r"\$[^$]*\$", " ", text)  # LaTeX
     return text
 
