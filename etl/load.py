@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 
 from etl import settings
-from etl.db import first_row, write_session
+from etl.db import first_row, live_target, write_session
 from etl.errors import DatabaseError, InputError
 from etl.sources import Detected, detect
 from etl.sources.base import LoadContext, locate_line
@@ -213,6 +213,18 @@ def check_input_file(path: Path) -> None:
         raise InputError(path, "the file is not readable (permission denied)", hint="check the file's permissions")
 
 
+def initialise_reference_tables(con: duckdb.DuckDBPyConnection) -> list[LoadResult]:
+    """Load the bundled reference tables (countries, code maps, HS names, …) listed in data/sources.toml into a
+    brand-new database, so `balanza load` and `balanza fetch` work on a new --db path without a build first."""
+    from etl.build import read_manifest
+
+    results = []
+    for entry in read_manifest(settings.MANIFEST_PATH):
+        if detect(entry.path, con).reference is not None:
+            results.append(load_into(con, entry.path, entry.metadata))
+    return results
+
+
 def load_files(
     db_path: Path,
     paths: Sequence[Path],
@@ -226,7 +238,10 @@ def load_files(
     for path in paths:
         check_input_file(path)
     results: list[LoadResult] = []
+    new_database = not live_target(db_path).exists()
     with write_session(db_path, fresh=fresh) as con:
+        if new_database and not fresh:
+            results += initialise_reference_tables(con)
         bar = ProgressBar(len(paths), enabled=progress)
         if progress and sys.stderr.isatty():
             con.execute("SET enable_progress_bar = true")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.detect import Sniff, sniff, unknown_format, xlsx_first_cells
+from etl.detect import UTF16, Sniff, sniff, unknown_format, utf16_refused, xlsx_first_cells
 from etl.sources import (
     census,
     census_hs2,
@@ -65,10 +65,11 @@ GACC_CSV = TradeFormat("gacc_by_country_cny_csv", gacc.SOURCE, gacc.PUBLISHER, g
 IMF_DOTS = TradeFormat("imf_dots_xlsx", "imf_dots", "International Monetary Fund", imf_dots.stage, False)
 
 
-def _comtrade_xlsx(header: list[str]) -> TradeFormat:
+def _comtrade_xlsx(header: list[str], sheet: str = "", header_row: int = 0) -> TradeFormat:
     return TradeFormat(
-        "comtrade_plus_xlsx", "comtrade", "UN Comtrade", lambda ctx: comtrade_plus.stage_xlsx(ctx, header), False
-    )
+        "comtrade_plus_xlsx", "comtrade", "UN Comtrade",
+        lambda ctx: comtrade_plus.stage_xlsx(ctx, header, sheet=sheet, header_row_index=header_row), False,
+    )  # fmt: skip
 
 
 def detect(path: Path, con: duckdb.DuckDBPyConnection) -> Detected:
@@ -89,15 +90,26 @@ def detect(path: Path, con: duckdb.DuckDBPyConnection) -> Detected:
         cells = xlsx_first_cells(path)
         if imf_dots.matches(cells):
             return Detected(found, trade=IMF_DOTS)
-        for rows in cells.values():
-            header = [str(c).strip() for c in (rows[0] if rows else ()) if c is not None]
-            if {"refYear", "cmdCode", "primaryValue"} <= set(header):
-                return Detected(found, trade=_comtrade_xlsx(header))
-        raise unknown_format(path, tuple(next(iter(cells.values()), [()])[0] or ()))
+        # The header may sit below title rows, and the data on a later sheet (a cover sheet first).
+        for sheet_name, rows in cells.items():
+            for index, row in enumerate(rows):
+                header = [str(c).strip() for c in row if c is not None]
+                if {"refYear", "cmdCode", "primaryValue"} <= set(header):
+                    return Detected(found, trade=_comtrade_xlsx(header, sheet_name, index))
+        raise unknown_format(path, tuple(str(c) for c in (next(iter(cells.values()), [()]) or [()])[0] or ()))
     if found.kind == "json":
+        if found.encoding == UTF16:
+            raise utf16_refused(path)
         if comtrade_plus.matches_json(found):
             return Detected(found, trade=COMTRADE_JSON)
         raise unknown_format(path, tuple(sorted(found.json_keys)))
+    detected = _detect_text(path, found)
+    if found.encoding == UTF16 and detected.trade not in (COMTRADE_CSV, COMTRADE_LEGACY):
+        raise utf16_refused(path)
+    return detected
+
+
+def _detect_text(path: Path, found: Sniff) -> Detected:
     for trade_format, matcher in (
         (COMTRADE_CSV, comtrade_plus.matches_csv),
         (COMTRADE_LEGACY, comtrade_legacy.matches),

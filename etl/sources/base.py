@@ -43,6 +43,11 @@ class TradeColumnLabels:
     value: str
 
 
+def duckdb_encoding(sniff: Sniff) -> str:
+    """The name DuckDB's CSV reader knows for the sniffed encoding (a BOM is skipped by the reader)."""
+    return sniff.encoding if sniff.encoding in ("latin-1", "utf-16") else "utf-8"
+
+
 def check_header(ctx: LoadContext, header: tuple[str, ...] | list[str], required: tuple[str, ...], hint: str) -> None:
     """No column named twice, and every required column present (line 1, the column named)."""
     seen: set[str] = set()

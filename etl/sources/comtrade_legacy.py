@@ -10,7 +10,14 @@ import duckdb
 
 from etl.detect import Sniff
 from etl.sources import comtrade_plus
-from etl.sources.base import LoadContext, TradeColumnLabels, check_header, duckdb_read_error, number_parser
+from etl.sources.base import (
+    LoadContext,
+    TradeColumnLabels,
+    check_header,
+    duckdb_encoding,
+    duckdb_read_error,
+    number_parser,
+)
 
 REQUIRED = ("Year", "Reporter Code", "Partner Code", "Commodity Code", "Trade Value (US$)")
 LABELS = TradeColumnLabels(
@@ -42,7 +49,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
     flow_code = _optional(header, "Trade Flow Code")
     flow_text = _optional(header, "Trade Flow")
     period = _optional(header, "Period")
-    encoding = "latin-1" if ctx.sniff.encoding == "latin-1" else "utf-8"
+    encoding = duckdb_encoding(ctx.sniff)
     try:
         ctx.con.execute(
             f"""

@@ -6,14 +6,13 @@ and go through pandas into the same SQL.
 
 from __future__ import annotations
 
-import json
 import uuid
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from etl.detect import Sniff
+from etl.detect import Sniff, read_json, xlsx_first_cells, xlsx_rows
 from etl.schema import (
     COMTRADE_PLUS_COLUMNS,
     COMTRADE_TOTAL_CUSTOMS,
@@ -26,6 +25,7 @@ from etl.sources.base import (
     LoadContext,
     TradeColumnLabels,
     check_header,
+    duckdb_encoding,
     duckdb_read_error,
     first_reject,
     locate_line,
@@ -125,8 +125,18 @@ OPTIONAL = ("customsCode", "motCode", "partner2Code", "netWgt", "classificationC
             "aggrLevel")  # fmt: skip
 
 
+# An HS code saved as a number loses its leading zero (chapter 01 → 1, heading 0901 → 901). Where the row's
+# aggregate level says how many digits the code has, the zero is given back when exactly one is missing.
+_CODE = "trim(CAST(raw.cmdCode AS VARCHAR))"
+_LEVEL = "TRY_CAST(TRY_CAST(raw.aggrLevel AS DOUBLE) AS INTEGER)"
+HS_CODE_SQL = (
+    f"CASE WHEN regexp_full_match({_CODE}, '[1-9][0-9]*') AND {_LEVEL} IN (2, 4, 6, 8, 10) "
+    f"AND length({_CODE}) = {_LEVEL} - 1 THEN '0' || {_CODE} ELSE {_CODE} END"
+)
+
+
 def _transform(ctx: LoadContext, raw: str, line_expr: str = "NULL", params: list | None = None,
-               number: str = "TRY_CAST({} AS DOUBLE)", hs_code: str = "trim(CAST(raw.cmdCode AS VARCHAR))") -> None:  # fmt: skip
+               number: str = "TRY_CAST({} AS DOUBLE)", hs_code: str = HS_CODE_SQL) -> None:  # fmt: skip
     sql = (
         _TRANSFORM_SQL.replace("$raw", raw)
         .replace("$line_expr", line_expr)
@@ -136,7 +146,38 @@ def _transform(ctx: LoadContext, raw: str, line_expr: str = "NULL", params: list
         .replace("$hs_code", hs_code)
     )
     ctx.con.execute(sql, params or [])
+    restore_leading_zeros(ctx)
     set_aside_subflows(ctx)
+
+
+def restore_leading_zeros(ctx: LoadContext) -> None:
+    """Give back the leading zero of HS codes saved as numbers, where every code in the file shows the level.
+
+    When every product code has L or L-1 digits for one HS level L (2, 4, 6, 8, 10), some have L-1, and none
+    of those starts with 0 (a number never does), the short ones are codes of level L that lost their zero.
+    Otherwise nothing is changed, and a code of the wrong length is refused by validation.
+    """
+    lengths = ctx.con.execute(
+        f"""SELECT list(DISTINCT length(hs_code)), bool_or(hs_code LIKE '0%' AND length(hs_code) % 2 = 1),
+                   count(*) FILTER (WHERE length(hs_code) % 2 = 1)
+            FROM {STAGED_TABLE} WHERE dataset_id = ? AND hs_code <> 'TOTAL'
+            AND regexp_full_match(hs_code, '[0-9]+')""",  # noqa: S608
+        [ctx.dataset_id],
+    ).fetchone()
+    found, odd_with_zero, short = set(lengths[0] or ()), lengths[1], lengths[2]
+    if not short or odd_with_zero:
+        return
+    levels = [level for level in (2, 4, 6, 8, 10) if found <= {level - 1, level}]
+    if len(levels) != 1:
+        return
+    level = levels[0]
+    ctx.con.execute(
+        f"UPDATE {STAGED_TABLE} SET hs_code = '0' || hs_code, hs_level = {level} "  # noqa: S608
+        f"WHERE dataset_id = ? AND hs_code <> 'TOTAL' AND length(hs_code) = {level - 1}",
+        [ctx.dataset_id],
+    )
+    ctx.notes.append(f"{short:,} HS codes saved as numbers got their leading zero back (every code in the file "
+                     f"is of level {level})")  # fmt: skip
 
 
 def set_aside_subflows(ctx: LoadContext) -> None:
@@ -165,7 +206,7 @@ def stage_csv(ctx: LoadContext) -> TradeColumnLabels:
     _check_required(ctx, sniff.header)
     rejects = f"rejects_{uuid.uuid4().hex[:8]}"
     types = {name: _TYPES[name] for name in sniff.header if name in _TYPES}
-    encoding = "latin-1" if sniff.encoding == "latin-1" else "utf-8"
+    encoding = duckdb_encoding(sniff)
     missing_optional = [n for n in OPTIONAL if n not in sniff.header]
     extra = "".join(f", NULL AS {name}" for name in missing_optional)
     reader = (
@@ -199,11 +240,27 @@ def csv_line_finder(ctx: LoadContext) -> LineFinder:
     return lambda column, predicate: locate_line(ctx.path, encoding, ctx.sniff.delimiter, column, predicate)
 
 
-def stage_xlsx(ctx: LoadContext, header_row: list[str]) -> TradeColumnLabels:
+def stage_xlsx(ctx: LoadContext, header_row: list[str], *, sheet: str = "", header_row_index: int = 0) -> TradeColumnLabels:
+    """A Comtrade+ table in a workbook: the header may sit below title rows and on any sheet (found by detect)."""
     _check_required(ctx, header_row)
-    frame = pd.read_excel(ctx.path, dtype=str)
-    frame = _with_optional_columns(frame)
-    frame["source_line"] = range(2, len(frame) + 2)  # spreadsheet row numbers
+    [(_, rows)] = list(xlsx_rows(ctx.path, sheet or None)) if sheet else list(xlsx_rows(ctx.path))[:1]
+    header = [None if c is None else str(c).strip() for c in rows[header_row_index]]
+    body = [row for row in rows[header_row_index + 1 :]]
+    width = len(header)
+    records = [
+        [None if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() and k != "primaryValue"
+                                 else str(v)) for k, v in zip(header, (list(row) + [None] * width)[:width], strict=True)]
+        for row in body
+    ]  # fmt: skip
+    names = [name if name else f"_unnamed_{i}" for i, name in enumerate(header)]
+    frame = pd.DataFrame.from_records(records, columns=names) if records else pd.DataFrame(columns=names)
+    frame["source_line"] = range(header_row_index + 2, header_row_index + 2 + len(frame))  # spreadsheet rows
+    blank = frame.drop(columns="source_line").isna().all(axis=1)
+    frame = _with_optional_columns(frame[~blank].copy())
+    if sheet and sheet != (list(xlsx_first_cells(ctx.path)) or [""])[0]:
+        ctx.notes.append(f"data read from sheet {sheet!r}")
+    if header_row_index:
+        ctx.notes.append(f"header found on row {header_row_index + 1} (title rows above it skipped)")
     ctx.con.register("comtrade_xlsx_frame", frame)
     try:
         _transform(ctx, "comtrade_xlsx_frame", "raw.source_line")
@@ -214,8 +271,7 @@ def stage_xlsx(ctx: LoadContext, header_row: list[str]) -> TradeColumnLabels:
 
 
 def stage_json(ctx: LoadContext) -> TradeColumnLabels:
-    with open(ctx.path, encoding=ctx.sniff.encoding) as handle:
-        document = json.load(handle)
+    document = read_json(ctx.path, ctx.sniff.encoding)  # bounded in size and depth; parsed once in sniff too
     check_api_document(ctx.path, document)
     records = document.get("data") or []
     frame = pd.DataFrame.from_records(records)

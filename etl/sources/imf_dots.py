@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from etl.detect import xlsx_rows
 from etl.schema import MILLION
 from etl.sources.base import LoadContext, TradeColumnLabels
 from etl.validate import STAGED_TABLE
@@ -37,46 +38,39 @@ def _column_letter(index: int) -> str:
 
 
 def stage(ctx: LoadContext) -> TradeColumnLabels:
-    from openpyxl import load_workbook
-
     names = dict(ctx.con.execute("SELECT imf_name, iso3 FROM imf_partner_names").fetchall())
     if not names:
         raise ctx.error("the IMF partner-name table is empty", hint="run `balanza build` first (reference tables)")
-    workbook = load_workbook(ctx.path, read_only=True, data_only=True)
     records: list[tuple] = []
-    try:
-        for sheet in workbook.worksheets:
-            if sheet.title not in SHEETS:
+    for title, rows in xlsx_rows(ctx.path):  # bounded: cells and decompressed bytes
+        if title not in SHEETS:
+            continue
+        flow, valuation = SHEETS[title]
+        reporter_name = _cell(rows, 3, 1)
+        if reporter_name not in names or names[reporter_name] is None:
+            raise ctx.error(f"sheet {title!r}: unknown reporter {reporter_name!r}", line=4, column="B",
+                            hint="add the name to the IMF partner-name map")  # fmt: skip
+        reporter = names[reporter_name]
+        years = _year_columns(ctx, title, rows)
+        for row_index in range(7, len(rows)):
+            row = rows[row_index]
+            partner_name = row[1] if len(row) > 1 else None
+            if partner_name is None or str(partner_name).strip() == "":
                 continue
-            flow, valuation = SHEETS[sheet.title]
-            rows = list(sheet.iter_rows(values_only=True))
-            reporter_name = _cell(rows, 3, 1)
-            if reporter_name not in names or names[reporter_name] is None:
-                raise ctx.error(f"sheet {sheet.title!r}: unknown reporter {reporter_name!r}", line=4, column="B",
-                                hint="add the name to the IMF partner-name map")  # fmt: skip
-            reporter = names[reporter_name]
-            years = _year_columns(ctx, sheet.title, rows)
-            for row_index in range(7, len(rows)):
-                row = rows[row_index]
-                partner_name = row[1] if len(row) > 1 else None
-                if partner_name is None or str(partner_name).strip() == "":
+            partner_name = str(partner_name).strip()
+            if partner_name not in names:
+                raise ctx.error(f"sheet {title!r}: unknown partner {partner_name!r}", line=row_index + 1,
+                                column="B", hint="add the name to the IMF partner-name map (data/raw/reference)")  # fmt: skip
+            partner = names[partner_name]
+            if partner is None:
+                continue  # an aggregate of other rows
+            for column_index, year in years:
+                value = row[column_index] if column_index < len(row) else None
+                number = _number(ctx, title, value, row_index, column_index)
+                if number is None:
                     continue
-                partner_name = str(partner_name).strip()
-                if partner_name not in names:
-                    raise ctx.error(f"sheet {sheet.title!r}: unknown partner {partner_name!r}", line=row_index + 1,
-                                    column="B", hint="add the name to the IMF partner-name map (data/raw/reference)")  # fmt: skip
-                partner = names[partner_name]
-                if partner is None:
-                    continue  # an aggregate of other rows
-                for column_index, year in years:
-                    value = row[column_index] if column_index < len(row) else None
-                    number = _number(ctx, sheet.title, value, row_index, column_index)
-                    if number is None:
-                        continue
-                    records.append((year, str(year), reporter, partner, flow, number * MILLION, valuation,
-                                    row_index + 1))  # fmt: skip
-    finally:
-        workbook.close()
+                records.append((year, str(year), reporter, partner, flow, number * MILLION, valuation,
+                                row_index + 1))  # fmt: skip
     frame = pd.DataFrame.from_records(
         records, columns=["year", "period", "reporter_iso3", "partner_iso3", "flow", "value_usd", "valuation",
                           "source_line"],  # fmt: skip

@@ -359,6 +359,120 @@ def wrong_numbers() -> None:
     sheet([cp_row(), cp_row(cmdCode="0902", flowCode="FOO")], "cpx_unknown_flow_code.xlsx")
 
 
+# ---- quirks of real exports that must load (issue 11) ----------------------------------------------------------
+
+
+def real_quirks() -> None:
+    # Excel "Unicode text": UTF-16 with a byte-order mark, tab-separated, CRLF.
+    write_bytes("ok_cp_utf16_tab_unicode_text.txt",
+                cp_csv([cp_row(), cp_row(cmdCode="0902", primaryValue="2500.25")], delimiter="\t",
+                       line_end="\r\n").encode("utf-16"))
+    # Spanish-locale Excel CSV: ';' between fields, ',' decimal mark, '.' between thousands.
+    write_text("ok_cp_spanish_excel_semicolon.csv",
+               cp_csv([cp_row(primaryValue="1.234.567,89", netWgt="12,5"),
+                       cp_row(cmdCode="0902", primaryValue="250,5", netWgt="1.000")], delimiter=";"))
+    write_text("ok_cp_semicolon_point_decimals.csv",
+               cp_csv([cp_row(primaryValue="1234.5"), cp_row(cmdCode="0902", primaryValue="7.25")], delimiter=";"))
+    # HS codes saved as numbers: the level from aggrLevel, or from every code in the file.
+    write_text("ok_cp_hs_as_numbers_aggr_level.csv",
+               cp_csv([cp_row(cmdCode="9", aggrLevel="2"), cp_row(cmdCode="901", aggrLevel="4"),
+                       cp_row(cmdCode="90111", aggrLevel="6")]))
+    no_level = [name for name in CP_HEADER if name != "aggrLevel"]
+    write_text("ok_cp_hs_as_numbers_every_code_level_4.csv",
+               cp_csv([cp_row(cmdCode="901"), cp_row(cmdCode="902"), cp_row(cmdCode="1001")], no_level))
+    write_text("ok_cp_hs_as_numbers_chapters.csv",
+               cp_csv([cp_row(cmdCode="1", primaryValue="10"), cp_row(cmdCode="9", primaryValue="20"),
+                       cp_row(cmdCode="85", primaryValue="30")], no_level))
+    # A mixed file (901 and 90111 without a level) is not guessed: refused as invalid HS.
+    write_text("cp_hs_as_numbers_mixed_levels.csv",
+               cp_csv([cp_row(cmdCode="901"), cp_row(cmdCode="90111")], no_level))
+    # Legacy files hold Comtrade's breakdown flows (DX domestic exports, FM foreign imports) next to X and M.
+    row = "H4,2019,2019,2019,6,1,0,{flow},170,Colombia,COL,276,Germany,DEU,252310,Cement clinkers,839062,{value}"
+    write_text("ok_legacy_breakdown_flows_set_aside.csv",
+               "\n".join([LEGACY_HEADER, row.format(flow="X", value="58552"), row.format(flow="DX", value="58000"),
+                          row.format(flow="M", value="100"), row.format(flow="FM", value="90")]) + "\n")
+    # Workbooks: title rows above the header; the data on a second sheet after a cover sheet.
+    workbook = Workbook()
+    worksheet = workbook.active
+    worksheet.title = "Comtrade"
+    worksheet.append(["UN Comtrade - Trade data"])
+    worksheet.append(["Downloaded 2025-01-01; values in US dollars"])
+    worksheet.append([])
+    worksheet.append(CP_HEADER)
+    for values in (cp_row(), cp_row(cmdCode="0902", primaryValue="777.5")):
+        worksheet.append([_json_value(values.get(c, "")) if c != "cmdCode" else values.get(c) for c in CP_HEADER])
+    save_workbook(workbook, "ok_cpx_title_rows_above_header.xlsx")
+    workbook = Workbook()
+    cover = workbook.active
+    cover.title = "About"
+    cover.append(["This workbook holds a Comtrade+ extract on the sheet 'Data'."])
+    data = workbook.create_sheet("Data")
+    data.append(CP_HEADER)
+    for values in (cp_row(), cp_row(cmdCode="0902", primaryValue="333")):
+        data.append([_json_value(values.get(c, "")) if c != "cmdCode" else values.get(c) for c in CP_HEADER])
+    save_workbook(workbook, "ok_cpx_data_on_second_sheet.xlsx")
+    # A file of imports from the reporter itself (own goods returning) loads; exports to itself do not.
+    write_text("ok_cp_imports_of_own_goods.csv",
+               cp_csv([cp_row(flowCode="M", flowDesc="Import", partnerCode="170", partnerISO="COL",
+                              partnerDesc="Colombia")]))
+    # The World partner written W00 in partnerISO agrees with partnerCode 0.
+    write_text("ok_cp_world_partner_w00.csv",
+               cp_csv([cp_row(partnerCode="0", partnerISO="W00", partnerDesc="World", refYear="1999", period="1999")]))
+
+
+# ---- bounded resources (issue 11) ------------------------------------------------------------------------------
+
+
+def _bomb_workbook(name: str, sheet_xml_parts: tuple[bytes, bytes, bytes], repeat: int) -> None:
+    """A minimal valid workbook whose one sheet repeats ``middle`` ``repeat`` times (streamed, never in memory)."""
+    head, middle, tail = sheet_xml_parts
+    workbook = Workbook()
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    target_buffer = io.BytesIO()
+    with zipfile.ZipFile(target_buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            if info.filename == "xl/worksheets/sheet1.xml":
+                with target.open(entry, "w", force_zip64=True) as handle:
+                    handle.write(head)
+                    for _ in range(repeat):
+                        handle.write(middle)
+                    handle.write(tail)
+            else:
+                data = source.read(info.filename)
+                if info.filename == "docProps/core.xml":
+                    data = _fixed_core_times(data)
+                target.writestr(entry, data)
+    (OUT / name).write_bytes(target_buffer.getvalue())
+
+
+def bounded_resources() -> None:
+    required = ("refYear", "period", "reporterCode", "partnerCode", "flowCode", "cmdCode", "primaryValue")
+    header = "".join(f'<c t="inlineStr"><is><t>{name}</t></is></c>' for name in required)
+    head = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            + f"<row>{header}</row>".encode())  # fmt: skip
+    tail = b"</sheetData></worksheet>"
+    # 600 MB of XML in a small zip: refused from the zip directory before anything is inflated.
+    _bomb_workbook("cpx_zip_bomb_600mb.xlsx", (head, b"<row>" + b"<c/>" * 250 + b"</row>", tail), 600_000)
+    # 12 million empty cells in 120 MB of XML: under the byte bound, stopped at the cell bound.
+    _bomb_workbook("cpx_twelve_million_cells.xlsx", (head, b"<row>" + b"<c/>" * 120 + b"</row>", tail), 100_000)
+    # JSON nested 100,000 levels deep (the parser's recursion used to end in a traceback) and 40 levels.
+    write_text("cp_api_nested_100k.json", "[" * 100_000 + "]" * 100_000)
+    write_text("cp_api_nested_40_levels.json",
+               json.dumps({"count": 0, "data": [], "error": "", "elapsedTime": "0", "x": _nested(40)}))
+
+
+def _nested(levels: int) -> object:
+    node: object = 1
+    for _ in range(levels):
+        node = [node]
+    return node
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     comtrade_plus_csv()
@@ -369,6 +483,8 @@ def main() -> None:
     census()
     dian_and_published()
     wrong_numbers()
+    real_quirks()
+    bounded_resources()
     print(f"wrote {len(list(OUT.iterdir()))} files to {OUT}")
 
 

@@ -45,7 +45,10 @@ CASES = [
     Case("empty file", "empty.csv", b"", "file is empty", line=1),
     Case("whitespace only", "blank.csv", b"  \n\n \n", "file is empty", line=1),
     Case("binary junk named .csv", "junk.csv", bytes(range(256)) * 4, "binary content", line=1),
-    Case("utf-16 file", "utf16.csv", MINIMAL_HEADER.encode("utf-16"), "UTF-16"),
+    # UTF-16 is read for the Comtrade formats (Excel's "Unicode text"); the other readers refuse it by name.
+    Case("utf-16 file", "utf16.csv",
+         "month,destination,fob_usd_million,net_weight_thousand_tonnes\n2024-01,China,5.0,1.0\n".encode("utf-16"),
+         "UTF-16"),
     Case("unknown header", "other.csv", b"foo,bar,baz\n1,2,3\n", "unrecognised format", line=1),
     Case("missing primaryValue column", "missing.csv",
          b"refYear,period,reporterCode,partnerCode,flowCode,cmdCode,cifvalue\n2020,2020,170,842,X,TOTAL,5\n",

@@ -102,6 +102,16 @@ def test_formula_strings_are_data_they_load(case: dict, bundled_db: Path, tmp_pa
     assert result.status == "loaded" and result.rows == case["rows"]
     after = snapshot(db)
     assert after["datasets"][0] == before["datasets"][0] + 1
+    if "values" in case:  # the numbers the file holds, written by hand in expectations.toml
+        con = duckdb.connect(str(db), read_only=True)
+        rows = con.execute(
+            "SELECT hs_code, flow, partner_iso3, value_usd FROM trade t JOIN datasets d USING (dataset_id) "
+            "WHERE d.path LIKE ? ORDER BY ALL", ["%" + case["file"]],
+        ).fetchall()  # fmt: skip
+        con.close()
+        expected = sorted(tuple(v) for v in case["values"])
+        assert [r[:3] for r in rows] == [e[:3] for e in expected]
+        assert [r[3] for r in rows] == pytest.approx([e[3] for e in expected], rel=1e-12)
 
 
 def _cells(data: bytes) -> list[list[str]]:
