@@ -19,7 +19,7 @@ def split(wide: pd.DataFrame, value: str = "balance", world: str = WORLD) -> pd.
     """Rows: year, CHN, USA, rest, total (in the unit of ``value``); only years with a World balance.
 
     ``wide``: rows per (partner_iso3, year) with the balance in column ``value`` (as from
-    ``queries.with_balance``, possibly converted to another unit).
+    ``queries.query_balances``: the headline balance, possibly converted to another unit).
     """
     if wide.empty:
         return pd.DataFrame(columns=COLUMNS)

@@ -69,9 +69,11 @@ def census_with_colombia() -> dict[tuple[str, int], float]:
 
 
 def printed(year: int, partner: str, flow: str, citing: str | None = None) -> list[float]:
-    """Printed values for one observation (facts.csv), optionally only from pages citing ``citing``."""
+    """Printed values for one observation (the published-figures files), optionally only from pages citing
+    ``citing``."""
     return [
-        float(r["value_usd"]) for r in _rows(RAW / "published-figures" / "facts.csv")
+        float(r["value_usd"]) for path in sorted((RAW / "published-figures").glob("facts*.csv"))
+        for r in _rows(path)
         if int(r["year"]) == year and r["reporter_iso3"] == "COL" and r["partner_iso3"] == partner
         and r["flow"] == flow and (citing is None or f"citing {citing}" in r["publisher"])
     ]  # fmt: skip
