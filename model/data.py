@@ -173,19 +173,29 @@ def query_bilateral_annual(con: duckdb.DuckDBPyConnection, reporter: str, partne
     return frame[["year", "flow", "value_usd", "source", "valuation", "publisher"]].reset_index(drop=True)
 
 
+def query_headline_balances(con: duckdb.DuckDBPyConnection, reporter: str, partner: str) -> pd.DataFrame:
+    """The headline balance of ``reporter`` with ``partner`` per year (etl.record.query_balance): columns year,
+    balance_usd, basis, basis_label, publisher (with "as printed by")."""
+    frame = record.query_balance(con, reporter=reporter, partners=[partner])
+    if frame.empty:
+        return pd.DataFrame(columns=["year", "balance_usd", "basis", "basis_label", "publisher"])
+    frame["publisher"] = [record.citation(str(p), b) for p, b in zip(frame["publisher"], frame["printed_by"],
+                                                                     strict=True)]
+    return frame[["year", "balance_usd", "basis", "basis_label", "publisher"]].reset_index(drop=True)
+
+
 def query_headline_balance(
     con: duckdb.DuckDBPyConnection, reporter: str, partner: str, year: int
 ) -> dict[str, object] | None:
-    """The headline balance of ``reporter`` with ``partner`` in ``year`` (etl.record.query_balance): keys
-    balance_usd, basis, basis_label, publisher; None where the record has none."""
-    frame = record.query_balance(con, reporter=reporter, partners=[partner])
+    """The headline balance of ``reporter`` with ``partner`` in ``year``: keys balance_usd, basis, basis_label,
+    publisher; None where the record has none."""
+    frame = query_headline_balances(con, reporter, partner)
     row = frame[frame["year"] == year]
     if row.empty:
         return None
     first = row.iloc[0]
     return {"balance_usd": float(first["balance_usd"]), "basis": str(first["basis"]),
-            "basis_label": str(first["basis_label"]),
-            "publisher": record.citation(str(first["publisher"]), first["printed_by"])}
+            "basis_label": str(first["basis_label"]), "publisher": str(first["publisher"])}
 
 
 def query_chapter_exports(con: duckdb.DuckDBPyConnection, seller: str, buyer: str, year: int) -> pd.DataFrame:

@@ -27,8 +27,12 @@ PURCHASE_LEFT_OUT = (
 )
 
 
-def growth_history(series: pd.DataFrame) -> pd.DataFrame:
-    """Per year: exports, imports, balance and the year-on-year change in exports (USD and %)."""
+def growth_history(series: pd.DataFrame, balances: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per year: exports, imports, balance (with its basis) and the year-on-year change in exports (USD and %).
+
+    ``balances`` (year, balance_usd, basis_label), the series of record's headline balances, give the balance
+    where they have the year; otherwise it is exports − imports as valued, and ``balance_basis`` says so.
+    """
     wide = series.pivot_table(index="year", columns="flow", values="value_usd", aggfunc="first")
     named = "publisher" if "publisher" in series else "source"  # the publisher, where the record gives it
     sources = series.pivot_table(index="year", columns="flow", values=named, aggfunc="first")
@@ -36,6 +40,12 @@ def growth_history(series: pd.DataFrame) -> pd.DataFrame:
     out["exports_usd"] = wide.get("export")
     out["imports_usd"] = wide.get("import")
     out["balance_usd"] = out["exports_usd"] - out["imports_usd"]
+    out["balance_basis"] = np.where(out["balance_usd"].notna(), "exports − imports as valued", None)
+    if balances is not None and not balances.empty:
+        headline = balances.set_index("year")
+        known = out.index.intersection(headline.index)
+        out.loc[known, "balance_usd"] = headline.loc[known, "balance_usd"].astype(float)
+        out.loc[known, "balance_basis"] = headline.loc[known, "basis_label"].astype(str)
     out["exports_source"] = sources.get("export")
     out["imports_source"] = sources.get("import")
     previous = out["exports_usd"].reindex(out.index - 1).to_numpy()
@@ -133,7 +143,8 @@ def run_purchase(spec: PurchaseScenario, con: duckdb.DuckDBPyConnection) -> Scen
     series = data.query_bilateral_annual(con, spec.seller, spec.buyer)
     if series.empty:
         raise SpecError("seller", f"no annual trade between {spec.seller} and {spec.buyer} in the database")
-    history = growth_history(series)
+    balances = data.query_headline_balances(con, spec.seller, spec.buyer)
+    history = growth_history(series, balances)
     headline = data.query_headline_balance(con, spec.seller, spec.buyer, spec.year)
     chapters = data.query_chapter_exports(con, spec.seller, spec.buyer, spec.year) if spec.chapters else None
     figures = purchase_figures(spec, history, headline["balance_usd"] if headline else None, chapters,
