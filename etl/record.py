@@ -45,6 +45,8 @@ import pandas as pd
 from etl.schema import COLOMBIA, WORLD
 
 TRADE_FLOWS = ("export", "import")
+# The mirror: the partner's imports from the reporter are the reporter's exports (and so on), written once.
+FLOW_SWAP = {"import": "export", "export": "import", "re-import": "re-export", "re-export": "re-import"}
 ANY = "*"
 
 # ---------------------------------------------------------------------------------------------- the rule
@@ -279,12 +281,11 @@ def query_record(
 def mirror_frame(partner_record: pd.DataFrame, reporter: str) -> pd.DataFrame:
     """Partner-reported rows as ``reporter``'s trade: the partner becomes the partner, flows swapped (the
     partner's imports from ``reporter`` are ``reporter``'s exports). Adds ``reported_by``. Pure."""
-    flow_swap = {"import": "export", "export": "import", "re-import": "re-export", "re-export": "re-import"}
     out = partner_record.copy()
     out["reported_by"] = out["reporter_iso3"]
     out["partner_iso3"] = out["reporter_iso3"]
     out["reporter_iso3"] = reporter
-    out["flow"] = out["flow"].map(flow_swap).fillna(out["flow"])
+    out["flow"] = out["flow"].map(FLOW_SWAP).fillna(out["flow"])
     return out.sort_values(["partner_iso3", "flow", "hs_code", "year"]).reset_index(drop=True)
 
 
@@ -303,8 +304,7 @@ def query_mirror(
     ``flows`` are ``reporter``'s flows (``export`` = the partner's imports). Columns: :data:`RECORD_COLUMNS` +
     ``reported_by``.
     """
-    swap = {"import": "export", "export": "import", "re-import": "re-export", "re-export": "re-import"}
-    partner_flows = [swap.get(f, f) for f in flows]
+    partner_flows = [FLOW_SWAP.get(f, f) for f in flows]
     condition, params = _condition(reporter=reporter, partners=partners, flows=partner_flows, hs_code=hs_code,
                                    years=years, reporter_column="partner_iso3", partner_column="reporter_iso3")
     frame = _frame(con, f"SELECT * FROM ({record_sql(condition)}) "  # noqa: S608 - fixed fragments
