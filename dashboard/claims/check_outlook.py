@@ -129,8 +129,8 @@ def check_fiscal(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     gdp_year = year if year in gdp.index else int(gdp.index.max())
     trade_share = -float(head["balance_usd"]) / float(gdp.loc[gdp_year]) * 100
     facts.update(year=float(year), gdp_year=float(gdp_year), trade_gap_pct_gdp=trade_share)
-    gdp_note = "" if gdp_year == year else (f" (GDP of {gdp_year}, the latest bundled: a smaller GDP than {year}'s, so "
-                                            "this overstates the trade gap's weight and favours the claim)")
+    gdp_note = "" if gdp_year == year else (f" (over GDP of {gdp_year}, the latest year of the bundled World Bank series; "
+                                            f"no {year} GDP in US dollars is bundled)")
     rows.append(number_row("deficit with China as % of GDP", year, COL_REPORTED, trade_share, "% of GDP",
                            str(head["basis_label"]), str(head["source"]), str(head["dataset"]),
                            f"{head['publisher']}; GDP: {SOURCE_PUBLISHERS['world_bank']} ({gdp_year})"))  # fmt: skip
