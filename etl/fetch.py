@@ -20,7 +20,7 @@ from typing import Any
 import requests
 
 from etl import settings
-from etl.errors import BalanzaError
+from etl.errors import BalanzaError, InputError
 from etl.sources.comtrade_api import (
     API_KEY_ENV,
     BASE_URL_ENV,
@@ -35,6 +35,7 @@ from etl.sources.comtrade_api import (
     ComtradeRateLimited,
     ComtradeResponse,
     Pacer,
+    check_answer_matches,
     config_from_env,
     fetch_records,
     level_queries,
@@ -46,6 +47,7 @@ logger = logging.getLogger("balanza.fetch")
 
 DEFAULT_CACHE_DIR = settings.DATA_DIR / "cache" / "comtrade"
 OVER_CAP_SUFFIX = ".over-cap"
+QUARANTINE_SUFFIX = ".quarantined"
 DATA_CALLS_PER_DAY = 500  # the data endpoint's daily quota per key
 
 
@@ -68,12 +70,21 @@ class ResponseCache:
         if not path.exists():
             return None
         try:
-            return validate_body(query, path.read_bytes(), cap=None)
+            response = validate_body(query, path.read_bytes(), cap=None)
+            check_answer_matches(query, response.records)
+            return response
         except ComtradeError as exc:
-            logger.warning("%s: cached file is not valid (%s); it will be fetched again", path.name, exc)
-            with contextlib.suppress(OSError):
-                path.replace(path.with_name(path.name + ".invalid"))
+            logger.warning("%s: cached file is not valid (%s); it was moved aside to %s and is fetched again",
+                           path.name, exc, path.name + QUARANTINE_SUFFIX)  # fmt: skip
+            self.quarantine(path)
             return None
+
+    def quarantine(self, path: Path) -> Path:
+        """Move a cached answer aside (``.quarantined``): the next run fetches it again instead of reusing it."""
+        target = path.with_name(path.name + QUARANTINE_SUFFIX)
+        with contextlib.suppress(OSError):
+            path.replace(target)
+        return target
 
     def write(self, response: ComtradeResponse) -> Path:
         """Write atomically (temporary file, fsync, rename): a reader never sees half a file."""
@@ -285,6 +296,15 @@ def run_fetch(
 
     try:
         results = load_files(db_path, paths, progress=progress)
+    except InputError as exc:
+        # A cached answer that validation refuses must not be reused forever: set it aside, say how to refetch.
+        summary.load_error = f"{_one_line(exc)} (the database is unchanged)"
+        bad = Path(exc.path)
+        if bad.resolve() in {path.resolve() for path in paths} and bad.resolve().parent == cache_dir.resolve():
+            moved = ResponseCache(cache_dir).quarantine(bad)
+            summary.load_error += (f"; the cached answer was moved aside to {moved.name}: run the same command "
+                                   "again to fetch it afresh")  # fmt: skip
+        return summary
     except BalanzaError as exc:
         summary.load_error = f"{_one_line(exc)} (the database is unchanged)"
         return summary

@@ -22,6 +22,7 @@ import math
 import random
 import re
 import time
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,6 +31,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import requests
+import urllib3
 
 from etl import settings
 from etl.errors import FetchError
@@ -69,7 +71,7 @@ _KEY_PATTERN = re.compile(r"^[\x21-\x7e]+$")  # visible ASCII: anything else can
 class ComtradeError(FetchError):
     """Base of the Comtrade client's errors; the message never carries the API key."""
 
-    def __init__(self, message: str, *, hint: str = "", secret: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str = "", secret: str | tuple[str | None, ...] | None = None) -> None:
         super().__init__(redact(message, secret), hint=redact(hint, secret))
 
 
@@ -80,7 +82,8 @@ class ComtradeAuthError(ComtradeError):
 class ComtradeHTTPError(ComtradeError):
     """An HTTP status that retrying will not fix (4xx other than 401/403/429)."""
 
-    def __init__(self, status: int, message: str, *, hint: str = "", secret: str | None = None) -> None:
+    def __init__(self, status: int, message: str, *, hint: str = "",
+                 secret: str | tuple[str | None, ...] | None = None) -> None:  # fmt: skip
         self.status = status
         super().__init__(message, hint=hint, secret=secret)
 
@@ -105,15 +108,65 @@ class ComtradeCountMismatch(ComtradeError):
     """`count` disagrees with the number of records in `data`."""
 
 
+class ComtradeBodyTooLarge(ComtradeError):
+    """The body (decompressed) is larger than ClientConfig.max_body_bytes."""
+
+
+class ComtradeDeadlineExceeded(ComtradeError):
+    """One request took longer than ClientConfig.request_deadline, however slowly its body kept coming."""
+
+
+class ComtradeMismatch(ComtradeError):
+    """The answer is about another reporter, partner, period, flow or product than the query asked for."""
+
+
 class ComtradeCapReached(ComtradeError):
     """The answer holds as many records as the endpoint returns at most: it may be cut short."""
 
 
-def redact(text: str, secret: str | None) -> str:
-    """The text with every occurrence of the secret replaced."""
+MIN_REDACTED_PART = 6  # a run of this many characters of the key is treated as the key
+
+
+def redact(text: str, secret: str | tuple[str | None, ...] | None) -> str:
+    """The text with the secret replaced in any form: whole, URL-encoded, in any letter case, and any part of
+    it of MIN_REDACTED_PART or more characters (a snippet cut mid-key, a server echoing half of it)."""
+    if isinstance(secret, tuple):
+        for one in secret:
+            text = redact(text, one)
+        return text
     if not secret or not text:
         return text
-    return text.replace(secret, REDACTED)
+    from urllib.parse import quote
+
+    for form in {secret, quote(secret, safe="")}:
+        text = re.sub(re.escape(form), REDACTED, text, flags=re.IGNORECASE)
+    shortest = min(MIN_REDACTED_PART, len(secret))
+    lowered, key = text.lower(), secret.lower()
+    if not any(key[i : i + shortest] in lowered for i in range(len(key) - shortest + 1)):
+        return text
+    parts = sorted({secret[i:j] for i in range(len(secret)) for j in range(i + shortest, len(secret) + 1)},
+                   key=len, reverse=True)  # fmt: skip
+    for part in parts:
+        text = re.sub(re.escape(part), REDACTED, text, flags=re.IGNORECASE)
+    return text
+
+
+def safe_url(url: str) -> str:
+    """The URL without any user name or password in it (for logs and messages)."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    return parts._replace(netloc="***@" + netloc).geturl()
+
+
+def url_secret(url: str) -> str | None:
+    """The password (or, without one, the user name) inside a URL: redacted from every message."""
+    parts = urlsplit(url)
+    return parts.password or parts.username or None
 
 
 # --------------------------------------------------------------------------------------------- queries
@@ -275,12 +328,19 @@ class ClientConfig:
     max_retry_after: float = 600.0  # a longer wait is reported, not slept through
     pace_seconds: float = 1.0  # minimum gap between two calls
     row_cap: int | None = None  # default: 500 on the preview endpoint, 100,000 with a key
+    max_body_bytes: int = 256 * 1024 * 1024  # decompressed; 100,000 records are about 150 MB of JSON
+    request_deadline: float = 600.0  # seconds for one whole request, however slowly the body arrives
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
     rng: random.Random = field(default_factory=random.Random, repr=False, compare=False)
 
     @property
     def url(self) -> str:
         return self.base_url.rstrip("/") + (DATA_PATH if self.api_key else PREVIEW_PATH)
+
+    @property
+    def secrets(self) -> tuple[str | None, ...]:
+        """What never appears in a message or a log: the key, and any password in the base URL."""
+        return (self.api_key, url_secret(self.base_url))
 
     @property
     def cap(self) -> int:
@@ -418,7 +478,8 @@ def fetch_records(
     last_problem = ""
     for attempt in range(1, config.max_attempts + 1):
         pacer.wait(config)
-        logger.info("GET %s?%s (attempt %d)", config.url, urlencode(query.params()), attempt)
+        logger.info("GET %s?%s (attempt %d)", safe_url(config.url), urlencode(query.params()), attempt)
+        started = time.monotonic()
         try:
             response = session.get(
                 config.url,
@@ -427,28 +488,41 @@ def fetch_records(
                 timeout=(config.connect_timeout, config.read_timeout),
                 # requests keeps custom headers across redirects, even to another host: never follow one.
                 allow_redirects=False,
+                stream=True,  # the body is read by _read_body, within its byte bound and the request deadline
             )
-            body = response.content
-        except requests.exceptions.ChunkedEncodingError as exc:
+            try:
+                body = _read_body(response, config, where, started)
+            finally:
+                response.close()
+        except ComtradeDeadlineExceeded as exc:
+            last_problem = str(exc)
+            _retry_or_give_up(attempt, config, where, last_problem, backoff_delay(attempt, config))
+            continue
+        except (requests.exceptions.ChunkedEncodingError, urllib3.exceptions.ProtocolError) as exc:
             raise ComtradeTruncatedResponse(
                 f"{where}: the connection closed before the body was complete ({type(exc).__name__})",
                 hint="retry later; the cached chunks are kept",
             ) from None
-        except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
-            last_problem = f"{type(exc).__name__}: {redact(str(exc), key)}"
+        except (requests.exceptions.Timeout, requests.exceptions.ConnectionError,
+                urllib3.exceptions.ReadTimeoutError) as exc:  # fmt: skip
+            last_problem = f"{type(exc).__name__}: {redact(str(exc), config.secrets)}"
             _retry_or_give_up(attempt, config, where, last_problem, backoff_delay(attempt, config))
             continue
         except requests.exceptions.RequestException as exc:
-            raise ComtradeError(f"{where}: request failed: {type(exc).__name__}: {exc}", secret=key) from None
+            raise ComtradeError(f"{where}: request failed: {type(exc).__name__}: {exc}",
+                                secret=config.secrets) from None  # fmt: skip
 
         status = response.status_code
         if status == 200:
-            if key and key.encode() in body:
-                # A server or proxy echoed the key: never keep it, not even in the cache.
+            if key and redact(body.decode("utf-8", errors="replace"), key) != body.decode("utf-8", errors="replace"):
+                # A server or proxy echoed the key (or part of it): never keep it, not even in the cache.
                 logger.warning("%s: the answer contained the API key; it was redacted", where)
-                body = body.replace(key.encode(), REDACTED.encode())
-            return validate_body(query, body, cap=config.cap, secret=key)
-        text = _snippet(body.decode("utf-8", errors="replace"))
+                body = redact(body.decode("utf-8", errors="replace"), key).encode()
+            response_ = validate_body(query, body, cap=config.cap, secret=config.secrets)
+            check_answer_matches(query, response_.records, secret=config.secrets)
+            return response_
+        # Redact before cutting: a snippet cut mid-key would otherwise keep the part before the cut.
+        text = _snippet(redact(body.decode("utf-8", errors="replace"), config.secrets))
         if status == 429:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             if retry_after is not None and retry_after > config.max_retry_after:
@@ -464,7 +538,7 @@ def fetch_records(
                 raise ComtradeRateLimited(
                     f"{where}: still rate limited after {attempt} attempts ({last_problem})",
                     hint="rerun later: chunks already fetched are cached and will not be fetched again",
-                    secret=key,
+                    secret=config.secrets,
                 )
             logger.warning("%s: %s; waiting %.2f s", where, last_problem, delay)
             config.sleep(delay)
@@ -472,23 +546,23 @@ def fetch_records(
         if status >= 500:
             last_problem = f"HTTP {status}: {text}"
             _retry_or_give_up(
-                attempt, config, where, redact(last_problem, key), backoff_delay(attempt, config)
+                attempt, config, where, redact(last_problem, config.secrets), backoff_delay(attempt, config)
             )
             continue
         if 300 <= status < 400:
             raise ComtradeHTTPError(
                 status,
-                f"{where}: HTTP {status} redirect to {response.headers.get('Location', '?')}; not followed",
+                f"{where}: HTTP {status} redirect to {safe_url(response.headers.get('Location', '?'))}; not followed",
                 hint="point --base-url (or COMTRADE_BASE_URL) at the final address",
-                secret=key,
+                secret=config.secrets,
             )
         if status in (401, 403):
             raise ComtradeAuthError(
                 f"{where}: HTTP {status} from the {config.endpoint_name}: {text}",
                 hint=f"check {API_KEY_ENV} (or unset it to use the public preview endpoint)",
-                secret=key,
+                secret=config.secrets,
             )
-        raise ComtradeHTTPError(status, f"{where}: HTTP {status}: {text}", secret=key)
+        raise ComtradeHTTPError(status, f"{where}: HTTP {status}: {text}", secret=config.secrets)
     raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
 
@@ -509,14 +583,109 @@ def check_key_transport(config: ClientConfig) -> None:
     )
 
 
+def _read_body(response: requests.Response, config: ClientConfig, where: str, started: float) -> bytes:
+    """The body, decompressed here (never past config.max_body_bytes) and read within config.request_deadline."""
+    encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding in ("gzip", "x-gzip"):
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    elif encoding == "deflate":
+        inflater = zlib.decompressobj()
+    elif encoding in ("", "identity"):
+        inflater = None
+    else:
+        raise ComtradeError(f"{where}: the answer is {encoding}-encoded, which this client does not read",
+                            hint="ask for gzip, deflate or no encoding (check any proxy in between)")  # fmt: skip
+    limit = config.max_body_bytes
+    declared = response.headers.get("Content-Length", "")
+    if inflater is None and declared.isdigit() and int(declared) > limit:
+        raise _too_large(where, limit, f"it declares {int(declared):,} bytes")
+    body = bytearray()
+    while True:
+        if time.monotonic() - started > config.request_deadline:
+            raise ComtradeDeadlineExceeded(
+                f"{where}: the answer took longer than the {config.request_deadline:g}-second deadline per request "
+                f"({len(body):,} bytes received)",
+                hint="the server or a proxy is sending the body very slowly; retry later",
+            )
+        chunk = response.raw.read1(64 * 1024, decode_content=False) if hasattr(response.raw, "read1") \
+            else response.raw.read(64 * 1024, decode_content=False)  # fmt: skip
+        if not chunk:
+            break
+        if inflater is not None:
+            chunk = inflater.decompress(chunk, limit + 1 - len(body))
+            if inflater.unconsumed_tail:
+                raise _too_large(where, limit, "once decompressed")
+        body += chunk
+        if len(body) > limit:
+            raise _too_large(where, limit, "once decompressed" if inflater is not None else "")
+    if inflater is not None:
+        body += inflater.flush(limit + 1 - len(body)) if hasattr(inflater, "flush") else b""
+        if len(body) > limit:
+            raise _too_large(where, limit, "once decompressed")
+    return bytes(body)
+
+
+def _too_large(where: str, limit: int, how: str) -> ComtradeBodyTooLarge:
+    return ComtradeBodyTooLarge(
+        f"{where}: the answer is larger than the {limit:,}-byte bound on a downloaded body"
+        + (f" ({how})" if how else ""),
+        hint="ask for less per call (balanza fetch splits by year, partner and flow), or check the server",
+    )
+
+
+def check_answer_matches(query: ComtradeQuery, records: list[dict[str, Any]], *, secret: str | None = None) -> None:
+    """Every record answers the query: its reporter, partner, period, flow and product are among those asked for.
+
+    An answer for a different reporter, partner, year or flow would otherwise be cached under this query's name.
+    """
+    where = query.describe()
+    cmd = query.cmd_codes
+    level = {"AG2": 2, "AG4": 4, "AG6": 6}.get(cmd[0]) if len(cmd) == 1 else None
+    checks: list[tuple[str, Callable[[Any], bool], str]] = [
+        ("reporterCode", lambda v: _as_int(v) == query.reporter_code, str(query.reporter_code)),
+        ("partnerCode", lambda v: _as_int(v) in query.partner_codes, ",".join(map(str, query.partner_codes))),
+        ("period", lambda v: _as_int(v) in query.years, ",".join(map(str, query.years))),
+        ("refYear", lambda v: v is None or _as_int(v) in query.years, ",".join(map(str, query.years))),
+        ("flowCode", lambda v: str(v).strip().upper() in query.flow_codes, ",".join(query.flow_codes)),
+    ]
+    if cmd == ("TOTAL",):
+        checks.append(("cmdCode", lambda v: str(v).strip().upper() == "TOTAL", "TOTAL"))
+    elif level is not None:
+        checks.append(("cmdCode", lambda v: len(str(v).strip()) == level and str(v).strip().isdigit(), cmd[0]))
+    else:
+        checks.append(("cmdCode", lambda v: str(v).strip() in cmd, ",".join(cmd[:5]) + ("…" if len(cmd) > 5 else "")))
+    for position, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            raise ComtradeMismatch(f"{where}: record {position} is not an object", secret=secret)
+        for name, ok, asked in checks:
+            if name == "refYear" and name not in record:
+                continue
+            if not ok(record.get(name)):
+                raise ComtradeMismatch(
+                    f"{where}: the answer does not match the query: record {position} has {name} "
+                    f"{record.get(name)!r}, the query asked for {asked}",
+                    hint="the server answered another question (a proxy cache, or a changed API); nothing was "
+                    "cached; retry later",
+                    secret=secret,
+                )
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        number = float(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number.is_integer() else None
+
+
 def _retry_or_give_up(attempt: int, config: ClientConfig, where: str, problem: str, delay: float) -> None:
     if attempt >= config.max_attempts:
         raise ComtradeRetriesExhausted(
             f"{where}: gave up after {attempt} attempts; last: {problem}",
             hint="rerun later: chunks already fetched are cached and will not be fetched again",
-            secret=config.api_key,
+            secret=config.secrets,
         )
-    logger.warning("%s: %s; retrying in %.2f s", where, redact(problem, config.api_key), delay)
+    logger.warning("%s: %s; retrying in %.2f s", where, redact(problem, config.secrets), delay)
     config.sleep(delay)
 
 

@@ -7,6 +7,7 @@ test. After each run the database is either complete or unchanged, and the key i
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import random
@@ -35,10 +36,12 @@ from etl.sources.comtrade_api import (
     PREVIEW_PATH,
     ClientConfig,
     ComtradeAuthError,
+    ComtradeBodyTooLarge,
     ComtradeCapReached,
     ComtradeCountMismatch,
     ComtradeErrorResponse,
     ComtradeHTTPError,
+    ComtradeMismatch,
     ComtradeQuery,
     ComtradeRateLimited,
     ComtradeRetriesExhausted,
@@ -201,6 +204,28 @@ def _make_handler(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
             elif fault.kind == "echo_key":
                 document["elapsedTime"] = f"0.01 secs for {self.headers.get(KEY_HEADER)}"
                 self.send_body(200, json.dumps(document).encode())
+            elif fault.kind == "other_answer":  # records of another reporter, partner, period or flow
+                field_name, value = fault.message.split("=", 1)
+                document["data"] = [dict(record, **{field_name: json.loads(value)}) for record in document["data"]]
+                self.send_body(200, json.dumps(document).encode())
+            elif fault.kind == "gzip_bomb":  # 64 MB of JSON-ish padding in a small gzip body
+                body = gzip.compress(b'{"count": 0, "data": [], "x": "' + b" " * (64 * 1024 * 1024) + b'"}', 9)
+                self.send_body(200, body, {"Content-Encoding": "gzip"})
+            elif fault.kind == "slow_body":  # a large declared body arriving a few bytes at a time
+                self.send_response(200)
+                self.send_header("Content-Length", str(10_000_000))
+                self.end_headers()
+                try:
+                    for _ in range(int(fault.delay / 0.05)):
+                        self.wfile.write(b" ")
+                        self.wfile.flush()
+                        time.sleep(0.05)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                self.close_connection = True
+            elif fault.kind == "error_with_key_at_cut":  # the key straddles the 300-character snippet cut
+                body = ("x" * 290 + " key=" + self.headers.get(KEY_HEADER, "") + " end").encode()
+                self.send_body(400, body)
             else:
                 raise AssertionError(f"unknown fault {fault.kind}")
 
@@ -865,3 +890,102 @@ def test_runs_with_different_flows_reuse_files_and_never_double_load(
     assert len(both.from_cache) == 2 and len(both.fetched) == 2  # exports reused, imports fetched
     assert both.loaded_rows == 2 and both.unchanged_files == 2
     assert db_state(db_path)[0] == before[0] + 4
+
+
+# ---------------------------------------------------------------- issue 11: answers, bounds, secrets
+
+
+@pytest.mark.parametrize(
+    ("field_name", "value"),
+    [("partnerCode", "76"), ("reporterCode", "170"), ("period", "2011"), ("refYear", "2011"), ("flowCode", '"RX"'),
+     ("cmdCode", '"01"')],
+    ids=["partner", "reporter", "period", "refYear", "flow", "product"],
+)  # fmt: skip
+def test_an_answer_to_another_query_is_refused_and_never_cached(
+    server: ReplayServer, tmp_path: Path, field_name: str, value: str
+):
+    server.add_fault("other_answer", message=f"{field_name}={value}", times=-1)
+    with pytest.raises(ComtradeMismatch, match=f"record 1 has {field_name}"):
+        fetch_records(requests.Session(), ARG_2010_QUERY, make_config(server))
+    cache_dir = tmp_path / "cache"
+    summary = fetch_to_cache([ARG_2010_QUERY], config=make_config(server), cache_dir=cache_dir,
+                             session=requests.Session())  # fmt: skip
+    assert not summary.complete and "does not match the query" in summary.render()
+    assert cache_files(cache_dir) == []
+
+
+def test_a_cached_answer_for_another_query_is_quarantined_and_fetched_again(server: ReplayServer, tmp_path: Path):
+    cache_dir = tmp_path / "cache"
+    fetch_to_cache([ARG_2010_QUERY], config=make_config(server), cache_dir=cache_dir, session=requests.Session())
+    (cached,) = cache_files(cache_dir)
+    document = json.loads(cached.read_bytes())
+    document["data"] = [dict(record, partnerCode=76) for record in document["data"]]
+    cached.write_text(json.dumps(document))
+    summary = fetch_to_cache([ARG_2010_QUERY], config=make_config(server), cache_dir=cache_dir,
+                             session=requests.Session())  # fmt: skip
+    assert summary.complete and len(summary.fetched) == 1
+    assert cached.with_name(cached.name + ".quarantined").exists()
+    assert {r["partnerCode"] for r in json.loads(cached.read_bytes())["data"]} == {32}
+
+
+@needs_load
+def test_a_cached_answer_that_fails_to_load_is_quarantined_with_how_to_refetch(
+    server: ReplayServer, db_path: Path, tmp_path: Path
+):
+    cache_dir = tmp_path / "cache"
+    queries = level_queries("CHN", ["ARG"], [2010], "TOTAL", ["import", "export"])
+    fetch_to_cache(queries, config=make_config(server), cache_dir=cache_dir, session=requests.Session())
+    cached = next(p for p in cache_files(cache_dir) if "-M-" in p.name)
+    document = json.loads(cached.read_bytes())
+    document["data"][0]["primaryValue"] = -5  # valid JSON for this query, refused by the loader
+    cached.write_text(json.dumps(document))
+    before = db_path.read_bytes()
+    failed = run_fetch(reporter="CHN", partners=["ARG"], years=[2010], level="TOTAL", flows=["import", "export"],
+                       db_path=db_path, cache_dir=cache_dir, config=make_config(server), offline=True)  # fmt: skip
+    assert "negative trade value" in failed.load_error
+    assert "moved aside to" in failed.load_error and "run the same command again" in failed.load_error
+    assert not cached.exists() and cached.with_name(cached.name + ".quarantined").exists()
+    assert db_path.read_bytes() == before
+    again = run_fetch(reporter="CHN", partners=["ARG"], years=[2010], level="TOTAL", flows=["import", "export"],
+                      db_path=db_path, cache_dir=cache_dir, config=make_config(server))  # fmt: skip
+    assert again.complete and not again.load_error, again.render()
+    assert again.loaded_rows == 2
+
+
+def test_a_gzip_bomb_stops_at_the_body_bound(server: ReplayServer):
+    server.add_fault("gzip_bomb")
+    config = make_config(server, max_body_bytes=1024 * 1024)
+    with pytest.raises(ComtradeBodyTooLarge, match="1,048,576-byte bound on a downloaded body"):
+        fetch_records(requests.Session(), ARG_2010_QUERY, config)
+
+
+def test_a_body_that_never_ends_is_cut_at_the_per_request_deadline(server: ReplayServer):
+    server.add_fault("slow_body", times=-1, delay=3.0)
+    config = make_config(server, request_deadline=0.6, max_attempts=2)
+    started = time.monotonic()
+    with pytest.raises(ComtradeRetriesExhausted, match="0.6-second deadline per request"):
+        fetch_records(requests.Session(), ARG_2010_QUERY, config)
+    assert time.monotonic() - started < 2.9  # each attempt stopped at its deadline, not at the body's end
+
+
+def test_a_key_cut_by_the_error_snippet_leaves_no_part_of_it(server: ReplayServer, caplog):
+    caplog.set_level(logging.DEBUG)
+    server.add_fault("error_with_key_at_cut")
+    with pytest.raises(ComtradeHTTPError) as caught:
+        fetch_records(requests.Session(), ARG_2010_QUERY, make_config(server, key=API_KEY))
+    text = "".join(traceback.format_exception(caught.value)) + caplog.text
+    for start in range(len(API_KEY) - 6):
+        assert API_KEY[start : start + 6] not in text, API_KEY[start : start + 6]
+
+
+def test_credentials_in_the_base_url_are_never_logged(server: ReplayServer, tmp_path: Path, caplog):
+    caplog.set_level(logging.DEBUG)
+    password = "Pw-s3cret-9911"
+    base = server.url.replace("http://", f"http://alice:{password}@")
+    server.add_fault("500", times=-1, message=f"upstream saw {password}")
+    config = make_config(server, base_url=base)
+    with pytest.raises(ComtradeRetriesExhausted) as caught:
+        fetch_records(requests.Session(), ARG_2010_QUERY, config)
+    text = "".join(traceback.format_exception(caught.value)) + caplog.text
+    assert password not in text and "s3cret" not in text
+    assert "***@127.0.0.1" in caplog.text
