@@ -91,4 +91,4 @@ def freeze(value: object) -> Hashable:
     if isinstance(value, set | frozenset):
         return tuple(sorted(freeze(item) for item in value))  # type: ignore[type-var]
     hash(value)  # unhashable arguments fail here, loudly, rather than being cached under a wrong key
-    return value  # type: ignore[return-value]
+    return value

@@ -102,7 +102,7 @@ def partner_share_chart(card: c.ClaimCard, title: str, y_title: str, threshold_p
         rows = rows.sort_values("year")
         full = rows.set_index("year").reindex(range(int(rows["year"].min()), int(rows["year"].max()) + 1))
         fig.add_trace(go.Scatter(
-            x=full.index, y=full["share"] * 100, name=f"{partner} ({c.SOURCE_PUBLISHERS.get(source, source)})",
+            x=full.index, y=full["share"] * 100, name=f"{partner} ({c.SOURCE_PUBLISHERS.get(str(source), str(source))})",
             mode="lines+markers", connectgaps=False, line={"color": OKABE_ITO[i % len(OKABE_ITO)]},
             customdata=full[["note"]].fillna("").to_numpy(),
             hovertemplate="%{x}: %{y:.1f} %<br>%{customdata[0]}<extra></extra>",

@@ -102,8 +102,7 @@ def search(codes: pd.DataFrame, text: str, limit: int = 60) -> pd.DataFrame:
 def chapter_share(chapters: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
     """Per (partner, year): the sum of the named chapters, the all-goods total, and the share (%) of the
     total the chapters cover. ``chapters`` and ``totals``: partner_iso3, year, value_usd."""
-    named = chapters.groupby(["partner_iso3", "year"], as_index=False)["value_usd"].sum()
-    named = named.rename(columns={"value_usd": "chapters_usd"})
+    named = chapters.groupby(["partner_iso3", "year"], as_index=False).agg(chapters_usd=("value_usd", "sum"))
     total = totals.rename(columns={"value_usd": "total_usd"})[["partner_iso3", "year", "total_usd"]]
     out = named.merge(total, on=["partner_iso3", "year"], how="left")
     out["share_pct"] = out["chapters_usd"] / out["total_usd"] * 100.0

@@ -135,7 +135,7 @@ def wake(host: str, port: int, timeout: float = 120.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             forward = ForwardMsg()
-            forward.ParseFromString(ws.recv(timeout=max(0.1, deadline - time.monotonic())))  # type: ignore[arg-type]
+            forward.ParseFromString(ws.recv(timeout=max(0.1, deadline - time.monotonic())))
             if forward.WhichOneof("type") == "script_finished":
                 return
 

@@ -83,7 +83,8 @@ def _typed(spec: Param, raw: str) -> object:
 
 def serialise(spec: Param, value: object) -> str:
     if spec.kind == MULTI:
-        return ",".join(str(v) for v in value)  # type: ignore[union-attr]
+        assert isinstance(value, list | tuple), f"{spec.name}: a MULTI parameter holds a list"
+        return ",".join(str(v) for v in value)
     if spec.kind == FLOAT:
         return f"{float(value):g}"  # type: ignore[arg-type]
     return str(value)
@@ -107,7 +108,7 @@ def read_params(specs: Iterable[Param], raw: Mapping[str, str]) -> tuple[dict[st
 
 def init_state(specs: Sequence[Param], lang: str = "en") -> dict[str, object]:
     """Seed each widget's state from the URL (once per widget lifetime); warn about rejected values."""
-    raw = {spec.name: st.query_params.get(spec.name) for spec in specs if spec.name in st.query_params}
+    raw = {spec.name: st.query_params[spec.name] for spec in specs if spec.name in st.query_params}
     values, problems = read_params(specs, raw)
     for name, value, reason in problems:
         # The raw value comes from whoever wrote the link: shown as plain text, never as Markdown.

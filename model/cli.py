@@ -12,7 +12,7 @@ from etl.errors import InputError
 from model.spec import PRESETS_DIR, preset_path, preset_paths
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "scenario",
         help="run a tariff or purchase scenario (JSON file) and print the result as JSON",

@@ -28,7 +28,7 @@ def headline_table(results: Sequence[ScenarioResult]) -> pd.DataFrame:
     for key, label in HEADLINES:
         if not any(key in r.totals for r in results):
             continue
-        row = {"measure": label}
+        row: dict[str, str | float | None] = {"measure": label}
         for result in results:
             value = result.totals.get(key)
             row[result.name] = float(value) if isinstance(value, int | float) else None

@@ -5,6 +5,8 @@ Trade values come from the series of record (etl.record): the same value of an o
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -186,7 +188,7 @@ def query_headline_balances(con: duckdb.DuckDBPyConnection, reporter: str, partn
 
 def query_headline_balance(
     con: duckdb.DuckDBPyConnection, reporter: str, partner: str, year: int
-) -> dict[str, object] | None:
+) -> dict[str, Any] | None:
     """The headline balance of ``reporter`` with ``partner`` in ``year``: keys balance_usd, basis, basis_label,
     publisher; None where the record has none."""
     frame = query_headline_balances(con, reporter, partner)

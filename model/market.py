@@ -7,6 +7,7 @@ search) and a scenario never scans strings row by row.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -190,7 +191,7 @@ def match_estimates(
     estimates: pd.DataFrame | None,
     column: str,
     default: float,
-    usable=_usable_eta,  # noqa: ANN001 - a row filter
+    usable: Callable[[pd.DataFrame], pd.Series] = _usable_eta,  # a row filter
 ) -> Elasticities:
     """Per product code (HS 2022 based): the usable HS 1988/92 estimate of the same six digits, else the median
     of those sharing its first five digits, else of its HS4 heading, else `default` (docs/scenarios.md)."""

@@ -67,7 +67,7 @@ def largest_growth(
     values = history.loc[previous >= min_previous, ["year", column]].dropna()
     if values.empty:
         return None, None
-    best = values.loc[values[column].idxmax()]
+    best = values.iloc[int(values[column].to_numpy().argmax())]  # the first year with the largest value
     return float(best[column]), int(best["year"])
 
 

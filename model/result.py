@@ -93,7 +93,7 @@ def _columns(frame: pd.DataFrame) -> dict[str, list]:
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     if frame is None or frame.empty:
         return []
-    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    return [{str(k): _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
 def _plain(value: Any) -> Any:

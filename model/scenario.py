@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -333,8 +334,8 @@ def line_table(
     market: Market, effects: SmartEffects, t0: np.ndarray, t1: np.ndarray, eta: np.ndarray, sigma: np.ndarray
 ) -> pd.DataFrame:
     """Every line × partner row of the run (USD, rates in %), for the CSV download and the JSON output."""
-    products = pd.Categorical.from_codes(market.product_index, market.products)
-    partners = pd.Categorical.from_codes(market.partner_index, market.partners)
+    products = pd.Categorical.from_codes(market.product_index.astype(np.int64), pd.Index(market.products))
+    partners = pd.Categorical.from_codes(market.partner_index.astype(np.int64), pd.Index(market.partners))
     match = market.eta_match if market.eta_match is not None else np.full(market.products.size, 3, np.int8)
     return pd.DataFrame(
         {
@@ -348,7 +349,7 @@ def line_table(
             "price_effect_usd": effects.price_effect,
             "total_change_usd": effects.total_change,
             "import_demand_elasticity": eta,
-            "import_demand_match": pd.Categorical.from_codes(match[market.product_index], MATCHES),
+            "import_demand_match": pd.Categorical.from_codes(match[market.product_index].astype(np.int64), pd.Index(MATCHES)),
             "substitution_elasticity": sigma,
         }
     )
@@ -359,7 +360,7 @@ def effective_rates(
     market: Market,
     t0: np.ndarray,
     steps: list[np.ndarray],
-    run,  # noqa: ANN001 - (t1, eta, sigma) -> SmartEffects
+    run: Callable[[np.ndarray, np.ndarray, np.ndarray], SmartEffects],
     eta: np.ndarray,
     sigma: np.ndarray,
     labels: Labels,

@@ -47,9 +47,9 @@ else:
                                       chapter_rows[(chapter_rows["hs_code"] == "TOTAL")
                                                    & (chapter_rows["year"] == chapter_year)])
     note = " ".join(
-        t("chapters_cover", lang, partner=names.get(r.partner_iso3, r.partner_iso3), share=i18n.number(r.share_pct, lang, 0),
-          total=i18n.money(r.total_usd, lang))
-        for r in coverage.itertuples() if pd.notna(r.share_pct)
+        t("chapters_cover", lang, partner=names.get(r["partner_iso3"], r["partner_iso3"]),
+          share=i18n.number(r["share_pct"], lang, 0), total=i18n.money(r["total_usd"], lang))
+        for r in coverage.to_dict("records") if pd.notna(r["share_pct"])
     )
     provisional = bool(shown["provisional"].fillna(False).astype(bool).any())
     footnote = components.footnote(shown, (t("chapters_note", lang) + " " + note

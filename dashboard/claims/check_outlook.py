@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from dashboard.claims.card import (
@@ -120,7 +122,7 @@ def check_fiscal(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
                  "sell; the second is government spending minus revenue. Closing one does not close the other."]
     facts: dict[str, float] = {}
     missing: list[str] = []
-    rows = []
+    rows: list[dict[str, Any]] = []
     fiscal, other_fiscal = fiscal_figures(data.fiscal, int(head["year"])) if head is not None else (None, [])
     if head is None or gdp.empty:
         missing.append("a Colombia-reported deficit with China and Colombia's GDP")
@@ -150,7 +152,7 @@ def check_fiscal(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     sentences.append(f"The central government's fiscal deficit for {year} was {deficit_pct:.1f} % of GDP "
                      f"({_printed(fiscal)}: “{fiscal['quote']}”). Even if every dollar of the trade gap became "
                      f"revenue, {remaining:.1f} % of GDP would remain.")  # fmt: skip
-    alternatives = []
+    alternatives: list[str] = []
     for other in other_fiscal:
         rest = float(other["deficit_pct"]) - trade_share
         facts[f"remaining_pct_gdp_alternative_{len(alternatives) + 1}"] = rest

@@ -46,7 +46,7 @@ def product_shares(products: pd.DataFrame, prefix: str) -> pd.DataFrame:
         sub = sub[~sub["partner_iso3"].isin(EU_MEMBERS)]
     if sub.empty:
         return empty_frame(["partner_iso3", "value_usd", "share"])
-    grouped = sub.groupby("partner_iso3", as_index=False)["value_usd"].sum()
+    grouped = sub.groupby("partner_iso3", as_index=False).agg(value_usd=("value_usd", "sum"))
     grouped["share"] = grouped["value_usd"] / grouped["value_usd"].sum()
     return grouped.sort_values("value_usd", ascending=False, ignore_index=True)
 

@@ -7,7 +7,7 @@ FOB − CIF difference is the layer's labelled alternative, and the mirror is th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -30,14 +30,14 @@ SERIES_COLUMNS = (
 )  # fmt: skip
 
 
-def _sources(row: dict[str, Any]) -> str:
+def _sources(row: Mapping[Any, Any]) -> str:
     if row["basis"] == "official":
         return "published"
     pair = {str(row["export_source"]), str(row["import_source"])}
     return " / ".join(sorted(pair))
 
 
-def _publisher(row: dict[str, Any]) -> str:
+def _publisher(row: Mapping[Any, Any]) -> str:
     return citation(str(row["publisher"]), row.get("printed_by") if isinstance(row.get("printed_by"), str) else None)
 
 
