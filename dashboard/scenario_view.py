@@ -6,6 +6,7 @@ Pure: results in, frames and figures out (no Streamlit). The model (model/) comp
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 import pandas as pd
@@ -160,7 +161,7 @@ def partner_panels(results: Sequence[ScenarioResult], partners: Sequence[str], l
         layout[f"yaxis{suffix}"] = {"domain": [max(0.0, top - height), top], "anchor": f"x{suffix}",
                                     "type": "category", "categoryorder": "array", "categoryarray": order[::-1],
                                     "automargin": True}
-        layout["annotations"].append({"text": f"<b>{charts.wrap_text(result.name, 60)}</b>", "xref": "paper",
+        layout["annotations"].append({"text": f"<b>{charts.wrap_text(html.escape(result.name), 60)}</b>", "xref": "paper",
                                       "yref": "paper", "x": 0, "y": top, "xanchor": "left", "yanchor": "bottom",
                                       "showarrow": False, "font": {"size": 12}})
     return go.Figure({"data": traces, "layout": layout})

@@ -79,6 +79,9 @@ def streamlit_command(host: str, port: int) -> list[str]:
         sys.executable, "-m", "streamlit", "run", str(APP),
         "--server.address", host, "--server.port", str(port),
         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+        # The grid's own toolbar "Download as CSV" exports text cells as they are (live =HYPERLINK(…)): hidden;
+        # every table has the page's own CSV download, which neutralises formulas (dashboard/csv_export.py).
+        "--client.disableDataExport", "true",
     ]  # fmt: skip
 
 

@@ -13,6 +13,9 @@ from dashboard.i18n import LANGUAGES, t
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 st.set_page_config(page_title="Balanza", page_icon=":material/balance:", layout="wide")
+# The data grid's own toolbar "Download as CSV" would export text cells unneutralised (=HYPERLINK(…), @SUM(…)):
+# hidden on every page. Each table has the page's own CSV download, which neutralises formulas.
+st.set_option("client.disableDataExport", True)
 # Served by `balanza serve`: results that depend only on the database are computed in the background, now
 # and after every swap (tests and AppTest runs leave it off).
 if components.warming_wanted():

@@ -16,6 +16,7 @@ from dashboard import charts as page_charts
 from dashboard import components, i18n, scenario_view
 from dashboard import scenario_charts as charts
 from dashboard.scenario_report import comparison_report_html
+from dashboard.url_state import escape_markdown as plain
 from etl.errors import BalanzaError, SpecError
 from model.compare import partner_comparison
 from model.market import DEFAULT_IMPORT_DEMAND, MATCHES
@@ -427,7 +428,7 @@ st.title(tx("title"))
 st.write(tx("intro"))
 _init_state()
 if message := st.session_state.pop("sc_message", None):
-    st.warning(message)
+    st.warning(plain(message))
 
 partners = sorted(components.scenario_market("USA", 2024).partners.tolist())
 countries = components.country_names()
@@ -478,18 +479,18 @@ with st.expander(tx("build"), expanded=False):
         st.button(tx("apply_json"), on_click=_apply_json, key="sc_apply_json")
 
 if error := st.session_state.get("sc_error"):
-    st.error(error)
+    st.error(plain(error))
 
 current = st.session_state["sc_current"]
 try:
     result = run(current)
 except BalanzaError as exc:
-    st.error(str(exc))
+    st.error(plain(str(exc)))
     st.stop()
 
-st.subheader(result.name)
+st.subheader(plain(result.name))  # names and descriptions come from whoever wrote the link: text, never Markdown
 if description := current.get("description"):
-    st.caption(description)
+    st.caption(plain(description))
 
 
 def show_focus(result: ScenarioResult) -> None:
@@ -665,21 +666,21 @@ with st.container(border=True):
 st.subheader(tx("compare"))
 saved = st.session_state["sc_saved"]
 st.button(
-    tx("save", name=result.name, n=len(saved), max=MAX_SAVED),
+    tx("save", name=plain(result.name), n=len(saved), max=MAX_SAVED),
     on_click=_save_current, key="sc_save", disabled=len(saved) >= MAX_SAVED,
 )  # fmt: skip
 if saved:
     columns = st.columns(MAX_SAVED)
     for i, doc in enumerate(saved):
         with columns[i]:
-            st.markdown(f"**{i + 1}.** {doc['name']}")
+            st.markdown(f"**{i + 1}.** {plain(doc['name'])}")
             st.button(tx("remove"), key=f"sc_remove_{i}", on_click=_remove_saved, args=(i,))
     saved_pairs = []
     for doc in saved:
         try:
             saved_pairs.append((doc, run(doc)))
         except BalanzaError as exc:
-            st.error(f"{doc['name']}: {exc}")
+            st.error(plain(f"{doc['name']}: {exc}"))
     for kind, heading in (("tariff", "cmp_tariff"), ("purchase", "cmp_purchase")):
         pairs = [(d, r) for d, r in saved_pairs if r.spec.kind == kind]
         if not pairs:

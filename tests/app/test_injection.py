@@ -13,6 +13,8 @@ import base64
 import csv
 import io
 import json
+import re
+import tomllib
 import zlib
 from pathlib import Path
 
@@ -22,7 +24,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.csv_export import FORMULA_PREFIXES, neutralise_frame, to_csv_bytes
-from model.spec import encode_scenario_set
+from dashboard.url_state import escape_markdown
+from etl.errors import SpecError
+from model.spec import decode_scenario_set, encode_scenario_set
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py")
 PRESETS = Path(__file__).resolve().parents[2] / "model" / "presets"
@@ -154,8 +158,53 @@ def test_a_scenario_named_with_a_script_renders_as_text(bundled_env: Path) -> No
     at = _scenario_page(encode_scenario_set({"current": doc, "saved": []}))
     assert not at.exception, [e.value for e in at.exception]
     assert not any("could not be used" in w.value for w in at.warning)
-    assert any(SCRIPT in h.value for h in at.subheader)
+    assert any(escape_markdown(SCRIPT) in h.value for h in at.subheader)
     assert_no_raw_html(at, [SCRIPT, HTML])
+
+
+LINKS = "[click me](http://evil.example/x) ![pixel](http://evil.example/p.png) <http://evil.example>"
+
+
+def test_a_scenario_name_from_the_link_renders_no_markdown_link_or_image(bundled_env: Path) -> None:
+    """Names and descriptions from `?sc=` are shown as text everywhere: heading, caption, save button, saved list."""
+    doc = json.loads((PRESETS / "us_10pct_everyone.json").read_text(encoding="utf-8"))
+    doc.update(name=LINKS, description=LINKS)
+    at = _scenario_page(encode_scenario_set({"current": doc, "saved": [doc]}))
+    assert not at.exception, [e.value for e in at.exception]
+    shown = [h.value for h in at.subheader] + [c.value for c in at.caption] + [m.value for m in at.markdown] + [
+        b.label for b in at.button]  # fmt: skip
+    with_name = [text for text in shown if "evil" in text]
+    assert len(with_name) >= 4, with_name  # heading, description, save button, saved list
+    for text in with_name:
+        # Every bracket escaped: no live link, image or autolink.
+        assert not re.search(r"(?<!\\)\]\(|(?<!\\)!\[|(?<!\\)<http", text), text
+
+
+def test_a_deeply_nested_scenario_link_is_refused_by_name_not_a_recursion_error(bundled_env: Path) -> None:
+    sc = base64.urlsafe_b64encode(zlib.compress(b"[" * 100_000, 9)).decode().rstrip("=")
+    assert len(sc) < 200
+    with pytest.raises(SpecError, match="nested more than"):
+        decode_scenario_set(sc)
+    at = _scenario_page(sc)
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("could not be used" in w.value for w in at.warning)
+
+
+def test_the_grids_own_csv_download_is_disabled(bundled_env: Path) -> None:
+    """st.dataframe's toolbar download exports formulas as they are: the app hides it (client.disableDataExport),
+    and `balanza serve` starts Streamlit with it off too."""
+    from streamlit import config
+
+    from dashboard.serve import streamlit_command
+
+    config.set_option("client.disableDataExport", False)
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    assert not at.exception
+    assert config.get_option("client.disableDataExport") is True
+    command = streamlit_command("127.0.0.1", 8501)
+    assert command[command.index("--client.disableDataExport") + 1] == "true"
+    project_config = tomllib.loads((Path(APP).parent.parent / ".streamlit" / "config.toml").read_text())
+    assert project_config["client"]["disableDataExport"] is True
 
 
 # ---- files that leave the app ----------------------------------------------------------------------------
