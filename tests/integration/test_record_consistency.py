@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import csv_export
+from dashboard import csv_export, i18n
 from etl import record, settings
 from model import data as model_data
 from model.purchase import growth_history, largest_growth, run_purchase
@@ -204,7 +204,8 @@ def test_overview_shows_the_same_year_and_the_headline_balances(bundled_env: Pat
 def test_dependence_names_its_denominator(bundled_env: Path) -> None:
     at = _run("dependence", {"partners": "CHN,USA"})
     table = at.dataframe[0].value
-    row = table[(table["Partner (ISO3)"] == "CHN") & (table["Flow"] == "import") & (table["Year"] == 2022)].iloc[0]
+    imports = i18n.flow("import", "en")
+    row = table[(table["Partner (ISO3)"] == "CHN") & (table["Flow"] == imports) & (table["Year"] == 2022)].iloc[0]
     world = printed(2022, "WLD", "import", citing="DANE")
     world_value = max(set(world), key=world.count)  # 77,413 million, printed by two pages citing DANE
     assert row["Share (%)"] == pytest.approx(expected_colombia("CHN", "import", 2022) / world_value * 100)
