@@ -15,29 +15,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
 from etl import settings
 from etl.db import first_row, live_target, write_session
 from etl.errors import DatabaseError, InputError
+from etl.manifest import FileMetadata, read_manifest
 from etl.sources import Detected, detect
 from etl.sources.base import LoadContext, locate_line
 from etl.validate import check_overlap_with_loaded, validate_staged
 
 HASH_CHUNK = 4 * 1024 * 1024
-
-
-@dataclass
-class FileMetadata:
-    """What the manifest says about a file (publisher, licence, origin); defaults come from its format."""
-
-    publisher: str | None = None
-    licence: str | None = None
-    origin: str | None = None
-    description: str | None = None
-    options: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -216,8 +205,6 @@ def check_input_file(path: Path) -> None:
 def initialise_reference_tables(con: duckdb.DuckDBPyConnection) -> list[LoadResult]:
     """Load the bundled reference tables (countries, code maps, HS names, …) listed in data/sources.toml into a
     brand-new database, so `balanza load` and `balanza fetch` work on a new --db path without a build first."""
-    from etl.build import read_manifest
-
     results = []
     for entry in read_manifest(settings.MANIFEST_PATH):
         if detect(entry.path, con).reference is not None:

@@ -12,9 +12,9 @@ import duckdb
 import pytest
 
 from etl import settings
-from etl.build import read_manifest
 from etl.errors import InputError
 from etl.load import FileMetadata, load_files
+from etl.manifest import read_manifest
 from etl.sources import detect
 from tests.dbstate import snapshot
 
