@@ -24,8 +24,18 @@ SERIES_CONDITION = (
     "reporter_iso3 = $reporter AND partner_iso3 = $partner AND flow = $flow AND "
     "source = $source AND hs_level > 0"
 )
-TOTALS_COLUMNS = ["year", "partner_iso3", "flow", "value_usd", "valuation", "source", "valuation_stated",
-                  "publisher", "printed_by", "provisional"]
+TOTALS_COLUMNS = [
+    "year",
+    "partner_iso3",
+    "flow",
+    "value_usd",
+    "valuation",
+    "source",
+    "valuation_stated",
+    "publisher",
+    "printed_by",
+    "provisional",
+]
 WIDE_COLUMNS = [
     "partner_iso3", "year", "export", "import", "balance", "basis", "basis_label", "balance_source",
     "balance_publisher", "alt_balance", "alt_basis_label", "export_source", "import_source", "export_valuation",
@@ -89,7 +99,9 @@ def query_totals(con: duckdb.DuckDBPyConnection, *, view: str, partners: list[st
     if view == REPORTER_VIEW:
         frame = record.query_record(con, reporter=COLOMBIA, partners=list(partners))
     else:
-        frame = record.query_mirror(con, reporter=COLOMBIA, partners=[p for p in partners if p != record.WORLD])
+        frame = record.query_mirror(
+            con, reporter=COLOMBIA, partners=[p for p in partners if p != record.WORLD]
+        )
     return frame[TOTALS_COLUMNS].reset_index(drop=True)
 
 
@@ -118,17 +130,20 @@ def query_balances(
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}; expected one of {VIEWS}")
     side = "reporter" if view == REPORTER_VIEW else "mirror"
-    frame = record.query_balance(con, reporter=COLOMBIA, partners=list(partners), side=side, basis="all",
-                                 factor=factor)
+    frame = record.query_balance(
+        con, reporter=COLOMBIA, partners=list(partners), side=side, basis="all", factor=factor
+    )
     if frame.empty:
         return pd.DataFrame(columns=WIDE_COLUMNS)
     head = frame[frame["headline"]].copy()
     alt = frame.loc[frame["basis"] == record.MIXED, ["partner_iso3", "year", "balance_usd", "basis_label"]]
     alt = alt.rename(columns={"balance_usd": "alt_balance", "basis_label": "alt_basis_label"})
     wide = head.merge(alt, on=["partner_iso3", "year"], how="left").rename(
-        columns={"export_usd": "export", "import_usd": "import", "balance_usd": "balance"})
-    wide["balance_publisher"] = [record.citation(p, b) for p, b in zip(wide["publisher"], wide["printed_by"],
-                                                                       strict=True)]
+        columns={"export_usd": "export", "import_usd": "import", "balance_usd": "balance"}
+    )
+    wide["balance_publisher"] = [
+        record.citation(p, b) for p, b in zip(wide["publisher"], wide["printed_by"], strict=True)
+    ]
     wide["balance_source"] = [
         "published" if basis == record.OFFICIAL else (e if e == i else f"{e} / {i}")
         for basis, e, i in zip(wide["basis"], wide["export_source"], wide["import_source"], strict=True)
@@ -174,10 +189,15 @@ def deficit_shares(wide: pd.DataFrame, world: str = "WLD") -> pd.DataFrame:
     partners = wide.loc[wide["partner_iso3"] != world, ["partner_iso3", "year", "balance"]]
     merged = partners.merge(world_rows, on="year", how="inner")
     merged = merged[(merged["world"] < 0) & merged["balance"].notna()]
-    merged = merged.assign(share_pct=merged["balance"] / merged["world"] * 100.0,
-                           denominator="Colombia's balance with the World: " + merged["denominator"].astype(str))
-    return (merged[["partner_iso3", "year", "share_pct", "denominator"]]
-            .sort_values(["partner_iso3", "year"]).reset_index(drop=True))
+    merged = merged.assign(
+        share_pct=merged["balance"] / merged["world"] * 100.0,
+        denominator="Colombia's balance with the World: " + merged["denominator"].astype(str),
+    )
+    return (
+        merged[["partner_iso3", "year", "share_pct", "denominator"]]
+        .sort_values(["partner_iso3", "year"])
+        .reset_index(drop=True)
+    )
 
 
 def partner_shares(totals: pd.DataFrame, partners: list[str], world: str = "WLD") -> pd.DataFrame:
@@ -186,11 +206,17 @@ def partner_shares(totals: pd.DataFrame, partners: list[str], world: str = "WLD"
     Rows: partner_iso3, flow, year, share_pct, source (partner's source / world's source), denominator (what
     the share divides by, with its publisher).
     """
-    world_rows = totals.loc[totals["partner_iso3"] == world, ["year", "flow", "value_usd", "source", "publisher",
-                                                              "printed_by"]]
+    world_rows = totals.loc[
+        totals["partner_iso3"] == world, ["year", "flow", "value_usd", "source", "publisher", "printed_by"]
+    ]
     world_rows = world_rows.assign(
-        denominator=[f"Colombia's {f}s, all partners ({record.citation(p, b)})" for f, p, b in
-                     zip(world_rows["flow"], world_rows["publisher"], world_rows["printed_by"], strict=True)])
+        denominator=[
+            f"Colombia's {f}s, all partners ({record.citation(p, b)})"
+            for f, p, b in zip(
+                world_rows["flow"], world_rows["publisher"], world_rows["printed_by"], strict=True
+            )
+        ]
+    )
     world_rows = world_rows.rename(columns={"value_usd": "world_usd", "source": "world_source"})
     world_rows = world_rows.drop(columns=["publisher", "printed_by"])
     partner_rows = totals[totals["partner_iso3"].isin(partners)]
@@ -198,7 +224,10 @@ def partner_shares(totals: pd.DataFrame, partners: list[str], world: str = "WLD"
     merged = merged[merged["world_usd"] > 0]
     merged = merged.assign(
         share_pct=merged["value_usd"] / merged["world_usd"] * 100.0,
-        source=[p if p == w else f"{p} / {w}" for p, w in zip(merged["source"], merged["world_source"], strict=True)],
+        source=[
+            p if p == w else f"{p} / {w}"
+            for p, w in zip(merged["source"], merged["world_source"], strict=True)
+        ],
     )
     return (
         merged[["partner_iso3", "flow", "year", "share_pct", "source", "denominator"]]
@@ -288,14 +317,27 @@ def query_hs_tree(
 
 
 def query_top_products(
-    con: duckdb.DuckDBPyConnection, *, reporter: str, partner: str, flow: str, source: str, year: int, limit: int = 20
+    con: duckdb.DuckDBPyConnection,
+    *,
+    reporter: str,
+    partner: str,
+    flow: str,
+    source: str,
+    year: int,
+    limit: int = 20,
 ) -> pd.DataFrame:
     """The largest products at the series' most detailed level, with the HS6 (or coarser) description.
 
     ``share_pct`` divides by the series' total for the year (all its lines); ``denominator`` says so.
     """
-    series = {"reporter": reporter, "partner": partner, "flow": flow, "source": source, "year": year,
-              "limit": limit}
+    series = {
+        "reporter": reporter,
+        "partner": partner,
+        "flow": flow,
+        "source": source,
+        "year": year,
+        "limit": limit,
+    }
     frame = _frame(
         con,
         f"""
@@ -328,8 +370,15 @@ def query_top_movers(
     limit: int = 15,
 ) -> pd.DataFrame:
     """HS headings (4 digits, or chapters where that is all there is) with the largest absolute change."""
-    series = {"reporter": reporter, "partner": partner, "flow": flow, "source": source, "year_from": year_from,
-              "year_to": year_to, "limit": limit}
+    series = {
+        "reporter": reporter,
+        "partner": partner,
+        "flow": flow,
+        "source": source,
+        "year_from": year_from,
+        "year_to": year_to,
+        "limit": limit,
+    }
     return _frame(
         con,
         f"""
@@ -370,7 +419,9 @@ def query_hs_search(con: duckdb.DuckDBPyConnection, text: str, limit: int = 50) 
 
 def query_coverage_countries(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every country code that appears as reporter or partner."""
-    frame = _frame(con, "SELECT reporter_iso3 AS iso3 FROM trade UNION SELECT partner_iso3 FROM trade ORDER BY 1")
+    frame = _frame(
+        con, "SELECT reporter_iso3 AS iso3 FROM trade UNION SELECT partner_iso3 FROM trade ORDER BY 1"
+    )
     return frame["iso3"].tolist()
 
 
@@ -431,8 +482,16 @@ def query_trade_rows(
     limit: int,
 ) -> tuple[pd.DataFrame, int]:
     """Annual rows of one series (monthly-only series summed per year) and the total row count."""
-    params = {"source": source, "reporter": reporter, "partner": partner, "flow": flow, "hs_level": hs_level,
-              "year_from": year_from, "year_to": year_to, "limit": limit}
+    params = {
+        "source": source,
+        "reporter": reporter,
+        "partner": partner,
+        "flow": flow,
+        "hs_level": hs_level,
+        "year_from": year_from,
+        "year_to": year_to,
+        "limit": limit,
+    }
     condition = (
         "source = $source AND reporter_iso3 = $reporter AND partner_iso3 = $partner AND flow = $flow"
         " AND hs_level = $hs_level AND year BETWEEN $year_from AND $year_to"
@@ -458,13 +517,25 @@ def query_hs_codes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def query_prefix_values(
-    con: duckdb.DuckDBPyConnection, *, reporter: str, partner: str, flow: str, source: str, year: int,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    reporter: str,
+    partner: str,
+    flow: str,
+    source: str,
+    year: int,
     prefixes: list[str],
 ) -> pd.DataFrame:
     """For each HS prefix, the series' value in ``year`` over the codes it covers (at the series' deepest
     level that year, so nothing is counted twice). Rows: hs_code, value_usd (NULL where nothing is traded)."""
-    series = {"reporter": reporter, "partner": partner, "flow": flow, "source": source, "year": year,
-              "prefixes": list(prefixes)}
+    series = {
+        "reporter": reporter,
+        "partner": partner,
+        "flow": flow,
+        "source": source,
+        "year": year,
+        "prefixes": list(prefixes),
+    }
     return _frame(
         con,
         f"""
@@ -487,8 +558,9 @@ def query_chapter_imports(con: duckdb.DuckDBPyConnection, *, partners: list[str]
 
     frame = record.query_record(con, reporter=COLOMBIA, partners=partners, flows=("import",), hs_code=None)
     frame = frame[(frame["hs_code"] == "TOTAL") | (frame["hs_level"] == 2)]
-    return frame[["partner_iso3", "year", "hs_code", "value_usd", "source", "publisher", "valuation",
-                  "provisional"]].reset_index(drop=True)
+    return frame[
+        ["partner_iso3", "year", "hs_code", "value_usd", "source", "publisher", "valuation", "provisional"]
+    ].reset_index(drop=True)
 
 
 def query_provisional_years(con: duckdb.DuckDBPyConnection, *, source: str) -> list[int]:

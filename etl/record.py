@@ -122,7 +122,9 @@ def _rank_sql() -> str:
 
 def _publisher_sql() -> str:
     offices = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in REPORTER_OFFICES.items())
-    fixed = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in SOURCE_PUBLISHERS.items() if k not in ("comtrade", "published"))
+    fixed = " ".join(
+        f"WHEN '{k}' THEN '{v}'" for k, v in SOURCE_PUBLISHERS.items() if k not in ("comtrade", "published")
+    )
     return f"""CASE
         WHEN r.source = 'published' THEN coalesce(nullif(regexp_extract(pf.publisher, '{CITING_PATTERN}', 1), ''),
                                                   '{NOT_STATED}')
@@ -270,11 +272,22 @@ def query_record(
     ``hs_code`` 'TOTAL' (default) for all goods, an HS code for one product, None for every code.
     ``complete_only`` drops years a monthly series covers for fewer than 12 months.
     """
-    condition, params = _condition(reporter=reporter, partners=partners, flows=flows, hs_code=hs_code,
-                                   years=years, reporter_column="reporter_iso3", partner_column="partner_iso3")
-    frame = _frame(con, f"SELECT * FROM ({record_sql(condition)}) "  # noqa: S608 - fixed fragments
-                        f"{'WHERE complete' if complete_only else ''} "
-                        "ORDER BY partner_iso3, flow, hs_code, year", params)
+    condition, params = _condition(
+        reporter=reporter,
+        partners=partners,
+        flows=flows,
+        hs_code=hs_code,
+        years=years,
+        reporter_column="reporter_iso3",
+        partner_column="partner_iso3",
+    )
+    frame = _frame(
+        con,
+        f"SELECT * FROM ({record_sql(condition)}) "  # noqa: S608 - fixed fragments
+        f"{'WHERE complete' if complete_only else ''} "
+        "ORDER BY partner_iso3, flow, hs_code, year",
+        params,
+    )
     return frame[RECORD_COLUMNS]
 
 
@@ -305,10 +318,21 @@ def query_mirror(
     ``reported_by``.
     """
     partner_flows = [FLOW_SWAP.get(f, f) for f in flows]
-    condition, params = _condition(reporter=reporter, partners=partners, flows=partner_flows, hs_code=hs_code,
-                                   years=years, reporter_column="partner_iso3", partner_column="reporter_iso3")
-    frame = _frame(con, f"SELECT * FROM ({record_sql(condition)}) "  # noqa: S608 - fixed fragments
-                        f"{'WHERE complete' if complete_only else ''}", params)
+    condition, params = _condition(
+        reporter=reporter,
+        partners=partners,
+        flows=partner_flows,
+        hs_code=hs_code,
+        years=years,
+        reporter_column="partner_iso3",
+        partner_column="reporter_iso3",
+    )
+    frame = _frame(
+        con,
+        f"SELECT * FROM ({record_sql(condition)}) "  # noqa: S608 - fixed fragments
+        f"{'WHERE complete' if complete_only else ''}",
+        params,
+    )
     return mirror_frame(frame[RECORD_COLUMNS], reporter)
 
 
@@ -350,8 +374,14 @@ BALANCE_COLUMNS = [
 ]  # fmt: skip
 
 
-def basis_label(basis: str, factor: float, *, office: str = "DANE", export_valuation: str = "FOB",
-                import_valuation: str = "FOB") -> str:
+def basis_label(
+    basis: str,
+    factor: float,
+    *,
+    office: str = "DANE",
+    export_valuation: str = "FOB",
+    import_valuation: str = "FOB",
+) -> str:
     """The words that name a balance's basis (shown beside every balance)."""
     if basis == OFFICIAL:
         return f"{office}'s trade balance: exports FOB − imports FOB (official)"
@@ -362,8 +392,10 @@ def basis_label(basis: str, factor: float, *, office: str = "DANE", export_valua
         imports = "imports FOB" if import_valuation != "CIF" else f"imports CIF ÷ {factor:.2f}"
         return f"{exports} − {imports} (CIF converted to FOB: an estimate)"
     if basis == MIXED:
-        return (f"exports {export_valuation} − imports {import_valuation} "
-                "(mixed valuation, not a trade balance basis)")
+        return (
+            f"exports {export_valuation} − imports {import_valuation} "
+            "(mixed valuation, not a trade balance basis)"
+        )
     raise ValueError(f"unknown basis {basis!r}; expected one of {BASES}")
 
 
@@ -402,8 +434,10 @@ def balance_frame(
         raise ValueError(f"CIF/FOB factor {factor} is outside 1.00–1.50")
     rows: list[dict] = []
     flows = {(r["partner_iso3"], int(r["year"]), r["flow"]): r for r in record.to_dict("records")}
-    keys = sorted({(p, y) for p, y, _ in flows} | {(r["partner_iso3"], int(r["year"])) for r in
-                                                     official.to_dict("records")})
+    keys = sorted(
+        {(p, y) for p, y, _ in flows}
+        | {(r["partner_iso3"], int(r["year"])) for r in official.to_dict("records")}
+    )
     official_by = {(r["partner_iso3"], int(r["year"])): r for r in official.to_dict("records")}
     for partner, year in keys:
         exp = flows.get((partner, year, "export"))
@@ -437,22 +471,39 @@ def balance_frame(
                                                               import_valuation=iv)})  # fmt: skip
             else:  # CIF on one side (Colombia's imports; or a mirror's exports, the partner's imports)
                 estimate = (exp["value_usd"] / factor if ev == "CIF" else exp["value_usd"]) - (
-                    imp["value_usd"] / factor if iv == "CIF" else imp["value_usd"])
-                candidates.append({**base, **common, "basis": FOB_ESTIMATED, "balance_usd": estimate,
-                                   "basis_label": basis_label(FOB_ESTIMATED, factor, export_valuation=ev,
-                                                              import_valuation=iv)})
-                candidates.append({**base, **common, "basis": MIXED,
-                                   "balance_usd": exp["value_usd"] - imp["value_usd"],
-                                   "basis_label": basis_label(MIXED, factor, export_valuation=ev,
-                                                              import_valuation=iv)})
+                    imp["value_usd"] / factor if iv == "CIF" else imp["value_usd"]
+                )
+                candidates.append(
+                    {
+                        **base,
+                        **common,
+                        "basis": FOB_ESTIMATED,
+                        "balance_usd": estimate,
+                        "basis_label": basis_label(
+                            FOB_ESTIMATED, factor, export_valuation=ev, import_valuation=iv
+                        ),
+                    }
+                )
+                candidates.append(
+                    {
+                        **base,
+                        **common,
+                        "basis": MIXED,
+                        "balance_usd": exp["value_usd"] - imp["value_usd"],
+                        "basis_label": basis_label(MIXED, factor, export_valuation=ev, import_valuation=iv),
+                    }
+                )
         headline = next((c for b in HEADLINE_ORDER for c in candidates if c["basis"] == b), None)
         for candidate in candidates:
             candidate["headline"] = candidate is headline
             rows.append(candidate)
     if not rows:
         return pd.DataFrame(columns=BALANCE_COLUMNS)
-    return pd.DataFrame(rows)[BALANCE_COLUMNS].sort_values(["partner_iso3", "year", "headline"],
-                                                           ascending=[True, True, False]).reset_index(drop=True)
+    return (
+        pd.DataFrame(rows)[BALANCE_COLUMNS]
+        .sort_values(["partner_iso3", "year", "headline"], ascending=[True, True, False])
+        .reset_index(drop=True)
+    )
 
 
 def query_balance(
@@ -480,10 +531,12 @@ def query_balance(
         record = query_record(con, reporter=reporter, partners=partners, complete_only=complete_only)
         official = query_official_balances(con, reporter=reporter, partners=partners)
     elif side == "mirror":
-        record = query_mirror(con, reporter=reporter, partners=[p for p in partners if p != WORLD],
-                              complete_only=complete_only)
-        official = pd.DataFrame(columns=["partner_iso3", "year", "balance_usd", "url", "valuation", "publisher",
-                                         "printed_by"])
+        record = query_mirror(
+            con, reporter=reporter, partners=[p for p in partners if p != WORLD], complete_only=complete_only
+        )
+        official = pd.DataFrame(
+            columns=["partner_iso3", "year", "balance_usd", "url", "valuation", "publisher", "printed_by"]
+        )
     else:
         raise ValueError(f"unknown side {side!r}; expected 'reporter' or 'mirror'")
     frame = balance_frame(record, official, factor, office=REPORTER_OFFICES.get(reporter, reporter))

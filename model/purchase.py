@@ -40,7 +40,7 @@ def growth_history(series: pd.DataFrame, balances: pd.DataFrame | None = None) -
     out["exports_usd"] = wide.get("export")
     out["imports_usd"] = wide.get("import")
     out["balance_usd"] = out["exports_usd"] - out["imports_usd"]
-    out["balance_basis"] = np.where(out["balance_usd"].notna(), "exports − imports as valued", None)
+    out["balance_basis"] = out["balance_usd"].notna().map({True: "exports − imports as valued", False: None})
     if balances is not None and not balances.empty:
         headline = balances.set_index("year")
         known = out.index.intersection(headline.index)
@@ -120,7 +120,8 @@ def purchase_figures(
         "exports_usd": exports,
         "imports_usd": imports,
         "balance_before_usd": balance,
-        "balance_source": balance_basis if headline_balance is not None and balance_basis
+        "balance_source": balance_basis
+        if headline_balance is not None and balance_basis
         else ("headline balance" if headline_balance is not None else "exports − imports as valued (mixed)"),
         "increase_usd": increase,
         "increase_pct_of_exports": 100.0 * increase / exports if exports else None,
@@ -147,8 +148,13 @@ def run_purchase(spec: PurchaseScenario, con: duckdb.DuckDBPyConnection) -> Scen
     history = growth_history(series, balances)
     headline = data.query_headline_balance(con, spec.seller, spec.buyer, spec.year)
     chapters = data.query_chapter_exports(con, spec.seller, spec.buyer, spec.year) if spec.chapters else None
-    figures = purchase_figures(spec, history, headline["balance_usd"] if headline else None, chapters,
-                               balance_basis=str(headline["basis_label"]) if headline else None)
+    figures = purchase_figures(
+        spec,
+        history,
+        headline["balance_usd"] if headline else None,
+        chapters,
+        balance_basis=str(headline["basis_label"]) if headline else None,
+    )
     if headline:
         figures["balance_publisher"] = headline["publisher"]
     names = data.query_country_names(con)

@@ -39,7 +39,9 @@ def dian_exports() -> dict[tuple[str, int], float]:
     names = {"China": "CHN", "Estados Unidos": "USA", "TOTAL": "WLD"}
     sums: dict[tuple[str, int], float] = defaultdict(float)
     months: dict[tuple[str, int], int] = defaultdict(int)
-    for row in _rows(RAW / "dian-exports-by-destination" / "colombia_exports_by_destination_monthly_2023_2026.csv"):
+    for row in _rows(
+        RAW / "dian-exports-by-destination" / "colombia_exports_by_destination_monthly_2023_2026.csv"
+    ):
         if row["destination"] in names:
             key = (names[row["destination"]], int(row["month"][:4]))
             sums[key] += float(row["fob_usd_million"]) * 1e6
@@ -50,11 +52,17 @@ def dian_exports() -> dict[tuple[str, int], float]:
 def dane_imports() -> dict[tuple[str, int], float]:
     """DANE imports (CIF) by origin, all goods (USD)."""
     rows = _rows(RAW / "dane-imports-by-origin-1980-2026" / "importaciones_colombia_unificado.csv")
-    return {(r["codigo iso3"], int(r["anio"])): float(r["valor dolares cif"]) for r in rows if r["capitulo"] == "TOTAL"}
+    return {
+        (r["codigo iso3"], int(r["anio"])): float(r["valor dolares cif"])
+        for r in rows
+        if r["capitulo"] == "TOTAL"
+    }
 
 
 def comtrade_exports() -> dict[tuple[str, int], float]:
-    rows = _rows(RAW / "comtrade-latam-exports-col-2000-2025" / "trade_edges_global_partners_COL_exporter_rows.csv")
+    rows = _rows(
+        RAW / "comtrade-latam-exports-col-2000-2025" / "trade_edges_global_partners_COL_exporter_rows.csv"
+    )
     return {(r["importer"], int(r["year"])): float(r["value_usd"]) for r in rows if r["exporter"] == "COL"}
 
 
@@ -94,7 +102,8 @@ def expected_headline(partner: str, year: int) -> tuple[float, str]:
     if official:
         return max(set(official), key=official.count), "official"
     return expected_colombia(partner, "export", year) - expected_colombia(partner, "import", year) / FACTOR, (
-        "fob_estimated")
+        "fob_estimated"
+    )
 
 
 # Observations (partner, flow, year), Colombia-reported: DIAN, DANE's annex and UN Comtrade years.
@@ -119,7 +128,9 @@ def test_the_record_holds_the_raw_figures(bundled_con: duckdb.DuckDBPyConnection
     frame = record.query_record(bundled_con, reporter="COL", partners=["CHN", "USA"])
     got = {(r.partner_iso3, r.flow, r.year): (r.value_usd, r.source) for r in frame.itertuples()}
     for partner, flow, year in OBSERVATIONS:
-        assert got[(partner, flow, year)][0] == pytest.approx(expected_colombia(partner, flow, year), rel=1e-9)
+        assert got[(partner, flow, year)][0] == pytest.approx(
+            expected_colombia(partner, flow, year), rel=1e-9
+        )
     # Colombia-reported imports from China 2021-2023 come from DANE's own series
     assert {got[("CHN", "import", y)][1] for y in (2021, 2022, 2023)} == {"dane_imports"}
     mirror = record.query_mirror(bundled_con, reporter="COL", partners=["USA"])
@@ -191,7 +202,9 @@ def test_overview_shows_the_same_year_and_the_headline_balances(bundled_env: Pat
     china = expected_headline("CHN", 2024)[0]
     assert metrics["China (CHN)"].value == f"{china / 1e9:,.2f}"
     assert metrics["World (WLD)"].value == "-10.81"
-    usa = expected_headline("USA", 2024)[0]  # DANE's own 2024 balance with the USA, printed by a page citing DANE
+    usa = expected_headline("USA", 2024)[
+        0
+    ]  # DANE's own 2024 balance with the USA, printed by a page citing DANE
     assert metrics["United States of America (USA)"].value == f"{usa / 1e9:,.2f}"
     table = at.dataframe[0].value
     exported = _csv_of(table)
@@ -205,7 +218,9 @@ def test_dependence_names_its_denominator(bundled_env: Path) -> None:
     at = _run("dependence", {"partners": "CHN,USA"})
     table = at.dataframe[0].value
     imports = i18n.flow("import", "en")
-    row = table[(table["Partner (ISO3)"] == "CHN") & (table["Flow"] == imports) & (table["Year"] == 2022)].iloc[0]
+    row = table[
+        (table["Partner (ISO3)"] == "CHN") & (table["Flow"] == imports) & (table["Year"] == 2022)
+    ].iloc[0]
     world = printed(2022, "WLD", "import", citing="DANE")
     world_value = max(set(world), key=world.count)  # 77,413 million, printed by two pages citing DANE
     assert row["Share (%)"] == pytest.approx(expected_colombia("CHN", "import", 2022) / world_value * 100)
@@ -231,7 +246,9 @@ def test_model_reads_the_same_figures(bundled_con: duckdb.DuckDBPyConnection) ->
     rises = {y: yearly[y] - yearly[y - 1] for y in range(2001, 2026) if yearly[y] and yearly[y - 1]}
     best_year = max(rises, key=rises.get)
     assert (result.totals["largest_growth_usd_year"], result.totals["largest_growth_usd"]) == (
-        best_year, pytest.approx(rises[best_year]))
+        best_year,
+        pytest.approx(rises[best_year]),
+    )
     history = growth_history(model_data.query_bilateral_annual(bundled_con, "COL", "CHN"))
     assert largest_growth(history, "growth_usd") == (pytest.approx(rises[best_year]), best_year)
 
@@ -243,7 +260,9 @@ def test_claims_evidence_shows_the_same_figures(bundled_con: duckdb.DuckDBPyConn
     cards = {str(card.spec.id): card for card in claims.build_cards(claims.query_claim_data(bundled_con))}
     # Claim 1: the 2024 balance with China on the headline basis is the Overview's and the scenario's number
     numbers = cards["1"].numbers
-    headline = numbers[(numbers["year"].astype(str) == "2024") & numbers["perspective"].str.contains("headline")]
+    headline = numbers[
+        (numbers["year"].astype(str) == "2024") & numbers["perspective"].str.contains("headline")
+    ]
     assert float(headline["value"].iloc[0]) == pytest.approx(expected_headline("CHN", 2024)[0])
     # Claim 7: the deficit to close and the record yearly rise are the purchase scenario's
     comtrade, dian = comtrade_exports(), dian_exports()
@@ -252,7 +271,10 @@ def test_claims_evidence_shows_the_same_figures(bundled_con: duckdb.DuckDBPyConn
     best_year = max(rises, key=rises.get)
     facts = cards["7"].facts
     assert facts["deficit_usd"] == pytest.approx(-expected_headline("CHN", 2024)[0])
-    assert (int(facts["best_year"]), facts["best_increase_usd"]) == (best_year, pytest.approx(rises[best_year]))
+    assert (int(facts["best_year"]), facts["best_increase_usd"]) == (
+        best_year,
+        pytest.approx(rises[best_year]),
+    )
 
 
 # ------------------------------------------------------------------------------------------ denominators
@@ -260,15 +282,23 @@ def test_import_shares_name_their_coverage(bundled_con: duckdb.DuckDBPyConnectio
     """US imports of coffee (HS 09) and in total: the bundled HS10 partners (EU counted once) against every
     partner's Census HS2 file, both summed here from the raw files."""
     hs10 = RAW / "us-census-imports-2024-hs10"
-    lines = duckdb.sql(
-        f"SELECT left(HS10, 2) AS chapter, sum(CAST(CON_VAL_YR AS DOUBLE)) AS usd "
-        f"FROM read_parquet('{hs10}/2024-hs10-imports*.parquet', filename = true) "
-        "WHERE NOT ends_with(filename, 'imports4359.parquet') GROUP BY 1"  # Slovakia: inside the EU file
-    ).df().set_index("chapter")["usd"]
+    lines = (
+        duckdb.sql(
+            f"SELECT left(HS10, 2) AS chapter, sum(CAST(CON_VAL_YR AS DOUBLE)) AS usd "
+            f"FROM read_parquet('{hs10}/2024-hs10-imports*.parquet', filename = true) "
+            "WHERE NOT ends_with(filename, 'imports4359.parquet') GROUP BY 1"  # Slovakia: inside the EU file
+        )
+        .df()
+        .set_index("chapter")["usd"]
+    )
     everyone: dict[str, float] = defaultdict(float)
     for path in sorted((RAW / "us-census-imports-2024-hs2").glob("hs2-tariff-*.csv")):
         for row in _rows(path):
-            if row["CTY_CODE"] not in ("0003", "5082", "5083"):  # the EU aggregate; Gaza Strip, West Bank (no ISO3)
+            if row["CTY_CODE"] not in (
+                "0003",
+                "5082",
+                "5083",
+            ):  # the EU aggregate; Gaza Strip, West Bank (no ISO3)
                 everyone[row["HS2"].zfill(2)] += float(row["2024_imports"])
     coverage = model_data.query_import_coverage(bundled_con, "USA", 2024).set_index("chapter")
     assert coverage.loc["09", "lines_usd"] == pytest.approx(lines["09"])

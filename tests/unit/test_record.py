@@ -45,7 +45,17 @@ PRINTED = [
     # year, reporter, partner, flow, value, valuation, publisher, url, chosen
     (2019, "COL", "WLD", "balance", -110.0, "unknown", "Diario X (citing DANE)", "https://x.example/1", True),
     (2019, "COL", "WLD", "import", 530.0, "unknown", "Revista Y, column by Z", "https://y.example/2", True),
-    (2019, "COL", "WLD", "export", 400.0, "unknown", "Radio W (English summary citing DANE)", "https://w.example", True),
+    (
+        2019,
+        "COL",
+        "WLD",
+        "export",
+        400.0,
+        "unknown",
+        "Radio W (English summary citing DANE)",
+        "https://w.example",
+        True,
+    ),
     (2020, "COL", "CHN", "balance", -55.0, "unknown", "El Diario, column by Q", "https://q.example", True),
 ]
 
@@ -112,7 +122,9 @@ def test_one_row_per_observation_in_the_view(con: duckdb.DuckDBPyConnection) -> 
 
 def test_partner_offices_and_the_mirror_swap(con: duckdb.DuckDBPyConnection) -> None:
     mirror = record.query_mirror(con, reporter="COL", partners=["USA", "CHN"])
-    got = {(r.partner_iso3, r.flow, r.year): (r.value_usd, r.source, r.reported_by) for r in mirror.itertuples()}
+    got = {
+        (r.partner_iso3, r.flow, r.year): (r.value_usd, r.source, r.reported_by) for r in mirror.itertuples()
+    }
     # the partner's imports from Colombia are Colombia's exports
     assert got[("USA", "export", 2021)] == (55.0, "us_census_general", "USA")
     assert got[("USA", "import", 2021)] == (80.0, "us_census_general", "USA")
@@ -129,15 +141,21 @@ def test_stated_valuation_beats_conventional_and_printed_publisher(con: duckdb.D
     assert exports["publisher"] == "DANE"
     assert exports["printed_by"] == "Radio W (English summary)"
     assert exports["url"] == "https://w.example"
-    assert record.citation(exports["publisher"], exports["printed_by"]) == "DANE, as printed by Radio W (English summary)"
+    assert (
+        record.citation(exports["publisher"], exports["printed_by"])
+        == "DANE, as printed by Radio W (English summary)"
+    )
 
 
 def test_split_publisher() -> None:
     assert record.split_publisher("El Nuevo Siglo (citing DANE)") == ("DANE", "El Nuevo Siglo")
-    assert record.split_publisher("latin-american.news (English rendering of Colombian press, citing DANE/DIAN)") == (
-        "DANE/DIAN", "latin-american.news (English rendering of Colombian press)")
+    assert record.split_publisher(
+        "latin-american.news (English rendering of Colombian press, citing DANE/DIAN)"
+    ) == ("DANE/DIAN", "latin-american.news (English rendering of Colombian press)")
     assert record.split_publisher("El Espectador, column by Armando Montenegro") == (
-        "not stated", "El Espectador, column by Armando Montenegro")
+        "not stated",
+        "El Espectador, column by Armando Montenegro",
+    )
 
 
 def test_headline_balance_is_the_offices_own_and_names_its_basis(con: duckdb.DuckDBPyConnection) -> None:
@@ -146,7 +164,11 @@ def test_headline_balance_is_the_offices_own_and_names_its_basis(con: duckdb.Duc
     head = world[world["headline"]].iloc[0]
     # the printed DANE balance (FOB/FOB) is the headline, not exports − imports of the record (400 − 500)
     assert (head["basis"], head["balance_usd"], head["publisher"], head["printed_by"]) == (
-        "official", -110.0, "DANE", "Diario X")
+        "official",
+        -110.0,
+        "DANE",
+        "Diario X",
+    )
     assert "official" in head["basis_label"]
     # exports FOB − imports FOB (stated) is an alternative on the same valuation
     alt = world[world["basis"] == "same_valuation"].iloc[0]
@@ -178,12 +200,20 @@ def test_mirror_balance_has_no_official_basis(con: duckdb.DuckDBPyConnection) ->
 
 
 def test_latest_common_year() -> None:
-    frame = pd.DataFrame({"partner_iso3": ["A", "A", "B", "B"], "year": [2023, 2024, 2023, 2025],
-                          "balance_usd": [1.0, 2.0, 3.0, 4.0]})
+    frame = pd.DataFrame(
+        {
+            "partner_iso3": ["A", "A", "B", "B"],
+            "year": [2023, 2024, 2023, 2025],
+            "balance_usd": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
     assert record.latest_common_year(frame, ["A", "B"]) == 2023
     assert record.latest_common_year(frame, ["A", "C"]) is None
     frame["provisional"] = [False, True, False, False]
-    assert record.latest_common_year(frame.assign(year=[2023, 2025, 2023, 2025]), ["A", "B"], final_only=True) == 2023
+    assert (
+        record.latest_common_year(frame.assign(year=[2023, 2025, 2023, 2025]), ["A", "B"], final_only=True)
+        == 2023
+    )
 
 
 def test_priority_lists_each_source_once() -> None:
