@@ -402,24 +402,29 @@ def basis_label(
 def query_official_balances(
     con: duckdb.DuckDBPyConnection, *, reporter: str = COLOMBIA, partners: Sequence[str]
 ) -> pd.DataFrame:
-    """Balances the reporter's own office published (printed, with the page): the chosen printed balance
-    per (year, partner) when the page cites the office (for Colombia: DANE, whose balance is FOB/FOB)."""
+    """Balances the reporter's own office published (printed, with the page), one per (year, partner): among
+    the printed balances whose page cites the office (for Colombia: DANE, whose balance is FOB/FOB), the one
+    :func:`choose_printed` picks. A more often printed figure from pages citing no office does not hide it."""
     office = REPORTER_OFFICES.get(reporter, reporter)
     frame = _frame(
         con,
         f"""
-        SELECT partner_iso3, year, value_usd AS balance_usd, publisher AS printed, url, valuation
+        SELECT year, reporter_iso3, partner_iso3, flow, value_usd, valuation, publisher, url
         FROM published_figures
-        WHERE reporter_iso3 = $reporter AND list_contains($partners, partner_iso3) AND flow = 'balance' AND chosen
+        WHERE reporter_iso3 = $reporter AND list_contains($partners, partner_iso3) AND flow = 'balance'
           AND contains(upper(regexp_extract(publisher, '{CITING_PATTERN}', 1)), upper($office))
-        ORDER BY partner_iso3, year
+        ORDER BY dataset_id, rowid
         """,  # noqa: S608 - fixed fragments
         {"reporter": reporter, "partners": list(partners), "office": office},
     )
-    split = [split_publisher(p) for p in frame["printed"]]
+    columns = ["partner_iso3", "year", "balance_usd", "url", "valuation", "publisher", "printed_by"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    frame = frame[choose_printed(frame)].rename(columns={"value_usd": "balance_usd"})
+    split = [split_publisher(p) for p in frame["publisher"]]
     frame["publisher"] = [s[0] for s in split]
     frame["printed_by"] = [s[1] for s in split]
-    return frame.drop(columns="printed")
+    return frame[columns].sort_values(["partner_iso3", "year"]).reset_index(drop=True)
 
 
 def balance_frame(

@@ -57,6 +57,10 @@ PRINTED = [
         True,
     ),
     (2020, "COL", "CHN", "balance", -55.0, "unknown", "El Diario, column by Q", "https://q.example", True),
+    # Two pages citing no office print -70; one page citing DANE prints -64: DANE's figure is the official one.
+    (2021, "COL", "CHN", "balance", -70.0, "unknown", "Page A", "https://a.example", True),
+    (2021, "COL", "CHN", "balance", -70.0, "unknown", "Page B", "https://b.example", False),
+    (2021, "COL", "CHN", "balance", -64.0, "unknown", "Page C (citing DANE)", "https://c.example", False),
 ]
 
 
@@ -175,11 +179,14 @@ def test_headline_balance_is_the_offices_own_and_names_its_basis(con: duckdb.Duc
     assert alt["balance_usd"] == -100.0 and not alt["headline"]
 
 
-def test_headline_without_official_figure_is_valuation_consistent(con: duckdb.DuckDBPyConnection) -> None:
+def test_headline_is_danes_printed_balance_else_valuation_consistent(con: duckdb.DuckDBPyConnection) -> None:
     balances = record.query_balance(con, partners=["CHN"], basis="all", factor=1.06)
     year = balances[balances["year"] == 2021].set_index("basis")
-    # exports FOB 60, imports CIF 103: headline = 60 − 103 / 1.06; the mixed 60 − 103 only as an alternative
-    assert year.loc["fob_estimated", "headline"]
+    # DANE's printed -64 is the headline, though more pages printed -70 without citing an office
+    assert year.loc["official", "headline"] and year.loc["official", "balance_usd"] == -64.0
+    assert year.loc["official", "printed_by"] == "Page C"
+    # exports FOB 60, imports CIF 103: the estimate 60 − 103 / 1.06 and the mixed 60 − 103 are alternatives
+    assert not year.loc["fob_estimated", "headline"]
     assert math.isclose(year.loc["fob_estimated", "balance_usd"], 60.0 - 103.0 / 1.06)
     assert not year.loc["fob_cif", "headline"]
     assert year.loc["fob_cif", "balance_usd"] == -43.0
@@ -189,6 +196,7 @@ def test_headline_without_official_figure_is_valuation_consistent(con: duckdb.Du
     assert "official" not in set(y2020["basis"])
     headline = record.query_balance(con, partners=["CHN"], factor=1.06)
     assert headline.groupby("year").size().max() == 1
+    assert headline.set_index("year").loc[2020, "basis"] == "fob_estimated"
 
 
 def test_mirror_balance_has_no_official_basis(con: duckdb.DuckDBPyConnection) -> None:
