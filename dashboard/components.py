@@ -617,6 +617,7 @@ def warm() -> None:
     query_datasets()
     query_data_options()
     query_hs_codes()
+    query_chapter_imports(partners=["CHN", "USA"])  # the Products page opens on these
     for view in (queries.REPORTER_VIEW, queries.MIRROR_VIEW):
         for partners in WARM_PARTNER_SETS:
             query_totals(view=view, partners=list(partners))
