@@ -169,7 +169,8 @@ def check_china_share_of_deficit(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
         sentences.append(f"No share exists for {format_years(surplus['year'])}: Colombia's total goods trade was in surplus.")
     earlier = known[known["year"] < year]
     if not earlier.empty:
-        low, high = earlier.loc[earlier["share"].idxmin()], earlier.loc[earlier["share"].idxmax()]
+        ordered = earlier.sort_values("share", kind="stable")
+        low, high = ordered.iloc[0], ordered.iloc[-1]
         sentences.append(f"In earlier years on the headline basis the share ranged from {pct(low['share'], 0)} "
                          f"({int(low['year'])}) to {pct(high['share'], 0)} ({int(high['year'])}, when the total "
                          f"deficit was USD {bn(-high['world_balance_usd'])} bn).")  # fmt: skip

@@ -43,7 +43,7 @@ def colombia_partner_shares(data: ClaimData, flow: str, partners: Sequence[str] 
             year = int(r["year"])
             if year not in world.index:
                 continue
-            w = world.loc[year]
+            w = pd.Series(world.loc[year])
             note = "provisional" if bool(r["provisional"]) or bool(w["provisional"]) else ""
             if flow == "export" and year >= DIAN_WITHHELD_FROM_YEAR:
                 note = (note + "; " if note else "") + "destinations partly withheld as 'not declared' from 2025"
@@ -76,7 +76,7 @@ def check_us_dependence(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     exports = _in_span(colombia_partner_shares(data, "export"))
     imports = _in_span(colombia_partner_shares(data, "import"))
     numbers = numbers_frame(_share_numbers(exports, "exports") + _share_numbers(imports, "imports"))
-    both = exports.pivot_table(index="year", columns="partner", values="share")
+    both = pd.DataFrame(exports.pivot_table(index="year", columns="partner", values="share"))
     both = both.dropna() if {"USA", "CHN"} <= set(both.columns) else pd.DataFrame()
     missing = []
     for flow, frame in (("exports to", exports), ("imports from", imports)):
@@ -88,7 +88,7 @@ def check_us_dependence(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
         return ClaimCard(spec, CANNOT_CHECK, ("No year has both US and China shares of Colombia's exports.",),
                          numbers, tuple(missing), exports)  # fmt: skip
     year = int(both.index.max())
-    us_share, cn_share = float(both.loc[year, "USA"]), float(both.loc[year, "CHN"])
+    us_share, cn_share = float(both.at[year, "USA"]), float(both.at[year, "CHN"])  # type: ignore[arg-type]
     threshold = float(tol["us_export_share_min"])
     verdict = verdict_conditions([us_share >= threshold, us_share > cn_share])
     first = int(both.index.min())
@@ -96,16 +96,17 @@ def check_us_dependence(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     sentences = [
         f"In {year} the US took {pct(us_share)} of Colombia's exports and China {pct(cn_share)} "
         f"({us_row['publisher']}; total: {us_row['world_publisher']}); in {first} they were "
-        f"{pct(float(both.loc[first, 'USA']))} and {pct(float(both.loc[first, 'CHN']))}.",
+        f"{pct(float(both.at[first, 'USA']))} and {pct(float(both.at[first, 'CHN']))}.",  # type: ignore[arg-type]
     ]
     imp = imports.pivot_table(index="year", columns="partner", values="share")
     facts = {"year": float(year), "us_export_share": us_share, "china_export_share": cn_share}
     if {"USA", "CHN"} <= set(imp.columns) and not imp.dropna().empty:
         iy = int(imp.dropna().index.max())
-        facts.update(us_import_share=float(imp.loc[iy, "USA"]), china_import_share=float(imp.loc[iy, "CHN"]))
+        us_imp, cn_imp = float(imp.at[iy, "USA"]), float(imp.at[iy, "CHN"])  # type: ignore[arg-type]
+        facts.update(us_import_share=us_imp, china_import_share=cn_imp)
         src = imports[(imports["year"] == iy) & (imports["partner"] == "USA")].iloc[0]
-        sentences.append(f"Of Colombia's imports in {iy}, {pct(float(imp.loc[iy, 'USA']))} came from the US and "
-                         f"{pct(float(imp.loc[iy, 'CHN']))} from China ({src['publisher']}; total: "
+        sentences.append(f"Of Colombia's imports in {iy}, {pct(us_imp)} came from the US and "
+                         f"{pct(cn_imp)} from China ({src['publisher']}; total: "
                          f"{src['world_publisher']}).")  # fmt: skip
     return ClaimCard(spec, verdict, tuple(sentences), numbers, tuple(missing), exports, facts,
                      basis="Colombia-reported exports (FOB) to the partner ÷ Colombia's exports to the World, same year",
