@@ -11,7 +11,7 @@ from typing import Any
 
 import duckdb
 
-from etl.detect import Sniff
+from etl.detect import Sniff, xlsx_first_cells
 from etl.errors import BalanzaError, InputError
 
 
@@ -46,6 +46,66 @@ class TradeColumnLabels:
 def duckdb_encoding(sniff: Sniff) -> str:
     """The name DuckDB's CSV reader knows for the sniffed encoding (a BOM is skipped by the reader)."""
     return sniff.encoding if sniff.encoding in ("latin-1", "utf-16") else "utf-8"
+
+
+# What a format reads, by the kind `etl.detect.sniff` found.
+TEXT, JSON, XLSX, PARQUET = "text", "json", "xlsx", "parquet"
+
+
+@dataclass
+class Probe:
+    """What detection may look at: the sniffed head, and (read once, when a format asks) Parquet columns or
+    the first rows of every workbook sheet."""
+
+    path: Path
+    sniff: Sniff
+    con: duckdb.DuckDBPyConnection
+    _columns: list[str] | None = field(default=None, repr=False)
+    _cells: dict[str, list[tuple]] | None = field(default=None, repr=False)
+
+    def parquet_columns(self) -> list[str]:
+        if self._columns is None:
+            try:
+                rows = self.con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(self.path)]).fetchall()
+            except duckdb.Error as exc:
+                raise InputError(self.path, f"unreadable Parquet file ({str(exc).splitlines()[0]})",
+                                 hint="download the file again") from None  # fmt: skip
+            self._columns = [row[0] for row in rows]
+        return self._columns
+
+    def xlsx_cells(self) -> dict[str, list[tuple]]:
+        if self._cells is None:
+            self._cells = xlsx_first_cells(self.path)
+        return self._cells
+
+    def seen(self) -> tuple[str, ...]:
+        """What the file shows where a format would be recognised (for the 'unknown format' message)."""
+        if self.sniff.kind == PARQUET:
+            return tuple(self.parquet_columns())
+        if self.sniff.kind == XLSX:
+            first_rows = next(iter(self.xlsx_cells().values()), [()]) or [()]
+            return tuple(str(c) for c in first_rows[0] or ())
+        if self.sniff.kind == JSON:
+            return tuple(sorted(self.sniff.json_keys))
+        return tuple(self.sniff.header)
+
+
+@dataclass(frozen=True)
+class TradeFormat:
+    """A format whose rows become `trade` observations, and how it recognises a file as its own.
+
+    Every adapter module declares its formats like this; `etl.sources.TRADE_FORMATS` lists them and detection is
+    a loop over that list (the first format of the file's kind that matches).
+    """
+
+    name: str
+    source: str
+    publisher: str
+    kind: str  # TEXT, JSON, XLSX or PARQUET: the sniffed kind it reads
+    matches: Callable[[Probe], bool]
+    stage: Callable[[LoadContext], TradeColumnLabels]
+    text_lines: bool  # True: errors can be traced back to a CSV line
+    reads_utf16: bool = False  # UTF-16 text (with a byte-order mark) is refused unless the format reads it
 
 
 def check_header(ctx: LoadContext, header: tuple[str, ...] | list[str], required: tuple[str, ...], hint: str) -> None:

@@ -11,7 +11,7 @@ import duckdb
 
 from etl.detect import Sniff
 from etl.schema import EUROPEAN_UNION
-from etl.sources.base import LoadContext, TradeColumnLabels, duckdb_read_error
+from etl.sources.base import PARQUET, TEXT, LoadContext, TradeColumnLabels, TradeFormat, duckdb_read_error
 from etl.validate import STAGED_TABLE
 
 HS10_COLUMNS = ("CTY_CODE", "I_COMMODITY", "CON_VAL_YR", "CAL_DUT_YR", "time")
@@ -160,3 +160,10 @@ def stage_totals(ctx: LoadContext) -> TradeColumnLabels:
 
 
 __all__ = ["EUROPEAN_UNION", "matches_hs10", "matches_totals", "stage_hs10", "stage_totals"]
+
+
+HS10_FORMAT = TradeFormat("us_census_hs10_parquet", "us_census_consumption", "US Census Bureau", PARQUET,
+                          lambda probe: matches_hs10(probe.sniff, probe.parquet_columns()), stage_hs10,
+                          text_lines=False)  # fmt: skip
+TOTALS_FORMAT = TradeFormat("us_census_totals_csv", "us_census_general", "US Census Bureau", TEXT,
+                            lambda probe: matches_totals(probe.sniff), stage_totals, text_lines=True)  # fmt: skip

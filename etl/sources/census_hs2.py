@@ -13,7 +13,14 @@ from __future__ import annotations
 import duckdb
 
 from etl.detect import Sniff
-from etl.sources.base import LoadContext, TradeColumnLabels, check_header, duckdb_read_error
+from etl.sources.base import (
+    TEXT,
+    LoadContext,
+    TradeColumnLabels,
+    TradeFormat,
+    check_header,
+    duckdb_read_error,
+)
 from etl.validate import STAGED_TABLE
 
 SOURCE = "us_census_hs2"
@@ -76,3 +83,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
     except duckdb.Error as exc:
         raise duckdb_read_error(ctx.path, exc, HINT) from None
     return LABELS
+
+
+FORMAT = TradeFormat("us_census_hs2_csv", SOURCE, PUBLISHER, TEXT, lambda probe: matches(probe.sniff), stage,
+                     text_lines=True)  # fmt: skip

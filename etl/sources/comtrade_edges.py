@@ -13,7 +13,7 @@ import math
 import pandas as pd
 
 from etl.detect import Sniff
-from etl.sources.base import LoadContext, TradeColumnLabels, check_header
+from etl.sources.base import TEXT, LoadContext, TradeColumnLabels, TradeFormat, check_header
 from etl.validate import STAGED_TABLE
 
 SOURCE = "comtrade"
@@ -77,3 +77,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
     )
     ctx.con.unregister("edges_frame")
     return LABELS
+
+
+FORMAT = TradeFormat("comtrade_export_edges_csv", SOURCE, "UN Comtrade", TEXT, lambda probe: matches(probe.sniff), stage,
+                     text_lines=True)  # fmt: skip

@@ -11,8 +11,10 @@ import duckdb
 from etl.detect import Sniff
 from etl.sources import comtrade_plus
 from etl.sources.base import (
+    TEXT,
     LoadContext,
     TradeColumnLabels,
+    TradeFormat,
     check_header,
     duckdb_encoding,
     duckdb_read_error,
@@ -106,3 +108,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
     except duckdb.Error as exc:
         raise duckdb_read_error(ctx.path, exc, HINT) from None
     return LABELS
+
+
+FORMAT = TradeFormat("comtrade_legacy_csv", "comtrade", "UN Comtrade", TEXT, lambda probe: matches(probe.sniff), stage,
+                     text_lines=True, reads_utf16=True)  # fmt: skip

@@ -22,8 +22,12 @@ from etl.schema import (
     WORLD,
 )
 from etl.sources.base import (
+    JSON,
+    TEXT,
+    XLSX,
     LoadContext,
     TradeColumnLabels,
+    TradeFormat,
     check_header,
     duckdb_encoding,
     duckdb_read_error,
@@ -337,3 +341,31 @@ def _raise_on_bad_numbers(ctx: LoadContext, frame: pd.DataFrame, record_based: b
                 f"{column} is {values.iloc[position]!r}, not a number",
                 line=position + 2, column=column, hint=HINT,
             )  # fmt: skip
+
+
+def locate_xlsx_header(cells: dict[str, list[tuple]]) -> tuple[str, int, list[str]] | None:
+    """(sheet, row index, header) of the first Comtrade+ header row: it may sit below title rows, and the data
+    on a later sheet (a cover sheet first)."""
+    for sheet_name, rows in cells.items():
+        for index, row in enumerate(rows):
+            header = [str(c).strip() for c in row if c is not None]
+            if {"refYear", "cmdCode", "primaryValue"} <= set(header):
+                return sheet_name, index, header
+    return None
+
+
+def stage_xlsx_found(ctx: LoadContext) -> TradeColumnLabels:
+    found = locate_xlsx_header(xlsx_first_cells(ctx.path))
+    if found is None:
+        raise ctx.error("no Comtrade+ header row (refYear, cmdCode, primaryValue) in the workbook", hint=HINT)
+    sheet, index, header = found
+    return stage_xlsx(ctx, header, sheet=sheet, header_row_index=index)
+
+
+CSV_FORMAT = TradeFormat("comtrade_plus_csv", "comtrade", "UN Comtrade", TEXT, lambda probe: matches_csv(probe.sniff),
+                         stage_csv, text_lines=True, reads_utf16=True)  # fmt: skip
+XLSX_FORMAT = TradeFormat("comtrade_plus_xlsx", "comtrade", "UN Comtrade", XLSX,
+                          lambda probe: locate_xlsx_header(probe.xlsx_cells()) is not None, stage_xlsx_found,
+                          text_lines=False)  # fmt: skip
+JSON_FORMAT = TradeFormat("comtrade_plus_json", "comtrade", "UN Comtrade", JSON, lambda probe: matches_json(probe.sniff),
+                          stage_json, text_lines=False)  # fmt: skip

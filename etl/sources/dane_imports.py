@@ -25,7 +25,7 @@ import re
 import pandas as pd
 
 from etl.detect import Sniff
-from etl.sources.base import LoadContext, TradeColumnLabels, check_header
+from etl.sources.base import TEXT, LoadContext, TradeColumnLabels, TradeFormat, check_header
 from etl.validate import STAGED_TABLE
 
 SOURCE = "dane_imports"
@@ -194,3 +194,7 @@ def _record(
     else:
         period = str(year)
     return (year, period, iso3, code, value, line)
+
+
+FORMAT = TradeFormat("dane_imports_by_origin_csv", SOURCE, PUBLISHER, TEXT, lambda probe: matches(probe.sniff), stage,
+                     text_lines=True)  # fmt: skip

@@ -5,7 +5,14 @@ from __future__ import annotations
 import duckdb
 
 from etl.detect import Sniff
-from etl.sources.base import LoadContext, TradeColumnLabels, duckdb_read_error, first_reject
+from etl.sources.base import (
+    TEXT,
+    LoadContext,
+    TradeColumnLabels,
+    TradeFormat,
+    duckdb_read_error,
+    first_reject,
+)
 from etl.validate import STAGED_TABLE
 
 LABELS = TradeColumnLabels(
@@ -58,3 +65,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
     except duckdb.Error as exc:
         raise duckdb_read_error(ctx.path, exc, HINT) from None
     return LABELS
+
+
+FORMAT = TradeFormat("dian_exports_csv", "dian", "DIAN / DANE", TEXT, lambda probe: matches(probe.sniff), stage,
+                     text_lines=True)  # fmt: skip

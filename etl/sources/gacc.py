@@ -29,7 +29,7 @@ import pandas as pd
 
 from etl.detect import Sniff
 from etl.schema import COLOMBIA, UNITED_STATES, WORLD
-from etl.sources.base import LoadContext, TradeColumnLabels, check_header
+from etl.sources.base import TEXT, LoadContext, TradeColumnLabels, TradeFormat, check_header
 from etl.validate import STAGED_TABLE
 
 SOURCE = "gacc"
@@ -279,3 +279,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
     )
     ctx.con.unregister("gacc_frame")
     return LABELS
+
+
+FORMAT = TradeFormat("gacc_by_country_cny_csv", SOURCE, PUBLISHER, TEXT, lambda probe: matches(probe.sniff), stage,
+                     text_lines=True)  # fmt: skip

@@ -10,7 +10,7 @@ import pandas as pd
 
 from etl.detect import xlsx_rows
 from etl.schema import MILLION
-from etl.sources.base import LoadContext, TradeColumnLabels
+from etl.sources.base import XLSX, LoadContext, TradeColumnLabels, TradeFormat
 from etl.validate import STAGED_TABLE
 
 SHEETS = {"Exports, FOB": ("export", "FOB"), "Imports, CIF": ("import", "CIF")}
@@ -126,3 +126,7 @@ def _number(ctx: LoadContext, title: str, value: object, row_index: int, column_
     except ValueError:
         raise ctx.error(f"sheet {title!r}: value {value!r} is not a number", line=row_index + 1,
                         column=_column_letter(column_index), hint=HINT) from None  # fmt: skip
+
+
+FORMAT = TradeFormat("imf_dots_xlsx", "imf_dots", "International Monetary Fund", XLSX,
+                     lambda probe: matches(probe.xlsx_cells()), stage, text_lines=False)  # fmt: skip

@@ -13,7 +13,14 @@ import pandas as pd
 
 from etl.detect import Sniff
 from etl.record import choose_printed
-from etl.sources.base import LoadContext, TradeColumnLabels, duckdb_read_error, first_reject
+from etl.sources.base import (
+    TEXT,
+    LoadContext,
+    TradeColumnLabels,
+    TradeFormat,
+    duckdb_read_error,
+    first_reject,
+)
 from etl.validate import STAGED_TABLE
 
 COLUMNS = ("year", "reporter_iso3", "partner_iso3", "flow", "value_usd", "valuation", "publisher", "url", "quote")
@@ -102,3 +109,7 @@ def _physical_lines(ctx: LoadContext, count: int) -> list[int]:
             starts.append(previous_end + 1)
             previous_end = reader.line_num
     return starts[:count] if len(starts) >= count else list(range(2, count + 2))
+
+
+FORMAT = TradeFormat("published_figures_csv", "published", "various (see published_figures)", TEXT,
+                     lambda probe: matches(probe.sniff), stage, text_lines=True)  # fmt: skip
