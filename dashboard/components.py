@@ -299,15 +299,19 @@ def show_table(frame: pd.DataFrame, *, units: Mapping[str, str] | None = None, d
     shown = i18n.with_headers(frame.reset_index(drop=True), language, units)
     headers = dict(zip(frame.columns, shown.columns, strict=True))
     thousands, decimal = ("." , ",") if language == "es" else (",", ".")
+    for name, header in headers.items():  # the grid shows a missing number as "None": such columns become text
+        series = frame[name].reset_index(drop=True)
+        if name != "year" and pd.api.types.is_float_dtype(series) and series.isna().any():
+            places = decimals.get(name, 2)
+            shown[header] = [i18n.number(v, language, places) for v in series]
     styler = shown.style
     for name, header in headers.items():
-        series = frame[name]
+        series = shown[header]
         if name == "year" or not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
             continue
         places = decimals.get(name, 2 if pd.api.types.is_float_dtype(series) else 0)
         styler = styler.format(precision=places, thousands=thousands, decimal=decimal, na_rep="—", subset=[header])
-    styler = styler.format(na_rep="—", subset=[h for n, h in headers.items()
-                                                 if not pd.api.types.is_numeric_dtype(frame[n])])
+    styler = styler.format(na_rep="—", subset=[h for h in headers.values() if not pd.api.types.is_numeric_dtype(shown[h])])
     st.dataframe(styler, hide_index=True, width="stretch", key=key)
 
 

@@ -14,13 +14,11 @@ from tools.browser import ROOT, launch_chromium, streamlit_server
 # (file name, page path with its query, viewport width, height)
 SHOTS = (
     ("balances.png", "balances?partners=CHN,USA,WLD&lang=en", 1400, 1250),
-    ("balances-full.png", "balances?partners=CHN,USA,WLD&lang=es", 1400, 3600),
-    ("balances-es.png", "balances?partners=CHN,USA,WLD&lang=es", 1400, 1250),
+    ("balanzas-es.png", "balances?partners=CHN,USA,WLD&lang=es", 1400, 1250),
+    ("products.png", "products?lang=en", 1400, 1250),
     ("claims.png", "claims?claim=1&lang=en", 1400, 1250),
     ("scenarios.png", "scenarios?lang=en", 1400, 1250),
-    ("products.png", "products?lang=en", 1400, 1250),
-    ("products-full.png", "products?lang=es&series=USA:COL:import:us_census_consumption&q=rosas", 1400, 4200),
-    ("balances-narrow.png", "balances?partners=CHN,USA,WLD&lang=es", 400, 1600),
+    ("balances-narrow.png", "balances?partners=CHN,USA,WLD&lang=es", 400, 1400),
 )
 
 

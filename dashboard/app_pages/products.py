@@ -30,7 +30,9 @@ chapter_years = sorted({int(y) for y in chapters["year"]})
 if not chapter_years:
     st.info(t("chapters_none", lang))
 else:
-    chapter_spec = url_state.Param("cy", url_state.CHOICE, chapter_years[-1], tuple(chapter_years))
+    final = sorted({int(y) for y in chapters.loc[~chapters["provisional"].fillna(False).astype(bool), "year"]})
+    # default: the latest year its publisher does not mark provisional
+    chapter_spec = url_state.Param("cy", url_state.CHOICE, (final or chapter_years)[-1], tuple(chapter_years))
     url_state.init_state([chapter_spec], lang)
     chapter_year = st.selectbox(t("year", lang), chapter_years, key="cy")
     url_state.sync_url([chapter_spec])

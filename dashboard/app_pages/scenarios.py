@@ -411,6 +411,9 @@ def show_table(frame: pd.DataFrame, key: str | None = None, decimals: int = 1) -
     shown = scenario_view.in_millions(frame)
     shown = shown.rename(columns={c: scenario_view.header(c, lang) for c in shown.columns})
     thousands, decimal = (".", ",") if lang == "es" else (",", ".")
+    for column in shown.columns:  # the grid shows a missing number as "None": such columns become text
+        if pd.api.types.is_float_dtype(shown[column]) and shown[column].isna().any():
+            shown[column] = [i18n.number(v, lang, decimals) for v in shown[column]]
     numeric = [c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])
                and c != scenario_view.header("year", lang)]
     styler = shown.style.format(precision=decimals, thousands=thousands, decimal=decimal, na_rep="—", subset=numeric)
