@@ -9,7 +9,6 @@ from __future__ import annotations
 import duckdb
 
 from etl.detect import Sniff
-from etl.sources import comtrade_plus
 from etl.sources.base import (
     TEXT,
     LoadContext,
@@ -20,6 +19,7 @@ from etl.sources.base import (
     duckdb_read_error,
     number_parser,
 )
+from etl.sources.comtrade import csv_line_finder, to_trade
 
 REQUIRED = ("Year", "Reporter Code", "Partner Code", "Commodity Code", "Trade Value (US$)")
 LABELS = TradeColumnLabels(
@@ -96,14 +96,14 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
         ).fetchone()
         if bad:
             column, value = ("Year", bad[0]) if not str(bad[0] or "").strip().isdigit() else ("Trade Value (US$)", bad[1])
-            finder = comtrade_plus.csv_line_finder(ctx)
+            finder = csv_line_finder(ctx)
             raise ctx.error(
                 f"{column} is {value!r}, not a number",
                 line=finder(column, lambda v: v == (value or "")),
                 column=column,
                 hint=HINT,
             )
-        comtrade_plus._transform(ctx, "legacy_renamed", number=number)
+        to_trade(ctx, "legacy_renamed", number=number)
         ctx.con.execute("DROP TABLE legacy_renamed")
     except duckdb.Error as exc:
         raise duckdb_read_error(ctx.path, exc, HINT) from None
