@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import i18n
+from dashboard.url_state import escape_markdown
 from model.spec import decode_scenario_set, encode_scenario_set
 
 PAGE = str(Path(__file__).resolve().parents[2] / "dashboard" / "app_pages" / "scenarios.py")
@@ -40,7 +41,7 @@ def _load_preset(at: AppTest, name: str) -> AppTest:
 def test_default_scenario_runs_and_states_what_is_left_out() -> None:
     at = _page()
     assert not at.exception
-    assert at.subheader[0].value == "Colombia faces 10 points more than its competitors"
+    assert at.subheader[0].value == escape_markdown("Colombia faces 10 points more than its competitors")  # names are shown as text
     labels = {m.label: m.value for m in at.metric}
     assert labels["Change in US imports"].startswith("USD -")
     text = _texts(at)
@@ -61,7 +62,7 @@ def test_default_scenario_runs_and_states_what_is_left_out() -> None:
 def test_uniform_preset_says_switching_is_small_and_shows_how_much() -> None:
     at = _load_preset(_page(), "US 10% on everyone")
     assert not at.exception
-    assert at.subheader[0].value == "US 10% on everyone"
+    assert at.subheader[0].value == escape_markdown("US 10% on everyone")  # names are shown as text
     note = next(i.value for i in at.info if "only where starting tariffs differ" in i.value)
     assert "Gross switching: USD" in note and "% of baseline imports" in note
 
@@ -101,7 +102,7 @@ def test_save_two_and_compare_then_the_link_reproduces_the_set() -> None:
     link = link[0] if isinstance(link, list) else link
     again = _page({"sc": link})
     assert not again.exception
-    assert again.subheader[0].value == "US 10% on everyone"
+    assert again.subheader[0].value == escape_markdown("US 10% on everyone")  # names are shown as text
     assert list(_frame(again, "Figure").columns) == list(table.columns)
 
 
@@ -119,8 +120,8 @@ def test_bad_json_names_the_field_and_keeps_the_last_good_scenario() -> None:
     at.text_area(key="sc_json").set_value(json.dumps(bad))
     at = at.button(key="sc_apply_json").click().run()
     assert not at.exception
-    assert any("tariff_changes[0].add_pp" in e.value for e in at.error)
-    assert at.subheader[0].value == "Colombia faces 10 points more than its competitors"
+    assert any(escape_markdown("tariff_changes[0].add_pp") in e.value for e in at.error)
+    assert at.subheader[0].value == escape_markdown("Colombia faces 10 points more than its competitors")  # names are shown as text
 
 
 @pytest.mark.usefixtures("bundled_env")
@@ -128,7 +129,7 @@ def test_a_hostile_name_is_text_in_the_link_and_the_page() -> None:
     doc = {"name": "<script>alert(1)</script>", "tariff_changes": [{"partners": ["ECU"], "add_pp": 5}]}
     at = _page({"sc": encode_scenario_set({"current": doc, "saved": []})})
     assert not at.exception
-    assert at.subheader[0].value == "<script>alert(1)</script>"
+    assert at.subheader[0].value == escape_markdown("<script>alert(1)</script>")  # names are shown as text
 
 
 @pytest.mark.usefixtures("bundled_env")
@@ -141,7 +142,7 @@ def test_build_a_tariff_scenario_in_the_form() -> None:
     at.text_input(key="sc_t_products").set_value("0603")
     at = next(b for b in at.button if b.label == "Run this tariff scenario").click().run()
     assert not at.exception
-    assert at.subheader[0].value == "Ecuador +20 on flowers"
+    assert at.subheader[0].value == escape_markdown("Ecuador +20 on flowers")  # names are shown as text
     state = decode_scenario_set(
         at.query_params["sc"][0] if isinstance(at.query_params["sc"], list) else at.query_params["sc"]
     )

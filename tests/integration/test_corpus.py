@@ -102,6 +102,8 @@ def test_formula_strings_are_data_they_load(case: dict, bundled_db: Path, tmp_pa
     assert result.status == "loaded" and result.rows == case["rows"]
     after = snapshot(db)
     assert after["datasets"][0] == before["datasets"][0] + 1
+    if "note" in case:  # rows set aside are said, not silently dropped
+        assert any(case["note"] in note for note in result.notes), result.notes
     if "values" in case:  # the numbers the file holds, written by hand in expectations.toml
         con = duckdb.connect(str(db), read_only=True)
         rows = con.execute(
