@@ -234,3 +234,20 @@ def test_a_reference_file_cut_to_three_rows_cannot_replace_a_whole_table(db: Pat
 def test_usage_errors_exit_2() -> None:
     assert run("load").returncode == 2
     assert run("no-such-command").returncode == 2
+
+
+def test_a_brand_new_db_path_is_initialised_from_the_bundled_reference_tables(small_csv: Path, tmp_path: Path) -> None:
+    """`balanza load` into a path that does not exist yet: the reference tables come from data/sources.toml."""
+    import duckdb
+
+    db = tmp_path / "new" / "fresh.duckdb"
+    done = run("load", small_csv, "--db", db)
+    assert done.returncode == 0, done.stderr
+    assert f"{small_csv}: loaded 2 rows into trade" in done.stdout
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM trade").fetchone()[0] == 2
+        assert con.execute("SELECT count(*) FROM comtrade_areas").fetchone()[0] > 200
+        assert con.execute("SELECT count(*) FROM countries WHERE iso3 = 'COL'").fetchone()[0] == 1
+    finally:
+        con.close()
