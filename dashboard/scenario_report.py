@@ -18,6 +18,7 @@ from dashboard.charts import BLUE, ORANGE, SKY
 from etl.schema import MILLION
 from model.compare import headline_table, partner_comparison
 from model.result import ScenarioResult
+from model.spec import PurchaseScenario
 
 STYLE = f"""
 body {{ font-family: Arial, Helvetica, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; padding: 0 1em; }}
@@ -118,7 +119,7 @@ def _scenario_section(result: ScenarioResult, figures: _Figures, names: dict[str
         parts.append(figures.add(charts.change_bar_chart(chapters, label="label", title="By HS chapter")))
     else:
         history = pd.DataFrame(result.extra.get("history", []))
-        if not history.empty:
+        if not history.empty and isinstance(result.spec, PurchaseScenario):
             parts.append(
                 figures.add(
                     charts.purchase_chart(history, totals, seller=result.spec.seller, buyer=result.spec.buyer)

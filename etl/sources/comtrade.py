@@ -4,6 +4,7 @@ areas, breakdown totals) are mapped to ours."""
 
 from __future__ import annotations
 
+from etl.db import one_row
 from etl.schema import (
     COMTRADE_TOTAL_CUSTOMS,
     COMTRADE_TOTAL_MOT,
@@ -112,13 +113,14 @@ def restore_leading_zeros(ctx: LoadContext) -> None:
     of those starts with 0 (a number never does), the short ones are codes of level L that lost their zero.
     Otherwise nothing is changed, and a code of the wrong length is refused by validation.
     """
-    lengths = ctx.con.execute(
+    lengths = one_row(
+        ctx.con,
         f"""SELECT list(DISTINCT length(hs_code)), bool_or(hs_code LIKE '0%' AND length(hs_code) % 2 = 1),
                    count(*) FILTER (WHERE length(hs_code) % 2 = 1)
             FROM {STAGED_TABLE} WHERE dataset_id = ? AND hs_code <> 'TOTAL'
             AND regexp_full_match(hs_code, '[0-9]+')""",  # noqa: S608
         [ctx.dataset_id],
-    ).fetchone()
+    )
     found, odd_with_zero, short = set(lengths[0] or ()), lengths[1], lengths[2]
     if not short or odd_with_zero:
         return

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -134,8 +135,7 @@ def stage_xlsx(ctx: LoadContext, header_row: list[str], *, sheet: str = "", head
 
 def stage_json(ctx: LoadContext) -> TradeColumnLabels:
     document = read_json(ctx.path, ctx.sniff.encoding)  # bounded in size and depth; parsed once in sniff too
-    check_api_document(ctx.path, document)
-    records = document.get("data") or []
+    records = check_api_document(ctx.path, document).get("data") or []
     frame = pd.DataFrame.from_records(records)
     if frame.empty:
         return LABELS
@@ -153,8 +153,8 @@ def stage_json(ctx: LoadContext) -> TradeColumnLabels:
     return LABELS
 
 
-def check_api_document(path: Path, document: object) -> None:
-    """A Comtrade+ API body must carry no error and as many records as its `count` says."""
+def check_api_document(path: Path, document: object) -> dict[str, Any]:
+    """A Comtrade+ API body must carry no error and as many records as its `count` says; returns it."""
     from etl.errors import InputError
 
     if not isinstance(document, dict):
@@ -172,6 +172,7 @@ def check_api_document(path: Path, document: object) -> None:
     ):
         raise InputError(path, f"'count' says {count!r} records but 'data' holds {len(data)}", line=1,
                          hint="the response was cut or paged; fetch it again")  # fmt: skip
+    return document
 
 
 def _as_count(value: object) -> int | None:
