@@ -422,7 +422,7 @@ def backoff_delay(attempt: int, config: ClientConfig) -> float:
 
 
 def validate_body(
-    query: ComtradeQuery, body: bytes, *, cap: int | None, secret: str | None = None
+    query: ComtradeQuery, body: bytes, *, cap: int | None, secret: str | tuple[str | None, ...] | None = None
 ) -> ComtradeResponse:
     """Parse and check one body: complete JSON, no error, a data list, count = rows, below the cap (if given)."""
     where = query.describe()
@@ -633,7 +633,9 @@ def _too_large(where: str, limit: int, how: str) -> ComtradeBodyTooLarge:
     )
 
 
-def check_answer_matches(query: ComtradeQuery, records: list[dict[str, Any]], *, secret: str | None = None) -> None:
+def check_answer_matches(
+    query: ComtradeQuery, records: list[dict[str, Any]], *, secret: str | tuple[str | None, ...] | None = None
+) -> None:
     """Every record answers the query: its reporter, partner, period, flow and product are among those asked for.
 
     An answer for a different reporter, partner, year or flow would otherwise be cached under this query's name.
