@@ -109,10 +109,13 @@ def purchase_figures(
                 )
             chapter_baseline = float(chosen["value_usd"].sum())
     base_for_percent = chapter_baseline if chapter_baseline is not None else exports
-    increase = (
-        base_for_percent * spec.percent / 100.0 if spec.percent is not None else float(spec.amount_usd or 0)
-    )
     needed = max(0.0, -balance)
+    if spec.close_balance:
+        increase = needed
+    elif spec.percent is not None:
+        increase = base_for_percent * spec.percent / 100.0
+    else:
+        increase = float(spec.amount_usd or 0)
     best_usd, best_usd_year = largest_growth(history, "growth_usd")
     best_pct, best_pct_year = largest_growth(history, "growth_pct", MIN_BASE_SHARE_FOR_PCT * exports)
     return {

@@ -90,7 +90,8 @@ class TariffScenario:
 
 @dataclass(frozen=True)
 class PurchaseScenario:
-    """The buyer buys more from the seller: by `percent` of the baseline or by `amount_usd`."""
+    """The buyer buys more from the seller: by `percent` of the baseline, by `amount_usd`, or by exactly the
+    seller's deficit with the buyer on the series of record's headline balance (`close_balance`)."""
 
     name: str
     buyer: str
@@ -101,6 +102,7 @@ class PurchaseScenario:
     chapters: tuple[str, ...] | None = None
     description: str = ""
     kind: str = "purchase"
+    close_balance: bool = False
 
 
 Scenario = TariffScenario | PurchaseScenario
@@ -236,13 +238,24 @@ def _parse_purchase(doc: dict[str, Any]) -> PurchaseScenario:
         raise SpecError("seller", "buyer and seller must differ")
     increase = doc["increase"]
     if not isinstance(increase, dict):
-        raise SpecError("increase", 'must be an object: {"percent": 20} or {"amount_usd": 1e9}')
-    _reject_unknown(increase, {"percent", "amount_usd", "chapters"}, "increase.")
-    given = [k for k in ("percent", "amount_usd") if k in increase]
+        raise SpecError(
+            "increase", 'must be an object: {"percent": 20}, {"amount_usd": 1e9} or {"close_balance": true}'
+        )
+    _reject_unknown(increase, {"percent", "amount_usd", "close_balance", "chapters"}, "increase.")
+    given = [k for k in ("percent", "amount_usd", "close_balance") if k in increase]
     if len(given) != 1:
-        raise SpecError("increase", "give exactly one of percent or amount_usd")
+        raise SpecError("increase", "give exactly one of percent, amount_usd or close_balance")
     percent = amount = None
-    if "percent" in increase:
+    close_balance = False
+    if "close_balance" in increase:
+        if increase["close_balance"] is not True:
+            raise SpecError(
+                "increase.close_balance",
+                "must be true (the increase is the deficit on the headline balance)",
+                hint='to buy a set amount, give "amount_usd" instead',
+            )
+        close_balance = True
+    elif "percent" in increase:
         percent = _number(increase["percent"], "increase.percent")
         if not 0 <= percent <= 100_000:
             raise SpecError("increase.percent", f"{percent} is out of range (0..100000)")
@@ -266,6 +279,7 @@ def _parse_purchase(doc: dict[str, Any]) -> PurchaseScenario:
         amount_usd=amount,
         chapters=chapters,
         description=_text(doc.get("description", ""), "description"),
+        close_balance=close_balance,
     )
 
 
@@ -273,7 +287,11 @@ def spec_to_dict(spec: Scenario) -> dict[str, Any]:
     """The canonical JSON form (what `parse_spec` reads back to an equal scenario)."""
     if isinstance(spec, PurchaseScenario):
         increase: dict[str, Any] = (
-            {"percent": spec.percent} if spec.percent is not None else {"amount_usd": spec.amount_usd}
+            {"close_balance": True}
+            if spec.close_balance
+            else {"percent": spec.percent}
+            if spec.percent is not None
+            else {"amount_usd": spec.amount_usd}
         )
         increase["chapters"] = list(spec.chapters) if spec.chapters else "all"
         out: dict[str, Any] = {"kind": "purchase", "name": spec.name}

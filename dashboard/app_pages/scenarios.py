@@ -124,7 +124,7 @@ def _fill_forms(doc: dict[str, Any]) -> None:
             sc_p_buyer=doc["buyer"],
             sc_p_seller=doc["seller"],
             sc_p_year=int(doc["year"]),
-            sc_p_mode="percent" if "percent" in increase else "amount",
+            sc_p_mode="close" if increase.get("close_balance") else "percent" if "percent" in increase else "amount",
             sc_p_value=float(increase.get("percent", (increase.get("amount_usd") or 0) / 1e9)),
             sc_p_chapters="all" if increase["chapters"] == "all" else ", ".join(increase["chapters"]),
         )
@@ -178,9 +178,11 @@ def _tariff_from_form() -> dict[str, Any]:
 
 def _purchase_from_form() -> dict[str, Any]:
     s = st.session_state
-    increase: dict[str, Any] = (
-        {"percent": s["sc_p_value"]} if s["sc_p_mode"] == "percent" else {"amount_usd": s["sc_p_value"] * 1e9}
-    )
+    increase: dict[str, Any] = {
+        "close": {"close_balance": True},
+        "percent": {"percent": s["sc_p_value"]},
+        "amount": {"amount_usd": s["sc_p_value"] * 1e9},
+    }[s["sc_p_mode"]]
     increase["chapters"] = _codes(s["sc_p_chapters"])
     return {
         "kind": "purchase",
@@ -312,6 +314,7 @@ TX = {
     "increase_as": ("Increase as", "Aumento como"),
     "usd_bn": ("USD billion", "miles de millones de USD"),
     "pct_exports": ("% of exports", "% de las exportaciones"),
+    "close_deficit": ("the whole deficit (headline balance)", "todo el déficit (balanza principal)"),
     "increase": ("Increase", "Aumento"),
     "chapters": ("HS chapters (comma-separated, or all)", "Capítulos SA (separados por comas, o all)"),
     "run_purchase": ("Run this purchase scenario", "Calcular este escenario de compras"),
@@ -472,8 +475,9 @@ with st.expander(tx("build"), expanded=False):
         a.text_input(tx("buyer"), key="sc_p_buyer")
         b.text_input(tx("seller"), key="sc_p_seller")
         c.number_input(tx("year"), min_value=1960, max_value=2100, step=1, key="sc_p_year")
-        a.radio(tx("increase_as"), ("amount", "percent"), key="sc_p_mode", horizontal=True,
-                format_func={"amount": tx("usd_bn"), "percent": tx("pct_exports")}.__getitem__)  # fmt: skip
+        a.radio(tx("increase_as"), ("amount", "percent", "close"), key="sc_p_mode", horizontal=True,
+                format_func={"amount": tx("usd_bn"), "percent": tx("pct_exports"),
+                             "close": tx("close_deficit")}.__getitem__)  # fmt: skip
         b.number_input(tx("increase"), min_value=0.0, step=0.5, key="sc_p_value")
         c.text_input(tx("chapters"), key="sc_p_chapters")
         st.form_submit_button(tx("run_purchase"), on_click=_apply, args=(_purchase_from_form,))

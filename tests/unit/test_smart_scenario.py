@@ -10,7 +10,7 @@ from etl.errors import SpecError
 from model.market import DEFAULT_IMPORT_DEMAND, build_market, prefix_product_mask
 from model.purchase import growth_history, purchase_figures
 from model.scenario import run_tariff
-from model.spec import parse_spec
+from model.spec import parse_spec, spec_to_dict
 from model.tariff_changes import changed_rate
 
 
@@ -140,6 +140,28 @@ def test_purchase_amount_and_the_inverse() -> None:
     assert figures["needed_pct_of_exports"] == pytest.approx(100 * 13.6 / 2.4)
     assert (figures["largest_growth_usd"], figures["largest_growth_usd_year"]) == (2.0e9, 2021)
     assert figures["needed_vs_largest_growth"] == pytest.approx(6.8)
+
+
+def test_purchase_that_closes_the_balance_buys_exactly_the_deficit() -> None:
+    spec = parse_spec(
+        {
+            "kind": "purchase",
+            "name": "p",
+            "buyer": "CHN",
+            "seller": "COL",
+            "increase": {"close_balance": True},
+        }
+    )
+    assert spec_to_dict(spec)["increase"]["close_balance"] is True
+    figures = purchase_figures(spec, _history(), headline_balance=-13.6e9)
+    assert figures["increase_usd"] == 13.6e9
+    assert figures["balance_after_usd"] == 0.0
+    surplus = purchase_figures(spec, _history(), headline_balance=1.0e9)
+    assert surplus["increase_usd"] == 0.0  # nothing to close
+    for bad in ({"close_balance": False}, {"close_balance": True, "amount_usd": 1e9}):
+        with pytest.raises(SpecError) as caught:
+            parse_spec({"kind": "purchase", "name": "p", "buyer": "CHN", "seller": "COL", "increase": bad})
+        assert caught.value.field.startswith("increase")
 
 
 def test_purchase_percent_and_missing_chapters() -> None:

@@ -18,7 +18,7 @@ def test_the_presets_ship_and_parse() -> None:
         "US 10% baseline, April 2025, with exemptions",
         "US 10% on everyone",
         "Colombia faces 10 points more than its competitors",
-        "China buys USD 13.6 billion more",
+        "China buys enough more to close the deficit",
         "US Section 232 tariffs of 2025: steel, aluminium, autos, copper",
         "US tariffs of 7 August 2025: country rates, Annex II, Section 232",
     }
