@@ -24,6 +24,8 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from etl import store  # noqa: E402
+from etl.db import write_session  # noqa: E402
 from etl.schema import COMTRADE_PLUS_COLUMNS  # noqa: E402
 
 REPORTERS = [170, 156, 842, 76, 32, 484, 152, 604, 218, 124, 276, 250, 380, 724, 392, 410, 356, 36, 710, 818]
@@ -119,10 +121,8 @@ def main() -> None:
     if not reference_db.exists():
         subprocess.run([str(ROOT / ".venv/bin/balanza"), "build", "--db", str(reference_db)], check=True,
                        capture_output=True)  # fmt: skip
-        con = duckdb.connect(str(reference_db))
-        con.execute("DELETE FROM trade")
-        con.execute("CHECKPOINT")
-        con.close()
+        with write_session(reference_db) as con:
+            store.delete_rows(con, "TRUE")
     target_db = args.workdir / "balanza.duckdb"
     # A stricter baseline: DuckDB reading only the columns balanza keeps (projection), typed as balanza types them.
     projected_script = (

@@ -2,7 +2,9 @@
 
 Writers never modify the live file. They copy it (or start empty), write the copy in one transaction,
 and swap it in with an atomic rename. Open readers keep the old inode until they reconnect, so a
-writer never waits for readers and a killed writer leaves the live file untouched.
+writer never waits for readers and a killed writer leaves the live file untouched. The trade rows are not
+in the file: they are immutable Parquet files beside it (etl.store), so the copy is small whatever the
+number of rows, and a load writes only the files of what it adds.
 
 The swap keeps the user's file as the user made it: a symlinked path has its *target* replaced (the link
 stays a link), and the new file gets the old one's permission bits (and owner, where allowed). What the
@@ -29,7 +31,7 @@ from typing import Any
 
 import duckdb
 
-from etl import schema, settings
+from etl import schema, settings, store
 from etl.errors import DatabaseError, DiskFullError, Interrupted
 from etl.record import record_view_ddl
 
@@ -74,7 +76,10 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
             hint="run `balanza build` (or `make run`) to build it from data/sources.toml",
         )
     try:
-        return duckdb.connect(str(path), read_only=True)
+        con = duckdb.connect(str(path), read_only=True)
+        con.execute("SET parquet_metadata_cache = true")  # the trade files' footers, read once per process
+        con.execute("SET enable_progress_bar = false")  # a reader never writes to the terminal
+        return con
     except duckdb.Error as exc:
         raise DatabaseError(f"{path}: cannot open database: {exc}") from exc
 
@@ -280,7 +285,9 @@ def write_session(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBP
         check_writable(path)  # again, now that no other Balanza writer runs
         tmp_path = target.with_name(target.name + TMP_SUFFIX)
         _remove_side_files(tmp_path)
+        store.collect_garbage(target)  # files of writers killed before their swap, and expired ones
         con: duckdb.DuckDBPyConnection | None = None
+        written: list[Path] = []
         try:
             existing = target.exists()
             if existing and not fresh:
@@ -288,9 +295,12 @@ def write_session(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBP
             con = duckdb.connect(str(tmp_path), config={"memory_limit": writer_memory_limit()})
             with _ACTIVE_LOCK:
                 _ACTIVE.add(con)
+            dropped = store.begin(con, previous=target if fresh and existing else None)
             create_schema(con)
+            store.after_schema(con, dropped)
             con.execute("BEGIN TRANSACTION")
             yield con
+            written = store.commit(con, target)
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
             _forget(con)
@@ -307,6 +317,7 @@ def write_session(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBP
                 with contextlib.suppress(Exception):
                     con.close()
             _remove_side_files(tmp_path)
+            store.remove_files(written)  # written for a swap that did not happen: no catalogue lists them
             if _received and not isinstance(exc, Interrupted):
                 raise Interrupted(_received[-1]) from None
             if _is_interruption(exc):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import settings
+from etl import settings, store
 from etl.db import first_row, live_target, write_session
 from etl.errors import DatabaseError, InputError
 from etl.manifest import FileMetadata, read_manifest
@@ -142,6 +142,7 @@ def _forget_dataset(con: duckdb.DuckDBPyConnection, dataset_id: int) -> None:
                   "substitution_elasticities"):  # fmt: skip
         con.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])  # noqa: S608
     con.execute("DELETE FROM datasets WHERE dataset_id = ?", [dataset_id])
+    store.forget(con, dataset_id)  # a stored dataset's file leaves the list (its rows leave `trade` at the swap)
 
 
 def _load_trade(ctx: LoadContext, detected: Detected, replacing: int | None) -> int:

@@ -18,6 +18,8 @@ from etl.sources.base import LoadContext, TradeColumnLabels
 
 # Adapters insert here, tagged with their dataset_id.
 STAGED_TABLE = "trade"
+# In a write session: the staged rows and every stored (Parquet) row, for comparisons with what is loaded.
+ALL_TABLE = "trade_all"
 
 LineFinder = Callable[[str, Callable[[str], bool]], int | None]
 
@@ -274,17 +276,37 @@ def _as_float(text: str) -> float | None:
 def check_overlap_with_loaded(ctx: LoadContext, replacing_dataset_id: int | None) -> None:
     """Refuse observations another file of the same source already holds: summing both would double count."""
     key_join = " AND ".join(f"t.{name} = s.{name}" for name in TRADE_KEY)
-    row = first_row(
+    # Loaded rows are read only where they can match: the new rows' sources, reporters and years, given as
+    # constants so the scan skips every stored file and row group outside them (etl.store).
+    bounds = first_row(
         ctx.con,
+        f"SELECT list(DISTINCT source), list(DISTINCT reporter_iso3), min(year), max(year) FROM {STAGED_TABLE} "
+        "WHERE dataset_id = ?",
+        [ctx.dataset_id],
+    )
+    if not bounds or bounds[2] is None:
+        return
+    views = {r[0] for r in ctx.con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    loaded = ALL_TABLE if ALL_TABLE in views else "trade"
+    params: dict[str, object] = {"first": bounds[2], "last": bounds[3], "id": ctx.dataset_id,
+                                 "replacing": replacing_dataset_id}
+    params |= {f"s{i}": value for i, value in enumerate(bounds[0])}
+    params |= {f"r{i}": value for i, value in enumerate(bounds[1])}
+    sources = ", ".join(f"$s{i}" for i in range(len(bounds[0])))
+    reporters = ", ".join(f"$r{i}" for i in range(len(bounds[1])))
+    row = ctx.con.execute(
         f"""
         SELECT s.source_line, s.reporter_iso3, s.partner_iso3, s.flow, s.period, s.hs_code, d.path
-        FROM {STAGED_TABLE} s JOIN trade t ON {key_join}
+        FROM {STAGED_TABLE} s
+        JOIN (SELECT * FROM {loaded} WHERE source IN ({sources}) AND reporter_iso3 IN ({reporters})
+              AND year BETWEEN $first AND $last) t ON {key_join}
         JOIN datasets d ON d.dataset_id = t.dataset_id
-        WHERE s.dataset_id = ? AND t.dataset_id <> ? AND t.dataset_id IS DISTINCT FROM ?
+        WHERE s.dataset_id = $id AND t.dataset_id <> $id AND t.dataset_id IS DISTINCT FROM $replacing
         LIMIT 1
         """,
-        [ctx.dataset_id, ctx.dataset_id, replacing_dataset_id],
-    )
+        params,
+    ).fetchall()
+    row = row[0] if row else None
     if row:
         raise InputError(
             ctx.path,

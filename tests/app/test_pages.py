@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from etl import store
+
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py"
 PAGES = ("overview", "balances", "products", "dependence", "coverage", "data")
 
@@ -131,8 +133,8 @@ def test_a_rebuilt_database_is_picked_up_without_restart(bundled_db: Path, tmp_p
 
     # A writer swaps in a new file (copy, write, atomic rename), as `balanza build` does.
     with write_session(path) as con:
-        con.execute("DELETE FROM trade WHERE source = 'imf_dots' AND reporter_iso3 = 'COL' AND partner_iso3 = 'CHN'"
-                    " AND flow = 'export' AND year < 2000")
+        store.delete_rows(con, "source = 'imf_dots' AND reporter_iso3 = 'COL' AND partner_iso3 = 'CHN'"
+                               " AND flow = 'export' AND year < 2000")
     at.run()
     assert not at.exception
     after = at.dataframe[0].value
@@ -172,7 +174,7 @@ def test_a_swap_leaves_running_sessions_on_their_file(bundled_db: Path, tmp_path
     session_a = live.get().cursor()  # a session in the middle of its page
     before = session_a.execute("SELECT count(*) FROM trade").fetchone()[0]
     with write_session(path) as con:
-        con.execute("DELETE FROM trade WHERE source = 'dian'")
+        store.delete_rows(con, "source = 'dian'")
     after = live.get().cursor().execute("SELECT count(*) FROM trade").fetchone()[0]  # session B reconnects
     assert after < before
     assert session_a.execute("SELECT count(*) FROM trade").fetchone()[0] == before  # A finishes undisturbed

@@ -29,6 +29,7 @@ import pytest
 import requests
 
 from etl import settings
+from etl.db import write_session
 from etl.fetch import fetch_to_cache, run_fetch
 from etl.sources.comtrade_api import (
     DATA_PATH,
@@ -307,13 +308,12 @@ def reference_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
          reference / "uncomtrade-reference" / "comtrade_partner_areas.csv"],
         fresh=True,
     )  # fmt: skip
-    con = duckdb.connect(str(path))
-    con.execute(
-        "INSERT INTO trade (year, period, reporter_iso3, partner_iso3, flow, hs_code, hs_level, value_usd,"
-        " valuation, source, dataset_id) VALUES (2009, '2009', 'CHN', 'ARG', 'import', 'TOTAL', 0, 1.0, 'CIF',"
-        " 'comtrade', 0)"
-    )
-    con.close()
+    with write_session(path) as con:  # a row by hand, stored like any loaded row (etl/store.py)
+        con.execute(
+            "INSERT INTO trade (year, period, reporter_iso3, partner_iso3, flow, hs_code, hs_level, value_usd,"
+            " valuation, source, dataset_id) VALUES (2009, '2009', 'CHN', 'ARG', 'import', 'TOTAL', 0, 1.0, 'CIF',"
+            " 'comtrade', 0)"
+        )
     return path
 
 

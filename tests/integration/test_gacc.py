@@ -11,7 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import settings
+from etl import settings, store
+from etl.db import write_session
 from etl.errors import InputError
 from etl.load import FileMetadata, load_files
 from tests.dbstate import snapshot
@@ -99,11 +100,8 @@ def test_rate_row_names_its_publisher(bundled_con: duckdb.DuckDBPyConnection) ->
 def scratch_db(bundled_db: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "scratch.duckdb"
     shutil.copyfile(bundled_db, copy)
-    con = duckdb.connect(str(copy))
-    con.execute(
-        "DELETE FROM trade WHERE source = 'gacc'"
-    )  # so a good copy can load without an overlap refusal
-    con.close()
+    with write_session(copy) as con:
+        store.delete_rows(con, "source = 'gacc'")  # so a good copy can load without an overlap refusal
     return copy
 
 

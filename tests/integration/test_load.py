@@ -8,8 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import settings
+from etl import settings, store
 from etl.cli import main
+from etl.db import write_session
 
 RAW = settings.DATA_DIR / "raw"
 
@@ -36,9 +37,8 @@ def test_comtrade_breakdowns_and_repeats_are_not_summed(db: Path, tmp_path: Path
     header = bundled.read_text().splitlines()[0]
     replacement = tmp_path / "empty.csv"
     replacement.write_text(header + "\n")
-    con = duckdb.connect(str(db))
-    con.execute("DELETE FROM trade WHERE source = 'comtrade'")
-    con.close()
+    with write_session(db) as con:
+        store.delete_rows(con, "source = 'comtrade'")
     source = RAW / "comtrade-plus-colombia-usa" / "JhRA9_comtrade_db_exportaciones_cafe_col_usa.csv"
     assert main(["load", str(source), "--db", str(db)]) == 0
     values = dict(
@@ -90,9 +90,8 @@ def test_legacy_format_with_words_for_flows(db: Path) -> None:
 
 
 def test_comtrade_xlsx(db: Path, tmp_path: Path) -> None:
-    con = duckdb.connect(str(db))
-    con.execute("DELETE FROM trade WHERE source = 'comtrade'")
-    con.close()
+    with write_session(db) as con:
+        store.delete_rows(con, "source = 'comtrade'")
     path = RAW / "comtrade-plus-colombia-usa" / "5arSanti_exportaciones_cafe_col_usa.xlsx"
     assert main(["load", str(path), "--db", str(db)]) == 0
     rows = _rows(db, "source = 'comtrade'")

@@ -1,0 +1,124 @@
+"""The trade store (etl/store.py): Parquet files per dataset beside a small catalogue database.
+
+Read back with an independent reader (pyarrow), the files give the same totals as DuckDB's `trade` view;
+the layout is what other engines prune by; a killed writer's files are removed by the next writer, a
+replaced dataset's file stays for readers of the older catalogue and goes after the grace period.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import duckdb
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+from etl import store
+from etl.load import load_files
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _catalogue(db: Path) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT dataset_id, source, path, row_count FROM trade_files ORDER BY dataset_id").fetchall()
+    finally:
+        con.close()
+
+
+def _duckdb_totals(db: Path) -> dict[tuple, tuple[int, float]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute("SELECT source, reporter_iso3, flow, count(*), sum(value_usd) FROM trade GROUP BY ALL").fetchall()
+    finally:
+        con.close()
+    return {(s, r, f): (n, v) for s, r, f, n, v in rows}
+
+
+def test_pyarrow_reads_the_stored_files_back_to_the_same_totals(bundled_db: Path) -> None:
+    files = _catalogue(bundled_db)
+    assert files, "the bundled build stored no trade files"
+    folder = store.store_dir(bundled_db)
+    on_disk = {str(p.resolve()) for p in folder.glob("source=*/*.parquet")}
+    assert on_disk == {path for _, _, path, _ in files}  # a fresh build: exactly the listed files
+    totals: dict[tuple, list] = {}
+    for dataset_id, source, path, row_count in files:
+        table = pq.read_table(path)
+        assert table.num_rows == row_count
+        assert Path(path).parent.name == f"source={source}"
+        assert pc.unique(table["source"]).to_pylist() == [source]  # one source per file: pruned by path
+        assert pc.unique(table["dataset_id"]).to_pylist() == [dataset_id]
+        grouped = table.group_by(["source", "reporter_iso3", "flow"]).aggregate(
+            [("value_usd", "sum"), ("value_usd", "count")])  # fmt: skip
+        for row in grouped.to_pylist():
+            key = (row["source"], row["reporter_iso3"], row["flow"])
+            entry = totals.setdefault(key, [0, 0.0])
+            entry[0] += row["value_usd_count"]
+            entry[1] += row["value_usd_sum"]
+    expected = _duckdb_totals(bundled_db)
+    assert set(totals) == set(expected)
+    for key, (count, value) in expected.items():
+        assert totals[key][0] == count, key
+        assert totals[key][1] == pytest.approx(value, rel=1e-12), key
+
+
+def test_row_groups_carry_the_statistics_engines_prune_by(bundled_db: Path) -> None:
+    _, _, path, _ = max(_catalogue(bundled_db), key=lambda f: f[3])
+    metadata = pq.ParquetFile(path).metadata
+    names = [metadata.schema.column(i).name for i in range(metadata.num_columns)]
+    for column in ("source", "reporter_iso3", "year"):
+        stats = metadata.row_group(0).column(names.index(column)).statistics
+        assert stats is not None and stats.has_min_max, column
+
+
+def _two_row_file(folder: Path, codes: tuple[str, str] = ("0901", "0902")) -> Path:
+    """A two-row Comtrade+ file (the corpus template: one reporter, partner, flow and year; HS ``codes``)."""
+    corpus = str(ROOT / "tests" / "corpus")
+    sys.path.insert(0, corpus)
+    try:
+        from make_corpus import cp_csv, cp_row
+    finally:
+        sys.path.remove(corpus)
+    folder.mkdir(parents=True, exist_ok=True)
+    small = folder / "two_rows.csv"
+    small.write_text(cp_csv([cp_row(cmdCode=code) for code in codes]), encoding="utf-8")
+    return small
+
+
+def test_a_killed_writers_files_are_removed_by_the_next_writer(bundled_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "balanza.duckdb"
+    shutil.copyfile(bundled_db, db)
+    orphan = store.store_dir(db) / "source=comtrade" / "d999-killed.parquet"
+    orphan.parent.mkdir(parents=True)
+    shutil.copyfile(_catalogue(bundled_db)[0][2], orphan)  # as a writer killed between its file and its swap
+    before = _duckdb_totals(db)
+    assert _duckdb_totals(db) == before  # no catalogue lists it: readers never see its rows
+    load_files(db, [_two_row_file(tmp_path)])
+    assert not orphan.exists()
+    after = _catalogue(db)
+    assert all(Path(path).exists() for _, _, path, _ in after)
+    assert sum(n for n, _ in _duckdb_totals(db).values()) == sum(n for n, _ in before.values()) + 2
+
+
+def test_a_replaced_datasets_file_stays_for_older_readers_then_goes(bundled_db: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    db = tmp_path / "balanza.duckdb"
+    shutil.copyfile(bundled_db, db)
+    small = _two_row_file(tmp_path)
+    load_files(db, [small])
+    first = {path for _, _, path, _ in _catalogue(db)} - {path for _, _, path, _ in _catalogue(bundled_db)}
+    assert len(first) == 1
+    reader = duckdb.connect(str(db), read_only=True)  # a reader on the catalogue that lists the first file
+    _two_row_file(tmp_path, ("0901", "0903"))  # same path, new content: the dataset is replaced
+    load_files(db, [small])
+    assert reader.execute("SELECT count(*) FROM trade WHERE hs_code = '0902'").fetchone()[0] >= 1
+    reader.close()
+    (old,) = first
+    assert Path(old).exists() and old not in {path for _, _, path, _ in _catalogue(db)}
+    monkeypatch.setattr(store, "GRACE_SECONDS", 0)
+    load_files(db, [_two_row_file(tmp_path / "other", ("0905", "0906"))])  # the next writer collects it
+    assert not Path(old).exists()
