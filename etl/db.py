@@ -246,7 +246,7 @@ def disk_error(path: Path, problem: str) -> DiskFullError:
     return DiskFullError(
         f"{path}: {problem} while writing the new database; nothing was changed",
         problem=problem,
-        hint=f"free space in {folder} (the new copy needs about twice the database's size) and run the command again",
+        hint=f"free space in {folder} (the new copy needs the catalogue's size again plus the new rows' files) and run the command again",
     )
 
 
