@@ -237,10 +237,9 @@ def _country_names(language: str) -> dict[str, str]:
     frame = query_countries()
     column = "name_es" if language == "es" else "name_en"
     names: dict[str, str] = {}
-    for row in frame.itertuples():
-        name = getattr(row, column)
-        name = name if isinstance(name, str) and name else row.name_en
-        names[row.iso3] = name[: -len(" (the)")] if name.endswith(" (the)") else name
+    for row in frame.to_dict("records"):
+        name = row[column] if isinstance(row[column], str) and row[column] else str(row["name_en"])
+        names[str(row["iso3"])] = name[: -len(" (the)")] if name.endswith(" (the)") else name
     names.setdefault("WLD", "World" if language == "en" else "Mundo")
     names.setdefault("_X", "Not declared" if language == "en" else "No declarado")
     return names
@@ -503,7 +502,7 @@ def year_range_widget(first: int, last: int, name: str = "yr",
     if st.session_state.get(f"{name}_applied") != (low, high) or widget_key not in st.session_state:
         st.session_state[widget_key] = (low, high)
     chosen = target.slider(t("year_range", lang()), min_value=first, max_value=last, key=widget_key, step=1)
-    low, high = int(chosen[0]), int(chosen[1])
+    low, high = (int(chosen[0]), int(chosen[1])) if isinstance(chosen, tuple | list) else (int(chosen), int(chosen))
     st.session_state[name] = f"{low}-{high}"
     st.session_state[f"{name}_applied"] = (low, high)
     url_state.sync_url([spec])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 import streamlit as st
@@ -10,7 +11,8 @@ import streamlit as st
 from dashboard import claims, components, i18n, url_state
 
 PAGES_DIR = Path(__file__).resolve().parent
-BADGE_COLOURS = {
+BadgeColour = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray", "grey", "primary"]
+BADGE_COLOURS: dict[str, BadgeColour] = {
     claims.SUPPORTED: "green", claims.PARTLY: "orange", claims.NOT_SUPPORTED: "red", claims.CANNOT_CHECK: "gray",
     claims.SCENARIO: "blue", claims.CONTEXT: "violet", claims.OUT_OF_SCOPE: "gray",
 }  # fmt: skip

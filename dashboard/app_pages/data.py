@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import streamlit as st
 
 from dashboard import charts, components, i18n, url_state
@@ -28,7 +31,7 @@ if options.empty:
 
 # Each choice narrows the next one's options to combinations that exist.
 columns = st.columns(5)
-cascade = [
+cascade: list[tuple[str, str, str, Callable[[Any], str]]] = [
     ("source", "source", t("source", lang), lambda v: i18n.publisher(v, lang)),
     ("reporter", "reporter_iso3", t("reporter", lang), label_of),
     ("partner", "partner_iso3", t("partner", lang), label_of),
