@@ -3,7 +3,9 @@
 Hypothesis builds files from the real headers of every CSV format (sometimes with columns dropped,
 duplicated or renamed) and cells drawn from valid values and hostile ones (text in numbers, NaN, inf,
 negatives, quotes, delimiters, line breaks, long strings, accents), in UTF-8, UTF-8 with BOM or Latin-1,
-with LF or CRLF line ends. Each is loaded into one copy of the bundled database: a refusal must be an
+with LF or CRLF line ends. A third of the files start from a baseline that is valid in meaning (ISO3 columns that
+agree with the numeric codes, no trade with oneself, the period within the year, an HS classification, one row per
+observation), so the loads that succeed are reached too. Each is loaded into one copy of the bundled database: a refusal must be an
 InputError that leaves the database exactly as it was; a success must leave no partial or orphan rows.
 """
 
@@ -62,9 +64,58 @@ HOSTILE = st.one_of(
 )
 
 
+# The baseline's keys: one observation per row (the loader refuses a key given twice, in one file or across
+# files of one source, so the examples spread over years, products, partners and months).
+BASELINE_HS = ["0901", "0902", "0803", "2701", "2709", "7108", "0603", "2603", "1701", "0805", "8703", "3004"]
+BASELINE_ISO3 = ["DEU", "JPN", "KOR", "FRA", "ITA", "ESP", "GBR", "NLD", "BEL", "CHE", "SWE", "IND"]
+# The HS edition in force each year (H1 1996, H2 2002, H3 2007, H4 2012, H5 2017, H6 2022).
+HS_EDITIONS = [(2022, "H6"), (2017, "H5"), (2012, "H4"), (2007, "H3"), (2002, "H2"), (1996, "H1")]
+
+
+def baseline_row(fmt: str, year: int, index: int) -> dict[str, str]:
+    """One row, valid in meaning, of format `fmt`; rows differ by `index` (0-11: product, partner or month)."""
+    edition = next(code for start, code in HS_EDITIONS if year >= start)
+    if fmt.startswith("comtrade_plus"):
+        row = dict.fromkeys(COMTRADE_PLUS_COLUMNS, "")
+        row.update({
+            "typeCode": "C", "freqCode": "A", "refPeriodId": f"{year}0101", "refYear": str(year), "refMonth": "52",
+            "period": str(year), "reporterCode": "276", "reporterISO": "DEU", "reporterDesc": "Germany",
+            "flowCode": "X", "flowDesc": "Export", "partnerCode": "392", "partnerISO": "JPN", "partnerDesc": "Japan",
+            "partner2Code": "0", "classificationCode": edition, "classificationSearchCode": "HS",
+            "isOriginalClassification": "1", "cmdCode": BASELINE_HS[index], "cmdDesc": "Product, \"quoted\" text",
+            "aggrLevel": "4", "isLeaf": "0", "customsCode": "C00", "customsDesc": "TOTAL CPC", "mosCode": "0",
+            "motCode": "0", "motDesc": "TOTAL MOT", "qtyUnitCode": "8", "qtyUnitAbbr": "kg", "qty": "1500",
+            "netWgt": "1500", "primaryValue": "1000.5", "fobvalue": "1000.5", "legacyEstimationFlag": "0",
+            "isReported": "1", "isAggregate": "0",
+        })  # fmt: skip
+        return row
+    if fmt == "comtrade_legacy":
+        return {"Classification": edition, "Year": str(year), "Period": str(year), "Trade Flow Code": "2",
+                "Trade Flow": "Export", "Reporter Code": "276", "Partner Code": "392",
+                "Commodity Code": BASELINE_HS[index], "Netweight (kg)": "1500", "Trade Value (US$)": "58552"}  # fmt: skip
+    if fmt == "census_totals":
+        return {"us_partner_iso3": BASELINE_ISO3[index], "year": str(year),
+                "us_exports_usd_million": "1.5", "us_imports_usd_million": "2.5"}  # fmt: skip
+    if fmt == "census_totals_monthly":
+        return {"us_partner_iso3": "DEU", "year": str(year), "month": str(index + 1), "us_exports_usd_million": "1.5",
+                "us_imports_usd_million": "2.5"}  # fmt: skip
+    if fmt == "dian":
+        return {"month": f"{year}-{index + 1:02d}", "destination": "Japón", "fob_usd_million": "5.0",
+                "net_weight_thousand_tonnes": "1.5"}  # fmt: skip
+    assert fmt == "published"
+    return {"year": str(year), "reporter_iso3": "COL", "partner_iso3": BASELINE_ISO3[index],
+            "flow": "export", "value_usd": "1000", "valuation": "FOB", "publisher": "DANE",
+            "url": "https://www.dane.gov.co/", "quote": "exportaciones"}  # fmt: skip
+
+
 @st.composite
 def csv_files(draw: st.DrawFn) -> bytes:
-    header = list(HEADERS[draw(st.sampled_from(sorted(HEADERS)))])
+    fmt = draw(st.sampled_from(sorted(HEADERS)))
+    header = list(HEADERS[fmt])
+    if draw(st.integers(0, 2)) == 0:  # the valid baseline (its rendering below still varies)
+        year, first = draw(st.integers(2000, 2024)), draw(st.integers(0, 6))
+        rows = [[baseline_row(fmt, year, i)[name] for name in header] for i in range(first, first + draw(st.integers(1, 6)))]
+        return render_csv(draw, [header, *rows])
     mutation = draw(st.sampled_from(["none", "none", "drop", "duplicate", "rename", "extra"]))
     if mutation == "drop":
         header.pop(draw(st.integers(0, len(header) - 1)))
@@ -86,6 +137,11 @@ def csv_files(draw: st.DrawFn) -> bytes:
         if draw(st.integers(0, 9)) == 0:  # a ragged row
             cells = cells[: draw(st.integers(0, len(cells)))] if draw(st.booleans()) else [*cells, "extra"]
         rows.append(cells)
+    return render_csv(draw, [header, *rows])
+
+
+def render_csv(draw: st.DrawFn, lines: list[list[str]]) -> bytes:
+    """The CSV bytes of `lines`: quoting, delimiter, line end, trailing delimiter, encoding, sometimes cut short."""
     quote_all = draw(st.booleans())
     delimiter = draw(st.sampled_from([",", ",", ";"]))
 
@@ -96,7 +152,7 @@ def csv_files(draw: st.DrawFn) -> bytes:
 
     line_end = draw(st.sampled_from(["\n", "\r\n"]))
     trailing = delimiter if draw(st.integers(0, 4)) == 0 else ""
-    text = line_end.join(delimiter.join(render(c) for c in row) + trailing for row in [header, *rows]) + line_end
+    text = line_end.join(delimiter.join(render(c) for c in row) + trailing for row in lines) + line_end
     encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "latin-1"]))
     data = text.encode(encoding, errors="replace")
     if draw(st.integers(0, 9)) == 0:  # cut short
