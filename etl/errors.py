@@ -41,6 +41,10 @@ class InputError(BalanzaError):
         super().__init__(f"{where}: {message}", hint=hint)
 
 
+class OverlapError(InputError):
+    """The file's observations are already loaded from another file: a conflict between files, not a bad file."""
+
+
 class UnknownFormatError(InputError):
     """The content matches none of the supported formats."""
 

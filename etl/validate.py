@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from etl.db import first_row, one_row
-from etl.errors import InputError
+from etl.errors import InputError, OverlapError
 from etl.schema import FLOWS, TRADE_KEY, VALUATIONS
 from etl.sources.base import LoadContext, TradeColumnLabels
 
@@ -308,7 +308,7 @@ def check_overlap_with_loaded(ctx: LoadContext, replacing_dataset_id: int | None
     ).fetchall()
     row = row[0] if row else None
     if row:
-        raise InputError(
+        raise OverlapError(
             ctx.path,
             f"observation {row[1]}→{row[2]} {row[3]} {row[4]} HS {row[5]} is already loaded from {row[6]}",
             line=row[0],
