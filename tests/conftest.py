@@ -43,6 +43,15 @@ def pytest_report_header(config: pytest.Config) -> str:
 # marked `slow` in their own files, these spawn processes, rebuild databases or run the full model, and are
 # marked slow here, by node id prefix, so the tiering is decided in one place.
 SLOW_TESTS = (
+    "tests/app/",  # AppTest runs whole pages (and the scenario model behind several)
+    "tests/integration/test_record_consistency.py",
+    "tests/integration/test_claims_docs.py",
+    "tests/unit/test_claims_verdicts.py::test_claim",  # each builds cards over the bundled database
+    "tests/unit/test_claims_verdicts.py::test_scenario_results_feed_claims",
+    "tests/unit/test_claims_verdicts.py::test_every_card_builds_on_an_empty_database",
+    "tests/unit/test_claims_verdicts.py::test_failed_scenarios_are_reported_not_raised",
+    "tests/unit/test_claims_verdicts.py::test_product_shares_count_the_eu_once",
+    "tests/unit/test_smart.py",  # property tests over the model (hypothesis)
     "tests/integration/test_claims_real.py",
     "tests/integration/test_scenario_cli.py",
     "tests/integration/test_scenarios_2025.py",
