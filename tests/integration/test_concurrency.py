@@ -27,29 +27,39 @@ from etl.load import load_files
 ROOT = Path(__file__).resolve().parents[2]
 BALANZA = Path(sys.executable).with_name("balanza")
 ROWS = 100_000
+# Deadlines for `balanza load` and `balanza build`: minutes on a loaded machine (a build alone takes ~3 min there).
+WRITER_SECONDS = 1200
 
 pytestmark = pytest.mark.slow
 
 # A reader: one long-lived read-only connection; with `reconnect`, a new one whenever the file is swapped
 # (closing the old connection first: DuckDB hands out the cached old instance while one stays open).
+# DuckDB draws a progress bar on stdout when a query runs longer than 2 s (as on a loaded machine); it is
+# switched off so that stdout holds only the reader's JSON lines.
 READER = """
 import json, sys, time
 from pathlib import Path
 from etl.db import connect_read_only, file_identity
 db, stop, reconnect = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "1"
+
+def connect():
+    con = connect_read_only(db)
+    con.execute("SET enable_progress_bar = false")
+    return con
+
 identity = file_identity(db)
-con = connect_read_only(db)
+con = connect()
 while not stop.exists():
     try:
         if reconnect and file_identity(db) != identity:
             con.close()
             identity = file_identity(db)
-            con = connect_read_only(db)
+            con = connect()
         count, checksum = con.execute("SELECT count(*), sum(hash(t)) FROM trade t").fetchone()
         print(json.dumps({"identity": identity, "count": count, "checksum": str(checksum)}), flush=True)
     except Exception as exc:
         print(json.dumps({"error": f"{type(exc).__name__}: {exc}"}), flush=True)
-    time.sleep(0.02)
+    time.sleep(0.1)
 """
 
 
@@ -65,6 +75,17 @@ def state(db: Path) -> tuple[int, str]:
 def start_reader(db: Path, stop: Path, reconnect: bool) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", READER, str(db), str(stop), "1" if reconnect else "0"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+
+
+def parse_reader_log(out: str, err: str) -> list[dict]:
+    """The reader's JSON lines; any other line fails the test with the reader's stderr."""
+    observations = []
+    for number, line in enumerate(out.splitlines(), start=1):
+        try:
+            observations.append(json.loads(line))
+        except json.JSONDecodeError:
+            pytest.fail(f"reader output line {number} is not JSON: {line[:200]!r}\nreader stderr:\n{err[-2000:]}")
+    return observations
 
 
 def wait_for(predicate, timeout: float = 60.0) -> None:
@@ -102,12 +123,12 @@ def test_readers_during_load_and_build_see_only_complete_states(bundled_db: Path
     identity_before = file_identity(db)
     readers = [start_reader(db, stop, reconnect=True) for _ in range(2)]
     readers.append(start_reader(db, stop, reconnect=False))
-    logs: list[str] = []
+    logs: list[tuple[str, str]] = []
     try:
         time.sleep(1.0)  # readers connected and reading
         started = time.monotonic()
         load = subprocess.run([str(BALANZA), "load", str(medium_csv), "--db", str(db)], capture_output=True,
-                              text=True, timeout=300)  # fmt: skip
+                              text=True, timeout=WRITER_SECONDS)  # fmt: skip
         load_seconds = time.monotonic() - started
         assert load.returncode == 0, load.stderr
         identity_after_load = file_identity(db)
@@ -115,7 +136,7 @@ def test_readers_during_load_and_build_see_only_complete_states(bundled_db: Path
         time.sleep(0.5)
         started = time.monotonic()
         build = subprocess.run([str(BALANZA), "build", "--db", str(db)], capture_output=True, text=True,
-                               timeout=300)  # fmt: skip
+                               timeout=WRITER_SECONDS)  # fmt: skip
         build_seconds = time.monotonic() - started
         assert build.returncode == 0, build.stderr
         final_identity = file_identity(db)
@@ -124,12 +145,18 @@ def test_readers_during_load_and_build_see_only_complete_states(bundled_db: Path
     finally:
         stop.touch()
         for reader in readers:
-            out, err = reader.communicate(timeout=60)
-            logs.append(out)
+            # A generous deadline: on a loaded machine one read of the trade table can take seconds.
+            try:
+                out, err = reader.communicate(timeout=300)
+            except subprocess.TimeoutExpired:
+                reader.kill()
+                out, err = reader.communicate()
+                pytest.fail(f"a reader did not stop within 300 s of the stop file; stderr:\n{err[-2000:]}")
+            logs.append((out, err))
             assert reader.returncode == 0, err
     assert final_state == before
 
-    observations = [[json.loads(line) for line in log.splitlines()] for log in logs]
+    observations = [parse_reader_log(out, err) for out, err in logs]
     errors = [o["error"] for reader in observations for o in reader if "error" in o]
     assert not errors, errors[:3]
     total_reads = sum(len(reader) for reader in observations)
