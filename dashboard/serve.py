@@ -10,6 +10,7 @@ the wake-up runs the default page, which starts the worker's warming thread (das
 
 from __future__ import annotations
 
+import argparse
 import os
 import secrets
 import shutil
@@ -202,3 +203,18 @@ def serve(db: Path, host: str = settings.SERVE_HOST, port: int = settings.SERVE_
                 process.kill()
                 process.wait()
         shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add `balanza serve` to the command line."""
+    parser = sub.add_parser("serve", help="serve the dashboard (Streamlit)")
+    settings.add_db_flag(parser)
+    parser.add_argument("--host", default=settings.SERVE_HOST)
+    parser.add_argument("--port", type=int, default=settings.SERVE_PORT)
+    parser.add_argument("--workers", type=int, default=1,
+                        help="Streamlit processes; more than 1 puts nginx (Debian package) in front, sticky sessions")
+    parser.set_defaults(func=cmd_serve)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    return serve(settings.db_path(args.db), args.host, args.port, workers=args.workers)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from balanza.cli import main
 from etl import settings
-from etl.cli import main
 from tests.dbstate import snapshot
 
 RAW = settings.DATA_DIR / "raw"

@@ -10,8 +10,8 @@ import openpyxl
 import pyarrow.parquet as pq
 import pytest
 
+from balanza.cli import main
 from etl import schema, settings
-from etl.cli import main
 from etl.status import coverage_matrix, render_coverage
 from etl.years import format_years
 

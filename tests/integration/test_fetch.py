@@ -792,7 +792,7 @@ def test_a_refused_key_stops_the_run(server: ReplayServer, db_path: Path, tmp_pa
 
 @needs_load
 def test_balanza_fetch_command(server: ReplayServer, db_path: Path, tmp_path: Path, monkeypatch, capsys):
-    from etl.cli import main
+    from balanza.cli import main
 
     monkeypatch.delenv("COMTRADE_API_KEY", raising=False)
     monkeypatch.setenv("COMTRADE_BASE_URL", "http://127.0.0.1:9")  # --base-url wins over the environment

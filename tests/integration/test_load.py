@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from balanza.cli import main
 from etl import settings, store
-from etl.cli import main
 from etl.db import write_session
 
 RAW = settings.DATA_DIR / "raw"

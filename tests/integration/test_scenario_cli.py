@@ -11,9 +11,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from balanza.cli import main
 from dashboard.scenario_report import comparison_report_html
 from etl import record
-from etl.cli import main
 from model.compare import headline_table, partner_comparison
 from model.scenario import run_scenario
 from model.spec import PRESETS_DIR, parse_spec

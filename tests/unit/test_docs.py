@@ -15,12 +15,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl.cli import build_parser
+from balanza.cli import build_parser
 from etl.db import create_schema
 
 ROOT = Path(__file__).resolve().parents[2]
-CODE_DIRS = ("etl", "model", "dashboard")
-TOP_DIRS = {"etl", "model", "dashboard", "data", "docs", "seeds", "tests", "bench", "tools", ".ci"}
+CODE_DIRS = ("etl", "model", "dashboard", "balanza")
+TOP_DIRS = {"balanza", "etl", "model", "dashboard", "data", "docs", "seeds", "tests", "bench", "tools", ".ci"}
 ALIASES = {"st": "streamlit", "pd": "pandas", "np": "numpy", "go": "plotly.graph_objects"}
 CHECKED_DOCS = [ROOT / "docs" / "architecture.md"]
 

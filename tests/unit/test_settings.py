@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from balanza.cli import build_parser
 from etl import settings
-from etl.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
-CODE_DIRS = ("etl", "model", "dashboard", "bench", "tests", "tools")
+CODE_DIRS = ("balanza", "etl", "model", "dashboard", "bench", "tests", "tools")
 DOCS = [ROOT / "README.md", ROOT / "data" / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 ENV_NAME = re.compile(r"\b(?:BALANZA|COMTRADE)_[A-Z][A-Z_]*\b")
 

@@ -1,0 +1,3 @@
+from balanza.cli import main
+
+raise SystemExit(main())

@@ -1,3 +1,0 @@
-from etl.cli import main
-
-raise SystemExit(main())
