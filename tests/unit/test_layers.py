@@ -41,8 +41,9 @@ def imported_names(path: Path) -> set[str]:
             base = node.module or ""
             if node.level:
                 base = ".".join(package[: len(package) - node.level + 1] + ([base] if base else []))
-            names.add(base)
-            names.update(f"{base}.{alias.name}" for alias in node.names)
+            # `from package import module` depends on the module; `from module import name` on the module.
+            submodules = {f"{base}.{alias.name}" for alias in node.names} & set(modules())
+            names.update(submodules or {base})
     return names
 
 
