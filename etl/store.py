@@ -170,7 +170,7 @@ def delete_rows(con: duckdb.DuckDBPyConnection, where: str, params: list | None 
         )
         forget(con, int(dataset_id))
         removed += count
-    staged = con.execute(f"SELECT count(*) FROM {STAGED} WHERE {where}", params).fetchone()[0]  # noqa: S608
+    staged = con.execute(f"SELECT count(*) FROM {STAGED} WHERE {where}", params).fetchall()[0][0]  # noqa: S608
     con.execute(f"DELETE FROM {STAGED} WHERE {where}", params)  # noqa: S608
     return removed + int(staged)
 

@@ -294,7 +294,7 @@ def check_overlap_with_loaded(ctx: LoadContext, replacing_dataset_id: int | None
     params |= {f"r{i}": value for i, value in enumerate(bounds[1])}
     sources = ", ".join(f"$s{i}" for i in range(len(bounds[0])))
     reporters = ", ".join(f"$r{i}" for i in range(len(bounds[1])))
-    row = ctx.con.execute(
+    rows = ctx.con.execute(
         f"""
         SELECT s.source_line, s.reporter_iso3, s.partner_iso3, s.flow, s.period, s.hs_code, d.path
         FROM {STAGED_TABLE} s
@@ -306,8 +306,8 @@ def check_overlap_with_loaded(ctx: LoadContext, replacing_dataset_id: int | None
         """,
         params,
     ).fetchall()
-    row = row[0] if row else None
-    if row:
+    if rows:
+        row = rows[0]
         raise OverlapError(
             ctx.path,
             f"observation {row[1]}→{row[2]} {row[3]} {row[4]} HS {row[5]} is already loaded from {row[6]}",

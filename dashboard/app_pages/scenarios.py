@@ -7,6 +7,7 @@ model/smart.py and docs/scenarios.md.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import pandas as pd
@@ -25,6 +26,7 @@ from model.spec import (
     CHANGE_KINDS,
     EXEMPTION_LISTS,
     LEVELS,
+    PurchaseScenario,
     decode_scenario_set,
     encode_scenario_set,
     parse_spec,
@@ -135,7 +137,7 @@ def _codes(text: str) -> list[str] | str:
     return "all" if text in ("", "all") else [part.strip() for part in text.split(",") if part.strip()]
 
 
-def _apply(build) -> None:  # noqa: ANN001 - a callback building the scenario document
+def _apply(build: Callable[[], dict[str, Any]]) -> None:
     try:
         _set_current(build())
         st.session_state.pop("sc_error", None)
@@ -167,7 +169,7 @@ def _tariff_from_form() -> dict[str, Any]:
         "level": s["sc_t_level"],
         "products": _codes(s["sc_t_scope"]),
         "tariff_changes": [change, *others],
-        "exemptions": list(s["sc_t_lists"]) + ([] if prefixes == "all" else prefixes),
+        "exemptions": list(s["sc_t_lists"]) + ([] if isinstance(prefixes, str) else prefixes),
         "elasticities": {
             "substitution": "data" if s["sc_t_sigma_data"] else s["sc_t_sigma"],
             "supply": s["sc_t_supply"],
@@ -249,7 +251,9 @@ def _load_upload() -> None:
 # ---- presentation -----------------------------------------------------------------------------------------------
 
 lang = components.lang()
-TX = {
+TABS = (("By partner", "By HS chapter", "Creation and switching", "Effective tariff rates", "Largest lines", "Equations"),
+        ("Por socio", "Por capítulo SA", "Creación y desvío", "Aranceles efectivos", "Líneas más grandes", "Ecuaciones"))
+TX: dict[str, tuple[str, str]] = {
     "title": ("Scenarios: tariffs and purchases", "Escenarios: aranceles y compras"),
     "intro": ("What a tariff change does to US imports by partner and product, who picks up the trade, and how much "
               "more a partner would have to buy to close a deficit. A single-market partial-equilibrium model of the "
@@ -335,10 +339,6 @@ TX = {
     "focus_title_none": ("Roses and coffee: no change", "Rosas y café: sin cambio"),
     "focus_gains": ("Gain: {who}.", "Ganan: {who}."),
     "focus_loses": ("Lose: {who}.", "Pierden: {who}."),
-    "tabs": (("By partner", "By HS chapter", "Creation and switching", "Effective tariff rates", "Largest lines",
-              "Equations"),
-             ("Por socio", "Por capítulo SA", "Creación y desvío", "Aranceles efectivos", "Líneas más grandes",
-              "Ecuaciones")),
     "by_partner_title": ("Change in US imports: the partners this scenario is about and the largest changes",
                          "Cambio en las importaciones de EE. UU.: los socios del escenario y los mayores cambios"),
     "by_chapter_title": ("Change in US imports by HS chapter", "Cambio en las importaciones de EE. UU. por capítulo SA"),
@@ -406,7 +406,7 @@ TX = {
 def tx(key: str, **values: object) -> str:
     english, spanish = TX[key]
     text = spanish if lang == "es" else english
-    return text.format(**values) if values else text  # type: ignore[union-attr]
+    return text.format(**values) if values else text
 
 
 def show_table(frame: pd.DataFrame, key: str | None = None, decimals: int = 1) -> None:
@@ -417,7 +417,7 @@ def show_table(frame: pd.DataFrame, key: str | None = None, decimals: int = 1) -
     for column in shown.columns:  # the grid shows a missing number as "None": such columns become text
         if pd.api.types.is_float_dtype(shown[column]) and shown[column].isna().any():
             shown[column] = [i18n.number(v, lang, decimals) for v in shown[column]]
-    numeric = [c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])
+    numeric: list[Hashable] = [c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])
                and c != scenario_view.header("year", lang)]
     styler = shown.style.format(precision=decimals, thousands=thousands, decimal=decimal, na_rep="—", subset=numeric)
     styler = styler.format(na_rep="—", subset=[c for c in shown.columns if c not in numeric])
@@ -537,7 +537,7 @@ def show_tariff(result: ScenarioResult) -> None:
     st.caption(" ".join(n for n in result.notes if n not in switching))
     show_focus(result)
     labels = components.country_labels()
-    tabs = st.tabs(list(TX["tabs"][1 if lang == "es" else 0]))
+    tabs = st.tabs(list(TABS[1 if lang == "es" else 0]))
     with tabs[0]:
         shown_partners = scenario_view.focus_partners([result], [current])
         components.show_figure(
@@ -645,6 +645,7 @@ def show_purchase(result: ScenarioResult) -> None:
         st.info(note)
     history = pd.DataFrame(result.extra["history"])
     spec = result.spec
+    assert isinstance(spec, PurchaseScenario), "show_purchase shows purchase scenarios"
     seller, buyer = countries.get(spec.seller, spec.seller), countries.get(spec.buyer, spec.buyer)
     fig = charts.purchase_chart(history, t, seller=spec.seller, buyer=spec.buyer)
     names = [tx("p_exports", seller=seller, buyer=buyer), tx("p_imports", seller=seller, buyer=buyer),
