@@ -101,14 +101,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=5_000_000)
     parser.add_argument("--workdir", type=Path, default=ROOT / "bench" / "out")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per contender, alternating; medians reported")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per contender, alternating; medians reported"
+    )
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     csv_path = args.workdir / f"comtrade_plus_{args.rows}.csv"
     if not csv_path.exists():
         started = time.perf_counter()
         generate_csv(csv_path, args.rows)
-        print(f"generated {csv_path} ({csv_path.stat().st_size / 1e9:.2f} GB) in {time.perf_counter() - started:.1f}s")
+        print(
+            f"generated {csv_path} ({csv_path.stat().st_size / 1e9:.2f} GB) in {time.perf_counter() - started:.1f}s"
+        )
 
     baseline_db = args.workdir / "baseline.duckdb"
     baseline_script = (
@@ -134,7 +138,9 @@ def main() -> None:
     base_runs, load_runs, projected_runs = [], [], []
     for _ in range(args.repeat):  # alternate, so all see the same background load on average
         baseline_db.unlink(missing_ok=True)
-        base_runs.append(run_measured([sys.executable, "-c", baseline_script, str(baseline_db), str(csv_path)])[:2])
+        base_runs.append(
+            run_measured([sys.executable, "-c", baseline_script, str(baseline_db), str(csv_path)])[:2]
+        )
         baseline_db.unlink(missing_ok=True)
         projected_runs.append(
             run_measured([sys.executable, "-c", projected_script, str(baseline_db), str(csv_path)])[:2]
@@ -148,17 +154,25 @@ def main() -> None:
     print("runs (s): duckdb " + ", ".join(f"{r[0]:.2f}" for r in base_runs)
           + " | duckdb 12 columns " + ", ".join(f"{r[0]:.2f}" for r in projected_runs)
           + " | balanza " + ", ".join(f"{r[0]:.2f}" for r in load_runs))  # fmt: skip
-    loaded = duckdb.connect(str(target_db), read_only=True).execute(
-        "SELECT count(*) FROM trade WHERE source = 'comtrade'"
-    ).fetchone()[0]
+    loaded = (
+        duckdb.connect(str(target_db), read_only=True)
+        .execute("SELECT count(*) FROM trade WHERE source = 'comtrade'")
+        .fetchone()[0]
+    )
     assert loaded == args.rows, f"loaded {loaded} rows, expected {args.rows}"
 
     base_rate = args.rows / base_s
     load_rate = args.rows / load_s
     print(f"rows: {args.rows:,}  cores: {os.cpu_count()}")
-    print(f"duckdb read_csv → table : {base_s:7.2f} s  {base_rate:>10,.0f} rows/s  peak RSS {base_mb:6.0f} MB")
-    print(f"duckdb, 12 columns only : {proj_s:7.2f} s  {args.rows / proj_s:>10,.0f} rows/s  peak RSS {proj_mb:6.0f} MB")
-    print(f"balanza load            : {load_s:7.2f} s  {load_rate:>10,.0f} rows/s  peak RSS {load_mb:6.0f} MB")
+    print(
+        f"duckdb read_csv → table : {base_s:7.2f} s  {base_rate:>10,.0f} rows/s  peak RSS {base_mb:6.0f} MB"
+    )
+    print(
+        f"duckdb, 12 columns only : {proj_s:7.2f} s  {args.rows / proj_s:>10,.0f} rows/s  peak RSS {proj_mb:6.0f} MB"
+    )
+    print(
+        f"balanza load            : {load_s:7.2f} s  {load_rate:>10,.0f} rows/s  peak RSS {load_mb:6.0f} MB"
+    )
     print(f"throughput ratio (balanza / duckdb): {load_rate / base_rate:.2f}  (target >= 0.80)")
     print(f"throughput ratio (balanza / duckdb 12 columns): {proj_s / load_s:.2f}")
     print(f"balanza peak RSS: {load_mb:.0f} MB (target <= 600 MB; max over runs)")

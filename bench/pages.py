@@ -61,7 +61,8 @@ def build_database(path: Path, rows: int, seed: float = 0.42) -> int:
     # HS nomenclature: 97 chapters, 10 headings each, enough subheadings to reach the requested row count.
     lines_needed = max(1, rows // (2 * HS_PARTNERS * len(HS_YEARS) * 2))
     per_heading = max(1, -(-lines_needed // 970))
-    con.execute("""
+    con.execute(
+        """
         INSERT INTO hs_codes
         SELECT lpad(c::VARCHAR, 2, '0'), 2, 'Chapter ' || c, 'TOTAL', 'S' || (c // 5) FROM range(1, 98) t(c)
         UNION ALL
@@ -73,7 +74,9 @@ def build_database(path: Path, rows: int, seed: float = 0.42) -> int:
                'Subheading ' || c || '.' || h || '.' || s || ' coffee tea steel', lpad(c::VARCHAR, 2, '0') ||
                lpad(h::VARCHAR, 2, '0'), 'S' || (c // 5)
         FROM range(1, 98) a(c), range(1, 11) b(h), range(1, ? + 1) d(s)
-    """, [min(per_heading, 99)])
+    """,
+        [min(per_heading, 99)],
+    )
     con.execute("INSERT INTO cpi_annual SELECT y, 30 + (y - 1960) * 4.5, 12 FROM range(1960, 2025) t(y)")
     con.execute("INSERT INTO gdp SELECT 'COL', y, 4e9 * pow(1.08, y - 1960) FROM range(1960, 2025) t(y)")
     # Yearly totals, every reporter with every partner.
@@ -93,7 +96,8 @@ def build_database(path: Path, rows: int, seed: float = 0.42) -> int:
                'FOB', 'dian', 3
         FROM partners p, range(2021, 2025) a(y), range(1, 13) b(m) WHERE p.n < 8 AND p.iso3 <> 'COL'
     """)
-    con.execute("""
+    con.execute(
+        """
         INSERT INTO trade (year, period, reporter_iso3, partner_iso3, flow, hs_code, hs_level, value_usd, valuation,
                            source, dataset_id)
         SELECT y, y::VARCHAR, r.iso3, p.iso3, f.flow, h.hs_code, 6, random() * 1e7,
@@ -104,7 +108,9 @@ def build_database(path: Path, rows: int, seed: float = 0.42) -> int:
              (SELECT unnest(['export', 'import']) AS flow) f,
              (SELECT hs_code FROM hs_codes WHERE hs_level = 6 ORDER BY hs_code LIMIT ?) h
         WHERE r.iso3 <> p.iso3
-    """, [HS_PARTNERS + 1, HS_YEARS.start, HS_YEARS.stop, lines_needed])
+    """,
+        [HS_PARTNERS + 1, HS_YEARS.start, HS_YEARS.stop, lines_needed],
+    )
     count = con.execute("SELECT count(*) FROM trade").fetchone()[0]
     con.execute("CHECKPOINT")
     con.close()
@@ -117,8 +123,15 @@ PAGE_PARAMS = {
     "products": {"series": "USA:CHN:import:comtrade", "year": "2024", "from": "2015", "q": "coffee"},
     "dependence": {"partners": "CHN,USA"},
     "coverage": {"country": "COL", "with": "CHN,USA,WLD"},
-    "data": {"source": "comtrade", "reporter": "COL", "partner": "CHN", "flow": "export", "level": "6",
-             "from": "2020", "to": "2024"},
+    "data": {
+        "source": "comtrade",
+        "reporter": "COL",
+        "partner": "CHN",
+        "flow": "export",
+        "level": "6",
+        "from": "2020",
+        "to": "2024",
+    },
 }
 
 
@@ -180,7 +193,9 @@ def main() -> int:
     args = parser.parse_args()
 
     if args.reuse and args.db.exists():
-        count = duckdb.connect(str(args.db), read_only=True).execute("SELECT count(*) FROM trade").fetchone()[0]
+        count = (
+            duckdb.connect(str(args.db), read_only=True).execute("SELECT count(*) FROM trade").fetchone()[0]
+        )
         build_s = float("nan")
     else:
         start = time.perf_counter()
@@ -196,8 +211,10 @@ def main() -> int:
         cold = [time_page(page, cold=True, frame=frame) for _ in range(args.repeat)]
         warm = [time_page(page, cold=False, frame=frame) for _ in range(args.repeat)]
         results.append((page, statistics.median(cold), min(cold), max(cold), statistics.median(warm)))
-        print(f"{page:11s} cold median {results[-1][1]:7.0f} ms  min {results[-1][2]:7.0f} ms  "
-              f"max {results[-1][3]:7.0f} ms  warm median {results[-1][4]:6.0f} ms")
+        print(
+            f"{page:11s} cold median {results[-1][1]:7.0f} ms  min {results[-1][2]:7.0f} ms  "
+            f"max {results[-1][3]:7.0f} ms  warm median {results[-1][4]:6.0f} ms"
+        )
     worst = max(r[1] for r in results)
     verdict = "meets" if worst <= TARGET_MS else "misses"
     print(f"slowest page, cold median: {worst:.0f} ms ({verdict} the {TARGET_MS:.0f} ms target)")
@@ -206,10 +223,13 @@ def main() -> int:
     return 0 if worst <= TARGET_MS else 1
 
 
-def write_docs(results: list[tuple[str, float, float, float, float]], count: int, repeat: int, verdict: str,
-               worst: float) -> None:
-    rows = "\n".join(f"| {page} | {cold:,.0f} ms | {cold_min:,.0f} ms | {cold_max:,.0f} ms | {warm:,.0f} ms |"
-                     for page, cold, cold_min, cold_max, warm in results)
+def write_docs(
+    results: list[tuple[str, float, float, float, float]], count: int, repeat: int, verdict: str, worst: float
+) -> None:
+    rows = "\n".join(
+        f"| {page} | {cold:,.0f} ms | {cold_min:,.0f} ms | {cold_max:,.0f} ms | {warm:,.0f} ms |"
+        for page, cold, cold_min, cold_max, warm in results
+    )
     section = f"""{SECTION}
 
 `.venv/bin/python bench/pages.py [--rows 5000000] [--repeat 3] [--write-docs]` builds a synthetic database with
@@ -238,7 +258,7 @@ by the Products and Data pages, once per database file); every other query prune
         text = text.rstrip("\n") + "\n\n" + section
     else:
         following = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[following + 1:] if following != -1 else "")
+        text = text[:start] + section + (text[following + 1 :] if following != -1 else "")
         text = text.replace(section + "## ", section + "\n## ")
     DOCS.write_text(text)
     print(f"wrote {DOCS}")

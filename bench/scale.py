@@ -52,8 +52,15 @@ PAGE_PARAMS = {
     "claims": {},
     "scenarios": {},
     "coverage": {"country": "COL", "with": "CHN,USA,WLD"},
-    "data": {"source": "comtrade", "reporter": "COL", "partner": "CHN", "flow": "export", "level": "6",
-             "from": "1990", "to": "2024"},
+    "data": {
+        "source": "comtrade",
+        "reporter": "COL",
+        "partner": "CHN",
+        "flow": "export",
+        "level": "6",
+        "from": "1990",
+        "to": "2024",
+    },
 }
 
 
@@ -97,13 +104,16 @@ def scaled_database(bundled: Path, rows: int, cache: Path) -> tuple[Path, float]
         codes = -(-bulk // per_code)
         reporters = [r[0] for r in con.execute(
             f"SELECT iso3 FROM countries WHERE NOT is_aggregate ORDER BY iso3 LIMIT {BULK_REPORTERS}").fetchall()]  # fmt: skip  # noqa: S608
-        per_reporter = [bulk // BULK_REPORTERS + (1 if i < bulk % BULK_REPORTERS else 0) for i in range(BULK_REPORTERS)]
+        per_reporter = [
+            bulk // BULK_REPORTERS + (1 if i < bulk % BULK_REPORTERS else 0) for i in range(BULK_REPORTERS)
+        ]
         folder = store.store_dir(path) / "source=comtrade"
         folder.mkdir(parents=True, exist_ok=True)
         for number, (reporter, count) in enumerate(zip(reporters, per_reporter, strict=True)):
             dataset_id = BULK_DATASET_ID + number
             file = (folder / f"d{dataset_id}-bench.parquet").resolve()
-            con.execute(f"""
+            con.execute(
+                f"""
                 COPY (
                     SELECT CAST(y AS INTEGER) AS year, CAST(y AS VARCHAR) AS period, CAST(? AS VARCHAR) AS reporter_iso3, p.iso3 AS partner_iso3,
                            f.flow, h.hs_code, CAST(6 AS TINYINT) AS hs_level, round((hash(p.iso3, y, f.flow, h.hs_code) % 100000000) / 1.0, 2) AS value_usd,
@@ -118,19 +128,25 @@ def scaled_database(bundled: Path, rows: int, cache: Path) -> tuple[Path, float]
                     WHERE p.iso3 <> ?
                     LIMIT {count}
                 ) TO '{file}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {store.ROW_GROUP_SIZE})
-            """, [reporter, reporter])  # noqa: S608 - integers and a path made here
+            """,
+                [reporter, reporter],
+            )  # noqa: S608 - integers and a path made here
             con.execute("""
                 INSERT INTO datasets VALUES (?, ?, 'synthetic', 'synthetic', 'comtrade', 'bench', 'n/a', 'bench/scale.py',
                                              'generated HS6 rows (benchmark only)', ?, now())
             """, [dataset_id, f"synthetic/bench-scale-{reporter}", count])  # fmt: skip
-            con.execute("INSERT INTO trade_files VALUES (?, 'comtrade', ?, ?)", [dataset_id, str(file), count])
+            con.execute(
+                "INSERT INTO trade_files VALUES (?, 'comtrade', ?, ?)", [dataset_id, str(file), count]
+            )
         store.publish(con)
         have = con.execute("SELECT count(*) FROM trade").fetchone()[0]
         con.execute("CHECKPOINT")
     finally:
         con.close()
     if have != rows:
-        raise SystemExit(f"generated {have:,} rows, wanted {rows:,} (not enough reporter/partner/code combinations)")
+        raise SystemExit(
+            f"generated {have:,} rows, wanted {rows:,} (not enough reporter/partner/code combinations)"
+        )
     os.replace(partial, path)
     return path, time.perf_counter() - started
 
@@ -144,7 +160,9 @@ def time_load(db: Path, csv: Path, scratch: Path, repeat: int) -> list[float]:
         shutil.copyfile(db, target)  # the catalogue; it lists the (immutable) Parquet files where they are
         subprocess.run(["sync"], check=False)
         started = time.perf_counter()
-        done = subprocess.run([str(BALANZA), "load", str(csv), "--db", str(target)], capture_output=True, text=True)
+        done = subprocess.run(
+            [str(BALANZA), "load", str(csv), "--db", str(target)], capture_output=True, text=True
+        )
         seconds.append(time.perf_counter() - started)
         if done.returncode != 0:
             raise SystemExit(f"balanza load failed on {db.name}: {done.stderr[-800:]}")
@@ -177,7 +195,9 @@ def time_pages(db: Path, repeat: int) -> dict[str, tuple[float, float]]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="5000000,50000000", help="trade rows of the generated databases")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/balanza-scale"))
     parser.add_argument("--repeat", type=int, default=3)
@@ -188,7 +208,9 @@ def main() -> int:
 
     bundled = settings.db_path()
     if not bundled.exists():
-        raise SystemExit(f"{bundled}: run `make build` first (the bundled database is the base of every size)")
+        raise SystemExit(
+            f"{bundled}: run `make build` first (the bundled database is the base of every size)"
+        )
     args.cache.mkdir(parents=True, exist_ok=True)
     databases: list[tuple[str, Path, int]] = []
     con = duckdb.connect(str(bundled), read_only=True)

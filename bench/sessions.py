@@ -88,7 +88,9 @@ def start_server(db: Path, port: int, log: Path, workers: int) -> subprocess.Pop
                "--port", str(port), "--workers", str(workers)]  # fmt: skip
     # The server's output goes to a file: an unread pipe fills up and blocks the server's logging threads.
     with open(log, "wb") as handle:
-        return subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            command, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
 
 def wait_healthy(port: int, server: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:
@@ -175,7 +177,9 @@ def _logged_errors(log: str) -> collections.Counter:
     lines = log.splitlines()
     for index, line in enumerate(lines):
         if line.startswith("Traceback"):
-            tail = next((later for later in lines[index + 1 :] if later and not later.startswith((" ", "\t"))), "?")
+            tail = next(
+                (later for later in lines[index + 1 :] if later and not later.startswith((" ", "\t"))), "?"
+            )
             counts[tail] += 1
     return counts
 
@@ -211,14 +215,22 @@ async def floor(port: int, rounds: int, seed: int) -> Results:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=2, help="passes over every page per session")
-    parser.add_argument("--db", type=Path, default=None, help="database to serve (default: a fresh build in a temp dir)")
+    parser.add_argument(
+        "--db", type=Path, default=None, help="database to serve (default: a fresh build in a temp dir)"
+    )
     parser.add_argument("--budget", type=float, default=900.0, help="seconds before the run is abandoned")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--workers", type=int, default=1, help="`balanza serve --workers` (more than 1: nginx in front)")
-    parser.add_argument("--rebuild-during", action="store_true", help="run `balanza build` on the served database meanwhile")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="`balanza serve --workers` (more than 1: nginx in front)"
+    )
+    parser.add_argument(
+        "--rebuild-during", action="store_true", help="run `balanza build` on the served database meanwhile"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="balanza-sessions-") as scratch:
@@ -275,14 +287,20 @@ def main() -> int:
             print(f"  {page:<12} n={len(page_values):<4} median {statistics.median(page_values):.2f}s  "
                   f"max {max(page_values):.2f}s")  # fmt: skip
     for returncode, err in rebuild_log:
-        print(f"balanza build during the run: exit {returncode}" + (f" ({err.strip()})" if returncode else ""))
+        print(
+            f"balanza build during the run: exit {returncode}" + (f" ({err.strip()})" if returncode else "")
+        )
     for error in (alone.errors + results.errors)[:10]:
         print("  error:", error)
     if server_errors:
         print(f"server log: {sum(server_errors.values())} logged tracebacks (handled, the pages rendered):")
         for line, count in server_errors.most_common(3):
             print(f"  {count} × {line[:160]}")
-    failed = bool(results.errors or alone.errors) or len(values) < expected or any(code != 0 for code, _ in rebuild_log)
+    failed = (
+        bool(results.errors or alone.errors)
+        or len(values) < expected
+        or any(code != 0 for code, _ in rebuild_log)
+    )
     return 1 if failed else 0
 
 

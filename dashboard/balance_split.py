@@ -32,6 +32,8 @@ def split(wide: pd.DataFrame, value: str = "balance", world: str = WORLD) -> pd.
         out[partner] = pivot[partner].to_numpy(dtype="float64") if partner in pivot else float("nan")
     out["rest"] = out["total"] - out[CHINA] - out[UNITED_STATES]  # NaN unless all three exist
     partial = out["rest"].isna()
-    out.loc[partial, [CHINA, UNITED_STATES]] = float("nan")  # bars that would not add up to the total are not drawn
+    out.loc[partial, [CHINA, UNITED_STATES]] = float(
+        "nan"
+    )  # bars that would not add up to the total are not drawn
     out = out[out["total"].notna()]
     return out[COLUMNS].sort_values("year").reset_index(drop=True)

@@ -23,7 +23,9 @@ ENTRIES_PER_VERSION = 512
 class VersionedCache:
     """Compute-once results keyed by (database version, key); least recently used entries go first."""
 
-    def __init__(self, *, versions_kept: int = VERSIONS_KEPT, entries_per_version: int = ENTRIES_PER_VERSION) -> None:
+    def __init__(
+        self, *, versions_kept: int = VERSIONS_KEPT, entries_per_version: int = ENTRIES_PER_VERSION
+    ) -> None:
         self.versions_kept = versions_kept
         self.entries_per_version = entries_per_version
         self._stores: OrderedDict[Hashable, OrderedDict[Hashable, Any]] = OrderedDict()

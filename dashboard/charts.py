@@ -45,9 +45,16 @@ Y_AXIS_STYLE = {"gridcolor": "#E5E5E5", "zerolinecolor": GREY}
 
 def _footnote_annotation(text: str) -> dict:
     return {
-        "text": text, "xref": "paper", "yref": "paper", "x": 0, "y": 0,
+        "text": text,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "y": 0,
         "yshift": -54,  # pixels below the plot area, under the x-axis title, whatever the figure's height
-        "xanchor": "left", "yanchor": "top", "showarrow": False, "align": "left",
+        "xanchor": "left",
+        "yanchor": "top",
+        "showarrow": False,
+        "align": "left",
         "font": {"size": 10, "color": "#444444"},
     }
 
@@ -96,7 +103,9 @@ def complete_years(frame: pd.DataFrame, keys: Sequence[str], year: str = "year")
     return out.sort_values([*keys, year]).reset_index(drop=True)
 
 
-def missing_years(frame: pd.DataFrame, keys: Sequence[str], value: str, year: str = "year") -> dict[tuple, list[int]]:
+def missing_years(
+    frame: pd.DataFrame, keys: Sequence[str], value: str, year: str = "year"
+) -> dict[tuple, list[int]]:
     """For each series, the years inside the overall range that have no value."""
     completed = complete_years(frame, keys, year)
     gaps: dict[tuple, list[int]] = {}
@@ -107,7 +116,9 @@ def missing_years(frame: pd.DataFrame, keys: Sequence[str], value: str, year: st
     return gaps
 
 
-def source_footnote(frame: pd.DataFrame, labels: dict[str, str], prefix: str = "Source", source: str = "source") -> str:
+def source_footnote(
+    frame: pd.DataFrame, labels: dict[str, str], prefix: str = "Source", source: str = "source"
+) -> str:
     """'Source: IMF DOTS (1960–2020); DANE (2021–2024)' from the per-point source column."""
     if frame.empty or source not in frame:
         return f"{prefix}: —"
@@ -154,16 +165,23 @@ def line_chart(
     panels = list(dict.fromkeys(data[facet_row])) if facet_row and not data.empty else [None]
     # Colours follow the sorted names, so a partner keeps its colour whichever view is shown.
     colours = {name: OKABE_ITO[i % len(OKABE_ITO)] for i, name in enumerate(sorted(set(data.get(color, []))))}
-    dashes = {name: DASHES[i % len(DASHES)] for i, name in enumerate(dict.fromkeys(data[dash]))} if dash else {}
+    dashes = (
+        {name: DASHES[i % len(DASHES)] for i, name in enumerate(dict.fromkeys(data[dash]))} if dash else {}
+    )
     hover_columns = [h for h in hover if h in data.columns]
-    template = "%{x}: %{y:,.3f}" + "".join(f"<br>{h}: %{{customdata[{i}]}}" for i, h in enumerate(hover_columns))
+    template = "%{x}: %{y:,.3f}" + "".join(
+        f"<br>{h}: %{{customdata[{i}]}}" for i, h in enumerate(hover_columns)
+    )
     # Panels stacked top to bottom on one shared year axis; the figure is built in one pass from plain
     # dicts, which is several times faster than plotly express or make_subplots.
     gap = 0.09
     height = (1 - gap * (len(panels) - 1)) / len(panels)
     layout: dict = _base_layout(title)
-    layout["xaxis"] = {**X_AXIS_STYLE, "anchor": f"y{len(panels)}" if len(panels) > 1 else "y",
-                       "title": {"text": x_title}}
+    layout["xaxis"] = {
+        **X_AXIS_STYLE,
+        "anchor": f"y{len(panels)}" if len(panels) > 1 else "y",
+        "title": {"text": x_title},
+    }
     traces: list[dict] = []
     panel_labels: list[dict] = []
     shown_in_legend: set[str] = set()
@@ -171,31 +189,60 @@ def line_chart(
         axis = "y" if index == 0 else f"y{index + 1}"
         top = 1 - index * (height + gap)
         layout["yaxis" if index == 0 else f"yaxis{index + 1}"] = {
-            **Y_AXIS_STYLE, "domain": [max(0.0, top - height), top], "anchor": "x",
+            **Y_AXIS_STYLE,
+            "domain": [max(0.0, top - height), top],
+            "anchor": "x",
             "title": {"text": y_title, "font": {"size": 11 if panel is not None else 14}},
         }
         if panel is not None:  # the panel's name above it, left-aligned
-            panel_labels.append({"text": f"<b>{panel}</b>", "xref": "paper", "yref": "paper", "x": 0, "y": top,
-                                 "xanchor": "left", "yanchor": "bottom", "showarrow": False, "font": {"size": 13}})
+            panel_labels.append(
+                {
+                    "text": f"<b>{panel}</b>",
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x": 0,
+                    "y": top,
+                    "xanchor": "left",
+                    "yanchor": "bottom",
+                    "showarrow": False,
+                    "font": {"size": 13},
+                }
+            )
         part = data if panel is None else data[data[facet_row] == panel]
         for key, group in part.groupby([k for k in (color, dash) if k], sort=False):
             key = key if isinstance(key, tuple) else (key,)
             name = " · ".join(str(k) for k in key)
-            traces.append({
-                "type": "scatter", "x": group["year"].to_numpy(), "y": group[y].to_numpy(dtype="float64"),
-                "mode": "lines+markers", "name": name, "legendgroup": name, "showlegend": name not in shown_in_legend,
-                "connectgaps": False, "xaxis": "x", "yaxis": axis, "marker": {"size": 5},
-                "line": {"color": colours[key[0]], "dash": dashes.get(key[1], "solid") if dash else "solid"},
-                "customdata": group[hover_columns].astype(object).to_numpy() if hover_columns else None,
-                "hovertemplate": f"{name}<br>{template}<extra></extra>",
-            })
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": group["year"].to_numpy(),
+                    "y": group[y].to_numpy(dtype="float64"),
+                    "mode": "lines+markers",
+                    "name": name,
+                    "legendgroup": name,
+                    "showlegend": name not in shown_in_legend,
+                    "connectgaps": False,
+                    "xaxis": "x",
+                    "yaxis": axis,
+                    "marker": {"size": 5},
+                    "line": {
+                        "color": colours[key[0]],
+                        "dash": dashes.get(key[1], "solid") if dash else "solid",
+                    },
+                    "customdata": group[hover_columns].astype(object).to_numpy() if hover_columns else None,
+                    "hovertemplate": f"{name}<br>{template}<extra></extra>",
+                }
+            )
             shown_in_legend.add(name)
     layout["annotations"] = [_footnote_annotation(footnote), *panel_labels]
     layout["margin"]["b"] = _footnote_margin(footnote)
     if facet_row:
         layout["height"] = max(320, 260 * len(panels) + 140)
         layout["margin"]["t"] = 130
-        layout["legend"] = {**layout["legend"], "y": 1.0 + 40 / layout["height"]}  # above the first panel's name
+        layout["legend"] = {
+            **layout["legend"],
+            "y": 1.0 + 40 / layout["height"],
+        }  # above the first panel's name
     return go.Figure({"data": traces, "layout": layout})
 
 
@@ -206,41 +253,74 @@ def sparkline_chart(frame: pd.DataFrame, *, y: str, footnote: str = "") -> go.Fi
         years = pd.DataFrame({"year": range(int(data["year"].min()), int(data["year"].max()) + 1)})
         data = years.merge(data, on="year", how="left")
     fig = go.Figure(
-        go.Scatter(x=data["year"], y=data[y], mode="lines+markers", connectgaps=False,
-                   line={"color": OKABE_ITO[3], "width": 2}, marker={"size": 4})
+        go.Scatter(
+            x=data["year"],
+            y=data[y],
+            mode="lines+markers",
+            connectgaps=False,
+            line={"color": OKABE_ITO[3], "width": 2},
+            marker={"size": 4},
+        )
     )
     fig.update_layout(
-        template="none", plot_bgcolor="white", paper_bgcolor="white", height=150, margin={"l": 10, "r": 10, "t": 10, "b": 40 if footnote else 10},
-        xaxis={"visible": True, "showgrid": False, "tickfont": {"size": 9}}, yaxis={"visible": False},
-        showlegend=False, font={"family": FONT_FAMILY},
+        template="none",
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        height=150,
+        margin={"l": 10, "r": 10, "t": 10, "b": 40 if footnote else 10},
+        xaxis={"visible": True, "showgrid": False, "tickfont": {"size": 9}},
+        yaxis={"visible": False},
+        showlegend=False,
+        font={"family": FONT_FAMILY},
     )
     if footnote:
-        fig.add_annotation(text=footnote, xref="paper", yref="paper", x=0, y=-0.45, xanchor="left",
-                           showarrow=False, font={"size": 9, "color": "#444444"})
+        fig.add_annotation(
+            text=footnote,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-0.45,
+            xanchor="left",
+            showarrow=False,
+            font={"size": 9, "color": "#444444"},
+        )
     return fig
 
 
-def treemap_chart(tree: pd.DataFrame, *, title: str, value_title: str, footnote: str,
-                  root: str | None = None) -> go.Figure:
+def treemap_chart(
+    tree: pd.DataFrame, *, title: str, value_title: str, footnote: str, root: str | None = None
+) -> go.Figure:
     """Chapters → headings (headings only where the data has them). ``tree``: chapter, heading, value,
     chapter_description, heading_description. ``root`` ('ch09', 'hd0901') opens the map on that box."""
-    chapters = tree.groupby("chapter", sort=True).agg(
-        value=("value", "sum"), description=("chapter_description", "first")
-    ).reset_index()
+    chapters = (
+        tree.groupby("chapter", sort=True)
+        .agg(value=("value", "sum"), description=("chapter_description", "first"))
+        .reset_index()
+    )
     headings = tree.dropna(subset=["heading"])
     chapter_index = dict(zip(chapters["chapter"], range(len(chapters)), strict=True))
     colour_index = [i % 7 for i in range(len(chapters))] + [chapter_index[c] % 7 for c in headings["chapter"]]
     # numpy arrays, not lists: plotly validates lists element by element.
     fig = go.Figure(
         go.Treemap(
-            ids=np.array(["ch" + c for c in chapters["chapter"].astype(str)] + ["hd" + h for h in headings["heading"]],
-                         dtype=object),
-            parents=np.array([""] * len(chapters) + ["ch" + c for c in headings["chapter"].astype(str)], dtype=object),
-            labels=np.array(_short_labels(chapters["chapter"], chapters["description"])
-                            + _short_labels(headings["heading"], headings["heading_description"]), dtype=object),
+            ids=np.array(
+                ["ch" + c for c in chapters["chapter"].astype(str)] + ["hd" + h for h in headings["heading"]],
+                dtype=object,
+            ),
+            parents=np.array(
+                [""] * len(chapters) + ["ch" + c for c in headings["chapter"].astype(str)], dtype=object
+            ),
+            labels=np.array(
+                _short_labels(chapters["chapter"], chapters["description"])
+                + _short_labels(headings["heading"], headings["heading_description"]),
+                dtype=object,
+            ),
             values=np.concatenate([chapters["value"].to_numpy(float), headings["value"].to_numpy(float)]),
-            customdata=np.array(chapters["description"].fillna("").astype(str).tolist()
-                                + headings["heading_description"].fillna("").astype(str).tolist(), dtype=object),
+            customdata=np.array(
+                chapters["description"].fillna("").astype(str).tolist()
+                + headings["heading_description"].fillna("").astype(str).tolist(),
+                dtype=object,
+            ),
             branchvalues="total",
             hovertemplate="%{label}: %{customdata}<br>%{value:,.3f} " + value_title + "<extra></extra>",
             marker={"colors": np.array([OKABE_ITO[i] for i in colour_index], dtype=object)},
@@ -262,13 +342,21 @@ def _short_labels(codes: pd.Series, descriptions: pd.Series, width: int = 28) ->
     return labels
 
 
-def movers_chart(movers: pd.DataFrame, *, title: str, x_title: str, footnote: str, y_title: str = "HS") -> go.Figure:
+def movers_chart(
+    movers: pd.DataFrame, *, title: str, x_title: str, footnote: str, y_title: str = "HS"
+) -> go.Figure:
     """Horizontal bars of the change per product; increases and decreases in two palette colours."""
     data = movers.sort_values("change")
     colours = [OKABE_ITO[2] if v >= 0 else OKABE_ITO[4] for v in data["change"]]
     fig = go.Figure(
-        go.Bar(x=data["change"], y=data["hs_code"], orientation="h", marker={"color": colours},
-               customdata=data["description"], hovertemplate="%{y}: %{customdata}<br>%{x:,.3f}<extra></extra>")
+        go.Bar(
+            x=data["change"],
+            y=data["hs_code"],
+            orientation="h",
+            marker={"color": colours},
+            customdata=data["description"],
+            hovertemplate="%{y}: %{customdata}<br>%{x:,.3f}<extra></extra>",
+        )
     )
     _style(fig, title)
     fig.update_xaxes(title_text=x_title)
@@ -277,8 +365,16 @@ def movers_chart(movers: pd.DataFrame, *, title: str, x_title: str, footnote: st
     return add_footnote(fig, footnote)
 
 
-def bar_chart(frame: pd.DataFrame, *, x: str, y: str, title: str, y_title: str, footnote: str,
-              x_title: str | None = None) -> go.Figure:
+def bar_chart(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    title: str,
+    y_title: str,
+    footnote: str,
+    x_title: str | None = None,
+) -> go.Figure:
     """Vertical bars (e.g. a yearly sum); years without rows are simply absent, never zero."""
     fig = go.Figure(go.Bar(x=frame[x], y=frame[y], marker={"color": OKABE_ITO[3]}))
     _style(fig, title)
@@ -287,23 +383,41 @@ def bar_chart(frame: pd.DataFrame, *, x: str, y: str, title: str, y_title: str, 
     return add_footnote(fig, footnote)
 
 
-def coverage_heatmap(coverage: pd.DataFrame, *, title: str, footnote: str, months: str = "months",
-                     x_title: str = "Year") -> go.Figure:
+def coverage_heatmap(
+    coverage: pd.DataFrame, *, title: str, footnote: str, months: str = "months", x_title: str = "Year"
+) -> go.Figure:
     """Series × years; the cell is the months covered (12 = full year), blank where nothing exists. The row
     label is the ``series`` column when the frame has one (readable names), else built from the codes."""
     if coverage.empty:
         return add_footnote(_style(go.Figure(), title), footnote)
-    data = coverage if "series" in coverage else coverage.assign(
-        series=coverage["source"] + " · " + coverage["reporter_iso3"] + "→" + coverage["partner_iso3"] + " · "
-        + coverage["flow"] + " · " + coverage["detail"]
+    data = (
+        coverage
+        if "series" in coverage
+        else coverage.assign(
+            series=coverage["source"]
+            + " · "
+            + coverage["reporter_iso3"]
+            + "→"
+            + coverage["partner_iso3"]
+            + " · "
+            + coverage["flow"]
+            + " · "
+            + coverage["detail"]
+        )
     )
     grid = data.pivot_table(index="series", columns="year", values="months_covered", aggfunc="max")
     grid = grid.reindex(columns=range(int(data["year"].min()), int(data["year"].max()) + 1))
     fig = go.Figure(
         go.Heatmap(
-            z=grid.to_numpy(dtype="float64"), x=list(grid.columns), y=list(grid.index),
-            colorscale=[[0, "#F0E442"], [0.5, "#56B4E9"], [1, "#0072B2"]], zmin=1, zmax=12,
-            colorbar={"title": {"text": months}}, xgap=1, ygap=1,
+            z=grid.to_numpy(dtype="float64"),
+            x=list(grid.columns),
+            y=list(grid.index),
+            colorscale=[[0, "#F0E442"], [0.5, "#56B4E9"], [1, "#0072B2"]],
+            zmin=1,
+            zmax=12,
+            colorbar={"title": {"text": months}},
+            xgap=1,
+            ygap=1,
             hovertemplate="%{y}<br>%{x}: %{z} " + months + "<extra></extra>",
         )
     )
@@ -330,18 +444,39 @@ def balance_split_chart(
     deficit years alike: bars above zero are surpluses, below zero deficits, and they add up to the line."""
     layout: dict = _base_layout(title)
     layout["barmode"] = "relative"
-    layout["xaxis"] = {**X_AXIS_STYLE, "title": {"text": x_title}, "type": "linear", "dtick": 1 if len(frame) <= 12 else None}
+    layout["xaxis"] = {
+        **X_AXIS_STYLE,
+        "title": {"text": x_title},
+        "type": "linear",
+        "dtick": 1 if len(frame) <= 12 else None,
+    }
     layout["yaxis"] = {**Y_AXIS_STYLE, "title": {"text": y_title}, "zeroline": True, "zerolinewidth": 1.5}
     colours = [OKABE_ITO[4], OKABE_ITO[3], OKABE_ITO[1]]
     traces: list[dict] = []
     for index, (column, name) in enumerate(parts):
-        traces.append({"type": "bar", "x": frame["year"].to_numpy(), "y": frame[column].to_numpy(dtype="float64"),
-                       "name": name, "marker": {"color": colours[index % len(colours)]},
-                       "hovertemplate": f"{name}<br>%{{x}}: %{{y:,.2f}}<extra></extra>"})
-    traces.append({"type": "scatter", "mode": "lines+markers", "x": frame["year"].to_numpy(),
-                   "y": frame[total_column].to_numpy(dtype="float64"), "name": total_name, "connectgaps": False,
-                   "line": {"color": OKABE_ITO[7], "width": 2}, "marker": {"size": 6},
-                   "hovertemplate": f"{total_name}<br>%{{x}}: %{{y:,.2f}}<extra></extra>"})
+        traces.append(
+            {
+                "type": "bar",
+                "x": frame["year"].to_numpy(),
+                "y": frame[column].to_numpy(dtype="float64"),
+                "name": name,
+                "marker": {"color": colours[index % len(colours)]},
+                "hovertemplate": f"{name}<br>%{{x}}: %{{y:,.2f}}<extra></extra>",
+            }
+        )
+    traces.append(
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "x": frame["year"].to_numpy(),
+            "y": frame[total_column].to_numpy(dtype="float64"),
+            "name": total_name,
+            "connectgaps": False,
+            "line": {"color": OKABE_ITO[7], "width": 2},
+            "marker": {"size": 6},
+            "hovertemplate": f"{total_name}<br>%{{x}}: %{{y:,.2f}}<extra></extra>",
+        }
+    )
     layout["annotations"] = [_footnote_annotation(footnote)]
     layout["margin"]["b"] = _footnote_margin(footnote)
     return go.Figure({"data": traces, "layout": layout})
@@ -352,13 +487,30 @@ def add_year_markers(fig: go.Figure, markers: Sequence[tuple[float, str]]) -> go
     stops naming destinations, provisional figures begin) or where a unit's data stops. The label sits
     at the top of the plot area, inside it, so it never collides with the title or the legend."""
     for year, text in markers:
-        fig.add_shape(type="line", x0=year, x1=year, y0=0, y1=1, xref="x", yref="paper",
-                      line={"dash": "dot", "color": "#666666", "width": 1})
-        fig.add_annotation(x=year, y=1, xref="x", yref="paper", text=text, showarrow=False, xanchor="right",
-                           yanchor="top", xshift=-3, font={"size": 10, "color": "#444444"},
-                           bgcolor="rgba(255,255,255,0.8)")
+        fig.add_shape(
+            type="line",
+            x0=year,
+            x1=year,
+            y0=0,
+            y1=1,
+            xref="x",
+            yref="paper",
+            line={"dash": "dot", "color": "#666666", "width": 1},
+        )
+        fig.add_annotation(
+            x=year,
+            y=1,
+            xref="x",
+            yref="paper",
+            text=text,
+            showarrow=False,
+            xanchor="right",
+            yanchor="top",
+            xshift=-3,
+            font={"size": 10, "color": "#444444"},
+            bgcolor="rgba(255,255,255,0.8)",
+        )
     return fig
-
 
 
 def set_year_axis(fig: go.Figure, year_from: int, year_to: int) -> go.Figure:
@@ -396,8 +548,17 @@ def fit_small_screens(fig: go.Figure) -> go.Figure:
     if title:
         wrapped = wrap_text(title.replace("<br>", " "), TITLE_WIDTH_CHARS)
         title_lines = wrapped.count("<br>") + 1
-        fig.update_layout(title={"text": wrapped, "automargin": True, "yref": "container", "y": 1,
-                                 "yanchor": "top", "pad": {"t": 10}, "font": {"size": 16}})
+        fig.update_layout(
+            title={
+                "text": wrapped,
+                "automargin": True,
+                "yref": "container",
+                "y": 1,
+                "yanchor": "top",
+                "pad": {"t": 10},
+                "font": {"size": 16},
+            }
+        )
     rows = _legend_rows(fig)
     footnote = next((a for a in fig.layout.annotations or () if a.yshift == -54), None)
     if rows == 0 or footnote is None or fig.layout.legend.orientation == "v":
@@ -413,11 +574,22 @@ def fit_small_screens(fig: go.Figure) -> go.Figure:
     fig.update_layout(
         height=max(height, top + bottom + 200),
         margin={"t": top, "b": bottom},
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -footnote_px / plot_px, "yanchor": "top",
-                "font": {"size": 11}},
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": -footnote_px / plot_px,
+            "yanchor": "top",
+            "font": {"size": 11},
+        },
     )
     for annotation in fig.layout.annotations or ():  # labels placed relative to a legend above the plot
-        if annotation.yref == "paper" and annotation.y is not None and annotation.y > 1.0 and annotation.yshift != -54:
+        if (
+            annotation.yref == "paper"
+            and annotation.y is not None
+            and annotation.y > 1.0
+            and annotation.yshift != -54
+        ):
             annotation.y = 1.0
     return fig
 
@@ -429,22 +601,35 @@ def chapter_label(code: str, description: object, width: int = 38) -> str:
     return f"{code} {text[:width].rstrip()}…" if len(text) > width else f"{code} {text}".strip()
 
 
-def grouped_bar_chart(frame: pd.DataFrame, *, category: str, group: str, value: str, title: str, x_title: str,
-                      footnote: str) -> go.Figure:
+def grouped_bar_chart(
+    frame: pd.DataFrame, *, category: str, group: str, value: str, title: str, x_title: str, footnote: str
+) -> go.Figure:
     """Horizontal bars, one bar per ``group`` inside each ``category``; categories sorted by their total."""
     order = frame.groupby(category)[value].sum().sort_values().index.tolist()
     height = max(360, 26 * len(order) * max(1, frame[group].nunique()) // 2 + 200)
     layout: dict = _base_layout(title)
     layout.update(barmode="group", height=height)
     layout["xaxis"] = {**X_AXIS_STYLE, "title": {"text": x_title}}
-    layout["yaxis"] = {**Y_AXIS_STYLE, "type": "category", "categoryorder": "array", "categoryarray": order,
-                       "automargin": True}
+    layout["yaxis"] = {
+        **Y_AXIS_STYLE,
+        "type": "category",
+        "categoryorder": "array",
+        "categoryarray": order,
+        "automargin": True,
+    }
     traces = []
     for index, (name, part) in enumerate(frame.groupby(group, sort=True)):
-        traces.append({"type": "bar", "orientation": "h", "y": part[category].to_numpy(dtype=object),
-                       "x": part[value].to_numpy(dtype="float64"), "name": str(name),
-                       "marker": {"color": (OKABE_ITO[4], OKABE_ITO[3], OKABE_ITO[2])[index % 3]},
-                       "hovertemplate": f"{name}<br>%{{y}}: %{{x:,.1f}}<extra></extra>"})
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": part[category].to_numpy(dtype=object),
+                "x": part[value].to_numpy(dtype="float64"),
+                "name": str(name),
+                "marker": {"color": (OKABE_ITO[4], OKABE_ITO[3], OKABE_ITO[2])[index % 3]},
+                "hovertemplate": f"{name}<br>%{{y}}: %{{x:,.1f}}<extra></extra>",
+            }
+        )
     layout["annotations"] = [_footnote_annotation(footnote)]
     layout["margin"]["b"] = _footnote_margin(footnote)
     return go.Figure({"data": traces, "layout": layout})

@@ -14,6 +14,7 @@ from plotly.subplots import make_subplots
 
 from dashboard import claims as c
 from dashboard.charts import OKABE_ITO, _style, add_footnote, wrap_text
+from etl.schema import BILLION, COLOMBIA
 
 CLAIM_COLOUR = "#000000"  # the claim itself: black, dashed, so it never reads as a data series
 BAND_COLOUR = "rgba(0, 0, 0, 0.08)"
@@ -22,10 +23,19 @@ SHARE_AXIS_MAX_PCT = 200.0  # shares of a tiny total deficit reach 900 %; the ax
 
 
 def _footnote_for(card: c.ClaimCard) -> str:
-    sources = sorted({part for s in card.numbers.get("source", pd.Series(dtype=object)).dropna()
-                      for part in str(s).split(" / ")})  # a balance names both of its series
+    sources = sorted(
+        {
+            part
+            for s in card.numbers.get("source", pd.Series(dtype=object)).dropna()
+            for part in str(s).split(" / ")
+        }
+    )  # a balance names both of its series
     names = list(dict.fromkeys(c.SOURCE_PUBLISHERS.get(s, s) for s in sources))
-    return "Source: " + ("; ".join(names) if names else "—") + f". Claim {card.spec.id}: {card.spec.tolerance_text}"
+    return (
+        "Source: "
+        + ("; ".join(names) if names else "—")
+        + f". Claim {card.spec.id}: {card.spec.tolerance_text}"
+    )
 
 
 def _wrap(text: str) -> str:
@@ -50,16 +60,21 @@ def deficit_claim_chart(card: c.ClaimCard) -> go.Figure:
             continue
         full = rows.set_index("year").reindex(range(int(rows["year"].min()), int(rows["year"].max()) + 1))
         fig.add_trace(go.Scatter(
-            x=full.index, y=-full["balance_usd"] / 1e9, name=perspective, mode="lines+markers", connectgaps=False,
+            x=full.index, y=-full["balance_usd"] / BILLION, name=perspective, mode="lines+markers", connectgaps=False,
             line={"color": PERSPECTIVE_COLOURS[perspective], "dash": "solid" if perspective == c.COL_REPORTED else "dot"},
             customdata=full[["publisher"]].fillna("").to_numpy(),
             hovertemplate="%{x}: USD %{y:.2f} bn<br>%{customdata[0]}<extra>" + perspective + "</extra>",
         ))  # fmt: skip
     tol = card.spec.tolerance
-    target = float(tol.get("target_usd", 0)) / 1e9
+    target = float(tol.get("target_usd", 0)) / BILLION
     if target:
         pct = float(tol.get("match_pct", 0)) / 100
-        _claim_line(fig, target, f"claim: USD {target:g} bn (±{pct * 100:g} %)", (target * (1 - pct), target * (1 + pct)))
+        _claim_line(
+            fig,
+            target,
+            f"claim: USD {target:g} bn (±{pct * 100:g} %)",
+            (target * (1 - pct), target * (1 + pct)),
+        )
     _style(fig, "Colombia's goods trade deficit with China, by source")
     fig.update_yaxes(title_text="Deficit (USD billion, current)")
     fig.update_xaxes(title_text="Year")
@@ -85,7 +100,9 @@ def share_claim_chart(card: c.ClaimCard) -> go.Figure:
     _claim_line(fig, 100, f"“practically the entire”: {share_min:g}–{share_max:g} %", (share_min, share_max))
     _style(fig, "Deficit with China as a share of Colombia's total goods deficit")
     top = table["share"].max() * 100 if not table.empty else 100
-    fig.update_yaxes(title_text="Share of the total deficit (%)", range=[0, min(max(top * 1.05, 110), SHARE_AXIS_MAX_PCT)])
+    fig.update_yaxes(
+        title_text="Share of the total deficit (%)", range=[0, min(max(top * 1.05, 110), SHARE_AXIS_MAX_PCT)]
+    )
     fig.update_xaxes(title_text="Year")
     note = _footnote_for(card)
     if top > SHARE_AXIS_MAX_PCT:
@@ -118,7 +135,7 @@ def partner_share_chart(card: c.ClaimCard, title: str, y_title: str, threshold_p
 def product_share_chart(card: c.ClaimCard) -> go.Figure:
     """Claim 4: shares of US imports 2024 by supplier for cut flowers, roses and coffee (Colombia and rivals)."""
     frame = card.series
-    wanted = ("COL", "ECU", *c.CENTRAL_AMERICA)
+    wanted = (COLOMBIA, "ECU", *c.CENTRAL_AMERICA)
     fig = go.Figure()
     for i, partner in enumerate(wanted):
         rows = frame[frame["partner_iso3"] == partner]
@@ -131,8 +148,13 @@ def product_share_chart(card: c.ClaimCard) -> go.Figure:
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text="Share of US imports from the bundled partners (%)")
     fig.update_xaxes(title_text="Product (HS code)")
-    return add_footnote(fig, _wrap(_footnote_for(card) + " Shares of US imports from the 51 partners with a bundled "
-                                   "Census HS10 file, not of all US imports."))
+    return add_footnote(
+        fig,
+        _wrap(
+            _footnote_for(card) + " Shares of US imports from the 51 partners with a bundled "
+            "Census HS10 file, not of all US imports."
+        ),
+    )
 
 
 def tariff_claim_chart(card: c.ClaimCard) -> go.Figure:
@@ -144,7 +166,7 @@ def tariff_claim_chart(card: c.ClaimCard) -> go.Figure:
     fig.add_trace(go.Scatter(x=tl["date"], y=tl["effective_tariff_pct"], mode="lines+markers", line_shape="hv",
                              name="effective US tariff on Colombian goods", line={"color": OKABE_ITO[3]}), row=1, col=1)  # fmt: skip
     for i, (measure, rows) in enumerate(monthly.groupby("measure", sort=True)):
-        fig.add_trace(go.Scatter(x=pd.to_datetime(rows["year"]), y=rows["value"] / 1e9, mode="lines+markers",
+        fig.add_trace(go.Scatter(x=pd.to_datetime(rows["year"]), y=rows["value"] / BILLION, mode="lines+markers",
                                  name=measure, line={"color": OKABE_ITO[[0, 4][i % 2]]}), row=2, col=1)  # fmt: skip
     before = card.facts.get("before_pct")
     rise = card.facts.get("rise_pts")
@@ -156,7 +178,15 @@ def tariff_claim_chart(card: c.ClaimCard) -> go.Figure:
         target = float(card.spec.tolerance.get("target_pts", 10))
         match = float(card.spec.tolerance.get("match_pts", 2))
         level = before + target
-        fig.add_hrect(y0=level - match, y1=level + match, fillcolor=BAND_COLOUR, line_width=0, layer="below", row=1, col=1)
+        fig.add_hrect(
+            y0=level - match,
+            y1=level + match,
+            fillcolor=BAND_COLOUR,
+            line_width=0,
+            layer="below",
+            row=1,
+            col=1,
+        )
         fig.add_hline(y=level, line_dash="dash", line_color=CLAIM_COLOUR, line_width=1.5, row=1, col=1,
                       annotation_text=f"claim: {target:g} % added to the {before:.2f} % before",
                       annotation_position="top left", annotation_font_size=11)  # fmt: skip
@@ -175,7 +205,7 @@ def tariff_claim_chart(card: c.ClaimCard) -> go.Figure:
 def purchases_chart(card: c.ClaimCard) -> go.Figure:
     """Claim 7: Colombia's exports to China by year, and the level that would close the deficit."""
     frame = card.series.sort_values("year")
-    fig = go.Figure(go.Bar(x=frame["year"], y=frame["value_usd"] / 1e9, name="Colombia's exports to China",
+    fig = go.Figure(go.Bar(x=frame["year"], y=frame["value_usd"] / BILLION, name="Colombia's exports to China",
                            marker_color=OKABE_ITO[3], customdata=frame[["source"]].to_numpy(),
                            hovertemplate="%{x}: USD %{y:.2f} bn (%{customdata[0]})<extra></extra>"))  # fmt: skip
     deficit = card.facts.get("deficit_usd")
@@ -183,7 +213,7 @@ def purchases_chart(card: c.ClaimCard) -> go.Figure:
     if deficit is not None and year is not None:
         current = frame[frame["year"] == int(year)]["value_usd"]
         if not current.empty:
-            needed = (float(current.iloc[0]) + deficit) / 1e9
+            needed = (float(current.iloc[0]) + deficit) / BILLION
             _claim_line(fig, needed, f"exports needed to balance {int(year)}: USD {needed:.1f} bn")
     _style(fig, "Colombia's exports to China and the level that would close the deficit")
     fig.update_yaxes(title_text="Exports (USD billion, current, FOB)")
@@ -214,10 +244,17 @@ def claim_chart(card: c.ClaimCard) -> go.Figure | None:
         return share_claim_chart(card)
     if check == "us_dependence":
         threshold = float(card.spec.tolerance.get("us_export_share_min", 0.25)) * 100
-        return partner_share_chart(card, "Shares of Colombia's exports: United States and China",
-                                   "Share of Colombia's exports (%)", threshold, f"premise: US ≥ {threshold:g} %")
+        return partner_share_chart(
+            card,
+            "Shares of Colombia's exports: United States and China",
+            "Share of Colombia's exports (%)",
+            threshold,
+            f"premise: US ≥ {threshold:g} %",
+        )
     if check == "china_import_growth":
-        return partner_share_chart(card, "China's share of Colombia's imports", "Share of Colombia's imports (%)")
+        return partner_share_chart(
+            card, "China's share of Colombia's imports", "Share of Colombia's imports (%)"
+        )
     if check == "roses_and_coffee":
         return product_share_chart(card)
     if check == "us_tariff_10pct":
@@ -247,7 +284,7 @@ def _facet_axes(fig: go.Figure, facet_label: str) -> tuple[str, str] | None:
         if name.startswith("yaxis"):
             axis = fig.layout[name]
             if axis.domain and axis.domain[0] - 1e-9 <= title.y <= axis.domain[1] + 1e-9:
-                return "y" + name[len("yaxis"):], f"{axis.anchor or 'x'} domain"
+                return "y" + name[len("yaxis") :], f"{axis.anchor or 'x'} domain"
     return None
 
 
@@ -263,9 +300,12 @@ def add_claim_annotations(fig: go.Figure, claims: Iterable[c.ClaimSpec], *, targ
     for spec in claims:
         if target == "balance" and spec.check == "china_deficit":
             y = -float(spec.tolerance["target_usd"]) / usd_per_unit
-            amount = float(spec.tolerance["target_usd"]) / 1e9
-            label = (f"afirmación {spec.id}: déficit con China de {amount:g} mil millones de USD" if lang == "es"
-                     else f"claim {spec.id}: deficit with China of USD {amount:g} bn")
+            amount = float(spec.tolerance["target_usd"]) / BILLION
+            label = (
+                f"afirmación {spec.id}: déficit con China de {amount:g} mil millones de USD"
+                if lang == "es"
+                else f"claim {spec.id}: deficit with China of USD {amount:g} bn"
+            )
             axes = _facet_axes(fig, facet_label) if facet_label else None
             if facet_label and axes is None:
                 continue  # the balance panel is not shown: nothing to draw on

@@ -27,6 +27,7 @@ from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from etl import settings
 from etl.db import connect_read_only, file_identity
 from etl.errors import BalanzaError
+from etl.schema import CHINA, UNITED_STATES, WORLD
 from model.cli import preset_paths
 from model.market import Market
 from model.result import ScenarioResult
@@ -174,7 +175,9 @@ def shared(function: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(function)
     def cached(*args: P.args, **kwargs: P.kwargs) -> R:
-        return SHARED.get(database_key(), (name, freeze(args), freeze(kwargs)), lambda: function(*args, **kwargs))
+        return SHARED.get(
+            database_key(), (name, freeze(args), freeze(kwargs)), lambda: function(*args, **kwargs)
+        )
 
     return cached
 
@@ -240,7 +243,7 @@ def _country_names(language: str) -> dict[str, str]:
     for row in frame.to_dict("records"):
         name = row[column] if isinstance(row[column], str) and row[column] else str(row["name_en"])
         names[str(row["iso3"])] = name[: -len(" (the)")] if name.endswith(" (the)") else name
-    names.setdefault("WLD", "World" if language == "en" else "Mundo")
+    names.setdefault(WORLD, "World" if language == "en" else "Mundo")
     names.setdefault("_X", "Not declared" if language == "en" else "No declarado")
     return names
 
@@ -277,8 +280,9 @@ def finish_figure(fig: go.Figure, language: str) -> go.Figure:
     return charts.fit_small_screens(fig)
 
 
-def show_figure(fig: go.Figure, *, filename: str = "balanza-chart", key: str | None = None,
-                finished: bool = False) -> None:
+def show_figure(
+    fig: go.Figure, *, filename: str = "balanza-chart", key: str | None = None, finished: bool = False
+) -> None:
     """Draw a figure with the modebar's PNG/SVG download (format chosen in the sidebar).
 
     ``finished``: the figure already went through :func:`finish_figure` (a shared figure: never changed here).
@@ -288,8 +292,13 @@ def show_figure(fig: go.Figure, *, filename: str = "balanza-chart", key: str | N
     st.plotly_chart(fig, config=charts.plotly_config(image_format(), filename), key=key, width="stretch")
 
 
-def show_table(frame: pd.DataFrame, *, units: Mapping[str, str] | None = None, decimals: Mapping[str, int] | None = None,
-               key: str | None = None) -> None:
+def show_table(
+    frame: pd.DataFrame,
+    *,
+    units: Mapping[str, str] | None = None,
+    decimals: Mapping[str, int] | None = None,
+    key: str | None = None,
+) -> None:
     """A table with readable headers in the current language, units in the headers, numbers shown in the
     reader's format rounded to fit (``decimals`` per column; default 2 for floats, 0 for whole numbers) and
     gaps shown as '—'. Sorting still uses the numbers; code columns keep their codes."""
@@ -297,8 +306,11 @@ def show_table(frame: pd.DataFrame, *, units: Mapping[str, str] | None = None, d
     decimals = dict(decimals or {})
     shown = i18n.with_headers(frame.reset_index(drop=True), language, units)
     headers = dict(zip(frame.columns, shown.columns, strict=True))
-    thousands, decimal = ("." , ",") if language == "es" else (",", ".")
-    for name, header in headers.items():  # the grid shows a missing number as "None": such columns become text
+    thousands, decimal = (".", ",") if language == "es" else (",", ".")
+    for (
+        name,
+        header,
+    ) in headers.items():  # the grid shows a missing number as "None": such columns become text
         series = frame[name].reset_index(drop=True)
         if name != "year" and pd.api.types.is_float_dtype(series) and series.isna().any():
             places = decimals.get(name, 2)
@@ -309,8 +321,12 @@ def show_table(frame: pd.DataFrame, *, units: Mapping[str, str] | None = None, d
         if name == "year" or not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
             continue
         places = decimals.get(name, 2 if pd.api.types.is_float_dtype(series) else 0)
-        styler = styler.format(precision=places, thousands=thousands, decimal=decimal, na_rep="—", subset=[header])
-    styler = styler.format(na_rep="—", subset=[h for h in headers.values() if not pd.api.types.is_numeric_dtype(shown[h])])
+        styler = styler.format(
+            precision=places, thousands=thousands, decimal=decimal, na_rep="—", subset=[header]
+        )
+    styler = styler.format(
+        na_rep="—", subset=[h for h in headers.values() if not pd.api.types.is_numeric_dtype(shown[h])]
+    )
     st.dataframe(styler, hide_index=True, width="stretch", key=key)
 
 
@@ -354,10 +370,23 @@ def download_csv_button(
 ) -> None:
     """The Download CSV button: exactly ``frame``'s rows plus the metadata columns."""
     # Deferred: the file is written when the button is clicked, not on every run of the page.
-    data = functools.partial(to_csv_bytes, frame.copy(), source=source, valuation=valuation, units=units,
-                             filters=dict(filters), view_url=view_url(), lang=lang())
+    data = functools.partial(
+        to_csv_bytes,
+        frame.copy(),
+        source=source,
+        valuation=valuation,
+        units=units,
+        filters=dict(filters),
+        view_url=view_url(),
+        lang=lang(),
+    )
     st.download_button(
-        t("download_csv", lang()), data=data, file_name=filename, mime="text/csv", key=key, on_click="ignore",
+        t("download_csv", lang()),
+        data=data,
+        file_name=filename,
+        mime="text/csv",
+        key=key,
+        on_click="ignore",
         icon=":material/download:",
     )
 
@@ -393,8 +422,13 @@ def unit_widgets(container: st.delta_generator.DeltaGenerator | None = None) -> 
     """Unit radio and base-year select (shown only for constant dollars); call after init_state."""
     target = container or st
     names = {units.NOMINAL: "unit_nominal", units.CONSTANT: "unit_constant", units.PCT_GDP: "unit_pct_gdp"}
-    unit = target.radio(t("units", lang()), units.UNITS, key="unit", format_func=lambda u: t(names[u], lang()),
-                        horizontal=True)
+    unit = target.radio(
+        t("units", lang()),
+        units.UNITS,
+        key="unit",
+        format_func=lambda u: t(names[u], lang()),
+        horizontal=True,
+    )
     base_years = unit_specs()[1].choices or ()
     if unit == units.CONSTANT:
         target.selectbox(t("base_year", lang()), base_years, key="base")
@@ -415,8 +449,12 @@ def unit_label(unit: str, base_year: int) -> str:
 def view_specs(partner_choices: Sequence[str], default_partners: Sequence[str]) -> list[url_state.Param]:
     """Partners, whose figures (reporter / mirror / reconciled) and the CIF/FOB factor."""
     return [
-        url_state.Param("partners", url_state.MULTI, [p for p in default_partners if p in partner_choices],
-                        tuple(partner_choices)),
+        url_state.Param(
+            "partners",
+            url_state.MULTI,
+            [p for p in default_partners if p in partner_choices],
+            tuple(partner_choices),
+        ),
         url_state.Param("view", url_state.CHOICE, queries.REPORTER_VIEW, queries.VIEWS),
         url_state.Param("factor", url_state.FLOAT, settings.CIF_FOB_FACTOR_IMF, minimum=1.0, maximum=1.5),
     ]
@@ -425,10 +463,19 @@ def view_specs(partner_choices: Sequence[str], default_partners: Sequence[str]) 
 def view_widgets(container: st.delta_generator.DeltaGenerator | None = None) -> tuple[str, float]:
     """The view radio and, for the reconciled view, the CIF/FOB factor with IMF/OEC presets."""
     target = container or st
-    view = target.radio(t("view", lang()), queries.VIEWS, key="view", format_func=lambda v: t(f"view_{v}", lang()))
+    view = target.radio(
+        t("view", lang()), queries.VIEWS, key="view", format_func=lambda v: t(f"view_{v}", lang())
+    )
     if view == queries.RECONCILED_VIEW:
-        target.number_input(t("cif_fob_factor", lang()), min_value=1.0, max_value=1.5, step=0.01, format="%.2f",
-                            key="factor", help=t("cif_fob_help", lang()))
+        target.number_input(
+            t("cif_fob_factor", lang()),
+            min_value=1.0,
+            max_value=1.5,
+            step=0.01,
+            format="%.2f",
+            key="factor",
+            help=t("cif_fob_help", lang()),
+        )
         left, right = target.columns(2)
         left.button(t("use_imf", lang()), on_click=_set_factor, args=(settings.CIF_FOB_FACTOR_IMF,))
         right.button(t("use_oec", lang()), on_click=_set_factor, args=(settings.CIF_FOB_FACTOR_OEC,))
@@ -489,8 +536,9 @@ def parse_year_range(raw: str, first: int, last: int) -> tuple[int, int]:
     return (low, high) if low <= high else (high, low)
 
 
-def year_range_widget(first: int, last: int, name: str = "yr",
-                      container: st.delta_generator.DeltaGenerator | None = None) -> tuple[int, int]:
+def year_range_widget(
+    first: int, last: int, name: str = "yr", container: st.delta_generator.DeltaGenerator | None = None
+) -> tuple[int, int]:
     """A slider over [first, last] whose value lives in the URL as 'yr=2000-2024'."""
     target = container or st
     spec = year_range_spec(first, last, name)
@@ -502,7 +550,9 @@ def year_range_widget(first: int, last: int, name: str = "yr",
     if st.session_state.get(f"{name}_applied") != (low, high) or widget_key not in st.session_state:
         st.session_state[widget_key] = (low, high)
     chosen = target.slider(t("year_range", lang()), min_value=first, max_value=last, key=widget_key, step=1)
-    low, high = (int(chosen[0]), int(chosen[1])) if isinstance(chosen, tuple | list) else (int(chosen), int(chosen))
+    low, high = (
+        (int(chosen[0]), int(chosen[1])) if isinstance(chosen, tuple | list) else (int(chosen), int(chosen))
+    )
     st.session_state[name] = f"{low}-{high}"
     st.session_state[f"{name}_applied"] = (low, high)
     url_state.sync_url([spec])
@@ -520,14 +570,25 @@ def break_markers(frame: pd.DataFrame, unit: str, year_from: int, year_to: int) 
     DIAN's 'not declared' destinations, the first provisional year, and where GDP or CPI data stops."""
     language = lang()
     markers: list[tuple[float, str]] = []
-    sources = {part for value in frame.get("source", pd.Series(dtype=object)).dropna()
-               for part in str(value).split(" / ")}
+    sources = {
+        part
+        for value in frame.get("source", pd.Series(dtype=object)).dropna()
+        for part in str(value).split(" / ")
+    }
     years = {int(y) for y in frame["year"]} if "year" in frame and not frame.empty else set()
-    if "dian" in sources and any(y >= DIAN_NOT_DECLARED_FROM for y in years) and year_to >= DIAN_NOT_DECLARED_FROM:
-        markers.append((DIAN_NOT_DECLARED_FROM - 0.5, t("marker_dian", language, year=DIAN_NOT_DECLARED_FROM)))
+    if (
+        "dian" in sources
+        and any(y >= DIAN_NOT_DECLARED_FROM for y in years)
+        and year_to >= DIAN_NOT_DECLARED_FROM
+    ):
+        markers.append(
+            (DIAN_NOT_DECLARED_FROM - 0.5, t("marker_dian", language, year=DIAN_NOT_DECLARED_FROM))
+        )
     provisional_years: set[int] = set()
     if "provisional" in frame:
-        provisional_years |= {int(y) for y, p in zip(frame["year"], frame["provisional"], strict=True) if p is True}
+        provisional_years |= {
+            int(y) for y, p in zip(frame["year"], frame["provisional"], strict=True) if p is True
+        }
     for source, first in PROVISIONAL_FROM.items():
         if source in sources:
             provisional_years |= {y for y in years if y >= first}
@@ -546,7 +607,9 @@ def break_markers(frame: pd.DataFrame, unit: str, year_from: int, year_to: int) 
     return [(x, text) for x, text in markers if year_from - 0.5 <= x <= year_to + 0.5]
 
 
-def finish_time_chart(fig: go.Figure, frame: pd.DataFrame, unit: str, year_from: int, year_to: int) -> go.Figure:
+def finish_time_chart(
+    fig: go.Figure, frame: pd.DataFrame, unit: str, year_from: int, year_to: int
+) -> go.Figure:
     """The chosen year range on the x axis and the break markers for ``frame``'s series."""
     charts.set_year_axis(fig, year_from, year_to)
     return charts.add_year_markers(fig, break_markers(frame, unit, year_from, year_to))
@@ -595,7 +658,9 @@ def scenario_result(spec_json: str) -> ScenarioResult:
     """A scenario run (central and sensitivity runs, tables); read-only. ``spec_json``: the canonical JSON
     of the scenario (``json.dumps(spec_to_dict(...), sort_keys=True)``)."""
     spec = parse_spec(spec_json)
-    market = scenario_market(spec.importer, spec.year, spec.level) if isinstance(spec, TariffScenario) else None
+    market = (
+        scenario_market(spec.importer, spec.year, spec.level) if isinstance(spec, TariffScenario) else None
+    )
     return run_scenario(spec, connection(), market=market)
 
 
@@ -606,7 +671,7 @@ def scenario_presets() -> dict[str, dict]:
 
 
 # The filters a first visitor arrives with (each page's defaults): their queries are warmed too.
-WARM_PARTNER_SETS = (["CHN", "USA", "WLD"], ["CHN", "USA"])
+WARM_PARTNER_SETS = ([CHINA, UNITED_STATES, WORLD], [CHINA, UNITED_STATES])
 
 
 def warm() -> None:
@@ -620,7 +685,7 @@ def warm() -> None:
     query_datasets()
     query_data_options()
     query_hs_codes()
-    query_chapter_imports(partners=["CHN", "USA"])  # the Products page opens on these
+    query_chapter_imports(partners=[CHINA, UNITED_STATES])  # the Products page opens on these
     for view in (queries.REPORTER_VIEW, queries.MIRROR_VIEW):
         for partners in WARM_PARTNER_SETS:
             query_totals(view=view, partners=list(partners))

@@ -12,13 +12,17 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from etl.schema import BILLION, MILLION
+
 LANGUAGES = ("en", "es")
 DEFAULT_LANGUAGE = "en"
 
 # key -> (English, Spanish)
 LABELS: dict[str, tuple[str, str]] = {
-    "app_title": ("Balanza: Colombia's trade with China, the US and the World",
-                  "Balanza: el comercio de Colombia con China, EE. UU. y el mundo"),
+    "app_title": (
+        "Balanza: Colombia's trade with China, the US and the World",
+        "Balanza: el comercio de Colombia con China, EE. UU. y el mundo",
+    ),
     "language": ("Language", "Idioma"),
     "image_format": ("Chart download format", "Formato de descarga de gráficos"),
     "page_overview": ("Overview", "Resumen"),
@@ -31,8 +35,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "page_scenarios": ("Scenarios", "Escenarios"),
     "year_range": ("Years shown", "Años mostrados"),
     "download_csv": ("Download CSV", "Descargar CSV"),
-    "invalid_param": ("Ignored URL parameter {name}='{value}': {reason}. Using the default.",
-                      "Parámetro de URL ignorado {name}='{value}': {reason}. Se usa el valor por defecto."),
+    "invalid_param": (
+        "Ignored URL parameter {name}='{value}': {reason}. Using the default.",
+        "Parámetro de URL ignorado {name}='{value}': {reason}. Se usa el valor por defecto.",
+    ),
     "partners": ("Partners", "Socios"),
     "partner": ("Partner", "Socio"),
     "reporter": ("Reporter", "Informante"),
@@ -48,10 +54,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "view": ("Figures as reported by", "Cifras según"),
     "view_reporter": ("Colombia (reporter)", "Colombia (informante)"),
     "view_mirror": ("the partner (mirror)", "el socio (espejo)"),
-    "view_reconciled": ("the partner, CIF converted to FOB (reconciled)", "el socio, CIF convertido a FOB (conciliado)"),
+    "view_reconciled": (
+        "the partner, CIF converted to FOB (reconciled)",
+        "el socio, CIF convertido a FOB (conciliado)",
+    ),
     "cif_fob_factor": ("CIF/FOB factor", "Factor CIF/FOB"),
-    "cif_fob_help": ("Partner CIF imports are divided by this factor. IMF: 1.06; OEC: 1.08.",
-                     "Las importaciones CIF del socio se dividen por este factor. FMI: 1,06; OEC: 1,08."),
+    "cif_fob_help": (
+        "Partner CIF imports are divided by this factor. IMF: 1.06; OEC: 1.08.",
+        "Las importaciones CIF del socio se dividen por este factor. FMI: 1,06; OEC: 1,08.",
+    ),
     "use_oec": ("Use OEC 1.08", "Usar OEC 1,08"),
     "use_imf": ("Use IMF 1.06", "Usar FMI 1,06"),
     "export": ("Exports", "Exportaciones"),
@@ -59,100 +70,161 @@ LABELS: dict[str, tuple[str, str]] = {
     "balance": ("Balance", "Balanza"),
     "measure": ("Measure", "Medida"),
     "value": ("Value", "Valor"),
-    "missing_years": ("No value for {series} in: {years}. Shown as a gap, not zero.",
-                      "Sin valor para {series} en: {years}. Se muestra como un hueco, no como cero."),
+    "missing_years": (
+        "No value for {series} in: {years}. Shown as a gap, not zero.",
+        "Sin valor para {series} en: {years}. Se muestra como un hueco, no como cero.",
+    ),
     "no_data": ("No data for this selection.", "No hay datos para esta selección."),
-    "overview_intro": ("Colombia's latest trade balance with each partner, the change on the year before, and the "
-                       "source of every number (one source per observation, chosen by a stated rule).",
-                       "La balanza comercial más reciente de Colombia con cada socio, el cambio frente al año "
-                       "anterior y la fuente de cada cifra (una fuente por observación, elegida por una regla explícita)."),
-    "selection_rule": ("Rule (one value per observation, etl/record.py): complete years first; then the reporter's own "
-                       "office (Colombia: DANE, i.e. DIAN export records and DANE's import annex; USA: Census Bureau; "
-                       "China: GACC), then UN Comtrade, then IMF DOTS, then printed press figures. Balances: DANE's "
-                       "own FOB/FOB balance where DANE published one; otherwise CIF imports converted to FOB with the "
-                       "CIF/FOB factor (labelled); exports FOB − imports CIF only as a labelled alternative.",
-                       "Regla (un valor por observación, etl/record.py): primero los años completos; luego la oficina "
-                       "del propio informante (Colombia: DANE, es decir registros de exportación de la DIAN y anexo de "
-                       "importaciones del DANE; EE. UU.: Oficina del Censo; China: GACC), luego UN Comtrade, luego FMI "
-                       "(DOTS) y por último cifras impresas en prensa. Balanzas: la balanza FOB/FOB del propio DANE "
-                       "donde el DANE la publicó; si no, importaciones CIF convertidas a FOB con el factor CIF/FOB "
-                       "(indicado); exportaciones FOB − importaciones CIF solo como alternativa indicada."),
-    "overview_provisional_later": ("{year} figures exist but are provisional for at least one partner (see Balances).",
-                                   "Hay cifras de {year}, pero son provisionales para al menos un socio (ver Balanzas)."),
+    "overview_intro": (
+        "Colombia's latest trade balance with each partner, the change on the year before, and the "
+        "source of every number (one source per observation, chosen by a stated rule).",
+        "La balanza comercial más reciente de Colombia con cada socio, el cambio frente al año "
+        "anterior y la fuente de cada cifra (una fuente por observación, elegida por una regla explícita).",
+    ),
+    "selection_rule": (
+        "Rule (one value per observation, etl/record.py): complete years first; then the reporter's own "
+        "office (Colombia: DANE, i.e. DIAN export records and DANE's import annex; USA: Census Bureau; "
+        "China: GACC), then UN Comtrade, then IMF DOTS, then printed press figures. Balances: DANE's "
+        "own FOB/FOB balance where DANE published one; otherwise CIF imports converted to FOB with the "
+        "CIF/FOB factor (labelled); exports FOB − imports CIF only as a labelled alternative.",
+        "Regla (un valor por observación, etl/record.py): primero los años completos; luego la oficina "
+        "del propio informante (Colombia: DANE, es decir registros de exportación de la DIAN y anexo de "
+        "importaciones del DANE; EE. UU.: Oficina del Censo; China: GACC), luego UN Comtrade, luego FMI "
+        "(DOTS) y por último cifras impresas en prensa. Balanzas: la balanza FOB/FOB del propio DANE "
+        "donde el DANE la publicó; si no, importaciones CIF convertidas a FOB con el factor CIF/FOB "
+        "(indicado); exportaciones FOB − importaciones CIF solo como alternativa indicada.",
+    ),
+    "overview_provisional_later": (
+        "{year} figures exist but are provisional for at least one partner (see Balances).",
+        "Hay cifras de {year}, pero son provisionales para al menos un socio (ver Balanzas).",
+    ),
     "balance_basis": ("Basis: {basis}. Publisher: {publisher}.", "Base: {basis}. Publicador: {publisher}."),
     "balance_alternative": ("Alternative: {basis}: {value}.", "Alternativa: {basis}: {value}."),
-    "overview_same_year": ("All partners compared in {year}, the latest year with a balance for each of them.",
-                           "Todos los socios se comparan en {year}, el último año con balanza para cada uno."),
-    "valuation_overview": ("exports FOB, imports as valued by the publisher",
-                           "exportaciones FOB, importaciones según la valoración del publicador"),
-    "marker_dian": ("DIAN: many destinations 'not declared' from {year}",
-                    "DIAN: muchos destinos 'no declarados' desde {year}"),
+    "overview_same_year": (
+        "All partners compared in {year}, the latest year with a balance for each of them.",
+        "Todos los socios se comparan en {year}, el último año con balanza para cada uno.",
+    ),
+    "valuation_overview": (
+        "exports FOB, imports as valued by the publisher",
+        "exportaciones FOB, importaciones según la valoración del publicador",
+    ),
+    "marker_dian": (
+        "DIAN: many destinations 'not declared' from {year}",
+        "DIAN: muchos destinos 'no declarados' desde {year}",
+    ),
     "marker_provisional": ("provisional from {year}", "provisional desde {year}"),
     "marker_gdp": ("GDP data stops in {year}", "el PIB llega hasta {year}"),
     "marker_cpi": ("CPI-U complete years stop in {year}", "el IPC-U completo llega hasta {year}"),
-    "split_title": ("Colombia's trade balance: China, the United States and the rest of the world",
-                    "Balanza comercial de Colombia: China, Estados Unidos y el resto del mundo"),
-    "split_note": ("Bars: Colombia's balance with each part (they add up to the line); the rest of the world is the "
-                   "balance with the World minus those with China and the United States. Colombia's own figures.",
-                   "Barras: balanza de Colombia con cada parte (suman la línea); el resto del mundo es la balanza con "
-                   "el mundo menos las de China y Estados Unidos. Cifras de Colombia."),
-    "split_none": ("No year in {years} has Colombia's balance with the World; choose a wider range of years.",
-                   "Ningún año de {years} tiene la balanza de Colombia con el mundo; elija un rango de años más amplio."),
-    "split_partial": ("Total only (no split) in {years}: the balance with China or the United States is missing.",
-                      "Solo el total (sin desglose) en {years}: falta la balanza con China o con Estados Unidos."),
+    "split_title": (
+        "Colombia's trade balance: China, the United States and the rest of the world",
+        "Balanza comercial de Colombia: China, Estados Unidos y el resto del mundo",
+    ),
+    "split_note": (
+        "Bars: Colombia's balance with each part (they add up to the line); the rest of the world is the "
+        "balance with the World minus those with China and the United States. Colombia's own figures.",
+        "Barras: balanza de Colombia con cada parte (suman la línea); el resto del mundo es la balanza con "
+        "el mundo menos las de China y Estados Unidos. Cifras de Colombia.",
+    ),
+    "split_none": (
+        "No year in {years} has Colombia's balance with the World; choose a wider range of years.",
+        "Ningún año de {years} tiene la balanza de Colombia con el mundo; elija un rango de años más amplio.",
+    ),
+    "split_partial": (
+        "Total only (no split) in {years}: the balance with China or the United States is missing.",
+        "Solo el total (sin desglose) en {years}: falta la balanza con China o con Estados Unidos.",
+    ),
     "rest_of_world": ("Rest of the world", "Resto del mundo"),
     "total_balance": ("Total balance", "Balanza total"),
     "per_row": ("per row", "por fila"),
-    "gap_needs_partner": ("Choose a partner other than the World: the World does not report.",
-                          "Elija un socio distinto del mundo: el mundo no informa cifras propias."),
+    "gap_needs_partner": (
+        "Choose a partner other than the World: the World does not report.",
+        "Elija un socio distinto del mundo: el mundo no informa cifras propias.",
+    ),
     "usd_m": ("USD m", "millones de USD"),
-    "chapters_title": ("What Colombia buys from China and the United States, by HS chapter",
-                       "Lo que Colombia compra a China y a Estados Unidos, por capítulo del SA"),
-    "chapters_title_year": ("Colombia's imports by HS chapter, {year}", "Importaciones de Colombia por capítulo del SA, {year}"),
-    "chapters_none": ("The bundled data has no chapter detail for Colombia's imports.",
-                      "Los datos incluidos no tienen detalle por capítulo de las importaciones de Colombia."),
-    "chapters_note": ("CIF values. DANE's import annexes name 24 HS chapters (its chapter names) for each origin; "
-                      "the other chapters are not published by origin.",
-                      "Valores CIF. Los anexos de importaciones del DANE nombran 24 capítulos del SA (con sus "
-                      "nombres) por origen; los demás capítulos no se publican por origen."),
-    "chapters_cover": ("The chapters shown cover {share} % of imports from {partner} ({total}).",
-                       "Los capítulos mostrados cubren el {share} % de las importaciones desde {partner} ({total})."),
+    "chapters_title": (
+        "What Colombia buys from China and the United States, by HS chapter",
+        "Lo que Colombia compra a China y a Estados Unidos, por capítulo del SA",
+    ),
+    "chapters_title_year": (
+        "Colombia's imports by HS chapter, {year}",
+        "Importaciones de Colombia por capítulo del SA, {year}",
+    ),
+    "chapters_none": (
+        "The bundled data has no chapter detail for Colombia's imports.",
+        "Los datos incluidos no tienen detalle por capítulo de las importaciones de Colombia.",
+    ),
+    "chapters_note": (
+        "CIF values. DANE's import annexes name 24 HS chapters (its chapter names) for each origin; "
+        "the other chapters are not published by origin.",
+        "Valores CIF. Los anexos de importaciones del DANE nombran 24 capítulos del SA (con sus "
+        "nombres) por origen; los demás capítulos no se publican por origen.",
+    ),
+    "chapters_cover": (
+        "The chapters shown cover {share} % of imports from {partner} ({total}).",
+        "Los capítulos mostrados cubren el {share} % de las importaciones desde {partner} ({total}).",
+    ),
     "provisional_year": ("{year} figures are provisional.", "Las cifras de {year} son provisionales."),
     "series_title": ("One series, product by product", "Una serie, producto por producto"),
     "hs_digits": ("HS {n} digits", "SA a {n} dígitos"),
     "hs_search_hint": ("0901, coffee, café, rosas…", "0901, café, rosas, coffee…"),
-    "hs_search_none": ("No HS code matches “{text}”. Try a code (0901) or another word; Spanish descriptions "
-                       "exist for DANE's chapter names only.",
-                       "Ningún código SA coincide con “{text}”. Pruebe un código (0901) u otra palabra; solo hay "
-                       "descripciones en español para los nombres de capítulo del DANE."),
-    "hs_search_found": ("{n} codes found, {traded} of them traded in {series}, {year}.",
-                        "{n} códigos encontrados; {traded} con comercio en {series}, {year}."),
-    "treemap_focus": ("The map opens on {code}, the first traded match; click the top bar to go back up.",
-                      "El mapa se abre en {code}, la primera coincidencia con comercio; haga clic arriba para volver."),
-    "movers_same_year": ("Choose two different years to see the movers.",
-                         "Elija dos años distintos para ver los mayores cambios."),
+    "hs_search_none": (
+        "No HS code matches “{text}”. Try a code (0901) or another word; Spanish descriptions "
+        "exist for DANE's chapter names only.",
+        "Ningún código SA coincide con “{text}”. Pruebe un código (0901) u otra palabra; solo hay "
+        "descripciones en español para los nombres de capítulo del DANE.",
+    ),
+    "hs_search_found": (
+        "{n} codes found, {traded} of them traded in {series}, {year}.",
+        "{n} códigos encontrados; {traded} con comercio en {series}, {year}.",
+    ),
+    "treemap_focus": (
+        "The map opens on {code}, the first traded match; click the top bar to go back up.",
+        "El mapa se abre en {code}, la primera coincidencia con comercio; haga clic arriba para volver.",
+    ),
+    "movers_same_year": (
+        "Choose two different years to see the movers.",
+        "Elija dos años distintos para ver los mayores cambios.",
+    ),
     "as_reported": ("as reported", "según el informante"),
-    "dependence_units": ("% of Colombia's trade with the World (same flow, same year)",
-                         "% del comercio de Colombia con el mundo (mismo flujo, mismo año)"),
+    "dependence_units": (
+        "% of Colombia's trade with the World (same flow, same year)",
+        "% del comercio de Colombia con el mundo (mismo flujo, mismo año)",
+    ),
     "denominator": ("Divided by", "Dividido por"),
     "detail_total": ("all goods", "todos los bienes"),
     "months": ("months", "meses"),
     "months_per_year": ("months covered per year", "meses cubiertos por año"),
     "usd_nominal": ("USD (nominal)", "USD (nominales)"),
-    "share_of_series": ("{reporter} {flow}, partner {partner}, {year}: every line of this series",
-                        "{reporter}, {flow}, socio {partner}, {year}: todas las líneas de esta serie"),
+    "share_of_series": (
+        "{reporter} {flow}, partner {partner}, {year}: every line of this series",
+        "{reporter}, {flow}, socio {partner}, {year}: todas las líneas de esta serie",
+    ),
     "provisional": ("provisional", "provisional"),
     "latest_balance": ("{partner}: balance {year}", "{partner}: balanza {year}"),
-    "no_balance": ("{partner}: no year with both exports and imports", "{partner}: ningún año con exportaciones e importaciones"),
-    "sources_of": ("Sources: exports {export}, imports {import_}", "Fuentes: exportaciones {export}, importaciones {import_}"),
+    "no_balance": (
+        "{partner}: no year with both exports and imports",
+        "{partner}: ningún año con exportaciones e importaciones",
+    ),
+    "sources_of": (
+        "Sources: exports {export}, imports {import_}",
+        "Fuentes: exportaciones {export}, importaciones {import_}",
+    ),
     "vs_year": ("vs {year}", "frente a {year}"),
     "balances_title": ("Exports, imports and balance", "Exportaciones, importaciones y balanza"),
-    "deficit_share_title": ("Share of Colombia's total trade deficit", "Participación en el déficit comercial total de Colombia"),
-    "deficit_share_note": ("Share = partner balance ÷ Colombia's balance with the World, in years when Colombia ran a "
-                           "deficit and both are available. World totals exist only as reported by Colombia.",
-                           "Participación = balanza con el socio ÷ balanza de Colombia con el mundo, en años de déficit "
-                           "con ambos datos. Los totales mundiales solo existen según Colombia."),
-    "gap_title": ("Colombia's figures vs the partner's (mirror)", "Cifras de Colombia frente a las del socio (espejo)"),
+    "deficit_share_title": (
+        "Share of Colombia's total trade deficit",
+        "Participación en el déficit comercial total de Colombia",
+    ),
+    "deficit_share_note": (
+        "Share = partner balance ÷ Colombia's balance with the World, in years when Colombia ran a "
+        "deficit and both are available. World totals exist only as reported by Colombia.",
+        "Participación = balanza con el socio ÷ balanza de Colombia con el mundo, en años de déficit "
+        "con ambos datos. Los totales mundiales solo existen según Colombia.",
+    ),
+    "gap_title": (
+        "Colombia's figures vs the partner's (mirror)",
+        "Cifras de Colombia frente a las del socio (espejo)",
+    ),
     "gap_explanation": (
         "Why the two records differ: imports are valued CIF (with freight and insurance) and exports FOB; goods "
         "shipped in December may be recorded in January by the importer; importers record the country of origin "
@@ -163,7 +235,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "exportaciones FOB; lo embarcado en diciembre puede registrarse en enero por el importador; el importador "
         "registra el país de origen y el exportador el de destino; las mercancías en tránsito por la Zona Libre de "
         "Colón (Panamá) o reexportadas por terceros países se atribuyen de otro modo; y algunos flujos son "
-        "confidenciales o reservados (por ejemplo el 'país no declarado' de la DIAN desde 2025)."),
+        "confidenciales o reservados (por ejemplo el 'país no declarado' de la DIAN desde 2025).",
+    ),
     "as_reported_by_col": ("as reported by Colombia", "según Colombia"),
     "as_reported_by_partner": ("as reported by the partner", "según el socio"),
     "table": ("Table", "Tabla"),
@@ -172,19 +245,30 @@ LABELS: dict[str, tuple[str, str]] = {
     "top_products": ("Top products", "Principales productos"),
     "top_movers": ("Top movers between two years", "Mayores cambios entre dos años"),
     "compare_with": ("Compare with year", "Comparar con el año"),
-    "one_year_only": ("This series has product detail for one year only, so there are no movers to show.",
-                      "Esta serie tiene detalle de productos solo para un año; no hay cambios que mostrar."),
+    "one_year_only": (
+        "This series has product detail for one year only, so there are no movers to show.",
+        "Esta serie tiene detalle de productos solo para un año; no hay cambios que mostrar.",
+    ),
     "hs_search": ("Find HS codes by code or words", "Buscar códigos SA por código o palabras"),
-    "no_product_data": ("The bundled data has no product detail for this selection. Available: {available}",
-                        "Los datos incluidos no tienen detalle de productos para esta selección. Disponibles: {available}"),
-    "dependence_title": ("US and China shares of Colombia's trade", "Participación de EE. UU. y China en el comercio de Colombia"),
-    "dependence_note": ("Share = Colombia's trade with the partner ÷ Colombia's trade with the World, both as reported "
-                        "by Colombia, in years when both exist.",
-                        "Participación = comercio de Colombia con el socio ÷ comercio de Colombia con el mundo, ambos "
-                        "según Colombia, en años con ambos datos."),
+    "no_product_data": (
+        "The bundled data has no product detail for this selection. Available: {available}",
+        "Los datos incluidos no tienen detalle de productos para esta selección. Disponibles: {available}",
+    ),
+    "dependence_title": (
+        "US and China shares of Colombia's trade",
+        "Participación de EE. UU. y China en el comercio de Colombia",
+    ),
+    "dependence_note": (
+        "Share = Colombia's trade with the partner ÷ Colombia's trade with the World, both as reported "
+        "by Colombia, in years when both exist.",
+        "Participación = comercio de Colombia con el socio ÷ comercio de Colombia con el mundo, ambos "
+        "según Colombia, en años con ambos datos.",
+    ),
     "coverage_title": ("Which series exist for which years", "Qué series existen para qué años"),
-    "coverage_note": ("Cell value: months covered (12 = full year; monthly series summed).",
-                      "Valor de la celda: meses cubiertos (12 = año completo; series mensuales sumadas)."),
+    "coverage_note": (
+        "Cell value: months covered (12 = full year; monthly series summed).",
+        "Valor de la celda: meses cubiertos (12 = año completo; series mensuales sumadas).",
+    ),
     "datasets": ("Datasets loaded", "Conjuntos de datos cargados"),
     "hs_level": ("HS level (0 = totals)", "Nivel SA (0 = totales)"),
     "rows_shown": ("{shown} rows shown of {total}.", "{shown} filas mostradas de {total}."),
@@ -216,11 +300,18 @@ def pick(lang: str, english: str, spanish: str) -> str:
 # ---- publishers -------------------------------------------------------------------------------------------------
 # trade.source code -> the publisher's own name, as a reader would cite it (English, Spanish).
 PUBLISHERS: dict[str, tuple[str, str]] = {
-    "imf_dots": ("IMF, Direction of Trade Statistics", "FMI, Estadísticas de la Dirección del Comercio (DOTS)"),
-    "us_census_general": ("US Census Bureau (general imports, total exports)",
-                          "Oficina del Censo de EE. UU. (importaciones generales, exportaciones totales)"),
-    "us_census_consumption": ("US Census Bureau (imports for consumption, HS10)",
-                              "Oficina del Censo de EE. UU. (importaciones para consumo, SA10)"),
+    "imf_dots": (
+        "IMF, Direction of Trade Statistics",
+        "FMI, Estadísticas de la Dirección del Comercio (DOTS)",
+    ),
+    "us_census_general": (
+        "US Census Bureau (general imports, total exports)",
+        "Oficina del Censo de EE. UU. (importaciones generales, exportaciones totales)",
+    ),
+    "us_census_consumption": (
+        "US Census Bureau (imports for consumption, HS10)",
+        "Oficina del Censo de EE. UU. (importaciones para consumo, SA10)",
+    ),
     "dian": ("DIAN / DANE (exports by destination)", "DIAN / DANE (exportaciones por destino)"),
     "dane_imports": ("DANE / DIAN (imports by origin, CIF)", "DANE / DIAN (importaciones por origen, CIF)"),
     "dane": ("DANE", "DANE"),
@@ -261,8 +352,10 @@ RECORD_PHRASES_ES: dict[str, str] = {
     "Colombia's imports, all partners": "Importaciones de Colombia, todos los socios",
     "Colombia's balance with the World: ": "Balanza de Colombia con el mundo: ",
 }
-RECORD_PATTERNS_ES = ((re.compile(r"\bexports (FOB|CIF)"), r"exportaciones \1"),
-                      (re.compile(r"\bimports (FOB|CIF)"), r"importaciones \1"))
+RECORD_PATTERNS_ES = (
+    (re.compile(r"\bexports (FOB|CIF)"), r"exportaciones \1"),
+    (re.compile(r"\bimports (FOB|CIF)"), r"importaciones \1"),
+)
 
 
 def record_text(text: object, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -368,7 +461,9 @@ def number(value: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 2) -> str
 
 def signed(value: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 2) -> str:
     text = number(value, lang, decimals)
-    return text if text.startswith("-") or text in ("—",) or float(round(value, decimals)) == 0 else "+" + text
+    return (
+        text if text.startswith("-") or text in ("—",) or float(round(value, decimals)) == 0 else "+" + text
+    )
 
 
 def money(value_usd: float, lang: str = DEFAULT_LANGUAGE, *, sign: bool = False) -> str:
@@ -378,11 +473,11 @@ def money(value_usd: float, lang: str = DEFAULT_LANGUAGE, *, sign: bool = False)
         return "—"
     size = abs(float(value_usd))
     fmt = signed if sign else number
-    if size >= 1e9:
-        text = fmt(value_usd / 1e9, lang, 2)
+    if size >= BILLION:
+        text = fmt(value_usd / BILLION, lang, 2)
         return f"{text} mil millones de USD" if lang == "es" else f"USD {text} bn"
-    if size >= 1e6:
-        text = fmt(value_usd / 1e6, lang, 1)
+    if size >= MILLION:
+        text = fmt(value_usd / MILLION, lang, 1)
         return f"{text} millones de USD" if lang == "es" else f"USD {text} m"
     if size >= 1e3:
         text = fmt(value_usd / 1e3, lang, 1)

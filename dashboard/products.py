@@ -19,8 +19,10 @@ from etl.sources.dane_imports import CHAPTER_NAMES
 DANE_CHAPTER_NAMES_ES: dict[str, str] = {code: name for name, code in CHAPTER_NAMES.items()}
 # Chapter 98 is outside the HS (the bundled nomenclature has no row for it): the US tariff schedule's title.
 NATIONAL_CHAPTERS: dict[str, tuple[str, str]] = {
-    "98": ("Special classification provisions (US tariff schedule, national chapter)",
-           "Disposiciones especiales de clasificación (arancel de EE. UU., capítulo nacional)"),
+    "98": (
+        "Special classification provisions (US tariff schedule, national chapter)",
+        "Disposiciones especiales de clasificación (arancel de EE. UU., capítulo nacional)",
+    ),
 }
 
 
@@ -68,9 +70,14 @@ def describe(code: str, english: object, lang: str) -> str:
     return english if isinstance(english, str) else ""
 
 
-def describe_frame(frame: pd.DataFrame, lang: str, code: str = "hs_code", english: str = "description") -> pd.Series:
-    return pd.Series([describe(c, e, lang) for c, e in zip(frame[code], frame[english], strict=True)],
-                     index=frame.index, dtype=object)
+def describe_frame(
+    frame: pd.DataFrame, lang: str, code: str = "hs_code", english: str = "description"
+) -> pd.Series:
+    return pd.Series(
+        [describe(c, e, lang) for c, e in zip(frame[code], frame[english], strict=True)],
+        index=frame.index,
+        dtype=object,
+    )
 
 
 def search(codes: pd.DataFrame, text: str, limit: int = 60) -> pd.DataFrame:

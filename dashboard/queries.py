@@ -11,9 +11,9 @@ import duckdb
 import pandas as pd
 
 from etl import record
-from etl.schema import SOURCES
+from etl.schema import COLOMBIA, SOURCES, WORLD
 
-COLOMBIA = "COL"
+COLOMBIA = COLOMBIA
 REPORTER_VIEW = "reporter"
 MIRROR_VIEW = "mirror"
 RECONCILED_VIEW = "reconciled"
@@ -178,7 +178,7 @@ def long_measures(wide: pd.DataFrame) -> pd.DataFrame:
     return out.dropna(subset=["value_usd"]).reset_index(drop=True)
 
 
-def deficit_shares(wide: pd.DataFrame, world: str = "WLD") -> pd.DataFrame:
+def deficit_shares(wide: pd.DataFrame, world: str = WORLD) -> pd.DataFrame:
     """Each partner's headline balance as a % of Colombia's headline balance with the World, in deficit years.
 
     Rows: partner_iso3, year, share_pct, denominator. Years without a World balance, or with a surplus, are
@@ -200,7 +200,7 @@ def deficit_shares(wide: pd.DataFrame, world: str = "WLD") -> pd.DataFrame:
     )
 
 
-def partner_shares(totals: pd.DataFrame, partners: list[str], world: str = "WLD") -> pd.DataFrame:
+def partner_shares(totals: pd.DataFrame, partners: list[str], world: str = WORLD) -> pd.DataFrame:
     """Each partner's share (%) of Colombia's trade with the World, per flow and year, where both exist.
 
     Rows: partner_iso3, flow, year, share_pct, source (partner's source / world's source), denominator (what

@@ -14,14 +14,19 @@ import plotly.graph_objects as go
 
 from dashboard import charts, i18n, products
 from dashboard.claims import CENTRAL_AMERICA
+from etl.schema import COLOMBIA, MILLION
 from model.result import ScenarioResult
 
 # The partners the articles' scenarios are about, always shown in partner charts whatever their size.
-FOCUS_PARTNERS = ("COL", "ECU", *CENTRAL_AMERICA)
+FOCUS_PARTNERS = (COLOMBIA, "ECU", *CENTRAL_AMERICA)
 GAIN = "#0072B2"
 LOSS = "#D55E00"
 
-PRODUCTS = {"060311": ("roses", "rosas"), "0603": ("cut flowers", "flores cortadas"), "0901": ("coffee", "café")}
+PRODUCTS = {
+    "060311": ("roses", "rosas"),
+    "0603": ("cut flowers", "flores cortadas"),
+    "0901": ("coffee", "café"),
+}
 
 # Headline figures per kind of scenario: (key in result.totals, English, Spanish).
 TARIFF_HEADLINES = (
@@ -57,7 +62,10 @@ COLUMNS = {
     "hs10": ("HTS line (10 digits)", "Línea HTS (10 dígitos)"),
     "baseline_usd": ("Imports before (USD m)", "Importaciones antes (millones de USD)"),
     "trade_creation_usd": ("Trade creation (USD m)", "Creación de comercio (millones de USD)"),
-    "trade_diversion_usd": ("Switching between suppliers (USD m)", "Desvío entre proveedores (millones de USD)"),
+    "trade_diversion_usd": (
+        "Switching between suppliers (USD m)",
+        "Desvío entre proveedores (millones de USD)",
+    ),
     "price_effect_usd": ("Price effect (USD m)", "Efecto precio (millones de USD)"),
     "total_change_usd": ("Change in imports (USD m)", "Cambio en las importaciones (millones de USD)"),
     "total_change_pct": ("Change (%)", "Cambio (%)"),
@@ -66,7 +74,10 @@ COLUMNS = {
     "tariff_revenue_change_usd": ("Tariff revenue change (USD m)", "Cambio en el recaudo (millones de USD)"),
     "low_usd": ("Low (USD m)", "Bajo (millones de USD)"),
     "high_usd": ("High (USD m)", "Alto (millones de USD)"),
-    "import_demand_elasticity": ("Import demand elasticity η", "Elasticidad de la demanda de importaciones η"),
+    "import_demand_elasticity": (
+        "Import demand elasticity η",
+        "Elasticidad de la demanda de importaciones η",
+    ),
     "elasticity": ("η from", "η de"),
     "year": ("Year", "Año"),
     "exports_usd": ("Exports (USD m)", "Exportaciones (millones de USD)"),
@@ -88,7 +99,7 @@ def in_millions(frame: pd.DataFrame) -> pd.DataFrame:
     """USD columns divided by a million (for display; CSV downloads keep dollars)."""
     out = frame.copy()
     for column in [c for c in out.columns if c.endswith("_usd")]:
-        out[column] = pd.to_numeric(out[column], errors="coerce") / 1e6
+        out[column] = pd.to_numeric(out[column], errors="coerce") / MILLION
     return out
 
 
@@ -97,7 +108,9 @@ def headline_table(results: Sequence[ScenarioResult], lang: str) -> pd.DataFrame
     scenario, USD million; NaN where a figure does not apply (shown as '—')."""
     kinds = {r.spec.kind for r in results}
     if len(kinds) != 1:
-        raise ValueError("compare tariff scenarios with tariff scenarios and purchase scenarios with purchase ones")
+        raise ValueError(
+            "compare tariff scenarios with tariff scenarios and purchase scenarios with purchase ones"
+        )
     rows = []
     headlines = TARIFF_HEADLINES if kinds == {"tariff"} else PURCHASE_HEADLINES
     for key, english, spanish in headlines:
@@ -106,7 +119,7 @@ def headline_table(results: Sequence[ScenarioResult], lang: str) -> pd.DataFrame
         if all(v is None for v in values):
             continue
         for result, value in zip(results, values, strict=True):
-            row[result.name] = float(value) / 1e6 if isinstance(value, int | float) else float("nan")
+            row[result.name] = float(value) / MILLION if isinstance(value, int | float) else float("nan")
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -123,14 +136,23 @@ def focus_partners(results: Sequence[ScenarioResult], docs: Sequence[dict], top:
     named += list(FOCUS_PARTNERS)
     frames = [r.by_partner[["partner_iso3", "total_change_usd"]] for r in results]
     if frames:
-        magnitude = pd.concat(frames).groupby("partner_iso3")["total_change_usd"].apply(lambda s: s.abs().max())
+        magnitude = (
+            pd.concat(frames).groupby("partner_iso3")["total_change_usd"].apply(lambda s: s.abs().max())
+        )
         named += magnitude.sort_values(ascending=False).head(top).index.tolist()
     present = set().union(*(set(r.by_partner["partner_iso3"]) for r in results)) if results else set()
     return [p for p in dict.fromkeys(named) if p in present]
 
 
-def partner_panels(results: Sequence[ScenarioResult], partners: Sequence[str], labels: dict[str, str], *,
-                   title: str, x_title: str, lang: str) -> go.Figure:
+def partner_panels(
+    results: Sequence[ScenarioResult],
+    partners: Sequence[str],
+    labels: dict[str, str],
+    *,
+    title: str,
+    x_title: str,
+    lang: str,
+) -> go.Figure:
     """One panel per scenario (stacked, each with its own scale so a USD 30 m effect is as readable as a
     USD 30 bn one), the same partners in the same order in every panel, each bar labelled with its value."""
     count = max(1, len(results))
@@ -138,9 +160,15 @@ def partner_panels(results: Sequence[ScenarioResult], partners: Sequence[str], l
     height = (1 - gap * (count - 1)) / count
     rows_px = 30 * max(1, len(partners)) + 70
     layout: dict = {
-        "title": {"text": title, "x": 0, "xanchor": "left"}, "template": "none", "plot_bgcolor": "white",
-        "paper_bgcolor": "white", "font": {"family": charts.FONT_FAMILY}, "showlegend": False,
-        "height": rows_px * count + 140, "margin": {"t": 90, "l": 10, "r": 30, "b": 60}, "annotations": [],
+        "title": {"text": title, "x": 0, "xanchor": "left"},
+        "template": "none",
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "font": {"family": charts.FONT_FAMILY},
+        "showlegend": False,
+        "height": rows_px * count + 140,
+        "margin": {"t": 90, "l": 10, "r": 30, "b": 60},
+        "annotations": [],
         "separators": i18n.plotly_separators(lang),
     }
     traces = []
@@ -149,28 +177,59 @@ def partner_panels(results: Sequence[ScenarioResult], partners: Sequence[str], l
         suffix = "" if index == 0 else str(index + 1)
         top = 1 - index * (height + gap)
         frame = result.by_partner.set_index("partner_iso3").reindex(list(partners))
-        values = (frame["total_change_usd"] / 1e6).to_numpy(dtype="float64")
-        traces.append({
-            "type": "bar", "orientation": "h", "x": values, "y": order, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
-            "marker": {"color": [GAIN if v >= 0 else LOSS for v in values]},
-            "text": [i18n.number(v, lang, 1) for v in values], "textposition": "outside", "cliponaxis": False,
-            "hovertemplate": "%{y}: %{x:,.1f}<extra></extra>",
-        })
-        layout[f"xaxis{suffix}"] = {**charts.X_AXIS_STYLE, "anchor": f"y{suffix}", "zeroline": True,
-                                    "zerolinecolor": "#999999", "title": {"text": x_title if index == count - 1 else ""}}
-        layout[f"yaxis{suffix}"] = {"domain": [max(0.0, top - height), top], "anchor": f"x{suffix}",
-                                    "type": "category", "categoryorder": "array", "categoryarray": order[::-1],
-                                    "automargin": True}
-        layout["annotations"].append({"text": f"<b>{charts.wrap_text(html.escape(result.name), 60)}</b>", "xref": "paper",
-                                      "yref": "paper", "x": 0, "y": top, "xanchor": "left", "yanchor": "bottom",
-                                      "showarrow": False, "font": {"size": 12}})
+        values = (frame["total_change_usd"] / MILLION).to_numpy(dtype="float64")
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "x": values,
+                "y": order,
+                "xaxis": f"x{suffix}",
+                "yaxis": f"y{suffix}",
+                "marker": {"color": [GAIN if v >= 0 else LOSS for v in values]},
+                "text": [i18n.number(v, lang, 1) for v in values],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "hovertemplate": "%{y}: %{x:,.1f}<extra></extra>",
+            }
+        )
+        layout[f"xaxis{suffix}"] = {
+            **charts.X_AXIS_STYLE,
+            "anchor": f"y{suffix}",
+            "zeroline": True,
+            "zerolinecolor": "#999999",
+            "title": {"text": x_title if index == count - 1 else ""},
+        }
+        layout[f"yaxis{suffix}"] = {
+            "domain": [max(0.0, top - height), top],
+            "anchor": f"x{suffix}",
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": order[::-1],
+            "automargin": True,
+        }
+        layout["annotations"].append(
+            {
+                "text": f"<b>{charts.wrap_text(html.escape(result.name), 60)}</b>",
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": top,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 12},
+            }
+        )
     return go.Figure({"data": traces, "layout": layout})
 
 
 def chapter_labels(by_chapter: pd.DataFrame, lang: str) -> list[str]:
     """Every chapter labelled (chapter 98 too), in the reader's language where a name exists."""
-    return [charts.chapter_label(str(c), products.describe(str(c), d, lang), width=44)
-            for c, d in zip(by_chapter["chapter"], by_chapter["description"], strict=True)]
+    return [
+        charts.chapter_label(str(c), products.describe(str(c), d, lang), width=44)
+        for c, d in zip(by_chapter["chapter"], by_chapter["description"], strict=True)
+    ]
 
 
 def focus_label(row: pd.Series, names: dict[str, str], lang: str) -> str:
@@ -178,6 +237,9 @@ def focus_label(row: pd.Series, names: dict[str, str], lang: str) -> str:
     code = str(row["hs_prefix"])
     product = PRODUCTS.get(code, (code, code))[1 if lang == "es" else 0]
     partners = [p.strip() for p in str(row["partners"]).split(",")]
-    who = (i18n.pick(lang, "Central America", "Centroamérica") if set(partners) == set(CENTRAL_AMERICA)
-           else ", ".join(names.get(p, p) for p in partners))
+    who = (
+        i18n.pick(lang, "Central America", "Centroamérica")
+        if set(partners) == set(CENTRAL_AMERICA)
+        else ", ".join(names.get(p, p) for p in partners)
+    )
     return f"{who}: {product} ({i18n.pick(lang, 'HS', 'SA')} {code})"

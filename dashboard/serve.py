@@ -109,7 +109,9 @@ def free_port(host: str = WORKER_HOST) -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_healthy(host: str, port: int, process: subprocess.Popen | None = None, timeout: float = HEALTH_TIMEOUT) -> None:
+def wait_healthy(
+    host: str, port: int, process: subprocess.Popen | None = None, timeout: float = HEALTH_TIMEOUT
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
@@ -133,8 +135,13 @@ def wake(host: str, port: int, timeout: float = 120.0) -> None:
     message = BackMsg()
     message.rerun_script.query_string = ""
     message.rerun_script.page_name = ""
-    with connect(f"ws://{host}:{port}/_stcore/stream", subprotocols=[Subprotocol("streamlit")],
-                 origin=Origin(f"http://{host}:{port}"), max_size=None, open_timeout=timeout) as ws:
+    with connect(
+        f"ws://{host}:{port}/_stcore/stream",
+        subprotocols=[Subprotocol("streamlit")],
+        origin=Origin(f"http://{host}:{port}"),
+        max_size=None,
+        open_timeout=timeout,
+    ) as ws:
         ws.send(message.SerializeToString())
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -148,10 +155,15 @@ def _wake_quietly(host: str, port: int) -> None:
     try:
         wake(host, port)
     except Exception as exc:  # the server still serves; its first visitor warms it instead
-        print(f"balanza: could not wake the server on port {port} ({type(exc).__name__}: {exc})", file=sys.stderr)
+        print(
+            f"balanza: could not wake the server on port {port} ({type(exc).__name__}: {exc})",
+            file=sys.stderr,
+        )
 
 
-def serve(db: Path, host: str = settings.SERVE_HOST, port: int = settings.SERVE_PORT, workers: int = 1) -> int:
+def serve(
+    db: Path, host: str = settings.SERVE_HOST, port: int = settings.SERVE_PORT, workers: int = 1
+) -> int:
     """Serve until interrupted; returns the exit status."""
     env = server_env(db)
     processes: list[subprocess.Popen] = []
@@ -175,10 +187,14 @@ def serve(db: Path, host: str = settings.SERVE_HOST, port: int = settings.SERVE_
             worker_env = dict(env, STREAMLIT_SERVER_COOKIE_SECRET=secrets.token_hex(16))
             worker_ports = [free_port() for _ in range(workers)]
             for worker_port in worker_ports:
-                processes.append(subprocess.Popen(streamlit_command(WORKER_HOST, worker_port), env=worker_env))
+                processes.append(
+                    subprocess.Popen(streamlit_command(WORKER_HOST, worker_port), env=worker_env)
+                )
             conf = run_dir / "nginx.conf"
             conf.write_text(nginx_config(run_dir, host, port, worker_ports), encoding="utf-8")
-            processes.append(subprocess.Popen([nginx, "-c", str(conf), "-p", str(run_dir), "-g", "daemon off;"]))
+            processes.append(
+                subprocess.Popen([nginx, "-c", str(conf), "-p", str(run_dir), "-g", "daemon off;"])
+            )
             for process, worker_port in zip(processes, worker_ports, strict=False):
                 wait_healthy(WORKER_HOST, worker_port, process)
                 _wake_quietly(WORKER_HOST, worker_port)
@@ -211,8 +227,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     settings.add_db_flag(parser)
     parser.add_argument("--host", default=settings.SERVE_HOST)
     parser.add_argument("--port", type=int, default=settings.SERVE_PORT)
-    parser.add_argument("--workers", type=int, default=1,
-                        help="Streamlit processes; more than 1 puts nginx (Debian package) in front, sticky sessions")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="Streamlit processes; more than 1 puts nginx (Debian package) in front, sticky sessions",
+    )
     parser.set_defaults(func=cmd_serve)
 
 

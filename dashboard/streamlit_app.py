@@ -24,24 +24,60 @@ if components.warming_wanted():
 FRAME_PARAMS = [components.LANG, components.IMAGE_FORMAT]
 url_state.init_state(FRAME_PARAMS)
 with st.sidebar:
-    st.selectbox(t("language", components.lang()), LANGUAGES, key="lang", format_func=LANGUAGE_NAMES.__getitem__)
-    st.radio(t("image_format", components.lang()), ("png", "svg"), key="img", horizontal=True,
-             format_func=str.upper)
+    st.selectbox(
+        t("language", components.lang()), LANGUAGES, key="lang", format_func=LANGUAGE_NAMES.__getitem__
+    )
+    st.radio(
+        t("image_format", components.lang()),
+        ("png", "svg"),
+        key="img",
+        horizontal=True,
+        format_func=str.upper,
+    )
 url_state.sync_url(FRAME_PARAMS)
 
 lang = components.lang()
 pages = [
-    st.Page("app_pages/overview.py", title=t("page_overview", lang), url_path="overview", default=True,
-            icon=":material/dashboard:"),
-    st.Page("app_pages/balances.py", title=t("page_balances", lang), url_path="balances", icon=":material/balance:"),
-    st.Page("app_pages/products.py", title=t("page_products", lang), url_path="products",
-            icon=":material/category:"),
-    st.Page("app_pages/dependence.py", title=t("page_dependence", lang), url_path="dependence",
-            icon=":material/percent:"),
-    st.Page("app_pages/claims.py", title=t("page_claims", lang), url_path="claims", icon=":material/fact_check:"),
-    st.Page("app_pages/scenarios.py", title=t("page_scenarios", lang), url_path="scenarios", icon=":material/tune:"),
-    st.Page("app_pages/coverage.py", title=t("page_coverage", lang), url_path="coverage",
-            icon=":material/grid_on:"),
+    st.Page(
+        "app_pages/overview.py",
+        title=t("page_overview", lang),
+        url_path="overview",
+        default=True,
+        icon=":material/dashboard:",
+    ),
+    st.Page(
+        "app_pages/balances.py",
+        title=t("page_balances", lang),
+        url_path="balances",
+        icon=":material/balance:",
+    ),
+    st.Page(
+        "app_pages/products.py",
+        title=t("page_products", lang),
+        url_path="products",
+        icon=":material/category:",
+    ),
+    st.Page(
+        "app_pages/dependence.py",
+        title=t("page_dependence", lang),
+        url_path="dependence",
+        icon=":material/percent:",
+    ),
+    st.Page(
+        "app_pages/claims.py", title=t("page_claims", lang), url_path="claims", icon=":material/fact_check:"
+    ),
+    st.Page(
+        "app_pages/scenarios.py",
+        title=t("page_scenarios", lang),
+        url_path="scenarios",
+        icon=":material/tune:",
+    ),
+    st.Page(
+        "app_pages/coverage.py",
+        title=t("page_coverage", lang),
+        url_path="coverage",
+        icon=":material/grid_on:",
+    ),
     st.Page("app_pages/data.py", title=t("page_data", lang), url_path="data", icon=":material/table:"),
 ]
 st.navigation(pages).run()

@@ -16,7 +16,16 @@ CONSTANT = "constant"
 PCT_GDP = "pct_gdp"
 UNITS = (NOMINAL, CONSTANT, PCT_GDP)
 
-__all__ = ["BILLION", "CONSTANT", "NOMINAL", "PCT_GDP", "UNITS", "complete_cpi_years", "convert", "unit_label"]
+__all__ = [
+    "BILLION",
+    "CONSTANT",
+    "NOMINAL",
+    "PCT_GDP",
+    "UNITS",
+    "complete_cpi_years",
+    "convert",
+    "unit_label",
+]
 
 
 def unit_label(unit: str, base_year: int | None = None, lang: str = "en") -> str:
@@ -59,10 +68,14 @@ def convert(
     if unit == CONSTANT:
         if cpi is None or base_year is None:
             raise ValueError("constant dollars need the CPI table and a base year")
-        index = dict(zip(cpi.loc[cpi["n_months"] == 12, "year"], cpi.loc[cpi["n_months"] == 12, "cpi_u"], strict=True))
+        index = dict(
+            zip(cpi.loc[cpi["n_months"] == 12, "year"], cpi.loc[cpi["n_months"] == 12, "cpi_u"], strict=True)
+        )
         if base_year not in index:
             raise ValueError(f"no complete CPI-U year {base_year} to use as base")
-        factor = years.map(lambda y: index[base_year] / index[y] if y in index else math.nan).astype("float64")
+        factor = years.map(lambda y: index[base_year] / index[y] if y in index else math.nan).astype(
+            "float64"
+        )
         return values * factor / BILLION
     if unit == PCT_GDP:
         if gdp is None:

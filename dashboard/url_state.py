@@ -59,8 +59,10 @@ def parse(spec: Param, raw: str) -> object:
             value = int(raw) if spec.kind == INT else float(raw)
         except ValueError:
             raise InvalidParam("not a number") from None
-        if value != value or (spec.minimum is not None and value < spec.minimum) or (
-            spec.maximum is not None and value > spec.maximum
+        if (
+            value != value
+            or (spec.minimum is not None and value < spec.minimum)
+            or (spec.maximum is not None and value > spec.maximum)
         ):
             raise InvalidParam(f"outside {spec.minimum}–{spec.maximum}")
         return value
@@ -90,7 +92,9 @@ def serialise(spec: Param, value: object) -> str:
     return str(value)
 
 
-def read_params(specs: Iterable[Param], raw: Mapping[str, str]) -> tuple[dict[str, object], list[tuple[str, str, str]]]:
+def read_params(
+    specs: Iterable[Param], raw: Mapping[str, str]
+) -> tuple[dict[str, object], list[tuple[str, str, str]]]:
     """Values for every spec (default where absent or invalid) and the (name, raw, reason) rejected."""
     values: dict[str, object] = {}
     problems: list[tuple[str, str, str]] = []
@@ -112,7 +116,9 @@ def init_state(specs: Sequence[Param], lang: str = "en") -> dict[str, object]:
     values, problems = read_params(specs, raw)
     for name, value, reason in problems:
         # The raw value comes from whoever wrote the link: shown as plain text, never as Markdown.
-        st.warning(t("invalid_param", lang, name=name, value=escape_markdown(value), reason=escape_markdown(reason)))
+        st.warning(
+            t("invalid_param", lang, name=name, value=escape_markdown(value), reason=escape_markdown(reason))
+        )
     for spec in specs:
         if spec.name not in st.session_state:
             st.session_state[spec.name] = values[spec.name]

@@ -23,7 +23,9 @@ class BuildSummary:
         return "\n".join(lines)
 
 
-def build_database(db_path: Path, *, manifest: Path = settings.MANIFEST_PATH, progress: bool = False) -> BuildSummary:
+def build_database(
+    db_path: Path, *, manifest: Path = settings.MANIFEST_PATH, progress: bool = False
+) -> BuildSummary:
     entries = read_manifest(manifest)
     summary = BuildSummary(db_path)
     with write_session(db_path, fresh=True) as con:

@@ -50,7 +50,9 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """
     tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     if "trade" in tables:
-        found = con.execute("SELECT max(value) FROM schema_info WHERE key = 'schema_version'").fetchall()[0][0]
+        found = con.execute("SELECT max(value) FROM schema_info WHERE key = 'schema_version'").fetchall()[0][
+            0
+        ]
         if found != str(schema.SCHEMA_VERSION):
             raise DatabaseError(
                 f"the database has schema version {found}, this Balanza needs {schema.SCHEMA_VERSION}",

@@ -193,7 +193,9 @@ def check_xlsx_bounds(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             declared = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InputError(path, f"not a readable XLSX workbook ({exc})", hint="open and re-save it in Excel") from None
+        raise InputError(
+            path, f"not a readable XLSX workbook ({exc})", hint="open and re-save it in Excel"
+        ) from None
     if declared <= XLSX_MAX_UNCOMPRESSED_BYTES:
         _check_cell_count(path)
     if declared > XLSX_MAX_UNCOMPRESSED_BYTES:
@@ -216,7 +218,9 @@ def _check_cell_count(path: Path) -> None:
                 while chunk := handle.read(1 << 20):
                     data = tail + chunk
                     cells += data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/")
-                    tail = data[-2:]  # a '<c' cut at the chunk's end is completed (and counted) with the next one
+                    tail = data[
+                        -2:
+                    ]  # a '<c' cut at the chunk's end is completed (and counted) with the next one
                     if cells > XLSX_MAX_CELLS:
                         raise InputError(
                             path,
@@ -226,7 +230,9 @@ def _check_cell_count(path: Path) -> None:
                         )
 
 
-def xlsx_rows(path: Path, sheet: str | None = None, *, max_rows: int | None = None) -> Iterator[tuple[str, list[tuple]]]:
+def xlsx_rows(
+    path: Path, sheet: str | None = None, *, max_rows: int | None = None
+) -> Iterator[tuple[str, list[tuple]]]:
     """(sheet title, rows as value tuples) for each sheet (or the one named), counting cells against
     XLSX_MAX_CELLS across the workbook: a sheet that claims a million rows stops at the bound, named."""
     from openpyxl import load_workbook
@@ -235,7 +241,9 @@ def xlsx_rows(path: Path, sheet: str | None = None, *, max_rows: int | None = No
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError(path, f"not a readable XLSX workbook ({exc})", hint="open and re-save it in Excel") from None
+        raise InputError(
+            path, f"not a readable XLSX workbook ({exc})", hint="open and re-save it in Excel"
+        ) from None
     cells = 0
     try:
         for worksheet in workbook.worksheets:
@@ -257,7 +265,9 @@ def xlsx_rows(path: Path, sheet: str | None = None, *, max_rows: int | None = No
                 rows.append(row)
             yield worksheet.title, rows
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
-        raise InputError(path, f"not a readable XLSX workbook ({exc})", hint="open and re-save it in Excel") from None
+        raise InputError(
+            path, f"not a readable XLSX workbook ({exc})", hint="open and re-save it in Excel"
+        ) from None
     finally:
         workbook.close()
 

@@ -300,8 +300,14 @@ def run_fetch(
         # A cached answer that validation refuses must not be reused forever: set it aside, say how to refetch.
         summary.load_error = f"{_one_line(exc)} (the database is unchanged)"
         bad = Path(exc.path)
-        content_fault = not isinstance(exc, OverlapError)  # an overlap with another file is not this answer's fault
-        if content_fault and bad.resolve() in {p.resolve() for p in paths} and bad.resolve().parent == cache_dir.resolve():
+        content_fault = not isinstance(
+            exc, OverlapError
+        )  # an overlap with another file is not this answer's fault
+        if (
+            content_fault
+            and bad.resolve() in {p.resolve() for p in paths}
+            and bad.resolve().parent == cache_dir.resolve()
+        ):
             moved = ResponseCache(cache_dir).quarantine(bad)
             summary.load_error += (f"; the cached answer was moved aside to {moved.name}: run the same command "
                                    "again to fetch it afresh")  # fmt: skip

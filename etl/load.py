@@ -95,10 +95,18 @@ def load_into(con: duckdb.DuckDBPyConnection, path: Path, metadata: FileMetadata
 
 
 def _load_into(
-    con: duckdb.DuckDBPyConnection, path: Path, metadata: FileMetadata, stored_path: str, hasher: _BackgroundHash
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    metadata: FileMetadata,
+    stored_path: str,
+    hasher: _BackgroundHash,
 ) -> LoadResult:
     detected = detect(path, con)
-    previous = first_row(con, "SELECT dataset_id, sha256 FROM datasets WHERE path = ? ORDER BY dataset_id DESC LIMIT 1", [stored_path])
+    previous = first_row(
+        con,
+        "SELECT dataset_id, sha256 FROM datasets WHERE path = ? ORDER BY dataset_id DESC LIMIT 1",
+        [stored_path],
+    )
     digest: str | None = None
     if previous is not None:
         digest = hasher.result()
@@ -142,7 +150,9 @@ def _forget_dataset(con: duckdb.DuckDBPyConnection, dataset_id: int) -> None:
                   "substitution_elasticities"):  # fmt: skip
         con.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])  # noqa: S608
     con.execute("DELETE FROM datasets WHERE dataset_id = ?", [dataset_id])
-    store.forget(con, dataset_id)  # a stored dataset's file leaves the list (its rows leave `trade` at the swap)
+    store.forget(
+        con, dataset_id
+    )  # a stored dataset's file leaves the list (its rows leave `trade` at the swap)
 
 
 def _load_trade(ctx: LoadContext, detected: Detected, replacing: int | None) -> int:
@@ -171,7 +181,9 @@ def _load_trade(ctx: LoadContext, detected: Detected, replacing: int | None) -> 
 
 def _stored_elsewhere(ctx: LoadContext) -> bool:
     """True when the file's rows went to a table besides `trade` (printed balances go to published_figures)."""
-    row = ctx.con.execute("SELECT count(*) FROM published_figures WHERE dataset_id = ?", [ctx.dataset_id]).fetchone()
+    row = ctx.con.execute(
+        "SELECT count(*) FROM published_figures WHERE dataset_id = ?", [ctx.dataset_id]
+    ).fetchone()
     return bool(row and row[0])
 
 
@@ -191,16 +203,23 @@ def check_input_file(path: Path) -> None:
     except FileNotFoundError:
         raise InputError(path, "file not found", hint="check the path") from None
     except OSError as exc:
-        raise InputError(path, f"cannot read the file ({exc.strerror})", hint="check the path and its permissions") from None
+        raise InputError(
+            path, f"cannot read the file ({exc.strerror})", hint="check the path and its permissions"
+        ) from None
     if stat.S_ISDIR(info.st_mode):
         raise InputError(path, "is a directory, not a file", hint="name the files inside it")
     if not stat.S_ISREG(info.st_mode):
-        kind = "a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else (
-            "a socket" if stat.S_ISSOCK(info.st_mode) else "a device or other special file")
+        kind = (
+            "a named pipe (FIFO)"
+            if stat.S_ISFIFO(info.st_mode)
+            else ("a socket" if stat.S_ISSOCK(info.st_mode) else "a device or other special file")
+        )
         raise InputError(path, f"is {kind}, not a regular file",
                          hint="save the data to a regular file first, then load that file")  # fmt: skip
     if not os.access(path, os.R_OK):
-        raise InputError(path, "the file is not readable (permission denied)", hint="check the file's permissions")
+        raise InputError(
+            path, "the file is not readable (permission denied)", hint="check the file's permissions"
+        )
 
 
 def initialise_reference_tables(con: duckdb.DuckDBPyConnection) -> list[LoadResult]:

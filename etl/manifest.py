@@ -42,7 +42,9 @@ def read_manifest(manifest: Path) -> list[ManifestEntry]:
         unknown = set(raw) - ENTRY_KEYS
         if "path" not in raw or unknown:
             problem = "has no 'path'" if "path" not in raw else f"unknown keys {sorted(unknown)}"
-            raise ManifestError(f"{manifest}: [[file]] entry {index} {problem}", hint="see the keys other entries use")
+            raise ManifestError(
+                f"{manifest}: [[file]] entry {index} {problem}", hint="see the keys other entries use"
+            )
         if any(char in raw["path"] for char in "*?["):
             # A pattern stands for its matching files, in name order, each with the entry's metadata,
             # except the file names listed in `exclude`.

@@ -42,7 +42,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from etl.schema import COLOMBIA, WORLD
+from etl.schema import CHINA, COLOMBIA, UNITED_STATES, WORLD
 
 TRADE_FLOWS = ("export", "import")
 # The mirror: the partner's imports from the reporter are the reporter's exports (and so on), written once.
@@ -55,12 +55,12 @@ ANY = "*"
 SHARED_TAIL = ("comtrade", "imf_dots", "published")
 SOURCE_PRIORITY: dict[tuple[str, str], tuple[str, ...]] = {
     # (reporter, flow): sources, first wins. Colombia: DANE (DIAN export records; DANE's import annex).
-    ("COL", "export"): ("dian", *SHARED_TAIL),
-    ("COL", "import"): ("dane_imports", *SHARED_TAIL),
+    (COLOMBIA, "export"): ("dian", *SHARED_TAIL),
+    (COLOMBIA, "import"): ("dane_imports", *SHARED_TAIL),
     # United States: Census Bureau country totals (general imports, total exports), then its HS lines.
-    ("USA", ANY): ("us_census_general", "us_census_hs2", "us_census_consumption", *SHARED_TAIL),
+    (UNITED_STATES, ANY): ("us_census_general", "us_census_hs2", "us_census_consumption", *SHARED_TAIL),
     # China: the General Administration of Customs (converted from CNY at its published rate).
-    ("CHN", ANY): ("gacc", *SHARED_TAIL),
+    (CHINA, ANY): ("gacc", *SHARED_TAIL),
     # Everyone else: what the reporter told UN Comtrade, then IMF DOTS, then printed figures.
     (ANY, ANY): SHARED_TAIL,
 }
@@ -77,7 +77,7 @@ SOURCE_PUBLISHERS = {
     "comtrade": "UN Comtrade",
     "published": "not stated",
 }
-REPORTER_OFFICES = {"COL": "DANE", "USA": "US Census Bureau", "CHN": "GACC"}
+REPORTER_OFFICES = {COLOMBIA: "DANE", UNITED_STATES: "US Census Bureau", CHINA: "GACC"}
 CONVENTIONAL_VALUATION = {"export": "FOB", "import": "CIF", "re-export": "FOB", "re-import": "CIF"}
 
 # Printed pages name the office they quote as "(citing X)" or "(…, citing X)"; one pattern, used in SQL and here.

@@ -5,7 +5,9 @@ Everything that reads or writes the database imports its names from here.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 4  # 3: the trade_record view (etl/record.py); 4: elasticity standard errors, us_tariff_product_lists
+SCHEMA_VERSION = (
+    4  # 3: the trade_record view (etl/record.py); 4: elasticity standard errors, us_tariff_product_lists
+)
 
 FLOWS = ("export", "import", "re-export", "re-import")
 VALUATIONS = ("FOB", "CIF")

@@ -33,10 +33,16 @@ def render_coverage(matrix: pd.DataFrame, max_partner_rows: int = 12) -> str:
     """Text table; sources with many partners show the first ones and a count of the rest."""
     if matrix.empty:
         return "the database holds no trade rows"
-    lines = [f"{'source':<22} {'reporter':<8} {'partner':<8} {'flow':<9} {'HS levels':<10} {'rows':>8}  years"]
+    lines = [
+        f"{'source':<22} {'reporter':<8} {'partner':<8} {'flow':<9} {'HS levels':<10} {'rows':>8}  years"
+    ]
     for (source, reporter, flow), group in matrix.groupby(["source", "reporter_iso3", "flow"], sort=True):
         shown = group
-        focus = group[group["partner_iso3"].isin([WORLD, CHINA, UNITED_STATES, COLOMBIA, "ECU", EUROPEAN_UNION, AREAS_NES])]
+        focus = group[
+            group["partner_iso3"].isin(
+                [WORLD, CHINA, UNITED_STATES, COLOMBIA, "ECU", EUROPEAN_UNION, AREAS_NES]
+            )
+        ]
         if len(group) > max_partner_rows:
             shown = pd.concat([focus, group.drop(focus.index).head(max_partner_rows - len(focus))])
         for row in shown.to_dict("records"):

@@ -65,15 +65,20 @@ def store_dir(database: Path) -> Path:
 
 def _object_type(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
     row = con.execute(
-        "SELECT table_type FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?", [name]
+        "SELECT table_type FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?",
+        [name],
     ).fetchall()
     return row[0][0] if row else None
 
 
 def _empty_select() -> str:
-    return "SELECT " + ", ".join(
-        f"CAST(NULL AS {kind.replace(' NOT NULL', '')}) AS {name}" for name, kind in TRADE_COLUMNS.items()
-    ) + " WHERE false"
+    return (
+        "SELECT "
+        + ", ".join(
+            f"CAST(NULL AS {kind.replace(' NOT NULL', '')}) AS {name}" for name, kind in TRADE_COLUMNS.items()
+        )
+        + " WHERE false"
+    )
 
 
 def _quote(text: str) -> str:
@@ -90,7 +95,9 @@ def _files_select(paths: list[str]) -> str:
 def listed_files(con: duckdb.DuckDBPyConnection) -> list[str]:
     if _object_type(con, "trade_files") is None:
         return []
-    return [row[0] for row in con.execute("SELECT path FROM trade_files ORDER BY dataset_id, path").fetchall()]
+    return [
+        row[0] for row in con.execute("SELECT path FROM trade_files ORDER BY dataset_id, path").fetchall()
+    ]
 
 
 def _create_stored_view(con: duckdb.DuckDBPyConnection, *, temporary: bool = False) -> None:
@@ -230,7 +237,11 @@ def collect_garbage(live: Path) -> None:
         try:
             listed = set(listed_files(con))
             if _object_type(con, "trade_files_dropped") is not None:
-                dropped = dict(con.execute("SELECT path, max(dropped_at) FROM trade_files_dropped GROUP BY path").fetchall())
+                dropped = dict(
+                    con.execute(
+                        "SELECT path, max(dropped_at) FROM trade_files_dropped GROUP BY path"
+                    ).fetchall()
+                )
         finally:
             con.close()
     now = time.time()

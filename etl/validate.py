@@ -135,8 +135,9 @@ def _raise_first_failure(
             iso_columns = (f"{side}ISO", f"{side.title()} ISO")
             raise ctx.error(
                 f"the {side} ISO3 code {in_file!r} contradicts the {side} code, which is {from_code}",
-                line=int(row[0]) if row[0] is not None else _row_line(
-                    ctx, _any_column_is(iso_columns, in_file)),
+                line=int(row[0])
+                if row[0] is not None
+                else _row_line(ctx, _any_column_is(iso_columns, in_file)),
                 column=label,
                 hint="the numeric code and the ISO3 column must name the same country; download the file again "
                 "(or correct the column that is wrong)",
@@ -183,7 +184,7 @@ def _raise_first_failure(
         raise ctx.error(
             f"implausible trade value {row[3]:.4g} USD: more than {MAX_VALUE_USD:.0e} USD, above a year of all "
             "world trade",
-            line=line_of(row, labels.value, lambda v: _as_float(v) is not None and _as_float(v) > MAX_VALUE_USD),  # type: ignore[operator]
+            line=line_of(row, labels.value, lambda v: (_as_float(v) or 0.0) > MAX_VALUE_USD),
             column=labels.value,
             hint="check the units (dollars, not cents or thousands) and the number format of the column",
         )
@@ -209,8 +210,14 @@ def _raise_first_failure(
         row = _first(ctx, _CHECKS["self"])
         raise ctx.error(
             f"{row[1]} reports {row[7]}s to itself",
-            line=int(row[0]) if row[0] is not None else _row_line(
-                ctx, lambda r: r.get(labels.reporter) is not None and r.get(labels.reporter) == r.get(labels.partner)),
+            line=int(row[0])
+            if row[0] is not None
+            else _row_line(
+                ctx,
+                lambda r: (
+                    r.get(labels.reporter) is not None and r.get(labels.reporter) == r.get(labels.partner)
+                ),
+            ),
             column=labels.partner,
             hint="reporter and partner must differ for exports; check the partner column",
         )
@@ -286,10 +293,16 @@ def check_overlap_with_loaded(ctx: LoadContext, replacing_dataset_id: int | None
     )
     if not bounds or bounds[2] is None:
         return
-    views = {r[0] for r in ctx.con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    views = {
+        r[0] for r in ctx.con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()
+    }
     loaded = ALL_TABLE if ALL_TABLE in views else "trade"
-    params: dict[str, object] = {"first": bounds[2], "last": bounds[3], "id": ctx.dataset_id,
-                                 "replacing": replacing_dataset_id}
+    params: dict[str, object] = {
+        "first": bounds[2],
+        "last": bounds[3],
+        "id": ctx.dataset_id,
+        "replacing": replacing_dataset_id,
+    }
     params |= {f"s{i}": value for i, value in enumerate(bounds[0])}
     params |= {f"r{i}": value for i, value in enumerate(bounds[1])}
     sources = ", ".join(f"$s{i}" for i in range(len(bounds[0])))

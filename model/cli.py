@@ -57,4 +57,3 @@ def read_spec_text(name: str) -> str:
         ) from exc
     except UnicodeDecodeError as exc:
         raise InputError(path, "not UTF-8 text", hint="save the scenario as UTF-8 JSON") from exc
-

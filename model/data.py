@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from etl import record
-from etl.schema import EU_MEMBERS, EUROPEAN_UNION
+from etl.schema import EU_MEMBERS, EUROPEAN_UNION, UNITED_STATES
 
 US_LINES_SOURCE = "us_census_consumption"
 US_CHAPTERS_SOURCE = "us_census_hs2"  # every partner, by HS chapter: the denominator of US import shares
@@ -28,16 +28,20 @@ def query_import_lines(con: duckdb.DuckDBPyConnection, importer: str, year: int)
 
     EU members are left out where the EU aggregate is a partner by model.market.build_market (one place).
     """
-    return _cursor(con).execute(
-        """
+    return (
+        _cursor(con)
+        .execute(
+            """
         SELECT hs_code AS hs10, partner_iso3, sum(value_usd) AS imports_usd, sum(duty_usd) AS duty_usd
         FROM trade
         WHERE source = ? AND reporter_iso3 = ? AND year = ? AND hs_level = 10 AND flow = 'import'
           AND partner_iso3 NOT IN ('WLD', '_X')
         GROUP BY ALL
         """,
-        [US_LINES_SOURCE, importer, year],
-    ).df()
+            [US_LINES_SOURCE, importer, year],
+        )
+        .df()
+    )
 
 
 def query_market_arrays(
@@ -91,22 +95,30 @@ def query_market_arrays(
 
 
 def query_line_years(con: duckdb.DuckDBPyConnection, importer: str) -> list[int]:
-    rows = _cursor(con).execute(
-        "SELECT DISTINCT year FROM trade WHERE source = ? AND reporter_iso3 = ? AND hs_level = 10 ORDER BY year",
-        [US_LINES_SOURCE, importer],
-    ).fetchall()
+    rows = (
+        _cursor(con)
+        .execute(
+            "SELECT DISTINCT year FROM trade WHERE source = ? AND reporter_iso3 = ? AND hs_level = 10 ORDER BY year",
+            [US_LINES_SOURCE, importer],
+        )
+        .fetchall()
+    )
     return [row[0] for row in rows]
 
 
 def query_import_demand_elasticities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """hs6 (HS 1988/92), elasticity (negative), significant_5pct, std_error: only correctly signed, significant
     estimates are used."""
-    return _cursor(con).execute(
-        """
+    return (
+        _cursor(con)
+        .execute(
+            """
         SELECT hs6, elasticity, significant_5pct, std_error FROM import_demand_elasticities
         WHERE elasticity < 0 AND coalesce(significant_5pct, FALSE)
         """
-    ).df()
+        )
+        .df()
+    )
 
 
 def query_substitution_elasticities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -116,28 +128,40 @@ def query_substitution_elasticities(con: duckdb.DuckDBPyConnection) -> pd.DataFr
 
 def query_product_list_codes(con: duckdb.DuckDBPyConnection, list_name: str) -> list[str]:
     """HTS codes (prefixes) of one bundled product-coverage list (e.g. s232_steel_2025)."""
-    rows = _cursor(con).execute(
-        "SELECT DISTINCT replace(hts_code, '.', '') FROM us_tariff_product_lists WHERE list_name = ? ORDER BY 1",
-        [list_name],
-    ).fetchall()
+    rows = (
+        _cursor(con)
+        .execute(
+            "SELECT DISTINCT replace(hts_code, '.', '') FROM us_tariff_product_lists WHERE list_name = ? ORDER BY 1",
+            [list_name],
+        )
+        .fetchall()
+    )
     return [row[0] for row in rows]
 
 
 def query_rate_list(con: duckdb.DuckDBPyConnection, list_name: str) -> dict[str, float]:
     """{partner ISO3: rate in percent} of one bundled country-rate list (rows without an ISO3 are left out)."""
-    rows = _cursor(con).execute(
-        "SELECT partner_iso3, max(rate_pct) FROM us_reciprocal_rates WHERE list_name = ? AND partner_iso3 IS NOT NULL "
-        "GROUP BY 1",
-        [list_name],
-    ).fetchall()
+    rows = (
+        _cursor(con)
+        .execute(
+            "SELECT partner_iso3, max(rate_pct) FROM us_reciprocal_rates WHERE list_name = ? AND partner_iso3 IS NOT NULL "
+            "GROUP BY 1",
+            [list_name],
+        )
+        .fetchall()
+    )
     return {iso3: float(rate) for iso3, rate in rows}
 
 
 def query_exemption_codes(con: duckdb.DuckDBPyConnection, list_name: str) -> list[str]:
-    rows = _cursor(con).execute(
-        "SELECT DISTINCT replace(hts_code, '.', '') FROM us_tariff_exemptions WHERE list_name = ? ORDER BY 1",
-        [list_name],
-    ).fetchall()
+    rows = (
+        _cursor(con)
+        .execute(
+            "SELECT DISTINCT replace(hts_code, '.', '') FROM us_tariff_exemptions WHERE list_name = ? ORDER BY 1",
+            [list_name],
+        )
+        .fetchall()
+    )
     return [row[0] for row in rows]
 
 
@@ -156,9 +180,11 @@ def query_line_descriptions(con: duckdb.DuckDBPyConnection, codes: list[str]) ->
     if not codes:
         return {}
     wanted = sorted({c[:6] for c in codes} | {c[:4] for c in codes})
-    rows = _cursor(con).execute(
-        "SELECT hs_code, description FROM hs_codes WHERE list_contains(?, hs_code)", [wanted]
-    ).fetchall()
+    rows = (
+        _cursor(con)
+        .execute("SELECT hs_code, description FROM hs_codes WHERE list_contains(?, hs_code)", [wanted])
+        .fetchall()
+    )
     found = dict(rows)
     return {c: found.get(c[:6]) or found.get(c[:4]) or "" for c in codes}
 
@@ -171,7 +197,9 @@ def query_bilateral_annual(con: duckdb.DuckDBPyConnection, reporter: str, partne
     frame = record.query_record(con, reporter=reporter, partners=[partner])
     if frame.empty:
         return pd.DataFrame(columns=["year", "flow", "value_usd", "source", "valuation", "publisher"])
-    frame["publisher"] = [record.citation(p, b) for p, b in zip(frame["publisher"], frame["printed_by"], strict=True)]
+    frame["publisher"] = [
+        record.citation(p, b) for p, b in zip(frame["publisher"], frame["printed_by"], strict=True)
+    ]
     return frame[["year", "flow", "value_usd", "source", "valuation", "publisher"]].reset_index(drop=True)
 
 
@@ -181,8 +209,9 @@ def query_headline_balances(con: duckdb.DuckDBPyConnection, reporter: str, partn
     frame = record.query_balance(con, reporter=reporter, partners=[partner])
     if frame.empty:
         return pd.DataFrame(columns=["year", "balance_usd", "basis", "basis_label", "publisher"])
-    frame["publisher"] = [record.citation(str(p), b) for p, b in zip(frame["publisher"], frame["printed_by"],
-                                                                     strict=True)]
+    frame["publisher"] = [
+        record.citation(str(p), b) for p, b in zip(frame["publisher"], frame["printed_by"], strict=True)
+    ]
     return frame[["year", "balance_usd", "basis", "basis_label", "publisher"]].reset_index(drop=True)
 
 
@@ -196,16 +225,23 @@ def query_headline_balance(
     if row.empty:
         return None
     first = row.iloc[0]
-    return {"balance_usd": float(first["balance_usd"]), "basis": str(first["basis"]),
-            "basis_label": str(first["basis_label"]), "publisher": str(first["publisher"])}
+    return {
+        "balance_usd": float(first["balance_usd"]),
+        "basis": str(first["basis"]),
+        "basis_label": str(first["basis_label"]),
+        "publisher": str(first["publisher"]),
+    }
 
 
 def query_chapter_exports(con: duckdb.DuckDBPyConnection, seller: str, buyer: str, year: int) -> pd.DataFrame:
     """The seller's exports to the buyer by HS chapter in ``year`` (columns chapter, value_usd): the seller's
     record, and for chapters it lacks the buyer's record of its imports from the seller (etl.record mirror)."""
-    own = record.query_record(con, reporter=seller, partners=[buyer], flows=("export",), hs_code=None, years=[year])
-    mirror = record.query_mirror(con, reporter=seller, partners=[buyer], flows=("export",), hs_code=None,
-                                 years=[year])
+    own = record.query_record(
+        con, reporter=seller, partners=[buyer], flows=("export",), hs_code=None, years=[year]
+    )
+    mirror = record.query_mirror(
+        con, reporter=seller, partners=[buyer], flows=("export",), hs_code=None, years=[year]
+    )
     own, mirror = own[own["hs_level"] == 2], mirror[mirror["hs_level"] == 2]
     mirror = mirror[~mirror["hs_code"].isin(set(own["hs_code"]))]
     both = pd.concat([own[["hs_code", "value_usd"]], mirror[["hs_code", "value_usd"]]], ignore_index=True)
@@ -213,7 +249,9 @@ def query_chapter_exports(con: duckdb.DuckDBPyConnection, seller: str, buyer: st
     return both.sort_values("chapter").reset_index(drop=True)
 
 
-def query_import_coverage(con: duckdb.DuckDBPyConnection, importer: str = "USA", year: int = 2024) -> pd.DataFrame:
+def query_import_coverage(
+    con: duckdb.DuckDBPyConnection, importer: str = UNITED_STATES, year: int = 2024
+) -> pd.DataFrame:
     """How much of the importer's imports the partners with HS10 lines cover, per HS chapter and in total.
 
     Columns: chapter ('TOTAL' for all goods), lines_usd (imports for consumption from the partners that have
@@ -222,8 +260,10 @@ def query_import_coverage(con: duckdb.DuckDBPyConnection, importer: str = "USA",
     computed over the bundled partners divides by lines_usd; say so, with coverage_pct. Chapters without an
     all-partner figure have NaN there (a gap, never a zero).
     """
-    frame = _cursor(con).execute(
-        """
+    frame = (
+        _cursor(con)
+        .execute(
+            """
         WITH lines AS (
             SELECT left(hs_code, 2) AS chapter, sum(value_usd) AS lines_usd FROM trade
             WHERE source = $lines AND reporter_iso3 = $importer AND year = $year AND hs_level = 10
@@ -243,13 +283,26 @@ def query_import_coverage(con: duckdb.DuckDBPyConnection, importer: str = "USA",
         FROM lines l FULL JOIN everyone e USING (chapter)
         ORDER BY chapter
         """,
-        {"lines": US_LINES_SOURCE, "all": US_CHAPTERS_SOURCE, "importer": importer, "year": year,
-         "eu_members": list(EU_MEMBERS), "eu": EUROPEAN_UNION},
-    ).df()
+            {
+                "lines": US_LINES_SOURCE,
+                "all": US_CHAPTERS_SOURCE,
+                "importer": importer,
+                "year": year,
+                "eu_members": list(EU_MEMBERS),
+                "eu": EUROPEAN_UNION,
+            },
+        )
+        .df()
+    )
     if frame.empty:
         return pd.DataFrame(columns=["chapter", "lines_usd", "all_partners_usd", "coverage_pct"])
-    total = pd.DataFrame({"chapter": ["TOTAL"], "lines_usd": [frame["lines_usd"].sum()],
-                          "all_partners_usd": [frame["all_partners_usd"].sum(min_count=1)]})
+    total = pd.DataFrame(
+        {
+            "chapter": ["TOTAL"],
+            "lines_usd": [frame["lines_usd"].sum()],
+            "all_partners_usd": [frame["all_partners_usd"].sum(min_count=1)],
+        }
+    )
     frame = pd.concat([frame, total], ignore_index=True)
     frame["coverage_pct"] = 100.0 * frame["lines_usd"] / frame["all_partners_usd"]
     return frame

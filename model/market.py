@@ -177,7 +177,9 @@ def market_from_arrays(
 
 
 def _usable_eta(frame: pd.DataFrame) -> pd.Series:
-    significant = frame["significant_5pct"].fillna(False).astype(bool) if "significant_5pct" in frame else True
+    significant = (
+        frame["significant_5pct"].fillna(False).astype(bool) if "significant_5pct" in frame else True
+    )
     return (frame["elasticity"] < 0) & significant
 
 

@@ -36,7 +36,9 @@ class ScenarioResult:
     focus: pd.DataFrame = field(default_factory=pd.DataFrame)
     # Every line × partner row (property `lines`): built on first use, since most callers never need it.
     line_factory: Callable[[], pd.DataFrame] | None = field(default=None, repr=False, compare=False)
-    effective_rates: pd.DataFrame = field(default_factory=pd.DataFrame)  # by partner, before and after each step
+    effective_rates: pd.DataFrame = field(
+        default_factory=pd.DataFrame
+    )  # by partner, before and after each step
     notes: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     left_out: tuple[str, ...] = LEFT_OUT
@@ -84,7 +86,9 @@ def _columns(frame: pd.DataFrame) -> dict[str, list]:
     for name in frame.columns:
         column = frame[name]
         if isinstance(column.dtype, pd.CategoricalDtype):
-            out[str(name)] = np.asarray(column.cat.categories, dtype=object)[column.cat.codes.to_numpy()].tolist()
+            out[str(name)] = np.asarray(column.cat.categories, dtype=object)[
+                column.cat.codes.to_numpy()
+            ].tolist()
         else:
             out[str(name)] = np.round(column.to_numpy(dtype=float), 6).tolist()
     return out

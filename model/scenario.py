@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from etl.errors import SpecError
+from etl.schema import COLOMBIA, MILLION
 from model import data
 from model.market import DEFAULT_IMPORT_DEMAND, MATCHES, Z95, Market, market_from_arrays, prefix_product_mask
 from model.purchase import run_purchase
@@ -36,10 +37,9 @@ FOCUS_GROUPS = (
     ("Ecuador's roses (HS 060311)", "060311", ("ECU",)),
     ("Ecuador's cut flowers (HS 0603)", "0603", ("ECU",)),
     ("Central America's coffee (HS 0901)", "0901", ("GTM", "HND", "NIC", "CRI", "SLV")),
-    ("Colombia's roses (HS 060311)", "060311", ("COL",)),
-    ("Colombia's coffee (HS 0901)", "0901", ("COL",)),
+    ("Colombia's roses (HS 060311)", "060311", (COLOMBIA,)),
+    ("Colombia's coffee (HS 0901)", "0901", (COLOMBIA,)),
 )
-
 
 
 def run_scenario(
@@ -73,7 +73,10 @@ def load_market(con: duckdb.DuckDBPyConnection, importer: str, year: int, level:
             else "the bundled lines are US imports for consumption: use importer USA, year 2024",
         )
     return market_from_arrays(
-        arrays, data.query_import_demand_elasticities(con), data.query_substitution_elasticities(con), level=level
+        arrays,
+        data.query_import_demand_elasticities(con),
+        data.query_substitution_elasticities(con),
+        level=level,
     )
 
 
@@ -182,8 +185,7 @@ def run_tariff(
     chapter_band = np.full((2, chapters.size), np.nan)
     total_band = [np.inf, -np.inf]
     corners = [effects] + [
-        run(t1, eta, sigma)
-        for eta, sigma in itertools.product((eta_low, eta_high), (sigma_low, sigma_high))
+        run(t1, eta, sigma) for eta, sigma in itertools.product((eta_low, eta_high), (sigma_low, sigma_high))
     ]
     for band_run in corners:
         by_partner = np.bincount(market.partner_index, band_run.total_change, market.partners.size)
@@ -257,7 +259,9 @@ def run_tariff(
         "rows_exempt": int(exempt[market.product_index].sum()) if exempt is not None else 0,
         "default_import_demand_share": coverage["import_demand"]["default"],
         "elasticity_coverage": coverage,
-        "substitution_elasticity": "data" if spec.elasticities.substitution is None else spec.elasticities.substitution,
+        "substitution_elasticity": "data"
+        if spec.elasticities.substitution is None
+        else spec.elasticities.substitution,
         "supply_elasticity": epsilon,
     }
     return ScenarioResult(
@@ -288,7 +292,9 @@ def row_eta_range(market: Market, spec: TariffScenario) -> tuple[np.ndarray, np.
     se = market.eta_std_error if market.eta_std_error is not None else np.full(value.size, np.nan)
     own = ~np.isnan(se)
     low = np.where(own, value - Z95 * np.nan_to_num(se), value * WHAT_IF_FACTORS[1])
-    high = np.where(own, np.minimum(value + Z95 * np.nan_to_num(se), LEAST_ELASTIC), value * WHAT_IF_FACTORS[0])
+    high = np.where(
+        own, np.minimum(value + Z95 * np.nan_to_num(se), LEAST_ELASTIC), value * WHAT_IF_FACTORS[0]
+    )
     index = market.product_index
     return value[index], low[index], high[index]
 
@@ -349,7 +355,9 @@ def line_table(
             "price_effect_usd": effects.price_effect,
             "total_change_usd": effects.total_change,
             "import_demand_elasticity": eta,
-            "import_demand_match": pd.Categorical.from_codes(match[market.product_index].astype(np.int64), pd.Index(MATCHES)),
+            "import_demand_match": pd.Categorical.from_codes(
+                match[market.product_index].astype(np.int64), pd.Index(MATCHES)
+            ),
             "substitution_elasticity": sigma,
         }
     )
@@ -378,7 +386,11 @@ def effective_rates(
     baseline = np.bincount(market.partner_index, market.imports, size)
     labelled = [(change.action or f"change {i + 1}", t) for i, (change, t) in enumerate(zip(spec.tariff_changes, steps, strict=True))]  # fmt: skip
     # Consecutive changes with the same action are one step (e.g. one duty at two rates for different partners).
-    merged = [(label, t) for i, (label, t) in enumerate(labelled) if i + 1 == len(labelled) or labelled[i + 1][0] != label]
+    merged = [
+        (label, t)
+        for i, (label, t) in enumerate(labelled)
+        if i + 1 == len(labelled) or labelled[i + 1][0] != label
+    ]
     for step, (label, tariffs) in enumerate([("2024 applied tariffs", t0), *merged]):
         if step == 0:
             after = market.imports
@@ -478,7 +490,7 @@ def _notes(spec: TariffScenario, totals: dict[str, Any]) -> list[str]:
         notes.append(
             "The same change applies to every supplier, so relative prices barely move: switching between "
             "suppliers is small and happens only where starting tariffs differ. Gross switching: "
-            f"USD {totals['gross_diversion_usd'] / 1e6:,.1f} million "
+            f"USD {totals['gross_diversion_usd'] / MILLION:,.1f} million "
             f"({100 * totals['gross_diversion_share']:.3f} % of baseline imports)."
         )
     if spec.elasticities.import_demand is None:

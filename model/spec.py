@@ -218,7 +218,9 @@ def _rate_list(value: dict[str, Any], where: str) -> tuple[str, float | None]:
     _reject_unknown(value, {"list", "others"}, where + ".")
     name = value.get("list")
     if name not in RATE_LISTS:
-        raise SpecError(f"{where}.list", f"{name!r} is not a bundled rate list", hint="lists: " + ", ".join(RATE_LISTS))
+        raise SpecError(
+            f"{where}.list", f"{name!r} is not a bundled rate list", hint="lists: " + ", ".join(RATE_LISTS)
+        )
     others = None
     if value.get("others") is not None:
         others = _number(value["others"], f"{where}.others")
@@ -508,7 +510,9 @@ def decode_scenario_set(text: str) -> dict[str, Any]:
             raise SpecError("(link)", "the scenario set in the link is too large")
         value = json.loads(raw.decode("utf-8"))
         if _depth(value) > MAX_SET_DEPTH:
-            raise SpecError("(link)", f"the scenario set in the link is nested more than {MAX_SET_DEPTH} levels deep")
+            raise SpecError(
+                "(link)", f"the scenario set in the link is nested more than {MAX_SET_DEPTH} levels deep"
+            )
     except SpecError:
         raise
     except RecursionError:  # "[[[[…" inflated from a few dozen characters

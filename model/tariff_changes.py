@@ -32,7 +32,9 @@ def changed_rate(kind: str, value: float | np.ndarray, current: np.ndarray) -> n
     raise ValueError(f"unknown tariff change kind {kind!r}")
 
 
-def expand_products(items: tuple[str, ...] | None, lists: Mapping[str, tuple[str, ...]]) -> tuple[str, ...] | None:
+def expand_products(
+    items: tuple[str, ...] | None, lists: Mapping[str, tuple[str, ...]]
+) -> tuple[str, ...] | None:
     """HS prefixes with bundled list names replaced by their codes (None stays "all")."""
     if items is None:
         return None
@@ -66,7 +68,9 @@ def tariff_steps(
     for change in changes:
         product_mask = prefix_product_mask(market.products, expand_products(change.products, lists))
         if change.except_products:
-            product_mask &= ~prefix_product_mask(market.products, expand_products(change.except_products, lists))
+            product_mask &= ~prefix_product_mask(
+                market.products, expand_products(change.except_products, lists)
+            )
         rows = product_mask[market.product_index]
         rows &= partner_row_mask(market, change.partners, change.except_partners)
         rows &= ~exempt_rows

@@ -41,7 +41,9 @@ def take(db: Path, out: Path, names: list[str] | None = None) -> list[Path]:
                 page.screenshot(path=str(target))
                 page.close()
                 written.append(target)
-                print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: {target.stat().st_size:,} bytes")
+                print(
+                    f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: {target.stat().st_size:,} bytes"
+                )
         finally:
             browser.close()
     return written

@@ -60,13 +60,23 @@ if long.empty:
     st.info(t("no_data", lang))
 else:
     fig = charts.line_chart(
-        long, y="value", color="partner", facet_row="measure_label", title=t("balances_title", lang),
-        y_title=unit_text, footnote=components.footnote(long),
+        long,
+        y="value",
+        color="partner",
+        facet_row="measure_label",
+        title=t("balances_title", lang),
+        y_title=unit_text,
+        footnote=components.footnote(long),
         x_title=t("year", lang),
     )
     if unit == units.NOMINAL and CHINA in partners:  # claim 1 is in nominal dollars
-        claims_charts.add_claim_annotations(fig, claims.read_claims(), usd_per_unit=units.BILLION,
-                                            facet_label=measure_names["balance"], lang=lang)
+        claims_charts.add_claim_annotations(
+            fig,
+            claims.read_claims(),
+            usd_per_unit=units.BILLION,
+            facet_label=measure_names["balance"],
+            lang=lang,
+        )
     components.finish_time_chart(fig, long, unit, year_from, year_to)
     components.show_figure(fig, filename="balanza-balances", key="balances_chart")
     components.gap_notes(long, ["partner", "measure_label"], "value", lambda key: " · ".join(key))
@@ -80,10 +90,19 @@ table_units = {"value": unit_text}
 st.subheader(t("table", lang))
 components.show_table(table, units=table_units, decimals={"value_usd": 0})
 components.download_csv_button(
-    components.localized(table, table_units), filename="balanza-balances.csv",
-    source=components.source_summary(long), valuation=t("per_row", lang), units=unit_text,
-    filters={"partners": partners, "view": view, "factor": factor if view == queries.RECONCILED_VIEW else "",
-             "unit": unit, "base": base_year if unit == "constant" else "", "yr": f"{year_from}-{year_to}"},
+    components.localized(table, table_units),
+    filename="balanza-balances.csv",
+    source=components.source_summary(long),
+    valuation=t("per_row", lang),
+    units=unit_text,
+    filters={
+        "partners": partners,
+        "view": view,
+        "factor": factor if view == queries.RECONCILED_VIEW else "",
+        "unit": unit,
+        "base": base_year if unit == "constant" else "",
+        "yr": f"{year_from}-{year_to}",
+    },
 )
 
 # The total balance split into China, the United States and the rest of the world (Colombia's own figures:
@@ -94,16 +113,28 @@ split_wide = split_wide[split_wide["year"].between(year_from, year_to)].copy()
 split_totals = queries.long_measures(split_wide)
 split_wide["value"] = components.in_units(split_wide, unit, base_year, value_column="balance")
 split = balance_split.split(split_wide, value="value")
-part_names = {CHINA: components.country_names().get(CHINA, CHINA), UNITED_STATES: components.country_names().get(UNITED_STATES, UNITED_STATES),
-              "rest": t("rest_of_world", lang)}
+part_names = {
+    CHINA: components.country_names().get(CHINA, CHINA),
+    UNITED_STATES: components.country_names().get(UNITED_STATES, UNITED_STATES),
+    "rest": t("rest_of_world", lang),
+}
 if split.empty:
     st.info(t("split_none", lang, years=f"{year_from}–{year_to}"))
 else:
     complete = split.dropna(subset=[CHINA, UNITED_STATES, "rest"])
     fig = charts.balance_split_chart(
-        split, parts=[(CHINA, part_names[CHINA]), (UNITED_STATES, part_names[UNITED_STATES]), ("rest", part_names["rest"])],
-        total_column="total", total_name=t("total_balance", lang), title=t("split_title", lang), y_title=unit_text,
-        footnote=components.footnote(split_totals, t("split_note", lang)), x_title=t("year", lang),
+        split,
+        parts=[
+            (CHINA, part_names[CHINA]),
+            (UNITED_STATES, part_names[UNITED_STATES]),
+            ("rest", part_names["rest"]),
+        ],
+        total_column="total",
+        total_name=t("total_balance", lang),
+        title=t("split_title", lang),
+        y_title=unit_text,
+        footnote=components.footnote(split_totals, t("split_note", lang)),
+        x_title=t("year", lang),
     )
     if unit == units.NOMINAL:
         claims_charts.add_claim_annotations(fig, claims.read_claims(), usd_per_unit=units.BILLION, lang=lang)
@@ -122,8 +153,11 @@ reporting = [p for p in partners if p != WORLD]
 records = pd.concat(
     [
         components.totals_for(queries.REPORTER_VIEW, reporting, factor).assign(
-            record=t("as_reported_by_col", lang)),
-        components.totals_for(mirror_view, reporting, factor).assign(record=t("as_reported_by_partner", lang)),
+            record=t("as_reported_by_col", lang)
+        ),
+        components.totals_for(mirror_view, reporting, factor).assign(
+            record=t("as_reported_by_partner", lang)
+        ),
     ],
     ignore_index=True,
 )
@@ -135,8 +169,15 @@ else:
     records["partner"] = records["partner_iso3"].map(label_of)
     records["flow_label"] = records["flow"].map(measure_names)
     fig = charts.line_chart(
-        records, y="value", color="partner", dash="record", facet_row="flow_label", title=t("gap_title", lang),
-        y_title=unit_text, footnote=components.footnote(records), hover=("source", "valuation"),
+        records,
+        y="value",
+        color="partner",
+        dash="record",
+        facet_row="flow_label",
+        title=t("gap_title", lang),
+        y_title=unit_text,
+        footnote=components.footnote(records),
+        hover=("source", "valuation"),
         x_title=t("year", lang),
     )
     components.finish_time_chart(fig, records, unit, year_from, year_to)

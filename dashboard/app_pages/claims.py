@@ -24,15 +24,19 @@ BADGE_ICONS = {
 
 
 TX = {
-    "title": ("The articles' statements, checked against the data",
-              "Las afirmaciones de los artículos, contrastadas con los datos"),
-    "intro": ("Two news articles of May 2025 (in seeds/) make statements about Colombia–China–US trade. Each card gives "
-              "the primary basis (the publisher's own definition, read through the series of record), the other bases "
-              "beside it, a verdict by the rule shown, the publisher of each number, and what the bundled data lacks.",
-              "Dos artículos de prensa de mayo de 2025 (en seeds/) hacen afirmaciones sobre el comercio Colombia–China–"
-              "EE. UU. Cada tarjeta da la base principal (la definición del propio publicador, leída de la serie de "
-              "registro), las otras bases a su lado, un veredicto según la regla indicada, el publicador de cada cifra "
-              "y lo que falta en los datos incluidos."),
+    "title": (
+        "The articles' statements, checked against the data",
+        "Las afirmaciones de los artículos, contrastadas con los datos",
+    ),
+    "intro": (
+        "Two news articles of May 2025 (in seeds/) make statements about Colombia–China–US trade. Each card gives "
+        "the primary basis (the publisher's own definition, read through the series of record), the other bases "
+        "beside it, a verdict by the rule shown, the publisher of each number, and what the bundled data lacks.",
+        "Dos artículos de prensa de mayo de 2025 (en seeds/) hacen afirmaciones sobre el comercio Colombia–China–"
+        "EE. UU. Cada tarjeta da la base principal (la definición del propio publicador, leída de la serie de "
+        "registro), las otras bases a su lado, un veredicto según la regla indicada, el publicador de cada cifra "
+        "y lo que falta en los datos incluidos.",
+    ),
     "claim": ("Claim", "Afirmación"),
     "all": ("All claims", "Todas las afirmaciones"),
     "article": ("article", "artículo"),
@@ -43,12 +47,19 @@ TX = {
     "others": ("Other bases, beside the primary one:", "Otras bases, junto a la principal:"),
     "tolerance": ("Tolerance", "Tolerancia"),
     "missing": ("Not in the bundled data: ", "No está en los datos incluidos: "),
-    "numbers": ("Numbers ({n} rows, each with its publisher and dataset)",
-                "Cifras ({n} filas, cada una con su publicador y conjunto de datos)"),
+    "numbers": (
+        "Numbers ({n} rows, each with its publisher and dataset)",
+        "Cifras ({n} filas, cada una con su publicador y conjunto de datos)",
+    ),
     "reproduce": ("Reproduce on the {page} page", "Reproducir en la página {page}"),
-    "not_built": ("Reproduce with page “{page}” and filters {filters} (page not in this build).",
-                  "Reproducir con la página «{page}» y los filtros {filters} (página no incluida)."),
-    "preset": ("Scenario preset: `{preset}` (model/presets).", "Escenario predefinido: `{preset}` (model/presets)."),
+    "not_built": (
+        "Reproduce with page “{page}” and filters {filters} (page not in this build).",
+        "Reproducir con la página «{page}» y los filtros {filters} (página no incluida).",
+    ),
+    "preset": (
+        "Scenario preset: `{preset}` (model/presets).",
+        "Escenario predefinido: `{preset}` (model/presets).",
+    ),
     "per_row": ("per row", "por fila"),
     "statement": ("Statement", "Afirmación"),
     "verdict": ("Verdict", "Veredicto"),
@@ -60,11 +71,21 @@ VERDICTS = {
     claims.SCENARIO: ("scenario", "escenario"), claims.CONTEXT: ("context", "contexto"),
     claims.OUT_OF_SCOPE: ("out of scope", "fuera del alcance"),
 }  # fmt: skip
-KINDS = {"checkable": ("checkable", "verificable"), "scenario": ("scenario", "escenario"),
-         "context": ("context", "contexto"), "out_of_scope": ("out of scope", "fuera del alcance")}
-PAGE_NAMES = {"balances": "page_balances", "overview": "page_overview", "products": "page_products",
-              "dependence": "page_dependence", "scenarios": "page_scenarios", "coverage": "page_coverage",
-              "data": "page_data"}
+KINDS = {
+    "checkable": ("checkable", "verificable"),
+    "scenario": ("scenario", "escenario"),
+    "context": ("context", "contexto"),
+    "out_of_scope": ("out of scope", "fuera del alcance"),
+}
+PAGE_NAMES = {
+    "balances": "page_balances",
+    "overview": "page_overview",
+    "products": "page_products",
+    "dependence": "page_dependence",
+    "scenarios": "page_scenarios",
+    "coverage": "page_coverage",
+    "data": "page_data",
+}
 
 
 def tx(key: str, **values: object) -> str:
@@ -106,15 +127,23 @@ def _card(card: claims.ClaimCard) -> None:
         head, badge = st.columns([5, 2])
         head.subheader(f"{spec.id}. {spec.summary}", anchor=f"claim-{spec.id}")
         with badge:
-            st.badge(_label(VERDICTS, card.verdict), color=BADGE_COLOURS[card.verdict], icon=BADGE_ICONS[card.verdict])
+            st.badge(
+                _label(VERDICTS, card.verdict),
+                color=BADGE_COLOURS[card.verdict],
+                icon=BADGE_ICONS[card.verdict],
+            )
         st.markdown(f"> “{spec.quote}”")
         if spec.related_quote:
             st.markdown(f"> “{spec.related_quote}” ({spec.related_article})")
-        st.caption(f"{spec.speaker} · {tx('article')} `{spec.article}` · {spec.date} · {tx('kind')}: "
-                   f"{_label(KINDS, spec.kind)}")
+        st.caption(
+            f"{spec.speaker} · {tx('article')} `{spec.article}` · {spec.date} · {tx('kind')}: "
+            f"{_label(KINDS, spec.kind)}"
+        )
         if card.basis or card.figure:
-            st.markdown(f"**{tx('basis')}:** {url_state.escape_markdown(card.basis)}"
-                        + (f"  \n**{tx('figure')}:** {url_state.escape_markdown(card.figure)}" if card.figure else ""))
+            st.markdown(
+                f"**{tx('basis')}:** {url_state.escape_markdown(card.basis)}"
+                + (f"  \n**{tx('figure')}:** {url_state.escape_markdown(card.figure)}" if card.figure else "")
+            )
         if card.citation:
             st.caption(f"{tx('publisher')}: {url_state.escape_markdown(card.citation)}")
         if card.disagreement:
@@ -122,19 +151,28 @@ def _card(card: claims.ClaimCard) -> None:
         for sentence in card.explanation:
             st.write(sentence)
         if card.alternatives:
-            st.markdown(f"**{tx('others')}**\n"
-                        + "\n".join(f"- {url_state.escape_markdown(a)}" for a in card.alternatives))
+            st.markdown(
+                f"**{tx('others')}**\n"
+                + "\n".join(f"- {url_state.escape_markdown(a)}" for a in card.alternatives)
+            )
         st.caption(f"{tx('tolerance')}: {spec.tolerance_text}")
         if card.missing:
             st.warning(tx("missing") + "; ".join(card.missing) + ".", icon=":material/report:")
         fig = components.claim_chart(spec.id, components.lang())
         if fig is not None:
-            components.show_figure(fig, filename=f"balanza-claim-{spec.id}", key=f"claim_chart_{spec.id}", finished=True)
+            components.show_figure(
+                fig, filename=f"balanza-claim-{spec.id}", key=f"claim_chart_{spec.id}", finished=True
+            )
         if not card.numbers.empty:
             with st.expander(tx("numbers", n=len(card.numbers))):
                 shown = card.numbers.assign(
-                    year=card.numbers["year"].astype(str),  # years and dates share the column: show them as text
-                    shown=[_display_value(v, u) for v, u in zip(card.numbers["value"], card.numbers["unit"], strict=True)]
+                    year=card.numbers["year"].astype(
+                        str
+                    ),  # years and dates share the column: show them as text
+                    shown=[
+                        _display_value(v, u)
+                        for v, u in zip(card.numbers["value"], card.numbers["unit"], strict=True)
+                    ],
                 )
                 components.show_table(shown[["measure", "year", "perspective", "shown", "valuation", "publisher",
                                              "dataset", "note"]].rename(columns={"shown": "value"}),

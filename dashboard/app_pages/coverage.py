@@ -21,38 +21,62 @@ st.title(t("coverage_title", lang))
 involved = components.query_coverage_countries()
 specs = [
     url_state.Param("country", url_state.CHOICE, COLOMBIA, tuple(involved) or (COLOMBIA,)),
-    url_state.Param("with", url_state.MULTI, [c for c in (CHINA, UNITED_STATES, WORLD) if c in involved], tuple(involved)),
+    url_state.Param(
+        "with", url_state.MULTI, [c for c in (CHINA, UNITED_STATES, WORLD) if c in involved], tuple(involved)
+    ),
 ]
 url_state.init_state(specs, lang)
 left, right = st.columns(2)
-country = left.selectbox(t("reporter", lang) + " / " + t("partner", lang), involved, key="country",
-                         format_func=label_of)
+country = left.selectbox(
+    t("reporter", lang) + " / " + t("partner", lang), involved, key="country", format_func=label_of
+)
 counterparts = right.multiselect(t("partners", lang), involved, key="with", format_func=label_of)
 url_state.sync_url(specs)
 
 # Series between the chosen country and the chosen counterparts (either side reporting).
 shown = components.query_coverage(country=country, counterparts=list(counterparts))
-detail_names = {"totals": t("detail_total", lang), **{f"HS{n}": t("hs_digits", lang, n=n) for n in (2, 4, 6, 8, 10)}}
+detail_names = {
+    "totals": t("detail_total", lang),
+    **{f"HS{n}": t("hs_digits", lang, n=n) for n in (2, 4, 6, 8, 10)},
+}
 if shown.empty:
     st.info(t("no_data", lang))
 else:
-    labelled = shown.assign(series=[
-        f"{i18n.publisher(s, lang)} · {r}→{p} · {i18n.flow(f, lang)} · {detail_names.get(d, d)}"
-        for s, r, p, f, d in zip(shown["source"], shown["reporter_iso3"], shown["partner_iso3"], shown["flow"],
-                                 shown["detail"], strict=True)])
+    labelled = shown.assign(
+        series=[
+            f"{i18n.publisher(s, lang)} · {r}→{p} · {i18n.flow(f, lang)} · {detail_names.get(d, d)}"
+            for s, r, p, f, d in zip(
+                shown["source"],
+                shown["reporter_iso3"],
+                shown["partner_iso3"],
+                shown["flow"],
+                shown["detail"],
+                strict=True,
+            )
+        ]
+    )
     fig = charts.coverage_heatmap(
-        labelled, title=f"{t('coverage_title', lang)}: {label_of(country)}",
-        footnote=components.footnote(shown, t("coverage_note", lang)), months=t("months", lang),
+        labelled,
+        title=f"{t('coverage_title', lang)}: {label_of(country)}",
+        footnote=components.footnote(shown, t("coverage_note", lang)),
+        months=t("months", lang),
         x_title=t("year", lang),
     )
     components.show_figure(fig, filename="balanza-coverage", key="coverage_chart")
 st.caption(t("coverage_note", lang))
-table = shown.assign(source=components.publisher_column(shown), flow=shown["flow"].map(lambda f: i18n.flow(f, lang)),
-                     detail=shown["detail"].map(lambda d: detail_names.get(d, d)))
+table = shown.assign(
+    source=components.publisher_column(shown),
+    flow=shown["flow"].map(lambda f: i18n.flow(f, lang)),
+    detail=shown["detail"].map(lambda d: detail_names.get(d, d)),
+)
 components.show_table(table)
 components.download_csv_button(
-    components.localized(table), filename="balanza-coverage.csv", source=components.source_summary(shown),
-    valuation="—", units=t("months_per_year", lang), filters={"country": country, "with": counterparts},
+    components.localized(table),
+    filename="balanza-coverage.csv",
+    source=components.source_summary(shown),
+    valuation="—",
+    units=t("months_per_year", lang),
+    filters={"country": country, "with": counterparts},
 )
 
 st.subheader(t("datasets", lang))

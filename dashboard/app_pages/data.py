@@ -67,30 +67,51 @@ year_from, year_to = int(st.session_state["from"]), int(st.session_state["to"])
 url_state.sync_url([*specs, *year_specs])
 
 rows, total = components.query_trade_rows(
-    source=str(chosen["source"]), reporter=str(chosen["reporter"]), partner=str(chosen["partner"]),
-    flow=str(chosen["flow"]), hs_level=int(str(chosen["level"])), year_from=year_from, year_to=year_to, limit=ROW_LIMIT,
+    source=str(chosen["source"]),
+    reporter=str(chosen["reporter"]),
+    partner=str(chosen["partner"]),
+    flow=str(chosen["flow"]),
+    hs_level=int(str(chosen["level"])),
+    year_from=year_from,
+    year_to=year_to,
+    limit=ROW_LIMIT,
 )
-st.caption(i18n.publisher(str(chosen["source"]), lang) + " · " + t("rows_shown", lang, shown=len(rows), total=total))
+st.caption(
+    i18n.publisher(str(chosen["source"]), lang) + " · " + t("rows_shown", lang, shown=len(rows), total=total)
+)
 
 if not rows.empty:
     by_year = rows.groupby("year", as_index=False)["value_usd"].sum()
     by_year = by_year.assign(value=by_year["value_usd"] / BILLION, source=chosen["source"])
     fig = charts.bar_chart(
-        by_year, x="year", y="value", title=t("data_chart_title", lang), y_title=components.unit_label("nominal", 0),
+        by_year,
+        x="year",
+        y="value",
+        title=t("data_chart_title", lang),
+        y_title=components.unit_label("nominal", 0),
         x_title=t("year", lang),
         footnote=components.footnote(by_year),
     )
     components.show_figure(fig, filename="balanza-data", key="data_chart")
-    components.gap_notes(by_year.assign(series=i18n.publisher(str(chosen["source"]), lang)), ["series"], "value",
-                         lambda key: key[0])
+    components.gap_notes(
+        by_year.assign(series=i18n.publisher(str(chosen["source"]), lang)),
+        ["series"],
+        "value",
+        lambda key: key[0],
+    )
     if total > len(rows):
         st.caption(t("rows_shown", lang, shown=len(rows), total=total))
 
-table = rows.assign(source=components.publisher_column(rows), flow=rows["flow"].map(lambda f: i18n.flow(f, lang)))
+table = rows.assign(
+    source=components.publisher_column(rows), flow=rows["flow"].map(lambda f: i18n.flow(f, lang))
+)
 components.show_table(table, decimals={"value_usd": 0})
 components.download_csv_button(
-    components.localized(table), filename="balanza-data.csv", source=i18n.publisher(str(chosen["source"]), lang),
-    valuation=components.valuation_summary(rows), units=t("usd_nominal", lang),
+    components.localized(table),
+    filename="balanza-data.csv",
+    source=i18n.publisher(str(chosen["source"]), lang),
+    valuation=components.valuation_summary(rows),
+    units=t("usd_nominal", lang),
     filters={**chosen, "from": year_from, "to": year_to},
 )
 components.page_links("data")

@@ -38,8 +38,13 @@ if shares.empty:
     st.info(t("no_data", lang))
 else:
     fig = charts.line_chart(
-        shares, y="share_pct", color="partner", facet_row="flow_label", title=t("dependence_title", lang),
-        y_title=t("share_pct", lang), footnote=components.footnote(shares, t("dependence_note", lang)),
+        shares,
+        y="share_pct",
+        color="partner",
+        facet_row="flow_label",
+        title=t("dependence_title", lang),
+        y_title=t("share_pct", lang),
+        footnote=components.footnote(shares, t("dependence_note", lang)),
         x_title=t("year", lang),
     )
     components.finish_time_chart(fig, shares, "share", year_from, year_to)
@@ -53,8 +58,11 @@ table["flow"] = table["flow"].map(lambda f: i18n.flow(f, lang))
 table["denominator"] = table["denominator"].map(lambda d: i18n.record_text(d, lang))
 components.show_table(table)
 components.download_csv_button(
-    components.localized(table), filename="balanza-dependence.csv", source=components.source_summary(totals),
-    valuation=t("as_reported", lang), units=t("dependence_units", lang),
+    components.localized(table),
+    filename="balanza-dependence.csv",
+    source=components.source_summary(totals),
+    valuation=t("as_reported", lang),
+    units=t("dependence_units", lang),
     filters={"partners": partners, "yr": f"{year_from}-{year_to}"},
 )
 components.page_links("dependence")

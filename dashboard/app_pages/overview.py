@@ -8,8 +8,9 @@ import streamlit as st
 from dashboard import charts, components, i18n, queries, url_state
 from dashboard.i18n import t
 from etl import record
+from etl.schema import CHINA, UNITED_STATES, WORLD
 
-PARTNERS = ["CHN", "USA", "WLD"]
+PARTNERS = [CHINA, UNITED_STATES, WORLD]
 SPARKLINE_YEARS = 25
 
 lang = components.lang()
@@ -34,8 +35,11 @@ for measure in ("export", "import", "balance", "alt_balance"):
 with_balance = wide[wide["balance_value"].notna()]
 present = [p for p in PARTNERS if p in set(with_balance["partner_iso3"])]
 # Final figures first: a later year whose figures the publisher still calls provisional is named, not compared.
-shared_year = (record.latest_common_year(with_balance, present, value="balance_value", final_only=True)
-               if present else None)
+shared_year = (
+    record.latest_common_year(with_balance, present, value="balance_value", final_only=True)
+    if present
+    else None
+)
 latest_year = record.latest_common_year(with_balance, present, value="balance_value") if present else None
 if shared_year is None:
     shared_year = latest_year
@@ -71,52 +75,120 @@ for column, partner in zip(columns, PARTNERS, strict=True):
             help=unit_text,
         )
         st.caption(unit_text)
-        st.caption(t("balance_basis", lang, basis=i18n.record_text(latest["basis_label"], lang),
-                     publisher=i18n.record_text(latest["balance_publisher"], lang)))
+        st.caption(
+            t(
+                "balance_basis",
+                lang,
+                basis=i18n.record_text(latest["basis_label"], lang),
+                publisher=i18n.record_text(latest["balance_publisher"], lang),
+            )
+        )
         if pd.notna(latest["alt_balance_value"]):
-            st.caption(t("balance_alternative", lang, basis=i18n.record_text(latest["alt_basis_label"], lang),
-                         value=i18n.number(latest["alt_balance_value"], lang)))
-        st.caption(t("sources_of", lang, export=i18n.record_text(latest["export_publisher"] or "—", lang),
-                     import_=i18n.record_text(latest["import_publisher"] or "—", lang)))
+            st.caption(
+                t(
+                    "balance_alternative",
+                    lang,
+                    basis=i18n.record_text(latest["alt_basis_label"], lang),
+                    value=i18n.number(latest["alt_balance_value"], lang),
+                )
+            )
+        st.caption(
+            t(
+                "sources_of",
+                lang,
+                export=i18n.record_text(latest["export_publisher"] or "—", lang),
+                import_=i18n.record_text(latest["import_publisher"] or "—", lang),
+            )
+        )
         components.show_figure(
-            charts.sparkline_chart(series, y="balance_value"), filename=f"balanza-balance-{partner}",
+            charts.sparkline_chart(series, y="balance_value"),
+            filename=f"balanza-balance-{partner}",
             key=f"spark_{partner}",
         )
         gaps = charts.missing_years(series.assign(key=partner), ["key"], "balance_value")
         if gaps:
-            st.caption(t("missing_years", lang, series=components.country_label(partner),
-                         years=charts.format_years(gaps[(partner,)])))
+            st.caption(
+                t(
+                    "missing_years",
+                    lang,
+                    series=components.country_label(partner),
+                    years=charts.format_years(gaps[(partner,)]),
+                )
+            )
         rows.append(latest)
 
 st.caption(t("selection_rule", lang))
 
 if rows:
     table = (
-        wide.loc[[r.name for r in rows]]
-        [["partner_iso3", "year", "export_value", "import_value", "balance_value", "basis_label", "balance_publisher",
-          "alt_balance_value", "alt_basis_label", "export_publisher", "import_publisher", "export_valuation",
-          "import_valuation"]]
-        .rename(columns={"export_value": "export", "import_value": "import", "balance_value": "balance",
-                         "alt_balance_value": "alt_balance"})
+        wide.loc[[r.name for r in rows]][
+            [
+                "partner_iso3",
+                "year",
+                "export_value",
+                "import_value",
+                "balance_value",
+                "basis_label",
+                "balance_publisher",
+                "alt_balance_value",
+                "alt_basis_label",
+                "export_publisher",
+                "import_publisher",
+                "export_valuation",
+                "import_valuation",
+            ]
+        ]
+        .rename(
+            columns={
+                "export_value": "export",
+                "import_value": "import",
+                "balance_value": "balance",
+                "alt_balance_value": "alt_balance",
+            }
+        )
         .reset_index(drop=True)
     )
     table["year"] = table["year"].astype("int64")
-    for text_column in ("basis_label", "balance_publisher", "alt_basis_label", "export_publisher", "import_publisher"):
+    for text_column in (
+        "basis_label",
+        "balance_publisher",
+        "alt_basis_label",
+        "export_publisher",
+        "import_publisher",
+    ):
         table[text_column] = table[text_column].map(lambda v: i18n.record_text(v, lang))
     value_units = {m: unit_text for m in ("export", "import", "balance", "alt_balance")}
     components.show_table(table, units=value_units)
     components.download_csv_button(
-        components.localized(table, value_units), filename="balanza-overview.csv",
-        source="; ".join(dict.fromkeys([*table["export_publisher"].dropna(), *table["import_publisher"].dropna(),
-                                        *table["balance_publisher"].dropna()])) or "—",
-        valuation=t("valuation_overview", lang), units=unit_text,
-        filters={"view": view, "factor": factor if view == queries.RECONCILED_VIEW else "", "unit": unit,
-                 "base": base_year if unit == "constant" else ""},
+        components.localized(table, value_units),
+        filename="balanza-overview.csv",
+        source="; ".join(
+            dict.fromkeys(
+                [
+                    *table["export_publisher"].dropna(),
+                    *table["import_publisher"].dropna(),
+                    *table["balance_publisher"].dropna(),
+                ]
+            )
+        )
+        or "—",
+        valuation=t("valuation_overview", lang),
+        units=unit_text,
+        filters={
+            "view": view,
+            "factor": factor if view == queries.RECONCILED_VIEW else "",
+            "unit": unit,
+            "base": base_year if unit == "constant" else "",
+        },
     )
 else:
     st.info(t("no_data", lang))
     components.download_csv_button(
-        wide.head(0), filename="balanza-overview.csv", source="—", valuation="—", units=unit_text,
+        wide.head(0),
+        filename="balanza-overview.csv",
+        source="—",
+        valuation="—",
+        units=unit_text,
         filters={"view": view},
     )
 

@@ -30,7 +30,9 @@ chapter_years = sorted({int(y) for y in chapters["year"]})
 if not chapter_years:
     st.info(t("chapters_none", lang))
 else:
-    final = sorted({int(y) for y in chapters.loc[~chapters["provisional"].fillna(False).astype(bool), "year"]})
+    final = sorted(
+        {int(y) for y in chapters.loc[~chapters["provisional"].fillna(False).astype(bool), "year"]}
+    )
     # default: the latest year its publisher does not mark provisional
     chapter_spec = url_state.Param("cy", url_state.CHOICE, (final or chapter_years)[-1], tuple(chapter_years))
     url_state.init_state([chapter_spec], lang)
@@ -42,48 +44,81 @@ else:
     hs_codes = components.query_hs_codes()
     english = dict(zip(hs_codes["hs_code"], hs_codes["description"], strict=True))
     shown["description"] = [products.describe(c, english.get(c), lang) for c in shown["hs_code"]]
-    shown["label"] = [charts.chapter_label(c, d) for c, d in zip(shown["hs_code"], shown["description"], strict=True)]
+    shown["label"] = [
+        charts.chapter_label(c, d) for c, d in zip(shown["hs_code"], shown["description"], strict=True)
+    ]
     shown["value"] = shown["value_usd"] / MILLION
     value_unit = t("usd_m", lang)
-    coverage = products.chapter_share(chapters[chapters["year"] == chapter_year],
-                                      chapter_rows[(chapter_rows["hs_code"] == "TOTAL")
-                                                   & (chapter_rows["year"] == chapter_year)])
+    coverage = products.chapter_share(
+        chapters[chapters["year"] == chapter_year],
+        chapter_rows[(chapter_rows["hs_code"] == "TOTAL") & (chapter_rows["year"] == chapter_year)],
+    )
     note = " ".join(
-        t("chapters_cover", lang, partner=names.get(r["partner_iso3"], r["partner_iso3"]),
-          share=i18n.number(r["share_pct"], lang, 0), total=i18n.money(r["total_usd"], lang))
-        for r in coverage.to_dict("records") if pd.notna(r["share_pct"])
+        t(
+            "chapters_cover",
+            lang,
+            partner=names.get(r["partner_iso3"], r["partner_iso3"]),
+            share=i18n.number(r["share_pct"], lang, 0),
+            total=i18n.money(r["total_usd"], lang),
+        )
+        for r in coverage.to_dict("records")
+        if pd.notna(r["share_pct"])
     )
     provisional = bool(shown["provisional"].fillna(False).astype(bool).any())
-    footnote = components.footnote(shown, (t("chapters_note", lang) + " " + note
-                                           + (" " + t("provisional_year", lang, year=chapter_year) if provisional else "")))
+    footnote = components.footnote(
+        shown,
+        (
+            t("chapters_note", lang)
+            + " "
+            + note
+            + (" " + t("provisional_year", lang, year=chapter_year) if provisional else "")
+        ),
+    )
     fig = charts.grouped_bar_chart(
-        shown, category="label", group="partner", value="value", title=t("chapters_title_year", lang, year=chapter_year),
-        x_title=value_unit, footnote=footnote,
+        shown,
+        category="label",
+        group="partner",
+        value="value",
+        title=t("chapters_title_year", lang, year=chapter_year),
+        x_title=value_unit,
+        footnote=footnote,
     )
     components.show_figure(fig, filename="balanza-chapters", key="chapters_chart")
-    table = shown.pivot_table(index=["hs_code", "description"], columns="partner_iso3", values="value",
-                              aggfunc="first").reset_index()
+    table = shown.pivot_table(
+        index=["hs_code", "description"], columns="partner_iso3", values="value", aggfunc="first"
+    ).reset_index()
     table.columns.name = None
     table = table.rename(columns={p: f"{names.get(p, p)} ({p})" for p in CHAPTER_PARTNERS})
     table.insert(0, "year", chapter_year)
     components.show_table(table, units=None, decimals={c: 1 for c in table.columns})
     components.download_csv_button(
-        components.localized(table), filename="balanza-chapters.csv", source=components.source_summary(shown),
-        valuation="CIF", units=value_unit, filters={"cy": chapter_year}, key="chapters_csv",
+        components.localized(table),
+        filename="balanza-chapters.csv",
+        source=components.source_summary(shown),
+        valuation="CIF",
+        units=value_unit,
+        filters={"cy": chapter_year},
+        key="chapters_csv",
     )
 
 # ---- one series, product by product ---------------------------------------------------------------------------
 st.subheader(t("series_title", lang))
 catalogue = queries.product_series(components.query_data_options())
 catalogue = catalogue.assign(
-    series=catalogue["reporter_iso3"] + ":" + catalogue["partner_iso3"] + ":" + catalogue["flow"] + ":"
+    series=catalogue["reporter_iso3"]
+    + ":"
+    + catalogue["partner_iso3"]
+    + ":"
+    + catalogue["flow"]
+    + ":"
     + catalogue["source"]
 )
 series_levels = dict(zip(catalogue["series"], catalogue["max_level"].astype(int), strict=True))
 series_choices = tuple(catalogue["series"])
 # Default: what Colombia buys from China (DANE chapters), else the US record of imports from Colombia.
 preferred = [s for s in series_choices if s.startswith("COL:CHN:import:")] or [
-    s for s in series_choices if s.startswith("USA:COL:import:")]
+    s for s in series_choices if s.startswith("USA:COL:import:")
+]
 default_series = preferred[0] if preferred else (series_choices[0] if series_choices else "")
 
 
@@ -102,7 +137,9 @@ if not series_choices:
     st.stop()
 
 top = st.columns([3, 1, 1])
-series = top[0].selectbox(t("products_series", lang), series_choices, key="series", format_func=describe_series)
+series = top[0].selectbox(
+    t("products_series", lang), series_choices, key="series", format_func=describe_series
+)
 reporter, partner, flow, source = series.split(":")
 series_filters = {"reporter": reporter, "partner": partner, "flow": flow, "source": source}
 years = tuple(components.query_series_years(**series_filters))
@@ -112,11 +149,17 @@ year_specs = [
     # default: the latest year its publisher does not mark provisional (2026 holds January only)
     url_state.Param("year", url_state.CHOICE, final_years[-1], years),
     # movers compare with the year before the chosen one that has data (never a year with itself)
-    url_state.Param("from", url_state.CHOICE, max([y for y in final_years if y < final_years[-1]] or [years[0]]), years),
+    url_state.Param(
+        "from", url_state.CHOICE, max([y for y in final_years if y < final_years[-1]] or [years[0]]), years
+    ),
 ]
 url_state.init_state(year_specs, lang)
-year = top[1].selectbox(t("year", lang), years, key="year",
-                        format_func=lambda y: f"{y} ({t('provisional', lang)})" if y in provisional_years else str(y))
+year = top[1].selectbox(
+    t("year", lang),
+    years,
+    key="year",
+    format_func=lambda y: f"{y} ({t('provisional', lang)})" if y in provisional_years else str(y),
+)
 earlier = [y for y in years if y != year]
 if st.session_state.get("from") == year and earlier:
     st.session_state["from"] = max([y for y in earlier if y < year] or earlier)
@@ -131,26 +174,40 @@ if query_text.strip():
     if matches.empty:
         st.info(t("hs_search_none", lang, text=url_state.escape_markdown(query_text.strip())))
     else:
-        values = components.query_prefix_values(**series_filters, year=year,
-                                      prefixes=matches["hs_code"].tolist())
+        values = components.query_prefix_values(
+            **series_filters, year=year, prefixes=matches["hs_code"].tolist()
+        )
         found = matches.merge(values, on="hs_code", how="left")
         found["description"] = products.describe_frame(found, lang)
         found["value_usd_m"] = found["value_usd"] / MILLION
         found = found[["hs_code", "hs_level", "description", "value_usd_m"]]
         traded = found[found["value_usd_m"].notna()]
-        st.caption(t("hs_search_found", lang, n=len(found), traded=len(traded), series=describe_series(series),
-                     year=year))
+        st.caption(
+            t(
+                "hs_search_found",
+                lang,
+                n=len(found),
+                traded=len(traded),
+                series=describe_series(series),
+                year=year,
+            )
+        )
         components.show_table(found, decimals={"value_usd_m": 1}, key="search_table")
-        zoomable = [c for c in traded["hs_code"] if len(c) in (2, 4)] or [c[:4] for c in traded["hs_code"]
-                                                                              if len(c) > 4]
+        zoomable = [c for c in traded["hs_code"] if len(c) in (2, 4)] or [
+            c[:4] for c in traded["hs_code"] if len(c) > 4
+        ]
         if zoomable:
             focus = zoomable[0]
 
 tree = components.query_hs_tree(**series_filters, year=year)
 tree = tree.assign(value=tree["value_usd"] / MILLION, year=year, source=source)
-tree["chapter_description"] = [products.describe(c, d, lang) for c, d in zip(tree["chapter"], tree["chapter_description"], strict=True)]
-tree["heading_description"] = [products.describe(h, d, lang) if isinstance(h, str) else d
-                               for h, d in zip(tree["heading"], tree["heading_description"], strict=True)]
+tree["chapter_description"] = [
+    products.describe(c, d, lang) for c, d in zip(tree["chapter"], tree["chapter_description"], strict=True)
+]
+tree["heading_description"] = [
+    products.describe(h, d, lang) if isinstance(h, str) else d
+    for h, d in zip(tree["heading"], tree["heading_description"], strict=True)
+]
 if tree.empty:
     available = "; ".join(describe_series(s) for s in series_choices)
     st.info(t("no_product_data", lang, available=available))
@@ -163,22 +220,36 @@ else:
             root = "ch" + focus[:2]
     if root:
         st.caption(t("treemap_focus", lang, code=root[2:]))
-    fig = charts.treemap_chart(tree, title=f"{t('treemap_title', lang)}, {year}", value_title=value_title,
-                               footnote=components.footnote(tree), root=root)
+    fig = charts.treemap_chart(
+        tree,
+        title=f"{t('treemap_title', lang)}, {year}",
+        value_title=value_title,
+        footnote=components.footnote(tree),
+        root=root,
+    )
     components.show_figure(fig, filename="balanza-products-treemap", key="treemap")
 
 st.subheader(t("top_products", lang))
 top_products = components.query_top_products(**series_filters, year=year)
 top_products = top_products.assign(value_usd_m=top_products["value_usd"] / MILLION).drop(columns="value_usd")
 top_products["description"] = products.describe_frame(top_products, lang)
-top_products["denominator"] = t("share_of_series", lang, flow=t(flow, lang).lower(), reporter=label_of(reporter),
-                                partner=label_of(partner), year=year)
+top_products["denominator"] = t(
+    "share_of_series",
+    lang,
+    flow=t(flow, lang).lower(),
+    reporter=label_of(reporter),
+    partner=label_of(partner),
+    year=year,
+)
 top_products.insert(0, "year", year)
 components.show_table(top_products, decimals={"value_usd_m": 1, "share_pct": 2})
 components.download_csv_button(
-    components.localized(top_products), filename="balanza-top-products.csv",
-    source=i18n.publisher(source, lang), valuation="CIF" if flow == "import" else "FOB",
-    units=t("usd_m", lang), filters={"series": series, "year": year},
+    components.localized(top_products),
+    filename="balanza-top-products.csv",
+    source=i18n.publisher(source, lang),
+    valuation="CIF" if flow == "import" else "FOB",
+    units=t("usd_m", lang),
+    filters={"series": series, "year": year},
 )
 
 st.subheader(t("top_movers", lang))
@@ -191,7 +262,9 @@ else:
     movers = movers.assign(change=movers["change_usd"] / MILLION)
     movers["description"] = products.describe_frame(movers, lang)
     fig = charts.movers_chart(
-        movers, title=f"{t('top_movers', lang)}: {year_from} → {year}", x_title=f"{t('change', lang)} ({value_title})",
+        movers,
+        title=f"{t('top_movers', lang)}: {year_from} → {year}",
+        x_title=f"{t('change', lang)} ({value_title})",
         footnote=components.footnote(movers.assign(source=source, year=year)),
     )
     components.show_figure(fig, filename="balanza-top-movers", key="movers")

@@ -10,6 +10,7 @@ import pandas as pd
 
 from dashboard.claims.specs import ClaimSpec
 from etl.record import SOURCE_PUBLISHERS as RECORD_PUBLISHERS
+from etl.schema import BILLION
 
 COL_REPORTED = "Colombia-reported (headline basis)"
 MIXED = "Colombia-reported, exports FOB − imports CIF (mixed valuation)"
@@ -45,7 +46,6 @@ LATIN_AMERICA = (
 )  # fmt: skip
 
 
-
 @dataclass(frozen=True)
 class ClaimCard:
     """Everything one card shows. `numbers` has NUMBER_COLUMNS; `series` feeds the chart."""
@@ -71,21 +71,35 @@ class ClaimData:
 
     balances: pd.DataFrame  # query_balance(COL, CHN/USA/WLD, basis="all"): headline and labelled alternatives
     mirror: pd.DataFrame  # the same as the partners report it (side="mirror")
-    record: pd.DataFrame  # query_record(COL, CHN/USA/WLD): exports and imports, TOTAL, with publisher/printed_by
+    record: (
+        pd.DataFrame
+    )  # query_record(COL, CHN/USA/WLD): exports and imports, TOTAL, with publisher/printed_by
     dian_monthly: pd.DataFrame  # period, partner_iso3, value_usd (DANE's monthly export detail)
-    products: pd.DataFrame  # record of US imports 2024, HS10 lines of flowers and coffee: partner_iso3, hs_code, value_usd
+    products: (
+        pd.DataFrame
+    )  # record of US imports 2024, HS10 lines of flowers and coffee: partner_iso3, hs_code, value_usd
     tariff_timeline: pd.DataFrame  # date, partner_iso3, effective_tariff_pct, tariff_2024_pct
-    exemptions: pd.DataFrame  # 2024 US imports from Colombia by HS10 line: hs_code, value_usd, lists (tariff lists naming it)
+    exemptions: (
+        pd.DataFrame
+    )  # 2024 US imports from Colombia by HS10 line: hs_code, value_usd, lists (tariff lists naming it)
     gdp: pd.DataFrame  # iso3, year, gdp_usd
-    fiscal: pd.DataFrame = field(default_factory=pd.DataFrame)  # published_indicators: central government balance, printed
+    fiscal: pd.DataFrame = field(
+        default_factory=pd.DataFrame
+    )  # published_indicators: central government balance, printed
     datasets: dict[str, str] = field(default_factory=dict)  # source -> dataset file(s)
     # Scenario runs of the shipped presets (model/presets): preset -> focus table / by-partner table.
     scenario_focus: dict[str, pd.DataFrame] = field(default_factory=dict)
     scenario_partners: dict[str, pd.DataFrame] = field(default_factory=dict)
     scenario_errors: dict[str, str] = field(default_factory=dict)
-    us_imports_from_col: float | None = None  # 2024 US imports for consumption from Colombia, sum of HS10 lines
-    reciprocal: pd.DataFrame = field(default_factory=pd.DataFrame)  # us_reciprocal_rates: partner_iso3, rate_pct, list_name
-    coverage: pd.DataFrame = field(default_factory=pd.DataFrame)  # model.data.query_import_coverage: chapter, coverage_pct
+    us_imports_from_col: float | None = (
+        None  # 2024 US imports for consumption from Colombia, sum of HS10 lines
+    )
+    reciprocal: pd.DataFrame = field(
+        default_factory=pd.DataFrame
+    )  # us_reciprocal_rates: partner_iso3, rate_pct, list_name
+    coverage: pd.DataFrame = field(
+        default_factory=pd.DataFrame
+    )  # model.data.query_import_coverage: chapter, coverage_pct
     exemption_lists: tuple[str, ...] = ()  # the tariff lists loaded (a list may name nothing Colombia sells)
 
 
@@ -95,7 +109,7 @@ def empty_frame(columns: Iterable[str]) -> pd.DataFrame:
 
 def bn(value: float) -> str:
     """USD billions with two decimals: 13559000000 → '13.56'."""
-    return f"{value / 1e9:,.2f}"
+    return f"{value / BILLION:,.2f}"
 
 
 def pct(value: float, digits: int = 1) -> str:

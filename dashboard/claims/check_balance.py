@@ -28,6 +28,7 @@ from dashboard.claims.card import (
 from dashboard.claims.rules import CANNOT_CHECK, SUPPORTED, verdict_close_to, verdict_within
 from dashboard.claims.series import at_year, deficit_series, latest_of, missing_years, series_number_rows
 from dashboard.claims.specs import ClaimSpec
+from etl.schema import CHINA, WORLD
 from etl.years import format_years
 
 # --------------------------------------------------------------------------------------------- claim 1
@@ -41,7 +42,7 @@ def _gap_words(value: float, target: float) -> str:
 def check_china_deficit(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     tol = spec.tolerance
     target = float(tol["target_usd"])
-    series = deficit_series(data, "CHN")
+    series = deficit_series(data, CHINA)
     series = series[series["year"] >= SHARES_FROM_YEAR].reset_index(drop=True)
     head = latest_of(series, COL_REPORTED)
     missing = []
@@ -65,7 +66,11 @@ def check_china_deficit(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
         f"{year} ({head['publisher']}), {_gap_words(deficit, target)} the USD {bn(target)} bn claimed — {where} "
         f"the ±{match:g} % tolerance."
     ]
-    facts: dict[str, float] = {"deficit_usd": deficit, "year": float(year), "gap_pct": (deficit - target) / target * 100}
+    facts: dict[str, float] = {
+        "deficit_usd": deficit,
+        "year": float(year),
+        "gap_pct": (deficit - target) / target * 100,
+    }
     alternatives = []
     mixed = at_year(series, MIXED, year)
     if mixed is not None:
@@ -81,12 +86,19 @@ def check_china_deficit(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
                             f"{int(mirror['year'])} ({mirror['publisher']})")  # fmt: skip
     disagreement = ""
     if verdict != SUPPORTED:
-        disagreement = (f"The article says USD {bn(target)} bn; on the headline basis the deficit was USD "
-                        f"{bn(deficit)} bn ({abs(facts['gap_pct']):.1f} % {'less' if deficit < target else 'more'})")
-        if mixed is not None and verdict_close_to(facts["mixed_deficit_usd"], target, match, partial) == SUPPORTED:
-            disagreement += (f"; the article's figure matches only the mixed-valuation difference (exports FOB − "
-                             f"imports CIF: USD {bn(facts['mixed_deficit_usd'])} bn), which values the two flows "
-                             "differently")
+        disagreement = (
+            f"The article says USD {bn(target)} bn; on the headline basis the deficit was USD "
+            f"{bn(deficit)} bn ({abs(facts['gap_pct']):.1f} % {'less' if deficit < target else 'more'})"
+        )
+        if (
+            mixed is not None
+            and verdict_close_to(facts["mixed_deficit_usd"], target, match, partial) == SUPPORTED
+        ):
+            disagreement += (
+                f"; the article's figure matches only the mixed-valuation difference (exports FOB − "
+                f"imports CIF: USD {bn(facts['mixed_deficit_usd'])} bn), which values the two flows "
+                "differently"
+            )
         disagreement += "."
     return ClaimCard(spec, verdict, tuple(sentences), numbers, tuple(missing), series, facts,
                      basis=str(head["basis_label"]), figure=f"USD {bn(deficit)} bn deficit with China in {year}",
@@ -107,8 +119,8 @@ SHARE_COLUMNS = ["year", "basis", "china_balance_usd", "world_balance_usd", "sha
 def china_share_table(data: ClaimData) -> pd.DataFrame:
     """China's deficit as a share of Colombia's total goods deficit, by year, on the headline basis and on the
     mixed-valuation alternative (each pair of balances on one basis)."""
-    china = deficit_series(data, "CHN")
-    world = deficit_series(data, "WLD")
+    china = deficit_series(data, CHINA)
+    world = deficit_series(data, WORLD)
     rows = []
     for label, perspective in ((HEADLINE_SHARE, COL_REPORTED), (MIXED_SHARE, MIXED)):
         c_rows = china[china["perspective"] == perspective].set_index("year")
@@ -166,7 +178,9 @@ def check_china_share_of_deficit(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
         sentences.append(f"Above 100 % the deficit with China is larger than the whole deficit: Colombia's trade with "
                          f"the rest of the world taken together was in surplus by USD {bn(rest)} bn.")  # fmt: skip
     if not surplus.empty:
-        sentences.append(f"No share exists for {format_years(surplus['year'])}: Colombia's total goods trade was in surplus.")
+        sentences.append(
+            f"No share exists for {format_years(surplus['year'])}: Colombia's total goods trade was in surplus."
+        )
     earlier = known[known["year"] < year]
     if not earlier.empty:
         ordered = earlier.sort_values("share", kind="stable")
@@ -184,8 +198,10 @@ def check_china_share_of_deficit(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
                             f"{bn(-m['world_balance_usd'])} bn)")  # fmt: skip
     disagreement = ""
     if share > supported[1]:
-        disagreement = (f"“Practically the entire” understates it: on the headline basis the deficit with China is "
-                        f"larger than Colombia's whole goods deficit ({pct(share, 0)}).")
+        disagreement = (
+            f"“Practically the entire” understates it: on the headline basis the deficit with China is "
+            f"larger than Colombia's whole goods deficit ({pct(share, 0)})."
+        )
     elif share < supported[0]:
         disagreement = f"The deficit with China is {pct(share, 0)} of the total goods deficit, not practically all of it."
     return ClaimCard(spec, verdict, tuple(sentences), numbers, tuple(missing), table, facts,

@@ -20,6 +20,7 @@ from dashboard.claims.card import (
 from dashboard.claims.rules import CANNOT_CHECK, NOT_SUPPORTED, OUT_OF_SCOPE, PARTLY, SCENARIO, verdict_within
 from dashboard.claims.series import deficit_series, latest_of, record_rows
 from dashboard.claims.specs import ClaimSpec
+from etl.schema import CHINA
 from etl.years import format_years
 from model.purchase import growth_history, largest_growth
 
@@ -38,9 +39,9 @@ def largest_yearly_increase(values: pd.DataFrame) -> tuple[int, float] | None:
 
 
 def check_china_purchases(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
-    series = deficit_series(data, "CHN")
+    series = deficit_series(data, CHINA)
     head = latest_of(series, COL_REPORTED)
-    exports = record_rows(data, "CHN", "export")
+    exports = record_rows(data, CHINA, "export")
     best = largest_yearly_increase(exports)
     rows = [number_row("Colombia's exports to China", int(r["year"]), COL_REPORTED, float(r["value_usd"]), "USD",
                        str(r["valuation"]), str(r["source"]), data.datasets.get(str(r["source"]), str(r["source"])),
@@ -106,20 +107,25 @@ def fiscal_figures(fiscal: pd.DataFrame, year: int) -> tuple[pd.Series | None, l
 
 
 def _printed(row: pd.Series) -> str:
-    return f"{row['publisher']}, as printed by {row['printed_by']}" if isinstance(row.get("printed_by"), str) \
+    return (
+        f"{row['publisher']}, as printed by {row['printed_by']}"
+        if isinstance(row.get("printed_by"), str)
         else str(row["publisher"])
+    )
 
 
 def check_fiscal(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
-    """"The fiscal deficit would become practically zero": even if every dollar of the trade gap closed became
+    """ "The fiscal deficit would become practically zero": even if every dollar of the trade gap closed became
     government revenue (it would not: a trade deficit is not a fiscal deficit), the fiscal deficit would shrink
     by at most the trade gap's size in GDP. The rule compares what would remain with "practically zero"."""
     tol = spec.tolerance
-    series = deficit_series(data, "CHN")
+    series = deficit_series(data, CHINA)
     head = latest_of(series, COL_REPORTED)
     gdp = data.gdp.set_index("year")["gdp_usd"] if not data.gdp.empty else pd.Series(dtype=float)
-    sentences = ["A trade deficit is not a fiscal deficit: the first is what residents buy abroad minus what they "
-                 "sell; the second is government spending minus revenue. Closing one does not close the other."]
+    sentences = [
+        "A trade deficit is not a fiscal deficit: the first is what residents buy abroad minus what they "
+        "sell; the second is government spending minus revenue. Closing one does not close the other."
+    ]
     facts: dict[str, float] = {}
     missing: list[str] = []
     rows: list[dict[str, Any]] = []
@@ -131,8 +137,14 @@ def check_fiscal(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     gdp_year = year if year in gdp.index else int(gdp.index.max())
     trade_share = -float(head["balance_usd"]) / float(gdp.loc[gdp_year]) * 100
     facts.update(year=float(year), gdp_year=float(gdp_year), trade_gap_pct_gdp=trade_share)
-    gdp_note = "" if gdp_year == year else (f" (over GDP of {gdp_year}, the latest year of the bundled World Bank series; "
-                                            f"no {year} GDP in US dollars is bundled)")
+    gdp_note = (
+        ""
+        if gdp_year == year
+        else (
+            f" (over GDP of {gdp_year}, the latest year of the bundled World Bank series; "
+            f"no {year} GDP in US dollars is bundled)"
+        )
+    )
     rows.append(number_row("deficit with China as % of GDP", year, COL_REPORTED, trade_share, "% of GDP",
                            str(head["basis_label"]), str(head["source"]), str(head["dataset"]),
                            f"{head['publisher']}; GDP: {SOURCE_PUBLISHERS['world_bank']} ({gdp_year})"))  # fmt: skip
@@ -140,8 +152,15 @@ def check_fiscal(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
                      f"{head['publisher']}) was {trade_share:.1f} % of Colombia's GDP{gdp_note}.")  # fmt: skip
     if fiscal is None:
         missing.append(f"Colombia's printed fiscal deficit for {year} (% of GDP)")
-        return ClaimCard(spec, CANNOT_CHECK, tuple(sentences), numbers_frame(rows), tuple(missing), facts=facts,
-                         basis="printed central-government fiscal deficit against the trade gap, both in % of GDP")
+        return ClaimCard(
+            spec,
+            CANNOT_CHECK,
+            tuple(sentences),
+            numbers_frame(rows),
+            tuple(missing),
+            facts=facts,
+            basis="printed central-government fiscal deficit against the trade gap, both in % of GDP",
+        )
     deficit_pct = float(fiscal["deficit_pct"])
     remaining = deficit_pct - trade_share
     band, partial = float(tol["zero_band_pts"]), float(tol["partial_band_pts"])
@@ -156,13 +175,17 @@ def check_fiscal(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     for other in other_fiscal:
         rest = float(other["deficit_pct"]) - trade_share
         facts[f"remaining_pct_gdp_alternative_{len(alternatives) + 1}"] = rest
-        alternatives.append(f"{_printed(other)}: fiscal deficit {float(other['deficit_pct']):.1f} % of GDP, "
-                            f"{rest:.1f} % remaining ({other['url']})")
+        alternatives.append(
+            f"{_printed(other)}: fiscal deficit {float(other['deficit_pct']):.1f} % of GDP, "
+            f"{rest:.1f} % remaining ({other['url']})"
+        )
     disagreement = ""
     if verdict == NOT_SUPPORTED:
-        disagreement = (f"The fiscal deficit ({deficit_pct:.1f} % of GDP) is about {deficit_pct / trade_share:.1f} times "
-                        f"the whole deficit with China ({trade_share:.1f} % of GDP): closing the trade gap could not "
-                        "bring it to practically zero.")
+        disagreement = (
+            f"The fiscal deficit ({deficit_pct:.1f} % of GDP) is about {deficit_pct / trade_share:.1f} times "
+            f"the whole deficit with China ({trade_share:.1f} % of GDP): closing the trade gap could not "
+            "bring it to practically zero."
+        )
     elif verdict == PARTLY:
         disagreement = f"Even in that best case {remaining:.1f} % of GDP of fiscal deficit would remain, not practically zero."
     return ClaimCard(spec, verdict, tuple(sentences), numbers_frame(rows), tuple(missing),
@@ -176,9 +199,9 @@ def check_fiscal(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
 
 
 def check_out_of_scope(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
-    sentences = ("Balanza holds trade statistics; it cannot check figures about lives lost in counternarcotics "
-                 "operations, and says nothing about them.",)
+    sentences = (
+        "Balanza holds trade statistics; it cannot check figures about lives lost in counternarcotics "
+        "operations, and says nothing about them.",
+    )
     return ClaimCard(spec, OUT_OF_SCOPE, sentences, numbers_frame([]), ("casualty statistics (outside Balanza's scope)",),
                      basis="outside Balanza's data")  # fmt: skip
-
-

@@ -29,12 +29,15 @@ from dashboard.claims.card import (
 )
 from dashboard.claims.rules import SCENARIO
 from dashboard.claims.specs import ClaimSpec
-from etl.schema import EU_MEMBERS, EUROPEAN_UNION
+from etl.schema import COLOMBIA, EU_MEMBERS, EUROPEAN_UNION, MILLION
 
 AUGUST_LIST = "eo14326_aug_2025"
 BASELINE_PCT = 10.0  # EO 14257 baseline, kept by EO 14326 for countries it does not list
 CENSUS = "US Census Bureau (imports for consumption 2024, HS10)"
-PRODUCT_GROUPS = (("roses", "060311", ("ECU",), "Ecuador"), ("coffee", COFFEE_CODE, CENTRAL_AMERICA, "Central America"))
+PRODUCT_GROUPS = (
+    ("roses", "060311", ("ECU",), "Ecuador"),
+    ("coffee", COFFEE_CODE, CENTRAL_AMERICA, "Central America"),
+)
 SHARES_DENOMINATOR = "US imports from the partners with a bundled Census HS10 file (the EU counted once)"
 
 
@@ -76,7 +79,9 @@ def _focus_change(focus: pd.DataFrame, prefix: str, partners: tuple[str, ...]) -
     return None if rows.empty else rows.iloc[0]
 
 
-def _scenario_rows(spec: ClaimSpec, data: ClaimData, preset: str, label: str, rows: list, facts: dict) -> list[str]:
+def _scenario_rows(
+    spec: ClaimSpec, data: ClaimData, preset: str, label: str, rows: list, facts: dict
+) -> list[str]:
     focus = data.scenario_focus.get(preset)
     if focus is None or focus.empty:
         error = data.scenario_errors.get(preset)
@@ -91,10 +96,10 @@ def _scenario_rows(spec: ClaimSpec, data: ClaimData, preset: str, label: str, ro
         rows.append(number_row(f"modelled change in US imports: {rival_name}'s {name} (HS {prefix})", 2024,
                                f"scenario {preset}", change, "USD", "customs value", "scenario",
                                f"model/presets/{preset}.json", SOURCE_PUBLISHERS["scenario"],
-                               f"range {float(gain['low_usd']) / 1e6:,.0f} to {float(gain['high_usd']) / 1e6:,.0f} m "
+                               f"range {float(gain['low_usd']) / MILLION:,.0f} to {float(gain['high_usd']) / MILLION:,.0f} m "
                                "(band: elasticities at their 95 % confidence bounds, or ×½ to ×2 where no own "
                                "estimate; model/scenario.py BAND_BASIS)"))  # fmt: skip
-        parts.append(f"{rival_name}'s {name} USD {change / 1e6:+,.0f} m")
+        parts.append(f"{rival_name}'s {name} USD {change / MILLION:+,.0f} m")
     return [f"Model, {label} (preset {preset}): US imports of " + " and ".join(parts) + "."] if parts else []
 
 
@@ -104,13 +109,15 @@ def _colombia_switch(focus: pd.DataFrame | None, preset: str, facts: dict[str, f
         return ""
     parts = []
     for name, prefix, _, _ in PRODUCT_GROUPS:
-        row = _focus_change(focus, prefix, ("COL",))
+        row = _focus_change(focus, prefix, (COLOMBIA,))
         if row is None:
             continue
         facts[f"{preset}_{prefix}_col_change_usd"] = float(row["total_change_usd"])
         facts[f"{preset}_{prefix}_col_diversion_usd"] = float(row["trade_diversion_usd"])
-        parts.append(f"{name} USD {float(row['total_change_usd']) / 1e6:+,.0f} m, of which buyers switching towards "
-                     f"Colombia USD {float(row['trade_diversion_usd']) / 1e6:+,.0f} m")
+        parts.append(
+            f"{name} USD {float(row['total_change_usd']) / MILLION:+,.0f} m, of which buyers switching towards "
+            f"Colombia USD {float(row['trade_diversion_usd']) / MILLION:+,.0f} m"
+        )
     return ("Same preset, Colombia's own: " + "; ".join(parts) + ".") if parts else ""
 
 
@@ -122,45 +129,61 @@ def check_roses_and_coffee(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     census_ds = data.datasets.get("us_census_consumption", "us_census_consumption")
     for name, prefix, rivals, rival_name in PRODUCT_GROUPS:
         table = product_shares(data.products, prefix)
-        if table.empty or "COL" not in set(table["partner_iso3"]):
+        if table.empty or COLOMBIA not in set(table["partner_iso3"]):
             missing.append(f"US imports for consumption 2024 of HS {prefix} from Colombia")
             continue
-        for r in table[table["partner_iso3"].isin(("COL", *rivals))].to_dict("records"):
+        for r in table[table["partner_iso3"].isin((COLOMBIA, *rivals))].to_dict("records"):
             rows.append(number_row(f"share of US imports of HS {prefix} ({name}), 2024", 2024, MIRROR,
                                    r["share"] * 100, "%", "customs value", "us_census_consumption", census_ds, CENSUS,
-                                   f"{r['partner_iso3']}: USD {r['value_usd'] / 1e6:,.1f} m; of {SHARES_DENOMINATOR}"))  # fmt: skip
-        col_share = float(table.loc[table["partner_iso3"] == "COL", "share"].iloc[0])
+                                   f"{r['partner_iso3']}: USD {r['value_usd'] / MILLION:,.1f} m; of {SHARES_DENOMINATOR}"))  # fmt: skip
+        col_share = float(table.loc[table["partner_iso3"] == COLOMBIA, "share"].iloc[0])
         rival_share = float(table[table["partner_iso3"].isin(rivals)]["share"].sum())
         facts.update({f"{prefix}_col_share": col_share, f"{prefix}_rival_share": rival_share})
         sentences.append(f"HS {prefix} ({name}), 2024: Colombia supplied {pct(col_share)} of {SHARES_DENOMINATOR}, "
                          f"{rival_name} {pct(rival_share)} ({CENSUS}){_coverage(data, prefix)}.")  # fmt: skip
-    rates = august_rates(data.reciprocal, ("COL", "ECU", *CENTRAL_AMERICA))
+    rates = august_rates(data.reciprocal, (COLOMBIA, "ECU", *CENTRAL_AMERICA))
     facts.update({f"aug_rate_{k}": v for k, v in rates.items()})
     central = sorted({rates[p] for p in CENTRAL_AMERICA})
-    rate_text = (f"From 7 August 2025 (EO 14326) the US charged Colombia {rates['COL']:g} %, Ecuador {rates['ECU']:g} % "
-                 f"and Central America {central[0]:g}–{central[-1]:g} % ({', '.join(f'{p} {rates[p]:g} %' for p in CENTRAL_AMERICA)})")
+    rate_text = (
+        f"From 7 August 2025 (EO 14326) the US charged Colombia {rates[COLOMBIA]:g} %, Ecuador {rates['ECU']:g} % "
+        f"and Central America {central[0]:g}–{central[-1]:g} % ({', '.join(f'{p} {rates[p]:g} %' for p in CENTRAL_AMERICA)})"
+    )
     sentences.append(rate_text + ": Colombia did not pay more than these rivals.")
     august = spec.scenario_preset or ""
-    sentences += _scenario_rows(spec, data, august, "with the country rates in force from 7 August 2025", rows, facts)
+    sentences += _scenario_rows(
+        spec, data, august, "with the country rates in force from 7 August 2025", rows, facts
+    )
     colombia = _colombia_switch(data.scenario_focus.get(august), august, facts)
     if colombia:
         sentences.append(colombia)
-    sentences += _scenario_rows(spec, data, SINGLED_OUT_PRESET, "if Colombia alone faced 10 more points", rows, facts)
+    sentences += _scenario_rows(
+        spec, data, SINGLED_OUT_PRESET, "if Colombia alone faced 10 more points", rows, facts
+    )
     chart = [product_shares(data.products, prefix).assign(hs=f"HS {prefix} ({name})")
              for name, prefix, _, _ in PRODUCT_GROUPS]  # fmt: skip
-    chart_frame = pd.concat([f for f in chart if not f.empty], ignore_index=True) if any(not f.empty for f in chart) \
+    chart_frame = (
+        pd.concat([f for f in chart if not f.empty], ignore_index=True)
+        if any(not f.empty for f in chart)
         else empty_frame(["partner_iso3", "value_usd", "share", "hs"])
+    )
     roses = facts.get(f"{august}_060311_change_usd")
     coffee = facts.get(f"{august}_{COFFEE_CODE}_change_usd")
-    figure = ("" if roses is None or coffee is None else
-              f"Aug-2025 rates: Ecuador's roses USD {roses / 1e6:+,.0f} m, Central America's coffee USD {coffee / 1e6:+,.0f} m")
-    disagreement = ("The opportunity needs Colombia to face a higher US tariff than its rivals; under the rates the US "
-                    f"actually set in August 2025 Colombia paid {rates['COL']:g} %, no more than Ecuador or Central America")
+    figure = (
+        ""
+        if roses is None or coffee is None
+        else f"Aug-2025 rates: Ecuador's roses USD {roses / MILLION:+,.0f} m, Central America's coffee USD {coffee / MILLION:+,.0f} m"
+    )
+    disagreement = (
+        "The opportunity needs Colombia to face a higher US tariff than its rivals; under the rates the US "
+        f"actually set in August 2025 Colombia paid {rates[COLOMBIA]:g} %, no more than Ecuador or Central America"
+    )
     if roses is not None and coffee is not None:
-        disagreement += (f", and the model gives Ecuador's roses USD {roses / 1e6:+,.0f} m and Central America's coffee "
-                         f"USD {coffee / 1e6:+,.0f} m")
+        disagreement += (
+            f", and the model gives Ecuador's roses USD {roses / MILLION:+,.0f} m and Central America's coffee "
+            f"USD {coffee / MILLION:+,.0f} m"
+        )
     disagreement += "."
-    if rates["COL"] > max(rates[p] for p in ("ECU", *CENTRAL_AMERICA)):
+    if rates[COLOMBIA] > max(rates[p] for p in ("ECU", *CENTRAL_AMERICA)):
         disagreement = ""
     return ClaimCard(spec, SCENARIO, tuple(sentences), numbers_frame(rows), tuple(missing), chart_frame, facts,
                      basis="A forecast or threat: the tariff model's result under the US country rates of August 2025",
@@ -174,20 +197,26 @@ def check_scenario_substitution(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     rows = [number_row("share of US coffee imports (HS 0901), 2024", 2024, MIRROR, r["share"] * 100, "%",
                        "customs value", "us_census_consumption", census_ds, CENSUS,
                        f"{r['partner_iso3']}; of {SHARES_DENOMINATOR}") for r in table.head(8).to_dict("records")]  # fmt: skip
-    sentences = ["A statement about what buyers could do, not about what happened: the scenario page models "
-                 "US buyers switching suppliers when Colombia faces a higher tariff."]
+    sentences = [
+        "A statement about what buyers could do, not about what happened: the scenario page models "
+        "US buyers switching suppliers when Colombia faces a higher tariff."
+    ]
     facts: dict[str, float] = {}
     by_partner = data.scenario_partners.get(SINGLED_OUT_PRESET)
     if by_partner is not None and not by_partner.empty:
-        gainers = by_partner[(by_partner["partner_iso3"] != "COL") & (by_partner["trade_diversion_usd"] > 0)]
+        gainers = by_partner[
+            (by_partner["partner_iso3"] != COLOMBIA) & (by_partner["trade_diversion_usd"] > 0)
+        ]
         total_gain = float(gainers["trade_diversion_usd"].sum())
-        latam = gainers[gainers["partner_iso3"].isin(LATIN_AMERICA)].sort_values("trade_diversion_usd", ascending=False)
-        colombia = by_partner[by_partner["partner_iso3"] == "COL"]
+        latam = gainers[gainers["partner_iso3"].isin(LATIN_AMERICA)].sort_values(
+            "trade_diversion_usd", ascending=False
+        )
+        colombia = by_partner[by_partner["partner_iso3"] == COLOMBIA]
         if total_gain > 0 and not colombia.empty:
             col_change = float(colombia["total_change_usd"].iloc[0])
             latam_share = float(latam["trade_diversion_usd"].sum()) / total_gain
             facts.update(colombia_change_usd=col_change, diverted_usd=total_gain, latam_share=latam_share)
-            leaders = ", ".join(f"{r['partner_iso3']} USD {r['trade_diversion_usd'] / 1e6:,.0f} m"
+            leaders = ", ".join(f"{r['partner_iso3']} USD {r['trade_diversion_usd'] / MILLION:,.0f} m"
                                 for r in latam.head(3).to_dict("records"))  # fmt: skip
             sentences.append(
                 f"In the preset {SINGLED_OUT_PRESET} US imports from Colombia change by USD {bn(col_change)} bn; of the "

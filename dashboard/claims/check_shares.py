@@ -27,15 +27,18 @@ from dashboard.claims.card import (
 from dashboard.claims.rules import CANNOT_CHECK, verdict_conditions
 from dashboard.claims.series import record_rows
 from dashboard.claims.specs import ClaimSpec
+from etl.schema import CHINA, UNITED_STATES, WORLD
 from etl.years import format_years
 
 SHARE_COLUMNS = ["year", "partner", "value_usd", "world_usd", "share", "source", "months", "publisher",
                  "world_publisher", "dataset", "valuation", "note"]  # fmt: skip
 
 
-def colombia_partner_shares(data: ClaimData, flow: str, partners: Sequence[str] = ("USA", "CHN")) -> pd.DataFrame:
+def colombia_partner_shares(
+    data: ClaimData, flow: str, partners: Sequence[str] = (UNITED_STATES, CHINA)
+) -> pd.DataFrame:
     """Partner shares of Colombia's exports or imports by year, numerator and denominator from the record."""
-    world = record_rows(data, "WLD", flow).set_index("year")
+    world = record_rows(data, WORLD, flow).set_index("year")
     rows = []
     for partner in partners:
         part = record_rows(data, partner, flow)
@@ -46,7 +49,9 @@ def colombia_partner_shares(data: ClaimData, flow: str, partners: Sequence[str] 
             w = pd.Series(world.loc[year])
             note = "provisional" if bool(r["provisional"]) or bool(w["provisional"]) else ""
             if flow == "export" and year >= DIAN_WITHHELD_FROM_YEAR:
-                note = (note + "; " if note else "") + "destinations partly withheld as 'not declared' from 2025"
+                note = (
+                    note + "; " if note else ""
+                ) + "destinations partly withheld as 'not declared' from 2025"
             rows.append({
                 "year": year, "partner": partner, "value_usd": float(r["value_usd"]),
                 "world_usd": float(w["value_usd"]), "source": str(r["source"]), "months": int(r["months_covered"]),
@@ -62,7 +67,9 @@ def colombia_partner_shares(data: ClaimData, flow: str, partners: Sequence[str] 
 
 
 def _in_span(shares: pd.DataFrame) -> pd.DataFrame:
-    return shares[(shares["year"] >= SHARES_FROM_YEAR) & (shares["year"] <= REFERENCE_YEAR_MAX)].reset_index(drop=True)
+    return shares[(shares["year"] >= SHARES_FROM_YEAR) & (shares["year"] <= REFERENCE_YEAR_MAX)].reset_index(
+        drop=True
+    )
 
 
 def _share_numbers(frame: pd.DataFrame, what: str) -> list[dict]:
@@ -77,10 +84,10 @@ def check_us_dependence(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     imports = _in_span(colombia_partner_shares(data, "import"))
     numbers = numbers_frame(_share_numbers(exports, "exports") + _share_numbers(imports, "imports"))
     both = pd.DataFrame(exports.pivot_table(index="year", columns="partner", values="share"))
-    both = both.dropna() if {"USA", "CHN"} <= set(both.columns) else pd.DataFrame()
+    both = both.dropna() if {UNITED_STATES, CHINA} <= set(both.columns) else pd.DataFrame()
     missing = []
     for flow, frame in (("exports to", exports), ("imports from", imports)):
-        have = set(frame[frame["partner"] == "USA"]["year"]) if not frame.empty else set()
+        have = set(frame[frame["partner"] == UNITED_STATES]["year"]) if not frame.empty else set()
         gaps = [y for y in range(SHARES_FROM_YEAR, REFERENCE_YEAR_MAX + 1) if y not in have]
         if gaps:
             missing.append(f"Colombia-reported {flow} the US with the World total: {format_years(gaps)}")
@@ -88,23 +95,23 @@ def check_us_dependence(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
         return ClaimCard(spec, CANNOT_CHECK, ("No year has both US and China shares of Colombia's exports.",),
                          numbers, tuple(missing), exports)  # fmt: skip
     year = int(both.index.max())
-    us_share, cn_share = float(both.at[year, "USA"]), float(both.at[year, "CHN"])  # type: ignore[arg-type]
+    us_share, cn_share = float(both.at[year, UNITED_STATES]), float(both.at[year, CHINA])  # type: ignore[arg-type]
     threshold = float(tol["us_export_share_min"])
     verdict = verdict_conditions([us_share >= threshold, us_share > cn_share])
     first = int(both.index.min())
-    us_row = exports[(exports["year"] == year) & (exports["partner"] == "USA")].iloc[0]
+    us_row = exports[(exports["year"] == year) & (exports["partner"] == UNITED_STATES)].iloc[0]
     sentences = [
         f"In {year} the US took {pct(us_share)} of Colombia's exports and China {pct(cn_share)} "
         f"({us_row['publisher']}; total: {us_row['world_publisher']}); in {first} they were "
-        f"{pct(float(both.at[first, 'USA']))} and {pct(float(both.at[first, 'CHN']))}.",  # type: ignore[arg-type]
+        f"{pct(float(both.at[first, UNITED_STATES]))} and {pct(float(both.at[first, CHINA]))}.",  # type: ignore[arg-type]
     ]
     imp = imports.pivot_table(index="year", columns="partner", values="share")
     facts = {"year": float(year), "us_export_share": us_share, "china_export_share": cn_share}
-    if {"USA", "CHN"} <= set(imp.columns) and not imp.dropna().empty:
+    if {UNITED_STATES, CHINA} <= set(imp.columns) and not imp.dropna().empty:
         iy = int(imp.dropna().index.max())
-        us_imp, cn_imp = float(imp.at[iy, "USA"]), float(imp.at[iy, "CHN"])  # type: ignore[arg-type]
+        us_imp, cn_imp = float(imp.at[iy, UNITED_STATES]), float(imp.at[iy, CHINA])  # type: ignore[arg-type]
         facts.update(us_import_share=us_imp, china_import_share=cn_imp)
-        src = imports[(imports["year"] == iy) & (imports["partner"] == "USA")].iloc[0]
+        src = imports[(imports["year"] == iy) & (imports["partner"] == UNITED_STATES)].iloc[0]
         sentences.append(f"Of Colombia's imports in {iy}, {pct(us_imp)} came from the US and "
                          f"{pct(cn_imp)} from China ({src['publisher']}; total: "
                          f"{src['world_publisher']}).")  # fmt: skip
@@ -116,7 +123,7 @@ def check_us_dependence(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
 
 def check_china_import_growth(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     tol = spec.tolerance
-    shares = _in_span(colombia_partner_shares(data, "import", partners=("CHN",)))
+    shares = _in_span(colombia_partner_shares(data, "import", partners=(CHINA,)))
     numbers = numbers_frame(
         [number_row("imports from China", r["year"], COL_REPORTED, r["value_usd"], "USD", "CIF", r["source"],
                     r["dataset"], r["publisher"], r["note"]) for r in shares.to_dict("records")]
@@ -124,7 +131,9 @@ def check_china_import_growth(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     )  # fmt: skip
     have = set(shares["year"].astype(int))
     gaps = [y for y in range(SHARES_FROM_YEAR, REFERENCE_YEAR_MAX + 1) if y not in have]
-    missing = [f"Colombia-reported imports from China with the World total: {format_years(gaps)}"] if gaps else []
+    missing = (
+        [f"Colombia-reported imports from China with the World total: {format_years(gaps)}"] if gaps else []
+    )
     if len(shares) < 2:
         return ClaimCard(spec, CANNOT_CHECK, ("Fewer than two years of Colombia's imports from China are bundled.",),
                          numbers, tuple(missing), shares)  # fmt: skip

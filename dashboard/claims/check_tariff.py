@@ -26,18 +26,25 @@ from dashboard.claims.card import (
 )
 from dashboard.claims.rules import CANNOT_CHECK, verdict_within
 from dashboard.claims.specs import ClaimSpec
+from etl.schema import COLOMBIA, UNITED_STATES
 
 MONTHLY_EXPORTS_MEASURE = "Colombia's monthly exports"
 APRIL_EXEMPTION_LISTS = ("annex_ii_2025_04", "annex-II-exemptions")
 # Goods under Section 232 on 5 April 2025 were outside the baseline (EO 14257 §3(b)): steel and aluminium (duties
 # from 12 March 2025) and autos and parts (proclamation of 26 March 2025, in force 3 April).
-S232_IN_FORCE = {"s232_steel_2025": "steel", "s232_aluminium_2025": "aluminium", "s232_autos_2025": "autos and parts"}
+S232_IN_FORCE = {
+    "s232_steel_2025": "steel",
+    "s232_aluminium_2025": "aluminium",
+    "s232_autos_2025": "autos and parts",
+}
 # The bundled steel and aluminium lists hold the derivative articles only; the base articles, under Section 232
 # since 2018, are HS 7206–7229 and 7301–7306 (steel) and 7601–7609 (aluminium) (lists' PROVENANCE).
 S232_BASE_HS4 = ((7206, 7229), (7301, 7306), (7601, 7609))
 ANNEX_I_LIST = "eo14257_annex_i"
-STATUTE = ("Executive Order 14257 (2 April 2025), in force 5 April 2025, with its Annex II exemptions; Section 232 "
-           "proclamations 10895/10896 (steel, aluminium) and 10908 (autos); lists as encoded by tradewartracker")
+STATUTE = (
+    "Executive Order 14257 (2 April 2025), in force 5 April 2025, with its Annex II exemptions; Section 232 "
+    "proclamations 10895/10896 (steel, aluminium) and 10908 (autos); lists as encoded by tradewartracker"
+)
 CENSUS = "US Census Bureau, imports for consumption 2024 (HS10, as compiled by tradewartracker)"
 
 
@@ -63,16 +70,21 @@ def statutory_rise(rate_pct: float, exempt_usd: float, total_usd: float) -> floa
 
 def colombia_rate(spec: ClaimSpec, reciprocal: pd.DataFrame) -> tuple[float, str]:
     """Colombia's rate under the order: its Annex I rate if listed there, else the baseline (and where it comes from)."""
-    listed = reciprocal[(reciprocal["list_name"] == ANNEX_I_LIST) & (reciprocal["partner_iso3"] == "COL")] \
-        if not reciprocal.empty else reciprocal
+    listed = (
+        reciprocal[(reciprocal["list_name"] == ANNEX_I_LIST) & (reciprocal["partner_iso3"] == COLOMBIA)]
+        if not reciprocal.empty
+        else reciprocal
+    )
     if not listed.empty:
         return float(listed["rate_pct"].iloc[0]), "its Annex I rate"
     return float(spec.tolerance["baseline_pct"]), "the baseline: Colombia is not in Annex I"
 
 
-def _tracker_rows(spec: ClaimSpec, data: ClaimData, change: pd.Timestamp) -> tuple[pd.DataFrame, list, dict, str]:
+def _tracker_rows(
+    spec: ClaimSpec, data: ClaimData, change: pd.Timestamp
+) -> tuple[pd.DataFrame, list, dict, str]:
     """The tracker's modelled series (an alternative, labelled): rows, facts and a sentence."""
-    tl = data.tariff_timeline[data.tariff_timeline["partner_iso3"] == "COL"].copy()
+    tl = data.tariff_timeline[data.tariff_timeline["partner_iso3"] == COLOMBIA].copy()
     tl["date"] = pd.to_datetime(tl["date"])
     tariff_ds = data.datasets.get("tariff_tracker", "us-tariffs-2025/country-by-time.csv")
     rows = [number_row("effective US tariff on Colombian goods (tracker's model)", r["date"].date().isoformat(),
@@ -88,9 +100,13 @@ def _tracker_rows(spec: ClaimSpec, data: ClaimData, change: pd.Timestamp) -> tup
     facts = {"before_pct": float(b["effective_tariff_pct"]), "tracker_after_pct": float(a["effective_tariff_pct"]),
              "tracker_rise_pts": float(a["effective_tariff_pct"]) - float(b["effective_tariff_pct"]),
              "article_pct": float(at_article["effective_tariff_pct"])}  # fmt: skip
-    later = tl[(tl["date"] > a["date"]) & (tl["effective_tariff_pct"] != a["effective_tariff_pct"])].sort_values("date")
-    text = (f"tradewartracker's modelled series (alternative): {facts['before_pct']:.2f} % on {b['date'].date()}, "
-            f"{facts['tracker_after_pct']:.2f} % on {a['date'].date()} (+{facts['tracker_rise_pts']:.1f} points)")
+    later = tl[
+        (tl["date"] > a["date"]) & (tl["effective_tariff_pct"] != a["effective_tariff_pct"])
+    ].sort_values("date")
+    text = (
+        f"tradewartracker's modelled series (alternative): {facts['before_pct']:.2f} % on {b['date'].date()}, "
+        f"{facts['tracker_after_pct']:.2f} % on {a['date'].date()} (+{facts['tracker_rise_pts']:.1f} points)"
+    )
     if not later.empty:
         text += f", {float(later['effective_tariff_pct'].iloc[0]):.2f} % from {later['date'].iloc[0].date()}"
     text += "; its 5 April step does not net out the Annex II goods that were exempt from that day"
@@ -101,13 +117,13 @@ def _dian_rows(data: ClaimData, change: pd.Timestamp, facts: dict[str, float]) -
     """Colombia's monthly exports to the US and to no declared destination (DIAN), and the months after the change."""
     dian = data.dian_monthly
     rows = []
-    for r in dian[dian["partner_iso3"].isin(["USA", "_X"])].to_dict("records"):
-        label = "to the US" if r["partner_iso3"] == "USA" else "with no declared destination"
+    for r in dian[dian["partner_iso3"].isin([UNITED_STATES, "_X"])].to_dict("records"):
+        label = "to the US" if r["partner_iso3"] == UNITED_STATES else "with no declared destination"
         rows.append(number_row(f"{MONTHLY_EXPORTS_MEASURE} {label}", f"{r['period'][:4]}-{r['period'][4:]}",
                                COL_REPORTED, float(r["value_usd"]), "USD", "FOB", "dian", data.datasets.get("dian", "dian"),
                                SOURCE_PUBLISHERS["dian"],
                                "destinations partly withheld" if int(r["period"][:4]) >= DIAN_WITHHELD_FROM_YEAR else ""))  # fmt: skip
-    us = dian[dian["partner_iso3"] == "USA"].copy()
+    us = dian[dian["partner_iso3"] == UNITED_STATES].copy()
     if us.empty:
         return rows, []
     us["year"] = us["period"].str[:4].astype(int)
@@ -122,7 +138,10 @@ def _dian_rows(data: ClaimData, change: pd.Timestamp, facts: dict[str, float]) -
     facts.update(us_exports_after_usd=now_v, us_exports_prior_usd=prior_v)
     change_pct = (now_v / prior_v - 1) * 100 if prior_v else float("nan")
     label = f"Colombia's exports to the US, months {months[0]:02d}–{months[-1]:02d}"
-    for year, value, note in ((change.year, now_v, "destinations partly withheld from 2025"), (change.year - 1, prior_v, "")):
+    for year, value, note in (
+        (change.year, now_v, "destinations partly withheld from 2025"),
+        (change.year - 1, prior_v, ""),
+    ):
         rows.append(number_row(label, year, COL_REPORTED, value, "USD", "FOB", "dian", data.datasets.get("dian", "dian"),
                                SOURCE_PUBLISHERS["dian"], note))  # fmt: skip
     return rows, [
@@ -143,7 +162,9 @@ def check_us_tariff(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     total = float(lines["value_usd"].sum()) if not lines.empty else 0.0
     census_ds = data.datasets.get("us_census_consumption", "us_census_consumption")
     if not set(APRIL_EXEMPTION_LISTS) & set(data.exemption_lists) or total <= 0:
-        missing.append("2024 US imports for consumption from Colombia by HS10, with the Annex II list of April 2025")
+        missing.append(
+            "2024 US imports for consumption from Colombia by HS10, with the Annex II list of April 2025"
+        )
         verdict, rise = CANNOT_CHECK, None
     else:
         if not set(S232_IN_FORCE) & set(data.exemption_lists):
@@ -192,9 +213,11 @@ def check_us_tariff(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
         missing.append("DIAN monthly exports to the US")
     disagreement = ""
     if rise is not None and abs(rise - target) > match:
-        disagreement = (f"The article's 10 % is the rate, but {pct(1 - facts['covered_share'], 0)} of what Colombia sold "
-                        f"the US in 2024 was outside it from the first day (Annex II, Section 232), so the tariff on "
-                        f"Colombian goods as a whole rose by {rise:.1f} points, not {target:g}.")
+        disagreement = (
+            f"The article's 10 % is the rate, but {pct(1 - facts['covered_share'], 0)} of what Colombia sold "
+            f"the US in 2024 was outside it from the first day (Annex II, Section 232), so the tariff on "
+            f"Colombian goods as a whole rose by {rise:.1f} points, not {target:g}."
+        )
     return ClaimCard(
         spec, verdict, tuple(sentences), numbers_frame(rows), tuple(missing), tl, facts,
         basis=("Statutory: the legal effective date (5 April 2025) and the legal exclusions of EO 14257 (Annex II "

@@ -37,5 +37,7 @@ def build_cards(data: ClaimData, specs: Sequence[ClaimSpec] | None = None) -> li
 def build_card(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     builder = CHECKS.get(spec.check)
     if builder is None:
-        raise ValueError(f"claim {spec.id}: unknown check {spec.check!r} (known: {', '.join(sorted(CHECKS))})")
+        raise ValueError(
+            f"claim {spec.id}: unknown check {spec.check!r} (known: {', '.join(sorted(CHECKS))})"
+        )
     return builder(spec, data)

@@ -40,7 +40,13 @@ def _cell(text: str) -> str:
 
 def render(cards: Sequence[ClaimCard]) -> str:
     """The whole Markdown document for these cards (deterministic: same cards, same text)."""
-    lines = [HEADER, "## Summary", "", "| # | statement | kind | verdict | figure | basis |", "|---|---|---|---|---|---|"]
+    lines = [
+        HEADER,
+        "## Summary",
+        "",
+        "| # | statement | kind | verdict | figure | basis |",
+        "|---|---|---|---|---|---|",
+    ]
     for card in cards:
         spec = card.spec
         lines.append(f"| {spec.id} | {_cell(spec.summary)} | {spec.kind.replace('_', ' ')} | **{card.verdict}** | "
@@ -62,7 +68,13 @@ def render(cards: Sequence[ClaimCard]) -> str:
         for alternative in card.alternatives:
             lines.append(f"- **Alternative:** {alternative}")
         if card.explanation:
-            lines += ["", *[f"{sentence}" if i == 0 else f"\n{sentence}" for i, sentence in enumerate(card.explanation)]]
+            lines += [
+                "",
+                *[
+                    f"{sentence}" if i == 0 else f"\n{sentence}"
+                    for i, sentence in enumerate(card.explanation)
+                ],
+            ]
         if card.missing:
             lines += ["", "Not in the bundled data: " + "; ".join(card.missing) + "."]
     return "\n".join(lines).rstrip() + "\n"
@@ -77,9 +89,15 @@ def render_from_db(db: Path) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dashboard.claims.docs", description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, default=DEFAULT_DB, help="Balanza database (default: data/balanza.duckdb)")
-    parser.add_argument("--out", type=Path, default=DOCS_PATH, help="file to write or check (default: docs/claims.md)")
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard.claims.docs", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--db", type=Path, default=DEFAULT_DB, help="Balanza database (default: data/balanza.duckdb)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=DOCS_PATH, help="file to write or check (default: docs/claims.md)"
+    )
     parser.add_argument("--check", action="store_true", help="only compare; exit 1 when the file differs")
     args = parser.parse_args(argv)
     if not args.db.exists():

@@ -22,12 +22,13 @@ from dashboard.claims.card import (
 )
 from dashboard.claims.specs import read_claims
 from etl.record import query_balance, query_record, record_sql
+from etl.schema import CHINA, COLOMBIA, UNITED_STATES, WORLD
 from model.data import query_import_coverage
 from model.scenario import run_scenario
 from model.spec import parse_spec, preset_path
 
-PARTNERS = ("CHN", "USA", "WLD")  # Colombia's trade with these, on every basis the layer gives
-PRODUCT_SUPPLIERS = ("COL", "ECU", *CENTRAL_AMERICA)
+PARTNERS = (CHINA, UNITED_STATES, WORLD)  # Colombia's trade with these, on every basis the layer gives
+PRODUCT_SUPPLIERS = (COLOMBIA, "ECU", *CENTRAL_AMERICA)
 
 
 def query_scenarios(con: duckdb.DuckDBPyConnection, presets: Iterable[str] = (SINGLED_OUT_PRESET,)
@@ -53,7 +54,9 @@ def query_scenarios(con: duckdb.DuckDBPyConnection, presets: Iterable[str] = (SI
     return focus, partners, errors
 
 
-def _record_sql_frame(cur: duckdb.DuckDBPyConnection, condition: str, params: dict, select: str) -> pd.DataFrame:
+def _record_sql_frame(
+    cur: duckdb.DuckDBPyConnection, condition: str, params: dict, select: str
+) -> pd.DataFrame:
     """`select` over the record of the `trade` rows matching `condition` (fixed SQL fragments, values bound)."""
     return cur.execute(f"SELECT {select} FROM ({record_sql(condition)})", params).df()  # noqa: S608 - fixed fragments
 
@@ -62,18 +65,19 @@ def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = T
                      presets: Sequence[str] | None = None) -> ClaimData:  # fmt: skip
     """Read what the cards need from a (read-only) Balanza database."""
     cur = con.cursor()
-    balances = query_balance(cur, reporter="COL", partners=list(PARTNERS), basis="all")
-    mirror = query_balance(cur, reporter="COL", partners=[p for p in PARTNERS if p != "WLD"], basis="all",
+    balances = query_balance(cur, reporter=COLOMBIA, partners=list(PARTNERS), basis="all")
+    mirror = query_balance(cur, reporter=COLOMBIA, partners=[p for p in PARTNERS if p != WORLD], basis="all",
                            side="mirror")  # fmt: skip
-    record = query_record(cur, reporter="COL", partners=list(PARTNERS))
-    us_lines = ("reporter_iso3 = $reporter AND flow = 'import' AND year = $year AND hs_level = 10")
+    record = query_record(cur, reporter=COLOMBIA, partners=list(PARTNERS))
+    us_lines = "reporter_iso3 = $reporter AND flow = 'import' AND year = $year AND hs_level = 10"
     products = _record_sql_frame(
-        cur, us_lines + " AND (starts_with(hs_code, $flowers) OR starts_with(hs_code, $coffee))",
-        {"reporter": "USA", "year": 2024, "flowers": FLOWER_CODES[0], "coffee": COFFEE_CODE},
+        cur,
+        us_lines + " AND (starts_with(hs_code, $flowers) OR starts_with(hs_code, $coffee))",
+        {"reporter": UNITED_STATES, "year": 2024, "flowers": FLOWER_CODES[0], "coffee": COFFEE_CODE},
         "partner_iso3, hs_code, value_usd, source, publisher",
     )
     col_lines = us_lines + " AND partner_iso3 = $partner"
-    col_params = {"reporter": "USA", "year": 2024, "partner": "COL"}
+    col_params = {"reporter": UNITED_STATES, "year": 2024, "partner": COLOMBIA}
     us_imports_from_col = _record_sql_frame(cur, col_lines, col_params, "sum(value_usd) AS v")["v"].iloc[0]
     # Each 2024 US import line from Colombia with the tariff lists that name it (Annex II exemptions, Section 232).
     exemptions = cur.execute(
@@ -103,7 +107,7 @@ def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = T
         WHERE source = ? AND reporter_iso3 = ? AND flow = ? AND hs_code = 'TOTAL' AND length(period) = 6
         GROUP BY ALL ORDER BY period
         """,
-        ["dian", "COL", "export"],
+        ["dian", COLOMBIA, "export"],
     ).df()
     timeline = cur.execute(
         """
@@ -116,13 +120,15 @@ def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = T
     exemption_lists = tuple(r[0] for r in cur.execute(
         "SELECT DISTINCT list_name FROM us_tariff_exemptions UNION SELECT DISTINCT list_name FROM us_tariff_product_lists "
         "ORDER BY 1").fetchall())  # fmt: skip
-    reciprocal = cur.execute("SELECT partner_iso3, partner_name, rate_pct, list_name FROM us_reciprocal_rates").df()
-    coverage = query_import_coverage(cur, "USA", 2024)
-    gdp = cur.execute("SELECT iso3, year, gdp_usd FROM gdp WHERE iso3 = ? ORDER BY year", ["COL"]).df()
+    reciprocal = cur.execute(
+        "SELECT partner_iso3, partner_name, rate_pct, list_name FROM us_reciprocal_rates"
+    ).df()
+    coverage = query_import_coverage(cur, UNITED_STATES, 2024)
+    gdp = cur.execute("SELECT iso3, year, gdp_usd FROM gdp WHERE iso3 = ? ORDER BY year", [COLOMBIA]).df()
     fiscal = cur.execute(
         "SELECT year, indicator, value, unit, publisher, printed_by, url, quote FROM published_indicators "
         "WHERE country_iso3 = ? AND indicator = ? ORDER BY year, publisher, printed_by, url",
-        ["COL", "central_government_balance"],
+        [COLOMBIA, "central_government_balance"],
     ).df()
     dataset_rows = cur.execute(
         "SELECT coalesce(source, '') AS source, string_agg(DISTINCT path, '; ' ORDER BY path) AS paths "
@@ -130,7 +136,9 @@ def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = T
     ).fetchall()
     datasets = {str(source): str(paths) for source, paths in dataset_rows}
     if presets is None:  # the presets the scenario cards cite (claims.toml), and the Colombia-only rise
-        presets = [s.scenario_preset for s in read_claims() if s.check == "roses_and_coffee" and s.scenario_preset]
+        presets = [
+            s.scenario_preset for s in read_claims() if s.check == "roses_and_coffee" and s.scenario_preset
+        ]
     wanted = [SINGLED_OUT_PRESET, *presets]
     focus, by_partner, errors = query_scenarios(con, wanted) if with_scenarios else ({}, {}, {})
     return ClaimData(

@@ -8,7 +8,11 @@ from dashboard.claims.card import ClaimCard
 from dashboard.claims.specs import ClaimSpec
 from dashboard.csv_export import neutralise_cell, neutralise_frame
 
-__all__ = ["card_csv_frame", "link_query", "neutralise_cell"]  # the card CSV uses the same rule as every other download
+__all__ = [
+    "card_csv_frame",
+    "link_query",
+    "neutralise_cell",
+]  # the card CSV uses the same rule as every other download
 
 
 def card_csv_frame(card: ClaimCard) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from dashboard.claims.card import (
 )
 from etl.record import MIXED as MIXED_BASIS
 from etl.record import citation
+from etl.schema import CHINA
 
 SERIES_COLUMNS = (
     "year", "perspective", "basis", "basis_label", "exports_usd", "imports_usd", "balance_usd", "source",
@@ -38,7 +39,9 @@ def _sources(row: Mapping[Any, Any]) -> str:
 
 
 def _publisher(row: Mapping[Any, Any]) -> str:
-    return citation(str(row["publisher"]), row.get("printed_by") if isinstance(row.get("printed_by"), str) else None)
+    return citation(
+        str(row["publisher"]), row.get("printed_by") if isinstance(row.get("printed_by"), str) else None
+    )
 
 
 def _rows(frame: pd.DataFrame, perspective: str, data: ClaimData, note: str = "") -> list[dict[str, Any]]:
@@ -55,7 +58,7 @@ def _rows(frame: pd.DataFrame, perspective: str, data: ClaimData, note: str = ""
     return out
 
 
-def deficit_series(data: ClaimData, partner: str = "CHN") -> pd.DataFrame:
+def deficit_series(data: ClaimData, partner: str = CHINA) -> pd.DataFrame:
     """Colombia's balance with `partner` by year: the headline (COL_REPORTED), the mixed-valuation alternative
     (MIXED) and the partner's own figures (MIRROR), long format."""
     own = data.balances[data.balances["partner_iso3"] == partner]
@@ -65,23 +68,33 @@ def deficit_series(data: ClaimData, partner: str = "CHN") -> pd.DataFrame:
         mirror = data.mirror[data.mirror["partner_iso3"] == partner]
         # One mirror row per year: the layer's headline where it has one, else its only (mixed) basis.
         mirror = mirror.sort_values(["year", "headline"], ascending=[True, False]).groupby("year").head(1)
-        rows += _rows(mirror, MIRROR, data, note=f"as {partner} reports it: its imports are Colombia's exports")
+        rows += _rows(
+            mirror, MIRROR, data, note=f"as {partner} reports it: its imports are Colombia's exports"
+        )
     if not rows:
         return empty_frame(SERIES_COLUMNS)
-    return pd.DataFrame(rows, columns=list(SERIES_COLUMNS)).sort_values(["perspective", "year"], ignore_index=True)
+    return pd.DataFrame(rows, columns=list(SERIES_COLUMNS)).sort_values(
+        ["perspective", "year"], ignore_index=True
+    )
 
 
 def latest_of(frame: pd.DataFrame, perspective: str, max_year: int = REFERENCE_YEAR_MAX) -> pd.Series | None:
-    rows = frame[(frame["perspective"] == perspective) & (frame["year"] <= max_year)].dropna(subset=["balance_usd"])
+    rows = frame[(frame["perspective"] == perspective) & (frame["year"] <= max_year)].dropna(
+        subset=["balance_usd"]
+    )
     return None if rows.empty else rows.sort_values("year").iloc[-1]
 
 
 def at_year(frame: pd.DataFrame, perspective: str, year: int) -> pd.Series | None:
-    rows = frame[(frame["perspective"] == perspective) & (frame["year"] == year)].dropna(subset=["balance_usd"])
+    rows = frame[(frame["perspective"] == perspective) & (frame["year"] == year)].dropna(
+        subset=["balance_usd"]
+    )
     return None if rows.empty else rows.iloc[0]
 
 
-def series_number_rows(series: pd.DataFrame, measure: str, years: Iterable[int] | None = None) -> list[dict[str, Any]]:
+def series_number_rows(
+    series: pd.DataFrame, measure: str, years: Iterable[int] | None = None
+) -> list[dict[str, Any]]:
     rows = []
     wanted = set(years) if years is not None else None
     for rec in series.to_dict("records"):
@@ -93,7 +106,9 @@ def series_number_rows(series: pd.DataFrame, measure: str, years: Iterable[int] 
 
 
 def missing_years(series: pd.DataFrame, perspective: str, first: int, last: int) -> list[int]:
-    have = set(series[(series["perspective"] == perspective)].dropna(subset=["balance_usd"])["year"].astype(int))
+    have = set(
+        series[(series["perspective"] == perspective)].dropna(subset=["balance_usd"])["year"].astype(int)
+    )
     return [y for y in range(first, last + 1) if y not in have]
 
 

@@ -27,7 +27,9 @@ class LoadContext:
     # What the load did besides inserting rows (rows set aside and why); shown with the load's result.
     notes: list[str] = field(default_factory=list)
 
-    def error(self, message: str, *, line: int | None = None, column: str | int | None = None, hint: str = "") -> InputError:
+    def error(
+        self, message: str, *, line: int | None = None, column: str | int | None = None, hint: str = ""
+    ) -> InputError:
         return InputError(self.path, message, line=line, column=column, hint=hint)
 
 
@@ -108,7 +110,9 @@ class TradeFormat:
     reads_utf16: bool = False  # UTF-16 text (with a byte-order mark) is refused unless the format reads it
 
 
-def check_header(ctx: LoadContext, header: tuple[str, ...] | list[str], required: tuple[str, ...], hint: str) -> None:
+def check_header(
+    ctx: LoadContext, header: tuple[str, ...] | list[str], required: tuple[str, ...], hint: str
+) -> None:
     """No column named twice, and every required column present (line 1, the column named)."""
     seen: set[str] = set()
     for position, name in enumerate(header, start=1):
@@ -194,7 +198,9 @@ def duckdb_read_error(path: Path, exc: duckdb.Error, hint: str) -> BalanzaError:
     )
 
 
-def first_reject(con: duckdb.DuckDBPyConnection, path: Path, rejects_table: str, hint: str) -> InputError | None:
+def first_reject(
+    con: duckdb.DuckDBPyConnection, path: Path, rejects_table: str, hint: str
+) -> InputError | None:
     """The first row DuckDB's CSV reader rejected, as an InputError with line and column."""
     row = con.execute(
         f"SELECT line, column_name, error_type, csv_line FROM {rejects_table} ORDER BY line LIMIT 1"  # noqa: S608

@@ -101,15 +101,22 @@ def _not_number(value: str) -> bool:
 
 
 def matches_totals(sniff: Sniff) -> bool:
-    return sniff.kind == "text" and {"us_partner_iso3", "year", "us_exports_usd_million", "us_imports_usd_million"} <= set(
-        sniff.header
-    )
+    return sniff.kind == "text" and {
+        "us_partner_iso3",
+        "year",
+        "us_exports_usd_million",
+        "us_imports_usd_million",
+    } <= set(sniff.header)
 
 
 def stage_totals(ctx: LoadContext) -> TradeColumnLabels:
     header = set(ctx.sniff.header)
     monthly = "month" in header
-    period = "CAST(year AS VARCHAR) || lpad(CAST(month AS VARCHAR), 2, '0')" if monthly else "CAST(year AS VARCHAR)"
+    period = (
+        "CAST(year AS VARCHAR) || lpad(CAST(month AS VARCHAR), 2, '0')"
+        if monthly
+        else "CAST(year AS VARCHAR)"
+    )
     types = {"us_partner_iso3": "VARCHAR", "year": "INTEGER", "us_exports_usd_million": "DOUBLE",
              "us_imports_usd_million": "DOUBLE"}  # fmt: skip
     if monthly:
@@ -142,7 +149,9 @@ def stage_totals(ctx: LoadContext) -> TradeColumnLabels:
             if bad:
                 finite = bad[1] is not None and math.isfinite(bad[1])
                 what = "is negative" if finite else "is missing or not a finite number"
-                raise ctx.error(f"{column} {what} ({bad[1]})", line=int(bad[0]), column=column, hint=HINT_TOTALS)
+                raise ctx.error(
+                    f"{column} {what} ({bad[1]})", line=int(bad[0]), column=column, hint=HINT_TOTALS
+                )
             ctx.con.execute(
                 f"""
                 INSERT INTO {STAGED_TABLE}

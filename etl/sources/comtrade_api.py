@@ -71,7 +71,9 @@ _KEY_PATTERN = re.compile(r"^[\x21-\x7e]+$")  # visible ASCII: anything else can
 class ComtradeError(FetchError):
     """Base of the Comtrade client's errors; the message never carries the API key."""
 
-    def __init__(self, message: str, *, hint: str = "", secret: str | tuple[str | None, ...] | None = None) -> None:
+    def __init__(
+        self, message: str, *, hint: str = "", secret: str | tuple[str | None, ...] | None = None
+    ) -> None:
         super().__init__(redact(message, secret), hint=redact(hint, secret))
 
 
@@ -514,7 +516,9 @@ def fetch_records(
 
         status = response.status_code
         if status == 200:
-            if key and redact(body.decode("utf-8", errors="replace"), key) != body.decode("utf-8", errors="replace"):
+            if key and redact(body.decode("utf-8", errors="replace"), key) != body.decode(
+                "utf-8", errors="replace"
+            ):
                 # A server or proxy echoed the key (or part of it): never keep it, not even in the cache.
                 logger.warning("%s: the answer contained the API key; it was redacted", where)
                 body = redact(body.decode("utf-8", errors="replace"), key).encode()
@@ -653,9 +657,13 @@ def check_answer_matches(
     if cmd == ("TOTAL",):
         checks.append(("cmdCode", lambda v: str(v).strip().upper() == "TOTAL", "TOTAL"))
     elif level is not None:
-        checks.append(("cmdCode", lambda v: len(str(v).strip()) == level and str(v).strip().isdigit(), cmd[0]))
+        checks.append(
+            ("cmdCode", lambda v: len(str(v).strip()) == level and str(v).strip().isdigit(), cmd[0])
+        )
     else:
-        checks.append(("cmdCode", lambda v: str(v).strip() in cmd, ",".join(cmd[:5]) + ("…" if len(cmd) > 5 else "")))
+        checks.append(
+            ("cmdCode", lambda v: str(v).strip() in cmd, ",".join(cmd[:5]) + ("…" if len(cmd) > 5 else ""))
+        )
     for position, record in enumerate(records, start=1):
         if not isinstance(record, dict):
             raise ComtradeMismatch(f"{where}: record {position} is not an object", secret=secret)

@@ -26,7 +26,9 @@ LABELS = TradeColumnLabels(
     year="Year", reporter="Reporter Code", partner="Partner Code", flow="Trade Flow",
     hs_code="Commodity Code", value="Trade Value (US$)",
 )  # fmt: skip
-HINT = "re-download the legacy Comtrade CSV; it needs Year, Reporter/Partner Code, Commodity Code, Trade Value"
+HINT = (
+    "re-download the legacy Comtrade CSV; it needs Year, Reporter/Partner Code, Commodity Code, Trade Value"
+)
 
 
 def matches(sniff: Sniff) -> bool:
@@ -47,7 +49,9 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
     header = set(ctx.sniff.header)
     check_header(ctx, ctx.sniff.header, REQUIRED, HINT)
     if "Trade Flow" not in header and "Trade Flow Code" not in header:
-        raise ctx.error("missing column 'Trade Flow' (or 'Trade Flow Code')", line=1, column="Trade Flow", hint=HINT)
+        raise ctx.error(
+            "missing column 'Trade Flow' (or 'Trade Flow Code')", line=1, column="Trade Flow", hint=HINT
+        )
     flow_code = _optional(header, "Trade Flow Code")
     flow_text = _optional(header, "Trade Flow")
     period = _optional(header, "Period")
@@ -95,7 +99,9 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
             "LIMIT 1"
         ).fetchone()
         if bad:
-            column, value = ("Year", bad[0]) if not str(bad[0] or "").strip().isdigit() else ("Trade Value (US$)", bad[1])
+            column, value = (
+                ("Year", bad[0]) if not str(bad[0] or "").strip().isdigit() else ("Trade Value (US$)", bad[1])
+            )
             finder = csv_line_finder(ctx)
             raise ctx.error(
                 f"{column} is {value!r}, not a number",

@@ -38,7 +38,9 @@ LABELS = TradeColumnLabels(
     value="primaryValue",
 )  # fmt: skip
 HINT = "re-export the table from Comtrade+ as CSV; numeric columns must hold numbers"
-API_HINT = "save the Comtrade+ API answer as returned (an object with 'count' and a 'data' list); fetch it again"
+API_HINT = (
+    "save the Comtrade+ API answer as returned (an object with 'count' and a 'data' list); fetch it again"
+)
 
 # Types for the columns we read; everything else stays text so odd content there never blocks a load.
 _TYPES = {name: "VARCHAR" for name in COMTRADE_PLUS_COLUMNS}
@@ -47,7 +49,9 @@ _TYPES.update({"refYear": "DOUBLE", "primaryValue": "DOUBLE", "netWgt": "DOUBLE"
 
 
 def matches_csv(sniff: Sniff) -> bool:
-    return sniff.kind == "text" and {"refYear", "reporterCode", "cmdCode", "primaryValue"} <= set(sniff.header)
+    return sniff.kind == "text" and {"refYear", "reporterCode", "cmdCode", "primaryValue"} <= set(
+        sniff.header
+    )
 
 
 def matches_json(sniff: Sniff) -> bool:
@@ -103,7 +107,9 @@ def stage_csv(ctx: LoadContext) -> TradeColumnLabels:
     return LABELS
 
 
-def stage_xlsx(ctx: LoadContext, header_row: list[str], *, sheet: str = "", header_row_index: int = 0) -> TradeColumnLabels:
+def stage_xlsx(
+    ctx: LoadContext, header_row: list[str], *, sheet: str = "", header_row_index: int = 0
+) -> TradeColumnLabels:
     """A Comtrade+ table in a workbook: the header may sit below title rows and on any sheet (found by detect)."""
     _check_required(ctx, header_row)
     [(_, rows)] = list(xlsx_rows(ctx.path, sheet or None)) if sheet else list(xlsx_rows(ctx.path))[:1]

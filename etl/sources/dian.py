@@ -31,7 +31,9 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
              "net_weight_thousand_tonnes": "DOUBLE"}  # fmt: skip
     types = {k: v for k, v in types.items() if k in ctx.sniff.header}
     encoding = "latin-1" if ctx.sniff.encoding == "latin-1" else "utf-8"
-    weight = "raw.net_weight_thousand_tonnes * 1e6" if "net_weight_thousand_tonnes" in ctx.sniff.header else "NULL"
+    weight = (
+        "raw.net_weight_thousand_tonnes * 1e6" if "net_weight_thousand_tonnes" in ctx.sniff.header else "NULL"
+    )
     try:
         frame = ctx.con.execute(
             "SELECT * FROM read_csv(?, header = true, types = ?, "
@@ -61,7 +63,9 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
             LEFT JOIN country_names n ON n.name_key = lower(strip_accents(trim(raw.destination)))
             """  # noqa: S608
         )
-        ctx.con.execute("DROP TABLE dian_raw; DROP TABLE IF EXISTS dian_rejects; DROP TABLE IF EXISTS dian_rejects_scan")
+        ctx.con.execute(
+            "DROP TABLE dian_raw; DROP TABLE IF EXISTS dian_rejects; DROP TABLE IF EXISTS dian_rejects_scan"
+        )
     except duckdb.Error as exc:
         raise duckdb_read_error(ctx.path, exc, HINT) from None
     return LABELS

@@ -40,7 +40,9 @@ def _column_letter(index: int) -> str:
 def stage(ctx: LoadContext) -> TradeColumnLabels:
     names = dict(ctx.con.execute("SELECT imf_name, iso3 FROM imf_partner_names").fetchall())
     if not names:
-        raise ctx.error("the IMF partner-name table is empty", hint="run `balanza build` first (reference tables)")
+        raise ctx.error(
+            "the IMF partner-name table is empty", hint="run `balanza build` first (reference tables)"
+        )
     records: list[tuple] = []
     for title, rows in xlsx_rows(ctx.path):  # bounded: cells and decompressed bytes
         if title not in SHEETS:
@@ -72,8 +74,17 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
                 records.append((year, str(year), reporter, partner, flow, number * MILLION, valuation,
                                 row_index + 1))  # fmt: skip
     frame = pd.DataFrame.from_records(
-        records, columns=["year", "period", "reporter_iso3", "partner_iso3", "flow", "value_usd", "valuation",
-                          "source_line"],  # fmt: skip
+        records,
+        columns=[
+            "year",
+            "period",
+            "reporter_iso3",
+            "partner_iso3",
+            "flow",
+            "value_usd",
+            "valuation",
+            "source_line",
+        ],  # fmt: skip
     )
     ctx.con.register("dots_frame", frame)
     ctx.con.execute(

@@ -23,9 +23,24 @@ from etl.sources.base import (
 )
 from etl.validate import STAGED_TABLE
 
-COLUMNS = ("year", "reporter_iso3", "partner_iso3", "flow", "value_usd", "valuation", "publisher", "url", "quote")
+COLUMNS = (
+    "year",
+    "reporter_iso3",
+    "partner_iso3",
+    "flow",
+    "value_usd",
+    "valuation",
+    "publisher",
+    "url",
+    "quote",
+)
 LABELS = TradeColumnLabels(
-    year="year", reporter="reporter_iso3", partner="partner_iso3", flow="flow", hs_code="(total)", value="value_usd"
+    year="year",
+    reporter="reporter_iso3",
+    partner="partner_iso3",
+    flow="flow",
+    hs_code="(total)",
+    value="value_usd",
 )
 HINT = "columns: " + ", ".join(COLUMNS) + "; one printed number per row"
 PUBLISHED_FLOWS = ("export", "import", "balance", "total_trade")

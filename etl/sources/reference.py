@@ -14,7 +14,7 @@ import duckdb
 
 from etl.db import one_row
 from etl.detect import Sniff
-from etl.schema import AREAS_NES, EUROPEAN_UNION, INDICATOR_UNITS, INDICATORS, WORLD
+from etl.schema import AREAS_NES, CHINA, EUROPEAN_UNION, INDICATOR_UNITS, INDICATORS, UNITED_STATES, WORLD
 from etl.sources.base import LoadContext, duckdb_read_error
 
 
@@ -35,9 +35,13 @@ def _csv(ctx: LoadContext, types: dict[str, str] | None = None) -> str:
     options = "header = true, all_varchar = true" if types is None else "header = true, types = ?"
     params: list = [str(ctx.path)] + ([types] if types is not None else [])
     try:
-        ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE {view} AS SELECT * FROM read_csv(?, {options})", params)
+        ctx.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {view} AS SELECT * FROM read_csv(?, {options})", params
+        )
     except duckdb.Error as exc:
-        raise duckdb_read_error(ctx.path, exc, "use the reference file as bundled in data/raw/reference") from None
+        raise duckdb_read_error(
+            ctx.path, exc, "use the reference file as bundled in data/raw/reference"
+        ) from None
     return view
 
 
@@ -70,8 +74,8 @@ def name_key(name: str) -> str:
 
 # Names DIAN and other Spanish sources use that the UN short names spell differently.
 EXTRA_NAMES = {
-    "total": WORLD, "mundo": WORLD, "world": WORLD, "pais no declarado": AREAS_NES, "estados unidos": "USA",
-    "united states": "USA", "china": "CHN", "union europea": EUROPEAN_UNION, "european union": EUROPEAN_UNION,
+    "total": WORLD, "mundo": WORLD, "world": WORLD, "pais no declarado": AREAS_NES, "estados unidos": UNITED_STATES,
+    "united states": UNITED_STATES, "china": CHINA, "union europea": EUROPEAN_UNION, "european union": EUROPEAN_UNION,
     "corea del sur": "KOR", "paises bajos": "NLD", "turquia": "TUR", "reino unido": "GBR", "rusia": "RUS",
     # English short names in the US tariff lists (EO 14257 Annex I, EO 14326) that the UN names spell otherwise
     "myanmar (burma)": "MMR", "cote d`ivoire": "CIV", "turkey": "TUR", "bolivia": "BOL", "moldova": "MDA",
@@ -110,7 +114,9 @@ def load_countries(ctx: LoadContext) -> int:
             if name:
                 names.setdefault(name_key(name), iso3)
     names.update(EXTRA_NAMES)
-    ctx.con.execute("CREATE TABLE IF NOT EXISTS country_names (name_key VARCHAR PRIMARY KEY, iso3 VARCHAR NOT NULL)")
+    ctx.con.execute(
+        "CREATE TABLE IF NOT EXISTS country_names (name_key VARCHAR PRIMARY KEY, iso3 VARCHAR NOT NULL)"
+    )
     ctx.con.execute("DELETE FROM country_names")
     ctx.con.executemany("INSERT INTO country_names VALUES (?, ?)", sorted(names.items()))
     ctx.con.execute(f"DROP TABLE {raw}")
@@ -168,7 +174,9 @@ def load_census_countries(ctx: LoadContext) -> int:
         "WHERE ISO3 IS NOT NULL AND CTY_CODE IS NOT NULL",
     )  # fmt: skip
     # Census code 0003 is the European Union as a whole: its own partner, never added to members.
-    ctx.con.execute("INSERT OR REPLACE INTO census_countries VALUES ('0003', ?, 'European Union')", [EUROPEAN_UNION])
+    ctx.con.execute(
+        "INSERT OR REPLACE INTO census_countries VALUES ('0003', ?, 'European Union')", [EUROPEAN_UNION]
+    )
     return _count(ctx, "census_countries")
 
 
@@ -242,7 +250,9 @@ def load_tariff_timeline(ctx: LoadContext) -> int:
 # Lists of HTS codes share one header (HTSUS); `options.list_kind = "coverage"` marks the codes an action
 # covers (Section 232 products), anything else the codes exempt from one (Annex II).
 def load_exemptions(ctx: LoadContext) -> int:
-    table = "us_tariff_product_lists" if ctx.options.get("list_kind") == "coverage" else "us_tariff_exemptions"
+    table = (
+        "us_tariff_product_lists" if ctx.options.get("list_kind") == "coverage" else "us_tariff_exemptions"
+    )
     return _replace_rows(
         ctx, table,
         "SELECT DISTINCT trim(HTSUS), ?, {dataset_id} FROM {raw} WHERE HTSUS IS NOT NULL",

@@ -69,4 +69,6 @@ def test_balances_charts_carry_claim_1(bundled_env: Path) -> None:
     assert not at.exception, [e.value for e in at.exception]
     layouts = [json.loads(chart.proto.spec)["layout"] for chart in at.get("plotly_chart")]
     lines = [shape["y0"] for layout in layouts for shape in layout.get("shapes", [])]
-    assert -14.0 in lines  # claim 1 on the balance panel (USD billions); the Balances page no longer has a share panel
+    assert (
+        -14.0 in lines
+    )  # claim 1 on the balance panel (USD billions); the Balances page no longer has a share panel

@@ -53,7 +53,9 @@ ACCEPTED_TEXT = {"products": {"q": "'; DROP TABLE trade; --"}}
 def trade_fingerprint(db: Path) -> tuple:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        tables = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        tables = {
+            row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
         return con.execute("SELECT count(*), sum(hash(t)) FROM trade t").fetchone(), frozenset(tables)
     finally:
         con.close()
@@ -139,7 +141,9 @@ def _scenario_page(sc: str) -> AppTest:
         "not-base64!!",
         SQL,
         base64.urlsafe_b64encode(zlib.compress(b"[1, 2, 3]")).decode(),
-        base64.urlsafe_b64encode(zlib.compress(b" " * 5_000_000, 9)).decode().rstrip("="),  # a decompression bomb
+        base64.urlsafe_b64encode(zlib.compress(b" " * 5_000_000, 9))
+        .decode()
+        .rstrip("="),  # a decompression bomb
     ],
     ids=["not-base64", "sql", "not-a-scenario-set", "zip-bomb"],
 )
@@ -222,7 +226,9 @@ def test_csv_export_cells_never_start_a_formula() -> None:
     texts = [text for text in HOSTILE_TEXT if "\r" not in text]
     frame = pd.DataFrame({"partner": texts, "value_usd": [-1.5 * i for i in range(len(texts))],
                           "year": range(2000, 2000 + len(texts))})  # fmt: skip
-    data = to_csv_bytes(frame, source="=src", valuation="+v", units="-u", filters={"q": "@x"}, view_url="=url")
+    data = to_csv_bytes(
+        frame, source="=src", valuation="+v", units="-u", filters={"q": "@x"}, view_url="=url"
+    )
     header, *rows = _records(data)
     assert len(rows) == len(texts)
     for row in rows:
@@ -235,7 +241,9 @@ def test_csv_export_cells_never_start_a_formula() -> None:
 
 
 def test_neutralise_frame_leaves_numeric_and_date_columns_alone() -> None:
-    frame = pd.DataFrame({"text": ["-5", "=x"], "number": [-5, 3], "when": pd.to_datetime(["2024-01-01", "2024-02-01"])})
+    frame = pd.DataFrame(
+        {"text": ["-5", "=x"], "number": [-5, 3], "when": pd.to_datetime(["2024-01-01", "2024-02-01"])}
+    )
     out = neutralise_frame(frame)
     assert out["text"].tolist() == ["'-5", "'=x"]
     assert out["number"].tolist() == [-5, 3]
@@ -243,7 +251,7 @@ def test_neutralise_frame_leaves_numeric_and_date_columns_alone() -> None:
 
 
 def test_csv_export_a_carriage_return_cannot_start_a_new_row_with_a_formula() -> None:
-    frame = pd.DataFrame({"quote": ["\r=1+1", "text\r=HYPERLINK(\"http://x\")"], "value_usd": [1.0, 2.0]})
+    frame = pd.DataFrame({"quote": ["\r=1+1", 'text\r=HYPERLINK("http://x")'], "value_usd": [1.0, 2.0]})
     data = to_csv_bytes(frame, source="s", valuation="v", units="u", filters={}, view_url="")
     header, *rows = _records(data)
     assert len(rows) == 2

@@ -28,9 +28,12 @@ INTERNAL = re.compile(
     r"|\b\d+\.\d{7,}\b"  # raw long floats
 )
 # Words that only one of the two languages uses (checked as whole words, case-insensitive).
-ENGLISH_ONLY = re.compile(r"\b(the|and|with|of|from|which|imports|exports|balance|year|years|source|between)\b", re.I)
-SPANISH_ONLY = re.compile(r"\b(los|las|del|con|según|importaciones|exportaciones|año|años|fuente|entre|para|desde)\b",
-                          re.I)  # not "el" (El Salvador, El Nuevo Siglo) nor "balanza" (the app's name)
+ENGLISH_ONLY = re.compile(
+    r"\b(the|and|with|of|from|which|imports|exports|balance|year|years|source|between)\b", re.I
+)
+SPANISH_ONLY = re.compile(
+    r"\b(los|las|del|con|según|importaciones|exportaciones|año|años|fuente|entre|para|desde)\b", re.I
+)  # not "el" (El Salvador, El Nuevo Siglo) nor "balanza" (the app's name)
 # Table columns whose cells the page cites rather than writes: the printed quote behind a figure, and the
 # datasets' provenance kept in its original language (the header says so).
 CITED_COLUMNS = re.compile(r"^(Note|Nota)$|\(en inglés|en el original\)")
@@ -54,19 +57,42 @@ def _figure_texts(spec: dict) -> Iterator[str]:
     for trace in spec.get("data", []):
         if trace.get("name") and trace.get("showlegend", True) is not False:
             yield str(trace["name"])
-        if trace.get("type") == "bar" and trace.get("orientation") == "h" and isinstance(trace.get("y"), list):
+        if (
+            trace.get("type") == "bar"
+            and trace.get("orientation") == "h"
+            and isinstance(trace.get("y"), list)
+        ):
             yield from (str(v) for v in trace["y"][:40])
 
 
 def _texts(at: AppTest) -> Iterator[str]:
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "error",
+        "success",
+    ):
         for element in getattr(at, kind):
             yield str(element.value)
     for metric in at.metric:
         yield str(metric.label)
         yield str(metric.value)
-    for kind in ("selectbox", "multiselect", "radio", "text_input", "number_input", "checkbox", "slider",
-                 "text_area", "button"):
+    for kind in (
+        "selectbox",
+        "multiselect",
+        "radio",
+        "text_input",
+        "number_input",
+        "checkbox",
+        "slider",
+        "text_area",
+        "button",
+    ):
         for widget in getattr(at, kind):
             if widget.label:
                 yield str(widget.label)
@@ -110,8 +136,12 @@ def _labels(lang: str) -> set[str]:
     from dashboard.i18n import COLUMNS, LABELS
 
     index = 0 if lang == "en" else 1
-    return {pair[index] for table in (LABELS, COLUMNS) for pair in table.values()
-            if pair[0] != pair[1] and "{" not in pair[index]}
+    return {
+        pair[index]
+        for table in (LABELS, COLUMNS)
+        for pair in table.values()
+        if pair[0] != pair[1] and "{" not in pair[index]
+    }
 
 
 def _problems(at: AppTest, lang: str) -> tuple[list[str], list[str]]:
@@ -135,8 +165,9 @@ def _problems(at: AppTest, lang: str) -> tuple[list[str], list[str]]:
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 @pytest.mark.parametrize("page", PAGES)
-def test_page_speaks_one_language_and_no_internal_names(bundled_env: Path, page: str, lang: str,
-                                                        request: pytest.FixtureRequest) -> None:
+def test_page_speaks_one_language_and_no_internal_names(
+    bundled_env: Path, page: str, lang: str, request: pytest.FixtureRequest
+) -> None:
     at = _render(page, lang)
     internal, foreign = _problems(at, lang)
     assert not internal, internal
@@ -149,7 +180,10 @@ def test_page_speaks_one_language_and_no_internal_names(bundled_env: Path, page:
 # Pages whose texts partly come from modules outside the presentation layer and are still English only.
 KNOWN_GAPS: dict[tuple[str, str], str] = {
     ("claims", "es"): "claim cards are written by dashboard/claims (English sentences built from the data)",
-    ("scenarios", "es"): "the model's notes, band basis, 'left out' list and preset names are English (model/)",
+    (
+        "scenarios",
+        "es",
+    ): "the model's notes, band basis, 'left out' list and preset names are English (model/)",
 }
 
 

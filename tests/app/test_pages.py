@@ -37,12 +37,25 @@ def test_page_renders_with_chart_download_and_no_warning(bundled_env: Path, page
 # page → (URL parameters, how to read each back from the widgets)
 RESTORE_CASES = {
     "overview": {"view": "mirror", "unit": "pct_gdp"},
-    "balances": {"partners": "USA,WLD", "view": "reconciled", "factor": "1.08", "unit": "constant", "base": "2020"},
+    "balances": {
+        "partners": "USA,WLD",
+        "view": "reconciled",
+        "factor": "1.08",
+        "unit": "constant",
+        "base": "2020",
+    },
     "products": {"series": "USA:CHN:import:us_census_consumption", "year": "2024", "q": "coffee"},
     "dependence": {"partners": "USA"},
     "coverage": {"country": "USA", "with": "COL,CHN"},
-    "data": {"source": "us_census_general", "reporter": "USA", "partner": "COL", "flow": "import", "level": "0",
-             "from": "2015", "to": "2020"},
+    "data": {
+        "source": "us_census_general",
+        "reporter": "USA",
+        "partner": "COL",
+        "flow": "import",
+        "level": "0",
+        "from": "2015",
+        "to": "2020",
+    },
 }
 
 
@@ -105,8 +118,10 @@ def test_overview_names_the_source_of_each_number(bundled_env: Path) -> None:
     # the World tile is DANE's own 2024 balance (exports FOB − imports FOB), its basis and publisher named
     world = at.metric[2]
     assert "2024" in world.label and world.value == "-10.81"
-    assert "DANE's trade balance: exports FOB − imports FOB (official). Publisher: DANE, as printed by El Nuevo Siglo" \
+    assert (
+        "DANE's trade balance: exports FOB − imports FOB (official). Publisher: DANE, as printed by El Nuevo Siglo"
         in captions
+    )
     assert "exports FOB − imports CIF (mixed valuation" in captions
 
 
@@ -118,23 +133,34 @@ def test_links_between_pages_carry_the_filters(bundled_env: Path) -> None:
         assert "partners=USA" in query and "view=mirror" in query and "lang=es" in query
 
 
-def test_a_rebuilt_database_is_picked_up_without_restart(bundled_db: Path, tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_rebuilt_database_is_picked_up_without_restart(
+    bundled_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from etl.db import write_session
 
     path = tmp_path / "live.duckdb"
     shutil.copyfile(bundled_db, path)
     monkeypatch.setenv("BALANZA_DB", str(path))
-    params = {"source": "imf_dots", "reporter": "COL", "partner": "CHN", "flow": "export", "level": "0",
-              "from": "1960", "to": "2020"}
+    params = {
+        "source": "imf_dots",
+        "reporter": "COL",
+        "partner": "CHN",
+        "flow": "export",
+        "level": "0",
+        "from": "1960",
+        "to": "2020",
+    }
     at = _run("data", params)
     before = len(at.dataframe[0].value)
     assert before > 10
 
     # A writer swaps in a new file (copy, write, atomic rename), as `balanza build` does.
     with write_session(path) as con:
-        store.delete_rows(con, "source = 'imf_dots' AND reporter_iso3 = 'COL' AND partner_iso3 = 'CHN'"
-                               " AND flow = 'export' AND year < 2000")
+        store.delete_rows(
+            con,
+            "source = 'imf_dots' AND reporter_iso3 = 'COL' AND partner_iso3 = 'CHN'"
+            " AND flow = 'export' AND year < 2000",
+        )
     at.run()
     assert not at.exception
     after = at.dataframe[0].value
@@ -159,7 +185,9 @@ def test_changing_a_filter_rewrites_the_url_and_oec_preset_sets_the_factor(bundl
     assert _widget_value(at, "factor") == pytest.approx(1.08)
     assert at.query_params["factor"] == "1.08"
     table = at.dataframe[0].value
-    dots_exports = table[(table["Measure"] == "Exports") & (table["Publisher"] == "IMF Direction of Trade Statistics")]
+    dots_exports = table[
+        (table["Measure"] == "Exports") & (table["Publisher"] == "IMF Direction of Trade Statistics")
+    ]
     assert not dots_exports.empty
     assert set(dots_exports["Valuation"]) == {"FOB (CIF ÷ 1.08)"}  # the partner's CIF imports, converted
 

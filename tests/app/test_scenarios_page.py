@@ -41,7 +41,9 @@ def _load_preset(at: AppTest, name: str) -> AppTest:
 def test_default_scenario_runs_and_states_what_is_left_out() -> None:
     at = _page()
     assert not at.exception
-    assert at.subheader[0].value == escape_markdown("Colombia faces 10 points more than its competitors")  # names are shown as text
+    assert at.subheader[0].value == escape_markdown(
+        "Colombia faces 10 points more than its competitors"
+    )  # names are shown as text
     labels = {m.label: m.value for m in at.metric}
     assert labels["Change in US imports"].startswith("USD -")
     text = _texts(at)
@@ -121,7 +123,9 @@ def test_bad_json_names_the_field_and_keeps_the_last_good_scenario() -> None:
     at = at.button(key="sc_apply_json").click().run()
     assert not at.exception
     assert any(escape_markdown("tariff_changes[0].add_pp") in e.value for e in at.error)
-    assert at.subheader[0].value == escape_markdown("Colombia faces 10 points more than its competitors")  # names are shown as text
+    assert at.subheader[0].value == escape_markdown(
+        "Colombia faces 10 points more than its competitors"
+    )  # names are shown as text
 
 
 @pytest.mark.usefixtures("bundled_env")
@@ -183,8 +187,11 @@ def test_the_report_link_is_this_page_with_its_scenarios(monkeypatch: pytest.Mon
 
 @pytest.mark.usefixtures("bundled_env")
 def test_spanish_page_and_small_effects_in_millions() -> None:
-    doc = {"name": "Ecuador +5 on roses", "products": ["0603"],
-           "tariff_changes": [{"partners": ["ECU"], "products": ["060311"], "add_pp": 5}]}
+    doc = {
+        "name": "Ecuador +5 on roses",
+        "products": ["0603"],
+        "tariff_changes": [{"partners": ["ECU"], "products": ["060311"], "add_pp": 5}],
+    }
     at = _page({"sc": encode_scenario_set({"current": doc, "saved": []}), "lang": "es"})
     assert not at.exception
     labels = {m.label: m.value for m in at.metric}

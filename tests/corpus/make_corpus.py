@@ -90,15 +90,23 @@ def _fixed_core_times(xml: bytes) -> bytes:
 
 
 def comtrade_plus_csv() -> None:
-    write_text("cp_bom_crlf_unknown_partner.csv",
-               "\ufeff" + cp_csv([cp_row(), cp_row(partnerCode="998877", cmdCode="0902")], line_end="\r\n"))
-    write_text("cp_trailing_commas_negative.csv",
-               cp_csv([cp_row(), cp_row(cmdCode="0902", primaryValue="-250")], trailing_comma=True))
+    write_text(
+        "cp_bom_crlf_unknown_partner.csv",
+        "\ufeff" + cp_csv([cp_row(), cp_row(partnerCode="998877", cmdCode="0902")], line_end="\r\n"),
+    )
+    write_text(
+        "cp_trailing_commas_negative.csv",
+        cp_csv([cp_row(), cp_row(cmdCode="0902", primaryValue="-250")], trailing_comma=True),
+    )
     renamed = [("partnerCd" if name == "partnerCode" else name) for name in CP_HEADER]
-    write_text("cp_renamed_partner_column.csv",
-               cp_csv([{("partnerCd" if k == "partnerCode" else k): v for k, v in cp_row().items()}], renamed))
+    write_text(
+        "cp_renamed_partner_column.csv",
+        cp_csv([{("partnerCd" if k == "partnerCode" else k): v for k, v in cp_row().items()}], renamed),
+    )
     write_text("cp_duplicated_header.csv", cp_csv([cp_row()], [*CP_HEADER, "reporterCode"]))
-    write_text("cp_text_in_value.csv", cp_csv([cp_row(), cp_row(cmdCode="0902", primaryValue="about 3 million")]))
+    write_text(
+        "cp_text_in_value.csv", cp_csv([cp_row(), cp_row(cmdCode="0902", primaryValue="about 3 million")])
+    )
     write_text("cp_text_in_netwgt.csv", cp_csv([cp_row(), cp_row(), cp_row(cmdCode="0902", netWgt="heavy")]))
     write_text("cp_nan_value.csv", cp_csv([cp_row(primaryValue="NaN")]))
     write_text("cp_minus_inf_value.csv", cp_csv([cp_row(), cp_row(cmdCode="0902", primaryValue="-inf")]))
@@ -106,23 +114,41 @@ def comtrade_plus_csv() -> None:
     write_text("cp_letters_in_hs_code.csv", cp_csv([cp_row(), cp_row(cmdCode="09O1")]))
     write_text("cp_odd_length_hs_code.csv", cp_csv([cp_row(), cp_row(cmdCode="09011")]))
     # One observation in two HS vintages (H5 and H6) with different values: a mixed download.
-    write_text("cp_mixed_hs_vintages.csv",
-               cp_csv([cp_row(classificationCode="H5", primaryValue="1000.5"), cp_row(cmdCode="0902"),
-                       cp_row(classificationCode="H6", primaryValue="1200.75")]))
+    write_text(
+        "cp_mixed_hs_vintages.csv",
+        cp_csv(
+            [
+                cp_row(classificationCode="H5", primaryValue="1000.5"),
+                cp_row(cmdCode="0902"),
+                cp_row(classificationCode="H6", primaryValue="1200.75"),
+            ]
+        ),
+    )
     full = cp_csv([cp_row(), cp_row(cmdCode="0902"), cp_row(cmdCode="0903")])
     write_text("cp_truncated_mid_row.csv", full[: full.rindex("Germany") + 3])
-    write_text("cp_semicolon_text_year.csv", cp_csv([cp_row(), cp_row(refYear="2O19", cmdCode="0902")], delimiter=";"))
-    write_text("cp_latin1_unknown_partner.csv",
-               cp_csv([cp_row(cmdDesc="Café, tostado"), cp_row(partnerCode="55555", cmdDesc="Té y café")]),
-               encoding="latin-1")
+    write_text(
+        "cp_semicolon_text_year.csv",
+        cp_csv([cp_row(), cp_row(refYear="2O19", cmdCode="0902")], delimiter=";"),
+    )
+    write_text(
+        "cp_latin1_unknown_partner.csv",
+        cp_csv([cp_row(cmdDesc="Café, tostado"), cp_row(partnerCode="55555", cmdDesc="Té y café")]),
+        encoding="latin-1",
+    )
     write_text("cp_implausible_year.csv", cp_csv([cp_row(refYear="1492", period="1492")]))
     # A 3 MB description on one line: more than DuckDB's default maximum line size.
     write_text("cp_very_long_line.csv", cp_csv([cp_row(), cp_row(cmdCode="0902", cmdDesc="x" * 3_000_000)]))
     # Formula-looking text in description fields is data, not an error: it loads (see the test for exports).
-    write_text("ok_cp_formula_descriptions.csv",
-               cp_csv([cp_row(cmdDesc='=HYPERLINK("http://example.invalid","click")'),
-                       cp_row(cmdCode="0902", cmdDesc="+cmd|' /C calc'!A0", partnerDesc="@SUM(1+1)"),
-                       cp_row(cmdCode="0903", cmdDesc="-2+3", reporterDesc="\tColombia")]))
+    write_text(
+        "ok_cp_formula_descriptions.csv",
+        cp_csv(
+            [
+                cp_row(cmdDesc='=HYPERLINK("http://example.invalid","click")'),
+                cp_row(cmdCode="0902", cmdDesc="+cmd|' /C calc'!A0", partnerDesc="@SUM(1+1)"),
+                cp_row(cmdCode="0903", cmdDesc="-2+3", reporterDesc="\tColombia"),
+            ]
+        ),
+    )
 
 
 def comtrade_plus_binary_and_json() -> None:
@@ -140,8 +166,10 @@ def comtrade_plus_binary_and_json() -> None:
     write_text("cp_api_data_not_list.json", json.dumps(dict(document, data={"0": records[0]}), indent=1))
     nan_records = [dict(records[0], primaryValue=float("nan"))]
     write_text("cp_api_nan_value.json", json.dumps(dict(document, data=nan_records, count=1), indent=1))
-    write_text("cp_api_error_body.json",
-               json.dumps({"elapsedTime": "0s", "count": 0, "data": None, "error": "Invalid subscription key"}))
+    write_text(
+        "cp_api_error_body.json",
+        json.dumps({"elapsedTime": "0s", "count": 0, "data": None, "error": "Invalid subscription key"}),
+    )
 
 
 def _json_value(text: str) -> object:
@@ -165,8 +193,11 @@ def comtrade_plus_xlsx() -> None:
                               for column in header])  # fmt: skip
         save_workbook(workbook, name)
 
-    sheet([cp_row(), cp_row(cmdCode="0902"), cp_row(cmdCode="0903", primaryValue="n/a")], CP_HEADER,
-          "cpx_text_in_value.xlsx")
+    sheet(
+        [cp_row(), cp_row(cmdCode="0902"), cp_row(cmdCode="0903", primaryValue="n/a")],
+        CP_HEADER,
+        "cpx_text_in_value.xlsx",
+    )
     sheet([cp_row(), cp_row(cmdCode="0902", partnerCode="31337")], CP_HEADER, "cpx_unknown_partner.xlsx")
     without_flow = [name for name in CP_HEADER if name != "flowCode"]
     sheet([cp_row()], without_flow, "cpx_missing_flow_column.xlsx")
@@ -184,16 +215,37 @@ LEGACY_HEADER = ("Classification,Year,Period,Period Desc.,Aggregate Level,Is Lea
 
 def legacy_csv() -> None:
     row = "H4,2019,2019,2019,6,1,0,X,170,Colombia,COL,276,Germany,DEU,252310,Cement clinkers,839062,{value}"
-    write_text("legacy_text_in_value.csv",
-               "\n".join([LEGACY_HEADER, row.format(value="58552"),
-                          row.replace("252310", "252390").format(value="fifty thousand")]) + "\n")
+    write_text(
+        "legacy_text_in_value.csv",
+        "\n".join(
+            [
+                LEGACY_HEADER,
+                row.format(value="58552"),
+                row.replace("252310", "252390").format(value="fifty thousand"),
+            ]
+        )
+        + "\n",
+    )
     no_flow = LEGACY_HEADER.replace("Trade Flow Code,Trade Flow,", "")
-    write_text("legacy_missing_flow_columns.csv",
-               no_flow + "\nH4,2019,2019,2019,6,1,170,Colombia,COL,276,Germany,DEU,252310,Cement,1,5\n")
-    write_text("legacy_unknown_partner.csv",
-               "\n".join([LEGACY_HEADER, row.format(value="1"),
-                          row.replace(",276,", ",123123,").replace("252310", "252390").format(value="2")]) + "\n")
-    write_text("legacy_text_in_year.csv", LEGACY_HEADER + "\n" + row.replace("H4,2019", "H4,MMXIX").format(value="1") + "\n")
+    write_text(
+        "legacy_missing_flow_columns.csv",
+        no_flow + "\nH4,2019,2019,2019,6,1,170,Colombia,COL,276,Germany,DEU,252310,Cement,1,5\n",
+    )
+    write_text(
+        "legacy_unknown_partner.csv",
+        "\n".join(
+            [
+                LEGACY_HEADER,
+                row.format(value="1"),
+                row.replace(",276,", ",123123,").replace("252310", "252390").format(value="2"),
+            ]
+        )
+        + "\n",
+    )
+    write_text(
+        "legacy_text_in_year.csv",
+        LEGACY_HEADER + "\n" + row.replace("H4,2019", "H4,MMXIX").format(value="1") + "\n",
+    )
 
 
 # ---- IMF DOTS XLSX ----------------------------------------------------------------------------------------
@@ -239,14 +291,20 @@ def census() -> None:
         FROM (VALUES ('0901110010', '4280', 1000), ('0901110020', '4280', 2000), ('0901210000', {cty}, {v}))
              AS t(code, cty, v)
     """
+
     def parquet(name: str, sql: str) -> None:
         con.execute(f"COPY ({sql}) TO '{OUT / name}' (FORMAT parquet)")
 
-    parquet("census_text_in_value.parquet",
-            base.replace("CAST(v AS VARCHAR)", "CASE WHEN v = 3000 THEN 'confidential' ELSE CAST(v AS VARCHAR) END")
-            .format(cty="'4280'", v=3000))
-    parquet("census_missing_time_column.parquet",
-            base.replace("TIMESTAMP '2024-01-01' AS time,", "").format(cty="'4280'", v=3000))
+    parquet(
+        "census_text_in_value.parquet",
+        base.replace(
+            "CAST(v AS VARCHAR)", "CASE WHEN v = 3000 THEN 'confidential' ELSE CAST(v AS VARCHAR) END"
+        ).format(cty="'4280'", v=3000),
+    )
+    parquet(
+        "census_missing_time_column.parquet",
+        base.replace("TIMESTAMP '2024-01-01' AS time,", "").format(cty="'4280'", v=3000),
+    )
     parquet("census_unknown_country.parquet", base.format(cty="'0042'", v=3000))
     parquet("census_negative_value.parquet", base.format(cty="'4280'", v=-3000))
     con.close()
@@ -268,20 +326,37 @@ PUBLISHED_HEADER = "year,reporter_iso3,partner_iso3,flow,value_usd,valuation,pub
 
 
 def dian_and_published() -> None:
-    write_text("dian_month_out_of_range.csv", DIAN_HEADER + "2019-01,Alemania,5.0,1.0\n2019-13,Alemania,5.0,1.0\n")
-    write_text("dian_unknown_destination.csv", DIAN_HEADER + "2019-01,Alemania,5.0,1.0\n2019-01,Narnia,5.0,1.0\n")
+    write_text(
+        "dian_month_out_of_range.csv", DIAN_HEADER + "2019-01,Alemania,5.0,1.0\n2019-13,Alemania,5.0,1.0\n"
+    )
+    write_text(
+        "dian_unknown_destination.csv", DIAN_HEADER + "2019-01,Alemania,5.0,1.0\n2019-01,Narnia,5.0,1.0\n"
+    )
     write_text("dian_negative_fob.csv", DIAN_HEADER + "2019-01,Alemania,5.0,1.0\n2019-02,Alemania,-5.0,1.0\n")
-    write_text("dian_text_in_weight.csv", DIAN_HEADER + "2019-01,Alemania,5.0,1.0\n2019-02,Alemania,5.0,mucho\n")
-    write_text("dian_crlf_bom_nan.csv", "\ufeff" + (DIAN_HEADER + "2019-01,Alemania,NaN,1.0\n").replace("\n", "\r\n"))
-    write_text("published_unknown_valuation.csv",
-               PUBLISHED_HEADER + '2019,COL,DEU,export,1000,FOB,DANE,https://example.invalid,"q"\n'
-               '2019,COL,DEU,import,1000,EXW,DANE,https://example.invalid,"q"\n')
-    write_text("published_missing_publisher_column.csv",
-               PUBLISHED_HEADER.replace(",publisher", "") + '2019,COL,DEU,export,1000,FOB,https://example.invalid,"q"\n')
-    write_text("published_empty_publisher.csv",
-               PUBLISHED_HEADER + '2019,COL,DEU,export,1000,FOB,,https://example.invalid,"q"\n')
-    write_text("published_unknown_partner.csv",
-               PUBLISHED_HEADER + '2019,COL,ZZZ,export,1000,FOB,DANE,https://example.invalid,"q"\n')
+    write_text(
+        "dian_text_in_weight.csv", DIAN_HEADER + "2019-01,Alemania,5.0,1.0\n2019-02,Alemania,5.0,mucho\n"
+    )
+    write_text(
+        "dian_crlf_bom_nan.csv", "\ufeff" + (DIAN_HEADER + "2019-01,Alemania,NaN,1.0\n").replace("\n", "\r\n")
+    )
+    write_text(
+        "published_unknown_valuation.csv",
+        PUBLISHED_HEADER + '2019,COL,DEU,export,1000,FOB,DANE,https://example.invalid,"q"\n'
+        '2019,COL,DEU,import,1000,EXW,DANE,https://example.invalid,"q"\n',
+    )
+    write_text(
+        "published_missing_publisher_column.csv",
+        PUBLISHED_HEADER.replace(",publisher", "")
+        + '2019,COL,DEU,export,1000,FOB,https://example.invalid,"q"\n',
+    )
+    write_text(
+        "published_empty_publisher.csv",
+        PUBLISHED_HEADER + '2019,COL,DEU,export,1000,FOB,,https://example.invalid,"q"\n',
+    )
+    write_text(
+        "published_unknown_partner.csv",
+        PUBLISHED_HEADER + '2019,COL,ZZZ,export,1000,FOB,DANE,https://example.invalid,"q"\n',
+    )
     # Formula strings in the text columns that reach published_figures: they load, and exports neutralise them.
     write_text("ok_published_formulas.csv",
                PUBLISHED_HEADER
@@ -296,55 +371,100 @@ def dian_and_published() -> None:
 
 def wrong_numbers() -> None:
     # A ';' file whose values are written 1.234 (thousands separator in a Spanish locale, or a decimal point?).
-    write_text("cp_semicolon_ambiguous_thousands.csv",
-               cp_csv([cp_row(primaryValue="1.234"), cp_row(cmdCode="0902", primaryValue="5.678")], delimiter=";"))
-    write_text("cp_semicolon_inconsistent_decimals.csv",
-               cp_csv([cp_row(primaryValue="1.234,5"), cp_row(cmdCode="0902", primaryValue="12.5")], delimiter=";"))
+    write_text(
+        "cp_semicolon_ambiguous_thousands.csv",
+        cp_csv([cp_row(primaryValue="1.234"), cp_row(cmdCode="0902", primaryValue="5.678")], delimiter=";"),
+    )
+    write_text(
+        "cp_semicolon_inconsistent_decimals.csv",
+        cp_csv([cp_row(primaryValue="1.234,5"), cp_row(cmdCode="0902", primaryValue="12.5")], delimiter=";"),
+    )
     write_text("cp_unknown_flow_code.csv", cp_csv([cp_row(), cp_row(cmdCode="0902", flowCode="Z")]))
-    write_text("cp_sitc_classification.csv",
-               cp_csv([cp_row(classificationCode="S3", classificationSearchCode="SITC"),
-                       cp_row(cmdCode="0902", classificationCode="S3")]))
+    write_text(
+        "cp_sitc_classification.csv",
+        cp_csv(
+            [
+                cp_row(classificationCode="S3", classificationSearchCode="SITC"),
+                cp_row(cmdCode="0902", classificationCode="S3"),
+            ]
+        ),
+    )
     write_text("cp_fractional_ref_year.csv", cp_csv([cp_row(), cp_row(cmdCode="0902", refYear="2020.7")]))
     write_text("cp_period_month_13.csv", cp_csv([cp_row(), cp_row(cmdCode="0902", period="201913")]))
     write_text("cp_period_letters.csv", cp_csv([cp_row(), cp_row(cmdCode="0902", period="abcd")]))
     write_text("cp_period_other_year.csv", cp_csv([cp_row(), cp_row(cmdCode="0902", period="2018")]))
-    write_text("cp_reporter_is_partner.csv",
-               cp_csv([cp_row(), cp_row(cmdCode="0902", partnerCode="170", partnerISO="COL", partnerDesc="Colombia")]))
-    write_text("cp_partner_iso_contradicts_code.csv", cp_csv([cp_row(), cp_row(cmdCode="0902", partnerISO="FRA")]))
+    write_text(
+        "cp_reporter_is_partner.csv",
+        cp_csv(
+            [cp_row(), cp_row(cmdCode="0902", partnerCode="170", partnerISO="COL", partnerDesc="Colombia")]
+        ),
+    )
+    write_text(
+        "cp_partner_iso_contradicts_code.csv", cp_csv([cp_row(), cp_row(cmdCode="0902", partnerISO="FRA")])
+    )
     write_text("cp_reporter_iso_contradicts_code.csv", cp_csv([cp_row(reporterISO="PER")]))
-    write_text("cp_value_1e300.csv", cp_csv([cp_row(), cp_row(cmdCode="0902", primaryValue="1e300"),
-                                             cp_row(cmdCode="0903", primaryValue="1e300")]))
+    write_text(
+        "cp_value_1e300.csv",
+        cp_csv(
+            [
+                cp_row(),
+                cp_row(cmdCode="0902", primaryValue="1e300"),
+                cp_row(cmdCode="0903", primaryValue="1e300"),
+            ]
+        ),
+    )
     write_text("cp_value_in_cents_magnitude.csv", cp_csv([cp_row(primaryValue="250000000000000")]))
     write_text("cp_header_only.csv", cp_csv([]))
-    write_text("cp_only_breakdown_rows.csv",
-               cp_csv([cp_row(motCode="2100"), cp_row(cmdCode="0902", customsCode="C01")]))
+    write_text(
+        "cp_only_breakdown_rows.csv",
+        cp_csv([cp_row(motCode="2100"), cp_row(cmdCode="0902", customsCode="C01")]),
+    )
     records = [{name: _json_value(value) for name, value in cp_row(cmdCode=code).items()}
                for code in ("0901", "0902", "0903")]  # fmt: skip
     document = {"elapsedTime": "test fixture", "count": 3, "data": records, "error": ""}
     write_text("cp_api_count_as_text.json", json.dumps(dict(document, count="7"), indent=1))
     write_text("cp_api_count_fraction.json", json.dumps(dict(document, count=2.5), indent=1))
     write_text("cp_api_empty_data.json", json.dumps(dict(document, count=0, data=[]), indent=1))
-    write_text("cp_api_value_1e300.json",
-               json.dumps(dict(document, data=[dict(records[0], primaryValue=1e300)], count=1), indent=1))
-    write_text("cp_api_unknown_flow.json",
-               json.dumps(dict(document, data=[dict(records[0], flowCode="XX")], count=1), indent=1))
-    write_text("cp_api_period_mismatch.json",
-               json.dumps(dict(document, data=[dict(records[0], period=2017)], count=1), indent=1))
+    write_text(
+        "cp_api_value_1e300.json",
+        json.dumps(dict(document, data=[dict(records[0], primaryValue=1e300)], count=1), indent=1),
+    )
+    write_text(
+        "cp_api_unknown_flow.json",
+        json.dumps(dict(document, data=[dict(records[0], flowCode="XX")], count=1), indent=1),
+    )
+    write_text(
+        "cp_api_period_mismatch.json",
+        json.dumps(dict(document, data=[dict(records[0], period=2017)], count=1), indent=1),
+    )
     row = "H4,2019,2019,2019,6,1,0,X,170,Colombia,COL,276,Germany,DEU,252310,Cement clinkers,839062,{value}"
-    write_text("legacy_sitc_classification.csv",
-               LEGACY_HEADER + "\n" + row.replace("H4,", "S3,").format(value="58552") + "\n")
-    write_text("legacy_unknown_flow_word.csv",
-               LEGACY_HEADER + "\n" + row.replace(",0,X,", ",0,Smuggled,").format(value="58552") + "\n")
-    write_text("legacy_partner_iso_contradicts_code.csv",
-               LEGACY_HEADER + "\n" + row.replace(",DEU,", ",JPN,").format(value="58552") + "\n")
-    write_text("legacy_exports_to_itself.csv",
-               LEGACY_HEADER + "\n" + row.replace(",276,Germany,DEU,", ",170,Colombia,COL,").format(value="5") + "\n")
+    write_text(
+        "legacy_sitc_classification.csv",
+        LEGACY_HEADER + "\n" + row.replace("H4,", "S3,").format(value="58552") + "\n",
+    )
+    write_text(
+        "legacy_unknown_flow_word.csv",
+        LEGACY_HEADER + "\n" + row.replace(",0,X,", ",0,Smuggled,").format(value="58552") + "\n",
+    )
+    write_text(
+        "legacy_partner_iso_contradicts_code.csv",
+        LEGACY_HEADER + "\n" + row.replace(",DEU,", ",JPN,").format(value="58552") + "\n",
+    )
+    write_text(
+        "legacy_exports_to_itself.csv",
+        LEGACY_HEADER
+        + "\n"
+        + row.replace(",276,Germany,DEU,", ",170,Colombia,COL,").format(value="5")
+        + "\n",
+    )
     published = PUBLISHED_HEADER + '2019,COL,DEU,export,{value},FOB,DANE,https://example.invalid,"q"\n'
     write_text("published_value_1e300.csv", published.format(value="1e300"))
     write_text("published_exports_to_itself.csv", published.replace(",DEU,", ",COL,").format(value="1000"))
     write_text("dian_value_1e300.csv", DIAN_HEADER + "2019-01,Alemania,5.0,1.0\n2019-02,Alemania,1e300,1.0\n")
     header = "us_partner_iso3,year,us_exports_usd_million,us_imports_usd_million,us_balance_usd_million\n"
-    write_text("totals_value_implausible.csv", header + "DEU,2019,1.5,2.5,-1.0\nDEU,2020,900000000,2.5,-1.0\n")
+    write_text(
+        "totals_value_implausible.csv", header + "DEU,2019,1.5,2.5,-1.0\nDEU,2020,900000000,2.5,-1.0\n"
+    )
 
     def sheet(rows: list[dict[str, str]], name: str) -> None:
         workbook = Workbook()
@@ -352,7 +472,9 @@ def wrong_numbers() -> None:
         worksheet.title = "Sheet1"
         worksheet.append(CP_HEADER)
         for values in rows:
-            worksheet.append([_json_value(values.get(c, "")) if c != "cmdCode" else values.get(c) for c in CP_HEADER])
+            worksheet.append(
+                [_json_value(values.get(c, "")) if c != "cmdCode" else values.get(c) for c in CP_HEADER]
+            )
         save_workbook(workbook, name)
 
     sheet([cp_row(), cp_row(cmdCode="0902", refYear="2020.7")], "cpx_fractional_ref_year.xlsx")
@@ -364,33 +486,74 @@ def wrong_numbers() -> None:
 
 def real_quirks() -> None:
     # Excel "Unicode text": UTF-16 with a byte-order mark, tab-separated, CRLF.
-    write_bytes("ok_cp_utf16_tab_unicode_text.txt",
-                cp_csv([cp_row(), cp_row(cmdCode="0902", primaryValue="2500.25")], delimiter="\t",
-                       line_end="\r\n").encode("utf-16"))
+    write_bytes(
+        "ok_cp_utf16_tab_unicode_text.txt",
+        cp_csv(
+            [cp_row(), cp_row(cmdCode="0902", primaryValue="2500.25")], delimiter="\t", line_end="\r\n"
+        ).encode("utf-16"),
+    )
     # Spanish-locale Excel CSV: ';' between fields, ',' decimal mark, '.' between thousands.
-    write_text("ok_cp_spanish_excel_semicolon.csv",
-               cp_csv([cp_row(primaryValue="1.234.567,89", netWgt="12,5"),
-                       cp_row(cmdCode="0902", primaryValue="250,5", netWgt="1.000")], delimiter=";"))
-    write_text("ok_cp_semicolon_point_decimals.csv",
-               cp_csv([cp_row(primaryValue="1234.5"), cp_row(cmdCode="0902", primaryValue="7.25")], delimiter=";"))
+    write_text(
+        "ok_cp_spanish_excel_semicolon.csv",
+        cp_csv(
+            [
+                cp_row(primaryValue="1.234.567,89", netWgt="12,5"),
+                cp_row(cmdCode="0902", primaryValue="250,5", netWgt="1.000"),
+            ],
+            delimiter=";",
+        ),
+    )
+    write_text(
+        "ok_cp_semicolon_point_decimals.csv",
+        cp_csv([cp_row(primaryValue="1234.5"), cp_row(cmdCode="0902", primaryValue="7.25")], delimiter=";"),
+    )
     # HS codes saved as numbers: the level from aggrLevel, or from every code in the file.
-    write_text("ok_cp_hs_as_numbers_aggr_level.csv",
-               cp_csv([cp_row(cmdCode="9", aggrLevel="2"), cp_row(cmdCode="901", aggrLevel="4"),
-                       cp_row(cmdCode="90111", aggrLevel="6")]))
+    write_text(
+        "ok_cp_hs_as_numbers_aggr_level.csv",
+        cp_csv(
+            [
+                cp_row(cmdCode="9", aggrLevel="2"),
+                cp_row(cmdCode="901", aggrLevel="4"),
+                cp_row(cmdCode="90111", aggrLevel="6"),
+            ]
+        ),
+    )
     no_level = [name for name in CP_HEADER if name != "aggrLevel"]
-    write_text("ok_cp_hs_as_numbers_every_code_level_4.csv",
-               cp_csv([cp_row(cmdCode="901"), cp_row(cmdCode="902"), cp_row(cmdCode="1001")], no_level))
-    write_text("ok_cp_hs_as_numbers_chapters.csv",
-               cp_csv([cp_row(cmdCode="1", primaryValue="10"), cp_row(cmdCode="9", primaryValue="20"),
-                       cp_row(cmdCode="85", primaryValue="30")], no_level))
+    write_text(
+        "ok_cp_hs_as_numbers_every_code_level_4.csv",
+        cp_csv([cp_row(cmdCode="901"), cp_row(cmdCode="902"), cp_row(cmdCode="1001")], no_level),
+    )
+    write_text(
+        "ok_cp_hs_as_numbers_chapters.csv",
+        cp_csv(
+            [
+                cp_row(cmdCode="1", primaryValue="10"),
+                cp_row(cmdCode="9", primaryValue="20"),
+                cp_row(cmdCode="85", primaryValue="30"),
+            ],
+            no_level,
+        ),
+    )
     # A mixed file (901 and 90111 without a level) is not guessed: refused as invalid HS.
-    write_text("cp_hs_as_numbers_mixed_levels.csv",
-               cp_csv([cp_row(cmdCode="901"), cp_row(cmdCode="90111")], no_level))
+    write_text(
+        "cp_hs_as_numbers_mixed_levels.csv",
+        cp_csv([cp_row(cmdCode="901"), cp_row(cmdCode="90111")], no_level),
+    )
     # Legacy files hold Comtrade's breakdown flows (DX domestic exports, FM foreign imports) next to X and M.
     row = "H4,2019,2019,2019,6,1,0,{flow},170,Colombia,COL,276,Germany,DEU,252310,Cement clinkers,839062,{value}"
-    write_text("ok_legacy_breakdown_flows_set_aside.csv",
-               "\n".join([LEGACY_HEADER, row.format(flow="X", value="58552"), row.format(flow="DX", value="58000"),
-                          row.format(flow="M", value="100"), row.format(flow="FM", value="90")]) + "\n")
+    write_text(
+        "ok_legacy_breakdown_flows_set_aside.csv",
+        "\n".join(
+            [
+                LEGACY_HEADER,
+                row.format(flow="X", value="58552"),
+                row.format(flow="DX", value="58000"),
+                row.format(flow="M", value="100"),
+                row.format(flow="FM", value="90"),
+            ]
+        )
+        + "\n",
+    )
     # Workbooks: title rows above the header; the data on a second sheet after a cover sheet.
     workbook = Workbook()
     worksheet = workbook.active
@@ -400,7 +563,9 @@ def real_quirks() -> None:
     worksheet.append([])
     worksheet.append(CP_HEADER)
     for values in (cp_row(), cp_row(cmdCode="0902", primaryValue="777.5")):
-        worksheet.append([_json_value(values.get(c, "")) if c != "cmdCode" else values.get(c) for c in CP_HEADER])
+        worksheet.append(
+            [_json_value(values.get(c, "")) if c != "cmdCode" else values.get(c) for c in CP_HEADER]
+        )
     save_workbook(workbook, "ok_cpx_title_rows_above_header.xlsx")
     workbook = Workbook()
     cover = workbook.active
@@ -412,12 +577,27 @@ def real_quirks() -> None:
         data.append([_json_value(values.get(c, "")) if c != "cmdCode" else values.get(c) for c in CP_HEADER])
     save_workbook(workbook, "ok_cpx_data_on_second_sheet.xlsx")
     # A file of imports from the reporter itself (own goods returning) loads; exports to itself do not.
-    write_text("ok_cp_imports_of_own_goods.csv",
-               cp_csv([cp_row(flowCode="M", flowDesc="Import", partnerCode="170", partnerISO="COL",
-                              partnerDesc="Colombia")]))
+    write_text(
+        "ok_cp_imports_of_own_goods.csv",
+        cp_csv(
+            [
+                cp_row(
+                    flowCode="M",
+                    flowDesc="Import",
+                    partnerCode="170",
+                    partnerISO="COL",
+                    partnerDesc="Colombia",
+                )
+            ]
+        ),
+    )
     # The World partner written W00 in partnerISO agrees with partnerCode 0.
-    write_text("ok_cp_world_partner_w00.csv",
-               cp_csv([cp_row(partnerCode="0", partnerISO="W00", partnerDesc="World", refYear="1999", period="1999")]))
+    write_text(
+        "ok_cp_world_partner_w00.csv",
+        cp_csv(
+            [cp_row(partnerCode="0", partnerISO="W00", partnerDesc="World", refYear="1999", period="1999")]
+        ),
+    )
 
 
 # ---- bounded resources (issue 11) ------------------------------------------------------------------------------
@@ -459,11 +639,15 @@ def bounded_resources() -> None:
     # 600 MB of XML in a small zip: refused from the zip directory before anything is inflated.
     _bomb_workbook("cpx_zip_bomb_600mb.xlsx", (head, b"<row>" + b"<c/>" * 250 + b"</row>", tail), 600_000)
     # 12 million empty cells in 120 MB of XML: under the byte bound, stopped at the cell bound.
-    _bomb_workbook("cpx_twelve_million_cells.xlsx", (head, b"<row>" + b"<c/>" * 120 + b"</row>", tail), 100_000)
+    _bomb_workbook(
+        "cpx_twelve_million_cells.xlsx", (head, b"<row>" + b"<c/>" * 120 + b"</row>", tail), 100_000
+    )
     # JSON nested 100,000 levels deep (the parser's recursion used to end in a traceback) and 40 levels.
     write_text("cp_api_nested_100k.json", "[" * 100_000 + "]" * 100_000)
-    write_text("cp_api_nested_40_levels.json",
-               json.dumps({"count": 0, "data": [], "error": "", "elapsedTime": "0", "x": _nested(40)}))
+    write_text(
+        "cp_api_nested_40_levels.json",
+        json.dumps({"count": 0, "data": [], "error": "", "elapsedTime": "0", "x": _nested(40)}),
+    )
 
 
 def _nested(levels: int) -> object:

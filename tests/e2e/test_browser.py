@@ -18,7 +18,10 @@ PAGES = ("overview", "balances", "products", "dependence", "coverage", "data")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian package chromium (apt-get install chromium chromium-driver)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs Debian package chromium (apt-get install chromium chromium-driver)",
+    ),
 ]
 
 
@@ -76,7 +79,13 @@ def test_page_draws_chart_and_csv_matches_table(server: str, browser_context, pa
 
         # Readable headers (the grid's own CSV export is disabled by the app, so the file is the one download):
         # no internal field name, and the rows the page's table holds.
-        assert not set(ours.columns) & {"partner_iso3", "reporter_iso3", "value_usd", "months_covered", "hs_level"}
+        assert not set(ours.columns) & {
+            "partner_iso3",
+            "reporter_iso3",
+            "value_usd",
+            "months_covered",
+            "hs_level",
+        }
         assert len(ours) >= 1
         assert page.locator('[data-testid="stDataFrame"]').count() >= 1
     finally:

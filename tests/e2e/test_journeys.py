@@ -21,7 +21,9 @@ from tools.browser import CHROMIUM, launch_chromium, streamlit_server
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian package chromium (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian package chromium (apt-get install chromium)"
+    ),
 ]
 WAIT = 240_000  # a cold server on a loaded 2-core machine: the first scenario run can take minutes
 
@@ -67,7 +69,9 @@ def test_claims_open_a_card_and_reproduce_it_on_balances(server: str, context) -
         assert page.get_by_role("heading", name="Balances").count() >= 1
         # the claim's numbers are on screen: the balance chart and the split chart, with the claim line
         assert page.get_by_text("No data for this selection", exact=False).count() == 0
-        page.get_by_text("China, the United States and the rest of the world", exact=False).first.wait_for(timeout=WAIT)
+        page.get_by_text("China, the United States and the rest of the world", exact=False).first.wait_for(
+            timeout=WAIT
+        )
         assert page.locator(".js-plotly-plot").count() >= 3
         assert page.get_by_text("claim 1: deficit with China of USD 14 bn", exact=False).count() >= 1
     finally:
@@ -99,13 +103,18 @@ def test_scenarios_build_two_compare_and_open_the_report(server: str, context) -
         page.get_by_text("Tariff scenarios (USD million)").wait_for(timeout=WAIT)
         _ready(page)
         # the comparison: one panel per scenario, both names on it
-        comparison = (page.locator(".js-plotly-plot").filter(has_text="US 10% on everyone")
-                      .filter(has_text="Colombia faces 10 points more"))
+        comparison = (
+            page.locator(".js-plotly-plot")
+            .filter(has_text="US 10% on everyone")
+            .filter(has_text="Colombia faces 10 points more")
+        )
         comparison.first.wait_for(state="attached", timeout=WAIT)
         assert comparison.count() >= 1
         state = decode_scenario_set(urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)["sc"][0])
-        assert [d["name"] for d in state["saved"]] == ["Colombia faces 10 points more than its competitors",
-                                                       "US 10% on everyone"]
+        assert [d["name"] for d in state["saved"]] == [
+            "Colombia faces 10 points more than its competitors",
+            "US 10% on everyone",
+        ]
         # the report: the bytes the report button serves, fetched through the page, opened in a new page
         with page.expect_request(re.compile(r"/media/.*")) as request_info:
             page.get_by_role("button", name="HTML report").click()
@@ -128,7 +137,9 @@ def test_scenarios_build_two_compare_and_open_the_report(server: str, context) -
             again.goto(link)
             _ready(again)
             again.get_by_text("Tariff scenarios (USD million)").wait_for(timeout=WAIT)
-            again_state = decode_scenario_set(urllib.parse.parse_qs(urllib.parse.urlsplit(again.url).query)["sc"][0])
+            again_state = decode_scenario_set(
+                urllib.parse.parse_qs(urllib.parse.urlsplit(again.url).query)["sc"][0]
+            )
             assert again_state == state
         finally:
             again.close()

@@ -16,12 +16,16 @@ from etl import settings
 from tests.dbstate import snapshot
 
 RAW = settings.DATA_DIR / "raw"
-COMTRADE_HEADER = (RAW / "comtrade-plus-colombia-usa" / "5arSanti_comtrade_db_exportaciones_cafe_col_usa.csv").read_text(
-    encoding="utf-8"
-).splitlines()[0]
-COMTRADE_ROW = (RAW / "comtrade-plus-colombia-usa" / "5arSanti_comtrade_db_exportaciones_cafe_col_usa.csv").read_text(
-    encoding="utf-8"
-).splitlines()[1]
+COMTRADE_HEADER = (
+    (RAW / "comtrade-plus-colombia-usa" / "5arSanti_comtrade_db_exportaciones_cafe_col_usa.csv")
+    .read_text(encoding="utf-8")
+    .splitlines()[0]
+)
+COMTRADE_ROW = (
+    (RAW / "comtrade-plus-colombia-usa" / "5arSanti_comtrade_db_exportaciones_cafe_col_usa.csv")
+    .read_text(encoding="utf-8")
+    .splitlines()[1]
+)
 MINIMAL_HEADER = "refYear,period,reporterCode,partnerCode,flowCode,cmdCode,primaryValue"
 
 
@@ -128,7 +132,9 @@ def test_corpus_has_at_least_thirty_distinct_cases() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-def test_bad_input_is_refused_and_nothing_changes(case: Case, corpus_db: Path, tmp_path: Path, capsys) -> None:
+def test_bad_input_is_refused_and_nothing_changes(
+    case: Case, corpus_db: Path, tmp_path: Path, capsys
+) -> None:
     path = tmp_path / case.filename
     content = case.content() if callable(case.content) else case.content
     path.write_bytes(content)

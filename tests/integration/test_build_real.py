@@ -34,7 +34,9 @@ def test_census_hs10_colombia_total_matches_parquet(bundled_con: duckdb.DuckDBPy
 
 
 def test_census_general_and_consumption_stay_distinct(bundled_con: duckdb.DuckDBPyConnection) -> None:
-    with open(RAW / "us-census-country-totals" / "us_census_goods_trade_COL_CHN_2010_2024_annual.csv") as handle:
+    with open(
+        RAW / "us-census-country-totals" / "us_census_goods_trade_COL_CHN_2010_2024_annual.csv"
+    ) as handle:
         rows = {(r["us_partner_iso3"], r["year"]): r for r in csv.DictReader(handle)}
     expected = float(rows[("COL", "2024")]["us_imports_usd_million"]) * 1e6
     general = _value(
@@ -63,7 +65,8 @@ def test_every_census_file_sums_exactly_once(bundled_con: duckdb.DuckDBPyConnect
     loaded = _value(bundled_con, "SELECT sum(value_usd) FROM trade WHERE source = 'us_census_consumption'")
     assert loaded == pytest.approx(expected, rel=1e-12)
     loaded_eu = _value(
-        bundled_con, "SELECT sum(value_usd) FROM trade WHERE source = 'us_census_consumption' AND partner_iso3 = 'EUN'"
+        bundled_con,
+        "SELECT sum(value_usd) FROM trade WHERE source = 'us_census_consumption' AND partner_iso3 = 'EUN'",
     )
     assert loaded_eu == pytest.approx(eu)
 
@@ -128,7 +131,8 @@ def test_dian_annual_sums(bundled_con: duckdb.DuckDBPyConnection) -> None:
     assert annual[("2023", "WLD")] == pytest.approx(expected[("2023", "TOTAL")])
     assert annual[("2025", "_X")] == pytest.approx(expected[("2025", "País no declarado")])
     months_2026 = _value(
-        bundled_con, "SELECT months_covered FROM trade_annual WHERE source = 'dian' AND year = 2026 AND partner_iso3 = 'WLD'"
+        bundled_con,
+        "SELECT months_covered FROM trade_annual WHERE source = 'dian' AND year = 2026 AND partner_iso3 = 'WLD'",
     )
     assert months_2026 == 8
 
@@ -144,7 +148,9 @@ def test_published_one_value_per_observation(bundled_con: duckdb.DuckDBPyConnect
     for name in ("facts.csv", "facts_added_2026.csv"):
         with open(RAW / "published-figures" / name) as handle:
             printed += list(csv.DictReader(handle))
-    assert _value(bundled_con, "SELECT count(*) FROM published_figures WHERE flow <> 'total_trade'") == len(printed)
+    assert _value(bundled_con, "SELECT count(*) FROM published_figures WHERE flow <> 'total_trade'") == len(
+        printed
+    )
     china_2024 = _value(
         bundled_con,
         "SELECT value_usd FROM trade WHERE source = 'published' AND partner_iso3 = 'CHN' AND flow = 'import' AND year = 2024",
@@ -154,13 +160,20 @@ def test_published_one_value_per_observation(bundled_con: duckdb.DuckDBPyConnect
 
 def test_no_duplicate_observations_anywhere(bundled_con: duckdb.DuckDBPyConnection) -> None:
     key = ", ".join(schema.TRADE_KEY)
-    assert _value(bundled_con, f"SELECT count(*) FROM (SELECT {key} FROM trade GROUP BY ALL HAVING count(*) > 1)") == 0
+    assert (
+        _value(
+            bundled_con, f"SELECT count(*) FROM (SELECT {key} FROM trade GROUP BY ALL HAVING count(*) > 1)"
+        )
+        == 0
+    )
 
 
 def test_tables_match_the_schema_module(bundled_con: duckdb.DuckDBPyConnection) -> None:
     columns = [row[0] for row in bundled_con.execute("DESCRIBE trade").fetchall()]
     assert columns == list(schema.TRADE_COLUMNS)
-    datasets = bundled_con.execute("SELECT count(*), count(DISTINCT sha256), min(row_count) FROM datasets").fetchone()
+    datasets = bundled_con.execute(
+        "SELECT count(*), count(DISTINCT sha256), min(row_count) FROM datasets"
+    ).fetchone()
     assert datasets[0] == datasets[1]
     hs = bundled_con.execute("SELECT hs_level, count(*) FROM hs_codes GROUP BY 1 ORDER BY 1").fetchall()
     assert [level for level, _ in hs] == [2, 4, 6]

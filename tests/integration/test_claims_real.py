@@ -44,13 +44,20 @@ def facts() -> pd.DataFrame:
 
 def fact_values(year: int, reporter: str, partner: str, flow: str) -> set[float]:
     f = facts()
-    rows = f[(f["year"] == year) & (f["reporter_iso3"] == reporter) & (f["partner_iso3"] == partner) & (f["flow"] == flow)]
+    rows = f[
+        (f["year"] == year)
+        & (f["reporter_iso3"] == reporter)
+        & (f["partner_iso3"] == partner)
+        & (f["flow"] == flow)
+    ]
     return set(rows["value_usd"].astype(float))
 
 
 @cache
 def dian() -> pd.DataFrame:
-    frame = pd.read_csv(RAW / "dian-exports-by-destination" / "colombia_exports_by_destination_monthly_2023_2026.csv")
+    frame = pd.read_csv(
+        RAW / "dian-exports-by-destination" / "colombia_exports_by_destination_monthly_2023_2026.csv"
+    )
     frame["year"] = frame["month"].str[:4].astype(int)
     frame["m"] = frame["month"].str[5:].astype(int)
     frame["usd"] = frame["fob_usd_million"] * 1e6
@@ -59,7 +66,9 @@ def dian() -> pd.DataFrame:
 
 def dian_sum(destination: str, year: int, months: range = range(1, 13)) -> float:
     d = dian()
-    return float(d[(d["destination"] == destination) & (d["year"] == year) & d["m"].isin(months)]["usd"].sum())
+    return float(
+        d[(d["destination"] == destination) & (d["year"] == year) & d["m"].isin(months)]["usd"].sum()
+    )
 
 
 @cache
@@ -69,7 +78,15 @@ def us_hs10() -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-CENSUS_CODES = {"COL": "3010", "ECU": "3310", "GTM": "2050", "SLV": "2110", "HND": "2150", "NIC": "2190", "CRI": "2230"}
+CENSUS_CODES = {
+    "COL": "3010",
+    "ECU": "3310",
+    "GTM": "2050",
+    "SLV": "2110",
+    "HND": "2150",
+    "NIC": "2190",
+    "CRI": "2230",
+}
 
 
 def us_share(prefix: str, codes: list[str]) -> float:
@@ -120,11 +137,21 @@ def comtrade_col_exports() -> dict[tuple[str, int], float]:
 def gacc_2024_colombia_usd() -> tuple[float, float]:
     """China's 2024 exports to and imports from Colombia (GACC, line 2791 of the raw file, 10,000 yuan), in USD
     at the bundled published 2024 rate."""
-    with open(RAW / "gacc-china-trade-by-country-2024-cny" / "gac_regions_2024.csv", newline="", encoding="utf-8-sig") as h:
+    with open(
+        RAW / "gacc-china-trade-by-country-2024-cny" / "gac_regions_2024.csv",
+        newline="",
+        encoding="utf-8-sig",
+    ) as h:
         row = list(csv.DictReader(h))[2791 - 2]
-    assert row["trade_total_cum"] == "14962336" and row["month"] == "12"  # PROVENANCE: Colombia, full year 2024
+    assert (
+        row["trade_total_cum"] == "14962336" and row["month"] == "12"
+    )  # PROVENANCE: Colombia, full year 2024
     with open(RAW / "reference" / "exchange-rates" / "cny_per_usd_annual.csv", newline="") as h:
-        rate = next(float(r["units_per_usd"]) for r in csv.DictReader(h) if r["currency"] == "CNY" and r["year"] == "2024")
+        rate = next(
+            float(r["units_per_usd"])
+            for r in csv.DictReader(h)
+            if r["currency"] == "CNY" and r["year"] == "2024"
+        )
     return float(row["exports_cum"]) * 1e4 / rate, float(row["imports_cum"]) * 1e4 / rate
 
 
@@ -164,7 +191,9 @@ def test_claim1_deficit_with_china(cards: dict[int, c.ClaimCard]) -> None:
     assert card.facts["mirror_deficit_usd"] == pytest.approx(china_x - china_m / CIF_FOB_FACTOR_IMF)
     assert "DANE" in card.citation
     assert "matches only the mixed-valuation difference" in card.disagreement
-    assert any("mixed valuation" in a for a in card.alternatives) and any("China reports" in a for a in card.alternatives)
+    assert any("mixed valuation" in a for a in card.alternatives) and any(
+        "China reports" in a for a in card.alternatives
+    )
 
 
 def test_claim2_share_of_the_total_deficit(cards: dict[int, c.ClaimCard]) -> None:
@@ -230,7 +259,9 @@ def test_claim6_statutory_rise_on_the_legal_dates(cards: dict[int, c.ClaimCard])
 
     annex = prefixes(RAW / "us-tariffs-2025" / "annex-II-exemptions.csv")
     lists = RAW / "us-tariffs-2025-hts-lists"
-    s232 = sum((prefixes(lists / f) for f in ("steel-tariffs.csv", "alu-tariffs.csv", "auto-tariffs.csv")), ())
+    s232 = sum(
+        (prefixes(lists / f) for f in ("steel-tariffs.csv", "alu-tariffs.csv", "auto-tariffs.csv")), ()
+    )
     data = us_hs10()
     colombia = data[data["CTY_CODE"] == CENSUS_CODES["COL"]]
     total = colombia["imports"].sum()
@@ -246,7 +277,9 @@ def test_claim6_statutory_rise_on_the_legal_dates(cards: dict[int, c.ClaimCard])
     expected_rise = 10 * (1 - (exempt["imports"].sum() + colombia[is_232]["imports"].sum()) / total)
     assert 5 < expected_rise < 6
     assert card.facts["rise_pts"] == pytest.approx(expected_rise)  # ≈ 5.2 points
-    assert card.facts["annex_only_rise_pts"] == pytest.approx(10 * (1 - exempt["imports"].sum() / total))  # ≈ 5.7
+    assert card.facts["annex_only_rise_pts"] == pytest.approx(
+        10 * (1 - exempt["imports"].sum() / total)
+    )  # ≈ 5.7
     assert card.verdict == c.PARTLY  # 5–15 points: partly; 8–12 would be supported
     crude = exempt[exempt["I_COMMODITY"].str.startswith("2709")]["imports"].sum()
     coal = exempt[exempt["I_COMMODITY"].str.startswith("2701")]["imports"].sum()
@@ -257,7 +290,9 @@ def test_claim6_statutory_rise_on_the_legal_dates(cards: dict[int, c.ClaimCard])
     col = tl[tl["country_name"] == "COLOMBIA"].set_index("date")["effective tariff"]
     before, after = col[col.index < "2025-04-05"].iloc[-1], col[col.index >= "2025-04-05"].iloc[0]
     assert card.facts["before_pct"] == pytest.approx(before)
-    assert card.facts["tracker_rise_pts"] == pytest.approx(after - before)  # ≈ 9.5 points, shown as the alternative
+    assert card.facts["tracker_rise_pts"] == pytest.approx(
+        after - before
+    )  # ≈ 9.5 points, shown as the alternative
     assert "not 10" in card.disagreement
     assert "Executive Order 14257" in card.citation and "US Census Bureau" in card.citation
     months = range(4, 13)
@@ -289,7 +324,9 @@ def test_claim8_fiscal_deficit(cards: dict[int, c.ClaimCard]) -> None:
         printed = [r for r in csv.DictReader(handle) if r["year"] == "2024" and r["unit"] == "pct_gdp"
                    and r["indicator"] == "central_government_balance" and "Hacienda" in r["publisher"]]  # fmt: skip
     values = {float(r["value"]) for r in printed}
-    assert values == {-6.8}  # the Finance Ministry's 2024 central government deficit, as every page printed it
+    assert values == {
+        -6.8
+    }  # the Finance Ministry's 2024 central government deficit, as every page printed it
     assert card.facts["fiscal_deficit_pct_gdp"] == pytest.approx(6.8)
     remaining = 6.8 + china_2024_headline() / gdp_2023 * 100
     assert card.facts["remaining_pct_gdp"] == pytest.approx(remaining)  # ≈ 3.3 % of GDP even in the best case
@@ -300,7 +337,9 @@ def test_claim8_fiscal_deficit(cards: dict[int, c.ClaimCard]) -> None:
 
 def test_claim9_imports_from_china(cards: dict[int, c.ClaimCard]) -> None:
     card = cards[9]
-    first = dane_import("CHN", 2010) / col_dots("import", "World", 2010)  # DANE for China; IMF DOTS for the World
+    first = dane_import("CHN", 2010) / col_dots(
+        "import", "World", 2010
+    )  # DANE for China; IMF DOTS for the World
     last = dane_import("CHN", 2024) / (64.104 * B)  # DANE's 2024 total, as printed
     assert card.verdict == c.SUPPORTED
     assert (card.facts["first_year"], card.facts["last_year"]) == (2010, 2024)
@@ -321,6 +360,8 @@ def test_scenario_and_out_of_scope_cards(cards: dict[int, c.ClaimCard]) -> None:
 
 def test_claims_4_and_5_cite_the_shipped_scenarios(cards: dict[int, c.ClaimCard]) -> None:
     four, five = cards[4].facts, cards[5].facts
-    assert four[f"{c.SINGLED_OUT_PRESET}_060311_change_usd"] > 0  # Ecuador's roses gain when Colombia alone is hit
+    assert (
+        four[f"{c.SINGLED_OUT_PRESET}_060311_change_usd"] > 0
+    )  # Ecuador's roses gain when Colombia alone is hit
     assert five["colombia_change_usd"] < 0
     assert 0 < five["latam_share"] < 1

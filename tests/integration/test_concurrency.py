@@ -84,7 +84,9 @@ def parse_reader_log(out: str, err: str) -> list[dict]:
         try:
             observations.append(json.loads(line))
         except json.JSONDecodeError:
-            pytest.fail(f"reader output line {number} is not JSON: {line[:200]!r}\nreader stderr:\n{err[-2000:]}")
+            pytest.fail(
+                f"reader output line {number} is not JSON: {line[:200]!r}\nreader stderr:\n{err[-2000:]}"
+            )
     return observations
 
 

@@ -33,8 +33,6 @@ ACCEPTED = [case for case in CASES if case.get("loads")]
 BALANZA = Path(sys.executable).with_name("balanza")
 
 
-
-
 @pytest.fixture(scope="module")
 def corpus_db(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     copy = tmp_path_factory.mktemp("corpus") / "corpus.duckdb"
@@ -120,7 +118,9 @@ def _cells(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
-def test_formula_strings_loaded_from_a_file_are_neutralised_in_csv_exports(bundled_db: Path, tmp_path: Path) -> None:
+def test_formula_strings_loaded_from_a_file_are_neutralised_in_csv_exports(
+    bundled_db: Path, tmp_path: Path
+) -> None:
     db = tmp_path / "formulas.duckdb"
     shutil.copyfile(bundled_db, db)
     load_files(db, [FILES / "ok_published_formulas.csv"])
@@ -147,8 +147,12 @@ def test_formula_strings_loaded_from_a_file_are_neutralised_in_csv_exports(bundl
                 checked += 1
     assert len(body) == 3 and checked >= 3 * 6
     publisher = [row[header.index("publisher")] for row in body]
-    assert publisher == ["'=HYPERLINK(\"http://example.invalid\",\"DANE\")", "'@DANE", "'-DANE"]
-    assert [row[header.index("quote")] for row in body] == ["'+SUM(A1:A9)", "'\tquoted with a tab", "'\rstarts with CR"]
+    assert publisher == ['\'=HYPERLINK("http://example.invalid","DANE")', "'@DANE", "'-DANE"]
+    assert [row[header.index("quote")] for row in body] == [
+        "'+SUM(A1:A9)",
+        "'\tquoted with a tab",
+        "'\rstarts with CR",
+    ]
     urls = ["https://example.invalid", "'-https://example.invalid", "https://example.invalid"]
     assert [row[header.index("url")] for row in body] == urls
     # Numbers stay numbers.
@@ -165,12 +169,16 @@ def _sparse_comtrade_csv(path: Path, data_rows: int, size: int = 3 * 1024**3) ->
         from make_corpus import cp_csv, cp_row
     finally:
         sys.path.remove(str(CORPUS))
-    path.write_text(cp_csv([cp_row(cmdCode=f"{code:04d}") for code in range(100, 100 + data_rows)]), encoding="utf-8")
+    path.write_text(
+        cp_csv([cp_row(cmdCode=f"{code:04d}") for code in range(100, 100 + data_rows)]), encoding="utf-8"
+    )
     os.truncate(path, size)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("data_rows", "nul_line"), [(0, 2), (300, 302)], ids=["nul-after-header", "nul-after-64kb"])
+@pytest.mark.parametrize(
+    ("data_rows", "nul_line"), [(0, 2), (300, 302)], ids=["nul-after-header", "nul-after-64kb"]
+)
 def test_multi_gigabyte_sparse_file_is_refused_quickly(corpus_db: Path, tmp_path: Path, data_rows: int,
                                                         nul_line: int) -> None:  # fmt: skip
     huge = tmp_path / "huge_download.csv"

@@ -41,8 +41,6 @@ def generate_comtrade_csv(path: Path, rows: int) -> None:
     module.generate_csv(path, rows)
 
 
-
-
 def start_load(csv_path: Path, db: Path) -> subprocess.Popen:
     return subprocess.Popen([str(BALANZA), "load", str(csv_path), "--db", str(db)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)  # fmt: skip
@@ -113,7 +111,9 @@ def test_sigkill_at_random_moments_leaves_the_database_as_it_was(bundled_db: Pat
     assert not db.with_name(db.name + TMP_SUFFIX).exists()
 
 
-def test_stale_temp_files_from_a_killed_writer_do_not_break_the_next_load(bundled_db: Path, tmp_path: Path) -> None:
+def test_stale_temp_files_from_a_killed_writer_do_not_break_the_next_load(
+    bundled_db: Path, tmp_path: Path
+) -> None:
     db = tmp_path / "balanza.duckdb"
     shutil.copyfile(bundled_db, db)
     before = snapshot(db)

@@ -213,9 +213,13 @@ def _make_handler(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
                 self.send_body(200, json.dumps(document).encode())
             elif fault.kind == "other_answer":  # records of another reporter, partner, period or flow
                 field_name, value = fault.message.split("=", 1)
-                document["data"] = [dict(record, **{field_name: json.loads(value)}) for record in document["data"]]
+                document["data"] = [
+                    dict(record, **{field_name: json.loads(value)}) for record in document["data"]
+                ]
                 self.send_body(200, json.dumps(document).encode())
-            elif fault.kind == "gzip_bomb":  # 64 MB of JSON-ish padding in a small gzip body (made before the call)
+            elif (
+                fault.kind == "gzip_bomb"
+            ):  # 64 MB of JSON-ish padding in a small gzip body (made before the call)
                 self.send_body(200, gzip_bomb(), {"Content-Encoding": "gzip"})
             elif fault.kind == "slow_body":  # a large declared body arriving a few bytes at a time
                 self.send_response(200)
@@ -919,9 +923,13 @@ def test_an_answer_to_another_query_is_refused_and_never_cached(
     assert cache_files(cache_dir) == []
 
 
-def test_a_cached_answer_for_another_query_is_quarantined_and_fetched_again(server: ReplayServer, tmp_path: Path):
+def test_a_cached_answer_for_another_query_is_quarantined_and_fetched_again(
+    server: ReplayServer, tmp_path: Path
+):
     cache_dir = tmp_path / "cache"
-    fetch_to_cache([ARG_2010_QUERY], config=make_config(server), cache_dir=cache_dir, session=requests.Session())
+    fetch_to_cache(
+        [ARG_2010_QUERY], config=make_config(server), cache_dir=cache_dir, session=requests.Session()
+    )
     (cached,) = cache_files(cache_dir)
     document = json.loads(cached.read_bytes())
     document["data"] = [dict(record, partnerCode=76) for record in document["data"]]

@@ -55,9 +55,40 @@ PLAUSIBLE = {
     "partner2Code": ["0"], "netWgt": ["1.5", "heavy", ""],
 }  # fmt: skip
 HOSTILE = st.one_of(
-    st.sampled_from(["", " ", "NaN", "nan", "inf", "-inf", "Infinity", "-0", "1e999", "0x1F", "1,000", "١٢٣",
-                     '"', '""', "'", ",", ";", "\t", "\n", "\r\n", "=cmd|' /C calc'!A0", "@SUM(1)", "+1", "-1",
-                     "NULL", "None", "café", "日本", "\u202e", "x" * 5000]),  # fmt: skip
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "NaN",
+            "nan",
+            "inf",
+            "-inf",
+            "Infinity",
+            "-0",
+            "1e999",
+            "0x1F",
+            "1,000",
+            "١٢٣",
+            '"',
+            '""',
+            "'",
+            ",",
+            ";",
+            "\t",
+            "\n",
+            "\r\n",
+            "=cmd|' /C calc'!A0",
+            "@SUM(1)",
+            "+1",
+            "-1",
+            "NULL",
+            "None",
+            "café",
+            "日本",
+            "\u202e",
+            "x" * 5000,
+        ]
+    ),  # fmt: skip
     st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12),
     st.integers(min_value=-(10**20), max_value=10**20).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
@@ -114,7 +145,10 @@ def csv_files(draw: st.DrawFn) -> bytes:
     header = list(HEADERS[fmt])
     if draw(st.integers(0, 2)) == 0:  # the valid baseline (its rendering below still varies)
         year, first = draw(st.integers(2000, 2024)), draw(st.integers(0, 6))
-        rows = [[baseline_row(fmt, year, i)[name] for name in header] for i in range(first, first + draw(st.integers(1, 6)))]
+        rows = [
+            [baseline_row(fmt, year, i)[name] for name in header]
+            for i in range(first, first + draw(st.integers(1, 6)))
+        ]
         return render_csv(draw, [header, *rows])
     mutation = draw(st.sampled_from(["none", "none", "drop", "duplicate", "rename", "extra"]))
     if mutation == "drop":
@@ -188,7 +222,9 @@ _names = itertools.count()
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # fmt: skip
 @given(data=csv_files(), same_path=st.booleans())
-def test_any_csv_loads_whole_or_is_refused_with_input_error(fuzz_db: Path, data: bytes, same_path: bool) -> None:
+def test_any_csv_loads_whole_or_is_refused_with_input_error(
+    fuzz_db: Path, data: bytes, same_path: bool
+) -> None:
     folder = fuzz_db.parent / "inputs"
     folder.mkdir(exist_ok=True)
     # Half the files reuse one path, so "a changed file replaces its earlier rows" is fuzzed too.
@@ -219,7 +255,9 @@ def test_any_csv_loads_whole_or_is_refused_with_input_error(fuzz_db: Path, data:
                 "OR reporter_iso3 LIKE '?%' OR partner_iso3 LIKE '?%'"
             ).fetchone()[0]
             assert bad == 0
-        orphans = con.execute("SELECT count(*) FROM trade WHERE dataset_id NOT IN (SELECT dataset_id FROM datasets)")
+        orphans = con.execute(
+            "SELECT count(*) FROM trade WHERE dataset_id NOT IN (SELECT dataset_id FROM datasets)"
+        )
         assert orphans.fetchone()[0] == 0
     finally:
         con.close()
@@ -229,6 +267,8 @@ def test_fuzzing_reached_both_outcomes() -> None:
     """Runs after the property (file order): the generator is not so hostile that nothing ever loads."""
     if sum(OUTCOMES.values()) == 0:
         pytest.skip("the fuzz test did not run in this session")
-    print(f"\nfuzzed CSV inputs: {OUTCOMES['loaded']} loaded whole, {OUTCOMES['refused']} refused with InputError")
+    print(
+        f"\nfuzzed CSV inputs: {OUTCOMES['loaded']} loaded whole, {OUTCOMES['refused']} refused with InputError"
+    )
     assert OUTCOMES["refused"] > 0
     assert OUTCOMES["loaded"] > 0

@@ -128,7 +128,11 @@ def _cell(value: object) -> object:
 @st.composite
 def workbooks(draw: st.DrawFn) -> bytes:
     data = draw(records(json_types=False))
-    header = [name for name in FIELDS if any(name in r for r in data)] or ["refYear", "cmdCode", "primaryValue"]
+    header = [name for name in FIELDS if any(name in r for r in data)] or [
+        "refYear",
+        "cmdCode",
+        "primaryValue",
+    ]
     if draw(st.integers(0, 4)) == 0:
         header = header + [draw(st.sampled_from(header))]  # a duplicated header
     workbook = Workbook()
@@ -201,7 +205,9 @@ def _check(fuzz_db: Path, kind: str, suffix: str, data: bytes, same_path: bool) 
             [dataset_id],
         ).fetchone()[0]
         assert bad == 0
-        orphans = con.execute("SELECT count(*) FROM trade WHERE dataset_id NOT IN (SELECT dataset_id FROM datasets)")
+        orphans = con.execute(
+            "SELECT count(*) FROM trade WHERE dataset_id NOT IN (SELECT dataset_id FROM datasets)"
+        )
         assert orphans.fetchone()[0] == 0
     finally:
         con.close()
@@ -230,6 +236,8 @@ def test_fuzzing_reached_both_outcomes_for_json_and_xlsx() -> None:
     if sum(sum(kind.values()) for kind in OUTCOMES.values()) == 0:
         pytest.skip("the fuzz tests did not run in this session")
     for kind, counts in OUTCOMES.items():
-        print(f"\nfuzzed {kind} inputs: {counts['loaded']} loaded whole, {counts['refused']} refused with InputError")
+        print(
+            f"\nfuzzed {kind} inputs: {counts['loaded']} loaded whole, {counts['refused']} refused with InputError"
+        )
         assert counts["refused"] > 0, kind
         assert counts["loaded"] > 0, kind

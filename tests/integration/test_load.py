@@ -57,7 +57,9 @@ def test_same_file_twice_changes_nothing(db: Path, capsys) -> None:
     assert main(["load", str(path), "--db", str(db)]) == 0
     assert "unchanged" in capsys.readouterr().out
     assert _rows(db) == first
-    china = _rows(db, "reporter_iso3 = 'CHN' AND partner_iso3 = 'ARG' AND flow = 'import' AND source = 'comtrade'")
+    china = _rows(
+        db, "reporter_iso3 = 'CHN' AND partner_iso3 = 'ARG' AND flow = 'import' AND source = 'comtrade'"
+    )
     assert len(china) == 1 and china[0][7] == pytest.approx(6_804_128_143)
 
 
@@ -73,7 +75,9 @@ def test_changed_file_replaces_its_rows(db: Path, tmp_path: Path) -> None:
     assert len(values) == 4
     assert any(row[7] == pytest.approx(6_804_128_999) for row in values)
     con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("SELECT count(*) FROM datasets WHERE path = ?", [str(path.resolve())]).fetchone()[0] == 1
+    assert (
+        con.execute("SELECT count(*) FROM datasets WHERE path = ?", [str(path.resolve())]).fetchone()[0] == 1
+    )
 
 
 def test_legacy_format_with_words_for_flows(db: Path) -> None:
@@ -95,13 +99,18 @@ def test_comtrade_xlsx(db: Path, tmp_path: Path) -> None:
     path = RAW / "comtrade-plus-colombia-usa" / "5arSanti_exportaciones_cafe_col_usa.xlsx"
     assert main(["load", str(path), "--db", str(db)]) == 0
     rows = _rows(db, "source = 'comtrade'")
-    assert [(r[0], r[7]) for r in rows] == [(2021, pytest.approx(1_334_162_658.44)), (2022, pytest.approx(1_780_554_416.79))]
+    assert [(r[0], r[7]) for r in rows] == [
+        (2021, pytest.approx(1_334_162_658.44)),
+        (2022, pytest.approx(1_780_554_416.79)),
+    ]
 
 
 def test_several_files_in_one_transaction(db: Path, tmp_path: Path, capsys) -> None:
     good = RAW / "comtrade-api-json" / "data_v1_get_C_A_HS-60a6ad.json"
     bad = tmp_path / "bad.csv"
-    bad.write_text("refYear,period,reporterCode,partnerCode,flowCode,cmdCode,primaryValue\n2020,2020,170,999999,X,TOTAL,5\n")
+    bad.write_text(
+        "refYear,period,reporterCode,partnerCode,flowCode,cmdCode,primaryValue\n2020,2020,170,999999,X,TOTAL,5\n"
+    )
     before = _rows(db)
     assert main(["load", str(good), str(bad), "--db", str(db)]) == 1
     assert _rows(db) == before  # the good file was not kept either

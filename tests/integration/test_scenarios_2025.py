@@ -63,9 +63,10 @@ def test_august_reverses_the_roses_story(august) -> None:  # noqa: ANN001
     focus = august.focus.set_index("group")
     assert focus.loc["Colombia's roses (HS 060311)", "trade_diversion_usd"] > 0
     assert focus.loc["Ecuador's roses (HS 060311)", "trade_diversion_usd"] < 0
-    assert focus.loc["Ecuador's roses (HS 060311)", "tariff_after_pct"] > focus.loc[
-        "Colombia's roses (HS 060311)", "tariff_after_pct"
-    ]
+    assert (
+        focus.loc["Ecuador's roses (HS 060311)", "tariff_after_pct"]
+        > focus.loc["Colombia's roses (HS 060311)", "tariff_after_pct"]
+    )
 
 
 def test_effective_rates_match_sql_and_the_tracker(august, bundled_con: duckdb.DuckDBPyConnection) -> None:  # noqa: ANN001
@@ -84,7 +85,9 @@ def test_effective_rates_match_sql_and_the_tracker(august, bundled_con: duckdb.D
 
 
 def test_effective_rates_reproduce_the_tracker_read_its_way(
-    august, bundled_db: Path, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+    august,
+    bundled_db: Path,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
 ) -> None:
     """The tracker (tradewartracker, country-by-time.csv) computes its own effective rate for 7 August 2025 on the
     same 2024 weights. Reading the lists' codes as it does (a ten-digit code matches only itself) the engine
@@ -162,5 +165,7 @@ def test_full_lines_and_coverage(bundled_con: duckdb.DuckDBPyConnection) -> None
     document = json.loads(result.to_json(indent=None))
     assert list(document["lines"])[:2] == ["hs10", "partner_iso3"]
     assert len(document["lines"]["hs10"]) == len(lines)
-    assert sum(document["lines"]["total_change_usd"]) == pytest.approx(result.totals["total_change_usd"], rel=1e-9)
+    assert sum(document["lines"]["total_change_usd"]) == pytest.approx(
+        result.totals["total_change_usd"], rel=1e-9
+    )
     assert "lines" not in json.loads(result.to_json(lines=False))

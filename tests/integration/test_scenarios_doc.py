@@ -13,7 +13,14 @@ import pytest
 from model.spec import PRESETS_DIR, parse_spec
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "scenarios.md"
-MODULES = ("model.smart", "model.market", "model.scenario", "model.tariff_changes", "model.data", "model.spec")
+MODULES = (
+    "model.smart",
+    "model.market",
+    "model.scenario",
+    "model.tariff_changes",
+    "model.data",
+    "model.spec",
+)
 # Names the doc must keep describing: the equations as implemented live in these.
 REQUIRED = ("smart_effects", "demand", "world_price_factors", "match_estimates", "tariff_steps", "effective_rates",
             "hts_prefix", "market_from_arrays", "query_market_arrays", "BAND_BASIS", "EU_MEMBERS")  # fmt: skip
@@ -74,7 +81,9 @@ def test_quoted_preset_figures_are_the_codes(bundled_con: duckdb.DuckDBPyConnect
     text = DOC.read_text(encoding="utf-8")
 
     def run(name: str):  # noqa: ANN202
-        return run_scenario(parse_spec((PRESETS_DIR / f"{name}.json").read_text(encoding="utf-8")), bundled_con)
+        return run_scenario(
+            parse_spec((PRESETS_DIR / f"{name}.json").read_text(encoding="utf-8")), bundled_con
+        )
 
     august = run("us_august_2025_country_rates")
     focus = august.focus.set_index("group")["total_change_usd"] / 1e6

@@ -36,7 +36,9 @@ def _get(url: str, cookie: str | None = None) -> tuple[dict[str, str], int]:
 
 
 def test_two_workers_behind_nginx_with_sticky_sessions(bundled_db: Path, tmp_path: Path) -> None:
-    assert shutil.which("nginx") or Path("/usr/sbin/nginx").exists(), "nginx missing: apt-get install nginx-light"
+    assert shutil.which("nginx") or Path("/usr/sbin/nginx").exists(), (
+        "nginx missing: apt-get install nginx-light"
+    )
     db = tmp_path / "balanza.duckdb"
     shutil.copyfile(bundled_db, db)
     port = serve.free_port()
@@ -71,7 +73,9 @@ def test_two_workers_behind_nginx_with_sticky_sessions(bundled_db: Path, tmp_pat
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
     time.sleep(1.0)
-    leftovers = subprocess.run(["pgrep", "-g", str(server.pid)], capture_output=True, text=True).stdout.split()
+    leftovers = subprocess.run(
+        ["pgrep", "-g", str(server.pid)], capture_output=True, text=True
+    ).stdout.split()
     if leftovers:
         os.killpg(server.pid, signal.SIGKILL)
     assert not leftovers, "serve left processes behind"

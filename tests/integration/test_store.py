@@ -25,7 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def _catalogue(db: Path) -> list[tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute("SELECT dataset_id, source, path, row_count FROM trade_files ORDER BY dataset_id").fetchall()
+        return con.execute(
+            "SELECT dataset_id, source, path, row_count FROM trade_files ORDER BY dataset_id"
+        ).fetchall()
     finally:
         con.close()
 
@@ -33,7 +35,9 @@ def _catalogue(db: Path) -> list[tuple]:
 def _duckdb_totals(db: Path) -> dict[tuple, tuple[int, float]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        rows = con.execute("SELECT source, reporter_iso3, flow, count(*), sum(value_usd) FROM trade GROUP BY ALL").fetchall()
+        rows = con.execute(
+            "SELECT source, reporter_iso3, flow, count(*), sum(value_usd) FROM trade GROUP BY ALL"
+        ).fetchall()
     finally:
         con.close()
     return {(s, r, f): (n, v) for s, r, f, n, v in rows}

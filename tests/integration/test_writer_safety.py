@@ -236,7 +236,9 @@ def test_usage_errors_exit_2() -> None:
     assert run("no-such-command").returncode == 2
 
 
-def test_a_brand_new_db_path_is_initialised_from_the_bundled_reference_tables(small_csv: Path, tmp_path: Path) -> None:
+def test_a_brand_new_db_path_is_initialised_from_the_bundled_reference_tables(
+    small_csv: Path, tmp_path: Path
+) -> None:
     """`balanza load` into a path that does not exist yet: the reference tables come from data/sources.toml."""
     import duckdb
 

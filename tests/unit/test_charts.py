@@ -9,12 +9,14 @@ from dashboard import charts
 
 
 def _series() -> pd.DataFrame:
-    return pd.DataFrame({
-        "year": [2018, 2019, 2021, 2018, 2021],
-        "partner": ["CHN", "CHN", "CHN", "USA", "USA"],
-        "value": [1.0, 2.0, 3.0, 4.0, 5.0],
-        "source": ["imf_dots", "imf_dots", "published", "imf_dots", "published"],
-    })
+    return pd.DataFrame(
+        {
+            "year": [2018, 2019, 2021, 2018, 2021],
+            "partner": ["CHN", "CHN", "CHN", "USA", "USA"],
+            "value": [1.0, 2.0, 3.0, 4.0, 5.0],
+            "source": ["imf_dots", "imf_dots", "published", "imf_dots", "published"],
+        }
+    )
 
 
 def test_missing_years_become_gaps_not_zeros() -> None:
@@ -25,8 +27,14 @@ def test_missing_years_become_gaps_not_zeros() -> None:
 
 
 def test_line_chart_draws_gaps_and_carries_units_and_footnote() -> None:
-    fig = charts.line_chart(_series(), y="value", color="partner", title="Balance", y_title="USD billions (nominal)",
-                            footnote="Source: IMF DOTS")
+    fig = charts.line_chart(
+        _series(),
+        y="value",
+        color="partner",
+        title="Balance",
+        y_title="USD billions (nominal)",
+        footnote="Source: IMF DOTS",
+    )
     usa = next(trace for trace in fig.data if trace.name == "USA")
     ys = dict(zip(usa.x, usa.y, strict=True))
     assert math.isnan(ys[2019]) and math.isnan(ys[2020])  # never 0
@@ -52,11 +60,15 @@ def test_plotly_config_offers_png_and_svg_only() -> None:
 
 
 def test_treemap_nests_headings_under_chapters_and_keeps_chapter_only_rows() -> None:
-    tree = pd.DataFrame({
-        "chapter": ["09", "09", "27"], "heading": ["0901", "0902", None], "value": [5.0, 1.0, 7.0],
-        "chapter_description": ["Coffee, tea", "Coffee, tea", "Mineral fuels"],
-        "heading_description": ["Coffee", "Tea", None],
-    })
+    tree = pd.DataFrame(
+        {
+            "chapter": ["09", "09", "27"],
+            "heading": ["0901", "0902", None],
+            "value": [5.0, 1.0, 7.0],
+            "chapter_description": ["Coffee, tea", "Coffee, tea", "Mineral fuels"],
+            "heading_description": ["Coffee", "Tea", None],
+        }
+    )
     trace = charts.treemap_chart(tree, title="t", value_title="USD millions", footnote="f").data[0]
     nodes = dict(zip(trace.ids, zip(trace.parents, trace.values, strict=True), strict=True))
     assert nodes["ch09"] == ("", 6.0)
@@ -66,8 +78,16 @@ def test_treemap_nests_headings_under_chapters_and_keeps_chapter_only_rows() -> 
 
 
 def test_coverage_heatmap_leaves_absent_years_blank() -> None:
-    coverage = pd.DataFrame({"source": ["dian", "dian"], "reporter_iso3": ["COL", "COL"], "partner_iso3": ["CHN", "CHN"],
-                             "flow": ["export", "export"], "detail": ["totals", "totals"], "year": [2023, 2026],
-                             "months_covered": [12, 8]})
+    coverage = pd.DataFrame(
+        {
+            "source": ["dian", "dian"],
+            "reporter_iso3": ["COL", "COL"],
+            "partner_iso3": ["CHN", "CHN"],
+            "flow": ["export", "export"],
+            "detail": ["totals", "totals"],
+            "year": [2023, 2026],
+            "months_covered": [12, 8],
+        }
+    )
     z = charts.coverage_heatmap(coverage, title="c", footnote="f").data[0].z
     assert list(z[0][:1]) == [12] and math.isnan(z[0][1]) and z[0][3] == 8

@@ -50,7 +50,9 @@ def test_share_chart_marks_the_90_to_110_percent_band_and_cuts_the_axis() -> Non
     assert fig is not None
     rects = [s for s in fig.layout.shapes if s.type == "rect"]
     lines = [s for s in fig.layout.shapes if s.type == "line"]
-    assert [(r.y0, r.y1) for r in rects] == [pytest.approx((90.0, 110.0))]  # "practically the entire": both bounds
+    assert [(r.y0, r.y1) for r in rects] == [
+        pytest.approx((90.0, 110.0))
+    ]  # "practically the entire": both bounds
     assert [line.y0 for line in lines] == [100.0]
     assert fig.layout.yaxis.range[1] == cc.SHARE_AXIS_MAX_PCT
     assert any("Axis cut" in a.text for a in fig.layout.annotations)

@@ -26,7 +26,9 @@ def make_db(trade: Iterable[tuple] = (), published: Iterable[tuple] = (), timeli
     """trade rows: (source, year, period, reporter, partner, flow, hs_code, value_usd[, duty_usd])."""
     con = duckdb.connect(":memory:")
     create_schema(con)
-    con.execute("INSERT INTO datasets VALUES (1, 'fixture.csv', 'x', 'csv', NULL, 'fixture', NULL, NULL, NULL, 0, now())")
+    con.execute(
+        "INSERT INTO datasets VALUES (1, 'fixture.csv', 'x', 'csv', NULL, 'fixture', NULL, NULL, NULL, 0, now())"
+    )
     for row in trade:
         source, year, period, reporter, partner, flow, hs_code, value, *duty = row
         valuation = "FOB" if flow == "export" else "CIF"
@@ -34,12 +36,27 @@ def make_db(trade: Iterable[tuple] = (), published: Iterable[tuple] = (), timeli
         con.execute(
             "INSERT INTO trade (year, period, reporter_iso3, partner_iso3, flow, hs_code, hs_level, value_usd, "
             "valuation, source, dataset_id, duty_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
-            [year, period, reporter, partner, flow, hs_code, level, value, valuation, source, duty[0] if duty else None],
+            [
+                year,
+                period,
+                reporter,
+                partner,
+                flow,
+                hs_code,
+                level,
+                value,
+                valuation,
+                source,
+                duty[0] if duty else None,
+            ],
         )
     for year, reporter, partner, flow, value, valuation, publisher, chosen in published:
         con.execute("INSERT INTO published_figures VALUES (?, ?, ?, ?, ?, ?, ?, 'https://example.org', 'q', ?, 1)",
                     [year, reporter, partner, flow, value, valuation, publisher, chosen])  # fmt: skip
-        if chosen and flow in ("export", "import"):  # as the loader does: chosen printed trade figures join `trade`
+        if chosen and flow in (
+            "export",
+            "import",
+        ):  # as the loader does: chosen printed trade figures join `trade`
             stated = valuation in ("FOB", "CIF")
             con.execute(
                 "INSERT INTO trade (year, period, reporter_iso3, partner_iso3, flow, hs_code, hs_level, value_usd, "
@@ -49,7 +66,9 @@ def make_db(trade: Iterable[tuple] = (), published: Iterable[tuple] = (), timeli
                  valuation if stated else ("FOB" if flow == "export" else "CIF"), stated],
             )  # fmt: skip
     for date, iso3, pct in timeline:
-        con.execute("INSERT INTO us_tariff_timeline VALUES (?, ?, ?, ?, NULL, NULL, 1)", [date, iso3, iso3, pct])
+        con.execute(
+            "INSERT INTO us_tariff_timeline VALUES (?, ?, ?, ?, NULL, NULL, 1)", [date, iso3, iso3, pct]
+        )
     for hts, list_name in exemptions:
         con.execute("INSERT INTO us_tariff_exemptions VALUES (?, ?, 1)", [hts, list_name])
     for iso3, year, value in gdp:
@@ -86,7 +105,9 @@ def test_every_quote_is_verbatim_in_its_article() -> None:
         text = (SEEDS_DIR / spec.article).read_text(encoding="utf-8")
         assert spec.quote in text, spec.id
         if spec.related_quote:
-            assert spec.related_quote in (SEEDS_DIR / (spec.related_article or spec.article)).read_text(encoding="utf-8")
+            assert spec.related_quote in (SEEDS_DIR / (spec.related_article or spec.article)).read_text(
+                encoding="utf-8"
+            )
         assert spec.kind in c.KINDS
         assert spec.check in c.CHECKS
         assert spec.tolerance_text, f"claim {spec.id} shows no tolerance"
@@ -117,7 +138,7 @@ def test_verdict_close_to(value: float | None, expected: str) -> None:
      (9.18, c.NOT_SUPPORTED), (None, c.CANNOT_CHECK), (float("nan"), c.CANNOT_CHECK)],
 )  # fmt: skip
 def test_verdict_within_has_both_bounds(value: float | None, expected: str) -> None:
-    """"Practically the entire": 90–110 %; 918 % (a tiny total deficit) is not "practically the entire"."""
+    """ "Practically the entire": 90–110 %; 918 % (a tiny total deficit) is not "practically the entire"."""
     assert c.verdict_within(value, (0.90, 1.10), (0.75, 1.25)) == expected
 
 
@@ -181,7 +202,9 @@ def test_claim1_headline_is_danes_own_balance_with_alternatives_beside_it() -> N
     assert set(result.numbers["perspective"]) == {c.COL_REPORTED, c.MIRROR, c.MIXED}
 
 
-def test_claim1_without_a_dane_balance_the_headline_is_the_fob_estimate_and_the_card_says_where_14_comes_from() -> None:
+def test_claim1_without_a_dane_balance_the_headline_is_the_fob_estimate_and_the_card_says_where_14_comes_from() -> (
+    None
+):
     result = card(1, make_db(published=china_2024(2.377 * B, 15.936 * B)))
     expected = 15.936 * B / 1.06 - 2.377 * B  # imports CIF ÷ 1.06: 12.66 bn
     assert result.facts["deficit_usd"] == pytest.approx(expected)
@@ -190,8 +213,18 @@ def test_claim1_without_a_dane_balance_the_headline_is_the_fob_estimate_and_the_
     assert "matches only the mixed-valuation difference" in result.disagreement  # 13.56 bn is within 5 %
 
 
-@pytest.mark.parametrize(("deficit_bn", "expected"), [(13.3, c.SUPPORTED), (14.7, c.SUPPORTED), (13.29, c.PARTLY),
-                                                      (16.09, c.PARTLY), (11.91, c.PARTLY), (11.89, c.NOT_SUPPORTED), (16.11, c.NOT_SUPPORTED)])
+@pytest.mark.parametrize(
+    ("deficit_bn", "expected"),
+    [
+        (13.3, c.SUPPORTED),
+        (14.7, c.SUPPORTED),
+        (13.29, c.PARTLY),
+        (16.09, c.PARTLY),
+        (11.91, c.PARTLY),
+        (11.89, c.NOT_SUPPORTED),
+        (16.11, c.NOT_SUPPORTED),
+    ],
+)
 def test_claim1_bounds_on_both_sides(deficit_bn: float, expected: str) -> None:
     con = make_db(published=china_2024(2 * B, 20 * B) + [dane_balance(2024, "CHN", -deficit_bn * B)])
     assert card(1, con).verdict == expected
@@ -213,20 +246,33 @@ def test_tolerance_comes_from_the_spec() -> None:
 
 
 def test_claim2_above_100_percent_is_larger_than_the_whole_deficit() -> None:
-    con = make_db(published=china_2024(2.377 * B, 15.936 * B) + world_2024(49.552 * B, 64.104 * B, -10.811 * B))
+    con = make_db(
+        published=china_2024(2.377 * B, 15.936 * B) + world_2024(49.552 * B, 64.104 * B, -10.811 * B)
+    )
     result = card(2, con)
     head = (15.936 / 1.06 - 2.377) / 10.811  # China's FOB-estimate deficit over DANE's own FOB balance: 117 %
     assert result.facts["share_headline"] == pytest.approx(head, rel=1e-6)
-    assert result.facts["share_mixed"] == pytest.approx((15.936 - 2.377) / (64.104 - 49.552), rel=1e-6)  # 93 %
+    assert result.facts["share_mixed"] == pytest.approx(
+        (15.936 - 2.377) / (64.104 - 49.552), rel=1e-6
+    )  # 93 %
     assert result.verdict == c.PARTLY  # 110–125 %
     assert "larger than the whole deficit" in " ".join(result.explanation)
     assert "understates" in result.disagreement
     assert any("mixed valuation" in a and "93 %" in a for a in result.alternatives)
 
 
-@pytest.mark.parametrize(("china_bn", "expected"), [(9.0, c.SUPPORTED), (11.0, c.SUPPORTED), (8.0, c.PARTLY),
-                                                     (12.5, c.PARTLY), (7.4, c.NOT_SUPPORTED), (12.6, c.NOT_SUPPORTED),
-                                                     (91.8, c.NOT_SUPPORTED)])
+@pytest.mark.parametrize(
+    ("china_bn", "expected"),
+    [
+        (9.0, c.SUPPORTED),
+        (11.0, c.SUPPORTED),
+        (8.0, c.PARTLY),
+        (12.5, c.PARTLY),
+        (7.4, c.NOT_SUPPORTED),
+        (12.6, c.NOT_SUPPORTED),
+        (91.8, c.NOT_SUPPORTED),
+    ],
+)
 def test_claim2_bounds_on_both_sides(china_bn: float, expected: str) -> None:
     """Total deficit 10 bn (DANE): China 9–11 bn supported; 7.5–12.5 partly; 918 % is not "practically the entire"."""
     con = make_db(published=[dane_balance(2024, "CHN", -china_bn * B), dane_balance(2024, "WLD", -10 * B)])
@@ -244,20 +290,37 @@ def test_claim2_surplus_years_and_cannot_check() -> None:
 
 
 def dian_year(year: int, partner: str, monthly: float, months: int = 12) -> list[tuple]:
-    return [("dian", year, f"{year}{m:02d}", "COL", partner, "export", "TOTAL", monthly) for m in range(1, months + 1)]
+    return [
+        ("dian", year, f"{year}{m:02d}", "COL", partner, "export", "TOTAL", monthly)
+        for m in range(1, months + 1)
+    ]
 
 
 def test_claim3_us_dependence_verdicts() -> None:
-    base = dots(2010, "COL", "USA", 17 * B, 10 * B) + dots(2010, "COL", "CHN", 2 * B, 5 * B) + dots(2010, "COL", "WLD", 40 * B, 40 * B)
+    base = (
+        dots(2010, "COL", "USA", 17 * B, 10 * B)
+        + dots(2010, "COL", "CHN", 2 * B, 5 * B)
+        + dots(2010, "COL", "WLD", 40 * B, 40 * B)
+    )
     supported = make_db(trade=base + dian_year(2024, "USA", 1.2 * B) + dian_year(2024, "CHN", 0.2 * B) + dian_year(2024, "WLD", 4 * B)
                         + dian_year(2025, "USA", 4 * B) + dian_year(2025, "CHN", 0.1 * B) + dian_year(2025, "WLD", 4.2 * B))  # fmt: skip
     result = card(3, supported)
     assert result.verdict == c.SUPPORTED
     assert result.facts["year"] == 2024  # 2025 is not comparable (destinations withheld)
     assert result.facts["us_export_share"] == pytest.approx(0.3)
-    partly = make_db(trade=base + dian_year(2024, "USA", 0.8 * B) + dian_year(2024, "CHN", 0.2 * B) + dian_year(2024, "WLD", 4 * B))
+    partly = make_db(
+        trade=base
+        + dian_year(2024, "USA", 0.8 * B)
+        + dian_year(2024, "CHN", 0.2 * B)
+        + dian_year(2024, "WLD", 4 * B)
+    )
     assert card(3, partly).verdict == c.PARTLY
-    no = make_db(trade=base + dian_year(2024, "USA", 0.4 * B) + dian_year(2024, "CHN", 0.6 * B) + dian_year(2024, "WLD", 4 * B))
+    no = make_db(
+        trade=base
+        + dian_year(2024, "USA", 0.4 * B)
+        + dian_year(2024, "CHN", 0.6 * B)
+        + dian_year(2024, "WLD", 4 * B)
+    )
     assert card(3, no).verdict == c.NOT_SUPPORTED
     assert card(3, make_db()).verdict == c.CANNOT_CHECK
 
@@ -275,7 +338,9 @@ def test_claim9_import_growth() -> None:
     falling = make_db(trade=dots(2010, "COL", "CHN", 2 * B, 5 * B) + dots(2010, "COL", "WLD", 39 * B, 40 * B)
                       + dots(2011, "COL", "CHN", 2 * B, 4 * B) + dots(2011, "COL", "WLD", 39 * B, 46 * B))  # fmt: skip
     assert card(9, falling).verdict == c.NOT_SUPPORTED
-    only_one = card(9, make_db(trade=dots(2010, "COL", "CHN", 2 * B, 5 * B) + dots(2010, "COL", "WLD", 39 * B, 40 * B)))
+    only_one = card(
+        9, make_db(trade=dots(2010, "COL", "CHN", 2 * B, 5 * B) + dots(2010, "COL", "WLD", 39 * B, 40 * B))
+    )
     assert only_one.verdict == c.CANNOT_CHECK
     assert any("2011–2024" in m for m in only_one.missing)
 
@@ -292,14 +357,18 @@ def test_claim4_is_a_scenario_card_with_the_market_and_the_august_rates() -> Non
             product("COL", "0901110015", 1000e6, 0), product("GTM", "0901110015", 300e6, 0),
             product("BRA", "0901110015", 700e6, 0)]  # fmt: skip
     con = make_db(trade=rows)
-    con.execute("INSERT INTO us_reciprocal_rates VALUES ('Ecuador', 'ECU', 15.0, 'eo14326_aug_2025', 1), "
-                "('Nicaragua', 'NIC', 18.0, 'eo14326_aug_2025', 1)")
+    con.execute(
+        "INSERT INTO us_reciprocal_rates VALUES ('Ecuador', 'ECU', 15.0, 'eo14326_aug_2025', 1), "
+        "('Nicaragua', 'NIC', 18.0, 'eo14326_aug_2025', 1)"
+    )
     result = card(4, con)
     assert result.verdict == c.SCENARIO
     assert result.facts["060311_rival_share"] == pytest.approx(0.4)
     assert result.facts["0901_col_share"] == pytest.approx(0.5)
     assert result.facts["0901_rival_share"] == pytest.approx(0.15)
-    assert result.facts["aug_rate_COL"] == 10.0 and result.facts["aug_rate_ECU"] == 15.0  # unlisted: the baseline
+    assert (
+        result.facts["aug_rate_COL"] == 10.0 and result.facts["aug_rate_ECU"] == 15.0
+    )  # unlisted: the baseline
     assert "no more than Ecuador" in result.disagreement
     con.execute("INSERT INTO us_reciprocal_rates VALUES ('Colombia', 'COL', 25.0, 'eo14326_aug_2025', 1)")
     assert card(4, con).disagreement == ""  # Colombia paying more than every rival: nothing to contradict
@@ -316,8 +385,11 @@ def test_claim6_statutory_rise_nets_out_annex_ii_from_day_one() -> None:
     rows = [product("COL", "2709002010", 5e9, 0), product("COL", "2701120010", 0.1e9, 0),
             product("COL", "0603110060", 4.9e9, 0)]  # fmt: skip
     rows += dian_year(2024, "USA", 1.0 * B) + dian_year(2025, "USA", 1.1 * B) + dian_year(2025, "_X", 0.4 * B)
-    exemptions = [("2709002000", "annex_ii_2025_04"), ("2701120000", "annex_ii_2025_04"),
-                  ("0603110000", "annex_ii_2025_11")]  # the November list must not count for April
+    exemptions = [
+        ("2709002000", "annex_ii_2025_04"),
+        ("2701120000", "annex_ii_2025_04"),
+        ("0603110000", "annex_ii_2025_11"),
+    ]  # the November list must not count for April
     result = card(6, make_db(trade=rows, timeline=timeline, exemptions=exemptions))
     # 10 % on the 4.9 of 10.0 bn not exempt: 4.9 points, below the 5-point partial bound
     assert result.facts["exempt_usd"] == pytest.approx(5.1e9)
@@ -339,7 +411,10 @@ def test_claim6_statutory_rise_nets_out_annex_ii_from_day_one() -> None:
 )  # fmt: skip
 def test_claim6_bounds(exempt_bn: float, expected: str) -> None:
     """10 bn imported; 10 % on what is not exempt: 10, 8, 7.99, 5 and 4.99 points."""
-    rows = [product("COL", "2709002010", exempt_bn * B, 0), product("COL", "0901110015", (10 - exempt_bn) * B, 0)]
+    rows = [
+        product("COL", "2709002010", exempt_bn * B, 0),
+        product("COL", "0901110015", (10 - exempt_bn) * B, 0),
+    ]
     assert card(6, make_db(trade=rows, exemptions=[("2709002000", "annex_ii_2025_04")])).verdict == expected
 
 
@@ -348,8 +423,10 @@ def test_claim6_nets_out_section_232_goods_in_force_on_5_april() -> None:
             product("COL", "7208100000", 1 * B, 0), product("COL", "7616995160", 1 * B, 0),  # base steel; not listed
             product("COL", "7403110000", 1 * B, 0)]  # fmt: skip  # copper: Section 232 only from 1 August
     con = make_db(trade=rows, exemptions=[("2709002000", "annex_ii_2025_04")])
-    con.execute("INSERT INTO us_tariff_product_lists VALUES ('73089000', 's232_steel_2025', 1), "
-                "('74031100', 's232_copper_2025', 1)")
+    con.execute(
+        "INSERT INTO us_tariff_product_lists VALUES ('73089000', 's232_steel_2025', 1), "
+        "('74031100', 's232_copper_2025', 1)"
+    )
     result = card(6, con)
     assert result.facts["s232_usd"] == pytest.approx(2 * B)  # the listed derivative and the base article
     assert result.facts["rise_pts"] == pytest.approx(10 * 8 / 10)  # 10 % on the 8 of 10 bn covered
@@ -357,7 +434,9 @@ def test_claim6_nets_out_section_232_goods_in_force_on_5_april() -> None:
 
 
 def test_claim6_annex_i_rate_and_missing() -> None:
-    con = make_db(trade=[product("COL", "0901110015", 10 * B, 0)], exemptions=[("2709002000", "annex_ii_2025_04")])
+    con = make_db(
+        trade=[product("COL", "0901110015", 10 * B, 0)], exemptions=[("2709002000", "annex_ii_2025_04")]
+    )
     con.execute("INSERT INTO us_reciprocal_rates VALUES ('Colombia', 'COL', 25.0, 'eo14257_annex_i', 1)")
     listed = card(6, con)
     assert listed.facts["rise_pts"] == pytest.approx(25.0)  # a listed country's own rate, not the baseline
@@ -365,7 +444,6 @@ def test_claim6_annex_i_rate_and_missing() -> None:
     empty = card(6, make_db())
     assert empty.verdict == c.CANNOT_CHECK
     assert empty.missing
-
 
 
 # ------------------------------------------------------------------------------------- scenario, context, out of scope
@@ -392,24 +470,42 @@ def test_claim5_is_a_scenario_and_claim10_out_of_scope() -> None:
 
 def add_fiscal(con: duckdb.DuckDBPyConnection, year: int, pct_gdp: float,
                publisher: str = "Ministerio de Hacienda y Crédito Público") -> duckdb.DuckDBPyConnection:  # fmt: skip
-    con.execute("INSERT INTO published_indicators VALUES (?, 'COL', 'central_government_balance', ?, 'pct_gdp', ?, "
-                "'Paper F', 'https://example.org/f', 'el déficit fue', 1)", [year, -pct_gdp, publisher])
+    con.execute(
+        "INSERT INTO published_indicators VALUES (?, 'COL', 'central_government_balance', ?, 'pct_gdp', ?, "
+        "'Paper F', 'https://example.org/f', 'el déficit fue', 1)",
+        [year, -pct_gdp, publisher],
+    )
     return con
 
 
-@pytest.mark.parametrize(("fiscal_pct", "expected"), [(6.8, c.NOT_SUPPORTED), (3.5, c.SUPPORTED), (4.0, c.SUPPORTED),
-                                                      (4.01, c.PARTLY), (3.01, c.SUPPORTED), (2.01, c.PARTLY), (1.99, c.NOT_SUPPORTED),
-                                                      (5.0, c.PARTLY), (5.01, c.NOT_SUPPORTED)])
+@pytest.mark.parametrize(
+    ("fiscal_pct", "expected"),
+    [
+        (6.8, c.NOT_SUPPORTED),
+        (3.5, c.SUPPORTED),
+        (4.0, c.SUPPORTED),
+        (4.01, c.PARTLY),
+        (3.01, c.SUPPORTED),
+        (2.01, c.PARTLY),
+        (1.99, c.NOT_SUPPORTED),
+        (5.0, c.PARTLY),
+        (5.01, c.NOT_SUPPORTED),
+    ],
+)
 def test_claim8_fiscal_deficit_against_the_trade_gap_both_bounds(fiscal_pct: float, expected: str) -> None:
     """Trade gap 3.5 % of GDP (DANE balance 14 bn over GDP 400 bn): what remains of the fiscal deficit must be
     within ±0.5 points of zero (supported) or ±1.5 (partly)."""
     con = add_fiscal(make_db(published=[dane_balance(2024, "CHN", -14 * B)], gdp=[("COL", 2024, 400 * B)]), 2024,
                      fiscal_pct)  # fmt: skip
-    add_fiscal(con, 2024, 6.7, "International Monetary Fund")  # another publisher: an alternative, not the verdict
+    add_fiscal(
+        con, 2024, 6.7, "International Monetary Fund"
+    )  # another publisher: an alternative, not the verdict
     result = card(8, con)
     assert result.facts["trade_gap_pct_gdp"] == pytest.approx(3.5)
     assert result.verdict == expected
-    assert result.facts["fiscal_deficit_pct_gdp"] == pytest.approx(fiscal_pct)  # the Finance Ministry's own figure
+    assert result.facts["fiscal_deficit_pct_gdp"] == pytest.approx(
+        fiscal_pct
+    )  # the Finance Ministry's own figure
     assert any("International Monetary Fund" in a for a in result.alternatives)
     assert "Hacienda" in result.citation and "Paper F" in result.citation
 

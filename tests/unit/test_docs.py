@@ -28,7 +28,9 @@ FENCE = re.compile(r"^```.*?^```", re.S | re.M)
 INLINE = re.compile(r"(?<!`)`([^`\n]+)`(?!`)")
 PATH_LIKE = re.compile(r"[\w.<>*-]+(?:/[\w.<>*-]*)+")
 NAME_LIKE = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(\(.*\))?")
-FILE_OR_DIR = re.compile(r"(?<![\w/])[\w<>*./-]+\.(?:py|md|toml)\b|(?<![\w/])[\w<>*-]+(?:/[\w<>*-]+)*/(?=\s|$)")
+FILE_OR_DIR = re.compile(
+    r"(?<![\w/])[\w<>*./-]+\.(?:py|md|toml)\b|(?<![\w/])[\w<>*-]+(?:/[\w<>*-]+)*/(?=\s|$)"
+)
 COMMAND = re.compile(r"(balanza|make) ([a-z][\w-]*)\b.*")
 
 
@@ -137,7 +139,11 @@ def problem(token: str) -> str | None:
                 return None if any(ROOT.rglob(name)) else f"`{token}`: no such file"
             return None if resolve_dotted(name) else f"`{token}`: cannot be resolved"
         known = code_names() | set(database_names()) | {c for cs in database_names().values() for c in cs}
-        return None if name in known else f"`{token}`: no function, class, constant, table or column of that name"
+        return (
+            None
+            if name in known
+            else f"`{token}`: no function, class, constant, table or column of that name"
+        )
     return None  # prose in backticks (SQL, literal values): not a name
 
 
@@ -171,7 +177,11 @@ def layout_problems(entries: list[tuple[str, str]]) -> list[str]:
         single = re.fullmatch(r"(\S+)(\s+\(.*\))?", item)
         tokens = [single.group(1)] if single else re.findall(FILE_OR_DIR, item)
         for token in tokens:
-            found = path_exists(token, base) or path_exists(token) or ("/" not in token and any(base.rglob(token)))
+            found = (
+                path_exists(token, base)
+                or path_exists(token)
+                or ("/" not in token and any(base.rglob(token)))
+            )
             if not found:
                 problems.append(f"{directory}{token}: listed in the README layout, not in the tree")
     return problems

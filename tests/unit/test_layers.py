@@ -51,7 +51,9 @@ def imported_names(path: Path) -> set[str]:
 def graph() -> dict[str, set[str]]:
     """module → the modules of the house it imports."""
     known = modules()
-    return {name: {n for n in imported_names(path) if n in known and n != name} for name, path in known.items()}
+    return {
+        name: {n for n in imported_names(path) if n in known and n != name} for name, path in known.items()
+    }
 
 
 def cycles(edges: dict[str, set[str]]) -> list[list[str]]:

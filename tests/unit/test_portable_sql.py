@@ -18,7 +18,7 @@ ENGINES = ("spark", "trino")
 
 
 def _statements() -> dict[str, str]:
-    annual = DDL[DDL.index("CREATE OR REPLACE VIEW trade_annual"):].split(";")[0]
+    annual = DDL[DDL.index("CREATE OR REPLACE VIEW trade_annual") :].split(";")[0]
     return {
         "series of record (etl.record.record_sql)": record_sql(),
         "series of record for one pair": record_sql("reporter_iso3 = 'COL' AND partner_iso3 = 'CHN'"),

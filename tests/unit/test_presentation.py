@@ -48,11 +48,13 @@ def test_headers_translate_and_codes_stay() -> None:
 
 
 def test_balance_split_adds_up_and_leaves_partial_years_without_parts() -> None:
-    wide = pd.DataFrame({
-        "partner_iso3": ["CHN", "USA", "WLD", "CHN", "WLD", "USA"],
-        "year": [2019, 2019, 2019, 2024, 2024, 2018],
-        "balance": [-6.4, -1.2, -12.8, -13.6, -14.5, -2.0],
-    })
+    wide = pd.DataFrame(
+        {
+            "partner_iso3": ["CHN", "USA", "WLD", "CHN", "WLD", "USA"],
+            "year": [2019, 2019, 2019, 2024, 2024, 2018],
+            "balance": [-6.4, -1.2, -12.8, -13.6, -14.5, -2.0],
+        }
+    )
     out = balance_split.split(wide)
     assert out["year"].tolist() == [2019, 2024]  # 2018 has no World balance
     y2019 = out.iloc[0]
@@ -63,13 +65,22 @@ def test_balance_split_adds_up_and_leaves_partial_years_without_parts() -> None:
     assert math.isnan(y2024["CHN"]) and math.isnan(y2024["rest"])
 
 
-CODES = pd.DataFrame({
-    "hs_code": ["06", "0603", "060311", "060312", "09", "0901", "090111", "84"],
-    "hs_level": [2, 4, 6, 6, 2, 4, 6, 2],
-    "description": ["Trees and other plants, live", "Flowers; cut flowers and flower buds",
-                    "Flowers, cut; roses, fresh", "Flowers, cut; carnations, fresh", "Coffee, tea, mate and spices",
-                    "Coffee, whether or not roasted", "Coffee; not roasted", "Machinery and mechanical appliances"],
-})
+CODES = pd.DataFrame(
+    {
+        "hs_code": ["06", "0603", "060311", "060312", "09", "0901", "090111", "84"],
+        "hs_level": [2, 4, 6, 6, 2, 4, 6, 2],
+        "description": [
+            "Trees and other plants, live",
+            "Flowers; cut flowers and flower buds",
+            "Flowers, cut; roses, fresh",
+            "Flowers, cut; carnations, fresh",
+            "Coffee, tea, mate and spices",
+            "Coffee, whether or not roasted",
+            "Coffee; not roasted",
+            "Machinery and mechanical appliances",
+        ],
+    }
+)
 
 
 @pytest.mark.parametrize(
@@ -80,7 +91,10 @@ CODES = pd.DataFrame({
         ("flores", ["0603"]),
         ("roses", ["060311"]),
         ("09.01", ["0901", "090111"]),
-        ("máquinas", ["84"]),  # DANE's Spanish chapter name "Reactores nucleares, calderas, máquinas y partes"
+        (
+            "máquinas",
+            ["84"],
+        ),  # DANE's Spanish chapter name "Reactores nucleares, calderas, máquinas y partes"
         ("coffee roasted", ["0901", "090111"]),
     ],
 )

@@ -11,24 +11,36 @@ import pytest
 from dashboard import queries
 from etl.db import create_schema
 
-ROWS = [
-    # year, period, reporter, partner, flow, value, valuation, source
-    (2019, "2019", "COL", "CHN", "export", 100.0, "FOB", "imf_dots"),
-    (2019, "2019", "COL", "CHN", "export", 999.0, "FOB", "published"),  # loses to imf_dots
-    (2019, "2019", "COL", "CHN", "import", 300.0, "CIF", "imf_dots"),
-    (2021, "2021", "COL", "CHN", "import", 350.0, "CIF", "published"),
-    (2019, "2019", "COL", "WLD", "export", 1000.0, "FOB", "imf_dots"),
-    (2019, "2019", "COL", "WLD", "import", 1500.0, "CIF", "imf_dots"),
-    (2019, "2019", "CHN", "COL", "import", 106.0, "CIF", "imf_dots"),  # mirror of COL exports
-    (2019, "2019", "CHN", "COL", "export", 280.0, "FOB", "imf_dots"),  # mirror of COL imports
-    (2019, "2019", "USA", "COL", "import", 212.0, "CIF", "imf_dots"),
-    (2019, "2019", "USA", "COL", "export", 190.0, "FOB", "imf_dots"),
-    (2019, "2019", "USA", "COL", "export", 999.0, "FOB", "us_census_general"),  # beats imf_dots (own office)
-] + [
-    (2021, f"2021{m:02d}", "COL", "CHN", "export", 10.0, "FOB", "dian") for m in range(1, 13)
-] + [
-    (2022, f"2022{m:02d}", "COL", "CHN", "export", 10.0, "FOB", "dian") for m in range(1, 7)  # partial year
-]
+ROWS = (
+    [
+        # year, period, reporter, partner, flow, value, valuation, source
+        (2019, "2019", "COL", "CHN", "export", 100.0, "FOB", "imf_dots"),
+        (2019, "2019", "COL", "CHN", "export", 999.0, "FOB", "published"),  # loses to imf_dots
+        (2019, "2019", "COL", "CHN", "import", 300.0, "CIF", "imf_dots"),
+        (2021, "2021", "COL", "CHN", "import", 350.0, "CIF", "published"),
+        (2019, "2019", "COL", "WLD", "export", 1000.0, "FOB", "imf_dots"),
+        (2019, "2019", "COL", "WLD", "import", 1500.0, "CIF", "imf_dots"),
+        (2019, "2019", "CHN", "COL", "import", 106.0, "CIF", "imf_dots"),  # mirror of COL exports
+        (2019, "2019", "CHN", "COL", "export", 280.0, "FOB", "imf_dots"),  # mirror of COL imports
+        (2019, "2019", "USA", "COL", "import", 212.0, "CIF", "imf_dots"),
+        (2019, "2019", "USA", "COL", "export", 190.0, "FOB", "imf_dots"),
+        (
+            2019,
+            "2019",
+            "USA",
+            "COL",
+            "export",
+            999.0,
+            "FOB",
+            "us_census_general",
+        ),  # beats imf_dots (own office)
+    ]
+    + [(2021, f"2021{m:02d}", "COL", "CHN", "export", 10.0, "FOB", "dian") for m in range(1, 13)]
+    + [
+        (2022, f"2022{m:02d}", "COL", "CHN", "export", 10.0, "FOB", "dian")
+        for m in range(1, 7)  # partial year
+    ]
+)
 
 
 @pytest.fixture()
@@ -47,9 +59,13 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
     )
     connection.executemany(
         "INSERT INTO hs_codes VALUES (?, ?, ?, ?, ?)",
-        [("09", 2, "Coffee, tea, mate and spices", "TOTAL", "II"), ("0901", 4, "Coffee", "09", "II"),
-         ("090111", 6, "Coffee; not roasted or decaffeinated", "0901", "II"),
-         ("27", 2, "Mineral fuels", "TOTAL", "V"), ("2709", 4, "Petroleum oils, crude", "27", "V")],
+        [
+            ("09", 2, "Coffee, tea, mate and spices", "TOTAL", "II"),
+            ("0901", 4, "Coffee", "09", "II"),
+            ("090111", 6, "Coffee; not roasted or decaffeinated", "0901", "II"),
+            ("27", 2, "Mineral fuels", "TOTAL", "V"),
+            ("2709", 4, "Petroleum oils, crude", "27", "V"),
+        ],
     )
     yield connection
     connection.close()
@@ -79,9 +95,11 @@ def test_mirror_keeps_each_partner_apart(con: duckdb.DuckDBPyConnection) -> None
     mirror = queries.query_totals(con, view="mirror", partners=["CHN", "USA"])
     picked = {(r.partner_iso3, r.flow): (r.value_usd, r.source) for r in mirror.itertuples()}
     assert picked == {
-        ("CHN", "export"): (106.0, "imf_dots"), ("CHN", "import"): (280.0, "imf_dots"),
+        ("CHN", "export"): (106.0, "imf_dots"),
+        ("CHN", "import"): (280.0, "imf_dots"),
         # the Census Bureau is the USA's own office: it outranks IMF DOTS (etl.record.SOURCE_PRIORITY)
-        ("USA", "export"): (212.0, "imf_dots"), ("USA", "import"): (999.0, "us_census_general"),
+        ("USA", "export"): (212.0, "imf_dots"),
+        ("USA", "import"): (999.0, "us_census_general"),
     }
     with pytest.raises(ValueError):
         queries.reconcile(mirror, 0.9)
@@ -128,10 +146,16 @@ def test_products_tree_top_and_search(con: duckdb.DuckDBPyConnection) -> None:
 def test_product_series_catalogue_and_years(con: duckdb.DuckDBPyConnection) -> None:
     catalogue = queries.product_series(queries.query_data_options(con))
     assert catalogue.to_dict("records") == [
-        {"reporter_iso3": "USA", "partner_iso3": "COL", "flow": "import", "source": "us_census_consumption",
-         "max_level": 10}
+        {
+            "reporter_iso3": "USA",
+            "partner_iso3": "COL",
+            "flow": "import",
+            "source": "us_census_consumption",
+            "max_level": 10,
+        }
     ]
-    years = queries.query_series_years(con, reporter="USA", partner="COL", flow="import",
-                                       source="us_census_consumption")
+    years = queries.query_series_years(
+        con, reporter="USA", partner="COL", flow="import", source="us_census_consumption"
+    )
     assert years == [2024]
     assert queries.query_series_years(con, reporter="COL", partner="CHN", flow="export", source="dian") == []

@@ -36,7 +36,9 @@ def test_every_setting_has_a_unique_name_and_help() -> None:
 def test_every_variable_the_docs_name_is_registered(doc: Path) -> None:
     registered = {s.name for s in settings.SETTINGS}
     named = set(ENV_NAME.findall(doc.read_text(encoding="utf-8")))
-    assert named <= registered, f"{doc.name} names {sorted(named - registered)}, which etl/settings.py does not register"
+    assert named <= registered, (
+        f"{doc.name} names {sorted(named - registered)}, which etl/settings.py does not register"
+    )
 
 
 def _environment_reads(tree: ast.AST) -> list[int]:
@@ -73,13 +75,20 @@ def test_only_the_registry_reads_the_environment() -> None:
             continue
         for line in _environment_reads(ast.parse(path.read_text(encoding="utf-8"))):
             offenders.append(f"{path.relative_to(ROOT)}:{line}")
-    assert not offenders, f"read the environment through etl/settings.py (a Setting), not directly: {offenders}"
+    assert not offenders, (
+        f"read the environment through etl/settings.py (a Setting), not directly: {offenders}"
+    )
 
 
 def test_the_scan_finds_direct_reads() -> None:
-    source = "import os\na = os.environ.get('X')\nb = os.getenv('Y')\nc = os.environ['Z']\nd = 'W' in os.environ\n"
+    source = (
+        "import os\na = os.environ.get('X')\nb = os.getenv('Y')\nc = os.environ['Z']\nd = 'W' in os.environ\n"
+    )
     assert _environment_reads(ast.parse(source)) == [2, 3, 4, 5]
-    assert _environment_reads(ast.parse("import os\nenv = dict(os.environ, A='1')\nos.environ['B'] = '2'\n")) == []
+    assert (
+        _environment_reads(ast.parse("import os\nenv = dict(os.environ, A='1')\nos.environ['B'] = '2'\n"))
+        == []
+    )
 
 
 def test_get_strips_blanks_and_falls_back_to_the_default(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -23,7 +23,9 @@ def test_concurrent_callers_compute_once_and_get_the_same_object() -> None:
         return [1, 2, 3]
 
     results: list[object] = []
-    threads = [threading.Thread(target=lambda: results.append(cache.get("v1", "key", compute))) for _ in range(8)]
+    threads = [
+        threading.Thread(target=lambda: results.append(cache.get("v1", "key", compute))) for _ in range(8)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -64,7 +66,10 @@ def test_entries_per_version_are_bounded_least_recently_used_first() -> None:
 
 
 def test_freeze_makes_lists_and_dicts_keys_and_refuses_the_unhashable() -> None:
-    assert freeze({"partners": ["CHN", "USA"], "view": "mirror"}) == (("partners", ("CHN", "USA")), ("view", "mirror"))
+    assert freeze({"partners": ["CHN", "USA"], "view": "mirror"}) == (
+        ("partners", ("CHN", "USA")),
+        ("view", "mirror"),
+    )
     assert freeze(["CHN", "USA"]) != freeze(["USA", "CHN"])
     with pytest.raises(TypeError):
         freeze(bytearray(b"x"))
@@ -130,7 +135,11 @@ def test_every_components_name_a_page_uses_exists() -> None:
     missing = []
     for page in sorted(pages.glob("*.py")):
         for node in ast.walk(ast.parse(page.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-                    and node.value.id == "components" and not hasattr(components, node.attr)):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "components"
+                and not hasattr(components, node.attr)
+            ):
                 missing.append(f"{page.name}: components.{node.attr}")
     assert not missing

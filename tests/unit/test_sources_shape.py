@@ -11,7 +11,12 @@ import etl.sources
 from etl.sources import TRADE_FORMATS
 from etl.sources.base import JSON, PARQUET, TEXT, XLSX, TradeFormat
 
-NOT_ADAPTERS = {"base", "comtrade", "reference", "comtrade_api"}  # shared code, reference tables, the API client
+NOT_ADAPTERS = {
+    "base",
+    "comtrade",
+    "reference",
+    "comtrade_api",
+}  # shared code, reference tables, the API client
 
 
 def declared() -> dict[str, list[TradeFormat]]:

@@ -38,7 +38,10 @@ def test_rate_lists_and_product_lists_parse_and_are_checked() -> None:
     for bad, field in (
         ({"name": "x", "level": "hs8"}, "level"),
         ({"name": "x", "tariff_changes": [{"add_pp": {"list": "nope"}}]}, "tariff_changes[0].add_pp.list"),
-        ({"name": "x", "tariff_changes": [{"products": ["steel"], "add_pp": 1}]}, "tariff_changes[0].products[0]"),
+        (
+            {"name": "x", "tariff_changes": [{"products": ["steel"], "add_pp": 1}]},
+            "tariff_changes[0].products[0]",
+        ),
         ({"name": "x", "elasticities": {"supply": 0.001}}, "elasticities.supply"),
     ):
         with pytest.raises(SpecError) as caught:

@@ -7,8 +7,13 @@ import pytest
 
 from dashboard import units
 
-CPI = pd.DataFrame({"year": [2019, 2020, 2024, 2025], "cpi_u": [255.657, 258.811, 313.689, 320.0],
-                    "n_months": [12, 12, 12, 9]})
+CPI = pd.DataFrame(
+    {
+        "year": [2019, 2020, 2024, 2025],
+        "cpi_u": [255.657, 258.811, 313.689, 320.0],
+        "n_months": [12, 12, 12, 9],
+    }
+)
 GDP = pd.DataFrame({"year": [2019, 2020], "gdp_usd": [323.0e9, 270.0e9]})
 
 

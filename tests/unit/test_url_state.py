@@ -26,16 +26,36 @@ SPECS = [
 
 
 def test_valid_values_round_trip() -> None:
-    raw = {"partners": "USA,WLD", "view": "mirror", "factor": "1.08", "base": "2019", "from": "1990", "q": "coffee"}
+    raw = {
+        "partners": "USA,WLD",
+        "view": "mirror",
+        "factor": "1.08",
+        "base": "2019",
+        "from": "1990",
+        "q": "coffee",
+    }
     values, problems = read_params(SPECS, raw)
     assert problems == []
-    assert values == {"partners": ["USA", "WLD"], "view": "mirror", "factor": 1.08, "base": 2019, "from": 1990,
-                      "q": "coffee"}
+    assert values == {
+        "partners": ["USA", "WLD"],
+        "view": "mirror",
+        "factor": 1.08,
+        "base": 2019,
+        "from": 1990,
+        "q": "coffee",
+    }
     assert {spec.name: serialise(spec, values[spec.name]) for spec in SPECS} == raw
 
 
 def test_invalid_values_fall_back_to_defaults_with_reasons() -> None:
-    raw = {"partners": "CHN,XXX", "view": "sideways", "factor": "nan", "base": "abc", "from": "1800", "q": "x" * 11}
+    raw = {
+        "partners": "CHN,XXX",
+        "view": "sideways",
+        "factor": "nan",
+        "base": "abc",
+        "from": "1800",
+        "q": "x" * 11,
+    }
     values, problems = read_params(SPECS, raw)
     assert values == {spec.name: spec.default for spec in SPECS}
     assert [name for name, _, _ in problems] == [spec.name for spec in SPECS]
