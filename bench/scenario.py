@@ -145,7 +145,7 @@ def main() -> int:
     con.close()
 
     python = sys.executable
-    cli = [python, "-m", "etl", "scenario", CLI_PRESET, "--db", str(db)]
+    cli = [python, "-m", "balanza", "scenario", CLI_PRESET, "--db", str(db)]
     commands = [
         ('python -c "import duckdb"', [python, "-c", "import duckdb"]),
         ('python -c "import duckdb, numpy, pandas"', [python, "-c", "import duckdb, numpy, pandas"]),

@@ -133,7 +133,7 @@ def test_bad_spec_names_the_field(
 
 def test_console_script_prints_json(bundled_db: Path) -> None:
     completed = subprocess.run(
-        [sys.executable, "-m", "etl", "scenario", "colombia_10pp_more", "--db", str(bundled_db), "--indent", "0"],
+        [sys.executable, "-m", "balanza", "scenario", "colombia_10pp_more", "--db", str(bundled_db), "--indent", "0"],
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert completed.returncode == 0, completed.stderr
