@@ -16,14 +16,26 @@ import pandas as pd
 from etl.errors import SpecError
 from etl.schema import BILLION
 from model import data
-from model.result import ScenarioResult
+from model.result import Note, ScenarioResult
 from model.spec import PurchaseScenario
 
 PURCHASE_LEFT_OUT = (
-    "Supply capacity: whether the seller can produce and ship the extra goods is not checked.",
-    "Diversion: extra purchases are assumed to add to the seller's exports, not move them from other buyers.",
-    "Prices and exchange rates are held fixed; the buyer's other suppliers and the seller's imports do not react.",
-    "Retaliation, income effects, intermediate inputs and general equilibrium are left out, as in the tariff model.",
+    Note(
+        "Supply capacity: whether the seller can produce and ship the extra goods is not checked.",
+        "supply_capacity",
+    ),
+    Note(
+        "Diversion: extra purchases are assumed to add to the seller's exports, not move them from other buyers.",
+        "purchase_diversion",
+    ),
+    Note(
+        "Prices and exchange rates are held fixed; the buyer's other suppliers and the seller's imports do not react.",
+        "prices_fixed",
+    ),
+    Note(
+        "Retaliation, income effects, intermediate inputs and general equilibrium are left out, as in the tariff model.",
+        "as_tariff_model",
+    ),
 )
 
 
@@ -191,29 +203,51 @@ def run_purchase(spec: PurchaseScenario, con: duckdb.DuckDBPyConnection) -> Scen
     )
 
 
-def _summary(spec: PurchaseScenario, f: dict[str, Any], names: dict[str, str]) -> str:
+def _summary(spec: PurchaseScenario, f: dict[str, Any], names: dict[str, str]) -> Note:
     seller = names.get(spec.seller, spec.seller)
     buyer = names.get(spec.buyer, spec.buyer)
+    values = {
+        "seller": spec.seller,
+        "buyer": spec.buyer,
+        "year": spec.year,
+        "balance_before_usd": f["balance_before_usd"],
+        "increase_usd": f["increase_usd"],
+        "balance_after_usd": f["balance_after_usd"],
+    }
     text = (
         f"{seller}'s {spec.year} balance with {buyer}: USD {f['balance_before_usd'] / BILLION:,.2f} billion; after "
         f"USD {f['increase_usd'] / BILLION:,.2f} billion more purchases: USD {f['balance_after_usd'] / BILLION:,.2f} billion."
     )
     if f["needed_to_close_usd"] > 0 and f["largest_growth_usd"]:
+        values.update(
+            needed_pct_of_exports=f["needed_pct_of_exports"],
+            largest_growth_usd=f["largest_growth_usd"],
+            largest_growth_usd_year=f["largest_growth_usd_year"],
+            needed_vs_largest_growth=f["needed_vs_largest_growth"],
+        )
         text += (
             f" Closing the deficit needs exports {f['needed_pct_of_exports']:,.0f} % higher; the largest rise ever "
             f"recorded was USD {f['largest_growth_usd'] / BILLION:,.2f} billion ({f['largest_growth_usd_year']}), so the "
             f"gap is {f['needed_vs_largest_growth']:,.1f} times that record."
         )
-    return text
+    return Note(text, "purchase_balance", values)
 
 
-def _sources_note(history: pd.DataFrame, year: int, figures: dict[str, Any] | None = None) -> str:
+def _sources_note(history: pd.DataFrame, year: int, figures: dict[str, Any] | None = None) -> Note:
     row = history.loc[history["year"] == year].iloc[0]
+    values = {
+        "year": year,
+        "exports_source": row["exports_source"],
+        "imports_source": row["imports_source"],
+        "first_year": int(history["year"].min()),
+        "last_year": int(history["year"].max()),
+    }
     text = (
         f"Figures for {year}: exports from {row['exports_source']}, imports from {row['imports_source']}. History "
         f"{int(history['year'].min())}–{int(history['year'].max())} is the series of record (etl/record.py: per "
         "year the reporter's own office first, then UN Comtrade, IMF DOTS and printed figures; complete years only)."
     )
     if figures is not None:
+        values["balance_source"] = figures["balance_source"]
         text += f" Balance basis: {figures['balance_source']}."
-    return text
+    return Note(text, "purchase_sources", values)

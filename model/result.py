@@ -15,12 +15,44 @@ import pandas as pd
 
 from model.spec import Scenario, spec_to_dict
 
+
+class Note(str):
+    """A sentence of a result, in English, with its `kind` and the numbers it states (`values`).
+
+    It is the English text wherever a string is expected (the CLI, the JSON, the HTML report); a reader in another
+    language words it from `kind` and `values`, never from the English text."""
+
+    kind: str
+    values: dict[str, Any]
+
+    def __new__(cls, text: str, kind: str = "", values: dict[str, Any] | None = None) -> Note:
+        note = super().__new__(cls, text)
+        note.kind = kind
+        note.values = dict(values or {})
+        return note
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Note, (str(self), self.kind, self.values))
+
+
 LEFT_OUT = (
-    "Retaliation: partners' responses (counter-tariffs, purchases elsewhere) are not modelled.",
-    "Income effects: spending on the rest of the economy and incomes are held fixed.",
-    "Intermediate inputs: tariffs on parts and materials do not raise the cost of goods made with them.",
-    "General equilibrium: exchange rates, wages, other markets and domestic producers do not adjust.",
-    "Trade deflection and rerouting through third countries, and substitution between products, are absent.",
+    Note(
+        "Retaliation: partners' responses (counter-tariffs, purchases elsewhere) are not modelled.",
+        "retaliation",
+    ),
+    Note("Income effects: spending on the rest of the economy and incomes are held fixed.", "income_effects"),
+    Note(
+        "Intermediate inputs: tariffs on parts and materials do not raise the cost of goods made with them.",
+        "intermediate_inputs",
+    ),
+    Note(
+        "General equilibrium: exchange rates, wages, other markets and domestic producers do not adjust.",
+        "general_equilibrium",
+    ),
+    Note(
+        "Trade deflection and rerouting through third countries, and substitution between products, are absent.",
+        "deflection",
+    ),
 )
 
 
@@ -39,9 +71,9 @@ class ScenarioResult:
     effective_rates: pd.DataFrame = field(
         default_factory=pd.DataFrame
     )  # by partner, before and after each step
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
-    left_out: tuple[str, ...] = LEFT_OUT
+    left_out: tuple[Note, ...] = LEFT_OUT
 
     @property
     def name(self) -> str:
@@ -66,8 +98,8 @@ class ScenarioResult:
             "top_lines": _records(self.top_lines),
             "focus": _records(self.focus),
             "effective_rates": _records(self.effective_rates),
-            "notes": list(self.notes),
-            "left_out": list(self.left_out),
+            "notes": [str(note) for note in self.notes],
+            "left_out": [str(item) for item in self.left_out],
             **{key: _plain(value) for key, value in self.extra.items()},
         }
 

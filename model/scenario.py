@@ -16,7 +16,7 @@ from etl.schema import COLOMBIA, MILLION
 from model import data
 from model.market import DEFAULT_IMPORT_DEMAND, MATCHES, Z95, Market, market_from_arrays, prefix_product_mask
 from model.purchase import run_purchase
-from model.result import ScenarioResult
+from model.result import Note, ScenarioResult
 from model.smart import DEFAULT_SUBSTITUTION, INFINITE_SUPPLY, ModelRangeError, SmartEffects, smart_effects
 from model.spec import EXEMPTION_LISTS, PRODUCT_LISTS, PurchaseScenario, Scenario, TariffScenario
 from model.tariff_changes import tariff_steps
@@ -26,6 +26,7 @@ WHAT_IF_FACTORS = (0.5, 2.0)
 # The most elastic η and the least elastic the band uses where a confidence bound crosses zero.
 LEAST_ELASTIC = -0.05
 TOP_LINES = 40
+BAND_BASIS_KIND = "four_runs_at_elasticity_bounds"  # totals["band_basis_kind"]: how the band was drawn
 BAND_BASIS = (
     "Band: the range over four runs with η and σ each at the low and high end of its range: the 95 % confidence "
     "interval (estimate ± 1.96 standard errors) where a line has an estimate of its own HS6 code, a what-if "
@@ -243,6 +244,7 @@ def run_tariff(
         "total_change_low_usd": total_band[0],
         "total_change_high_usd": total_band[1],
         "band_basis": BAND_BASIS,
+        "band_basis_kind": BAND_BASIS_KIND,
         "tariff_revenue_before_usd": revenue_before,
         "tariff_revenue_after_usd": revenue_after,
         "tariff_revenue_change_usd": revenue_after - revenue_before,
@@ -484,38 +486,68 @@ def _top_lines(
     )
 
 
-def _notes(spec: TariffScenario, totals: dict[str, Any]) -> list[str]:
+def _notes(spec: TariffScenario, totals: dict[str, Any]) -> list[Note]:
+    """The run's notes, each with its kind and numbers (the dashboard words them by kind)."""
     notes = []
     if spec.tariff_changes and all(c.partners is None and not c.except_partners for c in spec.tariff_changes):
+        values = {
+            "gross_diversion_usd": totals["gross_diversion_usd"],
+            "gross_diversion_share": totals["gross_diversion_share"],
+        }
         notes.append(
-            "The same change applies to every supplier, so relative prices barely move: switching between "
-            "suppliers is small and happens only where starting tariffs differ. Gross switching: "
-            f"USD {totals['gross_diversion_usd'] / MILLION:,.1f} million "
-            f"({100 * totals['gross_diversion_share']:.3f} % of baseline imports)."
+            Note(
+                "The same change applies to every supplier, so relative prices barely move: switching between "
+                "suppliers is small and happens only where starting tariffs differ. Gross switching: "
+                f"USD {totals['gross_diversion_usd'] / MILLION:,.1f} million "
+                f"({100 * totals['gross_diversion_share']:.3f} % of baseline imports).",
+                "same_change_for_all",
+                values,
+            )
         )
     if spec.elasticities.import_demand is None:
         eta = totals["elasticity_coverage"]["import_demand"]
         notes.append(
-            "Import-demand elasticities: Hauk's US HS6 estimates (HS 1988/92 codes, matched to the 2024 lines as "
-            "docs/scenarios.md describes). Share of baseline value: own code "
-            f"{100 * eta['same code']:.1f} %, 5-digit group {100 * eta['5-digit group']:.1f} %, heading median "
-            f"{100 * eta['heading median']:.1f} %, default {DEFAULT_IMPORT_DEMAND} {100 * eta['default']:.1f} %."
+            Note(
+                "Import-demand elasticities: Hauk's US HS6 estimates (HS 1988/92 codes, matched to the 2024 lines "
+                "as docs/scenarios.md describes). Share of baseline value: own code "
+                f"{100 * eta['same code']:.1f} %, 5-digit group {100 * eta['5-digit group']:.1f} %, heading median "
+                f"{100 * eta['heading median']:.1f} %, default {DEFAULT_IMPORT_DEMAND} {100 * eta['default']:.1f} %.",
+                "import_demand_sources",
+                {
+                    "same_code": eta["same code"],
+                    "five_digit": eta["5-digit group"],
+                    "heading_median": eta["heading median"],
+                    "default": eta["default"],
+                    "default_value": DEFAULT_IMPORT_DEMAND,
+                },
+            )
         )
     if spec.elasticities.substitution is None:
         sigma = totals["elasticity_coverage"]["substitution"]
         estimated = 1.0 - sigma["default"]
         notes.append(
-            f"Substitution elasticities: Hauk's estimates where positive and significant ({100 * estimated:.1f} % "
-            f"of baseline value), else σ = {DEFAULT_SUBSTITUTION}."
+            Note(
+                f"Substitution elasticities: Hauk's estimates where positive and significant ({100 * estimated:.1f} % "
+                f"of baseline value), else σ = {DEFAULT_SUBSTITUTION}.",
+                "substitution_sources",
+                {"estimated": estimated, "default_value": DEFAULT_SUBSTITUTION},
+            )
         )
     if totals["partners_left_out"]:
         notes.append(
-            "The European Union is one partner (EUN); rows of its members reported on their own ("
-            + ", ".join(totals["partners_left_out"])
-            + ") are left out so that no total counts them twice."
+            Note(
+                "The European Union is one partner (EUN); rows of its members reported on their own ("
+                + ", ".join(totals["partners_left_out"])
+                + ") are left out so that no total counts them twice.",
+                "eu_members_left_out",
+                {"members": list(totals["partners_left_out"])},
+            )
         )
     if spec.elasticities.supply >= INFINITE_SUPPLY:
         notes.append(
-            "Export supply is infinitely elastic (ε ≥ 99): world prices do not move; importers pay the tariff."
+            Note(
+                "Export supply is infinitely elastic (ε ≥ 99): world prices do not move; importers pay the tariff.",
+                "infinite_supply",
+            )
         )
     return notes

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts as page_charts
-from dashboard import components, i18n, scenario_view
+from dashboard import components, i18n, scenario_text, scenario_view
 from dashboard import scenario_charts as charts
 from dashboard.scenario_report import comparison_report_html
 from dashboard.url_state import escape_markdown as plain
@@ -538,7 +538,8 @@ countries = components.country_names()
 
 with st.container(border=True):
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    left.selectbox(tx("presets"), list(PRESETS), key="sc_preset", index=list(PRESETS).index(DEFAULT_PRESET))
+    left.selectbox(tx("presets"), list(PRESETS), key="sc_preset", index=list(PRESETS).index(DEFAULT_PRESET),
+                   format_func=lambda name: scenario_text.preset_name(name, lang))  # fmt: skip
     right.button(tx("load_preset"), on_click=_load_preset, key="sc_load_preset", width="stretch")
 
 with st.expander(tx("build"), expanded=False):
@@ -597,10 +598,10 @@ except BalanzaError as exc:
     st.stop()
 
 st.subheader(
-    plain(result.name)
+    plain(scenario_text.preset_name(result.name, lang))
 )  # names and descriptions come from whoever wrote the link: text, never Markdown
 if description := current.get("description"):
-    st.caption(plain(description))
+    st.caption(plain(scenario_text.preset_description(result.name, description, lang)))
 
 
 def show_focus(result: ScenarioResult) -> None:
@@ -643,7 +644,7 @@ def show_tariff(result: ScenarioResult) -> None:
     cols = st.columns(4)
     band = tx("band", low=money(t["total_change_low_usd"]), high=money(t["total_change_high_usd"]))
     cols[0].metric(
-        tx("m_change"), money(t["total_change_usd"]), help=band + " " + str(t.get("band_basis", ""))
+        tx("m_change"), money(t["total_change_usd"]), help=band + " " + scenario_text.band_basis(t, lang)
     )
     cols[1].metric(
         tx("m_switch"),
@@ -656,7 +657,7 @@ def show_tariff(result: ScenarioResult) -> None:
     st.caption(
         band
         + " "
-        + str(t.get("band_basis", ""))
+        + scenario_text.band_basis(t, lang)
         + " "
         + tx(
             "baseline",
@@ -668,10 +669,10 @@ def show_tariff(result: ScenarioResult) -> None:
         )
     )
     st.caption(tx("coverage") + coverage_text(t["elasticity_coverage"]))
-    switching = [n for n in result.notes if "only where starting tariffs differ" in n]
+    switching = [n for n in result.notes if scenario_text.is_kind(n, scenario_text.SWITCHING_NOTE)]
     for note in switching:
-        st.info(note)
-    st.caption(" ".join(n for n in result.notes if n not in switching))
+        st.info(scenario_text.note_text(note, lang))
+    st.caption(" ".join(scenario_text.notes_text([n for n in result.notes if n not in switching], lang)))
     show_focus(result)
     labels = components.country_labels()
     tabs = st.tabs(list(TABS[1 if lang == "es" else 0]))
@@ -804,7 +805,7 @@ def show_purchase(result: ScenarioResult) -> None:
                 base=money(t["largest_growth_pct_min_base_usd"]),
             ),
         )
-    for note in result.notes:
+    for note in scenario_text.notes_text(result.notes, lang, countries):
         st.info(note)
     history = pd.DataFrame(result.extra["history"])
     spec = result.spec
@@ -834,7 +835,7 @@ else:
 
 with st.container(border=True):
     st.markdown(f"**{tx('left_out')}**")
-    st.markdown("\n".join(f"- {item}" for item in result.left_out))
+    st.markdown("\n".join(f"- {item}" for item in scenario_text.left_out(result.left_out, lang)))
 
 # ---- save and compare: like with like ---------------------------------------------------------------------------
 

@@ -1,0 +1,301 @@
+"""The scenario model's words in the reader's language: notes, the band's basis, what the model leaves out, and
+the bundled presets' names and descriptions. Pure: no Streamlit.
+
+The model (`model/`) writes its notes in English and gives each a kind and its numbers (`model.result.Note`);
+here each kind is worded in English or Spanish from those numbers, never from the English sentence. A note of a
+kind this module does not know is shown as the model wrote it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
+from typing import Any
+
+from dashboard import i18n
+from model.spec import preset_paths
+
+# ---- notes -------------------------------------------------------------------------------------------------------
+
+
+def _pct(share: float, lang: str, decimals: int = 1) -> str:
+    return i18n.percent(100 * float(share), lang, decimals)
+
+
+def _constant(value: float, lang: str) -> str:
+    """A model constant as written in the code (-1.25, 1.5), with the language's decimal mark."""
+    text = f"{float(value):g}"
+    return text.replace(".", ",") if lang == "es" else text
+
+
+def _same_change_for_all(v: Mapping[str, Any], lang: str, names: Mapping[str, str]) -> str:
+    amount = i18n.money(v["gross_diversion_usd"], lang)
+    share = _pct(v["gross_diversion_share"], lang, 3)
+    return i18n.pick(
+        lang,
+        "The same change applies to every supplier, so relative prices barely move: switching between suppliers "
+        f"is small and happens only where starting tariffs differ. Gross switching: {amount} ({share} of "
+        "baseline imports).",
+        "El mismo cambio se aplica a todos los proveedores, así que los precios relativos apenas se mueven: el "
+        "cambio de proveedor es pequeño y solo ocurre donde los aranceles de partida difieren. Cambio bruto de "
+        f"proveedor: {amount} ({share} de las importaciones de referencia).",
+    )
+
+
+def _import_demand_sources(v: Mapping[str, Any], lang: str, names: Mapping[str, str]) -> str:
+    own, five, heading, default = (
+        _pct(v[k], lang) for k in ("same_code", "five_digit", "heading_median", "default")
+    )
+    value = _constant(v["default_value"], lang)
+    return i18n.pick(
+        lang,
+        "Import-demand elasticities: Hauk's US HS6 estimates (HS 1988/92 codes, matched to the 2024 lines as "
+        f"docs/scenarios.md describes). Share of baseline value: own code {own}, 5-digit group {five}, heading "
+        f"median {heading}, default {value} {default}.",
+        "Elasticidades de la demanda de importaciones: estimaciones de Hauk para EE. UU. a seis dígitos del SA "
+        "(códigos SA 1988/92, emparejados con las líneas de 2024 como explica docs/scenarios.md). Parte del valor "
+        f"de referencia: código propio {own}, grupo de cinco dígitos {five}, mediana de la partida {heading}, "
+        f"valor por defecto {value} {default}.",
+    )
+
+
+def _substitution_sources(v: Mapping[str, Any], lang: str, names: Mapping[str, str]) -> str:
+    share = _pct(v["estimated"], lang)
+    value = _constant(v["default_value"], lang)
+    return i18n.pick(
+        lang,
+        f"Substitution elasticities: Hauk's estimates where positive and significant ({share} of baseline value), "
+        f"else σ = {value}.",
+        "Elasticidades de sustitución: estimaciones de Hauk donde son positivas y significativas "
+        f"({share} del valor de referencia); si no, σ = {value}.",
+    )
+
+
+def _eu_members_left_out(v: Mapping[str, Any], lang: str, names: Mapping[str, str]) -> str:
+    members = ", ".join(str(m) for m in v["members"])
+    return i18n.pick(
+        lang,
+        f"The European Union is one partner (EUN); rows of its members reported on their own ({members}) are "
+        "left out so that no total counts them twice.",
+        f"La Unión Europea es un solo socio (EUN); las filas de sus miembros informadas por separado ({members}) "
+        "se dejan fuera para que ningún total las cuente dos veces.",
+    )
+
+
+def _infinite_supply(v: Mapping[str, Any], lang: str, names: Mapping[str, str]) -> str:
+    return i18n.pick(
+        lang,
+        "Export supply is infinitely elastic (ε ≥ 99): world prices do not move; importers pay the tariff.",
+        "La oferta exportable es infinitamente elástica (ε ≥ 99): los precios mundiales no se mueven; los "
+        "importadores pagan el arancel.",
+    )
+
+
+def _purchase_balance(v: Mapping[str, Any], lang: str, names: Mapping[str, str]) -> str:
+    seller, buyer = names.get(v["seller"], v["seller"]), names.get(v["buyer"], v["buyer"])
+    before, increase, after = (
+        i18n.money(float(v[k]), lang) for k in ("balance_before_usd", "increase_usd", "balance_after_usd")
+    )
+    text = i18n.pick(
+        lang,
+        f"{seller}'s {v['year']} balance with {buyer}: {before}; after {increase} more purchases: {after}.",
+        f"Balanza de {seller} con {buyer} en {v['year']}: {before}; tras {increase} más de compras: {after}.",
+    )
+    if "largest_growth_usd" in v:
+        needed = i18n.number(float(v["needed_pct_of_exports"]), lang, 0)
+        largest = i18n.money(float(v["largest_growth_usd"]), lang)
+        times = i18n.number(float(v["needed_vs_largest_growth"]), lang, 1)
+        text += i18n.pick(
+            lang,
+            f" Closing the deficit needs exports {needed} % higher; the largest rise ever recorded was {largest} "
+            f"({v['largest_growth_usd_year']}), so the gap is {times} times that record.",
+            f" Cerrar el déficit exige exportaciones un {needed} % más altas; el mayor aumento registrado fue de "
+            f"{largest} ({v['largest_growth_usd_year']}), así que la brecha equivale a {times} veces ese récord.",
+        )
+    return text
+
+
+def _purchase_sources(v: Mapping[str, Any], lang: str, names: Mapping[str, str]) -> str:
+    exports, imports = (
+        i18n.record_text(v["exports_source"], lang),
+        i18n.record_text(v["imports_source"], lang),
+    )
+    text = i18n.pick(
+        lang,
+        f"Figures for {v['year']}: exports from {exports}, imports from {imports}. History "
+        f"{v['first_year']}–{v['last_year']} is the series of record (etl/record.py: per year the reporter's own "
+        "office first, then UN Comtrade, IMF DOTS and printed figures; complete years only).",
+        f"Cifras de {v['year']}: exportaciones según {exports}, importaciones según {imports}. La historia "
+        f"{v['first_year']}–{v['last_year']} es la serie de registro (etl/record.py: cada año primero la oficina "
+        "del propio informante, luego UN Comtrade, el FMI (DOTS) y las cifras impresas; solo años completos).",
+    )
+    if "balance_source" in v:
+        basis = i18n.record_text(v["balance_source"], lang)
+        text += i18n.pick(lang, f" Balance basis: {basis}.", f" Base de la balanza: {basis}.")
+    return text
+
+
+NoteWriter = Callable[[Mapping[str, Any], str, Mapping[str, str]], str]
+NOTES: dict[str, NoteWriter] = {
+    "same_change_for_all": _same_change_for_all,
+    "import_demand_sources": _import_demand_sources,
+    "substitution_sources": _substitution_sources,
+    "eu_members_left_out": _eu_members_left_out,
+    "infinite_supply": _infinite_supply,
+    "purchase_balance": _purchase_balance,
+    "purchase_sources": _purchase_sources,
+}
+SWITCHING_NOTE = "same_change_for_all"  # the note the page shows as a box of its own
+
+
+def note_text(note: str, lang: str, names: Mapping[str, str] | None = None) -> str:
+    """One note of a result in ``lang``, worded from its kind and numbers; ``names``: ISO3 → country name."""
+    writer = NOTES.get(getattr(note, "kind", ""))
+    if writer is None:
+        return str(note)
+    return writer(getattr(note, "values", {}), lang, names or {})
+
+
+def notes_text(notes: Iterable[str], lang: str, names: Mapping[str, str] | None = None) -> list[str]:
+    return [note_text(note, lang, names) for note in notes]
+
+
+def is_kind(note: str, kind: str) -> bool:
+    return getattr(note, "kind", "") == kind
+
+
+# ---- the band and what is left out -------------------------------------------------------------------------------
+
+BAND_BASES: dict[str, tuple[str, str]] = {
+    "four_runs_at_elasticity_bounds": (
+        "Band: the range over four runs with η and σ each at the low and high end of its range: the 95 % "
+        "confidence interval (estimate ± 1.96 standard errors) where a line has an estimate of its own HS6 code, "
+        "a what-if range of ½× to 2× elsewhere (5-digit or heading medians, defaults, and numbers set for all "
+        "lines). All lines move together, so the band is wider than a joint confidence interval.",
+        "Banda: el rango de cuatro ejecuciones con η y σ cada una en el extremo bajo y alto de su rango: el "
+        "intervalo de confianza al 95 % (estimación ± 1,96 errores estándar) donde una línea tiene estimación de "
+        "su propio código SA6, y un rango hipotético de ½× a 2× en los demás casos (medianas de cinco dígitos o "
+        "de partida, valores por defecto y cifras fijadas para todas las líneas). Todas las líneas se mueven a la "
+        "vez, así que la banda es más ancha que un intervalo de confianza conjunto.",
+    ),
+}
+
+
+def band_basis(totals: Mapping[str, Any], lang: str) -> str:
+    """How the run's band was drawn, in ``lang`` (by ``totals["band_basis_kind"]``)."""
+    pair = BAND_BASES.get(str(totals.get("band_basis_kind", "")))
+    if pair is None:
+        return str(totals.get("band_basis", ""))
+    return pair[1] if lang == "es" else pair[0]
+
+
+LEFT_OUT_ES: dict[str, str] = {
+    "retaliation": "Represalias: las respuestas de los socios (contraaranceles, compras en otros mercados) no se "
+    "modelan.",
+    "income_effects": "Efectos ingreso: el gasto en el resto de la economía y los ingresos se mantienen fijos.",
+    "intermediate_inputs": "Insumos intermedios: los aranceles sobre partes y materiales no encarecen los bienes "
+    "hechos con ellos.",
+    "general_equilibrium": "Equilibrio general: los tipos de cambio, los salarios, otros mercados y los productores "
+    "nacionales no se ajustan.",
+    "deflection": "La desviación y el reenvío del comercio por terceros países, y la sustitución entre productos, "
+    "no están.",
+    "supply_capacity": "Capacidad de oferta: no se comprueba si el vendedor puede producir y enviar los bienes "
+    "adicionales.",
+    "purchase_diversion": "Desviación: se supone que las compras adicionales se suman a las exportaciones del "
+    "vendedor, sin quitarlas a otros compradores.",
+    "prices_fixed": "Precios y tipos de cambio fijos; los demás proveedores del comprador y las importaciones del "
+    "vendedor no reaccionan.",
+    "as_tariff_model": "Represalias, efectos ingreso, insumos intermedios y equilibrio general quedan fuera, como "
+    "en el modelo arancelario.",
+}
+
+
+def left_out(items: Iterable[str], lang: str) -> list[str]:
+    """What the model leaves out, in ``lang`` (by each item's kind)."""
+    if lang != "es":
+        return [str(item) for item in items]
+    return [LEFT_OUT_ES.get(getattr(item, "kind", ""), str(item)) for item in items]
+
+
+# ---- presets -----------------------------------------------------------------------------------------------------
+
+# preset id (file name in model/presets) -> (Spanish name, Spanish description); the files hold the English.
+PRESETS_ES: dict[str, tuple[str, str]] = {
+    "china_buys_more": (
+        "China compra lo suficiente para cerrar el déficit",
+        "China compra a Colombia exactamente el déficit de Colombia con China en 2024, tal como lo da la balanza "
+        "principal de la serie de registro (la misma cifra que en Resumen, Balanzas y Afirmaciones), frente al "
+        "mayor aumento anual jamás registrado.",
+    ),
+    "colombia_10pp_more": (
+        "Colombia paga 10 puntos más que sus competidores",
+        "Diez puntos porcentuales añadidos a cada línea arancelaria de EE. UU. sobre bienes colombianos; los demás "
+        "proveedores conservan sus aranceles de 2024. Quién gana: las rosas de Ecuador (SA 0603) y el café de "
+        "Centroamérica (SA 0901).",
+    ),
+    "us_10pct_baseline_april_2025": (
+        "Arancel base del 10 % de EE. UU., abril de 2025, con exenciones",
+        "El arancel recíproco base del 10 % de la Orden Ejecutiva 14257 (vigente desde el 5 de abril de 2025), "
+        "sumado al arancel de 2024 de cada socio salvo Canadá y México (fuera del régimen recíproco), con las "
+        "exenciones del Anexo II de abril de 2025 (petróleo crudo, carbón, fármacos, semiconductores, ...) y, como "
+        "dice la orden, no sobre bienes sujetos a la Sección 232 (las listas incluidas de acero, aluminio y "
+        "automóviles). Quedan fuera: las tasas por país (la de China y otras, suspendidas el 9 de abril) y los "
+        "propios aranceles de la Sección 232 (ver los escenarios de la Sección 232 y de agosto de 2025).",
+    ),
+    "us_10pct_everyone": (
+        "EE. UU.: 10 % a todos",
+        "Diez puntos porcentuales sumados al arancel de 2024 de cada línea y cada socio, sin exenciones. Los precios "
+        "relativos entre proveedores apenas se mueven, así que hay poco cambio de proveedor.",
+    ),
+    "us_august_2025_country_rates": (
+        "Aranceles de EE. UU. del 7 de agosto de 2025: tasas por país, Anexo II, Sección 232",
+        "Las tasas recíprocas vigentes desde el 7 de agosto de 2025 (Orden Ejecutiva 14326), la de cada socio leída "
+        "de la lista incluida (Ecuador y Costa Rica 15 %, Nicaragua 18 %, ...); los socios que la orden no nombra, "
+        "Colombia entre ellos, conservan el 10 % base de la OE 14257. No se aplica a Canadá ni a México (fuera del "
+        "régimen recíproco), ni a los bienes del Anexo II (lista de abril de 2025) ni a la electrónica exenta el 11 "
+        "de abril, ni a los bienes sujetos a la Sección 232, que pagan en su lugar esos aranceles (acero y aluminio "
+        "50 %, Reino Unido 25 %; automóviles y partes 25 %; cobre 50 %; como mínimos). Quedan fuera: los aranceles "
+        "IEEPA por fentanilo a China, Canadá y México, el 40 % adicional a Brasil, el acuerdo del 15 % con la UE (la "
+        "UE, que no está en la lista de la orden, recibe aquí el 10 % base), la Sección 301 y todo lo posterior al "
+        "7 de agosto.",
+    ),
+    "us_section_232_2025": (
+        "Aranceles de la Sección 232 de EE. UU. en 2025: acero, aluminio, automóviles, cobre",
+        "Aranceles de la Sección 232 vigentes en agosto de 2025 sobre las listas de productos incluidas: derivados "
+        "de acero y aluminio 50 % (Proclamaciones 10895/10896 tal como se elevaron el 4 de junio de 2025; Reino "
+        "Unido 25 %), automóviles, camionetas y partes 25 % (Proclamación 10908), cobre 50 % (Proclamación 10962, "
+        "desde el 1 de agosto de 2025). Cada uno se aplica como mínimo (la tasa de la línea pasa a ser al menos el "
+        "arancel), así que los bienes que ya pagaban el arancel de 2018 en 2024 no pagan dos veces. Quedan fuera: "
+        "las reglas de contenido del T-MEC para vehículos, los cupos (acuerdos de vehículos con el Reino Unido, "
+        "Japón y la UE) y los artículos básicos de acero y aluminio, cuyo arancel de 2018 ya está en los datos de "
+        "2024.",
+    ),
+}
+
+
+@cache
+def _presets_by_name() -> dict[str, tuple[str, str]]:
+    """English name of each bundled preset → (preset id, English description)."""
+    out = {}
+    for path in preset_paths():
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        out[str(doc["name"])] = (path.stem, str(doc.get("description", "")))
+    return out
+
+
+def preset_name(name: str, lang: str) -> str:
+    """A scenario's name in ``lang``: a bundled preset's Spanish name; any other name as it was written."""
+    found = _presets_by_name().get(name)
+    if lang != "es" or found is None or found[0] not in PRESETS_ES:
+        return name
+    return PRESETS_ES[found[0]][0]
+
+
+def preset_description(name: str, description: str, lang: str) -> str:
+    """A scenario's description in ``lang``: a bundled preset's (unchanged) description in Spanish; any other
+    description as it was written."""
+    found = _presets_by_name().get(name)
+    if lang != "es" or found is None or found[1] != description or found[0] not in PRESETS_ES:
+        return description
+    return PRESETS_ES[found[0]][1]

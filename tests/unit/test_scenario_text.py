@@ -1,0 +1,112 @@
+"""The model's notes, band basis, 'left out' list and preset names, worded in English and Spanish by kind."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from dashboard import scenario_text
+from model.market import DEFAULT_IMPORT_DEMAND
+from model.purchase import PURCHASE_LEFT_OUT
+from model.result import LEFT_OUT, Note
+from model.scenario import BAND_BASIS, BAND_BASIS_KIND, _notes
+from model.smart import DEFAULT_SUBSTITUTION
+from model.spec import parse_spec, preset_path, preset_paths
+
+ENGLISH = re.compile(r"\b(the|and|with|of|from|which|imports|exports|balance|year|between)\b", re.I)
+
+
+def test_a_note_is_its_english_text_and_carries_its_kind_and_numbers() -> None:
+    note = Note("Export supply is infinitely elastic.", "infinite_supply", {"x": 1.5})
+    assert note == "Export supply is infinitely elastic." and "elastic" in note
+    assert (note.kind, note.values) == ("infinite_supply", {"x": 1.5})
+    assert json.dumps([note]) == '["Export supply is infinitely elastic."]'
+
+
+def _everyone_notes() -> list[Note]:
+    """The notes of the 'US 10% on everyone' preset for made-up totals (the wording, not the model, is tested)."""
+    doc = json.loads(preset_path("us_10pct_everyone").read_text(encoding="utf-8"))
+    doc["elasticities"] = {"substitution": "data", "supply": 99, "import_demand": "data"}
+    spec = parse_spec(json.dumps(doc))
+    coverage = {
+        "import_demand": {
+            "same code": 0.6125,
+            "5-digit group": 0.2,
+            "heading median": 0.15,
+            "default": 0.0375,
+        },
+        "substitution": {"default": 0.25},
+    }
+    totals = {"gross_diversion_usd": 1_234_567_890.0, "gross_diversion_share": 0.00123456,
+              "elasticity_coverage": coverage, "partners_left_out": ["SVK", "AUT"]}  # fmt: skip
+    return _notes(spec, totals)  # type: ignore[arg-type]
+
+
+def test_every_note_the_tariff_model_writes_is_worded_in_spanish_from_its_numbers() -> None:
+    notes = _everyone_notes()
+    kinds = [n.kind for n in notes]
+    assert kinds == [
+        "same_change_for_all",
+        "import_demand_sources",
+        "substitution_sources",
+        "eu_members_left_out",
+        "infinite_supply",
+    ]
+    spanish = scenario_text.notes_text(notes, "es")
+    for english, text in zip(notes, spanish, strict=True):
+        assert text != english
+        assert len(ENGLISH.findall(text)) < 2, text
+    # the numbers, in the Spanish format, computed here from the totals above
+    assert "1,23 mil millones de USD" in spanish[0] and "0,123 %" in spanish[0]
+    assert (
+        "61,3 %" in spanish[1]
+        and "3,8 %" in spanish[1]
+        and str(DEFAULT_IMPORT_DEMAND).replace(".", ",") in spanish[1]
+    )
+    assert "75,0 %" in spanish[2] and f"σ = {DEFAULT_SUBSTITUTION:.1f}".replace(".", ",") in spanish[2]
+    assert "SVK, AUT" in spanish[3]
+    # English wording from the same numbers is the model's own sentence, number for number
+    assert scenario_text.notes_text(notes[2:4], "en") == [str(n) for n in notes[2:4]]
+
+
+def test_a_note_of_an_unknown_kind_is_shown_as_written() -> None:
+    assert scenario_text.note_text(Note("Something new.", "new_kind"), "es") == "Something new."
+    assert scenario_text.note_text("plain text", "es") == "plain text"
+
+
+def test_the_band_basis_is_worded_by_kind() -> None:
+    totals = {"band_basis": BAND_BASIS, "band_basis_kind": BAND_BASIS_KIND}
+    assert scenario_text.band_basis(totals, "en") == BAND_BASIS
+    spanish = scenario_text.band_basis(totals, "es")
+    assert spanish.startswith("Banda:") and "1,96" in spanish and len(ENGLISH.findall(spanish)) < 2
+    assert scenario_text.band_basis({"band_basis": "other"}, "es") == "other"
+
+
+@pytest.mark.parametrize("items", [LEFT_OUT, PURCHASE_LEFT_OUT])
+def test_what_the_model_leaves_out_has_a_spanish_text_for_every_kind(items: tuple[Note, ...]) -> None:
+    assert all(item.kind for item in items)
+    spanish = scenario_text.left_out(items, "es")
+    assert len(set(spanish)) == len(items)
+    for english, text in zip(items, spanish, strict=True):
+        assert text != english and len(ENGLISH.findall(text)) < 2, text
+    assert scenario_text.left_out(items, "en") == list(items)
+
+
+def test_every_bundled_preset_has_a_spanish_name_and_description() -> None:
+    stems = {p.stem for p in preset_paths()}
+    assert stems == set(scenario_text.PRESETS_ES)
+    for path in preset_paths():
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        name, description = doc["name"], doc["description"]
+        assert scenario_text.preset_name(name, "en") == name
+        assert scenario_text.preset_name(name, "es") == scenario_text.PRESETS_ES[path.stem][0]
+        assert (
+            scenario_text.preset_description(name, description, "es")
+            == scenario_text.PRESETS_ES[path.stem][1]
+        )
+    # a user's own scenario keeps its name; a preset whose description was edited keeps the edit
+    assert scenario_text.preset_name("My scenario", "es") == "My scenario"
+    doc = json.loads(preset_path("us_10pct_everyone").read_text(encoding="utf-8"))
+    assert scenario_text.preset_description(doc["name"], "edited", "es") == "edited"
