@@ -6,7 +6,8 @@ Everything that reads or writes the database imports its names from here.
 from __future__ import annotations
 
 SCHEMA_VERSION = (
-    4  # 3: the trade_record view (etl/record.py); 4: elasticity standard errors, us_tariff_product_lists
+    5  # 3: the trade_record view (etl/record.py); 4: elasticity standard errors, us_tariff_product_lists;
+    # 5: hs_codes_es (the Spanish HS nomenclature)
 )
 
 FLOWS = ("export", "import", "re-export", "re-import")
@@ -108,6 +109,17 @@ CREATE TABLE IF NOT EXISTS hs_codes (
     description VARCHAR NOT NULL,
     parent VARCHAR,
     section VARCHAR
+);
+
+-- The HS in Spanish, as published in the EU Combined Nomenclature 2023 (HS 2022 based; the loader in
+-- etl/sources/reference.py keeps its HS levels). description: a chapter's title (sentence case), a heading's
+-- text, or for a subheading its heading's first clause and its printed lines joined by ' — '; heading: for a
+-- subheading, its heading's full text (searched, not shown). Codes the CN lacks have no row (gaps are shown).
+CREATE TABLE IF NOT EXISTS hs_codes_es (
+    hs_code VARCHAR PRIMARY KEY,
+    hs_level TINYINT NOT NULL,
+    description VARCHAR NOT NULL,
+    heading VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS cpi_annual (year INTEGER PRIMARY KEY, cpi_u DOUBLE NOT NULL, n_months INTEGER NOT NULL);

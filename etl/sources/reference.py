@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
+import pandas as pd
 
 from etl.db import one_row
 from etl.detect import Sniff
@@ -192,6 +193,83 @@ def load_hs_codes(ctx: LoadContext) -> int:
     )  # fmt: skip
 
 
+# The Spanish HS: the EU Combined Nomenclature 2023 structure in Spanish (data/raw/reference/hs-nomenclature-es,
+# read its PROVENANCE). Its HS levels are kept: chapters 01-97 (98 is the EU's own chapter), headings, and the
+# 6-digit subheadings (a 6-digit code, or an 8-digit one ending in 00 where no 6-digit line exists).
+CN_CHAPTER_TITLE = re.compile(r"^CAP[IÍ]TULO\s+\d+\s+-\s+")
+CN_HEADING_LEVEL = 3
+CN_CODED_KEY_SUFFIX = "80"  # CNKEY ending of a line that carries a code
+SUBHEADING_JOIN = " — "
+
+
+def _cn_text(name: str) -> str:
+    """A printed CN line without its indent dashes and surrounding (also non-breaking) spaces."""
+    return name.lstrip("-").strip()
+
+
+def cn_hs_descriptions(rows: list[tuple[str, str, int, str]]) -> dict[str, tuple[int, str, str | None]]:
+    """HS code → (level, description, heading text) from CN structure rows (CNKEY, CN_CODE, LEVEL, NAME_ES), in
+    CNKEY order. A coded line whose CN_CODE cell is empty takes its code from CNKEY (one line in the 2023 file,
+    8414 70 00)."""
+    out: dict[str, tuple[int, str, str | None]] = {}
+    lines: dict[int, str] = {}  # the printed line at each indent level above the current row
+    heading = ""
+    for key, cn_code, level, name in rows:
+        code = cn_code.replace(" ", "") or (key[:8] if key.endswith(CN_CODED_KEY_SUFFIX) else "")
+        text = _cn_text(name)
+        lines = {lvl: t for lvl, t in lines.items() if lvl < level} | {level: text}
+        if not code.isdigit():
+            continue
+        if len(code) == 2 and level == 2 and code <= "97":
+            title = CN_CHAPTER_TITLE.sub("", text)
+            out[code] = (2, title[:1].upper() + title[1:].lower(), None)
+        elif level == CN_HEADING_LEVEL and len(code) in (4, 6, 8):
+            heading = text
+            out[code[:4]] = (4, text, None)
+        if len(code) == 6 or (len(code) == 8 and code.endswith("00") and code[:6] not in out):
+            if level == CN_HEADING_LEVEL:  # a heading without subheadings: the subheading is the heading
+                out[code[:6]] = (6, text, heading)
+            else:
+                path = [lines[lvl] for lvl in range(CN_HEADING_LEVEL + 1, level + 1) if lvl in lines]
+                first_clause = heading.split(";")[0].strip()
+                out[code[:6]] = (6, SUBHEADING_JOIN.join([first_clause, *path]), heading)
+    return out
+
+
+def load_hs_codes_es(ctx: LoadContext) -> int:
+    raw = _csv(ctx)
+    bad = ctx.con.execute(
+        f"SELECT line, column_name FROM (SELECT row_number() OVER () + 1 AS line, * FROM {raw}) r, "  # noqa: S608
+        "LATERAL (SELECT * FROM (VALUES (TRY_CAST(r.LEVEL AS INTEGER) IS NULL, 'LEVEL'), "
+        "(coalesce(trim(r.NAME_ES), '') = '', 'NAME_ES'), (coalesce(trim(r.CNKEY), '') = '', 'CNKEY')) "
+        "AS t(failed, column_name)) WHERE failed ORDER BY line LIMIT 1"
+    ).fetchall()
+    if bad:
+        ctx.con.execute(f"DROP TABLE {raw}")
+        raise ctx.error(f"{bad[0][1]} is empty or not a whole number", line=int(bad[0][0]), column=bad[0][1],
+                        hint="use the CN structure file as bundled in data/raw/reference/hs-nomenclature-es")  # fmt: skip
+    rows = [
+        (str(k), str(c or ""), int(lvl), str(n))
+        for k, c, lvl, n in ctx.con.execute(
+            f"SELECT CNKEY, CN_CODE, CAST(LEVEL AS INTEGER), NAME_ES FROM {raw} ORDER BY CNKEY"  # noqa: S608
+        ).fetchall()
+    ]
+    ctx.con.execute(f"DROP TABLE {raw}")
+    before = _count(ctx, "hs_codes_es")
+    ctx.con.execute("DELETE FROM hs_codes_es")
+    found = cn_hs_descriptions(rows)
+    frame = pd.DataFrame(
+        [(code, level, text, heading) for code, (level, text, heading) in sorted(found.items())],
+        columns=["hs_code", "hs_level", "description", "heading"],
+    )
+    ctx.con.register("hs_es_frame", frame)
+    ctx.con.execute("INSERT INTO hs_codes_es SELECT * FROM hs_es_frame")
+    ctx.con.unregister("hs_es_frame")
+    after = _count(ctx, "hs_codes_es")
+    check_shrink(ctx, "hs_codes_es", before, after)
+    return after
+
+
 def load_cpi(ctx: LoadContext) -> int:
     return _replace_rows(
         ctx, "cpi_annual",
@@ -354,6 +432,8 @@ REFERENCE_FORMATS = (
     ReferenceFormat("imf_partner_names", "imf_partner_names", frozenset({"imf_name", "iso3"}), load_imf_partner_names),
     ReferenceFormat("hs_nomenclature", "hs_codes", frozenset({"hscode", "description", "parent", "level"}),
                     load_hs_codes),
+    ReferenceFormat("hs_nomenclature_es", "hs_codes_es", frozenset({"CNKEY", "CN_CODE", "LEVEL", "NAME_ES"}),
+                    load_hs_codes_es),
     ReferenceFormat("us_cpi_annual", "cpi_annual", frozenset({"year", "cpi_u_annual_avg_1982_84_100"}), load_cpi),
     ReferenceFormat("wb_gdp", "gdp", frozenset({"Country Code", "Year", "Value"}), load_gdp),
     ReferenceFormat("published_indicators", "published_indicators",
