@@ -1,0 +1,225 @@
+"""The Scenarios page's state without Streamlit: presets, form values ↔ scenario documents, the saved set,
+the link and uploaded files.
+
+Pure functions over plain dicts: a scenario document (``spec_to_dict`` form) gives the form's widget values
+(``form_values``) and the widget values give a document back (``tariff_document``, ``purchase_document``),
+checked by ``model.spec.parse_spec`` when the page applies it. Uploaded bytes become scenarios or a named
+``ScenarioFileError``, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from dashboard import i18n
+from etl.errors import SpecError
+from etl.schema import BILLION, UNITED_STATES
+from model.market import DEFAULT_IMPORT_DEMAND
+from model.spec import (
+    CHANGE_KINDS,
+    EXEMPTION_LISTS,
+    decode_scenario_set,
+    parse_spec,
+    preset_paths,
+    spec_to_dict,
+)
+
+MAX_SAVED = 4  # scenarios compared side by side
+PRESETS: dict[str, dict[str, Any]] = {
+    doc["name"]: doc for doc in (json.loads(p.read_text(encoding="utf-8")) for p in preset_paths())
+}
+DEFAULT_PRESET = "Colombia faces 10 points more than its competitors"
+INCREASE_MODES = ("amount", "percent", "close")
+
+
+class ScenarioFileError(ValueError):
+    """An uploaded file that holds no usable scenario; the message names the file and what is wrong."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Scenarios read from a link or a file: the one to show (None: keep the current one) and the saved set
+    (None: keep the saved set)."""
+
+    current: dict[str, Any] | None
+    saved: list[dict[str, Any]] | None = field(default=None)
+
+
+def canonical(doc: Any) -> dict[str, Any]:
+    """The document checked and written out in full (defaults filled in); raises ``SpecError``."""
+    return spec_to_dict(parse_spec(doc))
+
+
+def codes(text: str) -> list[str] | str:
+    """'0603, 0901' → ['0603', '0901']; '' or 'all' → 'all'."""
+    text = text.strip()
+    return "all" if text in ("", "all") else [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _joined(value: list[str] | str) -> str:
+    return "all" if value == "all" else ", ".join(value)
+
+
+def form_values(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """The widget values (by session-state key) that show ``doc`` in the JSON tab and in the form of its kind;
+    the tariff form edits the first change."""
+    values: dict[str, Any] = {"sc_json": json.dumps(doc, indent=2, ensure_ascii=False)}
+    if doc["kind"] == "tariff":
+        change = (doc["tariff_changes"] or [{"partners": "all", "products": "all", "add_pp": 0.0}])[0]
+        kind = next(k for k in CHANGE_KINDS if k in change)
+        elasticities = doc["elasticities"]
+        sigma = elasticities["substitution"]
+        eta = elasticities["import_demand"]
+        values.update(
+            sc_t_name=doc["name"],
+            sc_t_kind=kind,
+            sc_t_value=float(change[kind]) if isinstance(change[kind], int | float) else 0.0,
+            sc_t_level=doc.get("level", "hs10"),
+            sc_t_sigma_data=sigma == "data",
+            sc_t_partners=[] if change["partners"] == "all" else list(change["partners"]),
+            sc_t_except=list(change.get("except_partners", [])),
+            sc_t_products=_joined(change["products"]),
+            sc_t_scope=_joined(doc["products"]),
+            sc_t_lists=[e for e in doc["exemptions"] if e in EXEMPTION_LISTS],
+            sc_t_prefixes=", ".join(e for e in doc["exemptions"] if e not in EXEMPTION_LISTS),
+            sc_t_sigma=1.5 if sigma == "data" else float(sigma),
+            sc_t_supply=float(elasticities["supply"]),
+            sc_t_eta_data=eta == "data",
+            sc_t_eta=DEFAULT_IMPORT_DEMAND if eta == "data" else float(eta),
+        )
+    else:
+        increase = doc["increase"]
+        mode = "close" if increase.get("close_balance") else "percent" if "percent" in increase else "amount"
+        values.update(
+            sc_p_name=doc["name"],
+            sc_p_buyer=doc["buyer"],
+            sc_p_seller=doc["seller"],
+            sc_p_year=int(doc["year"]),
+            sc_p_mode=mode,
+            sc_p_value=float(increase.get("percent", (increase.get("amount_usd") or 0) / BILLION)),
+            sc_p_chapters=_joined(increase["chapters"]),
+        )
+    return values
+
+
+def tariff_document(values: Mapping[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
+    """The tariff scenario the form describes. The form edits the first change of ``current``; the other
+    changes, and the first change's ``action`` and ``except_products`` (edited in the JSON tab), are kept."""
+    change: dict[str, Any] = {
+        "partners": values["sc_t_partners"] or "all",
+        "products": codes(values["sc_t_products"]),
+        values["sc_t_kind"]: values["sc_t_value"],
+    }
+    if values["sc_t_except"]:
+        change["except_partners"] = values["sc_t_except"]
+    tariff = current["kind"] == "tariff"
+    others = current["tariff_changes"][1:] if tariff else []
+    first = current["tariff_changes"][0] if tariff and current["tariff_changes"] else {}
+    for kept in ("action", "except_products"):
+        if kept in first:
+            change[kept] = first[kept]
+    prefixes = codes(values["sc_t_prefixes"])
+    return {
+        "kind": "tariff",
+        "name": values["sc_t_name"],
+        "importer": UNITED_STATES,
+        "year": 2024,
+        "level": values["sc_t_level"],
+        "products": codes(values["sc_t_scope"]),
+        "tariff_changes": [change, *others],
+        "exemptions": list(values["sc_t_lists"]) + ([] if isinstance(prefixes, str) else prefixes),
+        "elasticities": {
+            "substitution": "data" if values["sc_t_sigma_data"] else values["sc_t_sigma"],
+            "supply": values["sc_t_supply"],
+            "import_demand": "data" if values["sc_t_eta_data"] else values["sc_t_eta"],
+        },
+    }
+
+
+def purchase_document(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The purchase scenario the form describes (an amount is entered in USD billion)."""
+    mode = values["sc_p_mode"]
+    increase: dict[str, Any] = (
+        {"close_balance": True}
+        if mode == "close"
+        else {"percent": values["sc_p_value"]}
+        if mode == "percent"
+        else {"amount_usd": values["sc_p_value"] * BILLION}
+    )
+    increase["chapters"] = codes(values["sc_p_chapters"])
+    return {
+        "kind": "purchase",
+        "name": values["sc_p_name"],
+        "buyer": values["sc_p_buyer"],
+        "seller": values["sc_p_seller"],
+        "year": int(values["sc_p_year"]),
+        "increase": increase,
+    }
+
+
+def unique_name(name: str, taken: Sequence[str]) -> str:
+    """``name``, or ``name (2)``, ``name (3)``, … whichever is not taken."""
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate, n = f"{name} ({n})", n + 1
+    return candidate
+
+
+def with_saved(saved: Sequence[Mapping[str, Any]], doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The saved set with ``doc`` added under a name no saved scenario has; ValueError when it is full."""
+    if len(saved) >= MAX_SAVED:
+        raise ValueError(f"up to {MAX_SAVED} scenarios can be saved")
+    added = dict(doc)
+    added["name"] = unique_name(str(added["name"]), [str(d["name"]) for d in saved])
+    return [dict(d) for d in saved] + [added]
+
+
+def full_message(lang: str) -> str:
+    """What the page says when the saved set is full."""
+    return i18n.pick(
+        lang,
+        f"Up to {MAX_SAVED} scenarios can be compared: remove one first.",
+        f"Se pueden comparar hasta {MAX_SAVED} escenarios: quite uno primero.",
+    )
+
+
+def from_link(raw: str | None) -> Loaded:
+    """The current scenario and saved set in the page's link (``sc``); the default preset when there is none.
+    Raises ``SpecError`` for a link that holds no usable set."""
+    current: Mapping[str, Any] = PRESETS[DEFAULT_PRESET]
+    if not raw:
+        return Loaded(canonical(current), [])
+    decoded = decode_scenario_set(raw)
+    current = canonical(decoded.get("current") or current)
+    saved = [canonical(doc) for doc in decoded.get("saved", [])][:MAX_SAVED]
+    return Loaded(current, saved)
+
+
+def link_message(exc: Exception, lang: str) -> str:
+    """What the page says when its link's scenarios cannot be used."""
+    return i18n.pick(
+        lang,
+        f"The link's scenarios could not be used ({exc}); showing a preset.",
+        f"No se pudieron usar los escenarios del enlace ({exc}); se muestra uno predefinido.",
+    )
+
+
+def from_upload(name: str, data: bytes, lang: str) -> Loaded:
+    """An uploaded JSON file: one scenario (it becomes the current one) or ``{"scenarios": [...]}`` (the
+    saved set, at most ``MAX_SAVED``, the first shown). Raises ``ScenarioFileError`` naming the file."""
+    try:
+        document = json.loads(data.decode("utf-8"))
+        if isinstance(document, dict) and "scenarios" in document:
+            docs = [canonical(d) for d in document["scenarios"]][:MAX_SAVED]
+            return Loaded(docs[0] if docs else None, docs)
+        return Loaded(canonical(document))
+    except ValueError as exc:  # not UTF-8 or not JSON (UnicodeDecodeError is a ValueError)
+        reason = i18n.pick(
+            lang, f"not a JSON scenario file ({exc})", f"no es un archivo JSON de escenario ({exc})"
+        )
+        raise ScenarioFileError(f"{name}: {reason}") from exc
+    except SpecError as exc:
+        raise ScenarioFileError(f"{name}: {exc}") from exc

@@ -1,0 +1,205 @@
+"""The Scenarios page's Streamlit pieces: the two scenario forms, a result of each kind, the comparison of
+saved scenarios. Each only lays out widgets; what they show comes from the pure modules
+(``scenario_form``, ``scenario_summary``, ``scenario_tables``, ``scenario_view``, ``scenario_labels``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import components, i18n, scenario_summary, scenario_tables, scenario_text, scenario_view
+from dashboard.scenario_form import MAX_SAVED
+from dashboard.scenario_labels import EQUATIONS, change_label, tab_labels, text
+from dashboard.scenario_summary import Metric
+from dashboard.url_state import escape_markdown as plain
+from model.market import DEFAULT_IMPORT_DEMAND
+from model.result import ScenarioResult
+from model.spec import CHANGE_KINDS, EXEMPTION_LISTS, LEVELS
+
+
+def show_table(frame: pd.DataFrame, lang: str, key: str | None = None, decimals: int = 1) -> None:
+    """A model table as the reader sees it (``scenario_tables.display``)."""
+    st.dataframe(scenario_tables.display(frame, lang, decimals), hide_index=True, key=key, width="stretch")
+
+
+def show_metrics(metrics: Sequence[Metric]) -> None:
+    """Headline figures side by side, four to a row."""
+    cols = st.columns(4)
+    for col, metric in zip(cols, metrics, strict=False):
+        col.metric(metric.label, metric.value, delta=metric.delta, help=metric.help)
+
+
+def csv_button(frame: pd.DataFrame, name: str, filename: str, units: str, key: str, lang: str) -> None:
+    """A CSV download of a model table, named by its scenario."""
+    components.download_csv_button(
+        frame.assign(scenario=name), filename=filename, source=text("csv_source", lang),
+        valuation=text("customs", lang), units=units, filters={"scenario": name}, key=key,
+    )  # fmt: skip
+
+
+# ---- forms ------------------------------------------------------------------------------------------------------
+
+
+def tariff_form(partners: Sequence[str], lang: str, *, several: bool, on_submit: Callable[[], None]) -> None:
+    """The tariff form (it edits the current scenario's first change; ``several``: say so)."""
+    with st.form("sc_tariff_form"):
+        st.text_input(text("name", lang), key="sc_t_name", max_chars=120)
+        a, b = st.columns(2)
+        a.selectbox(
+            text("change", lang), CHANGE_KINDS, key="sc_t_kind", format_func=lambda k: change_label(k, lang)
+        )
+        b.number_input(text("value", lang), key="sc_t_value", step=1.0, format="%.4g")
+        a.multiselect(
+            text("partners_all", lang), partners, key="sc_t_partners", format_func=components.country_label
+        )
+        b.multiselect(text("except", lang), partners, key="sc_t_except", format_func=components.country_label)
+        a.text_input(text("products_changed", lang), key="sc_t_products")
+        b.text_input(text("scope", lang), key="sc_t_scope")
+        a.multiselect(text("lists", lang), EXEMPTION_LISTS, key="sc_t_lists")
+        b.text_input(text("prefixes", lang), key="sc_t_prefixes")
+        levels = {"hs10": text("level_hs10", lang), "hs6": text("level_hs6", lang)}
+        a.selectbox(text("level", lang), LEVELS, key="sc_t_level", format_func=levels.__getitem__)
+        b.checkbox(text("sigma_data", lang), key="sc_t_sigma_data")
+        c, d, e, f = st.columns(4)
+        c.number_input(text("sigma", lang), min_value=0.0, max_value=50.0, step=0.25, key="sc_t_sigma")
+        d.number_input(text("supply", lang), min_value=0.1, step=1.0, key="sc_t_supply")
+        e.checkbox(text("eta_data", lang), key="sc_t_eta_data")
+        f.number_input(text("eta", lang), min_value=-50.0, max_value=-0.01, step=0.25, key="sc_t_eta")
+        if several:
+            st.caption(text("several", lang))
+        st.form_submit_button(text("run_tariff", lang), on_click=on_submit)
+
+
+def purchase_form(lang: str, *, on_submit: Callable[[], None]) -> None:
+    """The purchase form: buyer, seller, year and the increase (USD billion, % of exports or the deficit)."""
+    with st.form("sc_purchase_form"):
+        st.text_input(text("name", lang), key="sc_p_name", max_chars=120)
+        a, b, c = st.columns(3)
+        a.text_input(text("buyer", lang), key="sc_p_buyer")
+        b.text_input(text("seller", lang), key="sc_p_seller")
+        c.number_input(text("year", lang), min_value=1960, max_value=2100, step=1, key="sc_p_year")
+        modes = {"amount": text("usd_bn", lang), "percent": text("pct_exports", lang),
+                 "close": text("close_deficit", lang)}  # fmt: skip
+        a.radio(text("increase_as", lang), tuple(modes), key="sc_p_mode", horizontal=True,
+                format_func=modes.__getitem__)  # fmt: skip
+        b.number_input(text("increase", lang), min_value=0.0, step=0.5, key="sc_p_value")
+        c.text_input(text("chapters", lang), key="sc_p_chapters")
+        st.form_submit_button(text("run_purchase", lang), on_click=on_submit)
+
+
+# ---- one result -------------------------------------------------------------------------------------------------
+
+
+def show_focus(result: ScenarioResult, names: Mapping[str, str], lang: str) -> None:
+    """Roses and coffee: 'who gains' only where someone does."""
+    focus = scenario_summary.focus_summary(result, names, lang)
+    st.markdown(f"**{focus.title}**")
+    for line in (focus.gains, focus.losses):
+        if line:
+            st.caption(line)
+    show_table(focus.table, lang, key="sc_tbl_focus_top")
+
+
+def show_tariff(result: ScenarioResult, current: dict[str, Any], names: Mapping[str, str], lang: str) -> None:
+    """A tariff scenario: headline metrics, captions, roses and coffee, then one tab per view."""
+    totals = result.totals
+    show_metrics(scenario_summary.tariff_metrics(totals, lang))
+    st.caption(scenario_summary.tariff_caption(totals, lang))
+    st.caption(text("coverage", lang) + scenario_summary.coverage_text(totals["elasticity_coverage"], lang))
+    switching, others = scenario_summary.split_notes(result.notes, lang)
+    for note in switching:
+        st.info(note)
+    st.caption(others)
+    show_focus(result, names, lang)
+    labels = components.country_labels()
+    tabs = st.tabs(tab_labels(lang))
+    with tabs[0]:
+        shown = scenario_view.focus_partners([result], [current])
+        components.show_figure(
+            scenario_view.partner_panels([result], shown, labels, title=text("by_partner_title", lang),
+                                         x_title=text("x_change", lang), lang=lang),
+            filename="balanza-scenario-partners", key="sc_fig_partner",
+        )  # fmt: skip
+        show_table(
+            result.by_partner.drop(columns=["partner_name"], errors="ignore"), lang, key="sc_tbl_partner"
+        )
+    with tabs[1]:
+        fig = scenario_summary.chapter_figure(result.by_chapter, lang)
+        components.show_figure(fig, filename="balanza-scenario-chapters", key="sc_fig_chapter")
+        show_table(scenario_tables.chapter_table(result.by_chapter, lang), lang, key="sc_tbl_chapter")
+    with tabs[2]:
+        fig = scenario_summary.components_figure(result.by_partner, labels, lang)
+        components.show_figure(fig, filename="balanza-scenario-components", key="sc_fig_components")
+    with tabs[3]:
+        show_effective_rates(result, lang)
+    with tabs[4]:
+        lines = scenario_tables.lines_table(result.top_lines, lang)
+        show_table(lines, lang, key="sc_tbl_lines")
+        st.caption(text("lines_note", lang, n=len(lines), rows=i18n.number(len(result.lines), lang, 0)))
+        csv_button(result.lines, result.name, "balanza-scenario-lines.csv", "USD; %", "sc_dl_lines", lang)
+    with tabs[5]:
+        st.markdown(text("eq_intro", lang))
+        for equation in EQUATIONS:
+            st.latex(equation)
+        st.markdown(text("eq_defaults", lang, eta=i18n.number(DEFAULT_IMPORT_DEMAND, lang, 2)))
+
+
+def show_effective_rates(result: ScenarioResult, lang: str) -> None:
+    """Effective tariff rate by partner before and after each action, before and after substitution."""
+    rates = result.effective_rates
+    if rates.empty:
+        return
+    st.write(text("rates_intro", lang))
+    table = scenario_tables.effective_rates_table(rates, components.country_label, lang)
+    show_table(table, lang, key="sc_tbl_rates", decimals=2)
+    csv_button(rates, result.name, "balanza-scenario-effective-rates.csv", "%; USD", "sc_dl_rates", lang)
+
+
+def show_purchase(result: ScenarioResult, names: Mapping[str, str], lang: str) -> None:
+    """A purchase scenario: headline metrics, the model's notes, the chart and the year-by-year table."""
+    show_metrics(scenario_summary.purchase_metrics(result.totals, lang))
+    for note in scenario_text.notes_text(result.notes, lang, names):
+        st.info(note)
+    fig = scenario_summary.purchase_figure(result, names, lang)
+    components.show_figure(fig, filename="balanza-scenario-purchase", key="sc_fig_purchase")
+    with st.expander(text("p_history", lang)):
+        show_table(pd.DataFrame(result.extra["history"]), lang, key="sc_tbl_history")
+
+
+# ---- saved scenarios --------------------------------------------------------------------------------------------
+
+
+def show_comparison(
+    pairs: Sequence[tuple[dict[str, Any], ScenarioResult]], names: Mapping[str, str], lang: str
+) -> None:
+    """Saved scenarios compared like with like: a headline table per kind; for tariff scenarios a panel per
+    scenario and the by-partner table."""
+    for group in scenario_tables.comparison_groups(pairs, lang):
+        st.markdown(f"**{group.heading}**")
+        headlines = scenario_view.headline_table(group.results, lang)
+        show_table(headlines, lang, key=f"sc_tbl_headlines_{group.kind}", decimals=1)
+        if group.kind != "tariff":
+            continue
+        shown = scenario_view.focus_partners(group.results, group.docs)
+        components.show_figure(
+            scenario_view.partner_panels(group.results, shown, components.country_labels(),
+                                         title=text("cmp_chart", lang), x_title=text("x_change", lang), lang=lang),
+            filename="balanza-scenario-comparison", key="sc_fig_compare",
+        )  # fmt: skip
+        with st.expander(text("cmp_table", lang)):
+            show_table(
+                scenario_tables.partner_comparison_table(group.results, names), lang, key="sc_tbl_compare"
+            )
+
+
+def show_saved(saved: Sequence[dict[str, Any]], lang: str, *, on_remove: Callable[[int], None]) -> None:
+    """The saved scenarios in a row, each with its Remove button."""
+    columns = st.columns(MAX_SAVED)
+    for i, doc in enumerate(saved):
+        with columns[i]:
+            st.markdown(f"**{i + 1}.** {plain(doc['name'])}")
+            st.button(text("remove", lang), key=f"sc_remove_{i}", on_click=on_remove, args=(i,))
