@@ -4,6 +4,7 @@ the Download CSV button, gap notes and links that carry the filters."""
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import logging
 import os
@@ -724,10 +725,15 @@ def _watch() -> None:
         version = database_key()
         if version != warmed and version[1] is not None:
             started = time.perf_counter()
+            gc.unfreeze()  # the previous version's results may be freed now
             try:
                 warm()
                 _LOG.info("warmed %s in %.1fs", version[0], time.perf_counter() - started)
             except Exception:  # a page will show the problem to whoever asks; the watcher keeps watching
                 _LOG.exception("warming %s failed", version[0])
+            # What is alive now (modules, shared results) lives until the next swap: the garbage collector's
+            # full passes stop walking it, so they cost what a page run leaves behind, not the whole cache.
+            gc.collect()
+            gc.freeze()
             warmed = version
         time.sleep(WATCH_SECONDS)
