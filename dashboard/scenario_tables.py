@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from dashboard import charts, i18n, scenario_view
+from dashboard import charts, i18n, products, scenario_view
 from dashboard.scenario_labels import text
 from model.compare import partner_comparison
 from model.result import ScenarioResult
@@ -45,11 +45,12 @@ def display(frame: pd.DataFrame, lang: str, decimals: int = 1) -> Styler:
 
 
 def chapter_table(by_chapter: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The by-chapter table with each chapter's description in the reader's language (no code prefix)."""
+    """The by-chapter table with each chapter's description in the reader's language, up to its first ';'
+    (the chapter code has a column of its own)."""
     table = by_chapter.copy()
     table["description"] = [
-        charts.chapter_label(str(c), d, width=200)[len(str(c)) + 1 :]
-        for c, d in zip(table["chapter"], scenario_view.chapter_labels(table, lang), strict=True)
+        charts.chapter_label(str(c), products.describe(str(c), d, lang), width=200)[len(str(c)) + 1 :]
+        for c, d in zip(table["chapter"], table["description"], strict=True)
     ]
     return table
 
