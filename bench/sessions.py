@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import math
 import os
 import random
 import signal
@@ -185,9 +186,45 @@ def _logged_errors(log: str) -> collections.Counter:
 
 
 def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile of sorted values."""
-    index = max(0, min(len(values) - 1, int(round(share * len(values) + 0.5)) - 1))
-    return values[index]
+    """Nearest-rank percentile of sorted values: the smallest value with at least ``share`` of them at or
+    below it (p99 of 360 loads is the 357th)."""
+    rank = math.ceil(round(share * len(values), 9))  # round: 0.99 * 100 is 99.00000000000001 in floats
+    return values[max(0, min(len(values) - 1, rank - 1))]
+
+
+def server_cpu_seconds(group: int) -> float:
+    """CPU seconds (user + system) used so far by the processes of the server's process group (Linux /proc)."""
+    ticks = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:  # the process group: `balanza serve`, its Streamlit workers, nginx
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wait_idle(
+    server: subprocess.Popen, timeout: float = 600.0, window: float = 2.0, busy: float = 0.05
+) -> float:
+    """Wait until the server's processes use less than ``busy`` of a core over ``window`` seconds (every
+    worker's warming thread has finished: the floor and the sessions then measure page loads, not warming);
+    returns the seconds waited."""
+    if not Path("/proc/self/stat").exists():
+        return 0.0
+    started = time.monotonic()
+    before = server_cpu_seconds(server.pid)
+    while time.monotonic() - started < timeout:
+        time.sleep(window)
+        now = server_cpu_seconds(server.pid)
+        if now - before < busy * window:
+            break
+        before = now
+    return time.monotonic() - started
 
 
 async def run(sessions: int, rounds: int, port: int, seed: int, rebuild: tuple[Path, list] | None) -> Results:
@@ -250,13 +287,17 @@ def main() -> int:
         rebuild_log: list = []
         try:
             wait_healthy(port, server, server_log)
+            settled = wait_idle(server)
+            cpu = [server_cpu_seconds(server.pid), time.process_time()]
             alone = asyncio.run(asyncio.wait_for(floor(port, args.rounds, args.seed), args.budget))
+            cpu += [server_cpu_seconds(server.pid), time.process_time()]
             started = time.perf_counter()
             results = asyncio.run(asyncio.wait_for(
                 run(args.sessions, args.rounds, port, args.seed, (db, rebuild_log) if args.rebuild_during else None),
                 args.budget,
             ))  # fmt: skip
             wall = time.perf_counter() - started
+            cpu += [server_cpu_seconds(server.pid), time.process_time()]
         finally:
             stop_server(server)
             server_errors = _logged_errors(server_log.read_text(errors="replace"))
@@ -267,11 +308,22 @@ def main() -> int:
     served = f"{args.workers} Streamlit process" + ("es behind nginx" if args.workers > 1 else "")
     print(f"{args.sessions} concurrent sessions × {args.rounds} rounds × {len(PAGES)} pages on 127.0.0.1 "
           f"({os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}), {served}, served from {db.name}")  # fmt: skip
+    print(f"the server's processes were idle {settled:.0f}s after answering (warming done) before the floor")
     if single:
         print(f"one session alone: {len(single)} page loads, median {statistics.median(single):.3f}s  "
               f"p90 {percentile(single, 0.90):.3f}s  max {single[-1]:.3f}s; errors: {len(alone.errors)}")  # fmt: skip
+        for page, page_values in sorted(alone.latencies.items()):
+            print(f"  {page:<12} n={len(page_values):<4} median {statistics.median(page_values):.3f}s")
     print(f"page loads: {len(values)} (at least {expected}) in {wall:.1f}s ({len(values) / wall:.1f}/s); "
           f"errors: {len(results.errors)}")  # fmt: skip
+    # Server CPU per page load (every server process: workers, nginx, a rebuild's `balanza build` is not in
+    # it) and this client's own CPU: what the cores were asked for, the numbers behind the queueing.
+    floor_loads = len(single) + len(PAGES)  # the floor's unmeasured first round ran on the server too
+    if floor_loads and values:
+        print(f"server CPU per page load: one session {(cpu[2] - cpu[0]) / floor_loads:.3f}s, "
+              f"{args.sessions} sessions {(cpu[4] - cpu[2]) / len(values):.3f}s "
+              f"({(cpu[4] - cpu[2]) / wall:.2f} cores busy on average); this client's CPU "
+              f"{(cpu[5] - cpu[3]) / wall:.2f} cores")  # fmt: skip
     if values:
         print(f"latency p50 {percentile(values, 0.50):.2f}s  p90 {percentile(values, 0.90):.2f}s  "
               f"p99 {percentile(values, 0.99):.2f}s  max {values[-1]:.2f}s")  # fmt: skip
