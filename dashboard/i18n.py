@@ -178,8 +178,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "{n} códigos encontrados; {traded} con comercio en {series}, {year}.",
     ),
     "treemap_focus": (
-        "The map opens on {code}, the first traded match; click the top bar to go back up.",
-        "El mapa se abre en {code}, la primera coincidencia con comercio; haga clic arriba para volver.",
+        "The map opens on {code}, the chapter or heading found with the largest value; click the top bar to go back up.",
+        "El mapa se abre en {code}, el capítulo o la partida encontrados de mayor valor; haga clic arriba para volver.",
     ),
     "movers_same_year": (
         "Choose two different years to see the movers.",

@@ -37,13 +37,18 @@ def chapter_years(chapters: pd.DataFrame) -> tuple[list[int], int | None]:
 
 
 def chapter_rows_shown(
-    chapters: pd.DataFrame, year: int, names: Mapping[str, str], english: Mapping[str, str], lang: str
+    chapters: pd.DataFrame,
+    year: int,
+    names: Mapping[str, str],
+    english: Mapping[str, str],
+    lang: str,
+    spanish: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
-    """One year's chapter rows with the partner's name, the chapter's description in ``lang``, the chart
-    label and the value in USD million."""
+    """One year's chapter rows with the partner's name, the chapter's description in ``lang`` (``spanish``:
+    the Spanish nomenclature's texts, ``products.spanish_names``), the chart label and the value in USD million."""
     shown = chapters[chapters["year"] == year].copy()
     shown["partner"] = shown["partner_iso3"].map(lambda p: names.get(p, p))
-    shown["description"] = [products.describe(c, english.get(c), lang) for c in shown["hs_code"]]
+    shown["description"] = [products.describe(c, english.get(c), lang, spanish) for c in shown["hs_code"]]
     shown["label"] = [
         charts.chapter_label(c, d) for c, d in zip(shown["hs_code"], shown["description"], strict=True)
     ]
@@ -157,22 +162,27 @@ def comparison_year(year: int, year_from: object, years: Sequence[int]) -> int |
     return None
 
 
-def search_results(matches: pd.DataFrame, values: pd.DataFrame, lang: str) -> pd.DataFrame:
+def search_results(
+    matches: pd.DataFrame, values: pd.DataFrame, lang: str, spanish: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """The codes a search found, described in ``lang``, with the series' value (USD million; NaN: not
     traded in that year)."""
     found = matches.merge(values, on="hs_code", how="left")
-    found["description"] = products.describe_frame(found, lang)
+    found["description"] = products.describe_frame(found, lang, spanish=spanish)
     found["value_usd_m"] = found["value_usd"] / MILLION
     return found[["hs_code", "hs_level", "description", "value_usd_m"]]
 
 
 def zoom_code(found: pd.DataFrame) -> str | None:
-    """The first traded chapter or heading a search found (or the heading of the first traded line)."""
-    traded = found[found["value_usd_m"].notna()]
-    zoomable = [c for c in traded["hs_code"] if len(c) in (2, 4)] or [
-        c[:4] for c in traded["hs_code"] if len(c) > 4
-    ]
-    return zoomable[0] if zoomable else None
+    """The chapter or heading a search found with the largest value in the series (else the heading of the
+    largest traded line); None when nothing found is traded. A word can match several chapters and headings
+    ('flores': cut flowers 0603 and artificial flowers 67): the map opens where the trade is."""
+    traded = found[found["value_usd_m"].notna() & (found["value_usd_m"] > 0)]
+    if traded.empty:
+        return None
+    by_value = traded.sort_values(["value_usd_m", "hs_code"], ascending=[False, True])["hs_code"].astype(str)
+    short = by_value[by_value.str.len().isin((2, 4))]
+    return str(short.iloc[0]) if not short.empty else str(by_value.iloc[0])[:4]
 
 
 def tree_root(focus: str | None, tree: pd.DataFrame) -> str | None:
@@ -186,27 +196,34 @@ def tree_root(focus: str | None, tree: pd.DataFrame) -> str | None:
     return None
 
 
-def tree_frame(tree: pd.DataFrame, year: int, source: str, lang: str) -> pd.DataFrame:
+def tree_frame(
+    tree: pd.DataFrame, year: int, source: str, lang: str, spanish: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """The chapter/heading values in USD million with their descriptions in ``lang``."""
     tree = tree.assign(value=tree["value_usd"] / MILLION, year=year, source=source)
     tree["chapter_description"] = [
-        products.describe(c, d, lang)
+        products.describe(c, d, lang, spanish)
         for c, d in zip(tree["chapter"], tree["chapter_description"], strict=True)
     ]
     tree["heading_description"] = [
-        products.describe(h, d, lang) if isinstance(h, str) else d
+        products.describe(h, d, lang, spanish) if isinstance(h, str) else d
         for h, d in zip(tree["heading"], tree["heading_description"], strict=True)
     ]
     return tree
 
 
 def top_products_table(
-    top: pd.DataFrame, key: str, year: int, labels: Mapping[str, str], lang: str
+    top: pd.DataFrame,
+    key: str,
+    year: int,
+    labels: Mapping[str, str],
+    lang: str,
+    spanish: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """The series' largest products in ``year``, in USD million, with what their shares are shares of."""
     f = series_filters(key)
     table = top.assign(value_usd_m=top["value_usd"] / MILLION).drop(columns="value_usd")
-    table["description"] = products.describe_frame(table, lang)
+    table["description"] = products.describe_frame(table, lang, spanish=spanish)
     table["denominator"] = t(
         "share_of_series",
         lang,
@@ -219,8 +236,8 @@ def top_products_table(
     return table
 
 
-def movers_frame(movers: pd.DataFrame, lang: str) -> pd.DataFrame:
+def movers_frame(movers: pd.DataFrame, lang: str, spanish: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The largest changes between two years, in USD million, described in ``lang``."""
     movers = movers.assign(change=movers["change_usd"] / MILLION)
-    movers["description"] = products.describe_frame(movers, lang)
+    movers["description"] = products.describe_frame(movers, lang, spanish=spanish)
     return movers

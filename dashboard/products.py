@@ -1,15 +1,18 @@
 """Products: HS descriptions in the reader's language, search by code or words, and the chapter view of
 Colombia's imports. Pure: no Streamlit, no SQL.
 
-Spanish descriptions: the only Spanish HS names in the bundled, published data are DANE's chapter names in
-its import annexes (24 chapters, ``etl.sources.dane_imports.CHAPTER_NAMES``; read its PROVENANCE). Every
-other code keeps the WCO description (English) from the bundled HS nomenclature; in Spanish the table says so.
+Spanish descriptions come from the bundled Spanish HS nomenclature: the EU Combined Nomenclature 2023 in
+Spanish (HS 2022; data/raw/reference/hs-nomenclature-es, read its PROVENANCE), loaded as ``hs_codes_es`` and
+read through ``queries.query_hs_codes`` (columns description_es, heading_es). A code that nomenclature lacks
+shows DANE's Spanish chapter name where DANE prints one (``etl.sources.dane_imports.CHAPTER_NAMES``), else the
+WCO (English) text marked "(en inglés)".
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -24,32 +27,16 @@ NATIONAL_CHAPTERS: dict[str, tuple[str, str]] = {
         "Disposiciones especiales de clasificación (arancel de EE. UU., capítulo nacional)",
     ),
 }
+# Where the Spanish nomenclature has no text, the English one is shown with this mark.
+ENGLISH_MARK = " (en inglés)"
 
-
-# Balanza's search vocabulary, not a nomenclature: Spanish words for the products the articles, the claims and
-# the scenarios talk about, each pointing at the HS code that covers it (classification per the HS headings
-# named), so a Spanish search finds them while no published Spanish HS text is bundled. Descriptions shown
-# stay the WCO's.
-SPANISH_SEARCH_WORDS: dict[str, tuple[str, ...]] = {
-    "cafe": ("0901",),
-    "flores": ("0603",),
-    "rosas": ("060311",),
-    "claveles": ("060312",),
-    "orquideas": ("060313",),
+# Search words, not descriptions: the Colombian names of products the claims and scenarios talk about that the
+# EU's Spanish text never uses (it prints bananas as "Plátanos (bananas)" and coal as "Hullas"; "carbón" there
+# is charcoal or activated carbon), each with the HS code that covers it (headings 0803 and 2701).
+COLOMBIAN_SEARCH_WORDS: dict[str, tuple[str, ...]] = {
     "banano": ("0803",),
     "bananos": ("0803",),
-    "platano": ("0803",),
-    "aguacate": ("080440",),
-    "aguacates": ("080440",),
-    "azucar": ("1701",),
-    "cacao": ("1801",),
-    "petroleo": ("2709",),
-    "crudo": ("2709",),
     "carbon": ("2701",),
-    "oro": ("7108",),
-    "esmeraldas": ("710391",),
-    "ferroniquel": ("720260",),
-    "cemento": ("2523",),
 }
 
 
@@ -59,22 +46,39 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def describe(code: str, english: object, lang: str) -> str:
-    """The description of an HS code in ``lang``: DANE's Spanish chapter name where there is one, the
-    national chapter's title for 98/99, else the WCO (English) text; '' when there is none."""
+def spanish_names(codes: pd.DataFrame) -> dict[str, str]:
+    """HS code → Spanish description, from ``query_hs_codes``' frame (codes without one are left out)."""
+    known = codes[codes["description_es"].notna()] if "description_es" in codes else codes.head(0)
+    return dict(zip(known["hs_code"].astype(str), known["description_es"].astype(str), strict=True))
+
+
+def describe(code: str, english: object, lang: str, spanish: Mapping[str, str] | None = None) -> str:
+    """The description of an HS code in ``lang``. In Spanish: the Spanish nomenclature's text (``spanish``; a
+    national code longer than 6 digits takes its subheading's), else DANE's chapter name, else the WCO text marked '(en inglés)'. The national chapter's title for 98;
+    '' when there is none."""
     code = str(code)
     if code in NATIONAL_CHAPTERS:
         return NATIONAL_CHAPTERS[code][1 if lang == "es" else 0]
-    if lang == "es" and code in DANE_CHAPTER_NAMES_ES:
+    text = english if isinstance(english, str) else ""
+    if lang != "es":
+        return text
+    hs6 = code[:6]  # a national code (8-10 digits) is described by its HS subheading, as in English
+    if spanish and (code in spanish or hs6 in spanish):
+        return spanish.get(code) or spanish[hs6]
+    if code in DANE_CHAPTER_NAMES_ES:
         return DANE_CHAPTER_NAMES_ES[code]
-    return english if isinstance(english, str) else ""
+    return text + ENGLISH_MARK if text else ""
 
 
 def describe_frame(
-    frame: pd.DataFrame, lang: str, code: str = "hs_code", english: str = "description"
+    frame: pd.DataFrame,
+    lang: str,
+    code: str = "hs_code",
+    english: str = "description",
+    spanish: Mapping[str, str] | None = None,
 ) -> pd.Series:
     return pd.Series(
-        [describe(c, e, lang) for c, e in zip(frame[code], frame[english], strict=True)],
+        [describe(c, e, lang, spanish) for c, e in zip(frame[code], frame[english], strict=True)],
         index=frame.index,
         dtype=object,
     )
@@ -82,10 +86,12 @@ def describe_frame(
 
 def search(codes: pd.DataFrame, text: str, limit: int = 60) -> pd.DataFrame:
     """HS codes matching ``text``: a code (dots and spaces ignored) matches by prefix; words match when every
-    word is found, accents and case ignored, in the English description or the Spanish DANE chapter name, or
-    when a word is in :data:`SPANISH_SEARCH_WORDS`.
+    word begins a word, accents and case ignored, of the English description, of the Spanish one (with its
+    heading's text, for a subheading), or of DANE's Spanish chapter name; or when a word is one of
+    :data:`COLOMBIAN_SEARCH_WORDS`.
 
-    ``codes``: hs_code, hs_level, description. Returns the matching rows, chapters first, then by code.
+    ``codes``: hs_code, hs_level, description and, when loaded, description_es and heading_es. Returns the
+    matching rows, chapters first, then by code.
     """
     query = text.strip()
     if not query:
@@ -95,13 +101,23 @@ def search(codes: pd.DataFrame, text: str, limit: int = 60) -> pd.DataFrame:
         found = codes[codes["hs_code"].astype(str).str.startswith(digits)]
     else:
         words = [fold(w) for w in query.split() if w]
-        spanish = codes["hs_code"].map(lambda c: DANE_CHAPTER_NAMES_ES.get(str(c), "")).map(fold)
-        english = codes["description"].fillna("").map(fold)
+
+        def column(name: str) -> pd.Series:
+            return codes[name].fillna("").astype(str) if name in codes else pd.Series("", index=codes.index)
+
+        spanish = (
+            column("description_es")
+            + " "
+            + column("heading_es")
+            + " "
+            + codes["hs_code"].map(lambda c: DANE_CHAPTER_NAMES_ES.get(str(c), ""))
+        ).map(fold)
+        english = column("description").map(fold)
 
         def every_word(haystack: str) -> bool:
             return all(re.search(rf"\b{re.escape(w)}", haystack) for w in words)
 
-        vocabulary = {code for w in words for code in SPANISH_SEARCH_WORDS.get(w, ())}
+        vocabulary = {code for w in words for code in COLOMBIAN_SEARCH_WORDS.get(w, ())}
         found = codes[english.map(every_word) | spanish.map(every_word) | codes["hs_code"].isin(vocabulary)]
     return found.sort_values(["hs_level", "hs_code"]).head(limit).reset_index(drop=True)
 

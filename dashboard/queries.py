@@ -512,8 +512,14 @@ def query_trade_rows(
 
 
 def query_hs_codes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every HS code of the bundled nomenclature: hs_code, hs_level, description (WCO, English)."""
-    return _frame(con, "SELECT hs_code, hs_level, description FROM hs_codes ORDER BY hs_code")
+    """Every HS code of the bundled nomenclature: hs_code, hs_level, description (WCO, English), and the
+    Spanish nomenclature's description_es and heading_es (its heading's text, for a subheading; NULL where the
+    Spanish nomenclature has no such code)."""
+    return _frame(
+        con,
+        "SELECT h.hs_code, h.hs_level, h.description, e.description AS description_es, e.heading AS heading_es "
+        "FROM hs_codes h LEFT JOIN hs_codes_es e USING (hs_code) ORDER BY h.hs_code",
+    )
 
 
 def query_prefix_values(

@@ -16,6 +16,8 @@ from etl.schema import CHINA, UNITED_STATES
 
 lang = components.lang()
 labels = components.country_labels()
+hs_codes = components.query_hs_codes()
+spanish = products.spanish_names(hs_codes)  # the Spanish HS nomenclature's text by code
 CHAPTER_PARTNERS = [CHINA, UNITED_STATES]
 
 st.title(t("page_products", lang))
@@ -33,9 +35,8 @@ else:
     chapter_year = st.selectbox(t("year", lang), chapter_years, key="cy")
     url_state.sync_url([chapter_spec])
     names = components.country_names()
-    hs_codes = components.query_hs_codes()
     english = dict(zip(hs_codes["hs_code"], hs_codes["description"], strict=True))
-    shown = product_views.chapter_rows_shown(chapters, chapter_year, names, english, lang)
+    shown = product_views.chapter_rows_shown(chapters, chapter_year, names, english, lang, spanish)
     value_unit = t("usd_m", lang)
     note = product_views.chapter_note(chapter_rows, chapter_year, names, lang)
     fig = charts.grouped_bar_chart(
@@ -99,14 +100,14 @@ value_title = t("usd_m", lang)
 query_text = st.text_input(t("hs_search", lang), key="q", max_chars=60, placeholder=t("hs_search_hint", lang))
 focus = None
 if query_text.strip():
-    matches = products.search(components.query_hs_codes(), query_text)
+    matches = products.search(hs_codes, query_text)
     if matches.empty:
         st.info(t("hs_search_none", lang, text=url_state.escape_markdown(query_text.strip())))
     else:
         values = components.query_prefix_values(
             **series_filters, year=year, prefixes=matches["hs_code"].tolist()
         )
-        found = product_views.search_results(matches, values, lang)
+        found = product_views.search_results(matches, values, lang, spanish)
         traded = int(found["value_usd_m"].notna().sum())
         st.caption(
             t("hs_search_found", lang, n=len(found), traded=traded, series=describe_series(series), year=year)
@@ -114,7 +115,9 @@ if query_text.strip():
         components.show_table(found, decimals={"value_usd_m": 1}, key="search_table")
         focus = product_views.zoom_code(found)
 
-tree = product_views.tree_frame(components.query_hs_tree(**series_filters, year=year), year, source, lang)
+tree = product_views.tree_frame(
+    components.query_hs_tree(**series_filters, year=year), year, source, lang, spanish
+)
 if tree.empty:
     available = "; ".join(describe_series(s) for s in series_choices)
     st.info(t("no_product_data", lang, available=available))
@@ -130,7 +133,7 @@ else:
 
 st.subheader(t("top_products", lang))
 top_products = product_views.top_products_table(
-    components.query_top_products(**series_filters, year=year), series, year, labels, lang
+    components.query_top_products(**series_filters, year=year), series, year, labels, lang, spanish
 )
 components.show_table(top_products, decimals={"value_usd_m": 1, "share_pct": 2})
 components.download_csv_button(
@@ -146,7 +149,7 @@ elif year_from == year:
     st.info(t("movers_same_year", lang))
 else:
     movers = product_views.movers_frame(
-        components.query_top_movers(**series_filters, year_from=year_from, year_to=year), lang
+        components.query_top_movers(**series_filters, year_from=year_from, year_to=year), lang, spanish
     )
     fig = charts.movers_chart(
         movers,

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import math
+import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from dashboard import balance_split, i18n, products
+from etl.sources.reference import cn_hs_descriptions
 
 
 @pytest.mark.parametrize(
@@ -65,45 +69,95 @@ def test_balance_split_adds_up_and_leaves_partial_years_without_parts() -> None:
     assert math.isnan(y2024["CHN"]) and math.isnan(y2024["rest"])
 
 
-CODES = pd.DataFrame(
-    {
-        "hs_code": ["06", "0603", "060311", "060312", "09", "0901", "090111", "84"],
-        "hs_level": [2, 4, 6, 6, 2, 4, 6, 2],
-        "description": [
-            "Trees and other plants, live",
-            "Flowers; cut flowers and flower buds",
-            "Flowers, cut; roses, fresh",
-            "Flowers, cut; carnations, fresh",
-            "Coffee, tea, mate and spices",
-            "Coffee, whether or not roasted",
-            "Coffee; not roasted",
-            "Machinery and mechanical appliances",
-        ],
-    }
+RAW = Path(__file__).resolve().parents[2] / "data" / "raw" / "reference"
+PICKED = (
+    "06",
+    "0603",
+    "060311",
+    "060312",
+    "09",
+    "0901",
+    "090111",
+    "0803",
+    "2701",
+    "2709",
+    "270900",
+    "4402",
+    "84",
+    "99",
 )
+
+
+def _codes() -> pd.DataFrame:
+    """A few codes as query_hs_codes returns them: the English file's lines and the Spanish nomenclature's (the
+    raw CSV through the loader's reading of it); 99 has no Spanish line."""
+    with (RAW / "hs-nomenclature" / "harmonized-system.csv").open(encoding="utf-8", newline="") as handle:
+        english = {r["hscode"]: (int(r["level"]), r["description"]) for r in csv.DictReader(handle)}
+    with (RAW / "hs-nomenclature-es" / "cn2023_estructura_es.csv").open(
+        encoding="utf-8", newline=""
+    ) as handle:
+        rows = [(r["CNKEY"], r["CN_CODE"], int(r["LEVEL"]), r["NAME_ES"]) for r in csv.DictReader(handle)]
+    spanish = cn_hs_descriptions(rows)
+    return pd.DataFrame(
+        [
+            (c, english[c][0], english[c][1], *(spanish[c][1:] if c in spanish else (None, None)))
+            for c in PICKED
+        ],
+        columns=["hs_code", "hs_level", "description", "description_es", "heading_es"],
+    )
+
+
+CODES = _codes()
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("rosas", ["060311"]),
-        ("Café", ["0901"]),
-        ("flores", ["0603"]),
+        ("Café", ["09", "0901", "090111"]),
+        ("cafe", ["09", "0901", "090111"]),
+        ("café sin tostar", ["090111"]),
+        ("flores", ["0603", "060311", "060312"]),
         ("roses", ["060311"]),
         ("09.01", ["0901", "090111"]),
-        (
-            "máquinas",
-            ["84"],
-        ),  # DANE's Spanish chapter name "Reactores nucleares, calderas, máquinas y partes"
+        ("máquinas", ["84"]),
         ("coffee roasted", ["0901", "090111"]),
+        ("petroleo", ["2709", "270900"]),
+        ("plátanos", ["0803"]),
+        ("banano", ["0803"]),  # a Colombian word the EU text lacks (COLOMBIAN_SEARCH_WORDS)
+        ("carbón", ["2701", "4402"]),  # coal by the Colombian word; charcoal by the printed text
+        ("hullas", ["2701"]),
     ],
 )
 def test_search_finds_codes_in_both_languages(text: str, expected: list[str]) -> None:
     assert products.search(CODES, text)["hs_code"].tolist() == expected
 
 
-def test_every_chapter_has_a_label_including_national_chapters() -> None:
-    assert "Special classification" in products.describe("98", None, "en")
-    assert products.describe("98", None, "es").startswith("Disposiciones")
+def test_colombian_words_are_words_their_codes_spanish_text_lacks() -> None:
+    """An extra search word is kept only while its code's Spanish text does not have it."""
+    for word, codes in products.COLOMBIAN_SEARCH_WORDS.items():
+        for code in codes:
+            own = CODES[CODES["hs_code"].str.startswith(code)]
+            assert not own.empty, code
+            text = products.fold(
+                " ".join(own["description_es"].fillna("") + " " + own["heading_es"].fillna(""))
+            )
+            assert not re.search(rf"\b{word}", text), (word, code)
+
+
+def test_descriptions_in_spanish_come_from_the_nomenclature_and_gaps_are_marked() -> None:
+    spanish = products.spanish_names(CODES)
+    assert (
+        products.describe("09", "Coffee, tea, mate and spices", "es", spanish)
+        == "Café, té, yerba mate y especias"
+    )
+    assert products.describe("0901", "Coffee", "en", spanish) == "Coffee"
+    assert products.describe("2709001000", "Oils; petroleum oils", "es", spanish) == spanish["270900"]
+    assert products.describe("99", "Commodities not specified", "es", spanish) == (
+        "Commodities not specified (en inglés)"
+    )
+    # without the nomenclature: DANE's chapter name, else the marked English text
     assert products.describe("84", "Machinery", "es").startswith("Reactores nucleares")
-    assert products.describe("0901", "Coffee", "es") == "Coffee"  # no Spanish text published in the bundle
+    assert products.describe("0901", "Coffee", "es") == "Coffee (en inglés)"
+    assert "Special classification" in products.describe("98", None, "en")
+    assert products.describe("98", None, "es", spanish).startswith("Disposiciones")

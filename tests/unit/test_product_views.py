@@ -180,3 +180,13 @@ def test_top_products_say_what_their_shares_are_shares_of() -> None:
     assert table["value_usd_m"].tolist() == [1_500.0]
     denominator = table["denominator"].iloc[0]
     assert "United States (USA)" in denominator and "Colombia (COL)" in denominator and "2024" in denominator
+
+
+def test_the_map_opens_on_the_chapter_or_heading_with_the_largest_value() -> None:
+    """'flores' matches artificial flowers (67) and cut flowers (0603): the map opens where the trade is."""
+    found = pd.DataFrame(
+        {"hs_code": ["67", "0603", "060311", "6702"], "value_usd_m": [3.0, 1345.1, 900.0, None]}
+    )
+    assert views.zoom_code(found) == "0603"
+    assert views.zoom_code(found.assign(value_usd_m=[None, None, 900.0, None])) == "0603"
+    assert views.zoom_code(found.assign(value_usd_m=[0.0, None, None, None])) is None  # nothing traded
