@@ -14,6 +14,11 @@ from plotly.subplots import make_subplots
 
 from dashboard import claims as c
 from dashboard.charts import OKABE_ITO, _style, add_footnote, wrap_text
+from dashboard.claims.card import perspective as perspective_label
+from dashboard.claims.card import source_publisher
+from dashboard.claims.check_balance import share_basis
+from dashboard.claims.check_tariff import MONTHLY_EXPORTS_MEASURE_ES
+from dashboard.claims.words import Words
 from etl.schema import BILLION, COLOMBIA
 
 CLAIM_COLOUR = "#000000"  # the claim itself: black, dashed, so it never reads as a data series
@@ -22,7 +27,7 @@ PERSPECTIVE_COLOURS = {c.COL_REPORTED: OKABE_ITO[3], c.MIRROR: OKABE_ITO[0], c.M
 SHARE_AXIS_MAX_PCT = 200.0  # shares of a tiny total deficit reach 900 %; the axis stops here and says so
 
 
-def _footnote_for(card: c.ClaimCard) -> str:
+def _footnote_for(card: c.ClaimCard, lang: str = "en") -> str:
     sources = sorted(
         {
             part
@@ -30,11 +35,13 @@ def _footnote_for(card: c.ClaimCard) -> str:
             for part in str(s).split(" / ")
         }
     )  # a balance names both of its series
-    names = list(dict.fromkeys(c.SOURCE_PUBLISHERS.get(s, s) for s in sources))
+    names = list(dict.fromkeys(source_publisher(s, lang) for s in sources))
+    w = Words(lang)
     return (
-        "Source: "
+        w.t("Source: ", "Fuente: ")
         + ("; ".join(names) if names else "—")
-        + f". Claim {card.spec.id}: {card.spec.tolerance_text}"
+        + w.t(". Claim ", ". Afirmación ")
+        + f"{card.spec.id}: {card.spec.text('tolerance_text', lang)}"
     )
 
 
@@ -50,8 +57,9 @@ def _claim_line(fig: go.Figure, y: float, label: str, band: tuple[float, float] 
     return fig
 
 
-def deficit_claim_chart(card: c.ClaimCard) -> go.Figure:
+def deficit_claim_chart(card: c.ClaimCard, lang: str = "en") -> go.Figure:
     """Claim 1: Colombia's deficit with China by year and perspective, with the claimed amount and its tolerance."""
+    w = Words(lang)
     fig = go.Figure()
     series = card.series
     for perspective in (c.COL_REPORTED, c.MIXED, c.MIRROR):
@@ -60,10 +68,10 @@ def deficit_claim_chart(card: c.ClaimCard) -> go.Figure:
             continue
         full = rows.set_index("year").reindex(range(int(rows["year"].min()), int(rows["year"].max()) + 1))
         fig.add_trace(go.Scatter(
-            x=full.index, y=-full["balance_usd"] / BILLION, name=perspective, mode="lines+markers", connectgaps=False,
+            x=full.index, y=-full["balance_usd"] / BILLION, name=perspective_label(perspective, lang), mode="lines+markers", connectgaps=False,
             line={"color": PERSPECTIVE_COLOURS[perspective], "dash": "solid" if perspective == c.COL_REPORTED else "dot"},
             customdata=full[["publisher"]].fillna("").to_numpy(),
-            hovertemplate="%{x}: USD %{y:.2f} bn<br>%{customdata[0]}<extra>" + perspective + "</extra>",
+            hovertemplate="%{x}: USD %{y:.2f} bn<br>%{customdata[0]}<extra>" + perspective_label(perspective, lang) + "</extra>",
         ))  # fmt: skip
     tol = card.spec.tolerance
     target = float(tol.get("target_usd", 0)) / BILLION
@@ -72,17 +80,22 @@ def deficit_claim_chart(card: c.ClaimCard) -> go.Figure:
         _claim_line(
             fig,
             target,
-            f"claim: USD {target:g} bn (±{pct * 100:g} %)",
+            w.t(f"claim: USD {target:g} bn (±{pct * 100:g} %)",
+                f"afirmación: {w.num(target, 0)} mil millones de USD (±{w.num(pct * 100, 0)} %)"),
             (target * (1 - pct), target * (1 + pct)),
-        )
-    _style(fig, "Colombia's goods trade deficit with China, by source")
-    fig.update_yaxes(title_text="Deficit (USD billion, current)")
-    fig.update_xaxes(title_text="Year")
-    return add_footnote(fig, _wrap(_footnote_for(card)))
+        )  # fmt: skip
+    _style(fig, w.t("Colombia's goods trade deficit with China, by source",
+                    "Déficit comercial de bienes de Colombia con China, por fuente"))  # fmt: skip
+    fig.update_yaxes(
+        title_text=w.t("Deficit (USD billion, current)", "Déficit (miles de millones de USD corrientes)")
+    )
+    fig.update_xaxes(title_text=w.t("Year", "Año"))
+    return add_footnote(fig, _wrap(_footnote_for(card, lang)))
 
 
-def share_claim_chart(card: c.ClaimCard) -> go.Figure:
+def share_claim_chart(card: c.ClaimCard, lang: str = "en") -> go.Figure:
     """Claim 2: China's deficit as % of the total goods deficit, per valuation basis, with the 90 % line."""
+    w = Words(lang)
     fig = go.Figure()
     table = card.series
     for i, basis in enumerate(c.SHARE_BASES):
@@ -91,27 +104,31 @@ def share_claim_chart(card: c.ClaimCard) -> go.Figure:
             continue
         full = rows.set_index("year").reindex(range(int(rows["year"].min()), int(rows["year"].max()) + 1))
         fig.add_trace(go.Scatter(
-            x=full.index, y=full["share"] * 100, name=basis, mode="lines+markers", connectgaps=False,
+            x=full.index, y=full["share"] * 100, name=share_basis(basis, lang), mode="lines+markers", connectgaps=False,
             line={"color": OKABE_ITO[[3, 2][i % 2]], "dash": "solid" if i == 0 else "dot"},
-            hovertemplate="%{x}: %{y:.0f} %<extra>" + basis + "</extra>",
+            hovertemplate="%{x}: %{y:.0f} %<extra>" + share_basis(basis, lang) + "</extra>",
         ))  # fmt: skip
     share_min = float(card.spec.tolerance.get("share_min", 0.9)) * 100
     share_max = float(card.spec.tolerance.get("share_max", 1.1)) * 100
-    _claim_line(fig, 100, f"“practically the entire”: {share_min:g}–{share_max:g} %", (share_min, share_max))
-    _style(fig, "Deficit with China as a share of Colombia's total goods deficit")
+    _claim_line(fig, 100, w.t(f"“practically the entire”: {share_min:g}–{share_max:g} %",
+                              f"«prácticamente todo»: {share_min:g}–{share_max:g} %"), (share_min, share_max))  # fmt: skip
+    _style(fig, w.t("Deficit with China as a share of Colombia's total goods deficit",
+                    "Déficit con China como parte del déficit total de bienes de Colombia"))  # fmt: skip
     top = table["share"].max() * 100 if not table.empty else 100
     fig.update_yaxes(
-        title_text="Share of the total deficit (%)", range=[0, min(max(top * 1.05, 110), SHARE_AXIS_MAX_PCT)]
+        title_text=w.t("Share of the total deficit (%)", "Parte del déficit total (%)"),
+        range=[0, min(max(top * 1.05, 110), SHARE_AXIS_MAX_PCT)],
     )
-    fig.update_xaxes(title_text="Year")
-    note = _footnote_for(card)
+    fig.update_xaxes(title_text=w.t("Year", "Año"))
+    note = _footnote_for(card, lang)
     if top > SHARE_AXIS_MAX_PCT:
-        note += f" Axis cut at {SHARE_AXIS_MAX_PCT:g} %: years with a very small total deficit give larger shares."
+        note += w.t(f" Axis cut at {SHARE_AXIS_MAX_PCT:g} %: years with a very small total deficit give larger shares.",
+                    f" Eje cortado en {SHARE_AXIS_MAX_PCT:g} %: los años con un déficit total muy pequeño dan partes mayores.")  # fmt: skip
     return add_footnote(fig, _wrap(note))
 
 
 def partner_share_chart(card: c.ClaimCard, title: str, y_title: str, threshold_pct: float | None = None,
-                        threshold_label: str = "") -> go.Figure:  # fmt: skip
+                        threshold_label: str = "", lang: str = "en") -> go.Figure:  # fmt: skip
     """Claims 3 and 9: a partner's share of Colombia's trade over time (one line per partner and source)."""
     fig = go.Figure()
     frame = card.series
@@ -119,7 +136,7 @@ def partner_share_chart(card: c.ClaimCard, title: str, y_title: str, threshold_p
         rows = rows.sort_values("year")
         full = rows.set_index("year").reindex(range(int(rows["year"].min()), int(rows["year"].max()) + 1))
         fig.add_trace(go.Scatter(
-            x=full.index, y=full["share"] * 100, name=f"{partner} ({c.SOURCE_PUBLISHERS.get(str(source), str(source))})",
+            x=full.index, y=full["share"] * 100, name=f"{partner} ({source_publisher(str(source), lang)})",
             mode="lines+markers", connectgaps=False, line={"color": OKABE_ITO[i % len(OKABE_ITO)]},
             customdata=full[["note"]].fillna("").to_numpy(),
             hovertemplate="%{x}: %{y:.1f} %<br>%{customdata[0]}<extra></extra>",
@@ -128,12 +145,13 @@ def partner_share_chart(card: c.ClaimCard, title: str, y_title: str, threshold_p
         _claim_line(fig, threshold_pct, threshold_label)
     _style(fig, title)
     fig.update_yaxes(title_text=y_title, rangemode="tozero")
-    fig.update_xaxes(title_text="Year")
-    return add_footnote(fig, _wrap(_footnote_for(card)))
+    fig.update_xaxes(title_text=Words(lang).t("Year", "Año"))
+    return add_footnote(fig, _wrap(_footnote_for(card, lang)))
 
 
-def product_share_chart(card: c.ClaimCard) -> go.Figure:
+def product_share_chart(card: c.ClaimCard, lang: str = "en") -> go.Figure:
     """Claim 4: shares of US imports 2024 by supplier for cut flowers, roses and coffee (Colombia and rivals)."""
+    w = Words(lang)
     frame = card.series
     wanted = (COLOMBIA, "ECU", *c.CENTRAL_AMERICA)
     fig = go.Figure()
@@ -144,27 +162,35 @@ def product_share_chart(card: c.ClaimCard) -> go.Figure:
         fig.add_trace(go.Bar(x=rows["hs"], y=rows["share"] * 100, name=partner,
                              marker_color=OKABE_ITO[i % len(OKABE_ITO)],
                              hovertemplate="%{x}: %{y:.1f} %<extra>" + partner + "</extra>"))  # fmt: skip
-    _style(fig, "Share of US imports for consumption, 2024: Colombia and its rivals")
+    _style(fig, w.t("Share of US imports for consumption, 2024: Colombia and its rivals",
+                    "Participación en las importaciones para consumo de EE. UU., 2024: Colombia y sus competidores"))  # fmt: skip
     fig.update_layout(barmode="group")
-    fig.update_yaxes(title_text="Share of US imports from the bundled partners (%)")
-    fig.update_xaxes(title_text="Product (HS code)")
+    fig.update_yaxes(title_text=w.t("Share of US imports from the bundled partners (%)",
+                                    "Participación en las importaciones de EE. UU. desde los socios incluidos (%)"))  # fmt: skip
+    fig.update_xaxes(title_text=w.t("Product (HS code)", "Producto (código SA)"))
     return add_footnote(
         fig,
         _wrap(
-            _footnote_for(card) + " Shares of US imports from the 51 partners with a bundled "
-            "Census HS10 file, not of all US imports."
+            _footnote_for(card, lang)
+            + w.t(" Shares of US imports from the 51 partners with a bundled Census HS10 file, not of all US imports.",
+                  " Participaciones en las importaciones de EE. UU. desde los 51 socios con un archivo SA10 del Censo "
+                  "incluido, no en todas las importaciones de EE. UU.")
         ),
-    )
+    )  # fmt: skip
 
 
-def tariff_claim_chart(card: c.ClaimCard) -> go.Figure:
+def tariff_claim_chart(card: c.ClaimCard, lang: str = "en") -> go.Figure:
     """Claim 6: the trade-weighted US tariff on Colombian goods over time, with 'before + 10 points' drawn on,
     and below it Colombia's monthly exports to the US and with no declared destination (DIAN)."""
+    w = Words(lang)
     tl = card.series.sort_values("date")
-    monthly = card.numbers[card.numbers["measure"].str.startswith(c.MONTHLY_EXPORTS_MEASURE)]
+    monthly = card.numbers[
+        card.numbers["measure"].str.startswith((c.MONTHLY_EXPORTS_MEASURE, MONTHLY_EXPORTS_MEASURE_ES))
+    ]
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.5, 0.5])
     fig.add_trace(go.Scatter(x=tl["date"], y=tl["effective_tariff_pct"], mode="lines+markers", line_shape="hv",
-                             name="effective US tariff on Colombian goods", line={"color": OKABE_ITO[3]}), row=1, col=1)  # fmt: skip
+                             name=w.t("effective US tariff on Colombian goods", "arancel efectivo de EE. UU. sobre bienes colombianos"),
+                             line={"color": OKABE_ITO[3]}), row=1, col=1)  # fmt: skip
     for i, (measure, rows) in enumerate(monthly.groupby("measure", sort=True)):
         fig.add_trace(go.Scatter(x=pd.to_datetime(rows["year"]), y=rows["value"] / BILLION, mode="lines+markers",
                                  name=measure, line={"color": OKABE_ITO[[0, 4][i % 2]]}), row=2, col=1)  # fmt: skip
@@ -172,7 +198,8 @@ def tariff_claim_chart(card: c.ClaimCard) -> go.Figure:
     rise = card.facts.get("rise_pts")
     if before is not None and rise is not None:
         fig.add_hline(y=before + rise, line_dash="dot", line_color=OKABE_ITO[5], line_width=1.5, row=1, col=1,
-                      annotation_text=f"statutory: +{rise:.1f} points (Annex II exempt from 5 April)",
+                      annotation_text=w.t(f"statutory: +{rise:.1f} points (Annex II exempt from 5 April)",
+                                          f"legal: +{w.num(rise)} puntos (Anexo II exento desde el 5 de abril)"),
                       annotation_position="bottom right", annotation_font_size=11)  # fmt: skip
     if before is not None:
         target = float(card.spec.tolerance.get("target_pts", 10))
@@ -188,24 +215,33 @@ def tariff_claim_chart(card: c.ClaimCard) -> go.Figure:
             col=1,
         )
         fig.add_hline(y=level, line_dash="dash", line_color=CLAIM_COLOUR, line_width=1.5, row=1, col=1,
-                      annotation_text=f"claim: {target:g} % added to the {before:.2f} % before",
+                      annotation_text=w.t(f"claim: {target:g} % added to the {before:.2f} % before",
+                                          f"afirmación: {w.num(target, 0)} % sumado al {w.num(before, 2)} % previo"),
                       annotation_position="top left", annotation_font_size=11)  # fmt: skip
     change = str(card.spec.tolerance.get("change_date", ""))
     if change:
         fig.add_vline(x=pd.Timestamp(change).timestamp() * 1000, line_dash="dot", line_color="#777777")
-    _style(fig, "US tariff on Colombian goods, and Colombia's exports to the US by month")
+    _style(fig, w.t("US tariff on Colombian goods, and Colombia's exports to the US by month",
+                    "Arancel de EE. UU. sobre bienes colombianos y exportaciones mensuales de Colombia a EE. UU."))  # fmt: skip
     fig.update_layout(height=620)
-    fig.update_yaxes(title_text="Effective tariff (%)", rangemode="tozero", row=1, col=1)
-    fig.update_yaxes(title_text="Exports (USD billion, FOB)", rangemode="tozero", row=2, col=1)
-    fig.update_xaxes(title_text="Date", row=2, col=1)
-    note = " DIAN withholds many destinations from January 2025 ('not declared'): later months are not comparable."
-    return add_footnote(fig, _wrap(_footnote_for(card) + note))
+    fig.update_yaxes(
+        title_text=w.t("Effective tariff (%)", "Arancel efectivo (%)"), rangemode="tozero", row=1, col=1
+    )
+    fig.update_yaxes(title_text=w.t("Exports (USD billion, FOB)", "Exportaciones (miles de millones de USD, FOB)"),
+                     rangemode="tozero", row=2, col=1)  # fmt: skip
+    fig.update_xaxes(title_text=w.t("Date", "Fecha"), row=2, col=1)
+    note = w.t(" DIAN withholds many destinations from January 2025 ('not declared'): later months are not comparable.",
+               " La DIAN reserva muchos destinos desde enero de 2025 ('no declarado'): los meses posteriores no son "
+               "comparables.")  # fmt: skip
+    return add_footnote(fig, _wrap(_footnote_for(card, lang) + note))
 
 
-def purchases_chart(card: c.ClaimCard) -> go.Figure:
+def purchases_chart(card: c.ClaimCard, lang: str = "en") -> go.Figure:
     """Claim 7: Colombia's exports to China by year, and the level that would close the deficit."""
+    w = Words(lang)
     frame = card.series.sort_values("year")
-    fig = go.Figure(go.Bar(x=frame["year"], y=frame["value_usd"] / BILLION, name="Colombia's exports to China",
+    fig = go.Figure(go.Bar(x=frame["year"], y=frame["value_usd"] / BILLION,
+                           name=w.t("Colombia's exports to China", "Exportaciones de Colombia a China"),
                            marker_color=OKABE_ITO[3], customdata=frame[["source"]].to_numpy(),
                            hovertemplate="%{x}: USD %{y:.2f} bn (%{customdata[0]})<extra></extra>"))  # fmt: skip
     deficit = card.facts.get("deficit_usd")
@@ -214,55 +250,72 @@ def purchases_chart(card: c.ClaimCard) -> go.Figure:
         current = frame[frame["year"] == int(year)]["value_usd"]
         if not current.empty:
             needed = (float(current.iloc[0]) + deficit) / BILLION
-            _claim_line(fig, needed, f"exports needed to balance {int(year)}: USD {needed:.1f} bn")
-    _style(fig, "Colombia's exports to China and the level that would close the deficit")
-    fig.update_yaxes(title_text="Exports (USD billion, current, FOB)")
-    fig.update_xaxes(title_text="Year")
-    return add_footnote(fig, _wrap(_footnote_for(card)))
+            _claim_line(fig, needed, w.t(f"exports needed to balance {int(year)}: USD {needed:.1f} bn",
+                                         f"exportaciones necesarias para equilibrar {int(year)}: "
+                                         f"{w.num(needed)} mil millones de USD"))  # fmt: skip
+    _style(fig, w.t("Colombia's exports to China and the level that would close the deficit",
+                    "Exportaciones de Colombia a China y el nivel que cerraría el déficit"))  # fmt: skip
+    fig.update_yaxes(title_text=w.t("Exports (USD billion, current, FOB)",
+                                    "Exportaciones (miles de millones de USD corrientes, FOB)"))  # fmt: skip
+    fig.update_xaxes(title_text=w.t("Year", "Año"))
+    return add_footnote(fig, _wrap(_footnote_for(card, lang)))
 
 
-def fiscal_chart(card: c.ClaimCard) -> go.Figure:
+def fiscal_chart(card: c.ClaimCard, lang: str = "en") -> go.Figure:
     """Claim 8: the printed fiscal deficit, the deficit with China and what would remain, in % of GDP."""
+    w = Words(lang)
     frame = card.series
     fig = go.Figure(go.Bar(x=frame["measure"], y=frame["pct_gdp"], marker_color=OKABE_ITO[4],
-                           hovertemplate="%{x}: %{y:.1f} % of GDP<extra></extra>"))  # fmt: skip
+                           hovertemplate="%{x}: %{y:.1f} " + w.t("% of GDP", "% del PIB") + "<extra></extra>"))  # fmt: skip
     band = float(card.spec.tolerance.get("zero_band_pts", 0.5))
-    _claim_line(fig, 0, f"claim: practically zero (±{band:g} % of GDP)", (-band, band))
-    _style(fig, "Fiscal deficit and the deficit with China, in % of GDP")
-    fig.update_yaxes(title_text="% of GDP")
-    return add_footnote(fig, _wrap(_footnote_for(card) + " GDP: World Bank (to 2023)."))
+    _claim_line(fig, 0, w.t(f"claim: practically zero (±{band:g} % of GDP)",
+                            f"afirmación: prácticamente cero (±{w.num(band)} % del PIB)"), (-band, band))  # fmt: skip
+    _style(fig, w.t("Fiscal deficit and the deficit with China, in % of GDP",
+                    "Déficit fiscal y déficit con China, en % del PIB"))  # fmt: skip
+    fig.update_yaxes(title_text=w.t("% of GDP", "% del PIB"))
+    return add_footnote(fig, _wrap(_footnote_for(card, lang) + w.t(" GDP: World Bank (to 2023).",
+                                                                   " PIB: Banco Mundial (hasta 2023).")))  # fmt: skip
 
 
-def claim_chart(card: c.ClaimCard) -> go.Figure | None:
+def claim_chart(card: c.ClaimCard, lang: str = "en") -> go.Figure | None:
     """The figure for a card, or None when the card has nothing to draw."""
     if card.series is None or card.series.empty:
         return None
+    w = Words(lang)
     check = card.spec.check
     if check == "china_deficit":
-        return deficit_claim_chart(card)
+        return deficit_claim_chart(card, lang)
     if check == "china_share_of_deficit":
-        return share_claim_chart(card)
+        return share_claim_chart(card, lang)
     if check == "us_dependence":
         threshold = float(card.spec.tolerance.get("us_export_share_min", 0.25)) * 100
         return partner_share_chart(
             card,
-            "Shares of Colombia's exports: United States and China",
-            "Share of Colombia's exports (%)",
+            w.t("Shares of Colombia's exports: United States and China",
+                "Participación en las exportaciones de Colombia: Estados Unidos y China"),
+            w.t("Share of Colombia's exports (%)", "Participación en las exportaciones de Colombia (%)"),
             threshold,
-            f"premise: US ≥ {threshold:g} %",
-        )
+            w.t(f"premise: US ≥ {threshold:g} %", f"premisa: EE. UU. ≥ {threshold:g} %"),
+            lang,
+        )  # fmt: skip
     if check == "china_import_growth":
         return partner_share_chart(
-            card, "China's share of Colombia's imports", "Share of Colombia's imports (%)"
+            card,
+            w.t(
+                "China's share of Colombia's imports",
+                "Participación de China en las importaciones de Colombia",
+            ),
+            w.t("Share of Colombia's imports (%)", "Participación en las importaciones de Colombia (%)"),
+            lang=lang,
         )
     if check == "roses_and_coffee":
-        return product_share_chart(card)
+        return product_share_chart(card, lang)
     if check == "us_tariff_10pct":
-        return tariff_claim_chart(card)
+        return tariff_claim_chart(card, lang)
     if check == "china_purchases":
-        return purchases_chart(card)
+        return purchases_chart(card, lang)
     if check == "fiscal_deficit":
-        return fiscal_chart(card)
+        return fiscal_chart(card, lang)
     return None
 
 

@@ -620,24 +620,30 @@ def finish_time_chart(
 
 
 @shared
-def claim_cards() -> list[claims.ClaimCard]:
-    """Every claim's card (numbers, verdict, explanation); read-only."""
+def claim_data() -> claims.ClaimData:
+    """What the claim cards are built from (the database reads and the scenario runs); read-only."""
     cursor = connection().cursor()
     try:
-        return claims.build_cards(claims.query_claim_data(cursor))
+        return claims.query_claim_data(cursor)
     finally:
         cursor.close()
 
 
-def _claim_card(claim_id: int) -> claims.ClaimCard:
-    return next(card for card in claim_cards() if card.spec.id == claim_id)
+@shared
+def claim_cards(language: str = DEFAULT_LANGUAGE) -> list[claims.ClaimCard]:
+    """Every claim's card (numbers, verdict, explanation), its sentences in ``language``; read-only."""
+    return claims.build_cards(claim_data(), lang=language)
+
+
+def _claim_card(claim_id: int, language: str = DEFAULT_LANGUAGE) -> claims.ClaimCard:
+    return next(card for card in claim_cards(language) if card.spec.id == claim_id)
 
 
 @shared
 def claim_chart(claim_id: int, language: str) -> go.Figure | None:
     """The chart drawn on a claim's card, finished for ``language``; read-only (st.plotly_chart serialises a
     copy): draw it with ``show_figure(..., finished=True)``."""
-    fig = claims_charts.claim_chart(_claim_card(claim_id))
+    fig = claims_charts.claim_chart(_claim_card(claim_id, language), language)
     return finish_figure(fig, language) if fig is not None else None
 
 
@@ -691,9 +697,10 @@ def warm() -> None:
         for partners in WARM_PARTNER_SETS:
             query_totals(view=view, partners=list(partners))
             query_balances(view=view, partners=list(partners), factor=settings.CIF_FOB_FACTOR_IMF)
-    for card in claim_cards():
-        for language in LANGUAGES:
+    for language in LANGUAGES:
+        for card in claim_cards(language):
             claim_chart(card.spec.id, language)
+    for card in claim_cards(DEFAULT_LANGUAGE):
         claim_csv_frame(card.spec.id)
     for doc in scenario_presets().values():
         scenario_result(json.dumps(doc, sort_keys=True))

@@ -355,6 +355,8 @@ RECORD_PHRASES_ES: dict[str, str] = {
 RECORD_PATTERNS_ES = (
     (re.compile(r"\bexports (FOB|CIF)"), r"exportaciones \1"),
     (re.compile(r"\bimports (FOB|CIF)"), r"importaciones \1"),
+    (re.compile(r"÷ (\d+)\.(\d+)"), r"÷ \1,\2"),  # the CIF/FOB factor: '÷ 1.06' → '÷ 1,06'
+    (re.compile(r" via (UN Comtrade|IMF)"), r" vía \1"),  # 'DANE via UN Comtrade'
 )
 
 

@@ -125,7 +125,7 @@ def _card(card: claims.ClaimCard) -> None:
     spec = card.spec
     with st.container(border=True):
         head, badge = st.columns([5, 2])
-        head.subheader(f"{spec.id}. {spec.summary}", anchor=f"claim-{spec.id}")
+        head.subheader(f"{spec.id}. {spec.text('summary', components.lang())}", anchor=f"claim-{spec.id}")
         with badge:
             st.badge(
                 _label(VERDICTS, card.verdict),
@@ -136,7 +136,7 @@ def _card(card: claims.ClaimCard) -> None:
         if spec.related_quote:
             st.markdown(f"> “{spec.related_quote}” ({spec.related_article})")
         st.caption(
-            f"{spec.speaker} · {tx('article')} `{spec.article}` · {spec.date} · {tx('kind')}: "
+            f"{spec.text('speaker', components.lang())} · {tx('article')} `{spec.article}` · {spec.date} · {tx('kind')}: "
             f"{_label(KINDS, spec.kind)}"
         )
         if card.basis or card.figure:
@@ -155,7 +155,7 @@ def _card(card: claims.ClaimCard) -> None:
                 f"**{tx('others')}**\n"
                 + "\n".join(f"- {url_state.escape_markdown(a)}" for a in card.alternatives)
             )
-        st.caption(f"{tx('tolerance')}: {spec.tolerance_text}")
+        st.caption(f"{tx('tolerance')}: {spec.text('tolerance_text', components.lang())}")
         if card.missing:
             st.warning(tx("missing") + "; ".join(card.missing) + ".", icon=":material/report:")
         fig = components.claim_chart(spec.id, components.lang())
@@ -190,18 +190,18 @@ lang = components.lang()
 st.title(tx("title"))
 st.caption(tx("intro"))
 
-all_cards = components.claim_cards()  # computed once per database, shared by every session
+all_cards = components.claim_cards(lang)  # computed once per database and language, shared by every session
 ids = tuple(["all", *[str(card.spec.id) for card in all_cards]])
 claim_param = url_state.Param("claim", url_state.CHOICE, "all", ids)
 url_state.init_state([claim_param], lang)
 chosen = st.selectbox(
     tx("claim"), ids, key="claim",
-    format_func=lambda i: tx("all") if i == "all" else next(f"{k.spec.id}. {k.spec.summary}" for k in all_cards
-                                                                if str(k.spec.id) == i),
+    format_func=lambda i: tx("all") if i == "all" else next(f"{k.spec.id}. {k.spec.text('summary', lang)}"
+                                                                for k in all_cards if str(k.spec.id) == i),
 )  # fmt: skip
 url_state.sync_url([claim_param])
 
-summary = pd.DataFrame([{tx("claim"): k.spec.id, tx("statement"): k.spec.summary,
+summary = pd.DataFrame([{tx("claim"): k.spec.id, tx("statement"): k.spec.text("summary", lang),
                          tx("kind").capitalize(): _label(KINDS, k.spec.kind), tx("verdict"): _label(VERDICTS, k.verdict),
                          tx("figure"): k.figure or "—", tx("basis"): k.basis or "—"} for k in all_cards])  # fmt: skip
 if chosen == "all":

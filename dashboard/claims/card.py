@@ -9,12 +9,31 @@ from typing import Any
 import pandas as pd
 
 from dashboard.claims.specs import ClaimSpec
+from dashboard.i18n import record_text
 from etl.record import SOURCE_PUBLISHERS as RECORD_PUBLISHERS
 from etl.schema import BILLION
 
 COL_REPORTED = "Colombia-reported (headline basis)"
 MIXED = "Colombia-reported, exports FOB − imports CIF (mixed valuation)"
 MIRROR = "partner-reported (mirror)"
+# The perspectives (and the other 'reported by' values of the numbers table) in Spanish.
+PERSPECTIVES_ES = {
+    COL_REPORTED: "según Colombia (base principal)",
+    MIXED: "según Colombia, exportaciones FOB − importaciones CIF (valoración mixta)",
+    MIRROR: "según el socio (espejo)",
+    "US policy": "política de EE. UU.",
+    "Colombia (printed)": "Colombia (impreso)",
+}
+
+
+def perspective(key: str, lang: str = "en") -> str:
+    """A perspective (or another 'reported by' value) in ``lang``; 'scenario <preset>' keeps the preset's id."""
+    if lang != "es":
+        return key
+    if key.startswith("scenario "):
+        return "escenario " + key[len("scenario ") :]
+    return PERSPECTIVES_ES.get(key, key)
+
 
 NUMBER_COLUMNS = (
     "measure", "year", "perspective", "value", "unit", "valuation", "source", "dataset", "publisher", "note",
@@ -37,6 +56,23 @@ SOURCE_PUBLISHERS = {
     "statute": "US executive orders (Federal Register)",
     "scenario": "Balanza tariff model (SMART) on US Census 2024 lines",
 }
+
+# The reference tables' publishers in Spanish (the record's are worded by dashboard.i18n.record_text).
+SOURCE_PUBLISHERS_ES = {
+    "published": "cifras impresas (publicador por fila)",
+    "world_bank": "Banco Mundial, Indicadores del Desarrollo Mundial",
+    "tariff_tracker": "órdenes ejecutivas de EE. UU. codificadas por tradewartracker",
+    "statute": "órdenes ejecutivas de EE. UU. (Registro Federal)",
+    "scenario": "modelo arancelario de Balanza (SMART) sobre las líneas del Censo de EE. UU. de 2024",
+}
+
+
+def source_publisher(source: str, lang: str = "en") -> str:
+    """The publisher of a source code in ``lang`` (the code itself where none is known)."""
+    if lang == "es" and source in SOURCE_PUBLISHERS_ES:
+        return SOURCE_PUBLISHERS_ES[source]
+    name = SOURCE_PUBLISHERS.get(source, source)
+    return record_text(name, lang) if lang == "es" else name
 
 
 SINGLED_OUT_PRESET = "colombia_10pp_more"  # Colombia alone faces 10 more points

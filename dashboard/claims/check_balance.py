@@ -24,22 +24,35 @@ from dashboard.claims.card import (
     number_row,
     numbers_frame,
     pct,
+    perspective,
 )
 from dashboard.claims.rules import CANNOT_CHECK, SUPPORTED, verdict_close_to, verdict_within
 from dashboard.claims.series import at_year, deficit_series, latest_of, missing_years, series_number_rows
 from dashboard.claims.specs import ClaimSpec
+from dashboard.claims.words import Words
 from etl.schema import CHINA, WORLD
 from etl.years import format_years
 
 # --------------------------------------------------------------------------------------------- claim 1
 
 
-def _gap_words(value: float, target: float) -> str:
+def _gap_words(value: float, target: float, w: Words) -> str:
     gap = (value - target) / target * 100
+    if w.es:
+        return f"{w.num(abs(gap))} % {'por debajo de' if gap < 0 else 'por encima de'}"
     return f"{abs(gap):.1f} % {'below' if gap < 0 else 'above'}"
 
 
-def check_china_deficit(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
+def _number_rows(rows: list[dict[str, Any]], w: Words) -> list[dict[str, Any]]:
+    """Number rows with their perspective, basis and publisher in the card's language."""
+    if not w.es:
+        return rows
+    return [{**r, "perspective": perspective(str(r["perspective"]), w.lang), "valuation": w.rec(r["valuation"]),
+             "publisher": w.rec(r["publisher"]), "note": w.rec(r["note"])} for r in rows]  # fmt: skip
+
+
+def check_china_deficit(spec: ClaimSpec, data: ClaimData, lang: str = "en") -> ClaimCard:
+    w = Words(lang)
     tol = spec.tolerance
     target = float(tol["target_usd"])
     series = deficit_series(data, CHINA)
@@ -48,13 +61,20 @@ def check_china_deficit(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     missing = []
     gaps = missing_years(series, COL_REPORTED, SHARES_FROM_YEAR, REFERENCE_YEAR_MAX)
     if gaps:
-        missing.append(f"Colombia-reported exports and imports with China: {format_years(gaps)}")
+        missing.append(w.t(f"Colombia-reported exports and imports with China: {format_years(gaps)}",
+                           f"exportaciones e importaciones con China según Colombia: {format_years(gaps)}"))  # fmt: skip
     mgaps = missing_years(series, MIRROR, SHARES_FROM_YEAR, REFERENCE_YEAR_MAX)
     if mgaps:
-        missing.append(f"China-reported exports and imports with Colombia: {format_years(mgaps)}")
-    numbers = numbers_frame(series_number_rows(series, "balance with China (negative = Colombian deficit)"))
+        missing.append(w.t(f"China-reported exports and imports with Colombia: {format_years(mgaps)}",
+                           f"exportaciones e importaciones con Colombia según China: {format_years(mgaps)}"))  # fmt: skip
+    measure = w.t(
+        "balance with China (negative = Colombian deficit)",
+        "balanza con China (negativa = déficit colombiano)",
+    )
+    numbers = numbers_frame(_number_rows(series_number_rows(series, measure), w))
     if head is None:
-        return ClaimCard(spec, CANNOT_CHECK, ("No Colombia-reported balance with China is in the bundled data.",),
+        return ClaimCard(spec, CANNOT_CHECK, (w.t("No Colombia-reported balance with China is in the bundled data.",
+                                                  "Los datos incluidos no tienen una balanza con China según Colombia."),),
                          numbers, tuple(missing), series)  # fmt: skip
     year = int(head["year"])
     deficit = -float(head["balance_usd"])
@@ -62,10 +82,14 @@ def check_china_deficit(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     verdict = verdict_close_to(deficit, target, match, partial)
     where = "within" if verdict == SUPPORTED else "outside"
     sentences = [
-        f"On the headline basis ({head['basis_label']}) Colombia's deficit with China was USD {bn(deficit)} bn in "
-        f"{year} ({head['publisher']}), {_gap_words(deficit, target)} the USD {bn(target)} bn claimed — {where} "
-        f"the ±{match:g} % tolerance."
-    ]
+        w.t(f"On the headline basis ({head['basis_label']}) Colombia's deficit with China was USD {bn(deficit)} bn in "
+            f"{year} ({head['publisher']}), {_gap_words(deficit, target, w)} the USD {bn(target)} bn claimed — {where} "
+            f"the ±{match:g} % tolerance.",
+            f"En la base principal ({w.rec(head['basis_label'])}) el déficit de Colombia con China fue de "
+            f"{w.bn(deficit)} en {year} ({w.rec(head['publisher'])}), un {_gap_words(deficit, target, w)} los "
+            f"{w.bn(target)} afirmados: {'dentro' if verdict == SUPPORTED else 'fuera'} de la tolerancia de "
+            f"±{w.num(match, 0)} %.")
+    ]  # fmt: skip
     facts: dict[str, float] = {
         "deficit_usd": deficit,
         "year": float(year),
@@ -76,33 +100,44 @@ def check_china_deficit(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     if mixed is not None:
         mdef = -float(mixed["balance_usd"])
         facts["mixed_deficit_usd"] = mdef
-        alternatives.append(f"{mixed['basis_label']}: USD {bn(mdef)} bn in {year}, {_gap_words(mdef, target)} the "
-                            f"claim ({mixed['publisher']})")  # fmt: skip
+        alternatives.append(w.t(f"{mixed['basis_label']}: USD {bn(mdef)} bn in {year}, {_gap_words(mdef, target, w)} the "
+                                f"claim ({mixed['publisher']})",
+                                f"{w.rec(mixed['basis_label'])}: {w.bn(mdef)} en {year}, un {_gap_words(mdef, target, w)} "
+                                f"lo afirmado ({w.rec(mixed['publisher'])})"))  # fmt: skip
     mirror = latest_of(series, MIRROR)
     if mirror is not None:
         rdef = -float(mirror["balance_usd"])
         facts.update(mirror_deficit_usd=rdef, mirror_year=float(mirror["year"]))
-        alternatives.append(f"as China reports it ({mirror['basis_label']}): USD {bn(rdef)} bn in "
-                            f"{int(mirror['year'])} ({mirror['publisher']})")  # fmt: skip
+        alternatives.append(w.t(f"as China reports it ({mirror['basis_label']}): USD {bn(rdef)} bn in "
+                                f"{int(mirror['year'])} ({mirror['publisher']})",
+                                f"según China ({w.rec(mirror['basis_label'])}): {w.bn(rdef)} en "
+                                f"{int(mirror['year'])} ({w.rec(mirror['publisher'])})"))  # fmt: skip
     disagreement = ""
     if verdict != SUPPORTED:
-        disagreement = (
+        disagreement = w.t(
             f"The article says USD {bn(target)} bn; on the headline basis the deficit was USD "
-            f"{bn(deficit)} bn ({abs(facts['gap_pct']):.1f} % {'less' if deficit < target else 'more'})"
+            f"{bn(deficit)} bn ({abs(facts['gap_pct']):.1f} % {'less' if deficit < target else 'more'})",
+            f"El artículo dice {w.bn(target)}; en la base principal el déficit fue de {w.bn(deficit)} "
+            f"({w.num(abs(facts['gap_pct']))} % {'menos' if deficit < target else 'más'})",
         )
         if (
             mixed is not None
             and verdict_close_to(facts["mixed_deficit_usd"], target, match, partial) == SUPPORTED
         ):
-            disagreement += (
+            disagreement += w.t(
                 f"; the article's figure matches only the mixed-valuation difference (exports FOB − "
                 f"imports CIF: USD {bn(facts['mixed_deficit_usd'])} bn), which values the two flows "
-                "differently"
+                "differently",
+                "; la cifra del artículo solo coincide con la diferencia de valoración mixta (exportaciones FOB − "
+                f"importaciones CIF: {w.bn(facts['mixed_deficit_usd'])}), que valora los dos flujos de forma "
+                "distinta",
             )
         disagreement += "."
     return ClaimCard(spec, verdict, tuple(sentences), numbers, tuple(missing), series, facts,
-                     basis=str(head["basis_label"]), figure=f"USD {bn(deficit)} bn deficit with China in {year}",
-                     citation=str(head["publisher"]), alternatives=tuple(alternatives),
+                     basis=w.rec(head["basis_label"]),
+                     figure=w.t(f"USD {bn(deficit)} bn deficit with China in {year}",
+                                f"déficit de {w.bn(deficit)} con China en {year}"),
+                     citation=w.rec(head["publisher"]), alternatives=tuple(alternatives),
                      disagreement=disagreement)  # fmt: skip
 
 
@@ -122,9 +157,9 @@ def china_share_table(data: ClaimData) -> pd.DataFrame:
     china = deficit_series(data, CHINA)
     world = deficit_series(data, WORLD)
     rows = []
-    for label, perspective in ((HEADLINE_SHARE, COL_REPORTED), (MIXED_SHARE, MIXED)):
-        c_rows = china[china["perspective"] == perspective].set_index("year")
-        w_rows = world[world["perspective"] == perspective].set_index("year")
+    for label, side in ((HEADLINE_SHARE, COL_REPORTED), (MIXED_SHARE, MIXED)):
+        c_rows = china[china["perspective"] == side].set_index("year")
+        w_rows = world[world["perspective"] == side].set_index("year")
         for year in sorted(set(c_rows.index) & set(w_rows.index)):
             rows.append(_share_row(int(year), label, c_rows.loc[year], w_rows.loc[year]))
     return pd.DataFrame(rows, columns=SHARE_COLUMNS) if rows else empty_frame(SHARE_COLUMNS)
@@ -142,14 +177,30 @@ def _share_row(year: int, basis: str, china: pd.Series, world: pd.Series) -> dic
     }  # fmt: skip
 
 
-def check_china_share_of_deficit(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
+SHARE_BASES_ES = {
+    HEADLINE_SHARE: "base principal (importaciones FOB)",
+    MIXED_SHARE: "ambas exportaciones FOB − importaciones CIF (valoración mixta)",
+}
+
+
+def share_basis(basis: str, lang: str = "en") -> str:
+    return SHARE_BASES_ES.get(basis, basis) if lang == "es" else basis
+
+
+def check_china_share_of_deficit(spec: ClaimSpec, data: ClaimData, lang: str = "en") -> ClaimCard:
+    w = Words(lang)
     tol = spec.tolerance
     table = china_share_table(data)
+    surplus_note = "Colombia's total goods trade was in surplus: no share"
     numbers = numbers_frame([
-        number_row("China deficit ÷ total goods deficit", int(r["year"]), r["basis"], r["share"] * 100, "%",
-                   f"China: {r['china_basis']}; total: {r['world_basis']}", "record", r["dataset"],
-                   f"China: {r['china_publisher']}; total: {r['world_publisher']}",
-                   f"China {bn(-r['china_balance_usd'])} bn ÷ total {bn(-r['world_balance_usd'])} bn. {r['note']}".strip())
+        number_row(w.t("China deficit ÷ total goods deficit", "déficit con China ÷ déficit total de bienes"),
+                   int(r["year"]), share_basis(r["basis"], lang), r["share"] * 100, "%",
+                   f"China: {w.rec(r['china_basis'])}; total: {w.rec(r['world_basis'])}", "record", r["dataset"],
+                   f"China: {w.rec(r['china_publisher'])}; total: {w.rec(r['world_publisher'])}",
+                   w.t(f"China {bn(-r['china_balance_usd'])} bn ÷ total {bn(-r['world_balance_usd'])} bn. {r['note']}",
+                       f"China {w.bn(-r['china_balance_usd'])} ÷ total {w.bn(-r['world_balance_usd'])}. "
+                       + ("El comercio total de bienes de Colombia tuvo superávit: no hay participación"
+                          if r["note"] == surplus_note else "")).strip())
         for r in table.to_dict("records")
     ])  # fmt: skip
     table = table[table["year"] >= SHARES_FROM_YEAR].reset_index(drop=True)
@@ -157,10 +208,12 @@ def check_china_share_of_deficit(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     missing = []
     gaps = [y for y in range(SHARES_FROM_YEAR, REFERENCE_YEAR_MAX + 1) if y not in set(headline["year"])]
     if gaps:
-        missing.append(f"a China deficit and a total deficit on the headline basis: {format_years(gaps)}")
+        missing.append(w.t(f"a China deficit and a total deficit on the headline basis: {format_years(gaps)}",
+                           f"un déficit con China y un déficit total en la base principal: {format_years(gaps)}"))  # fmt: skip
     known = headline.dropna(subset=["share"])
     if known.empty:
-        return ClaimCard(spec, CANNOT_CHECK, ("No year has both deficits on one basis in the bundled data.",),
+        return ClaimCard(spec, CANNOT_CHECK, (w.t("No year has both deficits on one basis in the bundled data.",
+                                                  "Ningún año tiene ambos déficits en una misma base en los datos incluidos."),),
                          numbers, tuple(missing), table)  # fmt: skip
     latest = known.sort_values("year").iloc[-1]
     year, share = int(latest["year"]), float(latest["share"])
@@ -168,44 +221,63 @@ def check_china_share_of_deficit(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     partly = (float(tol["partial_share_min"]), float(tol["partial_share_max"]))
     verdict = verdict_within(share, supported, partly)
     sentences = [
-        f"In {year} the deficit with China was USD {bn(-latest['china_balance_usd'])} bn ({latest['china_basis']}; "
-        f"{latest['china_publisher']}) and Colombia's total goods deficit USD {bn(-latest['world_balance_usd'])} bn "
-        f"({latest['world_basis']}; {latest['world_publisher']}): {pct(share, 0)}."
-    ]
+        w.t(f"In {year} the deficit with China was USD {bn(-latest['china_balance_usd'])} bn ({latest['china_basis']}; "
+            f"{latest['china_publisher']}) and Colombia's total goods deficit USD {bn(-latest['world_balance_usd'])} bn "
+            f"({latest['world_basis']}; {latest['world_publisher']}): {pct(share, 0)}.",
+            f"En {year} el déficit con China fue de {w.bn(-latest['china_balance_usd'])} ({w.rec(latest['china_basis'])}; "
+            f"{w.rec(latest['china_publisher'])}) y el déficit total de bienes de Colombia de "
+            f"{w.bn(-latest['world_balance_usd'])} ({w.rec(latest['world_basis'])}; {w.rec(latest['world_publisher'])}): "
+            f"{w.pct(share, 0)}.")
+    ]  # fmt: skip
     surplus = headline[headline["world_balance_usd"] >= 0]
     if share > 1:
         rest = latest["world_balance_usd"] - latest["china_balance_usd"]
-        sentences.append(f"Above 100 % the deficit with China is larger than the whole deficit: Colombia's trade with "
-                         f"the rest of the world taken together was in surplus by USD {bn(rest)} bn.")  # fmt: skip
+        sentences.append(w.t(f"Above 100 % the deficit with China is larger than the whole deficit: Colombia's trade with "
+                             f"the rest of the world taken together was in surplus by USD {bn(rest)} bn.",
+                             "Por encima del 100 % el déficit con China es mayor que todo el déficit: el comercio de "
+                             f"Colombia con el resto del mundo en conjunto tuvo un superávit de {w.bn(rest)}."))  # fmt: skip
     if not surplus.empty:
-        sentences.append(
-            f"No share exists for {format_years(surplus['year'])}: Colombia's total goods trade was in surplus."
-        )
+        sentences.append(w.t(
+            f"No share exists for {format_years(surplus['year'])}: Colombia's total goods trade was in surplus.",
+            f"No hay participación en {format_years(surplus['year'])}: el comercio total de bienes de Colombia tuvo "
+            "superávit.",
+        ))  # fmt: skip
     earlier = known[known["year"] < year]
     if not earlier.empty:
         ordered = earlier.sort_values("share", kind="stable")
         low, high = ordered.iloc[0], ordered.iloc[-1]
-        sentences.append(f"In earlier years on the headline basis the share ranged from {pct(low['share'], 0)} "
-                         f"({int(low['year'])}) to {pct(high['share'], 0)} ({int(high['year'])}, when the total "
-                         f"deficit was USD {bn(-high['world_balance_usd'])} bn).")  # fmt: skip
+        sentences.append(w.t(f"In earlier years on the headline basis the share ranged from {pct(low['share'], 0)} "
+                             f"({int(low['year'])}) to {pct(high['share'], 0)} ({int(high['year'])}, when the total "
+                             f"deficit was USD {bn(-high['world_balance_usd'])} bn).",
+                             f"En años anteriores, en la base principal, la participación fue de {w.pct(low['share'], 0)} "
+                             f"({int(low['year'])}) a {w.pct(high['share'], 0)} ({int(high['year'])}, cuando el déficit "
+                             f"total fue de {w.bn(-high['world_balance_usd'])})."))  # fmt: skip
     facts: dict[str, float] = {"year": float(year), "share_headline": share}
     alternatives = []
     mixed = table[(table["basis"] == MIXED_SHARE) & (table["year"] == year)].dropna(subset=["share"])
     if not mixed.empty:
         m = mixed.iloc[0]
         facts["share_mixed"] = float(m["share"])
-        alternatives.append(f"{MIXED_SHARE}: {pct(float(m['share']), 0)} (China {bn(-m['china_balance_usd'])} bn of "
-                            f"{bn(-m['world_balance_usd'])} bn)")  # fmt: skip
+        alternatives.append(w.t(f"{MIXED_SHARE}: {pct(float(m['share']), 0)} (China {bn(-m['china_balance_usd'])} bn of "
+                                f"{bn(-m['world_balance_usd'])} bn)",
+                                f"{share_basis(MIXED_SHARE, lang)}: {w.pct(float(m['share']), 0)} (China "
+                                f"{w.bn(-m['china_balance_usd'])} de {w.bn(-m['world_balance_usd'])})"))  # fmt: skip
     disagreement = ""
     if share > supported[1]:
-        disagreement = (
+        disagreement = w.t(
             f"“Practically the entire” understates it: on the headline basis the deficit with China is "
-            f"larger than Colombia's whole goods deficit ({pct(share, 0)})."
+            f"larger than Colombia's whole goods deficit ({pct(share, 0)}).",
+            "«Prácticamente todo» se queda corto: en la base principal el déficit con China es mayor que todo el "
+            f"déficit de bienes de Colombia ({w.pct(share, 0)}).",
         )
     elif share < supported[0]:
-        disagreement = f"The deficit with China is {pct(share, 0)} of the total goods deficit, not practically all of it."
+        disagreement = w.t(
+            f"The deficit with China is {pct(share, 0)} of the total goods deficit, not practically all of it.",
+            f"El déficit con China es el {w.pct(share, 0)} del déficit total de bienes, no prácticamente todo.",
+        )
     return ClaimCard(spec, verdict, tuple(sentences), numbers, tuple(missing), table, facts,
-                     basis=f"China: {latest['china_basis']}; total: {latest['world_basis']}",
-                     figure=f"{pct(share, 0)} of the total goods deficit in {year}",
-                     citation=f"China: {latest['china_publisher']}; total: {latest['world_publisher']}",
+                     basis=f"China: {w.rec(latest['china_basis'])}; total: {w.rec(latest['world_basis'])}",
+                     figure=w.t(f"{pct(share, 0)} of the total goods deficit in {year}",
+                                f"{w.pct(share, 0)} del déficit total de bienes en {year}"),
+                     citation=f"China: {w.rec(latest['china_publisher'])}; total: {w.rec(latest['world_publisher'])}",
                      alternatives=tuple(alternatives), disagreement=disagreement)  # fmt: skip

@@ -23,10 +23,12 @@ from dashboard.claims.card import (
     number_row,
     numbers_frame,
     pct,
+    perspective,
 )
 from dashboard.claims.rules import CANNOT_CHECK, verdict_conditions
 from dashboard.claims.series import record_rows
 from dashboard.claims.specs import ClaimSpec
+from dashboard.claims.words import Words
 from etl.schema import CHINA, UNITED_STATES, WORLD
 from etl.years import format_years
 
@@ -72,27 +74,53 @@ def _in_span(shares: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _share_numbers(frame: pd.DataFrame, what: str) -> list[dict]:
-    return [number_row(f"{r['partner']} share of Colombia's {what}", r["year"], COL_REPORTED, r["share"] * 100, "%",
-                       r["valuation"], r["source"], r["dataset"], f"{r['publisher']}; total: {r['world_publisher']}",
-                       r["note"]) for r in frame.to_dict("records")]  # fmt: skip
+NOTES_ES = {
+    "provisional": "provisional",
+    "destinations partly withheld as 'not declared' from 2025": "destinos reservados en parte como 'no declarados' "
+    "desde 2025",
+}
 
 
-def check_us_dependence(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
+def _note(note: str, w: Words) -> str:
+    return "; ".join(NOTES_ES.get(part, part) for part in note.split("; ")) if w.es and note else note
+
+
+def _share_numbers(frame: pd.DataFrame, what: str, w: Words) -> list[dict]:
+    what_es = {"exports": "las exportaciones", "imports": "las importaciones"}[what]
+    return [number_row(w.t(f"{r['partner']} share of Colombia's {what}",
+                           f"participación de {r['partner']} en {what_es} de Colombia"),
+                       r["year"], perspective(COL_REPORTED, w.lang), r["share"] * 100, "%",
+                       r["valuation"], r["source"], r["dataset"],
+                       f"{w.rec(r['publisher'])}; total: {w.rec(r['world_publisher'])}",
+                       _note(r["note"], w)) for r in frame.to_dict("records")]  # fmt: skip
+
+
+def check_us_dependence(spec: ClaimSpec, data: ClaimData, lang: str = "en") -> ClaimCard:
+    w = Words(lang)
     tol = spec.tolerance
     exports = _in_span(colombia_partner_shares(data, "export"))
     imports = _in_span(colombia_partner_shares(data, "import"))
-    numbers = numbers_frame(_share_numbers(exports, "exports") + _share_numbers(imports, "imports"))
+    numbers = numbers_frame(_share_numbers(exports, "exports", w) + _share_numbers(imports, "imports", w))
     both = pd.DataFrame(exports.pivot_table(index="year", columns="partner", values="share"))
     both = both.dropna() if {UNITED_STATES, CHINA} <= set(both.columns) else pd.DataFrame()
     missing = []
-    for flow, frame in (("exports to", exports), ("imports from", imports)):
+    for flow, flow_es, frame in (
+        ("exports to", "exportaciones a", exports),
+        ("imports from", "importaciones desde", imports),
+    ):
         have = set(frame[frame["partner"] == UNITED_STATES]["year"]) if not frame.empty else set()
         gaps = [y for y in range(SHARES_FROM_YEAR, REFERENCE_YEAR_MAX + 1) if y not in have]
         if gaps:
-            missing.append(f"Colombia-reported {flow} the US with the World total: {format_years(gaps)}")
+            missing.append(
+                w.t(
+                    f"Colombia-reported {flow} the US with the World total: {format_years(gaps)}",
+                    f"{flow_es} EE. UU. según Colombia, con el total mundial: {format_years(gaps)}",
+                )
+            )
     if both.empty:
-        return ClaimCard(spec, CANNOT_CHECK, ("No year has both US and China shares of Colombia's exports.",),
+        return ClaimCard(spec, CANNOT_CHECK, (w.t("No year has both US and China shares of Colombia's exports.",
+                                                  "Ningún año tiene a la vez la participación de EE. UU. y la de China en "
+                                                  "las exportaciones de Colombia."),),
                          numbers, tuple(missing), exports)  # fmt: skip
     year = int(both.index.max())
     us_share, cn_share = float(both.at[year, UNITED_STATES]), float(both.at[year, CHINA])  # type: ignore[arg-type]
@@ -100,11 +128,15 @@ def check_us_dependence(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
     verdict = verdict_conditions([us_share >= threshold, us_share > cn_share])
     first = int(both.index.min())
     us_row = exports[(exports["year"] == year) & (exports["partner"] == UNITED_STATES)].iloc[0]
+    first_us, first_cn = float(both.at[first, UNITED_STATES]), float(both.at[first, CHINA])  # type: ignore[arg-type]
     sentences = [
-        f"In {year} the US took {pct(us_share)} of Colombia's exports and China {pct(cn_share)} "
-        f"({us_row['publisher']}; total: {us_row['world_publisher']}); in {first} they were "
-        f"{pct(float(both.at[first, UNITED_STATES]))} and {pct(float(both.at[first, CHINA]))}.",  # type: ignore[arg-type]
-    ]
+        w.t(f"In {year} the US took {pct(us_share)} of Colombia's exports and China {pct(cn_share)} "
+            f"({us_row['publisher']}; total: {us_row['world_publisher']}); in {first} they were "
+            f"{pct(first_us)} and {pct(first_cn)}.",
+            f"En {year} EE. UU. recibió el {w.pct(us_share)} de las exportaciones de Colombia y China el "
+            f"{w.pct(cn_share)} ({w.rec(us_row['publisher'])}; total: {w.rec(us_row['world_publisher'])}); en {first} "
+            f"eran el {w.pct(first_us)} y el {w.pct(first_cn)}."),
+    ]  # fmt: skip
     imp = imports.pivot_table(index="year", columns="partner", values="share")
     facts = {"year": float(year), "us_export_share": us_share, "china_export_share": cn_share}
     if {UNITED_STATES, CHINA} <= set(imp.columns) and not imp.dropna().empty:
@@ -112,46 +144,63 @@ def check_us_dependence(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
         us_imp, cn_imp = float(imp.at[iy, UNITED_STATES]), float(imp.at[iy, CHINA])  # type: ignore[arg-type]
         facts.update(us_import_share=us_imp, china_import_share=cn_imp)
         src = imports[(imports["year"] == iy) & (imports["partner"] == UNITED_STATES)].iloc[0]
-        sentences.append(f"Of Colombia's imports in {iy}, {pct(us_imp)} came from the US and "
-                         f"{pct(cn_imp)} from China ({src['publisher']}; total: "
-                         f"{src['world_publisher']}).")  # fmt: skip
+        sentences.append(w.t(f"Of Colombia's imports in {iy}, {pct(us_imp)} came from the US and "
+                             f"{pct(cn_imp)} from China ({src['publisher']}; total: "
+                             f"{src['world_publisher']}).",
+                             f"De las importaciones de Colombia en {iy}, el {w.pct(us_imp)} vino de EE. UU. y el "
+                             f"{w.pct(cn_imp)} de China ({w.rec(src['publisher'])}; total: "
+                             f"{w.rec(src['world_publisher'])})."))  # fmt: skip
     return ClaimCard(spec, verdict, tuple(sentences), numbers, tuple(missing), exports, facts,
-                     basis="Colombia-reported exports (FOB) to the partner ÷ Colombia's exports to the World, same year",
-                     figure=f"US {pct(us_share)} and China {pct(cn_share)} of Colombia's exports in {year}",
-                     citation=f"{us_row['publisher']}; total: {us_row['world_publisher']}")  # fmt: skip
+                     basis=w.t("Colombia-reported exports (FOB) to the partner ÷ Colombia's exports to the World, same year",
+                               "exportaciones (FOB) al socio según Colombia ÷ exportaciones de Colombia al mundo, mismo año"),
+                     figure=w.t(f"US {pct(us_share)} and China {pct(cn_share)} of Colombia's exports in {year}",
+                                f"EE. UU. {w.pct(us_share)} y China {w.pct(cn_share)} de las exportaciones de Colombia en {year}"),
+                     citation=f"{w.rec(us_row['publisher'])}; total: {w.rec(us_row['world_publisher'])}")  # fmt: skip
 
 
-def check_china_import_growth(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
+def check_china_import_growth(spec: ClaimSpec, data: ClaimData, lang: str = "en") -> ClaimCard:
+    w = Words(lang)
     tol = spec.tolerance
     shares = _in_span(colombia_partner_shares(data, "import", partners=(CHINA,)))
     numbers = numbers_frame(
-        [number_row("imports from China", r["year"], COL_REPORTED, r["value_usd"], "USD", "CIF", r["source"],
-                    r["dataset"], r["publisher"], r["note"]) for r in shares.to_dict("records")]
-        + _share_numbers(shares, "imports")
+        [number_row(w.t("imports from China", "importaciones desde China"), r["year"], perspective(COL_REPORTED, lang),
+                    r["value_usd"], "USD", "CIF", r["source"], r["dataset"], w.rec(r["publisher"]), _note(r["note"], w))
+         for r in shares.to_dict("records")]
+        + _share_numbers(shares, "imports", w)
     )  # fmt: skip
     have = set(shares["year"].astype(int))
     gaps = [y for y in range(SHARES_FROM_YEAR, REFERENCE_YEAR_MAX + 1) if y not in have]
     missing = (
-        [f"Colombia-reported imports from China with the World total: {format_years(gaps)}"] if gaps else []
-    )
+        [w.t(f"Colombia-reported imports from China with the World total: {format_years(gaps)}",
+             f"importaciones desde China según Colombia, con el total mundial: {format_years(gaps)}")] if gaps else []
+    )  # fmt: skip
     if len(shares) < 2:
-        return ClaimCard(spec, CANNOT_CHECK, ("Fewer than two years of Colombia's imports from China are bundled.",),
+        return ClaimCard(spec, CANNOT_CHECK, (w.t("Fewer than two years of Colombia's imports from China are bundled.",
+                                                  "Los datos incluidos tienen menos de dos años de importaciones de "
+                                                  "Colombia desde China."),),
                          numbers, tuple(missing), shares)  # fmt: skip
     first, last = shares.iloc[0], shares.iloc[-1]
     rise_pts = (float(last["share"]) - float(first["share"])) * 100
     growth = float(last["value_usd"]) / float(first["value_usd"])
     verdict = verdict_conditions([rise_pts >= float(tol["share_rise_min_pts"]), growth > 1])
     sentences = [
-        f"Imports from China went from USD {bn(first['value_usd'])} bn in {int(first['year'])} to "
-        f"USD {bn(last['value_usd'])} bn in {int(last['year'])} (×{growth:.1f}; {last['publisher']}); China's share "
-        f"of Colombia's imports moved from {pct(first['share'])} to {pct(last['share'])} ({rise_pts:+.1f} points; "
-        f"total: {last['world_publisher']}).",
-        "The articles do not say what the associations feared; the data only shows how much exposure there is.",
-    ]
+        w.t(f"Imports from China went from USD {bn(first['value_usd'])} bn in {int(first['year'])} to "
+            f"USD {bn(last['value_usd'])} bn in {int(last['year'])} (×{growth:.1f}; {last['publisher']}); China's share "
+            f"of Colombia's imports moved from {pct(first['share'])} to {pct(last['share'])} ({rise_pts:+.1f} points; "
+            f"total: {last['world_publisher']}).",
+            f"Las importaciones desde China pasaron de {w.bn(first['value_usd'])} en {int(first['year'])} a "
+            f"{w.bn(last['value_usd'])} en {int(last['year'])} (×{w.num(growth)}; {w.rec(last['publisher'])}); la "
+            f"participación de China en las importaciones de Colombia pasó del {w.pct(first['share'])} al "
+            f"{w.pct(last['share'])} ({w.points(rise_pts)} puntos; total: {w.rec(last['world_publisher'])})."),
+        w.t("The articles do not say what the associations feared; the data only shows how much exposure there is.",
+            "Los artículos no dicen qué temían los gremios; los datos solo muestran cuánta exposición hay."),
+    ]  # fmt: skip
     facts = {"first_year": float(first["year"]), "last_year": float(last["year"]), "first_share": float(first["share"]),
              "last_share": float(last["share"]), "growth_factor": growth, "last_imports_usd": float(last["value_usd"]),
              "share_rise_pts": rise_pts}  # fmt: skip
     return ClaimCard(spec, verdict, tuple(sentences), numbers, tuple(missing), shares, facts,
-                     basis="Colombia-reported imports (CIF) from China ÷ Colombia's imports from the World, same year",
-                     figure=f"{pct(first['share'])} ({int(first['year'])}) → {pct(last['share'])} ({int(last['year'])})",
-                     citation=f"{last['publisher']}; total: {last['world_publisher']}")  # fmt: skip
+                     basis=w.t("Colombia-reported imports (CIF) from China ÷ Colombia's imports from the World, same year",
+                               "importaciones (CIF) desde China según Colombia ÷ importaciones de Colombia desde el "
+                               "mundo, mismo año"),
+                     figure=f"{w.pct(first['share'])} ({int(first['year'])}) → {w.pct(last['share'])} ({int(last['year'])})",
+                     citation=f"{w.rec(last['publisher'])}; total: {w.rec(last['world_publisher'])}")  # fmt: skip

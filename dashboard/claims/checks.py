@@ -29,15 +29,18 @@ CHECKS = {
 }
 
 
-def build_cards(data: ClaimData, specs: Sequence[ClaimSpec] | None = None) -> list[ClaimCard]:
-    """One card per claim, in claims.toml order."""
-    return [build_card(spec, data) for spec in (specs if specs is not None else read_claims())]
+def build_cards(
+    data: ClaimData, specs: Sequence[ClaimSpec] | None = None, lang: str = "en"
+) -> list[ClaimCard]:
+    """One card per claim, in claims.toml order, its sentences in ``lang`` ("en" or "es")."""
+    return [build_card(spec, data, lang) for spec in (specs if specs is not None else read_claims())]
 
 
-def build_card(spec: ClaimSpec, data: ClaimData) -> ClaimCard:
+def build_card(spec: ClaimSpec, data: ClaimData, lang: str = "en") -> ClaimCard:
+    """The card of one claim: the same verdict and figures in every language, the sentences in ``lang``."""
     builder = CHECKS.get(spec.check)
     if builder is None:
         raise ValueError(
             f"claim {spec.id}: unknown check {spec.check!r} (known: {', '.join(sorted(CHECKS))})"
         )
-    return builder(spec, data)
+    return builder(spec, data, lang)

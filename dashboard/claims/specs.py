@@ -33,6 +33,12 @@ class ClaimSpec:
     scenario_preset: str | None = None
     related_quote: str | None = None
     related_article: str | None = None
+    spanish: dict[str, str] = field(default_factory=dict)  # speaker, summary, tolerance_text in Spanish
+
+    def text(self, name: str, lang: str = "en") -> str:
+        """``speaker``, ``summary`` or ``tolerance_text`` in ``lang`` (English where no Spanish is given)."""
+        english = str(getattr(self, name))
+        return self.spanish.get(name, english) if lang == "es" else english
 
 
 def read_claims(path: Path = CLAIMS_PATH) -> list[ClaimSpec]:
@@ -55,6 +61,15 @@ def read_claims(path: Path = CLAIMS_PATH) -> list[ClaimSpec]:
                 summary=item.get("summary", ""),
                 tolerance=tolerance,
                 tolerance_text=str(tolerance.pop("text", "")),
+                spanish={
+                    key: str(value)
+                    for key, value in (
+                        ("speaker", item.get("speaker_es")),
+                        ("summary", item.get("summary_es")),
+                        ("tolerance_text", tolerance.pop("text_es", None)),
+                    )
+                    if value
+                },
                 link_page=link.get("page"),
                 link_params={k: str(v) for k, v in link.get("params", {}).items()},
                 scenario_preset=item.get("scenario_preset"),

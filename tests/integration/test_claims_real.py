@@ -4,6 +4,7 @@ here straight from the raw files in data/raw/ (not through the ETL or the card c
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -104,12 +105,17 @@ def tariff_timeline() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def cards(bundled_db: Path) -> Iterator[dict[int, c.ClaimCard]]:
+def claim_data(bundled_db: Path) -> Iterator[c.ClaimData]:
     con = duckdb.connect(str(bundled_db), read_only=True)
     try:
-        yield {card.spec.id: card for card in c.build_cards(c.query_claim_data(con))}
+        yield c.query_claim_data(con)
     finally:
         con.close()
+
+
+@pytest.fixture(scope="module")
+def cards(claim_data: c.ClaimData) -> dict[int, c.ClaimCard]:
+    return {card.spec.id: card for card in c.build_cards(claim_data)}
 
 
 @cache
@@ -365,3 +371,43 @@ def test_claims_4_and_5_cite_the_shipped_scenarios(cards: dict[int, c.ClaimCard]
     )  # Ecuador's roses gain when Colombia alone is hit
     assert five["colombia_change_usd"] < 0
     assert 0 < five["latam_share"] < 1
+
+
+# ------------------------------------------------------------------------------------- the cards in Spanish
+
+ENGLISH_WORDS = re.compile(
+    r"\b(the|and|with|of|from|which|imports|exports|balance|year|years|between)\b", re.I
+)
+
+
+def test_spanish_cards_give_the_same_verdicts_and_numbers_in_spanish_words(
+    claim_data: c.ClaimData, cards: dict[int, c.ClaimCard]
+) -> None:
+    spanish = {card.spec.id: card for card in c.build_cards(claim_data, lang="es")}
+    assert spanish.keys() == cards.keys()
+    for claim_id, english in cards.items():
+        card = spanish[claim_id]
+        assert card.verdict == english.verdict, claim_id
+        assert card.facts == english.facts, claim_id
+        pd.testing.assert_series_equal(card.numbers["value"], english.numbers["value"])
+        texts = [
+            card.basis,
+            card.figure,
+            card.disagreement,
+            *card.explanation,
+            *card.alternatives,
+            *card.missing,
+        ]
+        assert any(texts), claim_id
+        for text in texts:
+            assert len(ENGLISH_WORDS.findall(text)) < 2, (claim_id, text)
+        for measure in card.numbers["measure"]:
+            assert len(ENGLISH_WORDS.findall(measure)) < 2, (claim_id, measure)
+        assert card.spec.text("summary", "es") != english.spec.summary
+        assert card.spec.text("tolerance_text", "es") != english.spec.tolerance_text
+    # the headline figures in the Spanish number format, computed here from the raw files
+    deficit = -china_2024_headline() / B
+    assert f"{deficit:.2f}".replace(".", ",") + " mil millones de USD" in spanish[1].figure
+    mixed = (dane_import("CHN", 2024) - dian_sum("China", 2024)) / B
+    assert f"{mixed:.2f}".replace(".", ",") + " mil millones de USD" in spanish[1].disagreement
+    assert "USD" in cards[1].figure and "mil millones" not in cards[1].figure  # English keeps its own format
