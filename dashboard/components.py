@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import functools
 import gc
+import hashlib
 import json
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -19,9 +20,10 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from pandas.io.formats.style import Styler
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard import charts, claims, claims_charts, i18n, queries, units, url_state
+from dashboard import charts, claims, claims_charts, i18n, products, queries, units, url_state
 from dashboard.cache import VersionedCache, freeze
 from dashboard.csv_export import to_csv_bytes
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
@@ -304,6 +306,14 @@ def show_table(
     reader's format rounded to fit (``decimals`` per column; default 2 for floats, 0 for whole numbers) and
     gaps shown as '—'. Sorting still uses the numbers; code columns keep their codes."""
     language = lang()
+    key_parts = ("show_table", language, freeze(dict(units or {})), freeze(dict(decimals or {})))
+    styler = shared_styler(key_parts, frame, lambda: _table_styler(frame, language, units, decimals))
+    st.dataframe(styler, hide_index=True, width="stretch", key=key)
+
+
+def _table_styler(
+    frame: pd.DataFrame, language: str, units: Mapping[str, str] | None, decimals: Mapping[str, int] | None
+) -> Styler:
     decimals = dict(decimals or {})
     shown = i18n.with_headers(frame.reset_index(drop=True), language, units)
     headers = dict(zip(frame.columns, shown.columns, strict=True))
@@ -325,10 +335,60 @@ def show_table(
         styler = styler.format(
             precision=places, thousands=thousands, decimal=decimal, na_rep="—", subset=[header]
         )
-    styler = styler.format(
+    return styler.format(
         na_rep="—", subset=[h for h in headers.values() if not pd.api.types.is_numeric_dtype(shown[h])]
     )
-    st.dataframe(styler, hide_index=True, width="stretch", key=key)
+
+
+# Tables as st.dataframe shows them, by content: pandas' rendering of a Styler (every cell's display text) is
+# done once per distinct table and shared by every session that shows it. Keyed by the frame's content, not
+# by the database version, so a result of a new database is a new key; the least recently used go first.
+STYLED = VersionedCache(versions_kept=1, entries_per_version=256)
+_STYLED_VERSION = "content"
+
+
+def frame_digest(frame: pd.DataFrame) -> Hashable:
+    """A key for ``frame``'s content: column names, dtypes, index and values (raises TypeError for cells
+    pandas cannot hash)."""
+    rows = pd.util.hash_pandas_object(frame, index=True).to_numpy()
+    return (
+        tuple(str(c) for c in frame.columns),
+        tuple(str(d) for d in frame.dtypes),
+        len(frame),
+        hashlib.blake2b(rows.tobytes(), digest_size=16).hexdigest(),
+    )
+
+
+def shared_styler(key_parts: Hashable, frame: pd.DataFrame, build: Callable[[], Styler]) -> Styler:
+    """``build()`` (a Styler of ``frame``), rendered once per (``key_parts``, content of ``frame``) and shared.
+
+    ``key_parts`` must name everything else the Styler depends on (language, units, decimals). st.dataframe
+    marshals a Styler by calling its ``_compute()`` and ``_translate(False, False)`` (pandas' rendering of
+    every cell, the bulk of a table's cost); the shared Styler answers both from the first rendering. Any other
+    call goes to pandas. A frame pandas cannot hash is styled afresh.
+    """
+    try:
+        key = (key_parts, frame_digest(frame))
+    except TypeError:
+        return build()
+    return STYLED.get(_STYLED_VERSION, key, lambda: _rendered_once(build()))
+
+
+def _rendered_once(styler: Styler) -> Styler:
+    # pandas' private rendering steps, the ones streamlit's marshall_styler calls (not in pandas' stubs)
+    getattr(styler, "_compute")()  # noqa: B009
+    translate = getattr(styler, "_translate")  # noqa: B009
+    translated = translate(False, False)
+
+    def compute() -> Styler:
+        return styler
+
+    def translate_once(*args: object, **kwargs: object) -> dict:
+        return translated if (args, kwargs) == ((False, False), {}) else translate(*args, **kwargs)
+
+    setattr(styler, "_compute", compute)  # noqa: B010 - instance attributes shadow the methods
+    setattr(styler, "_translate", translate_once)  # noqa: B010
+    return styler
 
 
 def localized(frame: pd.DataFrame, units: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -675,6 +735,13 @@ def scenario_presets() -> dict[str, dict]:
     """The shipped scenario presets by name, each in canonical form (as the Scenarios page keeps them)."""
     docs = (json.loads(path.read_text(encoding="utf-8")) for path in preset_paths())
     return {doc["name"]: spec_to_dict(parse_spec(doc)) for doc in docs}
+
+
+@shared
+def hs_search(text: str) -> pd.DataFrame:
+    """The Products search (:func:`dashboard.products.search` over the HS codes) for ``text``, once per
+    database version and text; read-only."""
+    return products.search(query_hs_codes(), text)
 
 
 # The filters a first visitor arrives with (each page's defaults): their queries are warmed too.

@@ -23,7 +23,10 @@ from model.spec import CHANGE_KINDS, EXEMPTION_LISTS, LEVELS
 
 def show_table(frame: pd.DataFrame, lang: str, key: str | None = None, decimals: int = 1) -> None:
     """A model table as the reader sees it (``scenario_tables.display``)."""
-    st.dataframe(scenario_tables.display(frame, lang, decimals), hide_index=True, key=key, width="stretch")
+    styler = components.shared_styler(
+        ("scenario_table", lang, decimals), frame, lambda: scenario_tables.display(frame, lang, decimals)
+    )  # rendered once per distinct table, shared by every session
+    st.dataframe(styler, hide_index=True, key=key, width="stretch")
 
 
 def show_metrics(metrics: Sequence[Metric]) -> None:

@@ -100,7 +100,7 @@ value_title = t("usd_m", lang)
 query_text = st.text_input(t("hs_search", lang), key="q", max_chars=60, placeholder=t("hs_search_hint", lang))
 focus = None
 if query_text.strip():
-    matches = products.search(hs_codes, query_text)
+    matches = components.hs_search(query_text)  # shared by every session searching the same words
     if matches.empty:
         st.info(t("hs_search_none", lang, text=url_state.escape_markdown(query_text.strip())))
     else:

@@ -143,3 +143,48 @@ def test_every_components_name_a_page_uses_exists() -> None:
             ):
                 missing.append(f"{page.name}: components.{node.attr}")
     assert not missing
+
+
+def _marshalled(styler: object) -> tuple[bytes, str]:
+    """What st.dataframe sends for a Styler: the display text of every cell and the CSS rules."""
+    from streamlit.elements.lib.pandas_styler_utils import marshall_styler
+    from streamlit.proto.ArrowData_pb2 import ArrowData
+
+    proto = ArrowData()
+    marshall_styler(proto, styler, "uuid")  # type: ignore[arg-type]
+    return proto.styler.display_values, proto.styler.styles
+
+
+def test_a_shared_styler_is_rendered_once_and_sends_what_a_fresh_one_sends() -> None:
+    from dashboard import components
+
+    frame = pd.DataFrame({"partner": ["China", None, "=1+1"], "value_usd": [1234567.891, None, -0.5],
+                          "year": [2023, 2024, 2025]})  # fmt: skip
+    builds: list[int] = []
+
+    def build(data: pd.DataFrame, decimals: int) -> object:
+        builds.append(1)
+        styler = data.style.format(precision=decimals, thousands=".", decimal=",", na_rep="—",
+                                   subset=["value_usd"])  # fmt: skip
+        return styler.format(na_rep="—", subset=["partner"])
+
+    first = components.shared_styler(("test", 1), frame, lambda: build(frame, 1))
+    again = components.shared_styler(("test", 1), frame.copy(), lambda: build(frame, 1))
+    assert again is first and len(builds) == 1
+    display, styles = _marshalled(first)
+    assert (display, styles) == _marshalled(again) == _marshalled(build(frame, 1))
+    # Other formatting or other numbers are other tables.
+    other_key = components.shared_styler(("test", 2), frame, lambda: build(frame, 2))
+    changed = frame.assign(value_usd=[1.0, None, -0.5])
+    other_content = components.shared_styler(("test", 1), changed, lambda: build(changed, 1))
+    assert other_key is not first and other_content is not first
+    assert _marshalled(other_key)[0] != display and _marshalled(other_content)[0] != display
+    assert _marshalled(other_content) == _marshalled(build(changed, 1))
+
+
+def test_a_frame_pandas_cannot_hash_is_styled_afresh() -> None:
+    from dashboard import components
+
+    frame = pd.DataFrame({"cells": [[1, 2], [3]]})
+    made = [components.shared_styler(("test",), frame, lambda: frame.style) for _ in range(2)]
+    assert made[0] is not made[1]
