@@ -217,3 +217,30 @@ def test_august_2025_preset_shows_effective_rates_and_elasticity_coverage() -> N
     assert rates.loc[ecu, after[0]] > rates.loc[col, after[0]]
     keys = {getattr(b, "key", None) for b in at.get("download_button")}
     assert {"sc_dl_lines", "sc_dl_rates"} <= keys
+
+
+@pytest.mark.usefixtures("bundled_env")
+def test_an_uploaded_set_becomes_the_saved_set_and_a_bad_file_is_refused_by_name() -> None:
+    at = _page()
+    ecuador = {"name": "Ecuador +5 on roses", "tariff_changes": [{"partners": ["ECU"], "add_pp": 5}]}
+    purchase = json.loads(
+        (Path(PAGE).parents[2] / "model" / "presets" / "china_buys_more.json").read_text(encoding="utf-8")
+    )
+    upload = json.dumps({"scenarios": [ecuador, purchase]}).encode("utf-8")
+    at.file_uploader(key="sc_upload").upload("set.json", upload, "application/json")
+    at = at.run()
+    assert not at.exception and not at.error
+    assert at.subheader[0].value == escape_markdown("Ecuador +5 on roses")  # the first one is shown
+    tables = [list(df.value.columns) for df in at.dataframe if df.value.columns[0] == "Figure"]
+    assert tables == [["Figure", "Ecuador +5 on roses"], ["Figure", purchase["name"]]]  # compared apart
+    at.file_uploader(key="sc_upload").upload(
+        "broken.json", b'{"name": "x", "tariff_changes": [{"add_pp": "ten"}]}'
+    )
+    at = at.run()
+    assert not at.exception
+    message = " ".join(e.value for e in at.error)
+    assert (
+        message.startswith(escape_markdown("broken.json: "))
+        and escape_markdown("tariff_changes[0].add_pp") in message
+    )
+    assert at.subheader[0].value == escape_markdown("Ecuador +5 on roses")  # the last good scenario stays
