@@ -200,9 +200,11 @@ def focus_summary(result: ScenarioResult, names: Mapping[str, str], lang: str) -
     )
 
 
-def chapter_figure(by_chapter: pd.DataFrame, lang: str) -> go.Figure:
+def chapter_figure(
+    by_chapter: pd.DataFrame, lang: str, spanish: Mapping[str, str] | None = None
+) -> go.Figure:
     """The largest changes by HS chapter, each chapter named in the reader's language."""
-    chapters = by_chapter.assign(label=scenario_view.chapter_labels(by_chapter, lang))
+    chapters = by_chapter.assign(label=scenario_view.chapter_labels(by_chapter, lang, spanish))
     fig = charts.change_bar_chart(chapters, label="label", title=text("by_chapter_title", lang))
     fig.update_xaxes(title=text("x_change", lang))
     return fig

@@ -44,12 +44,16 @@ def display(frame: pd.DataFrame, lang: str, decimals: int = 1) -> Styler:
     return styler.format(na_rep="—", subset=[c for c in shown.columns if c not in numeric])
 
 
-def chapter_table(by_chapter: pd.DataFrame, lang: str) -> pd.DataFrame:
+def chapter_table(
+    by_chapter: pd.DataFrame, lang: str, spanish: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """The by-chapter table with each chapter's description in the reader's language, up to its first ';'
     (the chapter code has a column of its own)."""
     table = by_chapter.copy()
     table["description"] = [
-        charts.chapter_label(str(c), products.describe(str(c), d, lang), width=200)[len(str(c)) + 1 :]
+        charts.chapter_label(str(c), products.describe(str(c), d, lang, spanish), width=200)[
+            len(str(c)) + 1 :
+        ]
         for c, d in zip(table["chapter"], table["description"], strict=True)
     ]
     return table

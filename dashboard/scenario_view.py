@@ -7,7 +7,7 @@ Pure: results in, frames and figures out (no Streamlit). The model (model/) comp
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -224,10 +224,13 @@ def partner_panels(
     return go.Figure({"data": traces, "layout": layout})
 
 
-def chapter_labels(by_chapter: pd.DataFrame, lang: str) -> list[str]:
-    """Every chapter labelled (chapter 98 too), in the reader's language where a name exists."""
+def chapter_labels(
+    by_chapter: pd.DataFrame, lang: str, spanish: Mapping[str, str] | None = None
+) -> list[str]:
+    """Every chapter labelled (chapter 98 too), in the reader's language (``spanish``: the Spanish HS
+    nomenclature's texts, ``products.spanish_names``)."""
     return [
-        charts.chapter_label(str(c), products.describe(str(c), d, lang), width=44)
+        charts.chapter_label(str(c), products.describe(str(c), d, lang, spanish), width=44)
         for c, d in zip(by_chapter["chapter"], by_chapter["description"], strict=True)
     ]
 

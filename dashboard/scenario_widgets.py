@@ -11,7 +11,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import components, i18n, scenario_summary, scenario_tables, scenario_text, scenario_view
+from dashboard import (
+    components,
+    i18n,
+    products,
+    scenario_summary,
+    scenario_tables,
+    scenario_text,
+    scenario_view,
+)
 from dashboard.scenario_form import MAX_SAVED
 from dashboard.scenario_labels import EQUATIONS, change_label, tab_labels, text
 from dashboard.scenario_summary import Metric
@@ -131,9 +139,12 @@ def show_tariff(result: ScenarioResult, current: dict[str, Any], names: Mapping[
             result.by_partner.drop(columns=["partner_name"], errors="ignore"), lang, key="sc_tbl_partner"
         )
     with tabs[1]:
-        fig = scenario_summary.chapter_figure(result.by_chapter, lang)
+        spanish = products.spanish_names(components.query_hs_codes())  # chapter names in Spanish
+        fig = scenario_summary.chapter_figure(result.by_chapter, lang, spanish)
         components.show_figure(fig, filename="balanza-scenario-chapters", key="sc_fig_chapter")
-        show_table(scenario_tables.chapter_table(result.by_chapter, lang), lang, key="sc_tbl_chapter")
+        show_table(
+            scenario_tables.chapter_table(result.by_chapter, lang, spanish), lang, key="sc_tbl_chapter"
+        )
     with tabs[2]:
         fig = scenario_summary.components_figure(result.by_partner, labels, lang)
         components.show_figure(fig, filename="balanza-scenario-components", key="sc_fig_components")

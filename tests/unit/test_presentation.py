@@ -161,3 +161,20 @@ def test_descriptions_in_spanish_come_from_the_nomenclature_and_gaps_are_marked(
     assert products.describe("0901", "Coffee", "es") == "Coffee (en inglés)"
     assert "Special classification" in products.describe("98", None, "en")
     assert products.describe("98", None, "es", spanish).startswith("Disposiciones")
+
+
+def test_scenario_chapters_are_named_from_the_spanish_nomenclature() -> None:
+    from dashboard import scenario_tables, scenario_view
+
+    spanish = products.spanish_names(CODES)
+    by_chapter = pd.DataFrame(
+        {"chapter": ["09", "84"], "description": ["Coffee, tea, mate and spices", "Machinery"]}
+    )
+    table = scenario_tables.chapter_table(by_chapter, "es", spanish)
+    assert table["description"].tolist() == [
+        "Café, té, yerba mate y especias",
+        "Reactores nucleares, calderas, máquinas, aparatos y artefactos mecánicos",  # up to the first ';'
+    ]
+    labels = scenario_view.chapter_labels(by_chapter, "es", spanish)
+    assert labels[0].startswith("09 Café, té, yerba mate")
+    assert scenario_view.chapter_labels(by_chapter, "en", spanish)[0].startswith("09 Coffee")
