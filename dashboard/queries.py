@@ -400,23 +400,6 @@ def query_top_movers(
     )
 
 
-def query_hs_search(con: duckdb.DuckDBPyConnection, text: str, limit: int = 50) -> pd.DataFrame:
-    """HS codes whose code starts with ``text`` or whose description contains every word of it."""
-    words = [w for w in text.strip().split() if w]
-    if not words:
-        return pd.DataFrame(columns=["hs_code", "hs_level", "description", "section"])
-    return _frame(
-        con,
-        """
-        SELECT hs_code, hs_level, description, section FROM hs_codes
-        WHERE starts_with(hs_code, ?)
-           OR list_bool_and(list_transform(?::VARCHAR[], lambda w: contains(lower(description), lower(w))))
-        ORDER BY hs_level, hs_code LIMIT ?
-        """,
-        [text.strip(), words, limit],
-    )
-
-
 def query_coverage_countries(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every country code that appears as reporter or partner."""
     frame = _frame(

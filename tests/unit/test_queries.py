@@ -137,10 +137,11 @@ def test_products_tree_top_and_search(con: duckdb.DuckDBPyConnection) -> None:
     top = queries.query_top_products(con, **series, year=2024, limit=2)
     assert top["hs_code"].tolist() == ["2709001000", "0901110015"]
     assert math.isclose(top["share_pct"].sum(), 120 / 150 * 100)
-    assert queries.query_hs_search(con, "0901")["hs_code"].tolist() == ["0901", "090111"]
-    assert queries.query_hs_search(con, "coffee roasted")["hs_code"].tolist() == ["090111"]
-    assert queries.query_hs_search(con, "'; DROP TABLE trade; --").empty
-    assert queries.query_hs_search(con, "   ").empty
+    # the search's codes: the English nomenclature with the Spanish text where it has the code
+    con.execute("INSERT INTO hs_codes_es VALUES ('0901', 4, 'Café, incluso tostado o descafeinado', NULL)")
+    codes = queries.query_hs_codes(con).set_index("hs_code")
+    assert codes.loc["0901", "description_es"] == "Café, incluso tostado o descafeinado"
+    assert codes["description_es"].notna().sum() == 1 and len(codes) == 5
 
 
 def test_product_series_catalogue_and_years(con: duckdb.DuckDBPyConnection) -> None:
