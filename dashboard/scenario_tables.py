@@ -59,8 +59,13 @@ def chapter_table(
     return table
 
 
-def lines_table(top_lines: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The largest lines, saying for each whether its elasticity is estimated or the default."""
+def lines_table(top_lines: pd.DataFrame, lang: str, spanish: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The largest lines, saying for each whether its elasticity is estimated or the default; each line described
+    in the reader's language (``spanish``: the Spanish HS nomenclature's texts, a line takes its subheading's)."""
+    if "description" in top_lines:
+        top_lines = top_lines.assign(
+            description=products.describe_frame(top_lines, lang, code="hs10", spanish=spanish)
+        )
     shown = top_lines.assign(
         elasticity=top_lines["elasticity_is_default"].map(
             {True: text("default", lang), False: text("data", lang)}

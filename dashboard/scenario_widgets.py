@@ -138,8 +138,8 @@ def show_tariff(result: ScenarioResult, current: dict[str, Any], names: Mapping[
         show_table(
             result.by_partner.drop(columns=["partner_name"], errors="ignore"), lang, key="sc_tbl_partner"
         )
+    spanish = products.spanish_names(components.query_hs_codes()) if lang == "es" else None
     with tabs[1]:
-        spanish = products.spanish_names(components.query_hs_codes())  # chapter names in Spanish
         fig = scenario_summary.chapter_figure(result.by_chapter, lang, spanish)
         components.show_figure(fig, filename="balanza-scenario-chapters", key="sc_fig_chapter")
         show_table(
@@ -151,7 +151,7 @@ def show_tariff(result: ScenarioResult, current: dict[str, Any], names: Mapping[
     with tabs[3]:
         show_effective_rates(result, lang)
     with tabs[4]:
-        lines = scenario_tables.lines_table(result.top_lines, lang)
+        lines = scenario_tables.lines_table(result.top_lines, lang, spanish)
         show_table(lines, lang, key="sc_tbl_lines")
         st.caption(text("lines_note", lang, n=len(lines), rows=i18n.number(len(result.lines), lang, 0)))
         csv_button(result.lines, result.name, "balanza-scenario-lines.csv", "USD; %", "sc_dl_lines", lang)

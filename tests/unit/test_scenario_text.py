@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import re
 
+import pandas as pd
 import pytest
 
-from dashboard import scenario_text
+from dashboard import scenario_tables, scenario_text
 from model.market import DEFAULT_IMPORT_DEMAND
 from model.purchase import PURCHASE_LEFT_OUT
 from model.result import LEFT_OUT, Note
@@ -110,3 +111,19 @@ def test_every_bundled_preset_has_a_spanish_name_and_description() -> None:
     assert scenario_text.preset_name("My scenario", "es") == "My scenario"
     doc = json.loads(preset_path("us_10pct_everyone").read_text(encoding="utf-8"))
     assert scenario_text.preset_description(doc["name"], "edited", "es") == "edited"
+
+
+def test_the_largest_lines_are_described_in_spanish_by_their_subheading() -> None:
+    lines = pd.DataFrame({"hs10": ["0603110060", "2709002090"], "partner_iso3": ["COL", "COL"],
+                          "description": ["Roses, fresh cut", "Crude oil"], "elasticity_is_default": [False, True]})  # fmt: skip
+    spanish = {"060311": "Rosas, frescas"}
+    shown = scenario_tables.lines_table(lines, "es", spanish)
+    assert shown["description"].tolist()[0] == "Rosas, frescas"
+    assert (
+        shown["description"].tolist()[1].startswith("Crude oil")
+        and "(en inglés)" in shown["description"].iloc[1]
+    )
+    assert (
+        scenario_tables.lines_table(lines, "en", spanish)["description"].tolist()
+        == lines["description"].tolist()
+    )
