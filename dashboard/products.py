@@ -11,7 +11,6 @@ WCO (English) text marked "(en inglés)".
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 
 import pandas as pd
@@ -40,10 +39,9 @@ COLOMBIAN_SEARCH_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def fold(text: str) -> str:
-    """Lower case without accents: 'Café' → 'cafe'."""
-    decomposed = unicodedata.normalize("NFKD", str(text).lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+def _ascii_fold(texts: pd.Series) -> pd.Series:
+    """Lower case, accents and other non-ASCII marks dropped, for a whole column at once: 'Café' → 'cafe'."""
+    return texts.str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii").str.lower()
 
 
 def spanish_names(codes: pd.DataFrame) -> dict[str, str]:
@@ -100,25 +98,23 @@ def search(codes: pd.DataFrame, text: str, limit: int = 60) -> pd.DataFrame:
     if digits.isdigit():
         found = codes[codes["hs_code"].astype(str).str.startswith(digits)]
     else:
-        words = [fold(w) for w in query.split() if w]
+        words = [_ascii_fold(pd.Series([w])).iloc[0] for w in query.split() if w]
 
         def column(name: str) -> pd.Series:
             return codes[name].fillna("").astype(str) if name in codes else pd.Series("", index=codes.index)
 
-        spanish = (
-            column("description_es")
-            + " "
-            + column("heading_es")
-            + " "
-            + codes["hs_code"].map(lambda c: DANE_CHAPTER_NAMES_ES.get(str(c), ""))
-        ).map(fold)
-        english = column("description").map(fold)
+        dane = codes["hs_code"].astype(str).map(DANE_CHAPTER_NAMES_ES).fillna("")
+        english = _ascii_fold(column("description"))
+        spanish = _ascii_fold(column("description_es") + " | " + column("heading_es") + " | " + dane)
 
-        def every_word(haystack: str) -> bool:
-            return all(re.search(rf"\b{re.escape(w)}", haystack) for w in words)
+        def every_word(haystack: pd.Series) -> pd.Series:
+            matched = pd.Series(True, index=codes.index)
+            for word in words:
+                matched &= haystack.str.contains(rf"\b{re.escape(word)}", regex=True)
+            return matched
 
         vocabulary = {code for w in words for code in COLOMBIAN_SEARCH_WORDS.get(w, ())}
-        found = codes[english.map(every_word) | spanish.map(every_word) | codes["hs_code"].isin(vocabulary)]
+        found = codes[every_word(english) | every_word(spanish) | codes["hs_code"].isin(vocabulary)]
     return found.sort_values(["hs_level", "hs_code"]).head(limit).reset_index(drop=True)
 
 
