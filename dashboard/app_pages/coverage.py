@@ -33,8 +33,12 @@ country = left.selectbox(
 counterparts = right.multiselect(t("partners", lang), involved, key="with", format_func=label_of)
 url_state.sync_url(specs)
 
-# Series between the chosen country and the chosen counterparts (either side reporting).
+# Series between the chosen country and the chosen counterparts (either side reporting), in the years chosen
+# with the same year control as the other time charts (kept in the URL as yr=from-to).
 shown = components.query_coverage(country=country, counterparts=list(counterparts))
+all_years = sorted({int(y) for y in shown["year"]}) or [components.DEFAULT_FIRST_YEAR]
+year_from, year_to = components.year_range_widget(all_years[0], all_years[-1])
+shown = shown[shown["year"].between(year_from, year_to)].reset_index(drop=True)
 detail_names = {
     "totals": t("detail_total", lang),
     **{f"HS{n}": t("hs_digits", lang, n=n) for n in (2, 4, 6, 8, 10)},
@@ -76,7 +80,7 @@ components.download_csv_button(
     source=components.source_summary(shown),
     valuation="—",
     units=t("months_per_year", lang),
-    filters={"country": country, "with": counterparts},
+    filters={"country": country, "with": counterparts, "yr": f"{year_from}-{year_to}"},
 )
 
 st.subheader(t("datasets", lang))
