@@ -133,23 +133,24 @@ def _publisher_sql() -> str:
         ELSE coalesce(CASE r.source {fixed} END, r.source) END"""
 
 
-def record_sql(condition: str = "TRUE") -> str:
+def record_sql(condition: str = "TRUE", relation: str = "trade") -> str:
     """The rule as one SELECT over ``trade`` rows matching ``condition`` (a fixed SQL fragment; values bound).
 
     The filter is applied inside both branches (annual and monthly) so DuckDB prunes by column statistics. The
-    ``trade_record`` view is this query with no filter.
+    ``trade_record`` view is this query with no filter. ``relation``: where the rows are read, ``trade`` or
+    :data:`TOTALS_TABLE` (the same rows for all goods, see :func:`rows_relation`).
     """
     conventional = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in CONVENTIONAL_VALUATION.items())
     return f"""
         WITH annual AS (
             SELECT year, reporter_iso3, partner_iso3, flow, hs_code, hs_level, valuation, source, value_usd,
                    12 AS months_covered, valuation_stated
-            FROM trade WHERE length(period) = 4 AND ({condition})
+            FROM {relation} WHERE length(period) = 4 AND ({condition})
         ), monthly AS (
             SELECT year, reporter_iso3, partner_iso3, flow, hs_code, hs_level, valuation, source,
                    sum(value_usd) AS value_usd, count(DISTINCT period)::INTEGER AS months_covered,
                    bool_and(valuation_stated) AS valuation_stated
-            FROM trade WHERE length(period) = 6 AND ({condition})
+            FROM {relation} WHERE length(period) = 6 AND ({condition})
             GROUP BY ALL
         ), yearly AS (
             SELECT * FROM annual
@@ -248,6 +249,34 @@ def _best_cluster(group: pd.DataFrame) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------------------- accessors
+# The all-goods rows (hs_code 'TOTAL') of the listed trade files, copied into the catalogue by etl.store.publish
+# at every commit: a few tens of thousands of rows that the record of country totals reads without opening
+# every Parquet file (7× faster on the bundled data). Same rows, same rule (record_sql): only where they are read.
+TOTALS_TABLE = "trade_totals"
+
+
+def rows_relation(con: duckdb.DuckDBPyConnection, hs_code: str | None) -> str:
+    """Where :func:`record_sql` reads the rows for ``hs_code``: :data:`TOTALS_TABLE` for 'TOTAL' when the
+    catalogue has it and ``trade`` is the view of the listed files (not a write session's staging table, nor
+    a table made by hand); ``trade`` otherwise."""
+    if hs_code != "TOTAL":
+        return "trade"
+    cursor = con.cursor()
+    try:
+        kinds = dict(
+            cursor.execute(
+                "SELECT table_name, table_type FROM information_schema.tables "
+                "WHERE table_schema = 'main' AND table_name IN ('trade', ?)",
+                [TOTALS_TABLE],
+            ).fetchall()
+        )
+    finally:
+        cursor.close()
+    return (
+        TOTALS_TABLE if kinds.get("trade") == "VIEW" and kinds.get(TOTALS_TABLE) == "BASE TABLE" else "trade"
+    )
+
+
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pd.DataFrame:
     cursor = con.cursor()  # a cursor of its own: the dashboard shares one connection between sessions
     try:
@@ -283,7 +312,7 @@ def query_record(
     )
     frame = _frame(
         con,
-        f"SELECT * FROM ({record_sql(condition)}) "  # noqa: S608 - fixed fragments
+        f"SELECT * FROM ({record_sql(condition, rows_relation(con, hs_code))}) "  # noqa: S608 - fixed fragments
         f"{'WHERE complete' if complete_only else ''} "
         "ORDER BY partner_iso3, flow, hs_code, year",
         params,
@@ -329,7 +358,7 @@ def query_mirror(
     )
     frame = _frame(
         con,
-        f"SELECT * FROM ({record_sql(condition)}) "  # noqa: S608 - fixed fragments
+        f"SELECT * FROM ({record_sql(condition, rows_relation(con, hs_code))}) "  # noqa: S608 - fixed fragments
         f"{'WHERE complete' if complete_only else ''}",
         params,
     )

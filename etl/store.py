@@ -36,6 +36,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl.record import TOTALS_TABLE
 from etl.schema import TRADE_COLUMNS
 
 STORE_SUFFIX = ".trade"
@@ -219,9 +220,12 @@ def commit(con: duckdb.DuckDBPyConnection, database: Path) -> list[Path]:
 
 
 def publish(con: duckdb.DuckDBPyConnection) -> None:
-    """Point ``trade`` (and ``trade_stored``) at exactly the files ``trade_files`` lists."""
+    """Point ``trade`` (and ``trade_stored``) at exactly the files ``trade_files`` lists, and copy their
+    all-goods rows into the catalogue (etl.record.TOTALS_TABLE: what the record of country totals reads)."""
     _create_stored_view(con)
     con.execute(f"CREATE OR REPLACE VIEW {STAGED} AS SELECT * FROM {STORED_VIEW}")
+    con.execute(f"CREATE OR REPLACE TABLE {TOTALS_TABLE} AS SELECT * FROM {STAGED} WHERE hs_code = 'TOTAL' "
+                f"ORDER BY {', '.join(SORT_ORDER)}")  # fmt: skip  # noqa: S608
 
 
 def collect_garbage(live: Path) -> None:

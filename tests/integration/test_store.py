@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from etl import store
+from etl import record, store
 from etl.load import load_files
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,6 +79,24 @@ def test_row_groups_carry_the_statistics_engines_prune_by(bundled_db: Path) -> N
         assert stats is not None and stats.has_min_max, column
 
 
+def _corpus_helpers():  # noqa: ANN202 - the corpus generator's row and file makers
+    corpus = str(ROOT / "tests" / "corpus")
+    sys.path.insert(0, corpus)
+    try:
+        from make_corpus import cp_csv, cp_row
+    finally:
+        sys.path.remove(corpus)
+    return cp_csv, cp_row
+
+
+def _cp_csv(rows: list[dict[str, str]]) -> str:
+    return _corpus_helpers()[0](rows)
+
+
+def _cp_row(**changes: str) -> dict[str, str]:
+    return _corpus_helpers()[1](**changes)
+
+
 def _two_row_file(folder: Path, codes: tuple[str, str] = ("0901", "0902")) -> Path:
     """A two-row Comtrade+ file (the corpus template: one reporter, partner, flow and year; HS ``codes``)."""
     corpus = str(ROOT / "tests" / "corpus")
@@ -126,3 +144,61 @@ def test_a_replaced_datasets_file_stays_for_older_readers_then_goes(bundled_db: 
     monkeypatch.setattr(store, "GRACE_SECONDS", 0)
     load_files(db, [_two_row_file(tmp_path / "other", ("0905", "0906"))])  # the next writer collects it
     assert not Path(old).exists()
+
+
+def _totals_rows(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple]:
+    return con.execute(f"SELECT * FROM {relation} WHERE hs_code = 'TOTAL' ORDER BY ALL").fetchall()  # noqa: S608
+
+
+def _record_totals(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple]:
+    sql = record.record_sql("hs_code = 'TOTAL'", relation)
+    return con.execute(f"SELECT * FROM ({sql}) ORDER BY ALL").fetchall()  # noqa: S608
+
+
+def test_the_all_goods_rows_are_copied_into_the_catalogue_at_every_commit(
+    bundled_db: Path, tmp_path: Path
+) -> None:
+    """The record of country totals reads record.TOTALS_TABLE: at every commit exactly the TOTAL rows of the
+    listed files, so the same rule gives the same record as over the files."""
+    db = tmp_path / "balanza.duckdb"
+    shutil.copyfile(bundled_db, db)
+    small = tmp_path / "with_total.csv"
+
+    year = {"refYear": "1995", "period": "1995", "refPeriodId": "19950101"}  # a year the bundled data lacks
+
+    def write(value: str) -> None:
+        small.write_text(_cp_csv([_cp_row(cmdCode="TOTAL", primaryValue=value, **year), _cp_row(cmdCode="0901", **year)]),
+                         encoding="utf-8")  # fmt: skip
+
+    for value in ("1000.5", "2000.25"):  # loaded, then the same path replaced with another value
+        write(value)
+        load_files(db, [small])
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            copied = _totals_rows(con, record.TOTALS_TABLE)
+            assert copied == _totals_rows(con, "trade") and len(copied) > 1000
+            new = con.execute(f"SELECT value_usd FROM {record.TOTALS_TABLE} WHERE reporter_iso3 = 'COL' "  # noqa: S608
+                              "AND partner_iso3 = 'DEU' AND year = 1995 AND source = 'comtrade'").fetchall()  # fmt: skip
+            assert new == [(float(value),)]  # the replaced value is gone, the new one is there
+            assert _record_totals(con, record.TOTALS_TABLE) == _record_totals(con, "trade")
+            assert record.rows_relation(con, "TOTAL") == record.TOTALS_TABLE
+            assert record.rows_relation(con, "0901") == "trade"
+        finally:
+            con.close()
+
+
+def test_the_copy_is_not_read_where_trade_is_not_the_view_of_the_files(tmp_path: Path) -> None:
+    """A write session's staging table (or a table made by hand) is read as it is, never a stale copy."""
+    from etl.db import create_schema
+
+    con = duckdb.connect(str(tmp_path / "hand.duckdb"))
+    try:
+        create_schema(con)  # trade is a table here
+        con.execute(f"CREATE TABLE {record.TOTALS_TABLE} AS SELECT * FROM trade")
+        assert record.rows_relation(con, "TOTAL") == "trade"
+        con.execute(f"DROP TABLE {record.TOTALS_TABLE}")
+        con.execute("ALTER TABLE trade RENAME TO trade_rows")
+        con.execute("CREATE VIEW trade AS SELECT * FROM trade_rows")
+        assert record.rows_relation(con, "TOTAL") == "trade"  # a view but no copy: the view
+    finally:
+        con.close()
