@@ -373,6 +373,21 @@ def shared_styler(key_parts: Hashable, frame: pd.DataFrame, build: Callable[[], 
     return STYLED.get(_STYLED_VERSION, key, lambda: _rendered_once(build()))
 
 
+def shared_figure(
+    key_parts: Hashable, frames: Sequence[pd.DataFrame], build: Callable[[], go.Figure]
+) -> go.Figure:
+    """``build()`` finished for the current language (:func:`finish_figure`), built once per database version,
+    ``key_parts``, language and content of ``frames`` and shared by every session; read-only: draw it with
+    ``show_figure(..., finished=True)``. ``frames``: the data ``build`` draws; ``key_parts`` must name
+    everything else it reads (units, years, choices). A frame pandas cannot hash: built afresh."""
+    language = lang()
+    try:
+        key = ("figure", key_parts, language, tuple(frame_digest(frame) for frame in frames))
+    except TypeError:
+        return finish_figure(build(), language)
+    return SHARED.get(database_key(), key, lambda: finish_figure(build(), language))
+
+
 def _rendered_once(styler: Styler) -> Styler:
     # pandas' private rendering steps, the ones streamlit's marshall_styler calls (not in pandas' stubs)
     getattr(styler, "_compute")()  # noqa: B009

@@ -4,6 +4,7 @@ and the rest of the world; reporter vs mirror. Every time chart follows one year
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import (
@@ -59,26 +60,33 @@ long["measure_label"] = long["measure"].map(measure_names)
 if long.empty:
     st.info(t("no_data", lang))
 else:
-    fig = charts.line_chart(
-        long,
-        y="value",
-        color="partner",
-        facet_row="measure_label",
-        title=t("balances_title", lang),
-        y_title=unit_text,
-        footnote=components.footnote(long),
-        x_title=t("year", lang),
-    )
-    if unit == units.NOMINAL and CHINA in partners:  # claim 1 is in nominal dollars
-        claims_charts.add_claim_annotations(
-            fig,
-            claims.read_claims(),
-            usd_per_unit=units.BILLION,
-            facet_label=measure_names["balance"],
-            lang=lang,
+
+    def balances_figure() -> go.Figure:
+        fig = charts.line_chart(
+            long,
+            y="value",
+            color="partner",
+            facet_row="measure_label",
+            title=t("balances_title", lang),
+            y_title=unit_text,
+            footnote=components.footnote(long),
+            x_title=t("year", lang),
         )
-    components.finish_time_chart(fig, long, unit, year_from, year_to)
-    components.show_figure(fig, filename="balanza-balances", key="balances_chart")
+        if unit == units.NOMINAL and CHINA in partners:  # claim 1 is in nominal dollars
+            claims_charts.add_claim_annotations(
+                fig,
+                claims.read_claims(),
+                usd_per_unit=units.BILLION,
+                facet_label=measure_names["balance"],
+                lang=lang,
+            )
+        return components.finish_time_chart(fig, long, unit, year_from, year_to)
+
+    # Built once per database, choices and data, shared by every session showing the same chart.
+    fig = components.shared_figure(
+        ("balances", unit, base_year, CHINA in partners, year_from, year_to), [long], balances_figure
+    )
+    components.show_figure(fig, filename="balanza-balances", key="balances_chart", finished=True)
     components.gap_notes(long, ["partner", "measure_label"], "value", lambda key: " · ".join(key))
 
 table = long[["partner_iso3", "year", "measure", "value", "value_usd", "publisher", "valuation"]]
@@ -122,25 +130,35 @@ if split.empty:
     st.info(t("split_none", lang, years=f"{year_from}–{year_to}"))
 else:
     complete = split.dropna(subset=[CHINA, UNITED_STATES, "rest"])
-    fig = charts.balance_split_chart(
-        split,
-        parts=[
-            (CHINA, part_names[CHINA]),
-            (UNITED_STATES, part_names[UNITED_STATES]),
-            ("rest", part_names["rest"]),
-        ],
-        total_column="total",
-        total_name=t("total_balance", lang),
-        title=t("split_title", lang),
-        y_title=unit_text,
-        footnote=components.footnote(split_totals, t("split_note", lang)),
-        x_title=t("year", lang),
-    )
-    if unit == units.NOMINAL:
-        claims_charts.add_claim_annotations(fig, claims.read_claims(), usd_per_unit=units.BILLION, lang=lang)
     split_long = split_wide.assign(measure="balance", value_usd=split_wide["balance"])
-    components.finish_time_chart(fig, split_long, unit, year_from, year_to)
-    components.show_figure(fig, filename="balanza-balance-split", key="split_chart")
+
+    def split_figure() -> go.Figure:
+        fig = charts.balance_split_chart(
+            split,
+            parts=[
+                (CHINA, part_names[CHINA]),
+                (UNITED_STATES, part_names[UNITED_STATES]),
+                ("rest", part_names["rest"]),
+            ],
+            total_column="total",
+            total_name=t("total_balance", lang),
+            title=t("split_title", lang),
+            y_title=unit_text,
+            footnote=components.footnote(split_totals, t("split_note", lang)),
+            x_title=t("year", lang),
+        )
+        if unit == units.NOMINAL:
+            claims_charts.add_claim_annotations(
+                fig, claims.read_claims(), usd_per_unit=units.BILLION, lang=lang
+            )
+        return components.finish_time_chart(fig, split_long, unit, year_from, year_to)
+
+    fig = components.shared_figure(
+        ("balance_split", unit, base_year, year_from, year_to),
+        [split, split_totals, split_long],
+        split_figure,
+    )
+    components.show_figure(fig, filename="balanza-balance-split", key="split_chart", finished=True)
     partial = sorted(set(split["year"].astype(int)) - set(complete["year"].astype(int)))
     if partial:
         st.caption(t("split_partial", lang, years=charts.format_years(partial)))
@@ -168,19 +186,25 @@ else:
     records["value"] = components.in_units(records, unit, base_year)
     records["partner"] = records["partner_iso3"].map(label_of)
     records["flow_label"] = records["flow"].map(measure_names)
-    fig = charts.line_chart(
-        records,
-        y="value",
-        color="partner",
-        dash="record",
-        facet_row="flow_label",
-        title=t("gap_title", lang),
-        y_title=unit_text,
-        footnote=components.footnote(records),
-        hover=("source", "valuation"),
-        x_title=t("year", lang),
+
+    def gap_figure() -> go.Figure:
+        fig = charts.line_chart(
+            records,
+            y="value",
+            color="partner",
+            dash="record",
+            facet_row="flow_label",
+            title=t("gap_title", lang),
+            y_title=unit_text,
+            footnote=components.footnote(records),
+            hover=("source", "valuation"),
+            x_title=t("year", lang),
+        )
+        return components.finish_time_chart(fig, records, unit, year_from, year_to)
+
+    fig = components.shared_figure(
+        ("balance_gap", unit, base_year, year_from, year_to), [records], gap_figure
     )
-    components.finish_time_chart(fig, records, unit, year_from, year_to)
-    components.show_figure(fig, filename="balanza-reporter-vs-mirror", key="gap_chart")
+    components.show_figure(fig, filename="balanza-reporter-vs-mirror", key="gap_chart", finished=True)
 
 components.page_links("balances")
