@@ -520,8 +520,8 @@ def set_year_axis(fig: go.Figure, year_from: int, year_to: int) -> go.Figure:
 
 
 NARROW_WIDTH_PX = 400  # the narrowest screen the layout is checked on
-TITLE_WIDTH_CHARS = 46  # a 16-px title line that fits in NARROW_WIDTH_PX
-FOOTNOTE_WIDTH_CHARS = 64  # a 10-px footnote line that fits in NARROW_WIDTH_PX
+TITLE_WIDTH_CHARS = 42  # a 16-px title line that fits in NARROW_WIDTH_PX (Spanish words run longer)
+FOOTNOTE_WIDTH_CHARS = 60  # a 10-px footnote line that fits in NARROW_WIDTH_PX (Spanish words run longer)
 
 
 def _legend_rows(fig: go.Figure, width_px: int = NARROW_WIDTH_PX) -> int:
@@ -561,11 +561,14 @@ def fit_small_screens(fig: go.Figure) -> go.Figure:
         )
     rows = _legend_rows(fig)
     footnote = next((a for a in fig.layout.annotations or () if a.yshift == -54), None)
-    if rows == 0 or footnote is None or fig.layout.legend.orientation == "v":
+    if footnote is None:
         return fig
     footnote.text = wrap_text((footnote.text or "").replace("<br>", " "), FOOTNOTE_WIDTH_CHARS)
     footnote.xshift = -40  # start under the y-axis title: a few more characters per line on a phone
     footnote_lines = footnote.text.count("<br>") + 1
+    if rows == 0 or fig.layout.legend.orientation == "v":  # no legend under it: room for the footnote only
+        fig.update_layout(margin={"b": _footnote_margin(footnote.text)})
+        return fig
     height = fig.layout.height or 450
     top = 36 + 22 * title_lines
     footnote_px = 54 + 14 * footnote_lines + 8

@@ -24,6 +24,7 @@ from etl.schema import BILLION, COLOMBIA
 CLAIM_COLOUR = "#000000"  # the claim itself: black, dashed, so it never reads as a data series
 BAND_COLOUR = "rgba(0, 0, 0, 0.08)"
 PERSPECTIVE_COLOURS = {c.COL_REPORTED: OKABE_ITO[3], c.MIRROR: OKABE_ITO[0], c.MIXED: OKABE_ITO[2]}
+CLAIM_LABEL_CHARS = 40  # an 11-px label line on the claim's line that fits a 400-px screen
 SHARE_AXIS_MAX_PCT = 200.0  # shares of a tiny total deficit reach 900 %; the axis stops here and says so
 
 
@@ -53,7 +54,8 @@ def _claim_line(fig: go.Figure, y: float, label: str, band: tuple[float, float] 
     if band is not None:
         fig.add_hrect(y0=band[0], y1=band[1], fillcolor=BAND_COLOUR, line_width=0, layer="below")
     fig.add_hline(y=y, line_dash="dash", line_color=CLAIM_COLOUR, line_width=1.5,
-                  annotation_text=label, annotation_position="top left", annotation_font_size=11)  # fmt: skip
+                  annotation_text=wrap_text(label, CLAIM_LABEL_CHARS), annotation_position="top left",
+                  annotation_font_size=11)  # fmt: skip
     return fig
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import charts, i18n, products
+from dashboard import charts, i18n, products, scenario_text
 from dashboard.claims import CENTRAL_AMERICA
 from etl.schema import COLOMBIA, MILLION
 from model.result import ScenarioResult
@@ -144,6 +144,9 @@ def focus_partners(results: Sequence[ScenarioResult], docs: Sequence[dict], top:
     return [p for p in dict.fromkeys(named) if p in present]
 
 
+PANEL_TITLE_CHARS = 44  # a 12-px bold panel title line that fits a 400-px screen
+
+
 def partner_panels(
     results: Sequence[ScenarioResult],
     partners: Sequence[str],
@@ -210,7 +213,7 @@ def partner_panels(
         }
         layout["annotations"].append(
             {
-                "text": f"<b>{charts.wrap_text(html.escape(result.name), 60)}</b>",
+                "text": f"<b>{charts.wrap_text(html.escape(scenario_text.preset_name(result.name, lang)), PANEL_TITLE_CHARS)}</b>",
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,
