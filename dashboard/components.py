@@ -434,7 +434,7 @@ def view_url(page: str | None = None) -> str:
 
 
 def download_csv_button(
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
     *,
     filename: str,
     source: str,
@@ -443,11 +443,18 @@ def download_csv_button(
     filters: Mapping[str, object],
     key: str | None = None,
 ) -> None:
-    """The Download CSV button: exactly ``frame``'s rows plus the metadata columns."""
+    """The Download CSV button: exactly ``frame``'s rows plus the metadata columns.
+
+    ``frame``: the rows (copied now: the page may change its frame later), or a function that makes them when
+    the button is clicked (for rows made from shared, read-only results: nothing is copied on a page run).
+    """
+    rows: Callable[[], pd.DataFrame] = (
+        frame if callable(frame) else functools.partial(lambda kept: kept, frame.copy())
+    )
     # Deferred: the file is written when the button is clicked, not on every run of the page.
     data = functools.partial(
-        to_csv_bytes,
-        frame.copy(),
+        _csv_of,
+        rows,
         source=source,
         valuation=valuation,
         units=units,
@@ -463,6 +470,21 @@ def download_csv_button(
         key=key,
         on_click="ignore",
         icon=":material/download:",
+    )
+
+
+def _csv_of(
+    rows: Callable[[], pd.DataFrame],
+    *,
+    source: str,
+    valuation: str,
+    units: str,
+    filters: Mapping[str, object],
+    view_url: str,
+    lang: str,
+) -> bytes:
+    return to_csv_bytes(
+        rows(), source=source, valuation=valuation, units=units, filters=filters, view_url=view_url, lang=lang
     )
 
 

@@ -45,9 +45,10 @@ def show_metrics(metrics: Sequence[Metric]) -> None:
 
 
 def csv_button(frame: pd.DataFrame, name: str, filename: str, units: str, key: str, lang: str) -> None:
-    """A CSV download of a model table, named by its scenario."""
+    """A CSV download of a model table (a shared, read-only result), named by its scenario; the rows are
+    made when the button is clicked."""
     components.download_csv_button(
-        frame.assign(scenario=name), filename=filename, source=text("csv_source", lang),
+        lambda: frame.assign(scenario=name), filename=filename, source=text("csv_source", lang),
         valuation=text("customs", lang), units=units, filters={"scenario": name}, key=key,
     )  # fmt: skip
 
@@ -130,24 +131,33 @@ def show_tariff(result: ScenarioResult, current: dict[str, Any], names: Mapping[
     tabs = st.tabs(tab_labels(lang))
     with tabs[0]:
         shown = scenario_view.focus_partners([result], [current])
-        components.show_figure(
-            scenario_view.partner_panels([result], shown, labels, title=text("by_partner_title", lang),
-                                         x_title=text("x_change", lang), lang=lang),
-            filename="balanza-scenario-partners", key="sc_fig_partner",
+        # Figures built once per database, scenario and language, shared by every session (read-only).
+        fig = components.shared_figure(
+            ("sc_partners", result.name, tuple(shown)), [result.by_partner],
+            lambda: scenario_view.partner_panels([result], shown, labels, title=text("by_partner_title", lang),
+                                                 x_title=text("x_change", lang), lang=lang),
         )  # fmt: skip
+        components.show_figure(fig, filename="balanza-scenario-partners", key="sc_fig_partner", finished=True)
         show_table(
             result.by_partner.drop(columns=["partner_name"], errors="ignore"), lang, key="sc_tbl_partner"
         )
     spanish = products.spanish_names(components.query_hs_codes()) if lang == "es" else None
     with tabs[1]:
-        fig = scenario_summary.chapter_figure(result.by_chapter, lang, spanish)
-        components.show_figure(fig, filename="balanza-scenario-chapters", key="sc_fig_chapter")
+        fig = components.shared_figure(
+            ("sc_chapters",), [result.by_chapter], lambda: scenario_summary.chapter_figure(result.by_chapter, lang, spanish)
+        )  # fmt: skip
+        components.show_figure(fig, filename="balanza-scenario-chapters", key="sc_fig_chapter", finished=True)
         show_table(
             scenario_tables.chapter_table(result.by_chapter, lang, spanish), lang, key="sc_tbl_chapter"
         )
     with tabs[2]:
-        fig = scenario_summary.components_figure(result.by_partner, labels, lang)
-        components.show_figure(fig, filename="balanza-scenario-components", key="sc_fig_components")
+        fig = components.shared_figure(
+            ("sc_components",), [result.by_partner],
+            lambda: scenario_summary.components_figure(result.by_partner, labels, lang),
+        )  # fmt: skip
+        components.show_figure(
+            fig, filename="balanza-scenario-components", key="sc_fig_components", finished=True
+        )
     with tabs[3]:
         show_effective_rates(result, lang)
     with tabs[4]:

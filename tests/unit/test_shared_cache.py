@@ -188,3 +188,32 @@ def test_a_frame_pandas_cannot_hash_is_styled_afresh() -> None:
     frame = pd.DataFrame({"cells": [[1, 2], [3]]})
     made = [components.shared_styler(("test",), frame, lambda: frame.style) for _ in range(2)]
     assert made[0] is not made[1]
+
+
+def test_a_shared_figure_is_built_once_per_content_key_and_language(bundled_db: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    import plotly.graph_objects as go
+
+    from dashboard import components
+
+    monkeypatch.setenv("BALANZA_DB", str(bundled_db))
+    language = ["en"]
+    monkeypatch.setattr(components, "lang", lambda: language[0])
+    frame = pd.DataFrame({"year": [2023, 2024], "value": [1.5, -2.0]})
+    built: list[str] = []
+
+    def build(data: pd.DataFrame) -> go.Figure:
+        built.append(language[0])
+        return go.Figure(go.Scatter(x=data["year"], y=data["value"]), layout={"title": {"text": "t"}})
+
+    first = components.shared_figure(("test_figure", 1), [frame], lambda: build(frame))
+    assert components.shared_figure(("test_figure", 1), [frame.copy()], lambda: build(frame)) is first
+    assert built == ["en"] and first.layout.separators == ".,"  # finished for English
+    changed = frame.assign(value=[1.5, -3.0])
+    other = components.shared_figure(("test_figure", 1), [changed], lambda: build(changed))
+    assert list(other.data[0].y) == [1.5, -3.0] and list(first.data[0].y) == [1.5, -2.0]
+    assert components.shared_figure(("test_figure", 2), [frame], lambda: build(frame)) is not first
+    language[0] = "es"
+    spanish = components.shared_figure(("test_figure", 1), [frame], lambda: build(frame))
+    assert spanish is not first and spanish.layout.separators == ",."
+    assert built == ["en", "en", "en", "es"]
