@@ -4,7 +4,6 @@ is left exactly as it was (row counts and a checksum of every trade row)."""
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,25 +119,17 @@ CASES = [
 ]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def corpus_db(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    copy = tmp_path_factory.mktemp("corpus") / "corpus.duckdb"
-    shutil.copyfile(bundled_db, copy)
-    return copy
-
-
 def test_corpus_has_at_least_thirty_distinct_cases() -> None:
     assert len({case.name for case in CASES}) == len(CASES) >= 30
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_bad_input_is_refused_and_nothing_changes(
-    case: Case, corpus_db: Path, tmp_path: Path, capsys
+    case: Case, corpus_db: Path, corpus_state: dict[str, tuple], tmp_path: Path, capsys
 ) -> None:
     path = tmp_path / case.filename
     content = case.content() if callable(case.content) else case.content
     path.write_bytes(content)
-    before = snapshot(corpus_db)
     assert main(["load", str(path), "--db", str(corpus_db)]) == 1
     err = capsys.readouterr().err
     assert str(path) in err or case.filename in err
@@ -148,7 +139,7 @@ def test_bad_input_is_refused_and_nothing_changes(
     if case.column is not None:
         assert f"column {case.column}" in err, err
     assert "what to do:" in err
-    assert snapshot(corpus_db) == before
+    assert snapshot(corpus_db) == corpus_state
 
 
 def test_good_file_after_bad_one_still_loads(corpus_db: Path, tmp_path: Path) -> None:

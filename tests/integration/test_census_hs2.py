@@ -120,13 +120,6 @@ def test_detected_from_content(tmp_path: Path) -> None:
     con.close()
 
 
-@pytest.fixture()
-def scratch_db(bundled_db: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "scratch.duckdb"
-    shutil.copyfile(bundled_db, copy)
-    return copy
-
-
 def _bad_copy(tmp_path: Path, line: int, column: int, new: str) -> Path:
     lines = _files()["0003"].read_text().splitlines()  # the EU file is not loaded: no overlap refusal
     fields = lines[line - 1].split(",")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -33,13 +32,6 @@ ACCEPTED = [case for case in CASES if case.get("loads")]
 BALANZA = Path(sys.executable).with_name("balanza")
 
 
-@pytest.fixture(scope="module")
-def corpus_db(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    copy = tmp_path_factory.mktemp("corpus") / "corpus.duckdb"
-    shutil.copyfile(bundled_db, copy)
-    return copy
-
-
 def test_corpus_is_large_and_every_file_has_an_expectation() -> None:
     on_disk = {path.name for path in FILES.iterdir()}
     expected = [case["file"] for case in CASES]
@@ -52,9 +44,10 @@ def test_corpus_is_large_and_every_file_has_an_expectation() -> None:
 
 
 @pytest.mark.parametrize("case", REFUSED, ids=[case["file"] for case in REFUSED])
-def test_bad_file_is_refused_with_file_line_column_and_nothing_changes(case: dict, corpus_db: Path) -> None:
+def test_bad_file_is_refused_with_file_line_column_and_nothing_changes(
+    case: dict, corpus_db: Path, corpus_state: dict[str, tuple]
+) -> None:
     path = FILES / case["file"]
-    before = snapshot(corpus_db)
     with pytest.raises(InputError) as caught:
         load_files(corpus_db, [path])
     error = caught.value
@@ -67,7 +60,7 @@ def test_bad_file_is_refused_with_file_line_column_and_nothing_changes(case: dic
     assert case["file"] in rendered and "what to do:" in rendered
     if "line" in case:
         assert f"line {case['line']}" in rendered
-    assert snapshot(corpus_db) == before
+    assert snapshot(corpus_db) == corpus_state
     assert not list(corpus_db.parent.glob("*.tmp-write*"))
 
 
@@ -92,9 +85,8 @@ def test_one_bad_file_among_good_ones_loads_none_of_them(corpus_db: Path) -> Non
 
 
 @pytest.mark.parametrize("case", ACCEPTED, ids=[case["file"] for case in ACCEPTED])
-def test_formula_strings_are_data_they_load(case: dict, bundled_db: Path, tmp_path: Path) -> None:
-    db = tmp_path / "formulas.duckdb"
-    shutil.copyfile(bundled_db, db)
+def test_formula_strings_are_data_they_load(case: dict, scratch_db: Path) -> None:
+    db = scratch_db
     before = snapshot(db)
     [result] = load_files(db, [FILES / case["file"]])
     assert result.status == "loaded" and result.rows == case["rows"]
@@ -118,11 +110,8 @@ def _cells(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
-def test_formula_strings_loaded_from_a_file_are_neutralised_in_csv_exports(
-    bundled_db: Path, tmp_path: Path
-) -> None:
-    db = tmp_path / "formulas.duckdb"
-    shutil.copyfile(bundled_db, db)
+def test_formula_strings_loaded_from_a_file_are_neutralised_in_csv_exports(scratch_db: Path) -> None:
+    db = scratch_db
     load_files(db, [FILES / "ok_published_formulas.csv"])
     con = duckdb.connect(str(db), read_only=True)
     frame = con.execute(

@@ -820,10 +820,10 @@ def test_balanza_fetch_command(server: ReplayServer, db_path: Path, tmp_path: Pa
 
 @needs_load
 def test_fetch_into_the_bundled_database_is_all_or_nothing(
-    server: ReplayServer, bundled_db: Path, tmp_path: Path
+    server: ReplayServer, small_bundle_db: Path, tmp_path: Path
 ):
     db = tmp_path / "balanza.duckdb"
-    shutil.copyfile(bundled_db, db)
+    shutil.copyfile(small_bundle_db, db)
     before = db_state(db)
     server.add_fault("truncated", when=lambda params: params["partnerCode"] == "276")
 

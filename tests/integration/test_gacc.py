@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import random
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -43,13 +42,13 @@ def _rate() -> float:
 
 @pytest.mark.parametrize("partner", ["WLD", "USA", "COL"])
 def test_december_rows_converted_at_the_published_rate(
-    bundled_con: duckdb.DuckDBPyConnection, partner: str
+    small_bundle_con: duckdb.DuckDBPyConnection, partner: str
 ) -> None:
     row = _row_at(PROVENANCE_LINES[partner])
     assert row["month"] == "12"
     rate = _rate()
     loaded = dict(
-        bundled_con.execute(
+        small_bundle_con.execute(
             "SELECT flow, value_usd FROM trade WHERE source = 'gacc' AND reporter_iso3 = 'CHN' AND partner_iso3 = ? "
             "AND year = 2024 AND period = '2024' AND hs_code = 'TOTAL'",
             [partner],
@@ -57,36 +56,36 @@ def test_december_rows_converted_at_the_published_rate(
     )
     assert loaded["export"] == pytest.approx(float(row["exports_cum"]) * 10_000 / rate, rel=1e-12)
     assert loaded["import"] == pytest.approx(float(row["imports_cum"]) * 10_000 / rate, rel=1e-12)
-    lines = {line for (line,) in bundled_con.execute(
+    lines = {line for (line,) in small_bundle_con.execute(
         "SELECT DISTINCT source_line FROM trade WHERE source = 'gacc' AND partner_iso3 = ?", [partner]).fetchall()}  # fmt: skip
     assert lines == {PROVENANCE_LINES[partner]}
 
 
-def test_colombia_matches_the_printed_yuan_total(bundled_con: duckdb.DuckDBPyConnection) -> None:
+def test_colombia_matches_the_printed_yuan_total(small_bundle_con: duckdb.DuckDBPyConnection) -> None:
     """Xinhua: 149.63 billion yuan, +13.1 %; the yuan values stay traceable beside the dollars."""
     yuan = dict(
-        bundled_con.execute(
+        small_bundle_con.execute(
             "SELECT flow, value_in_currency FROM currency_conversions WHERE partner_iso3 = 'COL' AND currency = 'CNY'"
         ).fetchall()
     )
     assert yuan == {"export": 105_201_810_000.0, "import": 44_421_550_000.0}
     assert abs(sum(yuan.values()) / 1e9 - 149.63) < 0.01
-    usd = bundled_con.execute(
+    usd = small_bundle_con.execute(
         "SELECT sum(value_usd) FROM trade WHERE source = 'gacc' AND partner_iso3 = 'COL'"
     ).fetchall()[0][0]
     assert round(usd / 1e9, 1) == 20.8  # Xinhua: "about 20.8 billion U.S. dollars"
 
 
-def test_only_full_year_rows_and_conventional_valuation(bundled_con: duckdb.DuckDBPyConnection) -> None:
-    rows = bundled_con.execute(
+def test_only_full_year_rows_and_conventional_valuation(small_bundle_con: duckdb.DuckDBPyConnection) -> None:
+    rows = small_bundle_con.execute(
         "SELECT flow, valuation, valuation_stated, period, count(*) FROM trade WHERE source = 'gacc' GROUP BY ALL "
         "ORDER BY 1"
     ).fetchall()
     assert rows == [("export", "FOB", False, "2024", 3), ("import", "CIF", False, "2024", 3)]
 
 
-def test_rate_row_names_its_publisher(bundled_con: duckdb.DuckDBPyConnection) -> None:
-    publisher, url, quote, rate = bundled_con.execute(
+def test_rate_row_names_its_publisher(small_bundle_con: duckdb.DuckDBPyConnection) -> None:
+    publisher, url, quote, rate = small_bundle_con.execute(
         "SELECT publisher, url, quote, units_per_usd FROM exchange_rates WHERE currency = 'CNY' AND year = 2024"
     ).fetchall()[0]
     assert "Internal Revenue Service" in publisher and url.startswith("https://www.irs.gov/")
@@ -97,12 +96,10 @@ def test_rate_row_names_its_publisher(bundled_con: duckdb.DuckDBPyConnection) ->
 
 
 @pytest.fixture()
-def scratch_db(bundled_db: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "scratch.duckdb"
-    shutil.copyfile(bundled_db, copy)
-    with write_session(copy) as con:
+def scratch_db(scratch_db: Path) -> Path:
+    with write_session(scratch_db) as con:
         store.delete_rows(con, "source = 'gacc'")  # so a good copy can load without an overlap refusal
-    return copy
+    return scratch_db
 
 
 def _write(tmp_path: Path, lines: list[str]) -> Path:

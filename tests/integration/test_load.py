@@ -16,10 +16,8 @@ RAW = settings.DATA_DIR / "raw"
 
 
 @pytest.fixture()
-def db(bundled_db: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "work.duckdb"
-    shutil.copyfile(bundled_db, copy)
-    return copy
+def db(scratch_db: Path) -> Path:
+    return scratch_db
 
 
 def _rows(db: Path, where: str = "TRUE", params: list | None = None) -> list[tuple]:

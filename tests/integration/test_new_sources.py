@@ -37,12 +37,14 @@ def _value(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
 
 @pytest.mark.parametrize(("iso3", "year"), [("CHN", 2024), ("USA", 2024), ("PRI", 2024), ("CHN", 2021),
                                             ("CHN", 2010), ("USA", 1980), ("CHN", 2025)])  # fmt: skip
-def test_dane_totals_equal_the_file(bundled_con: duckdb.DuckDBPyConnection, iso3: str, year: int) -> None:
+def test_dane_totals_equal_the_file(
+    small_bundle_con: duckdb.DuckDBPyConnection, iso3: str, year: int
+) -> None:
     expected = [float(r["valor dolares cif"]) for r in _dane_rows()
                 if r["codigo iso3"] == iso3 and r["anio"] == str(year) and r["capitulo"] == "TOTAL"]  # fmt: skip
     assert len(expected) == 1
     loaded = _value(
-        bundled_con,
+        small_bundle_con,
         "SELECT value_usd FROM trade_annual WHERE source = 'dane_imports' AND reporter_iso3 = 'COL' "
         "AND partner_iso3 = ? AND year = ? AND flow = 'import' AND hs_code = 'TOTAL' AND valuation = 'CIF'",
         [iso3, year],
@@ -50,80 +52,81 @@ def test_dane_totals_equal_the_file(bundled_con: duckdb.DuckDBPyConnection, iso3
     assert loaded == expected[0]
 
 
-def test_dane_china_2024_is_dane_printed_figure(bundled_con: duckdb.DuckDBPyConnection) -> None:
+def test_dane_china_2024_is_dane_printed_figure(small_bundle_con: duckdb.DuckDBPyConnection) -> None:
     """DANE as printed: 'USD 15.936 millones' for imports from China in 2024."""
     loaded = _value(
-        bundled_con,
+        small_bundle_con,
         "SELECT value_usd FROM trade WHERE source = 'dane_imports' AND partner_iso3 = 'CHN' AND period = '2024' "
         "AND hs_code = 'TOTAL'",
     )
     assert round(loaded / 1e6) == 15_936
 
 
-def test_dane_every_row_loaded_once(bundled_con: duckdb.DuckDBPyConnection) -> None:
+def test_dane_every_row_loaded_once(small_bundle_con: duckdb.DuckDBPyConnection) -> None:
     rows = _dane_rows()
     kept = [r for r in rows if r["capitulo"] not in SKIPPED_CHAPTERS]
     assert len(rows) - len(kept) == 197  # 'Disposiciones de tratamiento especial'
-    assert _value(bundled_con, "SELECT count(*) FROM trade WHERE source = 'dane_imports'") == len(kept)
+    assert _value(small_bundle_con, "SELECT count(*) FROM trade WHERE source = 'dane_imports'") == len(kept)
     expected = sum(float(r["valor dolares cif"]) for r in kept)
     assert _value(
-        bundled_con, "SELECT sum(value_usd) FROM trade WHERE source = 'dane_imports'"
+        small_bundle_con, "SELECT sum(value_usd) FROM trade WHERE source = 'dane_imports'"
     ) == pytest.approx(expected, rel=1e-12)
 
 
-def test_dane_column_sum_is_never_a_world_row(bundled_con: duckdb.DuckDBPyConnection) -> None:
+def test_dane_column_sum_is_never_a_world_row(small_bundle_con: duckdb.DuckDBPyConnection) -> None:
     assert (
         _value(
-            bundled_con, "SELECT count(*) FROM trade WHERE source = 'dane_imports' AND partner_iso3 = 'WLD'"
+            small_bundle_con,
+            "SELECT count(*) FROM trade WHERE source = 'dane_imports' AND partner_iso3 = 'WLD'",
         )
         == 0
     )
 
 
-def test_dane_puerto_rico_apart_and_antilles_as_ant(bundled_con: duckdb.DuckDBPyConnection) -> None:
+def test_dane_puerto_rico_apart_and_antilles_as_ant(small_bundle_con: duckdb.DuckDBPyConnection) -> None:
     rows = _dane_rows()
     antilles = {(r["anio"], float(r["valor dolares cif"])) for r in rows
                 if r["pais origen"] == "Antillas Holandesas" and r["capitulo"] == "TOTAL"}  # fmt: skip
     assert antilles and all(r["codigo iso3"] == "" for r in rows if r["pais origen"] == "Antillas Holandesas")
-    loaded = set(bundled_con.execute(
+    loaded = set(small_bundle_con.execute(
         "SELECT period, value_usd FROM trade WHERE source = 'dane_imports' AND partner_iso3 = 'ANT'").fetchall())  # fmt: skip
     assert loaded == antilles
-    usa_2024 = _value(bundled_con, "SELECT value_usd FROM trade WHERE source = 'dane_imports' AND partner_iso3 = 'USA' "
+    usa_2024 = _value(small_bundle_con, "SELECT value_usd FROM trade WHERE source = 'dane_imports' AND partner_iso3 = 'USA' "
                                    "AND period = '2024' AND hs_code = 'TOTAL'")  # fmt: skip
     assert round(usa_2024 / 1e6, 1) == 16_464.6  # the USA row alone, Puerto Rico not added
 
 
-def test_dane_january_2026_is_a_partial_year(bundled_con: duckdb.DuckDBPyConnection) -> None:
+def test_dane_january_2026_is_a_partial_year(small_bundle_con: duckdb.DuckDBPyConnection) -> None:
     expected = sum(
         float(r["valor dolares cif"])
         for r in _dane_rows()
         if r["anio"] == "2026" and r["capitulo"] == "TOTAL"
     )
-    periods = bundled_con.execute(
+    periods = small_bundle_con.execute(
         "SELECT DISTINCT period FROM trade WHERE source = 'dane_imports' AND year = 2026"
     ).fetchall()
     assert periods == [("202601",)]
-    months, total = bundled_con.execute(
+    months, total = small_bundle_con.execute(
         "SELECT max(months_covered), sum(value_usd) FROM trade_annual WHERE source = 'dane_imports' AND year = 2026 "
         "AND hs_code = 'TOTAL'"
     ).fetchone()
     assert months == 1
     assert total == pytest.approx(expected, rel=1e-12)
     full_2025 = _value(
-        bundled_con,
+        small_bundle_con,
         "SELECT min(months_covered) FROM trade_annual WHERE source = 'dane_imports' AND year = 2025",
     )
     assert full_2025 == 12
     provisional = {
         y
-        for (y,) in bundled_con.execute(
+        for (y,) in small_bundle_con.execute(
             "SELECT year FROM provisional WHERE source = 'dane_imports'"
         ).fetchall()
     }
     assert provisional == {2025, 2026}
 
 
-def test_dane_chapter_rows_match_the_file(bundled_con: duckdb.DuckDBPyConnection) -> None:
+def test_dane_chapter_rows_match_the_file(small_bundle_con: duckdb.DuckDBPyConnection) -> None:
     expected: dict[tuple[str, str, str], float] = {}
     for r in _dane_rows():
         if r["capitulo"] in CHAPTER_NAMES:
@@ -132,7 +135,7 @@ def test_dane_chapter_rows_match_the_file(bundled_con: duckdb.DuckDBPyConnection
             )
     loaded = {
         (p, str(y), h): v
-        for p, y, h, v in bundled_con.execute(
+        for p, y, h, v in small_bundle_con.execute(
             "SELECT partner_iso3, year, hs_code, value_usd FROM trade WHERE source = 'dane_imports' AND hs_level = 2"
         ).fetchall()
     }
@@ -143,7 +146,7 @@ def test_dane_chapter_rows_match_the_file(bundled_con: duckdb.DuckDBPyConnection
 
 
 def test_dane_chapter_table_is_one_to_one_and_names_real_chapters(
-    bundled_con: duckdb.DuckDBPyConnection,
+    small_bundle_con: duckdb.DuckDBPyConnection,
 ) -> None:
     codes = list(CHAPTER_NAMES.values())
     assert len(set(codes)) == len(codes) == 24
@@ -158,7 +161,7 @@ def test_dane_chapter_table_is_one_to_one_and_names_real_chapters(
                  "74": "Copper", "84": "nuclear reactors", "85": "Electrical", "87": "Vehicles", "88": "Aircraft",
                  "90": "Optical"}  # fmt: skip
     titles = dict(
-        bundled_con.execute("SELECT hs_code, description FROM hs_codes WHERE hs_level = 2").fetchall()
+        small_bundle_con.execute("SELECT hs_code, description FROM hs_codes WHERE hs_level = 2").fetchall()
     )
     for code, word in key_words.items():
         assert word in titles[code], code
@@ -169,13 +172,13 @@ def test_dane_chapter_table_is_one_to_one_and_names_real_chapters(
 # ---------- Comtrade export edges ----------
 
 
-def test_comtrade_edges_equal_the_file(bundled_con: duckdb.DuckDBPyConnection) -> None:
+def test_comtrade_edges_equal_the_file(small_bundle_con: duckdb.DuckDBPyConnection) -> None:
     with open(EDGES, newline="") as handle:
         expected = {(r["importer"], int(r["year"])): float(r["value_usd"]) for r in csv.DictReader(handle)}
     assert len(expected) == 362
     loaded = {
         (p, y): v
-        for p, y, v in bundled_con.execute(
+        for p, y, v in small_bundle_con.execute(
             "SELECT partner_iso3, year, value_usd FROM trade WHERE source = 'comtrade' AND reporter_iso3 = 'COL' "
             "AND flow = 'export' AND hs_code = 'TOTAL' AND valuation = 'FOB'"
         ).fetchall()
@@ -185,12 +188,12 @@ def test_comtrade_edges_equal_the_file(bundled_con: duckdb.DuckDBPyConnection) -
     assert round(loaded[("USA", 2024)] / 1e6, 1) == 14_982.9
 
 
-def test_comtrade_coffee_extract_still_there_and_apart(bundled_con: duckdb.DuckDBPyConnection) -> None:
-    rows = bundled_con.execute(
+def test_comtrade_coffee_extract_still_there_and_apart(small_bundle_con: duckdb.DuckDBPyConnection) -> None:
+    rows = small_bundle_con.execute(
         "SELECT hs_code, count(*) FROM trade WHERE source = 'comtrade' AND hs_code <> 'TOTAL' GROUP BY 1"
     ).fetchall()
     assert rows == [("0901", 2)]
-    totals = bundled_con.execute(
+    totals = small_bundle_con.execute(
         "SELECT count(*), count(DISTINCT (partner_iso3, year)) FROM trade WHERE source = 'comtrade' AND hs_code = 'TOTAL'"
     ).fetchone()
     assert totals[0] == totals[1] == 362
@@ -206,13 +209,6 @@ def test_content_not_name_decides_the_format(tmp_path: Path) -> None:
 
 
 # ---------- refused input: named error, database unchanged ----------
-
-
-@pytest.fixture()
-def scratch_db(bundled_db: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "scratch.duckdb"
-    shutil.copyfile(bundled_db, copy)
-    return copy
 
 
 def _refused(db: Path, path: Path, options: dict | None = None) -> InputError:

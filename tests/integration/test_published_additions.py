@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -55,22 +54,22 @@ def test_every_indicator_is_in_its_quote() -> None:
     assert hacienda == {-6.8}
 
 
-def test_indicators_loaded_as_printed(bundled_con: duckdb.DuckDBPyConnection) -> None:
+def test_indicators_loaded_as_printed(small_bundle_con: duckdb.DuckDBPyConnection) -> None:
     expected = sorted((int(r["year"]), r["indicator"], float(r["value"]), r["unit"], r["printed_by"])
                       for r in _rows("indicators.csv"))  # fmt: skip
-    loaded = sorted(bundled_con.execute(
+    loaded = sorted(small_bundle_con.execute(
         "SELECT year, indicator, value, unit, printed_by FROM published_indicators WHERE country_iso3 = 'COL'"
     ).fetchall())  # fmt: skip
     assert loaded == expected
 
 
-def test_added_trade_figures_loaded(bundled_con: duckdb.DuckDBPyConnection) -> None:
-    usa = bundled_con.execute(
+def test_added_trade_figures_loaded(small_bundle_con: duckdb.DuckDBPyConnection) -> None:
+    usa = small_bundle_con.execute(
         "SELECT value_usd, chosen FROM published_figures WHERE year = 2024 AND partner_iso3 = 'USA' "
         "AND flow = 'balance'"
     ).fetchall()
     assert usa == [(-1_189_000_000.0, True)]
-    imports_2025 = bundled_con.execute(
+    imports_2025 = small_bundle_con.execute(
         "SELECT value_usd, valuation FROM trade WHERE source = 'published' AND year = 2025 AND partner_iso3 = 'WLD' "
         "AND flow = 'import'"
     ).fetchall()
@@ -78,21 +77,14 @@ def test_added_trade_figures_loaded(bundled_con: duckdb.DuckDBPyConnection) -> N
 
 
 def test_one_chosen_printed_value_per_observation_across_files(
-    bundled_con: duckdb.DuckDBPyConnection,
+    small_bundle_con: duckdb.DuckDBPyConnection,
 ) -> None:
     """Each file chooses its own printed value, so an observation must not be printed in two files."""
-    doubled = bundled_con.execute(
+    doubled = small_bundle_con.execute(
         "SELECT year, reporter_iso3, partner_iso3, flow FROM published_figures WHERE chosen GROUP BY ALL "
         "HAVING count(*) > 1"
     ).fetchall()
     assert doubled == []
-
-
-@pytest.fixture()
-def scratch_db(bundled_db: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "scratch.duckdb"
-    shutil.copyfile(bundled_db, copy)
-    return copy
 
 
 def _bad_indicators(tmp_path: Path, column: str, value: str) -> Path:

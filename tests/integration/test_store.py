@@ -43,10 +43,10 @@ def _duckdb_totals(db: Path) -> dict[tuple, tuple[int, float]]:
     return {(s, r, f): (n, v) for s, r, f, n, v in rows}
 
 
-def test_pyarrow_reads_the_stored_files_back_to_the_same_totals(bundled_db: Path) -> None:
-    files = _catalogue(bundled_db)
+def test_pyarrow_reads_the_stored_files_back_to_the_same_totals(small_bundle_db: Path) -> None:
+    files = _catalogue(small_bundle_db)
     assert files, "the bundled build stored no trade files"
-    folder = store.store_dir(bundled_db)
+    folder = store.store_dir(small_bundle_db)
     on_disk = {str(p.resolve()) for p in folder.glob("source=*/*.parquet")}
     assert on_disk == {path for _, _, path, _ in files}  # a fresh build: exactly the listed files
     totals: dict[tuple, list] = {}
@@ -63,15 +63,15 @@ def test_pyarrow_reads_the_stored_files_back_to_the_same_totals(bundled_db: Path
             entry = totals.setdefault(key, [0, 0.0])
             entry[0] += row["value_usd_count"]
             entry[1] += row["value_usd_sum"]
-    expected = _duckdb_totals(bundled_db)
+    expected = _duckdb_totals(small_bundle_db)
     assert set(totals) == set(expected)
     for key, (count, value) in expected.items():
         assert totals[key][0] == count, key
         assert totals[key][1] == pytest.approx(value, rel=1e-12), key
 
 
-def test_row_groups_carry_the_statistics_engines_prune_by(bundled_db: Path) -> None:
-    _, _, path, _ = max(_catalogue(bundled_db), key=lambda f: f[3])
+def test_row_groups_carry_the_statistics_engines_prune_by(small_bundle_db: Path) -> None:
+    _, _, path, _ = max(_catalogue(small_bundle_db), key=lambda f: f[3])
     metadata = pq.ParquetFile(path).metadata
     names = [metadata.schema.column(i).name for i in range(metadata.num_columns)]
     for column in ("source", "reporter_iso3", "year"):
@@ -111,12 +111,14 @@ def _two_row_file(folder: Path, codes: tuple[str, str] = ("0901", "0902")) -> Pa
     return small
 
 
-def test_a_killed_writers_files_are_removed_by_the_next_writer(bundled_db: Path, tmp_path: Path) -> None:
+def test_a_killed_writers_files_are_removed_by_the_next_writer(small_bundle_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "balanza.duckdb"
-    shutil.copyfile(bundled_db, db)
+    shutil.copyfile(small_bundle_db, db)
     orphan = store.store_dir(db) / "source=comtrade" / "d999-killed.parquet"
     orphan.parent.mkdir(parents=True)
-    shutil.copyfile(_catalogue(bundled_db)[0][2], orphan)  # as a writer killed between its file and its swap
+    shutil.copyfile(
+        _catalogue(small_bundle_db)[0][2], orphan
+    )  # as a writer killed between its file and its swap
     before = _duckdb_totals(db)
     assert _duckdb_totals(db) == before  # no catalogue lists it: readers never see its rows
     load_files(db, [_two_row_file(tmp_path)])
@@ -126,13 +128,15 @@ def test_a_killed_writers_files_are_removed_by_the_next_writer(bundled_db: Path,
     assert sum(n for n, _ in _duckdb_totals(db).values()) == sum(n for n, _ in before.values()) + 2
 
 
-def test_a_replaced_datasets_file_stays_for_older_readers_then_goes(bundled_db: Path, tmp_path: Path,
+def test_a_replaced_datasets_file_stays_for_older_readers_then_goes(small_bundle_db: Path, tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     db = tmp_path / "balanza.duckdb"
-    shutil.copyfile(bundled_db, db)
+    shutil.copyfile(small_bundle_db, db)
     small = _two_row_file(tmp_path)
     load_files(db, [small])
-    first = {path for _, _, path, _ in _catalogue(db)} - {path for _, _, path, _ in _catalogue(bundled_db)}
+    first = {path for _, _, path, _ in _catalogue(db)} - {
+        path for _, _, path, _ in _catalogue(small_bundle_db)
+    }
     assert len(first) == 1
     reader = duckdb.connect(str(db), read_only=True)  # a reader on the catalogue that lists the first file
     _two_row_file(tmp_path, ("0901", "0903"))  # same path, new content: the dataset is replaced

@@ -75,13 +75,13 @@ def test_freeze_makes_lists_and_dicts_keys_and_refuses_the_unhashable() -> None:
         freeze(bytearray(b"x"))
 
 
-def test_cached_queries_share_one_computation_but_hand_out_copies(bundled_db: Path, tmp_path: Path,
+def test_cached_queries_share_one_computation_but_hand_out_copies(small_bundle_db: Path, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     from dashboard import components, queries
     from etl.db import connect_read_only
 
     db = tmp_path / "balanza.duckdb"
-    shutil.copyfile(bundled_db, db)
+    shutil.copyfile(small_bundle_db, db)
     monkeypatch.setenv("BALANZA_DB", str(db))
     before = components.SHARED.computed
     first = components.query_totals(view=queries.REPORTER_VIEW, partners=["CHN", "USA"])
@@ -97,13 +97,13 @@ def test_cached_queries_share_one_computation_but_hand_out_copies(bundled_db: Pa
     pd.testing.assert_frame_equal(second, direct)
 
 
-def test_shared_results_follow_a_swapped_database(bundled_db: Path, tmp_path: Path,
+def test_shared_results_follow_a_swapped_database(small_bundle_db: Path, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     from dashboard import components
     from etl.load import load_files
 
     db = tmp_path / "balanza.duckdb"
-    shutil.copyfile(bundled_db, db)
+    shutil.copyfile(small_bundle_db, db)
     monkeypatch.setenv("BALANZA_DB", str(db))
     datasets = components.query_datasets()
     assert components.query_datasets() is not datasets  # a copy each time
