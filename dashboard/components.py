@@ -744,9 +744,9 @@ def claim_chart(claim_id: int, language: str) -> go.Figure | None:
 
 
 @shared
-def claim_csv_frame(claim_id: int) -> pd.DataFrame:
-    """What a claim card's Download CSV button writes; read-only."""
-    return claims.card_csv_frame(_claim_card(claim_id))
+def claim_csv_frame(claim_id: int, language: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """What a claim card's Download CSV button writes (its number rows worded in ``language``); read-only."""
+    return claims.card_csv_frame(_claim_card(claim_id, language))
 
 
 @shared
@@ -803,8 +803,7 @@ def warm() -> None:
     for language in LANGUAGES:
         for card in claim_cards(language):
             claim_chart(card.spec.id, language)
-    for card in claim_cards(DEFAULT_LANGUAGE):
-        claim_csv_frame(card.spec.id)
+            claim_csv_frame(card.spec.id, language)
     for doc in scenario_presets().values():
         scenario_result(json.dumps(doc, sort_keys=True))
 

@@ -72,3 +72,27 @@ def test_balances_charts_carry_claim_1(bundled_env: Path) -> None:
     assert (
         -14.0 in lines
     )  # claim 1 on the balance panel (USD billions); the Balances page no longer has a share panel
+
+
+@pytest.mark.slow
+def test_a_card_in_spanish(bundled_env: Path) -> None:
+    at = _claims_page({"claim": "1", "lang": "es"})
+    assert not at.exception, [e.value for e in at.exception]
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "parcialmente respaldada]" in text
+    assert "**Base:** exportaciones FOB − importaciones CIF ÷ 1,06" in text
+    assert (
+        "El déficit comercial de bienes de Colombia con China es de unos 14 mil millones de USD."
+        in " ".join(s.value for s in at.subheader)
+    )
+    written = " ".join(m.value for m in at.markdown if not m.value.startswith(">"))
+    assert "mil millones de USD" in written and " bn" not in written
+    captions = " ".join(m.value for m in at.caption)
+    assert "Tolerancia: «14 mil millones de dólares»" in captions
+    assert "Presidencia de Colombia (según el artículo)" in captions
+    assert "la cifra del artículo solo coincide con la diferencia de valoración mixta" in at.info[
+        0
+    ].value.replace("\\", "")
+    numbers = at.dataframe[0].value
+    assert set(numbers["Medida"]) == {"balanza con China (negativa = déficit colombiano)"}
+    assert "según Colombia (base principal)" in set(numbers["Según"])
