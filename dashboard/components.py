@@ -3,6 +3,7 @@ the Download CSV button, gap notes and links that carry the filters."""
 
 from __future__ import annotations
 
+import copy
 import functools
 import gc
 import hashlib
@@ -11,6 +12,7 @@ import logging
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
@@ -163,9 +165,35 @@ def cached_query(function: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R
             finally:
                 cursor.close()
 
-        return _copy(SHARED.get(version, (name, freeze(args), freeze(kwargs)), compute))
+        key = (name, freeze(args), freeze(kwargs))
+        result = _copy(SHARED.get(version, key, compute))
+        _remember(key, lambda: functools.partial(cached, *copy.deepcopy(args), **copy.deepcopy(kwargs)))
+        return result
 
     return cached
+
+
+# The queries pages asked for most recently (up to ASKED_KEPT distinct calls): after a database swap the warming
+# thread asks them again, so the pages people were looking at are computed before they come back.
+ASKED_KEPT = 256
+_ASKED: OrderedDict[Hashable, Callable[[], object]] = OrderedDict()
+_ASKED_LOCK = threading.Lock()
+
+
+def _remember(key: Hashable, make_call: Callable[[], Callable[[], object]]) -> None:
+    with _ASKED_LOCK:
+        if key in _ASKED:
+            _ASKED.move_to_end(key)
+            return
+        _ASKED[key] = make_call()
+        while len(_ASKED) > ASKED_KEPT:
+            _ASKED.popitem(last=False)
+
+
+def asked_recently() -> list[Callable[[], object]]:
+    """The recently asked queries as calls, oldest first."""
+    with _ASKED_LOCK:
+        return list(_ASKED.values())
 
 
 def shared(function: Callable[P, R]) -> Callable[P, R]:
@@ -806,6 +834,11 @@ def warm() -> None:
             claim_csv_frame(card.spec.id, language)
     for doc in scenario_presets().values():
         scenario_result(json.dumps(doc, sort_keys=True))
+    for call in asked_recently():  # what the pages asked for on the previous database, most recent last
+        try:
+            call()
+        except Exception:  # a page asking it again shows the problem; warming goes on
+            _LOG.exception("warming a recently asked query failed")
 
 
 WATCH_SECONDS = 1.0

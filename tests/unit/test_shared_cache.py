@@ -217,3 +217,24 @@ def test_a_shared_figure_is_built_once_per_content_key_and_language(bundled_db: 
     spanish = components.shared_figure(("test_figure", 1), [frame], lambda: build(frame))
     assert spanish is not first and spanish.layout.separators == ",."
     assert built == ["en", "en", "en", "es"]
+
+
+def test_after_a_swap_warming_asks_again_what_pages_asked_before(bundled_db: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    from dashboard import components, queries
+    from etl.load import load_files
+
+    db = tmp_path / "balanza.duckdb"
+    shutil.copyfile(bundled_db, db)
+    monkeypatch.setenv("BALANZA_DB", str(db))
+    asked = {"view": queries.MIRROR_VIEW, "partners": ["USA"]}  # not among the fixed warmed filters
+    before = components.query_totals(**asked)  # type: ignore[arg-type]
+    load_files(db, [_two_row_file(tmp_path)])  # a writer swaps a new catalogue in
+    computed = components.SHARED.computed
+    for call in components.asked_recently():
+        call()
+    assert components.SHARED.computed > computed  # asked again, on the new database version
+    computed = components.SHARED.computed
+    again = components.query_totals(**asked)  # type: ignore[arg-type]
+    assert components.SHARED.computed == computed  # the page's next visit finds it computed
+    pd.testing.assert_frame_equal(again, before)  # (the loaded rows are another reporter's)
