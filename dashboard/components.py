@@ -224,8 +224,10 @@ def _copy(value: R) -> R:
 
 
 def clear_caches() -> None:
-    """Forget every shared result (benchmarks time the first visitor after a rebuild this way)."""
+    """Forget every shared result and rendered table (benchmarks time the first visitor after a rebuild
+    this way)."""
     SHARED.clear()
+    STYLED.clear()
     st.cache_data.clear()
 
 

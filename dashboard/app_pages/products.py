@@ -39,12 +39,13 @@ else:
     shown = product_views.chapter_rows_shown(chapters, chapter_year, names, english, lang, spanish)
     value_unit = t("usd_m", lang)
     note = product_views.chapter_note(chapter_rows, chapter_year, names, lang)
-    fig = charts.grouped_bar_chart(
+    # Figures are built once per database, choices and data and shared by every session (read-only).
+    fig = components.shared_figure(("products_chapters", chapter_year, note), [shown], lambda: charts.grouped_bar_chart(
         shown, category="label", group="partner", value="value",
         title=t("chapters_title_year", lang, year=chapter_year), x_title=value_unit,
         footnote=components.footnote(shown, note),
-    )  # fmt: skip
-    components.show_figure(fig, filename="balanza-chapters", key="chapters_chart")
+    ))  # fmt: skip
+    components.show_figure(fig, filename="balanza-chapters", key="chapters_chart", finished=True)
     table = product_views.chapter_table(shown, chapter_year, names, CHAPTER_PARTNERS)
     components.show_table(table, units=None, decimals={c: 1 for c in table.columns})
     components.download_csv_button(
@@ -125,11 +126,11 @@ else:
     root = product_views.tree_root(focus, tree)
     if root:
         st.caption(t("treemap_focus", lang, code=root[2:]))
-    fig = charts.treemap_chart(
+    fig = components.shared_figure(("products_treemap", year, root), [tree], lambda: charts.treemap_chart(
         tree, title=f"{t('treemap_title', lang)}, {year}", value_title=value_title,
         footnote=components.footnote(tree), root=root,
-    )  # fmt: skip
-    components.show_figure(fig, filename="balanza-products-treemap", key="treemap")
+    ))  # fmt: skip
+    components.show_figure(fig, filename="balanza-products-treemap", key="treemap", finished=True)
 
 st.subheader(t("top_products", lang))
 top_products = product_views.top_products_table(
@@ -151,13 +152,17 @@ else:
     movers = product_views.movers_frame(
         components.query_top_movers(**series_filters, year_from=year_from, year_to=year), lang, spanish
     )
-    fig = charts.movers_chart(
-        movers,
-        title=f"{t('top_movers', lang)}: {year_from} → {year}",
-        x_title=f"{t('change', lang)} ({value_title})",
-        footnote=components.footnote(movers.assign(source=source, year=year)),
+    fig = components.shared_figure(
+        ("products_movers", year_from, year, source),
+        [movers],
+        lambda: charts.movers_chart(
+            movers,
+            title=f"{t('top_movers', lang)}: {year_from} → {year}",
+            x_title=f"{t('change', lang)} ({value_title})",
+            footnote=components.footnote(movers.assign(source=source, year=year)),
+        ),
     )
-    components.show_figure(fig, filename="balanza-top-movers", key="movers")
+    components.show_figure(fig, filename="balanza-top-movers", key="movers", finished=True)
 
 url_state.sync_url([series_spec, *year_specs, query_spec])
 components.page_links("products")
