@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -177,3 +178,27 @@ def test_results_csv_neutralises_formula_like_names(bundled_con: duckdb.DuckDBPy
     ).decode("utf-8")  # fmt: skip
     assert "'=HYPERLINK" in data
     assert ",=HYPERLINK" not in data and '"=HYPERLINK' not in data
+
+
+def test_report_in_spanish(bundled_con: duckdb.DuckDBPyConnection) -> None:
+    from dashboard import scenario_text
+    from model.purchase import PURCHASE_LEFT_OUT
+    from model.result import LEFT_OUT
+
+    results = [
+        run_scenario(parse_spec((PRESETS_DIR / "colombia_10pp_more.json").read_text()), bundled_con),
+        run_scenario(parse_spec((PRESETS_DIR / "china_buys_more.json").read_text()), bundled_con),
+    ]
+    page = comparison_report_html(results, lang="es")
+    assert "<html lang='es'>" in page and "Lo que el modelo deja por fuera" in page
+    assert "What the model leaves out" not in page
+    for preset in ("colombia_10pp_more", "china_buys_more"):
+        assert html.escape(scenario_text.PRESETS_ES[preset][0]) in page
+    for item in (*LEFT_OUT, *PURCHASE_LEFT_OUT):
+        assert html.escape(str(item)) not in page
+        assert html.escape(scenario_text.LEFT_OUT_ES[item.kind]) in page
+    for note in results[0].notes:
+        assert html.escape(str(note)) not in page
+    assert "Cambio en las importaciones" in page and "Change in imports" not in page
+    change = results[0].totals["total_change_usd"] / 1e6
+    assert f"<b>{change:,.0f}".replace(",", ".") + " millones de USD</b>" in page
