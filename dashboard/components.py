@@ -418,11 +418,44 @@ def shared_figure(
     return SHARED.get(database_key(), key, lambda: finish_figure(build(), language))
 
 
+class _Rendered(dict):
+    """pandas' rendering of a shared Styler, and the display text streamlit made of it (kept after the first
+    time it was sent)."""
+
+    display_values: bytes | None = None
+
+
+def _share_display_values() -> None:
+    """Streamlit turns a Styler's rendering into a frame of display texts (cell by cell) every time it sends
+    the table: for a shared Styler the bytes of the first time are sent again. Any other Styler is marshalled
+    as streamlit does; if streamlit's helper is not where it was, nothing is changed."""
+    from streamlit.elements.lib import pandas_styler_utils as styler_utils
+
+    original = getattr(styler_utils, "_marshall_display_values", None)
+    if original is None or getattr(original, "shares_rendering", False):
+        return
+
+    def marshall(proto: object, frame: pd.DataFrame, styles: Mapping[str, object]) -> None:
+        kept = styles.display_values if isinstance(styles, _Rendered) else None
+        if kept is not None:
+            proto.styler.display_values = kept  # type: ignore[attr-defined]
+            return
+        original(proto, frame, styles)
+        if isinstance(styles, _Rendered):
+            styles.display_values = proto.styler.display_values  # type: ignore[attr-defined]
+
+    marshall.shares_rendering = True  # type: ignore[attr-defined]
+    styler_utils._marshall_display_values = marshall  # type: ignore[assignment]
+
+
+_share_display_values()
+
+
 def _rendered_once(styler: Styler) -> Styler:
     # pandas' private rendering steps, the ones streamlit's marshall_styler calls (not in pandas' stubs)
     getattr(styler, "_compute")()  # noqa: B009
     translate = getattr(styler, "_translate")  # noqa: B009
-    translated = translate(False, False)
+    translated = _Rendered(translate(False, False))
 
     def compute() -> Styler:
         return styler
