@@ -59,14 +59,19 @@ else:
             )
         ]
     )
-    fig = charts.coverage_heatmap(
-        labelled,
-        title=f"{t('coverage_title', lang)}: {label_of(country)}",
-        footnote=components.footnote(shown, t("coverage_note", lang)),
-        months=t("months", lang),
-        x_title=t("year", lang),
+    # Built once per database, language and data, shared by every session (read-only).
+    fig = components.shared_figure(
+        ("coverage", country),
+        [labelled, shown],
+        lambda: charts.coverage_heatmap(
+            labelled,
+            title=f"{t('coverage_title', lang)}: {label_of(country)}",
+            footnote=components.footnote(shown, t("coverage_note", lang)),
+            months=t("months", lang),
+            x_title=t("year", lang),
+        ),
     )
-    components.show_figure(fig, filename="balanza-coverage", key="coverage_chart")
+    components.show_figure(fig, filename="balanza-coverage", key="coverage_chart", finished=True)
 st.caption(t("coverage_note", lang))
 table = shown.assign(
     source=components.publisher_column(shown),

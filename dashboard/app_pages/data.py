@@ -82,19 +82,24 @@ st.caption(
 
 if not rows.empty:
     by_year = rows.groupby("year", as_index=False)["value_usd"].sum()
-    by_year = by_year.assign(value=by_year["value_usd"] / BILLION, source=chosen["source"])
-    fig = charts.bar_chart(
-        by_year,
-        x="year",
-        y="value",
-        title=t("data_chart_title", lang),
-        y_title=components.unit_label("nominal", 0),
-        x_title=t("year", lang),
-        footnote=components.footnote(by_year),
+    yearly = by_year.assign(value=by_year["value_usd"] / BILLION, source=chosen["source"])
+    # Built once per database, language and data, shared by every session (read-only).
+    fig = components.shared_figure(
+        ("data_by_year",),
+        [yearly],
+        lambda: charts.bar_chart(
+            yearly,
+            x="year",
+            y="value",
+            title=t("data_chart_title", lang),
+            y_title=components.unit_label("nominal", 0),
+            x_title=t("year", lang),
+            footnote=components.footnote(yearly),
+        ),
     )
-    components.show_figure(fig, filename="balanza-data", key="data_chart")
+    components.show_figure(fig, filename="balanza-data", key="data_chart", finished=True)
     components.gap_notes(
-        by_year.assign(series=i18n.publisher(str(chosen["source"]), lang)),
+        yearly.assign(series=i18n.publisher(str(chosen["source"]), lang)),
         ["series"],
         "value",
         lambda key: key[0],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts, components, i18n, queries, url_state
@@ -37,18 +38,23 @@ shares["flow_label"] = shares["flow"].map(lambda f: t(f, lang))
 if shares.empty:
     st.info(t("no_data", lang))
 else:
-    fig = charts.line_chart(
-        shares,
-        y="share_pct",
-        color="partner",
-        facet_row="flow_label",
-        title=t("dependence_title", lang),
-        y_title=t("share_pct", lang),
-        footnote=components.footnote(shares, t("dependence_note", lang)),
-        x_title=t("year", lang),
-    )
-    components.finish_time_chart(fig, shares, "share", year_from, year_to)
-    components.show_figure(fig, filename="balanza-dependence", key="dependence_chart")
+
+    def shares_figure() -> go.Figure:
+        fig = charts.line_chart(
+            shares,
+            y="share_pct",
+            color="partner",
+            facet_row="flow_label",
+            title=t("dependence_title", lang),
+            y_title=t("share_pct", lang),
+            footnote=components.footnote(shares, t("dependence_note", lang)),
+            x_title=t("year", lang),
+        )
+        return components.finish_time_chart(fig, shares, "share", year_from, year_to)
+
+    # Built once per database, choices and data, shared by every session (read-only).
+    fig = components.shared_figure(("dependence", year_from, year_to), [shares], shares_figure)
+    components.show_figure(fig, filename="balanza-dependence", key="dependence_chart", finished=True)
     components.gap_notes(shares, ["partner", "flow_label"], "share_pct", lambda key: " · ".join(key))
 
 # Every share names what it divides by (Colombia's trade with all partners, with its publisher).

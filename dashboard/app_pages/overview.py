@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
@@ -100,10 +102,11 @@ for column, partner in zip(columns, PARTNERS, strict=True):
                 import_=i18n.record_text(latest["import_publisher"] or "—", lang),
             )
         )
+        spark = components.shared_figure(  # built once per database and data, shared (read-only)
+            ("sparkline",), [series], functools.partial(charts.sparkline_chart, series, y="balance_value")
+        )
         components.show_figure(
-            charts.sparkline_chart(series, y="balance_value"),
-            filename=f"balanza-balance-{partner}",
-            key=f"spark_{partner}",
+            spark, filename=f"balanza-balance-{partner}", key=f"spark_{partner}", finished=True
         )
         gaps = charts.missing_years(series.assign(key=partner), ["key"], "balance_value")
         if gaps:
