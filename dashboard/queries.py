@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from etl import record
-from etl.schema import COLOMBIA, SOURCES, WORLD
+from etl.schema import COLOMBIA, SOURCES, WORLD, yearly_sql
 
 COLOMBIA = COLOMBIA
 REPORTER_VIEW = "reporter"
@@ -49,36 +49,6 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None 
         return cursor.execute(sql, params if params is not None else []).df()
     finally:
         cursor.close()
-
-
-def _annual_rows(condition: str) -> str:
-    """CTEs ending in ``annual_rows``: the rows of ``trade`` that match ``condition`` as yearly values, per
-    source (for pages that show one named series, e.g. Products and Data; "the" value of an observation
-    is etl.record's).
-
-    The same rule as the ``trade_annual`` view (annual rows as published; monthly-only series summed, with
-    the months they cover), but with the filter applied inside both branches so DuckDB prunes by column
-    statistics instead of aggregating the whole table first. ``condition`` is one of this module's fixed
-    SQL fragments with named ($name) parameters; user input only ever arrives as bound values.
-    """
-    return f"""
-        annual AS (
-            SELECT year, reporter_iso3, partner_iso3, flow, hs_code, hs_level, valuation, source, value_usd,
-                   12 AS months_covered, valuation_stated
-            FROM trade WHERE length(period) = 4 AND ({condition})
-        ), monthly AS (
-            SELECT year, reporter_iso3, partner_iso3, flow, hs_code, hs_level, valuation, source,
-                   sum(value_usd) AS value_usd, count(DISTINCT period)::INTEGER AS months_covered,
-                   bool_and(valuation_stated) AS valuation_stated
-            FROM trade WHERE length(period) = 6 AND ({condition})
-            GROUP BY ALL
-        ), annual_rows AS (
-            SELECT * FROM annual
-            UNION ALL
-            SELECT m.* FROM monthly m
-            ANTI JOIN annual a USING (source, year, reporter_iso3, partner_iso3, flow, hs_code, valuation)
-        )
-    """  # noqa: S608 - fixed fragments only
 
 
 def source_label(source: str) -> str:
@@ -296,7 +266,7 @@ def query_hs_tree(
     return _frame(
         con,
         f"""
-        WITH {_annual_rows(SERIES_CONDITION + " AND year = $year")},
+        WITH {yearly_sql(SERIES_CONDITION + " AND year = $year", name="annual_rows")},
         deepest AS (SELECT max(hs_level) AS level FROM annual_rows),
         tree AS (
             SELECT left(hs_code, 2) AS chapter,
@@ -341,7 +311,7 @@ def query_top_products(
     frame = _frame(
         con,
         f"""
-        WITH {_annual_rows(SERIES_CONDITION + " AND year = $year")},
+        WITH {yearly_sql(SERIES_CONDITION + " AND year = $year", name="annual_rows")},
         deepest AS (SELECT max(hs_level) AS level FROM annual_rows),
         lines AS (SELECT hs_code, value_usd FROM annual_rows, deepest WHERE hs_level = level),
         top AS (SELECT hs_code, value_usd FROM lines ORDER BY value_usd DESC, hs_code LIMIT $limit)
@@ -382,7 +352,7 @@ def query_top_movers(
     return _frame(
         con,
         f"""
-        WITH {_annual_rows(SERIES_CONDITION + " AND year IN ($year_from, $year_to)")},
+        WITH {yearly_sql(SERIES_CONDITION + " AND year IN ($year_from, $year_to)", name="annual_rows")},
         deepest AS (SELECT year, max(hs_level) AS level FROM annual_rows GROUP BY year),
         grouped AS (
             SELECT left(r.hs_code, least((SELECT min(level) FROM deepest), 4)) AS hs_code,
@@ -482,7 +452,7 @@ def query_trade_rows(
     frame = _frame(
         con,
         f"""
-        WITH {_annual_rows(condition)}
+        WITH {yearly_sql(condition, name="annual_rows")}
         SELECT year, reporter_iso3, partner_iso3, flow, hs_code, value_usd, valuation, source, months_covered,
                count(*) OVER () AS total_rows
         FROM annual_rows
@@ -528,7 +498,7 @@ def query_prefix_values(
     return _frame(
         con,
         f"""
-        WITH {_annual_rows(SERIES_CONDITION + " AND year = $year")},
+        WITH {yearly_sql(SERIES_CONDITION + " AND year = $year", name="annual_rows")},
         deepest AS (SELECT max(hs_level) AS level FROM annual_rows),
         lines AS (SELECT hs_code, value_usd FROM annual_rows, deepest WHERE hs_level = level)
         SELECT p.hs_code,

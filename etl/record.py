@@ -42,7 +42,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from etl.schema import CHINA, COLOMBIA, UNITED_STATES, WORLD
+from etl.schema import CHINA, COLOMBIA, UNITED_STATES, WORLD, yearly_sql
 
 TRADE_FLOWS = ("export", "import")
 # The mirror: the partner's imports from the reporter are the reporter's exports (and so on), written once.
@@ -136,28 +136,14 @@ def _publisher_sql() -> str:
 def record_sql(condition: str = "TRUE", relation: str = "trade") -> str:
     """The rule as one SELECT over ``trade`` rows matching ``condition`` (a fixed SQL fragment; values bound).
 
-    The filter is applied inside both branches (annual and monthly) so DuckDB prunes by column statistics. The
+    Step 1 of the rule (yearly values) is :func:`etl.schema.yearly_sql`, the fragment the ``trade_annual`` view
+    and the query layer use too; the filter is applied inside it so DuckDB prunes by column statistics. The
     ``trade_record`` view is this query with no filter. ``relation``: where the rows are read, ``trade`` or
     :data:`TOTALS_TABLE` (the same rows for all goods, see :func:`rows_relation`).
     """
     conventional = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in CONVENTIONAL_VALUATION.items())
     return f"""
-        WITH annual AS (
-            SELECT year, reporter_iso3, partner_iso3, flow, hs_code, hs_level, valuation, source, value_usd,
-                   12 AS months_covered, valuation_stated
-            FROM {relation} WHERE length(period) = 4 AND ({condition})
-        ), monthly AS (
-            SELECT year, reporter_iso3, partner_iso3, flow, hs_code, hs_level, valuation, source,
-                   sum(value_usd) AS value_usd, count(DISTINCT period)::INTEGER AS months_covered,
-                   bool_and(valuation_stated) AS valuation_stated
-            FROM {relation} WHERE length(period) = 6 AND ({condition})
-            GROUP BY ALL
-        ), yearly AS (
-            SELECT * FROM annual
-            UNION ALL
-            SELECT m.* FROM monthly m
-            ANTI JOIN annual a USING (source, year, reporter_iso3, partner_iso3, flow, hs_code, valuation)
-        ), ranked AS (
+        WITH {yearly_sql(condition, relation=relation)}, ranked AS (
             SELECT *, {_rank_sql()} AS source_rank FROM yearly
         ), picked AS (
             SELECT * FROM ranked

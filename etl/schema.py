@@ -70,6 +70,42 @@ TRADE_COLUMNS: dict[str, str] = {
 }
 TRADE_KEY = ("source", "reporter_iso3", "partner_iso3", "flow", "period", "hs_code", "valuation")
 
+
+def yearly_sql(condition: str = "TRUE", *, relation: str = "trade", name: str = "yearly") -> str:
+    """Common table expressions for a WITH clause, ending in ``name``: the rows of ``relation`` (``trade``, or
+    a table with its columns) that match ``condition`` as yearly values, one per (source, year, reporter,
+    partner, flow, HS code, valuation).
+
+    Annual rows count as published (12 months). A series published only monthly is summed per year, with the
+    number of months it covers (``months_covered``; fewer than 12 is an incomplete year) and
+    ``valuation_stated`` only where every month states it; a monthly series that also has an annual row for
+    the year gives way to it. Columns: year, reporter_iso3, partner_iso3, flow, hs_code, hs_level, valuation,
+    source, value_usd, net_weight_kg, duty_usd, months_covered, valuation_stated.
+
+    Written once, for the ``trade_annual`` view, the series of record (``etl.record.record_sql``) and the
+    query layer (``dashboard.queries``). ``condition`` is a fixed SQL fragment (values are bound by the
+    caller); it is applied inside both branches so DuckDB prunes by column statistics instead of aggregating
+    the whole table first.
+    """
+    return f"""annual AS (
+            SELECT year, reporter_iso3, partner_iso3, flow, hs_code, hs_level, valuation, source, value_usd,
+                   net_weight_kg, duty_usd, 12 AS months_covered, valuation_stated
+            FROM {relation} WHERE length(period) = 4 AND ({condition})
+        ), monthly AS (
+            SELECT year, reporter_iso3, partner_iso3, flow, hs_code, hs_level, valuation, source,
+                   sum(value_usd) AS value_usd, sum(net_weight_kg) AS net_weight_kg, sum(duty_usd) AS duty_usd,
+                   count(DISTINCT period)::INTEGER AS months_covered,
+                   bool_and(valuation_stated) AS valuation_stated
+            FROM {relation} WHERE length(period) = 6 AND ({condition})
+            GROUP BY ALL
+        ), {name} AS (
+            SELECT * FROM annual
+            UNION ALL
+            SELECT m.* FROM monthly m
+            ANTI JOIN annual a USING (source, year, reporter_iso3, partner_iso3, flow, hs_code, valuation)
+        )"""  # noqa: S608 - fixed fragments only
+
+
 DDL = f"""
 CREATE TABLE IF NOT EXISTS schema_info (key VARCHAR PRIMARY KEY, value VARCHAR);
 
@@ -233,26 +269,8 @@ CREATE TABLE IF NOT EXISTS us_reciprocal_rates (
 
 -- One value per year: annual rows as published, and monthly-only series summed with the months they cover.
 CREATE OR REPLACE VIEW trade_annual AS
-WITH annual AS (
-    SELECT year, reporter_iso3, partner_iso3, flow, hs_code, hs_level, valuation, source,
-           value_usd, net_weight_kg, duty_usd, 12 AS months_covered
-    FROM trade WHERE length(period) = 4
-), monthly AS (
-    SELECT year, reporter_iso3, partner_iso3, flow, hs_code, hs_level, valuation, source,
-           sum(value_usd) AS value_usd, sum(net_weight_kg) AS net_weight_kg, sum(duty_usd) AS duty_usd,
-           count(DISTINCT period)::INTEGER AS months_covered
-    FROM trade WHERE length(period) = 6
-    GROUP BY ALL
-)
-SELECT * FROM annual
-UNION ALL
-SELECT m.* FROM monthly m
-WHERE NOT EXISTS (
-    SELECT 1 FROM annual a
-    WHERE a.source = m.source AND a.year = m.year AND a.reporter_iso3 = m.reporter_iso3
-      AND a.partner_iso3 = m.partner_iso3 AND a.flow = m.flow AND a.hs_code = m.hs_code
-      AND a.valuation = m.valuation
-);
+WITH {yearly_sql()}
+SELECT * FROM yearly;
 """
 
 
