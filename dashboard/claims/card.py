@@ -47,6 +47,13 @@ CENTRAL_AMERICA = ("GTM", "HND", "NIC", "CRI", "SLV")
 FLOWER_CODES = ("0603", "060311")
 COFFEE_CODE = "0901"
 
+
+def span_gaps(years: Iterable[Any]) -> list[int]:
+    """The years from SHARES_FROM_YEAR to REFERENCE_YEAR_MAX that ``years`` lacks (what a card lists as missing)."""
+    have = {int(year) for year in years}
+    return [year for year in range(SHARES_FROM_YEAR, REFERENCE_YEAR_MAX + 1) if year not in have]
+
+
 # The trade publishers are the series-of-record layer's; the others are the reference tables' publishers.
 SOURCE_PUBLISHERS = {
     **RECORD_PUBLISHERS,

@@ -25,6 +25,7 @@ from dashboard.claims.card import (
     numbers_frame,
     pct,
     perspective,
+    span_gaps,
 )
 from dashboard.claims.rules import CANNOT_CHECK, SUPPORTED, verdict_close_to, verdict_within
 from dashboard.claims.series import at_year, deficit_series, latest_of, missing_years, series_number_rows
@@ -59,11 +60,11 @@ def check_china_deficit(spec: ClaimSpec, data: ClaimData, lang: str = "en") -> C
     series = series[series["year"] >= SHARES_FROM_YEAR].reset_index(drop=True)
     head = latest_of(series, COL_REPORTED)
     missing = []
-    gaps = missing_years(series, COL_REPORTED, SHARES_FROM_YEAR, REFERENCE_YEAR_MAX)
+    gaps = missing_years(series, COL_REPORTED)
     if gaps:
         missing.append(w.t(f"Colombia-reported exports and imports with China: {format_years(gaps)}",
                            f"exportaciones e importaciones con China según Colombia: {format_years(gaps)}"))  # fmt: skip
-    mgaps = missing_years(series, MIRROR, SHARES_FROM_YEAR, REFERENCE_YEAR_MAX)
+    mgaps = missing_years(series, MIRROR)
     if mgaps:
         missing.append(w.t(f"China-reported exports and imports with Colombia: {format_years(mgaps)}",
                            f"exportaciones e importaciones con Colombia según China: {format_years(mgaps)}"))  # fmt: skip
@@ -206,7 +207,7 @@ def check_china_share_of_deficit(spec: ClaimSpec, data: ClaimData, lang: str = "
     table = table[table["year"] >= SHARES_FROM_YEAR].reset_index(drop=True)
     headline = table[(table["basis"] == HEADLINE_SHARE) & (table["year"] <= REFERENCE_YEAR_MAX)]
     missing = []
-    gaps = [y for y in range(SHARES_FROM_YEAR, REFERENCE_YEAR_MAX + 1) if y not in set(headline["year"])]
+    gaps = span_gaps(headline["year"])
     if gaps:
         missing.append(w.t(f"a China deficit and a total deficit on the headline basis: {format_years(gaps)}",
                            f"un déficit con China y un déficit total en la base principal: {format_years(gaps)}"))  # fmt: skip

@@ -8,8 +8,6 @@ import pandas as pd
 
 from dashboard.claims.card import (
     COL_REPORTED,
-    REFERENCE_YEAR_MAX,
-    SHARES_FROM_YEAR,
     SOURCE_PUBLISHERS,
     ClaimCard,
     ClaimData,
@@ -17,6 +15,7 @@ from dashboard.claims.card import (
     number_row,
     numbers_frame,
     perspective,
+    span_gaps,
 )
 from dashboard.claims.rules import CANNOT_CHECK, NOT_SUPPORTED, OUT_OF_SCOPE, PARTLY, SCENARIO, verdict_within
 from dashboard.claims.series import deficit_series, latest_of, record_rows
@@ -94,7 +93,7 @@ def check_china_purchases(spec: ClaimSpec, data: ClaimData, lang: str = "en") ->
                                year, perspective(COL_REPORTED, lang), deficit, "USD",
                                w.rec(head["basis_label"]), str(head["source"]), str(head["dataset"]),
                                w.rec(head["publisher"])))  # fmt: skip
-    gaps = [y for y in range(SHARES_FROM_YEAR, REFERENCE_YEAR_MAX + 1) if y not in set(exports["year"])]
+    gaps = span_gaps(exports["year"])
     if gaps:
         missing.append(w.t(f"Colombia-reported exports to China: {format_years(gaps)}",
                            f"exportaciones a China según Colombia: {format_years(gaps)}"))  # fmt: skip

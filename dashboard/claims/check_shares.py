@@ -24,6 +24,7 @@ from dashboard.claims.card import (
     numbers_frame,
     pct,
     perspective,
+    span_gaps,
 )
 from dashboard.claims.rules import CANNOT_CHECK, verdict_conditions
 from dashboard.claims.series import record_rows
@@ -108,8 +109,7 @@ def check_us_dependence(spec: ClaimSpec, data: ClaimData, lang: str = "en") -> C
         ("exports to", "exportaciones a", exports),
         ("imports from", "importaciones desde", imports),
     ):
-        have = set(frame[frame["partner"] == UNITED_STATES]["year"]) if not frame.empty else set()
-        gaps = [y for y in range(SHARES_FROM_YEAR, REFERENCE_YEAR_MAX + 1) if y not in have]
+        gaps = span_gaps(frame[frame["partner"] == UNITED_STATES]["year"] if not frame.empty else [])
         if gaps:
             missing.append(
                 w.t(
@@ -168,8 +168,7 @@ def check_china_import_growth(spec: ClaimSpec, data: ClaimData, lang: str = "en"
          for r in shares.to_dict("records")]
         + _share_numbers(shares, "imports", w)
     )  # fmt: skip
-    have = set(shares["year"].astype(int))
-    gaps = [y for y in range(SHARES_FROM_YEAR, REFERENCE_YEAR_MAX + 1) if y not in have]
+    gaps = span_gaps(shares["year"])
     missing = (
         [w.t(f"Colombia-reported imports from China with the World total: {format_years(gaps)}",
              f"importaciones desde China según Colombia, con el total mundial: {format_years(gaps)}")] if gaps else []

@@ -20,6 +20,7 @@ from dashboard.claims.card import (
     ClaimData,
     empty_frame,
     number_row,
+    span_gaps,
 )
 from etl.record import MIXED as MIXED_BASIS
 from etl.record import citation
@@ -105,11 +106,9 @@ def series_number_rows(
     return rows
 
 
-def missing_years(series: pd.DataFrame, perspective: str, first: int, last: int) -> list[int]:
-    have = set(
-        series[(series["perspective"] == perspective)].dropna(subset=["balance_usd"])["year"].astype(int)
-    )
-    return [y for y in range(first, last + 1) if y not in have]
+def missing_years(series: pd.DataFrame, perspective: str) -> list[int]:
+    """The claims' years (card.span_gaps) with no balance from ``perspective`` in ``series``."""
+    return span_gaps(series[series["perspective"] == perspective].dropna(subset=["balance_usd"])["year"])
 
 
 def record_rows(data: ClaimData, partner: str, flow: str) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from dashboard import claims as c
-from dashboard.claims.card import number_row, numbers_frame
+from dashboard.claims.card import number_row, numbers_frame, span_gaps
 from dashboard.claims.check_outlook import largest_yearly_increase
 from etl.db import create_schema
 from etl.settings import SEEDS_DIR
@@ -587,3 +587,10 @@ def test_product_shares_count_the_eu_once() -> None:
     shares = product_shares(data.products, "0901").set_index("partner_iso3")["share"]
     assert "DEU" not in shares.index
     assert shares["COL"] == pytest.approx(1 / 1.5)
+
+
+def test_span_gaps_lists_the_claims_years_a_series_lacks() -> None:
+    # The span is 2010-2024 (card.SHARES_FROM_YEAR, card.REFERENCE_YEAR_MAX); years outside it are not gaps.
+    have = pd.Series([2009, 2010, 2011.0, *range(2013, 2023), 2024, 2025])
+    assert span_gaps(have) == [2012, 2023]
+    assert span_gaps([]) == list(range(2010, 2025))
