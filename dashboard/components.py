@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import os
+import pickle
 import threading
 import time
 from collections import OrderedDict
@@ -25,7 +26,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard import charts, claims, claims_charts, i18n, products, queries, units, url_state
+from dashboard import charts, claims, claims_charts, i18n, product_views, products, queries, units, url_state
 from dashboard.cache import VersionedCache, freeze
 from dashboard.csv_export import to_csv_bytes
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
@@ -377,15 +378,14 @@ _STYLED_VERSION = "content"
 
 
 def frame_digest(frame: pd.DataFrame) -> Hashable:
-    """A key for ``frame``'s content: column names, dtypes, index and values (raises TypeError for cells
-    pandas cannot hash)."""
-    rows = pd.util.hash_pandas_object(frame, index=True).to_numpy()
-    return (
-        tuple(str(c) for c in frame.columns),
-        tuple(str(d) for d in frame.dtypes),
-        len(frame),
-        hashlib.blake2b(rows.tobytes(), digest_size=16).hexdigest(),
-    )
+    """A key for ``frame``'s content: a digest of its pickle (column names, dtypes, index and values). Two
+    frames with the same content built the same way get the same key; different contents never share one.
+    Raises TypeError for a frame that cannot be pickled."""
+    try:
+        data = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, AttributeError) as exc:
+        raise TypeError(str(exc)) from exc
+    return len(frame), hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def shared_styler(key_parts: Hashable, frame: pd.DataFrame, build: Callable[[], Styler]) -> Styler:
@@ -394,7 +394,7 @@ def shared_styler(key_parts: Hashable, frame: pd.DataFrame, build: Callable[[], 
     ``key_parts`` must name everything else the Styler depends on (language, units, decimals). st.dataframe
     marshals a Styler by calling its ``_compute()`` and ``_translate(False, False)`` (pandas' rendering of
     every cell, the bulk of a table's cost); the shared Styler answers both from the first rendering. Any other
-    call goes to pandas. A frame pandas cannot hash is styled afresh.
+    call goes to pandas. A frame that cannot be pickled is styled afresh.
     """
     try:
         key = (key_parts, frame_digest(frame))
@@ -409,7 +409,7 @@ def shared_figure(
     """``build()`` finished for the current language (:func:`finish_figure`), built once per database version,
     ``key_parts``, language and content of ``frames`` and shared by every session; read-only: draw it with
     ``show_figure(..., finished=True)``. ``frames``: the data ``build`` draws; ``key_parts`` must name
-    everything else it reads (units, years, choices). A frame pandas cannot hash: built afresh."""
+    everything else it reads (units, years, choices). A frame that cannot be pickled: built afresh."""
     language = lang()
     try:
         key = ("figure", key_parts, language, tuple(frame_digest(frame) for frame in frames))
@@ -841,6 +841,19 @@ def hs_search(text: str) -> pd.DataFrame:
     """The Products search (:func:`dashboard.products.search` over the HS codes) for ``text``, once per
     database version and text; read-only."""
     return products.search(query_hs_codes(), text)
+
+
+@shared
+def spanish_hs_names() -> dict[str, str]:
+    """HS code → the Spanish nomenclature's text (:func:`dashboard.products.spanish_names`); read-only."""
+    return products.spanish_names(query_hs_codes())
+
+
+@shared
+def product_catalogue() -> product_views.Catalogue:
+    """The product series on offer and the default one (:func:`dashboard.product_views.series_catalogue`);
+    read-only."""
+    return product_views.series_catalogue(queries.product_series(query_data_options()))
 
 
 # The filters a first visitor arrives with (each page's defaults): their queries are warmed too.

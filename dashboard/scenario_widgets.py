@@ -14,7 +14,6 @@ import streamlit as st
 from dashboard import (
     components,
     i18n,
-    products,
     scenario_summary,
     scenario_tables,
     scenario_text,
@@ -141,7 +140,7 @@ def show_tariff(result: ScenarioResult, current: dict[str, Any], names: Mapping[
         show_table(
             result.by_partner.drop(columns=["partner_name"], errors="ignore"), lang, key="sc_tbl_partner"
         )
-    spanish = products.spanish_names(components.query_hs_codes()) if lang == "es" else None
+    spanish = components.spanish_hs_names() if lang == "es" else None
     with tabs[1]:
         fig = components.shared_figure(
             ("sc_chapters",), [result.by_chapter], lambda: scenario_summary.chapter_figure(result.by_chapter, lang, spanish)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, components, i18n, product_views, products, queries, url_state
+from dashboard import charts, components, i18n, product_views, url_state
 from dashboard.i18n import t
 from etl.schema import CHINA, UNITED_STATES
 
 lang = components.lang()
 labels = components.country_labels()
 hs_codes = components.query_hs_codes()
-spanish = products.spanish_names(hs_codes)  # the Spanish HS nomenclature's text by code
+spanish = components.spanish_hs_names()  # the Spanish HS nomenclature's text by code (shared, read-only)
 CHAPTER_PARTNERS = [CHINA, UNITED_STATES]
 
 st.title(t("page_products", lang))
@@ -55,7 +55,7 @@ else:
 
 # ---- one series, product by product ---------------------------------------------------------------------------
 st.subheader(t("series_title", lang))
-catalogue = product_views.series_catalogue(queries.product_series(components.query_data_options()))
+catalogue = components.product_catalogue()  # shared, read-only
 series_choices = catalogue.choices
 
 

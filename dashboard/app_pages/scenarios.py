@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import components, products, scenario_form, scenario_text, scenario_widgets
+from dashboard import components, scenario_form, scenario_text, scenario_widgets
 from dashboard.scenario_form import DEFAULT_PRESET, MAX_SAVED, PRESETS, ScenarioFileError
 from dashboard.scenario_labels import text
 from dashboard.scenario_report import comparison_report_html
@@ -215,7 +215,7 @@ with c:
     st.download_button(
         text("dl_report", lang),
         data=lambda: comparison_report_html(report_results, country_names=countries, view_url=report_url, lang=lang,
-                                            spanish=products.spanish_names(components.query_hs_codes()) if lang == "es" else None),
+                                            spanish=components.spanish_hs_names() if lang == "es" else None),
         file_name="balanza-scenarios-report.html", mime="text/html", key="sc_dl_report", on_click="ignore",
         icon=":material/slideshow:",
     )  # fmt: skip

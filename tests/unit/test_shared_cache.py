@@ -182,10 +182,10 @@ def test_a_shared_styler_is_rendered_once_and_sends_what_a_fresh_one_sends() -> 
     assert _marshalled(other_content) == _marshalled(build(changed, 1))
 
 
-def test_a_frame_pandas_cannot_hash_is_styled_afresh() -> None:
+def test_a_frame_that_cannot_be_pickled_is_styled_afresh() -> None:
     from dashboard import components
 
-    frame = pd.DataFrame({"cells": [[1, 2], [3]]})
+    frame = pd.DataFrame({"cells": [lambda: 1, lambda: 2]})  # no content key: never shared
     made = [components.shared_styler(("test",), frame, lambda: frame.style) for _ in range(2)]
     assert made[0] is not made[1]
 
