@@ -23,11 +23,13 @@ convention; the file does not state it, so `valuation_stated` is FALSE).
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import dataclass
 
 import pandas as pd
 
 from etl.detect import Sniff
+from etl.errors import InputError
 from etl.schema import COLOMBIA, UNITED_STATES, WORLD
 from etl.sources.base import TEXT, LoadContext, TradeColumnLabels, TradeFormat, check_header
 from etl.validate import STAGED_TABLE
@@ -148,7 +150,7 @@ def read_rows(ctx: LoadContext) -> tuple[int, dict[int, list[Row]]]:
 def _integer(ctx: LoadContext, raw: dict, column: str, line: int) -> int:
     text = str(raw[column]).strip()
     if not text.isdigit():
-        raise ctx.error(f"{column} {text!r} is not a whole number", line=line, column=column, hint=HINT)
+        raise _bad_cell(ctx, column, text, line, "a whole number")
     return int(text)
 
 
@@ -159,26 +161,34 @@ def _number(ctx: LoadContext, raw: dict, column: str, line: int) -> float | None
     try:
         value = float(text)
     except ValueError:
-        raise ctx.error(f"{column} {text!r} is not a number", line=line, column=column, hint=HINT) from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ctx.error(f"{column} {text!r} is not a finite number", line=line, column=column, hint=HINT)
+        raise _bad_cell(ctx, column, text, line, "a number") from None
+    if not math.isfinite(value):
+        raise _bad_cell(ctx, column, text, line, "a finite number")
     return value
+
+
+def _bad_cell(ctx: LoadContext, column: str, text: str, line: int, expected: str) -> InputError:
+    """The refusal of a cell that does not hold what its column needs (file, line, column and what to do)."""
+    return ctx.error(f"{column} {text!r} is not {expected}", line=line, column=column, hint=HINT)
 
 
 def _name_chars(row: Row) -> int:
     return row.name.count("?")
 
 
+def _fits_printed(values: dict[str, float | None], printed: dict[str, tuple[float, float]]) -> bool:
+    """Every printed figure (value, unit of its last digit) is matched by the row's value within one unit."""
+    for key, (figure, unit) in printed.items():
+        value = values[key]
+        if value is None or abs(value - figure) > unit:
+            return False
+    return True
+
+
 def _fits_anchor(row: Row, anchor: Anchor) -> bool:
     if _name_chars(row) != anchor.name_chars or row.name != "?" * anchor.name_chars:
         return False
-    for key, (printed, unit) in anchor.cum.items():
-        if row.cum[key] is None or abs(row.cum[key] - printed) > unit:  # type: ignore[operator]
-            return False
-    for key, (printed, unit) in anchor.yoy.items():
-        if row.yoy[key] is None or abs(row.yoy[key] - printed) > unit:  # type: ignore[operator]
-            return False
-    return True
+    return _fits_printed(row.cum, anchor.cum) and _fits_printed(row.yoy, anchor.yoy)
 
 
 def _chains(previous: Row, current: Row) -> bool:
