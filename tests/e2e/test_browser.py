@@ -4,13 +4,12 @@ file with its metadata, readable headers and the link that reproduces the view."
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from tools.browser import CHROMIUM, launch_chromium, streamlit_server
+from tools.browser import CHROMIUM
 
 METADATA = ("valuation", "units", "filters", "generated_at", "view_url", "source", "Publisher")
 PAGES = ("overview", "balances", "products", "dependence", "coverage", "data")
@@ -26,23 +25,12 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def server(bundled_db: Path) -> Iterator[str]:
-    with streamlit_server(bundled_db) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser_context(server: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
-        # The grid's own CSV export otherwise opens a native save dialog.
-        context.add_init_script("delete window.showSaveFilePicker;")
-        yield context
-        context.close()
-        browser.close()
+def browser_context(server: str, chromium) -> Iterator[object]:  # noqa: ANN001 - a Playwright Browser
+    context = chromium.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
+    # The grid's own CSV export otherwise opens a native save dialog.
+    context.add_init_script("delete window.showSaveFilePicker;")
+    yield context
+    context.close()
 
 
 def _read_csv(path: str) -> pd.DataFrame:

@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 import urllib.parse
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from model.spec import decode_scenario_set
-from tools.browser import CHROMIUM, launch_chromium, streamlit_server
+from tools.browser import CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,21 +28,10 @@ WAIT = 240_000  # a cold server on a loaded 2-core machine: the first scenario r
 
 
 @pytest.fixture(scope="module")
-def server(bundled_db: Path) -> Iterator[str]:
-    with streamlit_server(bundled_db) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def context(server: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1100})
-        yield context
-        context.close()
-        browser.close()
+def context(server: str, chromium) -> Iterator[object]:  # noqa: ANN001 - a Playwright Browser
+    context = chromium.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1100})
+    yield context
+    context.close()
 
 
 def _ready(page) -> None:  # noqa: ANN001 - a Playwright page

@@ -5,11 +5,10 @@ stays inside its chart."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tools.browser import CHROMIUM, launch_chromium, streamlit_server
+from tools.browser import CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
@@ -40,21 +39,10 @@ OVERFLOWING_TEXTS = """() => {
 
 
 @pytest.fixture(scope="module")
-def server(bundled_db: Path) -> Iterator[str]:
-    with streamlit_server(bundled_db) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def phone(server: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        context = browser.new_context(viewport={"width": WIDTH, "height": 900})
-        yield context
-        context.close()
-        browser.close()
+def phone(server: str, chromium) -> Iterator[object]:  # noqa: ANN001 - a Playwright Browser
+    context = chromium.new_context(viewport={"width": WIDTH, "height": 900})
+    yield context
+    context.close()
 
 
 @pytest.mark.parametrize(
