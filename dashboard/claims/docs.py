@@ -15,11 +15,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import duckdb
-
 from dashboard.claims.card import ClaimCard
 from dashboard.claims.checks import build_cards
 from dashboard.claims.evidence import query_claim_data
+from etl.db import connect_read_only
 from etl.settings import SEEDS_DIR
 
 DOCS_PATH = SEEDS_DIR.parent / "docs" / "claims.md"
@@ -81,7 +80,7 @@ def render(cards: Sequence[ClaimCard]) -> str:
 
 
 def render_from_db(db: Path) -> str:
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect_read_only(db)
     try:
         return render(build_cards(query_claim_data(con)))
     finally:

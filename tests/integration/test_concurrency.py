@@ -34,27 +34,22 @@ pytestmark = pytest.mark.slow
 
 # A reader: one long-lived read-only connection; with `reconnect`, a new one whenever the file is swapped
 # (closing the old connection first: DuckDB hands out the cached old instance while one stays open).
-# DuckDB draws a progress bar on stdout when a query runs longer than 2 s (as on a loaded machine); it is
-# switched off so that stdout holds only the reader's JSON lines.
+# DuckDB draws a progress bar on stdout when a query runs longer than 2 s (as on a loaded machine);
+# connect_read_only switches it off, so stdout holds only the reader's JSON lines.
 READER = """
 import json, sys, time
 from pathlib import Path
 from etl.db import connect_read_only, file_identity
 db, stop, reconnect = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "1"
 
-def connect():
-    con = connect_read_only(db)
-    con.execute("SET enable_progress_bar = false")
-    return con
-
 identity = file_identity(db)
-con = connect()
+con = connect_read_only(db)
 while not stop.exists():
     try:
         if reconnect and file_identity(db) != identity:
             con.close()
             identity = file_identity(db)
-            con = connect()
+            con = connect_read_only(db)
         count, checksum = con.execute("SELECT count(*), sum(hash(t)) FROM trade t").fetchone()
         print(json.dumps({"identity": identity, "count": count, "checksum": str(checksum)}), flush=True)
     except Exception as exc:
