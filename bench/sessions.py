@@ -67,6 +67,7 @@ class Results:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     after_swap: list[float] = field(default_factory=list)
+    server_cpu: dict[str, list[float]] = field(default_factory=dict)  # the floor: server CPU seconds per load
 
     def add(self, page: str, seconds: float, *, after_swap: bool = False) -> None:
         self.latencies.setdefault(page or "(default)", []).append(seconds)
@@ -140,9 +141,11 @@ async def load_page(socket_: websockets.ClientConnection, page: str, query: str)
 
 
 async def session(number: int, port: int, rounds: int, results: Results, seed: int,
-                  rebuilt: asyncio.Event | None = None, warmup_rounds: int = 0) -> None:  # fmt: skip
+                  rebuilt: asyncio.Event | None = None, warmup_rounds: int = 0,
+                  server_group: int | None = None) -> None:  # fmt: skip
     """Browse every page in a shuffled order per round. With ``rebuilt``, keep going until it is set, then
-    make one more round (the loads that meet the swapped-in database)."""
+    make one more round (the loads that meet the swapped-in database). With ``server_group`` (one session
+    alone), the server's CPU seconds of each measured load are recorded too."""
     order = list(PAGES)
     rng = random.Random(seed + number)
     try:
@@ -160,9 +163,13 @@ async def session(number: int, port: int, rounds: int, results: Results, seed: i
                 after_swap = extra is not None
                 rng.shuffle(order)
                 for page in order:
+                    cpu_before = server_cpu_seconds(server_group) if server_group is not None else 0.0
                     seconds, problem = await load_page(socket_, page, PAGES[page])
                     if done >= warmup_rounds:
                         results.add(page, seconds, after_swap=after_swap)
+                        if server_group is not None:
+                            cpu = server_cpu_seconds(server_group) - cpu_before
+                            results.server_cpu.setdefault(page or "(default)", []).append(cpu)
                     if problem:
                         results.errors.append(f"session {number}, page {page or '(default)'}: {problem}")
                 done += 1
@@ -244,10 +251,10 @@ async def run(sessions: int, rounds: int, port: int, seed: int, rebuild: tuple[P
     return results
 
 
-async def floor(port: int, rounds: int, seed: int) -> Results:
+async def floor(port: int, rounds: int, seed: int, server_group: int | None = None) -> Results:
     """One session alone: one unmeasured round (its own first visit), then ``rounds`` measured ones."""
     results = Results()
-    await session(-1, port, rounds, results, seed, warmup_rounds=1)
+    await session(-1, port, rounds, results, seed, warmup_rounds=1, server_group=server_group)
     return results
 
 
@@ -289,7 +296,8 @@ def main() -> int:
             wait_healthy(port, server, server_log)
             settled = wait_idle(server)
             cpu = [server_cpu_seconds(server.pid), time.process_time()]
-            alone = asyncio.run(asyncio.wait_for(floor(port, args.rounds, args.seed), args.budget))
+            group = server.pid if Path("/proc/self/stat").exists() else None
+            alone = asyncio.run(asyncio.wait_for(floor(port, args.rounds, args.seed, group), args.budget))
             cpu += [server_cpu_seconds(server.pid), time.process_time()]
             started = time.perf_counter()
             results = asyncio.run(asyncio.wait_for(
@@ -313,7 +321,14 @@ def main() -> int:
         print(f"one session alone: {len(single)} page loads, median {statistics.median(single):.3f}s  "
               f"p90 {percentile(single, 0.90):.3f}s  max {single[-1]:.3f}s; errors: {len(alone.errors)}")  # fmt: skip
         for page, page_values in sorted(alone.latencies.items()):
-            print(f"  {page:<12} n={len(page_values):<4} median {statistics.median(page_values):.3f}s")
+            page_cpu = alone.server_cpu.get(page)
+            print(f"  {page:<12} n={len(page_values):<4} median {statistics.median(page_values):.3f}s"
+                  + (f"  server CPU median {statistics.median(page_cpu):.3f}s" if page_cpu else ""))  # fmt: skip
+        all_cpu = [value for values in alone.server_cpu.values() for value in values]
+        if all_cpu:
+            print(f"  server CPU per measured load: mean {statistics.mean(all_cpu):.3f}s  median "
+                  f"{statistics.median(all_cpu):.3f}s  max {max(all_cpu):.3f}s (clock ticks of "
+                  f"{1 / os.sysconf('SC_CLK_TCK'):.2f}s)")  # fmt: skip
     print(f"page loads: {len(values)} (at least {expected}) in {wall:.1f}s ({len(values) / wall:.1f}/s); "
           f"errors: {len(results.errors)}")  # fmt: skip
     # Server CPU per page load (every server process: workers, nginx, a rebuild's `balanza build` is not in
