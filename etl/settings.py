@@ -96,7 +96,8 @@ WARM = Setting(
     None,
     "Set to `1` by `balanza serve` for the Streamlit servers it starts: a background thread computes the "
     "results every session shares (claim cards, scenario presets, catalogue) at start and after every database "
-    "swap. Unset (tests, a bare `streamlit run`): the first visitor computes them.",
+    "swap, and after a swap the queries pages asked for on the previous database. Unset (tests, a bare "
+    "`streamlit run`): the first visitor computes them.",
 )
 PUBLIC_URL = Setting(
     "BALANZA_PUBLIC_URL",
