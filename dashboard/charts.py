@@ -6,6 +6,7 @@ a source footnote as an annotation. Missing years are NaN points, so lines break
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -539,6 +540,24 @@ def _legend_rows(fig: go.Figure, width_px: int = NARROW_WIDTH_PX) -> int:
     return rows
 
 
+CATEGORY_CHAR_PX = 5.8  # a 12-px tick label's average character width, on the low side
+MAX_FOOTNOTE_SHIFT_PX = 220  # plotly caps a margin widened for long names at about this on a 400-px screen
+
+
+def _category_labels_px(fig: go.Figure) -> int:
+    """About how wide the widest category name on a y axis is (horizontal bars, heatmaps), in pixels: plotly
+    widens the left margin to fit it, which moves the plot area and what is anchored to it to the right."""
+    widest = 0
+    for trace in fig.data:
+        horizontal = trace.type == "heatmap" or (trace.type == "bar" and trace.orientation == "h")
+        if not horizontal or trace.y is None:
+            continue
+        for label in trace.y:
+            lines = re.sub(r"<(?!br)[^>]+>", "", str(label)).split("<br>")
+            widest = max(widest, max(len(line) for line in lines))
+    return int(widest * CATEGORY_CHAR_PX)
+
+
 def fit_small_screens(fig: go.Figure) -> go.Figure:
     """A layout that survives a 400-pixel-wide screen and a slide alike: the title wraps instead of being
     cut, the legend sits under the footnote (it can no longer cover the title), and the bottom margin
@@ -564,7 +583,9 @@ def fit_small_screens(fig: go.Figure) -> go.Figure:
     if footnote is None:
         return fig
     footnote.text = wrap_text((footnote.text or "").replace("<br>", " "), FOOTNOTE_WIDTH_CHARS)
-    footnote.xshift = -40  # start under the y-axis title: a few more characters per line on a phone
+    # start under the y-axis title (a few more characters per line on a phone); where long category names
+    # push the plot area to the right, start as far left as they do
+    footnote.xshift = -max(40, min(_category_labels_px(fig) - 12, MAX_FOOTNOTE_SHIFT_PX))
     footnote_lines = footnote.text.count("<br>") + 1
     if rows == 0 or fig.layout.legend.orientation == "v":  # no legend under it: room for the footnote only
         fig.update_layout(margin={"b": _footnote_margin(footnote.text)})

@@ -3,6 +3,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from dashboard import charts
@@ -91,3 +92,17 @@ def test_coverage_heatmap_leaves_absent_years_blank() -> None:
     )
     z = charts.coverage_heatmap(coverage, title="c", footnote="f").data[0].z
     assert list(z[0][:1]) == [12] and math.isnan(z[0][1]) and z[0][3] == 8
+
+
+def test_a_footnote_under_long_category_names_starts_as_far_left_as_they_push_the_plot() -> None:
+    def footnote_shift(labels: list[str]) -> float:
+        fig = go.Figure(go.Bar(x=[1.0] * len(labels), y=labels, orientation="h"))
+        charts.add_footnote(fig, "Source: a publisher. " * 8)
+        charts.fit_small_screens(fig)
+        note = next(a for a in fig.layout.annotations if a.yshift == -54)
+        assert all(len(line) <= 60 for line in note.text.split("<br>"))  # wrapped for a 400-px screen
+        return float(note.xshift)
+
+    assert footnote_shift(["CHN", "USA"]) == -40  # short names: under the y-axis title, as before
+    assert footnote_shift(["x" * 20]) == -(20 * 5.8 - 12)
+    assert footnote_shift(["Petroleum oils and oils from bituminous minerals, crude"]) == -220  # capped
