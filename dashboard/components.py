@@ -7,6 +7,7 @@ import copy
 import functools
 import gc
 import hashlib
+import inspect
 import json
 import logging
 import os
@@ -154,6 +155,7 @@ def cached_query(function: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R
     and a type checker checks them.
     """
     name = f"{function.__module__}.{function.__qualname__}"
+    signature = inspect.signature(function)
 
     @functools.wraps(function)
     def cached(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -166,7 +168,7 @@ def cached_query(function: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R
             finally:
                 cursor.close()
 
-        key = (name, freeze(args), freeze(kwargs))
+        key = (name, _arguments_key(signature, (None, *args), kwargs))
         result = _copy(SHARED.get(version, key, compute))
         _remember(key, lambda: functools.partial(cached, *copy.deepcopy(args), **copy.deepcopy(kwargs)))
         return result
@@ -204,14 +206,22 @@ def shared(function: Callable[P, R]) -> Callable[P, R]:
     through :func:`connection` or through :func:`cached_query` wrappers.
     """
     name = f"{function.__module__}.{function.__qualname__}"
+    signature = inspect.signature(function)
 
     @functools.wraps(function)
     def cached(*args: P.args, **kwargs: P.kwargs) -> R:
-        return SHARED.get(
-            database_key(), (name, freeze(args), freeze(kwargs)), lambda: function(*args, **kwargs)
-        )
+        key = (name, _arguments_key(signature, args, kwargs))
+        return SHARED.get(database_key(), key, lambda: function(*args, **kwargs))
 
     return cached
+
+
+def _arguments_key(signature: inspect.Signature, args: tuple, kwargs: dict) -> Hashable:
+    """The call's arguments by name with the defaults filled in, so f(a, b) and f(a, b, default) or
+    f(a, b=b) are one key (a result is not computed twice for two spellings of one call)."""
+    bound = signature.bind(*args, **kwargs)
+    bound.apply_defaults()
+    return freeze(dict(bound.arguments))
 
 
 def _copy(value: R) -> R:
@@ -872,6 +882,8 @@ def warm() -> None:
     query_data_options()
     query_hs_codes()
     query_chapter_imports(partners=[CHINA, UNITED_STATES])  # the Products page opens on these
+    spanish_hs_names()
+    product_catalogue()
     for view in (queries.REPORTER_VIEW, queries.MIRROR_VIEW):
         for partners in WARM_PARTNER_SETS:
             query_totals(view=view, partners=list(partners))

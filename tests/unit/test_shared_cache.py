@@ -238,3 +238,24 @@ def test_after_a_swap_warming_asks_again_what_pages_asked_before(bundled_db: Pat
     again = components.query_totals(**asked)  # type: ignore[arg-type]
     assert components.SHARED.computed == computed  # the page's next visit finds it computed
     pd.testing.assert_frame_equal(again, before)  # (the loaded rows are another reporter's)
+
+
+def test_two_spellings_of_one_call_share_one_result(
+    bundled_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """scenario_market('USA', 2024) and scenario_market('USA', 2024, 'hs10') were two keys: the market was
+    loaded twice per server. Arguments are keyed by name with the defaults filled in."""
+    from dashboard import components
+
+    monkeypatch.setenv("BALANZA_DB", str(bundled_db))
+    calls: list[tuple] = []
+
+    @components.shared
+    def market(importer: str, year: int, level: str = "hs10") -> tuple:
+        calls.append((importer, year, level))
+        return (importer, year, level)
+
+    first = market("USA", 2024)
+    assert market("USA", 2024, "hs10") is first and market("USA", year=2024, level="hs10") is first
+    assert market("USA", 2024, "hs6") is not first
+    assert calls == [("USA", 2024, "hs10"), ("USA", 2024, "hs6")]
