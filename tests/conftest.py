@@ -53,9 +53,7 @@ def small_bundle_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture()
 def small_bundle_con(small_bundle_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect(str(small_bundle_db), read_only=True)
-    yield con
-    con.close()
+    yield from _reader(small_bundle_db)
 
 
 @pytest.fixture(scope="module")
@@ -81,11 +79,15 @@ def scratch_db(small_bundle_db: Path, tmp_path: Path) -> Path:
     return copy
 
 
-@pytest.fixture()
-def bundled_con(bundled_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect(str(bundled_db), read_only=True)
+def _reader(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = duckdb.connect(str(db), read_only=True)
     yield con
     con.close()
+
+
+@pytest.fixture()
+def bundled_con(bundled_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    yield from _reader(bundled_db)
 
 
 @pytest.fixture()
@@ -96,7 +98,10 @@ def bundled_env(bundled_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return f"balanza db for tests: built per session from {settings.MANIFEST_PATH} (BALANZA_DB={settings.DB.get()})"
+    return (
+        f"balanza db for tests: built per session from {settings.MANIFEST_PATH}, in full and as a small bundle "
+        f"(BALANZA_DB={settings.DB.get()})"
+    )
 
 
 # The fast tier (`make test-fast`: not browser, not slow) stays under 90 s on two cores. What counts as slow is
