@@ -60,6 +60,21 @@ def _footnote_annotation(text: str) -> dict:
     }
 
 
+def panel_title(text: str, top: float, size: int = 13) -> dict:
+    """A panel's name in bold, left-aligned just above the panel whose top is at ``top`` (paper coordinates)."""
+    return {
+        "text": f"<b>{text}</b>",
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "y": top,
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": size},
+    }
+
+
 def _footnote_margin(text: str) -> int:
     return 75 + 14 * (text.count("<br>") + 1)
 
@@ -196,19 +211,7 @@ def line_chart(
             "title": {"text": y_title, "font": {"size": 11 if panel is not None else 14}},
         }
         if panel is not None:  # the panel's name above it, left-aligned
-            panel_labels.append(
-                {
-                    "text": f"<b>{panel}</b>",
-                    "xref": "paper",
-                    "yref": "paper",
-                    "x": 0,
-                    "y": top,
-                    "xanchor": "left",
-                    "yanchor": "bottom",
-                    "showarrow": False,
-                    "font": {"size": 13},
-                }
-            )
+            panel_labels.append(panel_title(str(panel), top))
         part = data if panel is None else data[data[facet_row] == panel]
         for key, group in part.groupby([k for k in (color, dash) if k], sort=False):
             key = key if isinstance(key, tuple) else (key,)

@@ -211,18 +211,9 @@ def partner_panels(
             "categoryarray": order[::-1],
             "automargin": True,
         }
+        name = html.escape(scenario_text.preset_name(result.name, lang))
         layout["annotations"].append(
-            {
-                "text": f"<b>{charts.wrap_text(html.escape(scenario_text.preset_name(result.name, lang)), PANEL_TITLE_CHARS)}</b>",
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": top,
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "showarrow": False,
-                "font": {"size": 12},
-            }
+            charts.panel_title(charts.wrap_text(name, PANEL_TITLE_CHARS), top, size=12)
         )
     return go.Figure({"data": traces, "layout": layout})
 

@@ -37,47 +37,19 @@ with st.sidebar:
 url_state.sync_url(FRAME_PARAMS)
 
 lang = components.lang()
+# (page file and URL path, title key, icon), in the navigation's order; the first is the default page.
+PAGES = [
+    ("overview", "page_overview", ":material/dashboard:"),
+    ("balances", "page_balances", ":material/balance:"),
+    ("products", "page_products", ":material/category:"),
+    ("dependence", "page_dependence", ":material/percent:"),
+    ("claims", "page_claims", ":material/fact_check:"),
+    ("scenarios", "page_scenarios", ":material/tune:"),
+    ("coverage", "page_coverage", ":material/grid_on:"),
+    ("data", "page_data", ":material/table:"),
+]
 pages = [
-    st.Page(
-        "app_pages/overview.py",
-        title=t("page_overview", lang),
-        url_path="overview",
-        default=True,
-        icon=":material/dashboard:",
-    ),
-    st.Page(
-        "app_pages/balances.py",
-        title=t("page_balances", lang),
-        url_path="balances",
-        icon=":material/balance:",
-    ),
-    st.Page(
-        "app_pages/products.py",
-        title=t("page_products", lang),
-        url_path="products",
-        icon=":material/category:",
-    ),
-    st.Page(
-        "app_pages/dependence.py",
-        title=t("page_dependence", lang),
-        url_path="dependence",
-        icon=":material/percent:",
-    ),
-    st.Page(
-        "app_pages/claims.py", title=t("page_claims", lang), url_path="claims", icon=":material/fact_check:"
-    ),
-    st.Page(
-        "app_pages/scenarios.py",
-        title=t("page_scenarios", lang),
-        url_path="scenarios",
-        icon=":material/tune:",
-    ),
-    st.Page(
-        "app_pages/coverage.py",
-        title=t("page_coverage", lang),
-        url_path="coverage",
-        icon=":material/grid_on:",
-    ),
-    st.Page("app_pages/data.py", title=t("page_data", lang), url_path="data", icon=":material/table:"),
+    st.Page(f"app_pages/{name}.py", title=t(title, lang), url_path=name, icon=icon, default=index == 0)
+    for index, (name, title, icon) in enumerate(PAGES)
 ]
 st.navigation(pages).run()
