@@ -10,6 +10,9 @@ SCHEMA_VERSION = (
     # 5: hs_codes_es (the Spanish HS nomenclature)
 )
 
+# Adapters insert here, tagged with their dataset_id (in a write session: the staging table).
+STAGED_TABLE = "trade"
+
 FLOWS = ("export", "import", "re-export", "re-import")
 VALUATIONS = ("FOB", "CIF")
 # The partners Balanza is about, by ISO 3166 alpha-3 code (the codes `reporter_iso3`/`partner_iso3` hold).

@@ -13,15 +13,11 @@ from typing import Any
 
 from etl.db import first_row, one_row
 from etl.errors import InputError, OverlapError
-from etl.schema import FLOWS, TRADE_KEY, VALUATIONS
-from etl.sources.base import LoadContext, TradeColumnLabels
+from etl.schema import FLOWS, STAGED_TABLE, TRADE_KEY, VALUATIONS
+from etl.sources.base import LineFinder, LoadContext, TradeColumnLabels
 
-# Adapters insert here, tagged with their dataset_id.
-STAGED_TABLE = "trade"
 # In a write session: the staged rows and every stored (Parquet) row, for comparisons with what is loaded.
 ALL_TABLE = "trade_all"
-
-LineFinder = Callable[[str, Callable[[str], bool]], int | None]
 
 # The largest value one observation may take: a year of all world trade in goods is about 3e13 USD, so a value
 # above 1e14 is a unit or parsing error (thousands separators, cents, a wrong power of ten), never a statistic.

@@ -14,6 +14,9 @@ import duckdb
 from etl.detect import Sniff, xlsx_first_cells
 from etl.errors import BalanzaError, InputError
 
+# Given a column and a test of its raw text, the file line of the first row that passes (or None).
+LineFinder = Callable[[str, Callable[[str], bool]], int | None]
+
 
 @dataclass
 class LoadContext:

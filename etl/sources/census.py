@@ -10,9 +10,8 @@ import math
 import duckdb
 
 from etl.detect import Sniff
-from etl.schema import EUROPEAN_UNION
+from etl.schema import EUROPEAN_UNION, STAGED_TABLE
 from etl.sources.base import PARQUET, TEXT, LoadContext, TradeColumnLabels, TradeFormat, duckdb_read_error
-from etl.validate import STAGED_TABLE
 
 HS10_COLUMNS = ("CTY_CODE", "I_COMMODITY", "CON_VAL_YR", "CAL_DUT_YR", "time")
 HS10_LABELS = TradeColumnLabels(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import duckdb
 
 from etl.detect import Sniff
+from etl.schema import STAGED_TABLE
 from etl.sources.base import (
     TEXT,
     LoadContext,
@@ -21,7 +22,6 @@ from etl.sources.base import (
     check_header,
     duckdb_read_error,
 )
-from etl.validate import STAGED_TABLE
 
 SOURCE = "us_census_hs2"
 PUBLISHER = "US Census Bureau (imports for consumption by HS chapter)"

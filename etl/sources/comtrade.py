@@ -10,10 +10,10 @@ from etl.schema import (
     COMTRADE_TOTAL_MOT,
     COMTRADE_TOTAL_PARTNER2,
     EUROPEAN_UNION,
+    STAGED_TABLE,
     WORLD,
 )
-from etl.sources.base import LoadContext, locate_line
-from etl.validate import STAGED_TABLE, LineFinder
+from etl.sources.base import LineFinder, LoadContext, locate_line
 
 # Comtrade's flow codes that are breakdowns of the four flows Balanza loads (domestic exports and foreign imports
 # are parts of X and M; the processing flows are parts of both). Rows with these codes are set aside, and said so;

@@ -13,8 +13,8 @@ import math
 import pandas as pd
 
 from etl.detect import Sniff
+from etl.schema import STAGED_TABLE
 from etl.sources.base import TEXT, LoadContext, TradeColumnLabels, TradeFormat, check_header
-from etl.validate import STAGED_TABLE
 
 SOURCE = "comtrade"
 COLUMNS = ("exporter", "importer", "year", "value_usd")

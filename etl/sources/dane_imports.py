@@ -25,8 +25,8 @@ import re
 import pandas as pd
 
 from etl.detect import Sniff
+from etl.schema import STAGED_TABLE
 from etl.sources.base import TEXT, LoadContext, TradeColumnLabels, TradeFormat, check_header
-from etl.validate import STAGED_TABLE
 
 SOURCE = "dane_imports"
 PUBLISHER = "DANE / DIAN (import annex by origin; compiled by D. Sierra Porta)"

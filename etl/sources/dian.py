@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from etl.detect import Sniff
+from etl.schema import STAGED_TABLE
 from etl.sources.base import (
     TEXT,
     LoadContext,
@@ -13,7 +14,6 @@ from etl.sources.base import (
     duckdb_read_error,
     first_reject,
 )
-from etl.validate import STAGED_TABLE
 
 LABELS = TradeColumnLabels(
     year="month", reporter="(Colombia)", partner="destination", flow="(exports)", hs_code="(total)",

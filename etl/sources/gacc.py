@@ -30,9 +30,8 @@ import pandas as pd
 
 from etl.detect import Sniff
 from etl.errors import InputError
-from etl.schema import COLOMBIA, UNITED_STATES, WORLD
+from etl.schema import COLOMBIA, STAGED_TABLE, UNITED_STATES, WORLD
 from etl.sources.base import TEXT, LoadContext, TradeColumnLabels, TradeFormat, check_header
-from etl.validate import STAGED_TABLE
 
 SOURCE = "gacc"
 PUBLISHER = "General Administration of Customs of the P.R. China (GACC)"

@@ -9,9 +9,8 @@ from __future__ import annotations
 import pandas as pd
 
 from etl.detect import xlsx_rows
-from etl.schema import MILLION
+from etl.schema import MILLION, STAGED_TABLE
 from etl.sources.base import XLSX, LoadContext, TradeColumnLabels, TradeFormat
-from etl.validate import STAGED_TABLE
 
 SHEETS = {"Exports, FOB": ("export", "FOB"), "Imports, CIF": ("import", "CIF")}
 LABELS = TradeColumnLabels(

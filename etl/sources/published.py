@@ -13,6 +13,7 @@ import pandas as pd
 
 from etl.detect import Sniff
 from etl.record import choose_printed
+from etl.schema import STAGED_TABLE
 from etl.sources.base import (
     TEXT,
     LoadContext,
@@ -21,7 +22,6 @@ from etl.sources.base import (
     duckdb_read_error,
     first_reject,
 )
-from etl.validate import STAGED_TABLE
 
 COLUMNS = (
     "year",
