@@ -169,7 +169,9 @@ def run_tariff(
 
     def run(t_new: np.ndarray, eta: np.ndarray, sigma: np.ndarray) -> SmartEffects:
         try:
-            return smart_effects(market.imports, t0, t_new, market.product_index, eta, sigma, epsilon)
+            return smart_effects(
+                market.imports, t0, t_new, market.product_index, eta, sigma, epsilon, spec.method
+            )
         except ModelRangeError as exc:
             raise SpecError(f"elasticities.{exc.parameter}", str(exc)) from exc
 
@@ -265,6 +267,9 @@ def run_tariff(
         if spec.elasticities.substitution is None
         else spec.elasticities.substitution,
         "supply_elasticity": epsilon,
+        "method": spec.method,
+        "as_of": spec.as_of,
+        "rows_below_zero": int((effects.new_quantity < 0).sum()),
     }
     return ScenarioResult(
         spec=spec,
@@ -489,6 +494,22 @@ def _top_lines(
 def _notes(spec: TariffScenario, totals: dict[str, Any]) -> list[Note]:
     """The run's notes, each with its kind and numbers (the dashboard words them by kind)."""
     notes = []
+    if spec.method == "linear":
+        below = totals["rows_below_zero"]
+        notes.append(
+            Note(
+                "Method: WITS-SMART's linear formulas (trade creation M η Δt/(1 + t0), trade diversion between each "
+                "supplier and the rest of its product's suppliers), exact only for small changes"
+                + (
+                    f"; {below:,} line × partner rows fall below zero, a result of the linear formulas, not of the "
+                    "tariffs (the default method, levels, keeps every flow at or above zero)."
+                    if below
+                    else "."
+                ),
+                "linear_method",
+                {"rows_below_zero": below},
+            )
+        )
     if spec.tariff_changes and all(c.partners is None and not c.except_partners for c in spec.tariff_changes):
         values = {
             "gross_diversion_usd": totals["gross_diversion_usd"],

@@ -51,7 +51,9 @@ def test_default_scenario_runs_and_states_what_is_left_out() -> None:
         assert omitted in text
     focus = _frame(at, "Products and partners").set_index("Products and partners")
     assert focus.loc["Ecuador: roses (HS 060311)", "Change in imports (USD m)"] > 0
-    assert focus.loc["Central America: coffee (HS 0901)", "Low (USD m)"] > 0
+    coffee = focus.loc["Central America: coffee (HS 0901)"]
+    assert coffee["Low (USD m)"] <= coffee["Change in imports (USD m)"] <= coffee["High (USD m)"]
+    assert coffee["Change in imports (USD m)"] > 0  # σ = 1.5 > |η| = 0.69: rivals gain (the band straddles zero)
     assert focus.loc["Colombia: coffee (HS 0901)", "High (USD m)"] < 0
     assert "Roses and coffee: who gains and who loses" in text
     state = decode_scenario_set(

@@ -127,18 +127,25 @@ def test_section_232_preset_covers_listed_lines_only(bundled_con: duckdb.DuckDBP
     assert steel_uk["tariff_after_pct"].min() >= 25 - 1e-9
 
 
-def test_totals_are_monotone_on_the_real_market(bundled_con: duckdb.DuckDBPyConnection) -> None:
+def test_each_side_moves_as_theory_says_on_the_real_market(bundled_con: duckdb.DuckDBPyConnection) -> None:
+    """Colombia's tariff from +50 to +1000 points (σ = 1.5): Colombia's imports fall and never below zero; its
+    rivals on lines where σ > |η| gain more and more, on lines where σ < |η| lose more and more (P^(σ−|η|))."""
     market = load_market(bundled_con, "USA", 2024)
     previous = None
     for points in (50, 100, 145, 200, 500, 1000):
         spec = parse_spec({"name": "x", "tariff_changes": [{"partners": ["COL"], "add_pp": points}]})
         result = run_tariff(spec, market)
+        lines = result.lines
+        rivals = lines["partner_iso3"].astype(str) != "COL"
+        elastic = lines["import_demand_elasticity"].abs() > 1.5
         colombia = result.by_partner.set_index("partner_iso3").loc["COL", "total_change_usd"]
-        total = result.totals["total_change_usd"]
+        gainers = lines.loc[rivals & ~elastic, "total_change_usd"].sum()
+        losers = lines.loc[rivals & elastic, "total_change_usd"].sum()
         if previous is not None:
-            assert colombia < previous[0] and total < previous[1]
-        previous = (colombia, total)
+            assert colombia < previous[0] and gainers > previous[1] and losers < previous[2]
+        previous = (colombia, gainers, losers)
         assert colombia > -result.by_partner.set_index("partner_iso3").loc["COL", "baseline_usd"]
+        assert gainers > 0 > losers
 
 
 def test_hs6_level_keeps_the_baseline_and_moves_little(bundled_con: duckdb.DuckDBPyConnection) -> None:

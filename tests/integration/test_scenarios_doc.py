@@ -22,7 +22,7 @@ MODULES = (
     "model.spec",
 )
 # Names the doc must keep describing: the equations as implemented live in these.
-REQUIRED = ("smart_effects", "demand", "world_price_factors", "match_estimates", "tariff_steps", "effective_rates",
+REQUIRED = ("smart_effects", "nested_ces_effects", "linear_effects", "price_index", "demand", "world_price_factors", "match_estimates", "tariff_steps", "effective_rates",
             "hts_prefix", "market_from_arrays", "query_market_arrays", "BAND_BASIS", "EU_MEMBERS")  # fmt: skip
 
 

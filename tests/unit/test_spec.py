@@ -138,3 +138,26 @@ def test_the_example_in_the_docs_parses() -> None:
     spec = parse_spec(example.group(1))
     assert [c.kind for c in spec.tariff_changes] == ["add_pp", "max_rate"]
     assert spec.exemptions == ("annex_ii_2025_04", "2709")
+
+
+def test_method_and_as_of_parse_and_bad_values_are_named() -> None:
+    spec = parse_spec({**MINIMAL, "method": "linear", "level": "hs6", "as_of": "2025-08-07"})
+    assert (spec.method, spec.as_of) == ("linear", "2025-08-07")
+    assert parse_spec(json.dumps(spec_to_dict(spec))) == spec
+    assert parse_spec(MINIMAL).method == "levels" and parse_spec(MINIMAL).as_of is None
+    purchase = parse_spec({"kind": "purchase", "name": "p", "buyer": "CHN", "seller": "COL", "as_of": "2024-12-31",
+                           "increase": {"amount_usd": 1}})  # fmt: skip
+    assert purchase.as_of == "2024-12-31"
+    for bad, field, words in (
+        ({**MINIMAL, "method": "loglinear"}, "method", "unknown method"),
+        ({**MINIMAL, "method": ["linear"]}, "method", "unknown method"),
+        ({**MINIMAL, "as_of": "2025-13-01"}, "as_of", "is not a date"),
+        ({**MINIMAL, "as_of": "7 August 2025"}, "as_of", "is not a date"),
+        ({**MINIMAL, "as_of": 20250807}, "as_of", "is not a date"),
+        ({**MINIMAL, "as_of": "2025-02-30"}, "as_of", "is not a date"),
+        ({**MINIMAL, "method": "linear", "elasticities": {"supply": 2}}, "elasticities.supply", "infinite"),
+    ):
+        with pytest.raises(SpecError) as caught:
+            parse_spec(bad)
+        assert caught.value.field == field
+        assert words in str(caught.value)
