@@ -82,9 +82,12 @@ def load_market(con: duckdb.DuckDBPyConnection, importer: str, year: int, level:
 
 
 def resolve_lists(
-    con: duckdb.DuckDBPyConnection, spec: TariffScenario
+    con: duckdb.DuckDBPyConnection, spec: TariffScenario, *, literal: bool = False
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, dict[str, float]]]:
-    """The bundled product lists and country-rate lists the scenario's changes name, read from the database."""
+    """The bundled product lists and country-rate lists the scenario's changes name, read from the database.
+
+    `literal` reads each code as it is written (a padded 8-digit code then matches only itself), as the tracker
+    does: only to reconcile with it (`model.measures.tracker_bridge`)."""
     lists: dict[str, tuple[str, ...]] = {}
     rates: dict[str, dict[str, float]] = {}
     for i, change in enumerate(spec.tariff_changes):
@@ -100,7 +103,7 @@ def resolve_lists(
                 if not codes:
                     raise SpecError(f"tariff_changes[{i}].{key}", f"the list {item!r} is not in the database",
                                     hint="rebuild the database with `balanza build`")  # fmt: skip
-                lists[item] = tuple(hts_prefix(code) for code in codes)
+                lists[item] = tuple(code if literal else hts_prefix(code) for code in codes)
         if change.rate_list is not None and change.rate_list not in rates:
             table = data.query_rate_list(con, change.rate_list)
             if not table:

@@ -22,9 +22,22 @@ from model.smart import DEFAULT_SUBSTITUTION, DEFAULT_SUPPLY, INFINITE_SUPPLY, M
 
 CHANGE_KINDS = ("new_rate", "add_pp", "max_rate", "min_rate", "linear_cut", "swiss")
 # Bundled HTS lists (table `us_tariff_exemptions`): codes exempt from the reciprocal tariffs.
-EXEMPTION_LISTS = ("annex_ii_2025_04", "annex_ii_2025_11", "electronics_2025_04_11")
+EXEMPTION_LISTS = (
+    "annex_ii_2025_04",
+    "annex_ii_2025_11",
+    "electronics_2025_04_11",
+    "brazil_eo14323_annex_i",
+    "brazil_eo14323_annex_i_aircraft",
+)
 # Bundled HTS lists (table `us_tariff_product_lists`): codes a Section 232 action covers.
-PRODUCT_LISTS = ("s232_steel_2025", "s232_aluminium_2025", "s232_autos_2025", "s232_copper_2025")
+PRODUCT_LISTS = (
+    "s232_steel_2025",
+    "s232_aluminium_2025",
+    "s232_autos_2025",
+    "s232_copper_2025",
+    "s232_steel_base_2018",
+    "s232_aluminium_base_2018",
+)
 # Bundled country-rate lists (table `us_reciprocal_rates`), usable as {"add_pp": {"list": …, "others": …}}.
 RATE_LISTS = ("eo14257_annex_i", "eo14326_aug_2025")
 LEVELS = ("hs10", "hs6")
@@ -450,6 +463,12 @@ def _prefixes(value: Any, where: str, *, lists: bool = False) -> tuple[str, ...]
             out.append(item)
             continue
         text = str(item).replace(".", "").strip() if isinstance(item, str) else None
+        if lists and text is not None and re.fullmatch(r"[a-z][a-z0-9_]*", text):
+            raise SpecError(
+                f"{where}[{i}]",
+                f"unknown product list {item!r}",
+                hint="bundled lists: " + ", ".join(PRODUCT_LISTS + EXEMPTION_LISTS),
+            )
         if text is None or not HS_PREFIX.match(text):
             raise SpecError(
                 f"{where}[{i}]",
@@ -471,6 +490,12 @@ def _exemptions(value: Any, where: str) -> tuple[str, ...]:
             out.append(item)
             continue
         text = item.replace(".", "").strip() if isinstance(item, str) else ""
+        if re.fullmatch(r"[a-z][a-z0-9_]*", text):
+            raise SpecError(
+                f"{where}[{i}]",
+                f"unknown exemption list {item!r}",
+                hint="bundled lists: " + ", ".join(EXEMPTION_LISTS),
+            )
         if not HS_PREFIX.match(text):
             raise SpecError(
                 f"{where}[{i}]",

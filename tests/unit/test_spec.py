@@ -20,9 +20,17 @@ def test_the_presets_ship_and_parse() -> None:
         "Colombia faces 10 points more than its competitors",
         "China buys enough more to close the deficit",
         "US Section 232 tariffs of 2025: steel, aluminium, autos, copper",
-        "US tariffs of 7 August 2025: country rates, Annex II, Section 232",
+        "US tariffs on 5 April 2025: the 10% baseline",
+        "US tariffs on 10 April 2025: China at 125% + 20%",
+        "US tariffs on 14 May 2025: after Geneva",
+        "US tariffs on 7 August 2025: country rates",
+        "US tariffs on 27 August 2025: India +25",
+        "US tariffs on 25 September 2025: Japan and EU all-in",
+        "US tariffs on 14 November 2025: farm exemptions",
     }
     assert {path.stem for path in preset_paths()} >= {"us_august_2025_country_rates", "us_section_232_2025"}
+    for path in preset_paths():  # every preset says which date it describes
+        assert parse_spec(path.read_text()).as_of is not None, path.stem
 
 
 def test_rate_lists_and_product_lists_parse_and_are_checked() -> None:
