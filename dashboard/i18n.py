@@ -199,6 +199,16 @@ LABELS: dict[str, tuple[str, str]] = {
         "{reporter} {flow}, partner {partner}, {year}: every line of this series",
         "{reporter}, {flow}, socio {partner}, {year}: todas las líneas de esta serie",
     ),
+    "share_of_total": (
+        "{reporter} {flow}, partner {partner}, {year}: all goods (the series' total, not only its lines)",
+        "{reporter}, {flow}, socio {partner}, {year}: todos los bienes (el total de la serie, no solo sus líneas)",
+    ),
+    "not_in_lines": (
+        "In no line of this series: the rest of its total (for DANE's import annex, the chapters it does not "
+        "name by origin and its national chapter 98, special treatment)",
+        "En ninguna línea de esta serie: el resto de su total (en el anexo de importaciones del DANE, los "
+        "capítulos que no detalla por origen y su capítulo nacional 98, disposiciones de tratamiento especial)",
+    ),
     "provisional": ("provisional", "provisional"),
     "latest_balance": ("{partner}: balance {year}", "{partner}: balanza {year}"),
     "no_balance": (

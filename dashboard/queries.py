@@ -24,6 +24,11 @@ SERIES_CONDITION = (
     "reporter_iso3 = $reporter AND partner_iso3 = $partner AND flow = $flow AND "
     "source = $source AND hs_level > 0"
 )
+# The same series' all-goods row (where the series publishes one): what its product shares are shares of.
+TOTAL_CONDITION = (
+    "reporter_iso3 = $reporter AND partner_iso3 = $partner AND flow = $flow AND source = $source AND "
+    "hs_code = 'TOTAL'"
+)
 TOTALS_COLUMNS = [
     "year",
     "partner_iso3",
@@ -298,7 +303,10 @@ def query_top_products(
 ) -> pd.DataFrame:
     """The largest products at the series' most detailed level, with the HS6 (or coarser) description.
 
-    ``share_pct`` divides by the series' total for the year (all its lines); ``denominator`` says so.
+    ``share_pct`` divides by the whole: the series' all-goods total for the year where it publishes one (DANE's
+    import annex names 19–24 chapters, about 77 % of imports from China in 2024), else the sum of all its lines;
+    ``denominator`` says which. ``total_usd`` is that whole and ``lines_usd`` the sum of the series' lines, so
+    the part no line holds (``total_usd − lines_usd``) can be shown.
     """
     series = {
         "reporter": reporter,
@@ -315,16 +323,23 @@ def query_top_products(
         deepest AS (SELECT max(hs_level) AS level FROM annual_rows),
         lines AS (SELECT hs_code, value_usd FROM annual_rows, deepest WHERE hs_level = level),
         top AS (SELECT hs_code, value_usd FROM lines ORDER BY value_usd DESC, hs_code LIMIT $limit)
-        SELECT top.hs_code, h.description, top.value_usd,
-               top.value_usd / (SELECT sum(value_usd) FROM lines) * 100 AS share_pct
+        SELECT top.hs_code, h.description, top.value_usd, (SELECT sum(value_usd) FROM lines) AS lines_usd
         FROM top
         LEFT JOIN hs_codes h ON h.hs_code = left(top.hs_code, least(length(top.hs_code), 6))
         ORDER BY top.value_usd DESC, top.hs_code
         """,  # noqa: S608 - fixed fragments only
         series,
     )
+    published = _frame(
+        con,
+        f"WITH {yearly_sql(TOTAL_CONDITION + ' AND year = $year')} SELECT sum(value_usd) AS v FROM yearly",  # noqa: S608
+        {k: v for k, v in series.items() if k != "limit"},
+    )["v"].iloc[0]
+    frame["total_usd"] = published if pd.notna(published) else frame["lines_usd"]
+    frame["share_pct"] = frame["value_usd"] / frame["total_usd"] * 100
     direction = "from" if flow == "import" else "to"
-    frame["denominator"] = f"{reporter}'s {flow}s {direction} {partner} in {year}, every line of this series"
+    whole = "all goods (the series' total)" if pd.notna(published) else "every line of this series"
+    frame["denominator"] = f"{reporter}'s {flow}s {direction} {partner} in {year}, {whole}"
     return frame
 
 

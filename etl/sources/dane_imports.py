@@ -120,6 +120,10 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
             line = reader.line_num
             records.append(_record(ctx, row, line, last_year, last_month))
     kept = [r for r in records if r is not None]
+    if len(kept) < len(records):  # said, not dropped silently: their value stays in each origin's TOTAL
+        ctx.notes.append(f"set aside {len(records) - len(kept):,} rows of chapters that are not HS chapters "
+                         f"({'; '.join(f'{k!r}: {v}' for k, v in SKIPPED_CHAPTERS.items())}); their value is in "
+                         "each origin's TOTAL, outside the named chapters")  # fmt: skip
     if not kept:
         raise ctx.error("no rows to load", line=2, hint=HINT)
     frame = pd.DataFrame(kept, columns=["year", "period", "partner", "hs_code", "value_usd", "source_line"])
