@@ -31,7 +31,10 @@ as mixed valuation, never the headline.
 Each value carries its publisher: the statistical office that compiled it (``publisher``), and for printed
 figures the page that printed it (``printed_by``, with ``url``). The publisher a printed page cites is read from
 its "(citing X)" note; a page that cites no one has publisher "not stated". ``provisional`` is True for a
-year its publisher marks provisional (the ``provisional`` table, filled by the adapters) or a partial year.
+year its publisher marks provisional (the ``provisional`` table, filled by the adapters) or a partial year;
+``comparable`` is False for a partner figure of a year whose publisher says its partner figures are not comparable
+with earlier years (the ``not_comparable`` table: DIAN withholds destinations from 2025); ``caveat`` says why in
+words. Balances carry both flags from the records they are made of.
 """
 
 from __future__ import annotations
@@ -91,6 +94,7 @@ NOT_STATED = "not stated"
 RECORD_COLUMNS = [
     "year", "reporter_iso3", "partner_iso3", "flow", "hs_code", "hs_level", "value_usd", "valuation",
     "valuation_stated", "source", "publisher", "printed_by", "url", "months_covered", "complete", "provisional",
+    "comparable", "caveat",
 ]  # fmt: skip
 
 
@@ -170,9 +174,15 @@ def record_sql(condition: str = "TRUE", relation: str = "trade") -> str:
                END AS printed_by,
                pf.url,
                r.months_covered, r.months_covered >= 12 AS complete,
-               pv.source IS NOT NULL OR r.months_covered < 12 AS provisional
+               pv.source IS NOT NULL OR r.months_covered < 12 AS provisional,
+               nc.source IS NULL AS comparable,
+               concat_ws('; ', CASE WHEN pv.source IS NOT NULL THEN 'provisional' END,
+                         CASE WHEN r.months_covered < 12 THEN 'partial year (' || r.months_covered || ' months)' END,
+                         CASE WHEN nc.source IS NOT NULL THEN 'not comparable with earlier years: ' || nc.note END) AS caveat
         FROM picked r
         LEFT JOIN (SELECT DISTINCT source, year FROM provisional) pv ON pv.source = r.source AND pv.year = r.year
+        LEFT JOIN (SELECT source, year, min(note) AS note FROM not_comparable GROUP BY ALL) nc
+          ON nc.source = r.source AND nc.year = r.year AND r.partner_iso3 <> '{WORLD}'
         LEFT JOIN published_figures pf
           ON r.source = 'published' AND pf.chosen AND pf.year = r.year AND pf.reporter_iso3 = r.reporter_iso3
          AND pf.partner_iso3 = r.partner_iso3 AND pf.flow = r.flow AND r.hs_code = 'TOTAL'
@@ -403,7 +413,7 @@ HEADLINE_ORDER = (OFFICIAL, SAME_VALUATION, FOB_ESTIMATED)
 BALANCE_COLUMNS = [
     "partner_iso3", "year", "basis", "basis_label", "headline", "balance_usd", "export_usd", "import_usd",
     "export_valuation", "import_valuation", "export_source", "import_source", "export_publisher",
-    "import_publisher", "publisher", "printed_by", "url", "provisional", "caveat",
+    "import_publisher", "publisher", "printed_by", "url", "provisional", "comparable", "caveat",
 ]  # fmt: skip
 
 
@@ -553,6 +563,16 @@ def query_official_balances(
     return frame[OFFICIAL_COLUMNS].sort_values(["partner_iso3", "year"]).reset_index(drop=True)
 
 
+def _caveats(*rows: dict | None) -> str:
+    """The flags of the records a figure is made of ('exports: provisional; imports: …'), each said once."""
+    said: list[str] = []
+    for row in rows:
+        text = str((row or {}).get("caveat") or "")
+        if text and f"{row['flow']}s: {text}" not in said:  # type: ignore[index]
+            said.append(f"{row['flow']}s: {text}")  # type: ignore[index]
+    return "; ".join(said)
+
+
 def balance_frame(
     record: pd.DataFrame, official: pd.DataFrame, factor: float, *, office: str = "DANE"
 ) -> pd.DataFrame:
@@ -582,7 +602,8 @@ def balance_frame(
             "export_publisher": citation(exp["publisher"], exp["printed_by"]) if exp else None,
             "import_publisher": citation(imp["publisher"], imp["printed_by"]) if imp else None,
             "provisional": bool((exp and exp["provisional"]) or (imp and imp["provisional"])),
-            "caveat": "",
+            "comparable": bool((not exp or exp.get("comparable", True)) and (not imp or imp.get("comparable", True))),
+            "caveat": _caveats(exp, imp),
         }  # fmt: skip
         both = f"{base['export_publisher']} / {base['import_publisher']}"
         if base["export_publisher"] == base["import_publisher"]:
@@ -593,7 +614,7 @@ def balance_frame(
             candidates.append({**base, "basis": OFFICIAL, "balance_usd": float(off["balance_usd"]),
                                "publisher": off["publisher"], "printed_by": off["printed_by"], "url": off["url"],
                                "basis_label": basis_label(OFFICIAL, factor, office=office),
-                               "caveat": str(off.get("check") or "")})  # fmt: skip
+                               "caveat": "; ".join(t for t in (base["caveat"], str(off.get("check") or "")) if t)})  # fmt: skip
         if exp and imp:
             ev, iv = exp["valuation"], imp["valuation"]
             common = {"publisher": both, "printed_by": None, "url": None}

@@ -26,7 +26,14 @@ import pandas as pd
 
 from etl.detect import Sniff
 from etl.schema import STAGED_TABLE
-from etl.sources.base import TEXT, LoadContext, TradeColumnLabels, TradeFormat, check_header
+from etl.sources.base import (
+    TEXT,
+    LoadContext,
+    TradeColumnLabels,
+    TradeFormat,
+    check_header,
+    record_year_flags,
+)
 
 SOURCE = "dane_imports"
 PUBLISHER = "DANE / DIAN (import annex by origin; compiled by D. Sierra Porta)"
@@ -111,7 +118,6 @@ def _data_through(ctx: LoadContext) -> tuple[int, int]:
 def stage(ctx: LoadContext) -> TradeColumnLabels:
     check_header(ctx, ctx.sniff.header, REQUIRED, HINT)
     last_year, last_month = _data_through(ctx)
-    provisional = {int(year) for year in ctx.options.get("provisional_years", [])}
     records: list[tuple | None] = []
     with open(ctx.path, encoding=ctx.sniff.encoding, newline="") as handle:
         reader = csv.DictReader(handle, delimiter=ctx.sniff.delimiter)
@@ -140,11 +146,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
         """  # noqa: S608
     )
     ctx.con.unregister("dane_frame")
-    years = sorted({int(y) for y in frame["year"]} & provisional)
-    ctx.con.executemany(
-        "INSERT INTO provisional VALUES (?, ?, ?, ?)",
-        [[SOURCE, year, ctx.dataset_id, "provisional figures (publisher)"] for year in years],
-    )
+    record_year_flags(ctx, SOURCE, {int(y) for y in frame["year"]})
     return LABELS
 
 
