@@ -40,11 +40,14 @@ TOTALS_COLUMNS = [
     "publisher",
     "printed_by",
     "provisional",
+    "comparable",
+    "caveat",
 ]
 WIDE_COLUMNS = [
     "partner_iso3", "year", "export", "import", "balance", "basis", "basis_label", "balance_source",
     "balance_publisher", "alt_balance", "alt_basis_label", "export_source", "import_source", "export_valuation",
-    "import_valuation", "export_publisher", "import_publisher", "provisional",
+    "import_valuation", "export_publisher", "import_publisher", "provisional", "comparable", "caveat",
+    "export_caveat", "import_caveat", "est_balance",
 ]  # fmt: skip
 
 
@@ -98,7 +101,10 @@ def query_balances(
 
     The balance is etl.record's headline: valuation-consistent and named (``basis``, ``basis_label``): DANE's
     own FOB/FOB balance where DANE published one, else exports − imports with CIF converted by ``factor``.
-    ``alt_balance`` is exports − imports as valued (mixed FOB − CIF), labelled in ``alt_basis_label``.
+    ``alt_balance`` is exports − imports as valued (mixed FOB − CIF), labelled in ``alt_basis_label``;
+    ``est_balance`` the estimate with CIF converted to FOB (the basis every year has, to compare years whose
+    headlines differ in basis). ``provisional``, ``comparable`` and ``caveat`` flag the balance
+    (``export_caveat``, ``import_caveat``: each flow's own flags).
     'reporter' view: Colombia's record; 'mirror': the partners' records; 'reconciled': the partners' records
     with CIF values ÷ ``factor`` (then export − import = the headline). A year without a balance is absent.
     """
@@ -113,6 +119,10 @@ def query_balances(
     head = frame[frame["headline"]].copy()
     alt = frame.loc[frame["basis"] == record.MIXED, ["partner_iso3", "year", "balance_usd", "basis_label"]]
     alt = alt.rename(columns={"balance_usd": "alt_balance", "basis_label": "alt_basis_label"})
+    est = frame.loc[frame["basis"] == record.FOB_ESTIMATED, ["partner_iso3", "year", "balance_usd"]]
+    alt = alt.merge(
+        est.rename(columns={"balance_usd": "est_balance"}), on=["partner_iso3", "year"], how="outer"
+    )
     wide = head.merge(alt, on=["partner_iso3", "year"], how="left").rename(
         columns={"export_usd": "export", "import_usd": "import", "balance_usd": "balance"}
     )
@@ -132,7 +142,8 @@ def query_balances(
 
 
 def long_measures(wide: pd.DataFrame) -> pd.DataFrame:
-    """Wide balance frame → long rows (partner_iso3, year, measure, value_usd, source, valuation, publisher).
+    """Wide balance frame → long rows (partner_iso3, year, measure, value_usd, source, valuation, publisher,
+    flag: the figure's provisional and non-comparable flags in words, '' when final and comparable).
 
     The balance row's valuation is its basis label (e.g. "DANE's trade balance: exports FOB − imports FOB").
     """
@@ -144,10 +155,12 @@ def long_measures(wide: pd.DataFrame) -> pd.DataFrame:
             part["source"] = wide["balance_source"]
             part["valuation"] = wide["basis_label"]
             part["publisher"] = wide["balance_publisher"]
+            part["flag"] = wide["caveat"] if "caveat" in wide else ""
         else:
             part["source"] = wide[f"{measure}_source"]
             part["valuation"] = wide[f"{measure}_valuation"]
             part["publisher"] = wide[f"{measure}_publisher"]
+            part["flag"] = wide[f"{measure}_caveat"] if f"{measure}_caveat" in wide else ""
         rows.append(part)
     out = pd.concat(rows, ignore_index=True)
     return out.dropna(subset=["value_usd"]).reset_index(drop=True)
@@ -182,7 +195,9 @@ def partner_shares(totals: pd.DataFrame, partners: list[str], world: str = WORLD
     the share divides by, with its publisher).
     """
     world_rows = totals.loc[
-        totals["partner_iso3"] == world, ["year", "flow", "value_usd", "source", "publisher", "printed_by"]
+        totals["partner_iso3"] == world,
+        ["year", "flow", "value_usd", "source", "publisher", "printed_by"]
+        + [c for c in ("caveat",) if c in totals],
     ]
     world_rows = world_rows.assign(
         denominator=[
@@ -192,7 +207,9 @@ def partner_shares(totals: pd.DataFrame, partners: list[str], world: str = WORLD
             )
         ]
     )
-    world_rows = world_rows.rename(columns={"value_usd": "world_usd", "source": "world_source"})
+    world_rows = world_rows.rename(
+        columns={"value_usd": "world_usd", "source": "world_source", "caveat": "world_caveat"}
+    )
     world_rows = world_rows.drop(columns=["publisher", "printed_by"])
     partner_rows = totals[totals["partner_iso3"].isin(partners)]
     merged = partner_rows.merge(world_rows, on=["year", "flow"], how="inner")
@@ -204,8 +221,14 @@ def partner_shares(totals: pd.DataFrame, partners: list[str], world: str = WORLD
             for p, w in zip(merged["source"], merged["world_source"], strict=True)
         ],
     )
+    partner_flags = merged["caveat"] if "caveat" in merged else pd.Series("", index=merged.index)
+    world_flags = merged["world_caveat"] if "world_caveat" in merged else pd.Series("", index=merged.index)
+    merged["flag"] = [
+        "; ".join(dict.fromkeys(str(f) for f in (p, w) if isinstance(f, str) and f))
+        for p, w in zip(partner_flags, world_flags, strict=True)
+    ]
     return (
-        merged[["partner_iso3", "flow", "year", "share_pct", "source", "denominator"]]
+        merged[["partner_iso3", "flow", "year", "share_pct", "source", "denominator", "flag"]]
         .sort_values(["partner_iso3", "flow", "year"])
         .reset_index(drop=True)
     )

@@ -413,7 +413,8 @@ HEADLINE_ORDER = (OFFICIAL, SAME_VALUATION, FOB_ESTIMATED)
 BALANCE_COLUMNS = [
     "partner_iso3", "year", "basis", "basis_label", "headline", "balance_usd", "export_usd", "import_usd",
     "export_valuation", "import_valuation", "export_source", "import_source", "export_publisher",
-    "import_publisher", "publisher", "printed_by", "url", "provisional", "comparable", "caveat",
+    "import_publisher", "publisher", "printed_by", "url", "provisional", "comparable", "caveat", "export_caveat",
+    "import_caveat",
 ]  # fmt: skip
 
 
@@ -604,6 +605,8 @@ def balance_frame(
             "provisional": bool((exp and exp["provisional"]) or (imp and imp["provisional"])),
             "comparable": bool((not exp or exp.get("comparable", True)) and (not imp or imp.get("comparable", True))),
             "caveat": _caveats(exp, imp),
+            "export_caveat": str(exp.get("caveat") or "") if exp else "",
+            "import_caveat": str(imp.get("caveat") or "") if imp else "",
         }  # fmt: skip
         both = f"{base['export_publisher']} / {base['import_publisher']}"
         if base["export_publisher"] == base["import_publisher"]:
