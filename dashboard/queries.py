@@ -191,8 +191,9 @@ def deficit_shares(wide: pd.DataFrame, world: str = WORLD) -> pd.DataFrame:
 def partner_shares(totals: pd.DataFrame, partners: list[str], world: str = WORLD) -> pd.DataFrame:
     """Each partner's share (%) of Colombia's trade with the World, per flow and year, where both exist.
 
-    Rows: partner_iso3, flow, year, share_pct, source (partner's source / world's source), denominator (what
-    the share divides by, with its publisher).
+    Rows: partner_iso3, flow, year, share_pct, source (partner's source / world's source), publisher (the
+    partner figure's, as the series of record names it), denominator (what the share divides by, with its
+    publisher), flag (provisional, not comparable).
     """
     world_rows = totals.loc[
         totals["partner_iso3"] == world,
@@ -227,8 +228,11 @@ def partner_shares(totals: pd.DataFrame, partners: list[str], world: str = WORLD
         "; ".join(dict.fromkeys(str(f) for f in (p, w) if isinstance(f, str) and f))
         for p, w in zip(partner_flags, world_flags, strict=True)
     ]
+    merged["publisher"] = [
+        record.citation(p, b) for p, b in zip(merged["publisher"], merged["printed_by"], strict=True)
+    ]  # named as every other page names it (the record's publisher, "as printed by")
     return (
-        merged[["partner_iso3", "flow", "year", "share_pct", "source", "denominator", "flag"]]
+        merged[["partner_iso3", "flow", "year", "share_pct", "source", "publisher", "denominator", "flag"]]
         .sort_values(["partner_iso3", "flow", "year"])
         .reset_index(drop=True)
     )

@@ -84,3 +84,12 @@ def test_overview_us_change_is_on_one_basis(bundled_env: Path) -> None:
     change = ((e24 - i24 / factors[2024]) - (e23 - i23 / factors[2023])) / 1e9
     shown = float(metric.delta.split(" ")[0].replace("+", "").replace("−", "-"))
     assert shown == pytest.approx(change, abs=0.006)
+
+
+def test_dependence_names_publishers_as_the_other_pages(bundled_env: Path) -> None:
+    at = _run("dependence", {"partners": "CHN", "yr": "2024-2024"})
+    publishers = set(_table(at)["Publisher"])
+    assert publishers == {
+        "DANE (DIAN export records)",
+        "DANE (import annex, DANE/DIAN)",
+    }  # the record's names

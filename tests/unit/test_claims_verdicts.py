@@ -603,3 +603,16 @@ def test_span_gaps_lists_the_claims_years_a_series_lacks() -> None:
     have = pd.Series([2009, 2010, 2011.0, *range(2013, 2023), 2024, 2025])
     assert span_gaps(have) == [2012, 2023]
     assert span_gaps([]) == list(range(2010, 2025))
+
+
+def test_claim9_rule_names_the_years_the_card_compares() -> None:
+    """The rule said 'the first year available' while the card starts in SHARES_FROM_YEAR: it says so now."""
+    from dashboard.claims.card import REFERENCE_YEAR_MAX, SHARES_FROM_YEAR
+
+    spec = SPECS[9]
+    for lang in ("en", "es"):
+        text = spec.text("tolerance_text", lang)
+        assert str(SHARES_FROM_YEAR) in text and str(REFERENCE_YEAR_MAX) in text
+        assert (
+            "first and last year available" not in text and "primer y el último año disponibles" not in text
+        )
