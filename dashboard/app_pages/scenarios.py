@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import components
+from dashboard import components, shared_results
 from dashboard.scenarios import form, model_text, widgets
 from dashboard.scenarios.form import DEFAULT_PRESET, MAX_SAVED, PRESETS, ScenarioFileError
 from dashboard.scenarios.labels import text
@@ -32,7 +32,7 @@ lang = components.lang()
 
 def run(spec_doc: dict[str, Any]) -> ScenarioResult:
     """A scenario run, once per database and scenario for all sessions (the presets are warmed at start)."""
-    return components.scenario_result(json.dumps(spec_doc, sort_keys=True))
+    return shared_results.scenario_result(json.dumps(spec_doc, sort_keys=True))
 
 
 # ---- state: current scenario, saved set, URL (callbacks run before the page) ------------------------------------
@@ -124,7 +124,7 @@ _init_state()
 if message := st.session_state.pop("sc_message", None):
     st.warning(plain(message))
 
-partners = sorted(components.scenario_market(UNITED_STATES, 2024).partners.tolist())
+partners = sorted(shared_results.scenario_market(UNITED_STATES, 2024).partners.tolist())
 countries = components.country_names()
 
 with st.container(border=True):
@@ -216,7 +216,7 @@ with c:
     st.download_button(
         text("dl_report", lang),
         data=lambda: comparison_report_html(report_results, country_names=countries, view_url=report_url, lang=lang,
-                                            spanish=components.spanish_hs_names() if lang == "es" else None),
+                                            spanish=shared_results.spanish_hs_names() if lang == "es" else None),
         file_name="balanza-scenarios-report.html", mime="text/html", key="sc_dl_report", on_click="ignore",
         icon=":material/slideshow:",
     )  # fmt: skip

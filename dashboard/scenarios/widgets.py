@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import components, i18n
+from dashboard import components, i18n, shared_results
 from dashboard.scenarios import model_text, summary, tables, view
 from dashboard.scenarios.form import MAX_SAVED
 from dashboard.scenarios.labels import EQUATIONS, change_label, tab_labels, text
@@ -134,7 +134,7 @@ def show_tariff(result: ScenarioResult, current: dict[str, Any], names: Mapping[
         show_table(
             result.by_partner.drop(columns=["partner_name"], errors="ignore"), lang, key="sc_tbl_partner"
         )
-    spanish = components.spanish_hs_names() if lang == "es" else None
+    spanish = shared_results.spanish_hs_names() if lang == "es" else None
     with tabs[1]:
         fig = components.shared_figure(
             ("sc_chapters",), [result.by_chapter], lambda: summary.chapter_figure(result.by_chapter, lang, spanish)
