@@ -190,9 +190,8 @@ lang = components.lang()
 st.title(tx("title"))
 st.caption(tx("intro"))
 
-all_cards = shared_results.claim_cards(
-    lang
-)  # computed once per database and language, shared by every session
+# computed once per database and language, shared by every session
+all_cards = shared_results.claim_cards(lang)
 ids = tuple(["all", *[str(card.spec.id) for card in all_cards]])
 claim_param = url_state.Param("claim", url_state.CHOICE, "all", ids)
 url_state.init_state([claim_param], lang)
