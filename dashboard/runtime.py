@@ -141,8 +141,9 @@ class Runtime:
     ``warm`` (given to :meth:`start`) is a generator function: each step computes something the first visitor
     of a page would otherwise wait for, then yields, so :meth:`close` can stop warming between two steps.
     After it the queries pages asked for recently are asked again (after a swap: on the new database).
-    ``freeze_after_warming``: after each warming, collect and ``gc.freeze()`` what is alive (modules, shared
-    results) so the collector's full passes stop walking it; the next swap unfreezes it first.
+    After each warming the collector runs once; with ``freeze_after_warming`` what is alive then (modules, shared
+    results) is frozen (``gc.freeze()``) so the collector's full passes stop walking it; the next swap unfreezes
+    it first.
     """
 
     def __init__(
@@ -345,10 +346,10 @@ class Runtime:
             _LOG.info("warmed %s in %.1fs", version[0], time.perf_counter() - started)
         except Exception:  # a page will show the problem to whoever asks; the watcher keeps watching
             _LOG.exception("warming %s failed", version[0])
+        gc.collect()  # warming's own garbage goes now, not during somebody's page
         if self.freeze_after_warming:
             # What is alive now (modules, shared results) lives until the next swap: the garbage collector's
             # full passes stop walking it, so they cost what a page run leaves behind, not the whole cache.
-            gc.collect()
             gc.freeze()
             self._frozen = True
         self.warmed = version
