@@ -12,7 +12,9 @@ import numpy as np
 import pandas as pd
 
 from etl import record
+from etl.errors import SpecError
 from etl.schema import EU_MEMBERS, EUROPEAN_UNION, UNITED_STATES
+from model.market import Market, market_from_arrays
 
 US_LINES_SOURCE = "us_census_consumption"
 US_CHAPTERS_SOURCE = "us_census_hs2"  # every partner, by HS chapter: the denominator of US import shares
@@ -306,3 +308,23 @@ def query_import_coverage(
     frame = pd.concat([frame, total], ignore_index=True)
     frame["coverage_pct"] = 100.0 * frame["lines_usd"] / frame["all_partners_usd"]
     return frame
+
+
+def load_market(con: duckdb.DuckDBPyConnection, importer: str, year: int, level: str = "hs10") -> Market:
+    """The market of `importer` in `year` at product level "hs10" or "hs6", with its elasticities."""
+    arrays = query_market_arrays(con, importer, year, level)
+    if arrays["imports_usd"].size == 0:
+        years = query_line_years(con, importer)
+        raise SpecError(
+            "year" if years else "importer",
+            f"no imports by HS10 line for {importer} in {year}",
+            hint=f"years with lines for {importer}: {', '.join(map(str, years))}"
+            if years
+            else "the bundled lines are US imports for consumption: use importer USA, year 2024",
+        )
+    return market_from_arrays(
+        arrays,
+        query_import_demand_elasticities(con),
+        query_substitution_elasticities(con),
+        level=level,
+    )

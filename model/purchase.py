@@ -16,7 +16,9 @@ import pandas as pd
 from etl.errors import SpecError
 from etl.schema import BILLION
 from model import data
+from model.colombia import colombia_group_masks, colombia_table
 from model.result import Note, ScenarioResult
+from model.smart import smart_effects
 from model.spec import PurchaseScenario
 
 PURCHASE_LEFT_OUT = (
@@ -193,14 +195,37 @@ def run_purchase(spec: PurchaseScenario, con: duckdb.DuckDBPyConnection) -> Scen
         **figures,
     }
     notes = [_summary(spec, figures, names), _sources_note(history, spec.year, figures)]
+    colombia, colombia_note = us_exports_unchanged(con)
+    if colombia_note is not None:
+        notes.append(colombia_note)
     return ScenarioResult(
         spec=spec,
         by_partner=by_partner,
         totals=totals,
         notes=notes,
+        colombia=colombia,
         extra={"history": history.astype(object).where(history.notna(), None).to_dict(orient="records")},
         left_out=PURCHASE_LEFT_OUT,
     )
+
+
+def us_exports_unchanged(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, Note | None]:
+    """The Colombia table of a purchase scenario: US tariffs do not change, so Colombia's exports to the US (and its
+    peers') stay as the 2024 US import lines give them (empty, without a note, where the database has no lines)."""
+
+    try:
+        market = data.load_market(con, "USA", 2024)
+    except SpecError:
+        return pd.DataFrame(), None
+    t0 = market.t0
+    unchanged = smart_effects(market.imports, t0, t0, market.product_index, -1.0, 0.0)
+    table = colombia_table(colombia_group_masks(market), unchanged, t0, t0)
+    note = Note(
+        "A purchase changes no US tariff: Colombia's exports to the US, by product group, stay as the 2024 US "
+        "import lines give them.",
+        "colombia_us_unchanged",
+    )
+    return table, note
 
 
 def _summary(spec: PurchaseScenario, f: dict[str, Any], names: dict[str, str]) -> Note:

@@ -14,7 +14,9 @@ import pandas as pd
 from etl.errors import SpecError
 from etl.schema import COLOMBIA, MILLION
 from model import data
-from model.market import DEFAULT_IMPORT_DEMAND, MATCHES, Z95, Market, market_from_arrays, prefix_product_mask
+from model.colombia import colombia_group_masks, colombia_table
+from model.data import load_market
+from model.market import DEFAULT_IMPORT_DEMAND, MATCHES, Z95, Market, prefix_product_mask
 from model.purchase import run_purchase
 from model.result import Note, ScenarioResult
 from model.smart import DEFAULT_SUBSTITUTION, INFINITE_SUPPLY, ModelRangeError, SmartEffects, smart_effects
@@ -59,26 +61,6 @@ def run_scenario(
         descriptions = data.query_line_descriptions(con, result.top_lines["hs10"].tolist())
         result.top_lines.insert(1, "description", result.top_lines["hs10"].map(descriptions))
     return result
-
-
-def load_market(con: duckdb.DuckDBPyConnection, importer: str, year: int, level: str = "hs10") -> Market:
-    """The market of `importer` in `year` at product level "hs10" or "hs6", with its elasticities."""
-    arrays = data.query_market_arrays(con, importer, year, level)
-    if arrays["imports_usd"].size == 0:
-        years = data.query_line_years(con, importer)
-        raise SpecError(
-            "year" if years else "importer",
-            f"no imports by HS10 line for {importer} in {year}",
-            hint=f"years with lines for {importer}: {', '.join(map(str, years))}"
-            if years
-            else "the bundled lines are US imports for consumption: use importer USA, year 2024",
-        )
-    return market_from_arrays(
-        arrays,
-        data.query_import_demand_elasticities(con),
-        data.query_substitution_elasticities(con),
-        level=level,
-    )
 
 
 def resolve_lists(
@@ -186,6 +168,8 @@ def run_tariff(
         & np.isin(market.partners, partners)[market.partner_index]
         for _, prefix, partners in FOCUS_GROUPS
     ]
+    colombia_masks = colombia_group_masks(market)
+    colombia_band = np.full((2, len(colombia_masks)), np.nan)
     focus_band = np.full((2, len(FOCUS_GROUPS)), np.nan)
     partner_band = np.full((2, market.partners.size), np.nan)
     chapter_band = np.full((2, chapters.size), np.nan)
@@ -198,6 +182,9 @@ def run_tariff(
         by_chapter = np.bincount(chapter_index, band_run.total_change, chapters.size)
         partner_band = _widen(partner_band, by_partner)
         focus_band = _widen(focus_band, np.array([band_run.total_change[m].sum() for m in focus_masks]))
+        colombia_band = _widen(
+            colombia_band, np.array([band_run.total_change[m].sum() for _, _, _, _, m in colombia_masks])
+        )
         chapter_band = _widen(chapter_band, by_chapter)
         total = float(band_run.total_change.sum())
         total_band = [min(total_band[0], total), max(total_band[1], total)]
@@ -284,6 +271,7 @@ def run_tariff(
         effective_rates=effective_rates(spec, market, t0, steps, run, eta_rows, sigma_rows, labels, effects),
         notes=_notes(spec, totals),
         focus=focus_table,
+        colombia=colombia_table(colombia_masks, effects, t0, t1, colombia_band),
     )
 
 

@@ -136,6 +136,40 @@ def _purchase_sources(v: Mapping[str, Any], lang: str, names: Mapping[str, str])
     return text
 
 
+def _linear_method(v: Mapping[str, Any], lang: str, names: Mapping[str, str]) -> str:
+    below = int(v.get("rows_below_zero", 0))
+    rows = i18n.number(below, lang, 0)
+    return i18n.pick(
+        lang,
+        "Method: WITS-SMART's linear formulas (trade creation M η Δt/(1 + t0), trade diversion between each "
+        "supplier and the rest of its product's suppliers), exact only for small changes"
+        + (
+            f"; {rows} line × partner rows fall below zero, a result of the linear formulas, not of the tariffs "
+            "(the default method, levels, keeps every flow at or above zero)."
+            if below
+            else "."
+        ),
+        "Método: las fórmulas lineales de WITS-SMART (creación de comercio M η Δt/(1 + t0), desviación de comercio "
+        "entre cada proveedor y el resto de proveedores de su producto), exactas solo para cambios pequeños"
+        + (
+            f"; {rows} filas línea × socio quedan por debajo de cero, un resultado de las fórmulas lineales, no de "
+            "los aranceles (el método por defecto, en niveles, mantiene todo flujo en cero o más)."
+            if below
+            else "."
+        ),
+    )
+
+
+def _colombia_us_unchanged(v: Mapping[str, Any], lang: str, names: Mapping[str, str]) -> str:
+    return i18n.pick(
+        lang,
+        "A purchase changes no US tariff: Colombia's exports to the US, by product group, stay as the 2024 US "
+        "import lines give them.",
+        "Una compra no cambia ningún arancel de EE. UU.: las exportaciones de Colombia a EE. UU., por grupo de "
+        "productos, quedan como las dan las líneas de importación de EE. UU. de 2024.",
+    )
+
+
 NoteWriter = Callable[[Mapping[str, Any], str, Mapping[str, str]], str]
 NOTES: dict[str, NoteWriter] = {
     "same_change_for_all": _same_change_for_all,
@@ -145,6 +179,8 @@ NOTES: dict[str, NoteWriter] = {
     "infinite_supply": _infinite_supply,
     "purchase_balance": _purchase_balance,
     "purchase_sources": _purchase_sources,
+    "linear_method": _linear_method,
+    "colombia_us_unchanged": _colombia_us_unchanged,
 }
 SWITCHING_NOTE = "same_change_for_all"  # the note the page shows as a box of its own
 

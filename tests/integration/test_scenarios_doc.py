@@ -21,6 +21,8 @@ MODULES = (
     "model.data",
     "model.spec",
     "model.measures",
+    "model.result",
+    "model.compare",
 )
 # Names the doc must keep describing: the equations as implemented live in these.
 REQUIRED = ("smart_effects", "nested_ces_effects", "linear_effects", "price_index", "demand", "world_price_factors", "match_estimates", "tariff_steps", "effective_rates",

@@ -183,3 +183,58 @@ def test_every_dated_preset_runs(stack) -> None:  # noqa: ANN001
         rates["2025-11-14"].loc["COL", "rate_pre_substitution_pct"]
         < rates["2025-09-25"].loc["COL", "rate_pre_substitution_pct"]
     )
+
+
+# ---- Colombia first ---------------------------------------------------------------------------------------------
+
+PEERS = {
+    "Colombia": ("3010",),
+    "Ecuador": ("3310",),
+    "Central America": ("2050", "2150", "2190", "2230", "2110"),
+    "Brazil": ("3510",),
+    "Vietnam": ("5520",),
+}
+GROUPS = {"Coffee": ("0901", "210111"), "Cut flowers": ("0603",), "Bananas": ("0803",), "Oil": ("2709", "2710"),
+          "Gold": ("7108",)}  # fmt: skip
+
+
+def test_the_colombia_table_baselines_come_from_the_raw_files_and_changes_from_the_lines(august) -> None:  # noqa: ANN001
+    table = august.colombia.set_index(["partner_group", "product_group"])
+    lines = august.lines
+    for peer, codes in PEERS.items():
+        raw = pd.concat(
+            pd.read_parquet(RAW / "us-census-imports-2024-hs10" / f"2024-hs10-imports{code}.parquet")
+            for code in codes
+        )
+        raw = raw[raw["imports"] > 0]
+        named = np.zeros(len(raw), dtype=bool)
+        for group, prefixes in GROUPS.items():
+            mask = raw["I_COMMODITY"].str.startswith(prefixes).to_numpy()
+            named |= mask
+            assert table.loc[(peer, group), "baseline_usd"] == pytest.approx(
+                raw["imports"][mask].sum(), abs=0.5
+            )
+        assert table.loc[(peer, "The rest"), "baseline_usd"] == pytest.approx(
+            raw["imports"][~named].sum(), abs=0.5
+        )
+        assert table.loc[(peer, "All goods"), "baseline_usd"] == pytest.approx(raw["imports"].sum(), abs=0.5)
+    colombia = lines["partner_iso3"].astype(str) == "COL"
+    coffee = lines["hs10"].astype(str).str.startswith(GROUPS["Coffee"])
+    assert table.loc[("Colombia", "Coffee"), "total_change_usd"] == pytest.approx(
+        lines.loc[colombia & coffee, "total_change_usd"].sum(), rel=1e-9
+    )
+    # On 7 August Brazil's coffee pays 50 %: buyers switch to Colombia's, which gains.
+    assert table.loc[("Colombia", "Coffee"), "trade_diversion_usd"] > 0
+    assert table.loc[("Brazil", "Coffee"), "tariff_after_pct"] == pytest.approx(50.0, abs=0.1)
+
+
+def test_the_command_line_prints_the_colombia_table_first_row_colombia(bundled_db: Path) -> None:
+    out = subprocess.run([sys.executable, "-m", "balanza", "scenario", "colombia_10pp_more", "--db", str(bundled_db),
+                          "--indent", "0"], capture_output=True, text=True, check=True, cwd=ROOT)  # fmt: skip
+    rows = json.loads(out.stdout)["colombia"]
+    assert rows[0]["partner_group"] == "Colombia" and rows[0]["product_group"] == "Coffee"
+    assert len(rows) == 5 * 7
+    purchase = subprocess.run([sys.executable, "-m", "balanza", "scenario", "china_buys_more", "--db", str(bundled_db),
+                               "--indent", "0"], capture_output=True, text=True, check=True, cwd=ROOT)  # fmt: skip
+    unchanged = json.loads(purchase.stdout)["colombia"]
+    assert len(unchanged) == 35 and all(row["total_change_usd"] == 0 for row in unchanged)
