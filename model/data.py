@@ -205,16 +205,51 @@ def query_bilateral_annual(con: duckdb.DuckDBPyConnection, reporter: str, partne
     return frame[["year", "flow", "value_usd", "source", "valuation", "publisher"]].reset_index(drop=True)
 
 
-def query_headline_balances(con: duckdb.DuckDBPyConnection, reporter: str, partner: str) -> pd.DataFrame:
+def query_headline_balances(
+    con: duckdb.DuckDBPyConnection, reporter: str, partner: str, side: str = "reporter"
+) -> pd.DataFrame:
     """The headline balance of ``reporter`` with ``partner`` per year (etl.record.query_balance): columns year,
-    balance_usd, basis, basis_label, publisher (with "as printed by")."""
-    frame = record.query_balance(con, reporter=reporter, partners=[partner])
+    balance_usd, basis, basis_label, publisher (with "as printed by"). ``side`` 'mirror': as the partner's own
+    records give it (its imports from ``reporter`` are ``reporter``'s exports)."""
+    frame = record.query_balance(con, reporter=reporter, partners=[partner], side=side)
     if frame.empty:
         return pd.DataFrame(columns=["year", "balance_usd", "basis", "basis_label", "publisher"])
     frame["publisher"] = [
         record.citation(str(p), b) for p, b in zip(frame["publisher"], frame["printed_by"], strict=True)
     ]
     return frame[["year", "balance_usd", "basis", "basis_label", "publisher"]].reset_index(drop=True)
+
+
+def query_mirror_balance(
+    con: duckdb.DuckDBPyConnection, reporter: str, partner: str, year: int
+) -> dict[str, Any] | None:
+    """``reporter``'s headline balance with ``partner`` in ``year`` on the partner's own customs records (etl.record
+    mirror side): keys balance_usd, basis_label, exports_usd (the partner's imports from ``reporter``),
+    exports_valuation, imports_usd, imports_valuation, publisher. None where the partner's record lacks the year."""
+    frame = record.query_balance(con, reporter=reporter, partners=[partner], side="mirror")
+    row = frame[frame["year"] == year]
+    if row.empty:
+        return None
+    first = row.iloc[0]
+    return {
+        "balance_usd": float(first["balance_usd"]),
+        "basis_label": str(first["basis_label"]),
+        "exports_usd": float(first["export_usd"]),
+        "exports_valuation": str(first["export_valuation"]),
+        "imports_usd": float(first["import_usd"]),
+        "imports_valuation": str(first["import_valuation"]),
+        "publisher": record.citation(str(first["publisher"]), first["printed_by"]),
+    }
+
+
+def query_cpi(con: duckdb.DuckDBPyConnection) -> dict[int, float]:
+    """US CPI-U, annual average of the monthly index (BLS; 1982-84 = 100), complete years only: {year: index}."""
+    rows = (
+        _cursor(con)
+        .execute("SELECT year, cpi_u FROM cpi_annual WHERE n_months = 12 ORDER BY year")
+        .fetchall()
+    )
+    return {int(year): float(value) for year, value in rows}
 
 
 def query_headline_balance(

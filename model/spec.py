@@ -121,13 +121,19 @@ class PurchaseScenario:
     kind: str = "purchase"
     close_balance: bool = False
     as_of: str | None = None  # the date the scenario describes (YYYY-MM-DD)
+    record: str = (
+        "seller"  # whose records the balance and the base are read from: the seller's, or the buyer's customs
+    )
 
 
 Scenario = TariffScenario | PurchaseScenario
 
 TARIFF_KEYS = {"kind", "name", "description", "importer", "year", "products", "tariff_changes", "exemptions",
                "elasticities", "level", "method", "as_of"}  # fmt: skip
-PURCHASE_KEYS = {"kind", "name", "description", "buyer", "seller", "year", "increase", "as_of"}
+PURCHASE_KEYS = {"kind", "name", "description", "buyer", "seller", "year", "increase", "as_of", "record"}
+# Whose records a purchase scenario reads: the seller's own (exports as the seller records them, its headline
+# balance), or the buyer's customs (its imports from the seller, the balance on its records: etl/record.py mirror).
+RECORDS = ("seller", "buyer")
 CHANGE_KEYS = {"partners", "products", "except_partners", "except_products", "action", *CHANGE_KINDS}
 
 
@@ -337,7 +343,18 @@ def _parse_purchase(doc: dict[str, Any]) -> PurchaseScenario:
         description=_text(doc.get("description", ""), "description"),
         close_balance=close_balance,
         as_of=_as_of(doc.get("as_of")),
+        record=_record(doc.get("record", "seller")),
     )
+
+
+def _record(value: Any) -> str:
+    if value not in RECORDS:
+        raise SpecError(
+            "record",
+            f"unknown record {value!r}",
+            hint='"seller" (its own records, default) or "buyer" (its customs)',
+        )
+    return value
 
 
 def spec_to_dict(spec: Scenario) -> dict[str, Any]:
@@ -356,6 +373,8 @@ def spec_to_dict(spec: Scenario) -> dict[str, Any]:
             out["description"] = spec.description
         if spec.as_of:
             out["as_of"] = spec.as_of
+        if spec.record != "seller":
+            out["record"] = spec.record
         out.update(buyer=spec.buyer, seller=spec.seller, year=spec.year, increase=increase)
         return out
     changes = []

@@ -97,10 +97,13 @@ def _purchase_balance(v: Mapping[str, Any], lang: str, names: Mapping[str, str])
     before, increase, after = (
         i18n.money(float(v[k]), lang) for k in ("balance_before_usd", "increase_usd", "balance_after_usd")
     )
+    customs = v.get("record") == "buyer"
+    on_en = f" on {buyer}'s customs records" if customs else ""
+    on_es = f" según los registros aduaneros de {buyer}" if customs else ""
     text = i18n.pick(
         lang,
-        f"{seller}'s {v['year']} balance with {buyer}: {before}; after {increase} more purchases: {after}.",
-        f"Balanza de {seller} con {buyer} en {v['year']}: {before}; tras {increase} más de compras: {after}.",
+        f"{seller}'s {v['year']} balance with {buyer}{on_en}: {before}; after {increase} more purchases: {after}.",
+        f"Balanza de {seller} con {buyer} en {v['year']}{on_es}: {before}; tras {increase} más de compras: {after}.",
     )
     if "largest_growth_usd" in v:
         needed = i18n.number(float(v["needed_pct_of_exports"]), lang, 0)
@@ -134,6 +137,52 @@ def _purchase_sources(v: Mapping[str, Any], lang: str, names: Mapping[str, str])
         basis = i18n.record_text(v["balance_source"], lang)
         text += i18n.pick(lang, f" Balance basis: {basis}.", f" Base de la balanza: {basis}.")
     return text
+
+
+def _purchase_records(v: Mapping[str, Any], lang: str, names: Mapping[str, str]) -> str:
+    seller, buyer = names.get(v["seller"], v["seller"]), names.get(v["buyer"], v["buyer"])
+    money = {k: i18n.money(float(v[k]), lang) for k in v if k.endswith("_usd")}
+    factor = _constant(v["cif_fob"], lang)
+    return i18n.pick(
+        lang,
+        f"Two records of the same trade. On {buyer}'s customs records ({v['buyer_publisher']}) {seller}'s "
+        f"{v['year']} balance is {money['buyer_balance_usd']}; on {seller}'s own, {money['seller_balance_usd']}. "
+        f"{buyer} records {money['buyer_exports_usd']} of imports from {seller} against {seller}'s "
+        f"{money['seller_exports_usd']} of exports, and {money['buyer_imports_usd']} of exports to {seller} against "
+        f"{seller}'s {money['seller_imports_usd']} of imports. Of the difference in {seller}'s exports, valuation "
+        f"(CIF against FOB, ÷ {factor}) explains {money['exports_valuation_usd']}; the rest, "
+        f"{money['exports_rest_usd']}, is timing (goods in transit at the year's end), origin against consignment "
+        "(goods of the seller's origin shipped through other countries are the seller's in the buyer's records "
+        f"only) and coverage. Closing the deficit takes {money['buyer_needed_to_close_usd']} on {buyer}'s records, "
+        f"{money['seller_needed_to_close_usd']} on {seller}'s.",
+        f"Dos registros del mismo comercio. Según los registros aduaneros de {buyer} ({v['buyer_publisher']}) la "
+        f"balanza de {seller} en {v['year']} es de {money['buyer_balance_usd']}; según los propios de {seller}, de "
+        f"{money['seller_balance_usd']}. {buyer} registra {money['buyer_exports_usd']} de importaciones desde "
+        f"{seller} frente a {money['seller_exports_usd']} de exportaciones según {seller}, y "
+        f"{money['buyer_imports_usd']} de exportaciones a {seller} frente a {money['seller_imports_usd']} de "
+        f"importaciones según {seller}. De la diferencia en las exportaciones de {seller}, la valoración (CIF frente "
+        f"a FOB, ÷ {factor}) explica {money['exports_valuation_usd']}; el resto, {money['exports_rest_usd']}, es "
+        "desfase temporal (mercancía en tránsito al cierre del año), origen frente a procedencia (bienes de origen "
+        "del vendedor enviados a través de otros países solo cuentan como suyos en los registros del comprador) y "
+        f"cobertura. Cerrar el déficit exige {money['buyer_needed_to_close_usd']} según los registros de {buyer} y "
+        f"{money['seller_needed_to_close_usd']} según los de {seller}.",
+    )
+
+
+def _purchase_real(v: Mapping[str, Any], lang: str, names: Mapping[str, str]) -> str:
+    largest = i18n.money(float(v["largest_growth_real_usd"]), lang)
+    year, base = v["largest_growth_real_usd_year"], v["deflator_base_year"]
+    times = v.get("needed_vs_largest_growth_real")
+    return i18n.pick(
+        lang,
+        f"In constant {base} dollars (US CPI-U, annual average) the largest rise on record is {largest} ({year})"
+        + (f": the gap is {i18n.number(float(times), lang, 1)} times that record." if times else "."),
+        f"En dólares constantes de {base} (IPC-U de EE. UU., promedio anual) el mayor aumento registrado es de "
+        f"{largest} ({year})"
+        + (
+            f": la brecha equivale a {i18n.number(float(times), lang, 1)} veces ese récord." if times else "."
+        ),
+    )
 
 
 def _linear_method(v: Mapping[str, Any], lang: str, names: Mapping[str, str]) -> str:
@@ -179,6 +228,8 @@ NOTES: dict[str, NoteWriter] = {
     "infinite_supply": _infinite_supply,
     "purchase_balance": _purchase_balance,
     "purchase_sources": _purchase_sources,
+    "purchase_records": _purchase_records,
+    "purchase_real": _purchase_real,
     "linear_method": _linear_method,
     "colombia_us_unchanged": _colombia_us_unchanged,
 }

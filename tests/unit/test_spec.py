@@ -169,3 +169,19 @@ def test_method_and_as_of_parse_and_bad_values_are_named() -> None:
             parse_spec(bad)
         assert caught.value.field == field
         assert words in str(caught.value)
+
+
+def test_a_purchase_reads_the_sellers_or_the_buyers_records() -> None:
+    base = {
+        "kind": "purchase",
+        "name": "p",
+        "buyer": "CHN",
+        "seller": "COL",
+        "increase": {"close_balance": True},
+    }
+    assert parse_spec(base).record == "seller"
+    spec = parse_spec({**base, "record": "buyer"})
+    assert spec.record == "buyer" and parse_spec(json.dumps(spec_to_dict(spec))) == spec
+    with pytest.raises(SpecError) as caught:
+        parse_spec({**base, "record": "china"})
+    assert caught.value.field == "record" and "unknown record" in str(caught.value)
