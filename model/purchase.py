@@ -16,7 +16,7 @@ import pandas as pd
 from etl.errors import SpecError
 from etl.schema import BILLION
 from model import data
-from model.colombia import colombia_group_masks, colombia_table
+from model.colombia import colombia_cells, colombia_table
 from model.result import Note, ScenarioResult
 from model.smart import smart_effects
 from model.spec import PurchaseScenario
@@ -341,7 +341,7 @@ def us_exports_unchanged(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, 
         return pd.DataFrame(), None
     t0 = market.t0
     unchanged = smart_effects(market.imports, t0, t0, market.product_index, -1.0, 0.0)
-    table = colombia_table(colombia_group_masks(market), unchanged, t0, t0)
+    table = colombia_table(colombia_cells(market), unchanged, t0, t0)
     note = Note(
         "A purchase changes no US tariff: Colombia's exports to the US, by product group, stay as the 2024 US "
         "import lines give them.",

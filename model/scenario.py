@@ -14,7 +14,7 @@ import pandas as pd
 from etl.errors import SpecError
 from etl.schema import COLOMBIA, MILLION
 from model import data
-from model.colombia import colombia_group_masks, colombia_table
+from model.colombia import colombia_cells, colombia_table
 from model.data import load_market
 from model.market import DEFAULT_IMPORT_DEMAND, MATCHES, Z95, Market, prefix_product_mask
 from model.purchase import run_purchase
@@ -168,8 +168,8 @@ def run_tariff(
         & np.isin(market.partners, partners)[market.partner_index]
         for _, prefix, partners in FOCUS_GROUPS
     ]
-    colombia_masks = colombia_group_masks(market)
-    colombia_band = np.full((2, len(colombia_masks)), np.nan)
+    colombia = colombia_cells(market)
+    colombia_band = np.full((2, len(colombia.labels)), np.nan)
     focus_band = np.full((2, len(FOCUS_GROUPS)), np.nan)
     partner_band = np.full((2, market.partners.size), np.nan)
     chapter_band = np.full((2, chapters.size), np.nan)
@@ -182,9 +182,7 @@ def run_tariff(
         by_chapter = np.bincount(chapter_index, band_run.total_change, chapters.size)
         partner_band = _widen(partner_band, by_partner)
         focus_band = _widen(focus_band, np.array([band_run.total_change[m].sum() for m in focus_masks]))
-        colombia_band = _widen(
-            colombia_band, np.array([band_run.total_change[m].sum() for _, _, _, _, m in colombia_masks])
-        )
+        colombia_band = _widen(colombia_band, colombia.sums(band_run.total_change))
         chapter_band = _widen(chapter_band, by_chapter)
         total = float(band_run.total_change.sum())
         total_band = [min(total_band[0], total), max(total_band[1], total)]
@@ -271,7 +269,7 @@ def run_tariff(
         effective_rates=effective_rates(spec, market, t0, steps, run, eta_rows, sigma_rows, labels, effects),
         notes=_notes(spec, totals),
         focus=focus_table,
-        colombia=colombia_table(colombia_masks, effects, t0, t1, colombia_band),
+        colombia=colombia_table(colombia, effects, t0, t1, colombia_band),
     )
 
 
