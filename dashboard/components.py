@@ -665,8 +665,13 @@ def totals_for(view: str, partners: Sequence[str], factor: float) -> pd.DataFram
 
 
 def balances_for(view: str, partners: Sequence[str], factor: float) -> pd.DataFrame:
-    """Exports, imports and the headline balance (with its basis and publisher) per (partner, year)."""
-    return query_balances(view=view, partners=list(partners), factor=float(factor))
+    """Exports, imports and the headline balance (with its basis and publisher) per (partner, year).
+
+    ``factor`` (the page's CIF/FOB factor) is a what-if of the reconciled view only; the other views estimate
+    with the series of record's rule (etl.record.balance_frame: DANE's own figures for the partner, else IMF's).
+    """
+    chosen = float(factor) if view == queries.RECONCILED_VIEW else None
+    return query_balances(view=view, partners=list(partners), factor=chosen)
 
 
 def valuation_summary(frame: pd.DataFrame, column: str = "valuation") -> str:
@@ -887,7 +892,7 @@ def warm() -> None:
     for view in (queries.REPORTER_VIEW, queries.MIRROR_VIEW):
         for partners in WARM_PARTNER_SETS:
             query_totals(view=view, partners=list(partners))
-            query_balances(view=view, partners=list(partners), factor=settings.CIF_FOB_FACTOR_IMF)
+            query_balances(view=view, partners=list(partners), factor=None)
     for language in LANGUAGES:
         for card in claim_cards(language):
             claim_chart(card.spec.id, language)

@@ -370,6 +370,7 @@ RECORD_PHRASES_ES: dict[str, str] = {
     "'s trade balance: ": ": balanza comercial, ",
     "(official)": "(oficial)",
     "(CIF converted to FOB: an estimate)": "(CIF convertido a FOB: una estimación)",
+    "(IMF's CIF/FOB factor: an estimate)": "(factor CIF/FOB del FMI: una estimación)",
     "(mixed valuation, not a trade balance basis)": "(valoración mixta, no es una base de balanza comercial)",
     "Colombia's exports, all partners": "Exportaciones de Colombia, todos los socios",
     "Colombia's imports, all partners": "Importaciones de Colombia, todos los socios",
@@ -378,6 +379,10 @@ RECORD_PHRASES_ES: dict[str, str] = {
 RECORD_PATTERNS_ES = (
     (re.compile(r"\bexports (FOB|CIF)"), r"exportaciones \1"),
     (re.compile(r"\bimports (FOB|CIF)"), r"importaciones \1"),
+    (
+        re.compile(r"\(CIF/FOB factor from DANE's own (\d{4}) figures: an estimate\)"),
+        r"(factor CIF/FOB de las propias cifras del DANE de \1: una estimación)",
+    ),
     (re.compile(r"÷ (\d+)\.(\d+)"), r"÷ \1,\2"),  # the CIF/FOB factor: '÷ 1.06' → '÷ 1,06'
     (re.compile(r" via (UN Comtrade|IMF)"), r" vía \1"),  # 'DANE via UN Comtrade'
 )
