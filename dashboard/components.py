@@ -34,7 +34,7 @@ from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from etl import settings
 from etl.db import connect_read_only, file_identity
 from etl.errors import BalanzaError
-from etl.schema import CHINA, UNITED_STATES, WORLD
+from etl.schema import CHINA, GDP_DERIVED, UNITED_STATES, WORLD
 from model.cli import preset_paths
 from model.market import Market
 from model.result import ScenarioResult
@@ -775,6 +775,9 @@ def break_markers(frame: pd.DataFrame, unit: str, year_from: int, year_to: int) 
         last = int(gdp["year"].max()) if not gdp.empty else None
         if last is not None and last < year_to:
             markers.append((last + 0.5, t("marker_gdp", language, year=last)))
+        derived = sorted(int(y) for y, s in zip(gdp["year"], gdp["source"], strict=True) if s == GDP_DERIVED)
+        if derived:
+            markers.append((derived[0] - 0.5, t("marker_gdp_derived", language, year=derived[0])))
     if unit == units.CONSTANT:
         full = units.complete_cpi_years(query_cpi())
         if full and full[-1] < year_to:

@@ -114,6 +114,10 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "marker_provisional": ("provisional from {year}", "provisional desde {year}"),
     "marker_gdp": ("GDP data stops in {year}", "el PIB llega hasta {year}"),
+    "marker_gdp_derived": (
+        "GDP from {year} derived: DANE's pesos ÷ average TRM",
+        "PIB desde {year} derivado: pesos del DANE ÷ TRM promedio",
+    ),
     "marker_cpi": ("CPI-U complete years stop in {year}", "el IPC-U completo llega hasta {year}"),
     "split_title": (
         "Colombia's trade balance: China, the United States and the rest of the world",

@@ -245,7 +245,8 @@ def query_cpi(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def query_gdp(con: duckdb.DuckDBPyConnection, iso3: str = COLOMBIA) -> pd.DataFrame:
-    return _frame(con, "SELECT year, gdp_usd FROM gdp WHERE iso3 = ? ORDER BY year", [iso3])
+    """GDP in current US dollars per year (year, gdp_usd, source, publisher): etl.record's one value per year."""
+    return record.query_gdp(con, iso3)
 
 
 def query_countries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -45,7 +45,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from etl.schema import CHINA, COLOMBIA, UNITED_STATES, WORLD, yearly_sql
+from etl.schema import CHINA, COLOMBIA, GDP_DERIVED, GDP_WORLD_BANK, UNITED_STATES, WORLD, yearly_sql
 
 TRADE_FLOWS = ("export", "import")
 # The mirror: the partner's imports from the reporter are the reporter's exports (and so on), written once.
@@ -788,6 +788,28 @@ def query_cif_fob_factors(
     record = query_record(con, reporter=reporter, partners=partners)
     official = query_official_balances(con, reporter=reporter, partners=partners, record=record)
     return derive_cif_fob_factors(record, official)
+
+
+# --------------------------------------------------------------------------------------------- GDP
+# One GDP per (country, year): the World Bank's where it has one, else a figure derived from official
+# publications (its method named in `publisher`).
+GDP_SOURCE_PRIORITY = (GDP_WORLD_BANK, GDP_DERIVED)
+GDP_COLUMNS = ["year", "gdp_usd", "source", "publisher"]
+
+
+def query_gdp(con: duckdb.DuckDBPyConnection, iso3: str = COLOMBIA) -> pd.DataFrame:
+    """``iso3``'s GDP in current US dollars, one row per year (columns :data:`GDP_COLUMNS`), by
+    :data:`GDP_SOURCE_PRIORITY`; ``source`` says whether the year's figure is derived."""
+    return _frame(
+        con,
+        f"""
+        SELECT year, gdp_usd, source, publisher FROM gdp WHERE iso3 = $iso3
+        QUALIFY row_number() OVER (PARTITION BY year ORDER BY
+                                   coalesce(list_position({_sql_list(GDP_SOURCE_PRIORITY)}, source), 1000), source) = 1
+        ORDER BY year
+        """,  # noqa: S608 - fixed fragments only
+        {"iso3": iso3},
+    )[GDP_COLUMNS]
 
 
 def latest_common_year(

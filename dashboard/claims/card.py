@@ -125,7 +125,7 @@ class ClaimData:
     exemptions: (
         pd.DataFrame
     )  # 2024 US imports from Colombia by HS10 line: hs_code, value_usd, lists (tariff lists naming it)
-    gdp: pd.DataFrame  # iso3, year, gdp_usd
+    gdp: pd.DataFrame  # etl.record.query_gdp: year, gdp_usd, source, publisher (one value per year)
     fiscal: pd.DataFrame = field(
         default_factory=pd.DataFrame
     )  # published_indicators: central government balance, printed

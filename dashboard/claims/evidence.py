@@ -21,7 +21,7 @@ from dashboard.claims.card import (
     ClaimData,
 )
 from dashboard.claims.specs import read_claims
-from etl.record import query_balance, query_record, record_sql
+from etl.record import query_balance, query_gdp, query_record, record_sql
 from etl.schema import CHINA, COLOMBIA, UNITED_STATES, WORLD
 from model.data import query_import_coverage
 from model.scenario import run_scenario
@@ -124,7 +124,7 @@ def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = T
         "SELECT partner_iso3, partner_name, rate_pct, list_name FROM us_reciprocal_rates"
     ).df()
     coverage = query_import_coverage(cur, UNITED_STATES, 2024)
-    gdp = cur.execute("SELECT iso3, year, gdp_usd FROM gdp WHERE iso3 = ? ORDER BY year", [COLOMBIA]).df()
+    gdp = query_gdp(cur, COLOMBIA)
     fiscal = cur.execute(
         "SELECT year, indicator, value, unit, publisher, printed_by, url, quote FROM published_indicators "
         "WHERE country_iso3 = ? AND indicator = ? ORDER BY year, publisher, printed_by, url",

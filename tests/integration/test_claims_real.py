@@ -332,12 +332,31 @@ def test_claim7_purchases_scenario(cards: dict[int, c.ClaimCard]) -> None:
     assert card.facts["years_at_best_pace"] == pytest.approx(-china_2024_headline() / increases[2018])
 
 
+def gdp_2024_derived() -> float:
+    folder = RAW / "reference" / "gdp-colombia-2024-derived"
+    with open(folder / "gdp_cop_printed.csv", newline="", encoding="utf-8") as handle:
+        (printed,) = list(csv.DictReader(handle))
+    with open(folder / "trm_daily_superfinanciera.csv", newline="", encoding="utf-8") as handle:
+        days: dict[pd.Timestamp, float] = {}
+        for row in csv.DictReader(handle):
+            rate = float(row["VALOR"].replace("$", "").replace(",", ""))
+            for day in pd.date_range(pd.to_datetime(row["VIGENCIADESDE"], dayfirst=True),
+                                     pd.to_datetime(row["VIGENCIAHASTA"], dayfirst=True)):  # fmt: skip
+                days[day] = rate
+    rates = [rate for day, rate in days.items() if day.year == 2024]
+    assert len(rates) == 366
+    return float(printed["gdp_cop_billion"]) * 1e9 / (sum(rates) / len(rates))
+
+
 def test_claim8_fiscal_deficit(cards: dict[int, c.ClaimCard]) -> None:
     card = cards[8]
     gdp = pd.read_csv(RAW / "reference" / "wb-gdp-current-usd" / "gdp.csv")
-    gdp_2023 = float(gdp[(gdp["Country Code"] == "COL") & (gdp["Year"] == 2023)]["Value"].iloc[0])
-    assert card.facts["gdp_year"] == 2023  # the World Bank series ends in 2023
-    assert card.facts["trade_gap_pct_gdp"] == pytest.approx(-china_2024_headline() / gdp_2023 * 100)
+    assert gdp[(gdp["Country Code"] == "COL")]["Year"].max() == 2023  # the World Bank series ends in 2023
+    # 2024: DANE's GDP in pesos (as printed by the OECD) ÷ the year's average TRM, recomputed from the raw files
+    gdp_2024 = gdp_2024_derived()
+    assert card.facts["gdp_year"] == 2024
+    assert card.facts["trade_gap_pct_gdp"] == pytest.approx(-china_2024_headline() / gdp_2024 * 100)
+    assert "2024 GDP in US dollars derived" in " ".join(card.explanation)
     with open(RAW / "published-figures" / "indicators.csv", newline="", encoding="utf-8-sig") as handle:
         printed = [r for r in csv.DictReader(handle) if r["year"] == "2024" and r["unit"] == "pct_gdp"
                    and r["indicator"] == "central_government_balance" and "Hacienda" in r["publisher"]]  # fmt: skip
@@ -346,8 +365,8 @@ def test_claim8_fiscal_deficit(cards: dict[int, c.ClaimCard]) -> None:
         -6.8
     }  # the Finance Ministry's 2024 central government deficit, as every page printed it
     assert card.facts["fiscal_deficit_pct_gdp"] == pytest.approx(6.8)
-    remaining = 6.8 + china_2024_headline() / gdp_2023 * 100
-    assert card.facts["remaining_pct_gdp"] == pytest.approx(remaining)  # ≈ 3.3 % of GDP even in the best case
+    remaining = 6.8 + china_2024_headline() / gdp_2024 * 100
+    assert card.facts["remaining_pct_gdp"] == pytest.approx(remaining)  # ≈ 3.8 % of GDP even in the best case
     assert card.verdict == c.NOT_SUPPORTED
     assert "Hacienda" in card.citation
     assert any("International Monetary Fund" in a for a in card.alternatives)
