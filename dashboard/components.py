@@ -282,6 +282,20 @@ def shared_figure(
     return RUNTIME.shared.get(database_key(), key, lambda: finish_figure(build(), language))
 
 
+def flag_caption(caveats: pd.Series) -> None:
+    """Under a table whose flag cells are short words: what they mean, and why (nothing when none is flagged)."""
+    note = i18n.flag_note(list(caveats), lang())
+    if note:
+        st.caption(note)
+
+
+def with_flag_notes(table: pd.DataFrame, caveats: pd.Series) -> pd.DataFrame:
+    """``table`` with a ``flag_note`` column, each row's flags in words (a CSV keeps the reasons beside the row)."""
+    language = lang()
+    notes = [i18n.record_text(v, language) if isinstance(v, str) and v else "" for v in caveats]
+    return table.assign(flag_note=notes)
+
+
 def localized(frame: pd.DataFrame, units: Mapping[str, str] | None = None) -> pd.DataFrame:
     """``frame`` with headers in the current language (for CSV downloads: codes kept as values)."""
     return i18n.with_headers(frame, lang(), units)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from etl.record import FLAG_CHECK, FLAG_NOT_COMPARABLE, FLAG_PROVISIONAL, caveat_flags, caveat_reasons
 from etl.schema import BILLION, MILLION
 
 LANGUAGES = ("en", "es")
@@ -392,6 +393,64 @@ RECORD_PATTERNS_ES = (
 )
 
 
+# The short flag in a table cell (etl.record.caveat_flags); the reasons go in a footnote (flag_note).
+FLAG_WORDS: dict[str, tuple[str, str]] = {
+    FLAG_PROVISIONAL: ("provisional", "provisional"),
+    FLAG_NOT_COMPARABLE: ("not comparable", "no comparable"),
+    FLAG_CHECK: ("off estimate", "lejos de la estimación"),
+}
+FLAG_MEANINGS: dict[str, tuple[str, str]] = {
+    FLAG_PROVISIONAL: ("the publisher may still revise it (a provisional year, or part of a year)",
+                       "el publicador aún puede revisarla (un año provisional, o parte de un año)"),
+    FLAG_NOT_COMPARABLE: ("not comparable with earlier years", "no comparable con años anteriores"),
+    FLAG_CHECK: ("a printed official balance far from the FOB estimate", "una balanza oficial impresa lejos de "
+                 "la estimación FOB"),
+}  # fmt: skip
+
+
+def flag_short(caveat: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A figure's flags as short words for a table cell ('provisional, not comparable'); '' when none."""
+    index = 1 if lang == "es" else 0
+    return ", ".join(FLAG_WORDS[f][index] for f in caveat_flags(caveat))
+
+
+def flag_of(provisional: object, comparable: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The short flag of a figure from its two flags (a claim card's number row): 'provisional', 'not comparable'."""
+    index = 1 if lang == "es" else 0
+    flags = [
+        f
+        for f, on in ((FLAG_PROVISIONAL, provisional is True), (FLAG_NOT_COMPARABLE, comparable is False))
+        if on
+    ]
+    return ", ".join(FLAG_WORDS[f][index] for f in flags)
+
+
+def flag_note(caveats: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The footnote that says what the short flags of these figures mean and why ('' when none is flagged):
+    each flag once, with the reasons the records give (e.g. DIAN withholding destinations from 2025)."""
+    index = 1 if lang == "es" else 0
+    texts = [c for c in (caveats if isinstance(caveats, list | tuple | pd.Series) else [caveats]) if c]
+    parts = []
+    for flag in (FLAG_PROVISIONAL, FLAG_NOT_COMPARABLE, FLAG_CHECK):
+        flagged = [t for t in texts if flag in caveat_flags(t)]
+        if not flagged:
+            continue
+        reasons: list[str] = []
+        for text in flagged:
+            for reason in caveat_reasons(text):
+                if (
+                    caveat_flags(reason) == (flag,) and flag == FLAG_NOT_COMPARABLE
+                ):  # the others: per row (CSV)
+                    reasons.append(record_text(reason.split(": ", 1)[-1], lang))
+        said = "; ".join(dict.fromkeys(reasons))
+        parts.append(
+            f"{FLAG_WORDS[flag][index]}: {FLAG_MEANINGS[flag][index]}" + (f" ({said})" if said else "")
+        )
+    if not parts:
+        return ""
+    return ("Advertencias — " if lang == "es" else "Flags — ") + "; ".join(parts) + "."
+
+
 def record_text(text: object, lang: str = DEFAULT_LANGUAGE) -> str:
     """A publisher, citation or basis label from the series of record, in ``lang`` (English as it is)."""
     if text is None or (isinstance(text, float) and math.isnan(text)):
@@ -448,6 +507,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "comparable": ("Comparable with earlier years", "Comparable con años anteriores"),
     "flag": ("Flags (provisional, not comparable)", "Advertencias (provisional, no comparable)"),
     "caveat": ("Flags (provisional, not comparable)", "Advertencias (provisional, no comparable)"),
+    "flag_note": ("Flags: why", "Advertencias: por qué"),
     "basis_label": ("Balance: basis", "Balanza: base"),
     "balance_publisher": ("Balance: publisher", "Balanza: publicador"),
     "alt_balance": ("Alternative balance", "Balanza alternativa"),

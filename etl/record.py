@@ -91,6 +91,18 @@ CITING_NOTE_PATTERN = r"(?i),?\s*citing [^)]+"
 OWN_RELEASE_PATTERN = r"(?i)^\s*(" + "|".join(re.escape(o) for o in REPORTER_OFFICES.values()) + r")\b"
 NOT_STATED = "not stated"
 
+# The words of a figure's ``caveat`` (written by record_sql, the balance vetting and _caveats), and the short flag
+# each stands for in a table cell (:func:`caveat_flags`; the words themselves go in a footnote).
+CAVEAT_PROVISIONAL = "provisional"
+CAVEAT_PARTIAL = "partial year"
+CAVEAT_NOT_COMPARABLE = "not comparable with earlier years"
+CAVEAT_OFF_ESTIMATE = (
+    "the FOB estimate"  # a printed official balance more than 5 % from the estimate (vetting)
+)
+FLAG_PROVISIONAL, FLAG_NOT_COMPARABLE, FLAG_CHECK = "provisional", "not comparable", "check"
+CAVEAT_FLAGS = {CAVEAT_PROVISIONAL: FLAG_PROVISIONAL, CAVEAT_PARTIAL: FLAG_PROVISIONAL,
+                CAVEAT_NOT_COMPARABLE: FLAG_NOT_COMPARABLE, CAVEAT_OFF_ESTIMATE: FLAG_CHECK}  # fmt: skip
+
 RECORD_COLUMNS = [
     "year", "reporter_iso3", "partner_iso3", "flow", "hs_code", "hs_level", "value_usd", "valuation",
     "valuation_stated", "source", "publisher", "printed_by", "url", "months_covered", "complete", "provisional",
@@ -176,9 +188,9 @@ def record_sql(condition: str = "TRUE", relation: str = "trade") -> str:
                r.months_covered, r.months_covered >= 12 AS complete,
                pv.source IS NOT NULL OR r.months_covered < 12 AS provisional,
                nc.source IS NULL AS comparable,
-               concat_ws('; ', CASE WHEN pv.source IS NOT NULL THEN 'provisional' END,
-                         CASE WHEN r.months_covered < 12 THEN 'partial year (' || r.months_covered || ' months)' END,
-                         CASE WHEN nc.source IS NOT NULL THEN 'not comparable with earlier years: ' || nc.note END) AS caveat
+               concat_ws('; ', CASE WHEN pv.source IS NOT NULL THEN '{CAVEAT_PROVISIONAL}' END,
+                         CASE WHEN r.months_covered < 12 THEN '{CAVEAT_PARTIAL} (' || r.months_covered || ' months)' END,
+                         CASE WHEN nc.source IS NOT NULL THEN '{CAVEAT_NOT_COMPARABLE}: ' || nc.note END) AS caveat
         FROM picked r
         LEFT JOIN (SELECT DISTINCT source, year FROM provisional) pv ON pv.source = r.source AND pv.year = r.year
         LEFT JOIN (SELECT source, year, min(note) AS note FROM not_comparable GROUP BY ALL) nc
@@ -583,6 +595,21 @@ def query_official_balances(
     frame = vetted[choose_printed(vetted.copy())].rename(columns={"value_usd": "balance_usd"})
     frame["publisher"], frame["printed_by"] = frame["office"], frame["page"].replace("", None)
     return frame[OFFICIAL_COLUMNS].sort_values(["partner_iso3", "year"]).reset_index(drop=True)
+
+
+def caveat_flags(caveat: object) -> tuple[str, ...]:
+    """The short flags a figure's caveat stands for, in a fixed order (:data:`CAVEAT_FLAGS`): ('provisional',
+    'not comparable', 'check'), each once; () for a final, comparable, unflagged figure."""
+    text = caveat if isinstance(caveat, str) else ""
+    found = {flag for words, flag in CAVEAT_FLAGS.items() if words in text}
+    return tuple(f for f in (FLAG_PROVISIONAL, FLAG_NOT_COMPARABLE, FLAG_CHECK) if f in found)
+
+
+def caveat_reasons(caveat: object) -> list[str]:
+    """The parts of a caveat that say why (without the 'exports: ' / 'imports: ' prefix), for a footnote."""
+    text = caveat if isinstance(caveat, str) else ""
+    parts = [re.sub(r"^(exports|imports): ", "", p.strip()) for p in text.split("; ")]
+    return [p for p in dict.fromkeys(parts) if p]
 
 
 def _caveats(*rows: dict | None) -> str:

@@ -48,7 +48,8 @@ def check_china_purchases(spec: ClaimSpec, data: ClaimData, lang: str = "en") ->
     rows = [number_row(w.t("Colombia's exports to China", "exportaciones de Colombia a China"), int(r["year"]),
                        perspective(COL_REPORTED, lang), float(r["value_usd"]), "USD",
                        str(r["valuation"]), str(r["source"]), data.datasets.get(str(r["source"]), str(r["source"])),
-                       w.rec(r["citation"])) for r in exports.to_dict("records")]  # fmt: skip
+                       w.rec(r["citation"]), provisional=r["provisional"], comparable=r.get("comparable", True))
+            for r in exports.to_dict("records")]  # fmt: skip
     sentences = []
     facts: dict[str, float] = {}
     missing = []
@@ -92,7 +93,8 @@ def check_china_purchases(spec: ClaimSpec, data: ClaimData, lang: str = "en") ->
         rows.append(number_row(w.t("increase needed to close the deficit", "aumento necesario para cerrar el déficit"),
                                year, perspective(COL_REPORTED, lang), deficit, "USD",
                                w.rec(head["basis_label"]), str(head["source"]), str(head["dataset"]),
-                               w.rec(head["publisher"])))  # fmt: skip
+                               w.rec(head["publisher"]), provisional=head["provisional"],
+                               comparable=head["comparable"]))  # fmt: skip
     gaps = span_gaps(exports["year"])
     if gaps:
         missing.append(w.t(f"Colombia-reported exports to China: {format_years(gaps)}",
@@ -186,7 +188,8 @@ def check_fiscal(spec: ClaimSpec, data: ClaimData, lang: str = "en") -> ClaimCar
                            perspective(COL_REPORTED, lang), trade_share, pct_gdp,
                            w.rec(head["basis_label"]), str(head["source"]), str(head["dataset"]),
                            w.t(f"{head['publisher']}; GDP: {gdp_publisher} ({gdp_year})",
-                               f"{w.rec(head['publisher'])}; PIB: {gdp_publisher} ({gdp_year})")))  # fmt: skip
+                               f"{w.rec(head['publisher'])}; PIB: {gdp_publisher} ({gdp_year})"),
+                           provisional=head["provisional"], comparable=head["comparable"]))  # fmt: skip
     sentences.append(w.t(f"The {year} deficit with China (USD {bn(-float(head['balance_usd']))} bn, {head['basis_label']}; "
                          f"{head['publisher']}) was {trade_share:.1f} % of Colombia's GDP{gdp_note}.",
                          f"El déficit con China de {year} ({w.bn(-float(head['balance_usd']))}, {w.rec(head['basis_label'])}; "

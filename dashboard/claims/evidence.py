@@ -61,6 +61,19 @@ def _record_sql_frame(
     return cur.execute(f"SELECT {select} FROM ({record_sql(condition)})", params).df()  # noqa: S608 - fixed fragments
 
 
+def _with_year_flags(cur: duckdb.DuckDBPyConnection, monthly: pd.DataFrame) -> pd.DataFrame:
+    """DIAN's monthly rows with the series of record's flags of their year (provisional, comparable): a month of
+    2025 is as provisional and as non-comparable as the year the record holds."""
+    monthly = monthly.assign(year=monthly["period"].str[:4].astype(int))
+    partners = sorted({str(p) for p in monthly["partner_iso3"]})
+    yearly = query_record(cur, reporter=COLOMBIA, partners=partners, flows=("export",), complete_only=False)
+    flags = yearly.loc[yearly["source"] == "dian", ["partner_iso3", "year", "provisional", "comparable"]]
+    out = monthly.merge(flags, on=["partner_iso3", "year"], how="left")
+    out["provisional"] = out["provisional"].fillna(False).astype(bool)
+    out["comparable"] = out["comparable"].fillna(True).astype(bool)
+    return out
+
+
 def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = True,
                      presets: Sequence[str] | None = None) -> ClaimData:  # fmt: skip
     """Read what the cards need from a (read-only) Balanza database."""
@@ -109,6 +122,7 @@ def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = T
         """,
         ["dian", COLOMBIA, "export"],
     ).df()
+    dian_monthly = _with_year_flags(cur, dian_monthly)
     timeline = cur.execute(
         """
         SELECT date, partner_iso3, effective_tariff_pct, tariff_2024_pct

@@ -442,3 +442,26 @@ def test_spanish_cards_give_the_same_verdicts_and_numbers_in_spanish_words(
     mixed = (dane_import("CHN", 2024) - dian_sum("China", 2024)) / B
     assert f"{mixed:.2f}".replace(".", ",") + " mil millones de USD" in spanish[1].disagreement
     assert "USD" in cards[1].figure and "mil millones" not in cards[1].figure  # English keeps its own format
+
+
+def test_card_figure_rows_carry_the_records_flags(cards: dict[int, c.ClaimCard]) -> None:
+    """Every figure row says whether it is provisional and comparable: 2025 partner exports (DIAN withholds
+    destinations from 2025, and its 2025-2026 figures are provisional) are both; 2024's are neither."""
+    for claim_id in (1, 3, 6, 7):
+        numbers = cards[claim_id].numbers
+        assert {"provisional", "comparable"} <= set(numbers.columns), claim_id
+    deficit = cards[1].numbers
+    headline = deficit[deficit["perspective"].str.contains("headline")].set_index("year")
+    assert bool(headline.loc[2025, "provisional"]) and not bool(headline.loc[2025, "comparable"])
+    assert not bool(headline.loc[2024, "provisional"]) and bool(headline.loc[2024, "comparable"])
+    monthly = cards[6].numbers
+    monthly = monthly[monthly["measure"].str.startswith(c.MONTHLY_EXPORTS_MEASURE)]
+    dian_months = {r["month"] for r in dian().to_dict("records")}
+    assert {m for m in dian_months if m >= "2025-01"} and len(monthly) > 0
+    late = monthly[monthly["year"].astype(str) >= "2025"]
+    early = monthly[monthly["year"].astype(str) < "2025"]
+    assert late["provisional"].all() and not late["comparable"].any()
+    assert not early["provisional"].any() and early["comparable"].all()
+    shares = cards[3].numbers
+    shares_2024 = shares[shares["year"].astype(str) == "2024"]
+    assert len(shares_2024) and not shares_2024["provisional"].any() and shares_2024["comparable"].all()
