@@ -209,15 +209,29 @@ def query_headline_balances(
     con: duckdb.DuckDBPyConnection, reporter: str, partner: str, side: str = "reporter"
 ) -> pd.DataFrame:
     """The headline balance of ``reporter`` with ``partner`` per year (etl.record.query_balance): columns year,
-    balance_usd, basis, basis_label, publisher (with "as printed by"). ``side`` 'mirror': as the partner's own
-    records give it (its imports from ``reporter`` are ``reporter``'s exports)."""
+    balance_usd, basis, basis_label, publisher (with "as printed by"), provisional, comparable, caveat (the
+    record's flags of the figures the balance is made of), factor, factor_source (the CIF/FOB factor the balance
+    applies, NaN where it converts nothing). ``side`` 'mirror': as the partner's own records give it
+    (its imports from ``reporter`` are ``reporter``'s exports)."""
+    columns = [
+        "year",
+        "balance_usd",
+        "basis",
+        "basis_label",
+        "publisher",
+        "provisional",
+        "comparable",
+        "caveat",
+        "factor",
+        "factor_source",
+    ]
     frame = record.query_balance(con, reporter=reporter, partners=[partner], side=side)
     if frame.empty:
-        return pd.DataFrame(columns=["year", "balance_usd", "basis", "basis_label", "publisher"])
+        return pd.DataFrame(columns=columns)
     frame["publisher"] = [
         record.citation(str(p), b) for p, b in zip(frame["publisher"], frame["printed_by"], strict=True)
     ]
-    return frame[["year", "balance_usd", "basis", "basis_label", "publisher"]].reset_index(drop=True)
+    return frame[columns].reset_index(drop=True)
 
 
 def query_mirror_balance(
@@ -225,7 +239,8 @@ def query_mirror_balance(
 ) -> dict[str, Any] | None:
     """``reporter``'s headline balance with ``partner`` in ``year`` on the partner's own customs records (etl.record
     mirror side): keys balance_usd, basis_label, exports_usd (the partner's imports from ``reporter``),
-    exports_valuation, imports_usd, imports_valuation, publisher. None where the partner's record lacks the year."""
+    exports_valuation, imports_usd, imports_valuation, publisher, cif_fob, cif_fob_source (the CIF/FOB factor its
+    balance applies). None where the partner's record lacks the year."""
     frame = record.query_balance(con, reporter=reporter, partners=[partner], side="mirror")
     row = frame[frame["year"] == year]
     if row.empty:
@@ -239,6 +254,7 @@ def query_mirror_balance(
         "imports_usd": float(first["import_usd"]),
         "imports_valuation": str(first["import_valuation"]),
         "publisher": record.citation(str(first["publisher"]), first["printed_by"]),
+        **_factor(first),
     }
 
 
@@ -256,7 +272,8 @@ def query_headline_balance(
     con: duckdb.DuckDBPyConnection, reporter: str, partner: str, year: int
 ) -> dict[str, Any] | None:
     """The headline balance of ``reporter`` with ``partner`` in ``year``: keys balance_usd, basis, basis_label,
-    publisher; None where the record has none."""
+    publisher, provisional, comparable, caveat, cif_fob (the CIF/FOB factor the balance applies, None where it
+    converts nothing), cif_fob_source; None where the record has none."""
     frame = query_headline_balances(con, reporter, partner)
     row = frame[frame["year"] == year]
     if row.empty:
@@ -267,7 +284,19 @@ def query_headline_balance(
         "basis": str(first["basis"]),
         "basis_label": str(first["basis_label"]),
         "publisher": str(first["publisher"]),
+        "provisional": bool(first["provisional"]),
+        "comparable": bool(first["comparable"]),
+        "caveat": str(first["caveat"] or ""),
+        **_factor(first),
     }
+
+
+def _factor(row: pd.Series) -> dict[str, Any]:
+    """The CIF/FOB factor a balance row applies (etl.record balance_frame's factor, factor_source)."""
+    factor = row.get("factor")
+    if factor is None or pd.isna(factor):
+        return {"cif_fob": None, "cif_fob_source": None}
+    return {"cif_fob": float(factor), "cif_fob_source": str(row.get("factor_source") or "")}
 
 
 def query_chapter_exports(con: duckdb.DuckDBPyConnection, seller: str, buyer: str, year: int) -> pd.DataFrame:

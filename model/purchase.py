@@ -80,7 +80,8 @@ MIN_BASE_SHARE_FOR_PCT = 0.10
 # The deflator of the record-rise comparison in constant dollars: US CPI-U, annual average (BLS), rebased to the
 # scenario year (the bundled reference file data/raw/reference/us-cpi-u).
 DEFLATOR = "US CPI-U (BLS), annual average, in dollars of the scenario year"
-# IMF's CIF/FOB factor, used to split the gap between the two records into valuation and the rest.
+# IMF's CIF/FOB factor: splits the gap between the two records into valuation and the rest where a record's balance
+# names no factor of its own (each record's balance states the factor it applies: etl.record balance_frame).
 CIF_FOB = 1.06
 
 
@@ -98,18 +99,21 @@ def real_growth(history: pd.DataFrame, cpi: dict[int, float], base_year: int) ->
 
 def record_gap(own: dict[str, Any], mirror: dict[str, Any]) -> list[dict[str, Any]]:
     """Per flow, the seller's record against the buyer's customs record: the raw difference, the part the CIF/FOB
-    valuation explains (the CIF side divided by CIF_FOB) and the rest (timing, origin against consignment,
-    coverage). `own` and `mirror`: exports_usd, exports_valuation, imports_usd, imports_valuation."""
+    valuation explains (the CIF side divided by the factor that record's balance applies, `cif_fob`, else IMF's
+    CIF_FOB) and the rest (timing, origin against consignment, coverage). `own` and `mirror`: exports_usd,
+    exports_valuation, imports_usd, imports_valuation, optionally cif_fob. Each row names the factor it used."""
     rows = []
     for flow in ("exports", "imports"):
         a, b = own[f"{flow}_usd"], mirror[f"{flow}_usd"]
         va, vb = own[f"{flow}_valuation"], mirror[f"{flow}_valuation"]
-        fob_a = a / CIF_FOB if va == "CIF" else a
-        fob_b = b / CIF_FOB if vb == "CIF" else b
+        factor_a, factor_b = own.get("cif_fob") or CIF_FOB, mirror.get("cif_fob") or CIF_FOB
+        fob_a = a / factor_a if va == "CIF" else a
+        fob_b = b / factor_b if vb == "CIF" else b
+        factors = [f for f, v in ((factor_a, va), (factor_b, vb)) if v == "CIF"]
         rows.append({
             "flow": flow, "seller_record_usd": a, "seller_valuation": va, "buyer_record_usd": b,
             "buyer_valuation": vb, "difference_usd": b - a, "valuation_usd": (b - fob_b) - (a - fob_a),
-            "rest_usd": fob_b - fob_a,
+            "rest_usd": fob_b - fob_a, "cif_fob": factors[0] if len(factors) == 1 else None,
         })  # fmt: skip
     return rows
 
@@ -134,6 +138,7 @@ def purchase_figures(
     balance_basis: str | None = None,
     cpi: dict[int, float] | None = None,
     mirror: dict[str, Any] | None = None,
+    balance_cif_fob: float | None = None,
 ) -> dict[str, Any]:
     """The pure arithmetic of a purchase scenario (no database).
 
@@ -141,7 +146,8 @@ def purchase_figures(
     named by ``balance_basis``); the deficit to close is that number, the same as every page shows. Without
     it the balance is exports − imports as valued, and says so. ``cpi`` ({year: CPI-U}) adds the record rise in
     constant dollars of the scenario year; ``mirror`` (model.data.query_mirror_balance) the same purchase on the
-    buyer's customs records.
+    buyer's customs records; ``balance_cif_fob`` the CIF/FOB factor the headline balance applies (None: IMF's, for
+    the split of the gap between the records).
     """
     row = history.loc[history["year"] == spec.year]
     exports = float(row["exports_usd"].iloc[0]) if not row.empty else float("nan")
@@ -163,6 +169,7 @@ def purchase_figures(
         "seller": {
             "exports_usd": exports, "exports_valuation": _valuation(row, "exports"), "imports_usd": imports,
             "imports_valuation": _valuation(row, "imports"), "balance_usd": balance, "balance_source": seller_basis,
+            "cif_fob": balance_cif_fob if headline_balance is not None else None,
         },
     }  # fmt: skip
     if mirror is not None:
@@ -170,7 +177,7 @@ def purchase_figures(
             "exports_usd": float(mirror["exports_usd"]), "exports_valuation": mirror["exports_valuation"],
             "imports_usd": float(mirror["imports_usd"]), "imports_valuation": mirror["imports_valuation"],
             "balance_usd": float(mirror["balance_usd"]), "balance_source": mirror["basis_label"],
-            "publisher": mirror["publisher"],
+            "publisher": mirror["publisher"], "cif_fob": mirror.get("cif_fob"),
         }  # fmt: skip
     if spec.record not in records:
         raise SpecError(
@@ -288,10 +295,13 @@ def run_purchase(spec: PurchaseScenario, con: duckdb.DuckDBPyConnection) -> Scen
         balance_basis=str(headline["basis_label"]) if headline else None,
         cpi=cpi,
         mirror=data.query_mirror_balance(con, spec.seller, spec.buyer, spec.year),
+        balance_cif_fob=headline.get("cif_fob") if headline else None,
     )
     history = real_growth(history, cpi, spec.year) if spec.year in cpi else history
     if headline:
         figures["balance_publisher"] = headline["publisher"]
+        figures.update(balance_provisional=headline["provisional"], balance_comparable=headline["comparable"],
+                       balance_caveat=headline["caveat"])  # fmt: skip
     names = data.query_country_names(con)
     by_partner = pd.DataFrame(
         [
@@ -312,7 +322,10 @@ def run_purchase(spec: PurchaseScenario, con: duckdb.DuckDBPyConnection) -> Scen
         "tariff_revenue_change_usd": 0.0,
         **figures,
     }
-    notes = [_summary(spec, figures, names), _sources_note(history, spec.year, figures)]
+    notes = [_summary(spec, figures, names)]
+    if headline and (headline["provisional"] or not headline["comparable"]):
+        notes.append(_flags_note(spec.year, headline))
+    notes.append(_sources_note(history, spec.year, figures))
     if "record_gap" in figures:
         notes.append(_records_note(spec, figures, names))
     if figures.get("largest_growth_real_usd"):
@@ -395,7 +408,7 @@ def _records_note(spec: PurchaseScenario, f: dict[str, Any], names: dict[str, st
         "buyer_needed_to_close_usd": customs["needed_to_close_usd"],
         "seller_needed_to_close_usd": own["needed_to_close_usd"],
         "exports_valuation_usd": exports["valuation_usd"], "exports_rest_usd": exports["rest_usd"],
-        "buyer_publisher": customs["publisher"], "cif_fob": CIF_FOB,
+        "buyer_publisher": customs["publisher"], "cif_fob": exports["cif_fob"] or CIF_FOB,
     }  # fmt: skip
     text = (
         f"Two records of the same trade. On {buyer}'s customs records ({customs['publisher']}) {seller}'s "
@@ -404,7 +417,7 @@ def _records_note(spec: PurchaseScenario, f: dict[str, Any], names: dict[str, st
         f"billion of imports from {seller} against {seller}'s USD {own['exports_usd'] / BILLION:,.2f} billion of "
         f"exports, and USD {customs['imports_usd'] / BILLION:,.2f} billion of exports to {seller} against "
         f"{seller}'s USD {own['imports_usd'] / BILLION:,.2f} billion of imports. Of the difference in {seller}'s "
-        f"exports, valuation (CIF against FOB, ÷ {CIF_FOB}) explains USD {exports['valuation_usd'] / BILLION:,.2f} "
+        f"exports, valuation (CIF against FOB, ÷ {values['cif_fob']:.3g}) explains USD {exports['valuation_usd'] / BILLION:,.2f} "
         f"billion; the rest, USD {exports['rest_usd'] / BILLION:,.2f} billion, is timing (goods in transit at the "
         "year's end), origin against consignment (goods of the seller's origin shipped through other countries "
         "are the seller's in the buyer's records only) and coverage. Closing the deficit takes USD "
@@ -428,6 +441,19 @@ def _real_note(f: dict[str, Any]) -> Note:
         + (f": the gap is {times:,.1f} times that record." if times else ".")
     )
     return Note(text, "purchase_real", values)
+
+
+def _flags_note(year: int, headline: dict[str, Any]) -> Note:
+    """The caveat of a balance made of provisional or non-comparable figures (2025: DANE's and DIAN's figures are
+    provisional, and DIAN withholds destinations), said beside the number it qualifies."""
+    values = {"year": year, "provisional": headline["provisional"], "comparable": headline["comparable"],
+              "caveat": headline["caveat"]}  # fmt: skip
+    what = " and ".join(
+        w for w, on in (("provisional (its figures may still be revised)", headline["provisional"]),
+                        ("not comparable with earlier years", not headline["comparable"])) if on
+    )  # fmt: skip
+    text = f"Caveat: the {year} balance is {what} ({headline['caveat']})."
+    return Note(text, "purchase_flags", values)
 
 
 def _sources_note(history: pd.DataFrame, year: int, figures: dict[str, Any] | None = None) -> Note:

@@ -64,10 +64,11 @@ def test_chinas_customs_record_is_the_raw_gacc_row(results: dict) -> None:
     )  # Colombia's exports as China records them
     assert customs["imports_usd"] == pytest.approx(china_exports, rel=1e-12)
     assert customs["exports_valuation"] == "CIF" and customs["imports_valuation"] == "FOB"
-    # On China's records the deficit (CIF exports to FOB at 1.06) is about 8.8 bn, against 12.66 bn on Colombia's.
+    # On China's records the deficit (CIF exports to FOB at IMF's 1.06) is about 8.8 bn, against 12.76 bn on
+    # Colombia's (its CIF imports to FOB at 1.053, DANE's own factor for China).
     assert customs["balance_usd"] == pytest.approx(china_imports / 1.06 - china_exports, rel=1e-12)
     assert round(customs["balance_usd"] / 1e9, 1) == -8.8
-    assert round(results["seller"].totals["balance_before_usd"] / 1e9, 2) == -12.66
+    assert round(results["seller"].totals["balance_before_usd"] / 1e9, 2) == -12.76
 
 
 def test_the_gap_between_the_records_adds_up(results: dict) -> None:
@@ -77,6 +78,12 @@ def test_the_gap_between_the_records_adds_up(results: dict) -> None:
     assert exports["difference_usd"] == pytest.approx(customs["exports_usd"] - own["exports_usd"])
     assert exports["valuation_usd"] + exports["rest_usd"] == pytest.approx(exports["difference_usd"])
     assert exports["valuation_usd"] == pytest.approx(customs["exports_usd"] * (1 - 1 / 1.06))  # CIF side only
+    assert exports["cif_fob"] == customs["cif_fob"] == 1.06
+    # On imports the CIF side is Colombia's record: the factor its balance applies (DANE's own for China, 1.053).
+    imports = next(g for g in totals["record_gap"] if g["flow"] == "imports")
+    assert imports["cif_fob"] == own["cif_fob"] == pytest.approx(1.053, abs=5e-4)
+    assert imports["valuation_usd"] == pytest.approx(-own["imports_usd"] * (1 - 1 / own["cif_fob"]))
+    assert imports["valuation_usd"] + imports["rest_usd"] == pytest.approx(imports["difference_usd"])
     assert any(note.kind == "purchase_records" for note in results["seller"].notes)
 
 
