@@ -304,6 +304,10 @@ PUBLISHERS: dict[str, tuple[str, str]] = {
         "IMF, Direction of Trade Statistics",
         "FMI, Estadísticas de la Dirección del Comercio (DOTS)",
     ),
+    "imf_dots_dbnomics": (
+        "IMF, Direction of Trade Statistics (2026 vintage, via DBnomics)",
+        "FMI, Estadísticas de la Dirección del Comercio (DOTS, versión de 2026, vía DBnomics)",
+    ),
     "us_census_general": (
         "US Census Bureau (general imports, total exports)",
         "Oficina del Censo de EE. UU. (importaciones generales, exportaciones totales)",
@@ -340,8 +344,12 @@ RECORD_PHRASES_ES: dict[str, str] = {
     "DANE (DIAN export records)": "DANE (registros de exportación de la DIAN)",
     "DANE (import annex, DANE/DIAN)": "DANE (anexo de importaciones, DANE/DIAN)",
     "General Administration of Customs of China (GACC)": "Administración General de Aduanas de China (GACC)",
+    "IMF Direction of Trade Statistics (2026 vintage, via DBnomics)": (
+        "FMI, Estadísticas de la Dirección del Comercio (versión de 2026, vía DBnomics)"
+    ),
     "IMF Direction of Trade Statistics": "FMI, Estadísticas de la Dirección del Comercio",
     "US Census Bureau": "Oficina del Censo de EE. UU.",
+    "UN Comtrade (reported by ": "UN Comtrade (informado por ",
     "not stated": "no indicado",
     ", as printed by ": ", según lo impreso por ",
     "'s trade balance: ": ": balanza comercial, ",

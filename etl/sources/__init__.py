@@ -12,12 +12,14 @@ from etl.sources import (
     census,
     census_hs2,
     comtrade_edges,
+    comtrade_flow_table,
     comtrade_legacy,
     comtrade_plus,
     dane_imports,
     dian,
     gacc,
     imf_dots,
+    imf_dots_dbnomics,
     published,
 )
 from etl.sources.base import JSON, TEXT, Probe, TradeFormat
@@ -45,10 +47,12 @@ TRADE_FORMATS: tuple[TradeFormat, ...] = (
     published.FORMAT,
     dane_imports.FORMAT,
     comtrade_edges.FORMAT,
+    imf_dots_dbnomics.FORMAT,
     gacc.FORMAT,
     census_hs2.FORMAT,
     comtrade_plus.JSON_FORMAT,
     imf_dots.FORMAT,
+    comtrade_flow_table.FORMAT,
     comtrade_plus.XLSX_FORMAT,
     census.HS10_FORMAT,
 )
