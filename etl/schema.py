@@ -20,6 +20,8 @@ COLOMBIA = "COL"
 CHINA = "CHN"
 UNITED_STATES = "USA"
 WORLD = "WLD"
+# Colombia's peers in the region (the Peers page, `balanza status`): Argentina, Brazil, Chile, Ecuador, Mexico, Peru.
+PEERS = ("ARG", "BRA", "CHL", "ECU", "MEX", "PER")
 EUROPEAN_UNION = "EUN"  # WITS code for the EU as one partner; never added to its members
 # Members of the European Union since 1 February 2020 (the 27 after the UK left): a sum over partners never
 # holds both EUROPEAN_UNION and any of these.

@@ -19,7 +19,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py"
-PAGES = ("overview", "balances", "products", "dependence", "claims", "scenarios", "coverage", "data")
+PAGES = ("overview", "balances", "products", "dependence", "peers", "claims", "scenarios", "coverage", "data")
 
 # Internal names that must never reach the screen.
 INTERNAL = re.compile(

@@ -327,3 +327,16 @@ def test_the_china_workbook_under_another_path_is_refused_as_a_double_count(
     shutil.copyfile(CHINA_PLP, copy)
     error = _refused(scratch_db, copy, {"reporter": "CHN"})
     assert "already loaded from" in error.message
+
+
+def test_balanza_status_lists_the_peers_record_by_source(small_bundle_db: Path) -> None:
+    from etl.status import peer_coverage, render_peer_coverage
+
+    text = render_peer_coverage(peer_coverage(small_bundle_db))
+    lines = {tuple(line.split()[:3]): line for line in text.splitlines()[2:]}
+    assert {reporter for reporter, _, _ in lines} == {"COL", *PEERS}
+    assert len(lines) == 7 * 2 * 3  # every country, flow and partner (China, the USA, the World)
+    ecuador_imports = lines[("ECU", "import", "CHN")]
+    assert "imf_dots_dbnomics 2015-2024" in ecuador_imports and "imf_dots " in ecuador_imports
+    assert lines[("PER", "export", "CHN")].endswith("comtrade 2000-2024")  # Peru has no 2025: a gap
+    assert "comtrade 2000-2025 (2025 provisional)" in lines[("BRA", "export", "USA")]
