@@ -384,6 +384,22 @@ LABELS: dict[str, tuple[str, str]] = {
         "EE. UU. (hasta 2020); lado de China: UN Comtrade según China (Brasil, 2003–2024) y el libro del FMI de "
         "China (hasta 2020).",
     ),
+    "peers_mirror_overview": (
+        "Every country against the US's and China's figures: the country's own figure ÷ the partner's − 1, the "
+        "median over the years both report, as valued (imports CIF against the partner's exports FOB, and the "
+        "reverse) and once every CIF value is divided by {factor}.",
+        "Cada país frente a las cifras de EE. UU. y de China: la cifra del propio país ÷ la del socio − 1, la "
+        "mediana de los años en que ambos informan, según su valoración (importaciones CIF frente a "
+        "exportaciones FOB del socio, y al revés) y una vez dividido cada valor CIF por {factor}.",
+    ),
+    "peers_mirror_flow_short_export": (
+        "Exports (the partner's imports)",
+        "Exportaciones (importaciones del socio)",
+    ),
+    "peers_mirror_flow_short_import": (
+        "Imports (the partner's exports)",
+        "Importaciones (exportaciones del socio)",
+    ),
     "peers_mirror_country": ("Country", "País"),
     "peers_mirror_none": (
         "No year in which both {country} and {partner} report their trade with each other.",
@@ -395,6 +411,8 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "peers_mirror_axis": ("USD bn", "miles de millones de USD"),
     "peers_reported_by": ("as reported by {country}", "según {country}"),
+    "peers_mirror_panel_export": ("{country}'s exports", "Exportaciones de {country}"),
+    "peers_mirror_panel_import": ("{country}'s imports", "Importaciones de {country}"),
     "peers_mirror_flow_export": (
         "{country}'s exports to {partner} = {partner}'s imports",
         "Exportaciones de {country} a {partner} = importaciones de {partner}",
@@ -630,6 +648,12 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "partner_publisher": ("Partner: publisher", "Socio: publicador"),
     "gap_pct": ("Difference as valued (%)", "Diferencia según valoración (%)"),
     "gap_fob_pct": ("Difference, CIF converted to FOB (%)", "Diferencia, CIF convertido a FOB (%)"),
+    "years_compared": ("Years compared", "Años comparados"),
+    "median_gap_pct": ("Median difference as valued (%)", "Diferencia mediana según valoración (%)"),
+    "median_gap_fob_pct": (
+        "Median difference, CIF converted to FOB (%)",
+        "Diferencia mediana, CIF convertido a FOB (%)",
+    ),
     "coverage_pct": ("Coverage of the total (%)", "Cobertura del total (%)"),
     "note": ("Note", "Nota"),
     "licence": ("Licence", "Licencia"),

@@ -1,5 +1,5 @@
 """Colombia among its peers (Argentina, Brazil, Chile, Ecuador, Mexico, Peru): how much each sells to and buys from
-China and the United States, its balance with China, and the year China overtook the US.
+China and the United States, its balance with China, the year China overtook the US, and what the partners report.
 
 Every value is the series of record (etl.record), read for each country as reporter; nothing here picks a value.
 ``query_*`` functions take an open connection (a cursor of their own, values bound); the rest is pure. No Streamlit.
@@ -21,6 +21,7 @@ import pandas as pd
 from etl import record
 from etl.schema import CHINA, COLOMBIA, UNITED_STATES, WORLD
 from etl.schema import PEERS as REGION
+from etl.years import format_years
 
 PEERS = (COLOMBIA, *REGION)
 COUNTERPARTS = (CHINA, UNITED_STATES)
@@ -81,6 +82,46 @@ def query_peer_indicators(
     peer_record = query_peer_record(con, reporters=reporters)
     balances = query_china_balances(con, reporters=reporters, factor=factor)
     return peer_indicators(peer_record, balances, factor)
+
+
+def query_mirror_pairs(con: duckdb.DuckDBPyConnection, *, reporter: str, partner: str) -> pd.DataFrame:
+    """``reporter``'s record with ``partner`` beside what ``partner`` reports (its own record, flows swapped:
+    etl.record.query_mirror), for the years both exist. Flows are ``reporter``'s."""
+    own = record.query_record(con, reporter=reporter, partners=[partner])
+    mirror = record.query_mirror(con, reporter=reporter, partners=[partner])
+    return mirror_pairs(own, mirror)
+
+
+def query_mirror_overview(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    reporters: Sequence[str] = PEERS,
+    partners: Sequence[str] = COUNTERPARTS,
+    factor: float,
+) -> pd.DataFrame:
+    """For every reporter and partner: :func:`mirror_summary` of their mirror check, with ``reporter_iso3`` and
+    ``partner_iso3``, over 2000–2024; pairs where one side never reports are absent."""
+    frames = []
+    for reporter in reporters:
+        for partner in partners:
+            pairs = query_mirror_pairs(con, reporter=reporter, partner=partner)
+            pairs = pairs[pairs["year"].between(FIRST_YEAR, LAST_YEAR)]
+            summary = mirror_summary(mirror_comparison(pairs, factor))
+            frames.append(summary.assign(reporter_iso3=reporter, partner_iso3=partner))
+    columns = [
+        "reporter_iso3",
+        "partner_iso3",
+        "flow",
+        "first_year",
+        "last_year",
+        "years",
+        "year_list",
+        "gap_pct",
+        "gap_fob_pct",
+    ]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
 
 
 def query_vintage_gaps(con: duckdb.DuckDBPyConnection, *, reporters: Sequence[str] = PEERS) -> pd.DataFrame:
@@ -289,6 +330,46 @@ def ranking(indicators: pd.DataFrame, year: int, by: str, reporters: Sequence[st
     return out
 
 
+MIRROR_COLUMNS = [
+    "partner_iso3", "flow", "year", "reporter_usd", "reporter_valuation", "reporter_source", "reporter_publisher",
+    "partner_usd", "partner_valuation", "partner_source", "partner_publisher", "provisional",
+]  # fmt: skip
+
+
+def mirror_pairs(own: pd.DataFrame, mirror: pd.DataFrame) -> pd.DataFrame:
+    """The reporter's record and the partner's (flows already swapped), side by side, for the years both hold.
+    Columns :data:`MIRROR_COLUMNS`."""
+    if own.empty or mirror.empty:
+        return pd.DataFrame(columns=MIRROR_COLUMNS)
+
+    def side(frame: pd.DataFrame, prefix: str) -> pd.DataFrame:
+        shaped = frame[["partner_iso3", "flow", "year"]].copy()
+        shaped[f"{prefix}_usd"] = frame["value_usd"].astype(float)
+        shaped[f"{prefix}_valuation"] = frame["valuation"]
+        shaped[f"{prefix}_source"] = frame["source"]
+        shaped[f"{prefix}_publisher"] = [_citation(r) for r in frame.to_dict("records")]
+        shaped[f"{prefix}_provisional"] = frame["provisional"].astype(bool)
+        return shaped
+
+    merged = side(own, "reporter").merge(side(mirror, "partner"), on=["partner_iso3", "flow", "year"])
+    merged["provisional"] = merged["reporter_provisional"] | merged["partner_provisional"]
+    return merged[MIRROR_COLUMNS].sort_values(["flow", "year"]).reset_index(drop=True)
+
+
+def mirror_comparison(pairs: pd.DataFrame, factor: float) -> pd.DataFrame:
+    """``pairs`` with the gap between the two records: ``gap_pct`` = reporter ÷ partner − 1 as valued, and
+    ``gap_fob_pct`` once every CIF side is divided by ``factor`` (the part of the gap freight and insurance do not
+    explain)."""
+    out = pairs.copy()
+    if out.empty:
+        return out.assign(gap_pct=pd.Series(dtype=float), gap_fob_pct=pd.Series(dtype=float))
+    own_fob = out["reporter_usd"] / out["reporter_valuation"].map(lambda v: factor if v == "CIF" else 1.0)
+    theirs_fob = out["partner_usd"] / out["partner_valuation"].map(lambda v: factor if v == "CIF" else 1.0)
+    out["gap_pct"] = (out["reporter_usd"] / out["partner_usd"] - 1.0) * 100.0
+    out["gap_fob_pct"] = (own_fob / theirs_fob - 1.0) * 100.0
+    return out
+
+
 VINTAGE_COLUMNS = ["reporter_iso3", "partner_iso3", "flow", "years", "largest_gap_pct", "largest_gap_year"]
 
 
@@ -319,3 +400,23 @@ def vintage_gaps(rows: pd.DataFrame) -> pd.DataFrame:
     return frame.reindex(frame["largest_gap_pct"].abs().sort_values(ascending=False).index).reset_index(
         drop=True
     )
+
+
+def mirror_summary(comparison: pd.DataFrame) -> pd.DataFrame:
+    """Per flow: the years compared (``year_list``: '2000–2018, 2020') and the median gaps (as valued; CIF
+    converted to FOB), in %."""
+    if comparison.empty:
+        return pd.DataFrame(
+            columns=["flow", "first_year", "last_year", "years", "year_list", "gap_pct", "gap_fob_pct"]
+        )
+    grouped = comparison.groupby("flow", sort=True)
+    return pd.DataFrame(
+        {
+            "first_year": grouped["year"].min().astype(int),
+            "last_year": grouped["year"].max().astype(int),
+            "years": grouped["year"].nunique().astype(int),
+            "year_list": grouped["year"].agg(lambda years: format_years(int(y) for y in years)),
+            "gap_pct": grouped["gap_pct"].median(),
+            "gap_fob_pct": grouped["gap_fob_pct"].median(),
+        }
+    ).reset_index()

@@ -1,8 +1,8 @@
 """Peers: Colombia beside Argentina, Brazil, Chile, Ecuador, Mexico and Peru — the shares of their trade with China
-and the United States, their balance with China and the year China overtook the US.
+and the United States, their balance with China, the year China overtook the US, and what the partners report.
 
 Its own page rather than a part of Dependence: Dependence is Colombia's shares with any partner it chooses; here
-the reporter varies and the partners are fixed, with a ranking and small multiples of its own.
+the reporter varies and the partners are fixed, with a ranking, small multiples and mirror checks of its own.
 Everything it computes is in ``dashboard/peers.py`` (pure, tested without Streamlit)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard import charts, components, i18n, peer_charts, peers, units, url_state
 from dashboard.i18n import t
 from etl import settings
-from etl.schema import CHINA, UNITED_STATES
+from etl.schema import BILLION, CHINA, MILLION, UNITED_STATES
 
 lang = components.lang()
 names = components.country_names()
@@ -23,6 +23,8 @@ COLOURS = {CHINA: charts.VERMILLION, UNITED_STATES: charts.BLUE}
 
 query_indicators = components.cached_query(peers.query_peer_indicators)
 query_vintage_gaps = components.cached_query(peers.query_vintage_gaps)
+query_mirror_pairs = components.cached_query(peers.query_mirror_pairs)
+query_mirror_overview = components.cached_query(peers.query_mirror_overview)
 
 
 def name_of(iso3: str) -> str:
@@ -47,6 +49,8 @@ SPECS = [
     url_state.Param("measure", url_state.CHOICE, peers.MEASURES[0], peers.MEASURES),
     url_state.Param("year", url_state.CHOICE, years[-1], tuple(years)),
     url_state.Param("rank", url_state.CHOICE, peers.INDICATORS[0], peers.INDICATORS),
+    url_state.Param("mirror", url_state.CHOICE, "BRA", peers.PEERS),
+    url_state.Param("mpartner", url_state.CHOICE, CHINA, peers.COUNTERPARTS),
 ]
 url_state.init_state(SPECS, lang)
 left, right = st.columns([3, 2])
@@ -250,5 +254,129 @@ components.download_csv_button(
     filters=filters,
     key="peers_csv",
 )
+
+# ---- mirror checks ------------------------------------------------------------------------------------------------
+st.subheader(t("peers_mirror_title", lang))
+st.caption(t("peers_mirror_intro", lang))
+st.caption(t("gap_explanation", lang))
+st.caption(t("peers_mirror_overview", lang, factor=i18n.number(FACTOR, lang)))
+overview = query_mirror_overview(reporters=list(peers.PEERS), factor=FACTOR)
+overview = overview[overview["reporter_iso3"].isin(shown)].reset_index(drop=True)
+overview_table = pd.DataFrame(
+    {
+        "reporter_iso3": overview["reporter_iso3"],
+        "country": overview["reporter_iso3"].map(name_of),
+        "partner": overview["partner_iso3"].map(name_of),
+        "flow": overview["flow"].map(lambda f: t(f"peers_mirror_flow_short_{f}", lang)),
+        "years_compared": overview["year_list"],
+        "median_gap_pct": overview["gap_pct"],
+        "median_gap_fob_pct": overview["gap_fob_pct"],
+    }
+)
+components.show_table(
+    overview_table, decimals={"median_gap_pct": 1, "median_gap_fob_pct": 1}, key="mirror_overview"
+)
+components.download_csv_button(
+    components.localized(overview_table),
+    filename="balanza-peers-mirror-overview.csv",
+    source=t("peers_mirror_title", lang),
+    valuation=t("per_row", lang),
+    units="%",
+    filters={"peers": shown},
+    key="mirror_overview_csv",
+)
+country_col, partner_col = st.columns(2)
+mirror_country = country_col.selectbox(
+    t("peers_mirror_country", lang), peers.PEERS, key="mirror", format_func=name_of
+)
+mirror_partner = partner_col.radio(
+    t("partner", lang), peers.COUNTERPARTS, key="mpartner", format_func=name_of, horizontal=True
+)
+url_state.sync_url(SPECS[4:])
+pairs = query_mirror_pairs(reporter=mirror_country, partner=mirror_partner)
+comparison = peers.mirror_comparison(pairs, FACTOR)
+comparison = comparison[comparison["year"].between(year_from, year_to)].reset_index(drop=True)
+country_name, partner_name = name_of(mirror_country), name_of(mirror_partner)
+if comparison.empty:
+    st.info(t("peers_mirror_none", lang, country=country_name, partner=partner_name))
+else:
+    flow_names = {
+        flow: t(f"peers_mirror_flow_{flow}", lang, country=country_name, partner=partner_name)
+        for flow in peers.FLOWS
+    }
+    sides = pd.concat(
+        [
+            comparison.assign(
+                value=comparison["reporter_usd"] / BILLION,
+                side=t("peers_reported_by", lang, country=country_name),
+                source=comparison["reporter_source"],
+                valuation=comparison["reporter_valuation"],
+            ),
+            comparison.assign(
+                value=comparison["partner_usd"] / BILLION,
+                side=t("peers_reported_by", lang, country=partner_name),
+                source=comparison["partner_source"],
+                valuation=comparison["partner_valuation"],
+            ),
+        ],
+        ignore_index=True,
+    )
+    # short panel names (a 400-pixel screen); the table's flow column says whose imports they are
+    sides["flow_label"] = sides["flow"].map(lambda f: t(f"peers_mirror_panel_{f}", lang, country=country_name))
+
+    def mirror_figure() -> go.Figure:
+        fig = charts.line_chart(
+            sides[["year", "value", "side", "flow_label", "source", "valuation", "provisional"]],
+            y="value",
+            color="side",
+            facet_row="flow_label",
+            title=t("peers_mirror_chart", lang, country=country_name, partner=partner_name),
+            y_title=t("peers_mirror_axis", lang),
+            footnote=components.footnote(sides),
+            hover=("source", "valuation"),
+            x_title=t("year", lang),
+        )
+        return components.finish_time_chart(fig, sides, units.NOMINAL, year_from, year_to)
+
+    fig = components.shared_figure(
+        ("peers_mirror", mirror_country, mirror_partner, year_from, year_to), [sides], mirror_figure
+    )
+    components.show_figure(fig, filename="balanza-peers-mirror", key="peers_mirror_chart", finished=True)
+    for row in peers.mirror_summary(comparison).to_dict("records"):
+        st.caption(
+            t(
+                "peers_mirror_summary",
+                lang,
+                flow=flow_names[str(row["flow"])],
+                country=country_name,
+                partner=partner_name,
+                gap=i18n.signed(float(row["gap_pct"]), lang, 1) + " %",
+                gap_fob=i18n.signed(float(row["gap_fob_pct"]), lang, 1) + " %",
+                factor=i18n.number(FACTOR, lang),
+                years=row["year_list"],
+            )
+        )
+    mirror_table = comparison[
+        ["flow", "year", "reporter_usd", "reporter_valuation", "reporter_publisher", "partner_usd",
+         "partner_valuation", "partner_publisher", "gap_pct", "gap_fob_pct", "provisional"]
+    ].copy()  # fmt: skip
+    mirror_table["flow"] = mirror_table["flow"].map(flow_names)
+    for column in ("reporter_usd", "partner_usd"):
+        mirror_table[column] = mirror_table[column] / MILLION
+    for column in ("reporter_publisher", "partner_publisher"):
+        mirror_table[column] = mirror_table[column].map(lambda text: i18n.record_text(text, lang))
+    money_units = {"reporter_usd": t("usd_m", lang), "partner_usd": t("usd_m", lang)}
+    components.show_table(
+        mirror_table, units=money_units, decimals={"gap_pct": 1, "gap_fob_pct": 1}, key="mirror"
+    )
+    components.download_csv_button(
+        components.localized(mirror_table, money_units),
+        filename=f"balanza-peers-mirror-{mirror_country}-{mirror_partner}.csv",
+        source=components.source_summary(sides),
+        valuation=t("per_row", lang),
+        units=t("usd_m", lang),
+        filters={"mirror": mirror_country, "mpartner": mirror_partner, "yr": f"{year_from}-{year_to}"},
+        key="mirror_csv",
+    )
 
 components.page_links("peers")

@@ -51,6 +51,8 @@ RESTORE_CASES = {
         "measure": "balance",
         "year": "2015",
         "rank": "import_usa",
+        "mirror": "MEX",
+        "mpartner": "USA",
     },
     "coverage": {"country": "USA", "with": "COL,CHN"},
     "data": {

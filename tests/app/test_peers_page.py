@@ -1,4 +1,5 @@
-"""The Peers page in English and Spanish (AppTest on the bundled database): its ranking and overtaking years hold the figures computed here straight from the raw files (pandas and openpyxl, never the loaders)."""
+"""The Peers page in English and Spanish (AppTest on the bundled database): its ranking, overtaking years and
+mirror checks hold the figures computed here straight from the raw files (pandas and openpyxl, never the loaders)."""
 
 from __future__ import annotations
 
@@ -80,6 +81,38 @@ def dane_imports() -> dict[tuple[str, int], float]:
     return {(r["codigo iso3"], int(r["anio"])): float(r["valor dolares cif"]) for _, r in frame.iterrows()}
 
 
+def china_plp_brazil(year: int) -> tuple[float, float]:
+    """China-reported (exports to, imports from) Brazil, USD."""
+    book = openpyxl.load_workbook(
+        RAW / "comtrade-china-reported-plp-incl-brazil-2003-2024" / "cn_plp_trocas_2003-2024.xlsx",
+        read_only=True,
+    )
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    book.close()
+    [row] = [r for r in rows[1:] if r[0] == year and r[1] == "Brazil"]
+    return float(row[3]), float(row[4])
+
+
+def us_census(partner: str, year: int) -> tuple[float, float]:
+    """US exports to and imports from ``partner``, USD."""
+    frame = pd.read_csv(
+        RAW / "us-census-trade-latam-peers-2021-2024"
+        / "us_census_goods_trade_ARG_BRA_CHL_ECU_MEX_PER_2021_2024_annual.csv"
+    )  # fmt: skip
+    row = frame[(frame.us_partner_iso3 == partner) & (frame.year == year)].iloc[0]
+    return row.us_exports_usd_million * 1e6, row.us_imports_usd_million * 1e6
+
+
+def us_dots_imports_from(partner_name: str) -> dict[int, float]:
+    """US imports from a partner in the IMF's US workbook (the early-2022 vintage), USD."""
+    book = openpyxl.load_workbook(RAW / "imf-dots" / "DOTS_208_United_States.xlsx", read_only=True)
+    rows = list(book["Imports, CIF"].iter_rows(values_only=True))
+    book.close()
+    years = {i: int(c) for i, c in enumerate(rows[6]) if c and str(c).isdigit()}
+    [row] = [r for r in rows[7:] if len(r) > 1 and r[1] == partner_name]
+    return {year: float(row[i]) * 1e6 for i, year in years.items() if isinstance(row[i], int | float)}
+
+
 def first_year_china_ahead(china: dict[int, float], usa: dict[int, float]) -> int | None:
     years = sorted(set(china) & set(usa))
     for previous, year in zip(years, years[1:], strict=False):
@@ -99,7 +132,7 @@ def _run(params: dict[str, str]) -> AppTest:
     return at
 
 
-TABLES = ("overtaking", "ranking", "all")  # in the page's order
+TABLES = ("overtaking", "ranking", "all", "mirror_overview", "mirror")  # in the page's order
 
 
 def _table(at: AppTest, name: str) -> pd.DataFrame:
@@ -149,6 +182,39 @@ def test_the_year_china_overtook_the_us_is_the_raw_files(bundled_env: Path, lang
     assert pd.isna(mexico[h["overtaken"]])  # the US ahead every year
 
 
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_brazil_china_mirror_check_is_the_raw_files(bundled_env: Path, lang: str) -> None:
+    at = _run({"lang": lang, "mirror": "BRA", "mpartner": "CHN"})
+    table = _table(at, "mirror")
+    year, gap = (
+        ("Year", "Difference as valued (%)") if lang == "en" else ("Año", "Diferencia según valoración (%)")
+    )
+    china_exports, china_imports = china_plp_brazil(2023)
+    rows = table[table[year] == 2023]
+    assert len(rows) == 2
+    by_gap = sorted(rows[gap])
+    brazil_exports = comtrade()[("BRA", "CHN", 2023)]  # 104,324.8 million, FOB
+    brazil_imports = dbnomics()[("BRA", "CHN", "import", 2023)]  # CIF
+    expected = sorted(
+        [(brazil_exports / china_imports - 1) * 100, (brazil_imports / china_exports - 1) * 100]
+    )
+    assert by_gap == pytest.approx(expected, rel=1e-9)
+    captions = " ".join(c.value for c in at.caption)
+    assert ("CIF" in captions and "1.06" in captions) if lang == "en" else ("1,06" in captions)
+
+
+def test_the_us_mirror_check_uses_the_census_side(bundled_env: Path) -> None:
+    at = _run({"mirror": "PER", "mpartner": "USA"})
+    table = _table(at, "mirror")
+    us_exports, us_imports = us_census("PER", 2023)
+    row = table[(table["Year"] == 2023) & table["Flow"].str.startswith("Peru's exports")].iloc[0]
+    assert row["Partner's figure (USD m)"] == pytest.approx(us_imports / 1e6, rel=1e-9)
+    assert row["Country's figure (USD m)"] == pytest.approx(comtrade()[("PER", "USA", 2023)] / 1e6, rel=1e-9)
+    assert row["Partner: publisher"] == "US Census Bureau"
+    row = table[(table["Year"] == 2023) & table["Flow"].str.startswith("Peru's imports")].iloc[0]
+    assert row["Partner's figure (USD m)"] == pytest.approx(us_exports / 1e6, rel=1e-9)
+
+
 def test_the_page_names_the_vintage_splice_and_the_peru_caveat(bundled_env: Path) -> None:
     at = _run({"measure": "import"})
     captions = " ".join(c.value for c in at.caption)
@@ -165,3 +231,21 @@ def test_unchosen_countries_leave_the_page(bundled_env: Path) -> None:
     assert set(ranking["Reporter (ISO3)"]) == {"MEX", "COL"}
     overtaking = _table(at, "overtaking")
     assert set(overtaking["Reporter (ISO3)"]) == {"MEX", "COL"}
+
+
+def test_the_mirror_overview_is_the_median_of_the_raw_gaps(bundled_env: Path) -> None:
+    """Peru's exports to the US (Comtrade) against the US's imports from Peru (the IMF's US workbook to 2020, the
+    Census Bureau 2021-2024), 2000-2024: the median of (Peru ÷ US − 1)."""
+    at = _run({"lang": "en"})
+    overview = _table(at, "mirror_overview")
+    row = overview[
+        (overview["Reporter (ISO3)"] == "PER")
+        & (overview["Partner"] == "United States of America")
+        & (overview["Flow"] == "Exports (the partner's imports)")
+    ].iloc[0]
+    us = us_dots_imports_from("Peru") | {year: us_census("PER", year)[1] for year in range(2021, 2025)}
+    gaps = [(comtrade()[("PER", "USA", y)] / us[y] - 1) * 100 for y in range(2000, 2025) if y in us]
+    assert len(gaps) == 25 and row["Years compared"] == "2000–2024"
+    assert row["Median difference as valued (%)"] == pytest.approx(float(pd.Series(gaps).median()), rel=1e-9)
+    brazil_china = overview[(overview["Reporter (ISO3)"] == "BRA") & (overview["Partner"] == "China")]
+    assert len(brazil_china) == 2  # both flows: China reports its trade with Brazil

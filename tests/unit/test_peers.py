@@ -1,6 +1,6 @@
 """The Peers page's computations (dashboard/peers.py) and its small multiples (dashboard/peer_charts.py), on frames
 and a small DuckDB with the real schema: shares, the balance with China, the year China overtook the US, the
-ranking and the IMF vintage gaps."""
+ranking, the mirror check and the IMF vintage gaps."""
 
 from __future__ import annotations
 
@@ -147,6 +147,33 @@ def test_the_ranking_puts_gaps_last_unranked() -> None:
     assert list(table["provisional"]) == [False, True, False]
     with pytest.raises(ValueError, match="unknown indicator"):
         peers.ranking(frame, 2024, "gdp", ["COL"])
+
+
+def test_the_mirror_check_pairs_years_both_sides_hold_and_converts_cif() -> None:
+    own = _record(
+        [
+            ("BRA", "CHN", "export", 2023, 104.3, "FOB", "comtrade"),
+            ("BRA", "CHN", "import", 2023, 56.4, "CIF", "imf_dots_dbnomics"),
+            ("BRA", "CHN", "export", 2024, 94.4, "FOB", "comtrade"),  # no mirror in 2024 here
+        ]
+    )
+    mirror = record.mirror_frame(
+        _record(
+            [
+                ("CHN", "BRA", "import", 2023, 122.5, "CIF", "comtrade"),
+                ("CHN", "BRA", "export", 2023, 59.1, "FOB", "comtrade"),
+            ]
+        ),
+        "BRA",
+    )
+    pairs = peers.mirror_pairs(own, mirror)
+    assert len(pairs) == 2 and set(pairs["year"]) == {2023}
+    out = peers.mirror_comparison(pairs, FACTOR).set_index("flow")
+    assert out.loc["export", "gap_pct"] == pytest.approx((104.3 / 122.5 - 1) * 100)
+    assert out.loc["export", "gap_fob_pct"] == pytest.approx((104.3 / (122.5 / FACTOR) - 1) * 100)
+    assert out.loc["import", "gap_fob_pct"] == pytest.approx((56.4 / FACTOR / 59.1 - 1) * 100)
+    summary = peers.mirror_summary(peers.mirror_comparison(pairs, FACTOR)).set_index("flow")
+    assert summary.loc["export", "years"] == 1 and summary.loc["export", "year_list"] == "2023"
 
 
 @pytest.fixture()
