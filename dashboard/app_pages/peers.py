@@ -322,7 +322,9 @@ else:
         ignore_index=True,
     )
     # short panel names (a 400-pixel screen); the table's flow column says whose imports they are
-    sides["flow_label"] = sides["flow"].map(lambda f: t(f"peers_mirror_panel_{f}", lang, country=country_name))
+    sides["flow_label"] = sides["flow"].map(
+        lambda f: t(f"peers_mirror_panel_{f}", lang, country=country_name)
+    )
 
     def mirror_figure() -> go.Figure:
         fig = charts.line_chart(
