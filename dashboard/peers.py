@@ -68,7 +68,8 @@ def query_china_balances(
         frame = record.query_balance(
             con, reporter=reporter, partners=[CHINA], basis="headline", factor=factor
         )
-        frames.append(frame.assign(reporter_iso3=reporter))
+        if not frame.empty:
+            frames.append(frame.assign(reporter_iso3=reporter))
     if not frames:
         return pd.DataFrame(columns=[*record.BALANCE_COLUMNS, "reporter_iso3"])
     out = pd.concat(frames, ignore_index=True)

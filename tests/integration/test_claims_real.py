@@ -434,3 +434,35 @@ def test_spanish_cards_give_the_same_verdicts_and_numbers_in_spanish_words(
     mixed = (dane_import("CHN", 2024) - dian_sum("China", 2024)) / B
     assert f"{mixed:.2f}".replace(".", ",") + " mil millones de USD" in spanish[1].disagreement
     assert "USD" in cards[1].figure and "mil millones" not in cards[1].figure  # English keeps its own format
+
+
+def test_claim11_the_region_beside_colombia(cards: dict[int, c.ClaimCard]) -> None:
+    """Context, no verdict: Brazil's and Chile's exports to China and the US (what each told UN Comtrade, over the
+    IMF's World totals) and Colombia's (DIAN), 2024, and the years China overtook the US, from the raw files."""
+    card = cards[11]
+    assert card.verdict == c.CONTEXT
+    edges = pd.read_csv(
+        RAW / "comtrade-latam-exports-10-reporters-2000-2025" / "trade_edges_global_partners.csv"
+    )
+    sold = {(r.exporter, r.importer, int(r.year)): float(r.value_usd) for r in edges.itertuples()}
+    for peer, iso2 in (("BRA", "BR"), ("CHL", "CL")):
+        world = dbnomics(iso2, "TXG_FOB_USD", "W00", 2024)
+        assert card.facts[f"{peer.lower()}_export_chn"] == pytest.approx(
+            sold[(peer, "CHN", 2024)] / world * 100
+        )
+        assert card.facts[f"{peer.lower()}_export_usa"] == pytest.approx(
+            sold[(peer, "USA", 2024)] / world * 100
+        )
+        # the first year China bought more than the US, after a year it did not (the World total cancels out)
+        ahead = [y for y in range(2000, 2025) if sold[(peer, "CHN", y)] > sold[(peer, "USA", y)]]
+        first = next(y for y in ahead if y - 1 not in ahead and y > 2000)
+        assert card.facts[f"{peer.lower()}_china_ahead_from"] == first
+    assert (card.facts["bra_china_ahead_from"], card.facts["chl_china_ahead_from"]) == (2009, 2007)
+    assert card.facts["col_export_chn"] == pytest.approx(
+        dian_sum("China", 2024) / dian_sum("TOTAL", 2024) * 100
+    )
+    assert card.facts["col_export_usa"] == pytest.approx(
+        dian_sum("Estados Unidos", 2024) / dian_sum("TOTAL", 2024) * 100
+    )
+    assert "col_china_ahead_from" not in card.facts  # the US has bought more from Colombia every year
+    assert card.spec.link_page == "peers"

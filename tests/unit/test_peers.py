@@ -248,3 +248,14 @@ def test_small_multiples_share_one_scale_and_draw_gaps() -> None:
     assert "<b>Peru</b>" in titles  # a panel without data still shows (empty)
     assert len(fig.layout.shapes) == 3  # the marker in each panel, its label under the footnote
     assert "IMF: later vintage from 2015" in fig.layout.annotations[-1].text
+
+
+def test_an_empty_database_gives_empty_frames_not_errors() -> None:
+    connection = duckdb.connect(":memory:")
+    create_schema(connection)
+    indicators = peers.query_peer_indicators(connection, factor=FACTOR)
+    assert indicators.empty and list(indicators.columns) == peers.INDICATOR_COLUMNS
+    assert peers.overtaking(indicators).empty
+    assert peers.ranking(indicators, 2024, "export_chn")["rank"].isna().all()
+    assert peers.query_mirror_overview(connection, factor=FACTOR).empty
+    assert peers.query_vintage_gaps(connection).empty
