@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from balanza.cli import main
-from dashboard.scenario_report import comparison_report_html
+from dashboard.scenarios.report import comparison_report_html
 from etl import record
 from model.compare import headline_table, partner_comparison
 from model.scenario import run_scenario
@@ -181,7 +181,7 @@ def test_results_csv_neutralises_formula_like_names(bundled_con: duckdb.DuckDBPy
 
 
 def test_report_in_spanish(bundled_con: duckdb.DuckDBPyConnection) -> None:
-    from dashboard import scenario_text
+    from dashboard.scenarios import model_text
     from model.purchase import PURCHASE_LEFT_OUT
     from model.result import LEFT_OUT
 
@@ -193,10 +193,10 @@ def test_report_in_spanish(bundled_con: duckdb.DuckDBPyConnection) -> None:
     assert "<html lang='es'>" in page and "Lo que el modelo deja por fuera" in page
     assert "What the model leaves out" not in page
     for preset in ("colombia_10pp_more", "china_buys_more"):
-        assert html.escape(scenario_text.PRESETS_ES[preset][0]) in page
+        assert html.escape(model_text.PRESETS_ES[preset][0]) in page
     for item in (*LEFT_OUT, *PURCHASE_LEFT_OUT):
         assert html.escape(str(item)) not in page
-        assert html.escape(scenario_text.LEFT_OUT_ES[item.kind]) in page
+        assert html.escape(model_text.LEFT_OUT_ES[item.kind]) in page
     for note in results[0].notes:
         assert html.escape(str(note)) not in page
     assert "Cambio en las importaciones" in page and "Change in imports" not in page
