@@ -21,6 +21,7 @@ import pandas as pd
 from etl import record
 from etl.schema import CHINA, COLOMBIA, UNITED_STATES, WORLD
 from etl.schema import PEERS as REGION
+from etl.settings import CIF_FOB_FACTOR_IMF
 from etl.years import format_years
 
 PEERS = (COLOMBIA, *REGION)
@@ -41,7 +42,7 @@ MEASURES = ("export", "import", "balance")
 INDICATOR_COLUMNS = [
     "reporter_iso3", "indicator", "year", "value_pct", "numerator_usd", "denominator_usd", "numerator_valuation",
     "denominator_valuation", "converted", "numerator_publisher", "denominator_publisher", "source", "basis",
-    "provisional",
+    "provisional", "comparable",
 ]  # fmt: skip
 IMF_VINTAGES = ("imf_dots", "imf_dots_dbnomics")  # early 2022 workbooks, the 2026 DBnomics copy
 
@@ -59,10 +60,11 @@ def query_peer_record(con: duckdb.DuckDBPyConnection, *, reporters: Sequence[str
 
 
 def query_china_balances(
-    con: duckdb.DuckDBPyConnection, *, reporters: Sequence[str] = PEERS, factor: float
+    con: duckdb.DuckDBPyConnection, *, reporters: Sequence[str] = PEERS, factor: float | None = None
 ) -> pd.DataFrame:
-    """Each reporter's headline balance with China per year (etl.record.query_balance; its basis named), with a
-    ``reporter_iso3`` column."""
+    """Each reporter's headline balance with China per year (etl.record.query_balance; its basis and CIF/FOB
+    factor named), with a ``reporter_iso3`` column. ``factor`` None: the record's rule (DANE's own figures give
+    Colombia's factor where they can, else the IMF's), so Colombia's balance is the Overview's."""
     frames = []
     for reporter in reporters:
         frame = record.query_balance(
@@ -77,9 +79,10 @@ def query_china_balances(
 
 
 def query_peer_indicators(
-    con: duckdb.DuckDBPyConnection, *, reporters: Sequence[str] = PEERS, factor: float
+    con: duckdb.DuckDBPyConnection, *, reporters: Sequence[str] = PEERS, factor: float | None = None
 ) -> pd.DataFrame:
-    """:func:`peer_indicators` over the record of ``reporters`` (columns :data:`INDICATOR_COLUMNS`)."""
+    """:func:`peer_indicators` over the record of ``reporters`` (columns :data:`INDICATOR_COLUMNS`); ``factor``
+    None: the record's CIF/FOB rule (a number: a what-if used everywhere)."""
     peer_record = query_peer_record(con, reporters=reporters)
     balances = query_china_balances(con, reporters=reporters, factor=factor)
     return peer_indicators(peer_record, balances, factor)
@@ -154,20 +157,22 @@ def _citation(row: pd.Series | dict) -> str:
     return record.citation(str(row["publisher"]), printed_by if isinstance(printed_by, str) else None)
 
 
-def share_rows(peer_record: pd.DataFrame, factor: float) -> pd.DataFrame:
+def share_rows(peer_record: pd.DataFrame, factor: float | None = None) -> pd.DataFrame:
     """Shares (%) of each reporter's exports going to, and imports coming from, China and the USA: the record
     value with the partner ÷ the record value with the World, same reporter, flow and year, where both exist.
     Columns :data:`INDICATOR_COLUMNS`."""
     if peer_record.empty:
         return pd.DataFrame(columns=INDICATOR_COLUMNS)
+    factor = CIF_FOB_FACTOR_IMF if factor is None else factor
     rows = peer_record.assign(citation=[_citation(r) for r in peer_record.to_dict("records")])
+    if "comparable" not in rows:  # record rows from before the flag (tests build some by hand)
+        rows = rows.assign(comparable=True)
     world = rows[rows["partner_iso3"] == WORLD]
-    world = world[
-        ["reporter_iso3", "flow", "year", "value_usd", "valuation", "source", "citation", "provisional"]
-    ]
+    world = world[["reporter_iso3", "flow", "year", "value_usd", "valuation", "source", "citation", "provisional",
+                   "comparable"]]  # fmt: skip
     world = world.rename(
         columns={"value_usd": "den", "valuation": "den_val", "source": "den_src", "citation": "den_pub",
-                 "provisional": "den_prov"}
+                 "provisional": "den_prov", "comparable": "den_comp"}
     )  # fmt: skip
     out = []
     for indicator, (flow, partner) in SHARES.items():
@@ -191,33 +196,51 @@ def share_rows(peer_record: pd.DataFrame, factor: float) -> pd.DataFrame:
                     "basis": f"{flow}s {r['valuation']} ÷ {flow}s {r['den_val']}, all partners"
                     + (f" (CIF ÷ {factor:.2f})" if converted else ""),
                     "provisional": bool(r["provisional"]) or bool(r["den_prov"]),
+                    "comparable": bool(r["comparable"]) and bool(r["den_comp"]),
                 }
             )  # fmt: skip
     return pd.DataFrame(out, columns=INDICATOR_COLUMNS)
 
 
-def balance_rows(balances: pd.DataFrame, peer_record: pd.DataFrame, factor: float) -> pd.DataFrame:
+def balance_rows(
+    balances: pd.DataFrame, peer_record: pd.DataFrame, factor: float | None = None
+) -> pd.DataFrame:
     """The headline balance with China as a % of the reporter's trade with the World (exports + imports, both
-    FOB: CIF imports ÷ ``factor``), where both exist. Columns :data:`INDICATOR_COLUMNS`."""
+    FOB: CIF ÷ the factor the balance's estimate used, ``factor`` or IMF's where it used none), where both exist.
+    Columns :data:`INDICATOR_COLUMNS`."""
     if balances.empty or peer_record.empty:
         return pd.DataFrame(columns=INDICATOR_COLUMNS)
     world = peer_record[peer_record["partner_iso3"] == WORLD]
     totals: dict[tuple[str, int], dict] = {}
     for r in world.to_dict("records"):
         entry = totals.setdefault((r["reporter_iso3"], int(r["year"])), {})
-        value = float(r["value_usd"]) / (factor if r["valuation"] == "CIF" else 1.0)
-        entry[r["flow"]] = (value, r["valuation"], r["source"], _citation(r), bool(r["provisional"]))
+        entry[r["flow"]] = (
+            float(r["value_usd"]),
+            r["valuation"],
+            r["source"],
+            _citation(r),
+            bool(r["provisional"]),
+        )
     out = []
     for b in balances.to_dict("records"):
-        total = totals.get((b["reporter_iso3"], int(b["year"])), {})
+        used = b.get("factor")
+        year_factor = float(used) if isinstance(used, float | int) and not math.isnan(float(used)) else None
+        year_factor = year_factor or factor or CIF_FOB_FACTOR_IMF
+        total = {
+            flow: (value / (year_factor if valuation == "CIF" else 1.0), valuation, *rest)
+            for flow, (value, valuation, *rest) in totals.get(
+                (b["reporter_iso3"], int(b["year"])), {}
+            ).items()
+        }
         if "export" not in total or "import" not in total or not isinstance(b["balance_usd"], float | int):
             continue
         if math.isnan(float(b["balance_usd"])):
             continue
         exp, imp = total["export"], total["import"]
         trade = exp[0] + imp[0]
+        converted = "CIF" in (exp[1], imp[1])
         valuations = "exports FOB + imports FOB" + (
-            f" (CIF ÷ {factor:.2f})" if "CIF" in (exp[1], imp[1]) else ""
+            f" (CIF ÷ {round(year_factor, 3):g})" if converted else ""
         )
         out.append(
             {
@@ -234,6 +257,7 @@ def balance_rows(balances: pd.DataFrame, peer_record: pd.DataFrame, factor: floa
                      exp[2], imp[2]])),
                 "basis": f"{b['basis_label']} ÷ trade with all partners, {valuations}",
                 "provisional": bool(b["provisional"]) or exp[4] or imp[4],
+                "comparable": bool(b.get("comparable", True)),
             }
         )  # fmt: skip
     return pd.DataFrame(out, columns=INDICATOR_COLUMNS)
@@ -243,7 +267,9 @@ def _pair(first: object, second: object) -> str:
     return str(first) if first == second else f"{first} / {second}"
 
 
-def peer_indicators(peer_record: pd.DataFrame, balances: pd.DataFrame, factor: float) -> pd.DataFrame:
+def peer_indicators(
+    peer_record: pd.DataFrame, balances: pd.DataFrame, factor: float | None = None
+) -> pd.DataFrame:
     """Every indicator (:data:`INDICATORS`) per reporter and year, long; years without one are absent (gaps)."""
     frame = pd.concat(
         [share_rows(peer_record, factor), balance_rows(balances, peer_record, factor)], ignore_index=True

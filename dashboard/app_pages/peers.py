@@ -42,7 +42,7 @@ def pct(value: float) -> str:
 st.title(t("peers_title", lang))
 st.caption(t("peers_intro", lang))
 
-indicators = query_indicators(reporters=list(peers.PEERS), factor=FACTOR)
+indicators = query_indicators(reporters=list(peers.PEERS))  # the record's CIF/FOB rule for the balances
 years = sorted({int(y) for y in indicators["year"]}) or [peers.LAST_YEAR]
 SPECS = [
     url_state.Param("peers", url_state.MULTI, list(peers.PEERS), peers.PEERS),
@@ -100,11 +100,7 @@ def vintage_markers(frame: pd.DataFrame) -> list[tuple[float, str]]:
 if series.empty:
     st.info(t("no_data", lang))
 else:
-    note = (
-        t("peers_chart_note_balance", lang, factor=i18n.number(FACTOR, lang))
-        if measure == "balance"
-        else t("peers_chart_note_share", lang)
-    )
+    note = t("peers_chart_note_balance", lang) if measure == "balance" else t("peers_chart_note_share", lang)
 
     def multiples_figure() -> go.Figure:
         markers = vintage_markers(series) + components.break_markers(

@@ -69,7 +69,8 @@ def check_regional_rapprochement(spec: ClaimSpec, data: ClaimData, lang: str = "
                                        f"parte de las exportaciones de {name} que va a {partner_es}"),
                                    year, w.t(*REPORTED), float(r["value_pct"]), "%", w.rec(str(r["basis"])),
                                    str(r["source"]), _datasets(data, str(r["source"])), w.rec(f"{r['numerator_publisher']}; total: "
-                                                               f"{r['denominator_publisher']}")))  # fmt: skip
+                                                               f"{r['denominator_publisher']}"),
+                                   provisional=bool(r["provisional"]), comparable=bool(r["comparable"])))  # fmt: skip
         turn = by_country.get(country, {})
         overtook = turn.get("overtaken_year")
         china, usa = w.pct(values["export_chn"] / 100), w.pct(values["export_usa"] / 100)

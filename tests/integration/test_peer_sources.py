@@ -340,3 +340,20 @@ def test_balanza_status_lists_the_peers_record_by_source(small_bundle_db: Path) 
     assert "imf_dots_dbnomics 2015-2024" in ecuador_imports and "imf_dots " in ecuador_imports
     assert lines[("PER", "export", "CHN")].endswith("comtrade 2000-2024")  # Peru has no 2025: a gap
     assert "comtrade 2000-2025 (2025 provisional)" in lines[("BRA", "export", "USA")]
+
+
+def test_colombias_balance_with_china_on_the_peers_page_is_the_records_headline(
+    small_bundle_con: duckdb.DuckDBPyConnection,
+) -> None:
+    """One number: the Peers page divides the record's headline balance (the Overview's, with its CIF/FOB rule), it
+    does not recompute it with a factor of its own."""
+    from dashboard import peers
+
+    indicators = peers.query_peer_indicators(small_bundle_con, reporters=["COL", "BRA"])
+    headline = record.query_balance(small_bundle_con, reporter="COL", partners=["CHN"], basis="headline")
+    for year in (2015, 2024):
+        shown = indicators[(indicators["reporter_iso3"] == "COL") & (indicators["indicator"] == "balance_chn")
+                           & (indicators["year"] == year)].iloc[0]  # fmt: skip
+        expected = headline[headline["year"] == year].iloc[0]
+        assert shown["numerator_usd"] == pytest.approx(float(expected["balance_usd"]), rel=1e-12)
+        assert str(expected["basis_label"]) in shown["basis"]
