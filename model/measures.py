@@ -108,8 +108,14 @@ PRESET_DATES = (
      "14298, EO 14325, EO 14193, EO 14194, EO 14232, EO 14326, EO 14323, EO 14329, EO 14345; the EU notice; "
      "memorandum of 11 April on EO 14257), with China's fentanyl duty down to 10 % (EO 14357, from 10 November) "
      "and the farm exemptions from 13 November: the November Annex II (coffee, tea, bananas, beef, tropical "
-     "fruit, fertilisers; EO 14360) and Brazil's own exemptions of 20 November, approximated by the same list."
-     + _COMMON),
+     "fruit, fertilisers; EO 14360). Brazil's goods still pay its 40 %: its own farm exemptions came with the order "
+     "of 20 November." + _COMMON),
+    ("2025-11-20", "us_tariffs_2025_11_20", "US tariffs on 20 November 2025: Brazil's farm exemptions",
+     "The US tariffs in force on 20 November 2025: as on 14 November (Proclamations 10947, 10908, 10962; EO "
+     "14298, EO 14325, EO 14193, EO 14194, EO 14232, EO 14326, EO 14323, EO 14329, EO 14345, EO 14357, EO 14360; "
+     "the EU notice; memorandum of 11 April on EO 14257), with Brazil's own farm exemptions from its 40 % (the order "
+     "of 20 November, retroactive to 13 November: 238 subheadings and 11 particular articles, coffee and beef among "
+     "them)." + _COMMON),
 )  # fmt: skip
 
 
@@ -536,7 +542,9 @@ YALE_SOURCE = (
     "The Budget Lab at Yale, State of U.S. Tariffs: August 1, 2025 (tariffs through 31 July 2025, including the "
     "reciprocal rates taking effect on 7 August): 18.3 % before substitution, 17.3 % after; "
     "budgetlab.yale.edu/research, as printed by a reproduction of the report (libreddit mirror of r/stocks, "
-    "1 August 2025)"
+    "1 August 2025; the same 18.3 % 'by July 31, 2025, the highest since 1934' in press reports of 2 and 3 August). "
+    "The Budget Lab's own page for that report is not among the stored copies; its pages of 7, 11 and 14 July "
+    "and 4 September 2025 are"
 )
 
 
@@ -593,6 +601,33 @@ def _rate_text(m: Measure, parameters: dict[str, Parameter]) -> str:
             shares = ", ".join(f"{p} {parameters[f'{m.exempt_share}:{p}'].value:g}" for p in m.partners or ())
         text += f" × (1 − {m.exempt_share} {shares})"
     return {"floor": "at least ", "instead": "instead: at least "}.get(m.stacking, "+") + text
+
+
+def measures_markdown(table: MeasureTable) -> str:
+    """The docs' table of measures: one row per measure with its citation and what was checked."""
+
+    def products(m: Measure) -> str:
+        if m.products is None:
+            text = "all"
+        elif len(m.products) > 6:
+            text = f"{len(m.products)} codes"
+        else:
+            text = ", ".join(m.products)
+        return text + (f" (except {len(m.except_products)} lists or codes)" if m.except_products else "")
+
+    def partners(m: Measure) -> str:
+        text = "all" if m.partners is None else ", ".join(m.partners)
+        return text + (" except " + ", ".join(m.except_partners) if m.except_partners else "")
+
+    lines = [
+        "| measure | instrument | citation | in force | partners | products | rate | checked |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for m in table.measures:
+        dates = m.effective.isoformat() + (f" to {m.ends.isoformat()}" if m.ends else "")
+        lines.append(f"| {m.measure} | {m.instrument} | {m.citation} | {dates} | {partners(m)} | {products(m)} | "
+                     f"{_rate_text(m, table.parameters)} | {m.verified} |")  # fmt: skip
+    return "\n".join(lines)
 
 
 def reconciliation_markdown(frame: pd.DataFrame, baseline_pct: float) -> str:
@@ -722,7 +757,11 @@ def main(argv: list[str] | None = None) -> int:
         "--reconcile", metavar="DATE", help="print the reconciliation tables for DATE (YYYY-MM-DD)"
     )
     parser.add_argument("--db", default=None, help="database for --reconcile (default: the bundled one)")
+    parser.add_argument("--measures", action="store_true", help="print the docs' table of measures")
     args = parser.parse_args(argv)
+    if args.measures:
+        print(measures_markdown(read_table()))
+        return 0
     if args.reconcile:
         print(reconciliation_report(args.reconcile, args.db))
         return 0

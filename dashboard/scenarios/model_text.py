@@ -439,7 +439,19 @@ PRESETS_ES: dict[str, tuple[str, str]] = {
         "14345; el aviso de la UE; memorando del 11 de abril sobre la OE 14257), con el arancel de China por "
         "fentanilo bajado al 10 % (OE 14357, desde el 10 de noviembre) y las exenciones agrícolas desde el 13 de "
         "noviembre: el Anexo II de noviembre (café, té, bananos, carne de res, frutas tropicales, fertilizantes; OE "
-        "14360) y las exenciones propias de Brasil del 20 de noviembre, aproximadas con la misma lista."
+        "14360). Los bienes de Brasil siguen pagando su 40 %: sus propias exenciones agrícolas llegaron con la orden "
+        "del 20 de noviembre."
+        " Quedan fuera: los cambios de la Sección 301 posteriores a 2024, las acciones de la Sección 232 sobre madera, "
+        "camiones y fármacos, los cupos arancelarios. Tasas antes de sustitución sobre las importaciones de 2024; las "
+        "cuotas T-MEC de Canadá y México son las de 2024 (parámetros declarados, docs/scenarios.md).",
+    ),
+    "us_tariffs_2025_11_20": (
+        "Aranceles de EE. UU. el 20 de noviembre de 2025: exenciones agrícolas de Brasil",
+        "Los aranceles de EE. UU. vigentes el 20 de noviembre de 2025: como el 14 de noviembre (Proclamaciones 10947, "
+        "10908, 10962; OE 14298, OE 14325, OE 14193, OE 14194, OE 14232, OE 14326, OE 14323, OE 14329, OE 14345, OE "
+        "14357, OE 14360; el aviso de la UE; memorando del 11 de abril sobre la OE 14257), con las exenciones "
+        "agrícolas propias de Brasil de su 40 % (la orden del 20 de noviembre, retroactiva al 13 de noviembre: 238 "
+        "subpartidas y 11 artículos concretos, entre ellos el café y la carne de res)."
         " Quedan fuera: los cambios de la Sección 301 posteriores a 2024, las acciones de la Sección 232 sobre madera, "
         "camiones y fármacos, los cupos arancelarios. Tasas antes de sustitución sobre las importaciones de 2024; las "
         "cuotas T-MEC de Canadá y México son las de 2024 (parámetros declarados, docs/scenarios.md).",

@@ -72,8 +72,9 @@ def test_named_functions_exist() -> None:
         "trade_annual", "new_rate", "add_pp", "max_rate", "min_rate", "linear_cut", "duty_usd", "value_usd",
         "std_error", "us_august_2025_country_rates", "us_section_232_2025", "us_10pct_baseline_april_2025",
         "us_tariff_timeline", "us_tariffs_2025_04_05", "us_tariffs_2025_04_10", "us_tariffs_2025_05_14",
-        "us_tariffs_2025_08_27", "us_tariffs_2025_09_25", "us_tariffs_2025_11_14", "s232_steel_base_2018",
+        "us_tariffs_2025_08_27", "us_tariffs_2025_09_25", "us_tariffs_2025_11_14", "us_tariffs_2025_11_20", "s232_steel_base_2018",
         "s232_aluminium_base_2018", "exempt_share", "brazil_eo14323_annex_i", "brazil_eo14323_annex_i_aircraft", "as_of",
+        "brazil_ag_nov",
     }  # fmt: skip
     unknown = [name for name in missing if name not in allowed]
     assert not unknown, f"docs/scenarios.md names what the code does not have: {unknown}"

@@ -152,13 +152,31 @@ def test_the_tracker_is_reconciled(stack) -> None:  # noqa: ANN001
     assert abs(bridge["rate_pct"].iloc[-1] - daily["2025-08-07"]) < 1.0  # what remains is listed in the docs
 
 
-def test_every_dated_preset_runs_from_the_command_line(bundled_db: Path) -> None:
-    stem = measures.PRESET_DATES[-1][1]
+@pytest.mark.parametrize(("as_of", "stem"), [(as_of, stem) for as_of, stem, _, _ in measures.PRESET_DATES])
+def test_every_dated_preset_runs_from_the_command_line(bundled_db: Path, as_of: str, stem: str) -> None:
     out = subprocess.run([sys.executable, "-m", "balanza", "scenario", stem, "--db", str(bundled_db), "--indent", "0"],
                          capture_output=True, text=True, check=True, cwd=ROOT)  # fmt: skip
     document = json.loads(out.stdout)
-    assert document["scenario"]["as_of"] == "2025-11-14"
-    assert document["totals"]["as_of"] == "2025-11-14"
+    assert document["scenario"]["as_of"] == as_of
+    assert document["totals"]["as_of"] == as_of
+    assert document["colombia"][0]["partner_group"] == "Colombia"
+
+
+def test_the_electronics_memorandum_covers_what_the_trackers_list_covers() -> None:
+    """The 20 headings of the memorandum of 11 April 2025 and the tracker's 109 codes reach the same 2024 lines."""
+    memorandum = ("8471", "847330", "8486", "85171300", "85176200", "85235100", "8524", "85285200", "85411000",
+                  "85412100", "85412900", "85413000", "85414910", "85414970", "85414980", "85414995", "85415100",
+                  "85415900", "85419000", "8542")  # fmt: skip
+    tracker = _codes("consumer_electronics_EO14257_apr11.csv")
+    lines = pd.concat(
+        pd.read_parquet(path, columns=["I_COMMODITY", "imports"])
+        for path in sorted((RAW / "us-census-imports-2024-hs10").glob("2024-hs10-imports*.parquet"))
+    )
+    lines = lines[lines["imports"] > 0]
+    code = lines["I_COMMODITY"].astype(str)
+    by_memorandum, by_tracker = code.str.startswith(memorandum), code.str.startswith(tracker)
+    assert (by_memorandum == by_tracker).all()
+    assert lines.loc[by_memorandum, "imports"].sum() == pytest.approx(382.56e9, rel=1e-3)
 
 
 def test_every_dated_preset_runs(stack) -> None:  # noqa: ANN001

@@ -70,7 +70,7 @@ def test_stacking_rules_become_change_kinds(table: m.MeasureTable) -> None:
     assert {"EUN", "JPN"} <= set(parts["except_partners"])
     # An exemption (instead, rate 0) emits no change of its own but takes its products out of what it replaces.
     recip = next(c for measure, c in changes if measure == "recip_country_rates_aug")
-    assert "electronics_2025_04_11" in recip["except_products"]
+    assert {"8471", "8542", "85171300"} <= set(recip["except_products"])  # the memorandum's electronics
     assert "electronics_exempt" not in ids
 
 
@@ -165,3 +165,41 @@ def test_every_preset_file_is_valid_json_with_one_change_a_line() -> None:
         assert len(document["tariff_changes"]) == sum(
             1 for line in text.splitlines() if line.startswith('    {"')
         )
+
+
+RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
+
+
+def _annex_codes(name: str) -> set[str]:
+    with open(RAW / "us-tariffs-2025" / name, newline="", encoding="utf-8-sig") as handle:
+        codes = [row["HTSUS"].strip() for row in csv.DictReader(handle)]
+    return {code[:8] if len(code) == 10 and code.endswith("00") else code for code in codes}
+
+
+def test_brazils_november_exemptions_are_the_annex_ii_additions_it_names(table: m.MeasureTable) -> None:
+    """The order of 20 November 2025 excepts from Brazil's 40 % the farm goods EO 14360 added to Annex II, plus
+    potassic fertilisers and two essential oils (its Annex II, U.S. note 2(x)(iii)): rebuilt here from the raw
+    annex files, the group is what the measure uses, and it holds the order's 238 + 11 codes + 4 already excepted."""
+    added = _annex_codes("annex-II-exemptions-nov14.csv") - _annex_codes("annex-II-exemptions.csv")
+    farm = {c for c in added if int(c[:2]) <= 24 or c.startswith(("31", "3301"))}
+    expected = farm | {"31042000", "31043000", "31049001", "33011200", "33019050"}
+    group = set(table.groups["brazil_ag_nov"])
+    assert group == expected and len(group) == 238 + 11 + 4
+    assert {"09011100", "08031010", "02013002", "20089921"} <= group  # coffee, bananas, beef, acai
+    assert not group & {"27090010", "27090020", "30049092"}  # no energy or medicines: farm goods only
+    brazil_nov = next(x for x in table.measures if x.measure == "brazil_ag_nov")
+    # in force from the order (20 November), retroactive to 13 November (its note says so)
+    assert set(brazil_nov.products or ()) == group and brazil_nov.effective == date(2025, 11, 20)
+
+
+def test_the_electronics_exemption_is_the_memorandums_list(table: m.MeasureTable) -> None:
+    electronics = next(x for x in table.measures if x.measure == "electronics_exempt")
+    assert electronics.products == table.groups["electronics_memorandum"]
+    assert len(electronics.products) == 20 and {"8471", "847330", "8486", "8524", "8542"} <= set(
+        electronics.products
+    )
+
+
+def test_the_docs_list_every_measure_as_the_table_holds_it(table: m.MeasureTable) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    assert m.measures_markdown(table) in doc, "python -m model.measures --measures"

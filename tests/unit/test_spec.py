@@ -27,6 +27,7 @@ def test_the_presets_ship_and_parse() -> None:
         "US tariffs on 27 August 2025: India +25",
         "US tariffs on 25 September 2025: Japan and EU all-in",
         "US tariffs on 14 November 2025: farm exemptions",
+        "US tariffs on 20 November 2025: Brazil's farm exemptions",
     }
     assert {path.stem for path in preset_paths()} >= {"us_august_2025_country_rates", "us_section_232_2025"}
     for path in preset_paths():  # every preset says which date it describes
