@@ -92,12 +92,10 @@ def scaled_database(bundled: Path, rows: int, cache: Path) -> tuple[Path, float]
         elif stale.exists():
             stale.unlink()
     partial = path.with_name(path.name + ".partial")
-    shutil.copyfile(bundled, partial)
-    shutil.copytree(store.store_dir(bundled), store.store_dir(path))
+    store.copy_database(bundled, partial, link=False)  # its files in balanza-N.duckdb.partial.trade for now
     con = duckdb.connect(str(partial), config={"memory_limit": "1GB", "threads": 2})
     try:
-        con.execute("UPDATE trade_files SET path = replace(path, ?, ?)",
-                    [str(store.store_dir(bundled).resolve()), str(store.store_dir(path).resolve())])  # fmt: skip
+        store.use_folder(con, partial)
         base = con.execute("SELECT sum(row_count) FROM trade_files").fetchone()[0]
         bulk = rows - base
         per_code = BULK_REPORTERS * (BULK_PARTNERS - 1) * 2 * len(BULK_YEARS)
@@ -107,7 +105,7 @@ def scaled_database(bundled: Path, rows: int, cache: Path) -> tuple[Path, float]
         per_reporter = [
             bulk // BULK_REPORTERS + (1 if i < bulk % BULK_REPORTERS else 0) for i in range(BULK_REPORTERS)
         ]
-        folder = store.store_dir(path) / "source=comtrade"
+        folder = store.store_dir(partial) / "source=comtrade"
         folder.mkdir(parents=True, exist_ok=True)
         for number, (reporter, count) in enumerate(zip(reporters, per_reporter, strict=True)):
             dataset_id = BULK_DATASET_ID + number
@@ -132,12 +130,12 @@ def scaled_database(bundled: Path, rows: int, cache: Path) -> tuple[Path, float]
                 [reporter, reporter],
             )  # noqa: S608 - integers and a path made here
             con.execute("""
-                INSERT INTO datasets VALUES (?, ?, 'synthetic', 'synthetic', 'comtrade', 'bench', 'n/a', 'bench/scale.py',
+                INSERT INTO datasets (dataset_id, path, sha256, format, source, publisher, licence, origin, description, row_count, loaded_at)
+                VALUES (?, ?, 'synthetic', 'synthetic', 'comtrade', 'bench', 'n/a', 'bench/scale.py',
                                              'generated HS6 rows (benchmark only)', ?, now())
             """, [dataset_id, f"synthetic/bench-scale-{reporter}", count])  # fmt: skip
-            con.execute(
-                "INSERT INTO trade_files VALUES (?, 'comtrade', ?, ?)", [dataset_id, str(file), count]
-            )
+            relative = f"{folder.parent.name}/{folder.name}/{file.name}"
+            store.register_file(con, partial, dataset_id, "comtrade", relative, count)
         store.publish(con)
         have = con.execute("SELECT count(*) FROM trade").fetchone()[0]
         con.execute("CHECKPOINT")
@@ -147,7 +145,10 @@ def scaled_database(bundled: Path, rows: int, cache: Path) -> tuple[Path, float]
         raise SystemExit(
             f"generated {have:,} rows, wanted {rows:,} (not enough reporter/partner/code combinations)"
         )
-    os.replace(partial, path)
+    store.record_checksums(partial, [store.catalogue_checksum(partial)])
+    store.copy_database(partial, path)  # under its final name (hard links: no second copy of the files)
+    shutil.rmtree(store.store_dir(partial))
+    partial.unlink()
     return path, time.perf_counter() - started
 
 
@@ -157,7 +158,7 @@ def time_load(db: Path, csv: Path, scratch: Path, repeat: int) -> list[float]:
     for _ in range(repeat):
         target = scratch / "load-target.duckdb"
         _remove(scratch)
-        shutil.copyfile(db, target)  # the catalogue; it lists the (immutable) Parquet files where they are
+        store.copy_database(db, target)  # the catalogue and its store (files hard-linked: they are immutable)
         subprocess.run(["sync"], check=False)
         started = time.perf_counter()
         done = subprocess.run(

@@ -31,7 +31,7 @@ from dashboard import charts, claims, claims_charts, i18n, product_views, produc
 from dashboard.cache import VersionedCache, freeze
 from dashboard.csv_export import to_csv_bytes
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from etl import settings
+from etl import settings, store
 from etl.db import connect_read_only, file_identity
 from etl.errors import BalanzaError
 from etl.schema import CHINA, UNITED_STATES, WORLD
@@ -132,12 +132,18 @@ def _live() -> tuple[duckdb.DuckDBPyConnection, DatabaseVersion]:
     try:
         con, identity = _live_connection(path).current()
     except BalanzaError as exc:
-        if get_script_run_ctx() is None:  # the warming thread: no page to show the message on
-            raise
-        st.error(t("db_error", lang(), error=str(exc)))
-        st.stop()
-        raise  # unreachable: st.stop raises
+        _stop_with(exc)
+        raise  # unreachable: _stop_with raises
     return con, (path, identity)
+
+
+def _stop_with(exc: BalanzaError) -> None:
+    """Show a named database error on the page instead of its content (a missing, damaged or mismatched
+    store says which file and what to do), and stop the page; the warming thread re-raises."""
+    if get_script_run_ctx() is None:  # the warming thread: no page to show the message on
+        raise exc
+    st.error(t("db_error", lang(), error=str(exc)))
+    st.stop()
 
 
 # ---- results shared by every session: computed once per database version -----------------------------------
@@ -165,11 +171,20 @@ def cached_query(function: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R
             cursor = con.cursor()
             try:
                 return function(cursor, *args, **kwargs)
+            except duckdb.Error as exc:  # a stored file damaged since the open check: name it
+                named = store.explain_read_error(con, Path(version[0]), exc)
+                if named is None:
+                    raise
+                raise named from exc
             finally:
                 cursor.close()
 
         key = (name, _arguments_key(signature, (None, *args), kwargs))
-        result = _copy(SHARED.get(version, key, compute))
+        try:
+            result = _copy(SHARED.get(version, key, compute))
+        except BalanzaError as exc:
+            _stop_with(exc)
+            raise
         _remember(key, lambda: functools.partial(cached, *copy.deepcopy(args), **copy.deepcopy(kwargs)))
         return result
 

@@ -12,7 +12,6 @@ import gzip
 import json
 import logging
 import random
-import shutil
 import threading
 import time
 import traceback
@@ -52,6 +51,7 @@ from etl.sources.comtrade_api import (
     fetch_records,
     level_queries,
 )
+from etl.store import copy_database
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "comtrade_api"
 API_KEY = "k3y-Test-0123456789abcdef"  # a made-up key; it must never leave the header
@@ -330,7 +330,7 @@ def reference_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def db_path(reference_db: Path, tmp_path: Path) -> Path:
     """A private copy of the reference database, so 'unchanged' means something."""
     path = tmp_path / "balanza.duckdb"
-    shutil.copyfile(reference_db, path)
+    copy_database(reference_db, path)
     return path
 
 
@@ -823,7 +823,7 @@ def test_fetch_into_the_bundled_database_is_all_or_nothing(
     server: ReplayServer, small_bundle_db: Path, tmp_path: Path
 ):
     db = tmp_path / "balanza.duckdb"
-    shutil.copyfile(small_bundle_db, db)
+    copy_database(small_bundle_db, db)
     before = db_state(db)
     server.add_fault("truncated", when=lambda params: params["partnerCode"] == "276")
 
