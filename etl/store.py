@@ -278,9 +278,10 @@ def check_version(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def catalogue_version(con: duckdb.DuckDBPyConnection) -> str | None:
-    if _object_type(con, "schema_info") is None:
-        return None
-    row = con.execute("SELECT max(value) FROM schema_info WHERE key = 'schema_version'").fetchall()
+    try:
+        row = con.execute("SELECT max(value) FROM schema_info WHERE key = 'schema_version'").fetchall()
+    except duckdb.CatalogException:
+        return None  # not a Balanza catalogue (a database made by hand)
     return row[0][0] if row else None
 
 
@@ -537,19 +538,27 @@ def publish(con: duckdb.DuckDBPyConnection) -> None:
 # ---- checks: at every open (size, footer), by `balanza verify` (content) ---------------------------------------
 
 
+TAIL_BYTES = 64 * 1024  # one read covers the footer of any file Balanza writes (a few KiB)
+
+
+def _footer_bytes(handle: BinaryIO, size: int) -> bytes:
+    """The Parquet footer (FileMetaData) at the end of an open file of ``size`` bytes, read with one pread
+    where it fits in :data:`TAIL_BYTES`; ValueError when the file has none."""
+    if size < 12:
+        raise ValueError("too short to be a Parquet file")
+    tail = os.pread(handle.fileno(), min(size, TAIL_BYTES), size - min(size, TAIL_BYTES))
+    length = struct.unpack("<I", tail[-8:-4])[0]
+    if tail[-4:] != b"PAR1" or length + 12 > size:
+        raise ValueError("no Parquet footer at its end")
+    if length + 8 <= len(tail):
+        return tail[-8 - length : -8]
+    return os.pread(handle.fileno(), length, size - 8 - length)
+
+
 def read_footer(path: Path) -> tuple[int, str]:
     """(row count, sha256 of the footer) of a Parquet file; ValueError when it has no readable footer."""
     with open(path, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
-        if size < 12:
-            raise ValueError("too short to be a Parquet file")
-        handle.seek(size - 8)
-        tail = handle.read(8)
-        length = struct.unpack("<I", tail[:4])[0]
-        if tail[4:] != b"PAR1" or length + 12 > size:
-            raise ValueError("no Parquet footer at its end")
-        handle.seek(size - 8 - length)
-        footer = handle.read(length)
+        footer = _footer_bytes(handle, os.fstat(handle.fileno()).st_size)
     return _footer_rows(footer), hashlib.sha256(footer).hexdigest()
 
 
@@ -668,12 +677,17 @@ def check_files(
     progress: Callable[[str, int], None] | None = None,
 ) -> list[FileProblem]:
     """Every listed file's problems: missing, another size, another footer (row count, statistics), and with
-    ``content`` another sha256 of the whole file. ``progress(path, bytes)`` is called per file checked."""
-    if _object_type(con, FILES_TABLE) is None:
-        return []
+    ``content`` another sha256 of the whole file. ``progress(path, bytes)`` is called per file checked.
+
+    The open check (without ``content``) costs one open, one fstat and one 64 KiB read per file; the footer's
+    row count is parsed only when its checksum differs (to say what changed)."""
+    try:
+        files = _file_rows(con)
+    except duckdb.CatalogException:
+        return []  # no store: a database made by hand
     folder = catalogue_folder(database)
     problems = []
-    for relative, dataset_id, source, origin, size, rows, footer_digest, digest in _file_rows(con):
+    for relative, dataset_id, source, origin, size, rows, footer_digest, digest in files:
         problem = _file_problem(folder / relative, size, rows, footer_digest, digest if content else None)
         if progress is not None:
             progress(relative, size)
@@ -684,22 +698,25 @@ def check_files(
 
 def _file_problem(path: Path, size: int, rows: int, footer_digest: str, digest: str | None) -> str:
     try:
-        found = path.stat().st_size
+        handle = open(path, "rb")  # noqa: SIM115 - closed below, on every path
     except FileNotFoundError:
         return "is missing"
     except OSError as exc:
         return f"cannot be read ({exc.strerror})"
-    if found != size:
-        shorter = "cut short" if found < size else "grown"
-        return f"is {found:,} bytes, the catalogue recorded {size:,} ({shorter} or replaced)"
-    try:
-        found_rows, found_footer = read_footer(path)
-    except (ValueError, IndexError, OSError) as exc:
-        return f"has no readable Parquet footer ({exc})"
-    if found_rows != rows:
-        return f"holds {found_rows:,} rows, the catalogue recorded {rows:,} (replaced)"
-    if found_footer != footer_digest:
-        return "has another Parquet footer than the one recorded (same size and row count: replaced)"
+    with handle:
+        found = os.fstat(handle.fileno()).st_size
+        if found != size:
+            shorter = "cut short" if found < size else "grown"
+            return f"is {found:,} bytes, the catalogue recorded {size:,} ({shorter} or replaced)"
+        try:
+            footer = _footer_bytes(handle, found)
+            if hashlib.sha256(footer).hexdigest() != footer_digest:
+                found_rows = _footer_rows(footer)
+                if found_rows != rows:
+                    return f"holds {found_rows:,} rows, the catalogue recorded {rows:,} (replaced)"
+                return "has another Parquet footer than the one recorded (same size and row count: replaced)"
+        except (ValueError, IndexError, OSError) as exc:
+            return f"has no readable Parquet footer ({exc})"
     if digest is not None and file_sha256(path) != digest:
         return "has another content than the one recorded (its sha256 differs: changed in place)"
     return ""
@@ -967,33 +984,40 @@ def remove_files(paths: list[Path]) -> None:
 
 
 def copy_database(source: Path, target: Path, *, link: bool = True) -> Path:
-    """Copy a catalogue and its store folder to ``target`` (its own folder name: ``target.name + '.trade'``).
-    The store's files are immutable, so with ``link`` they are hard-linked where the file system allows (a copy
-    that costs nothing and never changes when the original's files are removed); otherwise copied. The file
-    list is relative, so the copy reads its own files. Same as ``cp -a`` of both, under a new name."""
+    """Copy a catalogue and the files it lists (with its recorded checksum) to ``target`` and its own folder,
+    ``target.name + '.trade'``; files the catalogue no longer lists are left behind. The store's files are
+    immutable, so with ``link`` they are hard-linked where the file system allows (a copy that costs nothing
+    and does not change when the original's files are removed); otherwise copied. The file list is relative,
+    so the copy reads its own files. (``cp -a`` of the folder holding both does the same for users.)"""
     import shutil
 
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
+    con = duckdb.connect(str(source), read_only=True)
+    try:
+        listed = listed_files(con)
+    finally:
+        con.close()
     old, new = store_dir(source), store_dir(target)
-    if old.is_dir():
-
-        def place(src: str, dst: str) -> None:
-            if os.path.lexists(dst):  # copying over an earlier copy
-                if os.path.samefile(src, dst):
-                    return
-                os.unlink(dst)
-            if link:
-                try:
-                    os.link(src, dst)
-                    return
-                except OSError:
-                    pass
+    for relative in [*listed, f"{old.name}/{CHECKSUM_NAME}"]:
+        src = file_path(source, relative)
+        if not src.exists():
+            continue
+        parts = Path(relative).parts
+        dst = new.joinpath(*parts[1:]) if parts[0] == old.name else catalogue_folder(target) / relative
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if os.path.lexists(dst):  # copying over an earlier copy
+            if os.path.samefile(src, dst):
+                continue
+            dst.unlink()
+        try:
+            if not link:
+                raise OSError("copy asked for")
+            os.link(src, dst)
+        except OSError:
             shutil.copy2(src, dst)
-
-        shutil.copytree(old, new, copy_function=place, dirs_exist_ok=True)
-        if old.name != new.name:
-            _rename_listing(target, old.name, new.name)
+    if listed and old.name != new.name:
+        _rename_listing(target, old.name, new.name)
     return target
 
 
