@@ -199,6 +199,16 @@ LABELS: dict[str, tuple[str, str]] = {
         "{reporter} {flow}, partner {partner}, {year}: every line of this series",
         "{reporter}, {flow}, socio {partner}, {year}: todas las líneas de esta serie",
     ),
+    "share_of_total": (
+        "{reporter} {flow}, partner {partner}, {year}: all goods (the series' total, not only its lines)",
+        "{reporter}, {flow}, socio {partner}, {year}: todos los bienes (el total de la serie, no solo sus líneas)",
+    ),
+    "not_in_lines": (
+        "In no line of this series: the rest of its total (for DANE's import annex, the chapters it does not "
+        "name by origin and its national chapter 98, special treatment)",
+        "En ninguna línea de esta serie: el resto de su total (en el anexo de importaciones del DANE, los "
+        "capítulos que no detalla por origen y su capítulo nacional 98, disposiciones de tratamiento especial)",
+    ),
     "provisional": ("provisional", "provisional"),
     "latest_balance": ("{partner}: balance {year}", "{partner}: balanza {year}"),
     "no_balance": (
@@ -210,6 +220,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Fuentes: exportaciones {export}, importaciones {import_}",
     ),
     "vs_year": ("vs {year}", "frente a {year}"),
+    "vs_year_estimated": (
+        "vs {year}, both years estimated FOB (their headlines differ in basis)",
+        "frente a {year}, ambos años estimados FOB (sus cifras principales tienen bases distintas)",
+    ),
     "balances_title": ("Exports, imports and balance", "Exportaciones, importaciones y balanza"),
     "deficit_share_title": (
         "Share of Colombia's total trade deficit",
@@ -348,6 +362,15 @@ RECORD_PHRASES_ES: dict[str, str] = {
     "IMF Direction of Trade Statistics": "FMI, Estadísticas de la Dirección del Comercio",
     "US Census Bureau": "Oficina del Censo de EE. UU.",
     "not stated": "no indicado",
+    "not comparable with earlier years: ": "no comparable con años anteriores: ",
+    "DIAN withholds destinations from 2025": "la DIAN reserva destinos desde 2025",
+    "partial year (": "año parcial (",
+    " months)": " meses)",
+    "provisional": "provisional",
+    "exports: ": "exportaciones: ",
+    "imports: ": "importaciones: ",
+    "below the FOB estimate": "por debajo de la estimación FOB",
+    "above the FOB estimate": "por encima de la estimación FOB",
     ", as printed by ": ", según lo impreso por ",
     "'s trade balance: ": ": balanza comercial, ",
     "(official)": "(oficial)",
@@ -418,6 +441,9 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "generated_at": ("Generated at (UTC)", "Generado (UTC)"),
     "view_url": ("Link to this view", "Enlace a esta vista"),
     "provisional": ("Provisional", "Provisional"),
+    "comparable": ("Comparable with earlier years", "Comparable con años anteriores"),
+    "flag": ("Flags (provisional, not comparable)", "Advertencias (provisional, no comparable)"),
+    "caveat": ("Flags (provisional, not comparable)", "Advertencias (provisional, no comparable)"),
     "basis_label": ("Balance: basis", "Balanza: base"),
     "balance_publisher": ("Balance: publisher", "Balanza: publicador"),
     "alt_balance": ("Alternative balance", "Balanza alternativa"),

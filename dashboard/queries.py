@@ -24,6 +24,11 @@ SERIES_CONDITION = (
     "reporter_iso3 = $reporter AND partner_iso3 = $partner AND flow = $flow AND "
     "source = $source AND hs_level > 0"
 )
+# The same series' all-goods row (where the series publishes one): what its product shares are shares of.
+TOTAL_CONDITION = (
+    "reporter_iso3 = $reporter AND partner_iso3 = $partner AND flow = $flow AND source = $source AND "
+    "hs_code = 'TOTAL'"
+)
 TOTALS_COLUMNS = [
     "year",
     "partner_iso3",
@@ -35,11 +40,14 @@ TOTALS_COLUMNS = [
     "publisher",
     "printed_by",
     "provisional",
+    "comparable",
+    "caveat",
 ]
 WIDE_COLUMNS = [
     "partner_iso3", "year", "export", "import", "balance", "basis", "basis_label", "balance_source",
     "balance_publisher", "alt_balance", "alt_basis_label", "export_source", "import_source", "export_valuation",
-    "import_valuation", "export_publisher", "import_publisher", "provisional",
+    "import_valuation", "export_publisher", "import_publisher", "provisional", "comparable", "caveat",
+    "export_caveat", "import_caveat", "est_balance",
 ]  # fmt: skip
 
 
@@ -93,7 +101,10 @@ def query_balances(
 
     The balance is etl.record's headline: valuation-consistent and named (``basis``, ``basis_label``): DANE's
     own FOB/FOB balance where DANE published one, else exports − imports with CIF converted by ``factor``.
-    ``alt_balance`` is exports − imports as valued (mixed FOB − CIF), labelled in ``alt_basis_label``.
+    ``alt_balance`` is exports − imports as valued (mixed FOB − CIF), labelled in ``alt_basis_label``;
+    ``est_balance`` the estimate with CIF converted to FOB (the basis every year has, to compare years whose
+    headlines differ in basis). ``provisional``, ``comparable`` and ``caveat`` flag the balance
+    (``export_caveat``, ``import_caveat``: each flow's own flags).
     'reporter' view: Colombia's record; 'mirror': the partners' records; 'reconciled': the partners' records
     with CIF values ÷ ``factor`` (then export − import = the headline). A year without a balance is absent.
     """
@@ -108,6 +119,10 @@ def query_balances(
     head = frame[frame["headline"]].copy()
     alt = frame.loc[frame["basis"] == record.MIXED, ["partner_iso3", "year", "balance_usd", "basis_label"]]
     alt = alt.rename(columns={"balance_usd": "alt_balance", "basis_label": "alt_basis_label"})
+    est = frame.loc[frame["basis"] == record.FOB_ESTIMATED, ["partner_iso3", "year", "balance_usd"]]
+    alt = alt.merge(
+        est.rename(columns={"balance_usd": "est_balance"}), on=["partner_iso3", "year"], how="outer"
+    )
     wide = head.merge(alt, on=["partner_iso3", "year"], how="left").rename(
         columns={"export_usd": "export", "import_usd": "import", "balance_usd": "balance"}
     )
@@ -127,7 +142,8 @@ def query_balances(
 
 
 def long_measures(wide: pd.DataFrame) -> pd.DataFrame:
-    """Wide balance frame → long rows (partner_iso3, year, measure, value_usd, source, valuation, publisher).
+    """Wide balance frame → long rows (partner_iso3, year, measure, value_usd, source, valuation, publisher,
+    flag: the figure's provisional and non-comparable flags in words, '' when final and comparable).
 
     The balance row's valuation is its basis label (e.g. "DANE's trade balance: exports FOB − imports FOB").
     """
@@ -139,10 +155,12 @@ def long_measures(wide: pd.DataFrame) -> pd.DataFrame:
             part["source"] = wide["balance_source"]
             part["valuation"] = wide["basis_label"]
             part["publisher"] = wide["balance_publisher"]
+            part["flag"] = wide["caveat"] if "caveat" in wide else ""
         else:
             part["source"] = wide[f"{measure}_source"]
             part["valuation"] = wide[f"{measure}_valuation"]
             part["publisher"] = wide[f"{measure}_publisher"]
+            part["flag"] = wide[f"{measure}_caveat"] if f"{measure}_caveat" in wide else ""
         rows.append(part)
     out = pd.concat(rows, ignore_index=True)
     return out.dropna(subset=["value_usd"]).reset_index(drop=True)
@@ -173,11 +191,14 @@ def deficit_shares(wide: pd.DataFrame, world: str = WORLD) -> pd.DataFrame:
 def partner_shares(totals: pd.DataFrame, partners: list[str], world: str = WORLD) -> pd.DataFrame:
     """Each partner's share (%) of Colombia's trade with the World, per flow and year, where both exist.
 
-    Rows: partner_iso3, flow, year, share_pct, source (partner's source / world's source), denominator (what
-    the share divides by, with its publisher).
+    Rows: partner_iso3, flow, year, share_pct, source (partner's source / world's source), publisher (the
+    partner figure's, as the series of record names it), denominator (what the share divides by, with its
+    publisher), flag (provisional, not comparable).
     """
     world_rows = totals.loc[
-        totals["partner_iso3"] == world, ["year", "flow", "value_usd", "source", "publisher", "printed_by"]
+        totals["partner_iso3"] == world,
+        ["year", "flow", "value_usd", "source", "publisher", "printed_by"]
+        + [c for c in ("caveat",) if c in totals],
     ]
     world_rows = world_rows.assign(
         denominator=[
@@ -187,7 +208,9 @@ def partner_shares(totals: pd.DataFrame, partners: list[str], world: str = WORLD
             )
         ]
     )
-    world_rows = world_rows.rename(columns={"value_usd": "world_usd", "source": "world_source"})
+    world_rows = world_rows.rename(
+        columns={"value_usd": "world_usd", "source": "world_source", "caveat": "world_caveat"}
+    )
     world_rows = world_rows.drop(columns=["publisher", "printed_by"])
     partner_rows = totals[totals["partner_iso3"].isin(partners)]
     merged = partner_rows.merge(world_rows, on=["year", "flow"], how="inner")
@@ -199,8 +222,17 @@ def partner_shares(totals: pd.DataFrame, partners: list[str], world: str = WORLD
             for p, w in zip(merged["source"], merged["world_source"], strict=True)
         ],
     )
+    partner_flags = merged["caveat"] if "caveat" in merged else pd.Series("", index=merged.index)
+    world_flags = merged["world_caveat"] if "world_caveat" in merged else pd.Series("", index=merged.index)
+    merged["flag"] = [
+        "; ".join(dict.fromkeys(str(f) for f in (p, w) if isinstance(f, str) and f))
+        for p, w in zip(partner_flags, world_flags, strict=True)
+    ]
+    merged["publisher"] = [
+        record.citation(p, b) for p, b in zip(merged["publisher"], merged["printed_by"], strict=True)
+    ]  # named as every other page names it (the record's publisher, "as printed by")
     return (
-        merged[["partner_iso3", "flow", "year", "share_pct", "source", "denominator"]]
+        merged[["partner_iso3", "flow", "year", "share_pct", "source", "publisher", "denominator", "flag"]]
         .sort_values(["partner_iso3", "flow", "year"])
         .reset_index(drop=True)
     )
@@ -298,7 +330,10 @@ def query_top_products(
 ) -> pd.DataFrame:
     """The largest products at the series' most detailed level, with the HS6 (or coarser) description.
 
-    ``share_pct`` divides by the series' total for the year (all its lines); ``denominator`` says so.
+    ``share_pct`` divides by the whole: the series' all-goods total for the year where it publishes one (DANE's
+    import annex names 19–24 chapters, about 77 % of imports from China in 2024), else the sum of all its lines;
+    ``denominator`` says which. ``total_usd`` is that whole and ``lines_usd`` the sum of the series' lines, so
+    the part no line holds (``total_usd − lines_usd``) can be shown.
     """
     series = {
         "reporter": reporter,
@@ -315,16 +350,23 @@ def query_top_products(
         deepest AS (SELECT max(hs_level) AS level FROM annual_rows),
         lines AS (SELECT hs_code, value_usd FROM annual_rows, deepest WHERE hs_level = level),
         top AS (SELECT hs_code, value_usd FROM lines ORDER BY value_usd DESC, hs_code LIMIT $limit)
-        SELECT top.hs_code, h.description, top.value_usd,
-               top.value_usd / (SELECT sum(value_usd) FROM lines) * 100 AS share_pct
+        SELECT top.hs_code, h.description, top.value_usd, (SELECT sum(value_usd) FROM lines) AS lines_usd
         FROM top
         LEFT JOIN hs_codes h ON h.hs_code = left(top.hs_code, least(length(top.hs_code), 6))
         ORDER BY top.value_usd DESC, top.hs_code
         """,  # noqa: S608 - fixed fragments only
         series,
     )
+    published = _frame(
+        con,
+        f"WITH {yearly_sql(TOTAL_CONDITION + ' AND year = $year')} SELECT sum(value_usd) AS v FROM yearly",  # noqa: S608
+        {k: v for k, v in series.items() if k != "limit"},
+    )["v"].iloc[0]
+    frame["total_usd"] = published if pd.notna(published) else frame["lines_usd"]
+    frame["share_pct"] = frame["value_usd"] / frame["total_usd"] * 100
     direction = "from" if flow == "import" else "to"
-    frame["denominator"] = f"{reporter}'s {flow}s {direction} {partner} in {year}, every line of this series"
+    whole = "all goods (the series' total)" if pd.notna(published) else "every line of this series"
+    frame["denominator"] = f"{reporter}'s {flow}s {direction} {partner} in {year}, {whole}"
     return frame
 
 

@@ -210,7 +210,7 @@ def _table_of(detected: Detected) -> str:
 
 
 def _forget_dataset(con: duckdb.DuckDBPyConnection, dataset_id: int) -> None:
-    for table in ("trade", "published_figures", "provisional", "currency_conversions", "us_tariff_exemptions",
+    for table in ("trade", "published_figures", "provisional", "not_comparable", "currency_conversions", "us_tariff_exemptions",
                   "us_tariff_product_lists", "us_reciprocal_rates", "us_tariff_timeline", "import_demand_elasticities",
                   "substitution_elasticities"):  # fmt: skip
         con.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])  # noqa: S608

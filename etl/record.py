@@ -31,7 +31,10 @@ as mixed valuation, never the headline.
 Each value carries its publisher: the statistical office that compiled it (``publisher``), and for printed
 figures the page that printed it (``printed_by``, with ``url``). The publisher a printed page cites is read from
 its "(citing X)" note; a page that cites no one has publisher "not stated". ``provisional`` is True for a
-year its publisher marks provisional (the ``provisional`` table, filled by the adapters) or a partial year.
+year its publisher marks provisional (the ``provisional`` table, filled by the adapters) or a partial year;
+``comparable`` is False for a partner figure of a year whose publisher says its partner figures are not comparable
+with earlier years (the ``not_comparable`` table: DIAN withholds destinations from 2025); ``caveat`` says why in
+words. Balances carry both flags from the records they are made of.
 """
 
 from __future__ import annotations
@@ -80,14 +83,18 @@ SOURCE_PUBLISHERS = {
 REPORTER_OFFICES = {COLOMBIA: "DANE", UNITED_STATES: "US Census Bureau", CHINA: "GACC"}
 CONVENTIONAL_VALUATION = {"export": "FOB", "import": "CIF", "re-export": "FOB", "re-import": "CIF"}
 
-# Printed pages name the office they quote as "(citing X)" or "(…, citing X)"; one pattern, used in SQL and here.
-CITING_PATTERN = r"citing ([^)]+)\)"
-CITING_NOTE_PATTERN = r",?\s*citing [^)]+"
+# Printed pages name the office they quote as "(citing X)" or "(…, citing X)", in any case ("(Citing DANE)");
+# one pattern, used in SQL (RE2) and here.
+CITING_PATTERN = r"(?i)citing ([^)]+)\)"
+CITING_NOTE_PATTERN = r"(?i),?\s*citing [^)]+"
+# A figure whose publisher IS a reporter's office ("DANE", "DANE (boletín técnico)") is that office's own release.
+OWN_RELEASE_PATTERN = r"(?i)^\s*(" + "|".join(re.escape(o) for o in REPORTER_OFFICES.values()) + r")\b"
 NOT_STATED = "not stated"
 
 RECORD_COLUMNS = [
     "year", "reporter_iso3", "partner_iso3", "flow", "hs_code", "hs_level", "value_usd", "valuation",
     "valuation_stated", "source", "publisher", "printed_by", "url", "months_covered", "complete", "provisional",
+    "comparable", "caveat",
 ]  # fmt: skip
 
 
@@ -120,6 +127,12 @@ def _rank_sql() -> str:
     return f"coalesce(CASE {' '.join(cases)} ELSE {default} END, 1000)"
 
 
+def _own_release_sql(column: str) -> str:
+    """The office a printed row's publisher IS (its own release), in the office's spelling; NULL otherwise."""
+    spelled = " ".join(f"WHEN '{o.upper()}' THEN '{o}'" for o in REPORTER_OFFICES.values())
+    return f"(CASE upper(regexp_extract({column}, '{OWN_RELEASE_PATTERN}', 1)) {spelled} END)"
+
+
 def _publisher_sql() -> str:
     offices = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in REPORTER_OFFICES.items())
     fixed = " ".join(
@@ -127,7 +140,7 @@ def _publisher_sql() -> str:
     )
     return f"""CASE
         WHEN r.source = 'published' THEN coalesce(nullif(regexp_extract(pf.publisher, '{CITING_PATTERN}', 1), ''),
-                                                  '{NOT_STATED}')
+                                                  {_own_release_sql("pf.publisher")}, '{NOT_STATED}')
         WHEN r.source = 'comtrade' THEN coalesce((CASE r.reporter_iso3 {offices} END) || ' via UN Comtrade',
                                                  'UN Comtrade (reported by ' || r.reporter_iso3 || ')')
         ELSE coalesce(CASE r.source {fixed} END, r.source) END"""
@@ -156,14 +169,20 @@ def record_sql(condition: str = "TRUE", relation: str = "trade") -> str:
         SELECT r.year, r.reporter_iso3, r.partner_iso3, r.flow, r.hs_code, r.hs_level, r.value_usd, r.valuation,
                coalesce(r.valuation_stated, FALSE) AS valuation_stated, r.source,
                {_publisher_sql()} AS publisher,
-               CASE WHEN r.source = 'published'
+               CASE WHEN r.source = 'published' AND {_own_release_sql("pf.publisher")} IS NULL
                     THEN regexp_replace(regexp_replace(pf.publisher, '{CITING_NOTE_PATTERN}', ''), '\\s*\\(\\)', '')
                END AS printed_by,
                pf.url,
                r.months_covered, r.months_covered >= 12 AS complete,
-               pv.source IS NOT NULL OR r.months_covered < 12 AS provisional
+               pv.source IS NOT NULL OR r.months_covered < 12 AS provisional,
+               nc.source IS NULL AS comparable,
+               concat_ws('; ', CASE WHEN pv.source IS NOT NULL THEN 'provisional' END,
+                         CASE WHEN r.months_covered < 12 THEN 'partial year (' || r.months_covered || ' months)' END,
+                         CASE WHEN nc.source IS NOT NULL THEN 'not comparable with earlier years: ' || nc.note END) AS caveat
         FROM picked r
         LEFT JOIN (SELECT DISTINCT source, year FROM provisional) pv ON pv.source = r.source AND pv.year = r.year
+        LEFT JOIN (SELECT source, year, min(note) AS note FROM not_comparable GROUP BY ALL) nc
+          ON nc.source = r.source AND nc.year = r.year AND r.partner_iso3 <> '{WORLD}'
         LEFT JOIN published_figures pf
           ON r.source = 'published' AND pf.chosen AND pf.year = r.year AND pf.reporter_iso3 = r.reporter_iso3
          AND pf.partner_iso3 = r.partner_iso3 AND pf.flow = r.flow AND r.hs_code = 'TOTAL'
@@ -180,8 +199,17 @@ CLUSTER_TOLERANCE = 0.005
 
 
 def split_publisher(printed: str) -> tuple[str, str]:
-    """'El Nuevo Siglo (citing DANE)' → ('DANE', 'El Nuevo Siglo'): the office a page cites, and the page."""
+    """'El Nuevo Siglo (citing DANE)' → ('DANE', 'El Nuevo Siglo'): the office a page cites, and the page.
+
+    The note is read in any case ("(Citing DANE)"). A figure whose publisher is the office itself ("DANE",
+    "DANE (boletín técnico)") is the office's own release: ('DANE', '') — no page printed it for the office.
+    """
     match = re.search(CITING_PATTERN, printed or "")
+    if not match:
+        own = re.search(OWN_RELEASE_PATTERN, printed or "")
+        if own:
+            spelled = {o.upper(): o for o in REPORTER_OFFICES.values()}
+            return spelled[own.group(1).upper()], ""
     office = match.group(1).strip() if match else NOT_STATED
     page = re.sub(r"\s*\(\)", "", re.sub(CITING_NOTE_PATTERN, "", printed or "")).strip()
     return office, page
@@ -225,7 +253,7 @@ def _best_cluster(group: pd.DataFrame) -> pd.DataFrame:
         members = group[(group["value_usd"] - anchor).abs() <= abs(anchor) * CLUSTER_TOLERANCE]
         score = (
             len(members),
-            int(members["publisher"].str.contains("DANE", na=False).sum()),
+            int(members["publisher"].str.contains("DANE", case=False, na=False).sum()),
             int(members["valuation"].isin(["FOB", "CIF"]).sum()),
         )
         if best is None or score > best_score:
@@ -385,7 +413,8 @@ HEADLINE_ORDER = (OFFICIAL, SAME_VALUATION, FOB_ESTIMATED)
 BALANCE_COLUMNS = [
     "partner_iso3", "year", "basis", "basis_label", "headline", "balance_usd", "export_usd", "import_usd",
     "export_valuation", "import_valuation", "export_source", "import_source", "export_publisher",
-    "import_publisher", "publisher", "printed_by", "url", "provisional",
+    "import_publisher", "publisher", "printed_by", "url", "provisional", "comparable", "caveat", "export_caveat",
+    "import_caveat",
 ]  # fmt: skip
 
 
@@ -414,32 +443,135 @@ def basis_label(
     raise ValueError(f"unknown basis {basis!r}; expected one of {BASES}")
 
 
-def query_official_balances(
+# What a printed balance must pass to stand as the office's own (official) balance, unless the office itself is
+# its publisher (its own release). The office states the basis of its balance (DANE: exports FOB − imports FOB).
+OFFICE_BALANCE_VALUATION = {COLOMBIA: "FOB"}
+MIXED_MATCH_TOLERANCE = 0.005  # within 0.5 % of exports FOB − imports CIF: the mixed figure, not the office's
+ESTIMATE_FLAG_TOLERANCE = 0.05  # more than 5 % from exports FOB − imports CIF ÷ factor: accepted, flagged
+OFFICIAL_COLUMNS = [
+    "partner_iso3",
+    "year",
+    "balance_usd",
+    "url",
+    "valuation",
+    "publisher",
+    "printed_by",
+    "check",
+]
+VETTED_COLUMNS = ["year", "partner_iso3", "value_usd", "valuation", "publisher", "url", "office", "page",
+                  "own_release", "accepted", "check"]  # fmt: skip
+
+
+def vet_official_balances(
+    printed: pd.DataFrame, record: pd.DataFrame, *, office: str, basis_valuation: str = "FOB",
+    factor: float | None = None,
+) -> pd.DataFrame:  # fmt: skip
+    """Which printed balances may stand as the office's own balance (pure). Columns :data:`VETTED_COLUMNS`.
+
+    ``printed``: ``published_figures`` balance rows (year, partner_iso3, value_usd, valuation, publisher, url);
+    ``record``: the reporter's TOTAL export and import rows. A row is a candidate when its publisher is the office
+    (its own release) or its page cites the office ("(citing DANE)", in any case); other rows are left out.
+    A candidate is refused when its stated valuation is not the office's (a balance stated as CIF is not
+    DANE's FOB/FOB one). A page citing the office must also not be the mixed figure: within
+    :data:`MIXED_MATCH_TOLERANCE` of exports FOB − imports CIF it is refused. An accepted page's figure more than
+    :data:`ESTIMATE_FLAG_TOLERANCE` from exports FOB − imports CIF ÷ factor (IMF's by default) is kept, flagged
+    in ``check``. The office's own release needs no more than its valuation.
+    """
+    from etl.settings import CIF_FOB_FACTOR_IMF
+
+    factor = CIF_FOB_FACTOR_IMF if factor is None else factor
+    flows = {(r["partner_iso3"], int(r["year"]), r["flow"]): r for r in record.to_dict("records")}
+    rows = []
+    for row in printed.to_dict("records"):
+        cited, page = split_publisher(str(row["publisher"]))
+        own = page == "" and cited == office
+        if not own and office.upper() not in cited.upper():
+            continue
+        key = (row["partner_iso3"], int(row["year"]))
+        value, stated = float(row["value_usd"]), str(row["valuation"])
+        accepted, check = True, ""
+        if stated not in ("unknown", basis_valuation):
+            accepted, check = (
+                False,
+                f"stated as {stated}: not {office}'s {basis_valuation}/{basis_valuation} balance",
+            )
+        elif not own:
+            exp, imp = flows.get((*key, "export")), flows.get((*key, "import"))
+            if exp is None or imp is None or exp["valuation"] != "FOB" or imp["valuation"] != "CIF":
+                check = f"not checked against the record (no exports FOB and imports CIF for {key[1]})"
+            else:
+                mixed = float(exp["value_usd"]) - float(imp["value_usd"])
+                estimate = float(exp["value_usd"]) - float(imp["value_usd"]) / factor
+                if abs(value - mixed) <= abs(mixed) * MIXED_MATCH_TOLERANCE:
+                    accepted = False
+                    check = (f"equals exports FOB − imports CIF ({mixed / 1e9:,.2f} bn) within "
+                             f"{MIXED_MATCH_TOLERANCE:.1%}: the mixed-valuation figure, not {office}'s balance")  # fmt: skip
+                elif abs(value - estimate) > abs(estimate) * ESTIMATE_FLAG_TOLERANCE:
+                    gap = (value - estimate) / abs(estimate)
+                    check = (f"{abs(gap):.1%} {'above' if gap > 0 else 'below'} the FOB estimate (exports FOB − "
+                             f"imports CIF ÷ {factor:.2f}: {estimate / 1e9:,.2f} bn)")  # fmt: skip
+        rows.append({**{k: row[k] for k in ("year", "partner_iso3", "value_usd", "valuation", "publisher", "url")},
+                     "office": cited, "page": page, "own_release": own, "accepted": accepted, "check": check})  # fmt: skip
+    return pd.DataFrame(rows, columns=VETTED_COLUMNS)
+
+
+def query_printed_balances(
     con: duckdb.DuckDBPyConnection, *, reporter: str = COLOMBIA, partners: Sequence[str]
 ) -> pd.DataFrame:
-    """Balances the reporter's own office published (printed, with the page), one per (year, partner): among
-    the printed balances whose page cites the office (for Colombia: DANE, whose balance is FOB/FOB), the one
-    :func:`choose_printed` picks. A more often printed figure from pages citing no office does not hide it."""
-    office = REPORTER_OFFICES.get(reporter, reporter)
-    frame = _frame(
+    """Every printed balance of ``reporter`` with ``partners`` in ``published_figures``, in file order."""
+    return _frame(
         con,
-        f"""
+        """
         SELECT year, reporter_iso3, partner_iso3, flow, value_usd, valuation, publisher, url
         FROM published_figures
         WHERE reporter_iso3 = $reporter AND list_contains($partners, partner_iso3) AND flow = 'balance'
-          AND contains(upper(regexp_extract(publisher, '{CITING_PATTERN}', 1)), upper($office))
         ORDER BY dataset_id, rowid
-        """,  # noqa: S608 - fixed fragments
-        {"reporter": reporter, "partners": list(partners), "office": office},
+        """,
+        {"reporter": reporter, "partners": list(partners)},
     )
-    columns = ["partner_iso3", "year", "balance_usd", "url", "valuation", "publisher", "printed_by"]
-    if frame.empty:
-        return pd.DataFrame(columns=columns)
-    frame = frame[choose_printed(frame)].rename(columns={"value_usd": "balance_usd"})
-    split = [split_publisher(p) for p in frame["publisher"]]
-    frame["publisher"] = [s[0] for s in split]
-    frame["printed_by"] = [s[1] for s in split]
-    return frame[columns].sort_values(["partner_iso3", "year"]).reset_index(drop=True)
+
+
+def query_official_balances(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    reporter: str = COLOMBIA,
+    partners: Sequence[str],
+    record: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Balances the reporter's own office published, one per (year, partner): among the printed balances
+    :func:`vet_official_balances` accepts (the office's own release, or a page citing the office whose figure
+    passes the checks), the one :func:`choose_printed` picks; the office's own release first. A more often
+    printed figure from pages citing no office does not hide it. ``record``: the reporter's TOTAL record
+    (queried when not given). Columns :data:`OFFICIAL_COLUMNS` (``check``: why a figure is flagged)."""
+    office = REPORTER_OFFICES.get(reporter, reporter)
+    printed = query_printed_balances(con, reporter=reporter, partners=partners)
+    if printed.empty:
+        return pd.DataFrame(columns=OFFICIAL_COLUMNS)
+    if record is None:
+        record = query_record(con, reporter=reporter, partners=partners)
+    vetted = vet_official_balances(printed, record, office=office,
+                                   basis_valuation=OFFICE_BALANCE_VALUATION.get(reporter, "FOB"))  # fmt: skip
+    vetted = vetted[vetted["accepted"]]
+    if vetted.empty:
+        return pd.DataFrame(columns=OFFICIAL_COLUMNS)
+    own = vetted.groupby(["year", "partner_iso3"])["own_release"].transform("any")
+    vetted = vetted[vetted["own_release"] | ~own].reset_index(
+        drop=True
+    )  # the office's own release, where there is one
+    vetted["reporter_iso3"], vetted["flow"] = reporter, "balance"
+    frame = vetted[choose_printed(vetted.copy())].rename(columns={"value_usd": "balance_usd"})
+    frame["publisher"], frame["printed_by"] = frame["office"], frame["page"].replace("", None)
+    return frame[OFFICIAL_COLUMNS].sort_values(["partner_iso3", "year"]).reset_index(drop=True)
+
+
+def _caveats(*rows: dict | None) -> str:
+    """The flags of the records a figure is made of ('exports: provisional; imports: …'), each said once."""
+    said: list[str] = []
+    for row in rows:
+        text = str((row or {}).get("caveat") or "")
+        if text and f"{row['flow']}s: {text}" not in said:  # type: ignore[index]
+            said.append(f"{row['flow']}s: {text}")  # type: ignore[index]
+    return "; ".join(said)
 
 
 def balance_frame(
@@ -471,6 +603,10 @@ def balance_frame(
             "export_publisher": citation(exp["publisher"], exp["printed_by"]) if exp else None,
             "import_publisher": citation(imp["publisher"], imp["printed_by"]) if imp else None,
             "provisional": bool((exp and exp["provisional"]) or (imp and imp["provisional"])),
+            "comparable": bool((not exp or exp.get("comparable", True)) and (not imp or imp.get("comparable", True))),
+            "caveat": _caveats(exp, imp),
+            "export_caveat": str(exp.get("caveat") or "") if exp else "",
+            "import_caveat": str(imp.get("caveat") or "") if imp else "",
         }  # fmt: skip
         both = f"{base['export_publisher']} / {base['import_publisher']}"
         if base["export_publisher"] == base["import_publisher"]:
@@ -480,7 +616,8 @@ def balance_frame(
             off = official_by[(partner, year)]
             candidates.append({**base, "basis": OFFICIAL, "balance_usd": float(off["balance_usd"]),
                                "publisher": off["publisher"], "printed_by": off["printed_by"], "url": off["url"],
-                               "basis_label": basis_label(OFFICIAL, factor, office=office)})  # fmt: skip
+                               "basis_label": basis_label(OFFICIAL, factor, office=office),
+                               "caveat": "; ".join(t for t in (base["caveat"], str(off.get("check") or "")) if t)})  # fmt: skip
         if exp and imp:
             ev, iv = exp["valuation"], imp["valuation"]
             common = {"publisher": both, "printed_by": None, "url": None}
@@ -549,14 +686,12 @@ def query_balance(
     factor = CIF_FOB_FACTOR_IMF if factor is None else factor
     if side == "reporter":
         record = query_record(con, reporter=reporter, partners=partners, complete_only=complete_only)
-        official = query_official_balances(con, reporter=reporter, partners=partners)
+        official = query_official_balances(con, reporter=reporter, partners=partners, record=record)
     elif side == "mirror":
         record = query_mirror(
             con, reporter=reporter, partners=[p for p in partners if p != WORLD], complete_only=complete_only
         )
-        official = pd.DataFrame(
-            columns=["partner_iso3", "year", "balance_usd", "url", "valuation", "publisher", "printed_by"]
-        )
+        official = pd.DataFrame(columns=OFFICIAL_COLUMNS)
     else:
         raise ValueError(f"unknown side {side!r}; expected 'reporter' or 'mirror'")
     frame = balance_frame(record, official, factor, office=REPORTER_OFFICES.get(reporter, reporter))

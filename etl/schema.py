@@ -6,10 +6,10 @@ Everything that reads or writes the database imports its names from here.
 from __future__ import annotations
 
 SCHEMA_VERSION = (
-    6  # 3: the trade_record view (etl/record.py); 4: elasticity standard errors, us_tariff_product_lists;
-    # 5: hs_codes_es (the Spanish HS nomenclature); 6: the store's files listed relative to the catalogue's
-    # folder with size, footer and content checksums (trade_files), vintages (datasets.revision,
-    # trade_superseded)
+    7  # 3: the trade_record view (etl/record.py); 4: elasticity standard errors, us_tariff_product_lists;
+    # 5: hs_codes_es (the Spanish HS nomenclature); 6: not_comparable, trade_record's comparable and caveat;
+    # 7: the store's files listed relative to the catalogue's folder with size, footer and content checksums
+    # (trade_files), vintages (datasets.revision, trade_superseded)
 )
 
 # Adapters insert here, tagged with their dataset_id (in a write session: the staging table).
@@ -246,6 +246,15 @@ CREATE TABLE IF NOT EXISTS currency_conversions (
 
 -- Years a publisher marks provisional (revisions expected), per source and loaded file.
 CREATE TABLE IF NOT EXISTS provisional (
+    source VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    dataset_id INTEGER NOT NULL,
+    note VARCHAR
+);
+
+-- Years whose partner figures a publisher says are not comparable with earlier years (e.g. DIAN withholds
+-- destinations from 2025), per source and loaded file; the World total stays comparable.
+CREATE TABLE IF NOT EXISTS not_comparable (
     source VARCHAR NOT NULL,
     year INTEGER NOT NULL,
     dataset_id INTEGER NOT NULL,

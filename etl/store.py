@@ -271,7 +271,7 @@ def check_version(con: duckdb.DuckDBPyConnection) -> None:
         older = found.isdigit() and int(found) < SCHEMA_VERSION
         raise DatabaseError(
             f"the database has schema version {found}, this Balanza needs {SCHEMA_VERSION}"
-            + (" (its store lists files by absolute path and records no checksums)" if older and int(found) == 5 else ""),
+            + (" (its store lists files by absolute path and records no checksums)" if older and int(found) >= 5 else ""),
             hint="rebuild it with `balanza build --db <path>` (the bundled data is loaded again in seconds; files "
             "you loaded yourself must be loaded again); nothing was changed or deleted",
         )  # fmt: skip

@@ -122,6 +122,7 @@ SLOW_TESTS = (
     "tests/unit/test_claims_verdicts.py::test_product_shares_count_the_eu_once",
     "tests/unit/test_smart.py",  # property tests over the model (hypothesis)
     "tests/integration/test_claims_real.py",
+    "tests/integration/test_claims_cli.py",
     "tests/integration/test_scenario_cli.py",
     "tests/integration/test_scenarios_2025.py",
     "tests/integration/test_writer_safety.py",

@@ -89,11 +89,14 @@ else:
     components.show_figure(fig, filename="balanza-balances", key="balances_chart", finished=True)
     components.gap_notes(long, ["partner", "measure_label"], "value", lambda key: " · ".join(key))
 
-table = long[["partner_iso3", "year", "measure", "value", "value_usd", "publisher", "valuation"]]
+table = long[["partner_iso3", "year", "measure", "value", "value_usd", "publisher", "valuation", "flag"]]
 table = table.sort_values(["partner_iso3", "measure", "year"]).reset_index(drop=True)
 table["measure"] = table["measure"].map(measure_names)
 table["publisher"] = table["publisher"].map(lambda v: i18n.record_text(v, lang))
 table["valuation"] = table["valuation"].map(lambda v: i18n.record_text(v, lang))
+table["flag"] = table["flag"].map(
+    lambda v: i18n.record_text(v, lang) if v else ""
+)  # provisional, not comparable
 table_units = {"value": unit_text}
 st.subheader(t("table", lang))
 components.show_table(table, units=table_units, decimals={"value_usd": 0})

@@ -38,6 +38,7 @@ TX = {
         "y lo que falta en los datos incluidos.",
     ),
     "claim": ("Claim", "Afirmación"),
+    "number": ("#", "N.º"),
     "all": ("All claims", "Todas las afirmaciones"),
     "article": ("article", "artículo"),
     "kind": ("kind", "tipo"),
@@ -201,7 +202,7 @@ chosen = st.selectbox(
 )  # fmt: skip
 url_state.sync_url([claim_param])
 
-summary = pd.DataFrame([{tx("claim"): k.spec.id, tx("statement"): k.spec.text("summary", lang),
+summary = pd.DataFrame([{tx("number"): k.spec.id, tx("statement"): k.spec.text("summary", lang),
                          tx("kind").capitalize(): _label(KINDS, k.spec.kind), tx("verdict"): _label(VERDICTS, k.verdict),
                          tx("figure"): k.figure or "—", tx("basis"): k.basis or "—"} for k in all_cards])  # fmt: skip
 if chosen == "all":

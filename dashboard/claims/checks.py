@@ -28,6 +28,26 @@ CHECKS = {
     "out_of_scope": check_out_of_scope,
 }
 
+# The fact each kind of card leads with, and its unit: the headline value `balanza claims` reports.
+HEADLINE_FACTS: dict[str, tuple[str, str]] = {
+    "china_deficit": ("deficit_usd", "USD"),
+    "china_share_of_deficit": ("share_headline", "share"),
+    "us_dependence": ("us_export_share", "share"),
+    "roses_and_coffee": ("us_august_2025_country_rates_060311_change_usd", "USD"),
+    "scenario_substitution": ("colombia_change_usd", "USD"),
+    "us_tariff_10pct": ("rate_pct", "%"),
+    "china_purchases": ("deficit_usd", "USD"),
+    "fiscal_deficit": ("trade_gap_pct_gdp", "% of GDP"),
+    "china_import_growth": ("last_share", "share"),
+}
+
+
+def headline_value(card: ClaimCard) -> tuple[float | None, str]:
+    """The number a card leads with and its unit ('USD', 'share', '%', '% of GDP'); (None, '') where none."""
+    key, unit = HEADLINE_FACTS.get(card.spec.check, ("", ""))
+    value = card.facts.get(key)
+    return (None, "") if value is None else (float(value), unit)
+
 
 def build_cards(
     data: ClaimData, specs: Sequence[ClaimSpec] | None = None, lang: str = "en"

@@ -277,3 +277,23 @@ def _line_of_value(ctx: LoadContext, column: str | None, value: str | None) -> i
     if column is None or value is None or ctx.sniff.kind != "text":
         return None
     return locate_line(ctx.path, ctx.sniff.encoding, ctx.sniff.delimiter, column, lambda v: v == value)
+
+
+def record_year_flags(ctx: LoadContext, source: str, years: set[int]) -> None:
+    """The manifest's options `provisional_years` (the publisher marks them provisional) and
+    `not_comparable_from` (from that year the publisher's partner figures are not comparable with earlier ones;
+    `not_comparable_note` says why) into the tables `provisional` and `not_comparable`, for the years loaded."""
+    provisional = sorted(years & {int(y) for y in ctx.options.get("provisional_years", [])})
+    if provisional:
+        ctx.con.executemany(
+            "INSERT INTO provisional VALUES (?, ?, ?, ?)",
+            [[source, year, ctx.dataset_id, "provisional figures (publisher)"] for year in provisional],
+        )
+    start = ctx.options.get("not_comparable_from")
+    later = sorted(y for y in years if start is not None and y >= int(start))
+    if later:
+        note = str(ctx.options.get("not_comparable_note", "not comparable with earlier years (publisher)"))
+        ctx.con.executemany(
+            "INSERT INTO not_comparable VALUES (?, ?, ?, ?)",
+            [[source, year, ctx.dataset_id, note] for year in later],
+        )

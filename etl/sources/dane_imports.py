@@ -26,7 +26,14 @@ import pandas as pd
 
 from etl.detect import Sniff
 from etl.schema import STAGED_TABLE
-from etl.sources.base import TEXT, LoadContext, TradeColumnLabels, TradeFormat, check_header
+from etl.sources.base import (
+    TEXT,
+    LoadContext,
+    TradeColumnLabels,
+    TradeFormat,
+    check_header,
+    record_year_flags,
+)
 
 SOURCE = "dane_imports"
 PUBLISHER = "DANE / DIAN (import annex by origin; compiled by D. Sierra Porta)"
@@ -111,7 +118,6 @@ def _data_through(ctx: LoadContext) -> tuple[int, int]:
 def stage(ctx: LoadContext) -> TradeColumnLabels:
     check_header(ctx, ctx.sniff.header, REQUIRED, HINT)
     last_year, last_month = _data_through(ctx)
-    provisional = {int(year) for year in ctx.options.get("provisional_years", [])}
     records: list[tuple | None] = []
     with open(ctx.path, encoding=ctx.sniff.encoding, newline="") as handle:
         reader = csv.DictReader(handle, delimiter=ctx.sniff.delimiter)
@@ -120,6 +126,10 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
             line = reader.line_num
             records.append(_record(ctx, row, line, last_year, last_month))
     kept = [r for r in records if r is not None]
+    if len(kept) < len(records):  # said, not dropped silently: their value stays in each origin's TOTAL
+        ctx.notes.append(f"set aside {len(records) - len(kept):,} rows of chapters that are not HS chapters "
+                         f"({'; '.join(f'{k!r}: {v}' for k, v in SKIPPED_CHAPTERS.items())}); their value is in "
+                         "each origin's TOTAL, outside the named chapters")  # fmt: skip
     if not kept:
         raise ctx.error("no rows to load", line=2, hint=HINT)
     frame = pd.DataFrame(kept, columns=["year", "period", "partner", "hs_code", "value_usd", "source_line"])
@@ -136,11 +146,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
         """  # noqa: S608
     )
     ctx.con.unregister("dane_frame")
-    years = sorted({int(y) for y in frame["year"]} & provisional)
-    ctx.con.executemany(
-        "INSERT INTO provisional VALUES (?, ?, ?, ?)",
-        [[SOURCE, year, ctx.dataset_id, "provisional figures (publisher)"] for year in years],
-    )
+    record_year_flags(ctx, SOURCE, {int(y) for y in frame["year"]})
     return LABELS
 
 

@@ -21,6 +21,7 @@ from etl.sources.base import (
     TradeFormat,
     duckdb_read_error,
     first_reject,
+    record_year_flags,
 )
 
 COLUMNS = (
@@ -108,6 +109,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
         """  # noqa: S608
     )
     ctx.con.unregister("published_frame")
+    record_year_flags(ctx, "published", {int(y) for y in frame["year"]})
     return LABELS
 
 

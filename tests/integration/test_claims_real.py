@@ -252,7 +252,7 @@ def test_claim4_roses_and_coffee_scenario(cards: dict[int, c.ClaimCard]) -> None
     assert card.facts[f"{august}_060311_col_diversion_usd"] > 0  # buyers switch towards Colombia, not away
 
 
-def test_claim6_statutory_rise_on_the_legal_dates(cards: dict[int, c.ClaimCard]) -> None:
+def test_claim6_rate_and_its_incidence_on_the_legal_dates(cards: dict[int, c.ClaimCard]) -> None:
     """10 % from 5 April 2025 on what neither Annex II nor Section 232 covered, weighted by 2024 US imports from
     Colombia: the raw Census HS10 file and the raw lists give about 5.2 points (5.7 with Annex II alone), not the
     tracker's 9.5."""
@@ -286,7 +286,10 @@ def test_claim6_statutory_rise_on_the_legal_dates(cards: dict[int, c.ClaimCard])
     assert card.facts["annex_only_rise_pts"] == pytest.approx(
         10 * (1 - exempt["imports"].sum() / total)
     )  # ≈ 5.7
-    assert card.verdict == c.PARTLY  # 5–15 points: partly; 8–12 would be supported
+    assert (
+        card.verdict == c.SUPPORTED and card.facts["rate_pct"] == 10.0
+    )  # the rate is judged: Colombia's 10 %
+    assert any(a.startswith(f"incidence (context): +{expected_rise:.2f} points") for a in card.alternatives)
     crude = exempt[exempt["I_COMMODITY"].str.startswith("2709")]["imports"].sum()
     coal = exempt[exempt["I_COMMODITY"].str.startswith("2701")]["imports"].sum()
     assert card.facts["exempt_2709_usd"] == pytest.approx(crude)
@@ -299,7 +302,7 @@ def test_claim6_statutory_rise_on_the_legal_dates(cards: dict[int, c.ClaimCard])
     assert card.facts["tracker_rise_pts"] == pytest.approx(
         after - before
     )  # ≈ 9.5 points, shown as the alternative
-    assert "not 10" in card.disagreement
+    assert card.disagreement == ""
     assert "Executive Order 14257" in card.citation and "US Census Bureau" in card.citation
     months = range(4, 13)
     assert card.facts["us_exports_after_usd"] == pytest.approx(dian_sum("Estados Unidos", 2025, months))

@@ -152,7 +152,9 @@ def workbooks(draw: st.DrawFn) -> bytes:
     workbook.save(buffer)
     raw = buffer.getvalue()
     if draw(st.integers(0, 14)) == 0:
-        raw = raw[: draw(st.integers(0, len(raw)))]
+        # A cut at a drawn fraction, not a drawn offset: the saved bytes carry the time of saving, so their
+        # length can differ between a run and hypothesis's replay of it.
+        raw = raw[: len(raw) * draw(st.integers(0, 1000)) // 1000]
     return raw
 
 

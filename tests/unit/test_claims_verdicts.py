@@ -381,7 +381,10 @@ def test_claim4_is_a_scenario_card_with_the_market_and_the_august_rates() -> Non
 # ------------------------------------------------------------------------------------- claim 6
 
 
-def test_claim6_statutory_rise_nets_out_annex_ii_from_day_one() -> None:
+ANNEX_I_OTHERS = "INSERT INTO us_reciprocal_rates VALUES ('Viet Nam', 'VNM', 46.0, 'eo14257_annex_i', 1)"
+
+
+def test_claim6_judges_the_rate_and_gives_the_incidence_as_context() -> None:
     timeline = [("2025-04-03", "COL", 1.23), ("2025-04-05", "COL", 10.74), ("2025-04-11", "COL", 7.53)]
     rows = [product("COL", "2709002010", 5e9, 0), product("COL", "2701120010", 0.1e9, 0),
             product("COL", "0603110060", 4.9e9, 0)]  # fmt: skip
@@ -391,32 +394,36 @@ def test_claim6_statutory_rise_nets_out_annex_ii_from_day_one() -> None:
         ("2701120000", "annex_ii_2025_04"),
         ("0603110000", "annex_ii_2025_11"),
     ]  # the November list must not count for April
-    result = card(6, make_db(trade=rows, timeline=timeline, exemptions=exemptions))
-    # 10 % on the 4.9 of 10.0 bn not exempt: 4.9 points, below the 5-point partial bound
+    con = make_db(trade=rows, timeline=timeline, exemptions=exemptions)
+    con.execute(ANNEX_I_OTHERS)  # Annex I is loaded and does not list Colombia: the 10 % baseline
+    result = card(6, con)
+    assert result.facts["rate_pct"] == 10.0 and result.verdict == c.SUPPORTED and not result.disagreement
+    assert result.figure.startswith("10 % on imports from Colombia")
+    # 10 % on the 4.9 of 10.0 bn not exempt: 4.9 points, given as context beside the rate
     assert result.facts["exempt_usd"] == pytest.approx(5.1e9)
     assert result.facts["total_usd"] == pytest.approx(10e9)
     assert result.facts["rise_pts"] == pytest.approx(4.9)
-    assert result.verdict == c.NOT_SUPPORTED
+    assert any(a.startswith("incidence (context): +4.90 points") for a in result.alternatives)
     assert result.facts["tracker_rise_pts"] == pytest.approx(10.74 - 1.23)  # the alternative, labelled
     assert result.facts["article_pct"] == pytest.approx(7.53)
     assert any("tradewartracker" in a for a in result.alternatives)
-    assert "4.9 points, not 10" in result.disagreement
     assert result.facts["us_exports_after_usd"] == pytest.approx(9 * 1.1 * B)  # April–December
     assert result.facts["us_exports_prior_usd"] == pytest.approx(9 * 1.0 * B)
-    assert "no declared destination" in " ".join(result.explanation)
+    text = " ".join(result.explanation)
+    # 2025 destinations are withheld: the figures are shown, no change against 2024 is computed
+    assert "no declared destination" in text and "not comparable with 2024" in text and "+10.0 %" not in text
 
 
 @pytest.mark.parametrize(
-    ("exempt_bn", "expected"),
-    [(0.0, c.SUPPORTED), (2.0, c.SUPPORTED), (2.01, c.PARTLY), (5.0, c.PARTLY), (5.01, c.NOT_SUPPORTED)],
+    ("rate", "expected"),
+    [(10.0, c.SUPPORTED), (10.5, c.SUPPORTED), (10.51, c.PARTLY), (15.0, c.PARTLY), (15.01, c.NOT_SUPPORTED)],
 )  # fmt: skip
-def test_claim6_bounds(exempt_bn: float, expected: str) -> None:
-    """10 bn imported; 10 % on what is not exempt: 10, 8, 7.99, 5 and 4.99 points."""
-    rows = [
-        product("COL", "2709002010", exempt_bn * B, 0),
-        product("COL", "0901110015", (10 - exempt_bn) * B, 0),
-    ]
-    assert card(6, make_db(trade=rows, exemptions=[("2709002000", "annex_ii_2025_04")])).verdict == expected
+def test_claim6_bounds_on_the_rate(rate: float, expected: str) -> None:
+    con = make_db(
+        trade=[product("COL", "0901110015", 10 * B, 0)], exemptions=[("2709002000", "annex_ii_2025_04")]
+    )
+    con.execute("INSERT INTO us_reciprocal_rates VALUES ('Colombia', 'COL', ?, 'eo14257_annex_i', 1)", [rate])
+    assert card(6, con).verdict == expected
 
 
 def test_claim6_nets_out_section_232_goods_in_force_on_5_april() -> None:
@@ -424,6 +431,7 @@ def test_claim6_nets_out_section_232_goods_in_force_on_5_april() -> None:
             product("COL", "7208100000", 1 * B, 0), product("COL", "7616995160", 1 * B, 0),  # base steel; not listed
             product("COL", "7403110000", 1 * B, 0)]  # fmt: skip  # copper: Section 232 only from 1 August
     con = make_db(trade=rows, exemptions=[("2709002000", "annex_ii_2025_04")])
+    con.execute(ANNEX_I_OTHERS)
     con.execute(
         "INSERT INTO us_tariff_product_lists VALUES ('73089000', 's232_steel_2025', 1), "
         "('74031100', 's232_copper_2025', 1)"
@@ -441,9 +449,10 @@ def test_claim6_annex_i_rate_and_missing() -> None:
     con.execute("INSERT INTO us_reciprocal_rates VALUES ('Colombia', 'COL', 25.0, 'eo14257_annex_i', 1)")
     listed = card(6, con)
     assert listed.facts["rise_pts"] == pytest.approx(25.0)  # a listed country's own rate, not the baseline
-    assert listed.verdict == c.NOT_SUPPORTED  # 25 points is beyond the 15-point upper bound
+    assert listed.verdict == c.NOT_SUPPORTED  # a 25 % rate is 15 points from the article's 10 %
+    assert "25 %" in listed.disagreement
     empty = card(6, make_db())
-    assert empty.verdict == c.CANNOT_CHECK
+    assert empty.verdict == c.CANNOT_CHECK  # without Annex I, whether Colombia is listed cannot be known
     assert empty.missing
 
 
@@ -595,3 +604,16 @@ def test_span_gaps_lists_the_claims_years_a_series_lacks() -> None:
     have = pd.Series([2009, 2010, 2011.0, *range(2013, 2023), 2024, 2025])
     assert span_gaps(have) == [2012, 2023]
     assert span_gaps([]) == list(range(2010, 2025))
+
+
+def test_claim9_rule_names_the_years_the_card_compares() -> None:
+    """The rule said 'the first year available' while the card starts in SHARES_FROM_YEAR: it says so now."""
+    from dashboard.claims.card import REFERENCE_YEAR_MAX, SHARES_FROM_YEAR
+
+    spec = SPECS[9]
+    for lang in ("en", "es"):
+        text = spec.text("tolerance_text", lang)
+        assert str(SHARES_FROM_YEAR) in text and str(REFERENCE_YEAR_MAX) in text
+        assert (
+            "first and last year available" not in text and "primer y el último año disponibles" not in text
+        )

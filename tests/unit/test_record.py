@@ -233,3 +233,29 @@ def test_priority_lists_each_source_once() -> None:
     assert record.source_priority("USA", "import")[0] == "us_census_general"
     assert record.source_priority("CHN", "export")[0] == "gacc"
     assert record.source_priority("BRA", "export") == ("comtrade", "imf_dots", "published")
+
+
+def test_split_publisher_reads_any_case_and_the_office_itself() -> None:
+    assert record.split_publisher("El Nuevo Siglo (Citing DANE)") == ("DANE", "El Nuevo Siglo")
+    assert record.split_publisher("DANE") == ("DANE", "")
+    assert record.split_publisher("dane (boletín técnico)") == ("DANE", "")
+    assert record.split_publisher("Danes Daily") == ("not stated", "Danes Daily")
+
+
+def test_official_balance_vetting() -> None:
+    printed = pd.DataFrame(
+        [(2024, "CHN", -55.0, "unknown", "News (citing DANE)", "u1"),  # exports 45 − imports CIF 100: mixed
+         (2024, "CHN", -50.0, "CIF", "News (citing DANE)", "u2"),  # stated CIF
+         (2024, "CHN", -60.0, "unknown", "DANE", "u3"),  # the office's own release: no checks but valuation
+         (2024, "CHN", -90.0, "FOB", "Radio (Citing DANE)", "u4"),  # far from 45 − 100 / 1.06: flagged
+         (2024, "CHN", -49.0, "unknown", "Blog", "u5")],  # cites no office: not a candidate
+        columns=["year", "partner_iso3", "value_usd", "valuation", "publisher", "url"],
+    )  # fmt: skip
+    rec = pd.DataFrame([("CHN", 2024, "export", 45.0, "FOB"), ("CHN", 2024, "import", 100.0, "CIF")],
+                       columns=["partner_iso3", "year", "flow", "value_usd", "valuation"])  # fmt: skip
+    vetted = record.vet_official_balances(printed, rec, office="DANE", factor=1.06).set_index("url")
+    assert list(vetted.index) == ["u1", "u2", "u3", "u4"]
+    assert list(vetted["accepted"]) == [False, False, True, True]
+    assert "mixed" in vetted.loc["u1", "check"] and "CIF" in vetted.loc["u2", "check"]
+    assert bool(vetted.loc["u3", "own_release"]) and vetted.loc["u3", "check"] == ""
+    assert "above" not in vetted.loc["u4", "check"] and "below the FOB estimate" in vetted.loc["u4", "check"]
