@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from etl import settings, store  # noqa: E402
+from etl.schema import SCHEMA_VERSION  # noqa: E402
 
 BALANZA = Path(sys.executable).with_name("balanza")
 BULK_DATASET_ID = 9_000_001
@@ -80,7 +81,10 @@ def scaled_database(bundled: Path, rows: int, cache: Path) -> tuple[Path, float]
     if path.exists():
         con = duckdb.connect(str(path), read_only=True)
         try:
-            have = con.execute("SELECT count(*) FROM trade").fetchone()[0]
+            current = store.catalogue_version(con) == str(SCHEMA_VERSION)
+            have = con.execute("SELECT count(*) FROM trade").fetchone()[0] if current else None
+        except duckdb.Error:
+            have = None  # its files are gone
         finally:
             con.close()
         if have == rows:

@@ -70,11 +70,11 @@ def writer_memory_limit() -> str:
     return settings.MEMORY_LIMIT.require()
 
 
-def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+def connect_read_only(path: Path, *, named: Path | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only connection whose views read the store beside the catalogue (wherever the folder holding
     both has been moved or copied), after the open check (etl.store.check_catalogue: schema version, each
     listed file's size and footer). Raises DatabaseError with a hint when the file is missing, damaged or its
-    store does not match it."""
+    store does not match it; ``named``: the path the error names (a private link opened in its stead)."""
     if not path.exists():
         raise DatabaseError(
             f"{path}: database not found",
@@ -88,11 +88,11 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
         con.execute("SET parquet_metadata_cache = true")  # the trade files' footers, read once per process
         con.execute("SET enable_progress_bar = false")  # a reader never writes to the terminal
         store.use_folder(con, path)
-        store.check_catalogue(con, path)
+        store.check_catalogue(con, path, named=named)
     except BaseException as exc:
         con.close()
         if isinstance(exc, duckdb.Error):
-            raise _open_error(path, exc) from exc
+            raise _open_error(named or path, exc) from exc
         raise
     return con
 

@@ -764,12 +764,13 @@ def explained_read_errors(con: duckdb.DuckDBPyConnection, database: Path) -> Ite
         raise
 
 
-def check_catalogue(con: duckdb.DuckDBPyConnection, database: Path) -> None:
-    """The open check: the schema version and every listed file's size and footer (a few milliseconds)."""
+def check_catalogue(con: duckdb.DuckDBPyConnection, database: Path, *, named: Path | None = None) -> None:
+    """The open check: the schema version and every listed file's size and footer (a few milliseconds);
+    ``named``: the path the error names, when ``database`` is a private link to it."""
     check_version(con)
     problems = check_files(con, database)
     if problems:
-        raise damaged_store_error(database, problems)
+        raise damaged_store_error(named or database, problems)
 
 
 # ---- the catalogue's own checksum -------------------------------------------------------------------------------
