@@ -193,7 +193,7 @@ def test_changing_a_filter_rewrites_the_url_and_oec_preset_sets_the_factor(bundl
 
 
 def test_a_swap_leaves_running_sessions_on_their_file(bundled_db: Path, tmp_path: Path) -> None:
-    from dashboard.components import LiveConnection
+    from dashboard.runtime import LiveConnection
     from etl.db import write_session
 
     path = tmp_path / "live.duckdb"

@@ -164,14 +164,14 @@ def test_a_cp_a_copy_reads_its_own_files_and_outlives_the_original(
 def test_an_older_catalogue_with_absolute_paths_is_refused_by_name_and_nothing_is_deleted(
     folder_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A catalogue of schema 6 or older (absolute paths, no checksums), moved: load and status refuse, naming
+    """A catalogue of schema 7 or older (absolute paths, no checksums), moved: load and status refuse, naming
     the rebuild."""
     con = duckdb.connect(str(folder_db))
-    con.execute("UPDATE schema_info SET value = '6' WHERE key = 'schema_version'")
+    con.execute("UPDATE schema_info SET value = '7' WHERE key = 'schema_version'")
     con.execute("UPDATE trade_files SET path = ? || '/' || path", [str(folder_db.parent)])
     con.execute("CHECKPOINT")
     con.close()
-    store.checksum_path(folder_db).unlink()  # schemas before 7 recorded no checksum of the catalogue
+    store.checksum_path(folder_db).unlink()  # schemas before 8 recorded no checksum of the catalogue
     moved = tmp_path / "elsewhere"
     os.rename(folder_db.parent, moved)
     db = moved / folder_db.name
@@ -184,7 +184,7 @@ def test_an_older_catalogue_with_absolute_paths_is_refused_by_name_and_nothing_i
         code, _, err = _run(argv, capsys)
         assert code == 1
         _named(err)
-        assert "schema version 6" in err and "absolute path" in err and "balanza build" in err
+        assert "schema version 7" in err and "absolute path" in err and "balanza build" in err
     assert {p: _sha256(p) for p in _files(db)} == files  # not one file removed or changed
     assert _sha256(db) == catalogue
 

@@ -1,5 +1,5 @@
 """The Scenarios page's state without Streamlit: form values ↔ scenario documents, the saved set, the link
-and uploaded files (dashboard.scenario_form)."""
+and uploaded files (dashboard.scenarios.form)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from dashboard import scenario_form as form
+from dashboard.scenarios import form
 from etl.errors import SpecError
 from model.spec import encode_scenario_set, preset_paths
 

@@ -1,6 +1,6 @@
 """The Scenarios page's own words in English and Spanish: labels, headings, captions, the change kinds, the
 equations. (The model's words, its notes, band basis, 'left out' items and preset names, are worded by kind in
-``dashboard/scenario_text.py``.)
+``dashboard/scenarios/model_text.py``.)
 
 Pure data and one lookup (no Streamlit): ``text("band", "es", low=..., high=...)``.
 """
