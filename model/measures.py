@@ -666,43 +666,50 @@ def pre_substitution_rate(
     return 100.0 * float((t1 * market.imports).sum() / market.imports.sum())
 
 
+# The steps of the bridge to the tracker (ids, for the page's words; the English text for the docs).
+BRIDGE_STEPS = (
+    ("table", "This table, as the law reads"),
+    ("usmca_shares", "USMCA-qualifying shares the tracker implies (Canada 65 %, Mexico 82 %)"),
+    ("india_from_7_august", "India's extra 25 % from 7 August (law: 27 August)"),
+    ("chapter_98_dutiable", "US goods returned and chapter 98 dutiable"),
+    ("no_base_metals", "No base steel and aluminium articles (the tracker's lists are derivatives only)"),
+    ("codes_literal", "Codes read literally (a padded 8-digit code matches only itself: fewer exemptions)"),
+    ("mfn_constant", f"The tracker's constant {TRACKER_MFN_BASELINE_PCT} % for pre-2025 duties instead of the 2024 "
+                     "applied rate"),
+)  # fmt: skip
+
+
 def tracker_bridge(table: MeasureTable, con: Any, market: Any, as_of: str = "2025-08-07") -> pd.DataFrame:
     """From this table's all-partner rate to the bundled tracker's, one of the tracker's choices at a time
-    (cumulative): columns step, rate_pct, points."""
-    steps: list[tuple[str, float]] = [
-        ("This table, as the law reads", pre_substitution_rate(table, as_of, con, market))
-    ]
+    (cumulative): columns step_id, step, rate_pct, points (``BRIDGE_STEPS``)."""
+    rates = [pre_substitution_rate(table, as_of, con, market)]
     t = MeasureTable(list(table.measures), dict(table.parameters), dict(table.groups))
     for partner, share in TRACKER_USMCA_SHARE.items():
         key = f"usmca_share:{partner}"
         t.parameters[key] = replace(t.parameters[key], value=share)
-    steps.append(("USMCA-qualifying shares the tracker implies (Canada 65 %, Mexico 82 %)",
-                  pre_substitution_rate(t, as_of, con, market)))  # fmt: skip
+    rates.append(pre_substitution_rate(t, as_of, con, market))
     t.measures = [
         replace(m, effective=date(2025, 8, 7)) if m.measure == "india_25" else m for m in t.measures
     ]
-    steps.append(
-        ("India's extra 25 % from 7 August (law: 27 August)", pre_substitution_rate(t, as_of, con, market))
-    )
+    rates.append(pre_substitution_rate(t, as_of, con, market))
     ch98 = set(table.groups["ch98_special"])
     t.measures = [
         replace(m, except_products=tuple(p for p in m.except_products if p not in ch98)) for m in t.measures
     ]
-    steps.append(("US goods returned and chapter 98 dutiable", pre_substitution_rate(t, as_of, con, market)))
+    rates.append(pre_substitution_rate(t, as_of, con, market))
     base = {"s232_steel_base_2018", "s232_aluminium_base_2018"}
     t.measures = [
         replace(m, products=None if m.products is None else tuple(p for p in m.products if p not in base),
                 except_products=tuple(p for p in m.except_products if p not in base))
         for m in t.measures
     ]  # fmt: skip
-    steps.append(("No base steel and aluminium articles (the tracker's lists are derivatives only)",
-                  pre_substitution_rate(t, as_of, con, market)))  # fmt: skip
-    steps.append(("Codes read literally (a padded 8-digit code matches only itself: fewer exemptions)",
-                  pre_substitution_rate(t, as_of, con, market, literal=True)))  # fmt: skip
+    rates.append(pre_substitution_rate(t, as_of, con, market))
+    rates.append(pre_substitution_rate(t, as_of, con, market, literal=True))
     baseline = 100.0 * float((market.t0 * market.imports).sum() / market.imports.sum())
-    steps.append((f"The tracker's constant {TRACKER_MFN_BASELINE_PCT} % for pre-2025 duties instead of the 2024 "
-                  "applied rate", steps[-1][1] - baseline + TRACKER_MFN_BASELINE_PCT))  # fmt: skip
-    frame = pd.DataFrame(steps, columns=["step", "rate_pct"])
+    rates.append(rates[-1] - baseline + TRACKER_MFN_BASELINE_PCT)
+    frame = pd.DataFrame(
+        {"step_id": [i for i, _ in BRIDGE_STEPS], "step": [s for _, s in BRIDGE_STEPS], "rate_pct": rates}
+    )
     frame["points"] = frame["rate_pct"].diff().fillna(0.0)
     return frame
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model import measures
+from model import measures, reconciliation
 from model.scenario import load_market, resolve_lists, run_scenario
 from model.spec import parse_spec, preset_path
 
@@ -256,3 +256,28 @@ def test_the_command_line_prints_the_colombia_table_first_row_colombia(bundled_d
                                "--indent", "0"], capture_output=True, text=True, check=True, cwd=ROOT)  # fmt: skip
     unchanged = json.loads(purchase.stdout)["colombia"]
     assert len(unchanged) == 35 and all(row["total_change_usd"] == 0 for row in unchanged)
+
+
+def test_a_dated_presets_reconciliation_as_the_page_reads_it(stack) -> None:  # noqa: ANN001
+    """``model.reconciliation``: the measures' points add up from the 2024 applied rate to the date's rate, which is
+    the stack's own; the published figure only where one was published; the bridge ends at the tracker's steps."""
+    con, table, market = stack
+    with open(
+        RAW / "us-tariffs-2025" / "daily-tariff-latest-data.csv", newline="", encoding="utf-8"
+    ) as handle:
+        daily = {row["date"]: float(row["import_weighted_avg_tariff"]) for row in csv.DictReader(handle)}
+    for as_of, *_ in measures.PRESET_DATES:
+        rec = reconciliation.reconciliation(con, as_of, market=market, table=table)
+        assert rec.rate_pct == pytest.approx(measures.pre_substitution_rate(table, as_of, con, market), abs=1e-9)
+        assert rec.baseline_pct + rec.measures["points"].sum() == pytest.approx(rec.rate_pct, abs=1e-9)
+        assert (rec.yale is not None) == (as_of == "2025-08-07")
+        assert rec.tracker_pct == pytest.approx(daily[as_of], abs=1e-9)
+        assert list(rec.bridge["step_id"]) == [step for step, _ in measures.BRIDGE_STEPS]
+        assert rec.residual_points == pytest.approx(daily[as_of] - rec.bridge["rate_pct"].iloc[-1], abs=1e-9)
+    rec = reconciliation.reconciliation(con, "2025-08-07", market=market, table=table)
+    assert rec.yale is not None and rec.yale.pre_substitution_pct == YALE_PRE_SUBSTITUTION_PCT
+    rows = rec.measures.set_index("measure")
+    assert rows.loc["china_fentanyl_20", "fr_pages"] == "90 FR 11463"
+    assert rows.loc["s232_copper_50", "fr_pages"] == ""  # 90 FR 37727 is cited by others, its page not read
+    assert rows.loc["s232_copper_50", "fr_document"] == "2025-14893"
+    assert rows.loc["canada_fentanyl_35", "shares"] == {"CAN": table.parameters["usmca_share:CAN"].value}
