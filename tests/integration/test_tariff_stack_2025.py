@@ -268,7 +268,9 @@ def test_a_dated_presets_reconciliation_as_the_page_reads_it(stack) -> None:  # 
         daily = {row["date"]: float(row["import_weighted_avg_tariff"]) for row in csv.DictReader(handle)}
     for as_of, *_ in measures.PRESET_DATES:
         rec = reconciliation.reconciliation(con, as_of, market=market, table=table)
-        assert rec.rate_pct == pytest.approx(measures.pre_substitution_rate(table, as_of, con, market), abs=1e-9)
+        assert rec.rate_pct == pytest.approx(
+            measures.pre_substitution_rate(table, as_of, con, market), abs=1e-9
+        )
         assert rec.baseline_pct + rec.measures["points"].sum() == pytest.approx(rec.rate_pct, abs=1e-9)
         assert (rec.yale is not None) == (as_of == "2025-08-07")
         assert rec.tracker_pct == pytest.approx(daily[as_of], abs=1e-9)
