@@ -31,6 +31,8 @@ from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from etl.schema import CHINA, UNITED_STATES, WORLD
 from model.cli import preset_paths
 from model.market import Market
+from model.measures import PRESET_DATES
+from model.reconciliation import Reconciliation, reconciliation
 from model.result import ScenarioResult
 from model.scenario import load_market, run_scenario
 from model.spec import TariffScenario, parse_spec, spec_to_dict
@@ -86,6 +88,13 @@ def scenario_result(spec_json: str) -> ScenarioResult:
         scenario_market(spec.importer, spec.year, spec.level) if isinstance(spec, TariffScenario) else None
     )
     return run_scenario(spec, connection(), market=market)
+
+
+@shared
+def preset_reconciliation(as_of: str) -> Reconciliation:
+    """The reconciliation of the legal date ``as_of`` of a dated preset (``model.reconciliation``): the measures in
+    force one by one, the published figure, the bridge to the bundled tracker; read-only."""
+    return reconciliation(connection(), as_of, market=scenario_market(UNITED_STATES, 2024))
 
 
 def scenario_presets() -> dict[str, dict]:
@@ -148,4 +157,7 @@ def warm() -> Iterator[None]:
             yield
     for doc in scenario_presets().values():
         scenario_result(json.dumps(doc, sort_keys=True))
+        yield
+    for as_of, _, _, _ in PRESET_DATES:
+        preset_reconciliation(as_of)
         yield

@@ -16,13 +16,14 @@ from typing import Any
 import streamlit as st
 
 from dashboard import components, shared_results
-from dashboard.scenarios import form, model_text, widgets
+from dashboard.scenarios import form, model_text, reconciliation, widgets
 from dashboard.scenarios.form import DEFAULT_PRESET, MAX_SAVED, PRESETS, ScenarioFileError
 from dashboard.scenarios.labels import text
 from dashboard.scenarios.report import comparison_report_html
 from dashboard.url_state import escape_markdown as plain
 from etl.errors import BalanzaError, SpecError
 from etl.schema import UNITED_STATES
+from model.reconciliation import reconcilable
 from model.result import ScenarioResult, colombia_first
 from model.spec import encode_scenario_set
 
@@ -161,6 +162,9 @@ st.subheader(plain(model_text.preset_name(result.name, lang)))
 if description := current.get("description"):
     st.caption(plain(model_text.preset_description(result.name, description, lang)))
 
+if reconcilable(result.spec.as_of):  # a dated preset: the law on that date, its date in words
+    st.caption(reconciliation.as_of_caption(str(result.spec.as_of), lang))
+
 if result.spec.kind == "tariff":
     widgets.show_tariff(result, current, countries, lang)
 else:
@@ -169,6 +173,9 @@ else:
 with st.container(border=True):
     st.markdown(f"**{text('left_out', lang)}**")
     st.markdown("\n".join(f"- {item}" for item in model_text.left_out(result.left_out, lang)))
+
+if result.spec.kind == "tariff" and reconcilable(result.spec.as_of):
+    widgets.show_reconciliation(current, lang)
 
 # ---- save and compare: like with like ---------------------------------------------------------------------------
 

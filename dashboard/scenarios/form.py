@@ -28,8 +28,14 @@ from model.spec import (
 )
 
 MAX_SAVED = 4  # scenarios compared side by side
+# The bundled presets by name, in the order of the dates they describe (their ``as_of``): the dated presets of
+# 2025 read as a timeline.
 PRESETS: dict[str, dict[str, Any]] = {
-    doc["name"]: doc for doc in (json.loads(p.read_text(encoding="utf-8")) for p in preset_paths())
+    doc["name"]: doc
+    for doc in sorted(
+        (json.loads(p.read_text(encoding="utf-8")) for p in preset_paths()),
+        key=lambda doc: (str(doc.get("as_of", "")), str(doc["name"])),
+    )
 }
 DEFAULT_PRESET = "Colombia faces 10 points more than its competitors"
 INCREASE_MODES = ("amount", "percent", "close")

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import components, i18n, shared_results
-from dashboard.scenarios import model_text, summary, tables, view
+from dashboard.scenarios import model_text, reconciliation, summary, tables, view
 from dashboard.scenarios.form import MAX_SAVED
 from dashboard.scenarios.labels import EQUATIONS, change_label, tab_labels, text
 from dashboard.scenarios.summary import Metric
@@ -43,6 +43,26 @@ def csv_button(frame: pd.DataFrame, name: str, filename: str, units: str, key: s
     components.download_csv_button(
         lambda: frame.assign(scenario=name), filename=filename, source=text("csv_source", lang),
         valuation=text("customs", lang), units=units, filters={"scenario": name}, key=key,
+    )  # fmt: skip
+
+
+def show_reconciliation(current: dict[str, Any], lang: str) -> None:
+    """A dated preset's reconciliation (``dashboard.scenarios.reconciliation``): the measures in force on its legal
+    date one by one, the published figure and the tracker's, and a download of the table."""
+    as_of = str(current["as_of"])
+    rec = shared_results.preset_reconciliation(as_of)
+    st.subheader(reconciliation.heading(as_of, lang))
+    if not reconciliation.describes_the_law(current):
+        st.caption(reconciliation.edited_note(lang))
+    for line in reconciliation.summary_lines(rec, lang):
+        st.markdown(plain(line))
+    show_table(reconciliation.measure_table(rec, lang), lang, key="sc_tbl_reconcile", decimals=2)
+    with st.expander(reconciliation.word("tracker_heading", lang)):
+        show_table(reconciliation.bridge_table(rec, lang), lang, key="sc_tbl_bridge", decimals=2)
+    components.download_csv_button(
+        lambda: reconciliation.csv_frame(rec, lang), filename=f"balanza-reconciliation-{as_of}.csv",
+        source=reconciliation.word("csv_source", lang), valuation=text("customs", lang), units="USD; %",
+        filters={"as_of": as_of}, key="sc_dl_reconcile",
     )  # fmt: skip
 
 
