@@ -20,9 +20,10 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import charts, i18n, queries, units, url_state
 from dashboard.cache import freeze
-from dashboard.csv_export import to_csv_bytes
+from dashboard.csv_export import TableFile, csv_bytes
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from dashboard.runtime import DatabaseVersion, Runtime, arguments_key, database_key, frame_digest, own_copy
+from dashboard.xlsx_export import fits, to_xlsx_bytes, xlsx_name
 from etl import settings
 from etl.errors import BalanzaError
 from etl.schema import WORLD
@@ -310,7 +311,7 @@ def view_url(page: str | None = None) -> str:
     return urlunsplit((base.scheme, base.netloc, path, query, ""))
 
 
-def download_csv_button(
+def download_table(
     frame: pd.DataFrame | Callable[[], pd.DataFrame],
     *,
     filename: str,
@@ -319,38 +320,61 @@ def download_csv_button(
     units: str,
     filters: Mapping[str, object],
     key: str | None = None,
+    decimals: Mapping[str, int] | None = None,
+    column_units: Mapping[str, str] | None = None,
+    excel: bool = True,
 ) -> None:
-    """The Download CSV button: exactly ``frame``'s rows plus the metadata columns.
+    """Download CSV and Download Excel side by side: exactly ``frame``'s rows plus what they are (source,
+    valuation basis, units, filters, time, link), in the reader's language and number format
+    (``dashboard/csv_export.py``, ``dashboard/xlsx_export.py``).
 
     ``frame``: the rows (copied now: the page may change its frame later), or a function that makes them when
-    the button is clicked (for rows made from shared, read-only results: nothing is copied on a page run).
+    a button is clicked (for rows made from shared, read-only results: nothing is copied on a page run).
+    Internal column names get readable headers (``column_units``: a column's unit, as ``localized`` takes it).
+    ``decimals``: places per column as the page shows them (``show_table``'s), by internal name or header;
+    other float columns are rounded to 2 places, as ``show_table`` shows them. ``excel=False`` (or a frame
+    too large for a workbook written on a click, ``xlsx_export.MAX_CELLS``): the CSV only, and a caption says so.
     """
     rows: Callable[[], pd.DataFrame] = (
         frame if callable(frame) else functools.partial(lambda kept: kept, frame.copy())
     )
-    # Deferred: the file is written when the button is clicked, not on every run of the page.
-    data = functools.partial(
-        _csv_of,
+    language = lang()
+    table = functools.partial(
+        _table_file,
         rows,
         source=source,
         valuation=valuation,
         units=units,
         filters=dict(filters),
         view_url=view_url(),
-        lang=lang(),
+        lang=language,
+        decimals=dict(decimals or {}),
+        column_units=dict(column_units or {}),
     )
-    st.download_button(
-        t("download_csv", lang()),
-        data=data,
-        file_name=filename,
-        mime="text/csv",
-        key=key,
-        on_click="ignore",
-        icon=":material/download:",
-    )
+    # Deferred: each file is written when its button is clicked, not on every run of the page.
+    csv_name = filename if filename.endswith(".csv") else filename + ".csv"
+    left, right = st.columns(2, gap="small")
+    with left:
+        st.download_button(
+            t("download_csv", language), data=lambda: csv_bytes(table()), file_name=csv_name, mime="text/csv",
+            key=key, on_click="ignore", icon=":material/download:",
+        )  # fmt: skip
+    with right:
+        if not excel or (isinstance(frame, pd.DataFrame) and not fits(frame)):
+            st.caption(t("xlsx_too_large", language))
+            return
+        st.download_button(
+            t("download_xlsx", language), data=lambda: to_xlsx_bytes(table()), file_name=xlsx_name(csv_name),
+            mime=XLSX_MIME, key=f"{key}_xlsx" if key else None, on_click="ignore", icon=":material/table:",
+        )  # fmt: skip
 
 
-def _csv_of(
+# The name the pages used before the Excel file came beside the CSV; the same helper.
+download_csv_button = download_table
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _table_file(
     rows: Callable[[], pd.DataFrame],
     *,
     source: str,
@@ -359,10 +383,24 @@ def _csv_of(
     filters: Mapping[str, object],
     view_url: str,
     lang: str,
-) -> bytes:
-    return to_csv_bytes(
-        rows(), source=source, valuation=valuation, units=units, filters=filters, view_url=view_url, lang=lang
-    )
+    decimals: Mapping[str, int],
+    column_units: Mapping[str, str],
+) -> TableFile:
+    raw = rows().reset_index(drop=True)
+    if "source" in raw.columns and "publisher" in raw.columns:  # the series code beside its publisher's name
+        raw = raw.rename(columns={"source": "series"})
+    shown = i18n.with_headers(raw, lang, column_units)
+    places = {header: 2 for header in shown.columns if pd.api.types.is_float_dtype(shown[header])}
+    for name, value in decimals.items():
+        header = i18n.column(name, lang, column_units.get(name))
+        places[name if name in shown.columns else header] = int(value)
+    headers = dict(zip(raw.columns, shown.columns, strict=True))
+    for name in ("year",):  # a year is never rounded or grouped
+        places.pop(headers.get(name, name), None)
+    return TableFile(
+        shown, source, valuation, units, filters, view_url, lang, decimals=places,
+        column_units={headers.get(c, c): u for c, u in column_units.items()},
+    )  # fmt: skip
 
 
 def gap_notes(frame: pd.DataFrame, keys: Sequence[str], value: str, describe: Callable[[tuple], str]) -> None:

@@ -35,6 +35,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "page_scenarios": ("Scenarios", "Escenarios"),
     "year_range": ("Years shown", "Años mostrados"),
     "download_csv": ("Download CSV", "Descargar CSV"),
+    "download_xlsx": ("Download Excel", "Descargar Excel"),
+    "xlsx_too_large": (
+        "Too many rows for an Excel file made on a click: the CSV holds them all.",
+        "Demasiadas filas para un archivo de Excel hecho al pulsar: el CSV las contiene todas.",
+    ),
     "invalid_param": (
         "Ignored URL parameter {name}='{value}': {reason}. Using the default.",
         "Parámetro de URL ignorado {name}='{value}': {reason}. Se usa el valor por defecto.",
@@ -455,6 +460,11 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "origin": ("Origin", "Origen"),
     "row_count": ("Rows", "Filas"),
     "loaded_at": ("Loaded at", "Cargado el"),
+    "claim_id": ("Claim no.", "N.º de afirmación"),
+    "verdict": ("Verdict", "Veredicto"),
+    "unit": ("Unit", "Unidad"),
+    "series": ("Series", "Serie"),
+    "scenario": ("Scenario", "Escenario"),
 }
 
 

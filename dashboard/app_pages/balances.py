@@ -100,8 +100,10 @@ table["flag"] = table["flag"].map(
 table_units = {"value": unit_text}
 st.subheader(t("table", lang))
 components.show_table(table, units=table_units, decimals={"value_usd": 0})
-components.download_csv_button(
-    components.localized(table, table_units),
+components.download_table(
+    table,
+    column_units=table_units,
+    decimals={"value_usd": 0},
     filename="balanza-balances.csv",
     source=components.source_summary(long),
     valuation=t("per_row", lang),

@@ -69,8 +69,8 @@ table["flag"] = table["flag"].map(
     lambda v: i18n.record_text(v, lang) if v else ""
 )  # provisional, not comparable
 components.show_table(table)
-components.download_csv_button(
-    components.localized(table),
+components.download_table(
+    table,
     filename="balanza-dependence.csv",
     source=components.source_summary(totals),
     valuation=t("as_reported", lang),

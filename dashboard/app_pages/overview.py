@@ -176,8 +176,9 @@ if rows:
         table[text_column] = table[text_column].map(lambda v: i18n.record_text(v, lang) if v else "")
     value_units = {m: unit_text for m in ("export", "import", "balance", "alt_balance")}
     components.show_table(table, units=value_units)
-    components.download_csv_button(
-        components.localized(table, value_units),
+    components.download_table(
+        table,
+        column_units=value_units,
         filename="balanza-overview.csv",
         source="; ".join(
             dict.fromkeys(
@@ -200,7 +201,7 @@ if rows:
     )
 else:
     st.info(t("no_data", lang))
-    components.download_csv_button(
+    components.download_table(
         wide.head(0),
         filename="balanza-overview.csv",
         source="—",

@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import components, shared_results
-from dashboard.scenarios import form, model_text, widgets
+from dashboard.scenarios import exports, form, model_text, widgets
 from dashboard.scenarios.form import DEFAULT_PRESET, MAX_SAVED, PRESETS, ScenarioFileError
 from dashboard.scenarios.labels import text
 from dashboard.scenarios.report import comparison_report_html
@@ -209,9 +209,12 @@ with a:
             file_name="balanza-scenarios.json", mime="application/json", key="sc_dl_set", on_click="ignore",
         )  # fmt: skip
 with b:
+    made_from = exports.provenance(result, lang)  # the purchase figures' own publishers and basis
     widgets.csv_button(
-        result.by_partner, result.name, "balanza-scenario-by-partner.csv", "USD", "sc_dl_csv", lang
-    )
+        result.by_partner if result.spec.kind == "tariff" else exports.purchase_table(result, lang),
+        result.name, "balanza-scenario-by-partner.csv" if result.spec.kind == "tariff" else "balanza-scenario.csv",
+        "sc_dl_csv", lang, source=made_from.source, valuation=made_from.valuation,
+    )  # fmt: skip
 with c:
     st.download_button(
         text("dl_report", lang),

@@ -244,6 +244,12 @@ TX: dict[str, tuple[str, str]] = {
         "cálculo del modelo sobre las importaciones para consumo de EE. UU. 2024 (SA10 × socio), Oficina del Censo",
     ),
     "customs": ("customs value", "valor en aduana"),
+    "prov_exports": ("exports: {publisher}", "exportaciones: {publisher}"),
+    "prov_imports": ("imports: {publisher}", "importaciones: {publisher}"),
+    "prov_balance": ("balance: {publisher}", "balanza: {publisher}"),
+    "prov_basis": ("balance basis: {basis}", "base de la balanza: {basis}"),
+    "units_usd_m": ("USD million; tariffs and changes in %", "millones de USD; aranceles y cambios en %"),
+    "units_usd": ("USD; tariffs and changes in %", "USD; aranceles y cambios en %"),
 }
 
 

@@ -37,12 +37,29 @@ def show_metrics(metrics: Sequence[Metric]) -> None:
         col.metric(metric.label, metric.value, delta=metric.delta, help=metric.help)
 
 
-def csv_button(frame: pd.DataFrame, name: str, filename: str, units: str, key: str, lang: str) -> None:
-    """A CSV download of a model table (a shared, read-only result), named by its scenario; the rows are
-    made when the button is clicked."""
-    components.download_csv_button(
-        lambda: frame.assign(scenario=name), filename=filename, source=text("csv_source", lang),
-        valuation=text("customs", lang), units=units, filters={"scenario": name}, key=key,
+def csv_button(
+    frame: pd.DataFrame,
+    name: str,
+    filename: str,
+    key: str,
+    lang: str,
+    *,
+    millions: bool = True,
+    source: str | None = None,
+    valuation: str | None = None,
+) -> None:
+    """CSV and Excel downloads of a model table (a shared, read-only result), named by its scenario, with
+    headers in the reader's language and USD in millions as the page shows them (``millions=False``: whole
+    dollars, for the full line table, which is offered as CSV only); the rows are made on the click."""
+    decimals = tables.export_frame(frame.head(0), lang, millions=millions)[1]  # the places, from the dtypes
+    scenario = model_text.preset_name(name, lang)
+    units = text("units_usd_m" if millions else "units_usd", lang)
+    components.download_table(
+        lambda: tables.export_frame(frame, lang, millions=millions)[0].assign(
+            **{view.header("scenario", lang): scenario}
+        ),
+        filename=filename, source=source or text("csv_source", lang), valuation=valuation or text("customs", lang),
+        units=units, filters={"scenario": name}, key=key, decimals=decimals, excel=millions,
     )  # fmt: skip
 
 
@@ -155,7 +172,9 @@ def show_tariff(result: ScenarioResult, current: dict[str, Any], names: Mapping[
         lines = tables.lines_table(result.top_lines, lang, spanish)
         show_table(lines, lang, key="sc_tbl_lines")
         st.caption(text("lines_note", lang, n=len(lines), rows=i18n.number(len(result.lines), lang, 0)))
-        csv_button(result.lines, result.name, "balanza-scenario-lines.csv", "USD; %", "sc_dl_lines", lang)
+        csv_button(
+            result.lines, result.name, "balanza-scenario-lines.csv", "sc_dl_lines", lang, millions=False
+        )
     with tabs[5]:
         st.markdown(text("eq_intro", lang))
         for equation in EQUATIONS:
@@ -171,7 +190,7 @@ def show_effective_rates(result: ScenarioResult, lang: str) -> None:
     st.write(text("rates_intro", lang))
     table = tables.effective_rates_table(rates, components.country_label, lang)
     show_table(table, lang, key="sc_tbl_rates", decimals=2)
-    csv_button(rates, result.name, "balanza-scenario-effective-rates.csv", "%; USD", "sc_dl_rates", lang)
+    csv_button(rates, result.name, "balanza-scenario-effective-rates.csv", "sc_dl_rates", lang)
 
 
 def show_purchase(result: ScenarioResult, names: Mapping[str, str], lang: str) -> None:
