@@ -311,6 +311,16 @@ def view_url(page: str | None = None) -> str:
     return urlunsplit((base.scheme, base.netloc, path, query, ""))
 
 
+def shareable_url(page: str) -> str:
+    """The link a downloaded report or deck carries back to this view: under ``BALANZA_PUBLIC_URL`` when it is
+    set, else relative to the dashboard ('scenarios?lang=es&sc=…'): never the loopback address a local server
+    was opened at."""
+    if settings.PUBLIC_URL.get():
+        return view_url(page)
+    query = urlencode({key: st.query_params[key] for key in st.query_params})
+    return f"{page}?{query}" if query else page
+
+
 def download_table(
     frame: pd.DataFrame | Callable[[], pd.DataFrame],
     *,

@@ -102,8 +102,9 @@ WARM = Setting(
 PUBLIC_URL = Setting(
     "BALANZA_PUBLIC_URL",
     None,
-    "The public address of the dashboard (e.g. `https://balanza.example.org/app`) that links in CSV files and "
-    "scenario reports point to; unset: the address the dashboard was opened at.",
+    "The public address of the dashboard (e.g. `https://balanza.example.org/app`) that links in CSV and Excel "
+    "files, scenario reports and slide decks point to; unset: files link to the address the dashboard was opened "
+    "at, reports and decks relatively (`scenarios?…`), never to a loopback address.",
 )
 BENCH_PROFILE = Setting(
     "BENCH_PROFILE",

@@ -194,6 +194,7 @@ else:
 
 _sync_url()
 report_url = components.view_url(page="scenarios")  # the exact view: this page, this scenario, this saved set
+shared_url = components.shareable_url("scenarios")  # the same view, as a downloaded file links to it
 st.subheader(text("files", lang))
 report_results = [run(doc) for doc in saved] if saved else [result]
 a, b, c, d = st.columns(4)
@@ -218,7 +219,7 @@ with b:
 with c:
     st.download_button(
         text("dl_report", lang),
-        data=lambda: comparison_report_html(report_results, country_names=countries, view_url=report_url, lang=lang,
+        data=lambda: comparison_report_html(report_results, country_names=countries, view_url=shared_url, lang=lang,
                                             spanish=shared_results.spanish_hs_names() if lang == "es" else None),
         file_name="balanza-scenarios-report.html", mime="text/html", key="sc_dl_report", on_click="ignore",
         icon=":material/slideshow:",

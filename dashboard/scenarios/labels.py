@@ -219,6 +219,10 @@ TX: dict[str, tuple[str, str]] = {
     ),
     "cmp_tariff": ("Tariff scenarios (USD million)", "Escenarios arancelarios (millones de USD)"),
     "cmp_purchase": ("Purchase scenarios (USD million)", "Escenarios de compras (millones de USD)"),
+    "cmp_colombia": (
+        "Colombia's exports to the US, before and after each scenario (USD million)",
+        "Exportaciones de Colombia a EE. UU., antes y después de cada escenario (millones de USD)",
+    ),
     "cmp_chart": (
         "Change in US imports by partner, one panel per scenario (each on its own scale)",
         "Cambio en las importaciones de EE. UU. por socio, un panel por escenario (cada uno en su escala)",

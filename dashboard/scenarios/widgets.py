@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import components, i18n, shared_results
-from dashboard.scenarios import model_text, summary, tables, view
+from dashboard.scenarios import colombia, exports, model_text, summary, tables, view
 from dashboard.scenarios.form import MAX_SAVED
 from dashboard.scenarios.labels import EQUATIONS, change_label, tab_labels, text
 from dashboard.scenarios.summary import Metric
@@ -215,9 +215,18 @@ def show_comparison(
     for group in tables.comparison_groups(pairs, lang):
         st.markdown(f"**{group.heading}**")
         headlines = view.headline_table(group.results, lang)
+        if group.kind == "tariff":  # Colombia's own result first
+            columns = [str(c) for c in headlines.columns if c != "measure"]  # one per scenario, in order
+            headlines = pd.concat(
+                [colombia.headline_rows(group.results, lang, columns), headlines], ignore_index=True
+            )
         show_table(headlines, lang, key=f"sc_tbl_headlines_{group.kind}", decimals=1)
+        comparison_files(
+            headlines, group.results, f"balanza-scenarios-{group.kind}.csv", f"sc_dl_cmp_{group.kind}", lang
+        )
         if group.kind != "tariff":
             continue
+        show_colombia(group.results, lang)
         shown = view.focus_partners(group.results, group.docs)
         components.show_figure(
             view.partner_panels(group.results, shown, components.country_labels(),
@@ -226,6 +235,33 @@ def show_comparison(
         )  # fmt: skip
         with st.expander(text("cmp_table", lang)):
             show_table(tables.partner_comparison_table(group.results, names), lang, key="sc_tbl_compare")
+
+
+def show_colombia(results: Sequence[ScenarioResult], lang: str) -> None:
+    """Colombia's exports to the US before and after each scenario, by product group, with its files."""
+    table = colombia.colombia_table(results, lang)
+    if table.empty:
+        return
+    st.markdown(f"**{text('cmp_colombia', lang)}**")
+    st.caption(colombia.summary(results, lang))
+    styler = components.shared_styler(
+        ("scenario_colombia", lang), table, lambda: tables.display(table, lang, 1)
+    )  # rendered once per distinct table, shared by every session
+    st.dataframe(styler, hide_index=True, key="sc_tbl_colombia", width="stretch")
+    comparison_files(table, results, "balanza-scenarios-colombia.csv", "sc_dl_colombia", lang)
+
+
+def comparison_files(
+    table: pd.DataFrame, results: Sequence[ScenarioResult], filename: str, key: str, lang: str
+) -> None:
+    """CSV and Excel of a comparison table as shown (USD million and % to one place)."""
+    made_from = exports.provenance(results[0], lang)
+    components.download_table(
+        table.rename(columns={"measure": view.header("measure", lang)}), filename=filename, source=made_from.source,
+        valuation=made_from.valuation, units=text("units_usd_m", lang), key=key,
+        filters={"scenarios": [r.name for r in results]},
+        decimals={c: 1 for c in table.columns if pd.api.types.is_float_dtype(table[c])},
+    )  # fmt: skip
 
 
 def show_saved(saved: Sequence[dict[str, Any]], lang: str, *, on_remove: Callable[[int], None]) -> None:

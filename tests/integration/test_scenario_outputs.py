@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -12,7 +13,8 @@ import pytest
 
 from dashboard import i18n
 from dashboard.csv_export import TableFile, csv_bytes
-from dashboard.scenarios import exports, tables
+from dashboard.scenarios import colombia, exports, model_text, tables
+from dashboard.scenarios.report import comparison_report_html
 from etl import record
 from model.scenario import run_scenario
 from model.spec import PRESETS_DIR, parse_spec
@@ -62,3 +64,81 @@ def test_scenario_tables_have_readable_headers(bundled_con: duckdb.DuckDBPyConne
     assert places[before] == 1
     colombia = result.by_partner.set_index("partner_iso3").loc["COL", "baseline_usd"]
     assert shown.set_index(shown.columns[0]).loc["COL", before] == pytest.approx(colombia / 1e6)
+
+
+# ---- Colombia first ---------------------------------------------------------------------------------------------
+
+RAW_COLOMBIA = (
+    Path(__file__).resolve().parents[2] / "data/raw/us-census-imports-2024-hs10/2024-hs10-imports3010.parquet"
+)
+
+
+def _raw_colombia_2024() -> float:
+    """US imports for consumption from Colombia in 2024, summed straight from the Census file (CTY 3010)."""
+    return duckdb.sql(
+        f"SELECT sum(CAST(CON_VAL_YR AS DOUBLE)) FROM read_parquet('{RAW_COLOMBIA}')"
+    ).fetchall()[0][0]
+
+
+@pytest.fixture(scope="module")
+def three(bundled_db: Path) -> list:
+    con = duckdb.connect(str(bundled_db), read_only=True)
+    try:
+        return [
+            _preset(n, con)
+            for n in ("us_august_2025_country_rates", "colombia_10pp_more", "us_10pct_everyone")
+        ]
+    finally:
+        con.close()
+
+
+@pytest.mark.slow
+def test_colombia_rows_before_and_after_in_every_scenario(three: list) -> None:
+    before = _raw_colombia_2024()
+    for lang in ("en", "es"):
+        table = colombia.colombia_table(three, lang)
+        assert len(table) >= len(three)  # at least all goods for each scenario
+        first = table.iloc[0]
+        assert first.iloc[1] == ("All goods" if lang == "en" else "Todos los bienes")
+        for result in three:
+            name = model_text.preset_name(result.name, lang)
+            row = table[(table.iloc[:, 0] == name) & (table.iloc[:, 1] == first.iloc[1])].iloc[0]
+            change = result.by_partner.set_index("partner_iso3").loc["COL", "total_change_usd"]
+            assert row.iloc[2] == pytest.approx(before / 1e6, abs=1e-6)
+            assert row.iloc[3] == pytest.approx((before + change) / 1e6, abs=1e-6)
+            assert row.iloc[4] == pytest.approx(change / 1e6, abs=1e-6)
+            assert row.iloc[5] == pytest.approx(100 * change / before, rel=1e-9)
+    # the headline table of the comparison starts with Colombia's rows
+    rows = colombia.headline_rows(three, "es")
+    assert rows["measure"].tolist()[:3] == [
+        "Exportaciones de Colombia a EE. UU., 2024", "Exportaciones de Colombia a EE. UU., después",
+        "Cambio para Colombia",
+    ]  # fmt: skip
+    assert rows[three[1].name].iloc[0] == pytest.approx(before / 1e6, abs=1e-6)
+    # The +10 points scenario costs Colombia more than the August 2025 rates (issue 21: −3,886.5 vs −1,756.7 m)
+    assert rows[three[1].name].iloc[2] < rows[three[0].name].iloc[2] < 0
+
+
+@pytest.mark.slow
+def test_report_opens_with_colombias_summary_and_links_relatively(three: list, bundled_db: Path) -> None:
+    con = duckdb.connect(str(bundled_db), read_only=True)
+    try:
+        results = [*three, _preset("china_buys_more", con)]
+    finally:
+        con.close()
+    page = comparison_report_html(results, lang="es", view_url="scenarios?lang=es&sc=abc")
+    body = page[page.index("<body>") :]
+    first_paragraph = re.search(r"<p[^>]*>(.*?)</p>", body, re.S)
+    assert first_paragraph and "class='summary'" in first_paragraph.group(0)
+    total = i18n.number(_raw_colombia_2024() / 1e6, "es", 1)
+    assert f"Colombia exportó {total} millones de USD a EE. UU. en 2024" in first_paragraph.group(1)
+    loss = i18n.number(
+        -three[1].by_partner.set_index("partner_iso3").loc["COL", "total_change_usd"] / 1e6, "es", 1
+    )
+    assert f"pierde {loss} millones de USD" in first_paragraph.group(1)
+    assert "http" not in page and "127.0.0.1" not in page  # the link is relative without BALANZA_PUBLIC_URL
+    link = page.index("href='scenarios?lang=es&amp;sc=abc'")
+    assert link > page.rindex("<h2>")  # at the end, after the last section
+    assert "Abrir esta vista en Balanza" in page
+    assert "Exportaciones de Colombia a EE. UU., antes y después" in page
+    assert len(page.encode()) < 200_000
