@@ -243,7 +243,7 @@ def show_colombia(results: Sequence[ScenarioResult], lang: str) -> None:
     if table.empty:
         return
     st.markdown(f"**{text('cmp_colombia', lang)}**")
-    st.caption(colombia.summary(results, lang))
+    st.caption(plain(colombia.summary(results, lang)))  # scenario names from the link: text, never Markdown
     styler = components.shared_styler(
         ("scenario_colombia", lang), table, lambda: tables.display(table, lang, 1)
     )  # rendered once per distinct table, shared by every session
