@@ -18,7 +18,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard import charts, i18n, queries, units, url_state
+from dashboard import charts, deck, i18n, queries, units, url_state
 from dashboard.cache import freeze
 from dashboard.csv_export import TableFile, csv_bytes
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
@@ -206,15 +206,23 @@ def finish_figure(fig: go.Figure, language: str) -> go.Figure:
 
 
 def show_figure(
-    fig: go.Figure, *, filename: str = "balanza-chart", key: str | None = None, finished: bool = False
+    fig: go.Figure,
+    *,
+    filename: str = "balanza-chart",
+    key: str | None = None,
+    finished: bool = False,
+    takeaway: str | None = None,
 ) -> None:
-    """Draw a figure with the modebar's PNG/SVG download (format chosen in the sidebar).
+    """Draw a figure with the modebar's PNG/SVG download (format chosen in the sidebar), and keep it for the
+    page's slide deck.
 
     ``finished``: the figure already went through :func:`finish_figure` (a shared figure: never changed here).
+    ``takeaway``: what the chart shows, in words: its slide's title (default: the chart's own title).
     """
     if not finished:
         finish_figure(fig, lang())
     st.plotly_chart(fig, config=charts.plotly_config(image_format(), filename), key=key, width="stretch")
+    remember_for_slides(fig, takeaway)
 
 
 def show_table(
@@ -311,6 +319,60 @@ def view_url(page: str | None = None) -> str:
     return urlunsplit((base.scheme, base.netloc, path, query, ""))
 
 
+# ---- the page's slide deck: the charts and tables this run of the page drew ------------------------------------
+
+PAGE_SLIDES = (
+    "_page_slides"  # session key: the run's (charts, tables), reset by the frame before every page run
+)
+MAX_TABLE_ROWS_FOR_SLIDES = 3 * deck.TABLE_ROWS  # a longer table stays in the downloads, not on slides
+
+
+def start_page_slides() -> None:
+    """Forget the previous run's charts and tables (the frame calls this before running the page)."""
+    st.session_state[PAGE_SLIDES] = ([], [])
+
+
+def remember_for_slides(fig: go.Figure, takeaway: str | None = None) -> None:
+    """Keep a drawn figure (a reference: never changed) for the page's deck."""
+    kept = st.session_state.get(PAGE_SLIDES)
+    if kept is not None:
+        kept[0].append((fig, takeaway))
+
+
+def _remember_table(rows: Callable[[], TableFile], title: str) -> None:
+    kept = st.session_state.get(PAGE_SLIDES)
+    if kept is not None:
+        kept[1].append((rows, title))
+
+
+def page_slides_button(question: str, page: str) -> None:
+    """The Slides (PowerPoint) download of what this run of the page drew: its charts, then its tables of at
+    most ``MAX_TABLE_ROWS_FOR_SLIDES`` rows; the deck is made when the button is clicked."""
+    charts_kept, tables_kept = st.session_state.get(PAGE_SLIDES) or ([], [])
+    if not charts_kept and not tables_kept:
+        return
+    language = lang()
+    link = shareable_url(page)
+
+    def make() -> bytes:
+        tables = []
+        for rows, title in tables_kept:
+            table = rows()
+            if len(table.frame) <= MAX_TABLE_ROWS_FOR_SLIDES:
+                shown = table.shown()
+                decimals = {str(k): int(v) for k, v in (table.decimals or {}).items()}
+                tables.append(deck.TableSlide(title, shown, f"{table.source} · {table.valuation}", decimals))
+        return deck.build_deck(deck.page_deck(question, list(charts_kept), tables, language, link=link))
+
+    st.download_button(
+        t("download_deck", language), data=make, file_name=f"balanza-{page or 'overview'}.pptx", mime=PPTX_MIME,
+        key="page_slides", on_click="ignore", icon=":material/co_present:", width="stretch",
+    )  # fmt: skip
+
+
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
+
 def shareable_url(page: str) -> str:
     """The link a downloaded report or deck carries back to this view: under ``BALANZA_PUBLIC_URL`` when it is
     set, else relative to the dashboard ('scenarios?lang=es&sc=…'): never the loopback address a local server
@@ -363,6 +425,7 @@ def download_table(
     )
     # Deferred: each file is written when its button is clicked, not on every run of the page.
     csv_name = filename if filename.endswith(".csv") else filename + ".csv"
+    _remember_table(table, t("table_slide", language, units=units))
     left, right = st.columns(2, gap="small")
     with left:
         st.download_button(

@@ -36,6 +36,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "year_range": ("Years shown", "Años mostrados"),
     "download_csv": ("Download CSV", "Descargar CSV"),
     "download_xlsx": ("Download Excel", "Descargar Excel"),
+    "download_deck": ("Slides of this page (PowerPoint)", "Diapositivas de esta página (PowerPoint)"),
+    "table_slide": ("The table ({units})", "La tabla ({units})"),
     "xlsx_too_large": (
         "Too many rows for an Excel file made on a click: the CSV holds them all.",
         "Demasiadas filas para un archivo de Excel hecho al pulsar: el CSV las contiene todas.",

@@ -16,10 +16,12 @@ from typing import Any
 import streamlit as st
 
 from dashboard import components, shared_results
+from dashboard.deck import build_deck
 from dashboard.scenarios import exports, form, model_text, widgets
 from dashboard.scenarios.form import DEFAULT_PRESET, MAX_SAVED, PRESETS, ScenarioFileError
 from dashboard.scenarios.labels import text
 from dashboard.scenarios.report import comparison_report_html
+from dashboard.scenarios.slides import scenario_deck
 from dashboard.url_state import escape_markdown as plain
 from etl.errors import BalanzaError, SpecError
 from etl.schema import UNITED_STATES
@@ -27,6 +29,7 @@ from model.result import ScenarioResult
 from model.spec import encode_scenario_set
 
 URL_KEY = "sc"
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 lang = components.lang()
 
 
@@ -223,6 +226,13 @@ with c:
                                             spanish=shared_results.spanish_hs_names() if lang == "es" else None),
         file_name="balanza-scenarios-report.html", mime="text/html", key="sc_dl_report", on_click="ignore",
         icon=":material/slideshow:",
+    )  # fmt: skip
+    st.download_button(
+        text("dl_deck", lang),
+        data=lambda: build_deck(scenario_deck(report_results, countries, components.country_labels_in(lang), lang,
+                                              link=shared_url)),
+        file_name="balanza-scenarios.pptx", mime=PPTX_MIME, key="sc_dl_deck", on_click="ignore",
+        icon=":material/co_present:",
     )  # fmt: skip
     st.link_button(text("open_view", lang), report_url, icon=":material/link:")
 with d:

@@ -142,3 +142,35 @@ def test_report_opens_with_colombias_summary_and_links_relatively(three: list, b
     assert "Abrir esta vista en Balanza" in page
     assert "Exportaciones de Colombia a EE. UU., antes y después" in page
     assert len(page.encode()) < 200_000
+
+
+@pytest.mark.slow
+def test_the_deck_puts_colombias_rows_first_in_spanish(three: list) -> None:
+    from pptx import Presentation
+
+    from dashboard import deck
+    from dashboard.scenarios.slides import scenario_deck
+
+    outline = scenario_deck(
+        three, {"COL": "Colombia"}, {"COL": "Colombia (COL)"}, "es", link="scenarios?lang=es"
+    )
+    charts = [s for s in outline.slides if isinstance(s, deck.ChartSlide)]
+    assert len(charts) == len(three)  # one chart slide per scenario
+    data = deck.build_deck(outline, deck.Rendered([None] * len(charts), "sin navegador"))
+    slides = list(Presentation(io.BytesIO(data)).slides)
+    title = " ".join(s.text_frame.text for s in slides[0].shapes if s.has_text_frame)
+    assert "exportaciones de Colombia" in title and "Colombia exportó" in title
+    table = next(s.table for s in slides[1].shapes if s.has_table)
+    cells = [[c.text for c in row.cells] for row in table.rows]
+    assert cells[0][:2] == ["Escenario", "Productos"]
+    before = i18n.number(_raw_colombia_2024() / 1e6, "es", 1)
+    for result, row in zip(three, cells[1:], strict=True):
+        change = result.by_partner.set_index("partner_iso3").loc["COL", "total_change_usd"]
+        assert row[0] == model_text.preset_name(result.name, "es") and row[1] == "Todos los bienes"
+        assert row[2] == before and row[4] == i18n.number(change / 1e6, "es", 1)
+    takeaway = " ".join(s.text_frame.text for s in slides[1].shapes if s.has_text_frame)
+    assert takeaway.startswith("Colombia pierde")
+    # every chart slide's title says the result in words, Colombia's loss included
+    for slide, result in zip(slides[2:5], three, strict=True):
+        heading = next(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+        assert model_text.preset_name(result.name, "es") in heading and "Colombia pierde" in heading
