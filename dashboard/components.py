@@ -440,13 +440,12 @@ def download_table(
     # Deferred: each file is written when its button is clicked, not on every run of the page.
     csv_name = filename if filename.endswith(".csv") else filename + ".csv"
     _remember_table(table, t("table_slide", language, units=units))
-    left, right = st.columns(2, gap="small")
-    with left:
+    row = st.container(horizontal=True, gap="small")  # side by side, wrapping on a narrow screen
+    with row:
         st.download_button(
             t("download_csv", language), data=lambda: csv_bytes(table()), file_name=csv_name, mime="text/csv",
             key=key, on_click="ignore", icon=":material/download:",
         )  # fmt: skip
-    with right:
         if not excel or (isinstance(frame, pd.DataFrame) and not fits(frame)):
             st.caption(t("xlsx_too_large", language))
             return

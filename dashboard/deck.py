@@ -33,6 +33,7 @@ from pptx.table import _Cell
 from pptx.util import Emu, Inches, Length, Pt
 
 from dashboard import i18n
+from etl import settings
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
 MARGIN = Inches(0.5)
@@ -116,7 +117,7 @@ class Rendered:
 
 def browser_path() -> str | None:
     """The Chromium or Chrome the renderer drives: ``BROWSER_PATH`` if set, else the first found on PATH."""
-    if path := os.environ.get("BROWSER_PATH"):
+    if path := settings.BROWSER_PATH.get():
         return path if os.access(path, os.X_OK) else None
     for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
         if found := shutil.which(name):
@@ -351,3 +352,36 @@ def page_deck(
         slides.append(ChartSlide(title, fig, figure_source(fig)))
     slides.extend(tables)
     return Deck(question=question, slides=slides, lang=lang, summary=summary, link=link)
+
+
+# ---- the same browser prints a report as PDF ----------------------------------------------------------------
+
+PDF_TIMEOUT_S = 120.0
+
+
+def html_to_pdf(page: str) -> bytes:
+    """``page`` (a self-contained HTML document: no script, nothing fetched) printed to PDF by the machine's
+    Chromium (about 6 s on the loaded 2-core machine, most of it the browser's start). Raises ``RuntimeError``
+    naming what is missing or what failed."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    path = browser_path()
+    if path is None:
+        raise RuntimeError("no Chromium or Chrome browser found on the server: the PDF cannot be printed")
+    with tempfile.TemporaryDirectory(prefix="balanza-pdf-") as folder:
+        source, target = Path(folder) / "report.html", Path(folder) / "report.pdf"
+        source.write_text(page, encoding="utf-8")
+        command = [
+            path, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-pdf-header-footer", f"--user-data-dir={folder}",
+            f"--print-to-pdf={target}", source.as_uri(),
+        ]  # fmt: skip
+        try:
+            subprocess.run(command, capture_output=True, timeout=PDF_TIMEOUT_S, check=False)  # noqa: S603
+        except subprocess.TimeoutExpired as exc:
+            raise RuntimeError(f"the browser did not print the PDF within {PDF_TIMEOUT_S:.0f} s") from exc
+        if not target.exists() or target.stat().st_size == 0:
+            raise RuntimeError("the browser printed no PDF")
+        return target.read_bytes()

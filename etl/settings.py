@@ -111,6 +111,12 @@ BENCH_PROFILE = Setting(
     None,
     "Benchmarks only: when set, `bench/pages.py` writes a cProfile dump to this path.",
 )
+BROWSER_PATH = Setting(
+    "BROWSER_PATH",
+    None,
+    "The Chromium or Chrome that draws the slide decks' chart images (through kaleido, which reads the same "
+    "variable) and prints the scenario report as PDF; unset: `chromium` (Debian's) or Chrome found on the PATH.",
+)
 
 SETTINGS: tuple[Setting, ...] = (
     DB,
@@ -122,6 +128,7 @@ SETTINGS: tuple[Setting, ...] = (
     FUZZ_EXAMPLES,
     BENCH_PROFILE,
     PUBLIC_URL,
+    BROWSER_PATH,
 )
 
 DEFAULT_DB_PATH = PROJECT_ROOT / (DB.default or "")

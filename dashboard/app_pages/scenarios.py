@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import components, shared_results
-from dashboard.deck import build_deck
+from dashboard.deck import browser_path, build_deck, html_to_pdf
 from dashboard.scenarios import exports, form, model_text, widgets
 from dashboard.scenarios.form import DEFAULT_PRESET, MAX_SAVED, PRESETS, ScenarioFileError
 from dashboard.scenarios.labels import text
@@ -31,6 +31,11 @@ from model.spec import encode_scenario_set
 URL_KEY = "sc"
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 lang = components.lang()
+
+
+def spanish() -> dict[str, str] | None:
+    """The Spanish HS nomenclature's texts on a Spanish page (the chapters' names in the report)."""
+    return shared_results.spanish_hs_names() if lang == "es" else None
 
 
 def run(spec_doc: dict[str, Any]) -> ScenarioResult:
@@ -223,7 +228,7 @@ with c:
     st.download_button(
         text("dl_report", lang),
         data=lambda: comparison_report_html(report_results, country_names=countries, view_url=shared_url, lang=lang,
-                                            spanish=shared_results.spanish_hs_names() if lang == "es" else None),
+                                            spanish=spanish()),
         file_name="balanza-scenarios-report.html", mime="text/html", key="sc_dl_report", on_click="ignore",
         icon=":material/slideshow:",
     )  # fmt: skip
@@ -234,6 +239,14 @@ with c:
         file_name="balanza-scenarios.pptx", mime=PPTX_MIME, key="sc_dl_deck", on_click="ignore",
         icon=":material/co_present:",
     )  # fmt: skip
+    if browser_path() is not None:  # the machine's Chromium prints the same report (about 6 s)
+        st.download_button(
+            text("dl_pdf", lang),
+            data=lambda: html_to_pdf(comparison_report_html(report_results, country_names=countries,
+                                                            view_url=shared_url, lang=lang, spanish=spanish())),
+            file_name="balanza-scenarios-report.pdf", mime="application/pdf", key="sc_dl_pdf", on_click="ignore",
+            icon=":material/picture_as_pdf:",
+        )  # fmt: skip
     st.link_button(text("open_view", lang), report_url, icon=":material/link:")
 with d:
     st.file_uploader(text("upload", lang), type=["json"], key="sc_upload", on_change=_load_upload)

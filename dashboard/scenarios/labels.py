@@ -236,6 +236,7 @@ TX: dict[str, tuple[str, str]] = {
     "dl_set": ("Saved set JSON", "JSON del conjunto guardado"),
     "dl_report": ("HTML report", "Informe HTML"),
     "dl_deck": ("Slides (PowerPoint)", "Diapositivas (PowerPoint)"),
+    "dl_pdf": ("PDF report", "Informe PDF"),
     "upload": ("Upload scenario JSON", "Subir JSON de escenario"),
     "open_view": ("Open this view", "Abrir esta vista"),
     "link_note": (

@@ -220,6 +220,9 @@ def show_comparison(
             headlines = pd.concat(
                 [colombia.headline_rows(group.results, lang, columns), headlines], ignore_index=True
             )
+        headlines = headlines.rename(
+            columns={r.name: model_text.preset_name(r.name, lang) for r in group.results}
+        )
         show_table(headlines, lang, key=f"sc_tbl_headlines_{group.kind}", decimals=1)
         comparison_files(
             headlines, group.results, f"balanza-scenarios-{group.kind}.csv", f"sc_dl_cmp_{group.kind}", lang

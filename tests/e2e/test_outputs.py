@@ -1,7 +1,8 @@
 """What the analyst carries out, in Spanish, in a real headless Chromium against `streamlit run`:
 
 - present: build a three-scenario comparison, download the slide deck, open it with python-pptx and find
-  Colombia's rows; download the report and check it starts with its summary and fits 400 and 1400 px.
+  Colombia's rows; download the report (and its PDF) and check it starts with its summary and fits 400 and
+  1400 px.
 - download: a CSV and an Excel file from a page, read back with Spanish-locale options (';', decimal comma,
   UTF-8 with BOM) and with openpyxl, and the page's own slide deck.
 """
@@ -123,6 +124,9 @@ def test_present_three_scenarios_as_a_deck_and_a_report(server: str, context) ->
         assert sum("Colombia pierde" in t for t in titles) >= 4  # the table's takeaway and each scenario's
         pictures = [s for slide in slides for s in slide.shapes if s.shape_type == 13]
         assert len(pictures) == 3  # one chart per scenario, rendered offline
+
+        pdf = _download(page, "Informe PDF")  # the same report, printed by the machine's Chromium
+        assert pdf.startswith(b"%PDF-") and len(pdf) > 20_000
 
         report = _download(page, "Informe HTML").decode("utf-8")
         assert len(report.encode()) < 200_000 and "<script" not in report

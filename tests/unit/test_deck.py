@@ -101,3 +101,22 @@ def test_charts_are_rendered_offline_by_the_machines_chromium() -> None:
     image = pictures[0].image
     assert image.content_type == "image/png" and image.size == deck.IMAGE_SIZE
     assert not any("no disponible" in t for t in _texts(slides[2]))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    deck.browser_path() is None, reason="needs Debian package chromium (apt-get install chromium)"
+)
+def test_the_machines_chromium_prints_a_report_as_pdf() -> None:
+    page = (
+        "<!DOCTYPE html><html lang='es'><meta charset='utf-8'><body><p class='summary'>Colombia exportó</p>"
+    )
+    pdf = deck.html_to_pdf(page + "<p>" + "Exportaciones de Colombia. " * 400 + "</p></body></html>")
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") >= 1
+
+
+def test_no_browser_means_no_pdf_said_plainly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    with pytest.raises(RuntimeError, match="no Chromium"):
+        deck.html_to_pdf("<html></html>")
