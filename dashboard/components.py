@@ -20,7 +20,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import charts, deck, i18n, queries, units, url_state
 from dashboard.cache import freeze
-from dashboard.csv_export import TableFile, csv_bytes
+from dashboard.csv_export import TableFile, csv_bytes, readable_headers
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from dashboard.runtime import DatabaseVersion, Runtime, arguments_key, database_key, frame_digest, own_copy
 from dashboard.xlsx_export import fits, to_xlsx_bytes, xlsx_name
@@ -473,9 +473,9 @@ def _table_file(
     column_units: Mapping[str, str],
 ) -> TableFile:
     raw = rows().reset_index(drop=True)
-    if "source" in raw.columns and "publisher" in raw.columns:  # the series code beside its publisher's name
+    if "source" in raw.columns and "publisher" in raw.columns:  # as readable_headers heads them
         raw = raw.rename(columns={"source": "series"})
-    shown = i18n.with_headers(raw, lang, column_units)
+    shown = readable_headers(raw, lang, column_units)
     places = {header: 2 for header in shown.columns if pd.api.types.is_float_dtype(shown[header])}
     for name, value in decimals.items():
         header = i18n.column(name, lang, column_units.get(name))

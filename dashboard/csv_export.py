@@ -65,6 +65,16 @@ def metadata_header(name: str, lang: str = DEFAULT_LANGUAGE) -> str:
     return i18n.column(name, lang)
 
 
+def readable_headers(
+    frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE, column_units: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """``frame`` with headers the reader reads (``i18n.column``; a column's unit from ``column_units``); a
+    series code beside its publisher's name is headed 'Series' ('Serie'), so no two columns share a header."""
+    if "source" in frame.columns and "publisher" in frame.columns:
+        frame = frame.rename(columns={"source": "series"})
+    return i18n.with_headers(frame, lang, column_units)
+
+
 def rounded(frame: pd.DataFrame, decimals: Mapping[str, int] | None) -> pd.DataFrame:
     """A copy with each float column named in ``decimals`` rounded to that many places (0: whole numbers;
     missing values stay missing); other columns untouched. ``None``: no rounding."""

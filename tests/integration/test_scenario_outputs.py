@@ -174,3 +174,22 @@ def test_the_deck_puts_colombias_rows_first_in_spanish(three: list) -> None:
     for slide, result in zip(slides[2:5], three, strict=True):
         heading = next(s.text_frame.text for s in slide.shapes if s.has_text_frame)
         assert model_text.preset_name(result.name, "es") in heading and "Colombia pierde" in heading
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_claims_files_have_readable_headers(bundled_con: duckdb.DuckDBPyConnection, lang: str) -> None:
+    from dashboard import claims
+    from dashboard.claims.evidence import query_claim_data
+    from dashboard.csv_export import readable_headers
+
+    cards = claims.build_cards(query_claim_data(bundled_con, with_scenarios=False), lang=lang)
+    for card in cards:
+        headers = list(readable_headers(claims.card_csv_frame(card), lang).columns)
+        assert not [h for h in headers if SNAKE_CASE.match(str(h)) or str(h).islower()], (
+            card.spec.id,
+            headers,
+        )
+        assert len(set(headers)) == len(headers)
+    if lang == "es":
+        assert {"N.º de afirmación", "Veredicto", "Publicador", "Serie"} <= set(headers)
