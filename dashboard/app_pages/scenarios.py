@@ -25,7 +25,7 @@ from dashboard.scenarios.slides import scenario_deck
 from dashboard.url_state import escape_markdown as plain
 from etl.errors import BalanzaError, SpecError
 from etl.schema import UNITED_STATES
-from model.result import ScenarioResult
+from model.result import ScenarioResult, colombia_first
 from model.spec import encode_scenario_set
 
 URL_KEY = "sc"
@@ -220,7 +220,7 @@ with a:
 with b:
     made_from = exports.provenance(result, lang)  # the purchase figures' own publishers and basis
     widgets.csv_button(
-        result.by_partner if result.spec.kind == "tariff" else exports.purchase_table(result, lang),
+        colombia_first(result.by_partner) if result.spec.kind == "tariff" else exports.purchase_table(result, lang),
         result.name, "balanza-scenario-by-partner.csv" if result.spec.kind == "tariff" else "balanza-scenario.csv",
         "sc_dl_csv", lang, source=made_from.source, valuation=made_from.valuation,
     )  # fmt: skip

@@ -2,8 +2,9 @@
 before and after each scenario, by product group, as rows of the comparison table, its downloads, the report
 and the slide deck, and the sentence that says them.
 
-The rows come from the result's Colombia table (``ScenarioResult.colombia``: product groups defined once, in
-the model) where the model gives one; otherwise from Colombia's row of the result's partner table (all goods).
+The rows come from the result's Colombia table (``ScenarioResult.colombia``, ``model.result.colombia_rows``:
+product groups defined once, in the model); where a result has none (a purchase scenario), from Colombia's row
+of its partner table (all goods).
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ import pandas as pd
 from dashboard import i18n
 from dashboard.scenarios import model_text
 from etl.schema import COLOMBIA, MILLION
-from model.result import ScenarioResult
+from model.result import ALL_GOODS, ScenarioResult, colombia_rows
 
-ALL_GOODS = "All goods"
 COLUMNS = ("product_group", "baseline_usd", "after_usd", "total_change_usd", "total_change_pct")
 # The model's product-group labels (English) in Spanish; a label not listed is shown as the model gives it.
 GROUPS_ES = {
@@ -56,21 +56,14 @@ def group_label(group: str, lang: str) -> str:
 def colombia_long(result: ScenarioResult) -> pd.DataFrame:
     """Colombia's exports to the US in ``result`` by product group (``COLUMNS``; USD, change in %); all goods
     first. Empty where Colombia is not a partner of the result."""
-    model_table = getattr(result, "colombia", None)
-    if isinstance(model_table, pd.DataFrame) and not model_table.empty and "product_group" in model_table:
-        own = model_table
-        if "partner_group" in own:
-            own = own[own["partner_group"] == "Colombia"]
-        rows = own.reindex(columns=list(COLUMNS)).reset_index(drop=True)
-        if ALL_GOODS not in set(rows["product_group"]):
-            rows = pd.concat([_all_goods(result), rows], ignore_index=True)
-        else:
-            rows = pd.concat(
-                [rows[rows["product_group"] == ALL_GOODS], rows[rows["product_group"] != ALL_GOODS]],
-                ignore_index=True,
-            )
-        return rows
-    return _all_goods(result)
+    own = colombia_rows(result)
+    if own.empty or "product_group" not in own:
+        return _all_goods(result)
+    rows = own.reindex(columns=list(COLUMNS)).reset_index(drop=True)
+    first = rows["product_group"] == ALL_GOODS
+    if not first.any():
+        return pd.concat([_all_goods(result), rows], ignore_index=True)
+    return pd.concat([rows[first], rows[~first]], ignore_index=True)
 
 
 def _all_goods(result: ScenarioResult) -> pd.DataFrame:
@@ -114,6 +107,31 @@ def colombia_table(results: Sequence[ScenarioResult], lang: str) -> pd.DataFrame
                 }
             )
     return pd.DataFrame(rows)
+
+
+def colombia_wide(results: Sequence[ScenarioResult], lang: str) -> pd.DataFrame:
+    """For a slide or a report: one row per product group (all goods first), Colombia's 2024 exports to the
+    US, then one column per scenario with the change, 'USD million (%)', as text in the reader's format."""
+    keyed = [(r, colombia_long(r)) for r in results]
+    keyed = [(r, t) for r, t in keyed if not t.empty]
+    if not keyed:
+        return pd.DataFrame()
+    first = keyed[0][1]
+    out = pd.DataFrame(
+        {
+            word("group", lang): [group_label(str(g), lang) for g in first["product_group"]],
+            word("before", lang): [i18n.number(v / MILLION, lang, 1) for v in first["baseline_usd"]],
+        }
+    )
+    for result, table in keyed:
+        table = table.set_index("product_group").reindex(first["product_group"])
+        out[model_text.preset_name(result.name, lang)] = [
+            "—"
+            if pd.isna(change)
+            else f"{i18n.number(change / MILLION, lang, 1)} ({i18n.number(pct, lang, 1)} %)"
+            for change, pct in zip(table["total_change_usd"], table["total_change_pct"], strict=True)
+        ]
+    return out
 
 
 def headline_rows(

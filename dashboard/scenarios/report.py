@@ -99,9 +99,10 @@ def comparison_report_html(
     ]
     parts.append(f"<p class='summary'>{html.escape(summary_text(results, lang))}</p>")
     tariff = [r for r in results if r.spec.kind == "tariff"]
-    colombia_rows = colombia.colombia_table(tariff, lang)
+    colombia_rows = colombia.colombia_wide(tariff, lang)  # product groups down, scenarios across
     if not colombia_rows.empty:
         parts.append(f"<h2>{html.escape(text('cmp_colombia', lang))}</h2>")
+        parts.append(f"<p class='meta'>{html.escape(text('cmp_colombia_cells', lang))}</p>")
         parts.append(_table(colombia_rows, lang))
     if len(results) > 1:
         parts.append(i18n.pick(lang, "<h2>Comparison</h2>", "<h2>Comparación</h2>"))

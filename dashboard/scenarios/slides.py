@@ -131,9 +131,12 @@ def scenario_deck(
     ``labels`` ISO3 → 'Name (ISO3)', ``link`` back to the view."""
     slides: list[deck.Slide] = []
     tariff = [r for r in results if r.spec.kind == "tariff"]
-    colombia_rows = colombia.colombia_table(tariff, lang)
+    colombia_rows = colombia.colombia_wide(tariff, lang)  # product groups down, scenarios across
     if not colombia_rows.empty:
-        slides.append(deck.TableSlide(colombia_takeaway(tariff, lang), colombia_rows, tariff_source(lang)))
+        slides.append(
+            deck.TableSlide(colombia_takeaway(tariff, lang), colombia_rows, tariff_source(lang) + " · " + text(
+                "cmp_colombia_cells", lang))
+        )  # fmt: skip
     partners = (
         view.focus_partners(tariff, [], top=PANEL_PARTNERS - len(view.FOCUS_PARTNERS)) if tariff else []
     )

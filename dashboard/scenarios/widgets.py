@@ -18,7 +18,7 @@ from dashboard.scenarios.labels import EQUATIONS, change_label, tab_labels, text
 from dashboard.scenarios.summary import Metric
 from dashboard.url_state import escape_markdown as plain
 from model.market import DEFAULT_IMPORT_DEMAND
-from model.result import ScenarioResult
+from model.result import ScenarioResult, colombia_first
 from model.spec import CHANGE_KINDS, EXEMPTION_LISTS, LEVELS
 
 
@@ -173,7 +173,12 @@ def show_tariff(result: ScenarioResult, current: dict[str, Any], names: Mapping[
         show_table(lines, lang, key="sc_tbl_lines")
         st.caption(text("lines_note", lang, n=len(lines), rows=i18n.number(len(result.lines), lang, 0)))
         csv_button(
-            result.lines, result.name, "balanza-scenario-lines.csv", "sc_dl_lines", lang, millions=False
+            colombia_first(result.lines),
+            result.name,
+            "balanza-scenario-lines.csv",
+            "sc_dl_lines",
+            lang,
+            millions=False,
         )
     with tabs[5]:
         st.markdown(text("eq_intro", lang))

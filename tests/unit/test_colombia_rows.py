@@ -23,7 +23,7 @@ def _result(name: str, table: pd.DataFrame | None = None) -> ScenarioResult:
     spec = parse_spec({"name": name, "tariff_changes": [{"partners": ["COL"], "add_pp": 10}]})
     result = ScenarioResult(spec=spec, by_partner=PARTNERS, totals={"total_change_usd": -2e9})
     if table is not None:
-        result.colombia = table  # type: ignore[attr-defined]  # the model's Colombia table, where it has one
+        result.colombia = table  # the model's Colombia table
     return result
 
 
