@@ -12,7 +12,7 @@ import pytest
 from tools.browser import CHROMIUM
 
 METADATA = ("Valuation", "Units", "Filters", "Generated at (UTC)", "Link to this view", "Publisher")
-PAGES = ("overview", "balances", "products", "dependence", "coverage", "data")
+PAGES = ("overview", "balances", "products", "dependence", "peers", "coverage", "data")
 
 pytestmark = [
     pytest.mark.browser,
