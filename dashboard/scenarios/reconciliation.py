@@ -358,3 +358,9 @@ def csv_frame(rec: Reconciliation, lang: str) -> pd.DataFrame:
     frame.insert(0, i18n.pick(lang, "Legal date", "Fecha legal"), rec.as_of)
     frame.insert(1, "id", ["", *rec.measures["measure"].astype(str)])
     return frame
+
+
+def csv_decimals(lang: str) -> dict[str, int]:
+    """The places the files keep (``csv_frame``'s headers): dollars whole, rates and points as the page shows them."""
+    dollars = {word(key, lang).split(" (")[0] + " (USD)": 0 for key in ("imports", "duty")}
+    return {**dollars, word("points", lang): 2, word("after", lang): 2}

@@ -76,10 +76,10 @@ def show_reconciliation(current: dict[str, Any], lang: str) -> None:
     show_table(reconciliation.measure_table(rec, lang), lang, key="sc_tbl_reconcile", decimals=2)
     with st.expander(reconciliation.word("tracker_heading", lang)):
         show_table(reconciliation.bridge_table(rec, lang), lang, key="sc_tbl_bridge", decimals=2)
-    components.download_csv_button(
+    components.download_table(
         lambda: reconciliation.csv_frame(rec, lang), filename=f"balanza-reconciliation-{as_of}.csv",
         source=reconciliation.word("csv_source", lang), valuation=text("customs", lang), units="USD; %",
-        filters={"as_of": as_of}, key="sc_dl_reconcile",
+        filters={"as_of": as_of}, key="sc_dl_reconcile", decimals=reconciliation.csv_decimals(lang),
     )  # fmt: skip
 
 

@@ -93,7 +93,10 @@ def test_7_august_measure_by_measure_in_english() -> None:
     assert _number(bridge.loc["This table, as the law reads", "Rate (%)"]) == pytest.approx(
         _number(table["Rate after (%)"].iloc[-1]), abs=1e-9
     )
-    assert any("sc_dl_reconcile" in b.proto.id for b in at.get("download_button"))
+    ids = [b.proto.id for b in at.get("download_button")]
+    assert any("sc_dl_reconcile" in i for i in ids) and any(
+        "sc_dl_reconcile_xlsx" in i for i in ids
+    )  # CSV, Excel
 
 
 @pytest.mark.usefixtures("bundled_env")
@@ -157,3 +160,7 @@ def test_the_download_gives_dollars_in_full() -> None:
     assert list(rows["id"]) == ["", "china_fentanyl_20"]
     assert rows["Arancel adicional (USD)"].iloc[1] == 8.0e10
     assert rows["Fecha legal"].iloc[1] == "2025-08-07"
+    assert set(words.csv_decimals("es")) <= set(
+        rows.columns
+    )  # the files keep whole dollars, rates to 2 places
+    assert words.csv_decimals("es")["Arancel adicional (USD)"] == 0
