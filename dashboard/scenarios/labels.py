@@ -226,6 +226,10 @@ TX: dict[str, tuple[str, str]] = {
         "Colombia's exports to the US, before and after each scenario (USD million)",
         "Exportaciones de Colombia a EE. UU., antes y después de cada escenario (millones de USD)",
     ),
+    "cur_colombia": (
+        "Colombia's exports to the US, before and after this scenario (USD million)",
+        "Exportaciones de Colombia a EE. UU., antes y después de este escenario (millones de USD)",
+    ),
     "cmp_colombia_cells": (
         "Each scenario's column: the change in USD million (and in %).",
         "Columna de cada escenario: el cambio en millones de USD (y en %).",

@@ -147,7 +147,9 @@ def show_focus(result: ScenarioResult, names: Mapping[str, str], lang: str) -> N
 
 
 def show_tariff(result: ScenarioResult, current: dict[str, Any], names: Mapping[str, str], lang: str) -> None:
-    """A tariff scenario: headline metrics, captions, roses and coffee, then one tab per view."""
+    """A tariff scenario: Colombia's own result first, headline metrics, captions, roses and coffee, then one tab
+    per view."""
+    show_colombia([result], lang, current=True)
     totals = result.totals
     show_metrics(summary.tariff_metrics(totals, lang))
     st.caption(summary.tariff_caption(totals, lang))
@@ -265,18 +267,21 @@ def show_comparison(
             show_table(tables.partner_comparison_table(group.results, names), lang, key="sc_tbl_compare")
 
 
-def show_colombia(results: Sequence[ScenarioResult], lang: str) -> None:
-    """Colombia's exports to the US before and after each scenario, by product group, with its files."""
+def show_colombia(results: Sequence[ScenarioResult], lang: str, *, current: bool = False) -> None:
+    """Colombia's exports to the US before and after each scenario, by product group, with its files
+    (``current``: the one scenario on screen, at the top of its result, before the totals of all partners)."""
     table = colombia.colombia_table(results, lang)
     if table.empty:
         return
-    st.markdown(f"**{text('cmp_colombia', lang)}**")
+    suffix = "_current" if current else ""
+    st.markdown(f"**{text('cur_colombia' if current else 'cmp_colombia', lang)}**")
     st.caption(plain(colombia.summary(results, lang)))  # scenario names from the link: text, never Markdown
     styler = components.shared_styler(
         ("scenario_colombia", lang), table, lambda: tables.display(table, lang, 1)
     )  # rendered once per distinct table, shared by every session
-    st.dataframe(styler, hide_index=True, key="sc_tbl_colombia", width="stretch")
-    comparison_files(table, results, "balanza-scenarios-colombia.csv", "sc_dl_colombia", lang)
+    st.dataframe(styler, hide_index=True, key=f"sc_tbl_colombia{suffix}", width="stretch")
+    filename = "balanza-scenario-colombia.csv" if current else "balanza-scenarios-colombia.csv"
+    comparison_files(table, results, filename, f"sc_dl_colombia{suffix}", lang)
 
 
 def comparison_files(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -249,3 +250,27 @@ def test_an_uploaded_set_becomes_the_saved_set_and_a_bad_file_is_refused_by_name
         and escape_markdown("tariff_changes[0].add_pp") in message
     )
     assert at.subheader[0].value == escape_markdown("Ecuador +5 on roses")  # the last good scenario stays
+
+
+@pytest.mark.usefixtures("bundled_env")
+def test_colombias_own_result_comes_first_for_the_scenario_on_screen() -> None:
+    """Before the totals of all partners: Colombia's exports to the US by product group, 2024 from the raw Census
+    file of US imports from Colombia (partner code 3010)."""
+    raw = pd.read_parquet(
+        Path(__file__).resolve().parents[2]
+        / "data/raw/us-census-imports-2024-hs10/2024-hs10-imports3010.parquet",
+        columns=["I_COMMODITY", "CON_VAL_YR"],
+    )
+    values = raw["CON_VAL_YR"].astype(float) / 1e6
+    total = values.sum()
+    coffee = values[raw["I_COMMODITY"].astype(str).str.startswith(("0901", "210111"))].sum()
+    at = _page()
+    assert not at.exception
+    first = at.dataframe[0].value  # the first table on the page
+    assert list(first.columns[:2]) == ["Scenario", "Products"]
+    rows = first.set_index("Products")
+    assert rows.loc["All goods", "Before, 2024 (USD m)"] == pytest.approx(total, abs=0.05)
+    assert rows.loc["Coffee", "Before, 2024 (USD m)"] == pytest.approx(coffee, abs=0.05)
+    assert rows.loc["All goods", "Change (USD m)"] < 0  # Colombia faces 10 points more than its competitors
+    assert "Colombia's exports to the US, before and after this scenario (USD million)" in _texts(at)
+    assert any("sc_dl_colombia_current" in b.proto.id for b in at.get("download_button"))
