@@ -337,7 +337,24 @@ def summary_lines(rec: Reconciliation, lang: str) -> list[str]:
                 "abajo va de una cifra a la otra, una de sus decisiones a la vez.",
             )
         )
+        if rec.as_of in TRACKER_DATING:
+            english, spanish = TRACKER_DATING[rec.as_of]
+            lines.append(spanish if lang == "es" else english)
     return lines
+
+
+# Dates on which the tracker dates a measure otherwise than the law, beyond what the bridge's steps isolate (a test
+# reads the tracker's own rows for it).
+TRACKER_DATING: dict[str, tuple[str, str]] = {
+    "2025-04-05": (
+        "Most of what the steps leave unisolated on 5 April: the tracker applies the country rates of EO 14257's "
+        "Annex I (Vietnam 46 %, China +34 %) from 5 April; in law they applied on 9 April only, then were suspended "
+        "for every partner but China (EO 14266, from 10 April).",
+        "Casi todo lo que los pasos no aíslan el 5 de abril: el rastreador aplica las tasas por país del anexo I de "
+        "la OE 14257 (Vietnam 46 %, China +34 %) desde el 5 de abril; por ley solo se aplicaron el 9 de abril y "
+        "luego se suspendieron para todos los socios salvo China (OE 14266, desde el 10 de abril).",
+    ),
+}
 
 
 def _pct2(value: float, lang: str) -> str:

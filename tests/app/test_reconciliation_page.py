@@ -164,3 +164,13 @@ def test_the_download_gives_dollars_in_full() -> None:
         rows.columns
     )  # the files keep whole dollars, rates to 2 places
     assert words.csv_decimals("es")["Arancel adicional (USD)"] == 0
+
+
+def test_5_april_says_why_the_tracker_is_higher() -> None:
+    """Where the tracker dates a measure otherwise than the law, the sentences say so (in the reader's language)."""
+    empty = pd.DataFrame(columns=["measure"])
+    april = Reconciliation("2025-04-05", 2.36, 14.88, empty, pd.DataFrame(), 25.51, 10.93, None)
+    august = Reconciliation("2025-08-07", 2.36, 19.15, empty, pd.DataFrame(), 18.89, -0.55, None)
+    assert words.TRACKER_DATING["2025-04-05"][1] in words.summary_lines(april, "es")
+    assert words.TRACKER_DATING["2025-04-05"][0] in words.summary_lines(april, "en")
+    assert not any("Annex I" in line for line in words.summary_lines(august, "en"))

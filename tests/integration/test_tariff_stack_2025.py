@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dashboard.scenarios.reconciliation import TRACKER_DATING
 from model import measures, reconciliation
 from model.scenario import load_market, resolve_lists, run_scenario
 from model.spec import parse_spec, preset_path
@@ -283,3 +284,20 @@ def test_a_dated_presets_reconciliation_as_the_page_reads_it(stack) -> None:  # 
     assert rows.loc["s232_copper_50", "fr_pages"] == ""  # 90 FR 37727 is cited by others, its page not read
     assert rows.loc["s232_copper_50", "fr_document"] == "2025-14893"
     assert rows.loc["canada_fentanyl_35", "shares"] == {"CAN": table.parameters["usmca_share:CAN"].value}
+
+
+def test_on_5_april_the_tracker_applies_the_country_rates_the_law_put_in_force_on_9_april(stack) -> None:  # noqa: ANN001
+    """What the page says of 5 April: the tracker's Vietnam rate jumps to about 46 points on 5 April and falls back
+    on 9 April; this table's 5 April stack has no country rates, and the gap is most of the unisolated residual."""
+    con, table, market = stack
+    vietnam = dict(
+        con.execute(
+            "SELECT CAST(date AS VARCHAR), effective_tariff_pct FROM us_tariff_timeline WHERE partner_iso3 = 'VNM' "
+            "AND date IN ('2025-04-03', '2025-04-05', '2025-04-09')"
+        ).fetchall()
+    )
+    assert vietnam["2025-04-05"] - vietnam["2025-04-03"] > 40  # Annex I's 46 %, less its exemptions
+    assert vietnam["2025-04-09"] - vietnam["2025-04-03"] < 15  # back to the 10 % baseline
+    rec = reconciliation.reconciliation(con, "2025-04-05", market=market, table=table)
+    assert rec.residual_points is not None and rec.residual_points > 5
+    assert set(TRACKER_DATING) == {"2025-04-05"}
