@@ -16,6 +16,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -23,6 +24,7 @@ import time
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from etl import settings
 from etl.errors import BalanzaError
@@ -129,30 +131,53 @@ def wait_healthy(
     raise BalanzaError(f"the server on port {port} did not answer its health check within {timeout:.0f}s")
 
 
-def wake(host: str, port: int, timeout: float = 120.0) -> None:
-    """Run the default page once in a throw-away session (starts the worker's warming thread)."""
+def run_page(
+    base_url: str, page: str = "", *, timeout: float = 120.0, ssl_context: ssl.SSLContext | None = None
+) -> list[str]:
+    """Run one page (its URL path; "" the default page) in a throw-away session over the dashboard's websocket,
+    as a browser does; returns the messages of the exceptions the page showed (none: []).
+
+    ``base_url``: http(s)://host:port[/path] of the dashboard (a proxy's address works the same way)."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
     from websockets.sync.client import connect
     from websockets.typing import Origin, Subprotocol
 
+    address = urlsplit(base_url)
+    socket_url = urlunsplit(("wss" if address.scheme == "https" else "ws", address.netloc,
+                             address.path.rstrip("/") + "/_stcore/stream", "", ""))  # fmt: skip
     message = BackMsg()
     message.rerun_script.query_string = ""
-    message.rerun_script.page_name = ""
+    message.rerun_script.page_name = page
+    problems: list[str] = []
     with connect(
-        f"ws://{host}:{port}/_stcore/stream",
+        socket_url,
         subprotocols=[Subprotocol("streamlit")],
-        origin=Origin(f"http://{host}:{port}"),
+        origin=Origin(f"{address.scheme}://{address.netloc}"),
         max_size=None,
         open_timeout=timeout,
+        ssl=ssl_context,
     ) as ws:
         ws.send(message.SerializeToString())
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             forward = ForwardMsg()
             forward.ParseFromString(ws.recv(timeout=max(0.1, deadline - time.monotonic())))
-            if forward.WhichOneof("type") == "script_finished":
-                return
+            kind = forward.WhichOneof("type")
+            if kind == "delta" and forward.delta.new_element.WhichOneof("type") == "exception":
+                problems.append(forward.delta.new_element.exception.message)
+            elif kind == "page_not_found":
+                problems.append(f"no page {page!r}")
+            elif kind == "script_finished" and forward.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                if forward.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                    problems.append("the page script does not compile")
+                return problems
+    raise TimeoutError(f"the page {page or '(default)'!r} did not finish within {timeout:.0f}s")
+
+
+def wake(host: str, port: int, timeout: float = 120.0) -> None:
+    """Run the default page once in a throw-away session (starts the worker's warming thread)."""
+    run_page(f"http://{host}:{port}", timeout=timeout)
 
 
 def _wake_quietly(host: str, port: int) -> None:
@@ -225,17 +250,35 @@ def serve(
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
+SERVE_DESCRIPTION = """\
+Serve the dashboard. One worker: Streamlit itself listens on HOST:PORT. Several (--workers N): N Streamlit
+processes on private loopback ports and nginx on HOST:PORT in front, sticky sessions (docs/deploy.md).
+Links in CSV files and scenario reports point to the address the dashboard was opened at; behind a reverse
+proxy set BALANZA_PUBLIC_URL to the public address (e.g. https://balanza.example.org/)."""
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add `balanza serve` to the command line."""
-    parser = sub.add_parser("serve", help="serve the dashboard (Streamlit)")
+    parser = sub.add_parser("serve", help="serve the dashboard (Streamlit)", description=SERVE_DESCRIPTION)
     settings.add_db_flag(parser)
-    parser.add_argument("--host", default=settings.SERVE_HOST)
-    parser.add_argument("--port", type=int, default=settings.SERVE_PORT)
+    parser.add_argument(
+        "--host",
+        default=settings.SERVE_HOST,
+        help=f"address to listen on (default {settings.SERVE_HOST}: this machine only). 0.0.0.0 listens on every "
+        "network interface: anyone who can reach this machine can open the dashboard, with no login",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=settings.SERVE_PORT,
+        help=f"port to listen on (default {settings.SERVE_PORT})",
+    )
     parser.add_argument(
         "--workers",
         type=int,
         default=1,
-        help="Streamlit processes; more than 1 puts nginx (Debian package) in front, sticky sessions",
+        help="Streamlit processes (default 1). More than 1 puts nginx (Debian package) in front, with sticky "
+        "sessions: one process runs every page under one interpreter lock, so N workers use N cores",
     )
     parser.set_defaults(func=cmd_serve)
 
