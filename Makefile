@@ -12,10 +12,9 @@ DATA_INPUTS := data/sources.toml $(shell find data/raw -type f 2>/dev/null) $(wi
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# What running needs: the runtime dependencies only. --no-compile: modules are byte-compiled when first imported
-# instead of all of them at install (the largest part of a fresh install's time; docs/deploy.md).
+# What running needs: the runtime dependencies only (docs/benchmarks.md: a fresh clone's `make run`).
 $(RUN_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --no-compile -e .
+	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
 # The test extras (pytest, hypothesis, playwright, ruff, mypy, ...) on top, for `make test` and the maintainers' targets.
