@@ -225,7 +225,9 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def server_cpu_seconds(group: int) -> float:
-    """CPU seconds (user + system) used so far by the processes of the server's process group (Linux /proc)."""
+    """CPU seconds (user + system) used so far by the processes of the server's session (Linux /proc): the server
+    is started in a session of its own (``group``, its pid); `balanza serve` puts each child in a process group
+    of its own, inside that session."""
     ticks = 0
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -235,7 +237,7 @@ def server_cpu_seconds(group: int) -> float:
                 fields = handle.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[2]) == group:  # the process group: `balanza serve`, its Streamlit workers, nginx
+        if int(fields[3]) == group:  # the session: `balanza serve`, its Streamlit workers, nginx
             ticks += int(fields[11]) + int(fields[12])
     return ticks / os.sysconf("SC_CLK_TCK")
 

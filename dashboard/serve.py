@@ -11,6 +11,10 @@ the wake-up runs the default page, which starts the worker's warming thread (das
 from __future__ import annotations
 
 import argparse
+import collections
+import contextlib
+import ctypes
+import errno
 import os
 import secrets
 import shutil
@@ -20,9 +24,11 @@ import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -180,74 +186,239 @@ def wake(host: str, port: int, timeout: float = 120.0) -> None:
     run_page(f"http://{host}:{port}", timeout=timeout)
 
 
+def log(message: str) -> None:
+    """One line on stderr (the service's journal)."""
+    print(f"balanza serve: {message}", file=sys.stderr, flush=True)
+
+
 def _wake_quietly(host: str, port: int) -> None:
     try:
         wake(host, port)
     except Exception as exc:  # the server still serves; its first visitor warms it instead
-        print(
-            f"balanza: could not wake the server on port {port} ({type(exc).__name__}: {exc})",
-            file=sys.stderr,
-        )
+        log(f"could not wake the server on port {port} ({type(exc).__name__}: {exc})")
+
+
+class PortInUseError(BalanzaError):
+    """The address `serve` should listen on is taken (another server, or an earlier `serve` still running)."""
+
+
+def check_can_listen(host: str, port: int) -> None:
+    """Raise a named error at once when ``host``:``port`` cannot be listened on (before any process starts)."""
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as exc:
+        raise BalanzaError(
+            f"cannot listen on {host}: {exc.strerror}", hint="give --host an address of this machine"
+        ) from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers themselves do
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortInUseError(
+                    f"port {port} on {host} is already in use",
+                    hint="stop what listens there (another `balanza serve`?) or choose another --port",
+                ) from None
+            raise BalanzaError(f"cannot listen on {host}:{port}: {exc.strerror}",
+                               hint="choose another --host or --port (ports below 1024 need root)") from None  # fmt: skip
+
+
+# Supervision: a child that exits is started again, at most RESTART_LIMIT times within RESTART_WINDOW seconds
+# (then serve stops and exits 1, and its own supervisor, systemd or the container engine, takes over).
+RESTART_LIMIT = 5
+RESTART_WINDOW = 60.0
+STOP_TIMEOUT = 15.0  # seconds a child gets to stop after SIGTERM, then SIGKILL
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+# Looked up once here: the child calls it between fork and exec, where nothing should be loaded or allocated.
+_PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+
+
+class RestartBudget:
+    """At most ``limit`` restarts within any ``window`` seconds."""
+
+    def __init__(self, limit: int = RESTART_LIMIT, window: float = RESTART_WINDOW) -> None:
+        self.limit, self.window = limit, window
+        self.times: collections.deque[float] = collections.deque()
+
+    def allow(self, now: float) -> bool:
+        """Whether a restart at ``now`` is within the budget (and if so, count it)."""
+        while self.times and now - self.times[0] >= self.window:
+            self.times.popleft()
+        if len(self.times) >= self.limit:
+            return False
+        self.times.append(now)
+        return True
+
+
+def _die_with(parent: int, death_signal: int) -> Callable[[], None]:
+    """Run in a child between fork and exec: the kernel sends it ``death_signal`` when ``parent`` (this
+    process's thread that started it) dies, even by SIGKILL; a child whose parent is already gone stops."""
+
+    def setup() -> None:
+        if _PRCTL is not None:
+            _PRCTL(PR_SET_PDEATHSIG, death_signal, 0, 0, 0)
+        if os.getppid() != parent:
+            os.kill(os.getpid(), death_signal)
+
+    return setup
+
+
+@dataclass
+class Child:
+    """A process `serve` keeps running: a Streamlit worker or nginx."""
+
+    name: str
+    command: list[str]
+    env: dict[str, str] | None
+    death_signal: int
+    port: int | None = None  # where a Streamlit server answers its health check
+    host: str = WORKER_HOST
+    process: subprocess.Popen | None = None
+    budget: RestartBudget = field(default_factory=RestartBudget)
+
+    def start(self) -> None:
+        # Its own process group: a terminal's Ctrl-C reaches serve alone, which stops the children in order,
+        # and nginx's workers go with their master (killpg).
+        self.process = subprocess.Popen(self.command, env=self.env, process_group=0,
+                                        preexec_fn=_die_with(os.getpid(), self.death_signal))  # fmt: skip
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def signal_group(self, signum: int) -> None:
+        if self.process is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signum)
+
+
+def describe_exit(code: int) -> str:
+    return f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
+
+
+def _recover(name: str, host: str, port: int, process: subprocess.Popen) -> None:
+    """After a restart: wait until the server answers, log it, and wake it (a thread: serve keeps supervising)."""
+    try:
+        wait_healthy(host, port, process)
+    except BalanzaError:
+        return  # it died again: the supervision loop sees it
+    log(f"{name} answers again")
+    _wake_quietly(host, port)
+
+
+def supervise(children: Sequence[Child], poll: float = 0.2) -> int:
+    """Restart every child that exits, within its restart budget; returns 1 when one exhausts it."""
+    while True:
+        for child in children:
+            assert child.process is not None
+            code = child.process.poll()
+            if code is None:
+                continue
+            if not child.budget.allow(time.monotonic()):
+                log(f"{child.name} exited ({describe_exit(code)}) after {child.budget.limit} restarts within "
+                    f"{child.budget.window:.0f} s; stopping")  # fmt: skip
+                return 1
+            log(f"{child.name} exited ({describe_exit(code)}); restarting it "
+                f"(restart {len(child.budget.times)} of at most {child.budget.limit} a minute)")  # fmt: skip
+            child.start()
+            if child.port is not None:
+                recover = (child.name, child.host, child.port, child.process)
+                threading.Thread(target=_recover, args=recover, name="balanza-recover", daemon=True).start()
+        time.sleep(poll)
+
+
+def stop_children(children: Sequence[Child], timeout: float = STOP_TIMEOUT) -> None:
+    """SIGTERM to every child's process group (nginx first: no new requests), then SIGKILL what is left."""
+    for child in children:
+        if child.alive():
+            child.signal_group(signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for child in children:
+        if child.process is None:
+            continue
+        try:
+            child.process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            log(f"{child.name} did not stop within {timeout:.0f} s; killing it")
+        child.signal_group(signal.SIGKILL)  # what is left of its group (nginx's own workers)
+        child.process.wait()
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 
 def serve(
     db: Path, host: str = settings.SERVE_HOST, port: int = settings.SERVE_PORT, workers: int = 1
 ) -> int:
-    """Serve until interrupted; returns the exit status."""
+    """Serve until SIGTERM, SIGINT or SIGHUP (returns 0), restarting a worker or nginx that exits; returns 1
+    when one exits more than RESTART_LIMIT times a minute. Children die with serve, even on SIGKILL."""
+    check_can_listen(host, port)
     env = server_env(db)
-    processes: list[subprocess.Popen] = []
+    children: list[Child] = []
     run_dir = Path(tempfile.mkdtemp(prefix="balanza-serve-"))
-    stopping = False
 
     def stop(signum: int, _frame: object) -> None:
-        nonlocal stopping
-        stopping = True
+        log(f"{signal.Signals(signum).name} received; stopping")
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
     try:
         if workers <= 1:
-            processes.append(subprocess.Popen(streamlit_command(host, port), env=env))
-            wait_healthy(host, port, processes[0])
+            # A worker dies with serve by SIGKILL: nothing in it needs a clean stop (the database is read-only).
+            children.append(
+                Child(f"the server on port {port}", streamlit_command(host, port), env, signal.SIGKILL,
+                      port=port, host=host)
+            )  # fmt: skip
+            children[0].start()
+            assert children[0].process is not None
+            wait_healthy(host, port, children[0].process)
             _wake_quietly(host, port)
+            log(f"serving on http://{host}:{port}/")
         else:
             nginx = nginx_binary()
             # One cookie secret for all workers (Streamlit's XSRF cookie), passed the only way it accepts.
             worker_env = dict(env, STREAMLIT_SERVER_COOKIE_SECRET=secrets.token_hex(16))
             worker_ports = [free_port() for _ in range(workers)]
             for worker_port in worker_ports:
-                processes.append(
-                    subprocess.Popen(streamlit_command(WORKER_HOST, worker_port), env=worker_env)
-                )
+                children.append(Child(f"the worker on port {worker_port}", streamlit_command(WORKER_HOST, worker_port),
+                                      worker_env, signal.SIGKILL, port=worker_port))  # fmt: skip
             conf = run_dir / "nginx.conf"
             conf.write_text(nginx_config(run_dir, host, port, worker_ports), encoding="utf-8")
-            processes.append(
-                subprocess.Popen([nginx, "-c", str(conf), "-p", str(run_dir), "-g", "daemon off;"])
-            )
-            for process, worker_port in zip(processes, worker_ports, strict=False):
-                wait_healthy(WORKER_HOST, worker_port, process)
-                _wake_quietly(WORKER_HOST, worker_port)
-            wait_healthy(host, port, processes[-1])
+            # nginx gets SIGTERM when serve dies: its fast shutdown stops its own worker processes too.
+            command = [
+                nginx,
+                "-c",
+                str(conf),
+                "-p",
+                str(run_dir),
+                "-e",
+                str(run_dir / "error.log"),
+                "-g",
+                "daemon off;",
+            ]
+            children.insert(0, Child("nginx", command, None, signal.SIGTERM))
+            for child in children:
+                child.start()
+            for child in children[1:]:
+                assert child.process is not None and child.port is not None
+                wait_healthy(WORKER_HOST, child.port, child.process)
+                _wake_quietly(WORKER_HOST, child.port)
+            assert children[0].process is not None
+            wait_healthy(host, port, children[0].process)
             print(f"balanza: {workers} workers behind nginx on http://{host}:{port}/ (ports {worker_ports})",
                   flush=True)  # fmt: skip
-        while all(process.poll() is None for process in processes):
-            time.sleep(0.5)
-        failed = next(p for p in processes if p.poll() is not None)
-        return 0 if stopping else (failed.returncode or 1)
+        return supervise(children)
     except KeyboardInterrupt:
         return 0
     finally:
-        signal.signal(signal.SIGTERM, previous)
-        for process in processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        for signum in STOP_SIGNALS:  # a second Ctrl-C cannot cut the clean-up short
+            signal.signal(signum, signal.SIG_IGN)
+        stop_children(children)
         shutil.rmtree(run_dir, ignore_errors=True)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 SERVE_DESCRIPTION = """\
