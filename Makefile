@@ -66,6 +66,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/scenario.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/uploads.py
 
 clean:
 	rm -rf $(VENV) data/balanza.duckdb

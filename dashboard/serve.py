@@ -52,7 +52,7 @@ http {{
     fastcgi_temp_path {run}/fastcgi;
     uwsgi_temp_path {run}/uwsgi;
     scgi_temp_path {run}/scgi;
-    client_max_body_size 200m;
+    client_max_body_size {max_upload_mb}m;
     map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
     # Sticky sessions: the cookie names the worker; without one, a random request id places the client.
     map $cookie_{cookie} $balanza_route {{ "" $request_id; default $cookie_{cookie}; }}
@@ -95,6 +95,9 @@ def streamlit_command(host: str, port: int) -> list[str]:
         # shared results in memory that was about a third of the server's CPU per page load. Python's own
         # generational collector still runs; the warming thread freezes the shared results (dashboard/runtime.py).
         "--runner.postScriptGC", "false",
+        # The largest upload (a scenario file), refused by Streamlit's upload handler beyond it; nginx's body limit
+        # is the same (settings.MAX_UPLOAD_MB).
+        "--server.maxUploadSize", str(settings.MAX_UPLOAD_MB),
     ]  # fmt: skip
 
 
@@ -104,7 +107,22 @@ def server_env(db: Path) -> dict[str, str]:
 
 def nginx_config(run_dir: Path, host: str, port: int, worker_ports: Sequence[int]) -> str:
     servers = "\n".join(f"        server {WORKER_HOST}:{p} max_fails=0;" for p in worker_ports)
-    return NGINX_CONF.format(run=run_dir, cookie=COOKIE, servers=servers, host=host, port=port)
+    return NGINX_CONF.format(run=run_dir, cookie=COOKIE, servers=servers, host=host, port=port,
+                             max_upload_mb=settings.MAX_UPLOAD_MB)  # fmt: skip
+
+
+def nginx_command(nginx: str, run_dir: Path, host: str, port: int, worker_ports: Sequence[int]) -> list[str]:
+    """Write nginx's configuration into ``run_dir`` (serve's private folder) and return the command that runs it.
+
+    Request bodies larger than nginx's buffer go to temporary folders nginx creates inside ``run_dir``, mode 0700,
+    owned by the user its worker processes run as. Started by root, nginx runs them as an unprivileged user (its
+    built-in default, nobody): ``run_dir`` then lets others through (0711) without letting them list it, and the
+    configuration is root's alone (0600). Started by any other user, everything is that user's (0700)."""
+    conf = run_dir / "nginx.conf"
+    conf.write_text(nginx_config(run_dir, host, port, worker_ports), encoding="utf-8")
+    conf.chmod(0o600)
+    run_dir.chmod(0o711 if os.geteuid() == 0 else 0o700)
+    return [nginx, "-c", str(conf), "-p", str(run_dir), "-e", str(run_dir / "error.log"), "-g", "daemon off;"]
 
 
 def nginx_binary() -> str:
@@ -377,27 +395,14 @@ def serve(
             _wake_quietly(host, port)
             log(f"serving on http://{host}:{port}/")
         else:
-            nginx = nginx_binary()
             # One cookie secret for all workers (Streamlit's XSRF cookie), passed the only way it accepts.
             worker_env = dict(env, STREAMLIT_SERVER_COOKIE_SECRET=secrets.token_hex(16))
             worker_ports = [free_port() for _ in range(workers)]
             for worker_port in worker_ports:
                 children.append(Child(f"the worker on port {worker_port}", streamlit_command(WORKER_HOST, worker_port),
                                       worker_env, signal.SIGKILL, port=worker_port))  # fmt: skip
-            conf = run_dir / "nginx.conf"
-            conf.write_text(nginx_config(run_dir, host, port, worker_ports), encoding="utf-8")
             # nginx gets SIGTERM when serve dies: its fast shutdown stops its own worker processes too.
-            command = [
-                nginx,
-                "-c",
-                str(conf),
-                "-p",
-                str(run_dir),
-                "-e",
-                str(run_dir / "error.log"),
-                "-g",
-                "daemon off;",
-            ]
+            command = nginx_command(nginx_binary(), run_dir, host, port, worker_ports)
             children.insert(0, Child("nginx", command, None, signal.SIGTERM))
             for child in children:
                 child.start()
