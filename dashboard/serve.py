@@ -15,6 +15,7 @@ import collections
 import contextlib
 import ctypes
 import errno
+import ipaddress
 import os
 import secrets
 import shutil
@@ -39,6 +40,8 @@ APP = settings.PROJECT_ROOT / "dashboard" / "streamlit_app.py"
 WORKER_HOST = "127.0.0.1"
 COOKIE = "balanza_worker"
 HEALTH_TIMEOUT = 90.0
+# nginx's buffer for a request line: the Scenarios page's link (model.spec.MAX_LINK_CHARS) and the rest of the address.
+HEADER_BUFFER_KB = 80
 
 NGINX_CONF = """\
 worker_processes 1;
@@ -47,12 +50,20 @@ error_log {run}/error.log warn;
 events {{ worker_connections 4096; }}
 http {{
     access_log off;
+    server_tokens off;
     client_body_temp_path {run}/body;
     proxy_temp_path {run}/proxy;
     fastcgi_temp_path {run}/fastcgi;
     uwsgi_temp_path {run}/uwsgi;
     scgi_temp_path {run}/scgi;
+    # What a client may send, and how slowly: the largest upload (a scenario file), a request line that holds the
+    # Scenarios page's link (its sc= parameter is up to 64,000 characters), and timeouts between two reads.
     client_max_body_size {max_upload_mb}m;
+    large_client_header_buffers 4 {header_kb}k;
+    client_header_timeout 10s;
+    client_body_timeout 20s;
+    send_timeout 30s;
+    keepalive_timeout 30s;
     map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
     # Sticky sessions: the cookie names the worker; without one, a random request id places the client.
     map $cookie_{cookie} $balanza_route {{ "" $request_id; default $cookie_{cookie}; }}
@@ -65,18 +76,30 @@ http {{
 {servers}
     }}
     server {{
-        listen {host}:{port};
+        listen {listen};
+        # Framed only by its own pages (not by another site), no content-type sniffing, no address sent to other
+        # sites: on every answer, errors included. Nothing about the workers is sent (nginx hides their Server).
+        add_header X-Frame-Options SAMEORIGIN always;
+        add_header Content-Security-Policy "frame-ancestors 'self'" always;
+        add_header X-Content-Type-Options nosniff always;
+        add_header Referrer-Policy same-origin always;
+        add_header Set-Cookie $balanza_set_cookie;
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection $connection_upgrade;
+        proxy_set_header Host $http_host;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_connect_timeout 5s;
+        proxy_buffering off;
         location / {{
             proxy_pass http://balanza;
-            proxy_http_version 1.1;
-            proxy_set_header Upgrade $http_upgrade;
-            proxy_set_header Connection $connection_upgrade;
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_read_timeout 1d;
-            proxy_buffering off;
-            add_header Set-Cookie $balanza_set_cookie;
-            add_header X-Balanza-Worker $upstream_addr;
+            proxy_read_timeout 60s;
+        }}
+        # The page's websocket stays open while the page is open; Streamlit pings it meanwhile.
+        location /_stcore/stream {{
+            proxy_pass http://balanza;
+            proxy_read_timeout 1h;
+            proxy_send_timeout 1h;
         }}
     }}
 }}
@@ -107,7 +130,8 @@ def server_env(db: Path) -> dict[str, str]:
 
 def nginx_config(run_dir: Path, host: str, port: int, worker_ports: Sequence[int]) -> str:
     servers = "\n".join(f"        server {WORKER_HOST}:{p} max_fails=0;" for p in worker_ports)
-    return NGINX_CONF.format(run=run_dir, cookie=COOKIE, servers=servers, host=host, port=port,
+    listen = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"  # an IPv6 address in brackets
+    return NGINX_CONF.format(run=run_dir, cookie=COOKIE, servers=servers, listen=listen, header_kb=HEADER_BUFFER_KB,
                              max_upload_mb=settings.MAX_UPLOAD_MB)  # fmt: skip
 
 
@@ -214,6 +238,14 @@ def _wake_quietly(host: str, port: int) -> None:
         wake(host, port)
     except Exception as exc:  # the server still serves; its first visitor warms it instead
         log(f"could not wake the server on port {port} ({type(exc).__name__}: {exc})")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this machine only (127.0.0.1, ::1, localhost)."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 class PortInUseError(BalanzaError):
@@ -394,6 +426,9 @@ def serve(
             wait_healthy(host, port, children[0].process)
             _wake_quietly(host, port)
             log(f"serving on http://{host}:{port}/")
+            if not is_loopback(host):
+                log(f"Streamlit's own server faces the network on {host}: no anti-framing headers, no limits on "
+                    "slow clients; for a team use --workers 2 (nginx in front) behind TLS (docs/deploy.md)")  # fmt: skip
         else:
             # One cookie secret for all workers (Streamlit's XSRF cookie), passed the only way it accepts.
             worker_env = dict(env, STREAMLIT_SERVER_COOKIE_SECRET=secrets.token_hex(16))

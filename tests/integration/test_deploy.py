@@ -248,6 +248,11 @@ def test_the_service_started_as_the_guide_says_serves_every_page_through_the_tls
                 time.sleep(0.2)
         assert status == 200 and b"<html" in body.lower()
         assert headers["strict-transport-security"].startswith("max-age=")
+        assert (
+            headers["server"] == "nginx" and headers["x-frame-options"] == "SAMEORIGIN"
+        )  # both proxies' headers
+        long_link = f"{base}/scenarios?sc={'A' * 64_000}"  # the longest link the Scenarios page reads
+        assert _get(long_link, tls)[0] == 200
         redirect = _get(f"http://127.0.0.1:{http_port}/balances?lang=es")
         assert redirect[0] == 301 and redirect[1]["location"] == "https://127.0.0.1/balances?lang=es"
 

@@ -12,6 +12,7 @@ import http.client
 import os
 import pwd
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -149,3 +150,88 @@ def test_bodies_up_to_the_upload_bound_pass_and_larger_ones_are_refused_by_nginx
             assert body.stat().st_uid == pwd.getpwnam(UNPRIVILEGED).pw_uid
             assert run_dir.stat().st_mode & 0o777 == (0o711 if user is None else 0o700)
         assert (run_dir / "nginx.conf").stat().st_mode & 0o777 == 0o600
+
+
+SECURITY_HEADERS = {
+    "x-frame-options": "SAMEORIGIN",
+    "content-security-policy": "frame-ancestors 'self'",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+}
+
+
+def _request(port: int, method: str, path: str, body: bytes | None = None) -> tuple[int, dict[str, str]]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(method, path, body=body)
+        answer = connection.getresponse()
+        answer.read()
+        return answer.status, {k.lower(): v for k, v in answer.getheaders()}
+    finally:
+        connection.close()
+
+
+def test_answers_show_no_version_and_no_worker_and_forbid_framing_by_other_sites() -> None:
+    port = serve.free_port()
+    with _worker() as worker_port, _nginx(port, worker_port, None):
+        link = "/scenarios?sc=" + "A" * 64_000 + "&lang=es"  # the longest link the Scenarios page reads
+        answers = {
+            "page": _request(port, "GET", "/"),
+            "long link": _request(port, "GET", link),
+            "too large": _request(port, "POST", "/_stcore/upload_file/s/f", b"x" * (MAX_FILE_BYTES + 1)),
+        }
+    answers["worker gone"] = _answer_without_worker(port)
+    assert {what: status for what, (status, _) in answers.items()} == {
+        "page": 200, "long link": 200, "too large": 413, "worker gone": 502,
+    }  # fmt: skip
+    for what, (_status, headers) in answers.items():
+        assert headers["server"] == "nginx", what  # no version, and not the worker's own Server header
+        assert {name: headers.get(name) for name in SECURITY_HEADERS} == SECURITY_HEADERS, what
+        leaked = [
+            f"{k}: {v}" for k, v in headers.items() if str(worker_port) in v or k.startswith("x-balanza")
+        ]
+        assert not leaked, (what, leaked)
+
+
+def _answer_without_worker(port: int) -> tuple[int, dict[str, str]]:
+    """nginx's answer when its only worker is gone (a 502 page of its own)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))  # a closed port stands in for the dead worker
+    dead_port = listener.getsockname()[1]
+    listener.close()
+    with _nginx(port, dead_port, None):
+        return _request(port, "GET", "/")
+
+
+@pytest.mark.slow
+def test_a_client_that_sends_slowly_is_cut_off() -> None:
+    """A client that never finishes its request line, or its body, is disconnected by nginx's timeouts (10 s
+    between two reads of the headers, 20 s of the body), not kept forever."""
+    port = serve.free_port()
+    with _worker() as worker_port, _nginx(port, worker_port, None):
+        results: dict[str, float] = {}
+
+        def stall(what: str, first_bytes: bytes) -> None:
+            with socket.create_connection(("127.0.0.1", port), timeout=60) as client:
+                client.sendall(first_bytes)
+                started = time.monotonic()
+                while client.recv(4096):  # nginx may answer 408 first; then it closes
+                    pass
+                results[what] = time.monotonic() - started
+
+        threads = [
+            threading.Thread(target=stall, args=("headers", b"GET / HTTP/1.1\r\nHost: x\r\n")),
+            threading.Thread(
+                target=stall,
+                args=(
+                    "body",
+                    b"POST /_stcore/upload_file/s/f HTTP/1.1\r\nHost: x\r\n"
+                    b"Content-Length: 1000\r\n\r\n0123456789",
+                ),
+            ),  # fmt: skip
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=90)
+    assert 8 < results["headers"] < 20 and 18 < results["body"] < 35, results

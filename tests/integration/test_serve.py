@@ -153,6 +153,11 @@ def test_two_workers_sticky_a_killed_worker_comes_back_and_sigkill_of_serve_leav
 
         headers, status = _get(url)
         assert status == 200
+        # Nothing about nginx's version or the workers reaches the client; no other site may frame the pages.
+        assert headers["server"] == "nginx" and not [h for h in headers if h.startswith("x-balanza")]
+        assert not [v for v in headers.values() if any(str(p) in v for p in worker_ports)]
+        assert headers["x-frame-options"] == "SAMEORIGIN"
+        assert headers["content-security-policy"] == "frame-ancestors 'self'"
         cookie = re.search(r"(balanza_worker=[^;]+)", headers["set-cookie"]).group(1)  # type: ignore[union-attr]
         assert "balanza_worker" not in _get(url, cookie)[0]["set-cookie"]  # the browser keeps its cookie
         sticky = {_worker_serving(cookie, port, worker_ports) for _ in range(5)}

@@ -52,3 +52,10 @@ def test_make_run_installs_only_what_running_needs_and_make_test_the_extras(tmp_
     assert "--quiet" in installs[0] and "build --quiet" in run and "serve" in run
     test = _dry_run("test", tmp_path)
     assert any("'.[test]'" in line for line in test.splitlines() if " pip install " in line), test
+
+
+def test_only_loopback_addresses_count_as_this_machine_only() -> None:
+    from dashboard.serve import is_loopback
+
+    assert all(is_loopback(h) for h in ("127.0.0.1", "127.0.0.2", "::1", "localhost"))
+    assert not any(is_loopback(h) for h in ("0.0.0.0", "::", "10.1.2.3", "balanza.example.org"))
