@@ -174,9 +174,13 @@ def _card(card: claims.ClaimCard) -> None:
                         _display_value(v, u)
                         for v, u in zip(card.numbers["value"], card.numbers["unit"], strict=True)
                     ],
+                    flag=[  # short words; the reason is in the row's note
+                        i18n.flag_of(bool(p), bool(c), components.lang())
+                        for p, c in zip(card.numbers["provisional"], card.numbers["comparable"], strict=True)
+                    ],
                 )
-                components.show_table(shown[["measure", "year", "perspective", "shown", "valuation", "publisher",
-                                             "dataset", "note"]].rename(columns={"shown": "value"}),
+                components.show_table(shown[["measure", "year", "perspective", "shown", "flag", "valuation",
+                                             "publisher", "dataset", "note"]].rename(columns={"shown": "value"}),
                                       key=f"claim_numbers_{spec.id}")  # fmt: skip
         units = ", ".join(sorted({str(u) for u in card.numbers["unit"].dropna()})) or "—"
         components.download_csv_button(
