@@ -6,6 +6,11 @@ public address: each browser gets a cookie naming its worker on its first reques
 and downloads all reach the process that holds its session; a client without the cookie (a first visit, a
 script) is placed by a hash of a random request id. Every worker is woken once it answers its health check:
 the wake-up runs the default page, which starts the worker's warming thread (dashboard.components).
+
+`serve` supervises what it starts: a worker or nginx that exits is started again (at most RESTART_LIMIT times a
+minute), each child runs in its own process group and dies with `serve` even when `serve` is killed (a
+parent-death signal), and a port already in use is refused before anything starts. nginx shows no version and
+nothing about the workers, forbids framing by other sites and bounds what clients send (docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -157,6 +162,11 @@ def nginx_binary() -> str:
     return found
 
 
+def base_url(host: str, port: int) -> str:
+    """http://host:port, an IPv6 address in brackets."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 def free_port(host: str = WORKER_HOST) -> int:
     with socket.socket() as probe:
         probe.bind((host, 0))
@@ -171,7 +181,7 @@ def wait_healthy(
         if process is not None and process.poll() is not None:
             raise BalanzaError(f"the server on port {port} exited with status {process.returncode}")
         try:
-            with urllib.request.urlopen(f"http://{host}:{port}/_stcore/health", timeout=2) as answer:
+            with urllib.request.urlopen(f"{base_url(host, port)}/_stcore/health", timeout=2) as answer:
                 if answer.status == 200:
                     return
         except OSError:
@@ -225,7 +235,7 @@ def run_page(
 
 def wake(host: str, port: int, timeout: float = 120.0) -> None:
     """Run the default page once in a throw-away session (starts the worker's warming thread)."""
-    run_page(f"http://{host}:{port}", timeout=timeout)
+    run_page(base_url(host, port), timeout=timeout)
 
 
 def log(message: str) -> None:
@@ -425,7 +435,7 @@ def serve(
             assert children[0].process is not None
             wait_healthy(host, port, children[0].process)
             _wake_quietly(host, port)
-            log(f"serving on http://{host}:{port}/")
+            log(f"serving on {base_url(host, port)}/")
             if not is_loopback(host):
                 log(f"Streamlit's own server faces the network on {host}: no anti-framing headers, no limits on "
                     "slow clients; for a team use --workers 2 (nginx in front) behind TLS (docs/deploy.md)")  # fmt: skip
@@ -447,7 +457,7 @@ def serve(
                 _wake_quietly(WORKER_HOST, child.port)
             assert children[0].process is not None
             wait_healthy(host, port, children[0].process)
-            print(f"balanza: {workers} workers behind nginx on http://{host}:{port}/ (ports {worker_ports})",
+            print(f"balanza: {workers} workers behind nginx on {base_url(host, port)}/ (ports {worker_ports})",
                   flush=True)  # fmt: skip
         return supervise(children)
     except KeyboardInterrupt:
