@@ -36,6 +36,7 @@ PAGES = {
     "balances": "app_pages/balances.py",
     "products": "app_pages/products.py",
     "dependence": "app_pages/dependence.py",
+    "peers": "app_pages/peers.py",
     "coverage": "app_pages/coverage.py",
     "data": "app_pages/data.py",
 }
@@ -301,7 +302,17 @@ def localized(frame: pd.DataFrame, units: Mapping[str, str] | None = None) -> pd
     return i18n.with_headers(frame, lang(), units)
 
 
-URL_PATHS = ("overview", "balances", "products", "dependence", "claims", "scenarios", "coverage", "data")
+URL_PATHS = (
+    "overview",
+    "balances",
+    "products",
+    "dependence",
+    "peers",
+    "claims",
+    "scenarios",
+    "coverage",
+    "data",
+)
 
 
 def view_url(page: str | None = None) -> str:

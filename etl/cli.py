@@ -30,9 +30,12 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from etl.status import coverage_matrix, render_coverage
+    from etl.status import coverage_matrix, peer_coverage, render_coverage, render_peer_coverage
 
-    print(render_coverage(coverage_matrix(settings.db_path(args.db))))
+    db = settings.db_path(args.db)
+    print(render_coverage(coverage_matrix(db)))
+    print()
+    print(render_peer_coverage(peer_coverage(db)))
     return 0
 
 

@@ -21,6 +21,8 @@ COLOMBIA = "COL"
 CHINA = "CHN"
 UNITED_STATES = "USA"
 WORLD = "WLD"
+# Colombia's peers in the region (the Peers page, `balanza status`): Argentina, Brazil, Chile, Ecuador, Mexico, Peru.
+PEERS = ("ARG", "BRA", "CHL", "ECU", "MEX", "PER")
 EUROPEAN_UNION = "EUN"  # WITS code for the EU as one partner; never added to its members
 # Members of the European Union since 1 February 2020 (the 27 after the UK left): a sum over partners never
 # holds both EUROPEAN_UNION and any of these.
@@ -37,6 +39,7 @@ BILLION = 1e9
 # Short names of the publisher series held in `trade.source`.
 SOURCES = {
     "imf_dots": "IMF Direction of Trade Statistics",
+    "imf_dots_dbnomics": "IMF Direction of Trade Statistics, 2026 vintage (via DBnomics)",
     "us_census_general": "US Census Bureau, general imports / total exports (country totals)",
     "us_census_consumption": "US Census Bureau, imports for consumption by HS10",
     "dian": "DIAN / DANE exports by destination",
@@ -145,6 +148,9 @@ CREATE TABLE IF NOT EXISTS countries (
 CREATE TABLE IF NOT EXISTS comtrade_areas (code INTEGER PRIMARY KEY, iso3 VARCHAR NOT NULL, name VARCHAR);
 CREATE TABLE IF NOT EXISTS census_countries (cty_code VARCHAR PRIMARY KEY, iso3 VARCHAR NOT NULL, name VARCHAR);
 CREATE TABLE IF NOT EXISTS country_names (name_key VARCHAR PRIMARY KEY, iso3 VARCHAR NOT NULL);
+-- ISO 3166 alpha-2 → alpha-3, from the same country-codes file (publishers that code countries in two letters,
+-- such as IMF DOTS as served by DBnomics).
+CREATE TABLE IF NOT EXISTS country_iso2 (iso2 VARCHAR PRIMARY KEY, iso3 VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS imf_partner_names (imf_name VARCHAR PRIMARY KEY, iso3 VARCHAR);
 
 CREATE TABLE IF NOT EXISTS hs_codes (

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from etl import store
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py"
-PAGES = ("overview", "balances", "products", "dependence", "coverage", "data")
+PAGES = ("overview", "balances", "products", "dependence", "peers", "coverage", "data")
 
 
 def _run(page: str, params: dict[str, str] | None = None) -> AppTest:
@@ -46,6 +46,14 @@ RESTORE_CASES = {
     },
     "products": {"series": "USA:CHN:import:us_census_consumption", "year": "2024", "q": "coffee"},
     "dependence": {"partners": "USA"},
+    "peers": {
+        "peers": "BRA,COL,PER",
+        "measure": "balance",
+        "year": "2015",
+        "rank": "import_usa",
+        "mirror": "MEX",
+        "mpartner": "USA",
+    },
     "coverage": {"country": "USA", "with": "COL,CHN"},
     "data": {
         "source": "us_census_general",

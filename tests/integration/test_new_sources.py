@@ -194,7 +194,8 @@ def test_comtrade_coffee_extract_still_there_and_apart(small_bundle_con: duckdb.
     ).fetchall()
     assert rows == [("0901", 2)]
     totals = small_bundle_con.execute(
-        "SELECT count(*), count(DISTINCT (partner_iso3, year)) FROM trade WHERE source = 'comtrade' AND hs_code = 'TOTAL'"
+        "SELECT count(*), count(DISTINCT (partner_iso3, year)) FROM trade WHERE source = 'comtrade' AND hs_code = 'TOTAL' "
+        "AND reporter_iso3 = 'COL'"
     ).fetchone()
     assert totals[0] == totals[1] == 362
 
