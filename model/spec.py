@@ -60,9 +60,9 @@ def preset_path(name: str) -> Path:
 HS_PREFIX = re.compile(r"^\d{2,10}$")
 CHAPTER = re.compile(r"^\d{2}$")
 MAX_NAME_LENGTH = 120
-# Each change costs a pass of the engine over the market (about 20 ms on the 2024 HS10 lines): a bound on the
-# CPU one scenario can take. The bundled presets use at most 5.
-MAX_TARIFF_CHANGES = 20
+# Each change costs a pass of the engine over the market (about 25 ms on the 2024 HS10 lines; 50 changes about
+# 1.5 s): a bound on the CPU one scenario can take. The bundled presets use at most 21 (the 2025 timeline).
+MAX_TARIFF_CHANGES = 50
 
 
 @dataclass(frozen=True)
