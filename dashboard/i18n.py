@@ -37,6 +37,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "page_peers": ("Peers", "Pares"),
     "year_range": ("Years shown", "Años mostrados"),
     "download_csv": ("Download CSV", "Descargar CSV"),
+    "download_xlsx": ("Download Excel", "Descargar Excel"),
+    "download_deck": ("Slides of this page (PowerPoint)", "Diapositivas de esta página (PowerPoint)"),
+    "table_slide": ("The table ({units})", "La tabla ({units})"),
+    "xlsx_too_large": (
+        "Too many rows for an Excel file made on a click: the CSV holds them all.",
+        "Demasiadas filas para un archivo de Excel hecho al pulsar: el CSV las contiene todas.",
+    ),
     "invalid_param": (
         "Ignored URL parameter {name}='{value}': {reason}. Using the default.",
         "Parámetro de URL ignorado {name}='{value}': {reason}. Se usa el valor por defecto.",
@@ -485,6 +492,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "rows_shown": ("{shown} rows shown of {total}.", "{shown} filas mostradas de {total}."),
     "data_chart_title": ("Sum of the selected rows by year", "Suma de las filas seleccionadas por año"),
     "links": ("Same filters on:", "Mismos filtros en:"),
+    "vintage_revision": ("revision", "revisión"),
+    "vintage_first": ("as loaded", "tal como se cargó"),
+    "series_loaded": ("Loaded from: {files}.", "Cargado de: {files}."),
+    "series_file": ("{path} on {date} UTC{revision}", "{path} el {date} UTC{revision}"),
+    "series_revision": (" (a revision: newer release)", " (una revisión: versión más reciente)"),
     "db_error": ("The database cannot be opened: {error}", "No se puede abrir la base de datos: {error}"),
     "share_pct": ("Share (%)", "Participación (%)"),
     "gap_series": ("Record", "Registro"),
@@ -759,7 +771,18 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "perspective": ("Reported by", "Según"),
     "origin": ("Origin", "Origen"),
     "row_count": ("Rows", "Filas"),
-    "loaded_at": ("Loaded at", "Cargado el"),
+    "loaded_at": ("Loaded at (UTC)", "Cargado el (UTC)"),
+    "vintage": ("Vintage", "Versión"),
+    "revises_rows": ("Revises (rows of earlier releases)", "Revisa (filas de versiones anteriores)"),
+    "superseded_rows": (
+        "Superseded (rows a later release replaced)",
+        "Sustituidas (filas que reemplazó una versión posterior)",
+    ),
+    "claim_id": ("Claim no.", "N.º de afirmación"),
+    "verdict": ("Verdict", "Veredicto"),
+    "unit": ("Unit", "Unidad"),
+    "series": ("Series", "Serie"),
+    "scenario": ("Scenario", "Escenario"),
 }
 
 

@@ -29,6 +29,7 @@ from websockets.sync.client import connect
 from websockets.typing import Origin, Subprotocol
 
 from dashboard import serve
+from etl.store import copy_database
 
 BALANZA = Path(sys.executable).with_name("balanza")
 
@@ -141,7 +142,7 @@ def test_two_workers_sticky_a_killed_worker_comes_back_and_sigkill_of_serve_leav
 ) -> None:
     assert shutil.which("nginx") or Path("/usr/sbin/nginx").exists(), "nginx missing: apt-get install nginx"
     db = tmp_path / "balanza.duckdb"
-    shutil.copyfile(bundled_db, db)
+    copy_database(bundled_db, db)
     port = serve.free_port()
     log = tmp_path / "serve.log"
     server = _start(db, port, 2, log)
