@@ -30,6 +30,7 @@ import pytest
 from dashboard import serve
 from dashboard.components import URL_PATHS
 from etl import settings
+from etl.store import copy_database
 
 ROOT = settings.PROJECT_ROOT
 GUIDE = ROOT / "docs" / "deploy.md"
@@ -126,7 +127,8 @@ def test_the_container_file_uses_debian_and_pypi_packages_only_and_the_units_com
                     if word.startswith(f"{INSTALL_DIR}/") and "/.venv/" not in word:
                         assert (ROOT / word.removeprefix(f"{INSTALL_DIR}/")).exists(), word
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
-    assert {".git", ".venv", "**/*.duckdb"} <= set(ignored)  # the image builds its own venv and database
+    # The image builds its own venv and database (a catalogue and its store folder).
+    assert {".git", ".venv", "**/*.duckdb", "**/*.duckdb.*"} <= set(ignored)
     # It runs what the unit runs, listening on the container's interface instead of the loopback one.
     command = json.loads(dict(instructions)["CMD"])
     expected = unit_command()
@@ -207,7 +209,7 @@ def test_the_service_started_as_the_guide_says_serves_every_page_through_the_tls
     values = dict(unit)
     env = dict(os.environ)
     env.update(v.split("=", 1) for k, v in unit if k == "Environment")
-    shutil.copyfile(bundled_db, env["BALANZA_DB"])  # the database the install steps build
+    copy_database(bundled_db, Path(env["BALANZA_DB"]))  # the database the install steps build, with its store
     command = shlex.split(values["ExecStart"])
     assert command[command.index("--host") + 1] == "127.0.0.1"  # behind the proxy, never on every interface
     assert command[command.index("--port") + 1] == "8501"
