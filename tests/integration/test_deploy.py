@@ -271,3 +271,41 @@ def test_the_service_started_as_the_guide_says_serves_every_page_through_the_tls
         ["pgrep", "-s", str(service.pid)], capture_output=True, text=True
     ).stdout.split()
     assert not leftovers, f"the service left processes behind: {leftovers}"
+
+
+# The PATH systemd gives a service (systemd.exec(5)), not the test runner's.
+SYSTEMD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin"
+
+DRAW_AND_PRINT = """
+import json
+import plotly.graph_objects as go
+from dashboard.deck import browser_path, html_to_pdf, render_images
+drawn = render_images([go.Figure(go.Bar(x=["2023", "2024"], y=[-12.8, -14.1]))])
+pdf = html_to_pdf("<!doctype html><html><body><p>Balanza</p></body></html>")
+png = drawn.images[0] or b""
+print(json.dumps({"browser": browser_path(), "problem": drawn.problem, "png": png[:8].hex(), "pdf": pdf[:5].hex()}))
+"""
+
+
+@pytest.mark.slow
+def test_the_guide_installs_the_chromium_that_draws_decks_and_prints_reports_in_the_units_environment(
+    tmp_path: Path,
+) -> None:
+    """The server's install line and the image both take Debian's `chromium`; a worker started with the unit's
+    working directory and environment (its HOME, systemd's PATH) finds it, draws a chart for a slide and prints
+    a PDF report."""
+    assert "chromium" in guide_block("sh", "apt-get install").split()
+    apt = [a for kind, a in containerfile_instructions() if kind == "RUN" and "apt-get install" in a]
+    assert apt and "chromium" in apt[0].split()
+    assert Path("/usr/bin/chromium").exists(), "chromium missing: apt-get install chromium"
+    state = tmp_path / "state"
+    state.mkdir()
+    unit = service_settings(local(unit_text(), state))
+    env = {"PATH": SYSTEMD_PATH, **dict(v.split("=", 1) for k, v in unit if k == "Environment")}
+    done = subprocess.run([sys.executable, "-c", DRAW_AND_PRINT], cwd=dict(unit)["WorkingDirectory"], env=env,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["browser"] == "/usr/bin/chromium"
+    assert result["problem"] is None and bytes.fromhex(result["png"]) == b"\x89PNG\r\n\x1a\n"
+    assert bytes.fromhex(result["pdf"]) == b"%PDF-"
