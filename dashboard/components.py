@@ -18,7 +18,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard import charts, i18n, queries, units, url_state
+from dashboard import charts, i18n, queries, trace, units, url_state
 from dashboard.cache import freeze
 from dashboard.csv_export import to_csv_bytes
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
@@ -58,7 +58,7 @@ def _live() -> tuple[duckdb.DuckDBPyConnection, DatabaseVersion]:
         st.error(t("db_error", lang(), error=str(exc)))
         st.stop()
         raise  # unreachable: st.stop raises
-    return con, (path, identity)
+    return trace.connection(con), (path, identity)
 
 
 # ---- results shared by every session: computed once per database version -----------------------------------
@@ -91,7 +91,7 @@ def cached_query(function: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R
                 cursor.close()
 
         key = (name, arguments_key(signature, (None, *args), kwargs))
-        result = own_copy(RUNTIME.shared.get(version, key, compute))
+        result = own_copy(_traced_get(name, version, key, compute))
         RUNTIME.remember(
             key, lambda: functools.partial(cached, *copy.deepcopy(args), **copy.deepcopy(kwargs))
         )
@@ -112,9 +112,23 @@ def shared(function: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(function)
     def cached(*args: P.args, **kwargs: P.kwargs) -> R:
         key = (name, arguments_key(signature, args, kwargs))
-        return RUNTIME.shared.get(database_key(), key, lambda: function(*args, **kwargs))
+        return _traced_get(name, database_key(), key, lambda: function(*args, **kwargs))
 
     return cached
+
+
+def _traced_get(name: str, version: Hashable, key: Hashable, compute: Callable[[], R]) -> R:
+    """RUNTIME.shared.get, noted in the page run's query trace when BALANZA_TRACE=1 (dashboard/trace.py)."""
+    run = trace.active()
+    if run is None:
+        return RUNTIME.shared.get(version, key, compute)
+    with run.call(name.removeprefix("dashboard.")) as event:
+
+        def computing() -> R:
+            event.computed = True
+            return compute()
+
+        return RUNTIME.shared.get(version, key, computing)
 
 
 def clear_caches() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import components, shared_results, url_state
+from dashboard import components, shared_results, trace, url_state
 from dashboard.i18n import LANGUAGES, t
 from etl import settings
 
@@ -53,4 +53,6 @@ pages = [
     st.Page(f"app_pages/{name}.py", title=t(title, lang), url_path=name, icon=icon, default=index == 0)
     for index, (name, title, icon) in enumerate(PAGES)
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+with trace.page_run(f"{page.url_path or PAGES[0][0]} ({lang})"):  # BALANZA_TRACE=1: the run's queries, logged
+    page.run()

@@ -105,6 +105,13 @@ PUBLIC_URL = Setting(
     "The public address of the dashboard (e.g. `https://balanza.example.org/app`) that links in CSV files and "
     "scenario reports point to; unset: the address the dashboard was opened at.",
 )
+TRACE = Setting(
+    "BALANZA_TRACE",
+    None,
+    "Set to `1`: every dashboard page run logs (logger `balanza.trace`, on standard error) the SQL queries it ran "
+    "with their time in ms and rows, and the shared results it computed or reused, so a slow page explains "
+    "itself. Unset: nothing is timed.",
+)
 BENCH_PROFILE = Setting(
     "BENCH_PROFILE",
     None,
@@ -118,6 +125,7 @@ SETTINGS: tuple[Setting, ...] = (
     COMTRADE_BASE_URL,
     DEBUG,
     WARM,
+    TRACE,
     FUZZ_EXAMPLES,
     BENCH_PROFILE,
     PUBLIC_URL,
