@@ -110,6 +110,18 @@ def check_coverage(at: AppTest, lang: str) -> None:
     assert rows(at) and rows(at)[0] > 0
 
 
+def check_peers(at: AppTest, lang: str) -> None:
+    title_is(at, t("peers_title", lang))
+    # Colombia is ranked among its peers: a table of reporters (ISO3) that names Colombia and others
+    reporters = [
+        set(table[column])
+        for table in (getattr(element.value, "data", element.value) for element in at.dataframe)
+        for column in table.columns
+        if "ISO3" in str(column)
+    ]
+    assert any("COL" in found and len(found) > 1 for found in reporters), reporters
+
+
 def check_data(at: AppTest, lang: str) -> None:
     title_is(at, t("page_data", lang))
     assert rows(at) and rows(at)[0] > 0
@@ -124,6 +136,7 @@ CHECKS: dict[str, Callable[[AppTest, str], None]] = {
     "scenarios": check_scenarios,
     "coverage": check_coverage,
     "data": check_data,
+    "peers": check_peers,
 }
 
 
