@@ -55,5 +55,8 @@ pages = [
     for index, (name, title, icon) in enumerate(PAGES)
 ]
 page = st.navigation(pages)
+components.start_page_slides()  # the page's charts and tables, for its slide deck
 with trace.page_run(f"{page.url_path or PAGES[0][0]} ({lang})"):  # BALANZA_TRACE=1: the run's queries, logged
     page.run()
+with st.sidebar:
+    components.page_slides_button(question=page.title, page=page.url_path)
