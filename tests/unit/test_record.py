@@ -384,3 +384,20 @@ def test_estimate_uses_the_partner_factor_and_says_so() -> None:
         and chn_given["factor_source"] == "given"
     )
     assert chn_given["basis_label"].endswith("÷ 1.08 (CIF converted to FOB: an estimate)")
+
+
+def test_printed_figures_within_half_a_percent_count_as_one_figure() -> None:
+    # Three pages print -64.0, -64.2 and -64.1 (within 0.5 % of -64.0: rounding); two print -70.0.
+    # The three agree, so the figure most pages print is about -64, and the first printed of them is chosen.
+    values = [-70.0, -64.0, -70.0, -64.2, -64.1]
+    frame = pd.DataFrame(
+        {
+            "year": 2021, "reporter_iso3": "COL", "partner_iso3": "CHN", "flow": "balance",
+            "value_usd": values, "valuation": "unknown", "publisher": [f"Page {i}" for i in range(5)],
+        }
+    )  # fmt: skip
+    chosen = record.choose_printed(frame)
+    assert frame.loc[chosen, "value_usd"].tolist() == [-64.0]
+    # 0.8 % apart is no longer one figure: the two pages printing -70.0 outnumber each single other value
+    frame["value_usd"] = [-70.0, -64.0, -70.0, -64.5, -63.5]
+    assert frame.loc[record.choose_printed(frame), "value_usd"].tolist() == [-70.0]
