@@ -19,7 +19,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard import charts, deck, i18n, queries, units, url_state
+from dashboard import charts, deck, i18n, queries, trace, units, url_state
 from dashboard.cache import freeze
 from dashboard.csv_export import TableFile, csv_bytes, readable_headers
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
@@ -58,7 +58,7 @@ def _live() -> tuple[duckdb.DuckDBPyConnection, DatabaseVersion]:
     except BalanzaError as exc:
         _stop_with(exc)
         raise  # unreachable: _stop_with raises
-    return con, (path, identity)
+    return trace.connection(con), (path, identity)
 
 
 def _stop_with(exc: BalanzaError) -> None:
@@ -106,7 +106,7 @@ def cached_query(function: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R
 
         key = (name, arguments_key(signature, (None, *args), kwargs))
         try:
-            result = own_copy(RUNTIME.shared.get(version, key, compute))
+            result = own_copy(_traced_get(name, version, key, compute))
         except BalanzaError as exc:
             _stop_with(exc)
             raise
@@ -130,9 +130,23 @@ def shared(function: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(function)
     def cached(*args: P.args, **kwargs: P.kwargs) -> R:
         key = (name, arguments_key(signature, args, kwargs))
-        return RUNTIME.shared.get(database_key(), key, lambda: function(*args, **kwargs))
+        return _traced_get(name, database_key(), key, lambda: function(*args, **kwargs))
 
     return cached
+
+
+def _traced_get(name: str, version: Hashable, key: Hashable, compute: Callable[[], R]) -> R:
+    """RUNTIME.shared.get, noted in the page run's query trace when BALANZA_TRACE=1 (dashboard/trace.py)."""
+    run = trace.active()
+    if run is None:
+        return RUNTIME.shared.get(version, key, compute)
+    with run.call(name.removeprefix("dashboard.")) as event:
+
+        def computing() -> R:
+            event.computed = True
+            return compute()
+
+        return RUNTIME.shared.get(version, key, computing)
 
 
 def clear_caches() -> None:
