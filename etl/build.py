@@ -57,8 +57,8 @@ class BuildSummary:
     dropped: list[LoadedBefore] = field(default_factory=list)  # --manifest-only
     unreadable: str = ""  # the live catalogue could not be read: nothing could be carried over
 
-    def render(self) -> str:
-        lines = [result.render() for result in self.results]
+    def render(self, *, per_file: bool = True) -> str:
+        lines = [result.render() for result in self.results] if per_file else []
         trade_rows = sum(r.rows for r in self.results if r.table == "trade")
         lines.append(f"built {self.db_path}: {len(self.results)} files, {trade_rows:,} trade rows")
         if self.carried:

@@ -14,7 +14,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     summary = build_database(settings.db_path(args.db), manifest=Path(args.manifest), progress=True,
                              manifest_only=args.manifest_only)  # fmt: skip
-    print(summary.render())
+    print(summary.render(per_file=not args.quiet))
     return 0
 
 
@@ -71,6 +71,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     build.add_argument("--manifest-only", action="store_true",
                        help="drop the files loaded outside the manifest (balanza load, balanza fetch), listing them; "
                        "without it a rebuild loads them again after the manifest's files, with their load dates")  # fmt: skip
+    build.add_argument(
+        "--quiet",
+        action="store_true",
+        help="print the total (and the files loaded outside the manifest it kept or dropped), not a line per file",
+    )
     build.set_defaults(func=cmd_build)
 
     load = sub.add_parser("load", help="load files (format detected from content) in one transaction")
