@@ -90,23 +90,17 @@ def cached_query(function: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R
 
     @functools.wraps(function)
     def cached(*args: P.args, **kwargs: P.kwargs) -> R:
-        con, version = _live()
-
-        def compute() -> R:
-            cursor = con.cursor()
-            try:
-                return function(cursor, *args, **kwargs)
-            except duckdb.Error as exc:  # a stored file damaged since the open check: name it
-                named = store.explain_read_error(con, Path(version[0]), exc)
-                if named is None:
-                    raise
-                raise named from exc
-            finally:
-                cursor.close()
-
         key = (name, arguments_key(signature, (None, *args), kwargs))
+        read: list[DatabaseVersion] = []
         try:
-            result = own_copy(_traced_get(name, version, key, compute))
+            try:
+                result = own_copy(_compute_on_live(name, function, key, args, kwargs, read))
+            except (BalanzaError, duckdb.Error):
+                if not read or database_key() == read[-1]:
+                    raise
+                # A newer catalogue was swapped in while this query read the older one, whose files a writer
+                # may have collected since (past the grace period): read again, once, from the newer one.
+                result = own_copy(_compute_on_live(name, function, key, args, kwargs, read))
         except BalanzaError as exc:
             _stop_with(exc)
             raise
@@ -116,6 +110,34 @@ def cached_query(function: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R
         return result
 
     return cached
+
+
+def _compute_on_live(
+    name: str,
+    function: Callable[..., R],
+    key: Hashable,
+    args: tuple,
+    kwargs: Mapping,
+    read: list[DatabaseVersion],
+) -> R:
+    """``function(cursor, *args, **kwargs)`` on the live connection, shared per database version (appended to
+    ``read``); a failed read of a damaged stored file raises its named error."""
+    con, version = _live()
+    read.append(version)
+
+    def compute() -> R:
+        cursor = con.cursor()
+        try:
+            return function(cursor, *args, **kwargs)
+        except duckdb.Error as exc:  # a stored file damaged since the open check: name it
+            named = store.explain_read_error(con, Path(version[0]), exc)
+            if named is None:
+                raise
+            raise named from exc
+        finally:
+            cursor.close()
+
+    return _traced_get(name, version, key, compute)
 
 
 def shared(function: Callable[P, R]) -> Callable[P, R]:
