@@ -32,7 +32,7 @@ if chapter_default is None:
 else:
     chapter_spec = url_state.Param("cy", url_state.CHOICE, chapter_default, tuple(chapter_years))
     url_state.init_state([chapter_spec], lang)
-    chapter_year = st.selectbox(t("year", lang), chapter_years, key="cy")
+    chapter_year = st.selectbox(t("year", lang), chapter_years, key="cy", placeholder=t("choose_one", lang))
     url_state.sync_url([chapter_spec])
     names = components.country_names()
     english = dict(zip(hs_codes["hs_code"], hs_codes["description"], strict=True))
@@ -72,7 +72,11 @@ if not series_choices:
 
 top = st.columns([3, 1, 1])
 series = top[0].selectbox(
-    t("products_series", lang), series_choices, key="series", format_func=describe_series
+    t("products_series", lang),
+    series_choices,
+    key="series",
+    format_func=describe_series,
+    placeholder=t("choose_one", lang),
 )
 series_filters = product_views.series_filters(series)
 source, flow = series_filters["source"], series_filters["flow"]
@@ -91,10 +95,11 @@ year = top[1].selectbox(
     years,
     key="year",
     format_func=lambda y: f"{y} ({t('provisional', lang)})" if y in provisional_years else str(y),
+    placeholder=t("choose_one", lang),
 )
 if (switched := product_views.comparison_year(year, st.session_state.get("from"), years)) is not None:
     st.session_state["from"] = switched
-year_from = top[2].selectbox(t("compare_with", lang), years, key="from")
+year_from = top[2].selectbox(t("compare_with", lang), years, key="from", placeholder=t("choose_one", lang))
 value_title = t("usd_m", lang)
 
 # The search: codes or words, English or Spanish; the values are this series' in the chosen year.
@@ -159,6 +164,7 @@ else:
             movers,
             title=f"{t('top_movers', lang)}: {year_from} → {year}",
             x_title=f"{t('change', lang)} ({value_title})",
+            y_title=t("hs_code", lang),
             footnote=components.footnote(movers.assign(source=source, year=year)),
         ),
     )

@@ -22,6 +22,7 @@ from model.spec import (
     CHANGE_KINDS,
     EXEMPTION_LISTS,
     decode_scenario_set,
+    encode_scenario_set,
     parse_spec,
     preset_paths,
     spec_to_dict,
@@ -196,6 +197,13 @@ def from_link(raw: str | None) -> Loaded:
     current = canonical(decoded.get("current") or current)
     saved = [canonical(doc) for doc in decoded.get("saved", [])][:MAX_SAVED]
     return Loaded(current, saved)
+
+
+def preset_link(preset: str) -> str:
+    """The page's ``sc`` link value that opens a bundled preset (by its id, the file name in model/presets)."""
+    path = next(p for p in preset_paths() if p.stem == preset)
+    document = canonical(json.loads(path.read_text(encoding="utf-8")))
+    return encode_scenario_set({"current": document, "saved": []})
 
 
 def link_message(exc: Exception, lang: str) -> str:

@@ -200,12 +200,13 @@ def test_overview_shows_the_same_year_and_the_headline_balances(bundled_env: Pat
     # one year for every partner: 2024, the latest whose figures are final for all (DANE's 2025 annex is provisional)
     assert all("2024" in label for label in labels), labels
     china = expected_headline("CHN", 2024)[0]
-    assert metrics["China (CHN)"].value == f"{china / 1e9:,.2f}"
-    assert metrics["World (WLD)"].value == "-10.81"
+    # a headline tile: USD billions, two decimals, a true minus sign
+    assert metrics["China (CHN)"].value == f"USD {china / 1e9:,.2f} bn".replace("-", "−")
+    assert metrics["World (WLD)"].value == "USD −10.81 bn"
     usa = expected_headline("USA", 2024)[
         0
     ]  # DANE's own 2024 balance with the USA, printed by a page citing DANE
-    assert metrics["United States of America (USA)"].value == f"{usa / 1e9:,.2f}"
+    assert metrics["United States of America (USA)"].value == f"USD {usa / 1e9:,.2f} bn".replace("-", "−")
     table = at.dataframe[0].value
     exported = _csv_of(table)
     for shown in (table, exported):
