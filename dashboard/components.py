@@ -25,7 +25,7 @@ from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from dashboard.runtime import DatabaseVersion, Runtime, arguments_key, database_key, frame_digest, own_copy
 from etl import settings
 from etl.errors import BalanzaError
-from etl.schema import WORLD
+from etl.schema import GDP_DERIVED, WORLD
 
 LANG = url_state.Param("lang", url_state.CHOICE, DEFAULT_LANGUAGE, LANGUAGES)
 IMAGE_FORMAT = url_state.Param("img", url_state.CHOICE, "png", ("png", "svg"))
@@ -285,6 +285,20 @@ def shared_figure(
     return RUNTIME.shared.get(database_key(), key, lambda: finish_figure(build(), language))
 
 
+def flag_caption(caveats: pd.Series) -> None:
+    """Under a table whose flag cells are short words: what they mean, and why (nothing when none is flagged)."""
+    note = i18n.flag_note(list(caveats), lang())
+    if note:
+        st.caption(note)
+
+
+def with_flag_notes(table: pd.DataFrame, caveats: pd.Series) -> pd.DataFrame:
+    """``table`` with a ``flag_note`` column, each row's flags in words (a CSV keeps the reasons beside the row)."""
+    language = lang()
+    notes = [i18n.record_text(v, language) if isinstance(v, str) and v else "" for v in caveats]
+    return table.assign(flag_note=notes)
+
+
 def localized(frame: pd.DataFrame, units: Mapping[str, str] | None = None) -> pd.DataFrame:
     """``frame`` with headers in the current language (for CSV downloads: codes kept as values)."""
     return i18n.with_headers(frame, lang(), units)
@@ -484,8 +498,13 @@ def totals_for(view: str, partners: Sequence[str], factor: float) -> pd.DataFram
 
 
 def balances_for(view: str, partners: Sequence[str], factor: float) -> pd.DataFrame:
-    """Exports, imports and the headline balance (with its basis and publisher) per (partner, year)."""
-    return query_balances(view=view, partners=list(partners), factor=float(factor))
+    """Exports, imports and the headline balance (with its basis and publisher) per (partner, year).
+
+    ``factor`` (the page's CIF/FOB factor) is a what-if of the reconciled view only; the other views estimate
+    with the series of record's rule (etl.record.balance_frame: DANE's own figures for the partner, else IMF's).
+    """
+    chosen = float(factor) if view == queries.RECONCILED_VIEW else None
+    return query_balances(view=view, partners=list(partners), factor=chosen)
 
 
 def valuation_summary(frame: pd.DataFrame, column: str = "valuation") -> str:
@@ -589,6 +608,9 @@ def break_markers(frame: pd.DataFrame, unit: str, year_from: int, year_to: int) 
         last = int(gdp["year"].max()) if not gdp.empty else None
         if last is not None and last < year_to:
             markers.append((last + 0.5, t("marker_gdp", language, year=last)))
+        derived = sorted(int(y) for y, s in zip(gdp["year"], gdp["source"], strict=True) if s == GDP_DERIVED)
+        if derived:
+            markers.append((derived[0] - 0.5, t("marker_gdp_derived", language, year=derived[0])))
     if unit == units.CONSTANT:
         full = units.complete_cpi_years(query_cpi())
         if full and full[-1] < year_to:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from etl.record import FLAG_CHECK, FLAG_NOT_COMPARABLE, FLAG_PROVISIONAL, caveat_flags, caveat_reasons
 from etl.schema import BILLION, MILLION
 
 LANGUAGES = ("en", "es")
@@ -116,6 +117,10 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "marker_provisional": ("provisional from {year}", "provisional desde {year}"),
     "marker_gdp": ("GDP data stops in {year}", "el PIB llega hasta {year}"),
+    "marker_gdp_derived": (
+        "GDP from {year} derived: DANE's pesos ÷ average TRM",
+        "PIB desde {year} derivado: pesos del DANE ÷ TRM promedio",
+    ),
     "marker_cpi": ("CPI-U complete years stop in {year}", "el IPC-U completo llega hasta {year}"),
     "split_title": (
         "Colombia's trade balance: China, the United States and the rest of the world",
@@ -418,6 +423,7 @@ RECORD_PHRASES_ES: dict[str, str] = {
     "'s trade balance: ": ": balanza comercial, ",
     "(official)": "(oficial)",
     "(CIF converted to FOB: an estimate)": "(CIF convertido a FOB: una estimación)",
+    "(IMF's CIF/FOB factor: an estimate)": "(factor CIF/FOB del FMI: una estimación)",
     "(mixed valuation, not a trade balance basis)": "(valoración mixta, no es una base de balanza comercial)",
     "Colombia's exports, all partners": "Exportaciones de Colombia, todos los socios",
     "Colombia's imports, all partners": "Importaciones de Colombia, todos los socios",
@@ -426,9 +432,71 @@ RECORD_PHRASES_ES: dict[str, str] = {
 RECORD_PATTERNS_ES = (
     (re.compile(r"\bexports (FOB|CIF)"), r"exportaciones \1"),
     (re.compile(r"\bimports (FOB|CIF)"), r"importaciones \1"),
+    (
+        re.compile(r"\(CIF/FOB factor from DANE's own (\d{4}) figures: an estimate\)"),
+        r"(factor CIF/FOB de las propias cifras del DANE de \1: una estimación)",
+    ),
     (re.compile(r"÷ (\d+)\.(\d+)"), r"÷ \1,\2"),  # the CIF/FOB factor: '÷ 1.06' → '÷ 1,06'
     (re.compile(r" via (UN Comtrade|IMF)"), r" vía \1"),  # 'DANE via UN Comtrade'
 )
+
+
+# The short flag in a table cell (etl.record.caveat_flags); the reasons go in a footnote (flag_note).
+FLAG_WORDS: dict[str, tuple[str, str]] = {
+    FLAG_PROVISIONAL: ("provisional", "provisional"),
+    FLAG_NOT_COMPARABLE: ("not comparable", "no comparable"),
+    FLAG_CHECK: ("off estimate", "lejos de la estimación"),
+}
+FLAG_MEANINGS: dict[str, tuple[str, str]] = {
+    FLAG_PROVISIONAL: ("the publisher may still revise it (a provisional year, or part of a year)",
+                       "el publicador aún puede revisarla (un año provisional, o parte de un año)"),
+    FLAG_NOT_COMPARABLE: ("not comparable with earlier years", "no comparable con años anteriores"),
+    FLAG_CHECK: ("a printed official balance far from the FOB estimate", "una balanza oficial impresa lejos de "
+                 "la estimación FOB"),
+}  # fmt: skip
+
+
+def flag_short(caveat: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A figure's flags as short words for a table cell ('provisional, not comparable'); '' when none."""
+    index = 1 if lang == "es" else 0
+    return ", ".join(FLAG_WORDS[f][index] for f in caveat_flags(caveat))
+
+
+def flag_of(provisional: object, comparable: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The short flag of a figure from its two flags (a claim card's number row): 'provisional', 'not comparable'."""
+    index = 1 if lang == "es" else 0
+    flags = [
+        f
+        for f, on in ((FLAG_PROVISIONAL, provisional is True), (FLAG_NOT_COMPARABLE, comparable is False))
+        if on
+    ]
+    return ", ".join(FLAG_WORDS[f][index] for f in flags)
+
+
+def flag_note(caveats: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The footnote that says what the short flags of these figures mean and why ('' when none is flagged):
+    each flag once, with the reasons the records give (e.g. DIAN withholding destinations from 2025)."""
+    index = 1 if lang == "es" else 0
+    texts = [c for c in (caveats if isinstance(caveats, list | tuple | pd.Series) else [caveats]) if c]
+    parts = []
+    for flag in (FLAG_PROVISIONAL, FLAG_NOT_COMPARABLE, FLAG_CHECK):
+        flagged = [t for t in texts if flag in caveat_flags(t)]
+        if not flagged:
+            continue
+        reasons: list[str] = []
+        for text in flagged:
+            for reason in caveat_reasons(text):
+                if (
+                    caveat_flags(reason) == (flag,) and flag == FLAG_NOT_COMPARABLE
+                ):  # the others: per row (CSV)
+                    reasons.append(record_text(reason.split(": ", 1)[-1], lang))
+        said = "; ".join(dict.fromkeys(reasons))
+        parts.append(
+            f"{FLAG_WORDS[flag][index]}: {FLAG_MEANINGS[flag][index]}" + (f" ({said})" if said else "")
+        )
+    if not parts:
+        return ""
+    return ("Advertencias — " if lang == "es" else "Flags — ") + "; ".join(parts) + "."
 
 
 def record_text(text: object, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -487,6 +555,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "comparable": ("Comparable with earlier years", "Comparable con años anteriores"),
     "flag": ("Flags (provisional, not comparable)", "Advertencias (provisional, no comparable)"),
     "caveat": ("Flags (provisional, not comparable)", "Advertencias (provisional, no comparable)"),
+    "flag_note": ("Flags: why", "Advertencias: por qué"),
     "basis_label": ("Balance: basis", "Balanza: base"),
     "balance_publisher": ("Balance: publisher", "Balanza: publicador"),
     "alt_balance": ("Alternative balance", "Balanza alternativa"),

@@ -47,7 +47,7 @@ WIDE_COLUMNS = [
     "partner_iso3", "year", "export", "import", "balance", "basis", "basis_label", "balance_source",
     "balance_publisher", "alt_balance", "alt_basis_label", "export_source", "import_source", "export_valuation",
     "import_valuation", "export_publisher", "import_publisher", "provisional", "comparable", "caveat",
-    "export_caveat", "import_caveat", "est_balance",
+    "export_caveat", "import_caveat", "est_balance", "factor", "factor_source",
 ]  # fmt: skip
 
 
@@ -95,12 +95,14 @@ def reconcile(totals: pd.DataFrame, factor: float) -> pd.DataFrame:
 
 
 def query_balances(
-    con: duckdb.DuckDBPyConnection, *, view: str, partners: list[str], factor: float
+    con: duckdb.DuckDBPyConnection, *, view: str, partners: list[str], factor: float | None = None
 ) -> pd.DataFrame:
     """Exports, imports and the headline balance per (partner, year), wide (columns :data:`WIDE_COLUMNS`).
 
     The balance is etl.record's headline: valuation-consistent and named (``basis``, ``basis_label``): DANE's
-    own FOB/FOB balance where DANE published one, else exports − imports with CIF converted by ``factor``.
+    own FOB/FOB balance where DANE published one, else exports − imports with CIF converted to FOB by a CIF/FOB
+    factor (``factor``, ``factor_source``): None, the series of record's rule (DANE's own figures for the partner
+    where they give one, else IMF's); a number, that factor everywhere (the reconciled view's what-if).
     ``alt_balance`` is exports − imports as valued (mixed FOB − CIF), labelled in ``alt_basis_label``;
     ``est_balance`` the estimate with CIF converted to FOB (the basis every year has, to compare years whose
     headlines differ in basis). ``provisional``, ``comparable`` and ``caveat`` flag the balance
@@ -133,11 +135,11 @@ def query_balances(
         "published" if basis == record.OFFICIAL else (e if e == i else f"{e} / {i}")
         for basis, e, i in zip(wide["basis"], wide["export_source"], wide["import_source"], strict=True)
     ]
-    if view == RECONCILED_VIEW:
+    if view == RECONCILED_VIEW:  # each CIF value ÷ the factor its year's estimate used
         for flow in TRADE_FLOWS:
             cif = wide[f"{flow}_valuation"] == "CIF"
-            wide.loc[cif, flow] = wide.loc[cif, flow] / factor
-            wide.loc[cif, f"{flow}_valuation"] = f"FOB (CIF ÷ {factor:.2f})"
+            wide.loc[cif, flow] = wide.loc[cif, flow] / wide.loc[cif, "factor"]
+            wide.loc[cif, f"{flow}_valuation"] = [f"FOB (CIF ÷ {f:.2f})" for f in wide.loc[cif, "factor"]]
     return wide[WIDE_COLUMNS].sort_values(["partner_iso3", "year"]).reset_index(drop=True)
 
 
@@ -243,7 +245,8 @@ def query_cpi(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def query_gdp(con: duckdb.DuckDBPyConnection, iso3: str = COLOMBIA) -> pd.DataFrame:
-    return _frame(con, "SELECT year, gdp_usd FROM gdp WHERE iso3 = ? ORDER BY year", [iso3])
+    """GDP in current US dollars per year (year, gdp_usd, source, publisher): etl.record's one value per year."""
+    return record.query_gdp(con, iso3)
 
 
 def query_countries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -28,7 +28,6 @@ from dashboard.components import (
     shared,
 )
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from etl import settings
 from etl.schema import CHINA, UNITED_STATES, WORLD
 from model.cli import preset_paths
 from model.market import Market
@@ -143,7 +142,7 @@ def warm() -> Iterator[None]:
     for view in (queries.REPORTER_VIEW, queries.MIRROR_VIEW):
         for partners in WARM_PARTNER_SETS:
             query_totals(view=view, partners=list(partners))
-            query_balances(view=view, partners=list(partners), factor=settings.CIF_FOB_FACTOR_IMF)
+            query_balances(view=view, partners=list(partners), factor=None)
             yield
     for language in LANGUAGES:
         for card in claim_cards(language):

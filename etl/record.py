@@ -45,7 +45,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from etl.schema import CHINA, COLOMBIA, UNITED_STATES, WORLD, yearly_sql
+from etl.schema import CHINA, COLOMBIA, GDP_DERIVED, GDP_WORLD_BANK, UNITED_STATES, WORLD, yearly_sql
 
 TRADE_FLOWS = ("export", "import")
 # The mirror: the partner's imports from the reporter are the reporter's exports (and so on), written once.
@@ -90,6 +90,18 @@ CITING_NOTE_PATTERN = r"(?i),?\s*citing [^)]+"
 # A figure whose publisher IS a reporter's office ("DANE", "DANE (boletín técnico)") is that office's own release.
 OWN_RELEASE_PATTERN = r"(?i)^\s*(" + "|".join(re.escape(o) for o in REPORTER_OFFICES.values()) + r")\b"
 NOT_STATED = "not stated"
+
+# The words of a figure's ``caveat`` (written by record_sql, the balance vetting and _caveats), and the short flag
+# each stands for in a table cell (:func:`caveat_flags`; the words themselves go in a footnote).
+CAVEAT_PROVISIONAL = "provisional"
+CAVEAT_PARTIAL = "partial year"
+CAVEAT_NOT_COMPARABLE = "not comparable with earlier years"
+CAVEAT_OFF_ESTIMATE = (
+    "the FOB estimate"  # a printed official balance more than 5 % from the estimate (vetting)
+)
+FLAG_PROVISIONAL, FLAG_NOT_COMPARABLE, FLAG_CHECK = "provisional", "not comparable", "check"
+CAVEAT_FLAGS = {CAVEAT_PROVISIONAL: FLAG_PROVISIONAL, CAVEAT_PARTIAL: FLAG_PROVISIONAL,
+                CAVEAT_NOT_COMPARABLE: FLAG_NOT_COMPARABLE, CAVEAT_OFF_ESTIMATE: FLAG_CHECK}  # fmt: skip
 
 RECORD_COLUMNS = [
     "year", "reporter_iso3", "partner_iso3", "flow", "hs_code", "hs_level", "value_usd", "valuation",
@@ -176,9 +188,9 @@ def record_sql(condition: str = "TRUE", relation: str = "trade") -> str:
                r.months_covered, r.months_covered >= 12 AS complete,
                pv.source IS NOT NULL OR r.months_covered < 12 AS provisional,
                nc.source IS NULL AS comparable,
-               concat_ws('; ', CASE WHEN pv.source IS NOT NULL THEN 'provisional' END,
-                         CASE WHEN r.months_covered < 12 THEN 'partial year (' || r.months_covered || ' months)' END,
-                         CASE WHEN nc.source IS NOT NULL THEN 'not comparable with earlier years: ' || nc.note END) AS caveat
+               concat_ws('; ', CASE WHEN pv.source IS NOT NULL THEN '{CAVEAT_PROVISIONAL}' END,
+                         CASE WHEN r.months_covered < 12 THEN '{CAVEAT_PARTIAL} (' || r.months_covered || ' months)' END,
+                         CASE WHEN nc.source IS NOT NULL THEN '{CAVEAT_NOT_COMPARABLE}: ' || nc.note END) AS caveat
         FROM picked r
         LEFT JOIN (SELECT DISTINCT source, year FROM provisional) pv ON pv.source = r.source AND pv.year = r.year
         LEFT JOIN (SELECT source, year, min(note) AS note FROM not_comparable GROUP BY ALL) nc
@@ -414,8 +426,13 @@ BALANCE_COLUMNS = [
     "partner_iso3", "year", "basis", "basis_label", "headline", "balance_usd", "export_usd", "import_usd",
     "export_valuation", "import_valuation", "export_source", "import_source", "export_publisher",
     "import_publisher", "publisher", "printed_by", "url", "provisional", "comparable", "caveat", "export_caveat",
-    "import_caveat",
+    "import_caveat", "factor", "factor_source",
 ]  # fmt: skip
+# Where the CIF/FOB factor of an estimated balance comes from (column ``factor_source``): a year of DANE's own
+# figures for the partner ('DANE 2013', see :func:`derive_cif_fob_factors`), IMF's conventional factor, or a
+# factor the caller chose (a what-if).
+FACTOR_FROM_IMF = "IMF"
+FACTOR_GIVEN = "given"
 
 
 def basis_label(
@@ -425,16 +442,26 @@ def basis_label(
     office: str = "DANE",
     export_valuation: str = "FOB",
     import_valuation: str = "FOB",
+    factor_source: str = FACTOR_GIVEN,
 ) -> str:
-    """The words that name a balance's basis (shown beside every balance)."""
+    """The words that name a balance's basis (shown beside every balance); an estimate says where its CIF/FOB
+    factor comes from (``factor_source``: 'DANE 2013', :data:`FACTOR_FROM_IMF` or :data:`FACTOR_GIVEN`)."""
     if basis == OFFICIAL:
         return f"{office}'s trade balance: exports FOB − imports FOB (official)"
     if basis == SAME_VALUATION:
         return f"exports {export_valuation} − imports {import_valuation}"
     if basis == FOB_ESTIMATED:
-        exports = "exports FOB" if export_valuation != "CIF" else f"exports CIF ÷ {factor:.2f}"
-        imports = "imports FOB" if import_valuation != "CIF" else f"imports CIF ÷ {factor:.2f}"
-        return f"{exports} − {imports} (CIF converted to FOB: an estimate)"
+        derived = factor_source.startswith("DANE ")
+        shown = f"{factor:.3f}" if derived else f"{factor:.2f}"
+        exports = "exports FOB" if export_valuation != "CIF" else f"exports CIF ÷ {shown}"
+        imports = "imports FOB" if import_valuation != "CIF" else f"imports CIF ÷ {shown}"
+        if derived:
+            why = f"CIF/FOB factor from DANE's own {factor_source.removeprefix('DANE ')} figures: an estimate"
+        elif factor_source == FACTOR_FROM_IMF:
+            why = "IMF's CIF/FOB factor: an estimate"
+        else:
+            why = "CIF converted to FOB: an estimate"
+        return f"{exports} − {imports} ({why})"
     if basis == MIXED:
         return (
             f"exports {export_valuation} − imports {import_valuation} "
@@ -518,13 +545,19 @@ def vet_official_balances(
 def query_printed_balances(
     con: duckdb.DuckDBPyConnection, *, reporter: str = COLOMBIA, partners: Sequence[str]
 ) -> pd.DataFrame:
-    """Every printed balance of ``reporter`` with ``partners`` in ``published_figures``, in file order."""
+    """Every printed balance of ``reporter`` with ``partners`` in ``published_figures``, in file order.
+
+    One page, one vote: a page's number transcribed in two files (the same url, observation and value) is one
+    row, the first loaded, so no page counts twice when :func:`choose_printed` picks the figure most pages agree on.
+    """
     return _frame(
         con,
         """
         SELECT year, reporter_iso3, partner_iso3, flow, value_usd, valuation, publisher, url
         FROM published_figures
         WHERE reporter_iso3 = $reporter AND list_contains($partners, partner_iso3) AND flow = 'balance'
+        QUALIFY row_number() OVER (PARTITION BY year, partner_iso3, coalesce(url, publisher), value_usd
+                                   ORDER BY dataset_id, rowid) = 1
         ORDER BY dataset_id, rowid
         """,
         {"reporter": reporter, "partners": list(partners)},
@@ -564,6 +597,21 @@ def query_official_balances(
     return frame[OFFICIAL_COLUMNS].sort_values(["partner_iso3", "year"]).reset_index(drop=True)
 
 
+def caveat_flags(caveat: object) -> tuple[str, ...]:
+    """The short flags a figure's caveat stands for, in a fixed order (:data:`CAVEAT_FLAGS`): ('provisional',
+    'not comparable', 'check'), each once; () for a final, comparable, unflagged figure."""
+    text = caveat if isinstance(caveat, str) else ""
+    found = {flag for words, flag in CAVEAT_FLAGS.items() if words in text}
+    return tuple(f for f in (FLAG_PROVISIONAL, FLAG_NOT_COMPARABLE, FLAG_CHECK) if f in found)
+
+
+def caveat_reasons(caveat: object) -> list[str]:
+    """The parts of a caveat that say why (without the 'exports: ' / 'imports: ' prefix), for a footnote."""
+    text = caveat if isinstance(caveat, str) else ""
+    parts = [re.sub(r"^(exports|imports): ", "", p.strip()) for p in text.split("; ")]
+    return [p for p in dict.fromkeys(parts) if p]
+
+
 def _caveats(*rows: dict | None) -> str:
     """The flags of the records a figure is made of ('exports: provisional; imports: …'), each said once."""
     said: list[str] = []
@@ -574,16 +622,77 @@ def _caveats(*rows: dict | None) -> str:
     return "; ".join(said)
 
 
+# ------------------------------------------------------------------------ the CIF/FOB factor of an estimate
+# A derived factor outside this band says the record and the office's balance do not cover the same trade
+# (freight and insurance are a few per cent of CIF): it is not used.
+DERIVED_FACTOR_RANGE = (1.0, 1.15)
+FACTOR_COLUMNS = ["partner_iso3", "year", "factor", "import_cif_usd", "export_fob_usd", "official_balance_usd",
+                  "publisher"]  # fmt: skip
+
+
+def derive_cif_fob_factors(record: pd.DataFrame, official: pd.DataFrame) -> pd.DataFrame:
+    """The partner's CIF/FOB factor in each year its office published a FOB/FOB balance (pure).
+
+    DANE's balance with a partner is exports FOB − imports FOB; so its FOB imports from the partner are exports
+    FOB − that balance, and imports CIF ÷ those FOB imports is the factor of that partner's imports that year,
+    from the office's own figures. Used only from a year whose records are final and comparable (a provisional
+    or a non-comparable partner figure would bend the ratio) and whose ratio lies in :data:`DERIVED_FACTOR_RANGE`.
+    ``record``: the reporter's TOTAL export and import rows; ``official``: :func:`query_official_balances`.
+    Columns :data:`FACTOR_COLUMNS`.
+    """
+    flows = {(r["partner_iso3"], int(r["year"]), r["flow"]): r for r in record.to_dict("records")}
+    rows = []
+    for off in official.to_dict("records"):
+        key = (off["partner_iso3"], int(off["year"]))
+        exp, imp = flows.get((*key, "export")), flows.get((*key, "import"))
+        if exp is None or imp is None or exp["valuation"] != "FOB" or imp["valuation"] != "CIF":
+            continue
+        if any(bool(r.get("provisional")) or not bool(r.get("comparable", True)) for r in (exp, imp)):
+            continue
+        fob_imports = float(exp["value_usd"]) - float(off["balance_usd"])
+        if fob_imports <= 0:
+            continue
+        factor = float(imp["value_usd"]) / fob_imports
+        if DERIVED_FACTOR_RANGE[0] <= factor <= DERIVED_FACTOR_RANGE[1]:
+            rows.append({"partner_iso3": key[0], "year": key[1], "factor": factor,
+                         "import_cif_usd": float(imp["value_usd"]), "export_fob_usd": float(exp["value_usd"]),
+                         "official_balance_usd": float(off["balance_usd"]),
+                         "publisher": citation(off["publisher"], off.get("printed_by"))})  # fmt: skip
+    return pd.DataFrame(rows, columns=FACTOR_COLUMNS)
+
+
+def partner_factor(factors: pd.DataFrame, partner: str, year: int) -> tuple[float, str]:
+    """The CIF/FOB factor for ``partner``'s imports in ``year`` and where it comes from: the factor of the
+    nearest year with DANE's own figures for the partner (:func:`derive_cif_fob_factors`; the later year on a
+    tie), else IMF's conventional factor (:data:`etl.settings.CIF_FOB_FACTOR_IMF`)."""
+    from etl.settings import CIF_FOB_FACTOR_IMF
+
+    own = factors[factors["partner_iso3"] == partner]
+    if own.empty:
+        return CIF_FOB_FACTOR_IMF, FACTOR_FROM_IMF
+    nearest = min(own.to_dict("records"), key=lambda r: (abs(int(r["year"]) - year), -int(r["year"])))
+    return float(nearest["factor"]), f"DANE {int(nearest['year'])}"
+
+
 def balance_frame(
-    record: pd.DataFrame, official: pd.DataFrame, factor: float, *, office: str = "DANE"
+    record: pd.DataFrame, official: pd.DataFrame, factor: float | None = None, *, office: str = "DANE"
 ) -> pd.DataFrame:
     """Every basis of the balance per (partner, year), long, with ``headline`` True for one row each (pure).
 
     ``record``: TOTAL export and import rows (query_record or query_mirror output); ``official``:
-    :func:`query_official_balances` output (may be empty). Columns :data:`BALANCE_COLUMNS`.
+    :func:`query_official_balances` output (may be empty). ``factor``: the CIF/FOB factor of the estimated
+    basis; None (the rule): for the reporter's CIF imports, :func:`partner_factor` (DANE's own figures for the
+    partner where they give one, else IMF's), for any other CIF side IMF's; a number: that factor everywhere
+    (a what-if, labelled as such). Columns :data:`BALANCE_COLUMNS` (``factor``, ``factor_source``: what the
+    estimate of the year used).
     """
-    if not (1.0 <= factor <= 1.5):
+    from etl.settings import CIF_FOB_FACTOR_IMF
+
+    if factor is not None and not (1.0 <= factor <= 1.5):
         raise ValueError(f"CIF/FOB factor {factor} is outside 1.00–1.50")
+    factors = (
+        derive_cif_fob_factors(record, official) if factor is None else pd.DataFrame(columns=FACTOR_COLUMNS)
+    )
     rows: list[dict] = []
     flows = {(r["partner_iso3"], int(r["year"]), r["flow"]): r for r in record.to_dict("records")}
     keys = sorted(
@@ -607,7 +716,17 @@ def balance_frame(
             "caveat": _caveats(exp, imp),
             "export_caveat": str(exp.get("caveat") or "") if exp else "",
             "import_caveat": str(imp.get("caveat") or "") if imp else "",
+            "factor": float("nan"), "factor_source": None,
         }  # fmt: skip
+        # A CIF side to convert: the factor of the year's estimate.
+        if exp and imp and exp["valuation"] != imp["valuation"]:
+            if factor is not None:
+                base["factor"], base["factor_source"] = factor, FACTOR_GIVEN
+            elif exp["valuation"] == "FOB" and imp["valuation"] == "CIF":  # the reporter's own CIF imports
+                base["factor"], base["factor_source"] = partner_factor(factors, partner, year)
+            else:  # a mirror: the partner's CIF imports, which no office's balance here speaks for
+                base["factor"], base["factor_source"] = CIF_FOB_FACTOR_IMF, FACTOR_FROM_IMF
+        used = float(base["factor"])
         both = f"{base['export_publisher']} / {base['import_publisher']}"
         if base["export_publisher"] == base["import_publisher"]:
             both = str(base["export_publisher"])
@@ -616,7 +735,7 @@ def balance_frame(
             off = official_by[(partner, year)]
             candidates.append({**base, "basis": OFFICIAL, "balance_usd": float(off["balance_usd"]),
                                "publisher": off["publisher"], "printed_by": off["printed_by"], "url": off["url"],
-                               "basis_label": basis_label(OFFICIAL, factor, office=office),
+                               "basis_label": basis_label(OFFICIAL, used, office=office),
                                "caveat": "; ".join(t for t in (base["caveat"], str(off.get("check") or "")) if t)})  # fmt: skip
         if exp and imp:
             ev, iv = exp["valuation"], imp["valuation"]
@@ -624,32 +743,18 @@ def balance_frame(
             if ev == iv:
                 candidates.append({**base, **common, "basis": SAME_VALUATION,
                                    "balance_usd": exp["value_usd"] - imp["value_usd"],
-                                   "basis_label": basis_label(SAME_VALUATION, factor, export_valuation=ev,
+                                   "basis_label": basis_label(SAME_VALUATION, used, export_valuation=ev,
                                                               import_valuation=iv)})  # fmt: skip
             else:  # CIF on one side (Colombia's imports; or a mirror's exports, the partner's imports)
-                estimate = (exp["value_usd"] / factor if ev == "CIF" else exp["value_usd"]) - (
-                    imp["value_usd"] / factor if iv == "CIF" else imp["value_usd"]
+                estimate = (exp["value_usd"] / used if ev == "CIF" else exp["value_usd"]) - (
+                    imp["value_usd"] / used if iv == "CIF" else imp["value_usd"]
                 )
-                candidates.append(
-                    {
-                        **base,
-                        **common,
-                        "basis": FOB_ESTIMATED,
-                        "balance_usd": estimate,
-                        "basis_label": basis_label(
-                            FOB_ESTIMATED, factor, export_valuation=ev, import_valuation=iv
-                        ),
-                    }
-                )
-                candidates.append(
-                    {
-                        **base,
-                        **common,
-                        "basis": MIXED,
-                        "balance_usd": exp["value_usd"] - imp["value_usd"],
-                        "basis_label": basis_label(MIXED, factor, export_valuation=ev, import_valuation=iv),
-                    }
-                )
+                label = basis_label(FOB_ESTIMATED, used, export_valuation=ev, import_valuation=iv,
+                                    factor_source=str(base["factor_source"]))  # fmt: skip
+                candidates.append({**base, **common, "basis": FOB_ESTIMATED, "balance_usd": estimate,
+                                   "basis_label": label})  # fmt: skip
+                candidates.append({**base, **common, "basis": MIXED, "balance_usd": exp["value_usd"] - imp["value_usd"],
+                                   "basis_label": basis_label(MIXED, used, export_valuation=ev, import_valuation=iv)})  # fmt: skip
         headline = next((c for b in HEADLINE_ORDER for c in candidates if c["basis"] == b), None)
         for candidate in candidates:
             candidate["headline"] = candidate is headline
@@ -679,11 +784,10 @@ def query_balance(
     office's own balance where published; see the module docstring). 'all': the headline and every
     alternative, ``headline`` marking which is which. Or one of :data:`BASES` for that basis alone.
     ``side`` 'reporter' (the reporter's own record) or 'mirror' (as the partners report it; no official
-    balance then). ``factor``: CIF/FOB factor for the estimated basis (default: IMF's).
+    balance then). ``factor``: the CIF/FOB factor of the estimated basis; None (default) applies the rule of
+    :func:`balance_frame` (DANE's own figures for the partner where they give one, else IMF's); a number is a
+    what-if used everywhere.
     """
-    from etl.settings import CIF_FOB_FACTOR_IMF
-
-    factor = CIF_FOB_FACTOR_IMF if factor is None else factor
     if side == "reporter":
         record = query_record(con, reporter=reporter, partners=partners, complete_only=complete_only)
         official = query_official_balances(con, reporter=reporter, partners=partners, record=record)
@@ -702,6 +806,37 @@ def query_balance(
     if basis not in BASES:
         raise ValueError(f"unknown basis {basis!r}; expected 'headline', 'all' or one of {BASES}")
     return frame[frame["basis"] == basis].reset_index(drop=True)
+
+
+def query_cif_fob_factors(
+    con: duckdb.DuckDBPyConnection, *, reporter: str = COLOMBIA, partners: Sequence[str]
+) -> pd.DataFrame:
+    """The CIF/FOB factors the office's own figures give for ``partners`` (:func:`derive_cif_fob_factors`)."""
+    record = query_record(con, reporter=reporter, partners=partners)
+    official = query_official_balances(con, reporter=reporter, partners=partners, record=record)
+    return derive_cif_fob_factors(record, official)
+
+
+# --------------------------------------------------------------------------------------------- GDP
+# One GDP per (country, year): the World Bank's where it has one, else a figure derived from official
+# publications (its method named in `publisher`).
+GDP_SOURCE_PRIORITY = (GDP_WORLD_BANK, GDP_DERIVED)
+GDP_COLUMNS = ["year", "gdp_usd", "source", "publisher"]
+
+
+def query_gdp(con: duckdb.DuckDBPyConnection, iso3: str = COLOMBIA) -> pd.DataFrame:
+    """``iso3``'s GDP in current US dollars, one row per year (columns :data:`GDP_COLUMNS`), by
+    :data:`GDP_SOURCE_PRIORITY`; ``source`` says whether the year's figure is derived."""
+    return _frame(
+        con,
+        f"""
+        SELECT year, gdp_usd, source, publisher FROM gdp WHERE iso3 = $iso3
+        QUALIFY row_number() OVER (PARTITION BY year ORDER BY
+                                   coalesce(list_position({_sql_list(GDP_SOURCE_PRIORITY)}, source), 1000), source) = 1
+        ORDER BY year
+        """,  # noqa: S608 - fixed fragments only
+        {"iso3": iso3},
+    )[GDP_COLUMNS]
 
 
 def latest_common_year(

@@ -6,8 +6,9 @@ Everything that reads or writes the database imports its names from here.
 from __future__ import annotations
 
 SCHEMA_VERSION = (
-    6  # 3: the trade_record view (etl/record.py); 4: elasticity standard errors, us_tariff_product_lists;
-    # 5: hs_codes_es (the Spanish HS nomenclature); 6: not_comparable, trade_record's comparable and caveat
+    7  # 3: the trade_record view (etl/record.py); 4: elasticity standard errors, us_tariff_product_lists;
+    # 5: hs_codes_es (the Spanish HS nomenclature); 6: not_comparable, trade_record's comparable and caveat;
+    # 7: gdp's source and publisher (a year the World Bank lacks, derived from official publications)
 )
 
 # Adapters insert here, tagged with their dataset_id (in a write session: the staging table).
@@ -45,6 +46,10 @@ SOURCES = {
     "gacc": "General Administration of Customs of China (converted from CNY at a cited annual rate)",
     "us_census_hs2": "US Census Bureau, imports for consumption by HS chapter, all partners",
 }
+
+# GDP sources (table gdp): the World Bank's series, and years it lacks derived from official publications.
+GDP_WORLD_BANK = "world_bank"
+GDP_DERIVED = "derived"
 
 # Printed non-trade figures (table published_indicators).
 INDICATORS = {"central_government_balance": "Central government fiscal balance (deficit negative)"}
@@ -162,7 +167,17 @@ CREATE TABLE IF NOT EXISTS hs_codes_es (
 );
 
 CREATE TABLE IF NOT EXISTS cpi_annual (year INTEGER PRIMARY KEY, cpi_u DOUBLE NOT NULL, n_months INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS gdp (iso3 VARCHAR, year INTEGER, gdp_usd DOUBLE NOT NULL, PRIMARY KEY (iso3, year));
+-- GDP in current US dollars, one row per (country, year, source): the World Bank's series ('world_bank'), and a
+-- year it lacks derived from official publications ('derived', the method in `publisher`). One value per year:
+-- etl.record.query_gdp (the World Bank's first).
+CREATE TABLE IF NOT EXISTS gdp (
+    iso3 VARCHAR,
+    year INTEGER,
+    gdp_usd DOUBLE NOT NULL,
+    source VARCHAR NOT NULL,
+    publisher VARCHAR NOT NULL,
+    PRIMARY KEY (iso3, year, source)
+);
 
 -- Every printed number with its page: several publishers per observation, never summed.
 CREATE TABLE IF NOT EXISTS published_figures (

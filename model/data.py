@@ -205,21 +205,32 @@ def query_bilateral_annual(con: duckdb.DuckDBPyConnection, reporter: str, partne
 
 def query_headline_balances(con: duckdb.DuckDBPyConnection, reporter: str, partner: str) -> pd.DataFrame:
     """The headline balance of ``reporter`` with ``partner`` per year (etl.record.query_balance): columns year,
-    balance_usd, basis, basis_label, publisher (with "as printed by")."""
+    balance_usd, basis, basis_label, publisher (with "as printed by"), provisional, comparable, caveat (the
+    record's flags of the figures the balance is made of)."""
+    columns = [
+        "year",
+        "balance_usd",
+        "basis",
+        "basis_label",
+        "publisher",
+        "provisional",
+        "comparable",
+        "caveat",
+    ]
     frame = record.query_balance(con, reporter=reporter, partners=[partner])
     if frame.empty:
-        return pd.DataFrame(columns=["year", "balance_usd", "basis", "basis_label", "publisher"])
+        return pd.DataFrame(columns=columns)
     frame["publisher"] = [
         record.citation(str(p), b) for p, b in zip(frame["publisher"], frame["printed_by"], strict=True)
     ]
-    return frame[["year", "balance_usd", "basis", "basis_label", "publisher"]].reset_index(drop=True)
+    return frame[columns].reset_index(drop=True)
 
 
 def query_headline_balance(
     con: duckdb.DuckDBPyConnection, reporter: str, partner: str, year: int
 ) -> dict[str, Any] | None:
     """The headline balance of ``reporter`` with ``partner`` in ``year``: keys balance_usd, basis, basis_label,
-    publisher; None where the record has none."""
+    publisher, provisional, comparable, caveat; None where the record has none."""
     frame = query_headline_balances(con, reporter, partner)
     row = frame[frame["year"] == year]
     if row.empty:
@@ -230,6 +241,9 @@ def query_headline_balance(
         "basis": str(first["basis"]),
         "basis_label": str(first["basis_label"]),
         "publisher": str(first["publisher"]),
+        "provisional": bool(first["provisional"]),
+        "comparable": bool(first["comparable"]),
+        "caveat": str(first["caveat"] or ""),
     }
 
 

@@ -172,6 +172,8 @@ def run_purchase(spec: PurchaseScenario, con: duckdb.DuckDBPyConnection) -> Scen
     )
     if headline:
         figures["balance_publisher"] = headline["publisher"]
+        figures.update(balance_provisional=headline["provisional"], balance_comparable=headline["comparable"],
+                       balance_caveat=headline["caveat"])  # fmt: skip
     names = data.query_country_names(con)
     by_partner = pd.DataFrame(
         [
@@ -192,7 +194,10 @@ def run_purchase(spec: PurchaseScenario, con: duckdb.DuckDBPyConnection) -> Scen
         "tariff_revenue_change_usd": 0.0,
         **figures,
     }
-    notes = [_summary(spec, figures, names), _sources_note(history, spec.year, figures)]
+    notes = [_summary(spec, figures, names)]
+    if headline and (headline["provisional"] or not headline["comparable"]):
+        notes.append(_flags_note(spec.year, headline))
+    notes.append(_sources_note(history, spec.year, figures))
     return ScenarioResult(
         spec=spec,
         by_partner=by_partner,
@@ -231,6 +236,19 @@ def _summary(spec: PurchaseScenario, f: dict[str, Any], names: dict[str, str]) -
             f"gap is {f['needed_vs_largest_growth']:,.1f} times that record."
         )
     return Note(text, "purchase_balance", values)
+
+
+def _flags_note(year: int, headline: dict[str, Any]) -> Note:
+    """The caveat of a balance made of provisional or non-comparable figures (2025: DANE's and DIAN's figures are
+    provisional, and DIAN withholds destinations), said beside the number it qualifies."""
+    values = {"year": year, "provisional": headline["provisional"], "comparable": headline["comparable"],
+              "caveat": headline["caveat"]}  # fmt: skip
+    what = " and ".join(
+        w for w, on in (("provisional (its figures may still be revised)", headline["provisional"]),
+                        ("not comparable with earlier years", not headline["comparable"])) if on
+    )  # fmt: skip
+    text = f"Caveat: the {year} balance is {what} ({headline['caveat']})."
+    return Note(text, "purchase_flags", values)
 
 
 def _sources_note(history: pd.DataFrame, year: int, figures: dict[str, Any] | None = None) -> Note:

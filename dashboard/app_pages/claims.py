@@ -201,9 +201,13 @@ def _details(card: claims.ClaimCard) -> None:
                 ]
                 for column in ("publisher", "perspective", "valuation", "note", "measure")
             },
+            flag=[  # short words; the reason is in the row's note
+                i18n.flag_of(bool(p), bool(c), language)
+                for p, c in zip(card.numbers["provisional"], card.numbers["comparable"], strict=True)
+            ],
         )
         # where each number comes from in words (publisher, valuation); the file it was read from is in the CSV
-        components.show_table(shown[["measure", "year", "perspective", "shown", "valuation", "publisher", "note"]]
+        components.show_table(shown[["measure", "year", "perspective", "shown", "flag", "valuation", "publisher", "note"]]
                               .rename(columns={"shown": "value"}), key=f"claim_numbers_{spec.id}")  # fmt: skip
     units = ", ".join(sorted({str(u) for u in card.numbers["unit"].dropna()})) or "—"
     components.download_csv_button(

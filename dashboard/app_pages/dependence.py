@@ -81,12 +81,12 @@ table["publisher"] = table["publisher"].map(
 )  # as every other page names it
 table["flow"] = table["flow"].map(lambda f: i18n.flow(f, lang))
 table["denominator"] = table["denominator"].map(lambda d: i18n.record_text(d, lang))
-table["flag"] = table["flag"].map(
-    lambda v: i18n.record_text(v, lang) if v else ""
-)  # provisional, not comparable
+caveats = table["flag"]  # a short flag in the cell, the reasons under the table
+table["flag"] = caveats.map(lambda v: i18n.flag_short(v, lang))
 components.show_table(table)
+components.flag_caption(caveats)
 components.download_csv_button(
-    components.localized(table),
+    components.localized(components.with_flag_notes(table, caveats)),
     filename="balanza-dependence.csv",
     source=components.source_summary(totals),
     valuation=t("as_reported", lang),

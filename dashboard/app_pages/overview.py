@@ -181,9 +181,10 @@ if rows:
         "alt_basis_label",
         "export_publisher",
         "import_publisher",
-        "caveat",
     ):
         table[text_column] = table[text_column].map(lambda v: i18n.record_text(v, lang) if v else "")
+    caveats = table["caveat"]  # a short flag in the cell, the reasons under the table
+    table["caveat"] = caveats.map(lambda v: i18n.flag_short(v, lang))
     value_units = {m: unit_text for m in ("export", "import", "balance", "alt_balance")}
     # the table puts CIF imports beside FOB/FOB balances: said where the reader sees them
     if cif_note := readout.cif_fob_note(
@@ -191,8 +192,9 @@ if rows:
     ):
         st.caption(cif_note)
     components.show_table(table, units=value_units)
+    components.flag_caption(caveats)
     components.download_csv_button(
-        components.localized(table, value_units),
+        components.localized(components.with_flag_notes(table, caveats), value_units),
         filename="balanza-overview.csv",
         source="; ".join(
             dict.fromkeys(

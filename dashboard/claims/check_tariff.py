@@ -159,7 +159,8 @@ def _dian_rows(
         rows.append(number_row(f"{w.t(MONTHLY_EXPORTS_MEASURE, MONTHLY_EXPORTS_MEASURE_ES)} {label}",
                                f"{r['period'][:4]}-{r['period'][4:]}", perspective(COL_REPORTED, w.lang),
                                float(r["value_usd"]), "USD", "FOB", "dian", data.datasets.get("dian", "dian"), publisher,
-                               withheld_note if int(r["period"][:4]) >= DIAN_WITHHELD_FROM_YEAR else ""))  # fmt: skip
+                               withheld_note if int(r["period"][:4]) >= DIAN_WITHHELD_FROM_YEAR else "",
+                               provisional=r.get("provisional", False), comparable=r.get("comparable", True)))  # fmt: skip
     us = dian[dian["partner_iso3"] == UNITED_STATES].copy()
     if us.empty:
         return rows, []
@@ -176,7 +177,7 @@ def _dian_rows(
     change_pct = (now_v / prior_v - 1) * 100 if prior_v else float("nan")  # only before the withholding
     label = w.t(f"Colombia's exports to the US, months {months[0]:02d}–{months[-1]:02d}",
                 f"exportaciones de Colombia a EE. UU., meses {months[0]:02d}–{months[-1]:02d}")  # fmt: skip
-    for year, value, note in (
+    for year, value, note, months_rows in (
         (
             change.year,
             now_v,
@@ -184,11 +185,14 @@ def _dian_rows(
                 "destinations partly withheld from 2025: not comparable with 2024 (provisional)",
                 "destinos reservados en parte desde 2025: no comparable con 2024 (provisional)",
             ),
+            after_months,
         ),
-        (change.year - 1, prior_v, ""),
+        (change.year - 1, prior_v, "", prior),
     ):
         rows.append(number_row(label, year, perspective(COL_REPORTED, w.lang), value, "USD", "FOB", "dian",
-                               data.datasets.get("dian", "dian"), publisher, note))  # fmt: skip
+                               data.datasets.get("dian", "dian"), publisher, note,
+                               provisional=bool(months_rows.get("provisional", pd.Series(dtype=bool)).any()),
+                               comparable=bool(months_rows.get("comparable", pd.Series(dtype=bool)).all())))  # fmt: skip
     withheld_usd = float(withheld["value_usd"].sum())
     if change.year < DIAN_WITHHELD_FROM_YEAR:
         return rows, [

@@ -21,7 +21,7 @@ from dashboard.claims.card import (
     ClaimData,
 )
 from dashboard.claims.specs import read_claims
-from etl.record import query_balance, query_record, record_sql
+from etl.record import query_balance, query_gdp, query_record, record_sql
 from etl.schema import CHINA, COLOMBIA, UNITED_STATES, WORLD
 from model.data import query_import_coverage
 from model.scenario import run_scenario
@@ -59,6 +59,19 @@ def _record_sql_frame(
 ) -> pd.DataFrame:
     """`select` over the record of the `trade` rows matching `condition` (fixed SQL fragments, values bound)."""
     return cur.execute(f"SELECT {select} FROM ({record_sql(condition)})", params).df()  # noqa: S608 - fixed fragments
+
+
+def _with_year_flags(cur: duckdb.DuckDBPyConnection, monthly: pd.DataFrame) -> pd.DataFrame:
+    """DIAN's monthly rows with the series of record's flags of their year (provisional, comparable): a month of
+    2025 is as provisional and as non-comparable as the year the record holds."""
+    monthly = monthly.assign(year=monthly["period"].str[:4].astype(int))
+    partners = sorted({str(p) for p in monthly["partner_iso3"]})
+    yearly = query_record(cur, reporter=COLOMBIA, partners=partners, flows=("export",), complete_only=False)
+    flags = yearly.loc[yearly["source"] == "dian", ["partner_iso3", "year", "provisional", "comparable"]]
+    out = monthly.merge(flags, on=["partner_iso3", "year"], how="left")
+    out["provisional"] = out["provisional"].fillna(False).astype(bool)
+    out["comparable"] = out["comparable"].fillna(True).astype(bool)
+    return out
 
 
 def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = True,
@@ -109,6 +122,7 @@ def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = T
         """,
         ["dian", COLOMBIA, "export"],
     ).df()
+    dian_monthly = _with_year_flags(cur, dian_monthly)
     timeline = cur.execute(
         """
         SELECT date, partner_iso3, effective_tariff_pct, tariff_2024_pct
@@ -124,7 +138,7 @@ def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = T
         "SELECT partner_iso3, partner_name, rate_pct, list_name FROM us_reciprocal_rates"
     ).df()
     coverage = query_import_coverage(cur, UNITED_STATES, 2024)
-    gdp = cur.execute("SELECT iso3, year, gdp_usd FROM gdp WHERE iso3 = ? ORDER BY year", [COLOMBIA]).df()
+    gdp = query_gdp(cur, COLOMBIA)
     fiscal = cur.execute(
         "SELECT year, indicator, value, unit, publisher, printed_by, url, quote FROM published_indicators "
         "WHERE country_iso3 = ? AND indicator = ? ORDER BY year, publisher, printed_by, url",

@@ -136,6 +136,20 @@ def _purchase_sources(v: Mapping[str, Any], lang: str, names: Mapping[str, str])
     return text
 
 
+def _purchase_flags(v: Mapping[str, Any], lang: str, names: Mapping[str, str]) -> str:
+    flags = [f for f, on in (("provisional", v["provisional"]), ("comparable", not v["comparable"])) if on]
+    what_en = " and ".join({"provisional": "provisional (its figures may still be revised)",
+                            "comparable": "not comparable with earlier years"}[f] for f in flags)  # fmt: skip
+    what_es = " y ".join({"provisional": "provisional (sus cifras aún pueden revisarse)",
+                          "comparable": "no comparable con años anteriores"}[f] for f in flags)  # fmt: skip
+    why = i18n.record_text(v["caveat"], lang)
+    return i18n.pick(
+        lang,
+        f"Caveat: the {v['year']} balance is {what_en} ({why}).",
+        f"Advertencia: la balanza de {v['year']} es {what_es} ({why}).",
+    )
+
+
 NoteWriter = Callable[[Mapping[str, Any], str, Mapping[str, str]], str]
 NOTES: dict[str, NoteWriter] = {
     "same_change_for_all": _same_change_for_all,
@@ -145,6 +159,7 @@ NOTES: dict[str, NoteWriter] = {
     "infinite_supply": _infinite_supply,
     "purchase_balance": _purchase_balance,
     "purchase_sources": _purchase_sources,
+    "purchase_flags": _purchase_flags,
 }
 SWITCHING_NOTE = "same_change_for_all"  # the note the page shows as a box of its own
 

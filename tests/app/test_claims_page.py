@@ -90,7 +90,10 @@ def test_a_card_in_spanish(bundled_env: Path) -> None:
     assert not at.exception, [e.value for e in at.exception]
     text = " ".join(m.value for m in at.markdown).replace("\\", "")
     assert "parcialmente respaldada]" in text
-    assert "**Base:** exportaciones FOB − importaciones CIF ÷ 1,06" in text
+    assert (
+        "**Base:** exportaciones FOB − importaciones CIF ÷ 1,053 (factor CIF/FOB de las propias cifras del DANE de 2013"
+        in text
+    )
     assert (
         "El déficit comercial de bienes de Colombia con China es de unos 14 mil millones de USD."
         in " ".join(s.value for s in at.subheader)

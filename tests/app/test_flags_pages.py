@@ -53,7 +53,30 @@ def test_balances_table_flags_every_2025_figure(bundled_env: Path) -> None:
     rows = table[table["Year"] == 2025]
     assert len(rows) and all("provisional" in str(f) for f in rows["Flags (provisional, not comparable)"])
     china_exports = rows[(rows["Partner (ISO3)"] == "CHN") & (rows["Measure"] == "Exports")]
-    assert "not comparable" in str(china_exports["Flags (provisional, not comparable)"].iloc[0])
+    # the cell is a short word or two; why is said once, under the table
+    assert china_exports["Flags (provisional, not comparable)"].iloc[0] == "provisional, not comparable"
+    captions = " ".join(c.value for c in at.caption)
+    assert "not comparable with earlier years (DIAN withholds destinations from 2025" in captions
+    assert "DIAN withholds" not in " ".join(map(str, table["Flags (provisional, not comparable)"]))
+
+
+def test_flag_cells_are_short_in_spanish_and_the_csv_keeps_the_reasons(bundled_env: Path) -> None:
+    at = _run("balances", {"partners": "CHN", "yr": "2025-2025", "lang": "es"})
+    table = _table(at)
+    flags = set(table["Advertencias (provisional, no comparable)"])
+    assert (
+        flags <= {"provisional", "provisional, no comparable", ""} and "provisional, no comparable" in flags
+    )
+    assert "la DIAN reserva destinos desde 2025" in " ".join(c.value for c in at.caption)
+    from dashboard import components, i18n
+
+    caveat = "exports: provisional; not comparable with earlier years: DIAN withholds destinations from 2025"
+    frame = pd.DataFrame({"flag": [i18n.flag_short(caveat)]})
+    with_notes = components.with_flag_notes(frame, pd.Series([caveat]))
+    assert (
+        with_notes["flag_note"].iloc[0] == caveat
+        and with_notes["flag"].iloc[0] == "provisional, not comparable"
+    )
 
 
 def _us_trade(year: int) -> tuple[float, float]:

@@ -84,6 +84,10 @@ def test_figures_match_sums_of_the_raw_files(cli_json: dict) -> None:
     )
     # Claim 9: imports from China over Colombia's imports in 2024 (DANE's printed national total, 64,104 m).
     assert by_id[9]["value"] == pytest.approx(_dane_imports("CHN", 2024) / 64_104e6, rel=1e-9)
+    # Every figure carries the record's flags: 2025 exports to China are provisional and not comparable.
+    exports_2025 = [f for f in by_id[7]["figures"] if f["year"] == 2025]
+    assert exports_2025 and all(f["provisional"] is True and f["comparable"] is False for f in exports_2025)
+    assert all(f["provisional"] is False for f in by_id[7]["figures"] if f["year"] == 2024)
     # Publishers are named, the page that printed one apart ("as printed by").
     assert by_id[2]["printed_by"] == "El Nuevo Siglo" and "DANE" in by_id[2]["publisher"]
 

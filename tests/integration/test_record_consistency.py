@@ -96,14 +96,28 @@ def expected_colombia(partner: str, flow: str, year: int) -> float:
     return comtrade_exports()[(partner, year)]
 
 
+# The year whose DANE figures give a partner's CIF/FOB factor: China's only legible full-year FOB balance is 2013's
+# (its 2024 balance was printed garbled).
+FACTOR_YEARS = {"CHN": 2013}
+
+
+def dane_factor(partner: str) -> float:
+    """imports CIF ÷ (exports FOB − DANE's FOB/FOB balance) in the partner's factor year; IMF's without one."""
+    if partner not in FACTOR_YEARS:
+        return FACTOR
+    year = FACTOR_YEARS[partner]
+    (balance,) = set(printed(year, partner, "balance", citing="DANE"))
+    return expected_colombia(partner, "import", year) / (expected_colombia(partner, "export", year) - balance)
+
+
 def expected_headline(partner: str, year: int) -> tuple[float, str]:
-    """DANE's printed balance where a page citing DANE gives it, else exports FOB − imports CIF ÷ factor."""
+    """DANE's printed balance where a page citing DANE gives it, else exports FOB − imports CIF ÷ the partner's
+    factor from DANE's own figures."""
     official = printed(year, partner, "balance", citing="DANE")
     if official:
         return max(set(official), key=official.count), "official"
-    return expected_colombia(partner, "export", year) - expected_colombia(partner, "import", year) / FACTOR, (
-        "fob_estimated"
-    )
+    exports, imports = expected_colombia(partner, "export", year), expected_colombia(partner, "import", year)
+    return exports - imports / dane_factor(partner), "fob_estimated"
 
 
 # Observations (partner, flow, year), Colombia-reported: DIAN, DANE's annex and UN Comtrade years.
@@ -121,6 +135,7 @@ def test_raw_figures_are_what_the_provenance_notes_say() -> None:
     assert comtrade_exports()[("CHN", 2018)] == pytest.approx(4_056.1e6, abs=0.1e6)
     assert census_with_colombia()[("import", 2024)] == pytest.approx(17_856.8e6, abs=0.1e6)
     assert printed(2024, "WLD", "balance", citing="DANE") == [-10_811e6, -10_811e6]
+    assert dane_factor("CHN") == pytest.approx(1.053, abs=5e-4)  # 10,362.8 ÷ (5,102.2 + 4,739.4)
 
 
 # ------------------------------------------------------------------------------------------ the layer itself

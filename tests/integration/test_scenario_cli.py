@@ -117,6 +117,41 @@ def test_china_purchase_preset_closes_the_2024_deficit(
     assert result["history"]
 
 
+def test_a_2025_purchase_scenario_says_its_balance_is_provisional_and_not_comparable(
+    bundled_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """2025: DIAN's exports to China are provisional and, DIAN withholding destinations from 2025, not comparable
+    with 2024's (PROVENANCE of dian-exports-by-destination); DANE's 2025 annex is provisional. The note beside
+    the deficit says so, in English and in Spanish; a 2024 run has no such note."""
+    from dashboard.scenarios import model_text
+
+    spec = tmp_path / "p2025.json"
+    spec.write_text(json.dumps({"kind": "purchase", "name": "p", "buyer": "CHN", "seller": "COL", "year": 2025,
+                                "increase": {"close_balance": True}}))  # fmt: skip
+    code, result, _ = _run(capsys, str(spec), "--db", str(bundled_db))
+    assert code == 0
+    totals = result["totals"]
+    assert totals["balance_provisional"] is True and totals["balance_comparable"] is False
+    (caveat,) = [n for n in result["notes"] if n.startswith("Caveat: the 2025 balance")]
+    assert (
+        "provisional" in caveat
+        and "not comparable with earlier years" in caveat
+        and "DIAN withholds" in caveat
+    )
+    con = duckdb.connect(str(bundled_db), read_only=True)
+    try:
+        run = run_scenario(parse_spec(json.loads(spec.read_text())), con)
+        spanish = [model_text.note_text(n, "es") for n in run.notes if n.kind == "purchase_flags"]
+        assert (
+            spanish and "no comparable con años anteriores" in spanish[0] and "la DIAN reserva" in spanish[0]
+        )
+        assert model_text.note_text(next(n for n in run.notes if n.kind == "purchase_flags"), "en") == caveat
+        run_2024 = run_scenario(parse_spec({**json.loads(spec.read_text()), "year": 2024}), con)
+        assert not [n for n in run_2024.notes if n.kind == "purchase_flags"]
+    finally:
+        con.close()
+
+
 def test_bad_spec_names_the_field(
     bundled_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

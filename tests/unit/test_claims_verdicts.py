@@ -71,8 +71,9 @@ def make_db(trade: Iterable[tuple] = (), published: Iterable[tuple] = (), timeli
         )
     for hts, list_name in exemptions:
         con.execute("INSERT INTO us_tariff_exemptions VALUES (?, ?, 1)", [hts, list_name])
-    for iso3, year, value in gdp:
-        con.execute("INSERT INTO gdp VALUES (?, ?, ?)", [iso3, year, value])
+    for iso3, year, value, *source in gdp:
+        con.execute("INSERT INTO gdp VALUES (?, ?, ?, ?, ?)",
+                    [iso3, year, value, *(source or ["world_bank"]), "GDP publisher"])  # fmt: skip
     return con
 
 
@@ -517,6 +518,25 @@ def test_claim8_fiscal_deficit_against_the_trade_gap_both_bounds(fiscal_pct: flo
     )  # the Finance Ministry's own figure
     assert any("International Monetary Fund" in a for a in result.alternatives)
     assert "Hacienda" in result.citation and "Paper F" in result.citation
+
+
+def test_claim8_uses_a_derived_gdp_only_where_the_world_bank_has_none_and_says_so() -> None:
+    """2024: the World Bank's 400 bn wins over a derived 410 bn; 2025: only a derived figure, labelled so."""
+    con = make_db(published=[dane_balance(2024, "CHN", -14 * B)],
+                  gdp=[("COL", 2024, 400 * B), ("COL", 2024, 410 * B, "derived"), ("COL", 2023, 350 * B)])  # fmt: skip
+    result = card(8, con)
+    assert result.facts["gdp_year"] == 2024 and result.facts["trade_gap_pct_gdp"] == pytest.approx(3.5)
+    assert "derived" not in " ".join(result.explanation)
+    con = make_db(published=[dane_balance(2024, "CHN", -14 * B)],
+                  gdp=[("COL", 2024, 410 * B, "derived"), ("COL", 2023, 350 * B)])  # fmt: skip
+    result = card(8, con)
+    assert result.facts["gdp_year"] == 2024 and result.facts["trade_gap_pct_gdp"] == pytest.approx(
+        14 / 410 * 100
+    )
+    assert "2024 GDP in US dollars derived" in " ".join(result.explanation)
+    assert "derived from DANE" in " ".join(result.numbers["publisher"])
+    spanish = c.build_card(SPECS[8], c.query_claim_data(con, with_scenarios=False), lang="es")
+    assert "PIB de 2024 en dólares derivado" in " ".join(spanish.explanation)
 
 
 def test_claim8_says_so_when_the_fiscal_figure_is_missing_and_uses_the_latest_gdp() -> None:

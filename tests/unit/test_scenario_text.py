@@ -10,7 +10,7 @@ import pytest
 
 from dashboard.scenarios import model_text, tables
 from model.market import DEFAULT_IMPORT_DEMAND
-from model.purchase import PURCHASE_LEFT_OUT
+from model.purchase import PURCHASE_LEFT_OUT, _flags_note
 from model.result import LEFT_OUT, Note
 from model.scenario import BAND_BASIS, BAND_BASIS_KIND, _notes
 from model.smart import DEFAULT_SUBSTITUTION
@@ -121,3 +121,19 @@ def test_the_largest_lines_are_described_in_spanish_by_their_subheading() -> Non
         and "(en inglés)" in shown["description"].iloc[1]
     )
     assert tables.lines_table(lines, "en", spanish)["description"].tolist() == lines["description"].tolist()
+
+
+def test_purchase_flags_note_in_both_languages() -> None:
+    """A purchase run on a provisional, non-comparable year says so beside its deficit, in either language."""
+    note = _flags_note(2025, {"provisional": True, "comparable": False,
+                              "caveat": "exports: provisional; not comparable with earlier years: DIAN withholds "
+                                        "destinations from 2025; imports: provisional"})  # fmt: skip
+    assert model_text.note_text(note, "en") == str(note)
+    spanish = model_text.note_text(note, "es")
+    assert spanish.startswith("Advertencia: la balanza de 2025 es provisional")
+    assert "no comparable con años anteriores" in spanish and "la DIAN reserva destinos desde 2025" in spanish
+    only_provisional = _flags_note(
+        2025, {"provisional": True, "comparable": True, "caveat": "imports: provisional"}
+    )
+    assert "not comparable" not in str(only_provisional)
+    assert "no comparable" not in model_text.note_text(only_provisional, "es")
