@@ -265,7 +265,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "products_series": ("Product-level series", "Serie con detalle de productos"),
     "treemap_title": ("Products by HS chapter and heading", "Productos por capítulo y partida del SA"),
     "top_products": ("Top products", "Principales productos"),
-    "top_movers": ("Top movers between two years", "Mayores cambios entre dos años"),
+    "top_movers": ("What grew fastest between two years", "Lo que más creció entre dos años"),
+    "movers_order": ("Rank by", "Ordenar por"),
+    "movers_by_growth": ("growth in %", "crecimiento en %"),
+    "movers_by_change": ("change in USD", "cambio en USD"),
+    "movers_title_growth": ("Fastest growth, {span} (%)", "Mayor crecimiento, {span} (%)"),
+    "movers_title_change": ("Largest changes, {span}", "Mayores cambios, {span}"),
+    "growth_pct": ("Growth (%)", "Crecimiento (%)"),
+    "movers_note": (
+        "Growth in % ranks the HS codes worth at least {base} in {year} (0.1 % of the series' total, at least USD "
+        "1 m): from a smaller base a percentage says little. CAGR: compound annual growth rate between the two "
+        "years.",
+        "El crecimiento en % ordena los códigos SA de al menos {base} en {year} (0,1 % del total de la serie, al "
+        "menos 1 millón de USD): desde una base menor un porcentaje dice poco. TCAC: tasa de crecimiento anual "
+        "compuesto entre los dos años.",
+    ),
     "compare_with": ("Compare with year", "Comparar con el año"),
     "one_year_only": (
         "This series has product detail for one year only, so there are no movers to show.",

@@ -221,25 +221,43 @@ def _short_labels(codes: pd.Series, descriptions: pd.Series, width: int = 28) ->
 
 
 def movers_chart(
-    movers: pd.DataFrame, *, title: str, x_title: str, footnote: str, y_title: str = "HS"
+    movers: pd.DataFrame,
+    *,
+    value: str,
+    label: str,
+    title: str,
+    x_title: str,
+    footnote: str,
+    text: str | None = None,
+    unit: str = "",
 ) -> go.Figure:
-    """Horizontal bars of the change per product; increases and decreases in two palette colours."""
-    data = movers.sort_values("change")
-    colours = [OKABE_ITO[2] if v >= 0 else OKABE_ITO[4] for v in data["change"]]
+    """Horizontal bars of ``movers[value]`` (growth in %, or the change) in the frame's order, the first at
+    the top, each named by ``label`` (code and description) and labelled with ``text``; increases and
+    decreases in two palette colours. ``unit``: what the tooltip calls the value's unit."""
+    data = movers.iloc[::-1]
+    values = data[value].astype("float64")
+    colours = [OKABE_ITO[2] if v >= 0 else OKABE_ITO[4] for v in values]
+    finite = values[np.isfinite(values)]
+    low, high = (min(0.0, float(finite.min())), max(0.0, float(finite.max()))) if len(finite) else (-1.0, 1.0)
+    pad = 0.2 * ((high - low) or 1.0)  # room beside the bars for their labels
     fig = go.Figure(
         go.Bar(
-            x=data["change"],
-            y=data["hs_code"],
+            x=values,
+            y=data[label],
             orientation="h",
             marker={"color": colours},
-            customdata=data["description"],
-            hovertemplate="%{y}: %{customdata}<br>%{x:,.3f}<extra></extra>",
+            text=data[text] if text else None,
+            textposition="auto",
+            cliponaxis=False,
+            hovertemplate="%{y}<br>%{x:,.1f} " + unit + "<extra></extra>",
         )
     )
     style_figure(fig, title)
-    fig.update_xaxes(title_text=x_title)
-    fig.update_yaxes(title_text=y_title, type="category")
-    fig.update_layout(height=max(300, 28 * len(data) + 150))
+    fig.update_xaxes(
+        title_text=x_title, range=[low - (pad if low < 0 else 0.0), high + (pad if high > 0 else 0.0)]
+    )
+    fig.update_yaxes(type="category", automargin=True)
+    fig.update_layout(height=max(300, 28 * len(data) + 150), showlegend=False)
     return add_footnote(fig, footnote)
 
 
