@@ -227,9 +227,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Fuentes: exportaciones {export}, importaciones {import_}",
     ),
     "vs_year": ("vs {year}", "frente a {year}"),
-    "vs_year_estimated": (
-        "vs {year}, both years estimated FOB (their headlines differ in basis)",
-        "frente a {year}, ambos años estimados FOB (sus cifras principales tienen bases distintas)",
+    "vs_year_estimated": ("vs {year}, FOB estimates", "frente a {year}, estimaciones FOB"),
+    "change_estimated": (
+        "The change compares both years' FOB estimates: their headline balances differ in basis.",
+        "El cambio compara las estimaciones FOB de ambos años: sus balanzas principales tienen bases distintas.",
     ),
     "balances_title": ("Exports, imports and balance", "Exportaciones, importaciones y balanza"),
     "deficit_share_title": (

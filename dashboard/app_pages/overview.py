@@ -129,6 +129,8 @@ for column, partner in zip(columns, PARTNERS, strict=True):
                     import_=i18n.record_text(latest["import_publisher"] or "—", lang),
                 )
             )
+            if delta and delta.endswith(t("vs_year_estimated", lang, year=int(latest["year"]) - 1)):
+                st.caption(t("change_estimated", lang))  # why the change is on the estimate, not the headline
             gaps = charts.missing_years(series.assign(key=partner), ["key"], "balance_value")
             if gaps:
                 st.caption(

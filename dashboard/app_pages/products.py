@@ -111,6 +111,8 @@ value_title = t("usd_m", lang)
 
 # The search: codes or words, English or Spanish; the values are this series' in the chosen year.
 query_text = st.text_input(t("hs_search", lang), key="q", max_chars=60, placeholder=t("hs_search_hint", lang))
+# in the address now, before any download button: each file's link must reproduce this view, not the one before
+url_state.sync_url([series_spec, *year_specs, query_spec])
 focus = None
 if query_text.strip():
     matches = shared_results.hs_search(query_text)  # shared by every session searching the same words
@@ -167,6 +169,7 @@ else:
         t("movers_order", lang), product_views.MOVER_ORDERS, key="order", horizontal=True,
         format_func=lambda o: t(f"movers_by_{o}", lang),
     )  # fmt: skip
+    url_state.sync_url([order_spec])
     movers = product_views.movers_table(
         components.query_movers(**series_filters, year_from=year_from, year_to=year), year_from, year, order,
         lang, spanish,
@@ -212,5 +215,5 @@ else:
             filters={"series": series, "from": year_from, "year": year, "order": order}, key="movers_csv",
         )  # fmt: skip
 
-url_state.sync_url([series_spec, *year_specs, query_spec, order_spec])
+url_state.sync_url([order_spec])
 components.page_links("products")

@@ -24,9 +24,10 @@ WAIT = 240_000  # a cold server on a loaded 2-core machine: the first scenario r
 PAGES = ("overview", "balances", "products", "dependence", "claims", "scenarios", "coverage", "data")
 WIDTHS = (1400, 400)
 
-# A metric's value (and the elements inside it) whose text is wider than its box: the browser cuts it ("…").
+# A metric's value or change (and the elements inside them) whose text is wider than its box: the browser cuts
+# it ("…").
 CUT_NUMBERS = """() => [...document.querySelectorAll(
-    '[data-testid="stMetricValue"], [data-testid="stMetricValue"] *')]
+    '[data-testid="stMetricValue"], [data-testid="stMetricValue"] *, [data-testid="stMetricDelta"] *')]
   .filter(e => e.getBoundingClientRect().width > 0 && e.scrollWidth > e.clientWidth + 1)
   .map(e => `${e.textContent} (${e.scrollWidth} px in ${e.clientWidth} px)`)"""
 
