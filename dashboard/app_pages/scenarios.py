@@ -23,7 +23,7 @@ from dashboard.scenarios.report import comparison_report_html
 from dashboard.url_state import escape_markdown as plain
 from etl.errors import BalanzaError, SpecError
 from etl.schema import UNITED_STATES
-from model.result import ScenarioResult
+from model.result import ScenarioResult, colombia_first
 from model.spec import encode_scenario_set
 
 URL_KEY = "sc"
@@ -212,7 +212,12 @@ with a:
         )  # fmt: skip
 with b:
     widgets.csv_button(
-        result.by_partner, result.name, "balanza-scenario-by-partner.csv", "USD", "sc_dl_csv", lang
+        colombia_first(result.by_partner),
+        result.name,
+        "balanza-scenario-by-partner.csv",
+        "USD",
+        "sc_dl_csv",
+        lang,
     )
 with c:
     st.download_button(

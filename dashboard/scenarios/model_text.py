@@ -97,10 +97,13 @@ def _purchase_balance(v: Mapping[str, Any], lang: str, names: Mapping[str, str])
     before, increase, after = (
         i18n.money(float(v[k]), lang) for k in ("balance_before_usd", "increase_usd", "balance_after_usd")
     )
+    customs = v.get("record") == "buyer"
+    on_en = f" on {buyer}'s customs records" if customs else ""
+    on_es = f" según los registros aduaneros de {buyer}" if customs else ""
     text = i18n.pick(
         lang,
-        f"{seller}'s {v['year']} balance with {buyer}: {before}; after {increase} more purchases: {after}.",
-        f"Balanza de {seller} con {buyer} en {v['year']}: {before}; tras {increase} más de compras: {after}.",
+        f"{seller}'s {v['year']} balance with {buyer}{on_en}: {before}; after {increase} more purchases: {after}.",
+        f"Balanza de {seller} con {buyer} en {v['year']}{on_es}: {before}; tras {increase} más de compras: {after}.",
     )
     if "largest_growth_usd" in v:
         needed = i18n.number(float(v["needed_pct_of_exports"]), lang, 0)
@@ -136,6 +139,86 @@ def _purchase_sources(v: Mapping[str, Any], lang: str, names: Mapping[str, str])
     return text
 
 
+def _purchase_records(v: Mapping[str, Any], lang: str, names: Mapping[str, str]) -> str:
+    seller, buyer = names.get(v["seller"], v["seller"]), names.get(v["buyer"], v["buyer"])
+    money = {k: i18n.money(float(v[k]), lang) for k in v if k.endswith("_usd")}
+    factor = _constant(v["cif_fob"], lang)
+    return i18n.pick(
+        lang,
+        f"Two records of the same trade. On {buyer}'s customs records ({v['buyer_publisher']}) {seller}'s "
+        f"{v['year']} balance is {money['buyer_balance_usd']}; on {seller}'s own, {money['seller_balance_usd']}. "
+        f"{buyer} records {money['buyer_exports_usd']} of imports from {seller} against {seller}'s "
+        f"{money['seller_exports_usd']} of exports, and {money['buyer_imports_usd']} of exports to {seller} against "
+        f"{seller}'s {money['seller_imports_usd']} of imports. Of the difference in {seller}'s exports, valuation "
+        f"(CIF against FOB, ÷ {factor}) explains {money['exports_valuation_usd']}; the rest, "
+        f"{money['exports_rest_usd']}, is timing (goods in transit at the year's end), origin against consignment "
+        "(goods of the seller's origin shipped through other countries are the seller's in the buyer's records "
+        f"only) and coverage. Closing the deficit takes {money['buyer_needed_to_close_usd']} on {buyer}'s records, "
+        f"{money['seller_needed_to_close_usd']} on {seller}'s.",
+        f"Dos registros del mismo comercio. Según los registros aduaneros de {buyer} ({v['buyer_publisher']}) la "
+        f"balanza de {seller} en {v['year']} es de {money['buyer_balance_usd']}; según los propios de {seller}, de "
+        f"{money['seller_balance_usd']}. {buyer} registra {money['buyer_exports_usd']} de importaciones desde "
+        f"{seller} frente a {money['seller_exports_usd']} de exportaciones según {seller}, y "
+        f"{money['buyer_imports_usd']} de exportaciones a {seller} frente a {money['seller_imports_usd']} de "
+        f"importaciones según {seller}. De la diferencia en las exportaciones de {seller}, la valoración (CIF frente "
+        f"a FOB, ÷ {factor}) explica {money['exports_valuation_usd']}; el resto, {money['exports_rest_usd']}, es "
+        "desfase temporal (mercancía en tránsito al cierre del año), origen frente a procedencia (bienes de origen "
+        "del vendedor enviados a través de otros países solo cuentan como suyos en los registros del comprador) y "
+        f"cobertura. Cerrar el déficit exige {money['buyer_needed_to_close_usd']} según los registros de {buyer} y "
+        f"{money['seller_needed_to_close_usd']} según los de {seller}.",
+    )
+
+
+def _purchase_real(v: Mapping[str, Any], lang: str, names: Mapping[str, str]) -> str:
+    largest = i18n.money(float(v["largest_growth_real_usd"]), lang)
+    year, base = v["largest_growth_real_usd_year"], v["deflator_base_year"]
+    times = v.get("needed_vs_largest_growth_real")
+    return i18n.pick(
+        lang,
+        f"In constant {base} dollars (US CPI-U, annual average) the largest rise on record is {largest} ({year})"
+        + (f": the gap is {i18n.number(float(times), lang, 1)} times that record." if times else "."),
+        f"En dólares constantes de {base} (IPC-U de EE. UU., promedio anual) el mayor aumento registrado es de "
+        f"{largest} ({year})"
+        + (
+            f": la brecha equivale a {i18n.number(float(times), lang, 1)} veces ese récord." if times else "."
+        ),
+    )
+
+
+def _linear_method(v: Mapping[str, Any], lang: str, names: Mapping[str, str]) -> str:
+    below = int(v.get("rows_below_zero", 0))
+    rows = i18n.number(below, lang, 0)
+    return i18n.pick(
+        lang,
+        "Method: WITS-SMART's linear formulas (trade creation M η Δt/(1 + t0), trade diversion between each "
+        "supplier and the rest of its product's suppliers), exact only for small changes"
+        + (
+            f"; {rows} line × partner rows fall below zero, a result of the linear formulas, not of the tariffs "
+            "(the default method, levels, keeps every flow at or above zero)."
+            if below
+            else "."
+        ),
+        "Método: las fórmulas lineales de WITS-SMART (creación de comercio M η Δt/(1 + t0), desviación de comercio "
+        "entre cada proveedor y el resto de proveedores de su producto), exactas solo para cambios pequeños"
+        + (
+            f"; {rows} filas línea × socio quedan por debajo de cero, un resultado de las fórmulas lineales, no de "
+            "los aranceles (el método por defecto, en niveles, mantiene todo flujo en cero o más)."
+            if below
+            else "."
+        ),
+    )
+
+
+def _colombia_us_unchanged(v: Mapping[str, Any], lang: str, names: Mapping[str, str]) -> str:
+    return i18n.pick(
+        lang,
+        "A purchase changes no US tariff: Colombia's exports to the US, by product group, stay as the 2024 US "
+        "import lines give them.",
+        "Una compra no cambia ningún arancel de EE. UU.: las exportaciones de Colombia a EE. UU., por grupo de "
+        "productos, quedan como las dan las líneas de importación de EE. UU. de 2024.",
+    )
+
+
 def _purchase_flags(v: Mapping[str, Any], lang: str, names: Mapping[str, str]) -> str:
     flags = [f for f, on in (("provisional", v["provisional"]), ("comparable", not v["comparable"])) if on]
     what_en = " and ".join({"provisional": "provisional (its figures may still be revised)",
@@ -159,6 +242,10 @@ NOTES: dict[str, NoteWriter] = {
     "infinite_supply": _infinite_supply,
     "purchase_balance": _purchase_balance,
     "purchase_sources": _purchase_sources,
+    "purchase_records": _purchase_records,
+    "purchase_real": _purchase_real,
+    "linear_method": _linear_method,
+    "colombia_us_unchanged": _colombia_us_unchanged,
     "purchase_flags": _purchase_flags,
 }
 SWITCHING_NOTE = "same_change_for_all"  # the note the page shows as a box of its own
@@ -264,27 +351,98 @@ PRESETS_ES: dict[str, tuple[str, str]] = {
         "relativos entre proveedores apenas se mueven, así que hay poco cambio de proveedor.",
     ),
     "us_august_2025_country_rates": (
-        "Aranceles de EE. UU. del 7 de agosto de 2025: tasas por país, Anexo II, Sección 232",
-        "Las tasas recíprocas vigentes desde el 7 de agosto de 2025 (Orden Ejecutiva 14326), la de cada socio leída "
-        "de la lista incluida (Ecuador y Costa Rica 15 %, Nicaragua 18 %, ...); los socios que la orden no nombra, "
-        "Colombia entre ellos, conservan el 10 % base de la OE 14257. No se aplica a Canadá ni a México (fuera del "
-        "régimen recíproco), ni a los bienes del Anexo II (lista de abril de 2025) ni a la electrónica exenta el 11 "
-        "de abril, ni a los bienes sujetos a la Sección 232, que pagan en su lugar esos aranceles (acero y aluminio "
-        "50 %, Reino Unido 25 %; automóviles y partes 25 %; cobre 50 %; como mínimos). Quedan fuera: los aranceles "
-        "IEEPA por fentanilo a China, Canadá y México, el 40 % adicional a Brasil, el acuerdo del 15 % con la UE (la "
-        "UE, que no está en la lista de la orden, recibe aquí el 10 % base), la Sección 301 y todo lo posterior al "
-        "7 de agosto.",
+        "Aranceles de EE. UU. el 7 de agosto de 2025: tasas por país",
+        "Los aranceles de EE. UU. vigentes el 7 de agosto de 2025: Sección 232 acero y aluminio al 50 % (Reino Unido "
+        "25 %; Proclamación 10947), automóviles y partes al 25 % (Proclamación 10908; Canadá y México sobre el "
+        "contenido no estadounidense y las partes fuera del T-MEC), cobre al 50 % (Proclamación 10962); China y Hong "
+        "Kong 20 % por fentanilo (OE 14195, OE 14228) y 10 % recíproco (OE 14298); Canadá 35 % sobre los bienes que "
+        "no se acogen al T-MEC (OE 14325), energía y potasa 10 % (OE 14193), México 25 % (OE 14194, OE 14232); las "
+        "tasas por país de la OE 14326 (los demás 10 %; Japón +15; la UE 15 % en total); Brasil +40 % salvo su "
+        "Anexo I (OE 14323); exentos de los aranceles recíprocos los bienes del Anexo II, la electrónica (memorando "
+        "del 11 de abril sobre la OE 14257), los bienes de la Sección 232 y el capítulo 98."
+        " Quedan fuera: los cambios de la Sección 301 posteriores a 2024, las acciones de la Sección 232 sobre madera, "
+        "camiones y fármacos, los cupos arancelarios. Tasas antes de sustitución sobre las importaciones de 2024; las "
+        "cuotas T-MEC de Canadá y México son las de 2024 (parámetros declarados, docs/scenarios.md).",
     ),
     "us_section_232_2025": (
         "Aranceles de la Sección 232 de EE. UU. en 2025: acero, aluminio, automóviles, cobre",
-        "Aranceles de la Sección 232 vigentes en agosto de 2025 sobre las listas de productos incluidas: derivados "
-        "de acero y aluminio 50 % (Proclamaciones 10895/10896 tal como se elevaron el 4 de junio de 2025; Reino "
-        "Unido 25 %), automóviles, camionetas y partes 25 % (Proclamación 10908), cobre 50 % (Proclamación 10962, "
-        "desde el 1 de agosto de 2025). Cada uno se aplica como mínimo (la tasa de la línea pasa a ser al menos el "
-        "arancel), así que los bienes que ya pagaban el arancel de 2018 en 2024 no pagan dos veces. Quedan fuera: "
-        "las reglas de contenido del T-MEC para vehículos, los cupos (acuerdos de vehículos con el Reino Unido, "
-        "Japón y la UE) y los artículos básicos de acero y aluminio, cuyo arancel de 2018 ya está en los datos de "
-        "2024.",
+        "Aranceles de la Sección 232 vigentes el 1 de agosto de 2025 sobre las listas de productos incluidas: acero y "
+        "aluminio, artículos básicos (Proclamaciones 9704 y 9705) y derivados, 50 % (Proclamaciones 10895/10896 tal "
+        "como las elevó la Proclamación 10947 el 4 de junio de 2025; Reino Unido 25 %), automóviles, camionetas y "
+        "partes 25 % (Proclamación 10908), cobre 50 % (Proclamación 10962, desde el 1 de agosto de 2025). Cada uno "
+        "se aplica como mínimo (la tasa de la línea pasa a ser al menos el arancel), así que los bienes que ya "
+        "pagaban el arancel de 2018 en 2024 no pagan dos veces. Quedan fuera: las reglas de contenido del T-MEC para "
+        "vehículos y los cupos (acuerdos de vehículos con el Reino Unido, Japón y la UE); los escenarios fechados "
+        "(us_tariffs_2025_*) tienen toda la pila.",
+    ),
+    "us_tariffs_2025_04_05": (
+        "Aranceles de EE. UU. el 5 de abril de 2025: la base del 10 %",
+        "Los aranceles de EE. UU. vigentes el 5 de abril de 2025 (tabla de medidas, data/raw/us-tariffs-2025-measures), "
+        "sumados al arancel aplicado de 2024: Sección 232 acero y aluminio al 25 % sobre artículos básicos y "
+        "derivados (Proclamaciones 10895 y 10896); automóviles y camionetas al 25 % (Proclamación 10908; Canadá y "
+        "México sobre su contenido no estadounidense); los aranceles IEEPA por fentanilo a China y Hong Kong (20 %, "
+        "OE 14195 modificada por la OE 14228) y a los bienes de Canadá y México que no se acogen al T-MEC (25 %, "
+        "energía y potasa 10 %; OE 14193 modificada por la OE 14231, OE 14194 modificada por la OE 14232); la base "
+        "recíproca del 10 % de la OE 14257 sobre todos los demás socios, China incluida, salvo Rusia, con exención "
+        "de los bienes del Anexo II, de la Sección 232 y del capítulo 98."
+        " Quedan fuera: los cambios de la Sección 301 posteriores a 2024, las acciones de la Sección 232 sobre madera, "
+        "camiones y fármacos, los cupos arancelarios. Tasas antes de sustitución sobre las importaciones de 2024; las "
+        "cuotas T-MEC de Canadá y México son las de 2024 (parámetros declarados, docs/scenarios.md).",
+    ),
+    "us_tariffs_2025_04_10": (
+        "Aranceles de EE. UU. el 10 de abril de 2025: China al 125 % + 20 %",
+        "Los aranceles de EE. UU. vigentes el 10 de abril de 2025: como el 5 de abril (Proclamaciones 10895, 10896 y "
+        "10908; OE 14195, OE 14228, OE 14193, OE 14231, OE 14194 y OE 14232; la base del 10 % de la OE 14257), con el "
+        "arancel recíproco de China al 125 % (OE 14266), 145 % con el 20 % por fentanilo; la tasa por país de los "
+        "demás socios, suspendida en el 10 %."
+        " Quedan fuera: los cambios de la Sección 301 posteriores a 2024, las acciones de la Sección 232 sobre madera, "
+        "camiones y fármacos, los cupos arancelarios. Tasas antes de sustitución sobre las importaciones de 2024; las "
+        "cuotas T-MEC de Canadá y México son las de 2024 (parámetros declarados, docs/scenarios.md).",
+    ),
+    "us_tariffs_2025_05_14": (
+        "Aranceles de EE. UU. el 14 de mayo de 2025: después de Ginebra",
+        "Los aranceles de EE. UU. vigentes el 14 de mayo de 2025: como el 10 de abril (Proclamaciones 10895, 10896 y "
+        "10908; OE 14195, OE 14228, OE 14193, OE 14231, OE 14194, OE 14232; OE 14257), con las partes de automóviles "
+        "al 25 % desde el 3 de mayo (Proclamación 10908), la electrónica exenta de los aranceles recíprocos "
+        "(memorando del 11 de abril sobre la OE 14257) y el arancel recíproco de China de vuelta al 10 % (OE 14298, "
+        "la declaración conjunta de Ginebra)."
+        " Quedan fuera: los cambios de la Sección 301 posteriores a 2024, las acciones de la Sección 232 sobre madera, "
+        "camiones y fármacos, los cupos arancelarios. Tasas antes de sustitución sobre las importaciones de 2024; las "
+        "cuotas T-MEC de Canadá y México son las de 2024 (parámetros declarados, docs/scenarios.md).",
+    ),
+    "us_tariffs_2025_08_27": (
+        "Aranceles de EE. UU. el 27 de agosto de 2025: India +25",
+        "Los aranceles de EE. UU. vigentes el 27 de agosto de 2025: como el 7 de agosto (Proclamaciones 10947, 10908, "
+        "10962; OE 14195, OE 14228, OE 14298, OE 14325, OE 14193, OE 14194, OE 14232, OE 14326, OE 14323; memorando "
+        "del 11 de abril sobre la OE 14257), con el 25 % adicional a la India por sus compras de petróleo ruso (OE "
+        "14329), 50 % en total, salvo los bienes del Anexo II y de la Sección 232."
+        " Quedan fuera: los cambios de la Sección 301 posteriores a 2024, las acciones de la Sección 232 sobre madera, "
+        "camiones y fármacos, los cupos arancelarios. Tasas antes de sustitución sobre las importaciones de 2024; las "
+        "cuotas T-MEC de Canadá y México son las de 2024 (parámetros declarados, docs/scenarios.md).",
+    ),
+    "us_tariffs_2025_09_25": (
+        "Aranceles de EE. UU. el 25 de septiembre de 2025: Japón y la UE en total",
+        "Los aranceles de EE. UU. vigentes el 25 de septiembre de 2025: como el 27 de agosto (Proclamaciones 10947, "
+        "10908, 10962; OE 14195, OE 14228, OE 14298, OE 14325, OE 14193, OE 14194, OE 14232, OE 14326, OE 14323, OE "
+        "14329; memorando del 11 de abril sobre la OE 14257), con Japón al 15 % en total en lugar de +15 (OE 14345, "
+        "desde el 16 de septiembre, retroactiva al 7 de agosto) y los automóviles y partes de Japón y la UE al 15 % en "
+        "total en lugar del 25 % (OE 14345; el aviso de Comercio y la USTR del 25 de septiembre, retroactivo al 1 de "
+        "agosto)."
+        " Quedan fuera: los cambios de la Sección 301 posteriores a 2024, las acciones de la Sección 232 sobre madera, "
+        "camiones y fármacos, los cupos arancelarios. Tasas antes de sustitución sobre las importaciones de 2024; las "
+        "cuotas T-MEC de Canadá y México son las de 2024 (parámetros declarados, docs/scenarios.md).",
+    ),
+    "us_tariffs_2025_11_14": (
+        "Aranceles de EE. UU. el 14 de noviembre de 2025: exenciones agrícolas",
+        "Los aranceles de EE. UU. vigentes el 14 de noviembre de 2025: como el 25 de septiembre (Proclamaciones "
+        "10947, 10908, 10962; OE 14298, OE 14325, OE 14193, OE 14194, OE 14232, OE 14326, OE 14323, OE 14329, OE "
+        "14345; el aviso de la UE; memorando del 11 de abril sobre la OE 14257), con el arancel de China por "
+        "fentanilo bajado al 10 % (OE 14357, desde el 10 de noviembre) y las exenciones agrícolas desde el 13 de "
+        "noviembre: el Anexo II de noviembre (café, té, bananos, carne de res, frutas tropicales, fertilizantes; OE "
+        "14360) y las exenciones propias de Brasil del 20 de noviembre, aproximadas con la misma lista."
+        " Quedan fuera: los cambios de la Sección 301 posteriores a 2024, las acciones de la Sección 232 sobre madera, "
+        "camiones y fármacos, los cupos arancelarios. Tasas antes de sustitución sobre las importaciones de 2024; las "
+        "cuotas T-MEC de Canadá y México son las de 2024 (parámetros declarados, docs/scenarios.md).",
     ),
 }
 

@@ -18,7 +18,7 @@ from dashboard.scenarios.labels import EQUATIONS, change_label, tab_labels, text
 from dashboard.scenarios.summary import Metric
 from dashboard.url_state import escape_markdown as plain
 from model.market import DEFAULT_IMPORT_DEMAND
-from model.result import ScenarioResult
+from model.result import ScenarioResult, colombia_first
 from model.spec import CHANGE_KINDS, EXEMPTION_LISTS, LEVELS
 
 
@@ -178,7 +178,14 @@ def show_tariff(result: ScenarioResult, current: dict[str, Any], names: Mapping[
         lines = tables.lines_table(result.top_lines, lang, spanish)
         show_table(lines, lang, key="sc_tbl_lines")
         st.caption(text("lines_note", lang, n=len(lines), rows=i18n.number(len(result.lines), lang, 0)))
-        csv_button(result.lines, result.name, "balanza-scenario-lines.csv", "USD; %", "sc_dl_lines", lang)
+        csv_button(
+            colombia_first(result.lines),
+            result.name,
+            "balanza-scenario-lines.csv",
+            "USD; %",
+            "sc_dl_lines",
+            lang,
+        )
     with tabs[5]:
         st.markdown(text("eq_intro", lang))
         for equation in EQUATIONS:

@@ -38,7 +38,7 @@ def test_every_preset_survives_the_form_unchanged_but_for_its_description(doc: d
     if current["kind"] == "tariff":
         back = form.tariff_document(values, current)
     else:
-        back = form.purchase_document(values)
+        back = form.purchase_document(values, current)
     assert _without_description(form.canonical(back)) == _without_description(current)
     assert json.loads(values["sc_json"]) == current  # the JSON tab shows the whole document
 
