@@ -673,6 +673,7 @@ def money_compact(value_usd: float, lang: str = DEFAULT_LANGUAGE, *, sign: bool 
 FILE_NAME = re.compile(
     r"(?:[\w.-]+/)*[\w.-]*[\w-]\.(?:py|md|txt|json|toml|csv|parquet|xlsx?)\b(?:\s+[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b)?"
 )
+PROJECT_PATH = re.compile(r"\b(?:etl|model|dashboard|docs|seeds|data|tests|tools|bench)/[\w./-]*[\w-]")
 SNAKE_CASE = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
 
 
@@ -682,6 +683,7 @@ def without_file_names(text: object) -> str:
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return "—"
     out = FILE_NAME.sub("", str(text))
+    out = PROJECT_PATH.sub("", out)
     out = SNAKE_CASE.sub(lambda found: found.group(0).replace("_", " "), out)
     out = re.sub(r"\(\s*[,;]?\s*", "(", out)
     out = re.sub(r"\s*[,;]?\s*\)", ")", out)

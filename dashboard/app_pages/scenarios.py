@@ -161,7 +161,8 @@ except BalanzaError as exc:
 # names and descriptions come from whoever wrote the link: text, never Markdown
 st.subheader(plain(model_text.preset_name(result.name, lang)))
 if description := current.get("description"):
-    st.caption(plain(model_text.preset_description(result.name, description, lang)))
+    # in plain words: a preset's description may point at the repository's files ("docs/scenarios.md")
+    st.caption(plain(i18n.without_file_names(model_text.preset_description(result.name, description, lang))))
 
 if result.spec.kind == "tariff":
     widgets.show_tariff(result, current, countries, lang)

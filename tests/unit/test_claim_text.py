@@ -49,3 +49,20 @@ def test_preset_ids_in_the_checks_sentences_become_the_presets_names() -> None:
     spanish = claim_text.plain("En el escenario `colombia_10pp_more` y published_indicators.", "es")
     assert "colombia_10pp_more" not in spanish and "published_indicators" not in spanish
     assert "«Colombia paga 10 puntos más que sus competidores»" in spanish
+
+
+def test_no_preset_description_shows_a_file_path_on_the_scenarios_page() -> None:
+    """What the Scenarios page shows under a preset's name, in both languages: the description in plain words,
+    its pointers to the repository's files taken out ("docs/scenarios.md", "data/raw/us-tariffs-2025-measures")."""
+    from dashboard import i18n
+    from dashboard.scenarios import model_text
+    from tests.app.test_languages import PATHS_AND_IDS
+
+    for path in sorted((ROOT / "model" / "presets").glob("*.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        for lang in ("en", "es"):
+            shown = i18n.without_file_names(
+                model_text.preset_description(doc["name"], doc["description"], lang)
+            )
+            assert not PATHS_AND_IDS.search(shown), (path.name, lang, shown)
+            assert "()" not in shown and "( " not in shown
