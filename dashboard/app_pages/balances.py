@@ -65,9 +65,10 @@ lead_year = (
 )
 if lead_year is not None:
     names = components.country_names()
-    components.takeaway(" ".join(
-        readout.balance_sentence(p, names.get(p, p), float(row["balance"]), year=int(lead_year), unit=units.NOMINAL,
-                                 base_year=None, lang=lang, trade=float(row["export"] or 0) + float(row["import"] or 0))
+    components.takeaway(" ".join(  # in USD billions, the unit the sentence reads
+        readout.balance_sentence(p, names.get(p, p), float(row["balance"]) / units.BILLION, year=int(lead_year),
+                                 unit=units.NOMINAL, base_year=None, lang=lang,
+                                 trade=(float(row["export"] or 0) + float(row["import"] or 0)) / units.BILLION)
         for p in present
         for _, row in with_balance[(with_balance["partner_iso3"] == p) & (with_balance["year"] == lead_year)].iterrows()
     ))  # fmt: skip

@@ -322,3 +322,17 @@ def test_import_shares_name_their_coverage(bundled_con: duckdb.DuckDBPyConnectio
     assert coverage.loc["TOTAL", "lines_usd"] == pytest.approx(lines.sum())
     assert coverage.loc["TOTAL", "all_partners_usd"] == pytest.approx(sum(everyone.values()))
     assert coverage.loc["TOTAL", "coverage_pct"] == pytest.approx(100 * lines.sum() / sum(everyone.values()))
+
+
+def test_the_sentences_over_the_numbers_say_the_record_s_balance(bundled_env: Path) -> None:
+    """The one sentence under the Overview's tiles and over the Balances chart says the same headline balance as
+    the raw files give, in words and in the reader's format (computed here, not by the page's formatter)."""
+    china, usa = expected_headline("CHN", 2024)[0], expected_headline("USA", 2024)[0]
+    for page in ("overview", "balances"):
+        text = " ".join(m.value.replace("\\", "") for m in _run(page, {"lang": "es"}).markdown)
+        for name, balance in (("China", china), ("Estados Unidos de América", usa)):
+            amount = f"{-balance / 1e9:.2f}".replace(".", ",") + " mil millones de USD"
+            assert f"Colombia le compró a {name} {amount} más de lo que le vendió en 2024." in text, (
+                page,
+                text,
+            )
