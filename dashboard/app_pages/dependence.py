@@ -40,14 +40,17 @@ shares["flow_label"] = shares["flow"].map(lambda f: t(f, lang))
 shares["publisher_shown"] = shares["publisher"].map(lambda v: i18n.record_text(v, lang))  # for the tooltip
 # The takeaway: each partner's share of the flow it weighs most in, now and at the start of the years shown.
 names = components.country_names()
+# Final, comparable years only where there are any (2025's DIAN exports withhold destinations: not comparable).
+settled = shares[shares["flag"].fillna("") == ""]
+said = settled if not settled.empty else shares
 lead = []
 for partner in numerators:
-    rows = shares[shares["partner_iso3"] == partner].dropna(subset=["share_pct"])
+    rows = said[said["partner_iso3"] == partner].dropna(subset=["share_pct"])
     if rows.empty:
         continue
     latest = rows[rows["year"] == rows["year"].max()]
     flow = str(latest.sort_values("share_pct").iloc[-1]["flow"])
-    lead.append(readout.share_sentence(shares, partner, names.get(partner, partner), flow, lang))
+    lead.append(readout.share_sentence(said, partner, names.get(partner, partner), flow, lang))
 components.takeaway(" ".join(s for s in lead if s))
 
 if shares.empty:
