@@ -60,7 +60,7 @@ def build_database(path: Path, rows: int, seed: float = 0.42) -> int:
         INSERT INTO countries SELECT iso3, n, 'Country ' || iso3, 'País ' || iso3, iso3 = 'WLD' FROM partners
     """)
     con.execute("""
-        INSERT INTO datasets VALUES
+        INSERT INTO datasets (dataset_id, path, sha256, format, source, publisher, licence, origin, description, row_count, loaded_at) VALUES
           (1, 'synthetic/totals', 'x', 'synthetic', 'imf_dots', 'bench', 'n/a', 'bench/pages.py', 'synthetic', 0, now()),
           (2, 'synthetic/hs6', 'x', 'synthetic', 'comtrade', 'bench', 'n/a', 'bench/pages.py', 'synthetic', 0, now()),
           (3, 'synthetic/monthly', 'x', 'synthetic', 'dian', 'bench', 'n/a', 'bench/pages.py', 'synthetic', 0, now())

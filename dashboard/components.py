@@ -8,6 +8,7 @@ import copy
 import functools
 import inspect
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -23,7 +24,7 @@ from dashboard.cache import freeze
 from dashboard.csv_export import to_csv_bytes
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from dashboard.runtime import DatabaseVersion, Runtime, arguments_key, database_key, frame_digest, own_copy
-from etl import settings
+from etl import settings, store
 from etl.errors import BalanzaError
 from etl.schema import GDP_DERIVED, WORLD
 
@@ -36,6 +37,7 @@ PAGES = {
     "balances": "app_pages/balances.py",
     "products": "app_pages/products.py",
     "dependence": "app_pages/dependence.py",
+    "peers": "app_pages/peers.py",
     "coverage": "app_pages/coverage.py",
     "data": "app_pages/data.py",
 }
@@ -53,12 +55,18 @@ def _live() -> tuple[duckdb.DuckDBPyConnection, DatabaseVersion]:
     try:
         con, identity = RUNTIME.connection(path)
     except BalanzaError as exc:
-        if get_script_run_ctx() is None:  # the warming thread: no page to show the message on
-            raise
-        st.error(t("db_error", lang(), error=str(exc)))
-        st.stop()
-        raise  # unreachable: st.stop raises
+        _stop_with(exc)
+        raise  # unreachable: _stop_with raises
     return con, (path, identity)
+
+
+def _stop_with(exc: BalanzaError) -> None:
+    """Show a named database error on the page instead of its content (a missing, damaged or mismatched
+    store says which file and what to do), and stop the page; the warming thread re-raises."""
+    if get_script_run_ctx() is None:  # the warming thread: no page to show the message on
+        raise exc
+    st.error(t("db_error", lang(), error=str(exc)))
+    st.stop()
 
 
 # ---- results shared by every session: computed once per database version -----------------------------------
@@ -87,11 +95,20 @@ def cached_query(function: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R
             cursor = con.cursor()
             try:
                 return function(cursor, *args, **kwargs)
+            except duckdb.Error as exc:  # a stored file damaged since the open check: name it
+                named = store.explain_read_error(con, Path(version[0]), exc)
+                if named is None:
+                    raise
+                raise named from exc
             finally:
                 cursor.close()
 
         key = (name, arguments_key(signature, (None, *args), kwargs))
-        result = own_copy(RUNTIME.shared.get(version, key, compute))
+        try:
+            result = own_copy(RUNTIME.shared.get(version, key, compute))
+        except BalanzaError as exc:
+            _stop_with(exc)
+            raise
         RUNTIME.remember(
             key, lambda: functools.partial(cached, *copy.deepcopy(args), **copy.deepcopy(kwargs))
         )
@@ -136,6 +153,7 @@ query_movers = cached_query(queries.query_movers)
 query_coverage_countries = cached_query(queries.query_coverage_countries)
 query_coverage = cached_query(queries.query_coverage)
 query_datasets = cached_query(queries.query_datasets)
+query_series_vintages = cached_query(queries.query_series_vintages)
 query_data_options = cached_query(queries.query_data_options)
 query_trade_rows = cached_query(queries.query_trade_rows)
 query_hs_codes = cached_query(queries.query_hs_codes)
@@ -304,7 +322,17 @@ def localized(frame: pd.DataFrame, units: Mapping[str, str] | None = None) -> pd
     return i18n.with_headers(frame, lang(), units)
 
 
-URL_PATHS = ("overview", "balances", "products", "dependence", "claims", "scenarios", "coverage", "data")
+URL_PATHS = (
+    "overview",
+    "balances",
+    "products",
+    "dependence",
+    "peers",
+    "claims",
+    "scenarios",
+    "coverage",
+    "data",
+)
 
 
 def view_url(page: str | None = None) -> str:

@@ -447,12 +447,34 @@ def query_coverage(con: duckdb.DuckDBPyConnection, *, country: str, counterparts
 
 
 def query_datasets(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every loaded file with its provenance, load date (UTC) and vintage: loaded as a revision or not, how
+    many rows of earlier releases it revises, and how many of its own rows a later release superseded."""
     return _frame(
         con,
         """
-        SELECT dataset_id, source, publisher, licence, origin, path, description, row_count, loaded_at
-        FROM datasets ORDER BY dataset_id
+        SELECT d.dataset_id, d.source, d.publisher, d.licence, d.origin, d.path, d.description, d.row_count,
+               d.loaded_at, d.revision AS vintage,
+               (SELECT count(*) FROM trade_superseded s WHERE s.superseded_by = d.dataset_id) AS revises_rows,
+               (SELECT count(*) FROM trade_superseded s WHERE s.dataset_id = d.dataset_id) AS superseded_rows
+        FROM datasets d ORDER BY d.dataset_id
         """,
+    )
+
+
+def query_series_vintages(
+    con: duckdb.DuckDBPyConnection, *, source: str, reporter: str, partner: str, flow: str
+) -> pd.DataFrame:
+    """The loaded files one series' current rows come from: path, load date (UTC), whether loaded as a
+    revision, and rows (largest first)."""
+    return _frame(
+        con,
+        """
+        SELECT d.path, d.loaded_at, d.revision, count(*) AS rows
+        FROM trade t JOIN datasets d USING (dataset_id)
+        WHERE t.source = $source AND t.reporter_iso3 = $reporter AND t.partner_iso3 = $partner AND t.flow = $flow
+        GROUP BY ALL ORDER BY rows DESC, d.loaded_at
+        """,
+        {"source": source, "reporter": reporter, "partner": partner, "flow": flow},
     )
 
 

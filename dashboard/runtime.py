@@ -99,7 +99,7 @@ class LiveConnection:
             return connect_read_only(Path(self.path)), file_identity(Path(self.path))
         try:
             stat = link.stat()
-            return connect_read_only(link), (stat.st_ino, stat.st_mtime_ns)
+            return connect_read_only(link, named=Path(self.path)), (stat.st_ino, stat.st_mtime_ns)
         finally:
             link.unlink(missing_ok=True)
 

@@ -48,6 +48,7 @@ PAGES = [
     ("balances", "page_balances", ":material/balance:"),
     ("products", "page_products", ":material/category:"),
     ("dependence", "page_dependence", ":material/percent:"),
+    ("peers", "page_peers", ":material/public:"),
     ("claims", "page_claims", ":material/fact_check:"),
     ("scenarios", "page_scenarios", ":material/tune:"),
     ("coverage", "page_coverage", ":material/grid_on:"),

@@ -12,9 +12,11 @@ one per publisher series (``trade.source``) and valuation. The rule, applied in 
 3. **Source priority** (:data:`SOURCE_PRIORITY`), per reporter and flow: the reporter's own statistical office
    first (for Colombia DANE: DIAN export records for exports, DANE's import annex for imports; for the USA the
    Census Bureau; for China the General Administration of Customs), then UN Comtrade (what that office reported
-   to the UN), then IMF Direction of Trade Statistics, then figures printed in the press (``published``, one
-   printed value per observation by :func:`choose_printed`). A source missing from the list ranks after it, by
-   name.
+   to the UN), then IMF Direction of Trade Statistics, newest vintage first (``imf_dots_dbnomics``, the DBnomics
+   mirror read in 2026, before ``imf_dots``, the workbooks of early 2022: the IMF revises its latest years, and
+   both vintages are the IMF's), then figures printed in the press (``published``, one printed value per
+   observation by :func:`choose_printed`). A source missing from the list ranks after it, by name. What a
+   partner reports (the mirror) never stands in for the reporter's own figure: it is shown beside it.
 4. **Valuation.** Within one source, a valuation the page states beats a conventional one, and the customs
    convention of the flow (exports FOB, imports CIF) beats the other.
 
@@ -53,9 +55,10 @@ FLOW_SWAP = {"import": "export", "export": "import", "re-import": "re-export", "
 ANY = "*"
 
 # ---------------------------------------------------------------------------------------------- the rule
-# Shared tail for every reporter: UN Comtrade (the reporter's own office, as reported to the UN), IMF DOTS,
+# Shared tail for every reporter: UN Comtrade (the reporter's own office, as reported to the UN), IMF DOTS newest
+# vintage first (the IMF revises its latest years: the DBnomics copy of 2026 before the workbooks of early 2022),
 # then printed figures.
-SHARED_TAIL = ("comtrade", "imf_dots", "published")
+SHARED_TAIL = ("comtrade", "imf_dots_dbnomics", "imf_dots", "published")
 SOURCE_PRIORITY: dict[tuple[str, str], tuple[str, ...]] = {
     # (reporter, flow): sources, first wins. Colombia: DANE (DIAN export records; DANE's import annex).
     (COLOMBIA, "export"): ("dian", *SHARED_TAIL),
@@ -77,6 +80,7 @@ SOURCE_PUBLISHERS = {
     "us_census_hs2": "US Census Bureau",
     "gacc": "General Administration of Customs of China (GACC)",
     "imf_dots": "IMF Direction of Trade Statistics",
+    "imf_dots_dbnomics": "IMF Direction of Trade Statistics (2026 vintage, via DBnomics)",
     "comtrade": "UN Comtrade",
     "published": "not stated",
 }

@@ -85,6 +85,7 @@ PAGE_NAMES = {
     "overview": "page_overview",
     "products": "page_products",
     "dependence": "page_dependence",
+    "peers": "page_peers",
     "scenarios": "page_scenarios",
     "coverage": "page_coverage",
     "data": "page_data",

@@ -109,6 +109,10 @@ datasets = pd.DataFrame(
         "licence_cited": loaded["licence"].map(i18n.without_file_names),
         "row_count": loaded["row_count"],
         "loaded_at": loaded["loaded_at"],
+        # Vintage: loaded as a newer release of observations another file holds (balanza load --revision, fetch)
+        "vintage": loaded["vintage"].map(lambda revision: t("vintage_revision" if revision else "vintage_first", lang)),
+        "revises_rows": loaded["revises_rows"],
+        "superseded_rows": loaded["superseded_rows"],
     }
 )  # fmt: skip
 components.show_table(datasets, key="datasets_table")

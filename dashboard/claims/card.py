@@ -147,6 +147,8 @@ class ClaimData:
         default_factory=pd.DataFrame
     )  # model.data.query_import_coverage: chapter, coverage_pct
     exemption_lists: tuple[str, ...] = ()  # the tariff lists loaded (a list may name nothing Colombia sells)
+    # dashboard.peers.query_peer_indicators: Colombia's and its peers' shares of trade with China and the US
+    peers: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def empty_frame(columns: Iterable[str]) -> pd.DataFrame:

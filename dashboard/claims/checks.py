@@ -11,6 +11,7 @@ from dashboard.claims.card import (
 from dashboard.claims.check_balance import check_china_deficit, check_china_share_of_deficit
 from dashboard.claims.check_outlook import check_china_purchases, check_fiscal, check_out_of_scope
 from dashboard.claims.check_products import check_roses_and_coffee, check_scenario_substitution
+from dashboard.claims.check_region import check_regional_rapprochement
 from dashboard.claims.check_shares import check_china_import_growth, check_us_dependence
 from dashboard.claims.check_tariff import check_us_tariff
 from dashboard.claims.specs import ClaimSpec, read_claims
@@ -26,6 +27,7 @@ CHECKS = {
     "fiscal_deficit": check_fiscal,
     "china_import_growth": check_china_import_growth,
     "out_of_scope": check_out_of_scope,
+    "regional_rapprochement": check_regional_rapprochement,
 }
 
 # The fact each kind of card leads with, and its unit: the headline value `balanza claims` reports.

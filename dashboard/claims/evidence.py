@@ -21,6 +21,7 @@ from dashboard.claims.card import (
     ClaimData,
 )
 from dashboard.claims.specs import read_claims
+from dashboard.peers import query_peer_indicators
 from etl.record import query_balance, query_gdp, query_record, record_sql
 from etl.schema import CHINA, COLOMBIA, UNITED_STATES, WORLD
 from model.data import query_import_coverage
@@ -138,6 +139,7 @@ def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = T
         "SELECT partner_iso3, partner_name, rate_pct, list_name FROM us_reciprocal_rates"
     ).df()
     coverage = query_import_coverage(cur, UNITED_STATES, 2024)
+    peers = query_peer_indicators(cur)
     gdp = query_gdp(cur, COLOMBIA)
     fiscal = cur.execute(
         "SELECT year, indicator, value, unit, publisher, printed_by, url, quote FROM published_indicators "
@@ -160,5 +162,5 @@ def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = T
         tariff_timeline=timeline, exemptions=exemptions, gdp=gdp, fiscal=fiscal, datasets=datasets,
         scenario_focus=focus, scenario_partners=by_partner, scenario_errors=errors,
         us_imports_from_col=float(us_imports_from_col) if pd.notna(us_imports_from_col) else None,
-        reciprocal=reciprocal, exemption_lists=exemption_lists, coverage=coverage,
+        reciprocal=reciprocal, exemption_lists=exemption_lists, coverage=coverage, peers=peers,
     )  # fmt: skip

@@ -12,6 +12,7 @@ from etl.sources import (
     census,
     census_hs2,
     comtrade_edges,
+    comtrade_flow_table,
     comtrade_legacy,
     comtrade_plus,
     dane_fob_printed,
@@ -19,6 +20,7 @@ from etl.sources import (
     dian,
     gacc,
     imf_dots,
+    imf_dots_dbnomics,
     published,
 )
 from etl.sources.base import JSON, TEXT, Probe, TradeFormat
@@ -47,10 +49,12 @@ TRADE_FORMATS: tuple[TradeFormat, ...] = (
     dane_fob_printed.FORMAT,
     dane_imports.FORMAT,
     comtrade_edges.FORMAT,
+    imf_dots_dbnomics.FORMAT,
     gacc.FORMAT,
     census_hs2.FORMAT,
     comtrade_plus.JSON_FORMAT,
     imf_dots.FORMAT,
+    comtrade_flow_table.FORMAT,
     comtrade_plus.XLSX_FORMAT,
     census.HS10_FORMAT,
 )

@@ -113,6 +113,16 @@ class TradeFormat:
     reads_utf16: bool = False  # UTF-16 text (with a byte-order mark) is refused unless the format reads it
 
 
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index: 0 → 'A', 26 → 'AA'."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
 def check_header(
     ctx: LoadContext, header: tuple[str, ...] | list[str], required: tuple[str, ...], hint: str
 ) -> None:

@@ -6,12 +6,16 @@ Values are USD millions; partners are names, mapped to ISO3 through the `imf_par
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from etl.detect import xlsx_rows
 from etl.schema import MILLION, STAGED_TABLE
-from etl.sources.base import XLSX, LoadContext, TradeColumnLabels, TradeFormat
+from etl.sources.base import XLSX, LoadContext, TradeColumnLabels, TradeFormat, column_letter
 
+# A number written with ',' between thousands and '.' before decimals, as IMF writes its estimated cells.
+THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
 SHEETS = {"Exports, FOB": ("export", "FOB"), "Imports, CIF": ("import", "CIF")}
 LABELS = TradeColumnLabels(
     year="(year header row)", reporter="B (reporter name, row 4)", partner="B", flow="(sheet)",
@@ -25,15 +29,6 @@ def matches(first_cells: dict[str, list[tuple]]) -> bool:
         any(isinstance(cell, str) and "Partner Countries" in cell for row in rows for cell in row if cell)
         for rows in first_cells.values()
     )
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 def stage(ctx: LoadContext) -> TradeColumnLabels:
@@ -114,7 +109,7 @@ def _year_columns(ctx: LoadContext, title: str, rows: list[tuple]) -> list[tuple
         text = str(cell).strip()
         if not text.isdigit():
             raise ctx.error(f"sheet {title!r}: year header {text!r} is not a year", line=7,
-                            column=_column_letter(index), hint=HINT)  # fmt: skip
+                            column=column_letter(index), hint=HINT)  # fmt: skip
         years.append((index, int(text)))
     if not years:
         raise ctx.error(f"sheet {title!r} has no year columns", line=7, hint=HINT)
@@ -129,13 +124,16 @@ def _number(ctx: LoadContext, title: str, value: object, row_index: int, column_
     text = str(value).strip()
     if text == "":
         return None
-    if text.endswith(" e"):  # IMF's "estimated" flag
-        text = text[:-2]
+    # IMF's "estimated" flag; such cells are text with thousands commas ("1,830.91 e")
+    if text.endswith(" e"):
+        text = text[:-2].strip()
+        if THOUSANDS.fullmatch(text):
+            text = text.replace(",", "")
     try:
         return float(text)
     except ValueError:
         raise ctx.error(f"sheet {title!r}: value {value!r} is not a number", line=row_index + 1,
-                        column=_column_letter(column_index), hint=HINT) from None  # fmt: skip
+                        column=column_letter(column_index), hint=HINT) from None  # fmt: skip
 
 
 FORMAT = TradeFormat("imf_dots_xlsx", "imf_dots", "International Monetary Fund", XLSX,

@@ -129,6 +129,15 @@ def load_countries(ctx: LoadContext) -> int:
     )
     ctx.con.execute("DELETE FROM country_names")
     ctx.con.executemany("INSERT INTO country_names VALUES (?, ?)", sorted(names.items()))
+    ctx.con.execute("DELETE FROM country_iso2")
+    ctx.con.execute(
+        f"""
+        INSERT INTO country_iso2
+        SELECT DISTINCT ON (upper(trim("ISO3166-1-Alpha-2"))) upper(trim("ISO3166-1-Alpha-2")), "ISO3166-1-Alpha-3"
+        FROM {raw} WHERE "ISO3166-1-Alpha-2" IS NOT NULL AND trim("ISO3166-1-Alpha-2") <> ''
+          AND "ISO3166-1-Alpha-3" IS NOT NULL AND trim("ISO3166-1-Alpha-3") <> ''
+        """  # noqa: S608
+    )
     ctx.con.execute(f"DROP TABLE {raw}")
     return _count(ctx, "countries")
 

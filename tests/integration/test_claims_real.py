@@ -119,6 +119,19 @@ def cards(claim_data: c.ClaimData) -> dict[int, c.ClaimCard]:
 
 
 @cache
+@cache
+def dbnomics_rows() -> dict[tuple[str, str, str, int], float]:
+    path = RAW / "imf-dots-dbnomics-latam-2015-2024" / "dots_trade_LATAM7_rows.csv"
+    with open(path, newline="", encoding="utf-8") as handle:
+        return {(r["ref_area"], r["indicator"], r["counterpart"], int(r["year"])): float(r["value"]) * 1e6
+                for r in csv.DictReader(handle)}  # fmt: skip
+
+
+def dbnomics(area: str, indicator: str, counterpart: str, year: int) -> float:
+    """IMF DOTS as served by DBnomics (the raw file is in USD millions), in USD."""
+    return dbnomics_rows()[(area, indicator, counterpart, year)]
+
+
 def dane_imports() -> pd.DataFrame:
     """DANE's import annex (CIF, USD) by origin and year, all goods: the raw file, read with the csv module."""
     path = RAW / "dane-imports-by-origin-1980-2026" / "importaciones_colombia_unificado.csv"
@@ -219,7 +232,11 @@ def test_claim2_share_of_the_total_deficit(cards: dict[int, c.ClaimCard]) -> Non
     assert share > 1.1
     assert card.facts["share_headline"] == pytest.approx(share)  # ≈ 118 %: larger than the whole deficit
     assert card.verdict == c.PARTLY  # 110–125 %
-    mixed = (dane_import("CHN", 2024) - dian_sum("China", 2024)) / (64.104 * B - dian_sum("TOTAL", 2024))
+    # Colombia's 2024 imports from the World: IMF DOTS (the DBnomics vintage), which outranks the total printed by
+    # pages citing DANE (64.104 bn, kept as evidence): 63.95 bn
+    world_imports = dbnomics("CO", "TMG_CIF_USD", "W00", 2024)
+    assert world_imports / B == pytest.approx(63.950, abs=0.001)
+    mixed = (dane_import("CHN", 2024) - dian_sum("China", 2024)) / (world_imports - dian_sum("TOTAL", 2024))
     assert fact_values(2024, "COL", "WLD", "import") == {64.104 * B}
     assert card.facts["share_mixed"] == pytest.approx(mixed)  # ≈ 93 %, labelled as mixed valuation
     assert "larger than the whole deficit" in " ".join(card.explanation)
@@ -235,8 +252,9 @@ def test_claim3_us_dependence(cards: dict[int, c.ClaimCard]) -> None:
     assert card.facts["us_export_share"] == pytest.approx(us)
     assert card.facts["china_export_share"] == pytest.approx(cn)
     assert us == pytest.approx(0.289, abs=0.001)
-    assert card.facts["china_import_share"] == pytest.approx(dane_import("CHN", 2024) / (64.104 * B))
-    assert card.facts["us_import_share"] == pytest.approx(dane_import("USA", 2024) / (64.104 * B))
+    world_imports = dbnomics("CO", "TMG_CIF_USD", "W00", 2024)  # IMF DOTS (DBnomics): 63.95 bn
+    assert card.facts["china_import_share"] == pytest.approx(dane_import("CHN", 2024) / world_imports)
+    assert card.facts["us_import_share"] == pytest.approx(dane_import("USA", 2024) / world_imports)
 
 
 def test_claim4_roses_and_coffee_scenario(cards: dict[int, c.ClaimCard]) -> None:
@@ -377,7 +395,9 @@ def test_claim9_imports_from_china(cards: dict[int, c.ClaimCard]) -> None:
     first = dane_import("CHN", 2010) / col_dots(
         "import", "World", 2010
     )  # DANE for China; IMF DOTS for the World
-    last = dane_import("CHN", 2024) / (64.104 * B)  # DANE's 2024 total, as printed
+    last = dane_import("CHN", 2024) / dbnomics(
+        "CO", "TMG_CIF_USD", "W00", 2024
+    )  # the World: IMF DOTS (DBnomics)
     assert card.verdict == c.SUPPORTED
     assert (card.facts["first_year"], card.facts["last_year"]) == (2010, 2024)
     assert card.facts["first_share"] == pytest.approx(first)
@@ -442,6 +462,38 @@ def test_spanish_cards_give_the_same_verdicts_and_numbers_in_spanish_words(
     mixed = (dane_import("CHN", 2024) - dian_sum("China", 2024)) / B
     assert f"{mixed:.2f}".replace(".", ",") + " mil millones de USD" in spanish[1].disagreement
     assert "USD" in cards[1].figure and "mil millones" not in cards[1].figure  # English keeps its own format
+
+
+def test_claim11_the_region_beside_colombia(cards: dict[int, c.ClaimCard]) -> None:
+    """Context, no verdict: Brazil's and Chile's exports to China and the US (what each told UN Comtrade, over the
+    IMF's World totals) and Colombia's (DIAN), 2024, and the years China overtook the US, from the raw files."""
+    card = cards[11]
+    assert card.verdict == c.CONTEXT
+    edges = pd.read_csv(
+        RAW / "comtrade-latam-exports-10-reporters-2000-2025" / "trade_edges_global_partners.csv"
+    )
+    sold = {(r.exporter, r.importer, int(r.year)): float(r.value_usd) for r in edges.itertuples()}
+    for peer, iso2 in (("BRA", "BR"), ("CHL", "CL")):
+        world = dbnomics(iso2, "TXG_FOB_USD", "W00", 2024)
+        assert card.facts[f"{peer.lower()}_export_chn"] == pytest.approx(
+            sold[(peer, "CHN", 2024)] / world * 100
+        )
+        assert card.facts[f"{peer.lower()}_export_usa"] == pytest.approx(
+            sold[(peer, "USA", 2024)] / world * 100
+        )
+        # the first year China bought more than the US, after a year it did not (the World total cancels out)
+        ahead = [y for y in range(2000, 2025) if sold[(peer, "CHN", y)] > sold[(peer, "USA", y)]]
+        first = next(y for y in ahead if y - 1 not in ahead and y > 2000)
+        assert card.facts[f"{peer.lower()}_china_ahead_from"] == first
+    assert (card.facts["bra_china_ahead_from"], card.facts["chl_china_ahead_from"]) == (2009, 2007)
+    assert card.facts["col_export_chn"] == pytest.approx(
+        dian_sum("China", 2024) / dian_sum("TOTAL", 2024) * 100
+    )
+    assert card.facts["col_export_usa"] == pytest.approx(
+        dian_sum("Estados Unidos", 2024) / dian_sum("TOTAL", 2024) * 100
+    )
+    assert "col_china_ahead_from" not in card.facts  # the US has bought more from Colombia every year
+    assert card.spec.link_page == "peers"
 
 
 def test_card_figure_rows_carry_the_records_flags(cards: dict[int, c.ClaimCard]) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import itertools
 import json
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -26,6 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from etl import settings as balanza_settings
 from etl.errors import InputError
 from etl.load import load_files
+from etl.store import copy_database
 from etl.validate import MAX_VALUE_USD
 from tests.dbstate import snapshot
 
@@ -161,7 +161,7 @@ def workbooks(draw: st.DrawFn) -> bytes:
 @pytest.fixture(scope="module")
 def fuzz_db(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     copy = tmp_path_factory.mktemp("fuzz_xj") / "fuzz.duckdb"
-    shutil.copyfile(bundled_db, copy)
+    copy_database(bundled_db, copy)
     return copy
 
 

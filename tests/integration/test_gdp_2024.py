@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import shutil
 from functools import cache
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from dashboard import queries, units
 from etl import record, settings
 from etl.errors import InputError
 from etl.load import FileMetadata, load_files
+from etl.store import copy_database
 from tests.dbstate import snapshot
 
 FOLDER = settings.DATA_DIR / "raw" / "reference" / "gdp-colombia-2024-derived"
@@ -103,7 +103,7 @@ def test_balances_in_percent_of_gdp_have_2024(small_bundle_con: duckdb.DuckDBPyC
 
 def test_a_derived_gdp_without_its_method_is_refused(small_bundle_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "scratch.duckdb"
-    shutil.copyfile(small_bundle_db, db)
+    copy_database(small_bundle_db, db)  # the catalogue and its store (etl/store.py)
     bad = tmp_path / "gdp_bad.csv"
     bad.write_text(
         "Country Name,Country Code,Year,Value,source,publisher\nColombia,COL,2024,419e9,derived,\n"

@@ -8,7 +8,6 @@ claim cards through the series of record, as every page does. Expected values co
 from __future__ import annotations
 
 import csv
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from etl import record, settings
 from etl.build import build_database
 from etl.load import load_files
 from etl.manifest import ManifestEntry
+from etl.store import copy_database
 
 RAW = settings.DATA_DIR / "raw"
 FIGURES = RAW / "published-figures"
@@ -62,7 +62,7 @@ def _write(path: Path, rows: Rows) -> Path:
 def _load(base_db: Path, tmp_path: Path, edit: Callable[[str, dict[str, str]], None] | None = None) -> Path:
     """A copy of the base with the printed-figure files loaded, each row passed through ``edit`` first."""
     db = tmp_path / "case.duckdb"
-    shutil.copyfile(base_db, db)
+    copy_database(base_db, db)  # the catalogue and its store (etl/store.py)
     copies = []
     for name in PRINTED_TRADE:
         rows = _read(name)

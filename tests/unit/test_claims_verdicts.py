@@ -27,7 +27,8 @@ def make_db(trade: Iterable[tuple] = (), published: Iterable[tuple] = (), timeli
     con = duckdb.connect(":memory:")
     create_schema(con)
     con.execute(
-        "INSERT INTO datasets VALUES (1, 'fixture.csv', 'x', 'csv', NULL, 'fixture', NULL, NULL, NULL, 0, now())"
+        "INSERT INTO datasets (dataset_id, path, sha256, format, source, publisher, licenc"
+        "e, origin, description, row_count, loaded_at) VALUES (1, 'fixture.csv', 'x', 'csv', NULL, 'fixture', NULL, NULL, NULL, 0, now())"
     )
     for row in trade:
         source, year, period, reporter, partner, flow, hs_code, value, *duty = row

@@ -232,7 +232,46 @@ def test_priority_lists_each_source_once() -> None:
     assert record.source_priority("COL", "export")[0] == "dian"
     assert record.source_priority("USA", "import")[0] == "us_census_general"
     assert record.source_priority("CHN", "export")[0] == "gacc"
-    assert record.source_priority("BRA", "export") == ("comtrade", "imf_dots", "published")
+    assert record.source_priority("BRA", "export") == (
+        "comtrade",
+        "imf_dots_dbnomics",
+        "imf_dots",
+        "published",
+    )
+
+
+def test_the_newer_imf_vintage_wins_where_both_hold_the_year_and_the_older_fills_the_rest() -> None:
+    """A peer's year held by both IMF vintages takes the later one (the DBnomics copy); a year only the early-2022
+    workbooks hold takes theirs; the reporter's own figure (Comtrade) beats both; the partner's report never
+    stands in for the reporter's."""
+    connection = duckdb.connect(":memory:")
+    create_schema(connection)
+    connection.executemany(
+        "INSERT INTO trade (year, period, reporter_iso3, partner_iso3, flow, hs_code, hs_level, value_usd, valuation,"
+        " source, dataset_id, valuation_stated) VALUES (?, ?, ?, ?, ?, 'TOTAL', 0, ?, ?, ?, 1, TRUE)",
+        [
+            (2020, "2020", "PER", "WLD", "import", 30_952.0, "CIF", "imf_dots"),
+            (2020, "2020", "PER", "WLD", "import", 42_281.0, "CIF", "imf_dots_dbnomics"),
+            (2014, "2014", "PER", "WLD", "import", 41_000.0, "CIF", "imf_dots"),
+            (2020, "2020", "PER", "CHN", "export", 10_963.0, "FOB", "imf_dots"),
+            (2020, "2020", "PER", "CHN", "export", 10_970.0, "FOB", "imf_dots_dbnomics"),
+            (2020, "2020", "PER", "CHN", "export", 10_975.0, "FOB", "comtrade"),
+            (2019, "2019", "USA", "PER", "export", 8_000.0, "FOB", "us_census_general"),  # the mirror only
+        ],
+    )
+    frame = record.query_record(connection, reporter="PER", partners=["WLD", "CHN", "USA"])
+    picked = {
+        (r["partner_iso3"], r["flow"], r["year"]): (r["value_usd"], r["source"])
+        for r in frame.to_dict("records")
+    }
+    assert picked == {
+        ("WLD", "import", 2020): (42_281.0, "imf_dots_dbnomics"),
+        ("WLD", "import", 2014): (41_000.0, "imf_dots"),
+        ("CHN", "export", 2020): (10_975.0, "comtrade"),
+    }
+    publishers = dict(zip(frame["source"], frame["publisher"], strict=True))
+    assert publishers["imf_dots_dbnomics"] == "IMF Direction of Trade Statistics (2026 vintage, via DBnomics)"
+    assert publishers["comtrade"] == "UN Comtrade (reported by PER)"
 
 
 def test_split_publisher_reads_any_case_and_the_office_itself() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 from pathlib import Path
@@ -11,6 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard.cache import VersionedCache, freeze
+from etl.store import copy_database
 
 
 def test_concurrent_callers_compute_once_and_get_the_same_object() -> None:
@@ -81,7 +81,7 @@ def test_cached_queries_share_one_computation_but_hand_out_copies(small_bundle_d
     from etl.db import connect_read_only
 
     db = tmp_path / "balanza.duckdb"
-    shutil.copyfile(small_bundle_db, db)
+    copy_database(small_bundle_db, db)
     monkeypatch.setenv("BALANZA_DB", str(db))
     before = components.RUNTIME.shared.computed
     first = components.query_totals(view=queries.REPORTER_VIEW, partners=["CHN", "USA"])
@@ -103,7 +103,7 @@ def test_shared_results_follow_a_swapped_database(small_bundle_db: Path, tmp_pat
     from etl.load import load_files
 
     db = tmp_path / "balanza.duckdb"
-    shutil.copyfile(small_bundle_db, db)
+    copy_database(small_bundle_db, db)
     monkeypatch.setenv("BALANZA_DB", str(db))
     datasets = components.query_datasets()
     assert components.query_datasets() is not datasets  # a copy each time
@@ -227,7 +227,7 @@ def test_after_a_swap_warming_asks_again_what_pages_asked_before(bundled_db: Pat
     from etl.load import load_files
 
     db = tmp_path / "balanza.duckdb"
-    shutil.copyfile(bundled_db, db)
+    copy_database(bundled_db, db)
     monkeypatch.setenv("BALANZA_DB", str(db))
     asked = {"view": queries.MIRROR_VIEW, "partners": ["USA"]}  # not among the fixed warmed filters
     before = components.query_totals(**asked)  # type: ignore[arg-type]
