@@ -272,14 +272,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "Colombia beside Argentina, Brazil, Chile, Ecuador, Mexico and Peru, 2000–2024: the share of each "
         "country's exports going to China and to the United States, the share of its imports coming from each, "
         "and its balance with China as a share of its trade with the World. Every value is the series of record "
-        "(one value per observation, etl/record.py): what the country itself reported (to UN Comtrade for its "
+        "(one value per observation, chosen by one rule): what the country itself reported (to UN Comtrade for its "
         "exports to China and the US; for Colombia, DANE) first, then the IMF's Direction of Trade Statistics, "
         "the later vintage first (imports, and every total with the World). What the partners report is shown "
         "apart, below, never mixed in.",
         "Colombia junto a Argentina, Brasil, Chile, Ecuador, México y Perú, 2000–2024: la parte de las "
         "exportaciones de cada país que va a China y a Estados Unidos, la parte de sus importaciones que viene de "
         "cada uno, y su balanza con China como parte de su comercio con el mundo. Cada valor es la serie de "
-        "referencia (un valor por observación, etl/record.py): primero lo que informó el propio país (a UN "
+        "referencia (un valor por observación, elegido por una sola regla): primero lo que informó el propio país (a UN "
         "Comtrade para sus exportaciones a China y EE. UU.; para Colombia, el DANE), luego las Estadísticas de la "
         "Dirección del Comercio del FMI, primero la versión más reciente (importaciones, y todo total con el "
         "mundo). Lo que informan los socios se muestra aparte, más abajo, nunca mezclado.",

@@ -21,7 +21,7 @@ pytestmark = [
     ),
 ]
 WAIT = 240_000  # a cold server on a loaded 2-core machine: the first scenario run can take minutes
-PAGES = ("overview", "balances", "products", "dependence", "claims", "scenarios", "coverage", "data")
+PAGES = ("overview", "balances", "products", "dependence", "peers", "claims", "scenarios", "coverage", "data")
 WIDTHS = (1400, 400)
 
 # A metric's value or change (and the elements inside them) whose text is wider than its box: the browser cuts
