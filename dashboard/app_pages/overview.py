@@ -195,8 +195,9 @@ if rows:
         st.caption(cif_note)
     components.show_table(table, units=value_units)
     components.flag_caption(caveats)
-    components.download_csv_button(
-        components.localized(components.with_flag_notes(table, caveats), value_units),
+    components.download_table(
+        components.with_flag_notes(table, caveats),
+        column_units=value_units,
         filename="balanza-overview.csv",
         source="; ".join(
             dict.fromkeys(
@@ -219,7 +220,7 @@ if rows:
     )
 else:
     st.info(t("no_data", lang))
-    components.download_csv_button(
+    components.download_table(
         wide.head(0),
         filename="balanza-overview.csv",
         source="—",
