@@ -40,6 +40,9 @@ QUOTES_ES: dict[str, str] = {
         "la decisión del presidente de EE. UU., Donald Trump, de imponer aranceles del 10 % a las importaciones "
         "del resto del mundo"
     ),
+    "The rapprochement of Colombia, Brazil and Chile with China": (
+        "El acercamiento de Colombia, Brasil y Chile a China"
+    ),
     "we are going to talk about investments and the purchase of Colombian products": (
         "vamos a hablar de inversiones y de la compra de productos colombianos"
     ),
