@@ -595,6 +595,7 @@ PUBLISHERS: dict[str, tuple[str, str]] = {
 # The same publishers named short, where a chart labels many series (the coverage map's rows).
 SHORT_PUBLISHERS: dict[str, tuple[str, str]] = {
     "imf_dots": ("IMF (DOTS)", "FMI (DOTS)"),
+    "imf_dots_dbnomics": ("IMF (DOTS, 2026 vintage)", "FMI (DOTS, versión de 2026)"),
     "us_census_general": ("US Census, general", "Censo de EE. UU., generales"),
     "us_census_consumption": ("US Census, consumption", "Censo de EE. UU., consumo"),
     "us_census_hs2": ("US Census, consumption", "Censo de EE. UU., consumo"),

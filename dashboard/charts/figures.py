@@ -321,8 +321,10 @@ def coverage_heatmap(
         )
     )
     style_figure(fig, title)
-    # every row tall enough for its lines; above them the title, below them the year axis and the footnote
-    rows_px = sum(14 * (label.count("<br>") + 1) + 10 for label in labels)
+    # every row tall enough for the longest label's lines (plotly gives all rows one height); above them the
+    # title, below them the year axis and the footnote
+    lines = max(label.count("<br>") + 1 for label in labels)
+    rows_px = len(labels) * (14 * lines + 10)
     fig.update_layout(height=max(400, rows_px + 140 + footnote_margin(wrap_text(footnote, 60))))
     # upright year ticks every ten years: rotated ticks pushed the axis title into the footnote on a phone
     fig.update_xaxes(title_text=x_title, tickangle=0, dtick=10)

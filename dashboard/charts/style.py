@@ -276,12 +276,20 @@ def fit_small_screens(fig: go.Figure, width_px: int = NARROW_WIDTH_PX) -> go.Fig
         fig.update_layout(margin={"b": footnote_margin(footnote.text) + below_px})
         return fig
     height = fig.layout.height or 450
+    margin = fig.layout.margin
+    # The plot area keeps the height the figure gave it: a long footnote and legend under it make the figure
+    # taller instead of squeezing the panels (stacked panels' tick labels ran into the next panel's title).
+    plot_before = (
+        height - (margin.t if margin.t is not None else 100) - (margin.b if margin.b is not None else 80)
+    )
     top = 36 + 22 * title_lines
     footnote_px = 54 + below_px + 14 * footnote_lines + 8
     bottom = footnote_px + 24 * rows + 10
-    plot_px = max(120, height - top - bottom)
+    # plotly accepts a legend's y down to -2 plot heights (further down it falls back to its default, on the
+    # x axis's tick labels): the plot area is at least half the height of what is under it.
+    plot_px = max(200, plot_before, footnote_px // 2 + 1)
     fig.update_layout(
-        height=max(height, top + bottom + 200),
+        height=top + plot_px + bottom,
         margin={"t": top, "b": bottom},
         legend={
             "orientation": "h",

@@ -8,7 +8,6 @@ Expected figures come from the raw DANE import annex (imports from China by DANE
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,11 +64,8 @@ def _select(page, label: str, option: str, nth: int = 0) -> None:  # noqa: ANN00
 
 
 def _read_download(path: str) -> pd.DataFrame:
-    """A CSV as a Spanish-locale reader opens it: the separator it declares by use (',' or ';'), a decimal comma
-    where the separator is ';'."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        separator = csv.Sniffer().sniff(handle.readline(), delimiters=",;").delimiter
-    return pd.read_csv(path, sep=separator, decimal="," if separator == ";" else ".", encoding="utf-8-sig")
+    """A CSV as a Spanish-locale spreadsheet opens it: ';' between fields, a decimal comma, UTF-8 with a BOM."""
+    return pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig")
 
 
 def test_what_colombia_bought_from_china_by_chapter_and_what_grew_fastest(server: str, context) -> None:
@@ -133,6 +129,7 @@ def test_what_colombia_bought_from_china_by_chapter_and_what_grew_fastest(server
         # 3. The movers, downloaded and read back: the same growth for the same chapter
         with page.expect_download(timeout=60_000) as info:
             page.get_by_role("button", name="Descargar CSV").last.click()
+        assert "movers" in info.value.suggested_filename
         movers = _read_download(info.value.path())
         growth_column = next(c for c in movers.columns if str(c).startswith("Crecimiento 2019–2024"))
         start_column = next(c for c in movers.columns if str(c).startswith("2019 ("))
