@@ -17,8 +17,8 @@ class BuildSummary:
     db_path: Path
     results: list[LoadResult] = field(default_factory=list)
 
-    def render(self) -> str:
-        lines = [result.render() for result in self.results]
+    def render(self, *, per_file: bool = True) -> str:
+        lines = [result.render() for result in self.results] if per_file else []
         trade_rows = sum(r.rows for r in self.results if r.table == "trade")
         lines.append(f"built {self.db_path}: {len(self.results)} files, {trade_rows:,} trade rows")
         return "\n".join(lines)

@@ -13,7 +13,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from etl.build import build_database
 
     summary = build_database(settings.db_path(args.db), manifest=Path(args.manifest), progress=True)
-    print(summary.render())
+    print(summary.render(per_file=not args.quiet))
     return 0
 
 
@@ -65,6 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     build = sub.add_parser("build", help="rebuild the database from data/sources.toml")
     settings.add_db_flag(build)
     build.add_argument("--manifest", default=str(settings.MANIFEST_PATH), help="sources manifest (TOML)")
+    build.add_argument("--quiet", action="store_true", help="print only the total, not a line per file")
     build.set_defaults(func=cmd_build)
 
     load = sub.add_parser("load", help="load files (format detected from content) in one transaction")

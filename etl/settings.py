@@ -22,6 +22,9 @@ README_PATH = PROJECT_ROOT / "README.md"
 
 SERVE_HOST = "127.0.0.1"
 SERVE_PORT = 8501
+# The largest upload the dashboard takes (scenario files, its only upload), in MiB: Streamlit's server.maxUploadSize
+# (`balanza serve` and .streamlit/config.toml), nginx's client_max_body_size and the Scenarios page's own check.
+MAX_UPLOAD_MB = 1
 
 # IMF DOTS converts partner CIF imports to FOB with this factor; OEC uses 1.08.
 CIF_FOB_FACTOR_IMF = 1.06

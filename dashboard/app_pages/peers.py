@@ -230,6 +230,7 @@ components.download_csv_button(
     units="%",
     filters={**filters, "year": year, "rank": rank_by},
     key="ranking_csv",
+    decimals={i: 1 for i in peers.INDICATORS},
 )
 
 # ---- every value ------------------------------------------------------------------------------------------------
@@ -255,6 +256,7 @@ components.download_csv_button(
     units=t("peers_units", lang),
     filters=filters,
     key="peers_csv",
+    decimals={"value_pct": 1, "numerator_usd": 0, "denominator_usd": 0},
 )
 
 # ---- mirror checks ------------------------------------------------------------------------------------------------
@@ -286,6 +288,7 @@ components.download_csv_button(
     units="%",
     filters={"peers": shown},
     key="mirror_overview_csv",
+    decimals={"median_gap_pct": 1, "median_gap_fob_pct": 1},
 )
 country_col, partner_col = st.columns(2)
 mirror_country = country_col.selectbox(
@@ -389,6 +392,7 @@ else:
         units=t("usd_m", lang),
         filters={"mirror": mirror_country, "mpartner": mirror_partner, "yr": f"{year_from}-{year_to}"},
         key="mirror_csv",
+        decimals={"gap_pct": 1, "gap_fob_pct": 1},
     )
 
 components.page_links("peers")

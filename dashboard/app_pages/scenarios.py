@@ -76,7 +76,7 @@ def _apply(build: Callable[[], Any]) -> None:
     try:
         _set_current(build())
         st.session_state.pop("sc_error", None)
-    except SpecError as exc:
+    except (SpecError, ScenarioFileError) as exc:
         st.session_state["sc_error"] = str(exc)
 
 
@@ -93,7 +93,7 @@ def _load_preset() -> None:
 
 
 def _apply_json() -> None:
-    _apply(lambda: json.loads(st.session_state["sc_json"]))
+    _apply(lambda: form.from_text(st.session_state["sc_json"], text("json", lang), lang))
 
 
 def _save_current() -> None:
@@ -153,7 +153,7 @@ with st.expander(text("build", lang), expanded=False):
     with purchase_tab:
         widgets.purchase_form(lang, on_submit=_apply_purchase_form)
     with json_tab:
-        st.text_area(text("json", lang), key="sc_json", height=320)
+        st.text_area(text("json", lang), key="sc_json", height=320, max_chars=form.MAX_FILE_BYTES)
         st.button(text("apply_json", lang), on_click=_apply_json, key="sc_apply_json")
 
 if error := st.session_state.get("sc_error"):
