@@ -186,7 +186,7 @@ query_balances = cached_query(queries.query_balances)
 query_series_years = cached_query(queries.query_series_years)
 query_hs_tree = cached_query(queries.query_hs_tree)
 query_top_products = cached_query(queries.query_top_products)
-query_top_movers = cached_query(queries.query_top_movers)
+query_movers = cached_query(queries.query_movers)
 query_coverage_countries = cached_query(queries.query_coverage_countries)
 query_coverage = cached_query(queries.query_coverage)
 query_datasets = cached_query(queries.query_datasets)
@@ -220,7 +220,9 @@ def _country_names(language: str) -> dict[str, str]:
     column = "name_es" if language == "es" else "name_en"
     names: dict[str, str] = {}
     for row in frame.to_dict("records"):
-        name = row[column] if isinstance(row[column], str) and row[column] else str(row["name_en"])
+        # Comtrade's historic areas (Netherlands Antilles, USSR) have no name in the UN list: i18n names them
+        name = row[column] if isinstance(row[column], str) and row[column] else None
+        name = name or i18n.area_name(str(row["iso3"]), language) or str(row["name_en"])
         names[str(row["iso3"])] = name[: -len(" (the)")] if name.endswith(" (the)") else name
     names.setdefault(WORLD, "World" if language == "en" else "Mundo")
     names.setdefault("_X", "Not declared" if language == "en" else "No declarado")
@@ -253,10 +255,11 @@ def footnote(frame: pd.DataFrame, extra: str = "") -> str:
     return f"{text}<br>{charts.wrap_text(extra)}" if extra else text
 
 
-def finish_figure(fig: go.Figure, language: str) -> go.Figure:
-    """The last touches every drawn figure gets: the language's number separators, a small-screen layout."""
+def finish_figure(fig: go.Figure, language: str, *, width_px: int = charts.NARROW_WIDTH_PX) -> go.Figure:
+    """The last touches every drawn figure gets: the language's number separators, a small-screen layout
+    (``width_px``: the narrowest the chart is drawn; a chart inside a card is narrower than the screen)."""
     fig.update_layout(separators=i18n.plotly_separators(language))
-    return charts.fit_small_screens(fig)
+    return charts.fit_small_screens(fig, width_px)
 
 
 def show_figure(
@@ -553,6 +556,18 @@ def _table_file(
     )  # fmt: skip
 
 
+def takeaway(sentence: str | None) -> None:
+    """The one sentence under a headline number or chart (dashboard.readout), as plain text, never Markdown."""
+    if sentence:
+        st.markdown(url_state.escape_markdown(sentence))
+
+
+def details(label: str | None = None, *, expanded: bool = False) -> st.delta_generator.DeltaGenerator:
+    """The details behind a headline (basis, publisher, alternatives, notes), folded away: ``with details():``.
+    Default label: 'Where this comes from'."""
+    return st.expander(label or t("where_from", lang()), expanded=expanded, icon=":material/info:")
+
+
 def gap_notes(frame: pd.DataFrame, keys: Sequence[str], value: str, describe: Callable[[tuple], str]) -> None:
     """A caption per series naming the years with no value (they are drawn as gaps)."""
     for key, years in charts.missing_years(frame, keys, value).items():
@@ -593,7 +608,7 @@ def unit_widgets(container: st.delta_generator.DeltaGenerator | None = None) -> 
     )
     base_years = unit_specs()[1].choices or ()
     if unit == units.CONSTANT:
-        target.selectbox(t("base_year", lang()), base_years, key="base")
+        target.selectbox(t("base_year", lang()), base_years, key="base", placeholder=t("choose_one", lang()))
     return unit, int(st.session_state["base"])
 
 

@@ -26,7 +26,11 @@ FRAME_PARAMS = [components.LANG, components.IMAGE_FORMAT]
 url_state.init_state(FRAME_PARAMS)
 with st.sidebar:
     st.selectbox(
-        t("language", components.lang()), LANGUAGES, key="lang", format_func=LANGUAGE_NAMES.__getitem__
+        t("language", components.lang()),
+        LANGUAGES,
+        key="lang",
+        format_func=LANGUAGE_NAMES.__getitem__,
+        placeholder=t("choose_one", components.lang()),
     )
     st.radio(
         t("image_format", components.lang()),
