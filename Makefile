@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 DB := $(or $(BALANZA_DB),data/balanza.duckdb)
 DATA_INPUTS := data/sources.toml $(shell find data/raw -type f 2>/dev/null) $(wildcard etl/*.py etl/sources/*.py)
 
-.PHONY: run serve-workers test test-fast build lint format docs bench clean screenshots
+.PHONY: run serve-workers test test-fast test-lowest build lint format docs bench clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ test: $(TEST_STAMP)
 # The quick tier: no browser, nothing marked slow (under 90 s on 2 cores).
 test-fast: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q -m "not browser and not slow"
+
+# The lowest versions pyproject.toml allows, in a virtualenv of their own (.venv-lowest): every page rendered and
+# the fast tier run on them. Apart from `make test` and .ci/run: it installs a second environment (about 1 min).
+test-lowest:
+	PYTHON=$(PYTHON) bash .ci/lowest
 
 # ruff (lint and format check) and mypy, configured in pyproject.toml.
 lint: $(TEST_STAMP)

@@ -119,6 +119,8 @@ def streamlit_command(host: str, port: int) -> list[str]:
         # The grid's own toolbar "Download as CSV" exports text cells as they are (live =HYPERLINK(…)): hidden;
         # every table has the page's own CSV download, which neutralises formulas (dashboard/csv_export.py).
         "--client.disableDataExport", "true",
+        # The reader's toolbar only: no "Deploy" button (as .streamlit/config.toml says for `streamlit run`).
+        "--client.toolbarMode", "viewer",
         # Streamlit runs a full garbage collection (gc.collect(2)) after every page run by default: with the
         # shared results in memory that was about a third of the server's CPU per page load. Python's own
         # generational collector still runs; the warming thread freezes the shared results (dashboard/runtime.py).

@@ -109,6 +109,13 @@ PUBLIC_URL = Setting(
     "files, scenario reports and slide decks point to; unset: files link to the address the dashboard was opened "
     "at, reports and decks relatively (`scenarios?…`), never to a loopback address.",
 )
+TRACE = Setting(
+    "BALANZA_TRACE",
+    None,
+    "Set to `1`: every dashboard page run logs (logger `balanza.trace`, on standard error) the SQL queries it ran "
+    "with their time in ms and rows, and the shared results it computed or reused, so a slow page explains "
+    "itself. Unset: nothing is timed.",
+)
 BENCH_PROFILE = Setting(
     "BENCH_PROFILE",
     None,
@@ -128,6 +135,7 @@ SETTINGS: tuple[Setting, ...] = (
     COMTRADE_BASE_URL,
     DEBUG,
     WARM,
+    TRACE,
     FUZZ_EXAMPLES,
     BENCH_PROFILE,
     PUBLIC_URL,

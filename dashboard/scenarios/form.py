@@ -222,6 +222,13 @@ def from_link(raw: str | None) -> Loaded:
     return Loaded(current, saved)
 
 
+def preset_link(preset: str) -> str:
+    """The page's ``sc`` link value that opens a bundled preset (by its id, the file name in model/presets)."""
+    path = next(p for p in preset_paths() if p.stem == preset)
+    document = canonical(json.loads(path.read_text(encoding="utf-8")))
+    return encode_scenario_set({"current": document, "saved": []})
+
+
 def link_message(exc: Exception, lang: str) -> str:
     """What the page says when its link's scenarios cannot be used."""
     return i18n.pick(

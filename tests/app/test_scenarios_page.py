@@ -46,7 +46,7 @@ def test_default_scenario_runs_and_states_what_is_left_out() -> None:
         "Colombia faces 10 points more than its competitors"
     )  # names are shown as text
     labels = {m.label: m.value for m in at.metric}
-    assert labels["Change in US imports"].startswith("USD -")
+    assert labels["Change in US imports"].startswith("USD −")  # a headline tile: short, a true minus sign
     text = _texts(at)
     for omitted in ("Retaliation", "Income effects", "Intermediate inputs", "General equilibrium"):
         assert omitted in text
@@ -201,7 +201,8 @@ def test_spanish_page_and_small_effects_in_millions() -> None:
     assert not at.exception
     labels = {m.label: m.value for m in at.metric}
     change = labels["Cambio en las importaciones de EE. UU."]
-    assert "millones de USD" in change and "0,0 mil millones" not in change  # rounded to fit, never -0.0 bn
+    # rounded to fit a quarter of the page (M = millones), never -0.0 bn
+    assert change.endswith(" M USD") and "0,0 mil millones" not in change
 
 
 @pytest.mark.usefixtures("bundled_env")

@@ -25,6 +25,17 @@ def test_no_full_garbage_collection_after_every_page_run() -> None:
     assert project["runner"]["postScriptGC"] is False
 
 
+def test_no_deploy_button_nor_developer_menu() -> None:
+    """The reader's toolbar only ("viewer"): Streamlit's "Deploy" button and developer menu are hidden, both under
+    `balanza serve` and under a bare `streamlit run` from the project folder."""
+    command = streamlit_command("127.0.0.1", 8501)
+    assert _option(command, "client.toolbarMode") == "viewer"
+    project = tomllib.loads(
+        (settings.PROJECT_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    )
+    assert project["client"]["toolbarMode"] == "viewer"
+
+
 def test_serve_help_explains_host_port_workers_and_the_public_address() -> None:
     help_text = " ".join(
         subprocess.run(
