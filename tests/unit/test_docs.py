@@ -1,5 +1,16 @@
-"""The docs name only what exists: every file, module, function, table, column and command that
-docs/architecture.md puts in backticks, and every file the README's layout block lists.
+"""The docs and the code agree, both ways.
+
+Docs → code: every file, module, function, table, column and command that docs/architecture.md puts in backticks
+exists, and so does every file the README's layout block lists.
+
+Code → docs: every module of the project has a line in docs/architecture.md's module map ("Every module, by wing":
+``- `etl/store.py`: what it is for``), and the README's layout block names every top-level folder. The modules are
+the ``.py`` files under etl/ (with etl/sources/), model/, dashboard/ (with its packages), balanza/ and tools/. An
+``__init__.py`` counts as a module only when it holds more than its docstring (a registry, the package's public
+names): one that is only a docstring marks a package, and the map's heading for the package says what it is for.
+The scripts in bench/ are not part of the application (nothing imports them): each is named instead in
+docs/benchmarks.md, where its figures are quoted. Hidden top-level folders (.ci/, .streamlit/: tool configuration)
+and what git ignores (.venv/, build output) are not part of the README's layout.
 
 Generic on purpose: the checks read the names from the Markdown, so a rewrite of the docs is checked as it is.
 """
@@ -9,6 +20,7 @@ from __future__ import annotations
 import ast
 import importlib
 import re
+import subprocess
 from functools import cache
 from pathlib import Path
 
@@ -206,3 +218,133 @@ def test_the_checks_catch_drift() -> None:
     assert layout_problems([("etl/", "schema.py (THE tables)"), ("etl/", "gone.py")]) == [
         "etl/gone.py: listed in the README layout, not in the tree"
     ]
+
+
+MODULE_DIRS = ("etl", "model", "dashboard", "balanza", "tools")
+MODULE_MAP = "## Every module, by wing"
+MAP_LINE = re.compile(r"^- `([\w/]+\.py)`: (\S.*)$")
+
+
+def holds_code(path: Path) -> bool:
+    """True when a module holds more than its docstring and ``from __future__`` imports."""
+    body = ast.parse(path.read_text(encoding="utf-8")).body
+    return any(
+        not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+        and not (isinstance(node, ast.ImportFrom) and node.module == "__future__")
+        for node in body
+    )
+
+
+def project_modules(root: Path = ROOT) -> list[str]:
+    """The modules the map must describe, as paths from the root (see the module docstring for what counts)."""
+    return sorted(
+        path.relative_to(root).as_posix()
+        for directory in MODULE_DIRS
+        for path in (root / directory).rglob("*.py")
+        if path.name != "__init__.py" or holds_code(path)
+    )
+
+
+def described_modules(markdown: str) -> dict[str, list[str]]:
+    """Module path → its descriptions, from the lines of the module map (a module on two lines has two)."""
+    assert MODULE_MAP in markdown, f"docs/architecture.md: no section {MODULE_MAP!r}"
+    section = re.split(r"^## ", markdown.split(MODULE_MAP, 1)[1], flags=re.M)[0]
+    found: dict[str, list[str]] = {}
+    for line in section.splitlines():
+        if match := MAP_LINE.match(line):
+            found.setdefault(match.group(1), []).append(match.group(2))
+    return found
+
+
+def module_map_problems(modules: list[str], markdown: str) -> list[str]:
+    described = described_modules(markdown)
+    problems = [
+        f"{m}: no line in the module map of docs/architecture.md" for m in modules if m not in described
+    ]
+    problems += [
+        f"{m}: described in the module map, not a module of the project"
+        for m in described
+        if m not in modules
+    ]
+    problems += [
+        f"{m}: {len(d)} lines in the module map, one expected" for m, d in described.items() if len(d) > 1
+    ]
+    problems += [
+        f"{m}: the module map's line says too little ({d[0]!r})"
+        for m, d in described.items()
+        if len(d[0].split()) < 3
+    ]
+    return problems
+
+
+def test_every_module_is_described() -> None:
+    modules = project_modules()
+    assert len(modules) > 100 and "etl/record.py" in modules and "etl/sources/__init__.py" in modules
+    markdown = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert not (problems := module_map_problems(modules, markdown)), "\n".join(problems)
+
+
+def test_every_benchmark_is_named_in_the_benchmarks_doc() -> None:
+    scripts = sorted(path.name for path in (ROOT / "bench").glob("*.py"))
+    assert len(scripts) > 5
+    text = (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    assert not (missing := [s for s in scripts if f"bench/{s}" not in text]), (
+        f"not in docs/benchmarks.md: {missing}"
+    )
+
+
+def top_level_folders(root: Path = ROOT) -> set[str]:
+    """The repository's top-level folders: tracked ones where git is at hand, else every folder not hidden or built."""
+    if (root / ".git").exists():
+        listed = subprocess.run(
+            ["git", "ls-files"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout
+        names = {line.split("/", 1)[0] for line in listed.splitlines() if "/" in line}
+    else:
+        names = {p.name for p in root.iterdir() if p.is_dir()}
+    return {n for n in names if (root / n).is_dir() and not n.startswith(".") and not n.endswith(".egg-info")}
+
+
+def test_readme_layout_names_every_top_level_folder() -> None:
+    listed = {
+        directory.rstrip("/")
+        for directory, _ in layout_entries((ROOT / "README.md").read_text(encoding="utf-8"))
+    }
+    folders = top_level_folders()
+    assert {"etl", "model", "dashboard", "balanza", "tests"} <= folders
+    assert not (missing := sorted(folders - listed)), f"README.md's layout block does not name: {missing}"
+
+
+def test_a_new_module_without_a_line_fails(tmp_path: Path) -> None:
+    """The code → docs direction catches drift: a module added without a line, a line left behind."""
+    markdown = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    before = module_map_problems(project_modules(), markdown)  # empty while the map is complete
+    added = module_map_problems([*project_modules(), "etl/scratch.py"], markdown)
+    assert set(added) - set(before) == {"etl/scratch.py: no line in the module map of docs/architecture.md"}
+    removed = module_map_problems([m for m in project_modules() if m != "model/smart.py"], markdown)
+    assert set(removed) - set(before) == {
+        "model/smart.py: described in the module map, not a module of the project"
+    }
+    # What counts as a module, in a scratch tree: a new file anywhere below a wing; an __init__.py with code; not
+    # one that is only a docstring, nor anything outside the wings.
+    for name, text in {
+        "etl/__init__.py": '"""The wing."""\nfrom __future__ import annotations\n',
+        "etl/scratch.py": "VALUE = 1\n",
+        "etl/sources/__init__.py": '"""Adapters."""\nREGISTRY = []\n',
+        "dashboard/scenarios/new_part.py": "",
+        "bench/new_bench.py": "",
+        "scratch/elsewhere.py": "",
+    }.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert project_modules(tmp_path) == [
+        "dashboard/scenarios/new_part.py",
+        "etl/scratch.py",
+        "etl/sources/__init__.py",
+    ]
+    doc = f"{MODULE_MAP}\n\n- `etl/scratch.py`: a scratch module for this test\n- `etl/sources/__init__.py`: x\n\n## Next\n"
+    assert module_map_problems(project_modules(tmp_path), doc) == [
+        "dashboard/scenarios/new_part.py: no line in the module map of docs/architecture.md",
+        "etl/sources/__init__.py: the module map's line says too little ('x')",
+    ]
+    assert top_level_folders(tmp_path) == {"bench", "dashboard", "etl", "scratch"}
