@@ -61,6 +61,19 @@ def stage_hs10(ctx: LoadContext) -> TradeColumnLabels:
                 column=column,
                 hint=HINT_HS10,
             )
+        # CON_VAL_YR is the value for the year to date through the month `time` names: only December is a year.
+        partial = ctx.con.execute(
+            "SELECT row_number, time FROM (SELECT row_number() OVER () AS row_number, time FROM read_parquet(?)) "
+            "WHERE TRY_CAST(time AS DATE) IS NULL OR month(TRY_CAST(time AS DATE)) <> 12 LIMIT 1",
+            [path],
+        ).fetchone()
+        if partial:
+            raise ctx.error(
+                f"row {partial[0]}: time {str(partial[1])[:10]!r} is not a December: CON_VAL_YR then covers the year "
+                "only to that month, which a trade period (a whole year) cannot hold",
+                column="time",
+                hint="load the file published for December (the full year)",
+            )
         ctx.con.execute(
             f"""
             INSERT INTO {STAGED_TABLE}

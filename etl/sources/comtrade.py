@@ -51,7 +51,7 @@ INSERT INTO {STAGED_TABLE}
 SELECT
     CASE WHEN TRY_CAST(raw.refYear AS DOUBLE) = floor(TRY_CAST(raw.refYear AS DOUBLE))
          THEN TRY_CAST(TRY_CAST(raw.refYear AS DOUBLE) AS INTEGER) END AS year,
-    trim(CAST(raw.period AS VARCHAR)) AS period,
+    $period AS period,
     {_area_sql("raw.reporterCode", "raw.reporterISO", "rep")} AS reporter_iso3,
     {_area_sql("raw.partnerCode", "raw.partnerISO", "par")} AS partner_iso3,
     CASE upper(trim(raw.flowCode)) WHEN 'X' THEN 'export' WHEN 'M' THEN 'import'
@@ -79,6 +79,25 @@ WHERE coalesce(nullif(trim(CAST(raw.customsCode AS VARCHAR)), ''), '{COMTRADE_TO
 """
 
 
+# The period as the file gives it, unless the row's own metadata contradicts it: `freqCode` A (annual) needs a
+# year, M (monthly) a year and month; `refPeriodId` (YYYYMMDD) names the same year and month. A contradiction is
+# staged as '!period|column=value' and refused by etl/validate.py, naming the column.
+_PERIOD = "trim(CAST(raw.period AS VARCHAR))"
+_FREQ = "upper(trim(CAST(raw.freqCode AS VARCHAR)))"
+_PERIOD_ID = "trim(CAST(raw.refPeriodId AS VARCHAR))"
+_PERIOD_OF_ROW = (  # a well-formed period of the row's own year: only then can the metadata contradict it
+    f"regexp_full_match({_PERIOD}, '[0-9]{{4}}(0[1-9]|1[0-2])?') "
+    f"AND substr({_PERIOD}, 1, 4) = CAST(TRY_CAST(TRY_CAST(raw.refYear AS DOUBLE) AS INTEGER) AS VARCHAR)"
+)
+PERIOD_SQL = f"""CASE
+    WHEN NOT coalesce({_PERIOD_OF_ROW}, FALSE) THEN {_PERIOD}
+    WHEN ({_FREQ} = 'A' AND length({_PERIOD}) <> 4) OR ({_FREQ} = 'M' AND length({_PERIOD}) <> 6)
+        THEN '!' || {_PERIOD} || '|freqCode=' || {_FREQ}
+    WHEN regexp_full_match({_PERIOD_ID}, '[0-9]{{8}}') AND (substr({_PERIOD_ID}, 1, 4) <> substr({_PERIOD}, 1, 4)
+         OR (length({_PERIOD}) = 6 AND substr({_PERIOD_ID}, 5, 2) <> substr({_PERIOD}, 5, 2)))
+        THEN '!' || {_PERIOD} || '|refPeriodId=' || {_PERIOD_ID}
+    ELSE {_PERIOD} END"""
+
 # An HS code saved as a number loses its leading zero (chapter 01 → 1, heading 0901 → 901). Where the row's
 # aggregate level says how many digits the code has, the zero is given back when exactly one is missing.
 _CODE = "trim(CAST(raw.cmdCode AS VARCHAR))"
@@ -100,6 +119,7 @@ def to_trade(ctx: LoadContext, raw: str, line_expr: str = "NULL", params: list |
         .replace("$value", number.format("raw.primaryValue"))
         .replace("$weight", number.format("raw.netWgt"))
         .replace("$hs_code", hs_code)
+        .replace("$period", PERIOD_SQL)
     )
     ctx.con.execute(sql, params or [])
     restore_leading_zeros(ctx)

@@ -84,7 +84,9 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
                 {_optional(header, "2nd Partner Code")} AS partner2Code,
                 {_optional(header, "Reporter ISO")} AS reporterISO,
                 {_optional(header, "Partner ISO")} AS partnerISO,
-                {_optional(header, "Aggregate Level")} AS aggrLevel
+                {_optional(header, "Aggregate Level")} AS aggrLevel,
+                NULL AS freqCode,
+                NULL AS refPeriodId
             FROM read_csv(?, header = true, all_varchar = true, delim = ?, encoding = ?,
                           null_padding = ?) AS raw
             """,

@@ -63,7 +63,7 @@ def _check_required(ctx: LoadContext, header: tuple[str, ...] | list[str]) -> No
 
 
 OPTIONAL = ("customsCode", "motCode", "partner2Code", "netWgt", "classificationCode", "reporterISO", "partnerISO",
-            "aggrLevel")  # fmt: skip
+            "aggrLevel", "freqCode", "refPeriodId")  # fmt: skip
 
 
 def _with_optional_columns(frame: pd.DataFrame) -> pd.DataFrame:

@@ -27,6 +27,7 @@ import pandas as pd
 from etl.detect import Sniff
 from etl.schema import STAGED_TABLE
 from etl.sources.base import TEXT, LoadContext, TradeColumnLabels, TradeFormat, check_header
+from etl.years import FUTURE_HINT, year_problem
 
 SOURCE = "dane_imports"
 PUBLISHER = "DANE / DIAN (import annex by origin; compiled by D. Sierra Porta)"
@@ -118,7 +119,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
         reader.fieldnames = [name.strip().lstrip("\ufeff") for name in reader.fieldnames or []]
         for row in reader:
             line = reader.line_num
-            records.append(_record(ctx, row, line, last_year, last_month))
+            records.append(_record(ctx, row, line, last_year, last_month, provisional))
     kept = [r for r in records if r is not None]
     if not kept:
         raise ctx.error("no rows to load", line=2, hint=HINT)
@@ -137,15 +138,21 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
     )
     ctx.con.unregister("dane_frame")
     years = sorted({int(y) for y in frame["year"]} & provisional)
-    ctx.con.executemany(
-        "INSERT INTO provisional VALUES (?, ?, ?, ?)",
-        [[SOURCE, year, ctx.dataset_id, "provisional figures (publisher)"] for year in years],
-    )
+    if years:  # DuckDB refuses an empty executemany
+        ctx.con.executemany(
+            "INSERT INTO provisional VALUES (?, ?, ?, ?)",
+            [[SOURCE, year, ctx.dataset_id, "provisional figures (publisher)"] for year in years],
+        )
     return LABELS
 
 
 def _record(
-    ctx: LoadContext, row: dict[str, str | None], line: int, last_year: int, last_month: int
+    ctx: LoadContext,
+    row: dict[str, str | None],
+    line: int,
+    last_year: int,
+    last_month: int,
+    provisional: set[int],
 ) -> tuple | None:
     if None in row or any(row.get(name) is None for name in REQUIRED):
         raise ctx.error("wrong number of fields", line=line, hint=HINT)
@@ -162,12 +169,15 @@ def _record(
     if code is None:
         return None
     year_text = str(row["anio"]).strip()
-    if not year_text.isdigit() or not 1900 <= int(year_text) <= 2100:
+    if not year_text.isdigit():
         raise ctx.error(f"year {year_text!r} is not a four-digit year", line=line, column="anio", hint=HINT)
     year = int(year_text)
     if year > last_year:
         raise ctx.error(f"year {year} is after the cut-off {last_year}-{last_month:02d}", line=line, column="anio",
                         hint="check the manifest option data_through")  # fmt: skip
+    problem = year_problem(year, provisional=year in provisional)
+    if problem:
+        raise ctx.error(problem, line=line, column="anio", hint=FUTURE_HINT)
     value_text = str(row["valor dolares cif"]).strip()
     try:
         value = float(value_text)

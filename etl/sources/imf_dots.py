@@ -11,6 +11,7 @@ import pandas as pd
 from etl.detect import xlsx_rows
 from etl.schema import MILLION, STAGED_TABLE
 from etl.sources.base import XLSX, LoadContext, TradeColumnLabels, TradeFormat
+from etl.years import FUTURE_HINT, year_problem
 
 SHEETS = {"Exports, FOB": ("export", "FOB"), "Imports, CIF": ("import", "CIF")}
 LABELS = TradeColumnLabels(
@@ -115,6 +116,11 @@ def _year_columns(ctx: LoadContext, title: str, rows: list[tuple]) -> list[tuple
         if not text.isdigit():
             raise ctx.error(f"sheet {title!r}: year header {text!r} is not a year", line=7,
                             column=_column_letter(index), hint=HINT)  # fmt: skip
+        problem = year_problem(int(text))
+        if problem:
+            raise ctx.error(
+                f"sheet {title!r}: {problem}", line=7, column=_column_letter(index), hint=FUTURE_HINT
+            )
         years.append((index, int(text)))
     if not years:
         raise ctx.error(f"sheet {title!r} has no year columns", line=7, hint=HINT)

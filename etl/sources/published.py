@@ -22,6 +22,7 @@ from etl.sources.base import (
     duckdb_read_error,
     first_reject,
 )
+from etl.years import FUTURE_HINT, year_problem
 
 COLUMNS = (
     "year",
@@ -79,6 +80,9 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
                             hint="valuation is FOB, CIF or unknown")  # fmt: skip
         if pd.isna(row["value_usd"]):
             raise ctx.error("value_usd is empty", line=line, column="value_usd", hint=HINT)
+        why = year_problem(int(row["year"])) if not pd.isna(row["year"]) else "the year is missing"
+        if why:
+            raise ctx.error(why, line=line, column="year", hint=FUTURE_HINT)
         if not str(row["publisher"] or "").strip():
             raise ctx.error("publisher is empty", line=line, column="publisher",
                             hint="every printed number needs its publisher")  # fmt: skip

@@ -286,7 +286,7 @@ def census() -> None:
     con = duckdb.connect()
     base = """
         SELECT 'GERMANY' AS CTY_NAME, CAST(v AS VARCHAR) AS CON_VAL_YR, '0' AS CAL_DUT_YR,
-               code AS I_COMMODITY, 'desc' AS I_COMMODITY_SDESC, TIMESTAMP '2024-01-01' AS time,
+               code AS I_COMMODITY, 'desc' AS I_COMMODITY_SDESC, TIMESTAMP '2024-12-01' AS time,
                'HS10' AS COMM_LVL, cty AS CTY_CODE
         FROM (VALUES ('0901110010', '4280', 1000), ('0901110020', '4280', 2000), ('0901210000', {cty}, {v}))
              AS t(code, cty, v)
@@ -303,9 +303,18 @@ def census() -> None:
     )
     parquet(
         "census_missing_time_column.parquet",
-        base.replace("TIMESTAMP '2024-01-01' AS time,", "").format(cty="'4280'", v=3000),
+        base.replace("TIMESTAMP '2024-12-01' AS time,", "").format(cty="'4280'", v=3000),
     )
     parquet("census_unknown_country.parquet", base.format(cty="'0042'", v=3000))
+    # CON_VAL_YR is the value for the year to date: a file for June is not a year (issue 19), nor is a future year.
+    parquet(
+        "census_time_not_december.parquet",
+        base.replace("TIMESTAMP '2024-12-01'", "TIMESTAMP '2024-06-01'").format(cty="'4280'", v=3000),
+    )
+    parquet(
+        "census_year_2099.parquet",
+        base.replace("TIMESTAMP '2024-12-01'", "TIMESTAMP '2099-12-01'").format(cty="'4280'", v=3000),
+    )
     parquet("census_negative_value.parquet", base.format(cty="'4280'", v=-3000))
     con.close()
     good = (OUT / "census_negative_value.parquet").read_bytes()
@@ -595,7 +604,16 @@ def real_quirks() -> None:
     write_text(
         "ok_cp_world_partner_w00.csv",
         cp_csv(
-            [cp_row(partnerCode="0", partnerISO="W00", partnerDesc="World", refYear="1999", period="1999")]
+            [
+                cp_row(
+                    partnerCode="0",
+                    partnerISO="W00",
+                    partnerDesc="World",
+                    refYear="1999",
+                    period="1999",
+                    refPeriodId="19990101",
+                )
+            ]
         ),
     )
 
@@ -657,6 +675,40 @@ def _nested(levels: int) -> object:
     return node
 
 
+# ---- hostile input, round two (issue 19) -----------------------------------------------------------------------
+
+
+def issue_19_periods() -> None:
+    """Years after the current one and periods a row contradicts, in every format (issue 19)."""
+    y2099 = {"refYear": "2099", "period": "2099", "refPeriodId": "20990101"}
+    write_text("cp_year_2099.csv", cp_csv([cp_row(), cp_row(cmdCode="0902", **y2099)]))
+    write_text("cp_year_zero.csv", cp_csv([cp_row(refYear="0", period="0", refPeriodId="")]))
+    write_text("cp_freqcode_contradicts_period.csv", cp_csv([cp_row(period="201903")]))
+    write_text("cp_refperiodid_contradicts_period.csv", cp_csv([cp_row(refPeriodId="20180101")]))
+    records = [{name: _json_value(value) for name, value in cp_row(**y2099).items()}]
+    write_text(
+        "cp_api_year_2099.json", json.dumps({"elapsedTime": "0s", "count": 1, "data": records, "error": ""})
+    )
+    workbook = Workbook()
+    workbook.active.append(CP_HEADER)
+    workbook.active.append([_json_value(cp_row(**y2099)[c]) if c != "cmdCode" else "0901" for c in CP_HEADER])
+    save_workbook(workbook, "cpx_year_2099.xlsx")
+    row = "H4,2019,2019,2019,6,1,0,X,170,Colombia,COL,276,Germany,DEU,252310,Cement clinkers,839062,{value}"
+    write_text("legacy_year_2099.csv", LEGACY_HEADER + "\n" + row.replace("2019,2019,2019", "2099,2099,2099")
+               .format(value="5") + "\n")  # fmt: skip
+    totals = "us_partner_iso3,year,us_exports_usd_million,us_imports_usd_million\n"
+    write_text("totals_year_2099.csv", totals + "DEU,2019,1.5,2.5\nDEU,2099,1.5,2.5\n")
+    monthly = "us_partner_iso3,year,month,us_exports_usd_million,us_imports_usd_million\n"
+    write_text("totals_monthly_month_13.csv", monthly + "DEU,2019,12,1.5,2.5\nDEU,2019,13,1.5,2.5\n")
+    write_text("dian_year_2099.csv", DIAN_HEADER + "2019-01,Alemania,5.0,1.0\n2099-01,Alemania,5.0,1.0\n")
+    # A printed balance reaches published_figures only (not trade): its year is checked all the same.
+    write_text("published_balance_year_2099.csv", PUBLISHED_HEADER
+               + '2019,COL,DEU,export,1000,FOB,DANE,https://example.invalid,"q"\n'
+               + '2099,COL,DEU,balance,-5,FOB,DANE,https://example.invalid,"q"\n')  # fmt: skip
+    dots_workbook("dots_year_2099.xlsx", years=("2019", "2099"))
+    write_text("edges_year_2099.csv", "exporter,importer,year,value_usd\nCOL,DEU,2019,5\nCOL,DEU,2099,5\n")
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     comtrade_plus_csv()
@@ -669,6 +721,7 @@ def main() -> None:
     wrong_numbers()
     real_quirks()
     bounded_resources()
+    issue_19_periods()
     print(f"wrote {len(list(OUT.iterdir()))} files to {OUT}")
 
 
