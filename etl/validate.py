@@ -8,13 +8,15 @@ One scan answers "is anything wrong?"; the slower queries that locate the first 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
 from etl.db import first_row, one_row
 from etl.errors import InputError, OverlapError
 from etl.schema import FLOWS, STAGED_TABLE, TRADE_KEY, VALUATIONS
-from etl.sources.base import LineFinder, LoadContext, TradeColumnLabels
+from etl.sources.base import LineFinder, LoadContext, TradeColumnLabels, field_line, refine_line
+from etl.sources.numbers import parse
 from etl.years import FIRST_YEAR, FUTURE_HINT, latest_month, latest_year, year_problem
 
 # In a write session: the staged rows and every stored (Parquet) row, for comparisons with what is loaded.
@@ -110,8 +112,9 @@ def _any_column_is(columns: tuple[str, ...], value: str) -> Callable[[dict[str, 
     return lambda row: any(row.get(column) == value for column in columns)
 
 
-def _row_line(ctx: LoadContext, predicate: Callable[[dict[str, str]], bool]) -> int | None:
-    """Physical line of the first CSV data row (a dict of its stripped cells) that satisfies ``predicate``."""
+def _row_line(ctx: LoadContext, predicate: Callable[[dict[str, str]], bool], column: str) -> int | None:
+    """Line of ``column``'s field in the first CSV data row (a dict of its stripped cells) that satisfies
+    ``predicate`` (a quoted field may hold line breaks: the line is the field's, not the row's first)."""
     if ctx.sniff.kind != "text":
         return None
     import csv
@@ -121,8 +124,16 @@ def _row_line(ctx: LoadContext, predicate: Callable[[dict[str, str]], bool]) -> 
         header = [name.strip().lstrip("\ufeff") for name in next(reader, [])]
         for cells in reader:
             if predicate(dict(zip(header, (cell.strip() for cell in cells), strict=False))):
-                return reader.line_num
+                index = header.index(column) if column in header else 0
+                return field_line(reader.line_num, cells, min(index, max(len(cells) - 1, 0)))
     return None
+
+
+def _line_in_record(ctx: LoadContext, start: int, column: str) -> int:
+    """The line ``column``'s field starts on in the CSV record that starts on line ``start`` (as adapters store it)."""
+    if ctx.sniff.kind != "text" or column not in ctx.sniff.header:
+        return start
+    return refine_line(ctx.path, ctx.sniff.encoding, ctx.sniff.delimiter, start, column)
 
 
 def _period_column(ctx: LoadContext, labels: TradeColumnLabels) -> str:
@@ -141,7 +152,7 @@ def _raise_first_failure(
 ) -> None:
     def line_of(row: tuple | None, column: str, predicate: Callable[[str], bool]) -> int | None:
         if row is not None and row[0] is not None:
-            return int(row[0])
+            return _line_in_record(ctx, int(row[0]), column)
         return find_line(column, predicate) if find_line else None
 
     if "reporter" in failures:
@@ -169,9 +180,9 @@ def _raise_first_failure(
             iso_columns = (f"{side}ISO", f"{side.title()} ISO")
             raise ctx.error(
                 f"the {side} ISO3 code {in_file!r} contradicts the {side} code, which is {from_code}",
-                line=int(row[0])
+                line=_line_in_record(ctx, int(row[0]), label)
                 if row[0] is not None
-                else _row_line(ctx, _any_column_is(iso_columns, in_file)),
+                else _row_line(ctx, _any_column_is(iso_columns, in_file), label),
                 column=label,
                 hint="the numeric code and the ISO3 column must name the same country; download the file again "
                 "(or correct the column that is wrong)",
@@ -201,7 +212,9 @@ def _raise_first_failure(
         row = _first(ctx, checks["value"])
         raise ctx.error(
             "trade value is missing or not a finite number",
-            line=line_of(row, labels.value, lambda v: v.lower() in {"", "nan", "inf", "-inf", "infinity"}),
+            line=line_of(
+                row, labels.value, lambda v: not math.isfinite(parse(v, ctx.number_style) or math.nan)
+            ),
             column=labels.value,
             hint="every row needs a numeric trade value in US dollars",
         )
@@ -277,13 +290,14 @@ def _raise_first_failure(
         row = _first(ctx, checks["self"])
         raise ctx.error(
             f"{row[1]} reports {row[7]}s to itself",
-            line=int(row[0])
+            line=_line_in_record(ctx, int(row[0]), labels.partner)
             if row[0] is not None
             else _row_line(
                 ctx,
                 lambda r: (
                     r.get(labels.reporter) is not None and r.get(labels.reporter) == r.get(labels.partner)
                 ),
+                labels.partner,
             ),
             column=labels.partner,
             hint="reporter and partner must differ for exports; check the partner column",
@@ -345,6 +359,10 @@ def _check_duplicates(ctx: LoadContext, labels: TradeColumnLabels, find_line: Li
         """,
         [ctx.dataset_id, ctx.dataset_id],
     )
+
+
+def _not_finite(number: float | None) -> bool:
+    return number is None or not math.isfinite(number)
 
 
 def _as_float(text: str) -> float | None:

@@ -11,6 +11,7 @@ import pandas as pd
 from etl.detect import xlsx_rows
 from etl.schema import MILLION, STAGED_TABLE
 from etl.sources.base import XLSX, LoadContext, TradeColumnLabels, TradeFormat
+from etl.sources.numbers import parse, style_of
 from etl.years import FUTURE_HINT, year_problem
 
 SHEETS = {"Exports, FOB": ("export", "FOB"), "Imports, CIF": ("import", "CIF")}
@@ -54,6 +55,9 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
                             hint="add the name to the IMF partner-name map")  # fmt: skip
         reporter = names[reporter_name]
         years = _year_columns(ctx, title, rows)
+        # Values typed as text may hold separators ('1,334.5'): read in the sheet's own style.
+        style = style_of(ctx, {_column_letter(index): [_without_flag(row[index]) for row in rows[7:] if index < len(row)]
+                               for index, _ in years})  # fmt: skip
         for row_index in range(7, len(rows)):
             row = rows[row_index]
             partner_name = row[1] if len(row) > 1 else None
@@ -68,7 +72,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
                 continue  # an aggregate of other rows
             for column_index, year in years:
                 value = row[column_index] if column_index < len(row) else None
-                number = _number(ctx, title, value, row_index, column_index)
+                number = _number(ctx, title, value, row_index, column_index, style)
                 if number is None:
                     continue
                 records.append((year, str(year), reporter, partner, flow, number * MILLION, valuation,
@@ -127,21 +131,28 @@ def _year_columns(ctx: LoadContext, title: str, rows: list[tuple]) -> list[tuple
     return years
 
 
-def _number(ctx: LoadContext, title: str, value: object, row_index: int, column_index: int) -> float | None:
+def _without_flag(cell: object) -> object:
+    """A text cell without IMF's trailing ' e' ("estimated") flag; other cells unchanged."""
+    if isinstance(cell, str) and cell.strip().endswith(" e"):
+        return cell.strip()[:-2]
+    return cell
+
+
+def _number(
+    ctx: LoadContext, title: str, value: object, row_index: int, column_index: int, style: str
+) -> float | None:
     if value is None:
         return None
     if isinstance(value, (int, float)):
         return float(value)
-    text = str(value).strip()
+    text = str(_without_flag(value)).strip()
     if text == "":
         return None
-    if text.endswith(" e"):  # IMF's "estimated" flag
-        text = text[:-2]
-    try:
-        return float(text)
-    except ValueError:
+    number = parse(text, style)
+    if number is None:
         raise ctx.error(f"sheet {title!r}: value {value!r} is not a number", line=row_index + 1,
-                        column=_column_letter(column_index), hint=HINT) from None  # fmt: skip
+                        column=_column_letter(column_index), hint=HINT)  # fmt: skip
+    return number
 
 
 FORMAT = TradeFormat("imf_dots_xlsx", "imf_dots", "International Monetary Fund", XLSX,

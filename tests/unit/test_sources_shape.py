@@ -14,6 +14,7 @@ from etl.sources.base import JSON, PARQUET, TEXT, XLSX, TradeFormat
 NOT_ADAPTERS = {
     "base",
     "comtrade",
+    "numbers",
     "reference",
     "comtrade_api",
 }  # shared code, reference tables, the API client

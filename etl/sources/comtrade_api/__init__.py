@@ -21,6 +21,7 @@ from __future__ import annotations
 from etl.sources.comtrade_api.answer import (
     ComtradeResponse,
     check_answer_matches,
+    describe_non_json,
     validate_body,
 )
 from etl.sources.comtrade_api.errors import (
@@ -35,6 +36,7 @@ from etl.sources.comtrade_api.errors import (
     ComtradeErrorResponse,
     ComtradeHTTPError,
     ComtradeMismatch,
+    ComtradeNotJSON,
     ComtradeRateLimited,
     ComtradeRetriesExhausted,
     ComtradeTruncatedResponse,
@@ -93,6 +95,7 @@ __all__ = [
     "ComtradeErrorResponse",
     "ComtradeHTTPError",
     "ComtradeMismatch",
+    "ComtradeNotJSON",
     "ComtradeQuery",
     "ComtradeRateLimited",
     "ComtradeResponse",
@@ -120,6 +123,7 @@ __all__ = [
     "check_answer_matches",
     "check_key_transport",
     "config_from_env",
+    "describe_non_json",
     "fetch_records",
     "hs_codes_by_chapter",
     "level_queries",

@@ -9,11 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from etl.detect import html_title, is_html
 from etl.sources.comtrade_api.errors import (
     ComtradeCapReached,
     ComtradeCountMismatch,
     ComtradeErrorResponse,
     ComtradeMismatch,
+    ComtradeNotJSON,
     ComtradeTruncatedResponse,
     snippet,
 )
@@ -33,19 +35,63 @@ class ComtradeResponse:
         return len(self.records)
 
 
+API_HTML_HINT = (
+    "open the request's address in a browser to see the page: a login page, a network's sign-in (captive) portal "
+    "or a server's error page answered instead of the API; sign in (or use another network), check --base-url "
+    "(or COMTRADE_BASE_URL) and run the same command again (nothing was cached)"
+)
+
+
+def describe_non_json(body: bytes) -> tuple[str, str] | None:
+    """(what the body is, what to do) when it is plainly not JSON (an HTML page, XML, plain text, nothing);
+    None when it starts like JSON (complete or not)."""
+    text = body[:8192].decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if not text:
+        return "empty", "retry later; the server answered with no content"
+    if text.startswith(("{", "[")):
+        return None
+    if is_html(text):
+        title = html_title(text)
+        page = f"an HTML page{f' (title {title!r})' if title else ''}"
+        return page, API_HTML_HINT
+    if text.startswith("<"):
+        return (
+            "an XML document",
+            "check --base-url (or COMTRADE_BASE_URL): it does not point at the Comtrade API",
+        )
+    return (
+        f"plain text ({snippet(text, 80)!r})",
+        "retry later; if it persists, check --base-url (or COMTRADE_BASE_URL)",
+    )
+
+
 def validate_body(
     query: ComtradeQuery, body: bytes, *, cap: int | None, secret: str | tuple[str | None, ...] | None = None
 ) -> ComtradeResponse:
     """Parse and check one body: complete JSON, no error, a data list, count = rows, below the cap (if given)."""
     where = query.describe()
+    not_json = describe_non_json(body)
+    if not_json is not None:
+        what, hint = not_json
+        raise ComtradeNotJSON(f"{where}: the answer is {what}, not JSON data", hint=hint, secret=secret)
     try:
         document = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except UnicodeDecodeError:
         raise ComtradeTruncatedResponse(
-            f"{where}: the body is not complete JSON ({len(body)} bytes; {exc.msg} at char {exc.pos})"
-            if isinstance(exc, json.JSONDecodeError)
-            else f"{where}: the body is not UTF-8 JSON ({len(body)} bytes)",
-            hint="retry later; a proxy or the connection may have cut the answer short",
+            f"{where}: the body is not UTF-8 JSON ({len(body):,} bytes)",
+            hint="retry later; if it persists, check --base-url (or COMTRADE_BASE_URL)",
+            secret=secret,
+        ) from None
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(body.rstrip()) - 1:  # the text ends before the JSON does
+            raise ComtradeTruncatedResponse(
+                f"{where}: the body is JSON cut short ({len(body):,} bytes; {exc.msg} at its end)",
+                hint="retry later; the connection (or a proxy) cut the answer short",
+                secret=secret,
+            ) from None
+        raise ComtradeTruncatedResponse(
+            f"{where}: the body is not valid JSON ({len(body):,} bytes; {exc.msg} at char {exc.pos})",
+            hint="retry later; if it persists, check --base-url (or COMTRADE_BASE_URL)",
             secret=secret,
         ) from None
     if not isinstance(document, dict):

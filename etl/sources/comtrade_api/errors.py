@@ -46,7 +46,12 @@ class ComtradeErrorResponse(ComtradeError):
 
 
 class ComtradeTruncatedResponse(ComtradeError):
-    """The body is not complete, valid JSON."""
+    """The body is JSON cut short, or not valid JSON."""
+
+
+class ComtradeNotJSON(ComtradeErrorResponse):
+    """The body is not JSON at all: an HTML page (a login page, a captive portal, an error page), XML, plain text
+    or nothing."""
 
 
 class ComtradeCountMismatch(ComtradeError):

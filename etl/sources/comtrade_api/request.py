@@ -20,7 +20,12 @@ import requests
 import urllib3
 
 from etl import settings
-from etl.sources.comtrade_api.answer import ComtradeResponse, check_answer_matches, validate_body
+from etl.sources.comtrade_api.answer import (
+    ComtradeResponse,
+    check_answer_matches,
+    describe_non_json,
+    validate_body,
+)
 from etl.sources.comtrade_api.errors import (
     ComtradeAuthError,
     ComtradeBodyTooLarge,
@@ -206,8 +211,12 @@ def fetch_records(
             response_ = validate_body(query, body, cap=config.cap, secret=config.secrets)
             check_answer_matches(query, response_.records, secret=config.secrets)
             return response_
-        # Redact before cutting: a snippet cut mid-key would otherwise keep the part before the cut.
+        # Redact before cutting: a snippet cut mid-key would otherwise keep the part before the cut. An HTML error
+        # page is named (with its title) rather than dumped as markup.
         text = snippet(redact(body.decode("utf-8", errors="replace"), config.secrets))
+        not_json = describe_non_json(body)
+        if not_json is not None and not_json[0].startswith("an HTML page"):
+            text = redact(not_json[0], config.secrets)
         if status == 429:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             if retry_after is not None and retry_after > config.max_retry_after:
