@@ -140,7 +140,9 @@ def _decide(ctx: LoadContext, evidence: Evidence, *, semicolon: bool) -> str:
 
 def sql_reader(style: str) -> str:
     """SQL reading a text column (``{}``, a str.format template) as a DOUBLE in ``style``: NULL for text that is
-    not a number in it."""
+    not a number in it. In the plain style a column the reader already typed as a number is read as it is."""
+    if style == PLAIN:
+        return "TRY_CAST({0} AS DOUBLE)"  # DuckDB's cast ignores surrounding spaces
     text = "trim(CAST({0} AS VARCHAR))"
     if style == ENGLISH:
         grouped = _braces(f"{PATTERNS['comma_groups']}|{PATTERNS['comma_ambiguous']}")
