@@ -1,8 +1,9 @@
 """The `balanza` command line: thin; every command calls one function and its errors are reported here.
 
-Each layer adds its own commands with a `register(subparsers)` function: `etl.cli` (build, load, status),
-`etl.fetch` (fetch), `model.cli` (scenario) and `dashboard.serve` (serve). A command imports only its own
-layer's module, so `balanza scenario` never loads the fetch stack (requests, the API adapters) nor Streamlit.
+Each layer adds its own commands with a `register(subparsers)` function: `etl.cli` (build, load, status,
+verify), `etl.fetch` (fetch), `model.cli` (scenario), `dashboard.claims.cli` (claims) and `dashboard.serve`
+(serve). A command imports only its own layer's module, so `balanza scenario` never loads the fetch stack
+(requests, the API adapters) nor Streamlit.
 """
 
 from __future__ import annotations
@@ -36,6 +37,12 @@ def _scenario(sub: argparse._SubParsersAction) -> None:
     cli.register(sub)
 
 
+def _claims(sub: argparse._SubParsersAction) -> None:
+    from dashboard.claims import cli
+
+    cli.register(sub)
+
+
 def _serve(sub: argparse._SubParsersAction) -> None:
     from dashboard import serve
 
@@ -44,7 +51,8 @@ def _serve(sub: argparse._SubParsersAction) -> None:
 
 # Every command, in the order `balanza --help` lists them, and the layer function that adds it.
 COMMANDS: dict[str, Register] = {
-    "build": _etl, "load": _etl, "status": _etl, "serve": _serve, "scenario": _scenario, "fetch": _fetch,
+    "build": _etl, "load": _etl, "status": _etl, "verify": _etl, "serve": _serve, "scenario": _scenario,
+    "claims": _claims, "fetch": _fetch,
 }  # fmt: skip
 
 

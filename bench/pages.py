@@ -1,6 +1,13 @@
 """Server-side run time of each dashboard page on a synthetic 5-million-row HS6 database.
 
     .venv/bin/python bench/pages.py [--rows 5000000] [--db PATH] [--repeat 3] [--write-docs]
+    .venv/bin/python bench/pages.py --gc-freeze [--db PATH --reuse] [--repeat 7]
+
+With --gc-freeze it measures instead what the runtime's gc.freeze after warming does to the pages that run
+afterwards: the shared results are warmed as the server's warming thread does, then every page runs warm,
+rounds alternating between the collector walking everything (unfrozen) and the warmed objects frozen; it prints
+each page's median run time and the time the collector spent inside page runs, per state, and what one full
+collection costs in each state (the pause every session sees when the warming thread collects and freezes).
 
 The database has the real schema (etl.db.create_schema) and is generated in DuckDB SQL with a fixed
 seed: yearly totals for 3 reporters × 200 partners × 1960–2024 (IMF DOTS-like), DIAN-like monthly totals,
@@ -53,7 +60,7 @@ def build_database(path: Path, rows: int, seed: float = 0.42) -> int:
         INSERT INTO countries SELECT iso3, n, 'Country ' || iso3, 'País ' || iso3, iso3 = 'WLD' FROM partners
     """)
     con.execute("""
-        INSERT INTO datasets VALUES
+        INSERT INTO datasets (dataset_id, path, sha256, format, source, publisher, licence, origin, description, row_count, loaded_at) VALUES
           (1, 'synthetic/totals', 'x', 'synthetic', 'imf_dots', 'bench', 'n/a', 'bench/pages.py', 'synthetic', 0, now()),
           (2, 'synthetic/hs6', 'x', 'synthetic', 'comtrade', 'bench', 'n/a', 'bench/pages.py', 'synthetic', 0, now()),
           (3, 'synthetic/monthly', 'x', 'synthetic', 'dian', 'bench', 'n/a', 'bench/pages.py', 'synthetic', 0, now())
@@ -190,6 +197,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--reuse", action="store_true", help="reuse an existing database at --db")
     parser.add_argument("--write-docs", action="store_true", help=f"write the table into {DOCS.name}")
+    parser.add_argument("--gc-freeze", action="store_true", help="measure what gc.freeze after warming does")
     args = parser.parse_args()
 
     if args.reuse and args.db.exists():
@@ -206,6 +214,9 @@ def main() -> int:
 
     frame = timed_frame()
     time_page("overview", cold=True, frame=frame)  # imports, first connection: not part of any page's figure
+    if args.gc_freeze:
+        gc_freeze_effect(frame, args.repeat)
+        return 0
     results = []
     for page in PAGES:
         cold = [time_page(page, cold=True, frame=frame) for _ in range(args.repeat)]
@@ -221,6 +232,60 @@ def main() -> int:
     if args.write_docs:
         write_docs(results, count, args.repeat, verdict, worst)
     return 0 if worst <= TARGET_MS else 1
+
+
+def gc_freeze_effect(frame: Path, repeat: int) -> None:
+    """Warm page runs with what warming leaves alive, unfrozen and frozen in alternating rounds."""
+    import gc
+
+    from dashboard import shared_results
+
+    for _ in shared_results.warm():  # what the server's warming thread computes
+        pass
+    for page in PAGES:  # and what each page asks for itself
+        time_page(page, cold=False, frame=frame)
+    collecting: dict[int, float] = {}
+    spent = [0.0, 0, 0]  # seconds in collections of any generation, full collections, all collections
+
+    def timer(phase: str, info: dict) -> None:
+        if phase == "start":
+            collecting[info["generation"]] = time.perf_counter()
+        elif info["generation"] in collecting:
+            spent[0] += time.perf_counter() - collecting.pop(info["generation"])
+            spent[1] += info["generation"] == 2
+            spent[2] += 1
+
+    gc.collect()
+    print(f"objects the collector tracks after warming: {len(gc.get_objects()):,}")
+    states = ("unfrozen", "frozen")
+    runs: dict[str, dict[str, list[float]]] = {state: {page: [] for page in PAGES} for state in states}
+    in_gc = {state: [0.0, 0, 0] for state in states}
+    full_pass = {state: [] for state in states}
+    gc.callbacks.append(timer)
+    try:
+        for _ in range(repeat):
+            for state in states:
+                gc.unfreeze()
+                gc.collect()
+                if state == "frozen":
+                    gc.freeze()  # as Runtime does after warming
+                started = time.thread_time()  # CPU of this thread: the machine's load does not inflate it
+                gc.collect()  # one full pass in this state: the pause the warming thread's collect costs
+                full_pass[state].append((time.thread_time() - started) * 1000)
+                spent[:] = [0.0, 0, 0]
+                for page in PAGES:
+                    runs[state][page].append(time_page(page, cold=False, frame=frame))
+                in_gc[state] = [a + b for a, b in zip(in_gc[state], spent, strict=True)]
+    finally:
+        gc.callbacks.remove(timer)
+        gc.unfreeze()
+    for state in states:
+        seconds, full, every = in_gc[state]
+        medians = "  ".join(f"{page} {statistics.median(runs[state][page]):.0f}" for page in PAGES)
+        total = sum(statistics.median(runs[state][page]) for page in PAGES)
+        print(f"{state:8s} page medians (ms): {medians}  sum {total:.0f} ms")
+        print(f"{state:8s} collector inside {repeat} rounds of page runs: {seconds * 1000:.0f} ms in {every} "
+              f"collections ({full} full); one full collection: median {statistics.median(full_pass[state]):.2f} ms of CPU")  # fmt: skip
 
 
 def write_docs(

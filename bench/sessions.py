@@ -12,6 +12,7 @@ both phases' percentiles, the ratio p99(N sessions) / median(1 session) (target 
 exits non-zero when any page load failed. Loopback only; stops by itself (--budget seconds at most).
 
     .venv/bin/python bench/sessions.py [--sessions 20] [--rounds 2] [--workers 1] [--db PATH] [--rebuild-during]
+                                [--no-gc-freeze]
 
 With --rebuild-during, `balanza build` rewrites the served database while the N sessions browse (it builds
 into a copy and swaps it in); the sessions keep browsing until the rebuild is done and then make one more
@@ -84,10 +85,34 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(db: Path, port: int, log: Path, workers: int) -> subprocess.Popen:
+# The frame with the runtime told not to gc.freeze after warming (for --no-gc-freeze): it runs the real frame,
+# whose app_pages/ are linked beside it.
+NO_FREEZE_FRAME = """from dashboard import components
+
+components.RUNTIME.freeze_after_warming = False
+with open({frame!r}, encoding="utf-8") as _file:
+    exec(compile(_file.read(), {frame!r}, "exec"))
+"""
+
+
+def start_server(db: Path, port: int, log: Path, workers: int, gc_freeze: bool = True) -> subprocess.Popen:
     env = dict(os.environ, BALANZA_DB=str(db.resolve()))
     command = [str(Path(sys.executable).with_name("balanza")), "serve", "--db", str(db), "--host", HOST,
                "--port", str(port), "--workers", str(workers)]  # fmt: skip
+    # --no-gc-freeze: one Streamlit process as `balanza serve --workers 1` starts it, on the wrapping frame.
+    if not gc_freeze:
+        from dashboard import serve
+
+        if workers != 1:
+            raise SystemExit("--no-gc-freeze serves one process (--workers 1)")
+        frame = log.parent / "no-freeze" / "streamlit_app.py"
+        frame.parent.mkdir()
+        (frame.parent / "app_pages").symlink_to(serve.APP.parent / "app_pages")
+        frame.write_text(NO_FREEZE_FRAME.format(frame=str(serve.APP)), encoding="utf-8")
+        command = [
+            str(frame) if part == str(serve.APP) else part for part in serve.streamlit_command(HOST, port)
+        ]
+        env = serve.server_env(db)
     # The server's output goes to a file: an unread pipe fills up and blocks the server's logging threads.
     with open(log, "wb") as handle:
         return subprocess.Popen(
@@ -275,6 +300,10 @@ def main() -> int:
     parser.add_argument(
         "--rebuild-during", action="store_true", help="run `balanza build` on the served database meanwhile"
     )
+    parser.add_argument(
+        "--no-gc-freeze", action="store_true",
+        help="the server does not gc.freeze what is alive after warming (to measure what the freeze does)",
+    )  # fmt: skip
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="balanza-sessions-") as scratch:
@@ -290,7 +319,7 @@ def main() -> int:
                                capture_output=True)  # fmt: skip
         port = free_port()
         server_log = Path(scratch) / "server.log"
-        server = start_server(db, port, server_log, args.workers)
+        server = start_server(db, port, server_log, args.workers, gc_freeze=not args.no_gc_freeze)
         rebuild_log: list = []
         try:
             wait_healthy(port, server, server_log)
@@ -314,6 +343,7 @@ def main() -> int:
     expected = args.sessions * args.rounds * len(PAGES)
     single = alone.all_latencies()
     served = f"{args.workers} Streamlit process" + ("es behind nginx" if args.workers > 1 else "")
+    served += ", no gc.freeze after warming" if args.no_gc_freeze else ", gc.freeze after warming"
     print(f"{args.sessions} concurrent sessions × {args.rounds} rounds × {len(PAGES)} pages on 127.0.0.1 "
           f"({os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}), {served}, served from {db.name}")  # fmt: skip
     print(f"the server's processes were idle {settled:.0f}s after answering (warming done) before the floor")

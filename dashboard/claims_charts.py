@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard import claims as c
-from dashboard.charts import OKABE_ITO, _style, add_footnote, wrap_text
+from dashboard.charts import OKABE_ITO, add_footnote, style_figure, wrap_text
 from dashboard.claims.card import perspective as perspective_label
 from dashboard.claims.card import source_publisher
 from dashboard.claims.check_balance import share_basis
@@ -86,7 +86,7 @@ def deficit_claim_chart(card: c.ClaimCard, lang: str = "en") -> go.Figure:
                 f"afirmación: {w.num(target, 0)} mil millones de USD (±{w.num(pct * 100, 0)} %)"),
             (target * (1 - pct), target * (1 + pct)),
         )  # fmt: skip
-    _style(fig, w.t("Colombia's goods trade deficit with China, by source",
+    style_figure(fig, w.t("Colombia's goods trade deficit with China, by source",
                     "Déficit comercial de bienes de Colombia con China, por fuente"))  # fmt: skip
     fig.update_yaxes(
         title_text=w.t("Deficit (USD billion, current)", "Déficit (miles de millones de USD corrientes)")
@@ -114,7 +114,7 @@ def share_claim_chart(card: c.ClaimCard, lang: str = "en") -> go.Figure:
     share_max = float(card.spec.tolerance.get("share_max", 1.1)) * 100
     _claim_line(fig, 100, w.t(f"“practically the entire”: {share_min:g}–{share_max:g} %",
                               f"«prácticamente todo»: {share_min:g}–{share_max:g} %"), (share_min, share_max))  # fmt: skip
-    _style(fig, w.t("Deficit with China as a share of Colombia's total goods deficit",
+    style_figure(fig, w.t("Deficit with China as a share of Colombia's total goods deficit",
                     "Déficit con China como parte del déficit total de bienes de Colombia"))  # fmt: skip
     top = table["share"].max() * 100 if not table.empty else 100
     fig.update_yaxes(
@@ -145,7 +145,7 @@ def partner_share_chart(card: c.ClaimCard, title: str, y_title: str, threshold_p
         ))  # fmt: skip
     if threshold_pct is not None:
         _claim_line(fig, threshold_pct, threshold_label)
-    _style(fig, title)
+    style_figure(fig, title)
     fig.update_yaxes(title_text=y_title, rangemode="tozero")
     fig.update_xaxes(title_text=Words(lang).t("Year", "Año"))
     return add_footnote(fig, _wrap(_footnote_for(card, lang)))
@@ -164,7 +164,7 @@ def product_share_chart(card: c.ClaimCard, lang: str = "en") -> go.Figure:
         fig.add_trace(go.Bar(x=rows["hs"], y=rows["share"] * 100, name=partner,
                              marker_color=OKABE_ITO[i % len(OKABE_ITO)],
                              hovertemplate="%{x}: %{y:.1f} %<extra>" + partner + "</extra>"))  # fmt: skip
-    _style(fig, w.t("Share of US imports for consumption, 2024: Colombia and its rivals",
+    style_figure(fig, w.t("Share of US imports for consumption, 2024: Colombia and its rivals",
                     "Participación en las importaciones para consumo de EE. UU., 2024: Colombia y sus competidores"))  # fmt: skip
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text=w.t("Share of US imports from the bundled partners (%)",
@@ -223,7 +223,7 @@ def tariff_claim_chart(card: c.ClaimCard, lang: str = "en") -> go.Figure:
     change = str(card.spec.tolerance.get("change_date", ""))
     if change:
         fig.add_vline(x=pd.Timestamp(change).timestamp() * 1000, line_dash="dot", line_color="#777777")
-    _style(fig, w.t("US tariff on Colombian goods, and Colombia's exports to the US by month",
+    style_figure(fig, w.t("US tariff on Colombian goods, and Colombia's exports to the US by month",
                     "Arancel de EE. UU. sobre bienes colombianos y exportaciones mensuales de Colombia a EE. UU."))  # fmt: skip
     fig.update_layout(height=620)
     fig.update_yaxes(
@@ -255,7 +255,7 @@ def purchases_chart(card: c.ClaimCard, lang: str = "en") -> go.Figure:
             _claim_line(fig, needed, w.t(f"exports needed to balance {int(year)}: USD {needed:.1f} bn",
                                          f"exportaciones necesarias para equilibrar {int(year)}: "
                                          f"{w.num(needed)} mil millones de USD"))  # fmt: skip
-    _style(fig, w.t("Colombia's exports to China and the level that would close the deficit",
+    style_figure(fig, w.t("Colombia's exports to China and the level that would close the deficit",
                     "Exportaciones de Colombia a China y el nivel que cerraría el déficit"))  # fmt: skip
     fig.update_yaxes(title_text=w.t("Exports (USD billion, current, FOB)",
                                     "Exportaciones (miles de millones de USD corrientes, FOB)"))  # fmt: skip
@@ -272,7 +272,7 @@ def fiscal_chart(card: c.ClaimCard, lang: str = "en") -> go.Figure:
     band = float(card.spec.tolerance.get("zero_band_pts", 0.5))
     _claim_line(fig, 0, w.t(f"claim: practically zero (±{band:g} % of GDP)",
                             f"afirmación: prácticamente cero (±{w.num(band)} % del PIB)"), (-band, band))  # fmt: skip
-    _style(fig, w.t("Fiscal deficit and the deficit with China, in % of GDP",
+    style_figure(fig, w.t("Fiscal deficit and the deficit with China, in % of GDP",
                     "Déficit fiscal y déficit con China, en % del PIB"))  # fmt: skip
     fig.update_yaxes(title_text=w.t("% of GDP", "% del PIB"))
     return add_footnote(fig, _wrap(_footnote_for(card, lang) + w.t(" GDP: World Bank (to 2023).",

@@ -1,20 +1,12 @@
 """Streamlit glue shared by every page: the database connection, cached queries, figures with footnotes,
-the Download CSV button, gap notes and links that carry the filters."""
+the Download CSV button, gap notes and links that carry the filters. The process-wide machinery behind the
+caches (connections, shared results and tables, warming, the Streamlit patch) is dashboard/runtime.py."""
 
 from __future__ import annotations
 
 import copy
 import functools
-import gc
-import hashlib
 import inspect
-import json
-import logging
-import os
-import pickle
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
@@ -27,19 +19,14 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard import charts, claims, claims_charts, i18n, product_views, products, queries, units, url_state
-from dashboard.cache import VersionedCache, freeze
+from dashboard import charts, i18n, queries, units, url_state
+from dashboard.cache import freeze
 from dashboard.csv_export import to_csv_bytes
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from etl import settings
-from etl.db import connect_read_only, file_identity
+from dashboard.runtime import DatabaseVersion, Runtime, arguments_key, database_key, frame_digest, own_copy
+from etl import settings, store
 from etl.errors import BalanzaError
-from etl.schema import CHINA, UNITED_STATES, WORLD
-from model.cli import preset_paths
-from model.market import Market
-from model.result import ScenarioResult
-from model.scenario import load_market, run_scenario
-from model.spec import TariffScenario, parse_spec, spec_to_dict
+from etl.schema import GDP_DERIVED, WORLD
 
 LANG = url_state.Param("lang", url_state.CHOICE, DEFAULT_LANGUAGE, LANGUAGES)
 IMAGE_FORMAT = url_state.Param("img", url_state.CHOICE, "png", ("png", "svg"))
@@ -50,74 +37,10 @@ PAGES = {
     "balances": "app_pages/balances.py",
     "products": "app_pages/products.py",
     "dependence": "app_pages/dependence.py",
+    "peers": "app_pages/peers.py",
     "coverage": "app_pages/coverage.py",
     "data": "app_pages/data.py",
 }
-
-
-class LiveConnection:
-    """One read-only connection per database path, replaced when a writer swaps a new file in.
-
-    DuckDB shares one database instance per path string within a process, so connecting to the same path
-    again would still see the replaced file. The new file is therefore opened through a private hard link
-    (removed at once; the open file keeps its inode), and the old connection is not closed: sessions still
-    running a query on it finish on the file they started with, and it is freed when the last of them lets
-    go. Where a hard link cannot be made, the old connection is closed first (the only other way in).
-    """
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self._identity: tuple[int, int] | None = None
-        self._con: duckdb.DuckDBPyConnection | None = None
-        self._opened = 0
-        self._lock = threading.Lock()
-
-    def get(self) -> duckdb.DuckDBPyConnection:
-        return self.current()[0]
-
-    def current(self) -> tuple[duckdb.DuckDBPyConnection, tuple[int, int] | None]:
-        """The connection to the current file and that file's identity."""
-        identity = file_identity(Path(self.path))
-        with self._lock:
-            if self._con is None:
-                self._con = connect_read_only(Path(self.path))
-                self._identity = identity
-            elif identity != self._identity:
-                self._con, self._identity = self._reopen()
-            return self._con, self._identity
-
-    def _reopen(self) -> tuple[duckdb.DuckDBPyConnection, tuple[int, int] | None]:
-        self._opened += 1
-        link = Path(f"{self.path}.reader-{os.getpid()}-{self._opened}")
-        try:
-            os.link(self.path, link)
-        except OSError:
-            if self._con is not None:
-                self._con.close()
-            return connect_read_only(Path(self.path)), file_identity(Path(self.path))
-        try:
-            stat = link.stat()
-            return connect_read_only(link), (stat.st_ino, stat.st_mtime_ns)
-        finally:
-            link.unlink(missing_ok=True)
-
-
-_LIVE: dict[str, LiveConnection] = {}
-_LIVE_LOCK = threading.Lock()
-
-
-def _live_connection(path: str) -> LiveConnection:
-    with _LIVE_LOCK:
-        return _LIVE.setdefault(path, LiveConnection(path))
-
-
-DatabaseVersion = tuple[str, tuple[int, int] | None]
-
-
-def database_key() -> DatabaseVersion:
-    """(path, file identity) of the served database: changes whenever a writer swaps a new file in."""
-    path = settings.db_path()
-    return str(path), file_identity(path)
 
 
 def connection() -> duckdb.DuckDBPyConnection:
@@ -130,19 +53,26 @@ def _live() -> tuple[duckdb.DuckDBPyConnection, DatabaseVersion]:
     """The connection and the version it reads (taken together, so a swap in between cannot mix them)."""
     path = str(settings.db_path())
     try:
-        con, identity = _live_connection(path).current()
+        con, identity = RUNTIME.connection(path)
     except BalanzaError as exc:
-        if get_script_run_ctx() is None:  # the warming thread: no page to show the message on
-            raise
-        st.error(t("db_error", lang(), error=str(exc)))
-        st.stop()
-        raise  # unreachable: st.stop raises
+        _stop_with(exc)
+        raise  # unreachable: _stop_with raises
     return con, (path, identity)
+
+
+def _stop_with(exc: BalanzaError) -> None:
+    """Show a named database error on the page instead of its content (a missing, damaged or mismatched
+    store says which file and what to do), and stop the page; the warming thread re-raises."""
+    if get_script_run_ctx() is None:  # the warming thread: no page to show the message on
+        raise exc
+    st.error(t("db_error", lang(), error=str(exc)))
+    st.stop()
 
 
 # ---- results shared by every session: computed once per database version -----------------------------------
 
-SHARED = VersionedCache()
+# This process's serving machinery (dashboard/runtime.py); the frame (streamlit_app.py) starts it.
+RUNTIME = Runtime()
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -165,38 +95,26 @@ def cached_query(function: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R
             cursor = con.cursor()
             try:
                 return function(cursor, *args, **kwargs)
+            except duckdb.Error as exc:  # a stored file damaged since the open check: name it
+                named = store.explain_read_error(con, Path(version[0]), exc)
+                if named is None:
+                    raise
+                raise named from exc
             finally:
                 cursor.close()
 
-        key = (name, _arguments_key(signature, (None, *args), kwargs))
-        result = _copy(SHARED.get(version, key, compute))
-        _remember(key, lambda: functools.partial(cached, *copy.deepcopy(args), **copy.deepcopy(kwargs)))
+        key = (name, arguments_key(signature, (None, *args), kwargs))
+        try:
+            result = own_copy(RUNTIME.shared.get(version, key, compute))
+        except BalanzaError as exc:
+            _stop_with(exc)
+            raise
+        RUNTIME.remember(
+            key, lambda: functools.partial(cached, *copy.deepcopy(args), **copy.deepcopy(kwargs))
+        )
         return result
 
     return cached
-
-
-# The queries pages asked for most recently (up to ASKED_KEPT distinct calls): after a database swap the warming
-# thread asks them again, so the pages people were looking at are computed before they come back.
-ASKED_KEPT = 256
-_ASKED: OrderedDict[Hashable, Callable[[], object]] = OrderedDict()
-_ASKED_LOCK = threading.Lock()
-
-
-def _remember(key: Hashable, make_call: Callable[[], Callable[[], object]]) -> None:
-    with _ASKED_LOCK:
-        if key in _ASKED:
-            _ASKED.move_to_end(key)
-            return
-        _ASKED[key] = make_call()
-        while len(_ASKED) > ASKED_KEPT:
-            _ASKED.popitem(last=False)
-
-
-def asked_recently() -> list[Callable[[], object]]:
-    """The recently asked queries as calls, oldest first."""
-    with _ASKED_LOCK:
-        return list(_ASKED.values())
 
 
 def shared(function: Callable[P, R]) -> Callable[P, R]:
@@ -210,36 +128,16 @@ def shared(function: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(function)
     def cached(*args: P.args, **kwargs: P.kwargs) -> R:
-        key = (name, _arguments_key(signature, args, kwargs))
-        return SHARED.get(database_key(), key, lambda: function(*args, **kwargs))
+        key = (name, arguments_key(signature, args, kwargs))
+        return RUNTIME.shared.get(database_key(), key, lambda: function(*args, **kwargs))
 
     return cached
-
-
-def _arguments_key(signature: inspect.Signature, args: tuple, kwargs: dict) -> Hashable:
-    """The call's arguments by name with the defaults filled in, so f(a, b) and f(a, b, default) or
-    f(a, b=b) are one key (a result is not computed twice for two spellings of one call)."""
-    bound = signature.bind(*args, **kwargs)
-    bound.apply_defaults()
-    return freeze(dict(bound.arguments))
-
-
-def _copy(value: R) -> R:
-    if isinstance(value, pd.DataFrame | pd.Series):
-        return value.copy()  # type: ignore[return-value]
-    if isinstance(value, list):
-        return list(value)  # type: ignore[return-value]
-    if isinstance(value, tuple):
-        return tuple(_copy(item) for item in value)  # type: ignore[return-value]
-    return value
 
 
 def clear_caches() -> None:
     """Forget every shared result and rendered table (benchmarks time the first visitor after a rebuild
     this way)."""
-    SHARED.clear()
-    STYLED.clear()
-    st.cache_data.clear()
+    RUNTIME.clear_caches()
 
 
 query_cpi = cached_query(queries.query_cpi)
@@ -255,6 +153,7 @@ query_top_movers = cached_query(queries.query_top_movers)
 query_coverage_countries = cached_query(queries.query_coverage_countries)
 query_coverage = cached_query(queries.query_coverage)
 query_datasets = cached_query(queries.query_datasets)
+query_series_vintages = cached_query(queries.query_series_vintages)
 query_data_options = cached_query(queries.query_data_options)
 query_trade_rows = cached_query(queries.query_trade_rows)
 query_hs_codes = cached_query(queries.query_hs_codes)
@@ -293,11 +192,11 @@ def _country_names(language: str) -> dict[str, str]:
 
 def country_labels() -> dict[str, str]:
     """ISO3 → 'Name (ISO3)' for the current language; look labels up in this dict inside loops."""
-    return _country_labels(lang())
+    return country_labels_in(lang())
 
 
 @shared
-def _country_labels(language: str) -> dict[str, str]:
+def country_labels_in(language: str) -> dict[str, str]:
     return {iso3: f"{name} ({iso3})" for iso3, name in _country_names(language).items()}
 
 
@@ -380,37 +279,10 @@ def _table_styler(
     )
 
 
-# Tables as st.dataframe shows them, by content: pandas' rendering of a Styler (every cell's display text) is
-# done once per distinct table and shared by every session that shows it. Keyed by the frame's content, not
-# by the database version, so a result of a new database is a new key; the least recently used go first.
-STYLED = VersionedCache(versions_kept=1, entries_per_version=256)
-_STYLED_VERSION = "content"
-
-
-def frame_digest(frame: pd.DataFrame) -> Hashable:
-    """A key for ``frame``'s content: a digest of its pickle (column names, dtypes, index and values). Two
-    frames with the same content built the same way get the same key; different contents never share one.
-    Raises TypeError for a frame that cannot be pickled."""
-    try:
-        data = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, AttributeError) as exc:
-        raise TypeError(str(exc)) from exc
-    return len(frame), hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
 def shared_styler(key_parts: Hashable, frame: pd.DataFrame, build: Callable[[], Styler]) -> Styler:
-    """``build()`` (a Styler of ``frame``), rendered once per (``key_parts``, content of ``frame``) and shared.
-
-    ``key_parts`` must name everything else the Styler depends on (language, units, decimals). st.dataframe
-    marshals a Styler by calling its ``_compute()`` and ``_translate(False, False)`` (pandas' rendering of
-    every cell, the bulk of a table's cost); the shared Styler answers both from the first rendering. Any other
-    call goes to pandas. A frame that cannot be pickled is styled afresh.
-    """
-    try:
-        key = (key_parts, frame_digest(frame))
-    except TypeError:
-        return build()
-    return STYLED.get(_STYLED_VERSION, key, lambda: _rendered_once(build()))
+    """``build()`` rendered once per (``key_parts``, content of ``frame``) and shared by every session
+    (:meth:`dashboard.runtime.Runtime.shared_styler`)."""
+    return RUNTIME.shared_styler(key_parts, frame, build)
 
 
 def shared_figure(
@@ -425,57 +297,21 @@ def shared_figure(
         key = ("figure", key_parts, language, tuple(frame_digest(frame) for frame in frames))
     except TypeError:
         return finish_figure(build(), language)
-    return SHARED.get(database_key(), key, lambda: finish_figure(build(), language))
+    return RUNTIME.shared.get(database_key(), key, lambda: finish_figure(build(), language))
 
 
-class _Rendered(dict):
-    """pandas' rendering of a shared Styler, and the display text streamlit made of it (kept after the first
-    time it was sent)."""
-
-    display_values: bytes | None = None
-
-
-def _share_display_values() -> None:
-    """Streamlit turns a Styler's rendering into a frame of display texts (cell by cell) every time it sends
-    the table: for a shared Styler the bytes of the first time are sent again. Any other Styler is marshalled
-    as streamlit does; if streamlit's helper is not where it was, nothing is changed."""
-    from streamlit.elements.lib import pandas_styler_utils as styler_utils
-
-    original = getattr(styler_utils, "_marshall_display_values", None)
-    if original is None or getattr(original, "shares_rendering", False):
-        return
-
-    def marshall(proto: object, frame: pd.DataFrame, styles: Mapping[str, object]) -> None:
-        kept = styles.display_values if isinstance(styles, _Rendered) else None
-        if kept is not None:
-            proto.styler.display_values = kept  # type: ignore[attr-defined]
-            return
-        original(proto, frame, styles)
-        if isinstance(styles, _Rendered):
-            styles.display_values = proto.styler.display_values  # type: ignore[attr-defined]
-
-    marshall.shares_rendering = True  # type: ignore[attr-defined]
-    styler_utils._marshall_display_values = marshall  # type: ignore[assignment]
+def flag_caption(caveats: pd.Series) -> None:
+    """Under a table whose flag cells are short words: what they mean, and why (nothing when none is flagged)."""
+    note = i18n.flag_note(list(caveats), lang())
+    if note:
+        st.caption(note)
 
 
-_share_display_values()
-
-
-def _rendered_once(styler: Styler) -> Styler:
-    # pandas' private rendering steps, the ones streamlit's marshall_styler calls (not in pandas' stubs)
-    getattr(styler, "_compute")()  # noqa: B009
-    translate = getattr(styler, "_translate")  # noqa: B009
-    translated = _Rendered(translate(False, False))
-
-    def compute() -> Styler:
-        return styler
-
-    def translate_once(*args: object, **kwargs: object) -> dict:
-        return translated if (args, kwargs) == ((False, False), {}) else translate(*args, **kwargs)
-
-    setattr(styler, "_compute", compute)  # noqa: B010 - instance attributes shadow the methods
-    setattr(styler, "_translate", translate_once)  # noqa: B010
-    return styler
+def with_flag_notes(table: pd.DataFrame, caveats: pd.Series) -> pd.DataFrame:
+    """``table`` with a ``flag_note`` column, each row's flags in words (a CSV keeps the reasons beside the row)."""
+    language = lang()
+    notes = [i18n.record_text(v, language) if isinstance(v, str) and v else "" for v in caveats]
+    return table.assign(flag_note=notes)
 
 
 def localized(frame: pd.DataFrame, units: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -483,7 +319,17 @@ def localized(frame: pd.DataFrame, units: Mapping[str, str] | None = None) -> pd
     return i18n.with_headers(frame, lang(), units)
 
 
-URL_PATHS = ("overview", "balances", "products", "dependence", "claims", "scenarios", "coverage", "data")
+URL_PATHS = (
+    "overview",
+    "balances",
+    "products",
+    "dependence",
+    "peers",
+    "claims",
+    "scenarios",
+    "coverage",
+    "data",
+)
 
 
 def view_url(page: str | None = None) -> str:
@@ -665,8 +511,13 @@ def totals_for(view: str, partners: Sequence[str], factor: float) -> pd.DataFram
 
 
 def balances_for(view: str, partners: Sequence[str], factor: float) -> pd.DataFrame:
-    """Exports, imports and the headline balance (with its basis and publisher) per (partner, year)."""
-    return query_balances(view=view, partners=list(partners), factor=float(factor))
+    """Exports, imports and the headline balance (with its basis and publisher) per (partner, year).
+
+    ``factor`` (the page's CIF/FOB factor) is a what-if of the reconciled view only; the other views estimate
+    with the series of record's rule (etl.record.balance_frame: DANE's own figures for the partner, else IMF's).
+    """
+    chosen = float(factor) if view == queries.RECONCILED_VIEW else None
+    return query_balances(view=view, partners=list(partners), factor=chosen)
 
 
 def valuation_summary(frame: pd.DataFrame, column: str = "valuation") -> str:
@@ -770,6 +621,9 @@ def break_markers(frame: pd.DataFrame, unit: str, year_from: int, year_to: int) 
         last = int(gdp["year"].max()) if not gdp.empty else None
         if last is not None and last < year_to:
             markers.append((last + 0.5, t("marker_gdp", language, year=last)))
+        derived = sorted(int(y) for y, s in zip(gdp["year"], gdp["source"], strict=True) if s == GDP_DERIVED)
+        if derived:
+            markers.append((derived[0] - 0.5, t("marker_gdp_derived", language, year=derived[0])))
     if unit == units.CONSTANT:
         full = units.complete_cpi_years(query_cpi())
         if full and full[-1] < year_to:
@@ -783,159 +637,3 @@ def finish_time_chart(
     """The chosen year range on the x axis and the break markers for ``frame``'s series."""
     charts.set_year_axis(fig, year_from, year_to)
     return charts.add_year_markers(fig, break_markers(frame, unit, year_from, year_to))
-
-
-# ---- figures and model runs that depend only on the database: shared, and warmed after every swap ----------
-
-
-@shared
-def claim_data() -> claims.ClaimData:
-    """What the claim cards are built from (the database reads and the scenario runs); read-only."""
-    cursor = connection().cursor()
-    try:
-        return claims.query_claim_data(cursor)
-    finally:
-        cursor.close()
-
-
-@shared
-def claim_cards(language: str = DEFAULT_LANGUAGE) -> list[claims.ClaimCard]:
-    """Every claim's card (numbers, verdict, explanation), its sentences in ``language``; read-only."""
-    return claims.build_cards(claim_data(), lang=language)
-
-
-def _claim_card(claim_id: int, language: str = DEFAULT_LANGUAGE) -> claims.ClaimCard:
-    return next(card for card in claim_cards(language) if card.spec.id == claim_id)
-
-
-@shared
-def claim_chart(claim_id: int, language: str) -> go.Figure | None:
-    """The chart drawn on a claim's card, finished for ``language``; read-only (st.plotly_chart serialises a
-    copy): draw it with ``show_figure(..., finished=True)``."""
-    fig = claims_charts.claim_chart(_claim_card(claim_id, language), language)
-    return finish_figure(fig, language) if fig is not None else None
-
-
-@shared
-def claim_csv_frame(claim_id: int, language: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
-    """What a claim card's Download CSV button writes (its number rows worded in ``language``); read-only."""
-    return claims.card_csv_frame(_claim_card(claim_id, language))
-
-
-@shared
-def scenario_market(importer: str, year: int, level: str = "hs10") -> Market:
-    """The importer's market (lines × partners, tariffs, elasticities) for the scenario engine at product level
-    "hs10" or "hs6"; read-only."""
-    return load_market(connection(), importer, year, level)
-
-
-@shared
-def scenario_result(spec_json: str) -> ScenarioResult:
-    """A scenario run (central and sensitivity runs, tables); read-only. ``spec_json``: the canonical JSON
-    of the scenario (``json.dumps(spec_to_dict(...), sort_keys=True)``)."""
-    spec = parse_spec(spec_json)
-    market = (
-        scenario_market(spec.importer, spec.year, spec.level) if isinstance(spec, TariffScenario) else None
-    )
-    return run_scenario(spec, connection(), market=market)
-
-
-def scenario_presets() -> dict[str, dict]:
-    """The shipped scenario presets by name, each in canonical form (as the Scenarios page keeps them)."""
-    docs = (json.loads(path.read_text(encoding="utf-8")) for path in preset_paths())
-    return {doc["name"]: spec_to_dict(parse_spec(doc)) for doc in docs}
-
-
-@shared
-def hs_search(text: str) -> pd.DataFrame:
-    """The Products search (:func:`dashboard.products.search` over the HS codes) for ``text``, once per
-    database version and text; read-only."""
-    return products.search(query_hs_codes(), text)
-
-
-@shared
-def spanish_hs_names() -> dict[str, str]:
-    """HS code → the Spanish nomenclature's text (:func:`dashboard.products.spanish_names`); read-only."""
-    return products.spanish_names(query_hs_codes())
-
-
-@shared
-def product_catalogue() -> product_views.Catalogue:
-    """The product series on offer and the default one (:func:`dashboard.product_views.series_catalogue`);
-    read-only."""
-    return product_views.series_catalogue(queries.product_series(query_data_options()))
-
-
-# The filters a first visitor arrives with (each page's defaults): their queries are warmed too.
-WARM_PARTNER_SETS = ([CHINA, UNITED_STATES, WORLD], [CHINA, UNITED_STATES])
-
-
-def warm() -> None:
-    """Compute what the first visitor of each page would otherwise wait for, for the current database."""
-    for language in LANGUAGES:
-        _country_labels(language)
-    query_cpi()
-    query_gdp()
-    query_total_partners()
-    query_coverage_countries()
-    query_datasets()
-    query_data_options()
-    query_hs_codes()
-    query_chapter_imports(partners=[CHINA, UNITED_STATES])  # the Products page opens on these
-    spanish_hs_names()
-    product_catalogue()
-    for view in (queries.REPORTER_VIEW, queries.MIRROR_VIEW):
-        for partners in WARM_PARTNER_SETS:
-            query_totals(view=view, partners=list(partners))
-            query_balances(view=view, partners=list(partners), factor=settings.CIF_FOB_FACTOR_IMF)
-    for language in LANGUAGES:
-        for card in claim_cards(language):
-            claim_chart(card.spec.id, language)
-            claim_csv_frame(card.spec.id, language)
-    for doc in scenario_presets().values():
-        scenario_result(json.dumps(doc, sort_keys=True))
-    for call in asked_recently():  # what the pages asked for on the previous database, most recent last
-        try:
-            call()
-        except Exception:  # a page asking it again shows the problem; warming goes on
-            _LOG.exception("warming a recently asked query failed")
-
-
-WATCH_SECONDS = 1.0
-_WARMER: list[threading.Thread] = []
-_WARMER_LOCK = threading.Lock()
-_LOG = logging.getLogger("balanza.warm")
-
-
-def warming_wanted() -> bool:
-    return settings.WARM.get() == "1"
-
-
-def start_warming() -> None:
-    """Start (once per process) the thread that warms the shared results now and after every database swap."""
-    with _WARMER_LOCK:
-        if _WARMER and _WARMER[0].is_alive():
-            return
-        thread = threading.Thread(target=_watch, name="balanza-warm", daemon=True)
-        _WARMER[:] = [thread]
-        thread.start()
-
-
-def _watch() -> None:
-    warmed: DatabaseVersion | None = None
-    while True:
-        version = database_key()
-        if version != warmed and version[1] is not None:
-            started = time.perf_counter()
-            gc.unfreeze()  # the previous version's results may be freed now
-            try:
-                warm()
-                _LOG.info("warmed %s in %.1fs", version[0], time.perf_counter() - started)
-            except Exception:  # a page will show the problem to whoever asks; the watcher keeps watching
-                _LOG.exception("warming %s failed", version[0])
-            # What is alive now (modules, shared results) lives until the next swap: the garbage collector's
-            # full passes stop walking it, so they cost what a page run leaves behind, not the whole cache.
-            gc.collect()
-            gc.freeze()
-            warmed = version
-        time.sleep(WATCH_SECONDS)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from etl.record import FLAG_CHECK, FLAG_NOT_COMPARABLE, FLAG_PROVISIONAL, caveat_flags, caveat_reasons
 from etl.schema import BILLION, MILLION
 
 LANGUAGES = ("en", "es")
@@ -33,6 +34,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "page_data": ("Data", "Datos"),
     "page_claims": ("Claims", "Afirmaciones"),
     "page_scenarios": ("Scenarios", "Escenarios"),
+    "page_peers": ("Peers", "Pares"),
     "year_range": ("Years shown", "Años mostrados"),
     "download_csv": ("Download CSV", "Descargar CSV"),
     "invalid_param": (
@@ -114,6 +116,10 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "marker_provisional": ("provisional from {year}", "provisional desde {year}"),
     "marker_gdp": ("GDP data stops in {year}", "el PIB llega hasta {year}"),
+    "marker_gdp_derived": (
+        "GDP from {year} derived: DANE's pesos ÷ average TRM",
+        "PIB desde {year} derivado: pesos del DANE ÷ TRM promedio",
+    ),
     "marker_cpi": ("CPI-U complete years stop in {year}", "el IPC-U completo llega hasta {year}"),
     "split_title": (
         "Colombia's trade balance: China, the United States and the rest of the world",
@@ -199,6 +205,16 @@ LABELS: dict[str, tuple[str, str]] = {
         "{reporter} {flow}, partner {partner}, {year}: every line of this series",
         "{reporter}, {flow}, socio {partner}, {year}: todas las líneas de esta serie",
     ),
+    "share_of_total": (
+        "{reporter} {flow}, partner {partner}, {year}: all goods (the series' total, not only its lines)",
+        "{reporter}, {flow}, socio {partner}, {year}: todos los bienes (el total de la serie, no solo sus líneas)",
+    ),
+    "not_in_lines": (
+        "In no line of this series: the rest of its total (for DANE's import annex, the chapters it does not "
+        "name by origin and its national chapter 98, special treatment)",
+        "En ninguna línea de esta serie: el resto de su total (en el anexo de importaciones del DANE, los "
+        "capítulos que no detalla por origen y su capítulo nacional 98, disposiciones de tratamiento especial)",
+    ),
     "provisional": ("provisional", "provisional"),
     "latest_balance": ("{partner}: balance {year}", "{partner}: balanza {year}"),
     "no_balance": (
@@ -210,6 +226,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Fuentes: exportaciones {export}, importaciones {import_}",
     ),
     "vs_year": ("vs {year}", "frente a {year}"),
+    "vs_year_estimated": (
+        "vs {year}, both years estimated FOB (their headlines differ in basis)",
+        "frente a {year}, ambos años estimados FOB (sus cifras principales tienen bases distintas)",
+    ),
     "balances_title": ("Exports, imports and balance", "Exportaciones, importaciones y balanza"),
     "deficit_share_title": (
         "Share of Colombia's total trade deficit",
@@ -239,6 +259,197 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "as_reported_by_col": ("as reported by Colombia", "según Colombia"),
     "as_reported_by_partner": ("as reported by the partner", "según el socio"),
+    # ---- the Peers page
+    "peers_title": (
+        "Colombia and its peers: trade with China and the United States",
+        "Colombia y sus pares: comercio con China y Estados Unidos",
+    ),
+    "peers_intro": (
+        "Colombia beside Argentina, Brazil, Chile, Ecuador, Mexico and Peru, 2000–2024: the share of each "
+        "country's exports going to China and to the United States, the share of its imports coming from each, "
+        "and its balance with China as a share of its trade with the World. Every value is the series of record "
+        "(one value per observation, etl/record.py): what the country itself reported (to UN Comtrade for its "
+        "exports to China and the US; for Colombia, DANE) first, then the IMF's Direction of Trade Statistics, "
+        "the later vintage first (imports, and every total with the World). What the partners report is shown "
+        "apart, below, never mixed in.",
+        "Colombia junto a Argentina, Brasil, Chile, Ecuador, México y Perú, 2000–2024: la parte de las "
+        "exportaciones de cada país que va a China y a Estados Unidos, la parte de sus importaciones que viene de "
+        "cada uno, y su balanza con China como parte de su comercio con el mundo. Cada valor es la serie de "
+        "referencia (un valor por observación, etl/record.py): primero lo que informó el propio país (a UN "
+        "Comtrade para sus exportaciones a China y EE. UU.; para Colombia, el DANE), luego las Estadísticas de la "
+        "Dirección del Comercio del FMI, primero la versión más reciente (importaciones, y todo total con el "
+        "mundo). Lo que informan los socios se muestra aparte, más abajo, nunca mezclado.",
+    ),
+    "countries": ("Countries", "Países"),
+    "peers_show": ("Show", "Mostrar"),
+    "peers_measure_export": ("exports to China and the US", "exportaciones a China y EE. UU."),
+    "peers_measure_import": ("imports from China and the US", "importaciones desde China y EE. UU."),
+    "peers_measure_balance": ("balance with China", "balanza con China"),
+    "peers_chart_export": (
+        "Share of each country's exports going to China and to the US (%)",
+        "Parte de las exportaciones de cada país que va a China y a EE. UU. (%)",
+    ),
+    "peers_chart_import": (
+        "Share of each country's imports coming from China and from the US (%)",
+        "Parte de las importaciones de cada país que viene de China y de EE. UU. (%)",
+    ),
+    "peers_chart_balance": (
+        "Balance with China as a share of trade with the World (%)",
+        "Balanza con China como parte del comercio con el mundo (%)",
+    ),
+    "peers_axis_share": ("% of the total", "% del total"),
+    "peers_axis_balance": ("% of trade", "% del comercio"),
+    "peers_balance_series": ("Balance with China", "Balanza con China"),
+    "peers_chart_note_share": (
+        "Share = value with the partner ÷ value with all partners, same country, flow and year (exports FOB, "
+        "imports CIF, as each publisher values them).",
+        "Participación = valor con el socio ÷ valor con todos los socios, mismo país, flujo y año (exportaciones "
+        "FOB, importaciones CIF, según las valora cada publicador).",
+    ),
+    "peers_chart_note_balance": (
+        "Balance = exports FOB − imports CIF ÷ the CIF/FOB factor (an estimate of FOB imports: Colombia's own "
+        "factor where DANE's figures give one, else the IMF's 1.06), or the country's own FOB balance where "
+        "published; ÷ exports + imports with all partners on the same footing.",
+        "Balanza = exportaciones FOB − importaciones CIF ÷ el factor CIF/FOB (una estimación de las importaciones "
+        "FOB: el factor propio de Colombia donde las cifras del DANE lo dan; si no, el del FMI, 1,06), o la "
+        "balanza FOB del propio país donde se publicó; ÷ exportaciones + importaciones con todos los socios en "
+        "la misma base.",
+    ),
+    "peers_marker_vintage": ("IMF: later vintage from {year}", "FMI: versión posterior desde {year}"),
+    "peers_vintage_note": (
+        "The IMF's two vintages (workbooks of early 2022; DBnomics copy of 2026) disagree where both hold a "
+        "year, {years}; the record takes the later one, so a line that switches vintage in {year} moves by as "
+        "much: {items}.",
+        "Las dos versiones del FMI (libros de principios de 2022; copia de DBnomics de 2026) no coinciden donde "
+        "ambas tienen un año, {years}; la serie de referencia toma la más reciente, así que una línea que cambia "
+        "de versión en {year} se mueve otro tanto: {items}.",
+    ),
+    "peers_vintage_item": ("{country}, {series}: {gap} ({year})", "{country}, {series}: {gap} ({year})"),
+    "peers_peru_note": (
+        "Peru's imports in the later IMF vintage are high from 2020 on (from the World: {y2019} in 2019, "
+        "{y2021} in 2021, {y2022} in 2022); a regional article quoting national figures for 2023 prints imports "
+        "from China and the US about a quarter lower. Peru's import shares from 2020 rest on this vintage alone: "
+        "they are not comparable across 2019/2020 without a second source.",
+        "Las importaciones de Perú en la versión posterior del FMI son altas desde 2020 (desde el mundo: {y2019} "
+        "en 2019, {y2021} en 2021, {y2022} en 2022); un artículo regional que cita cifras nacionales de 2023 "
+        "publica importaciones desde China y EE. UU. cerca de una cuarta parte menores. Las participaciones de "
+        "importación de Perú desde 2020 dependen solo de esta versión: no son comparables entre 2019 y 2020 sin "
+        "una segunda fuente.",
+    ),
+    "peers_publishers_note": (
+        "Exports to China and the US are each country's own figures as reported to UN Comtrade (Colombia: "
+        "DANE); they are divided by the IMF's totals with the World (the Comtrade file has no World row), so a "
+        "share moves where the two publishers differ (Mexico's exports to the US as reported to Comtrade are a "
+        "few percent below the IMF's in recent years).",
+        "Las exportaciones a China y EE. UU. son las cifras de cada país según las informó a UN Comtrade "
+        "(Colombia: DANE); se dividen por los totales del FMI con el mundo (el archivo de Comtrade no trae fila "
+        "del mundo), así que una participación se mueve donde los dos publicadores difieren (las exportaciones "
+        "de México a EE. UU. informadas a Comtrade son unos puntos porcentuales menores que las del FMI en los "
+        "últimos años).",
+    ),
+    "peers_provisional_note": (
+        "Provisional or incomplete in the years shown: {items}.",
+        "Provisionales o incompletos en los años mostrados: {items}.",
+    ),
+    "peers_overtaking_title": (
+        "When China overtook the United States",
+        "Cuándo China superó a Estados Unidos",
+    ),
+    "peers_overtaking_note": (
+        "The first year China's share was above the US's after a year in which it was not; only years with "
+        "both shares count (a gap is not a year).",
+        "El primer año en que la participación de China superó a la de EE. UU. tras un año en que no; solo "
+        "cuentan los años con ambas participaciones (un hueco no es un año).",
+    ),
+    "peers_status_overtook": ("China ahead from {year}", "China por delante desde {year}"),
+    "peers_status_gap": (
+        "(no data between {before} and {year})",
+        "(sin datos entre {before} y {year})",
+    ),
+    "peers_status_us_again": ("the US ahead again in {year}", "EE. UU. de nuevo por delante en {year}"),
+    "peers_status_china_throughout": (
+        "China ahead in every year compared ({first}–{last})",
+        "China por delante en cada año comparado ({first}–{last})",
+    ),
+    "peers_status_china_then_us": (
+        "China ahead in {first}, the US in {last}",
+        "China por delante en {first}, EE. UU. en {last}",
+    ),
+    "peers_status_never": (
+        "not overtaken: the US ahead in every year compared ({first}–{last})",
+        "no la superó: EE. UU. por delante en cada año comparado ({first}–{last})",
+    ),
+    "peers_ranking_title": ("Ranking in {year}", "Clasificación en {year}"),
+    "peers_ranking_year": ("Year of the ranking", "Año de la clasificación"),
+    "peers_rank_by": ("Rank by", "Ordenar por"),
+    "peers_ranking_provisional": (
+        "{year}: provisional or incomplete figures for {countries}.",
+        "{year}: cifras provisionales o incompletas para {countries}.",
+    ),
+    "peers_table_title": (
+        "Every value, with its basis and publishers",
+        "Cada valor, con su base y publicadores",
+    ),
+    "peers_units": (
+        "% (shares and balance); numerators and denominators in USD",
+        "% (participaciones y balanza); numeradores y denominadores en USD",
+    ),
+    "peers_mirror_title": ("What the partners report (mirror)", "Lo que informan los socios (espejo)"),
+    "peers_mirror_intro": (
+        "Each country's own figures beside the partner's for the same trade (the partner's imports are the "
+        "country's exports). The US side: the Census Bureau (2021–2024) and the IMF's US workbook (to 2020); "
+        "China's side: UN Comtrade as reported by China (Brazil, 2003–2024) and the IMF's China workbook (to "
+        "2020).",
+        "Las cifras de cada país junto a las del socio para el mismo comercio (las importaciones del socio son "
+        "las exportaciones del país). Lado de EE. UU.: la Oficina del Censo (2021–2024) y el libro del FMI de "
+        "EE. UU. (hasta 2020); lado de China: UN Comtrade según China (Brasil, 2003–2024) y el libro del FMI de "
+        "China (hasta 2020).",
+    ),
+    "peers_mirror_overview": (
+        "Every country against the US's and China's figures: the country's own figure ÷ the partner's − 1, the "
+        "median over the years both report, as valued (imports CIF against the partner's exports FOB, and the "
+        "reverse) and once every CIF value is divided by {factor}.",
+        "Cada país frente a las cifras de EE. UU. y de China: la cifra del propio país ÷ la del socio − 1, la "
+        "mediana de los años en que ambos informan, según su valoración (importaciones CIF frente a "
+        "exportaciones FOB del socio, y al revés) y una vez dividido cada valor CIF por {factor}.",
+    ),
+    "peers_mirror_flow_short_export": (
+        "Exports (the partner's imports)",
+        "Exportaciones (importaciones del socio)",
+    ),
+    "peers_mirror_flow_short_import": (
+        "Imports (the partner's exports)",
+        "Importaciones (exportaciones del socio)",
+    ),
+    "peers_mirror_country": ("Country", "País"),
+    "peers_mirror_none": (
+        "No year in which both {country} and {partner} report their trade with each other.",
+        "No hay año en que {country} y {partner} informen ambos su comercio entre sí.",
+    ),
+    "peers_mirror_chart": (
+        "{country} and {partner}: each side's figures (USD bn)",
+        "{country} y {partner}: las cifras de cada lado (miles de millones de USD)",
+    ),
+    "peers_mirror_axis": ("USD bn", "miles de millones de USD"),
+    "peers_reported_by": ("as reported by {country}", "según {country}"),
+    "peers_mirror_panel_export": ("{country}'s exports", "Exportaciones de {country}"),
+    "peers_mirror_panel_import": ("{country}'s imports", "Importaciones de {country}"),
+    "peers_mirror_flow_export": (
+        "{country}'s exports to {partner} = {partner}'s imports",
+        "Exportaciones de {country} a {partner} = importaciones de {partner}",
+    ),
+    "peers_mirror_flow_import": (
+        "{country}'s imports from {partner} = {partner}'s exports",
+        "Importaciones de {country} desde {partner} = exportaciones de {partner}",
+    ),
+    "peers_mirror_summary": (
+        "{flow}: {country}'s figure differs from {partner}'s by {gap} as valued and by {gap_fob} once every CIF "
+        "value is divided by {factor} (medians over {years}); freight and insurance explain the difference "
+        "between the two, the rest is timing, origin against destination and re-exports.",
+        "{flow}: la cifra de {country} difiere de la de {partner} en {gap} según su valoración y en {gap_fob} "
+        "una vez dividido cada valor CIF por {factor} (medianas de {years}); el flete y el seguro explican la "
+        "diferencia entre ambas, el resto es calendario, origen frente a destino y reexportaciones.",
+    ),
     "table": ("Table", "Tabla"),
     "products_series": ("Product-level series", "Serie con detalle de productos"),
     "treemap_title": ("Products by HS chapter and heading", "Productos por capítulo y partida del SA"),
@@ -274,6 +485,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "rows_shown": ("{shown} rows shown of {total}.", "{shown} filas mostradas de {total}."),
     "data_chart_title": ("Sum of the selected rows by year", "Suma de las filas seleccionadas por año"),
     "links": ("Same filters on:", "Mismos filtros en:"),
+    "vintage_revision": ("revision", "revisión"),
+    "vintage_first": ("as loaded", "tal como se cargó"),
+    "series_loaded": ("Loaded from: {files}.", "Cargado de: {files}."),
+    "series_file": ("{path} on {date} UTC{revision}", "{path} el {date} UTC{revision}"),
+    "series_revision": (" (a revision: newer release)", " (una revisión: versión más reciente)"),
     "db_error": ("The database cannot be opened: {error}", "No se puede abrir la base de datos: {error}"),
     "share_pct": ("Share (%)", "Participación (%)"),
     "gap_series": ("Record", "Registro"),
@@ -303,6 +519,10 @@ PUBLISHERS: dict[str, tuple[str, str]] = {
     "imf_dots": (
         "IMF, Direction of Trade Statistics",
         "FMI, Estadísticas de la Dirección del Comercio (DOTS)",
+    ),
+    "imf_dots_dbnomics": (
+        "IMF, Direction of Trade Statistics (2026 vintage, via DBnomics)",
+        "FMI, Estadísticas de la Dirección del Comercio (DOTS, versión de 2026, vía DBnomics)",
     ),
     "us_census_general": (
         "US Census Bureau (general imports, total exports)",
@@ -340,24 +560,102 @@ RECORD_PHRASES_ES: dict[str, str] = {
     "DANE (DIAN export records)": "DANE (registros de exportación de la DIAN)",
     "DANE (import annex, DANE/DIAN)": "DANE (anexo de importaciones, DANE/DIAN)",
     "General Administration of Customs of China (GACC)": "Administración General de Aduanas de China (GACC)",
+    "IMF Direction of Trade Statistics (2026 vintage, via DBnomics)": (
+        "FMI, Estadísticas de la Dirección del Comercio (versión de 2026, vía DBnomics)"
+    ),
     "IMF Direction of Trade Statistics": "FMI, Estadísticas de la Dirección del Comercio",
     "US Census Bureau": "Oficina del Censo de EE. UU.",
+    "UN Comtrade (reported by ": "UN Comtrade (informado por ",
     "not stated": "no indicado",
+    "not comparable with earlier years: ": "no comparable con años anteriores: ",
+    "DIAN withholds destinations from 2025": "la DIAN reserva destinos desde 2025",
+    "partial year (": "año parcial (",
+    " months)": " meses)",
+    "provisional": "provisional",
+    "exports: ": "exportaciones: ",
+    "imports: ": "importaciones: ",
+    "below the FOB estimate": "por debajo de la estimación FOB",
+    "above the FOB estimate": "por encima de la estimación FOB",
     ", as printed by ": ", según lo impreso por ",
     "'s trade balance: ": ": balanza comercial, ",
     "(official)": "(oficial)",
     "(CIF converted to FOB: an estimate)": "(CIF convertido a FOB: una estimación)",
+    "(IMF's CIF/FOB factor: an estimate)": "(factor CIF/FOB del FMI: una estimación)",
     "(mixed valuation, not a trade balance basis)": "(valoración mixta, no es una base de balanza comercial)",
     "Colombia's exports, all partners": "Exportaciones de Colombia, todos los socios",
     "Colombia's imports, all partners": "Importaciones de Colombia, todos los socios",
     "Colombia's balance with the World: ": "Balanza de Colombia con el mundo: ",
+    " ÷ trade with all partners, ": " ÷ comercio con todos los socios, ",
+    ", all partners": ", todos los socios",
 }
 RECORD_PATTERNS_ES = (
     (re.compile(r"\bexports (FOB|CIF)"), r"exportaciones \1"),
     (re.compile(r"\bimports (FOB|CIF)"), r"importaciones \1"),
+    (
+        re.compile(r"\(CIF/FOB factor from DANE's own (\d{4}) figures: an estimate\)"),
+        r"(factor CIF/FOB de las propias cifras del DANE de \1: una estimación)",
+    ),
     (re.compile(r"÷ (\d+)\.(\d+)"), r"÷ \1,\2"),  # the CIF/FOB factor: '÷ 1.06' → '÷ 1,06'
     (re.compile(r" via (UN Comtrade|IMF)"), r" vía \1"),  # 'DANE via UN Comtrade'
 )
+
+
+# The short flag in a table cell (etl.record.caveat_flags); the reasons go in a footnote (flag_note).
+FLAG_WORDS: dict[str, tuple[str, str]] = {
+    FLAG_PROVISIONAL: ("provisional", "provisional"),
+    FLAG_NOT_COMPARABLE: ("not comparable", "no comparable"),
+    FLAG_CHECK: ("off estimate", "lejos de la estimación"),
+}
+FLAG_MEANINGS: dict[str, tuple[str, str]] = {
+    FLAG_PROVISIONAL: ("the publisher may still revise it (a provisional year, or part of a year)",
+                       "el publicador aún puede revisarla (un año provisional, o parte de un año)"),
+    FLAG_NOT_COMPARABLE: ("not comparable with earlier years", "no comparable con años anteriores"),
+    FLAG_CHECK: ("a printed official balance far from the FOB estimate", "una balanza oficial impresa lejos de "
+                 "la estimación FOB"),
+}  # fmt: skip
+
+
+def flag_short(caveat: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A figure's flags as short words for a table cell ('provisional, not comparable'); '' when none."""
+    index = 1 if lang == "es" else 0
+    return ", ".join(FLAG_WORDS[f][index] for f in caveat_flags(caveat))
+
+
+def flag_of(provisional: object, comparable: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The short flag of a figure from its two flags (a claim card's number row): 'provisional', 'not comparable'."""
+    index = 1 if lang == "es" else 0
+    flags = [
+        f
+        for f, on in ((FLAG_PROVISIONAL, provisional is True), (FLAG_NOT_COMPARABLE, comparable is False))
+        if on
+    ]
+    return ", ".join(FLAG_WORDS[f][index] for f in flags)
+
+
+def flag_note(caveats: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The footnote that says what the short flags of these figures mean and why ('' when none is flagged):
+    each flag once, with the reasons the records give (e.g. DIAN withholding destinations from 2025)."""
+    index = 1 if lang == "es" else 0
+    texts = [c for c in (caveats if isinstance(caveats, list | tuple | pd.Series) else [caveats]) if c]
+    parts = []
+    for flag in (FLAG_PROVISIONAL, FLAG_NOT_COMPARABLE, FLAG_CHECK):
+        flagged = [t for t in texts if flag in caveat_flags(t)]
+        if not flagged:
+            continue
+        reasons: list[str] = []
+        for text in flagged:
+            for reason in caveat_reasons(text):
+                if (
+                    caveat_flags(reason) == (flag,) and flag == FLAG_NOT_COMPARABLE
+                ):  # the others: per row (CSV)
+                    reasons.append(record_text(reason.split(": ", 1)[-1], lang))
+        said = "; ".join(dict.fromkeys(reasons))
+        parts.append(
+            f"{FLAG_WORDS[flag][index]}: {FLAG_MEANINGS[flag][index]}" + (f" ({said})" if said else "")
+        )
+    if not parts:
+        return ""
+    return ("Advertencias — " if lang == "es" else "Flags — ") + "; ".join(parts) + "."
 
 
 def record_text(text: object, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -413,6 +711,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "generated_at": ("Generated at (UTC)", "Generado (UTC)"),
     "view_url": ("Link to this view", "Enlace a esta vista"),
     "provisional": ("Provisional", "Provisional"),
+    "comparable": ("Comparable with earlier years", "Comparable con años anteriores"),
+    "flag": ("Flags (provisional, not comparable)", "Advertencias (provisional, no comparable)"),
+    "caveat": ("Flags (provisional, not comparable)", "Advertencias (provisional, no comparable)"),
+    "flag_note": ("Flags: why", "Advertencias: por qué"),
     "basis_label": ("Balance: basis", "Balanza: base"),
     "balance_publisher": ("Balance: publisher", "Balanza: publicador"),
     "alt_balance": ("Alternative balance", "Balanza alternativa"),
@@ -420,6 +722,40 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "export_publisher": ("Exports: publisher", "Exportaciones: publicador"),
     "import_publisher": ("Imports: publisher", "Importaciones: publicador"),
     "denominator": ("Share of (denominator)", "Participación en (denominador)"),
+    # the Peers page's tables
+    "country": ("Country", "País"),
+    "indicator": ("Indicator", "Indicador"),
+    "value_pct": ("Value (%)", "Valor (%)"),
+    "numerator_usd": ("Numerator (USD)", "Numerador (USD)"),
+    "denominator_usd": ("Denominator (USD)", "Denominador (USD)"),
+    "basis": ("Basis", "Base"),
+    "numerator_publisher": ("Numerator: publisher", "Numerador: publicador"),
+    "denominator_publisher": ("Denominator: publisher", "Denominador: publicador"),
+    "rank": ("Rank", "Puesto"),
+    "export_chn": ("Exports to China (%)", "Exportaciones a China (%)"),
+    "export_usa": ("Exports to the US (%)", "Exportaciones a EE. UU. (%)"),
+    "import_chn": ("Imports from China (%)", "Importaciones desde China (%)"),
+    "import_usa": ("Imports from the US (%)", "Importaciones desde EE. UU. (%)"),
+    "balance_chn": ("Balance with China (% of trade)", "Balanza con China (% del comercio)"),
+    "overtaken_year": ("China ahead from", "China por delante desde"),
+    "status": ("Status", "Situación"),
+    "last_year": ("Latest year compared", "Último año comparado"),
+    "china_share_last": ("China's share then (%)", "Participación de China entonces (%)"),
+    "us_share_last": ("US share then (%)", "Participación de EE. UU. entonces (%)"),
+    "reporter_usd": ("Country's figure", "Cifra del país"),
+    "reporter_valuation": ("Country: valuation", "País: valoración"),
+    "reporter_publisher": ("Country: publisher", "País: publicador"),
+    "partner_usd": ("Partner's figure", "Cifra del socio"),
+    "partner_valuation": ("Partner: valuation", "Socio: valoración"),
+    "partner_publisher": ("Partner: publisher", "Socio: publicador"),
+    "gap_pct": ("Difference as valued (%)", "Diferencia según valoración (%)"),
+    "gap_fob_pct": ("Difference, CIF converted to FOB (%)", "Diferencia, CIF convertido a FOB (%)"),
+    "years_compared": ("Years compared", "Años comparados"),
+    "median_gap_pct": ("Median difference as valued (%)", "Diferencia mediana según valoración (%)"),
+    "median_gap_fob_pct": (
+        "Median difference, CIF converted to FOB (%)",
+        "Diferencia mediana, CIF convertido a FOB (%)",
+    ),
     "coverage_pct": ("Coverage of the total (%)", "Cobertura del total (%)"),
     "note": ("Note", "Nota"),
     "licence": ("Licence", "Licencia"),
@@ -428,7 +764,13 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "perspective": ("Reported by", "Según"),
     "origin": ("Origin", "Origen"),
     "row_count": ("Rows", "Filas"),
-    "loaded_at": ("Loaded at", "Cargado el"),
+    "loaded_at": ("Loaded at (UTC)", "Cargado el (UTC)"),
+    "vintage": ("Vintage", "Versión"),
+    "revises_rows": ("Revises (rows of earlier releases)", "Revisa (filas de versiones anteriores)"),
+    "superseded_rows": (
+        "Superseded (rows a later release replaced)",
+        "Sustituidas (filas que reemplazó una versión posterior)",
+    ),
 }
 
 

@@ -220,12 +220,28 @@ def top_products_table(
     lang: str,
     spanish: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
-    """The series' largest products in ``year``, in USD million, with what their shares are shares of."""
+    """The series' largest products in ``year``, in USD million, with what their shares are shares of: the
+    whole (the series' all-goods total where it publishes one). Where its lines do not add up to that total
+    (DANE's annex names some chapters only), a last row gives the remainder no line holds."""
     f = series_filters(key)
-    table = top.assign(value_usd_m=top["value_usd"] / MILLION).drop(columns="value_usd")
-    table["description"] = products.describe_frame(table, lang, spanish=spanish)
+    whole = top.get("total_usd", pd.Series(dtype=float))
+    lines = top.get("lines_usd", pd.Series(dtype=float))
+    total, lines_sum = (
+        (float(whole.iloc[0]), float(lines.iloc[0])) if len(whole) and len(lines) else (None, None)
+    )
+    table = top.drop(columns=[c for c in ("total_usd", "lines_usd") if c in top])
+    if (
+        total is not None and lines_sum is not None and total - lines_sum > 0.5
+    ):  # a remainder of more than 50 cents
+        rest = total - lines_sum
+        remainder = pd.DataFrame({"hs_code": ["—"], "description": [t("not_in_lines", lang)], "value_usd": [rest],
+                                  "share_pct": [rest / total * 100]})  # fmt: skip
+        table = pd.concat([table, remainder], ignore_index=True)
+    table = table.assign(value_usd_m=table["value_usd"] / MILLION).drop(columns="value_usd")
+    named = table["hs_code"] != "—"
+    table.loc[named, "description"] = products.describe_frame(table[named], lang, spanish=spanish)
     table["denominator"] = t(
-        "share_of_series",
+        "share_of_series" if total is None or total == lines_sum else "share_of_total",
         lang,
         flow=t(f["flow"], lang).lower(),
         reporter=labels.get(f["reporter"], f["reporter"]),

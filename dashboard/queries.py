@@ -24,6 +24,11 @@ SERIES_CONDITION = (
     "reporter_iso3 = $reporter AND partner_iso3 = $partner AND flow = $flow AND "
     "source = $source AND hs_level > 0"
 )
+# The same series' all-goods row (where the series publishes one): what its product shares are shares of.
+TOTAL_CONDITION = (
+    "reporter_iso3 = $reporter AND partner_iso3 = $partner AND flow = $flow AND source = $source AND "
+    "hs_code = 'TOTAL'"
+)
 TOTALS_COLUMNS = [
     "year",
     "partner_iso3",
@@ -35,11 +40,14 @@ TOTALS_COLUMNS = [
     "publisher",
     "printed_by",
     "provisional",
+    "comparable",
+    "caveat",
 ]
 WIDE_COLUMNS = [
     "partner_iso3", "year", "export", "import", "balance", "basis", "basis_label", "balance_source",
     "balance_publisher", "alt_balance", "alt_basis_label", "export_source", "import_source", "export_valuation",
-    "import_valuation", "export_publisher", "import_publisher", "provisional",
+    "import_valuation", "export_publisher", "import_publisher", "provisional", "comparable", "caveat",
+    "export_caveat", "import_caveat", "est_balance", "factor", "factor_source",
 ]  # fmt: skip
 
 
@@ -87,13 +95,18 @@ def reconcile(totals: pd.DataFrame, factor: float) -> pd.DataFrame:
 
 
 def query_balances(
-    con: duckdb.DuckDBPyConnection, *, view: str, partners: list[str], factor: float
+    con: duckdb.DuckDBPyConnection, *, view: str, partners: list[str], factor: float | None = None
 ) -> pd.DataFrame:
     """Exports, imports and the headline balance per (partner, year), wide (columns :data:`WIDE_COLUMNS`).
 
     The balance is etl.record's headline: valuation-consistent and named (``basis``, ``basis_label``): DANE's
-    own FOB/FOB balance where DANE published one, else exports − imports with CIF converted by ``factor``.
-    ``alt_balance`` is exports − imports as valued (mixed FOB − CIF), labelled in ``alt_basis_label``.
+    own FOB/FOB balance where DANE published one, else exports − imports with CIF converted to FOB by a CIF/FOB
+    factor (``factor``, ``factor_source``): None, the series of record's rule (DANE's own figures for the partner
+    where they give one, else IMF's); a number, that factor everywhere (the reconciled view's what-if).
+    ``alt_balance`` is exports − imports as valued (mixed FOB − CIF), labelled in ``alt_basis_label``;
+    ``est_balance`` the estimate with CIF converted to FOB (the basis every year has, to compare years whose
+    headlines differ in basis). ``provisional``, ``comparable`` and ``caveat`` flag the balance
+    (``export_caveat``, ``import_caveat``: each flow's own flags).
     'reporter' view: Colombia's record; 'mirror': the partners' records; 'reconciled': the partners' records
     with CIF values ÷ ``factor`` (then export − import = the headline). A year without a balance is absent.
     """
@@ -108,6 +121,10 @@ def query_balances(
     head = frame[frame["headline"]].copy()
     alt = frame.loc[frame["basis"] == record.MIXED, ["partner_iso3", "year", "balance_usd", "basis_label"]]
     alt = alt.rename(columns={"balance_usd": "alt_balance", "basis_label": "alt_basis_label"})
+    est = frame.loc[frame["basis"] == record.FOB_ESTIMATED, ["partner_iso3", "year", "balance_usd"]]
+    alt = alt.merge(
+        est.rename(columns={"balance_usd": "est_balance"}), on=["partner_iso3", "year"], how="outer"
+    )
     wide = head.merge(alt, on=["partner_iso3", "year"], how="left").rename(
         columns={"export_usd": "export", "import_usd": "import", "balance_usd": "balance"}
     )
@@ -118,16 +135,17 @@ def query_balances(
         "published" if basis == record.OFFICIAL else (e if e == i else f"{e} / {i}")
         for basis, e, i in zip(wide["basis"], wide["export_source"], wide["import_source"], strict=True)
     ]
-    if view == RECONCILED_VIEW:
+    if view == RECONCILED_VIEW:  # each CIF value ÷ the factor its year's estimate used
         for flow in TRADE_FLOWS:
             cif = wide[f"{flow}_valuation"] == "CIF"
-            wide.loc[cif, flow] = wide.loc[cif, flow] / factor
-            wide.loc[cif, f"{flow}_valuation"] = f"FOB (CIF ÷ {factor:.2f})"
+            wide.loc[cif, flow] = wide.loc[cif, flow] / wide.loc[cif, "factor"]
+            wide.loc[cif, f"{flow}_valuation"] = [f"FOB (CIF ÷ {f:.2f})" for f in wide.loc[cif, "factor"]]
     return wide[WIDE_COLUMNS].sort_values(["partner_iso3", "year"]).reset_index(drop=True)
 
 
 def long_measures(wide: pd.DataFrame) -> pd.DataFrame:
-    """Wide balance frame → long rows (partner_iso3, year, measure, value_usd, source, valuation, publisher).
+    """Wide balance frame → long rows (partner_iso3, year, measure, value_usd, source, valuation, publisher,
+    flag: the figure's provisional and non-comparable flags in words, '' when final and comparable).
 
     The balance row's valuation is its basis label (e.g. "DANE's trade balance: exports FOB − imports FOB").
     """
@@ -139,10 +157,12 @@ def long_measures(wide: pd.DataFrame) -> pd.DataFrame:
             part["source"] = wide["balance_source"]
             part["valuation"] = wide["basis_label"]
             part["publisher"] = wide["balance_publisher"]
+            part["flag"] = wide["caveat"] if "caveat" in wide else ""
         else:
             part["source"] = wide[f"{measure}_source"]
             part["valuation"] = wide[f"{measure}_valuation"]
             part["publisher"] = wide[f"{measure}_publisher"]
+            part["flag"] = wide[f"{measure}_caveat"] if f"{measure}_caveat" in wide else ""
         rows.append(part)
     out = pd.concat(rows, ignore_index=True)
     return out.dropna(subset=["value_usd"]).reset_index(drop=True)
@@ -173,11 +193,14 @@ def deficit_shares(wide: pd.DataFrame, world: str = WORLD) -> pd.DataFrame:
 def partner_shares(totals: pd.DataFrame, partners: list[str], world: str = WORLD) -> pd.DataFrame:
     """Each partner's share (%) of Colombia's trade with the World, per flow and year, where both exist.
 
-    Rows: partner_iso3, flow, year, share_pct, source (partner's source / world's source), denominator (what
-    the share divides by, with its publisher).
+    Rows: partner_iso3, flow, year, share_pct, source (partner's source / world's source), publisher (the
+    partner figure's, as the series of record names it), denominator (what the share divides by, with its
+    publisher), flag (provisional, not comparable).
     """
     world_rows = totals.loc[
-        totals["partner_iso3"] == world, ["year", "flow", "value_usd", "source", "publisher", "printed_by"]
+        totals["partner_iso3"] == world,
+        ["year", "flow", "value_usd", "source", "publisher", "printed_by"]
+        + [c for c in ("caveat",) if c in totals],
     ]
     world_rows = world_rows.assign(
         denominator=[
@@ -187,7 +210,9 @@ def partner_shares(totals: pd.DataFrame, partners: list[str], world: str = WORLD
             )
         ]
     )
-    world_rows = world_rows.rename(columns={"value_usd": "world_usd", "source": "world_source"})
+    world_rows = world_rows.rename(
+        columns={"value_usd": "world_usd", "source": "world_source", "caveat": "world_caveat"}
+    )
     world_rows = world_rows.drop(columns=["publisher", "printed_by"])
     partner_rows = totals[totals["partner_iso3"].isin(partners)]
     merged = partner_rows.merge(world_rows, on=["year", "flow"], how="inner")
@@ -199,8 +224,17 @@ def partner_shares(totals: pd.DataFrame, partners: list[str], world: str = WORLD
             for p, w in zip(merged["source"], merged["world_source"], strict=True)
         ],
     )
+    partner_flags = merged["caveat"] if "caveat" in merged else pd.Series("", index=merged.index)
+    world_flags = merged["world_caveat"] if "world_caveat" in merged else pd.Series("", index=merged.index)
+    merged["flag"] = [
+        "; ".join(dict.fromkeys(str(f) for f in (p, w) if isinstance(f, str) and f))
+        for p, w in zip(partner_flags, world_flags, strict=True)
+    ]
+    merged["publisher"] = [
+        record.citation(p, b) for p, b in zip(merged["publisher"], merged["printed_by"], strict=True)
+    ]  # named as every other page names it (the record's publisher, "as printed by")
     return (
-        merged[["partner_iso3", "flow", "year", "share_pct", "source", "denominator"]]
+        merged[["partner_iso3", "flow", "year", "share_pct", "source", "publisher", "denominator", "flag"]]
         .sort_values(["partner_iso3", "flow", "year"])
         .reset_index(drop=True)
     )
@@ -211,7 +245,8 @@ def query_cpi(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def query_gdp(con: duckdb.DuckDBPyConnection, iso3: str = COLOMBIA) -> pd.DataFrame:
-    return _frame(con, "SELECT year, gdp_usd FROM gdp WHERE iso3 = ? ORDER BY year", [iso3])
+    """GDP in current US dollars per year (year, gdp_usd, source, publisher): etl.record's one value per year."""
+    return record.query_gdp(con, iso3)
 
 
 def query_countries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -298,7 +333,10 @@ def query_top_products(
 ) -> pd.DataFrame:
     """The largest products at the series' most detailed level, with the HS6 (or coarser) description.
 
-    ``share_pct`` divides by the series' total for the year (all its lines); ``denominator`` says so.
+    ``share_pct`` divides by the whole: the series' all-goods total for the year where it publishes one (DANE's
+    import annex names 19–24 chapters, about 77 % of imports from China in 2024), else the sum of all its lines;
+    ``denominator`` says which. ``total_usd`` is that whole and ``lines_usd`` the sum of the series' lines, so
+    the part no line holds (``total_usd − lines_usd``) can be shown.
     """
     series = {
         "reporter": reporter,
@@ -315,16 +353,23 @@ def query_top_products(
         deepest AS (SELECT max(hs_level) AS level FROM annual_rows),
         lines AS (SELECT hs_code, value_usd FROM annual_rows, deepest WHERE hs_level = level),
         top AS (SELECT hs_code, value_usd FROM lines ORDER BY value_usd DESC, hs_code LIMIT $limit)
-        SELECT top.hs_code, h.description, top.value_usd,
-               top.value_usd / (SELECT sum(value_usd) FROM lines) * 100 AS share_pct
+        SELECT top.hs_code, h.description, top.value_usd, (SELECT sum(value_usd) FROM lines) AS lines_usd
         FROM top
         LEFT JOIN hs_codes h ON h.hs_code = left(top.hs_code, least(length(top.hs_code), 6))
         ORDER BY top.value_usd DESC, top.hs_code
         """,  # noqa: S608 - fixed fragments only
         series,
     )
+    published = _frame(
+        con,
+        f"WITH {yearly_sql(TOTAL_CONDITION + ' AND year = $year')} SELECT sum(value_usd) AS v FROM yearly",  # noqa: S608
+        {k: v for k, v in series.items() if k != "limit"},
+    )["v"].iloc[0]
+    frame["total_usd"] = published if pd.notna(published) else frame["lines_usd"]
+    frame["share_pct"] = frame["value_usd"] / frame["total_usd"] * 100
     direction = "from" if flow == "import" else "to"
-    frame["denominator"] = f"{reporter}'s {flow}s {direction} {partner} in {year}, every line of this series"
+    whole = "all goods (the series' total)" if pd.notna(published) else "every line of this series"
+    frame["denominator"] = f"{reporter}'s {flow}s {direction} {partner} in {year}, {whole}"
     return frame
 
 
@@ -402,12 +447,34 @@ def query_coverage(con: duckdb.DuckDBPyConnection, *, country: str, counterparts
 
 
 def query_datasets(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every loaded file with its provenance, load date (UTC) and vintage: loaded as a revision or not, how
+    many rows of earlier releases it revises, and how many of its own rows a later release superseded."""
     return _frame(
         con,
         """
-        SELECT dataset_id, source, publisher, licence, origin, path, description, row_count, loaded_at
-        FROM datasets ORDER BY dataset_id
+        SELECT d.dataset_id, d.source, d.publisher, d.licence, d.origin, d.path, d.description, d.row_count,
+               d.loaded_at, d.revision AS vintage,
+               (SELECT count(*) FROM trade_superseded s WHERE s.superseded_by = d.dataset_id) AS revises_rows,
+               (SELECT count(*) FROM trade_superseded s WHERE s.dataset_id = d.dataset_id) AS superseded_rows
+        FROM datasets d ORDER BY d.dataset_id
         """,
+    )
+
+
+def query_series_vintages(
+    con: duckdb.DuckDBPyConnection, *, source: str, reporter: str, partner: str, flow: str
+) -> pd.DataFrame:
+    """The loaded files one series' current rows come from: path, load date (UTC), whether loaded as a
+    revision, and rows (largest first)."""
+    return _frame(
+        con,
+        """
+        SELECT d.path, d.loaded_at, d.revision, count(*) AS rows
+        FROM trade t JOIN datasets d USING (dataset_id)
+        WHERE t.source = $source AND t.reporter_iso3 = $reporter AND t.partner_iso3 = $partner AND t.flow = $flow
+        GROUP BY ALL ORDER BY rows DESC, d.loaded_at
+        """,
+        {"source": source, "reporter": reporter, "partner": partner, "flow": flow},
     )
 
 

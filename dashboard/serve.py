@@ -85,7 +85,7 @@ def streamlit_command(host: str, port: int) -> list[str]:
         "--client.disableDataExport", "true",
         # Streamlit runs a full garbage collection (gc.collect(2)) after every page run by default: with the
         # shared results in memory that was about a third of the server's CPU per page load. Python's own
-        # generational collector still runs; the warming thread freezes the shared results (components._watch).
+        # generational collector still runs; the warming thread freezes the shared results (dashboard/runtime.py).
         "--runner.postScriptGC", "false",
     ]  # fmt: skip
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import components, url_state
+from dashboard import components, shared_results, url_state
 from dashboard.i18n import LANGUAGES, t
+from etl import settings
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
@@ -16,10 +17,10 @@ st.set_page_config(page_title="Balanza", page_icon=":material/balance:", layout=
 # The data grid's own toolbar "Download as CSV" would export text cells unneutralised (=HYPERLINK(…), @SUM(…)):
 # hidden on every page. Each table has the page's own CSV download, which neutralises formulas.
 st.set_option("client.disableDataExport", True)
-# Served by `balanza serve`: results that depend only on the database are computed in the background, now
-# and after every swap (tests and AppTest runs leave it off).
-if components.warming_wanted():
-    components.start_warming()
+# The process's serving machinery (dashboard/runtime.py; cheap once started): the shared-table patch, and when
+# served by `balanza serve` the thread that computes the shared results now and after every database swap
+# (tests and AppTest runs leave it off).
+components.RUNTIME.start(warm=shared_results.warm if settings.WARM.get() == "1" else None)
 
 FRAME_PARAMS = [components.LANG, components.IMAGE_FORMAT]
 url_state.init_state(FRAME_PARAMS)
@@ -43,6 +44,7 @@ PAGES = [
     ("balances", "page_balances", ":material/balance:"),
     ("products", "page_products", ":material/category:"),
     ("dependence", "page_dependence", ":material/percent:"),
+    ("peers", "page_peers", ":material/public:"),
     ("claims", "page_claims", ":material/fact_check:"),
     ("scenarios", "page_scenarios", ":material/tune:"),
     ("coverage", "page_coverage", ":material/grid_on:"),

@@ -1,4 +1,5 @@
-"""The etl commands of `balanza` (build, load, status): each calls one function; `balanza.cli` reports errors."""
+"""The etl commands of `balanza` (build, load, status, verify): each calls one function; `balanza.cli` reports
+errors."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
     paths = [Path(p) for p in args.paths]
     options = {ALLOW_SHRINK_OPTION: True} if args.allow_shrink else {}
-    results = load_files(settings.db_path(args.db), paths, progress=True,
+    results = load_files(settings.db_path(args.db), paths, progress=True, revision=args.revision,
                          metadata=[FileMetadata(options=dict(options)) for _ in paths])  # fmt: skip
     for result in results:
         print(result.render())
@@ -30,14 +31,37 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from etl.status import coverage_matrix, render_coverage
+    from etl.status import (
+        coverage_matrix,
+        peer_coverage,
+        render_coverage,
+        render_peer_coverage,
+        render_vintages,
+        vintage_summary,
+    )
 
-    print(render_coverage(coverage_matrix(settings.db_path(args.db))))
+    db = settings.db_path(args.db)
+    print(render_coverage(coverage_matrix(db, as_of=args.as_of)))
+    print(render_vintages(vintage_summary(db, as_of=args.as_of)))
+    if args.as_of is None:  # the series of record is today's: it has no past view
+        print()
+        print(render_peer_coverage(peer_coverage(db)))
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from etl.status import verify_database
+
+    report = verify_database(settings.db_path(args.db), progress=True)
+    print(report.render())
+    report.raise_for_problems()
     return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add `balanza build`, `balanza load` and `balanza status` to the command line."""
+    """Add `balanza build`, `balanza load`, `balanza status` and `balanza verify` to the command line."""
+    from etl.status import parse_as_of
+
     build = sub.add_parser("build", help="rebuild the database from data/sources.toml")
     settings.add_db_flag(build)
     build.add_argument("--manifest", default=str(settings.MANIFEST_PATH), help="sources manifest (TOML)")
@@ -47,9 +71,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     load.add_argument("paths", nargs="+", help="files to load")
     load.add_argument("--allow-shrink", action="store_true",
                       help="let a reference file replace a table with less than half its rows")  # fmt: skip
+    load.add_argument("--revision", action="store_true",
+                      help="the files are newer releases: observations other files of the same source hold are "
+                      "loaded as their newer vintage (the older values stay, readable with status --as-of)")  # fmt: skip
     settings.add_db_flag(load)
     load.set_defaults(func=cmd_load)
 
     status = sub.add_parser("status", help="coverage matrix: source × reporter × partner × flow → years")
     settings.add_db_flag(status)
+    status.add_argument("--as-of", type=parse_as_of, default=None, metavar="YYYY-MM-DD[THH:MM]",
+                        help="the trade rows as they were then (UTC; a date means its end): earlier vintages of "
+                        "revised observations, without files loaded later")  # fmt: skip
     status.set_defaults(func=cmd_status)
+
+    verify = sub.add_parser(
+        "verify", help="check the catalogue and every stored file against their checksums"
+    )
+    settings.add_db_flag(verify)
+    verify.set_defaults(func=cmd_verify)

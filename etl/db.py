@@ -70,8 +70,11 @@ def writer_memory_limit() -> str:
     return settings.MEMORY_LIMIT.require()
 
 
-def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection; raises DatabaseError with a hint when the file is missing."""
+def connect_read_only(path: Path, *, named: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection whose views read the store beside the catalogue (wherever the folder holding
+    both has been moved or copied), after the open check (etl.store.check_catalogue: schema version, each
+    listed file's size and footer). Raises DatabaseError with a hint when the file is missing, damaged or its
+    store does not match it; ``named``: the path the error names (a private link opened in its stead)."""
     if not path.exists():
         raise DatabaseError(
             f"{path}: database not found",
@@ -79,11 +82,33 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
         )
     try:
         con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise _open_error(path, exc) from exc
+    try:
         con.execute("SET parquet_metadata_cache = true")  # the trade files' footers, read once per process
         con.execute("SET enable_progress_bar = false")  # a reader never writes to the terminal
-        return con
-    except duckdb.Error as exc:
-        raise DatabaseError(f"{path}: cannot open database: {exc}") from exc
+        store.use_folder(con, path)
+        store.check_catalogue(con, path, named=named)
+    except BaseException as exc:
+        con.close()
+        if isinstance(exc, duckdb.Error):
+            raise _open_error(named or path, exc) from exc
+        raise
+    return con
+
+
+def _open_error(path: Path, exc: duckdb.Error) -> DatabaseError:
+    if is_corruption(exc):
+        return store.damaged_catalogue_error(path, " ".join(str(exc).split())[:200], writing=False)
+    return DatabaseError(f"{path}: cannot open database: {exc}")
+
+
+def is_corruption(exc: BaseException) -> bool:
+    """True for DuckDB's errors about a damaged database file (a block whose checksum does not match, …)."""
+    text = str(exc)
+    return isinstance(exc, duckdb.Error) and any(
+        marker in text for marker in ("Corrupt database file", "checksum", "not a valid DuckDB database file")
+    )
 
 
 def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple[Any, ...] | None:
@@ -278,8 +303,11 @@ def _disk_problem(exc: BaseException) -> str | None:
 def write_session(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a connection to a private copy of the database inside one transaction; swap it in on success.
 
-    With ``fresh`` the copy starts empty (a rebuild). On any exception the live file is untouched and the
-    private copy is removed; a full disk becomes a DatabaseError, a signal :class:`Interrupted`.
+    With ``fresh`` the copy starts empty (a rebuild). Before anything is written, a live catalogue must be
+    intact (etl.store: its recorded checksum, schema version, each listed file's size and footer); a rebuild
+    needs none of that. On any exception the live file is untouched and the private copy is removed; a full
+    disk becomes a DatabaseError, a signal :class:`Interrupted`. After the swap (synced), the store's
+    garbage is collected (etl.store.collect_garbage).
     """
     check_writable(path)
     target = live_target(path)
@@ -287,16 +315,32 @@ def write_session(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBP
         check_writable(path)  # again, now that no other Balanza writer runs
         tmp_path = target.with_name(target.name + TMP_SUFFIX)
         _remove_side_files(tmp_path)
-        store.collect_garbage(target)  # files of writers killed before their swap, and expired ones
         con: duckdb.DuckDBPyConnection | None = None
         written: list[Path] = []
+        swapped = False
         try:
             existing = target.exists()
+            mode = stat.S_IMODE(target.stat().st_mode) if existing else None
+            live_checksum = None
+            state = ""
             if existing and not fresh:
-                shutil.copyfile(target, tmp_path)
+                live_checksum, state = store.copy_checked(
+                    target, tmp_path, mode
+                )  # refuses a damaged catalogue
+            elif existing:
+                live_checksum = store.intact_checksum(target)  # a damaged catalogue a rebuild replaces: None
             con = duckdb.connect(str(tmp_path), config={"memory_limit": writer_memory_limit()})
             with _ACTIVE_LOCK:
                 _ACTIVE.add(con)
+            if existing:
+                _copy_ownership(target, tmp_path)  # before any row is written into it
+            store.use_folder(con, target)
+            if existing and not fresh:
+                store.check_catalogue(con, target)  # the copy is the live catalogue, byte for byte
+                if state != "as written":  # written by another DuckDB client, or no checksum recorded
+                    problems = store.read_every_table(con)
+                    if problems:
+                        raise store.damaged_catalogue_error(path, problems[0])
             dropped = store.begin(con, previous=target if fresh and existing else None)
             create_schema(con)
             store.after_schema(con, dropped)
@@ -305,31 +349,45 @@ def write_session(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBP
             written = store.commit(con, target)
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
+            kept = store.kept_files(con)
             _forget(con)
             con.close()
             con = None
             _fsync(tmp_path)
             if existing:
                 _copy_ownership(target, tmp_path)
+            # The new checksum is recorded before the swap, with the live one: a swap that does not happen
+            # leaves a catalogue whose checksum is still accepted.
+            store.record_checksums(
+                target, [store.catalogue_checksum(tmp_path), *([live_checksum] if live_checksum else [])]
+            )
             os.replace(tmp_path, target)
+            swapped = True
+            written = []  # listed by the live catalogue now: never removed by the clean-up below
             _fsync(target.parent)
         except BaseException as exc:
             if con is not None:
                 _forget(con)
                 with contextlib.suppress(Exception):
                     con.close()
-            _remove_side_files(tmp_path)
-            store.remove_files(written)  # written for a swap that did not happen: no catalogue lists them
+            if not swapped:
+                _remove_side_files(tmp_path)
+                store.remove_files(written)  # written for a swap that did not happen: no catalogue lists them
             if _received and not isinstance(exc, Interrupted):
                 raise Interrupted(_received[-1]) from None
             if _is_interruption(exc):
                 raise Interrupted(signal.SIGINT) from None
             problem = _disk_problem(exc)
-            if problem:
+            if problem and not swapped:
                 raise disk_error(path, problem) from None
+            if is_corruption(exc):
+                raise store.damaged_catalogue_error(path, " ".join(str(exc).split())[:200]) from None
             raise
         finally:
             _received.clear()
+        store.collect_garbage(
+            target, kept
+        )  # only now that the new catalogue is durable; still under the lock
 
 
 def _forget(con: duckdb.DuckDBPyConnection) -> None:

@@ -455,7 +455,7 @@ def unknown_format(path: Path, header: tuple[str, ...] = ()) -> UnknownFormatErr
         path,
         f"unrecognised format (header: {shown or 'none'})",
         line=1,
-        hint="supported: UN Comtrade+ CSV/XLSX/JSON, legacy Comtrade CSV and export-edge CSV, IMF DOTS XLSX, US Census "
-        "HS10 parquet, HS2 CSV and country totals CSV, DIAN exports CSV, DANE imports-by-origin CSV, GACC by-country "
-        "CSV, published-figures CSV, and the bundled reference tables",
+        hint="supported: UN Comtrade+ CSV/XLSX/JSON, legacy Comtrade CSV, export-edge CSV and flow-column XLSX, IMF "
+        "DOTS XLSX and DBnomics CSV, US Census HS10 parquet, HS2 CSV and country totals CSV, DIAN exports CSV, DANE "
+        "imports-by-origin CSV, GACC by-country CSV, published-figures CSV, and the bundled reference tables",
     )

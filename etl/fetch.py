@@ -1,5 +1,9 @@
 """`balanza fetch`: fresh statistics from the UN Comtrade API, cached raw, loaded all-or-nothing.
 
+An answer is the publisher's current release: observations already loaded from another file of the same
+source (a bundled file, an earlier fetch) load as their newer vintage (etl.load with ``revision``): ``trade``
+holds the new value, the older stays readable as of its load date (``balanza status --as-of``).
+
 Each chunk (one year, one partner, one flow) is answered from the cache when a validated copy is there, otherwise
 fetched, validated and cached atomically, so an interrupted or failed run resumes without refetching.
 Chunks that reach the endpoint's row cap are split (flow, partner, year, HS chapter) and the split is
@@ -130,6 +134,7 @@ class FetchSummary:
     loaded_files: int = 0
     unchanged_files: int = 0  # already loaded with the same content
     loaded_rows: int = 0
+    superseded_rows: int = 0  # observations loaded earlier that the answers revise (newer vintage)
     load_error: str = ""
 
     @property
@@ -159,6 +164,9 @@ class FetchSummary:
             lines.append(
                 f"  loaded:     {self.loaded_rows} rows from {self.loaded_files} files, in one transaction"
             )
+            if self.superseded_rows:
+                lines.append(f"  revised:    {self.superseded_rows} observations loaded earlier now have this newer "
+                             "release (the older values stay readable with `balanza status --as-of`)")  # fmt: skip
             if self.unchanged_files:
                 lines.append(f"  unchanged:  {self.unchanged_files} files were already loaded")
         return "\n".join(lines)
@@ -295,7 +303,7 @@ def run_fetch(
     from etl.load import load_files
 
     try:
-        results = load_files(db_path, paths, progress=progress)
+        results = load_files(db_path, paths, progress=progress, revision=True)
     except InputError as exc:
         # A cached answer that validation refuses must not be reused forever: set it aside, say how to refetch.
         summary.load_error = f"{_one_line(exc)} (the database is unchanged)"
@@ -318,6 +326,7 @@ def run_fetch(
     summary.unchanged_files = sum(result.status == "unchanged" for result in results)
     summary.loaded_files = len(results) - summary.unchanged_files
     summary.loaded_rows = sum(result.rows for result in results)
+    summary.superseded_rows = sum(result.superseded for result in results)
     return summary
 
 

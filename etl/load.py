@@ -1,7 +1,11 @@
 """Loading files into DuckDB: detect → stage → validate → insert, all files in one transaction.
 
 Loading the same file again changes nothing (same path and sha256); a changed file under the same path
-replaces that file's earlier rows. Any error leaves the database exactly as it was.
+replaces that file's earlier rows; the same content under another path is refused (it is the same file).
+A file holding observations another file of the same source holds is refused, unless it is loaded as a
+revision (``revision=True``: ``balanza load --revision``, ``balanza fetch``): its rows are then the newer
+vintage of those observations and supersede the older ones in ``trade`` (etl/store.py). Any error leaves the
+database exactly as it was.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import duckdb
 
 from etl import settings, store
 from etl.db import first_row, live_target, write_session
-from etl.errors import DatabaseError, InputError, printable
+from etl.errors import DatabaseError, InputError, OverlapError, printable
 from etl.manifest import FileMetadata, read_manifest
 from etl.sources import Detected, detect
 from etl.sources.base import LoadContext, locate_line
@@ -37,6 +41,8 @@ class LoadResult:
     status: str  # 'loaded', 'replaced', 'unchanged'
     table: str
     notes: list[str] = field(default_factory=list)  # rows set aside and why, number formats read
+    superseded: int = 0  # rows of earlier vintages (other files, same source) this file's rows supersede
+    superseded_from: list[str] = field(default_factory=list)  # those files
 
     def render(self) -> str:
         path = printable(self.path)  # a file name may hold terminal escape sequences
@@ -44,6 +50,12 @@ class LoadResult:
             return f"{path}: unchanged ({self.format}; already loaded, 0 rows changed)"
         verb = "replaced earlier rows with" if self.status == "replaced" else "loaded"
         text = f"{path}: {verb} {self.rows:,} rows into {self.table} ({self.format})"
+        if self.superseded:
+            files = ", ".join(printable(name) for name in self.superseded_from[:3]) + (
+                " …" if len(self.superseded_from) > 3 else ""
+            )
+            text += (f"\n  revision: a newer vintage of {self.superseded:,} observations loaded earlier from {files} "
+                     "(those values stay readable with `balanza status --as-of`)")  # fmt: skip
         return "\n".join([text, *(f"  note: {printable(note)}" for note in self.notes)])
 
 
@@ -83,14 +95,21 @@ class _BackgroundHash(threading.Thread):
         return self.digest
 
 
-def load_into(con: duckdb.DuckDBPyConnection, path: Path, metadata: FileMetadata | None = None) -> LoadResult:
-    """Load one file into an open write transaction."""
+def load_into(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    metadata: FileMetadata | None = None,
+    *,
+    revision: bool = False,
+) -> LoadResult:
+    """Load one file into an open write transaction; ``revision``: as the newer vintage of observations of
+    the same source that other files hold (otherwise such a file is refused)."""
     metadata = metadata or FileMetadata()
     stored_path = display_path(path)
     hasher = _BackgroundHash(path)
     hasher.start()
     try:
-        return _load_into(con, path, metadata, stored_path, hasher)
+        return _load_into(con, path, metadata, stored_path, hasher, revision)
     finally:
         hasher.cancelled.set()
 
@@ -101,11 +120,12 @@ def _load_into(
     metadata: FileMetadata,
     stored_path: str,
     hasher: _BackgroundHash,
+    revision: bool,
 ) -> LoadResult:
     detected = detect(path, con)
     previous = first_row(
         con,
-        "SELECT dataset_id, sha256 FROM datasets WHERE path = ? ORDER BY dataset_id DESC LIMIT 1",
+        "SELECT dataset_id, sha256, revision FROM datasets WHERE path = ? ORDER BY dataset_id DESC LIMIT 1",
         [stored_path],
     )
     digest: str | None = None
@@ -113,16 +133,36 @@ def _load_into(
         digest = hasher.result()
         if previous[1] == digest:
             return LoadResult(stored_path, detected.name, 0, "unchanged", _table_of(detected))
+    if revision:  # a newer release is never a copy of a loaded file: known before anything is staged
+        digest = digest or hasher.result()
+        twin = _same_content(con, stored_path, digest)
+        if twin is not None:
+            return LoadResult(stored_path, detected.name, 0, "unchanged", _table_of(detected),
+                              [f"the same content as {twin[0]}, loaded on {twin[2]}: not a newer release"])  # fmt: skip
     dataset_id = con.execute("SELECT coalesce(max(dataset_id), 0) + 1 FROM datasets").fetchall()[0][0]
     ctx = LoadContext(con, path, detected.sniff, dataset_id, dict(metadata.options))
     replacing = previous[0] if previous else None
+    revision = revision or bool(previous and previous[2])  # a new version of a revision is one too
     if replacing is not None:
         _forget_dataset(con, replacing)
-    rows = _load_trade(ctx, detected, replacing) if detected.trade else detected.reference.load(ctx)  # type: ignore[union-attr]
+    superseded: tuple[int, list[int]] = (0, [])
+    try:
+        if detected.trade:
+            rows = _load_trade(ctx, detected, replacing, revision=revision)
+            if revision:
+                superseded = store.supersede(con, dataset_id)
+        else:
+            rows = detected.reference.load(ctx)  # type: ignore[union-attr]
+    except OverlapError:
+        # Hashing runs beside the parse; a file that repeats loaded observations may be a loaded file itself.
+        _refuse_same_content(con, path, stored_path, digest or hasher.result())
+        raise
     digest = digest or hasher.result()
+    _refuse_same_content(con, path, stored_path, digest)
     trade_format = detected.trade
     con.execute(
-        "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO datasets (dataset_id, path, sha256, format, source, publisher, licence, origin, description, "
+        "row_count, loaded_at, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             dataset_id,
             stored_path,
@@ -135,10 +175,37 @@ def _load_into(
             metadata.description,
             rows,
             datetime.now(UTC).replace(tzinfo=None),
+            revision,
         ],
     )
+    sources = [row[0] for row in con.execute(
+        "SELECT path FROM datasets WHERE list_contains(?, dataset_id) ORDER BY dataset_id", [superseded[1]]).fetchall()]  # fmt: skip
     return LoadResult(stored_path, detected.name, rows, "replaced" if replacing else "loaded", _table_of(detected),
-                      list(ctx.notes))  # fmt: skip
+                      list(ctx.notes), superseded[0], sources)  # fmt: skip
+
+
+def _same_content(con: duckdb.DuckDBPyConnection, stored_path: str, digest: str) -> tuple | None:
+    """(path, dataset id, load time) of a file with the same content loaded under another path."""
+    return first_row(
+        con,
+        "SELECT path, dataset_id, strftime(loaded_at, '%Y-%m-%d %H:%M UTC') FROM datasets "
+        "WHERE sha256 = ? AND path <> ? ORDER BY dataset_id LIMIT 1",
+        [digest, stored_path],
+    )
+
+
+def _refuse_same_content(con: duckdb.DuckDBPyConnection, path: Path, stored_path: str, digest: str) -> None:
+    """The same bytes already loaded under another path are the same file: loading them twice would count
+    every observation twice."""
+    twin = _same_content(con, stored_path, digest)
+    if twin is not None:
+        raise InputError(
+            path,
+            f"it is the same file as {twin[0]} (same content, sha256 {digest[:12]}…), loaded as dataset {twin[1]} "
+            f"on {twin[2]}",
+            hint=f"nothing to do if you meant that file; to load a new version of it, save it under its path "
+            f"({twin[0]}) and load that",
+        )
 
 
 def _table_of(detected: Detected) -> str:
@@ -146,7 +213,7 @@ def _table_of(detected: Detected) -> str:
 
 
 def _forget_dataset(con: duckdb.DuckDBPyConnection, dataset_id: int) -> None:
-    for table in ("trade", "published_figures", "provisional", "currency_conversions", "us_tariff_exemptions",
+    for table in ("trade", "published_figures", "provisional", "not_comparable", "currency_conversions", "us_tariff_exemptions",
                   "us_tariff_product_lists", "us_reciprocal_rates", "us_tariff_timeline", "import_demand_elasticities",
                   "substitution_elasticities"):  # fmt: skip
         con.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])  # noqa: S608
@@ -156,7 +223,9 @@ def _forget_dataset(con: duckdb.DuckDBPyConnection, dataset_id: int) -> None:
     )  # a stored dataset's file leaves the list (its rows leave `trade` at the swap)
 
 
-def _load_trade(ctx: LoadContext, detected: Detected, replacing: int | None) -> int:
+def _load_trade(
+    ctx: LoadContext, detected: Detected, replacing: int | None, *, revision: bool = False
+) -> int:
     trade_format = detected.trade
     assert trade_format is not None
     _require_reference_tables(ctx)
@@ -176,7 +245,19 @@ def _load_trade(ctx: LoadContext, detected: Detected, replacing: int | None) -> 
             hint="check that this is the file you meant: it holds no data rows, or only rows Balanza sets aside "
             "(breakdowns of a total); an answer with no records is not loaded",
         )
-    check_overlap_with_loaded(ctx, replacing)
+    if not revision:  # a revision's overlaps are superseded instead (etl.store.supersede)
+        try:
+            check_overlap_with_loaded(ctx, replacing)
+        except OverlapError as exc:
+            raise OverlapError(
+                exc.path,
+                exc.message,
+                line=exc.line,
+                column=exc.column,
+                hint=exc.hint
+                + "; if this file is a newer release of the same publisher's figures, load it as "
+                "a revision: `balanza load --revision` (the older values stay readable with `balanza status --as-of`)",
+            ) from None
     return rows
 
 
@@ -240,8 +321,10 @@ def load_files(
     progress: bool = False,
     metadata: Iterable[FileMetadata | None] | None = None,
     fresh: bool = False,
+    revision: bool = False,
 ) -> list[LoadResult]:
-    """Load every file in one transaction: all of them, or (on any error) none."""
+    """Load every file in one transaction: all of them, or (on any error) none. ``revision``: each file's
+    observations that other files of the same source hold are loaded as their newer vintage."""
     metadata_list = list(metadata) if metadata is not None else [None] * len(paths)
     for path in paths:
         check_input_file(path)
@@ -255,7 +338,7 @@ def load_files(
             con.execute("SET enable_progress_bar = true")
         for path, meta in zip(paths, metadata_list, strict=True):
             bar.step(display_path(path))
-            results.append(load_into(con, path, meta))
+            results.append(load_into(con, path, meta, revision=revision))
         bar.done()
     return results
 

@@ -6,8 +6,11 @@ Everything that reads or writes the database imports its names from here.
 from __future__ import annotations
 
 SCHEMA_VERSION = (
-    5  # 3: the trade_record view (etl/record.py); 4: elasticity standard errors, us_tariff_product_lists;
-    # 5: hs_codes_es (the Spanish HS nomenclature)
+    9  # 3: the trade_record view (etl/record.py); 4: elasticity standard errors, us_tariff_product_lists;
+    # 5: hs_codes_es (the Spanish HS nomenclature); 6: not_comparable, trade_record's comparable and caveat;
+    # 7: gdp's source and publisher (a year the World Bank lacks, derived from official publications);
+    # 8: the store's files listed relative to the catalogue's folder with size, footer and content checksums
+    # (trade_files), vintages (datasets.revision, trade_superseded); 9: country_iso2 (IMF DOTS rows via DBnomics)
 )
 
 # Adapters insert here, tagged with their dataset_id (in a write session: the staging table).
@@ -20,6 +23,8 @@ COLOMBIA = "COL"
 CHINA = "CHN"
 UNITED_STATES = "USA"
 WORLD = "WLD"
+# Colombia's peers in the region (the Peers page, `balanza status`): Argentina, Brazil, Chile, Ecuador, Mexico, Peru.
+PEERS = ("ARG", "BRA", "CHL", "ECU", "MEX", "PER")
 EUROPEAN_UNION = "EUN"  # WITS code for the EU as one partner; never added to its members
 # Members of the European Union since 1 February 2020 (the 27 after the UK left): a sum over partners never
 # holds both EUROPEAN_UNION and any of these.
@@ -36,6 +41,7 @@ BILLION = 1e9
 # Short names of the publisher series held in `trade.source`.
 SOURCES = {
     "imf_dots": "IMF Direction of Trade Statistics",
+    "imf_dots_dbnomics": "IMF Direction of Trade Statistics, 2026 vintage (via DBnomics)",
     "us_census_general": "US Census Bureau, general imports / total exports (country totals)",
     "us_census_consumption": "US Census Bureau, imports for consumption by HS10",
     "dian": "DIAN / DANE exports by destination",
@@ -45,6 +51,10 @@ SOURCES = {
     "gacc": "General Administration of Customs of China (converted from CNY at a cited annual rate)",
     "us_census_hs2": "US Census Bureau, imports for consumption by HS chapter, all partners",
 }
+
+# GDP sources (table gdp): the World Bank's series, and years it lacks derived from official publications.
+GDP_WORLD_BANK = "world_bank"
+GDP_DERIVED = "derived"
 
 # Printed non-trade figures (table published_indicators).
 INDICATORS = {"central_government_balance": "Central government fiscal balance (deficit negative)"}
@@ -123,7 +133,31 @@ CREATE TABLE IF NOT EXISTS datasets (
     origin VARCHAR,
     description VARCHAR,
     row_count BIGINT NOT NULL,
-    loaded_at TIMESTAMP NOT NULL
+    loaded_at TIMESTAMP NOT NULL,  -- UTC: the vintage's date
+    revision BOOLEAN NOT NULL DEFAULT FALSE  -- loaded as a newer vintage (balanza load --revision, balanza fetch)
+);
+
+-- The store (etl/store.py): one immutable Parquet file per dataset's trade rows, listed here. The path is
+-- relative to the catalogue's folder, so the folder holding both can be moved or copied. Size and the footer's
+-- checksum are checked at every open; the whole file's sha256 by `balanza verify`.
+CREATE TABLE IF NOT EXISTS trade_files (
+    dataset_id INTEGER NOT NULL,
+    source VARCHAR NOT NULL,
+    path VARCHAR NOT NULL,  -- relative to the catalogue's folder, '/'-separated
+    row_count BIGINT NOT NULL,
+    size_bytes BIGINT NOT NULL,
+    footer_sha256 VARCHAR NOT NULL,  -- of the Parquet footer (row count, row groups, statistics)
+    sha256 VARCHAR NOT NULL,  -- of the whole file
+    written_at TIMESTAMP NOT NULL  -- UTC
+);
+-- Files a commit stopped listing, kept for readers of an older catalogue for the grace period.
+CREATE TABLE IF NOT EXISTS trade_files_dropped (path VARCHAR NOT NULL, dropped_at DOUBLE NOT NULL);
+-- Vintages: a stored row of dataset_id with this key is superseded by the same observation (same source) in
+-- the later dataset superseded_by. `trade` leaves such rows out; `trade_vintages` and `trade_as_of` keep them.
+CREATE TABLE IF NOT EXISTS trade_superseded (
+    dataset_id INTEGER NOT NULL,
+    {", ".join(f"{name} {TRADE_COLUMNS[name].replace(' NOT NULL', '')}" for name in TRADE_KEY)},
+    superseded_by INTEGER NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS trade (
@@ -140,6 +174,9 @@ CREATE TABLE IF NOT EXISTS countries (
 CREATE TABLE IF NOT EXISTS comtrade_areas (code INTEGER PRIMARY KEY, iso3 VARCHAR NOT NULL, name VARCHAR);
 CREATE TABLE IF NOT EXISTS census_countries (cty_code VARCHAR PRIMARY KEY, iso3 VARCHAR NOT NULL, name VARCHAR);
 CREATE TABLE IF NOT EXISTS country_names (name_key VARCHAR PRIMARY KEY, iso3 VARCHAR NOT NULL);
+-- ISO 3166 alpha-2 → alpha-3, from the same country-codes file (publishers that code countries in two letters,
+-- such as IMF DOTS as served by DBnomics).
+CREATE TABLE IF NOT EXISTS country_iso2 (iso2 VARCHAR PRIMARY KEY, iso3 VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS imf_partner_names (imf_name VARCHAR PRIMARY KEY, iso3 VARCHAR);
 
 CREATE TABLE IF NOT EXISTS hs_codes (
@@ -162,7 +199,17 @@ CREATE TABLE IF NOT EXISTS hs_codes_es (
 );
 
 CREATE TABLE IF NOT EXISTS cpi_annual (year INTEGER PRIMARY KEY, cpi_u DOUBLE NOT NULL, n_months INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS gdp (iso3 VARCHAR, year INTEGER, gdp_usd DOUBLE NOT NULL, PRIMARY KEY (iso3, year));
+-- GDP in current US dollars, one row per (country, year, source): the World Bank's series ('world_bank'), and a
+-- year it lacks derived from official publications ('derived', the method in `publisher`). One value per year:
+-- etl.record.query_gdp (the World Bank's first).
+CREATE TABLE IF NOT EXISTS gdp (
+    iso3 VARCHAR,
+    year INTEGER,
+    gdp_usd DOUBLE NOT NULL,
+    source VARCHAR NOT NULL,
+    publisher VARCHAR NOT NULL,
+    PRIMARY KEY (iso3, year, source)
+);
 
 -- Every printed number with its page: several publishers per observation, never summed.
 CREATE TABLE IF NOT EXISTS published_figures (
@@ -220,6 +267,15 @@ CREATE TABLE IF NOT EXISTS currency_conversions (
 
 -- Years a publisher marks provisional (revisions expected), per source and loaded file.
 CREATE TABLE IF NOT EXISTS provisional (
+    source VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    dataset_id INTEGER NOT NULL,
+    note VARCHAR
+);
+
+-- Years whose partner figures a publisher says are not comparable with earlier years (e.g. DIAN withholds
+-- destinations from 2025), per source and loaded file; the World total stays comparable.
+CREATE TABLE IF NOT EXISTS not_comparable (
     source VARCHAR NOT NULL,
     year INTEGER NOT NULL,
     dataset_id INTEGER NOT NULL,

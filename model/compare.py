@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from model.result import ScenarioResult
+from model.result import ScenarioResult, colombia_first
 
 HEADLINES = (
     ("baseline_usd", "Baseline imports"),
@@ -39,7 +39,8 @@ def headline_table(results: Sequence[ScenarioResult]) -> pd.DataFrame:
 def partner_comparison(
     results: Sequence[ScenarioResult], labels: dict[str, str] | None = None
 ) -> pd.DataFrame:
-    """Change in imports by partner, one column per scenario, plus the difference from the first scenario."""
+    """Change in imports by partner, one column per scenario, plus the difference from the first scenario; Colombia's
+    row first, then Ecuador, Central America, Brazil and Vietnam (`colombia_first`)."""
     labels = labels or {}
     merged: pd.DataFrame | None = None
     for result in results:
@@ -53,4 +54,25 @@ def partner_comparison(
     names = [r.name for r in results]
     for name in names[1:]:
         merged[f"{name} − {names[0]}"] = merged[name].fillna(0) - merged[names[0]].fillna(0)
-    return merged
+    return colombia_first(merged).reset_index(drop=True)
+
+
+def colombia_comparison(results: Sequence[ScenarioResult]) -> pd.DataFrame:
+    """Colombia's exports to the US by product group beside its peers, one column of change (USD) per scenario:
+    the Colombia tables of the results side by side (rows as COLOMBIA_PEERS × product groups)."""
+    merged: pd.DataFrame | None = None
+    keys = ["partner_group", "product_group"]
+    for result in results:
+        if result.colombia.empty:
+            continue
+        table = result.colombia[[*keys, "baseline_usd", "total_change_usd"]].rename(
+            columns={"total_change_usd": result.name}
+        )
+        merged = (
+            table
+            if merged is None
+            else merged.merge(
+                table.drop(columns="baseline_usd"), on=keys, how="left"
+            )  # same rows, first order
+        )
+    return merged if merged is not None else pd.DataFrame(columns=[*keys, "baseline_usd"])

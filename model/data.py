@@ -12,7 +12,9 @@ import numpy as np
 import pandas as pd
 
 from etl import record
+from etl.errors import SpecError
 from etl.schema import EU_MEMBERS, EUROPEAN_UNION, UNITED_STATES
+from model.market import Market, market_from_arrays
 
 US_LINES_SOURCE = "us_census_consumption"
 US_CHAPTERS_SOURCE = "us_census_hs2"  # every partner, by HS chapter: the denominator of US import shares
@@ -203,23 +205,75 @@ def query_bilateral_annual(con: duckdb.DuckDBPyConnection, reporter: str, partne
     return frame[["year", "flow", "value_usd", "source", "valuation", "publisher"]].reset_index(drop=True)
 
 
-def query_headline_balances(con: duckdb.DuckDBPyConnection, reporter: str, partner: str) -> pd.DataFrame:
+def query_headline_balances(
+    con: duckdb.DuckDBPyConnection, reporter: str, partner: str, side: str = "reporter"
+) -> pd.DataFrame:
     """The headline balance of ``reporter`` with ``partner`` per year (etl.record.query_balance): columns year,
-    balance_usd, basis, basis_label, publisher (with "as printed by")."""
-    frame = record.query_balance(con, reporter=reporter, partners=[partner])
+    balance_usd, basis, basis_label, publisher (with "as printed by"), provisional, comparable, caveat (the
+    record's flags of the figures the balance is made of), factor, factor_source (the CIF/FOB factor the balance
+    applies, NaN where it converts nothing). ``side`` 'mirror': as the partner's own records give it
+    (its imports from ``reporter`` are ``reporter``'s exports)."""
+    columns = [
+        "year",
+        "balance_usd",
+        "basis",
+        "basis_label",
+        "publisher",
+        "provisional",
+        "comparable",
+        "caveat",
+        "factor",
+        "factor_source",
+    ]
+    frame = record.query_balance(con, reporter=reporter, partners=[partner], side=side)
     if frame.empty:
-        return pd.DataFrame(columns=["year", "balance_usd", "basis", "basis_label", "publisher"])
+        return pd.DataFrame(columns=columns)
     frame["publisher"] = [
         record.citation(str(p), b) for p, b in zip(frame["publisher"], frame["printed_by"], strict=True)
     ]
-    return frame[["year", "balance_usd", "basis", "basis_label", "publisher"]].reset_index(drop=True)
+    return frame[columns].reset_index(drop=True)
+
+
+def query_mirror_balance(
+    con: duckdb.DuckDBPyConnection, reporter: str, partner: str, year: int
+) -> dict[str, Any] | None:
+    """``reporter``'s headline balance with ``partner`` in ``year`` on the partner's own customs records (etl.record
+    mirror side): keys balance_usd, basis_label, exports_usd (the partner's imports from ``reporter``),
+    exports_valuation, imports_usd, imports_valuation, publisher, cif_fob, cif_fob_source (the CIF/FOB factor its
+    balance applies). None where the partner's record lacks the year."""
+    frame = record.query_balance(con, reporter=reporter, partners=[partner], side="mirror")
+    row = frame[frame["year"] == year]
+    if row.empty:
+        return None
+    first = row.iloc[0]
+    return {
+        "balance_usd": float(first["balance_usd"]),
+        "basis_label": str(first["basis_label"]),
+        "exports_usd": float(first["export_usd"]),
+        "exports_valuation": str(first["export_valuation"]),
+        "imports_usd": float(first["import_usd"]),
+        "imports_valuation": str(first["import_valuation"]),
+        "publisher": record.citation(str(first["publisher"]), first["printed_by"]),
+        **_factor(first),
+    }
+
+
+def query_cpi(con: duckdb.DuckDBPyConnection) -> dict[int, float]:
+    """US CPI-U, annual average of the monthly index (BLS; 1982-84 = 100), complete years only: {year: index}."""
+    rows = (
+        _cursor(con)
+        .execute("SELECT year, cpi_u FROM cpi_annual WHERE n_months = 12 ORDER BY year")
+        .fetchall()
+    )
+    return {int(year): float(value) for year, value in rows}
 
 
 def query_headline_balance(
     con: duckdb.DuckDBPyConnection, reporter: str, partner: str, year: int
 ) -> dict[str, Any] | None:
     """The headline balance of ``reporter`` with ``partner`` in ``year``: keys balance_usd, basis, basis_label,
-    publisher; None where the record has none."""
+    publisher, provisional, comparable, caveat, cif_fob (the CIF/FOB factor the balance applies, None where it
+    converts nothing), cif_fob_source; None where the record has none."""
     frame = query_headline_balances(con, reporter, partner)
     row = frame[frame["year"] == year]
     if row.empty:
@@ -230,7 +284,19 @@ def query_headline_balance(
         "basis": str(first["basis"]),
         "basis_label": str(first["basis_label"]),
         "publisher": str(first["publisher"]),
+        "provisional": bool(first["provisional"]),
+        "comparable": bool(first["comparable"]),
+        "caveat": str(first["caveat"] or ""),
+        **_factor(first),
     }
+
+
+def _factor(row: pd.Series) -> dict[str, Any]:
+    """The CIF/FOB factor a balance row applies (etl.record balance_frame's factor, factor_source)."""
+    factor = row.get("factor")
+    if factor is None or pd.isna(factor):
+        return {"cif_fob": None, "cif_fob_source": None}
+    return {"cif_fob": float(factor), "cif_fob_source": str(row.get("factor_source") or "")}
 
 
 def query_chapter_exports(con: duckdb.DuckDBPyConnection, seller: str, buyer: str, year: int) -> pd.DataFrame:
@@ -306,3 +372,23 @@ def query_import_coverage(
     frame = pd.concat([frame, total], ignore_index=True)
     frame["coverage_pct"] = 100.0 * frame["lines_usd"] / frame["all_partners_usd"]
     return frame
+
+
+def load_market(con: duckdb.DuckDBPyConnection, importer: str, year: int, level: str = "hs10") -> Market:
+    """The market of `importer` in `year` at product level "hs10" or "hs6", with its elasticities."""
+    arrays = query_market_arrays(con, importer, year, level)
+    if arrays["imports_usd"].size == 0:
+        years = query_line_years(con, importer)
+        raise SpecError(
+            "year" if years else "importer",
+            f"no imports by HS10 line for {importer} in {year}",
+            hint=f"years with lines for {importer}: {', '.join(map(str, years))}"
+            if years
+            else "the bundled lines are US imports for consumption: use importer USA, year 2024",
+        )
+    return market_from_arrays(
+        arrays,
+        query_import_demand_elasticities(con),
+        query_substitution_elasticities(con),
+        level=level,
+    )

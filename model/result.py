@@ -35,6 +35,56 @@ class Note(str):
         return (Note, (str(self), self.kind, self.values))
 
 
+# ---- Colombia first ----------------------------------------------------------------------------------------------
+
+# Colombia's main exports to the US, by HS code (docs/scenarios.md, "Colombia first"): (label, HS prefixes).
+COLOMBIA_PRODUCT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Coffee", ("0901", "210111")),  # coffee, and coffee extracts and concentrates
+    ("Cut flowers", ("0603",)),
+    ("Bananas", ("0803",)),
+    ("Oil", ("2709", "2710")),  # crude and refined petroleum
+    ("Gold", ("7108",)),
+)
+OTHER_GOODS = "The rest"
+ALL_GOODS = "All goods"
+# Colombia, then the suppliers the May 2025 articles set against it: (label, ISO3 codes).
+COLOMBIA_PEERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Colombia", ("COL",)),
+    ("Ecuador", ("ECU",)),
+    ("Central America", ("GTM", "HND", "NIC", "CRI", "SLV")),
+    ("Brazil", ("BRA",)),
+    ("Vietnam", ("VNM",)),
+)
+COLOMBIA_COLUMNS = ("partner_group", "partners", "product_group", "hs_codes", "baseline_usd", "after_usd",
+                    "total_change_usd", "total_change_pct", "trade_creation_usd", "trade_diversion_usd",
+                    "price_effect_usd", "tariff_before_pct", "tariff_after_pct", "low_usd", "high_usd")  # fmt: skip
+
+
+def colombia_first(frame: pd.DataFrame, column: str = "partner_iso3") -> pd.DataFrame:
+    """`frame` with Colombia's rows first, then its peers (Ecuador, Central America, Brazil, Vietnam) in that
+    order, then the rest as they were: the order every comparison table and CSV of a scenario uses."""
+    if frame is None or frame.empty or column not in frame:
+        return frame
+    order = {code: i for i, (_, codes) in enumerate(COLOMBIA_PEERS) for code in codes}
+    values = frame[column]
+    if isinstance(
+        values.dtype, pd.CategoricalDtype
+    ):  # the full line table: rank the categories, not the rows
+        by_category = np.array([order.get(str(c), len(order)) for c in values.cat.categories] + [len(order)])
+        rank = by_category[values.cat.codes.to_numpy()]
+    else:
+        rank = values.astype(str).map(lambda code: order.get(code, len(order))).to_numpy()
+    return frame.iloc[np.argsort(rank, kind="stable")]
+
+
+def colombia_rows(result: ScenarioResult) -> pd.DataFrame:
+    """Colombia's own rows of a result's Colombia table (before, after, change by product group)."""
+    table = result.colombia
+    if table.empty:
+        return table
+    return table[table["partner_group"] == COLOMBIA_PEERS[0][0]].reset_index(drop=True)
+
+
 LEFT_OUT = (
     Note(
         "Retaliation: partners' responses (counter-tariffs, purchases elsewhere) are not modelled.",
@@ -74,6 +124,9 @@ class ScenarioResult:
     notes: list[Note] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     left_out: tuple[Note, ...] = LEFT_OUT
+    # Colombia's exports to the US before and after, by product group, beside Ecuador, Central America, Brazil and
+    # Vietnam (COLOMBIA_COLUMNS; rows Colombia first): a first-class table of every result.
+    colombia: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def name(self) -> str:
@@ -96,6 +149,7 @@ class ScenarioResult:
             "by_partner": _records(self.by_partner),
             "by_chapter": _records(self.by_chapter),
             "top_lines": _records(self.top_lines),
+            "colombia": _records(self.colombia),
             "focus": _records(self.focus),
             "effective_rates": _records(self.effective_rates),
             "notes": [str(note) for note in self.notes],

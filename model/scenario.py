@@ -14,7 +14,9 @@ import pandas as pd
 from etl.errors import SpecError
 from etl.schema import COLOMBIA, MILLION
 from model import data
-from model.market import DEFAULT_IMPORT_DEMAND, MATCHES, Z95, Market, market_from_arrays, prefix_product_mask
+from model.colombia import colombia_cells, colombia_table
+from model.data import load_market
+from model.market import DEFAULT_IMPORT_DEMAND, MATCHES, Z95, Market, prefix_product_mask
 from model.purchase import run_purchase
 from model.result import Note, ScenarioResult
 from model.smart import DEFAULT_SUBSTITUTION, INFINITE_SUPPLY, ModelRangeError, SmartEffects, smart_effects
@@ -61,30 +63,13 @@ def run_scenario(
     return result
 
 
-def load_market(con: duckdb.DuckDBPyConnection, importer: str, year: int, level: str = "hs10") -> Market:
-    """The market of `importer` in `year` at product level "hs10" or "hs6", with its elasticities."""
-    arrays = data.query_market_arrays(con, importer, year, level)
-    if arrays["imports_usd"].size == 0:
-        years = data.query_line_years(con, importer)
-        raise SpecError(
-            "year" if years else "importer",
-            f"no imports by HS10 line for {importer} in {year}",
-            hint=f"years with lines for {importer}: {', '.join(map(str, years))}"
-            if years
-            else "the bundled lines are US imports for consumption: use importer USA, year 2024",
-        )
-    return market_from_arrays(
-        arrays,
-        data.query_import_demand_elasticities(con),
-        data.query_substitution_elasticities(con),
-        level=level,
-    )
-
-
 def resolve_lists(
-    con: duckdb.DuckDBPyConnection, spec: TariffScenario
+    con: duckdb.DuckDBPyConnection, spec: TariffScenario, *, literal: bool = False
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, dict[str, float]]]:
-    """The bundled product lists and country-rate lists the scenario's changes name, read from the database."""
+    """The bundled product lists and country-rate lists the scenario's changes name, read from the database.
+
+    `literal` reads each code as it is written (a padded 8-digit code then matches only itself), as the tracker
+    does: only to reconcile with it (`model.measures.tracker_bridge`)."""
     lists: dict[str, tuple[str, ...]] = {}
     rates: dict[str, dict[str, float]] = {}
     for i, change in enumerate(spec.tariff_changes):
@@ -100,7 +85,7 @@ def resolve_lists(
                 if not codes:
                     raise SpecError(f"tariff_changes[{i}].{key}", f"the list {item!r} is not in the database",
                                     hint="rebuild the database with `balanza build`")  # fmt: skip
-                lists[item] = tuple(hts_prefix(code) for code in codes)
+                lists[item] = tuple(code if literal else hts_prefix(code) for code in codes)
         if change.rate_list is not None and change.rate_list not in rates:
             table = data.query_rate_list(con, change.rate_list)
             if not table:
@@ -169,7 +154,9 @@ def run_tariff(
 
     def run(t_new: np.ndarray, eta: np.ndarray, sigma: np.ndarray) -> SmartEffects:
         try:
-            return smart_effects(market.imports, t0, t_new, market.product_index, eta, sigma, epsilon)
+            return smart_effects(
+                market.imports, t0, t_new, market.product_index, eta, sigma, epsilon, spec.method
+            )
         except ModelRangeError as exc:
             raise SpecError(f"elasticities.{exc.parameter}", str(exc)) from exc
 
@@ -181,6 +168,8 @@ def run_tariff(
         & np.isin(market.partners, partners)[market.partner_index]
         for _, prefix, partners in FOCUS_GROUPS
     ]
+    colombia = colombia_cells(market)
+    colombia_band = np.full((2, len(colombia.labels)), np.nan)
     focus_band = np.full((2, len(FOCUS_GROUPS)), np.nan)
     partner_band = np.full((2, market.partners.size), np.nan)
     chapter_band = np.full((2, chapters.size), np.nan)
@@ -193,6 +182,7 @@ def run_tariff(
         by_chapter = np.bincount(chapter_index, band_run.total_change, chapters.size)
         partner_band = _widen(partner_band, by_partner)
         focus_band = _widen(focus_band, np.array([band_run.total_change[m].sum() for m in focus_masks]))
+        colombia_band = _widen(colombia_band, colombia.sums(band_run.total_change))
         chapter_band = _widen(chapter_band, by_chapter)
         total = float(band_run.total_change.sum())
         total_band = [min(total_band[0], total), max(total_band[1], total)]
@@ -265,6 +255,9 @@ def run_tariff(
         if spec.elasticities.substitution is None
         else spec.elasticities.substitution,
         "supply_elasticity": epsilon,
+        "method": spec.method,
+        "as_of": spec.as_of,
+        "rows_below_zero": int((effects.new_quantity < 0).sum()),
     }
     return ScenarioResult(
         spec=spec,
@@ -276,6 +269,7 @@ def run_tariff(
         effective_rates=effective_rates(spec, market, t0, steps, run, eta_rows, sigma_rows, labels, effects),
         notes=_notes(spec, totals),
         focus=focus_table,
+        colombia=colombia_table(colombia, effects, t0, t1, colombia_band),
     )
 
 
@@ -489,6 +483,22 @@ def _top_lines(
 def _notes(spec: TariffScenario, totals: dict[str, Any]) -> list[Note]:
     """The run's notes, each with its kind and numbers (the dashboard words them by kind)."""
     notes = []
+    if spec.method == "linear":
+        below = totals["rows_below_zero"]
+        notes.append(
+            Note(
+                "Method: WITS-SMART's linear formulas (trade creation M η Δt/(1 + t0), trade diversion between each "
+                "supplier and the rest of its product's suppliers), exact only for small changes"
+                + (
+                    f"; {below:,} line × partner rows fall below zero, a result of the linear formulas, not of the "
+                    "tariffs (the default method, levels, keeps every flow at or above zero)."
+                    if below
+                    else "."
+                ),
+                "linear_method",
+                {"rows_below_zero": below},
+            )
+        )
     if spec.tariff_changes and all(c.partners is None and not c.except_partners for c in spec.tariff_changes):
         values = {
             "gross_diversion_usd": totals["gross_diversion_usd"],

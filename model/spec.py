@@ -12,22 +12,37 @@ import math
 import re
 import zlib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from etl.errors import SpecError
 from etl.schema import UNITED_STATES
-from model.smart import DEFAULT_SUBSTITUTION, DEFAULT_SUPPLY, MIN_SUPPLY
+from model.smart import DEFAULT_SUBSTITUTION, DEFAULT_SUPPLY, INFINITE_SUPPLY, METHODS, MIN_SUPPLY
 
 CHANGE_KINDS = ("new_rate", "add_pp", "max_rate", "min_rate", "linear_cut", "swiss")
 # Bundled HTS lists (table `us_tariff_exemptions`): codes exempt from the reciprocal tariffs.
-EXEMPTION_LISTS = ("annex_ii_2025_04", "annex_ii_2025_11", "electronics_2025_04_11")
+EXEMPTION_LISTS = (
+    "annex_ii_2025_04",
+    "annex_ii_2025_11",
+    "electronics_2025_04_11",
+    "brazil_eo14323_annex_i",
+    "brazil_eo14323_annex_i_aircraft",
+)
 # Bundled HTS lists (table `us_tariff_product_lists`): codes a Section 232 action covers.
-PRODUCT_LISTS = ("s232_steel_2025", "s232_aluminium_2025", "s232_autos_2025", "s232_copper_2025")
+PRODUCT_LISTS = (
+    "s232_steel_2025",
+    "s232_aluminium_2025",
+    "s232_autos_2025",
+    "s232_copper_2025",
+    "s232_steel_base_2018",
+    "s232_aluminium_base_2018",
+)
 # Bundled country-rate lists (table `us_reciprocal_rates`), usable as {"add_pp": {"list": …, "others": …}}.
 RATE_LISTS = ("eo14257_annex_i", "eo14326_aug_2025")
 LEVELS = ("hs10", "hs6")
 ISO3 = re.compile(r"^[A-Z]{3}$")
+AS_OF = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # The bundled scenario files (JSON specs): the CLI, the Scenarios page and the claims read them from here.
 PRESETS_DIR = Path(__file__).resolve().parent / "presets"
 
@@ -86,6 +101,8 @@ class TariffScenario:
     description: str = ""
     kind: str = "tariff"
     level: str = "hs10"  # product level: HS10 lines (default) or HS6 subheadings (as WITS-SMART)
+    method: str = "levels"  # the nested CES in levels (default) or WITS-SMART's linear formulas
+    as_of: str | None = None  # the legal date the scenario's tariffs describe (YYYY-MM-DD)
 
 
 @dataclass(frozen=True)
@@ -103,13 +120,20 @@ class PurchaseScenario:
     description: str = ""
     kind: str = "purchase"
     close_balance: bool = False
+    as_of: str | None = None  # the date the scenario describes (YYYY-MM-DD)
+    record: str = (
+        "seller"  # whose records the balance and the base are read from: the seller's, or the buyer's customs
+    )
 
 
 Scenario = TariffScenario | PurchaseScenario
 
 TARIFF_KEYS = {"kind", "name", "description", "importer", "year", "products", "tariff_changes", "exemptions",
-               "elasticities", "level"}  # fmt: skip
-PURCHASE_KEYS = {"kind", "name", "description", "buyer", "seller", "year", "increase"}
+               "elasticities", "level", "method", "as_of"}  # fmt: skip
+PURCHASE_KEYS = {"kind", "name", "description", "buyer", "seller", "year", "increase", "as_of", "record"}
+# Whose records a purchase scenario reads: the seller's own (exports as the seller records them, its headline
+# balance), or the buyer's customs (its imports from the seller, the balance on its records: etl/record.py mirror).
+RECORDS = ("seller", "buyer")
 CHANGE_KEYS = {"partners", "products", "except_partners", "except_products", "action", *CHANGE_KINDS}
 
 
@@ -138,6 +162,15 @@ def _parse_tariff(doc: dict[str, Any]) -> TariffScenario:
     if not isinstance(changes_raw, list):
         raise SpecError("tariff_changes", "must be a list of changes")
     changes = tuple(_parse_change(item, f"tariff_changes[{i}]") for i, item in enumerate(changes_raw))
+    elasticities = _elasticities(doc.get("elasticities", {}), "elasticities")
+    method = _method(doc.get("method", "levels"))
+    if method == "linear" and elasticities.supply < INFINITE_SUPPLY:
+        raise SpecError(
+            "elasticities.supply",
+            f"the linear method implements WITS-SMART's formulas for infinite export supply; {elasticities.supply:g} "
+            "is finite",
+            hint=f'give "supply": {INFINITE_SUPPLY:g}, or use "method": "levels" for finite supply',
+        )
     return TariffScenario(
         name=_name(doc),
         importer=_iso3(doc.get("importer", UNITED_STATES), "importer"),
@@ -145,10 +178,37 @@ def _parse_tariff(doc: dict[str, Any]) -> TariffScenario:
         products=_prefixes(doc.get("products", "all"), "products"),
         tariff_changes=changes,
         exemptions=_exemptions(doc.get("exemptions", []), "exemptions"),
-        elasticities=_elasticities(doc.get("elasticities", {}), "elasticities"),
+        elasticities=elasticities,
         description=_text(doc.get("description", ""), "description"),
         level=_level(doc.get("level", "hs10")),
+        method=method,
+        as_of=_as_of(doc.get("as_of")),
     )
+
+
+def _method(value: Any) -> str:
+    if value not in METHODS:
+        raise SpecError(
+            "method",
+            f"unknown method {value!r}",
+            hint='"levels" (the nested CES, default) or "linear" (WITS-SMART)',
+        )
+    return value
+
+
+def _as_of(value: Any) -> str | None:
+    """A legal date, YYYY-MM-DD (None when absent)."""
+    if value is None:
+        return None
+    try:
+        if not isinstance(value, str) or not AS_OF.match(value):
+            raise ValueError
+        date.fromisoformat(value)
+    except ValueError:
+        raise SpecError(
+            "as_of", f"{value!r} is not a date", hint='write it as YYYY-MM-DD, e.g. "2025-08-07"'
+        ) from None
+    return value
 
 
 def _level(value: Any) -> str:
@@ -282,7 +342,19 @@ def _parse_purchase(doc: dict[str, Any]) -> PurchaseScenario:
         chapters=chapters,
         description=_text(doc.get("description", ""), "description"),
         close_balance=close_balance,
+        as_of=_as_of(doc.get("as_of")),
+        record=_record(doc.get("record", "seller")),
     )
+
+
+def _record(value: Any) -> str:
+    if value not in RECORDS:
+        raise SpecError(
+            "record",
+            f"unknown record {value!r}",
+            hint='"seller" (its own records, default) or "buyer" (its customs)',
+        )
+    return value
 
 
 def spec_to_dict(spec: Scenario) -> dict[str, Any]:
@@ -299,6 +371,10 @@ def spec_to_dict(spec: Scenario) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": "purchase", "name": spec.name}
         if spec.description:
             out["description"] = spec.description
+        if spec.as_of:
+            out["as_of"] = spec.as_of
+        if spec.record != "seller":
+            out["record"] = spec.record
         out.update(buyer=spec.buyer, seller=spec.seller, year=spec.year, increase=increase)
         return out
     changes = []
@@ -323,10 +399,13 @@ def spec_to_dict(spec: Scenario) -> dict[str, Any]:
     out = {"kind": "tariff", "name": spec.name}
     if spec.description:
         out["description"] = spec.description
+    if spec.as_of:
+        out["as_of"] = spec.as_of
     out.update(
         importer=spec.importer,
         year=spec.year,
         level=spec.level,
+        method=spec.method,
         products=list(spec.products) if spec.products else "all",
         tariff_changes=changes,
         exemptions=list(spec.exemptions),
@@ -403,6 +482,12 @@ def _prefixes(value: Any, where: str, *, lists: bool = False) -> tuple[str, ...]
             out.append(item)
             continue
         text = str(item).replace(".", "").strip() if isinstance(item, str) else None
+        if lists and text is not None and re.fullmatch(r"[a-z][a-z0-9_]*", text):
+            raise SpecError(
+                f"{where}[{i}]",
+                f"unknown product list {item!r}",
+                hint="bundled lists: " + ", ".join(PRODUCT_LISTS + EXEMPTION_LISTS),
+            )
         if text is None or not HS_PREFIX.match(text):
             raise SpecError(
                 f"{where}[{i}]",
@@ -424,6 +509,12 @@ def _exemptions(value: Any, where: str) -> tuple[str, ...]:
             out.append(item)
             continue
         text = item.replace(".", "").strip() if isinstance(item, str) else ""
+        if re.fullmatch(r"[a-z][a-z0-9_]*", text):
+            raise SpecError(
+                f"{where}[{i}]",
+                f"unknown exemption list {item!r}",
+                hint="bundled lists: " + ", ".join(EXEMPTION_LISTS),
+            )
         if not HS_PREFIX.match(text):
             raise SpecError(
                 f"{where}[{i}]",

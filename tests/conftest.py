@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 
 from etl import settings
 from etl.manifest import ManifestEntry
+from etl.store import copy_database
 from tests.dbstate import snapshot
 
 
@@ -60,7 +60,7 @@ def small_bundle_con(small_bundle_db: Path) -> Iterator[duckdb.DuckDBPyConnectio
 def corpus_db(small_bundle_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the small bundle shared by one module's refused loads (each checks it is left unchanged)."""
     copy = tmp_path_factory.mktemp("corpus") / "corpus.duckdb"
-    shutil.copyfile(small_bundle_db, copy)
+    copy_database(small_bundle_db, copy)
     return copy
 
 
@@ -75,7 +75,7 @@ def corpus_state(corpus_db: Path) -> dict[str, tuple]:
 def scratch_db(small_bundle_db: Path, tmp_path: Path) -> Path:
     """A copy of the small bundle for one test."""
     copy = tmp_path / "scratch.duckdb"
-    shutil.copyfile(small_bundle_db, copy)
+    copy_database(small_bundle_db, copy)
     return copy
 
 
@@ -122,6 +122,7 @@ SLOW_TESTS = (
     "tests/unit/test_claims_verdicts.py::test_product_shares_count_the_eu_once",
     "tests/unit/test_smart.py",  # property tests over the model (hypothesis)
     "tests/integration/test_claims_real.py",
+    "tests/integration/test_claims_cli.py",
     "tests/integration/test_scenario_cli.py",
     "tests/integration/test_scenarios_2025.py",
     "tests/integration/test_writer_safety.py",

@@ -89,16 +89,19 @@ else:
     components.show_figure(fig, filename="balanza-balances", key="balances_chart", finished=True)
     components.gap_notes(long, ["partner", "measure_label"], "value", lambda key: " · ".join(key))
 
-table = long[["partner_iso3", "year", "measure", "value", "value_usd", "publisher", "valuation"]]
+table = long[["partner_iso3", "year", "measure", "value", "value_usd", "publisher", "valuation", "flag"]]
 table = table.sort_values(["partner_iso3", "measure", "year"]).reset_index(drop=True)
 table["measure"] = table["measure"].map(measure_names)
 table["publisher"] = table["publisher"].map(lambda v: i18n.record_text(v, lang))
 table["valuation"] = table["valuation"].map(lambda v: i18n.record_text(v, lang))
+caveats = table["flag"]  # the records' caveats: a short flag in the cell, the reasons under the table
+table["flag"] = caveats.map(lambda v: i18n.flag_short(v, lang))
 table_units = {"value": unit_text}
 st.subheader(t("table", lang))
 components.show_table(table, units=table_units, decimals={"value_usd": 0})
+components.flag_caption(caveats)
 components.download_csv_button(
-    components.localized(table, table_units),
+    components.localized(components.with_flag_notes(table, caveats), table_units),
     filename="balanza-balances.csv",
     source=components.source_summary(long),
     valuation=t("per_row", lang),

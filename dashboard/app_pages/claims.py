@@ -8,7 +8,7 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
-from dashboard import claims, components, i18n, url_state
+from dashboard import claims, components, i18n, shared_results, url_state
 
 PAGES_DIR = Path(__file__).resolve().parent
 BadgeColour = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray", "grey", "primary"]
@@ -38,6 +38,7 @@ TX = {
         "y lo que falta en los datos incluidos.",
     ),
     "claim": ("Claim", "Afirmación"),
+    "number": ("#", "N.º"),
     "all": ("All claims", "Todas las afirmaciones"),
     "article": ("article", "artículo"),
     "kind": ("kind", "tipo"),
@@ -82,6 +83,7 @@ PAGE_NAMES = {
     "overview": "page_overview",
     "products": "page_products",
     "dependence": "page_dependence",
+    "peers": "page_peers",
     "scenarios": "page_scenarios",
     "coverage": "page_coverage",
     "data": "page_data",
@@ -158,7 +160,7 @@ def _card(card: claims.ClaimCard) -> None:
         st.caption(f"{tx('tolerance')}: {spec.text('tolerance_text', components.lang())}")
         if card.missing:
             st.warning(tx("missing") + "; ".join(card.missing) + ".", icon=":material/report:")
-        fig = components.claim_chart(spec.id, components.lang())
+        fig = shared_results.claim_chart(spec.id, components.lang())
         if fig is not None:
             components.show_figure(
                 fig, filename=f"balanza-claim-{spec.id}", key=f"claim_chart_{spec.id}", finished=True
@@ -173,13 +175,17 @@ def _card(card: claims.ClaimCard) -> None:
                         _display_value(v, u)
                         for v, u in zip(card.numbers["value"], card.numbers["unit"], strict=True)
                     ],
+                    flag=[  # short words; the reason is in the row's note
+                        i18n.flag_of(bool(p), bool(c), components.lang())
+                        for p, c in zip(card.numbers["provisional"], card.numbers["comparable"], strict=True)
+                    ],
                 )
-                components.show_table(shown[["measure", "year", "perspective", "shown", "valuation", "publisher",
-                                             "dataset", "note"]].rename(columns={"shown": "value"}),
+                components.show_table(shown[["measure", "year", "perspective", "shown", "flag", "valuation",
+                                             "publisher", "dataset", "note"]].rename(columns={"shown": "value"}),
                                       key=f"claim_numbers_{spec.id}")  # fmt: skip
         units = ", ".join(sorted({str(u) for u in card.numbers["unit"].dropna()})) or "—"
         components.download_csv_button(
-            components.claim_csv_frame(spec.id, components.lang()), filename=f"balanza-claim-{spec.id}.csv",
+            shared_results.claim_csv_frame(spec.id, components.lang()), filename=f"balanza-claim-{spec.id}.csv",
             source=components.source_summary(card.numbers), valuation=tx("per_row"), units=units,
             filters={"claim": spec.id, **spec.link_params}, key=f"claim_csv_{spec.id}",
         )  # fmt: skip
@@ -190,7 +196,8 @@ lang = components.lang()
 st.title(tx("title"))
 st.caption(tx("intro"))
 
-all_cards = components.claim_cards(lang)  # computed once per database and language, shared by every session
+# computed once per database and language, shared by every session
+all_cards = shared_results.claim_cards(lang)
 ids = tuple(["all", *[str(card.spec.id) for card in all_cards]])
 claim_param = url_state.Param("claim", url_state.CHOICE, "all", ids)
 url_state.init_state([claim_param], lang)
@@ -201,7 +208,7 @@ chosen = st.selectbox(
 )  # fmt: skip
 url_state.sync_url([claim_param])
 
-summary = pd.DataFrame([{tx("claim"): k.spec.id, tx("statement"): k.spec.text("summary", lang),
+summary = pd.DataFrame([{tx("number"): k.spec.id, tx("statement"): k.spec.text("summary", lang),
                          tx("kind").capitalize(): _label(KINDS, k.spec.kind), tx("verdict"): _label(VERDICTS, k.verdict),
                          tx("figure"): k.figure or "—", tx("basis"): k.basis or "—"} for k in all_cards])  # fmt: skip
 if chosen == "all":

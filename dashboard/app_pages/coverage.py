@@ -90,6 +90,10 @@ components.download_csv_button(
 
 st.subheader(t("datasets", lang))
 datasets = components.query_datasets().drop(columns=["dataset_id", "path", "source"], errors="ignore")
+# Vintage: loaded as a newer release of observations another file holds (balanza load --revision, fetch) or not.
+datasets["vintage"] = datasets["vintage"].map(
+    lambda revision: t("vintage_revision" if revision else "vintage_first", lang)
+)
 # The datasets' provenance is written in English in data/sources.toml: cited as it is, and said so.
 datasets = datasets.rename(columns={"publisher": "publisher_cited", "description": "description_cited"})
 components.show_table(datasets, key="datasets_table")

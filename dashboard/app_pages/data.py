@@ -79,6 +79,21 @@ rows, total = components.query_trade_rows(
 st.caption(
     i18n.publisher(str(chosen["source"]), lang) + " · " + t("rows_shown", lang, shown=len(rows), total=total)
 )
+# Which files (vintages) the series' values come from, and when each was loaded.
+vintages = components.query_series_vintages(source=str(chosen["source"]), reporter=str(chosen["reporter"]),
+                                            partner=str(chosen["partner"]), flow=str(chosen["flow"]))  # fmt: skip
+if not vintages.empty:
+    files = [
+        t(
+            "series_file",
+            lang,
+            path=url_state.escape_markdown(str(row["path"]).rsplit("/", 1)[-1]),
+            date=f"{row['loaded_at']:%Y-%m-%d %H:%M}",
+            revision=t("series_revision", lang) if row["revision"] else "",
+        )  # fmt: skip
+        for row in vintages.head(5).to_dict("records")
+    ]
+    st.caption(t("series_loaded", lang, files="; ".join(files) + (" …" if len(vintages) > 5 else "")))
 
 if not rows.empty:
     by_year = rows.groupby("year", as_index=False)["value_usd"].sum()

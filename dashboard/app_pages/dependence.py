@@ -58,13 +58,19 @@ else:
     components.gap_notes(shares, ["partner", "flow_label"], "share_pct", lambda key: " · ".join(key))
 
 # Every share names what it divides by (Colombia's trade with all partners, with its publisher).
-table = shares[["partner_iso3", "flow", "year", "share_pct", "denominator", "source"]].reset_index(drop=True)
-table["source"] = components.publisher_column(table)
+table = shares[["partner_iso3", "flow", "year", "share_pct", "denominator", "publisher", "flag"]]
+table = table.reset_index(drop=True)
+table["publisher"] = table["publisher"].map(
+    lambda v: i18n.record_text(v, lang)
+)  # as every other page names it
 table["flow"] = table["flow"].map(lambda f: i18n.flow(f, lang))
 table["denominator"] = table["denominator"].map(lambda d: i18n.record_text(d, lang))
+caveats = table["flag"]  # a short flag in the cell, the reasons under the table
+table["flag"] = caveats.map(lambda v: i18n.flag_short(v, lang))
 components.show_table(table)
+components.flag_caption(caveats)
 components.download_csv_button(
-    components.localized(table),
+    components.localized(components.with_flag_notes(table, caveats)),
     filename="balanza-dependence.csv",
     source=components.source_summary(totals),
     valuation=t("as_reported", lang),

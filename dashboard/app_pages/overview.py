@@ -29,7 +29,7 @@ unit_text = components.unit_label(unit, base_year)
 
 # The series of record (etl/record.py): the headline balance per partner and year, on a named basis.
 wide = components.balances_for(view, PARTNERS, factor)
-for measure in ("export", "import", "balance", "alt_balance"):
+for measure in ("export", "import", "balance", "alt_balance", "est_balance"):
     wide[f"{measure}_value"] = components.in_units(wide, unit, base_year, value_column=measure)
 
 # One year for every partner: the latest year in which all of them have a balance, so the cards compare
@@ -50,6 +50,20 @@ if shared_year is not None:
 if latest_year is not None and shared_year is not None and latest_year > shared_year:
     st.caption(t("overview_provisional_later", lang, year=latest_year))
 
+
+def change_text(latest: pd.Series, previous: pd.Series) -> str | None:
+    """'+0.62 vs 2023' when both years' headlines are on one basis; else the change of the FOB estimate both
+    years have, named so; None when there is no common basis."""
+    year = int(latest["year"]) - 1
+    if latest["basis"] == previous["basis"]:
+        change = latest["balance_value"] - previous["balance_value"]
+        return f"{i18n.signed(change, lang)} " + t("vs_year", lang, year=year)
+    if pd.notna(latest["est_balance_value"]) and pd.notna(previous["est_balance_value"]):
+        change = latest["est_balance_value"] - previous["est_balance_value"]
+        return f"{i18n.signed(change, lang)} " + t("vs_year_estimated", lang, year=year)
+    return None
+
+
 rows = []
 columns = st.columns(len(PARTNERS))
 for column, partner in zip(columns, PARTNERS, strict=True):
@@ -66,10 +80,8 @@ for column, partner in zip(columns, PARTNERS, strict=True):
         latest = series.iloc[-1]
         previous = series[series["year"] == latest["year"] - 1]
         delta = None
-        if not previous.empty:
-            delta = f"{i18n.signed(latest['balance_value'] - previous.iloc[0]['balance_value'], lang)} " + t(
-                "vs_year", lang, year=int(latest["year"]) - 1
-            )
+        if not previous.empty:  # a change on one basis: the headline's, else the estimate both years have
+            delta = change_text(latest, previous.iloc[0])
         st.metric(
             t("latest_balance", lang, partner=components.country_label(partner), year=int(latest["year"])),
             i18n.number(latest["balance_value"], lang),
@@ -139,6 +151,7 @@ if rows:
                 "import_publisher",
                 "export_valuation",
                 "import_valuation",
+                "caveat",
             ]
         ]
         .rename(
@@ -159,11 +172,14 @@ if rows:
         "export_publisher",
         "import_publisher",
     ):
-        table[text_column] = table[text_column].map(lambda v: i18n.record_text(v, lang))
+        table[text_column] = table[text_column].map(lambda v: i18n.record_text(v, lang) if v else "")
+    caveats = table["caveat"]  # a short flag in the cell, the reasons under the table
+    table["caveat"] = caveats.map(lambda v: i18n.flag_short(v, lang))
     value_units = {m: unit_text for m in ("export", "import", "balance", "alt_balance")}
     components.show_table(table, units=value_units)
+    components.flag_caption(caveats)
     components.download_csv_button(
-        components.localized(table, value_units),
+        components.localized(components.with_flag_notes(table, caveats), value_units),
         filename="balanza-overview.csv",
         source="; ".join(
             dict.fromkeys(

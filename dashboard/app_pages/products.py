@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, components, i18n, product_views, url_state
+from dashboard import charts, components, i18n, product_views, shared_results, url_state
 from dashboard.i18n import t
 from etl.schema import CHINA, UNITED_STATES
 
 lang = components.lang()
 labels = components.country_labels()
 hs_codes = components.query_hs_codes()
-spanish = components.spanish_hs_names()  # the Spanish HS nomenclature's text by code (shared, read-only)
+spanish = shared_results.spanish_hs_names()  # the Spanish HS nomenclature's text by code (shared, read-only)
 CHAPTER_PARTNERS = [CHINA, UNITED_STATES]
 
 st.title(t("page_products", lang))
@@ -55,7 +55,7 @@ else:
 
 # ---- one series, product by product ---------------------------------------------------------------------------
 st.subheader(t("series_title", lang))
-catalogue = components.product_catalogue()  # shared, read-only
+catalogue = shared_results.product_catalogue()  # shared, read-only
 series_choices = catalogue.choices
 
 
@@ -101,7 +101,7 @@ value_title = t("usd_m", lang)
 query_text = st.text_input(t("hs_search", lang), key="q", max_chars=60, placeholder=t("hs_search_hint", lang))
 focus = None
 if query_text.strip():
-    matches = components.hs_search(query_text)  # shared by every session searching the same words
+    matches = shared_results.hs_search(query_text)  # shared by every session searching the same words
     if matches.empty:
         st.info(t("hs_search_none", lang, text=url_state.escape_markdown(query_text.strip())))
     else:

@@ -1,9 +1,9 @@
 """Scenarios: presets, build or edit, run, compare up to four, download/upload, all kept in the URL.
 
-Thin: session state and widgets only. Form ↔ scenario documents, the link and uploads: dashboard.scenario_form;
-what a result shows: dashboard.scenario_summary and dashboard.scenario_tables; the widgets of each part:
-dashboard.scenario_widgets; the page's words: dashboard.scenario_labels; the model's words (notes, presets):
-dashboard.scenario_text. The model is model.scenario and model.compare; the equations live in model/smart.py
+Thin: session state and widgets only. Form ↔ scenario documents, the link and uploads: dashboard.scenarios.form;
+what a result shows: dashboard.scenarios.summary and dashboard.scenarios.tables; the widgets of each part:
+dashboard.scenarios.widgets; the page's words: dashboard.scenarios.labels; the model's words (notes, presets):
+dashboard.scenarios.model_text. The model is model.scenario and model.compare; the equations live in model/smart.py
 and docs/scenarios.md.
 """
 
@@ -15,14 +15,15 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import components, scenario_form, scenario_text, scenario_widgets
-from dashboard.scenario_form import DEFAULT_PRESET, MAX_SAVED, PRESETS, ScenarioFileError
-from dashboard.scenario_labels import text
-from dashboard.scenario_report import comparison_report_html
+from dashboard import components, shared_results
+from dashboard.scenarios import form, model_text, widgets
+from dashboard.scenarios.form import DEFAULT_PRESET, MAX_SAVED, PRESETS, ScenarioFileError
+from dashboard.scenarios.labels import text
+from dashboard.scenarios.report import comparison_report_html
 from dashboard.url_state import escape_markdown as plain
 from etl.errors import BalanzaError, SpecError
 from etl.schema import UNITED_STATES
-from model.result import ScenarioResult
+from model.result import ScenarioResult, colombia_first
 from model.spec import encode_scenario_set
 
 URL_KEY = "sc"
@@ -31,25 +32,25 @@ lang = components.lang()
 
 def run(spec_doc: dict[str, Any]) -> ScenarioResult:
     """A scenario run, once per database and scenario for all sessions (the presets are warmed at start)."""
-    return components.scenario_result(json.dumps(spec_doc, sort_keys=True))
+    return shared_results.scenario_result(json.dumps(spec_doc, sort_keys=True))
 
 
 # ---- state: current scenario, saved set, URL (callbacks run before the page) ------------------------------------
 
 
 def _set_current(doc: Any) -> None:
-    st.session_state["sc_current"] = scenario_form.canonical(doc)
-    st.session_state.update(scenario_form.form_values(st.session_state["sc_current"]))
+    st.session_state["sc_current"] = form.canonical(doc)
+    st.session_state.update(form.form_values(st.session_state["sc_current"]))
 
 
 def _init_state() -> None:
     if "sc_current" in st.session_state:
         return
     try:
-        loaded = scenario_form.from_link(st.query_params.get(URL_KEY))
+        loaded = form.from_link(st.query_params.get(URL_KEY))
     except SpecError as exc:
-        st.session_state["sc_message"] = scenario_form.link_message(exc, lang)
-        loaded = scenario_form.from_link(None)
+        st.session_state["sc_message"] = form.link_message(exc, lang)
+        loaded = form.from_link(None)
     st.session_state["sc_saved"] = loaded.saved
     _set_current(loaded.current)
 
@@ -71,11 +72,11 @@ def _apply(build: Callable[[], Any]) -> None:
 
 
 def _apply_tariff_form() -> None:
-    _apply(lambda: scenario_form.tariff_document(st.session_state.to_dict(), st.session_state["sc_current"]))
+    _apply(lambda: form.tariff_document(st.session_state.to_dict(), st.session_state["sc_current"]))
 
 
 def _apply_purchase_form() -> None:
-    _apply(lambda: scenario_form.purchase_document(st.session_state.to_dict()))
+    _apply(lambda: form.purchase_document(st.session_state.to_dict()))
 
 
 def _load_preset() -> None:
@@ -88,11 +89,11 @@ def _apply_json() -> None:
 
 def _save_current() -> None:
     try:
-        st.session_state["sc_saved"] = scenario_form.with_saved(
+        st.session_state["sc_saved"] = form.with_saved(
             st.session_state["sc_saved"], st.session_state["sc_current"]
         )
     except ValueError:
-        st.session_state["sc_error"] = scenario_form.full_message(lang)
+        st.session_state["sc_error"] = form.full_message(lang)
 
 
 def _remove_saved(index: int) -> None:
@@ -104,7 +105,7 @@ def _load_upload() -> None:
     if upload is None:
         return
     try:
-        loaded = scenario_form.from_upload(upload.name, upload.getvalue(), lang)
+        loaded = form.from_upload(upload.name, upload.getvalue(), lang)
     except ScenarioFileError as exc:
         st.session_state["sc_error"] = str(exc)
         return
@@ -123,13 +124,13 @@ _init_state()
 if message := st.session_state.pop("sc_message", None):
     st.warning(plain(message))
 
-partners = sorted(components.scenario_market(UNITED_STATES, 2024).partners.tolist())
+partners = sorted(shared_results.scenario_market(UNITED_STATES, 2024).partners.tolist())
 countries = components.country_names()
 
 with st.container(border=True):
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     left.selectbox(text("presets", lang), list(PRESETS), key="sc_preset", index=list(PRESETS).index(DEFAULT_PRESET),
-                   format_func=lambda name: scenario_text.preset_name(name, lang))  # fmt: skip
+                   format_func=lambda name: model_text.preset_name(name, lang))  # fmt: skip
     right.button(text("load_preset", lang), on_click=_load_preset, key="sc_load_preset", width="stretch")
 
 with st.expander(text("build", lang), expanded=False):
@@ -138,9 +139,9 @@ with st.expander(text("build", lang), expanded=False):
     )
     with tariff_tab:
         several = len(st.session_state["sc_current"].get("tariff_changes", [])) > 1
-        scenario_widgets.tariff_form(partners, lang, several=several, on_submit=_apply_tariff_form)
+        widgets.tariff_form(partners, lang, several=several, on_submit=_apply_tariff_form)
     with purchase_tab:
-        scenario_widgets.purchase_form(lang, on_submit=_apply_purchase_form)
+        widgets.purchase_form(lang, on_submit=_apply_purchase_form)
     with json_tab:
         st.text_area(text("json", lang), key="sc_json", height=320)
         st.button(text("apply_json", lang), on_click=_apply_json, key="sc_apply_json")
@@ -156,18 +157,18 @@ except BalanzaError as exc:
     st.stop()
 
 # names and descriptions come from whoever wrote the link: text, never Markdown
-st.subheader(plain(scenario_text.preset_name(result.name, lang)))
+st.subheader(plain(model_text.preset_name(result.name, lang)))
 if description := current.get("description"):
-    st.caption(plain(scenario_text.preset_description(result.name, description, lang)))
+    st.caption(plain(model_text.preset_description(result.name, description, lang)))
 
 if result.spec.kind == "tariff":
-    scenario_widgets.show_tariff(result, current, countries, lang)
+    widgets.show_tariff(result, current, countries, lang)
 else:
-    scenario_widgets.show_purchase(result, countries, lang)
+    widgets.show_purchase(result, countries, lang)
 
 with st.container(border=True):
     st.markdown(f"**{text('left_out', lang)}**")
-    st.markdown("\n".join(f"- {item}" for item in scenario_text.left_out(result.left_out, lang)))
+    st.markdown("\n".join(f"- {item}" for item in model_text.left_out(result.left_out, lang)))
 
 # ---- save and compare: like with like ---------------------------------------------------------------------------
 
@@ -178,14 +179,14 @@ st.button(
     on_click=_save_current, key="sc_save", disabled=len(saved) >= MAX_SAVED,
 )  # fmt: skip
 if saved:
-    scenario_widgets.show_saved(saved, lang, on_remove=_remove_saved)
+    widgets.show_saved(saved, lang, on_remove=_remove_saved)
     saved_pairs = []
     for doc in saved:
         try:
             saved_pairs.append((doc, run(doc)))
         except BalanzaError as exc:
             st.error(plain(f"{doc['name']}: {exc}"))
-    scenario_widgets.show_comparison(saved_pairs, countries, lang)
+    widgets.show_comparison(saved_pairs, countries, lang)
 else:
     st.caption(text("save_hint", lang, max=MAX_SAVED))
 
@@ -208,14 +209,19 @@ with a:
             file_name="balanza-scenarios.json", mime="application/json", key="sc_dl_set", on_click="ignore",
         )  # fmt: skip
 with b:
-    scenario_widgets.csv_button(
-        result.by_partner, result.name, "balanza-scenario-by-partner.csv", "USD", "sc_dl_csv", lang
+    widgets.csv_button(
+        colombia_first(result.by_partner),
+        result.name,
+        "balanza-scenario-by-partner.csv",
+        "USD",
+        "sc_dl_csv",
+        lang,
     )
 with c:
     st.download_button(
         text("dl_report", lang),
         data=lambda: comparison_report_html(report_results, country_names=countries, view_url=report_url, lang=lang,
-                                            spanish=components.spanish_hs_names() if lang == "es" else None),
+                                            spanish=shared_results.spanish_hs_names() if lang == "es" else None),
         file_name="balanza-scenarios-report.html", mime="text/html", key="sc_dl_report", on_click="ignore",
         icon=":material/slideshow:",
     )  # fmt: skip

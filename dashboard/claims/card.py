@@ -37,6 +37,7 @@ def perspective(key: str, lang: str = "en") -> str:
 
 NUMBER_COLUMNS = (
     "measure", "year", "perspective", "value", "unit", "valuation", "source", "dataset", "publisher", "note",
+    "provisional", "comparable",
 )  # fmt: skip
 
 # Years in which the DIAN series withholds many destinations as "not declared" (see its PROVENANCE).
@@ -117,7 +118,9 @@ class ClaimData:
     record: (
         pd.DataFrame
     )  # query_record(COL, CHN/USA/WLD): exports and imports, TOTAL, with publisher/printed_by
-    dian_monthly: pd.DataFrame  # period, partner_iso3, value_usd (DANE's monthly export detail)
+    dian_monthly: (
+        pd.DataFrame
+    )  # period, partner_iso3, value_usd, year, provisional, comparable (DIAN, monthly)
     products: (
         pd.DataFrame
     )  # record of US imports 2024, HS10 lines of flowers and coffee: partner_iso3, hs_code, value_usd
@@ -125,7 +128,7 @@ class ClaimData:
     exemptions: (
         pd.DataFrame
     )  # 2024 US imports from Colombia by HS10 line: hs_code, value_usd, lists (tariff lists naming it)
-    gdp: pd.DataFrame  # iso3, year, gdp_usd
+    gdp: pd.DataFrame  # etl.record.query_gdp: year, gdp_usd, source, publisher (one value per year)
     fiscal: pd.DataFrame = field(
         default_factory=pd.DataFrame
     )  # published_indicators: central government balance, printed
@@ -144,6 +147,8 @@ class ClaimData:
         default_factory=pd.DataFrame
     )  # model.data.query_import_coverage: chapter, coverage_pct
     exemption_lists: tuple[str, ...] = ()  # the tariff lists loaded (a list may name nothing Colombia sells)
+    # dashboard.peers.query_peer_indicators: Colombia's and its peers' shares of trade with China and the US
+    peers: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def empty_frame(columns: Iterable[str]) -> pd.DataFrame:
@@ -166,10 +171,14 @@ def signed(value: float, digits: int = 2) -> str:
 
 
 def number_row(measure: str, year: Any, perspective: str, value: float, unit: str, valuation: str, source: str,
-         dataset: str, publisher: str, note: str = "") -> dict[str, Any]:  # fmt: skip
+               dataset: str, publisher: str, note: str = "", *, provisional: bool = False,
+               comparable: bool = True) -> dict[str, Any]:  # fmt: skip
+    """One figure of a card; ``provisional`` and ``comparable`` are the series of record's flags of the figures it
+    is made of (a 2025 partner export: provisional, not comparable with earlier years)."""
     return {
         "measure": measure, "year": year, "perspective": perspective, "value": value, "unit": unit,
         "valuation": valuation, "source": source, "dataset": dataset, "publisher": publisher, "note": note,
+        "provisional": bool(provisional), "comparable": bool(comparable),
     }  # fmt: skip
 
 

@@ -149,7 +149,7 @@ HEADLINE_SHARE = "headline basis (imports FOB)"
 MIXED_SHARE = "both exports FOB − imports CIF (mixed valuation)"
 SHARE_BASES = (HEADLINE_SHARE, MIXED_SHARE)
 SHARE_COLUMNS = ["year", "basis", "china_balance_usd", "world_balance_usd", "share", "china_publisher",
-                 "world_publisher", "china_basis", "world_basis", "dataset", "note"]  # fmt: skip
+                 "world_publisher", "china_basis", "world_basis", "dataset", "note", "provisional", "comparable"]  # fmt: skip
 
 
 def china_share_table(data: ClaimData) -> pd.DataFrame:
@@ -175,6 +175,8 @@ def _share_row(year: int, basis: str, china: pd.Series, world: pd.Series) -> dic
         "share": share, "china_publisher": str(china["publisher"]), "world_publisher": str(world["publisher"]),
         "china_basis": str(china["basis_label"]), "world_basis": str(world["basis_label"]),
         "dataset": str(china["dataset"]), "note": note,
+        "provisional": bool(china["provisional"]) or bool(world["provisional"]),
+        "comparable": bool(china["comparable"]) and bool(world["comparable"]),
     }  # fmt: skip
 
 
@@ -201,7 +203,8 @@ def check_china_share_of_deficit(spec: ClaimSpec, data: ClaimData, lang: str = "
                    w.t(f"China {bn(-r['china_balance_usd'])} bn ÷ total {bn(-r['world_balance_usd'])} bn. {r['note']}",
                        f"China {w.bn(-r['china_balance_usd'])} ÷ total {w.bn(-r['world_balance_usd'])}. "
                        + ("El comercio total de bienes de Colombia tuvo superávit: no hay participación"
-                          if r["note"] == surplus_note else "")).strip())
+                          if r["note"] == surplus_note else "")).strip(),
+                   provisional=r["provisional"], comparable=r["comparable"])
         for r in table.to_dict("records")
     ])  # fmt: skip
     table = table[table["year"] >= SHARES_FROM_YEAR].reset_index(drop=True)

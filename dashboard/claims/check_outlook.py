@@ -21,7 +21,7 @@ from dashboard.claims.rules import CANNOT_CHECK, NOT_SUPPORTED, OUT_OF_SCOPE, PA
 from dashboard.claims.series import deficit_series, latest_of, record_rows
 from dashboard.claims.specs import ClaimSpec
 from dashboard.claims.words import Words
-from etl.schema import CHINA
+from etl.schema import CHINA, GDP_DERIVED, GDP_WORLD_BANK
 from etl.years import format_years
 from model.purchase import growth_history, largest_growth
 
@@ -48,7 +48,8 @@ def check_china_purchases(spec: ClaimSpec, data: ClaimData, lang: str = "en") ->
     rows = [number_row(w.t("Colombia's exports to China", "exportaciones de Colombia a China"), int(r["year"]),
                        perspective(COL_REPORTED, lang), float(r["value_usd"]), "USD",
                        str(r["valuation"]), str(r["source"]), data.datasets.get(str(r["source"]), str(r["source"])),
-                       w.rec(r["citation"])) for r in exports.to_dict("records")]  # fmt: skip
+                       w.rec(r["citation"]), provisional=r["provisional"], comparable=r.get("comparable", True))
+            for r in exports.to_dict("records")]  # fmt: skip
     sentences = []
     facts: dict[str, float] = {}
     missing = []
@@ -92,7 +93,8 @@ def check_china_purchases(spec: ClaimSpec, data: ClaimData, lang: str = "en") ->
         rows.append(number_row(w.t("increase needed to close the deficit", "aumento necesario para cerrar el déficit"),
                                year, perspective(COL_REPORTED, lang), deficit, "USD",
                                w.rec(head["basis_label"]), str(head["source"]), str(head["dataset"]),
-                               w.rec(head["publisher"])))  # fmt: skip
+                               w.rec(head["publisher"]), provisional=head["provisional"],
+                               comparable=head["comparable"]))  # fmt: skip
     gaps = span_gaps(exports["year"])
     if gaps:
         missing.append(w.t(f"Colombia-reported exports to China: {format_years(gaps)}",
@@ -143,7 +145,8 @@ def check_fiscal(spec: ClaimSpec, data: ClaimData, lang: str = "en") -> ClaimCar
     tol = spec.tolerance
     series = deficit_series(data, CHINA)
     head = latest_of(series, COL_REPORTED)
-    gdp = data.gdp.set_index("year")["gdp_usd"] if not data.gdp.empty else pd.Series(dtype=float)
+    gdp_rows = data.gdp.set_index("year") if not data.gdp.empty else pd.DataFrame(columns=["gdp_usd"])
+    gdp = gdp_rows["gdp_usd"].astype(float)
     w = Words(lang)
     sentences = [
         w.t("A trade deficit is not a fiscal deficit: the first is what residents buy abroad minus what they "
@@ -163,22 +166,30 @@ def check_fiscal(spec: ClaimSpec, data: ClaimData, lang: str = "en") -> ClaimCar
     gdp_year = year if year in gdp.index else int(gdp.index.max())
     trade_share = -float(head["balance_usd"]) / float(gdp.loc[gdp_year]) * 100
     facts.update(year=float(year), gdp_year=float(gdp_year), trade_gap_pct_gdp=trade_share)
-    gdp_note = (
-        ""
-        if gdp_year == year
-        else w.t(
-            f" (over GDP of {gdp_year}, the latest year of the bundled World Bank series; "
-            f"no {year} GDP in US dollars is bundled)",
-            f" (sobre el PIB de {gdp_year}, el último año de la serie incluida del Banco Mundial; "
-            f"no hay PIB de {year} en dólares en los datos incluidos)",
-        )
-    )
+    derived = str(gdp_rows.loc[gdp_year].get("source", GDP_WORLD_BANK)) == GDP_DERIVED
+    if gdp_year != year:
+        gdp_note = w.t(f" (over GDP of {gdp_year}, the latest year bundled; no {year} GDP in US dollars is bundled)",
+                       f" (sobre el PIB de {gdp_year}, el último año incluido; no hay PIB de {year} en dólares en "
+                       "los datos incluidos)")  # fmt: skip
+    elif derived:
+        gdp_note = w.t(f" ({gdp_year} GDP in US dollars derived: DANE's GDP in pesos, as printed by the OECD, ÷ the "
+                       f"year's average TRM; the World Bank series ends before {gdp_year})",
+                       f" (PIB de {gdp_year} en dólares derivado: el PIB del DANE en pesos, según lo impreso por la OCDE, "
+                       f"÷ la TRM promedio del año; la serie del Banco Mundial termina antes de {gdp_year})")  # fmt: skip
+    else:
+        gdp_note = ""
+    gdp_publisher = (w.t("derived from DANE (GDP in pesos, as printed by the OECD) and the Superintendencia "
+                         "Financiera's TRM", "derivado del DANE (PIB en pesos, según lo impreso por la OCDE) y la TRM "
+                         "de la Superintendencia Financiera")
+                     if derived else w.t(SOURCE_PUBLISHERS["world_bank"], "Banco Mundial, Indicadores del Desarrollo "
+                                         "Mundial"))  # fmt: skip
     pct_gdp = w.t("% of GDP", "% del PIB")
     rows.append(number_row(w.t("deficit with China as % of GDP", "déficit con China en % del PIB"), year,
                            perspective(COL_REPORTED, lang), trade_share, pct_gdp,
                            w.rec(head["basis_label"]), str(head["source"]), str(head["dataset"]),
-                           w.t(f"{head['publisher']}; GDP: {SOURCE_PUBLISHERS['world_bank']} ({gdp_year})",
-                               f"{w.rec(head['publisher'])}; PIB: Banco Mundial, Indicadores del Desarrollo Mundial ({gdp_year})")))  # fmt: skip
+                           w.t(f"{head['publisher']}; GDP: {gdp_publisher} ({gdp_year})",
+                               f"{w.rec(head['publisher'])}; PIB: {gdp_publisher} ({gdp_year})"),
+                           provisional=head["provisional"], comparable=head["comparable"]))  # fmt: skip
     sentences.append(w.t(f"The {year} deficit with China (USD {bn(-float(head['balance_usd']))} bn, {head['basis_label']}; "
                          f"{head['publisher']}) was {trade_share:.1f} % of Colombia's GDP{gdp_note}.",
                          f"El déficit con China de {year} ({w.bn(-float(head['balance_usd']))}, {w.rec(head['basis_label'])}; "

@@ -34,7 +34,7 @@ from etl.schema import CHINA, UNITED_STATES, WORLD
 from etl.years import format_years
 
 SHARE_COLUMNS = ["year", "partner", "value_usd", "world_usd", "share", "source", "months", "publisher",
-                 "world_publisher", "dataset", "valuation", "note"]  # fmt: skip
+                 "world_publisher", "dataset", "valuation", "note", "provisional", "comparable"]  # fmt: skip
 
 
 def colombia_partner_shares(
@@ -61,6 +61,8 @@ def colombia_partner_shares(
                 "publisher": str(r["citation"]), "world_publisher": str(w["citation"]),
                 "dataset": data.datasets.get(str(r["source"]), str(r["source"])),
                 "valuation": f"{r['valuation']} ÷ {w['valuation']}", "note": note,
+                "provisional": bool(r["provisional"]) or bool(w["provisional"]),
+                "comparable": bool(r.get("comparable", True)) and bool(w.get("comparable", True)),
             })  # fmt: skip
     if not rows:
         return empty_frame(SHARE_COLUMNS)
@@ -93,7 +95,8 @@ def _share_numbers(frame: pd.DataFrame, what: str, w: Words) -> list[dict]:
                        r["year"], perspective(COL_REPORTED, w.lang), r["share"] * 100, "%",
                        r["valuation"], r["source"], r["dataset"],
                        f"{w.rec(r['publisher'])}; total: {w.rec(r['world_publisher'])}",
-                       _note(r["note"], w)) for r in frame.to_dict("records")]  # fmt: skip
+                       _note(r["note"], w), provisional=r["provisional"], comparable=r["comparable"])
+            for r in frame.to_dict("records")]  # fmt: skip
 
 
 def check_us_dependence(spec: ClaimSpec, data: ClaimData, lang: str = "en") -> ClaimCard:
@@ -164,7 +167,8 @@ def check_china_import_growth(spec: ClaimSpec, data: ClaimData, lang: str = "en"
     shares = _in_span(colombia_partner_shares(data, "import", partners=(CHINA,)))
     numbers = numbers_frame(
         [number_row(w.t("imports from China", "importaciones desde China"), r["year"], perspective(COL_REPORTED, lang),
-                    r["value_usd"], "USD", "CIF", r["source"], r["dataset"], w.rec(r["publisher"]), _note(r["note"], w))
+                    r["value_usd"], "USD", "CIF", r["source"], r["dataset"], w.rec(r["publisher"]), _note(r["note"], w),
+                    provisional=r["provisional"], comparable=r["comparable"])
          for r in shares.to_dict("records")]
         + _share_numbers(shares, "imports", w)
     )  # fmt: skip

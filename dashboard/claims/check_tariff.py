@@ -1,10 +1,12 @@
-"""Claim 6: the April 2025 US baseline tariff on Colombian goods, on the legal dates with the legal exemptions.
+"""Claim 6: the April 2025 US baseline tariff on Colombian goods: the rate the order set, and what it weighed.
 
-Executive Order 14257 put a 10 % "baseline" duty on imports from every country from 5 April 2025 (00:01 EDT);
-its Annex II (energy, certain minerals, pharmaceuticals, ...) was exempt from the same moment. So the rise in the
-tariff on Colombian goods as a whole is the baseline rate times the share of Colombia's 2024 sales to the US that
-the order covered, weighted by 2024 US imports for consumption (US Census). A country listed in Annex I would have
-had its own rate; Colombia is not listed.
+The article says the US imposed "10% tariffs on imports from the rest of the world": a statement about the rate.
+Executive Order 14257 put a 10 % "baseline" duty on imports from every country from 5 April 2025 (00:01 EDT); a
+country listed in its Annex I had its own rate (Colombia is not listed). The verdict judges that rate. Its
+incidence is context: Annex II (energy, certain minerals, pharmaceuticals, ...) and goods already under Section
+232 were exempt from the same moment, so the tariff on Colombian goods as a whole rose by the rate times the share
+of Colombia's 2024 sales to the US that the order covered, weighted by 2024 US imports for consumption (US Census).
+DIAN's 2025 exports by destination are shown but not compared with 2024: from 2025 DIAN withholds destinations.
 """
 
 from __future__ import annotations
@@ -85,14 +87,15 @@ def statutory_rise(rate_pct: float, exempt_usd: float, total_usd: float) -> floa
     return rate_pct * (1 - exempt_usd / total_usd)
 
 
-def colombia_rate(spec: ClaimSpec, reciprocal: pd.DataFrame, lang: str = "en") -> tuple[float, str]:
-    """Colombia's rate under the order: its Annex I rate if listed there, else the baseline (and where it comes from)."""
-    listed = (
-        reciprocal[(reciprocal["list_name"] == ANNEX_I_LIST) & (reciprocal["partner_iso3"] == COLOMBIA)]
-        if not reciprocal.empty
-        else reciprocal
-    )
+def colombia_rate(spec: ClaimSpec, reciprocal: pd.DataFrame, lang: str = "en") -> tuple[float | None, str]:
+    """Colombia's rate under the order: its Annex I rate if listed there, else the baseline (and where it comes
+    from); None when Annex I is not in the database (then whether Colombia is listed cannot be known)."""
     w = Words(lang)
+    if reciprocal.empty or not (reciprocal["list_name"] == ANNEX_I_LIST).any():
+        return None, w.t(
+            "EO 14257 Annex I is not in the bundled data", "el Anexo I de la OE 14257 no está en los datos"
+        )
+    listed = reciprocal[(reciprocal["list_name"] == ANNEX_I_LIST) & (reciprocal["partner_iso3"] == COLOMBIA)]
     if not listed.empty:
         return float(listed["rate_pct"].iloc[0]), w.t("its Annex I rate", "su tasa del Anexo I")
     return float(spec.tolerance["baseline_pct"]), w.t("the baseline: Colombia is not in Annex I",
@@ -156,7 +159,8 @@ def _dian_rows(
         rows.append(number_row(f"{w.t(MONTHLY_EXPORTS_MEASURE, MONTHLY_EXPORTS_MEASURE_ES)} {label}",
                                f"{r['period'][:4]}-{r['period'][4:]}", perspective(COL_REPORTED, w.lang),
                                float(r["value_usd"]), "USD", "FOB", "dian", data.datasets.get("dian", "dian"), publisher,
-                               withheld_note if int(r["period"][:4]) >= DIAN_WITHHELD_FROM_YEAR else ""))  # fmt: skip
+                               withheld_note if int(r["period"][:4]) >= DIAN_WITHHELD_FROM_YEAR else "",
+                               provisional=r.get("provisional", False), comparable=r.get("comparable", True)))  # fmt: skip
     us = dian[dian["partner_iso3"] == UNITED_STATES].copy()
     if us.empty:
         return rows, []
@@ -170,27 +174,42 @@ def _dian_rows(
     now_v, prior_v = float(after_months["value_usd"].sum()), float(prior["value_usd"].sum())
     withheld = dian[(dian["partner_iso3"] == "_X") & dian["period"].str.startswith(str(change.year))]
     facts.update(us_exports_after_usd=now_v, us_exports_prior_usd=prior_v)
-    change_pct = (now_v / prior_v - 1) * 100 if prior_v else float("nan")
+    change_pct = (now_v / prior_v - 1) * 100 if prior_v else float("nan")  # only before the withholding
     label = w.t(f"Colombia's exports to the US, months {months[0]:02d}–{months[-1]:02d}",
                 f"exportaciones de Colombia a EE. UU., meses {months[0]:02d}–{months[-1]:02d}")  # fmt: skip
-    for year, value, note in (
+    for year, value, note, months_rows in (
         (
             change.year,
             now_v,
-            w.t("destinations partly withheld from 2025", "destinos reservados en parte desde 2025"),
+            w.t(
+                "destinations partly withheld from 2025: not comparable with 2024 (provisional)",
+                "destinos reservados en parte desde 2025: no comparable con 2024 (provisional)",
+            ),
+            after_months,
         ),
-        (change.year - 1, prior_v, ""),
+        (change.year - 1, prior_v, "", prior),
     ):
         rows.append(number_row(label, year, perspective(COL_REPORTED, w.lang), value, "USD", "FOB", "dian",
-                               data.datasets.get("dian", "dian"), publisher, note))  # fmt: skip
+                               data.datasets.get("dian", "dian"), publisher, note,
+                               provisional=bool(months_rows.get("provisional", pd.Series(dtype=bool)).any()),
+                               comparable=bool(months_rows.get("comparable", pd.Series(dtype=bool)).all())))  # fmt: skip
     withheld_usd = float(withheld["value_usd"].sum())
+    if change.year < DIAN_WITHHELD_FROM_YEAR:
+        return rows, [
+            w.t(f"DIAN: exports to the US in {months[0]:02d}–{months[-1]:02d}/{change.year} were USD {bn(now_v)} bn, "
+                f"{change_pct:+.1f} % on the same months of {change.year - 1}.",
+                f"DIAN: las exportaciones a EE. UU. en {months[0]:02d}–{months[-1]:02d}/{change.year} fueron de "
+                f"{w.bn(now_v)}, {w.points(change_pct)} % frente a los mismos meses de {change.year - 1}.")
+        ]  # fmt: skip
     return rows, [
-        w.t(f"DIAN: exports to the US in {months[0]:02d}–{months[-1]:02d}/{change.year} were USD {bn(now_v)} bn, "
-            f"{change_pct:+.1f} % on the same months of {change.year - 1}; from {change.year} USD "
-            f"{bn(withheld_usd)} bn of that year's exports had no declared destination.",
+        w.t(f"DIAN: exports to the US in {months[0]:02d}–{months[-1]:02d}/{change.year} were USD {bn(now_v)} bn "
+            f"(provisional); not comparable with {change.year - 1}: from {change.year} DIAN withholds destinations, "
+            f"and USD {bn(withheld_usd)} bn of that year's exports had no declared destination, so no change is "
+            "computed.",
             f"DIAN: las exportaciones a EE. UU. en {months[0]:02d}–{months[-1]:02d}/{change.year} fueron de "
-            f"{w.bn(now_v)}, {w.points(change_pct)} % frente a los mismos meses de {change.year - 1}; desde "
-            f"{change.year}, {w.bn(withheld_usd)} de las exportaciones de ese año no tuvieron destino declarado.")
+            f"{w.bn(now_v)} (provisional); no son comparables con {change.year - 1}: desde {change.year} la DIAN "
+            f"reserva destinos y {w.bn(withheld_usd)} de las exportaciones de ese año no tuvieron destino declarado, "
+            "así que no se calcula un cambio.")
     ]  # fmt: skip
 
 
@@ -198,35 +217,51 @@ def check_us_tariff(spec: ClaimSpec, data: ClaimData, lang: str = "en") -> Claim
     w = Words(lang)
     tol = spec.tolerance
     change = pd.Timestamp(str(tol["change_date"]))
-    target, match, partial = float(tol["target_pts"]), float(tol["match_pts"]), float(tol["partial_pts"])
+    target, match, partial = float(tol["target_pct"]), float(tol["match_pts"]), float(tol["partial_pts"])
     tl, rows, facts, tracker_text = _tracker_rows(spec, data, change, w)
     census = w.t(CENSUS, CENSUS_ES)
     mirror = perspective(MIRROR, lang)
     customs = w.t("customs value", "valor en aduana")
     missing: list[str] = []
     sentences: list[str] = []
+    alternatives: list[str] = []
+    rate, rate_note = colombia_rate(spec, data.reciprocal, lang)
+    if rate is None:
+        verdict = CANNOT_CHECK
+        missing.append(rate_note)
+    else:
+        verdict = verdict_within(rate, (target - match, target + match), (target - partial, target + partial))
+        facts["rate_pct"] = rate
+        rows.append(number_row(w.t("rate EO 14257 set on Colombian goods", "tasa que la OE 14257 fijó a los bienes colombianos"),
+                               change.date().isoformat(), perspective("US policy", lang), rate, "%", "", "statute",
+                               "EO 14257", w.t(STATUTE, STATUTE_ES), rate_note))  # fmt: skip
+        sentences.append(w.t(
+            f"From {change.date()} Executive Order 14257 charged imports from Colombia {rate:g} % ({rate_note}).",
+            f"Desde el {change.date()} la Orden Ejecutiva 14257 gravó las importaciones desde Colombia con un "
+            f"{w.num(rate, 0)} % ({rate_note}).",
+        ))  # fmt: skip
     lines = line_flags(data.exemptions)
     total = float(lines["value_usd"].sum()) if not lines.empty else 0.0
     census_ds = data.datasets.get("us_census_consumption", "us_census_consumption")
+    rise = None
     if not set(APRIL_EXEMPTION_LISTS) & set(data.exemption_lists) or total <= 0:
         missing.append(w.t(
-            "2024 US imports for consumption from Colombia by HS10, with the Annex II list of April 2025",
-            "importaciones para consumo de EE. UU. desde Colombia en 2024 por SA10, con la lista del Anexo II de abril de 2025",
+            "2024 US imports for consumption from Colombia by HS10, with the Annex II list of April 2025 "
+            "(the rate's incidence)",
+            "importaciones para consumo de EE. UU. desde Colombia en 2024 por SA10, con la lista del Anexo II de abril "
+            "de 2025 (la incidencia de la tasa)",
         ))  # fmt: skip
-        verdict, rise = CANNOT_CHECK, None
-    else:
+    elif rate is not None:
         if not set(S232_IN_FORCE) & set(data.exemption_lists):
             missing.append(w.t("the Section 232 product lists (steel, aluminium, autos): not netted out",
                                "las listas de productos de la Sección 232 (acero, aluminio, automóviles): sin descontar"))  # fmt: skip
-        rate, rate_note = colombia_rate(spec, data.reciprocal, lang)
         by_hs4 = lines[lines["annex"]].groupby("hs4")["value_usd"].sum()
         exempt = float(lines.loc[lines["annex"], "value_usd"].sum())
         s232 = float(lines.loc[lines["s232"], "value_usd"].sum())
         excluded = exempt + s232
         rise = statutory_rise(rate, excluded, total)
-        verdict = verdict_within(rise, (target - match, target + match), (target - partial, target + partial))
         energy = {hs4: float(by_hs4.get(hs4, 0.0)) for hs4 in ("2709", "2710", "2701")}
-        facts.update(rate_pct=rate, exempt_usd=exempt, s232_usd=s232, excluded_usd=excluded, total_usd=total,
+        facts.update(exempt_usd=exempt, s232_usd=s232, excluded_usd=excluded, total_usd=total,
                      covered_share=1 - excluded / total, rise_pts=rise,
                      annex_only_rise_pts=statutory_rise(rate, exempt, total),
                      **{f"exempt_{k}_usd": v for k, v in energy.items()})  # fmt: skip
@@ -245,29 +280,36 @@ def check_us_tariff(spec: ClaimSpec, data: ClaimData, lang: str = "en") -> Claim
             rows.append(number_row(w.t(f"exempt: HS {hs4}", f"exento: SA {hs4}"), 2024, mirror, value, "USD", customs,
                                    "us_census_consumption", census_ds, census,
                                    w.t("Annex II (April 2025)", "Anexo II (abril de 2025)")))  # fmt: skip
-        rows.append(number_row(w.t("statutory rise of the tariff on Colombian goods",
-                                   "alza legal del arancel sobre los bienes colombianos"),
+        rows.append(number_row(w.t("trade-weighted rise of the tariff on Colombian goods (incidence, context)",
+                                   "alza ponderada del arancel sobre los bienes colombianos (incidencia, contexto)"),
                                change.date().isoformat(), perspective("US policy", lang), rise, w.t("points", "puntos"),
                                "", "statute", "EO 14257 + Annex II", w.t(STATUTE, STATUTE_ES),
                                w.t(f"{rate:g} % × {pct(1 - excluded / total)} of 2024 imports covered",
                                    f"{w.num(rate, 0)} % × {w.pct(1 - excluded / total)} de las importaciones de 2024 cubiertas")))  # fmt: skip
         sentences.append(w.t(
-            f"From {change.date()} the order charged Colombian goods {rate:g} % ({rate_note}), except Annex II goods — "
+            f"Context, not the test: the rate did not reach every good. Annex II goods were exempt from the first day — "
             f"USD {bn(exempt)} bn of the USD {bn(total)} bn the US imported from Colombia in 2024: crude oil (2709) "
             f"USD {bn(energy['2709'])} bn, refined products (2710) USD {bn(energy['2710'])} bn, coal (2701) "
-            f"USD {bn(energy['2701'])} bn — and goods already under Section 232 ({', '.join(S232_IN_FORCE.values())}, "
-            "with the base steel and aluminium articles): "
-            f"USD {bn(s232)} bn more. Weighted by 2024 imports, the tariff on Colombian goods rose by {rise:.2f} points "
+            f"USD {bn(energy['2701'])} bn — and so were goods already under Section 232 "
+            f"({', '.join(S232_IN_FORCE.values())}, with the base steel and aluminium articles): USD {bn(s232)} bn "
+            f"more. Weighted by 2024 imports, the tariff on Colombian goods as a whole rose by {rise:.2f} points "
             f"({rate:g} % on the {pct(1 - excluded / total)} covered; {facts['annex_only_rise_pts']:.2f} if only "
             "Annex II is netted out).",
-            f"Desde el {change.date()} la orden gravó los bienes colombianos con un {w.num(rate, 0)} % ({rate_note}), "
-            f"salvo los bienes del Anexo II —{w.bn(exempt)} de los {w.bn(total)} que EE. UU. importó de Colombia en "
-            f"2024: petróleo crudo (2709) {w.bn(energy['2709'])}, productos refinados (2710) {w.bn(energy['2710'])}, "
-            f"carbón (2701) {w.bn(energy['2701'])}— y los bienes ya sujetos a la Sección 232 ({s232_names}, con los "
-            f"artículos básicos de acero y aluminio): {w.bn(s232)} más. Ponderado por las importaciones de 2024, el "
-            f"arancel sobre los bienes colombianos subió {w.num(rise, 2)} puntos ({w.num(rate, 0)} % sobre el "
+            f"Contexto, no la prueba: la tasa no alcanzó a todos los bienes. Los bienes del Anexo II quedaron exentos "
+            f"desde el primer día —{w.bn(exempt)} de los {w.bn(total)} que EE. UU. importó de Colombia en 2024: petróleo "
+            f"crudo (2709) {w.bn(energy['2709'])}, productos refinados (2710) {w.bn(energy['2710'])}, carbón (2701) "
+            f"{w.bn(energy['2701'])}— y también los bienes ya sujetos a la Sección 232 ({s232_names}, con los artículos "
+            f"básicos de acero y aluminio): {w.bn(s232)} más. Ponderado por las importaciones de 2024, el arancel sobre "
+            f"los bienes colombianos en conjunto subió {w.num(rise, 2)} puntos ({w.num(rate, 0)} % sobre el "
             f"{w.pct(1 - excluded / total)} cubierto; {w.num(facts['annex_only_rise_pts'], 2)} si solo se descuenta "
             "el Anexo II).",
+        ))  # fmt: skip
+        alternatives.append(w.t(
+            f"incidence (context): +{rise:.2f} points on Colombian goods as a whole, {rate:g} % on the "
+            f"{pct(1 - excluded / total)} of 2024 US imports from Colombia the order covered",
+            f"incidencia (contexto): {w.points(rise, 2)} puntos sobre los bienes colombianos en conjunto, "
+            f"{w.num(rate, 0)} % sobre el {w.pct(1 - excluded / total)} de las importaciones de EE. UU. desde Colombia "
+            "de 2024 que la orden cubrió",
         ))  # fmt: skip
     dian_rows, dian_text = _dian_rows(data, change, facts, w)
     rows.extend(dian_rows)
@@ -276,26 +318,24 @@ def check_us_tariff(spec: ClaimSpec, data: ClaimData, lang: str = "en") -> Claim
         missing.append(
             w.t("DIAN monthly exports to the US", "exportaciones mensuales a EE. UU. según la DIAN")
         )
+    if tracker_text:
+        alternatives.append(tracker_text)
     disagreement = ""
-    if rise is not None and abs(rise - target) > match:
+    if rate is not None and abs(rate - target) > match:
         disagreement = w.t(
-            f"The article's 10 % is the rate, but {pct(1 - facts['covered_share'], 0)} of what Colombia sold "
-            f"the US in 2024 was outside it from the first day (Annex II, Section 232), so the tariff on "
-            f"Colombian goods as a whole rose by {rise:.1f} points, not {target:g}.",
-            f"El 10 % del artículo es la tasa, pero el {w.pct(1 - facts['covered_share'], 0)} de lo que Colombia vendió "
-            "a EE. UU. en 2024 quedó fuera de ella desde el primer día (Anexo II, Sección 232), así que el arancel sobre "
-            f"los bienes colombianos en conjunto subió {w.num(rise)} puntos, no {w.num(target, 0)}.",
+            f"The article says 10 %; the rate the order set on Colombian goods was {rate:g} %.",
+            f"El artículo dice 10 %; la tasa que la orden fijó a los bienes colombianos fue {w.num(rate, 0)} %.",
         )
     return ClaimCard(
         spec, verdict, tuple(sentences), numbers_frame(rows), tuple(missing), tl, facts,
-        basis=w.t("Statutory: the legal effective date (5 April 2025) and the legal exclusions of EO 14257 (Annex II "
-                  "goods; goods under Section 232), weighted by 2024 US imports for consumption from Colombia",
-                  "Legal: la fecha de vigencia legal (5 de abril de 2025) y las exclusiones legales de la OE 14257 "
-                  "(bienes del Anexo II; bienes sujetos a la Sección 232), ponderadas por las importaciones para "
-                  "consumo de EE. UU. desde Colombia en 2024"),
-        figure="" if rise is None else w.t(f"+{rise:.2f} points on Colombian goods as a whole",
-                                           f"+{w.num(rise, 2)} puntos sobre los bienes colombianos en conjunto"),
+        basis=w.t("Statutory rate: the duty EO 14257 set on imports from Colombia from 5 April 2025 (its Annex I rate "
+                  "if listed, else the 10 % baseline); its trade-weighted incidence is context",
+                  "Tasa legal: el arancel que la OE 14257 fijó a las importaciones desde Colombia desde el 5 de abril de "
+                  "2025 (su tasa del Anexo I si figura en él; si no, la tasa base del 10 %); su incidencia ponderada es "
+                  "contexto"),
+        figure="" if rate is None else w.t(f"{rate:g} % on imports from Colombia from 5 April 2025",
+                                           f"{w.num(rate, 0)} % a las importaciones desde Colombia desde el 5 de abril de 2025"),
         citation=w.t(f"{STATUTE}; weights: {CENSUS}", f"{STATUTE_ES}; ponderaciones: {CENSUS_ES}"),
-        alternatives=(tracker_text,) if tracker_text else (),
+        alternatives=tuple(alternatives),
         disagreement=disagreement,
     )  # fmt: skip

@@ -11,6 +11,7 @@ from dashboard.claims.card import (
 from dashboard.claims.check_balance import check_china_deficit, check_china_share_of_deficit
 from dashboard.claims.check_outlook import check_china_purchases, check_fiscal, check_out_of_scope
 from dashboard.claims.check_products import check_roses_and_coffee, check_scenario_substitution
+from dashboard.claims.check_region import check_regional_rapprochement
 from dashboard.claims.check_shares import check_china_import_growth, check_us_dependence
 from dashboard.claims.check_tariff import check_us_tariff
 from dashboard.claims.specs import ClaimSpec, read_claims
@@ -26,7 +27,28 @@ CHECKS = {
     "fiscal_deficit": check_fiscal,
     "china_import_growth": check_china_import_growth,
     "out_of_scope": check_out_of_scope,
+    "regional_rapprochement": check_regional_rapprochement,
 }
+
+# The fact each kind of card leads with, and its unit: the headline value `balanza claims` reports.
+HEADLINE_FACTS: dict[str, tuple[str, str]] = {
+    "china_deficit": ("deficit_usd", "USD"),
+    "china_share_of_deficit": ("share_headline", "share"),
+    "us_dependence": ("us_export_share", "share"),
+    "roses_and_coffee": ("us_august_2025_country_rates_060311_change_usd", "USD"),
+    "scenario_substitution": ("colombia_change_usd", "USD"),
+    "us_tariff_10pct": ("rate_pct", "%"),
+    "china_purchases": ("deficit_usd", "USD"),
+    "fiscal_deficit": ("trade_gap_pct_gdp", "% of GDP"),
+    "china_import_growth": ("last_share", "share"),
+}
+
+
+def headline_value(card: ClaimCard) -> tuple[float | None, str]:
+    """The number a card leads with and its unit ('USD', 'share', '%', '% of GDP'); (None, '') where none."""
+    key, unit = HEADLINE_FACTS.get(card.spec.check, ("", ""))
+    value = card.facts.get(key)
+    return (None, "") if value is None else (float(value), unit)
 
 
 def build_cards(

@@ -21,7 +21,8 @@ from dashboard.claims.card import (
     ClaimData,
 )
 from dashboard.claims.specs import read_claims
-from etl.record import query_balance, query_record, record_sql
+from dashboard.peers import query_peer_indicators
+from etl.record import query_balance, query_gdp, query_record, record_sql
 from etl.schema import CHINA, COLOMBIA, UNITED_STATES, WORLD
 from model.data import query_import_coverage
 from model.scenario import run_scenario
@@ -59,6 +60,19 @@ def _record_sql_frame(
 ) -> pd.DataFrame:
     """`select` over the record of the `trade` rows matching `condition` (fixed SQL fragments, values bound)."""
     return cur.execute(f"SELECT {select} FROM ({record_sql(condition)})", params).df()  # noqa: S608 - fixed fragments
+
+
+def _with_year_flags(cur: duckdb.DuckDBPyConnection, monthly: pd.DataFrame) -> pd.DataFrame:
+    """DIAN's monthly rows with the series of record's flags of their year (provisional, comparable): a month of
+    2025 is as provisional and as non-comparable as the year the record holds."""
+    monthly = monthly.assign(year=monthly["period"].str[:4].astype(int))
+    partners = sorted({str(p) for p in monthly["partner_iso3"]})
+    yearly = query_record(cur, reporter=COLOMBIA, partners=partners, flows=("export",), complete_only=False)
+    flags = yearly.loc[yearly["source"] == "dian", ["partner_iso3", "year", "provisional", "comparable"]]
+    out = monthly.merge(flags, on=["partner_iso3", "year"], how="left")
+    out["provisional"] = out["provisional"].fillna(False).astype(bool)
+    out["comparable"] = out["comparable"].fillna(True).astype(bool)
+    return out
 
 
 def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = True,
@@ -109,6 +123,7 @@ def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = T
         """,
         ["dian", COLOMBIA, "export"],
     ).df()
+    dian_monthly = _with_year_flags(cur, dian_monthly)
     timeline = cur.execute(
         """
         SELECT date, partner_iso3, effective_tariff_pct, tariff_2024_pct
@@ -124,7 +139,8 @@ def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = T
         "SELECT partner_iso3, partner_name, rate_pct, list_name FROM us_reciprocal_rates"
     ).df()
     coverage = query_import_coverage(cur, UNITED_STATES, 2024)
-    gdp = cur.execute("SELECT iso3, year, gdp_usd FROM gdp WHERE iso3 = ? ORDER BY year", [COLOMBIA]).df()
+    peers = query_peer_indicators(cur)
+    gdp = query_gdp(cur, COLOMBIA)
     fiscal = cur.execute(
         "SELECT year, indicator, value, unit, publisher, printed_by, url, quote FROM published_indicators "
         "WHERE country_iso3 = ? AND indicator = ? ORDER BY year, publisher, printed_by, url",
@@ -146,5 +162,5 @@ def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = T
         tariff_timeline=timeline, exemptions=exemptions, gdp=gdp, fiscal=fiscal, datasets=datasets,
         scenario_focus=focus, scenario_partners=by_partner, scenario_errors=errors,
         us_imports_from_col=float(us_imports_from_col) if pd.notna(us_imports_from_col) else None,
-        reciprocal=reciprocal, exemption_lists=exemption_lists, coverage=coverage,
+        reciprocal=reciprocal, exemption_lists=exemption_lists, coverage=coverage, peers=peers,
     )  # fmt: skip

@@ -28,7 +28,7 @@ from etl.schema import CHINA
 
 SERIES_COLUMNS = (
     "year", "perspective", "basis", "basis_label", "exports_usd", "imports_usd", "balance_usd", "source",
-    "dataset", "publisher", "url", "note",
+    "dataset", "publisher", "url", "note", "provisional", "comparable",
 )  # fmt: skip
 
 
@@ -55,6 +55,7 @@ def _rows(frame: pd.DataFrame, perspective: str, data: ClaimData, note: str = ""
             "source": source, "dataset": "; ".join(data.datasets.get(s, s) for s in source.split(" / ")),
             "publisher": _publisher(r), "url": r.get("url") if isinstance(r.get("url"), str) else "",
             "note": note or ("provisional" if r.get("provisional") else ""),
+            "provisional": bool(r.get("provisional")), "comparable": bool(r.get("comparable", True)),
         })  # fmt: skip
     return out
 
@@ -102,7 +103,8 @@ def series_number_rows(
         if wanted is not None and rec["year"] not in wanted:
             continue
         rows.append(number_row(measure, int(rec["year"]), rec["perspective"], rec["balance_usd"], "USD",
-                               rec["basis_label"], rec["source"], rec["dataset"], rec["publisher"], rec["note"]))  # fmt: skip
+                               rec["basis_label"], rec["source"], rec["dataset"], rec["publisher"], rec["note"],
+                               provisional=rec["provisional"], comparable=rec["comparable"]))  # fmt: skip
     return rows
 
 

@@ -126,6 +126,16 @@ CASE_HINT = (
 )
 
 
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index: 0 → 'A', 26 → 'AA'."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
 def check_header(
     ctx: LoadContext, header: tuple[str, ...] | list[str], required: tuple[str, ...], hint: str
 ) -> None:
@@ -384,3 +394,23 @@ def first_reject(
     cell = cells[column_index - 1] if column_index and 0 < column_index <= len(cells) else None
     return InputError(path, f"{kind} (row text: {snippet!r})", line=int(line), column=column_name, hint=hint,
                       cell=cell)  # fmt: skip
+
+
+def record_year_flags(ctx: LoadContext, source: str, years: set[int]) -> None:
+    """The manifest's options `provisional_years` (the publisher marks them provisional) and
+    `not_comparable_from` (from that year the publisher's partner figures are not comparable with earlier ones;
+    `not_comparable_note` says why) into the tables `provisional` and `not_comparable`, for the years loaded."""
+    provisional = sorted(years & {int(y) for y in ctx.options.get("provisional_years", [])})
+    if provisional:
+        ctx.con.executemany(
+            "INSERT INTO provisional VALUES (?, ?, ?, ?)",
+            [[source, year, ctx.dataset_id, "provisional figures (publisher)"] for year in provisional],
+        )
+    start = ctx.options.get("not_comparable_from")
+    later = sorted(y for y in years if start is not None and y >= int(start))
+    if later:
+        note = str(ctx.options.get("not_comparable_note", "not comparable with earlier years (publisher)"))
+        ctx.con.executemany(
+            "INSERT INTO not_comparable VALUES (?, ?, ?, ?)",
+            [[source, year, ctx.dataset_id, note] for year in later],
+        )

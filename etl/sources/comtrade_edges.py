@@ -3,6 +3,8 @@
 Each row is the exporter's reported exports (Comtrade `primaryValue`, FOB, US dollars, all goods) to one
 partner in one year, as extracted from Comtrade+ with the breakdown rows already dropped (motCode 0,
 partner2Code 0, customsCode C00). Codes are ISO3. The reporter is the exporter; there is no World row.
+`provisional_years` (option) lists the years the compiler says may still be incomplete or revised; they go to
+`provisional`.
 """
 
 from __future__ import annotations
@@ -71,6 +73,13 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
         """  # noqa: S608
     )
     ctx.con.unregister("edges_frame")
+    provisional = {int(year) for year in ctx.options.get("provisional_years", [])}
+    years = sorted({int(y) for y in frame["year"]} & provisional)
+    if years:
+        ctx.con.executemany(
+            "INSERT INTO provisional VALUES (?, ?, ?, ?)",
+            [[SOURCE, year, ctx.dataset_id, "may be incomplete or revised (compiler)"] for year in years],
+        )
     return LABELS
 
 

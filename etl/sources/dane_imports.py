@@ -33,6 +33,7 @@ from etl.sources.base import (
     TradeFormat,
     check_header,
     read_records,
+    record_year_flags,
 )
 from etl.sources.numbers import parse, style_of
 from etl.years import FUTURE_HINT, year_problem
@@ -126,6 +127,10 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
     style = style_of(ctx, {"valor dolares cif": [row.cells.get("valor dolares cif") for row in rows]})
     records = [_record(ctx, row, last_year, last_month, provisional, style) for row in rows]
     kept = [r for r in records if r is not None]
+    if len(kept) < len(records):  # said, not dropped silently: their value stays in each origin's TOTAL
+        ctx.notes.append(f"set aside {len(records) - len(kept):,} rows of chapters that are not HS chapters "
+                         f"({'; '.join(f'{k!r}: {v}' for k, v in SKIPPED_CHAPTERS.items())}); their value is in "
+                         "each origin's TOTAL, outside the named chapters")  # fmt: skip
     if not kept:
         raise ctx.error("no rows to load", line=2, hint=HINT)
     frame = pd.DataFrame(kept, columns=["year", "period", "partner", "hs_code", "value_usd", "source_line"])
@@ -142,12 +147,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
         """  # noqa: S608
     )
     ctx.con.unregister("dane_frame")
-    years = sorted({int(y) for y in frame["year"]} & provisional)
-    if years:  # DuckDB refuses an empty executemany
-        ctx.con.executemany(
-            "INSERT INTO provisional VALUES (?, ?, ?, ?)",
-            [[SOURCE, year, ctx.dataset_id, "provisional figures (publisher)"] for year in years],
-        )
+    record_year_flags(ctx, SOURCE, {int(y) for y in frame["year"]})
     return LABELS
 
 

@@ -1,4 +1,9 @@
-"""DIAN/DANE Colombian exports by destination, monthly (FOB USD millions, net weight in thousand tonnes)."""
+"""DIAN/DANE Colombian exports by destination, monthly (FOB USD millions, net weight in thousand tonnes).
+
+Options (manifest): `provisional_years`, and `not_comparable_from` with `not_comparable_note` (from 2025 DIAN
+withholds many destinations, so partner figures are not comparable with earlier years): see
+`etl.sources.base.record_year_flags`.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from etl.sources.base import (
     data_lines,
     duckdb_read_error,
     first_reject,
+    record_year_flags,
 )
 from etl.sources.numbers import read_frame_numbers, separators_refused
 
@@ -87,6 +93,10 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
             LEFT JOIN country_names n ON n.name_key = lower(strip_accents(trim(raw.destination)))
             """  # noqa: S608
         )
+        years = {
+            int(r[0]) for r in ctx.con.execute("SELECT DISTINCT substr(month, 1, 4) FROM dian_raw").fetchall()
+        }
+        record_year_flags(ctx, "dian", years)
         ctx.con.execute("DROP TABLE dian_raw")
     except duckdb.Error as exc:
         raise duckdb_read_error(ctx.path, exc, HINT) from None

@@ -6,14 +6,18 @@ Values are USD millions; partners are names, mapped to ISO3 through the `imf_par
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from etl.detect import xlsx_rows
 from etl.schema import MILLION, STAGED_TABLE
-from etl.sources.base import XLSX, LoadContext, TradeColumnLabels, TradeFormat
+from etl.sources.base import XLSX, LoadContext, TradeColumnLabels, TradeFormat, column_letter
 from etl.sources.numbers import parse, style_of
 from etl.years import FUTURE_HINT, year_problem
 
+# A number written with ',' between thousands and '.' before decimals, as IMF writes its estimated cells.
+THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
 SHEETS = {"Exports, FOB": ("export", "FOB"), "Imports, CIF": ("import", "CIF")}
 LABELS = TradeColumnLabels(
     year="(year header row)", reporter="B (reporter name, row 4)", partner="B", flow="(sheet)",
@@ -27,15 +31,6 @@ def matches(first_cells: dict[str, list[tuple]]) -> bool:
         any(isinstance(cell, str) and "Partner Countries" in cell for row in rows for cell in row if cell)
         for rows in first_cells.values()
     )
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 def stage(ctx: LoadContext) -> TradeColumnLabels:
@@ -56,7 +51,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
         reporter = names[reporter_name]
         years = _year_columns(ctx, title, rows)
         # Values typed as text may hold separators ('1,334.5'): read in the sheet's own style.
-        style = style_of(ctx, {_column_letter(index): [_without_flag(row[index]) for row in rows[7:] if index < len(row)]
+        style = style_of(ctx, {column_letter(index): [_evidence(row[index]) for row in rows[7:] if index < len(row)]
                                for index, _ in years})  # fmt: skip
         for row_index in range(7, len(rows)):
             row = rows[row_index]
@@ -119,16 +114,23 @@ def _year_columns(ctx: LoadContext, title: str, rows: list[tuple]) -> list[tuple
         text = str(cell).strip()
         if not text.isdigit():
             raise ctx.error(f"sheet {title!r}: year header {text!r} is not a year", line=7,
-                            column=_column_letter(index), hint=HINT)  # fmt: skip
+                            column=column_letter(index), hint=HINT)  # fmt: skip
         problem = year_problem(int(text))
         if problem:
             raise ctx.error(
-                f"sheet {title!r}: {problem}", line=7, column=_column_letter(index), hint=FUTURE_HINT
+                f"sheet {title!r}: {problem}", line=7, column=column_letter(index), hint=FUTURE_HINT
             )
         years.append((index, int(text)))
     if not years:
         raise ctx.error(f"sheet {title!r} has no year columns", line=7, hint=HINT)
     return years
+
+
+def _evidence(cell: object) -> object:
+    """A cell as evidence of the sheet's number style: an estimated cell is read by IMF's own rule (below), so it
+    says nothing of the others."""
+    text = _without_flag(cell)
+    return None if text is not cell and THOUSANDS.fullmatch(str(text).strip()) else text
 
 
 def _without_flag(cell: object) -> object:
@@ -148,10 +150,12 @@ def _number(
     text = str(_without_flag(value)).strip()
     if text == "":
         return None
-    number = parse(text, style)
+    # IMF writes its estimated cells as text with thousands commas ("1,830.91 e"): read so whatever the sheet's style
+    flagged = str(value).strip().endswith(" e") and THOUSANDS.fullmatch(text)
+    number = float(text.replace(",", "")) if flagged else parse(text, style)
     if number is None:
         raise ctx.error(f"sheet {title!r}: value {value!r} is not a number", line=row_index + 1,
-                        column=_column_letter(column_index), hint=HINT)  # fmt: skip
+                        column=column_letter(column_index), hint=HINT)  # fmt: skip
     return number
 
 

@@ -24,6 +24,7 @@ from etl.sources.base import (
     data_lines,
     duckdb_read_error,
     first_reject,
+    record_year_flags,
 )
 from etl.sources.numbers import read_frame_numbers, separators_refused
 from etl.years import FUTURE_HINT, year_problem
@@ -110,6 +111,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
         """  # noqa: S608
     )
     ctx.con.unregister("published_frame")
+    record_year_flags(ctx, "published", {int(y) for y in frame["year"]})
     return LABELS
 
 

@@ -15,7 +15,16 @@ import pandas as pd
 
 from etl.db import one_row
 from etl.detect import Sniff
-from etl.schema import AREAS_NES, CHINA, EUROPEAN_UNION, INDICATOR_UNITS, INDICATORS, UNITED_STATES, WORLD
+from etl.schema import (
+    AREAS_NES,
+    CHINA,
+    EUROPEAN_UNION,
+    GDP_WORLD_BANK,
+    INDICATOR_UNITS,
+    INDICATORS,
+    UNITED_STATES,
+    WORLD,
+)
 from etl.sources.base import LoadContext, duckdb_read_error
 
 
@@ -120,6 +129,15 @@ def load_countries(ctx: LoadContext) -> int:
     )
     ctx.con.execute("DELETE FROM country_names")
     ctx.con.executemany("INSERT INTO country_names VALUES (?, ?)", sorted(names.items()))
+    ctx.con.execute("DELETE FROM country_iso2")
+    ctx.con.execute(
+        f"""
+        INSERT INTO country_iso2
+        SELECT DISTINCT ON (upper(trim("ISO3166-1-Alpha-2"))) upper(trim("ISO3166-1-Alpha-2")), "ISO3166-1-Alpha-3"
+        FROM {raw} WHERE "ISO3166-1-Alpha-2" IS NOT NULL AND trim("ISO3166-1-Alpha-2") <> ''
+          AND "ISO3166-1-Alpha-3" IS NOT NULL AND trim("ISO3166-1-Alpha-3") <> ''
+        """  # noqa: S608
+    )
     ctx.con.execute(f"DROP TABLE {raw}")
     return _count(ctx, "countries")
 
@@ -152,13 +170,21 @@ def load_comtrade_areas(ctx: LoadContext) -> int:
     return _count(ctx, "comtrade_areas")
 
 
-def _replace_rows(ctx: LoadContext, table: str, select: str, *, list_name: str | None = None) -> int:
-    """Replace ``table``'s rows (or one named list's) with ``select`` run over the file as ``{raw}``.
+def _replace_rows(
+    ctx: LoadContext,
+    table: str,
+    select: str,
+    *,
+    list_name: str | None = None,
+    scope_column: str = "list_name",
+) -> int:
+    """Replace ``table``'s rows (or those whose ``scope_column`` is ``list_name``) with ``select`` run over the
+    file as ``{raw}``.
 
     ``select`` may use ``{raw}`` (the file as text columns), ``{dataset_id}`` and, with ``list_name``, one ``?``.
     """
     raw = _csv(ctx)
-    where, params = ("list_name = ?", [list_name]) if list_name is not None else ("TRUE", [])
+    where, params = (f"{scope_column} = ?", [list_name]) if list_name is not None else ("TRUE", [])
     before = _count(ctx, table, where, params)
     ctx.con.execute(f"DELETE FROM {table} WHERE {where}", params)
     ctx.con.execute(f"INSERT INTO {table} " + select.format(raw=raw, dataset_id=int(ctx.dataset_id)), params)
@@ -278,11 +304,36 @@ def load_cpi(ctx: LoadContext) -> int:
     )  # fmt: skip
 
 
+WORLD_BANK_GDP = "World Bank, World Development Indicators"
+
+
 def load_gdp(ctx: LoadContext) -> int:
+    """GDP in current US dollars. The World Bank's file (datasets/gdp columns) replaces the 'world_bank' rows; a
+    file with a ``source`` column ('derived') and a ``publisher`` naming its method replaces that source's rows,
+    and every row of it must have both and a positive value (a derived figure says how it was made)."""
+    source = GDP_WORLD_BANK
+    if "source" in ctx.sniff.header:
+        raw = _csv(ctx)
+        sources = {row[0] for row in ctx.con.execute(f"SELECT DISTINCT source FROM {raw}").fetchall()}  # noqa: S608
+        bad = ctx.con.execute(
+            f'SELECT row_number() OVER () + 1 AS line, * FROM {raw} QUALIFY NOT coalesce(TRY_CAST("Value" AS DOUBLE) '  # noqa: S608
+            "> 0, FALSE) OR TRY_CAST(\"Year\" AS INTEGER) IS NULL OR coalesce(trim(publisher), '') = '' "
+            "ORDER BY line LIMIT 1"
+        ).fetchall()
+        ctx.con.execute(f"DROP TABLE {raw}")
+        if len(sources) != 1 or not next(iter(sources)) or GDP_WORLD_BANK in sources:
+            raise ctx.error(f"a derived GDP file names one source of its own (found {sorted(map(str, sources))})",
+                            column="source", hint="source = 'derived' on every row")  # fmt: skip
+        if bad:
+            raise ctx.error("a derived GDP needs a year, a positive Value and the publisher naming its method",
+                            line=int(bad[0][0]), hint="one figure per row, with how it was derived")  # fmt: skip
+        source = str(next(iter(sources)))
+    publisher = "publisher" if "publisher" in ctx.sniff.header else f"'{WORLD_BANK_GDP}'"
     return _replace_rows(
         ctx, "gdp",
-        'SELECT DISTINCT ON ("Country Code", "Year") "Country Code", CAST("Year" AS INTEGER), CAST("Value" AS DOUBLE) '
-        'FROM {raw} WHERE TRY_CAST("Value" AS DOUBLE) IS NOT NULL',
+        'SELECT DISTINCT ON ("Country Code", "Year") "Country Code", CAST("Year" AS INTEGER), CAST("Value" AS DOUBLE), '
+        f'?, {publisher} FROM {{raw}} WHERE TRY_CAST("Value" AS DOUBLE) IS NOT NULL',
+        list_name=source, scope_column="source",
     )  # fmt: skip
 
 

@@ -37,7 +37,17 @@ def test_claims_page_renders_every_card(bundled_env: Path) -> None:
         assert any(b.endswith(f" {verdict}]") for b in badges), verdict
     assert len(at.get("plotly_chart")) >= 7  # every card with numbers over time draws the claim on a chart
     summary = at.dataframe[0].value
-    assert list(summary["Claim"]) == [s.id for s in specs]
+    assert list(summary["#"]) == [s.id for s in specs]
+
+
+@pytest.mark.slow
+def test_spanish_summary_keeps_its_claim_number_column(bundled_env: Path) -> None:
+    """Two headers both 'Afirmación' made one column vanish: the number and the statement have their own."""
+    at = _claims_page({"lang": "es"})
+    assert not at.exception, [e.value for e in at.exception]
+    summary = at.dataframe[0].value
+    assert list(summary["N.º"]) == [s.id for s in claims.read_claims()]
+    assert "Afirmación" in summary.columns and len(set(summary.columns)) == len(summary.columns) == 6
 
 
 @pytest.mark.slow
@@ -80,7 +90,10 @@ def test_a_card_in_spanish(bundled_env: Path) -> None:
     assert not at.exception, [e.value for e in at.exception]
     text = " ".join(m.value for m in at.markdown).replace("\\", "")
     assert "parcialmente respaldada]" in text
-    assert "**Base:** exportaciones FOB − importaciones CIF ÷ 1,06" in text
+    assert (
+        "**Base:** exportaciones FOB − importaciones CIF ÷ 1,053 (factor CIF/FOB de las propias cifras del DANE de 2013"
+        in text
+    )
     assert (
         "El déficit comercial de bienes de Colombia con China es de unos 14 mil millones de USD."
         in " ".join(s.value for s in at.subheader)

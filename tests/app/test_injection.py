@@ -260,7 +260,7 @@ def test_csv_export_a_carriage_return_cannot_start_a_new_row_with_a_formula() ->
 
 
 def test_html_report_escapes_scenario_names_and_descriptions(bundled_db: Path) -> None:
-    from dashboard.scenario_report import comparison_report_html
+    from dashboard.scenarios.report import comparison_report_html
     from model.scenario import run_scenario
     from model.spec import parse_spec
 

@@ -19,11 +19,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py"
-PAGES = ("overview", "balances", "products", "dependence", "claims", "scenarios", "coverage", "data")
+PAGES = ("overview", "balances", "products", "dependence", "peers", "claims", "scenarios", "coverage", "data")
 
 # Internal names that must never reach the screen.
 INTERNAL = re.compile(
-    r"\b(partner_iso3|reporter_iso3|value_usd|months_covered|hs_level|share_pct|imf_dots|us_census_general|"
+    r"\b(partner_iso3|reporter_iso3|value_usd|months_covered|hs_level|share_pct|imf_dots|imf_dots_dbnomics|us_census_general|"
     r"us_census_consumption|dane_imports|out_of_scope|valuation_stated|total_change_usd|baseline_usd)\b"
     r"|\b\d+\.\d{7,}\b"  # raw long floats
 )

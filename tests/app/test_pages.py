@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl import store
+from etl.store import copy_database
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py"
-PAGES = ("overview", "balances", "products", "dependence", "coverage", "data")
+PAGES = ("overview", "balances", "products", "dependence", "peers", "coverage", "data")
 
 
 def _run(page: str, params: dict[str, str] | None = None) -> AppTest:
@@ -46,6 +46,14 @@ RESTORE_CASES = {
     },
     "products": {"series": "USA:CHN:import:us_census_consumption", "year": "2024", "q": "coffee"},
     "dependence": {"partners": "USA"},
+    "peers": {
+        "peers": "BRA,COL,PER",
+        "measure": "balance",
+        "year": "2015",
+        "rank": "import_usa",
+        "mirror": "MEX",
+        "mpartner": "USA",
+    },
     "coverage": {"country": "USA", "with": "COL,CHN"},
     "data": {
         "source": "us_census_general",
@@ -139,7 +147,7 @@ def test_a_rebuilt_database_is_picked_up_without_restart(
     from etl.db import write_session
 
     path = tmp_path / "live.duckdb"
-    shutil.copyfile(bundled_db, path)
+    copy_database(bundled_db, path)
     monkeypatch.setenv("BALANZA_DB", str(path))
     params = {
         "source": "imf_dots",
@@ -193,11 +201,11 @@ def test_changing_a_filter_rewrites_the_url_and_oec_preset_sets_the_factor(bundl
 
 
 def test_a_swap_leaves_running_sessions_on_their_file(bundled_db: Path, tmp_path: Path) -> None:
-    from dashboard.components import LiveConnection
+    from dashboard.runtime import LiveConnection
     from etl.db import write_session
 
     path = tmp_path / "live.duckdb"
-    shutil.copyfile(bundled_db, path)
+    copy_database(bundled_db, path)
     live = LiveConnection(str(path))
     session_a = live.get().cursor()  # a session in the middle of its page
     before = session_a.execute("SELECT count(*) FROM trade").fetchone()[0]

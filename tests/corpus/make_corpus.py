@@ -279,6 +279,48 @@ def imf_dots() -> None:
     dots_workbook("dots_infinite_value.xlsx", partners=(("Germany", 1.0, "inf"),))
 
 
+def imf_dots_estimates() -> None:
+    # IMF writes an estimated cell as text with thousands commas and a trailing " e" (Ecuador 1999: "1,830.91 e")
+    dots_workbook(
+        "ok_dots_estimate_with_thousands.xlsx", reporter="Uruguay", partners=(("Germany", 1.0, "1,830.91 e"),)
+    )
+    dots_workbook("dots_estimate_misgrouped_thousands.xlsx", partners=(("Germany", 1.0, "18,30.91 e"),))
+
+
+# ---- IMF DOTS via DBnomics (CSV, one row per area, indicator, counterpart, year) ---------------------------
+
+DBNOMICS_HEADER = "ref_area,indicator,counterpart,year,value\n"
+# Uruguay with Germany and the World: observations the bundled database does not hold, so clean rows would load.
+DBNOMICS_ROWS = "UY,TXG_FOB_USD,DE,2019,512.25\nUY,TMG_CIF_USD,W00,2019,8400.5\n"
+
+
+def imf_dots_dbnomics() -> None:
+    write_text("dbn_unknown_indicator.csv", DBNOMICS_HEADER + DBNOMICS_ROWS + "UY,TBG_USD,DE,2019,-12.0\n")
+    write_text("dbn_aggregate_area.csv", DBNOMICS_HEADER + DBNOMICS_ROWS + "1C_080,TXG_FOB_USD,DE,2019,5.0\n")
+    write_text(
+        "dbn_quarterly_period.csv", DBNOMICS_HEADER + DBNOMICS_ROWS + "UY,TXG_FOB_USD,DE,2019-Q1,5.0\n"
+    )
+    write_text("dbn_negative_value.csv", DBNOMICS_HEADER + DBNOMICS_ROWS + "UY,TXG_FOB_USD,FR,2019,-5.2\n")
+    write_text("dbn_text_value.csv", DBNOMICS_HEADER + DBNOMICS_ROWS + "UY,TXG_FOB_USD,FR,2019,n/a\n")
+    write_text(
+        "dbn_conflicting_duplicate.csv", DBNOMICS_HEADER + DBNOMICS_ROWS + "UY,TXG_FOB_USD,DE,2019,600\n"
+    )
+    write_text("dbn_exports_to_itself.csv", DBNOMICS_HEADER + DBNOMICS_ROWS + "UY,TXG_FOB_USD,UY,2019,5.0\n")
+    write_text("dbn_value_1e300.csv", DBNOMICS_HEADER + DBNOMICS_ROWS + "UY,TXG_FOB_USD,FR,2019,1e300\n")
+    write_text("ok_dbn_gaps_not_loaded.csv", DBNOMICS_HEADER + DBNOMICS_ROWS + "UY,TXG_FOB_USD,FR,2019,NA\n"
+               "UY,TXG_FOB_USD,JP,2019,\n")  # fmt: skip
+
+
+def comtrade_flow_table() -> None:
+    # The pivoted Comtrade layout of China's trade with the Portuguese-speaking countries, without its reporter.
+    workbook = Workbook()
+    worksheet = workbook.active
+    worksheet.title = "Sheet1"
+    worksheet.append(["refYear", "partnerDesc", "Trocas", "Exportações", "Importações", "Saldo"])
+    worksheet.append([2019, "Angola", 30, 10, 20, -10])
+    save_workbook(workbook, "cflow_no_reporter_named.xlsx")
+
+
 # ---- US Census parquet and country totals CSV -------------------------------------------------------------
 
 
@@ -873,6 +915,9 @@ def main() -> None:
     comtrade_plus_xlsx()
     legacy_csv()
     imf_dots()
+    imf_dots_estimates()
+    imf_dots_dbnomics()
+    comtrade_flow_table()
     census()
     dian_and_published()
     wrong_numbers()

@@ -12,7 +12,7 @@ import pytest
 from tools.browser import CHROMIUM
 
 METADATA = ("valuation", "units", "filters", "generated_at", "view_url", "source", "Publisher")
-PAGES = ("overview", "balances", "products", "dependence", "coverage", "data")
+PAGES = ("overview", "balances", "products", "dependence", "peers", "coverage", "data")
 
 pytestmark = [
     pytest.mark.browser,

@@ -52,6 +52,7 @@ def phone(server: str, chromium) -> Iterator[object]:  # noqa: ANN001 - a Playwr
         "balances",
         "products",
         "dependence",
+        "peers",
         "data",
         "claims",
         "scenarios",

@@ -148,6 +148,12 @@ def test_published_one_value_per_observation(bundled_con: duckdb.DuckDBPyConnect
     for name in ("facts.csv", "facts_added_2026.csv"):
         with open(RAW / "published-figures" / name) as handle:
             printed += list(csv.DictReader(handle))
+    # DANE's partner balances as printed: the full-year rows with a legible number (18 of 46)
+    with open(
+        RAW / "dane-fob-balance-by-partner-printed" / "dane_fob_balance_by_partner_printed.csv"
+    ) as handle:
+        printed += [r for r in csv.DictReader(handle) if r["period_start"][5:] == "01" and r["period_end"][5:] == "12"
+                    and r["balance_usd_millions"]]  # fmt: skip
     assert _value(bundled_con, "SELECT count(*) FROM published_figures WHERE flow <> 'total_trade'") == len(
         printed
     )

@@ -119,6 +119,19 @@ def cards(claim_data: c.ClaimData) -> dict[int, c.ClaimCard]:
 
 
 @cache
+@cache
+def dbnomics_rows() -> dict[tuple[str, str, str, int], float]:
+    path = RAW / "imf-dots-dbnomics-latam-2015-2024" / "dots_trade_LATAM7_rows.csv"
+    with open(path, newline="", encoding="utf-8") as handle:
+        return {(r["ref_area"], r["indicator"], r["counterpart"], int(r["year"])): float(r["value"]) * 1e6
+                for r in csv.DictReader(handle)}  # fmt: skip
+
+
+def dbnomics(area: str, indicator: str, counterpart: str, year: int) -> float:
+    """IMF DOTS as served by DBnomics (the raw file is in USD millions), in USD."""
+    return dbnomics_rows()[(area, indicator, counterpart, year)]
+
+
 def dane_imports() -> pd.DataFrame:
     """DANE's import annex (CIF, USD) by origin and year, all goods: the raw file, read with the csv module."""
     path = RAW / "dane-imports-by-origin-1980-2026" / "importaciones_colombia_unificado.csv"
@@ -171,19 +184,28 @@ def dane_printed_balance(year: int, partner: str) -> float | None:
     return values.pop() if values else None
 
 
+def china_dane_factor() -> float:
+    """China's CIF/FOB factor from DANE's own figures: 2013 is the only full year a page citing DANE printed a
+    legible FOB/FOB balance with China (the 2024 print is garbled): imports CIF ÷ (exports FOB − that balance)."""
+    balance = dane_printed_balance(2013, "CHN")
+    assert balance == -4_739.4e6
+    return dane_import("CHN", 2013) / (comtrade_col_exports()[("CHN", 2013)] - balance)
+
+
 def china_2024_headline() -> float:
     """Colombia's 2024 balance with China on DANE's basis: DANE's printed balance where a page citing DANE printed
-    one, else DIAN exports (FOB) − DANE imports (CIF) ÷ the IMF factor."""
+    one, else DIAN exports (FOB) − DANE imports (CIF) ÷ the factor DANE's own figures for China give."""
     printed = dane_printed_balance(2024, "CHN")
     if printed is not None:
         return printed
-    return dian_sum("China", 2024) - dane_import("CHN", 2024) / CIF_FOB_FACTOR_IMF
+    return dian_sum("China", 2024) - dane_import("CHN", 2024) / china_dane_factor()
 
 
 def test_claim1_deficit_with_china(cards: dict[int, c.ClaimCard]) -> None:
     card = cards[1]
     head = china_2024_headline()
-    assert -head / B == pytest.approx(12.66, abs=0.3)  # about 12.7–12.9 bn on DANE's basis
+    assert china_dane_factor() == pytest.approx(1.053, abs=5e-4)
+    assert -head / B == pytest.approx(12.76, abs=0.01)  # imports CIF ÷ 1.053, DANE's own 2013 ratio
     assert card.facts["year"] == 2024
     assert card.facts["deficit_usd"] == pytest.approx(-head)
     assert card.facts["gap_pct"] == pytest.approx((-head / 14e9 - 1) * 100)
@@ -208,9 +230,13 @@ def test_claim2_share_of_the_total_deficit(cards: dict[int, c.ClaimCard]) -> Non
     assert world == -10.811 * B  # DANE's official 2024 balance (FOB/FOB), as printed by pages citing DANE
     share = china_2024_headline() / world
     assert share > 1.1
-    assert card.facts["share_headline"] == pytest.approx(share)  # ≈ 117 %: larger than the whole deficit
+    assert card.facts["share_headline"] == pytest.approx(share)  # ≈ 118 %: larger than the whole deficit
     assert card.verdict == c.PARTLY  # 110–125 %
-    mixed = (dane_import("CHN", 2024) - dian_sum("China", 2024)) / (64.104 * B - dian_sum("TOTAL", 2024))
+    # Colombia's 2024 imports from the World: IMF DOTS (the DBnomics vintage), which outranks the total printed by
+    # pages citing DANE (64.104 bn, kept as evidence): 63.95 bn
+    world_imports = dbnomics("CO", "TMG_CIF_USD", "W00", 2024)
+    assert world_imports / B == pytest.approx(63.950, abs=0.001)
+    mixed = (dane_import("CHN", 2024) - dian_sum("China", 2024)) / (world_imports - dian_sum("TOTAL", 2024))
     assert fact_values(2024, "COL", "WLD", "import") == {64.104 * B}
     assert card.facts["share_mixed"] == pytest.approx(mixed)  # ≈ 93 %, labelled as mixed valuation
     assert "larger than the whole deficit" in " ".join(card.explanation)
@@ -226,8 +252,9 @@ def test_claim3_us_dependence(cards: dict[int, c.ClaimCard]) -> None:
     assert card.facts["us_export_share"] == pytest.approx(us)
     assert card.facts["china_export_share"] == pytest.approx(cn)
     assert us == pytest.approx(0.289, abs=0.001)
-    assert card.facts["china_import_share"] == pytest.approx(dane_import("CHN", 2024) / (64.104 * B))
-    assert card.facts["us_import_share"] == pytest.approx(dane_import("USA", 2024) / (64.104 * B))
+    world_imports = dbnomics("CO", "TMG_CIF_USD", "W00", 2024)  # IMF DOTS (DBnomics): 63.95 bn
+    assert card.facts["china_import_share"] == pytest.approx(dane_import("CHN", 2024) / world_imports)
+    assert card.facts["us_import_share"] == pytest.approx(dane_import("USA", 2024) / world_imports)
 
 
 def test_claim4_roses_and_coffee_scenario(cards: dict[int, c.ClaimCard]) -> None:
@@ -252,7 +279,7 @@ def test_claim4_roses_and_coffee_scenario(cards: dict[int, c.ClaimCard]) -> None
     assert card.facts[f"{august}_060311_col_diversion_usd"] > 0  # buyers switch towards Colombia, not away
 
 
-def test_claim6_statutory_rise_on_the_legal_dates(cards: dict[int, c.ClaimCard]) -> None:
+def test_claim6_rate_and_its_incidence_on_the_legal_dates(cards: dict[int, c.ClaimCard]) -> None:
     """10 % from 5 April 2025 on what neither Annex II nor Section 232 covered, weighted by 2024 US imports from
     Colombia: the raw Census HS10 file and the raw lists give about 5.2 points (5.7 with Annex II alone), not the
     tracker's 9.5."""
@@ -286,7 +313,10 @@ def test_claim6_statutory_rise_on_the_legal_dates(cards: dict[int, c.ClaimCard])
     assert card.facts["annex_only_rise_pts"] == pytest.approx(
         10 * (1 - exempt["imports"].sum() / total)
     )  # ≈ 5.7
-    assert card.verdict == c.PARTLY  # 5–15 points: partly; 8–12 would be supported
+    assert (
+        card.verdict == c.SUPPORTED and card.facts["rate_pct"] == 10.0
+    )  # the rate is judged: Colombia's 10 %
+    assert any(a.startswith(f"incidence (context): +{expected_rise:.2f} points") for a in card.alternatives)
     crude = exempt[exempt["I_COMMODITY"].str.startswith("2709")]["imports"].sum()
     coal = exempt[exempt["I_COMMODITY"].str.startswith("2701")]["imports"].sum()
     assert card.facts["exempt_2709_usd"] == pytest.approx(crude)
@@ -299,7 +329,7 @@ def test_claim6_statutory_rise_on_the_legal_dates(cards: dict[int, c.ClaimCard])
     assert card.facts["tracker_rise_pts"] == pytest.approx(
         after - before
     )  # ≈ 9.5 points, shown as the alternative
-    assert "not 10" in card.disagreement
+    assert card.disagreement == ""
     assert "Executive Order 14257" in card.citation and "US Census Bureau" in card.citation
     months = range(4, 13)
     assert card.facts["us_exports_after_usd"] == pytest.approx(dian_sum("Estados Unidos", 2025, months))
@@ -320,12 +350,31 @@ def test_claim7_purchases_scenario(cards: dict[int, c.ClaimCard]) -> None:
     assert card.facts["years_at_best_pace"] == pytest.approx(-china_2024_headline() / increases[2018])
 
 
+def gdp_2024_derived() -> float:
+    folder = RAW / "reference" / "gdp-colombia-2024-derived"
+    with open(folder / "gdp_cop_printed.csv", newline="", encoding="utf-8") as handle:
+        (printed,) = list(csv.DictReader(handle))
+    with open(folder / "trm_daily_superfinanciera.csv", newline="", encoding="utf-8") as handle:
+        days: dict[pd.Timestamp, float] = {}
+        for row in csv.DictReader(handle):
+            rate = float(row["VALOR"].replace("$", "").replace(",", ""))
+            for day in pd.date_range(pd.to_datetime(row["VIGENCIADESDE"], dayfirst=True),
+                                     pd.to_datetime(row["VIGENCIAHASTA"], dayfirst=True)):  # fmt: skip
+                days[day] = rate
+    rates = [rate for day, rate in days.items() if day.year == 2024]
+    assert len(rates) == 366
+    return float(printed["gdp_cop_billion"]) * 1e9 / (sum(rates) / len(rates))
+
+
 def test_claim8_fiscal_deficit(cards: dict[int, c.ClaimCard]) -> None:
     card = cards[8]
     gdp = pd.read_csv(RAW / "reference" / "wb-gdp-current-usd" / "gdp.csv")
-    gdp_2023 = float(gdp[(gdp["Country Code"] == "COL") & (gdp["Year"] == 2023)]["Value"].iloc[0])
-    assert card.facts["gdp_year"] == 2023  # the World Bank series ends in 2023
-    assert card.facts["trade_gap_pct_gdp"] == pytest.approx(-china_2024_headline() / gdp_2023 * 100)
+    assert gdp[(gdp["Country Code"] == "COL")]["Year"].max() == 2023  # the World Bank series ends in 2023
+    # 2024: DANE's GDP in pesos (as printed by the OECD) ÷ the year's average TRM, recomputed from the raw files
+    gdp_2024 = gdp_2024_derived()
+    assert card.facts["gdp_year"] == 2024
+    assert card.facts["trade_gap_pct_gdp"] == pytest.approx(-china_2024_headline() / gdp_2024 * 100)
+    assert "2024 GDP in US dollars derived" in " ".join(card.explanation)
     with open(RAW / "published-figures" / "indicators.csv", newline="", encoding="utf-8-sig") as handle:
         printed = [r for r in csv.DictReader(handle) if r["year"] == "2024" and r["unit"] == "pct_gdp"
                    and r["indicator"] == "central_government_balance" and "Hacienda" in r["publisher"]]  # fmt: skip
@@ -334,8 +383,8 @@ def test_claim8_fiscal_deficit(cards: dict[int, c.ClaimCard]) -> None:
         -6.8
     }  # the Finance Ministry's 2024 central government deficit, as every page printed it
     assert card.facts["fiscal_deficit_pct_gdp"] == pytest.approx(6.8)
-    remaining = 6.8 + china_2024_headline() / gdp_2023 * 100
-    assert card.facts["remaining_pct_gdp"] == pytest.approx(remaining)  # ≈ 3.3 % of GDP even in the best case
+    remaining = 6.8 + china_2024_headline() / gdp_2024 * 100
+    assert card.facts["remaining_pct_gdp"] == pytest.approx(remaining)  # ≈ 3.8 % of GDP even in the best case
     assert card.verdict == c.NOT_SUPPORTED
     assert "Hacienda" in card.citation
     assert any("International Monetary Fund" in a for a in card.alternatives)
@@ -346,7 +395,9 @@ def test_claim9_imports_from_china(cards: dict[int, c.ClaimCard]) -> None:
     first = dane_import("CHN", 2010) / col_dots(
         "import", "World", 2010
     )  # DANE for China; IMF DOTS for the World
-    last = dane_import("CHN", 2024) / (64.104 * B)  # DANE's 2024 total, as printed
+    last = dane_import("CHN", 2024) / dbnomics(
+        "CO", "TMG_CIF_USD", "W00", 2024
+    )  # the World: IMF DOTS (DBnomics)
     assert card.verdict == c.SUPPORTED
     assert (card.facts["first_year"], card.facts["last_year"]) == (2010, 2024)
     assert card.facts["first_share"] == pytest.approx(first)
@@ -411,3 +462,58 @@ def test_spanish_cards_give_the_same_verdicts_and_numbers_in_spanish_words(
     mixed = (dane_import("CHN", 2024) - dian_sum("China", 2024)) / B
     assert f"{mixed:.2f}".replace(".", ",") + " mil millones de USD" in spanish[1].disagreement
     assert "USD" in cards[1].figure and "mil millones" not in cards[1].figure  # English keeps its own format
+
+
+def test_claim11_the_region_beside_colombia(cards: dict[int, c.ClaimCard]) -> None:
+    """Context, no verdict: Brazil's and Chile's exports to China and the US (what each told UN Comtrade, over the
+    IMF's World totals) and Colombia's (DIAN), 2024, and the years China overtook the US, from the raw files."""
+    card = cards[11]
+    assert card.verdict == c.CONTEXT
+    edges = pd.read_csv(
+        RAW / "comtrade-latam-exports-10-reporters-2000-2025" / "trade_edges_global_partners.csv"
+    )
+    sold = {(r.exporter, r.importer, int(r.year)): float(r.value_usd) for r in edges.itertuples()}
+    for peer, iso2 in (("BRA", "BR"), ("CHL", "CL")):
+        world = dbnomics(iso2, "TXG_FOB_USD", "W00", 2024)
+        assert card.facts[f"{peer.lower()}_export_chn"] == pytest.approx(
+            sold[(peer, "CHN", 2024)] / world * 100
+        )
+        assert card.facts[f"{peer.lower()}_export_usa"] == pytest.approx(
+            sold[(peer, "USA", 2024)] / world * 100
+        )
+        # the first year China bought more than the US, after a year it did not (the World total cancels out)
+        ahead = [y for y in range(2000, 2025) if sold[(peer, "CHN", y)] > sold[(peer, "USA", y)]]
+        first = next(y for y in ahead if y - 1 not in ahead and y > 2000)
+        assert card.facts[f"{peer.lower()}_china_ahead_from"] == first
+    assert (card.facts["bra_china_ahead_from"], card.facts["chl_china_ahead_from"]) == (2009, 2007)
+    assert card.facts["col_export_chn"] == pytest.approx(
+        dian_sum("China", 2024) / dian_sum("TOTAL", 2024) * 100
+    )
+    assert card.facts["col_export_usa"] == pytest.approx(
+        dian_sum("Estados Unidos", 2024) / dian_sum("TOTAL", 2024) * 100
+    )
+    assert "col_china_ahead_from" not in card.facts  # the US has bought more from Colombia every year
+    assert card.spec.link_page == "peers"
+
+
+def test_card_figure_rows_carry_the_records_flags(cards: dict[int, c.ClaimCard]) -> None:
+    """Every figure row says whether it is provisional and comparable: 2025 partner exports (DIAN withholds
+    destinations from 2025, and its 2025-2026 figures are provisional) are both; 2024's are neither."""
+    for claim_id in (1, 3, 6, 7):
+        numbers = cards[claim_id].numbers
+        assert {"provisional", "comparable"} <= set(numbers.columns), claim_id
+    deficit = cards[1].numbers
+    headline = deficit[deficit["perspective"].str.contains("headline")].set_index("year")
+    assert bool(headline.loc[2025, "provisional"]) and not bool(headline.loc[2025, "comparable"])
+    assert not bool(headline.loc[2024, "provisional"]) and bool(headline.loc[2024, "comparable"])
+    monthly = cards[6].numbers
+    monthly = monthly[monthly["measure"].str.startswith(c.MONTHLY_EXPORTS_MEASURE)]
+    dian_months = {r["month"] for r in dian().to_dict("records")}
+    assert {m for m in dian_months if m >= "2025-01"} and len(monthly) > 0
+    late = monthly[monthly["year"].astype(str) >= "2025"]
+    early = monthly[monthly["year"].astype(str) < "2025"]
+    assert late["provisional"].all() and not late["comparable"].any()
+    assert not early["provisional"].any() and early["comparable"].all()
+    shares = cards[3].numbers
+    shares_2024 = shares[shares["year"].astype(str) == "2024"]
+    assert len(shares_2024) and not shares_2024["provisional"].any() and shares_2024["comparable"].all()

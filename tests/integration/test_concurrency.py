@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import shutil
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ import pytest
 
 from etl.db import file_identity
 from etl.load import load_files
+from etl.store import copy_database
 
 ROOT = Path(__file__).resolve().parents[2]
 BALANZA = Path(sys.executable).with_name("balanza")
@@ -106,11 +106,11 @@ def medium_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_readers_during_load_and_build_see_only_complete_states(bundled_db: Path, medium_csv: Path,
                                                                 tmp_path: Path) -> None:  # fmt: skip
     db = tmp_path / "balanza.duckdb"
-    shutil.copyfile(bundled_db, db)
+    copy_database(bundled_db, db)
     # The complete states a reader may see, computed on copies: before, after the load, after a rebuild.
     before = state(db)
     loaded_copy = tmp_path / "loaded.duckdb"
-    shutil.copyfile(bundled_db, loaded_copy)
+    copy_database(bundled_db, loaded_copy)
     load_files(loaded_copy, [medium_csv])
     after_load = state(loaded_copy)
     assert after_load[0] == before[0] + ROWS
@@ -185,7 +185,7 @@ def test_a_reader_that_reconnects_sees_the_new_rows(bundled_db: Path, tmp_path: 
     from etl.db import connect_read_only
 
     db = tmp_path / "balanza.duckdb"
-    shutil.copyfile(bundled_db, db)
+    copy_database(bundled_db, db)
     identity = file_identity(db)
     con = connect_read_only(db)
     before = con.execute("SELECT count(*) FROM trade").fetchone()[0]
@@ -214,7 +214,7 @@ def test_dashboard_connection_follows_a_swapped_in_database(bundled_db: Path, tm
     from dashboard import components
 
     db = tmp_path / "balanza.duckdb"  # a path of its own: the dashboard's connection cache is keyed by path
-    shutil.copyfile(bundled_db, db)
+    copy_database(bundled_db, db)
     monkeypatch.setenv("BALANZA_DB", str(db))
     before = components.connection().cursor().execute("SELECT count(*) FROM trade").fetchone()[0]
     load_files(db, [_two_row_file(tmp_path)])
@@ -227,7 +227,7 @@ def test_a_reconnect_does_not_break_queries_other_sessions_are_running(bundled_d
     from dashboard import components
 
     db = tmp_path / "balanza.duckdb"
-    shutil.copyfile(bundled_db, db)
+    copy_database(bundled_db, db)
     monkeypatch.setenv("BALANZA_DB", str(db))
     session_a = components.connection().cursor()  # session A is in the middle of its page
     before = session_a.execute("SELECT count(*) FROM trade").fetchone()[0]

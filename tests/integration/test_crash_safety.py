@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,6 +21,7 @@ import duckdb
 import pytest
 
 from etl.db import TMP_SUFFIX
+from etl.store import copy_database
 from tests.dbstate import snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,12 +56,12 @@ def big_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_sigkill_at_random_moments_leaves_the_database_as_it_was(bundled_db: Path, big_csv: Path,
                                                                  tmp_path: Path) -> None:  # fmt: skip
     db = tmp_path / "balanza.duckdb"
-    shutil.copyfile(bundled_db, db)
+    copy_database(bundled_db, db)
     before = snapshot(db)
 
     # One uninterrupted load (on a copy) gives the duration to aim the kills at and the complete new state.
     reference = tmp_path / "reference.duckdb"
-    shutil.copyfile(bundled_db, reference)
+    copy_database(bundled_db, reference)
     started = time.monotonic()
     finished = start_load(big_csv, reference)
     out, err = finished.communicate(timeout=300)
@@ -92,7 +92,7 @@ def test_sigkill_at_random_moments_leaves_the_database_as_it_was(bundled_db: Pat
             assert state["trade"] == after_full_load["trade"]
             assert state["datasets"][0] == after_full_load["datasets"][0]
             completed_before_kill += 1
-            shutil.copyfile(bundled_db, db)
+            copy_database(bundled_db, db)
     print(f"\n{attempts} SIGKILLs over a {duration:.1f}s load: {interrupted} interrupted mid-load with the database "
           f"unchanged, {completed_before_kill} after the swap; {stale_temp_files} left a stale {TMP_SUFFIX} file")  # fmt: skip
     assert interrupted >= KILLS >= 10
@@ -115,7 +115,7 @@ def test_stale_temp_files_from_a_killed_writer_do_not_break_the_next_load(
     bundled_db: Path, tmp_path: Path
 ) -> None:
     db = tmp_path / "balanza.duckdb"
-    shutil.copyfile(bundled_db, db)
+    copy_database(bundled_db, db)
     before = snapshot(db)
     tmp_file = db.with_name(db.name + TMP_SUFFIX)
     # What a writer killed mid-copy leaves: a half-copied database and a write-ahead log of junk.

@@ -12,7 +12,6 @@ import gzip
 import json
 import logging
 import random
-import shutil
 import threading
 import time
 import traceback
@@ -53,6 +52,7 @@ from etl.sources.comtrade_api import (
     fetch_records,
     level_queries,
 )
+from etl.store import copy_database
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "comtrade_api"
 API_KEY = "k3y-Test-0123456789abcdef"  # a made-up key; it must never leave the header
@@ -339,7 +339,7 @@ def reference_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def db_path(reference_db: Path, tmp_path: Path) -> Path:
     """A private copy of the reference database, so 'unchanged' means something."""
     path = tmp_path / "balanza.duckdb"
-    shutil.copyfile(reference_db, path)
+    copy_database(reference_db, path)
     return path
 
 
@@ -832,7 +832,7 @@ def test_fetch_into_the_bundled_database_is_all_or_nothing(
     server: ReplayServer, small_bundle_db: Path, tmp_path: Path
 ):
     db = tmp_path / "balanza.duckdb"
-    shutil.copyfile(small_bundle_db, db)
+    copy_database(small_bundle_db, db)
     before = db_state(db)
     server.add_fault("truncated", when=lambda params: params["partnerCode"] == "276")
 
@@ -869,23 +869,54 @@ def test_only_empty_years_load_nothing_and_are_not_a_failure(
 
 
 @needs_load
-def test_a_load_refused_by_the_database_leaves_it_unchanged(
+def test_a_fetch_of_observations_another_file_holds_loads_the_newer_vintage(
     server: ReplayServer, db_path: Path, tmp_path: Path
 ):
+    """Issue 19: a fetch of observations already loaded from another file was refused ("already loaded from
+    …"). Publishers revise their figures: the answer loads as the newer vintage, `trade` holds its values, and
+    the earlier release stays readable as of its load date."""
     from etl.load import load_files
 
-    # The same observations are already in the database from another file: loading them twice would double count.
-    load_files(db_path, [FIXTURES / "recorded_chn_2010_total.json"])
-    before = db_state(db_path)
+    earlier = json.loads((FIXTURES / "recorded_chn_2010_total.json").read_bytes())
+    for item in earlier["data"]:
+        item["primaryValue"] = round(item["primaryValue"] * 0.9, 2)  # an earlier release, 10 % lower
+    earlier_path = tmp_path / "earlier_release.json"
+    earlier_path.write_text(json.dumps(earlier), encoding="utf-8")
+    load_files(db_path, [earlier_path])
+    released = {
+        (str(r["period"]), r["partnerCode"], r["flowCode"]): r["primaryValue"] for r in earlier["data"]
+    }
 
     summary = run_fetch(
         **ARG_DEU_2010, db_path=db_path, cache_dir=tmp_path / "cache", config=make_config(server)
     )
 
-    assert summary.complete and "already loaded" in summary.load_error
-    assert "NOT LOADED" in summary.render() and "the database is unchanged" in summary.render()
-    assert db_state(db_path) == before
-    assert len(cache_files(tmp_path / "cache")) == 4  # the answers stay cached
+    assert summary.complete and not summary.load_error, summary.render()
+    assert summary.loaded_rows == 4 and summary.superseded_rows == 4
+    assert "revised:    4 observations" in summary.render()
+    served = {
+        (str(r["period"]), r["partnerCode"], r["flowCode"]): r["primaryValue"]
+        for r in json.loads((FIXTURES / "recorded_chn_2010_total.json").read_bytes())["data"]
+    }
+    partners, flows = {32: "ARG", 276: "DEU"}, {"M": "import", "X": "export"}
+    assert comtrade_values(db_path) == {
+        (period, partners[partner], flows[flow], "TOTAL"): value
+        for (period, partner, flow), value in served.items()
+    }
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        (fetched_at,) = con.execute("SELECT min(loaded_at) FROM datasets WHERE format = 'comtrade_plus_json' "
+                                    "AND path <> ?", [str(earlier_path.resolve())]).fetchone()  # fmt: skip
+        then = con.execute(
+            "SELECT period, partner_iso3, flow, value_usd FROM trade_as_of(?) WHERE source = 'comtrade' "
+            "AND reporter_iso3 = 'CHN' AND year = 2010",
+            [fetched_at - timedelta(microseconds=1)],
+        ).fetchall()
+    finally:
+        con.close()
+    assert {(p, r, f): v for p, r, f, v in then} == {
+        (period, partners[partner], flows[flow]): value for (period, partner, flow), value in released.items()
+    }
 
 
 @needs_load

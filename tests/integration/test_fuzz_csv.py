@@ -12,7 +12,6 @@ InputError that leaves the database exactly as it was; a success must leave no p
 from __future__ import annotations
 
 import itertools
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -24,6 +23,7 @@ from etl import settings as balanza_settings
 from etl.errors import InputError
 from etl.load import load_files
 from etl.schema import COMTRADE_PLUS_COLUMNS
+from etl.store import copy_database
 
 HEADERS = {
     "comtrade_plus_minimal": ["refYear", "period", "reporterCode", "partnerCode", "flowCode", "cmdCode", "primaryValue"],
@@ -208,7 +208,7 @@ def snapshot(db: Path) -> dict[str, tuple]:
 @pytest.fixture(scope="module")
 def fuzz_db(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     copy = tmp_path_factory.mktemp("fuzz") / "fuzz.duckdb"
-    shutil.copyfile(bundled_db, copy)
+    copy_database(bundled_db, copy)
     return copy
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import itertools
 import json
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -26,6 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from etl import settings as balanza_settings
 from etl.errors import InputError
 from etl.load import load_files
+from etl.store import copy_database
 from etl.validate import MAX_VALUE_USD
 from tests.dbstate import snapshot
 
@@ -152,14 +152,16 @@ def workbooks(draw: st.DrawFn) -> bytes:
     workbook.save(buffer)
     raw = buffer.getvalue()
     if draw(st.integers(0, 14)) == 0:
-        raw = raw[: draw(st.integers(0, len(raw)))]
+        # A cut at a drawn fraction, not a drawn offset: the saved bytes carry the time of saving, so their
+        # length can differ between a run and hypothesis's replay of it.
+        raw = raw[: len(raw) * draw(st.integers(0, 1000)) // 1000]
     return raw
 
 
 @pytest.fixture(scope="module")
 def fuzz_db(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     copy = tmp_path_factory.mktemp("fuzz_xj") / "fuzz.duckdb"
-    shutil.copyfile(bundled_db, copy)
+    copy_database(bundled_db, copy)
     return copy
 
 

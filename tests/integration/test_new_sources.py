@@ -194,7 +194,8 @@ def test_comtrade_coffee_extract_still_there_and_apart(small_bundle_con: duckdb.
     ).fetchall()
     assert rows == [("0901", 2)]
     totals = small_bundle_con.execute(
-        "SELECT count(*), count(DISTINCT (partner_iso3, year)) FROM trade WHERE source = 'comtrade' AND hs_code = 'TOTAL'"
+        "SELECT count(*), count(DISTINCT (partner_iso3, year)) FROM trade WHERE source = 'comtrade' AND hs_code = 'TOTAL' "
+        "AND reporter_iso3 = 'COL'"
     ).fetchone()
     assert totals[0] == totals[1] == 362
 
@@ -266,8 +267,8 @@ def test_comtrade_edges_negative_value_is_refused(scratch_db: Path, tmp_path: Pa
 
 
 def test_comtrade_edges_twice_is_refused_as_double_count(scratch_db: Path, tmp_path: Path) -> None:
-    """The same observations under another path: the overlap guard refuses them (summing would double count)."""
+    """The same file under another path is refused as the same file (summing would double count)."""
     copy = tmp_path / "edges-again.csv"
     shutil.copyfile(EDGES, copy)
     error = _refused(scratch_db, copy)
-    assert "already loaded from" in error.message
+    assert "it is the same file as" in error.message and EDGES.name in error.message

@@ -65,8 +65,8 @@ def test_indicators_loaded_as_printed(small_bundle_con: duckdb.DuckDBPyConnectio
 
 def test_added_trade_figures_loaded(small_bundle_con: duckdb.DuckDBPyConnection) -> None:
     usa = small_bundle_con.execute(
-        "SELECT value_usd, chosen FROM published_figures WHERE year = 2024 AND partner_iso3 = 'USA' "
-        "AND flow = 'balance'"
+        "SELECT value_usd, chosen FROM published_figures JOIN datasets USING (dataset_id) WHERE year = 2024 "
+        "AND partner_iso3 = 'USA' AND flow = 'balance' AND path LIKE '%facts_added_2026.csv'"
     ).fetchall()
     assert usa == [(-1_189_000_000.0, True)]
     imports_2025 = small_bundle_con.execute(

@@ -87,6 +87,14 @@ def printed(year: int, partner: str, flow: str, citing: str | None = None) -> li
     ]  # fmt: skip
 
 
+def imf_dots_dbnomics(area: str, indicator: str, counterpart: str, year: int) -> float:
+    """One value of the IMF DOTS rows served by DBnomics (USD millions in the file), in USD."""
+    rows = _rows(RAW / "imf-dots-dbnomics-latam-2015-2024" / "dots_trade_LATAM7_rows.csv")
+    [value] = [float(r["value"]) for r in rows if (r["ref_area"], r["indicator"], r["counterpart"], r["year"])
+               == (area, indicator, counterpart, str(year))]  # fmt: skip
+    return value * 1e6
+
+
 def expected_colombia(partner: str, flow: str, year: int) -> float:
     """Colombia's own figure by the documented priority, from the raw files: DANE (DIAN exports, DANE's import
     annex) first, then UN Comtrade."""
@@ -96,14 +104,28 @@ def expected_colombia(partner: str, flow: str, year: int) -> float:
     return comtrade_exports()[(partner, year)]
 
 
+# The year whose DANE figures give a partner's CIF/FOB factor: China's only legible full-year FOB balance is 2013's
+# (its 2024 balance was printed garbled).
+FACTOR_YEARS = {"CHN": 2013}
+
+
+def dane_factor(partner: str) -> float:
+    """imports CIF ÷ (exports FOB − DANE's FOB/FOB balance) in the partner's factor year; IMF's without one."""
+    if partner not in FACTOR_YEARS:
+        return FACTOR
+    year = FACTOR_YEARS[partner]
+    (balance,) = set(printed(year, partner, "balance", citing="DANE"))
+    return expected_colombia(partner, "import", year) / (expected_colombia(partner, "export", year) - balance)
+
+
 def expected_headline(partner: str, year: int) -> tuple[float, str]:
-    """DANE's printed balance where a page citing DANE gives it, else exports FOB − imports CIF ÷ factor."""
+    """DANE's printed balance where a page citing DANE gives it, else exports FOB − imports CIF ÷ the partner's
+    factor from DANE's own figures."""
     official = printed(year, partner, "balance", citing="DANE")
     if official:
         return max(set(official), key=official.count), "official"
-    return expected_colombia(partner, "export", year) - expected_colombia(partner, "import", year) / FACTOR, (
-        "fob_estimated"
-    )
+    exports, imports = expected_colombia(partner, "export", year), expected_colombia(partner, "import", year)
+    return exports - imports / dane_factor(partner), "fob_estimated"
 
 
 # Observations (partner, flow, year), Colombia-reported: DIAN, DANE's annex and UN Comtrade years.
@@ -121,6 +143,7 @@ def test_raw_figures_are_what_the_provenance_notes_say() -> None:
     assert comtrade_exports()[("CHN", 2018)] == pytest.approx(4_056.1e6, abs=0.1e6)
     assert census_with_colombia()[("import", 2024)] == pytest.approx(17_856.8e6, abs=0.1e6)
     assert printed(2024, "WLD", "balance", citing="DANE") == [-10_811e6, -10_811e6]
+    assert dane_factor("CHN") == pytest.approx(1.053, abs=5e-4)  # 10,362.8 ÷ (5,102.2 + 4,739.4)
 
 
 # ------------------------------------------------------------------------------------------ the layer itself
@@ -221,10 +244,13 @@ def test_dependence_names_its_denominator(bundled_env: Path) -> None:
     row = table[
         (table["Partner (ISO3)"] == "CHN") & (table["Flow"] == imports) & (table["Year"] == 2022)
     ].iloc[0]
-    world = printed(2022, "WLD", "import", citing="DANE")
-    world_value = max(set(world), key=world.count)  # 77,413 million, printed by two pages citing DANE
+    # Colombia's imports from all partners in 2022: IMF DOTS, the later vintage (DBnomics), which outranks the
+    # figures printed by pages citing DANE (77,413 million, kept as evidence)
+    world_value = imf_dots_dbnomics("CO", "TMG_CIF_USD", "W00", 2022)
+    assert printed(2022, "WLD", "import", citing="DANE")
     assert row["Share (%)"] == pytest.approx(expected_colombia("CHN", "import", 2022) / world_value * 100)
-    assert "all partners" in row["Share of (denominator)"] and "DANE" in row["Share of (denominator)"]
+    denominator = row["Share of (denominator)"]
+    assert "all partners" in denominator and "IMF Direction of Trade Statistics (2026 vintage" in denominator
 
 
 # ------------------------------------------------------------------------------------------ the model

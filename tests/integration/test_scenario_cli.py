@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from balanza.cli import main
-from dashboard.scenario_report import comparison_report_html
+from dashboard.scenarios.report import comparison_report_html
 from etl import record
 from model.compare import headline_table, partner_comparison
 from model.scenario import run_scenario
@@ -63,8 +63,9 @@ def test_colombia_preset_contract_and_known_baselines(
     assert result["totals"]["baseline_usd"] == pytest.approx(ALL_PARTNERS_2024_USD - slovakia, abs=1)
     assert partners["COL"]["total_change_usd"] < 0
     for neighbour in ("ECU", "GTM", "HND", "NIC", "CRI", "SLV"):
+        # Buyers switch towards them, while each product's total falls (creation at their old shares).
         assert partners[neighbour]["trade_diversion_usd"] > 0
-        assert partners[neighbour]["trade_creation_usd"] == 0
+        assert partners[neighbour]["trade_creation_usd"] < 0
     assert sum(row["trade_diversion_usd"] for row in result["by_partner"]) == pytest.approx(0, abs=1)
     assert any("Retaliation" in item for item in result["left_out"])
 
@@ -87,7 +88,7 @@ def test_april_baseline_exempts_crude_and_spares_canada_and_mexico(
     assert result["totals"]["rows_exempt"] > 0
     partners = {row["partner_iso3"]: row for row in result["by_partner"]}
     for spared in ("CAN", "MEX"):
-        assert partners[spared]["trade_creation_usd"] == 0
+        assert partners[spared]["trade_creation_usd"] < 0  # their products' totals fall
         assert partners[spared]["trade_diversion_usd"] > 0
     chapters = {row["chapter"]: row for row in result["by_chapter"]}
     # Crude oil (2709.00.10/20) is on Annex II: chapter 27's tariff rises far less than 10 points.
@@ -115,6 +116,41 @@ def test_china_purchase_preset_closes_the_2024_deficit(
     assert totals["largest_growth_usd"] > 0
     assert totals["needed_vs_largest_growth"] > 1
     assert result["history"]
+
+
+def test_a_2025_purchase_scenario_says_its_balance_is_provisional_and_not_comparable(
+    bundled_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """2025: DIAN's exports to China are provisional and, DIAN withholding destinations from 2025, not comparable
+    with 2024's (PROVENANCE of dian-exports-by-destination); DANE's 2025 annex is provisional. The note beside
+    the deficit says so, in English and in Spanish; a 2024 run has no such note."""
+    from dashboard.scenarios import model_text
+
+    spec = tmp_path / "p2025.json"
+    spec.write_text(json.dumps({"kind": "purchase", "name": "p", "buyer": "CHN", "seller": "COL", "year": 2025,
+                                "increase": {"close_balance": True}}))  # fmt: skip
+    code, result, _ = _run(capsys, str(spec), "--db", str(bundled_db))
+    assert code == 0
+    totals = result["totals"]
+    assert totals["balance_provisional"] is True and totals["balance_comparable"] is False
+    (caveat,) = [n for n in result["notes"] if n.startswith("Caveat: the 2025 balance")]
+    assert (
+        "provisional" in caveat
+        and "not comparable with earlier years" in caveat
+        and "DIAN withholds" in caveat
+    )
+    con = duckdb.connect(str(bundled_db), read_only=True)
+    try:
+        run = run_scenario(parse_spec(json.loads(spec.read_text())), con)
+        spanish = [model_text.note_text(n, "es") for n in run.notes if n.kind == "purchase_flags"]
+        assert (
+            spanish and "no comparable con años anteriores" in spanish[0] and "la DIAN reserva" in spanish[0]
+        )
+        assert model_text.note_text(next(n for n in run.notes if n.kind == "purchase_flags"), "en") == caveat
+        run_2024 = run_scenario(parse_spec({**json.loads(spec.read_text()), "year": 2024}), con)
+        assert not [n for n in run_2024.notes if n.kind == "purchase_flags"]
+    finally:
+        con.close()
 
 
 def test_bad_spec_names_the_field(
@@ -181,7 +217,7 @@ def test_results_csv_neutralises_formula_like_names(bundled_con: duckdb.DuckDBPy
 
 
 def test_report_in_spanish(bundled_con: duckdb.DuckDBPyConnection) -> None:
-    from dashboard import scenario_text
+    from dashboard.scenarios import model_text
     from model.purchase import PURCHASE_LEFT_OUT
     from model.result import LEFT_OUT
 
@@ -193,10 +229,10 @@ def test_report_in_spanish(bundled_con: duckdb.DuckDBPyConnection) -> None:
     assert "<html lang='es'>" in page and "Lo que el modelo deja por fuera" in page
     assert "What the model leaves out" not in page
     for preset in ("colombia_10pp_more", "china_buys_more"):
-        assert html.escape(scenario_text.PRESETS_ES[preset][0]) in page
+        assert html.escape(model_text.PRESETS_ES[preset][0]) in page
     for item in (*LEFT_OUT, *PURCHASE_LEFT_OUT):
         assert html.escape(str(item)) not in page
-        assert html.escape(scenario_text.LEFT_OUT_ES[item.kind]) in page
+        assert html.escape(model_text.LEFT_OUT_ES[item.kind]) in page
     for note in results[0].notes:
         assert html.escape(str(note)) not in page
     assert "Cambio en las importaciones" in page and "Change in imports" not in page

@@ -20,9 +20,12 @@ MODULES = (
     "model.tariff_changes",
     "model.data",
     "model.spec",
+    "model.measures",
+    "model.result",
+    "model.compare",
 )
 # Names the doc must keep describing: the equations as implemented live in these.
-REQUIRED = ("smart_effects", "demand", "world_price_factors", "match_estimates", "tariff_steps", "effective_rates",
+REQUIRED = ("smart_effects", "nested_ces_effects", "linear_effects", "price_index", "demand", "world_price_factors", "match_estimates", "tariff_steps", "effective_rates",
             "hts_prefix", "market_from_arrays", "query_market_arrays", "BAND_BASIS", "EU_MEMBERS")  # fmt: skip
 
 
@@ -68,7 +71,9 @@ def test_named_functions_exist() -> None:
         "import_demand_elasticity", "import_demand_match", "substitution_elasticity", "published_figures",
         "trade_annual", "new_rate", "add_pp", "max_rate", "min_rate", "linear_cut", "duty_usd", "value_usd",
         "std_error", "us_august_2025_country_rates", "us_section_232_2025", "us_10pct_baseline_april_2025",
-        "us_tariff_timeline",
+        "us_tariff_timeline", "us_tariffs_2025_04_05", "us_tariffs_2025_04_10", "us_tariffs_2025_05_14",
+        "us_tariffs_2025_08_27", "us_tariffs_2025_09_25", "us_tariffs_2025_11_14", "s232_steel_base_2018",
+        "s232_aluminium_base_2018", "exempt_share", "brazil_eo14323_annex_i", "brazil_eo14323_annex_i_aircraft", "as_of",
     }  # fmt: skip
     unknown = [name for name in missing if name not in allowed]
     assert not unknown, f"docs/scenarios.md names what the code does not have: {unknown}"
@@ -98,6 +103,8 @@ def test_quoted_preset_figures_are_the_codes(bundled_con: duckdb.DuckDBPyConnect
         f"Colombia 0.14 % → {final.loc['COL', 'rate_pre_substitution_pct']:.2f} %",
         f"fall {-august.totals['total_change_usd'] / 1e9:.1f} bn",
         f"(HS 060311) USD {singled[ecuador]:.1f} million",
+        f"2.36 % → {final.loc['ALL', 'rate_pre_substitution_pct']:.2f} % before substitution, "
+        f"{final.loc['ALL', 'rate_post_substitution_pct']:.2f} % after",
     }
     flat = " ".join(text.split())
     for sentence in quoted:

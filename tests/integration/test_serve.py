@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import serve
+from etl.store import copy_database
 
 pytestmark = pytest.mark.slow
 BALANZA = Path(sys.executable).with_name("balanza")
@@ -40,7 +41,7 @@ def test_two_workers_behind_nginx_with_sticky_sessions(bundled_db: Path, tmp_pat
         "nginx missing: apt-get install nginx-light"
     )
     db = tmp_path / "balanza.duckdb"
-    shutil.copyfile(bundled_db, db)
+    copy_database(bundled_db, db)
     port = serve.free_port()
     log = tmp_path / "serve.log"
     with open(log, "wb") as handle:

@@ -7,8 +7,10 @@ replaced dataset's file stays for readers of the older catalogue and goes after 
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -18,18 +20,25 @@ import pytest
 
 from etl import record, store
 from etl.load import load_files
+from etl.store import copy_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _catalogue(db: Path) -> list[tuple]:
+    """(dataset_id, source, absolute path, row count) of every listed file (the catalogue lists them relative
+    to its folder)."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute(
+        rows = con.execute(
             "SELECT dataset_id, source, path, row_count FROM trade_files ORDER BY dataset_id"
         ).fetchall()
     finally:
         con.close()
+    return [
+        (dataset_id, source, str(store.file_path(db, path)), count)
+        for dataset_id, source, path, count in rows
+    ]
 
 
 def _duckdb_totals(db: Path) -> dict[tuple, tuple[int, float]]:
@@ -111,18 +120,22 @@ def _two_row_file(folder: Path, codes: tuple[str, str] = ("0901", "0902")) -> Pa
     return small
 
 
-def test_a_killed_writers_files_are_removed_by_the_next_writer(small_bundle_db: Path, tmp_path: Path) -> None:
+def test_a_killed_writers_files_are_removed_by_the_next_writer_past_the_grace_period(
+    small_bundle_db: Path, tmp_path: Path
+) -> None:
     db = tmp_path / "balanza.duckdb"
-    shutil.copyfile(small_bundle_db, db)
-    orphan = store.store_dir(db) / "source=comtrade" / "d999-killed.parquet"
-    orphan.parent.mkdir(parents=True)
-    shutil.copyfile(
-        _catalogue(small_bundle_db)[0][2], orphan
-    )  # as a writer killed between its file and its swap
+    copy_database(small_bundle_db, db)
+    part = store.store_dir(db) / "source=comtrade"
+    old_orphan, new_orphan = part / "d999-killed.parquet", part / "d998-killed.parquet"
+    for orphan in (old_orphan, new_orphan):  # as writers killed between their file and their swap
+        shutil.copyfile(_catalogue(small_bundle_db)[0][2], orphan)
+    aged = time.time() - store.GRACE_SECONDS - 60
+    os.utime(old_orphan, (aged, aged))
     before = _duckdb_totals(db)
-    assert _duckdb_totals(db) == before  # no catalogue lists it: readers never see its rows
+    assert _duckdb_totals(db) == before  # no catalogue lists them: readers never see their rows
     load_files(db, [_two_row_file(tmp_path)])
-    assert not orphan.exists()
+    assert not old_orphan.exists()
+    assert new_orphan.exists()  # written less than the grace period ago: it might be a reader's
     after = _catalogue(db)
     assert all(Path(path).exists() for _, _, path, _ in after)
     assert sum(n for n, _ in _duckdb_totals(db).values()) == sum(n for n, _ in before.values()) + 2
@@ -131,11 +144,12 @@ def test_a_killed_writers_files_are_removed_by_the_next_writer(small_bundle_db: 
 def test_a_replaced_datasets_file_stays_for_older_readers_then_goes(small_bundle_db: Path, tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     db = tmp_path / "balanza.duckdb"
-    shutil.copyfile(small_bundle_db, db)
+    copy_database(small_bundle_db, db)
     small = _two_row_file(tmp_path)
     load_files(db, [small])
     first = {path for _, _, path, _ in _catalogue(db)} - {
-        path for _, _, path, _ in _catalogue(small_bundle_db)
+        str(store.file_path(db, Path(path).relative_to(store.catalogue_folder(small_bundle_db)).as_posix()))
+        for _, _, path, _ in _catalogue(small_bundle_db)
     }
     assert len(first) == 1
     reader = duckdb.connect(str(db), read_only=True)  # a reader on the catalogue that lists the first file
@@ -165,7 +179,7 @@ def test_the_all_goods_rows_are_copied_into_the_catalogue_at_every_commit(
     """The record of country totals reads record.TOTALS_TABLE: at every commit exactly the TOTAL rows of the
     listed files, so the same rule gives the same record as over the files."""
     db = tmp_path / "balanza.duckdb"
-    shutil.copyfile(bundled_db, db)
+    copy_database(bundled_db, db)
     small = tmp_path / "with_total.csv"
 
     year = {"refYear": "1995", "period": "1995", "refPeriodId": "19950101"}  # a year the bundled data lacks

@@ -10,7 +10,6 @@ import hashlib
 import importlib.util
 import os
 import resource
-import shutil
 import signal
 import stat
 import subprocess
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from etl.db import TMP_SUFFIX
+from etl.store import copy_database
 
 ROOT = Path(__file__).resolve().parents[2]
 BALANZA = Path(sys.executable).with_name("balanza")
@@ -48,7 +48,7 @@ def leftovers(folder: Path) -> list[Path]:
 @pytest.fixture()
 def db(bundled_db: Path, tmp_path: Path) -> Path:
     path = tmp_path / "balanza.duckdb"
-    shutil.copyfile(bundled_db, path)
+    copy_database(bundled_db, path)
     return path
 
 

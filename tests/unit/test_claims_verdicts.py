@@ -27,7 +27,8 @@ def make_db(trade: Iterable[tuple] = (), published: Iterable[tuple] = (), timeli
     con = duckdb.connect(":memory:")
     create_schema(con)
     con.execute(
-        "INSERT INTO datasets VALUES (1, 'fixture.csv', 'x', 'csv', NULL, 'fixture', NULL, NULL, NULL, 0, now())"
+        "INSERT INTO datasets (dataset_id, path, sha256, format, source, publisher, licenc"
+        "e, origin, description, row_count, loaded_at) VALUES (1, 'fixture.csv', 'x', 'csv', NULL, 'fixture', NULL, NULL, NULL, 0, now())"
     )
     for row in trade:
         source, year, period, reporter, partner, flow, hs_code, value, *duty = row
@@ -71,8 +72,9 @@ def make_db(trade: Iterable[tuple] = (), published: Iterable[tuple] = (), timeli
         )
     for hts, list_name in exemptions:
         con.execute("INSERT INTO us_tariff_exemptions VALUES (?, ?, 1)", [hts, list_name])
-    for iso3, year, value in gdp:
-        con.execute("INSERT INTO gdp VALUES (?, ?, ?)", [iso3, year, value])
+    for iso3, year, value, *source in gdp:
+        con.execute("INSERT INTO gdp VALUES (?, ?, ?, ?, ?)",
+                    [iso3, year, value, *(source or ["world_bank"]), "GDP publisher"])  # fmt: skip
     return con
 
 
@@ -380,7 +382,10 @@ def test_claim4_is_a_scenario_card_with_the_market_and_the_august_rates() -> Non
 # ------------------------------------------------------------------------------------- claim 6
 
 
-def test_claim6_statutory_rise_nets_out_annex_ii_from_day_one() -> None:
+ANNEX_I_OTHERS = "INSERT INTO us_reciprocal_rates VALUES ('Viet Nam', 'VNM', 46.0, 'eo14257_annex_i', 1)"
+
+
+def test_claim6_judges_the_rate_and_gives_the_incidence_as_context() -> None:
     timeline = [("2025-04-03", "COL", 1.23), ("2025-04-05", "COL", 10.74), ("2025-04-11", "COL", 7.53)]
     rows = [product("COL", "2709002010", 5e9, 0), product("COL", "2701120010", 0.1e9, 0),
             product("COL", "0603110060", 4.9e9, 0)]  # fmt: skip
@@ -390,32 +395,36 @@ def test_claim6_statutory_rise_nets_out_annex_ii_from_day_one() -> None:
         ("2701120000", "annex_ii_2025_04"),
         ("0603110000", "annex_ii_2025_11"),
     ]  # the November list must not count for April
-    result = card(6, make_db(trade=rows, timeline=timeline, exemptions=exemptions))
-    # 10 % on the 4.9 of 10.0 bn not exempt: 4.9 points, below the 5-point partial bound
+    con = make_db(trade=rows, timeline=timeline, exemptions=exemptions)
+    con.execute(ANNEX_I_OTHERS)  # Annex I is loaded and does not list Colombia: the 10 % baseline
+    result = card(6, con)
+    assert result.facts["rate_pct"] == 10.0 and result.verdict == c.SUPPORTED and not result.disagreement
+    assert result.figure.startswith("10 % on imports from Colombia")
+    # 10 % on the 4.9 of 10.0 bn not exempt: 4.9 points, given as context beside the rate
     assert result.facts["exempt_usd"] == pytest.approx(5.1e9)
     assert result.facts["total_usd"] == pytest.approx(10e9)
     assert result.facts["rise_pts"] == pytest.approx(4.9)
-    assert result.verdict == c.NOT_SUPPORTED
+    assert any(a.startswith("incidence (context): +4.90 points") for a in result.alternatives)
     assert result.facts["tracker_rise_pts"] == pytest.approx(10.74 - 1.23)  # the alternative, labelled
     assert result.facts["article_pct"] == pytest.approx(7.53)
     assert any("tradewartracker" in a for a in result.alternatives)
-    assert "4.9 points, not 10" in result.disagreement
     assert result.facts["us_exports_after_usd"] == pytest.approx(9 * 1.1 * B)  # April–December
     assert result.facts["us_exports_prior_usd"] == pytest.approx(9 * 1.0 * B)
-    assert "no declared destination" in " ".join(result.explanation)
+    text = " ".join(result.explanation)
+    # 2025 destinations are withheld: the figures are shown, no change against 2024 is computed
+    assert "no declared destination" in text and "not comparable with 2024" in text and "+10.0 %" not in text
 
 
 @pytest.mark.parametrize(
-    ("exempt_bn", "expected"),
-    [(0.0, c.SUPPORTED), (2.0, c.SUPPORTED), (2.01, c.PARTLY), (5.0, c.PARTLY), (5.01, c.NOT_SUPPORTED)],
+    ("rate", "expected"),
+    [(10.0, c.SUPPORTED), (10.5, c.SUPPORTED), (10.51, c.PARTLY), (15.0, c.PARTLY), (15.01, c.NOT_SUPPORTED)],
 )  # fmt: skip
-def test_claim6_bounds(exempt_bn: float, expected: str) -> None:
-    """10 bn imported; 10 % on what is not exempt: 10, 8, 7.99, 5 and 4.99 points."""
-    rows = [
-        product("COL", "2709002010", exempt_bn * B, 0),
-        product("COL", "0901110015", (10 - exempt_bn) * B, 0),
-    ]
-    assert card(6, make_db(trade=rows, exemptions=[("2709002000", "annex_ii_2025_04")])).verdict == expected
+def test_claim6_bounds_on_the_rate(rate: float, expected: str) -> None:
+    con = make_db(
+        trade=[product("COL", "0901110015", 10 * B, 0)], exemptions=[("2709002000", "annex_ii_2025_04")]
+    )
+    con.execute("INSERT INTO us_reciprocal_rates VALUES ('Colombia', 'COL', ?, 'eo14257_annex_i', 1)", [rate])
+    assert card(6, con).verdict == expected
 
 
 def test_claim6_nets_out_section_232_goods_in_force_on_5_april() -> None:
@@ -423,6 +432,7 @@ def test_claim6_nets_out_section_232_goods_in_force_on_5_april() -> None:
             product("COL", "7208100000", 1 * B, 0), product("COL", "7616995160", 1 * B, 0),  # base steel; not listed
             product("COL", "7403110000", 1 * B, 0)]  # fmt: skip  # copper: Section 232 only from 1 August
     con = make_db(trade=rows, exemptions=[("2709002000", "annex_ii_2025_04")])
+    con.execute(ANNEX_I_OTHERS)
     con.execute(
         "INSERT INTO us_tariff_product_lists VALUES ('73089000', 's232_steel_2025', 1), "
         "('74031100', 's232_copper_2025', 1)"
@@ -440,9 +450,10 @@ def test_claim6_annex_i_rate_and_missing() -> None:
     con.execute("INSERT INTO us_reciprocal_rates VALUES ('Colombia', 'COL', 25.0, 'eo14257_annex_i', 1)")
     listed = card(6, con)
     assert listed.facts["rise_pts"] == pytest.approx(25.0)  # a listed country's own rate, not the baseline
-    assert listed.verdict == c.NOT_SUPPORTED  # 25 points is beyond the 15-point upper bound
+    assert listed.verdict == c.NOT_SUPPORTED  # a 25 % rate is 15 points from the article's 10 %
+    assert "25 %" in listed.disagreement
     empty = card(6, make_db())
-    assert empty.verdict == c.CANNOT_CHECK
+    assert empty.verdict == c.CANNOT_CHECK  # without Annex I, whether Colombia is listed cannot be known
     assert empty.missing
 
 
@@ -508,6 +519,25 @@ def test_claim8_fiscal_deficit_against_the_trade_gap_both_bounds(fiscal_pct: flo
     )  # the Finance Ministry's own figure
     assert any("International Monetary Fund" in a for a in result.alternatives)
     assert "Hacienda" in result.citation and "Paper F" in result.citation
+
+
+def test_claim8_uses_a_derived_gdp_only_where_the_world_bank_has_none_and_says_so() -> None:
+    """2024: the World Bank's 400 bn wins over a derived 410 bn; 2025: only a derived figure, labelled so."""
+    con = make_db(published=[dane_balance(2024, "CHN", -14 * B)],
+                  gdp=[("COL", 2024, 400 * B), ("COL", 2024, 410 * B, "derived"), ("COL", 2023, 350 * B)])  # fmt: skip
+    result = card(8, con)
+    assert result.facts["gdp_year"] == 2024 and result.facts["trade_gap_pct_gdp"] == pytest.approx(3.5)
+    assert "derived" not in " ".join(result.explanation)
+    con = make_db(published=[dane_balance(2024, "CHN", -14 * B)],
+                  gdp=[("COL", 2024, 410 * B, "derived"), ("COL", 2023, 350 * B)])  # fmt: skip
+    result = card(8, con)
+    assert result.facts["gdp_year"] == 2024 and result.facts["trade_gap_pct_gdp"] == pytest.approx(
+        14 / 410 * 100
+    )
+    assert "2024 GDP in US dollars derived" in " ".join(result.explanation)
+    assert "derived from DANE" in " ".join(result.numbers["publisher"])
+    spanish = c.build_card(SPECS[8], c.query_claim_data(con, with_scenarios=False), lang="es")
+    assert "PIB de 2024 en dólares derivado" in " ".join(spanish.explanation)
 
 
 def test_claim8_says_so_when_the_fiscal_figure_is_missing_and_uses_the_latest_gdp() -> None:
@@ -594,3 +624,16 @@ def test_span_gaps_lists_the_claims_years_a_series_lacks() -> None:
     have = pd.Series([2009, 2010, 2011.0, *range(2013, 2023), 2024, 2025])
     assert span_gaps(have) == [2012, 2023]
     assert span_gaps([]) == list(range(2010, 2025))
+
+
+def test_claim9_rule_names_the_years_the_card_compares() -> None:
+    """The rule said 'the first year available' while the card starts in SHARES_FROM_YEAR: it says so now."""
+    from dashboard.claims.card import REFERENCE_YEAR_MAX, SHARES_FROM_YEAR
+
+    spec = SPECS[9]
+    for lang in ("en", "es"):
+        text = spec.text("tolerance_text", lang)
+        assert str(SHARES_FROM_YEAR) in text and str(REFERENCE_YEAR_MAX) in text
+        assert (
+            "first and last year available" not in text and "primer y el último año disponibles" not in text
+        )

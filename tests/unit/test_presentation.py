@@ -167,17 +167,17 @@ def test_descriptions_in_spanish_come_from_the_nomenclature_and_gaps_are_marked(
 
 
 def test_scenario_chapters_are_named_from_the_spanish_nomenclature() -> None:
-    from dashboard import scenario_tables, scenario_view
+    from dashboard.scenarios import tables, view
 
     spanish = products.spanish_names(CODES)
     by_chapter = pd.DataFrame(
         {"chapter": ["09", "84"], "description": ["Coffee, tea, mate and spices", "Machinery"]}
     )
-    table = scenario_tables.chapter_table(by_chapter, "es", spanish)
+    table = tables.chapter_table(by_chapter, "es", spanish)
     assert table["description"].tolist() == [
         "Café, té, yerba mate y especias",
         "Reactores nucleares, calderas, máquinas, aparatos y artefactos mecánicos",  # up to the first ';'
     ]
-    labels = scenario_view.chapter_labels(by_chapter, "es", spanish)
+    labels = view.chapter_labels(by_chapter, "es", spanish)
     assert labels[0].startswith("09 Café, té, yerba mate")
-    assert scenario_view.chapter_labels(by_chapter, "en", spanish)[0].startswith("09 Coffee")
+    assert view.chapter_labels(by_chapter, "en", spanish)[0].startswith("09 Coffee")

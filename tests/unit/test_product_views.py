@@ -190,3 +190,18 @@ def test_the_map_opens_on_the_chapter_or_heading_with_the_largest_value() -> Non
     assert views.zoom_code(found) == "0603"
     assert views.zoom_code(found.assign(value_usd_m=[None, None, 900.0, None])) == "0603"
     assert views.zoom_code(found.assign(value_usd_m=[0.0, None, None, None])) is None  # nothing traded
+
+
+def test_shares_divide_by_the_whole_and_the_remainder_is_shown() -> None:
+    """A series with an all-goods total its lines do not reach (DANE's annex): shares of the total, and a last
+    row with what no line holds."""
+    top = pd.DataFrame({"hs_code": ["85", "84"], "description": ["Electrical", "Machinery"],
+                        "value_usd": [3.0e9, 2.0e9], "share_pct": [30.0, 20.0], "lines_usd": [7.5e9, 7.5e9],
+                        "total_usd": [10.0e9, 10.0e9]})  # fmt: skip
+    labels = {"COL": "Colombia (COL)", "CHN": "China (CHN)"}
+    table = views.top_products_table(top, "COL:CHN:import:dane_imports", 2024, labels, "en")
+    assert table["hs_code"].tolist() == ["85", "84", "—"]
+    assert table["value_usd_m"].tolist() == [3_000.0, 2_000.0, 2_500.0]
+    assert table["share_pct"].iloc[-1] == pytest.approx(25.0)
+    assert table["description"].iloc[-1].startswith("In no line of this series")
+    assert "all goods" in table["denominator"].iloc[0]

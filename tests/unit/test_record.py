@@ -232,4 +232,134 @@ def test_priority_lists_each_source_once() -> None:
     assert record.source_priority("COL", "export")[0] == "dian"
     assert record.source_priority("USA", "import")[0] == "us_census_general"
     assert record.source_priority("CHN", "export")[0] == "gacc"
-    assert record.source_priority("BRA", "export") == ("comtrade", "imf_dots", "published")
+    assert record.source_priority("BRA", "export") == (
+        "comtrade",
+        "imf_dots_dbnomics",
+        "imf_dots",
+        "published",
+    )
+
+
+def test_the_newer_imf_vintage_wins_where_both_hold_the_year_and_the_older_fills_the_rest() -> None:
+    """A peer's year held by both IMF vintages takes the later one (the DBnomics copy); a year only the early-2022
+    workbooks hold takes theirs; the reporter's own figure (Comtrade) beats both; the partner's report never
+    stands in for the reporter's."""
+    connection = duckdb.connect(":memory:")
+    create_schema(connection)
+    connection.executemany(
+        "INSERT INTO trade (year, period, reporter_iso3, partner_iso3, flow, hs_code, hs_level, value_usd, valuation,"
+        " source, dataset_id, valuation_stated) VALUES (?, ?, ?, ?, ?, 'TOTAL', 0, ?, ?, ?, 1, TRUE)",
+        [
+            (2020, "2020", "PER", "WLD", "import", 30_952.0, "CIF", "imf_dots"),
+            (2020, "2020", "PER", "WLD", "import", 42_281.0, "CIF", "imf_dots_dbnomics"),
+            (2014, "2014", "PER", "WLD", "import", 41_000.0, "CIF", "imf_dots"),
+            (2020, "2020", "PER", "CHN", "export", 10_963.0, "FOB", "imf_dots"),
+            (2020, "2020", "PER", "CHN", "export", 10_970.0, "FOB", "imf_dots_dbnomics"),
+            (2020, "2020", "PER", "CHN", "export", 10_975.0, "FOB", "comtrade"),
+            (2019, "2019", "USA", "PER", "export", 8_000.0, "FOB", "us_census_general"),  # the mirror only
+        ],
+    )
+    frame = record.query_record(connection, reporter="PER", partners=["WLD", "CHN", "USA"])
+    picked = {
+        (r["partner_iso3"], r["flow"], r["year"]): (r["value_usd"], r["source"])
+        for r in frame.to_dict("records")
+    }
+    assert picked == {
+        ("WLD", "import", 2020): (42_281.0, "imf_dots_dbnomics"),
+        ("WLD", "import", 2014): (41_000.0, "imf_dots"),
+        ("CHN", "export", 2020): (10_975.0, "comtrade"),
+    }
+    publishers = dict(zip(frame["source"], frame["publisher"], strict=True))
+    assert publishers["imf_dots_dbnomics"] == "IMF Direction of Trade Statistics (2026 vintage, via DBnomics)"
+    assert publishers["comtrade"] == "UN Comtrade (reported by PER)"
+
+
+def test_split_publisher_reads_any_case_and_the_office_itself() -> None:
+    assert record.split_publisher("El Nuevo Siglo (Citing DANE)") == ("DANE", "El Nuevo Siglo")
+    assert record.split_publisher("DANE") == ("DANE", "")
+    assert record.split_publisher("dane (boletín técnico)") == ("DANE", "")
+    assert record.split_publisher("Danes Daily") == ("not stated", "Danes Daily")
+
+
+def test_official_balance_vetting() -> None:
+    printed = pd.DataFrame(
+        [(2024, "CHN", -55.0, "unknown", "News (citing DANE)", "u1"),  # exports 45 − imports CIF 100: mixed
+         (2024, "CHN", -50.0, "CIF", "News (citing DANE)", "u2"),  # stated CIF
+         (2024, "CHN", -60.0, "unknown", "DANE", "u3"),  # the office's own release: no checks but valuation
+         (2024, "CHN", -90.0, "FOB", "Radio (Citing DANE)", "u4"),  # far from 45 − 100 / 1.06: flagged
+         (2024, "CHN", -49.0, "unknown", "Blog", "u5")],  # cites no office: not a candidate
+        columns=["year", "partner_iso3", "value_usd", "valuation", "publisher", "url"],
+    )  # fmt: skip
+    rec = pd.DataFrame([("CHN", 2024, "export", 45.0, "FOB"), ("CHN", 2024, "import", 100.0, "CIF")],
+                       columns=["partner_iso3", "year", "flow", "value_usd", "valuation"])  # fmt: skip
+    vetted = record.vet_official_balances(printed, rec, office="DANE", factor=1.06).set_index("url")
+    assert list(vetted.index) == ["u1", "u2", "u3", "u4"]
+    assert list(vetted["accepted"]) == [False, False, True, True]
+    assert "mixed" in vetted.loc["u1", "check"] and "CIF" in vetted.loc["u2", "check"]
+    assert bool(vetted.loc["u3", "own_release"]) and vetted.loc["u3", "check"] == ""
+    assert "above" not in vetted.loc["u4", "check"] and "below the FOB estimate" in vetted.loc["u4", "check"]
+
+
+def _rec(rows: list[tuple]) -> pd.DataFrame:
+    """TOTAL record rows: (partner, year, flow, value, valuation[, provisional, comparable])."""
+    full = [(*r, False, True) if len(r) == 5 else r for r in rows]
+    frame = pd.DataFrame(full, columns=["partner_iso3", "year", "flow", "value_usd", "valuation", "provisional",
+                                        "comparable"])  # fmt: skip
+    for column in ("source", "publisher", "printed_by", "caveat"):
+        frame[column] = None
+    return frame
+
+
+def _official(rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["partner_iso3", "year", "balance_usd"])
+    frame[["url", "valuation", "publisher", "printed_by", "check"]] = [None, "unknown", "DANE", "Page", ""]
+    return frame
+
+
+def test_cif_fob_factor_from_the_offices_own_balance() -> None:
+    """imports CIF ÷ (exports FOB − the office's FOB/FOB balance), only from final, comparable, plausible years."""
+    rec = _rec([("CHN", 2013, "export", 50.0, "FOB"), ("CHN", 2013, "import", 105.0, "CIF"),
+                ("CHN", 2024, "export", 20.0, "FOB"), ("CHN", 2024, "import", 160.0, "CIF"),
+                ("USA", 2024, "export", 140.0, "FOB", True, True), ("USA", 2024, "import", 165.0, "CIF"),
+                ("MEX", 2024, "export", 20.0, "FOB", False, False), ("MEX", 2024, "import", 33.0, "CIF"),
+                ("ARG", 2024, "export", 5.0, "FOB"), ("ARG", 2024, "import", 15.0, "CIF")])  # fmt: skip
+    official = _official(
+        [("CHN", 2013, -50.0), ("USA", 2024, -12.0), ("MEX", 2024, -11.0), ("ARG", 2024, -5.0)]
+    )
+    factors = record.derive_cif_fob_factors(rec, official)
+    # China 2013: 105 ÷ (50 + 50) = 1.05. The US (provisional exports), Mexico (non-comparable exports) and
+    # Argentina (15 ÷ 10 = 1.5, outside the band) give none.
+    assert factors[["partner_iso3", "year"]].values.tolist() == [["CHN", 2013]]
+    assert factors["factor"].iloc[0] == pytest.approx(1.05)
+    assert record.partner_factor(factors, "CHN", 2024) == (pytest.approx(1.05), "DANE 2013")
+    assert record.partner_factor(factors, "USA", 2024) == (1.06, record.FACTOR_FROM_IMF)
+
+
+def test_nearest_year_factor_later_on_a_tie() -> None:
+    factors = pd.DataFrame({"partner_iso3": ["USA", "USA"], "year": [2013, 2023], "factor": [1.03, 1.06]})
+    assert record.partner_factor(factors, "USA", 2015) == (1.03, "DANE 2013")
+    assert record.partner_factor(factors, "USA", 2018) == (1.06, "DANE 2023")  # 5 years from each: the later
+    assert record.partner_factor(factors, "USA", 2025) == (1.06, "DANE 2023")
+
+
+def test_estimate_uses_the_partner_factor_and_says_so() -> None:
+    rec = _rec([("CHN", 2013, "export", 50.0, "FOB"), ("CHN", 2013, "import", 105.0, "CIF"),
+                ("CHN", 2024, "export", 20.0, "FOB"), ("CHN", 2024, "import", 160.0, "CIF"),
+                ("PAN", 2024, "export", 40.0, "FOB"), ("PAN", 2024, "import", 10.0, "CIF")])  # fmt: skip
+    frame = record.balance_frame(rec, _official([("CHN", 2013, -50.0)]))
+    head = frame[frame["headline"]].set_index(["partner_iso3", "year"])
+    chn = head.loc[("CHN", 2024)]
+    assert chn["basis"] == record.FOB_ESTIMATED and chn["balance_usd"] == pytest.approx(20.0 - 160.0 / 1.05)
+    assert chn["basis_label"] == ("exports FOB − imports CIF ÷ 1.050 (CIF/FOB factor from DANE's own 2013 "
+                                  "figures: an estimate)")  # fmt: skip
+    pan = head.loc[("PAN", 2024)]
+    assert pan["balance_usd"] == pytest.approx(40.0 - 10.0 / 1.06) and pan["factor_source"] == "IMF"
+    assert "IMF's CIF/FOB factor" in pan["basis_label"]
+    # A factor given by the caller (the reconciled view's what-if) is used everywhere, labelled as a conversion.
+    given = record.balance_frame(rec, _official([("CHN", 2013, -50.0)]), 1.08)
+    chn_given = given[given["headline"]].set_index(["partner_iso3", "year"]).loc[("CHN", 2024)]
+    assert (
+        chn_given["balance_usd"] == pytest.approx(20.0 - 160.0 / 1.08)
+        and chn_given["factor_source"] == "given"
+    )
+    assert chn_given["basis_label"].endswith("÷ 1.08 (CIF converted to FOB: an estimate)")

@@ -1,5 +1,5 @@
 """The Scenarios page's state without Streamlit: form values ↔ scenario documents, the saved set, the link
-and uploaded files (dashboard.scenario_form)."""
+and uploaded files (dashboard.scenarios.form)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from dashboard import scenario_form as form
+from dashboard.scenarios import form
 from etl.errors import SpecError
 from model.spec import encode_scenario_set, preset_paths
 
@@ -38,7 +38,7 @@ def test_every_preset_survives_the_form_unchanged_but_for_its_description(doc: d
     if current["kind"] == "tariff":
         back = form.tariff_document(values, current)
     else:
-        back = form.purchase_document(values)
+        back = form.purchase_document(values, current)
     assert _without_description(form.canonical(back)) == _without_description(current)
     assert json.loads(values["sc_json"]) == current  # the JSON tab shows the whole document
 

@@ -1,5 +1,5 @@
 """What the Scenarios page shows of a result, without Streamlit: texts, metrics, captions, the roses-and-coffee
-summary, tables and comparison groups (dashboard.scenario_labels, scenario_summary, scenario_tables).
+summary, tables and comparison groups (dashboard.scenarios: labels, summary, tables).
 
 The results are built by hand from small frames, so every expected figure below is worked out in the test.
 """
@@ -12,9 +12,8 @@ import string
 import pandas as pd
 import pytest
 
-from dashboard import scenario_labels as texts
-from dashboard import scenario_summary as summary
-from dashboard import scenario_tables as tables
+from dashboard.scenarios import labels as texts
+from dashboard.scenarios import summary, tables
 from model.result import Note, ScenarioResult
 from model.spec import parse_spec
 

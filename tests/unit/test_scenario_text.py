@@ -8,9 +8,9 @@ import re
 import pandas as pd
 import pytest
 
-from dashboard import scenario_tables, scenario_text
+from dashboard.scenarios import model_text, tables
 from model.market import DEFAULT_IMPORT_DEMAND
-from model.purchase import PURCHASE_LEFT_OUT
+from model.purchase import PURCHASE_LEFT_OUT, _flags_note
 from model.result import LEFT_OUT, Note
 from model.scenario import BAND_BASIS, BAND_BASIS_KIND, _notes
 from model.smart import DEFAULT_SUBSTITUTION
@@ -55,7 +55,7 @@ def test_every_note_the_tariff_model_writes_is_worded_in_spanish_from_its_number
         "eu_members_left_out",
         "infinite_supply",
     ]
-    spanish = scenario_text.notes_text(notes, "es")
+    spanish = model_text.notes_text(notes, "es")
     for english, text in zip(notes, spanish, strict=True):
         assert text != english
         assert len(ENGLISH.findall(text)) < 2, text
@@ -69,61 +69,71 @@ def test_every_note_the_tariff_model_writes_is_worded_in_spanish_from_its_number
     assert "75,0 %" in spanish[2] and f"σ = {DEFAULT_SUBSTITUTION:.1f}".replace(".", ",") in spanish[2]
     assert "SVK, AUT" in spanish[3]
     # English wording from the same numbers is the model's own sentence, number for number
-    assert scenario_text.notes_text(notes[2:4], "en") == [str(n) for n in notes[2:4]]
+    assert model_text.notes_text(notes[2:4], "en") == [str(n) for n in notes[2:4]]
 
 
 def test_a_note_of_an_unknown_kind_is_shown_as_written() -> None:
-    assert scenario_text.note_text(Note("Something new.", "new_kind"), "es") == "Something new."
-    assert scenario_text.note_text("plain text", "es") == "plain text"
+    assert model_text.note_text(Note("Something new.", "new_kind"), "es") == "Something new."
+    assert model_text.note_text("plain text", "es") == "plain text"
 
 
 def test_the_band_basis_is_worded_by_kind() -> None:
     totals = {"band_basis": BAND_BASIS, "band_basis_kind": BAND_BASIS_KIND}
-    assert scenario_text.band_basis(totals, "en") == BAND_BASIS
-    spanish = scenario_text.band_basis(totals, "es")
+    assert model_text.band_basis(totals, "en") == BAND_BASIS
+    spanish = model_text.band_basis(totals, "es")
     assert spanish.startswith("Banda:") and "1,96" in spanish and len(ENGLISH.findall(spanish)) < 2
-    assert scenario_text.band_basis({"band_basis": "other"}, "es") == "other"
+    assert model_text.band_basis({"band_basis": "other"}, "es") == "other"
 
 
 @pytest.mark.parametrize("items", [LEFT_OUT, PURCHASE_LEFT_OUT])
 def test_what_the_model_leaves_out_has_a_spanish_text_for_every_kind(items: tuple[Note, ...]) -> None:
     assert all(item.kind for item in items)
-    spanish = scenario_text.left_out(items, "es")
+    spanish = model_text.left_out(items, "es")
     assert len(set(spanish)) == len(items)
     for english, text in zip(items, spanish, strict=True):
         assert text != english and len(ENGLISH.findall(text)) < 2, text
-    assert scenario_text.left_out(items, "en") == list(items)
+    assert model_text.left_out(items, "en") == list(items)
 
 
 def test_every_bundled_preset_has_a_spanish_name_and_description() -> None:
     stems = {p.stem for p in preset_paths()}
-    assert stems == set(scenario_text.PRESETS_ES)
+    assert stems == set(model_text.PRESETS_ES)
     for path in preset_paths():
         doc = json.loads(path.read_text(encoding="utf-8"))
         name, description = doc["name"], doc["description"]
-        assert scenario_text.preset_name(name, "en") == name
-        assert scenario_text.preset_name(name, "es") == scenario_text.PRESETS_ES[path.stem][0]
-        assert (
-            scenario_text.preset_description(name, description, "es")
-            == scenario_text.PRESETS_ES[path.stem][1]
-        )
+        assert model_text.preset_name(name, "en") == name
+        assert model_text.preset_name(name, "es") == model_text.PRESETS_ES[path.stem][0]
+        assert model_text.preset_description(name, description, "es") == model_text.PRESETS_ES[path.stem][1]
     # a user's own scenario keeps its name; a preset whose description was edited keeps the edit
-    assert scenario_text.preset_name("My scenario", "es") == "My scenario"
+    assert model_text.preset_name("My scenario", "es") == "My scenario"
     doc = json.loads(preset_path("us_10pct_everyone").read_text(encoding="utf-8"))
-    assert scenario_text.preset_description(doc["name"], "edited", "es") == "edited"
+    assert model_text.preset_description(doc["name"], "edited", "es") == "edited"
 
 
 def test_the_largest_lines_are_described_in_spanish_by_their_subheading() -> None:
     lines = pd.DataFrame({"hs10": ["0603110060", "2709002090"], "partner_iso3": ["COL", "COL"],
                           "description": ["Roses, fresh cut", "Crude oil"], "elasticity_is_default": [False, True]})  # fmt: skip
     spanish = {"060311": "Rosas, frescas"}
-    shown = scenario_tables.lines_table(lines, "es", spanish)
+    shown = tables.lines_table(lines, "es", spanish)
     assert shown["description"].tolist()[0] == "Rosas, frescas"
     assert (
         shown["description"].tolist()[1].startswith("Crude oil")
         and "(en inglés)" in shown["description"].iloc[1]
     )
-    assert (
-        scenario_tables.lines_table(lines, "en", spanish)["description"].tolist()
-        == lines["description"].tolist()
+    assert tables.lines_table(lines, "en", spanish)["description"].tolist() == lines["description"].tolist()
+
+
+def test_purchase_flags_note_in_both_languages() -> None:
+    """A purchase run on a provisional, non-comparable year says so beside its deficit, in either language."""
+    note = _flags_note(2025, {"provisional": True, "comparable": False,
+                              "caveat": "exports: provisional; not comparable with earlier years: DIAN withholds "
+                                        "destinations from 2025; imports: provisional"})  # fmt: skip
+    assert model_text.note_text(note, "en") == str(note)
+    spanish = model_text.note_text(note, "es")
+    assert spanish.startswith("Advertencia: la balanza de 2025 es provisional")
+    assert "no comparable con años anteriores" in spanish and "la DIAN reserva destinos desde 2025" in spanish
+    only_provisional = _flags_note(
+        2025, {"provisional": True, "comparable": True, "caveat": "imports: provisional"}
     )
+    assert "not comparable" not in str(only_provisional)
+    assert "no comparable" not in model_text.note_text(only_provisional, "es")

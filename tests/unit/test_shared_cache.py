@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 from pathlib import Path
@@ -11,6 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard.cache import VersionedCache, freeze
+from etl.store import copy_database
 
 
 def test_concurrent_callers_compute_once_and_get_the_same_object() -> None:
@@ -81,12 +81,12 @@ def test_cached_queries_share_one_computation_but_hand_out_copies(small_bundle_d
     from etl.db import connect_read_only
 
     db = tmp_path / "balanza.duckdb"
-    shutil.copyfile(small_bundle_db, db)
+    copy_database(small_bundle_db, db)
     monkeypatch.setenv("BALANZA_DB", str(db))
-    before = components.SHARED.computed
+    before = components.RUNTIME.shared.computed
     first = components.query_totals(view=queries.REPORTER_VIEW, partners=["CHN", "USA"])
     second = components.query_totals(view=queries.REPORTER_VIEW, partners=["CHN", "USA"])
-    assert components.SHARED.computed == before + 1
+    assert components.RUNTIME.shared.computed == before + 1
     first["value_usd"] = 0.0  # one session changing its frame does not change another's
     assert (second["value_usd"] != 0).any()
     con = connect_read_only(db)
@@ -103,7 +103,7 @@ def test_shared_results_follow_a_swapped_database(small_bundle_db: Path, tmp_pat
     from etl.load import load_files
 
     db = tmp_path / "balanza.duckdb"
-    shutil.copyfile(small_bundle_db, db)
+    copy_database(small_bundle_db, db)
     monkeypatch.setenv("BALANZA_DB", str(db))
     datasets = components.query_datasets()
     assert components.query_datasets() is not datasets  # a copy each time
@@ -126,22 +126,24 @@ def _two_row_file(tmp_path: Path) -> Path:
 
 
 def test_every_components_name_a_page_uses_exists() -> None:
-    """Pages call the typed wrappers by name (components.query_x(...)): a missing one fails here, not in a session."""
+    """Pages call the typed wrappers and shared results by name (components.query_x(...),
+    shared_results.claim_cards(...)): a missing one fails here, not in a session."""
     import ast
 
-    from dashboard import components
+    from dashboard import components, shared_results
 
-    pages = Path(__file__).resolve().parents[2] / "dashboard" / "app_pages"
+    modules = {"components": components, "shared_results": shared_results}
+    dashboard = Path(__file__).resolve().parents[2] / "dashboard"
     missing = []
-    for page in sorted(pages.glob("*.py")):
+    for page in sorted([*(dashboard / "app_pages").glob("*.py"), *(dashboard / "scenarios").glob("*.py")]):
         for node in ast.walk(ast.parse(page.read_text(encoding="utf-8"))):
             if (
                 isinstance(node, ast.Attribute)
                 and isinstance(node.value, ast.Name)
-                and node.value.id == "components"
-                and not hasattr(components, node.attr)
+                and node.value.id in modules
+                and not hasattr(modules[node.value.id], node.attr)
             ):
-                missing.append(f"{page.name}: components.{node.attr}")
+                missing.append(f"{page.name}: {node.value.id}.{node.attr}")
     assert not missing
 
 
@@ -225,18 +227,18 @@ def test_after_a_swap_warming_asks_again_what_pages_asked_before(bundled_db: Pat
     from etl.load import load_files
 
     db = tmp_path / "balanza.duckdb"
-    shutil.copyfile(bundled_db, db)
+    copy_database(bundled_db, db)
     monkeypatch.setenv("BALANZA_DB", str(db))
     asked = {"view": queries.MIRROR_VIEW, "partners": ["USA"]}  # not among the fixed warmed filters
     before = components.query_totals(**asked)  # type: ignore[arg-type]
     load_files(db, [_two_row_file(tmp_path)])  # a writer swaps a new catalogue in
-    computed = components.SHARED.computed
-    for call in components.asked_recently():
+    computed = components.RUNTIME.shared.computed
+    for call in components.RUNTIME.asked_recently():
         call()
-    assert components.SHARED.computed > computed  # asked again, on the new database version
-    computed = components.SHARED.computed
+    assert components.RUNTIME.shared.computed > computed  # asked again, on the new database version
+    computed = components.RUNTIME.shared.computed
     again = components.query_totals(**asked)  # type: ignore[arg-type]
-    assert components.SHARED.computed == computed  # the page's next visit finds it computed
+    assert components.RUNTIME.shared.computed == computed  # the page's next visit finds it computed
     pd.testing.assert_frame_equal(again, before)  # (the loaded rows are another reporter's)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard import scenario_charts as charts
+from dashboard.scenarios import charts
 from model.compare import headline_table, partner_comparison
 from model.result import ScenarioResult
 from model.spec import parse_spec

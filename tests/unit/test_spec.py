@@ -20,9 +20,17 @@ def test_the_presets_ship_and_parse() -> None:
         "Colombia faces 10 points more than its competitors",
         "China buys enough more to close the deficit",
         "US Section 232 tariffs of 2025: steel, aluminium, autos, copper",
-        "US tariffs of 7 August 2025: country rates, Annex II, Section 232",
+        "US tariffs on 5 April 2025: the 10% baseline",
+        "US tariffs on 10 April 2025: China at 125% + 20%",
+        "US tariffs on 14 May 2025: after Geneva",
+        "US tariffs on 7 August 2025: country rates",
+        "US tariffs on 27 August 2025: India +25",
+        "US tariffs on 25 September 2025: Japan and EU all-in",
+        "US tariffs on 14 November 2025: farm exemptions",
     }
     assert {path.stem for path in preset_paths()} >= {"us_august_2025_country_rates", "us_section_232_2025"}
+    for path in preset_paths():  # every preset says which date it describes
+        assert parse_spec(path.read_text()).as_of is not None, path.stem
 
 
 def test_rate_lists_and_product_lists_parse_and_are_checked() -> None:
@@ -138,3 +146,42 @@ def test_the_example_in_the_docs_parses() -> None:
     spec = parse_spec(example.group(1))
     assert [c.kind for c in spec.tariff_changes] == ["add_pp", "max_rate"]
     assert spec.exemptions == ("annex_ii_2025_04", "2709")
+
+
+def test_method_and_as_of_parse_and_bad_values_are_named() -> None:
+    spec = parse_spec({**MINIMAL, "method": "linear", "level": "hs6", "as_of": "2025-08-07"})
+    assert (spec.method, spec.as_of) == ("linear", "2025-08-07")
+    assert parse_spec(json.dumps(spec_to_dict(spec))) == spec
+    assert parse_spec(MINIMAL).method == "levels" and parse_spec(MINIMAL).as_of is None
+    purchase = parse_spec({"kind": "purchase", "name": "p", "buyer": "CHN", "seller": "COL", "as_of": "2024-12-31",
+                           "increase": {"amount_usd": 1}})  # fmt: skip
+    assert purchase.as_of == "2024-12-31"
+    for bad, field, words in (
+        ({**MINIMAL, "method": "loglinear"}, "method", "unknown method"),
+        ({**MINIMAL, "method": ["linear"]}, "method", "unknown method"),
+        ({**MINIMAL, "as_of": "2025-13-01"}, "as_of", "is not a date"),
+        ({**MINIMAL, "as_of": "7 August 2025"}, "as_of", "is not a date"),
+        ({**MINIMAL, "as_of": 20250807}, "as_of", "is not a date"),
+        ({**MINIMAL, "as_of": "2025-02-30"}, "as_of", "is not a date"),
+        ({**MINIMAL, "method": "linear", "elasticities": {"supply": 2}}, "elasticities.supply", "infinite"),
+    ):
+        with pytest.raises(SpecError) as caught:
+            parse_spec(bad)
+        assert caught.value.field == field
+        assert words in str(caught.value)
+
+
+def test_a_purchase_reads_the_sellers_or_the_buyers_records() -> None:
+    base = {
+        "kind": "purchase",
+        "name": "p",
+        "buyer": "CHN",
+        "seller": "COL",
+        "increase": {"close_balance": True},
+    }
+    assert parse_spec(base).record == "seller"
+    spec = parse_spec({**base, "record": "buyer"})
+    assert spec.record == "buyer" and parse_spec(json.dumps(spec_to_dict(spec))) == spec
+    with pytest.raises(SpecError) as caught:
+        parse_spec({**base, "record": "china"})
+    assert caught.value.field == "record" and "unknown record" in str(caught.value)

@@ -1,6 +1,6 @@
 """The Scenarios page's Streamlit pieces: the two scenario forms, a result of each kind, the comparison of
 saved scenarios. Each only lays out widgets; what they show comes from the pure modules
-(``scenario_form``, ``scenario_summary``, ``scenario_tables``, ``scenario_view``, ``scenario_labels``).
+(``form``, ``summary``, ``tables``, ``view``, ``labels`` of this package).
 """
 
 from __future__ import annotations
@@ -11,27 +11,21 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import (
-    components,
-    i18n,
-    scenario_summary,
-    scenario_tables,
-    scenario_text,
-    scenario_view,
-)
-from dashboard.scenario_form import MAX_SAVED
-from dashboard.scenario_labels import EQUATIONS, change_label, tab_labels, text
-from dashboard.scenario_summary import Metric
+from dashboard import components, i18n, shared_results
+from dashboard.scenarios import model_text, summary, tables, view
+from dashboard.scenarios.form import MAX_SAVED
+from dashboard.scenarios.labels import EQUATIONS, change_label, tab_labels, text
+from dashboard.scenarios.summary import Metric
 from dashboard.url_state import escape_markdown as plain
 from model.market import DEFAULT_IMPORT_DEMAND
-from model.result import ScenarioResult
+from model.result import ScenarioResult, colombia_first
 from model.spec import CHANGE_KINDS, EXEMPTION_LISTS, LEVELS
 
 
 def show_table(frame: pd.DataFrame, lang: str, key: str | None = None, decimals: int = 1) -> None:
-    """A model table as the reader sees it (``scenario_tables.display``)."""
+    """A model table as the reader sees it (``tables.display``)."""
     styler = components.shared_styler(
-        ("scenario_table", lang, decimals), frame, lambda: scenario_tables.display(frame, lang, decimals)
+        ("scenario_table", lang, decimals), frame, lambda: tables.display(frame, lang, decimals)
     )  # rendered once per distinct table, shared by every session
     st.dataframe(styler, hide_index=True, key=key, width="stretch")
 
@@ -107,7 +101,7 @@ def purchase_form(lang: str, *, on_submit: Callable[[], None]) -> None:
 
 def show_focus(result: ScenarioResult, names: Mapping[str, str], lang: str) -> None:
     """Roses and coffee: 'who gains' only where someone does."""
-    focus = scenario_summary.focus_summary(result, names, lang)
+    focus = summary.focus_summary(result, names, lang)
     st.markdown(f"**{focus.title}**")
     for line in (focus.gains, focus.losses):
         if line:
@@ -118,10 +112,10 @@ def show_focus(result: ScenarioResult, names: Mapping[str, str], lang: str) -> N
 def show_tariff(result: ScenarioResult, current: dict[str, Any], names: Mapping[str, str], lang: str) -> None:
     """A tariff scenario: headline metrics, captions, roses and coffee, then one tab per view."""
     totals = result.totals
-    show_metrics(scenario_summary.tariff_metrics(totals, lang))
-    st.caption(scenario_summary.tariff_caption(totals, lang))
-    st.caption(text("coverage", lang) + scenario_summary.coverage_text(totals["elasticity_coverage"], lang))
-    switching, others = scenario_summary.split_notes(result.notes, lang)
+    show_metrics(summary.tariff_metrics(totals, lang))
+    st.caption(summary.tariff_caption(totals, lang))
+    st.caption(text("coverage", lang) + summary.coverage_text(totals["elasticity_coverage"], lang))
+    switching, others = summary.split_notes(result.notes, lang)
     for note in switching:
         st.info(note)
     st.caption(others)
@@ -129,30 +123,28 @@ def show_tariff(result: ScenarioResult, current: dict[str, Any], names: Mapping[
     labels = components.country_labels()
     tabs = st.tabs(tab_labels(lang))
     with tabs[0]:
-        shown = scenario_view.focus_partners([result], [current])
+        shown = view.focus_partners([result], [current])
         # Figures built once per database, scenario and language, shared by every session (read-only).
         fig = components.shared_figure(
             ("sc_partners", result.name, tuple(shown)), [result.by_partner],
-            lambda: scenario_view.partner_panels([result], shown, labels, title=text("by_partner_title", lang),
+            lambda: view.partner_panels([result], shown, labels, title=text("by_partner_title", lang),
                                                  x_title=text("x_change", lang), lang=lang),
         )  # fmt: skip
         components.show_figure(fig, filename="balanza-scenario-partners", key="sc_fig_partner", finished=True)
         show_table(
             result.by_partner.drop(columns=["partner_name"], errors="ignore"), lang, key="sc_tbl_partner"
         )
-    spanish = components.spanish_hs_names() if lang == "es" else None
+    spanish = shared_results.spanish_hs_names() if lang == "es" else None
     with tabs[1]:
         fig = components.shared_figure(
-            ("sc_chapters",), [result.by_chapter], lambda: scenario_summary.chapter_figure(result.by_chapter, lang, spanish)
+            ("sc_chapters",), [result.by_chapter], lambda: summary.chapter_figure(result.by_chapter, lang, spanish)
         )  # fmt: skip
         components.show_figure(fig, filename="balanza-scenario-chapters", key="sc_fig_chapter", finished=True)
-        show_table(
-            scenario_tables.chapter_table(result.by_chapter, lang, spanish), lang, key="sc_tbl_chapter"
-        )
+        show_table(tables.chapter_table(result.by_chapter, lang, spanish), lang, key="sc_tbl_chapter")
     with tabs[2]:
         fig = components.shared_figure(
             ("sc_components",), [result.by_partner],
-            lambda: scenario_summary.components_figure(result.by_partner, labels, lang),
+            lambda: summary.components_figure(result.by_partner, labels, lang),
         )  # fmt: skip
         components.show_figure(
             fig, filename="balanza-scenario-components", key="sc_fig_components", finished=True
@@ -160,10 +152,17 @@ def show_tariff(result: ScenarioResult, current: dict[str, Any], names: Mapping[
     with tabs[3]:
         show_effective_rates(result, lang)
     with tabs[4]:
-        lines = scenario_tables.lines_table(result.top_lines, lang, spanish)
+        lines = tables.lines_table(result.top_lines, lang, spanish)
         show_table(lines, lang, key="sc_tbl_lines")
         st.caption(text("lines_note", lang, n=len(lines), rows=i18n.number(len(result.lines), lang, 0)))
-        csv_button(result.lines, result.name, "balanza-scenario-lines.csv", "USD; %", "sc_dl_lines", lang)
+        csv_button(
+            colombia_first(result.lines),
+            result.name,
+            "balanza-scenario-lines.csv",
+            "USD; %",
+            "sc_dl_lines",
+            lang,
+        )
     with tabs[5]:
         st.markdown(text("eq_intro", lang))
         for equation in EQUATIONS:
@@ -177,17 +176,17 @@ def show_effective_rates(result: ScenarioResult, lang: str) -> None:
     if rates.empty:
         return
     st.write(text("rates_intro", lang))
-    table = scenario_tables.effective_rates_table(rates, components.country_label, lang)
+    table = tables.effective_rates_table(rates, components.country_label, lang)
     show_table(table, lang, key="sc_tbl_rates", decimals=2)
     csv_button(rates, result.name, "balanza-scenario-effective-rates.csv", "%; USD", "sc_dl_rates", lang)
 
 
 def show_purchase(result: ScenarioResult, names: Mapping[str, str], lang: str) -> None:
     """A purchase scenario: headline metrics, the model's notes, the chart and the year-by-year table."""
-    show_metrics(scenario_summary.purchase_metrics(result.totals, lang))
-    for note in scenario_text.notes_text(result.notes, lang, names):
+    show_metrics(summary.purchase_metrics(result.totals, lang))
+    for note in model_text.notes_text(result.notes, lang, names):
         st.info(note)
-    fig = scenario_summary.purchase_figure(result, names, lang)
+    fig = summary.purchase_figure(result, names, lang)
     components.show_figure(fig, filename="balanza-scenario-purchase", key="sc_fig_purchase")
     with st.expander(text("p_history", lang)):
         show_table(pd.DataFrame(result.extra["history"]), lang, key="sc_tbl_history")
@@ -201,22 +200,20 @@ def show_comparison(
 ) -> None:
     """Saved scenarios compared like with like: a headline table per kind; for tariff scenarios a panel per
     scenario and the by-partner table."""
-    for group in scenario_tables.comparison_groups(pairs, lang):
+    for group in tables.comparison_groups(pairs, lang):
         st.markdown(f"**{group.heading}**")
-        headlines = scenario_view.headline_table(group.results, lang)
+        headlines = view.headline_table(group.results, lang)
         show_table(headlines, lang, key=f"sc_tbl_headlines_{group.kind}", decimals=1)
         if group.kind != "tariff":
             continue
-        shown = scenario_view.focus_partners(group.results, group.docs)
+        shown = view.focus_partners(group.results, group.docs)
         components.show_figure(
-            scenario_view.partner_panels(group.results, shown, components.country_labels(),
+            view.partner_panels(group.results, shown, components.country_labels(),
                                          title=text("cmp_chart", lang), x_title=text("x_change", lang), lang=lang),
             filename="balanza-scenario-comparison", key="sc_fig_compare",
         )  # fmt: skip
         with st.expander(text("cmp_table", lang)):
-            show_table(
-                scenario_tables.partner_comparison_table(group.results, names), lang, key="sc_tbl_compare"
-            )
+            show_table(tables.partner_comparison_table(group.results, names), lang, key="sc_tbl_compare")
 
 
 def show_saved(saved: Sequence[dict[str, Any]], lang: str, *, on_remove: Callable[[int], None]) -> None:

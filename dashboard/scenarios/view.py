@@ -12,8 +12,9 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import charts, i18n, products, scenario_text
+from dashboard import charts, i18n, products
 from dashboard.claims import CENTRAL_AMERICA
+from dashboard.scenarios import model_text
 from etl.schema import COLOMBIA, MILLION
 from model.result import ScenarioResult
 
@@ -211,7 +212,7 @@ def partner_panels(
             "categoryarray": order[::-1],
             "automargin": True,
         }
-        name = html.escape(scenario_text.preset_name(result.name, lang))
+        name = html.escape(model_text.preset_name(result.name, lang))
         layout["annotations"].append(
             charts.panel_title(charts.wrap_text(name, PANEL_TITLE_CHARS), top, size=12)
         )

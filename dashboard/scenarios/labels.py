@@ -1,6 +1,6 @@
 """The Scenarios page's own words in English and Spanish: labels, headings, captions, the change kinds, the
 equations. (The model's words, its notes, band basis, 'left out' items and preset names, are worded by kind in
-``dashboard/scenario_text.py``.)
+``dashboard/scenarios/model_text.py``.)
 
 Pure data and one lookup (no Streamlit): ``text("band", "es", low=..., high=...)``.
 """
@@ -182,12 +182,15 @@ TX: dict[str, tuple[str, str]] = {
         "oferta infinita), razón de precios interna $q_k = \\rho_k p_k$:",
     ),
     "eq_defaults": (
-        "SMART solved in levels: no floor, monotone in each tariff, creation scales with η. Defaults: "
-        "σ = 1.5 (or per-product estimates), ε = 99 (infinite), η from the bundled Hauk US HS6 estimates, "
-        "else {eta}. See docs/scenarios.md.",
-        "SMART resuelto en niveles: sin piso, monótono en cada arancel, la creación escala con η. Valores "
-        "por defecto: σ = 1,5 (o estimaciones por producto), ε = 99 (infinita), η de las estimaciones de "
-        "Hauk para EE. UU. a SA6, si no {eta}. Ver docs/scenarios.md.",
+        "A nested CES (Armington) system solved exactly in levels: import demand η on the price index P, σ between "
+        "suppliers, export supply ε cleared in the same system; a rival's quantity moves with P^(σ−|η|). "
+        "Defaults: σ = 1.5 (or per-product estimates), ε = 99 (infinite), η from the bundled Hauk US HS6 "
+        'estimates, else {eta}. "method": "linear" gives WITS-SMART\'s own formulas. See docs/scenarios.md.',
+        "Un sistema CES anidado (Armington) resuelto exactamente en niveles: demanda de importaciones η sobre el "
+        "índice de precios P, σ entre proveedores, oferta exportable ε en el mismo sistema; la cantidad de un "
+        "competidor se mueve con P^(σ−|η|). Valores por defecto: σ = 1,5 (o estimaciones por producto), ε = 99 "
+        '(infinita), η de las estimaciones de Hauk para EE. UU. a SA6, si no {eta}. "method": "linear" da '
+        "las fórmulas propias de WITS-SMART. Ver docs/scenarios.md.",
     ),
     "p_balance": ("Balance {year}", "Balanza {year}"),
     "p_after": ("Balance after", "Balanza después"),
@@ -266,9 +269,12 @@ def tab_labels(lang: str) -> list[str]:
 
 # The model's equations as the Equations tab shows them (docs/scenarios.md explains each symbol).
 EQUATIONS = (
-    r"C_k = M_k\,q_k^{\eta}\qquad X_k = \Big(\sum_j C_j\Big)\frac{C_k\,q_k^{-\sigma}}{\sum_j C_j\,q_j^{-\sigma}}",
-    r"TC_k = C_k - M_k\qquad TD_k = X_k - C_k\qquad PE_k = X_k\,(p_k - 1)",
-    r"\ln q_k = \frac{\ln \lambda^0_g}{\varepsilon-\eta} + \frac{\varepsilon}{\varepsilon-\eta+\sigma}\ln\rho_k,\quad "
-    r"\lambda^0_g = \frac{\sum_j M_j (q^0_j)^{\eta}}{\sum_j M_j (q^0_j)^{\eta-\sigma}},\ q^0_j=\rho_j^{\varepsilon/(\varepsilon-\eta+\sigma)}",
-    r"\Delta R = \sum_k t_{1k} X_k p_k - t_{0k} M_k \qquad \Delta CS = -\sum_k (1+t_{0k})(q_k-1)\,\tfrac12(M_k+X_k)",
+    r"w_k = \frac{(1+t_{0k})M_k}{\sum_j (1+t_{0j})M_j}\qquad P^{1-\sigma} = \sum_k w_k\,q_k^{1-\sigma}",
+    r"X_k = M_k\,q_k^{-\sigma}\,P^{\sigma+\eta}\qquad X_k = M_k\,p_k^{\varepsilon}",
+    r"\ln P = \frac{\varepsilon+\sigma}{\varepsilon-\eta}\cdot\frac{1}{1-\sigma}\ln\sum_k w_k\,"
+    r"\rho_k^{(1-\sigma)\varepsilon/(\varepsilon+\sigma)},\quad "
+    r"\ln p_k = \frac{-\sigma\ln\rho_k + (\sigma+\eta)\ln P}{\varepsilon+\sigma}",
+    r"TC_k = M_k\Big(\frac{\sum_j X_j}{\sum_j M_j}-1\Big)\qquad TD_k = X_k - M_k\frac{\sum_j X_j}{\sum_j M_j}"
+    r"\qquad PE_k = X_k\,(p_k - 1)",
+    r"\Delta R = \sum_k t_{1k} X_k p_k - t_{0k} M_k \qquad \Delta CS = -E\,\frac{P^{1+\eta}-1}{1+\eta}",
 )

@@ -122,9 +122,12 @@ def tariff_document(values: Mapping[str, Any], current: Mapping[str, Any]) -> di
         if kept in first:
             change[kept] = first[kept]
     prefixes = codes(values["sc_t_prefixes"])
+    # The method and the legal date are not on the form: they are kept (edited in the JSON tab).
+    kept_fields = {key: current[key] for key in ("as_of", "method") if tariff and key in current}
     return {
         "kind": "tariff",
         "name": values["sc_t_name"],
+        **kept_fields,
         "importer": UNITED_STATES,
         "year": 2024,
         "level": values["sc_t_level"],
@@ -139,8 +142,9 @@ def tariff_document(values: Mapping[str, Any], current: Mapping[str, Any]) -> di
     }
 
 
-def purchase_document(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The purchase scenario the form describes (an amount is entered in USD billion)."""
+def purchase_document(values: Mapping[str, Any], current: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The purchase scenario the form describes (an amount is entered in USD billion); the legal date of
+    ``current`` (not on the form) is kept."""
     mode = values["sc_p_mode"]
     increase: dict[str, Any] = (
         {"close_balance": True}
@@ -157,6 +161,11 @@ def purchase_document(values: Mapping[str, Any]) -> dict[str, Any]:
         "seller": values["sc_p_seller"],
         "year": int(values["sc_p_year"]),
         "increase": increase,
+        **(
+            {"as_of": current["as_of"]}
+            if current and current.get("kind") == "purchase" and "as_of" in current
+            else {}
+        ),
     }
 
 

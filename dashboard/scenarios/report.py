@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import i18n, scenario_text, scenario_view
-from dashboard import scenario_charts as charts
+from dashboard import i18n
 from dashboard.charts import BLUE, ORANGE, SKY
-from dashboard.scenario_labels import text
+from dashboard.scenarios import charts, model_text, view
+from dashboard.scenarios.labels import text
 from etl.schema import MILLION
 from model.compare import headline_table, partner_comparison
 from model.result import ScenarioResult
@@ -135,7 +135,7 @@ class _Figures:
 
 def _names(results: Sequence[ScenarioResult], lang: str) -> dict[str, str]:
     """Each scenario's name as the report shows it (a bundled preset's in the reader's language)."""
-    return {r.name: scenario_text.preset_name(r.name, lang) for r in results}
+    return {r.name: model_text.preset_name(r.name, lang) for r in results}
 
 
 def _header(name: str, lang: str) -> str:
@@ -149,15 +149,13 @@ def _million(value: float, lang: str) -> str:
 def _scenario_section(result: ScenarioResult, figures: _Figures, names: dict[str, str], lang: str = "en",
                       spanish: Mapping[str, str] | None = None) -> list[str]:  # fmt: skip
     totals = result.totals
-    parts = [f"<h2>{html.escape(scenario_text.preset_name(result.name, lang))}</h2>"]
+    parts = [f"<h2>{html.escape(model_text.preset_name(result.name, lang))}</h2>"]
     description = getattr(result.spec, "description", "")
     if description:
-        parts.append(
-            f"<p>{html.escape(scenario_text.preset_description(result.name, description, lang))}</p>"
-        )
+        parts.append(f"<p>{html.escape(model_text.preset_description(result.name, description, lang))}</p>")
     parts.extend(
         f"<p class='note'>{html.escape(note)}</p>"
-        for note in scenario_text.notes_text(result.notes, lang, names)
+        for note in model_text.notes_text(result.notes, lang, names)
     )
     if result.spec.kind == "tariff":
         change, low, high, revenue, switching = (
@@ -189,7 +187,7 @@ def _scenario_section(result: ScenarioResult, figures: _Figures, names: dict[str
             )
             focus = result.focus.copy()
             if lang == "es":
-                focus["group"] = [scenario_view.focus_label(row, names, lang) for _, row in focus.iterrows()]
+                focus["group"] = [view.focus_label(row, names, lang) for _, row in focus.iterrows()]
             parts.append(
                 _table(
                     _money_table(focus.drop(columns=["hs_prefix"]), lang),
@@ -197,9 +195,7 @@ def _scenario_section(result: ScenarioResult, figures: _Figures, names: dict[str
                     lang=lang,
                 )
             )
-        chapters = result.by_chapter.assign(
-            label=scenario_view.chapter_labels(result.by_chapter, lang, spanish)
-        )
+        chapters = result.by_chapter.assign(label=view.chapter_labels(result.by_chapter, lang, spanish))
         fig = charts.change_bar_chart(
             chapters, label="label", title=i18n.pick(lang, "By HS chapter", "Por capítulo del SA")
         )
@@ -224,7 +220,7 @@ def _scenario_section(result: ScenarioResult, figures: _Figures, names: dict[str
                 fig.update_yaxes(title=text("usd_bn", lang))
             parts.append(figures.add(fig))
     parts.append(f"<div class='leftout'><b>{html.escape(text('left_out', lang))}</b><ul>")
-    parts.extend(f"<li>{html.escape(item)}</li>" for item in scenario_text.left_out(result.left_out, lang))
+    parts.extend(f"<li>{html.escape(item)}</li>" for item in model_text.left_out(result.left_out, lang))
     parts.append("</ul></div>")
     return parts
 

@@ -15,9 +15,9 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import i18n, scenario_text, scenario_view
-from dashboard import scenario_charts as charts
-from dashboard.scenario_labels import text
+from dashboard import i18n
+from dashboard.scenarios import charts, model_text, view
+from dashboard.scenarios.labels import text
 from model.market import MATCHES
 from model.result import ScenarioResult
 from model.spec import PurchaseScenario
@@ -63,7 +63,7 @@ def tariff_metrics(totals: Mapping[str, Any], lang: str) -> list[Metric]:
         Metric(
             text("m_change", lang),
             money(totals["total_change_usd"], lang),
-            help=band + " " + scenario_text.band_basis(totals, lang),
+            help=band + " " + model_text.band_basis(totals, lang),
         ),
         Metric(
             text("m_switch", lang),
@@ -93,7 +93,7 @@ def tariff_caption(totals: Mapping[str, Any], lang: str) -> str:
         partners=totals["partners"],
         exempt=i18n.number(totals["rows_exempt"], lang, 0),
     )
-    return band + " " + scenario_text.band_basis(totals, lang) + " " + baseline
+    return band + " " + model_text.band_basis(totals, lang) + " " + baseline
 
 
 def purchase_metrics(totals: Mapping[str, Any], lang: str) -> list[Metric]:
@@ -136,7 +136,7 @@ def purchase_metrics(totals: Mapping[str, Any], lang: str) -> list[Metric]:
 
 
 def purchase_trace_names(seller: str, buyer: str, lang: str) -> list[str]:
-    """The purchase chart's series, in the order ``scenario_charts.purchase_chart`` draws them."""
+    """The purchase chart's series, in the order ``charts.purchase_chart`` draws them."""
     return [
         text("p_exports", lang, seller=seller, buyer=buyer),
         text("p_imports", lang, seller=seller, buyer=buyer),
@@ -148,9 +148,9 @@ def purchase_trace_names(seller: str, buyer: str, lang: str) -> list[str]:
 def split_notes(notes: Sequence[str], lang: str) -> tuple[list[str], str]:
     """A tariff run's notes in the reader's language: the note on switching (shown as a box of its own) and
     the others joined into one caption."""
-    switching = [n for n in notes if scenario_text.is_kind(n, scenario_text.SWITCHING_NOTE)]
+    switching = [n for n in notes if model_text.is_kind(n, model_text.SWITCHING_NOTE)]
     others = [n for n in notes if n not in switching]
-    return scenario_text.notes_text(switching, lang), " ".join(scenario_text.notes_text(others, lang))
+    return model_text.notes_text(switching, lang), " ".join(model_text.notes_text(others, lang))
 
 
 def coverage_text(coverage: Mapping[str, Mapping[str, float]], lang: str) -> str:
@@ -177,7 +177,7 @@ def coverage_text(coverage: Mapping[str, Mapping[str, float]], lang: str) -> str
 def focus_summary(result: ScenarioResult, names: Mapping[str, str], lang: str) -> Focus:
     """Roses and coffee: 'who gains' only where someone does, each group with its change."""
     focus = result.focus.copy()
-    focus["group"] = [scenario_view.focus_label(row, dict(names), lang) for _, row in focus.iterrows()]
+    focus["group"] = [view.focus_label(row, dict(names), lang) for _, row in focus.iterrows()]
     gains = focus[focus["total_change_usd"] > FOCUS_THRESHOLD_USD]
     losses = focus[focus["total_change_usd"] < -FOCUS_THRESHOLD_USD]
     key = (
@@ -204,7 +204,7 @@ def chapter_figure(
     by_chapter: pd.DataFrame, lang: str, spanish: Mapping[str, str] | None = None
 ) -> go.Figure:
     """The largest changes by HS chapter, each chapter named in the reader's language."""
-    chapters = by_chapter.assign(label=scenario_view.chapter_labels(by_chapter, lang, spanish))
+    chapters = by_chapter.assign(label=view.chapter_labels(by_chapter, lang, spanish))
     fig = charts.change_bar_chart(chapters, label="label", title=text("by_chapter_title", lang))
     fig.update_xaxes(title=text("x_change", lang))
     return fig

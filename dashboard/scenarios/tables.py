@@ -14,8 +14,9 @@ from typing import Any
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from dashboard import charts, i18n, products, scenario_view
-from dashboard.scenario_labels import text
+from dashboard import charts, i18n, products
+from dashboard.scenarios import view
+from dashboard.scenarios.labels import text
 from model.compare import partner_comparison
 from model.result import ScenarioResult
 
@@ -25,8 +26,8 @@ KINDS = (("tariff", "cmp_tariff"), ("purchase", "cmp_purchase"))  # compared apa
 def display(frame: pd.DataFrame, lang: str, decimals: int = 1) -> Styler:
     """A model table in USD million, readable headers, the reader's number format, '—' where nothing
     applies."""
-    shown = scenario_view.in_millions(frame)
-    shown = shown.rename(columns={c: scenario_view.header(c, lang) for c in shown.columns})
+    shown = view.in_millions(frame)
+    shown = shown.rename(columns={c: view.header(c, lang) for c in shown.columns})
     thousands, decimal = (".", ",") if lang == "es" else (",", ".")
     for column in shown.columns:  # the grid shows a missing number as "None": such columns become text
         if pd.api.types.is_float_dtype(shown[column]) and shown[column].isna().any():
@@ -36,7 +37,7 @@ def display(frame: pd.DataFrame, lang: str, decimals: int = 1) -> Styler:
         for c in shown.columns
         if pd.api.types.is_numeric_dtype(shown[c])
         and not pd.api.types.is_bool_dtype(shown[c])
-        and c != scenario_view.header("year", lang)
+        and c != view.header("year", lang)
     ]
     styler = shown.style.format(
         precision=decimals, thousands=thousands, decimal=decimal, na_rep="—", subset=numeric

@@ -1,0 +1,70 @@
+"""Charts over years: every year of a series' range present (missing ones as gaps), the years a series lacks,
+the chosen year range on the x axis and markers where a series breaks. Pure (no Streamlit)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+
+def complete_years(frame: pd.DataFrame, keys: Sequence[str], year: str = "year") -> pd.DataFrame:
+    """Add a row with NaN values for every year missing inside the overall year range, per series."""
+    if frame.empty:
+        return frame.copy()
+    years = range(int(frame[year].min()), int(frame[year].max()) + 1)
+    series = frame[list(keys)].drop_duplicates()
+    grid = series.merge(pd.DataFrame({year: list(years)}), how="cross")
+    out = grid.merge(frame, on=[*keys, year], how="left")
+    return out.sort_values([*keys, year]).reset_index(drop=True)
+
+
+def missing_years(
+    frame: pd.DataFrame, keys: Sequence[str], value: str, year: str = "year"
+) -> dict[tuple, list[int]]:
+    """For each series, the years inside the overall range that have no value."""
+    completed = complete_years(frame, keys, year)
+    gaps: dict[tuple, list[int]] = {}
+    for key, group in completed.groupby(list(keys), sort=True):
+        absent = sorted(int(y) for y in group.loc[group[value].isna(), year])
+        if absent:
+            gaps[key if isinstance(key, tuple) else (key,)] = absent
+    return gaps
+
+
+def add_year_markers(fig: go.Figure, markers: Sequence[tuple[float, str]]) -> go.Figure:
+    """A dotted vertical line with a short label at each (year, text): where a series breaks (a publisher
+    stops naming destinations, provisional figures begin) or where a unit's data stops. The label sits
+    at the top of the plot area, inside it, so it never collides with the title or the legend."""
+    for year, text in markers:
+        fig.add_shape(
+            type="line",
+            x0=year,
+            x1=year,
+            y0=0,
+            y1=1,
+            xref="x",
+            yref="paper",
+            line={"dash": "dot", "color": "#666666", "width": 1},
+        )
+        fig.add_annotation(
+            x=year,
+            y=1,
+            xref="x",
+            yref="paper",
+            text=text,
+            showarrow=False,
+            xanchor="right",
+            yanchor="top",
+            xshift=-3,
+            font={"size": 10, "color": "#444444"},
+            bgcolor="rgba(255,255,255,0.8)",
+        )
+    return fig
+
+
+def set_year_axis(fig: go.Figure, year_from: int, year_to: int) -> go.Figure:
+    """Fix the shared year axis to the chosen range (half a year of room either side)."""
+    fig.update_xaxes(range=[year_from - 0.5, year_to + 0.5])
+    return fig
