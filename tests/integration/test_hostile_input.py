@@ -123,6 +123,19 @@ def test_two_years_ahead_is_refused_even_when_marked_provisional(scratch_db: Pat
     assert f"year {ahead} is after next year ({TODAY.year + 1})" in caught.value.message
 
 
+def test_thousands_separators_in_the_dbnomics_rows_are_read_exactly(scratch_db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "dbnomics.csv"
+    path.write_text('ref_area,indicator,counterpart,year,value\nUY,TXG_FOB_USD,DE,1999,"1,830.91"\n'
+                    'UY,TMG_CIF_USD,DE,1999,"2,512.25"\n')  # fmt: skip
+    [result] = load_files(scratch_db, [path])
+    con = duckdb.connect(str(scratch_db), read_only=True)
+    values = con.execute("SELECT flow, value_usd FROM trade t JOIN datasets d USING (dataset_id) WHERE d.path LIKE "
+                         "'%dbnomics.csv' ORDER BY flow").fetchall()  # fmt: skip
+    con.close()
+    assert result.rows == 2 and [flow for flow, _ in values] == ["export", "import"]
+    assert [value for _, value in values] == pytest.approx([1830.91e6, 2512.25e6], rel=1e-12)
+
+
 # ---- bounds on the shape of a file ------------------------------------------------------------------------------
 
 
