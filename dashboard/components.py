@@ -19,11 +19,12 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard import charts, i18n, queries, units, url_state
+from dashboard import charts, deck, i18n, queries, units, url_state
 from dashboard.cache import freeze
-from dashboard.csv_export import to_csv_bytes
+from dashboard.csv_export import TableFile, csv_bytes, readable_headers
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from dashboard.runtime import DatabaseVersion, Runtime, arguments_key, database_key, frame_digest, own_copy
+from dashboard.xlsx_export import fits, to_xlsx_bytes, xlsx_name
 from etl import settings, store
 from etl.errors import BalanzaError
 from etl.schema import GDP_DERIVED, WORLD
@@ -223,15 +224,23 @@ def finish_figure(fig: go.Figure, language: str) -> go.Figure:
 
 
 def show_figure(
-    fig: go.Figure, *, filename: str = "balanza-chart", key: str | None = None, finished: bool = False
+    fig: go.Figure,
+    *,
+    filename: str = "balanza-chart",
+    key: str | None = None,
+    finished: bool = False,
+    takeaway: str | None = None,
 ) -> None:
-    """Draw a figure with the modebar's PNG/SVG download (format chosen in the sidebar).
+    """Draw a figure with the modebar's PNG/SVG download (format chosen in the sidebar), and keep it for the
+    page's slide deck.
 
     ``finished``: the figure already went through :func:`finish_figure` (a shared figure: never changed here).
+    ``takeaway``: what the chart shows, in words: its slide's title (default: the chart's own title).
     """
     if not finished:
         finish_figure(fig, lang())
     st.plotly_chart(fig, config=charts.plotly_config(image_format(), filename), key=key, width="stretch")
+    remember_for_slides(fig, takeaway)
 
 
 def show_table(
@@ -352,7 +361,71 @@ def view_url(page: str | None = None) -> str:
     return urlunsplit((base.scheme, base.netloc, path, query, ""))
 
 
-def download_csv_button(
+# ---- the page's slide deck: the charts and tables this run of the page drew ------------------------------------
+
+PAGE_SLIDES = (
+    "_page_slides"  # session key: the run's (charts, tables), reset by the frame before every page run
+)
+MAX_TABLE_ROWS_FOR_SLIDES = 3 * deck.TABLE_ROWS  # a longer table stays in the downloads, not on slides
+
+
+def start_page_slides() -> None:
+    """Forget the previous run's charts and tables (the frame calls this before running the page)."""
+    st.session_state[PAGE_SLIDES] = ([], [])
+
+
+def remember_for_slides(fig: go.Figure, takeaway: str | None = None) -> None:
+    """Keep a drawn figure (a reference: never changed) for the page's deck."""
+    kept = st.session_state.get(PAGE_SLIDES)
+    if kept is not None:
+        kept[0].append((fig, takeaway))
+
+
+def _remember_table(rows: Callable[[], TableFile], title: str) -> None:
+    kept = st.session_state.get(PAGE_SLIDES)
+    if kept is not None:
+        kept[1].append((rows, title))
+
+
+def page_slides_button(question: str, page: str) -> None:
+    """The Slides (PowerPoint) download of what this run of the page drew: its charts, then its tables of at
+    most ``MAX_TABLE_ROWS_FOR_SLIDES`` rows; the deck is made when the button is clicked."""
+    charts_kept, tables_kept = st.session_state.get(PAGE_SLIDES) or ([], [])
+    if not charts_kept and not tables_kept:
+        return
+    language = lang()
+    link = shareable_url(page)
+
+    def make() -> bytes:
+        tables = []
+        for rows, title in tables_kept:
+            table = rows()
+            if len(table.frame) <= MAX_TABLE_ROWS_FOR_SLIDES:
+                shown = table.shown()
+                decimals = {str(k): int(v) for k, v in (table.decimals or {}).items()}
+                tables.append(deck.TableSlide(title, shown, f"{table.source} · {table.valuation}", decimals))
+        return deck.build_deck(deck.page_deck(question, list(charts_kept), tables, language, link=link))
+
+    st.download_button(
+        t("download_deck", language), data=make, file_name=f"balanza-{page or 'overview'}.pptx", mime=PPTX_MIME,
+        key="page_slides", on_click="ignore", icon=":material/co_present:", width="stretch",
+    )  # fmt: skip
+
+
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
+
+def shareable_url(page: str) -> str:
+    """The link a downloaded report or deck carries back to this view: under ``BALANZA_PUBLIC_URL`` when it is
+    set, else relative to the dashboard ('scenarios?lang=es&sc=…'): never the loopback address a local server
+    was opened at."""
+    if settings.PUBLIC_URL.get():
+        return view_url(page)
+    query = urlencode({key: st.query_params[key] for key in st.query_params})
+    return f"{page}?{query}" if query else page
+
+
+def download_table(
     frame: pd.DataFrame | Callable[[], pd.DataFrame],
     *,
     filename: str,
@@ -361,38 +434,61 @@ def download_csv_button(
     units: str,
     filters: Mapping[str, object],
     key: str | None = None,
+    decimals: Mapping[str, int] | None = None,
+    column_units: Mapping[str, str] | None = None,
+    excel: bool = True,
 ) -> None:
-    """The Download CSV button: exactly ``frame``'s rows plus the metadata columns.
+    """Download CSV and Download Excel side by side: exactly ``frame``'s rows plus what they are (source,
+    valuation basis, units, filters, time, link), in the reader's language and number format
+    (``dashboard/csv_export.py``, ``dashboard/xlsx_export.py``).
 
     ``frame``: the rows (copied now: the page may change its frame later), or a function that makes them when
-    the button is clicked (for rows made from shared, read-only results: nothing is copied on a page run).
+    a button is clicked (for rows made from shared, read-only results: nothing is copied on a page run).
+    Internal column names get readable headers (``column_units``: a column's unit, as ``localized`` takes it).
+    ``decimals``: places per column as the page shows them (``show_table``'s), by internal name or header;
+    other float columns are rounded to 2 places, as ``show_table`` shows them. ``excel=False`` (or a frame
+    too large for a workbook written on a click, ``xlsx_export.MAX_CELLS``): the CSV only, and a caption says so.
     """
     rows: Callable[[], pd.DataFrame] = (
         frame if callable(frame) else functools.partial(lambda kept: kept, frame.copy())
     )
-    # Deferred: the file is written when the button is clicked, not on every run of the page.
-    data = functools.partial(
-        _csv_of,
+    language = lang()
+    table = functools.partial(
+        _table_file,
         rows,
         source=source,
         valuation=valuation,
         units=units,
         filters=dict(filters),
         view_url=view_url(),
-        lang=lang(),
+        lang=language,
+        decimals=dict(decimals or {}),
+        column_units=dict(column_units or {}),
     )
-    st.download_button(
-        t("download_csv", lang()),
-        data=data,
-        file_name=filename,
-        mime="text/csv",
-        key=key,
-        on_click="ignore",
-        icon=":material/download:",
-    )
+    # Deferred: each file is written when its button is clicked, not on every run of the page.
+    csv_name = filename if filename.endswith(".csv") else filename + ".csv"
+    _remember_table(table, t("table_slide", language, units=units))
+    row = st.container(horizontal=True, gap="small")  # side by side, wrapping on a narrow screen
+    with row:
+        st.download_button(
+            t("download_csv", language), data=lambda: csv_bytes(table()), file_name=csv_name, mime="text/csv",
+            key=key, on_click="ignore", icon=":material/download:",
+        )  # fmt: skip
+        if not excel or (isinstance(frame, pd.DataFrame) and not fits(frame)):
+            st.caption(t("xlsx_too_large", language))
+            return
+        st.download_button(
+            t("download_xlsx", language), data=lambda: to_xlsx_bytes(table()), file_name=xlsx_name(csv_name),
+            mime=XLSX_MIME, key=f"{key}_xlsx" if key else None, on_click="ignore", icon=":material/table:",
+        )  # fmt: skip
 
 
-def _csv_of(
+# The name the pages used before the Excel file came beside the CSV; the same helper.
+download_csv_button = download_table
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _table_file(
     rows: Callable[[], pd.DataFrame],
     *,
     source: str,
@@ -401,10 +497,24 @@ def _csv_of(
     filters: Mapping[str, object],
     view_url: str,
     lang: str,
-) -> bytes:
-    return to_csv_bytes(
-        rows(), source=source, valuation=valuation, units=units, filters=filters, view_url=view_url, lang=lang
-    )
+    decimals: Mapping[str, int],
+    column_units: Mapping[str, str],
+) -> TableFile:
+    raw = rows().reset_index(drop=True)
+    if "source" in raw.columns and "publisher" in raw.columns:  # as readable_headers heads them
+        raw = raw.rename(columns={"source": "series"})
+    shown = readable_headers(raw, lang, column_units)
+    places = {header: 2 for header in shown.columns if pd.api.types.is_float_dtype(shown[header])}
+    for name, value in decimals.items():
+        header = i18n.column(name, lang, column_units.get(name))
+        places[name if name in shown.columns else header] = int(value)
+    headers = dict(zip(raw.columns, shown.columns, strict=True))
+    for name in ("year",):  # a year is never rounded or grouped
+        places.pop(headers.get(name, name), None)
+    return TableFile(
+        shown, source, valuation, units, filters, view_url, lang, decimals=places,
+        column_units={headers.get(c, c): u for c, u in column_units.items()},
+    )  # fmt: skip
 
 
 def gap_notes(frame: pd.DataFrame, keys: Sequence[str], value: str, describe: Callable[[tuple], str]) -> None:

@@ -37,6 +37,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "page_peers": ("Peers", "Pares"),
     "year_range": ("Years shown", "Años mostrados"),
     "download_csv": ("Download CSV", "Descargar CSV"),
+    "download_xlsx": ("Download Excel", "Descargar Excel"),
+    "download_deck": ("Slides of this page (PowerPoint)", "Diapositivas de esta página (PowerPoint)"),
+    "table_slide": ("The table ({units})", "La tabla ({units})"),
+    "xlsx_too_large": (
+        "Too many rows for an Excel file made on a click: the CSV holds them all.",
+        "Demasiadas filas para un archivo de Excel hecho al pulsar: el CSV las contiene todas.",
+    ),
     "invalid_param": (
         "Ignored URL parameter {name}='{value}': {reason}. Using the default.",
         "Parámetro de URL ignorado {name}='{value}': {reason}. Se usa el valor por defecto.",
@@ -771,6 +778,11 @@ COLUMNS: dict[str, tuple[str, str]] = {
         "Superseded (rows a later release replaced)",
         "Sustituidas (filas que reemplazó una versión posterior)",
     ),
+    "claim_id": ("Claim no.", "N.º de afirmación"),
+    "verdict": ("Verdict", "Veredicto"),
+    "unit": ("Unit", "Unidad"),
+    "series": ("Series", "Serie"),
+    "scenario": ("Scenario", "Escenario"),
 }
 
 

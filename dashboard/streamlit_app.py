@@ -54,4 +54,8 @@ pages = [
     st.Page(f"app_pages/{name}.py", title=t(title, lang), url_path=name, icon=icon, default=index == 0)
     for index, (name, title, icon) in enumerate(PAGES)
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+components.start_page_slides()  # the page's charts and tables, for its slide deck
+page.run()
+with st.sidebar:
+    components.page_slides_button(question=page.title, page=page.url_path)

@@ -102,13 +102,20 @@ WARM = Setting(
 PUBLIC_URL = Setting(
     "BALANZA_PUBLIC_URL",
     None,
-    "The public address of the dashboard (e.g. `https://balanza.example.org/app`) that links in CSV files and "
-    "scenario reports point to; unset: the address the dashboard was opened at.",
+    "The public address of the dashboard (e.g. `https://balanza.example.org/app`) that links in CSV and Excel "
+    "files, scenario reports and slide decks point to; unset: files link to the address the dashboard was opened "
+    "at, reports and decks relatively (`scenarios?…`), never to a loopback address.",
 )
 BENCH_PROFILE = Setting(
     "BENCH_PROFILE",
     None,
     "Benchmarks only: when set, `bench/pages.py` writes a cProfile dump to this path.",
+)
+BROWSER_PATH = Setting(
+    "BROWSER_PATH",
+    None,
+    "The Chromium or Chrome that draws the slide decks' chart images (through kaleido, which reads the same "
+    "variable) and prints the scenario report as PDF; unset: `chromium` (Debian's) or Chrome found on the PATH.",
 )
 
 SETTINGS: tuple[Setting, ...] = (
@@ -121,6 +128,7 @@ SETTINGS: tuple[Setting, ...] = (
     FUZZ_EXAMPLES,
     BENCH_PROFILE,
     PUBLIC_URL,
+    BROWSER_PATH,
 )
 
 DEFAULT_DB_PATH = PROJECT_ROOT / (DB.default or "")

@@ -100,8 +100,10 @@ table_units = {"value": unit_text}
 st.subheader(t("table", lang))
 components.show_table(table, units=table_units, decimals={"value_usd": 0})
 components.flag_caption(caveats)
-components.download_csv_button(
-    components.localized(components.with_flag_notes(table, caveats), table_units),
+components.download_table(
+    components.with_flag_notes(table, caveats),
+    column_units=table_units,
+    decimals={"value_usd": 0},
     filename="balanza-balances.csv",
     source=components.source_summary(long),
     valuation=t("per_row", lang),

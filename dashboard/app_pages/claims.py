@@ -184,7 +184,7 @@ def _card(card: claims.ClaimCard) -> None:
                                              "publisher", "dataset", "note"]].rename(columns={"shown": "value"}),
                                       key=f"claim_numbers_{spec.id}")  # fmt: skip
         units = ", ".join(sorted({str(u) for u in card.numbers["unit"].dropna()})) or "—"
-        components.download_csv_button(
+        components.download_table(
             shared_results.claim_csv_frame(spec.id, components.lang()), filename=f"balanza-claim-{spec.id}.csv",
             source=components.source_summary(card.numbers), valuation=tx("per_row"), units=units,
             filters={"claim": spec.id, **spec.link_params}, key=f"claim_csv_{spec.id}",

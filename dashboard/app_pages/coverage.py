@@ -79,8 +79,8 @@ table = shown.assign(
     detail=shown["detail"].map(lambda d: detail_names.get(d, d)),
 )
 components.show_table(table)
-components.download_csv_button(
-    components.localized(table),
+components.download_table(
+    table,
     filename="balanza-coverage.csv",
     source=components.source_summary(shown),
     valuation="—",

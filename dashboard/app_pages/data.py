@@ -126,8 +126,9 @@ table = rows.assign(
     source=components.publisher_column(rows), flow=rows["flow"].map(lambda f: i18n.flow(f, lang))
 )
 components.show_table(table, decimals={"value_usd": 0})
-components.download_csv_button(
-    components.localized(table),
+components.download_table(
+    table,
+    decimals={"value_usd": 0},
     filename="balanza-data.csv",
     source=i18n.publisher(str(chosen["source"]), lang),
     valuation=components.valuation_summary(rows),

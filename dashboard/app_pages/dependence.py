@@ -69,8 +69,8 @@ caveats = table["flag"]  # a short flag in the cell, the reasons under the table
 table["flag"] = caveats.map(lambda v: i18n.flag_short(v, lang))
 components.show_table(table)
 components.flag_caption(caveats)
-components.download_csv_button(
-    components.localized(components.with_flag_notes(table, caveats)),
+components.download_table(
+    components.with_flag_notes(table, caveats),
     filename="balanza-dependence.csv",
     source=components.source_summary(totals),
     valuation=t("as_reported", lang),

@@ -178,8 +178,9 @@ if rows:
     value_units = {m: unit_text for m in ("export", "import", "balance", "alt_balance")}
     components.show_table(table, units=value_units)
     components.flag_caption(caveats)
-    components.download_csv_button(
-        components.localized(components.with_flag_notes(table, caveats), value_units),
+    components.download_table(
+        components.with_flag_notes(table, caveats),
+        column_units=value_units,
         filename="balanza-overview.csv",
         source="; ".join(
             dict.fromkeys(
@@ -202,7 +203,7 @@ if rows:
     )
 else:
     st.info(t("no_data", lang))
-    components.download_csv_button(
+    components.download_table(
         wide.head(0),
         filename="balanza-overview.csv",
         source="—",

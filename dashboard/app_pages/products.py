@@ -48,8 +48,8 @@ else:
     components.show_figure(fig, filename="balanza-chapters", key="chapters_chart", finished=True)
     table = product_views.chapter_table(shown, chapter_year, names, CHAPTER_PARTNERS)
     components.show_table(table, units=None, decimals={c: 1 for c in table.columns})
-    components.download_csv_button(
-        components.localized(table), filename="balanza-chapters.csv", source=components.source_summary(shown),
+    components.download_table(
+        table, decimals={c: 1 for c in table.columns}, filename="balanza-chapters.csv", source=components.source_summary(shown),
         valuation="CIF", units=value_unit, filters={"cy": chapter_year}, key="chapters_csv",
     )  # fmt: skip
 
@@ -137,8 +137,8 @@ top_products = product_views.top_products_table(
     components.query_top_products(**series_filters, year=year), series, year, labels, lang, spanish
 )
 components.show_table(top_products, decimals={"value_usd_m": 1, "share_pct": 2})
-components.download_csv_button(
-    components.localized(top_products), filename="balanza-top-products.csv",
+components.download_table(
+    top_products, decimals={"value_usd_m": 1, "share_pct": 2}, filename="balanza-top-products.csv",
     source=i18n.publisher(source, lang), valuation="CIF" if flow == "import" else "FOB",
     units=t("usd_m", lang), filters={"series": series, "year": year},
 )  # fmt: skip

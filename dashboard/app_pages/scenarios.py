@@ -16,10 +16,12 @@ from typing import Any
 import streamlit as st
 
 from dashboard import components, shared_results
-from dashboard.scenarios import form, model_text, widgets
+from dashboard.deck import browser_path, build_deck, html_to_pdf
+from dashboard.scenarios import exports, form, model_text, widgets
 from dashboard.scenarios.form import DEFAULT_PRESET, MAX_SAVED, PRESETS, ScenarioFileError
 from dashboard.scenarios.labels import text
 from dashboard.scenarios.report import comparison_report_html
+from dashboard.scenarios.slides import scenario_deck
 from dashboard.url_state import escape_markdown as plain
 from etl.errors import BalanzaError, SpecError
 from etl.schema import UNITED_STATES
@@ -27,7 +29,13 @@ from model.result import ScenarioResult, colombia_first
 from model.spec import encode_scenario_set
 
 URL_KEY = "sc"
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 lang = components.lang()
+
+
+def spanish() -> dict[str, str] | None:
+    """The Spanish HS nomenclature's texts on a Spanish page (the chapters' names in the report)."""
+    return shared_results.spanish_hs_names() if lang == "es" else None
 
 
 def run(spec_doc: dict[str, Any]) -> ScenarioResult:
@@ -194,6 +202,7 @@ else:
 
 _sync_url()
 report_url = components.view_url(page="scenarios")  # the exact view: this page, this scenario, this saved set
+shared_url = components.shareable_url("scenarios")  # the same view, as a downloaded file links to it
 st.subheader(text("files", lang))
 report_results = [run(doc) for doc in saved] if saved else [result]
 a, b, c, d = st.columns(4)
@@ -209,22 +218,35 @@ with a:
             file_name="balanza-scenarios.json", mime="application/json", key="sc_dl_set", on_click="ignore",
         )  # fmt: skip
 with b:
+    made_from = exports.provenance(result, lang)  # the purchase figures' own publishers and basis
     widgets.csv_button(
-        colombia_first(result.by_partner),
-        result.name,
-        "balanza-scenario-by-partner.csv",
-        "USD",
-        "sc_dl_csv",
-        lang,
-    )
+        colombia_first(result.by_partner) if result.spec.kind == "tariff" else exports.purchase_table(result, lang),
+        result.name, "balanza-scenario-by-partner.csv" if result.spec.kind == "tariff" else "balanza-scenario.csv",
+        "sc_dl_csv", lang, source=made_from.source, valuation=made_from.valuation,
+    )  # fmt: skip
 with c:
     st.download_button(
         text("dl_report", lang),
-        data=lambda: comparison_report_html(report_results, country_names=countries, view_url=report_url, lang=lang,
-                                            spanish=shared_results.spanish_hs_names() if lang == "es" else None),
+        data=lambda: comparison_report_html(report_results, country_names=countries, view_url=shared_url, lang=lang,
+                                            spanish=spanish()),
         file_name="balanza-scenarios-report.html", mime="text/html", key="sc_dl_report", on_click="ignore",
         icon=":material/slideshow:",
     )  # fmt: skip
+    st.download_button(
+        text("dl_deck", lang),
+        data=lambda: build_deck(scenario_deck(report_results, countries, components.country_labels_in(lang), lang,
+                                              link=shared_url)),
+        file_name="balanza-scenarios.pptx", mime=PPTX_MIME, key="sc_dl_deck", on_click="ignore",
+        icon=":material/co_present:",
+    )  # fmt: skip
+    if browser_path() is not None:  # the machine's Chromium prints the same report (about 6 s)
+        st.download_button(
+            text("dl_pdf", lang),
+            data=lambda: html_to_pdf(comparison_report_html(report_results, country_names=countries,
+                                                            view_url=shared_url, lang=lang, spanish=spanish())),
+            file_name="balanza-scenarios-report.pdf", mime="application/pdf", key="sc_dl_pdf", on_click="ignore",
+            icon=":material/picture_as_pdf:",
+        )  # fmt: skip
     st.link_button(text("open_view", lang), report_url, icon=":material/link:")
 with d:
     st.file_uploader(text("upload", lang), type=["json"], key="sc_upload", on_change=_load_upload)

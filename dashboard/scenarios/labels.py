@@ -222,6 +222,14 @@ TX: dict[str, tuple[str, str]] = {
     ),
     "cmp_tariff": ("Tariff scenarios (USD million)", "Escenarios arancelarios (millones de USD)"),
     "cmp_purchase": ("Purchase scenarios (USD million)", "Escenarios de compras (millones de USD)"),
+    "cmp_colombia": (
+        "Colombia's exports to the US, before and after each scenario (USD million)",
+        "Exportaciones de Colombia a EE. UU., antes y después de cada escenario (millones de USD)",
+    ),
+    "cmp_colombia_cells": (
+        "Each scenario's column: the change in USD million (and in %).",
+        "Columna de cada escenario: el cambio en millones de USD (y en %).",
+    ),
     "cmp_chart": (
         "Change in US imports by partner, one panel per scenario (each on its own scale)",
         "Cambio en las importaciones de EE. UU. por socio, un panel por escenario (cada uno en su escala)",
@@ -234,6 +242,8 @@ TX: dict[str, tuple[str, str]] = {
     "dl_json": ("Scenario JSON", "JSON del escenario"),
     "dl_set": ("Saved set JSON", "JSON del conjunto guardado"),
     "dl_report": ("HTML report", "Informe HTML"),
+    "dl_deck": ("Slides (PowerPoint)", "Diapositivas (PowerPoint)"),
+    "dl_pdf": ("PDF report", "Informe PDF"),
     "upload": ("Upload scenario JSON", "Subir JSON de escenario"),
     "open_view": ("Open this view", "Abrir esta vista"),
     "link_note": (
@@ -247,6 +257,12 @@ TX: dict[str, tuple[str, str]] = {
         "cálculo del modelo sobre las importaciones para consumo de EE. UU. 2024 (SA10 × socio), Oficina del Censo",
     ),
     "customs": ("customs value", "valor en aduana"),
+    "prov_exports": ("exports: {publisher}", "exportaciones: {publisher}"),
+    "prov_imports": ("imports: {publisher}", "importaciones: {publisher}"),
+    "prov_balance": ("balance: {publisher}", "balanza: {publisher}"),
+    "prov_basis": ("balance basis: {basis}", "base de la balanza: {basis}"),
+    "units_usd_m": ("USD million; tariffs and changes in %", "millones de USD; aranceles y cambios en %"),
+    "units_usd": ("USD; tariffs and changes in %", "USD; aranceles y cambios en %"),
 }
 
 

@@ -45,6 +45,29 @@ def display(frame: pd.DataFrame, lang: str, decimals: int = 1) -> Styler:
     return styler.format(na_rep="—", subset=[c for c in shown.columns if c not in numeric])
 
 
+def export_frame(
+    frame: pd.DataFrame, lang: str, *, millions: bool = True, decimals: int = 1
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """A model table for a download, as the page shows it: readable headers in the reader's language, USD
+    columns in USD million (``millions=False``: in whole dollars, for tables of small lines), and the places
+    each number column is rounded to (rates in % to 2 places)."""
+    shown = view.in_millions(frame) if millions else frame.copy()
+    places: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    for column in shown.columns:
+        header = view.header(str(column), lang)
+        if not millions and str(column).endswith("_usd"):
+            header = header.replace(f"({i18n.t('usd_m', lang)})", "(USD)").replace("(USD m)", "(USD)")
+            header = header.replace("(millones de USD)", "(USD)")
+        headers[str(column)] = header
+        if pd.api.types.is_float_dtype(shown[column]):
+            if str(column).endswith("_usd"):
+                places[header] = decimals if millions else 0
+            else:
+                places[header] = 2
+    return shown.rename(columns=headers), places
+
+
 def chapter_table(
     by_chapter: pd.DataFrame, lang: str, spanish: Mapping[str, str] | None = None
 ) -> pd.DataFrame:

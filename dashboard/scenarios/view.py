@@ -85,6 +85,20 @@ COLUMNS = {
     "imports_usd": ("Imports (USD m)", "Importaciones (millones de USD)"),
     "balance_usd": ("Balance (USD m)", "Balanza (millones de USD)"),
     "measure": ("Figure", "Cifra"),
+    "scenario": ("Scenario", "Escenario"),
+    "value_usd": ("Value (USD m)", "Valor (millones de USD)"),
+    "step": ("Step", "Paso"),
+    "action": ("Action", "Acción"),
+    "imports_2024_usd": ("Imports 2024 (USD m)", "Importaciones 2024 (millones de USD)"),
+    "imports_after_usd": ("Imports after (USD m)", "Importaciones después (millones de USD)"),
+    "rate_pre_substitution_pct": (
+        "Tariff before substitution (%)",
+        "Arancel antes de la sustitución (%)",
+    ),
+    "rate_post_substitution_pct": ("Tariff after substitution (%)", "Arancel después de la sustitución (%)"),
+    "import_demand_match": ("η matched at", "η asignada por"),
+    "substitution_elasticity": ("Substitution elasticity σ", "Elasticidad de sustitución σ"),
+    "elasticity_is_default": ("η is the default", "η por defecto"),
 }
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import components, i18n, shared_results
-from dashboard.scenarios import model_text, summary, tables, view
+from dashboard.scenarios import colombia, exports, model_text, summary, tables, view
 from dashboard.scenarios.form import MAX_SAVED
 from dashboard.scenarios.labels import EQUATIONS, change_label, tab_labels, text
 from dashboard.scenarios.summary import Metric
@@ -37,12 +37,29 @@ def show_metrics(metrics: Sequence[Metric]) -> None:
         col.metric(metric.label, metric.value, delta=metric.delta, help=metric.help)
 
 
-def csv_button(frame: pd.DataFrame, name: str, filename: str, units: str, key: str, lang: str) -> None:
-    """A CSV download of a model table (a shared, read-only result), named by its scenario; the rows are
-    made when the button is clicked."""
-    components.download_csv_button(
-        lambda: frame.assign(scenario=name), filename=filename, source=text("csv_source", lang),
-        valuation=text("customs", lang), units=units, filters={"scenario": name}, key=key,
+def csv_button(
+    frame: pd.DataFrame,
+    name: str,
+    filename: str,
+    key: str,
+    lang: str,
+    *,
+    millions: bool = True,
+    source: str | None = None,
+    valuation: str | None = None,
+) -> None:
+    """CSV and Excel downloads of a model table (a shared, read-only result), named by its scenario, with
+    headers in the reader's language and USD in millions as the page shows them (``millions=False``: whole
+    dollars, for the full line table, which is offered as CSV only); the rows are made on the click."""
+    decimals = tables.export_frame(frame.head(0), lang, millions=millions)[1]  # the places, from the dtypes
+    scenario = model_text.preset_name(name, lang)
+    units = text("units_usd_m" if millions else "units_usd", lang)
+    components.download_table(
+        lambda: tables.export_frame(frame, lang, millions=millions)[0].assign(
+            **{view.header("scenario", lang): scenario}
+        ),
+        filename=filename, source=source or text("csv_source", lang), valuation=valuation or text("customs", lang),
+        units=units, filters={"scenario": name}, key=key, decimals=decimals, excel=millions,
     )  # fmt: skip
 
 
@@ -159,9 +176,9 @@ def show_tariff(result: ScenarioResult, current: dict[str, Any], names: Mapping[
             colombia_first(result.lines),
             result.name,
             "balanza-scenario-lines.csv",
-            "USD; %",
             "sc_dl_lines",
             lang,
+            millions=False,
         )
     with tabs[5]:
         st.markdown(text("eq_intro", lang))
@@ -178,7 +195,7 @@ def show_effective_rates(result: ScenarioResult, lang: str) -> None:
     st.write(text("rates_intro", lang))
     table = tables.effective_rates_table(rates, components.country_label, lang)
     show_table(table, lang, key="sc_tbl_rates", decimals=2)
-    csv_button(rates, result.name, "balanza-scenario-effective-rates.csv", "%; USD", "sc_dl_rates", lang)
+    csv_button(rates, result.name, "balanza-scenario-effective-rates.csv", "sc_dl_rates", lang)
 
 
 def show_purchase(result: ScenarioResult, names: Mapping[str, str], lang: str) -> None:
@@ -203,9 +220,21 @@ def show_comparison(
     for group in tables.comparison_groups(pairs, lang):
         st.markdown(f"**{group.heading}**")
         headlines = view.headline_table(group.results, lang)
+        if group.kind == "tariff":  # Colombia's own result first
+            columns = [str(c) for c in headlines.columns if c != "measure"]  # one per scenario, in order
+            headlines = pd.concat(
+                [colombia.headline_rows(group.results, lang, columns), headlines], ignore_index=True
+            )
+        headlines = headlines.rename(
+            columns={r.name: model_text.preset_name(r.name, lang) for r in group.results}
+        )
         show_table(headlines, lang, key=f"sc_tbl_headlines_{group.kind}", decimals=1)
+        comparison_files(
+            headlines, group.results, f"balanza-scenarios-{group.kind}.csv", f"sc_dl_cmp_{group.kind}", lang
+        )
         if group.kind != "tariff":
             continue
+        show_colombia(group.results, lang)
         shown = view.focus_partners(group.results, group.docs)
         components.show_figure(
             view.partner_panels(group.results, shown, components.country_labels(),
@@ -214,6 +243,33 @@ def show_comparison(
         )  # fmt: skip
         with st.expander(text("cmp_table", lang)):
             show_table(tables.partner_comparison_table(group.results, names), lang, key="sc_tbl_compare")
+
+
+def show_colombia(results: Sequence[ScenarioResult], lang: str) -> None:
+    """Colombia's exports to the US before and after each scenario, by product group, with its files."""
+    table = colombia.colombia_table(results, lang)
+    if table.empty:
+        return
+    st.markdown(f"**{text('cmp_colombia', lang)}**")
+    st.caption(plain(colombia.summary(results, lang)))  # scenario names from the link: text, never Markdown
+    styler = components.shared_styler(
+        ("scenario_colombia", lang), table, lambda: tables.display(table, lang, 1)
+    )  # rendered once per distinct table, shared by every session
+    st.dataframe(styler, hide_index=True, key="sc_tbl_colombia", width="stretch")
+    comparison_files(table, results, "balanza-scenarios-colombia.csv", "sc_dl_colombia", lang)
+
+
+def comparison_files(
+    table: pd.DataFrame, results: Sequence[ScenarioResult], filename: str, key: str, lang: str
+) -> None:
+    """CSV and Excel of a comparison table as shown (USD million and % to one place)."""
+    made_from = exports.provenance(results[0], lang)
+    components.download_table(
+        table.rename(columns={"measure": view.header("measure", lang)}), filename=filename, source=made_from.source,
+        valuation=made_from.valuation, units=text("units_usd_m", lang), key=key,
+        filters={"scenarios": [r.name for r in results]},
+        decimals={c: 1 for c in table.columns if pd.api.types.is_float_dtype(table[c])},
+    )  # fmt: skip
 
 
 def show_saved(saved: Sequence[dict[str, Any]], lang: str, *, on_remove: Callable[[int], None]) -> None:

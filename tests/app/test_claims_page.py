@@ -26,8 +26,8 @@ def test_claims_page_renders_every_card(bundled_env: Path) -> None:
     at = _claims_page()
     assert not at.exception, [e.value for e in at.exception]
     specs = claims.read_claims()
-    downloads = at.get("download_button")
-    assert len(downloads) == len(specs)  # one CSV per card
+    downloads = [b for b in at.get("download_button") if (b.key or "").startswith("claim_csv")]
+    assert [b.proto.label for b in downloads] == ["Download CSV", "Download Excel"] * len(specs)  # per card
     markdown = " ".join(m.value for m in at.markdown)
     for spec in specs:
         assert spec.quote in markdown, spec.id
@@ -54,7 +54,9 @@ def test_spanish_summary_keeps_its_claim_number_column(bundled_env: Path) -> Non
 def test_claims_page_single_claim_from_the_url(bundled_env: Path) -> None:
     at = _claims_page({"claim": "1"})
     assert not at.exception, [e.value for e in at.exception]
-    assert len(at.get("download_button")) == 1
+    assert (
+        len([b for b in at.get("download_button") if (b.key or "").startswith("claim_csv")]) == 2
+    )  # CSV, Excel
     text = " ".join(m.value for m in at.markdown)
     assert "$14 billion" in text
     assert ":orange-badge[:material/adjust: partly supported]" in text

@@ -11,7 +11,7 @@ import pytest
 
 from tools.browser import CHROMIUM
 
-METADATA = ("valuation", "units", "filters", "generated_at", "view_url", "source", "Publisher")
+METADATA = ("Valuation", "Units", "Filters", "Generated at (UTC)", "Link to this view", "Publisher")
 PAGES = ("overview", "balances", "products", "dependence", "peers", "coverage", "data")
 
 pytestmark = [
@@ -35,6 +35,13 @@ def browser_context(server: str, chromium) -> Iterator[object]:  # noqa: ANN001 
 
 def _read_csv(path: str) -> pd.DataFrame:
     return pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False, na_values=[""])
+
+
+def _read_spanish_csv(path: str) -> pd.DataFrame:
+    """As a Spanish-locale spreadsheet reads it: ';' between fields, a decimal comma."""
+    return pd.read_csv(
+        path, sep=";", decimal=",", encoding="utf-8-sig", keep_default_na=False, na_values=[""]
+    )
 
 
 def _assert_same_rows(ours: pd.DataFrame, on_screen: pd.DataFrame) -> None:
@@ -62,8 +69,8 @@ def test_page_draws_chart_and_csv_matches_table(server: str, browser_context, pa
         with page.expect_download(timeout=30_000) as ours_info:
             page.get_by_role("button", name="Download CSV").first.click()
         ours = _read_csv(ours_info.value.path())
-        assert {"units", "filters", "generated_at", "view_url"} <= set(ours.columns)
-        assert ours["view_url"].str.startswith(f"{server}/{path}").all()
+        assert {"Units", "Filters", "Generated at (UTC)", "Link to this view"} <= set(ours.columns)
+        assert ours["Link to this view"].str.startswith(f"{server}/{path}").all()
 
         # Readable headers (the grid's own CSV export is disabled by the app, so the file is the one download):
         # no internal field name, and the rows the page's table holds.
@@ -88,7 +95,7 @@ def test_shared_url_reproduces_the_view(server: str, browser_context) -> None:
         assert page.get_by_role("heading", name="Balanzas").count() >= 1
         with page.expect_download(timeout=30_000) as info:
             page.get_by_role("button", name="Descargar CSV").first.click()
-        table = _read_csv(info.value.path())
+        table = _read_spanish_csv(info.value.path())
         assert set(table["Socio (ISO3)"]) == {"USA"}  # headers in Spanish, codes kept
         assert "view=mirror" in table["Enlace a esta vista"].iloc[0]
     finally:

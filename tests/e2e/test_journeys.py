@@ -3,7 +3,8 @@
 - Claims: open a card, follow its "reproduce" link to Balances, and see the claim's numbers there (never a
   silent "no data").
 - Scenarios: build two scenarios (a preset and an edited one), compare them, get the HTML report through the
-  page (the bytes the report button serves) and open it in a new page: its link reproduces the exact view.
+  page (the bytes the report button serves) and open it in a new page: it starts with its summary, and its link
+  reproduces the exact view.
 """
 
 from __future__ import annotations
@@ -114,11 +115,13 @@ def test_scenarios_build_two_compare_and_open_the_report(server: str, context) -
         report = context.new_page()
         try:
             report.set_content(html, wait_until="load")
-            report.wait_for_selector(".js-plotly-plot .main-svg", state="attached", timeout=WAIT)
-            link = report.locator("a[href*='/scenarios?']").first.get_attribute("href")
+            report.locator(".summary").wait_for(timeout=WAIT)  # it opens with the summary, not a link
+            href = report.locator("a[href^='scenarios?']").first.get_attribute("href")
         finally:
             report.close()
-        assert link and urllib.parse.urlsplit(link).path.endswith("/scenarios")
+        assert href  # relative (no BALANZA_PUBLIC_URL here): resolved against the dashboard it came from
+        link = urllib.parse.urljoin(f"{server}/scenarios", href)
+        assert urllib.parse.urlsplit(link).path.endswith("/scenarios")
         # the report's link reproduces the exact view: the same two saved scenarios
         again = context.new_page()
         try:

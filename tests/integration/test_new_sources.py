@@ -267,8 +267,10 @@ def test_comtrade_edges_negative_value_is_refused(scratch_db: Path, tmp_path: Pa
 
 
 def test_comtrade_edges_twice_is_refused_as_double_count(scratch_db: Path, tmp_path: Path) -> None:
-    """The same file under another path is refused as the same file (summing would double count)."""
+    """Colombia's exporter rows repeat the ten-reporter table the build loads: refused, naming that file
+    (summing would double count)."""
     copy = tmp_path / "edges-again.csv"
     shutil.copyfile(EDGES, copy)
     error = _refused(scratch_db, copy)
-    assert "it is the same file as" in error.message and EDGES.name in error.message
+    assert "is already loaded from" in error.message
+    assert "comtrade-latam-exports-10-reporters-2000-2025/trade_edges_global_partners.csv" in error.message

@@ -326,7 +326,7 @@ def test_the_china_workbook_under_another_path_is_refused_as_a_double_count(
     copy = tmp_path / "again.xlsx"
     shutil.copyfile(CHINA_PLP, copy)
     error = _refused(scratch_db, copy, {"reporter": "CHN"})
-    assert "already loaded from" in error.message
+    assert "it is the same file as" in error.message and CHINA_PLP.name in error.message
 
 
 def test_balanza_status_lists_the_peers_record_by_source(small_bundle_db: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -191,9 +190,9 @@ def test_report_is_self_contained_and_escapes_names(bundled_con: duckdb.DuckDBPy
     ]
     page = comparison_report_html(results)
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
-    assert len(re.findall(r"\* plotly\.js v\d", page)) == 1  # the library inline, once
-    assert "<script src=" not in page  # nothing fetched: opens offline
-    assert page.count('class="plotly-graph-div"') >= 4
+    assert "<script" not in page  # charts in HTML and CSS: nothing to run, nothing fetched, opens offline
+    assert len(page.encode()) < 200_000  # it was 4.9 MB with plotly.js inline
+    assert page.count("class='panel'") >= 4  # a bar panel per scenario in the comparison, and per section
     assert "What the model leaves out" in page
     table = headline_table(results)
     assert list(table.columns) == ["measure", *[r.name for r in results]]
