@@ -131,4 +131,4 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
 
 
 FORMAT = TradeFormat("imf_dots_dbnomics_csv", SOURCE, "International Monetary Fund (via DBnomics)", TEXT,
-                     lambda probe: matches(probe.sniff), stage, text_lines=True)  # fmt: skip
+                     lambda probe: matches(probe.sniff), stage, text_lines=True, columns=COLUMNS)  # fmt: skip
