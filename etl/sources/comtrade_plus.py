@@ -91,6 +91,12 @@ def stage_csv(ctx: LoadContext) -> TradeColumnLabels:
     return LABELS
 
 
+# The longest record a Comtrade+ CSV may hold: 47 fields, the longest bundled record 559 bytes. DuckDB's reader
+# records one reject, with the record's text, per field past the header's, so a record of 100,000 fields took
+# over 10 minutes and 3 GB before it was refused; a record this long is refused at once.
+MAX_RECORD_BYTES = 8_192
+
+
 def _stage_csv(ctx: LoadContext, *, numbers_as_text: bool) -> InputError | None:
     """Stage the file's rows; the first row the reader refused, or None."""
     sniff = ctx.sniff
@@ -101,7 +107,8 @@ def _stage_csv(ctx: LoadContext, *, numbers_as_text: bool) -> InputError | None:
     extra = "".join(f", NULL AS {name}" for name in missing_optional)
     reader = (
         f"(SELECT *{extra} FROM read_csv(?, header = true, delim = ?, quote = '\"', encoding = ?, types = ?, store_rejects = true, "
-        f"rejects_table = '{rejects}', rejects_scan = '{rejects}_scan', null_padding = ?))"
+        f"rejects_table = '{rejects}', rejects_scan = '{rejects}_scan', null_padding = ?, "
+        f"max_line_size = {MAX_RECORD_BYTES}))"
     )
     number = sql_reader("plain")
     try:

@@ -18,6 +18,7 @@ from balanza.cli import main
 from etl.errors import InputError
 from etl.load import load_files
 from etl.manifest import FileMetadata
+from etl.sources.comtrade_plus import MAX_RECORD_BYTES
 from tests.dbstate import snapshot
 
 TODAY = date.today()
@@ -146,6 +147,21 @@ def test_a_header_of_100000_columns_is_refused_by_name(corpus_db: Path, tmp_path
                                                       + ["1"] * (100_000 - 7)) + "\n")  # fmt: skip
     err = refused(corpus_db, path, capsys)
     assert f"{path}, line 1: the header has 100,000 columns, more than the 1,000-column bound" in err
+
+
+@pytest.mark.parametrize("extra", [4_000, 100_000])
+def test_a_record_far_wider_than_its_header_is_refused_at_once(
+    extra: int, corpus_db: Path, tmp_path: Path, capsys
+) -> None:
+    """A header of 7 names, then a record of 7 + ``extra`` fields: DuckDB's reader kept one reject per extra field,
+    each with the record's text (100,000 took over 10 minutes and 3 GB, then was killed)."""
+    path = tmp_path / "wide_record.csv"
+    path.write_text(f"{MINIMAL}\n1999,1999,170,276,X,TOTAL,5\n1999,1999,170,156,X,TOTAL,5{',9' * extra}\n")
+    err = refused(corpus_db, path, capsys)
+    if 2 * extra + 30 > MAX_RECORD_BYTES:
+        assert f"{path}, line 3: a line is longer than {MAX_RECORD_BYTES:,} bytes" in err
+    else:
+        assert f"{path}, line 3: too many fields" in err
 
 
 def test_a_json_record_of_100000_fields_is_refused_by_name(corpus_db: Path, tmp_path: Path, capsys) -> None:
