@@ -120,6 +120,12 @@ class TradeFormat:
     columns: tuple[str, ...] = ()
 
 
+# The longest CSV record Balanza reads (DuckDB's max_line_size; the longest bundled record is 804 bytes). DuckDB's
+# reader keeps one reject, with the record's text, per field past the header's, so a record of 100,000 fields ran
+# for over 10 minutes at 3 GB; a record longer than this is refused at once.
+MAX_RECORD_BYTES = 8_192
+
+
 CASE_HINT = (
     "column names are matched exactly, letter case included: rename the column as the publisher writes it (or keep "
     "one of two columns that differ only in case), then load the file again"

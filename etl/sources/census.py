@@ -13,6 +13,7 @@ from etl.detect import Sniff
 from etl.errors import InputError
 from etl.schema import EUROPEAN_UNION, STAGED_TABLE
 from etl.sources.base import (
+    MAX_RECORD_BYTES,
     PARQUET,
     TEXT,
     LoadContext,
@@ -140,7 +141,7 @@ def _totals_rejects(ctx: LoadContext, types: dict[str, str]) -> InputError | Non
     the scan has run to the end)."""
     ctx.con.execute(
         "SELECT * FROM read_csv(?, header = true, types = ?, store_rejects = true, "
-        "rejects_table = 'census_rejects', rejects_scan = 'census_rejects_scan')",
+        f"rejects_table = 'census_rejects', rejects_scan = 'census_rejects_scan', max_line_size = {MAX_RECORD_BYTES})",
         [str(ctx.path), types],
     ).fetchall()
     problem = first_reject(ctx.con, ctx.path, "census_rejects", HINT_TOTALS, encoding=ctx.sniff.encoding,
@@ -173,7 +174,7 @@ def stage_totals(ctx: LoadContext) -> TradeColumnLabels:
             problem = _totals_rejects(ctx, types)
         if problem:
             raise problem
-        with_lines(ctx, "census_totals_raw", "SELECT * FROM read_csv(?, header = true, types = ?)",
+        with_lines(ctx, "census_totals_raw", f"SELECT * FROM read_csv(?, header = true, types = ?, max_line_size = {MAX_RECORD_BYTES})",
                    [str(ctx.path), types])  # fmt: skip
         if as_text:
             read_table_numbers(ctx, "census_totals_raw", numeric, HINT_TOTALS)

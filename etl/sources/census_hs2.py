@@ -15,6 +15,7 @@ import duckdb
 from etl.detect import Sniff
 from etl.schema import STAGED_TABLE
 from etl.sources.base import (
+    MAX_RECORD_BYTES,
     TEXT,
     LoadContext,
     TradeColumnLabels,
@@ -48,7 +49,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
         columns = {name: "VARCHAR" for name in ctx.sniff.header}
         with_lines(
             ctx, "hs2_raw", "SELECT * FROM read_csv(?, header = true, auto_detect = false, columns = ?, delim = ?, "
-            "quote = '\"', encoding = ?)",
+            f"quote = '\"', encoding = ?, max_line_size = {MAX_RECORD_BYTES})",
             [str(ctx.path), columns, ctx.sniff.delimiter, "utf-8" if ctx.sniff.encoding != "latin-1" else "latin-1"],
         )  # fmt: skip
         # Numbers may be written with separators ('"1,334,162.5"'): read in the file's own style.

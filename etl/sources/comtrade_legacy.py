@@ -10,6 +10,7 @@ import duckdb
 
 from etl.detect import Sniff
 from etl.sources.base import (
+    MAX_RECORD_BYTES,
     TEXT,
     LoadContext,
     TradeColumnLabels,
@@ -91,7 +92,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
                 NULL AS freqCode,
                 NULL AS refPeriodId
             FROM read_csv(?, header = true, all_varchar = true, delim = ?, encoding = ?,
-                          null_padding = ?) AS raw
+                          null_padding = ?, max_line_size = {MAX_RECORD_BYTES}) AS raw
             """,
             [str(ctx.path), ctx.sniff.delimiter, encoding, ctx.sniff.trailing_empty_column],
         )

@@ -18,6 +18,7 @@ from etl.errors import InputError
 from etl.schema import COMTRADE_PLUS_COLUMNS, STAGED_TABLE
 from etl.sources.base import (
     JSON,
+    MAX_RECORD_BYTES,
     TEXT,
     XLSX,
     LoadContext,
@@ -91,12 +92,6 @@ def stage_csv(ctx: LoadContext) -> TradeColumnLabels:
     return LABELS
 
 
-# The longest record a Comtrade+ CSV may hold: 47 fields, the longest bundled record 559 bytes. DuckDB's reader
-# records one reject, with the record's text, per field past the header's, so a record of 100,000 fields took
-# over 10 minutes and 3 GB before it was refused; a record this long is refused at once.
-MAX_RECORD_BYTES = 8_192
-
-
 def _stage_csv(ctx: LoadContext, *, numbers_as_text: bool) -> InputError | None:
     """Stage the file's rows; the first row the reader refused, or None."""
     sniff = ctx.sniff
@@ -118,7 +113,7 @@ def _stage_csv(ctx: LoadContext, *, numbers_as_text: bool) -> InputError | None:
                 types[name] = "VARCHAR"
             number = number_parser(
                 ctx, "SELECT * FROM read_csv(?, header = true, delim = ?, all_varchar = true, encoding = ?, "
-                "null_padding = true)", [str(ctx.path), sniff.delimiter, encoding], numeric,
+                f"null_padding = true, max_line_size = {MAX_RECORD_BYTES})", [str(ctx.path), sniff.delimiter, encoding], numeric,
             )  # fmt: skip
         to_trade(ctx, reader, params=[str(ctx.path), sniff.delimiter, encoding, types, sniff.trailing_empty_column],
                  number=number)  # fmt: skip

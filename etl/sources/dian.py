@@ -14,6 +14,7 @@ from etl.detect import Sniff
 from etl.errors import InputError
 from etl.schema import STAGED_TABLE
 from etl.sources.base import (
+    MAX_RECORD_BYTES,
     TEXT,
     LoadContext,
     TradeColumnLabels,
@@ -47,7 +48,8 @@ def _read(ctx: LoadContext, types: dict[str, str]) -> tuple[pd.DataFrame, InputE
     encoding = "latin-1" if ctx.sniff.encoding == "latin-1" else "utf-8"
     frame = ctx.con.execute(
         "SELECT * FROM read_csv(?, header = true, types = ?, "
-        "encoding = ?, store_rejects = true, rejects_table = 'dian_rejects', rejects_scan = 'dian_rejects_scan')",
+        "encoding = ?, store_rejects = true, rejects_table = 'dian_rejects', rejects_scan = 'dian_rejects_scan', "
+        f"max_line_size = {MAX_RECORD_BYTES})",
         [str(ctx.path), types, encoding],
     ).df()
     problem = first_reject(ctx.con, ctx.path, "dian_rejects", HINT, encoding=ctx.sniff.encoding,

@@ -16,6 +16,7 @@ from etl.errors import InputError
 from etl.record import choose_printed
 from etl.schema import STAGED_TABLE
 from etl.sources.base import (
+    MAX_RECORD_BYTES,
     TEXT,
     LoadContext,
     TradeColumnLabels,
@@ -119,7 +120,7 @@ def _read(ctx: LoadContext, types: dict[str, str]) -> tuple[pd.DataFrame, InputE
     """Every row (with the line it starts on: quotes may hold line breaks) and the first row the reader refused."""
     frame = ctx.con.execute(
         "SELECT *, NULL AS _ FROM read_csv(?, header = true, types = ?, store_rejects = true, "
-        "rejects_table = 'pub_rejects', rejects_scan = 'pub_rejects_scan')",
+        f"rejects_table = 'pub_rejects', rejects_scan = 'pub_rejects_scan', max_line_size = {MAX_RECORD_BYTES})",
         [str(ctx.path), types],
     ).df()
     problem = first_reject(ctx.con, ctx.path, "pub_rejects", HINT, encoding=ctx.sniff.encoding,
