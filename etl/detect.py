@@ -30,6 +30,7 @@ NOT_DATA_FILES = (
     (b"\x1f\x8b", "a gzip-compressed file", "decompress it (gunzip) " + _UNPACK),
     (b"BZh", "a bzip2-compressed file", "decompress it (bunzip2) " + _UNPACK),
     (b"\xfd7zXZ\x00", "an xz-compressed file", "decompress it (unxz) " + _UNPACK),
+    (b"\x28\xb5\x2f\xfd", "a Zstandard-compressed file", "decompress it (unzstd) " + _UNPACK),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", "extract it " + _UNPACK),
     (b"Rar!\x1a\x07", "a RAR archive", "extract it " + _UNPACK),
     (b"%PDF-", "a PDF document", "download the table as CSV, XLSX or JSON: tables inside a PDF are not read"),
