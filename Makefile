@@ -2,21 +2,29 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
 DB := $(or $(BALANZA_DB),data/balanza.duckdb)
 DATA_INPUTS := data/sources.toml $(shell find data/raw -type f 2>/dev/null) $(wildcard etl/*.py etl/sources/*.py)
 
-.PHONY: run serve-workers test test-fast build lint format docs bench clean screenshots
+.PHONY: run serve-workers test test-fast test-lowest build lint format docs bench clean screenshots
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# What running needs: the runtime dependencies only (docs/benchmarks.md: a fresh clone's `make run`).
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+# The test extras (pytest, hypothesis, playwright, ruff, mypy, ...) on top, for `make test` and the maintainers' targets.
+$(TEST_STAMP): pyproject.toml $(RUN_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	touch $@
 
 # Rebuilt when missing or older than any bundled input or loader module.
-$(DB): $(STAMP) $(DATA_INPUTS)
-	$(BIN)/balanza build --db $(DB)
+$(DB): $(RUN_STAMP) $(DATA_INPUTS)
+	$(BIN)/balanza build --quiet --db $(DB)
 
 build: $(DB)
 
@@ -29,35 +37,41 @@ serve-workers: $(DB)
 	$(BIN)/balanza serve --db $(DB) --workers $(WORKERS)
 
 # pytest exits 5 when it collects nothing; make turns any non-zero exit into a failure.
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
 # The quick tier: no browser, nothing marked slow (under 90 s on 2 cores).
-test-fast: $(STAMP)
+test-fast: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q -m "not browser and not slow"
 
+# The lowest versions pyproject.toml allows, in a virtualenv of their own (.venv-lowest): every page rendered and
+# the fast tier run on them. Apart from `make test` and .ci/run: it installs a second environment (about 1 min).
+test-lowest:
+	PYTHON=$(PYTHON) bash .ci/lowest
+
 # ruff (lint and format check) and mypy, configured in pyproject.toml.
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-format: $(STAMP)
+format: $(TEST_STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 # Regenerate the generated parts of the docs (README's settings table).
-docs: $(STAMP)
+docs: $(TEST_STAMP)
 	$(BIN)/python -m etl.settings --write
 
 # The README's screenshots (docs/img/*.png), taken in headless Chromium; no test writes them.
-screenshots: $(DB)
+screenshots: $(DB) $(TEST_STAMP)
 	$(BIN)/python -m tools.screenshots --db $(DB)
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/scenario.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/uploads.py
 
 clean:
 	rm -rf $(VENV) data/balanza.duckdb

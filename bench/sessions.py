@@ -14,6 +14,13 @@ exits non-zero when any page load failed. Loopback only; stops by itself (--budg
     .venv/bin/python bench/sessions.py [--sessions 20] [--rounds 2] [--workers 1] [--db PATH] [--rebuild-during]
                                 [--no-gc-freeze]
 
+In the same run, after the floor, a trivial Streamlit page (a title and a line of text, `TRIVIAL_PAGE`) is
+served by one Streamlit process started with the same options as `balanza serve`'s workers and loaded the
+same way by one session (`TRIVIAL_LOADS` unmeasured loads, then as many measured ones, the server's CPU read
+from /proc around each): each page's mean server CPU per load (over the floor's measured loads) is printed
+beside the trivial page's, with the ratio (target ≤ 2, issue 23). Means, not medians: /proc counts CPU in
+clock ticks (10 ms), more than a trivial load costs, so only a mean over many loads resolves it.
+
 With --rebuild-during, `balanza build` rewrites the served database while the N sessions browse (it builds
 into a copy and swaps it in); the sessions keep browsing until the rebuild is done and then make one more
 round each, so the figures include the loads that meet the freshly swapped database ("after the swap").
@@ -46,6 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from etl import settings  # noqa: E402
+from etl.store import copy_database  # noqa: E402
 
 HOST = "127.0.0.1"
 # page url_path ("" is the default page) → query string a user might arrive with.
@@ -93,6 +101,47 @@ components.RUNTIME.freeze_after_warming = False
 with open({frame!r}, encoding="utf-8") as _file:
     exec(compile(_file.read(), {frame!r}, "exec"))
 """
+
+
+# The floor of the floors: what Streamlit itself costs per page load, served and loaded the same way.
+TRIVIAL_PAGE = """import streamlit as st
+
+st.title("Balanza")
+st.write("A trivial page: what a page load costs Streamlit itself.")
+"""
+
+
+TRIVIAL_LOADS = 100
+
+
+def start_trivial_server(port: int, log: Path) -> subprocess.Popen:
+    """One Streamlit process serving ``TRIVIAL_PAGE`` with the options `balanza serve` gives its workers."""
+    from dashboard import serve
+
+    page = log.parent / "trivial" / "trivial_page.py"
+    page.parent.mkdir()
+    page.write_text(TRIVIAL_PAGE, encoding="utf-8")
+    command = [str(page) if part == str(serve.APP) else part for part in serve.streamlit_command(HOST, port)]
+    with open(log, "wb") as handle:
+        return subprocess.Popen(
+            command, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True, cwd=page.parent
+        )
+
+
+async def trivial_floor(port: int, loads: int, server_group: int) -> Results:
+    """One session loads the trivial page ``loads`` times unmeasured, then ``loads`` times measured."""
+    results = Results()
+    async with websockets.connect(f"ws://{HOST}:{port}/_stcore/stream", subprotocols=["streamlit"],
+                                  origin=f"http://{HOST}:{port}", max_size=None) as socket_:  # fmt: skip
+        for number in range(2 * loads):
+            before = server_cpu_seconds(server_group)
+            seconds, problem = await load_page(socket_, "", "")
+            if number >= loads:
+                results.add("trivial", seconds)
+                results.server_cpu.setdefault("trivial", []).append(server_cpu_seconds(server_group) - before)
+            if problem:
+                results.errors.append(f"trivial page: {problem}")
+    return results
 
 
 def start_server(db: Path, port: int, log: Path, workers: int, gc_freeze: bool = True) -> subprocess.Popen:
@@ -225,7 +274,9 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def server_cpu_seconds(group: int) -> float:
-    """CPU seconds (user + system) used so far by the processes of the server's process group (Linux /proc)."""
+    """CPU seconds (user + system) used so far by the processes of the server's session (Linux /proc): the server
+    is started in a session of its own (``group``, its pid); `balanza serve` puts each child in a process group
+    of its own, inside that session."""
     ticks = 0
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -235,7 +286,7 @@ def server_cpu_seconds(group: int) -> float:
                 fields = handle.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[2]) == group:  # the process group: `balanza serve`, its Streamlit workers, nginx
+        if int(fields[3]) == group:  # the session: `balanza serve`, its Streamlit workers, nginx
             ticks += int(fields[11]) + int(fields[12])
     return ticks / os.sysconf("SC_CLK_TCK")
 
@@ -276,6 +327,19 @@ async def run(sessions: int, rounds: int, port: int, seed: int, rebuild: tuple[P
     return results
 
 
+def measure_trivial(scratch: Path, loads: int, budget: float) -> Results:
+    """The trivial page's floor on a server of its own (stopped before the sessions start)."""
+    port = free_port()
+    log = scratch / "trivial.log"
+    server = start_trivial_server(port, log)
+    try:
+        wait_healthy(port, server, log)
+        wait_idle(server)
+        return asyncio.run(asyncio.wait_for(trivial_floor(port, max(loads, 1), server.pid), budget))
+    finally:
+        stop_server(server)
+
+
 async def floor(port: int, rounds: int, seed: int, server_group: int | None = None) -> Results:
     """One session alone: one unmeasured round (its own first visit), then ``rounds`` measured ones."""
     results = Results()
@@ -313,7 +377,7 @@ def main() -> int:
             db = Path(scratch) / "balanza.duckdb"
             source = args.db or settings.db_path()
             if source.exists():
-                db.write_bytes(source.read_bytes())
+                copy_database(source, db)  # the catalogue and its store folder
             else:
                 subprocess.run([str(Path(sys.executable).with_name("balanza")), "build", "--db", str(db)], check=True,
                                capture_output=True)  # fmt: skip
@@ -328,6 +392,8 @@ def main() -> int:
             group = server.pid if Path("/proc/self/stat").exists() else None
             alone = asyncio.run(asyncio.wait_for(floor(port, args.rounds, args.seed, group), args.budget))
             cpu += [server_cpu_seconds(server.pid), time.process_time()]
+            trivial = measure_trivial(Path(scratch), TRIVIAL_LOADS, args.budget)
+            cpu += [server_cpu_seconds(server.pid), time.process_time()]  # the N sessions start from here
             started = time.perf_counter()
             results = asyncio.run(asyncio.wait_for(
                 run(args.sessions, args.rounds, port, args.seed, (db, rebuild_log) if args.rebuild_during else None),
@@ -359,6 +425,18 @@ def main() -> int:
             print(f"  server CPU per measured load: mean {statistics.mean(all_cpu):.3f}s  median "
                   f"{statistics.median(all_cpu):.3f}s  max {max(all_cpu):.3f}s (clock ticks of "
                   f"{1 / os.sysconf('SC_CLK_TCK'):.2f}s)")  # fmt: skip
+    trivial_cpu = trivial.server_cpu.get("trivial", [])
+    if trivial_cpu and alone.server_cpu:
+        base = statistics.mean(trivial_cpu)
+        print(f"trivial Streamlit page, one session: {len(trivial_cpu)} measured loads, median "
+              f"{statistics.median(trivial.all_latencies()):.3f}s, server CPU per load mean {base * 1000:.1f} ms")  # fmt: skip
+        for page, page_cpu in sorted(alone.server_cpu.items()):
+            ratio = statistics.mean(page_cpu) / base if base else math.inf
+            print(f"  {page:<12} server CPU per load mean {statistics.mean(page_cpu) * 1000:.0f} ms (n={len(page_cpu)}) "
+                  f"= {ratio:.1f} × the trivial page's (target ≤ 2: {'met' if ratio <= 2 else 'NOT met'})")  # fmt: skip
+        all_cpu = [value for values in alone.server_cpu.values() for value in values]
+        print(f"  every page: mean {statistics.mean(all_cpu) * 1000:.0f} ms = "
+              f"{statistics.mean(all_cpu) / base if base else math.inf:.1f} × the trivial page's")  # fmt: skip
     print(f"page loads: {len(values)} (at least {expected}) in {wall:.1f}s ({len(values) / wall:.1f}/s); "
           f"errors: {len(results.errors)}")  # fmt: skip
     # Server CPU per page load (every server process: workers, nginx, a rebuild's `balanza build` is not in
@@ -366,9 +444,9 @@ def main() -> int:
     floor_loads = len(single) + len(PAGES)  # the floor's unmeasured first round ran on the server too
     if floor_loads and values:
         print(f"server CPU per page load: one session {(cpu[2] - cpu[0]) / floor_loads:.3f}s, "
-              f"{args.sessions} sessions {(cpu[4] - cpu[2]) / len(values):.3f}s "
-              f"({(cpu[4] - cpu[2]) / wall:.2f} cores busy on average); this client's CPU "
-              f"{(cpu[5] - cpu[3]) / wall:.2f} cores")  # fmt: skip
+              f"{args.sessions} sessions {(cpu[6] - cpu[4]) / len(values):.3f}s "
+              f"({(cpu[6] - cpu[4]) / wall:.2f} cores busy on average); this client's CPU "
+              f"{(cpu[7] - cpu[5]) / wall:.2f} cores")  # fmt: skip
     if values:
         print(f"latency p50 {percentile(values, 0.50):.2f}s  p90 {percentile(values, 0.90):.2f}s  "
               f"p99 {percentile(values, 0.99):.2f}s  max {values[-1]:.2f}s")  # fmt: skip
@@ -387,14 +465,14 @@ def main() -> int:
         print(
             f"balanza build during the run: exit {returncode}" + (f" ({err.strip()})" if returncode else "")
         )
-    for error in (alone.errors + results.errors)[:10]:
+    for error in (alone.errors + trivial.errors + results.errors)[:10]:
         print("  error:", error)
     if server_errors:
         print(f"server log: {sum(server_errors.values())} logged tracebacks (handled, the pages rendered):")
         for line, count in server_errors.most_common(3):
             print(f"  {count} × {line[:160]}")
     failed = (
-        bool(results.errors or alone.errors)
+        bool(results.errors or alone.errors or trivial.errors)
         or len(values) < expected
         or any(code != 0 for code, _ in rebuild_log)
     )

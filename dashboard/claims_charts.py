@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from dashboard import claim_text
 from dashboard import claims as c
 from dashboard.charts import OKABE_ITO, add_footnote, style_figure, wrap_text
 from dashboard.claims.card import perspective as perspective_label
@@ -36,25 +37,26 @@ def _footnote_for(card: c.ClaimCard, lang: str = "en") -> str:
             for part in str(s).split(" / ")
         }
     )  # a balance names both of its series
-    names = list(dict.fromkeys(source_publisher(s, lang) for s in sources))
-    w = Words(lang)
-    return (
-        w.t("Source: ", "Fuente: ")
-        + ("; ".join(names) if names else "—")
-        + w.t(". Claim ", ". Afirmación ")
-        + f"{card.spec.id}: {card.spec.text('tolerance_text', lang)}"
+    # tables the checks read that have no publisher code (printed indicators, the tariff timeline) in words
+    names = list(
+        dict.fromkeys(claim_text.source_words(s, lang) or source_publisher(s, lang) for s in sources)
     )
+    w = Words(lang)
+    # The source only: the card states the claim's rule in full beside the chart, and the claim's line on the
+    # chart names the claimed figure and its tolerance; a rule of several lines here squashed the plot.
+    return w.t("Source: ", "Fuente: ") + ("; ".join(names) if names else "—") + "."
 
 
 def _wrap(text: str) -> str:
     return wrap_text(text, width=130)
 
 
-def _claim_line(fig: go.Figure, y: float, label: str, band: tuple[float, float] | None = None) -> go.Figure:
+def _claim_line(fig: go.Figure, y: float, label: str, band: tuple[float, float] | None = None,
+                position: str = "top left") -> go.Figure:  # fmt: skip
     if band is not None:
         fig.add_hrect(y0=band[0], y1=band[1], fillcolor=BAND_COLOUR, line_width=0, layer="below")
     fig.add_hline(y=y, line_dash="dash", line_color=CLAIM_COLOUR, line_width=1.5,
-                  annotation_text=wrap_text(label, CLAIM_LABEL_CHARS), annotation_position="top left",
+                  annotation_text=wrap_text(label, CLAIM_LABEL_CHARS), annotation_position=position,
                   annotation_font_size=11)  # fmt: skip
     return fig
 
@@ -73,7 +75,7 @@ def deficit_claim_chart(card: c.ClaimCard, lang: str = "en") -> go.Figure:
             x=full.index, y=-full["balance_usd"] / BILLION, name=perspective_label(perspective, lang), mode="lines+markers", connectgaps=False,
             line={"color": PERSPECTIVE_COLOURS[perspective], "dash": "solid" if perspective == c.COL_REPORTED else "dot"},
             customdata=full[["publisher"]].fillna("").to_numpy(),
-            hovertemplate="%{x}: USD %{y:.2f} bn<br>%{customdata[0]}<extra>" + perspective_label(perspective, lang) + "</extra>",
+            hovertemplate="%{x}: " + w.t("USD %{y:.2f} bn", "%{y:.2f} mil millones de USD") + "<br>%{customdata[0]}<extra>" + perspective_label(perspective, lang) + "</extra>",
         ))  # fmt: skip
     tol = card.spec.tolerance
     target = float(tol.get("target_usd", 0)) / BILLION
@@ -225,7 +227,7 @@ def tariff_claim_chart(card: c.ClaimCard, lang: str = "en") -> go.Figure:
         fig.add_vline(x=pd.Timestamp(change).timestamp() * 1000, line_dash="dot", line_color="#777777")
     style_figure(fig, w.t("US tariff on Colombian goods, and Colombia's exports to the US by month",
                     "Arancel de EE. UU. sobre bienes colombianos y exportaciones mensuales de Colombia a EE. UU."))  # fmt: skip
-    fig.update_layout(height=620)
+    fig.update_layout(height=760)  # two panels, a three-entry legend and a long footnote on a phone
     fig.update_yaxes(
         title_text=w.t("Effective tariff (%)", "Arancel efectivo (%)"), rangemode="tozero", row=1, col=1
     )
@@ -244,8 +246,10 @@ def purchases_chart(card: c.ClaimCard, lang: str = "en") -> go.Figure:
     frame = card.series.sort_values("year")
     fig = go.Figure(go.Bar(x=frame["year"], y=frame["value_usd"] / BILLION,
                            name=w.t("Colombia's exports to China", "Exportaciones de Colombia a China"),
-                           marker_color=OKABE_ITO[3], customdata=frame[["source"]].to_numpy(),
-                           hovertemplate="%{x}: USD %{y:.2f} bn (%{customdata[0]})<extra></extra>"))  # fmt: skip
+                           marker_color=OKABE_ITO[3],  # the publisher by name in the tooltip, never its code
+                           customdata=[[source_publisher(str(v), lang)] for v in frame["source"]],
+                           hovertemplate="%{x}: " + w.t("USD %{y:.2f} bn", "%{y:.2f} mil millones de USD")
+                                         + " (%{customdata[0]})<extra></extra>"))  # fmt: skip
     deficit = card.facts.get("deficit_usd")
     year = card.facts.get("year")
     if deficit is not None and year is not None:
@@ -270,8 +274,12 @@ def fiscal_chart(card: c.ClaimCard, lang: str = "en") -> go.Figure:
     fig = go.Figure(go.Bar(x=frame["measure"], y=frame["pct_gdp"], marker_color=OKABE_ITO[4],
                            hovertemplate="%{x}: %{y:.1f} " + w.t("% of GDP", "% del PIB") + "<extra></extra>"))  # fmt: skip
     band = float(card.spec.tolerance.get("zero_band_pts", 0.5))
+    # the claim's label under its line, below the bars (above it, it sat on them)
     _claim_line(fig, 0, w.t(f"claim: practically zero (±{band:g} % of GDP)",
-                            f"afirmación: prácticamente cero (±{w.num(band)} % del PIB)"), (-band, band))  # fmt: skip
+                            f"afirmación: prácticamente cero (±{w.num(band)} % del PIB)"), (-band, band),
+                position="bottom left")  # fmt: skip
+    top = float(frame["pct_gdp"].max()) if not frame.empty else 1.0
+    fig.update_yaxes(range=[-max(2.0, 0.35 * top), max(top * 1.1, 1.0)])  # room under zero for the label
     style_figure(fig, w.t("Fiscal deficit and the deficit with China, in % of GDP",
                     "Déficit fiscal y déficit con China, en % del PIB"))  # fmt: skip
     fig.update_yaxes(title_text=w.t("% of GDP", "% del PIB"))

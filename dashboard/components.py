@@ -19,7 +19,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard import charts, deck, i18n, queries, units, url_state
+from dashboard import charts, deck, i18n, queries, trace, units, url_state
 from dashboard.cache import freeze
 from dashboard.csv_export import TableFile, csv_bytes, readable_headers
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
@@ -58,7 +58,7 @@ def _live() -> tuple[duckdb.DuckDBPyConnection, DatabaseVersion]:
     except BalanzaError as exc:
         _stop_with(exc)
         raise  # unreachable: _stop_with raises
-    return con, (path, identity)
+    return trace.connection(con), (path, identity)
 
 
 def _stop_with(exc: BalanzaError) -> None:
@@ -90,23 +90,17 @@ def cached_query(function: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R
 
     @functools.wraps(function)
     def cached(*args: P.args, **kwargs: P.kwargs) -> R:
-        con, version = _live()
-
-        def compute() -> R:
-            cursor = con.cursor()
-            try:
-                return function(cursor, *args, **kwargs)
-            except duckdb.Error as exc:  # a stored file damaged since the open check: name it
-                named = store.explain_read_error(con, Path(version[0]), exc)
-                if named is None:
-                    raise
-                raise named from exc
-            finally:
-                cursor.close()
-
         key = (name, arguments_key(signature, (None, *args), kwargs))
+        read: list[DatabaseVersion] = []
         try:
-            result = own_copy(RUNTIME.shared.get(version, key, compute))
+            try:
+                result = own_copy(_compute_on_live(name, function, key, args, kwargs, read))
+            except (BalanzaError, duckdb.Error):
+                if not read or database_key() == read[-1]:
+                    raise
+                # A newer catalogue was swapped in while this query read the older one, whose files a writer
+                # may have collected since (past the grace period): read again, once, from the newer one.
+                result = own_copy(_compute_on_live(name, function, key, args, kwargs, read))
         except BalanzaError as exc:
             _stop_with(exc)
             raise
@@ -116,6 +110,34 @@ def cached_query(function: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R
         return result
 
     return cached
+
+
+def _compute_on_live(
+    name: str,
+    function: Callable[..., R],
+    key: Hashable,
+    args: tuple,
+    kwargs: Mapping,
+    read: list[DatabaseVersion],
+) -> R:
+    """``function(cursor, *args, **kwargs)`` on the live connection, shared per database version (appended to
+    ``read``); a failed read of a damaged stored file raises its named error."""
+    con, version = _live()
+    read.append(version)
+
+    def compute() -> R:
+        cursor = con.cursor()
+        try:
+            return function(cursor, *args, **kwargs)
+        except duckdb.Error as exc:  # a stored file damaged since the open check: name it
+            named = store.explain_read_error(con, Path(version[0]), exc)
+            if named is None:
+                raise
+            raise named from exc
+        finally:
+            cursor.close()
+
+    return _traced_get(name, version, key, compute)
 
 
 def shared(function: Callable[P, R]) -> Callable[P, R]:
@@ -130,9 +152,23 @@ def shared(function: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(function)
     def cached(*args: P.args, **kwargs: P.kwargs) -> R:
         key = (name, arguments_key(signature, args, kwargs))
-        return RUNTIME.shared.get(database_key(), key, lambda: function(*args, **kwargs))
+        return _traced_get(name, database_key(), key, lambda: function(*args, **kwargs))
 
     return cached
+
+
+def _traced_get(name: str, version: Hashable, key: Hashable, compute: Callable[[], R]) -> R:
+    """RUNTIME.shared.get, noted in the page run's query trace when BALANZA_TRACE=1 (dashboard/trace.py)."""
+    run = trace.active()
+    if run is None:
+        return RUNTIME.shared.get(version, key, compute)
+    with run.call(name.removeprefix("dashboard.")) as event:
+
+        def computing() -> R:
+            event.computed = True
+            return compute()
+
+        return RUNTIME.shared.get(version, key, computing)
 
 
 def clear_caches() -> None:
@@ -150,7 +186,7 @@ query_balances = cached_query(queries.query_balances)
 query_series_years = cached_query(queries.query_series_years)
 query_hs_tree = cached_query(queries.query_hs_tree)
 query_top_products = cached_query(queries.query_top_products)
-query_top_movers = cached_query(queries.query_top_movers)
+query_movers = cached_query(queries.query_movers)
 query_coverage_countries = cached_query(queries.query_coverage_countries)
 query_coverage = cached_query(queries.query_coverage)
 query_datasets = cached_query(queries.query_datasets)
@@ -184,7 +220,9 @@ def _country_names(language: str) -> dict[str, str]:
     column = "name_es" if language == "es" else "name_en"
     names: dict[str, str] = {}
     for row in frame.to_dict("records"):
-        name = row[column] if isinstance(row[column], str) and row[column] else str(row["name_en"])
+        # Comtrade's historic areas (Netherlands Antilles, USSR) have no name in the UN list: i18n names them
+        name = row[column] if isinstance(row[column], str) and row[column] else None
+        name = name or i18n.area_name(str(row["iso3"]), language) or str(row["name_en"])
         names[str(row["iso3"])] = name[: -len(" (the)")] if name.endswith(" (the)") else name
     names.setdefault(WORLD, "World" if language == "en" else "Mundo")
     names.setdefault("_X", "Not declared" if language == "en" else "No declarado")
@@ -217,10 +255,11 @@ def footnote(frame: pd.DataFrame, extra: str = "") -> str:
     return f"{text}<br>{charts.wrap_text(extra)}" if extra else text
 
 
-def finish_figure(fig: go.Figure, language: str) -> go.Figure:
-    """The last touches every drawn figure gets: the language's number separators, a small-screen layout."""
+def finish_figure(fig: go.Figure, language: str, *, width_px: int = charts.NARROW_WIDTH_PX) -> go.Figure:
+    """The last touches every drawn figure gets: the language's number separators, a small-screen layout
+    (``width_px``: the narrowest the chart is drawn; a chart inside a card is narrower than the screen)."""
     fig.update_layout(separators=i18n.plotly_separators(language))
-    return charts.fit_small_screens(fig)
+    return charts.fit_small_screens(fig, width_px)
 
 
 def show_figure(
@@ -517,6 +556,18 @@ def _table_file(
     )  # fmt: skip
 
 
+def takeaway(sentence: str | None) -> None:
+    """The one sentence under a headline number or chart (dashboard.readout), as plain text, never Markdown."""
+    if sentence:
+        st.markdown(url_state.escape_markdown(sentence))
+
+
+def details(label: str | None = None, *, expanded: bool = False) -> st.delta_generator.DeltaGenerator:
+    """The details behind a headline (basis, publisher, alternatives, notes), folded away: ``with details():``.
+    Default label: 'Where this comes from'."""
+    return st.expander(label or t("where_from", lang()), expanded=expanded, icon=":material/info:")
+
+
 def gap_notes(frame: pd.DataFrame, keys: Sequence[str], value: str, describe: Callable[[tuple], str]) -> None:
     """A caption per series naming the years with no value (they are drawn as gaps)."""
     for key, years in charts.missing_years(frame, keys, value).items():
@@ -557,7 +608,7 @@ def unit_widgets(container: st.delta_generator.DeltaGenerator | None = None) -> 
     )
     base_years = unit_specs()[1].choices or ()
     if unit == units.CONSTANT:
-        target.selectbox(t("base_year", lang()), base_years, key="base")
+        target.selectbox(t("base_year", lang()), base_years, key="base", placeholder=t("choose_one", lang()))
     return unit, int(st.session_state["base"])
 
 

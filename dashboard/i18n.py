@@ -91,17 +91,19 @@ LABELS: dict[str, tuple[str, str]] = {
         "anterior y la fuente de cada cifra (una fuente por observación, elegida por una regla explícita).",
     ),
     "selection_rule": (
-        "Rule (one value per observation, etl/record.py): complete years first; then the reporter's own "
-        "office (Colombia: DANE, i.e. DIAN export records and DANE's import annex; USA: Census Bureau; "
-        "China: GACC), then UN Comtrade, then IMF DOTS, then printed press figures. Balances: DANE's "
-        "own FOB/FOB balance where DANE published one; otherwise CIF imports converted to FOB with the "
-        "CIF/FOB factor (labelled); exports FOB − imports CIF only as a labelled alternative.",
-        "Regla (un valor por observación, etl/record.py): primero los años completos; luego la oficina "
-        "del propio informante (Colombia: DANE, es decir registros de exportación de la DIAN y anexo de "
-        "importaciones del DANE; EE. UU.: Oficina del Censo; China: GACC), luego UN Comtrade, luego FMI "
-        "(DOTS) y por último cifras impresas en prensa. Balanzas: la balanza FOB/FOB del propio DANE "
-        "donde el DANE la publicó; si no, importaciones CIF convertidas a FOB con el factor CIF/FOB "
-        "(indicado); exportaciones FOB − importaciones CIF solo como alternativa indicada.",
+        "One value per observation, chosen by one rule: complete years first; then the reporter's own statistics "
+        "office (Colombia: DANE, i.e. DIAN's export records and DANE's import annex; USA: the Census Bureau; China: "
+        "China Customs, GACC), then what that office reported to UN Comtrade, then the IMF's Direction of Trade "
+        "Statistics, then figures printed in the press. Balances: DANE's own FOB/FOB balance where DANE published "
+        "one; otherwise CIF imports converted to FOB with the CIF/FOB factor (an estimate, labelled so); exports "
+        "FOB − imports CIF only as a labelled alternative.",
+        "Un valor por observación, elegido por una sola regla: primero los años completos; luego la oficina de "
+        "estadística del propio informante (Colombia: el DANE, es decir los registros de exportación de la DIAN y "
+        "el anexo de importaciones del DANE; EE. UU.: la Oficina del Censo; China: las Aduanas de China, GACC), "
+        "luego lo que esa oficina informó a UN Comtrade, luego las Estadísticas de la Dirección del Comercio del "
+        "FMI y por último cifras impresas en prensa. Balanzas: la balanza FOB/FOB del propio DANE donde el DANE la "
+        "publicó; si no, importaciones CIF convertidas a FOB con el factor CIF/FOB (una estimación, así indicada); "
+        "exportaciones FOB − importaciones CIF solo como alternativa indicada.",
     ),
     "overview_provisional_later": (
         "{year} figures exist but are provisional for at least one partner (see Balances).",
@@ -233,9 +235,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Fuentes: exportaciones {export}, importaciones {import_}",
     ),
     "vs_year": ("vs {year}", "frente a {year}"),
-    "vs_year_estimated": (
-        "vs {year}, both years estimated FOB (their headlines differ in basis)",
-        "frente a {year}, ambos años estimados FOB (sus cifras principales tienen bases distintas)",
+    "vs_year_estimated": ("vs {year}, FOB estimates", "frente a {year}, estimaciones FOB"),
+    "change_estimated": (
+        "The change compares both years' FOB estimates: their headline balances differ in basis.",
+        "El cambio compara las estimaciones FOB de ambos años: sus balanzas principales tienen bases distintas.",
     ),
     "balances_title": ("Exports, imports and balance", "Exportaciones, importaciones y balanza"),
     "deficit_share_title": (
@@ -264,6 +267,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "Colón (Panamá) o reexportadas por terceros países se atribuyen de otro modo; y algunos flujos son "
         "confidenciales o reservados (por ejemplo el 'país no declarado' de la DIAN desde 2025).",
     ),
+    "gap_why": ("Why the two records differ", "Por qué difieren los dos registros"),
     "as_reported_by_col": ("as reported by Colombia", "según Colombia"),
     "as_reported_by_partner": ("as reported by the partner", "según el socio"),
     # ---- the Peers page
@@ -275,14 +279,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "Colombia beside Argentina, Brazil, Chile, Ecuador, Mexico and Peru, 2000–2024: the share of each "
         "country's exports going to China and to the United States, the share of its imports coming from each, "
         "and its balance with China as a share of its trade with the World. Every value is the series of record "
-        "(one value per observation, etl/record.py): what the country itself reported (to UN Comtrade for its "
+        "(one value per observation, chosen by one rule): what the country itself reported (to UN Comtrade for its "
         "exports to China and the US; for Colombia, DANE) first, then the IMF's Direction of Trade Statistics, "
         "the later vintage first (imports, and every total with the World). What the partners report is shown "
         "apart, below, never mixed in.",
         "Colombia junto a Argentina, Brasil, Chile, Ecuador, México y Perú, 2000–2024: la parte de las "
         "exportaciones de cada país que va a China y a Estados Unidos, la parte de sus importaciones que viene de "
         "cada uno, y su balanza con China como parte de su comercio con el mundo. Cada valor es la serie de "
-        "referencia (un valor por observación, etl/record.py): primero lo que informó el propio país (a UN "
+        "referencia (un valor por observación, elegido por una sola regla): primero lo que informó el propio país (a UN "
         "Comtrade para sus exportaciones a China y EE. UU.; para Colombia, el DANE), luego las Estadísticas de la "
         "Dirección del Comercio del FMI, primero la versión más reciente (importaciones, y todo total con el "
         "mundo). Lo que informan los socios se muestra aparte, más abajo, nunca mezclado.",
@@ -461,7 +465,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "products_series": ("Product-level series", "Serie con detalle de productos"),
     "treemap_title": ("Products by HS chapter and heading", "Productos por capítulo y partida del SA"),
     "top_products": ("Top products", "Principales productos"),
-    "top_movers": ("Top movers between two years", "Mayores cambios entre dos años"),
+    "top_movers": ("What grew fastest between two years", "Lo que más creció entre dos años"),
+    "movers_order": ("Rank by", "Ordenar por"),
+    "movers_by_growth": ("growth in %", "crecimiento en %"),
+    "movers_by_change": ("change in USD", "cambio en USD"),
+    "movers_title_growth": ("Fastest growth, {span} (%)", "Mayor crecimiento, {span} (%)"),
+    "movers_title_change": ("Largest changes, {span}", "Mayores cambios, {span}"),
+    "growth_pct": ("Growth (%)", "Crecimiento (%)"),
+    "movers_note": (
+        "Growth in % ranks the HS codes worth at least {base} in {year} (0.1 % of the series' total, at least USD "
+        "1 m): from a smaller base a percentage says little. CAGR: compound annual growth rate between the two "
+        "years.",
+        "El crecimiento en % ordena los códigos SA de al menos {base} en {year} (0,1 % del total de la serie, al "
+        "menos 1 millón de USD): desde una base menor un porcentaje dice poco. TCAC: tasa de crecimiento anual "
+        "compuesto entre los dos años.",
+    ),
     "compare_with": ("Compare with year", "Comparar con el año"),
     "one_year_only": (
         "This series has product detail for one year only, so there are no movers to show.",
@@ -488,6 +506,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "Valor de la celda: meses cubiertos (12 = año completo; series mensuales sumadas).",
     ),
     "datasets": ("Datasets loaded", "Conjuntos de datos cargados"),
+    "reference_table": ("reference table", "tabla de referencia"),
+    "data_manifest": ("Balanza's data manifest", "manifiesto de datos de Balanza"),
     "hs_level": ("HS level (0 = totals)", "Nivel SA (0 = totales)"),
     "rows_shown": ("{shown} rows shown of {total}.", "{shown} filas mostradas de {total}."),
     "data_chart_title": ("Sum of the selected rows by year", "Suma de las filas seleccionadas por año"),
@@ -505,6 +525,25 @@ LABELS: dict[str, tuple[str, str]] = {
     "hs_code": ("HS code", "Código SA"),
     "change": ("Change", "Cambio"),
     "any": ("(any)", "(cualquiera)"),
+    # Streamlit's own placeholders ("Choose an option", "Choose options") in the page's language.
+    "choose_one": ("Choose one", "Elija una opción"),
+    "choose_many": ("Choose one or more", "Elija una o varias"),
+    # The details under a headline number, folded away.
+    "where_from": ("Where this comes from", "De dónde sale esta cifra"),
+    "details": ("Details", "Detalles"),
+    "how_chosen": ("How each value is chosen", "Cómo se elige cada valor"),
+    "takeaway_deficit": (
+        "Colombia bought {value} more from {partner} than it sold to it in {year}.",
+        "Colombia le compró a {partner} {value} más de lo que le vendió en {year}.",
+    ),
+    "takeaway_surplus": (
+        "Colombia sold {value} more to {partner} than it bought from it in {year}.",
+        "Colombia le vendió a {partner} {value} más de lo que le compró en {year}.",
+    ),
+    "takeaway_even": (
+        "Colombia's sales to and purchases from {partner} were about even in {year}.",
+        "Las ventas y las compras de Colombia con {partner} estuvieron más o menos parejas en {year}.",
+    ),
 }
 
 
@@ -545,8 +584,33 @@ PUBLISHERS: dict[str, tuple[str, str]] = {
     "comtrade": ("UN Comtrade (as reported by the country)", "UN Comtrade (según el país informante)"),
     "gacc": ("China Customs (GACC)", "Aduanas de China (GACC)"),
     "published": ("Printed figures (DANE and others, as quoted)", "Cifras impresas (DANE y otros, citadas)"),
+    "us_census_hs2": (
+        "US Census Bureau (imports for consumption, HS chapters)",
+        "Oficina del Censo de EE. UU. (importaciones para consumo, capítulos SA)",
+    ),
     "model": ("Balanza model run", "Ejecución del modelo de Balanza"),
 }
+
+
+# The same publishers named short, where a chart labels many series (the coverage map's rows).
+SHORT_PUBLISHERS: dict[str, tuple[str, str]] = {
+    "imf_dots": ("IMF (DOTS)", "FMI (DOTS)"),
+    "imf_dots_dbnomics": ("IMF (DOTS, 2026 vintage)", "FMI (DOTS, versión de 2026)"),
+    "us_census_general": ("US Census, general", "Censo de EE. UU., generales"),
+    "us_census_consumption": ("US Census, consumption", "Censo de EE. UU., consumo"),
+    "us_census_hs2": ("US Census, consumption", "Censo de EE. UU., consumo"),
+    "dian": ("DIAN / DANE", "DIAN / DANE"),
+    "dane_imports": ("DANE imports", "DANE, importaciones"),
+    "comtrade": ("UN Comtrade", "UN Comtrade"),
+    "gacc": ("China Customs (GACC)", "Aduanas de China (GACC)"),
+    "published": ("Printed figures", "Cifras impresas"),
+}
+
+
+def short_publisher(source: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A publisher's short name (the full one where none is listed)."""
+    pair = SHORT_PUBLISHERS.get(source)
+    return (pair[1] if lang == "es" else pair[0]) if pair else publisher(source, lang)
 
 
 def publisher(source: object, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -767,9 +831,12 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "note": ("Note", "Nota"),
     "licence": ("Licence", "Licencia"),
     "publisher_cited": ("Publisher", "Publicador (como se cita, en el original)"),
-    "description_cited": ("Description", "Descripción (en inglés, como en data/sources.toml)"),
-    "perspective": ("Reported by", "Según"),
+    "description_cited": ("Description", "Descripción (en inglés, como la cita el manifiesto de datos)"),
+    "licence_cited": ("Licence", "Licencia (como se cita, en el original)"),
+    "series": ("Series", "Serie"),
     "origin": ("Origin", "Origen"),
+    "path": ("File", "Archivo"),
+    "perspective": ("Reported by", "Según"),
     "row_count": ("Rows", "Filas"),
     "loaded_at": ("Loaded at (UTC)", "Cargado el (UTC)"),
     "vintage": ("Vintage", "Versión"),
@@ -781,7 +848,6 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "claim_id": ("Claim no.", "N.º de afirmación"),
     "verdict": ("Verdict", "Veredicto"),
     "unit": ("Unit", "Unidad"),
-    "series": ("Series", "Serie"),
     "scenario": ("Scenario", "Escenario"),
 }
 
@@ -842,6 +908,49 @@ def money(value_usd: float, lang: str = DEFAULT_LANGUAGE, *, sign: bool = False)
     return f"{text} USD" if lang == "es" else f"USD {text}"
 
 
+def money_compact(value_usd: float, lang: str = DEFAULT_LANGUAGE, *, sign: bool = False) -> str:
+    """A dollar amount short enough for a headline tile: 'USD −2.08 bn', 'USD 245.3 m'; in Spanish in millions
+    with the thousands point, as Colombian statistics write them: '−2.080 M USD', '245,3 M USD' (M = millones;
+    'mil millones' would not fit). Never '-0.0'."""
+    if value_usd is None or (isinstance(value_usd, float) and math.isnan(value_usd)):
+        return "—"
+    size = abs(float(value_usd))
+    fmt = signed if sign else number
+    if lang != "es":
+        return money(value_usd, lang, sign=sign).replace("-", "−")
+    if size >= 10 * BILLION:
+        text = fmt(value_usd / MILLION, lang, 0)
+    elif size >= MILLION:
+        text = fmt(value_usd / MILLION, lang, 1 if size < BILLION else 0)
+    elif size >= 1e3:
+        return fmt(value_usd / 1e3, lang, 1).replace("-", "−") + " mil USD"
+    else:
+        return fmt(value_usd, lang, 0).replace("-", "−") + " USD"
+    return text.replace("-", "−") + " M USD"
+
+
+FILE_NAME = re.compile(
+    r"(?:[\w.-]+/)*[\w.-]*[\w-]\.(?:py|md|txt|json|toml|csv|parquet|xlsx?)\b(?:\s+[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b)?"
+)
+PROJECT_PATH = re.compile(r"\b(?:etl|model|dashboard|docs|seeds|data|tests|tools|bench)/[\w./-]*[\w-]")
+SNAKE_CASE = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
+
+
+def without_file_names(text: object) -> str:
+    """Cited provenance without the file names, paths and ids in it: 'US Census Bureau (country.xlsx, goods)' →
+    'US Census Bureau (goods)', 'n_months' → 'n months'; a bracket left empty goes."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return "—"
+    out = FILE_NAME.sub("", str(text))
+    out = PROJECT_PATH.sub("", out)
+    out = SNAKE_CASE.sub(lambda found: found.group(0).replace("_", " "), out)
+    out = re.sub(r"\(\s*[,;]?\s*", "(", out)
+    out = re.sub(r"\s*[,;]?\s*\)", ")", out)
+    out = re.sub(r"\s*\((?:[\s,;<>=\d]*)\)", "", out)  # a bracket with nothing left in it but '< 12'
+    out = re.sub(r"\s{2,}", " ", out).strip(" ;,")
+    return out or "—"
+
+
 def percent(value: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
@@ -851,6 +960,69 @@ def percent(value: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 1) -> st
 def plotly_separators(lang: str) -> str:
     """plotly's layout.separators: decimal mark then thousands mark."""
     return ",." if lang == "es" else ".,"
+
+
+# Comtrade's historic and special areas, which the UN's list of countries (data/raw/reference/country-codes) has
+# no Spanish name for: iso3 -> (English, Spanish).
+AREA_NAMES: dict[str, tuple[str, str]] = {
+    "A49": ("Caribbean, not elsewhere specified", "Caribe, no especificado"),
+    "A59": (
+        "North and Central America, not elsewhere specified",
+        "América del Norte y Central, no especificado",
+    ),
+    "A79": ("Rest of America, not elsewhere specified", "Resto de América, no especificado"),
+    "ANT": ("Netherlands Antilles (until 2010)", "Antillas Neerlandesas (hasta 2010)"),
+    "ATB": ("British Antarctic Territory", "Territorio Antártico Británico"),
+    "CSK": ("Czechoslovakia (until 1992)", "Checoslovaquia (hasta 1992)"),
+    "DDR": ("German Democratic Republic (until 1990)", "República Democrática Alemana (hasta 1990)"),
+    "E19": ("Other Europe, not elsewhere specified", "Otros de Europa, no especificado"),
+    "E29": ("Eastern Europe, not elsewhere specified", "Europa del Este, no especificado"),
+    "F19": ("Other Africa, not elsewhere specified", "Otros de África, no especificado"),
+    "F49": ("Northern Africa, not elsewhere specified", "Norte de África, no especificado"),
+    "F97": ("Western Asia, not elsewhere specified", "Asia Occidental, no especificado"),
+    "NTZ": ("Neutral Zone", "Zona Neutral"),
+    "O19": ("Oceania, not elsewhere specified", "Oceanía, no especificado"),
+    "PCI": ("Pacific Islands (until 1991)", "Islas del Pacífico (hasta 1991)"),
+    "PCZ": ("Panama Canal Zone (until 1977)", "Zona del Canal de Panamá (hasta 1977)"),
+    "PUS": ("US Miscellaneous Pacific Islands", "Islas menores del Pacífico de EE. UU."),
+    "R20": ("EFTA Europe, not elsewhere specified", "Europa de la AELC, no especificado"),
+    "R91": (
+        "Central American Common Market, not elsewhere specified",
+        "Mercado Común Centroamericano, no especificado",
+    ),
+    "S19": ("Other Asia, not elsewhere specified", "Otros de Asia, no especificado"),
+    "SCG": ("Serbia and Montenegro (until 2005)", "Serbia y Montenegro (hasta 2005)"),
+    "SUN": ("USSR (until 1990)", "URSS (hasta 1990)"),
+    "VDR": ("Democratic Republic of Vietnam (until 1974)", "República Democrática de Vietnam (hasta 1974)"),
+    "X1": ("Bunkers", "Combustible de a bordo"),
+    "X2": ("Free zones", "Zonas francas"),
+    "XX": ("Special categories", "Categorías especiales"),
+    "YMD": ("Democratic Yemen (until 1990)", "Yemen Democrático (hasta 1990)"),
+    "YUG": ("Yugoslavia (until 1991)", "Yugoslavia (hasta 1991)"),
+    "ZA1": (
+        "Southern African Customs Union (until 1999)",
+        "Unión Aduanera del África Meridional (hasta 1999)",
+    ),
+    "_AC": ("Africa CAMEU region, not elsewhere specified", "Región CAMEU de África, no especificado"),
+    "_CI": ("Channel Islands", "Islas del Canal"),
+    "_KS": ("Kosovo", "Kosovo"),
+    "_MI": ("Midway Islands", "Islas Midway"),
+    "_PM": ("Peninsular Malaysia (until 1963)", "Malasia Peninsular (hasta 1963)"),
+    "_RI": ("Ryukyu Islands", "Islas Ryukyu"),
+    "_RN": ("Rhodesia and Nyasaland (until 1964)", "Rodesia y Nyasalandia (hasta 1964)"),
+    "_SH": ("Sabah (until 1963)", "Sabah (hasta 1963)"),
+    "_SK": ("Sarawak", "Sarawak"),
+    "_SM": ("Sikkim (until 1974)", "Sikkim (hasta 1974)"),
+    "_TK": ("Tanganyika (until 1964)", "Tanganica (hasta 1964)"),
+    "_WI": ("Wake Island", "Isla Wake"),
+    "_ZP": ("Zanzibar and Pemba (until 1964)", "Zanzíbar y Pemba (hasta 1964)"),
+}
+
+
+def area_name(iso3: str, lang: str = DEFAULT_LANGUAGE) -> str | None:
+    """The name of one of Comtrade's historic or special areas in ``lang`` (None for a code not listed)."""
+    pair = AREA_NAMES.get(iso3)
+    return (pair[1] if lang == "es" else pair[0]) if pair else None
 
 
 FLOWS = {"export": ("Exports", "Exportaciones"), "import": ("Imports", "Importaciones")}

@@ -19,7 +19,7 @@ from dashboard.charts import (
     complete_years,
 )
 
-COLUMNS = 4
+COLUMNS = 3  # on a 400-px screen a panel of four in a row was 70 px wide: its years turned upright
 PANEL_HEIGHT_PX = 210
 H_GAP, V_GAP = 0.05, 0.11
 
@@ -90,7 +90,8 @@ def small_multiples(
             "anchor": y_axis,
             "range": [year_range[0] - 0.5, year_range[1] + 0.5] if year_range else None,
             "title": {"text": x_title if row == rows - 1 else ""},
-            "nticks": 5,
+            "nticks": 4,  # one every ten years over 2000-2024: upright labels that fit a phone's narrow panel
+            "tickangle": 0,
         }
         layout[f"yaxis{suffix}"] = {
             **Y_AXIS_STYLE,
@@ -98,6 +99,7 @@ def small_multiples(
             "anchor": x_axis,
             "range": y_range,
             "title": {"text": y_title if column == 0 else "", "font": {"size": 11}},
+            "showticklabels": column == 0,  # one scale for all panels: read off the row's first panel
             "zeroline": True,
             "zerolinecolor": GREY,
         }

@@ -14,7 +14,7 @@ from typing import TypedDict
 
 import pandas as pd
 
-from dashboard import charts, i18n, products
+from dashboard import charts, i18n, products, readout
 from dashboard.i18n import t
 from etl.schema import MILLION
 
@@ -252,8 +252,123 @@ def top_products_table(
     return table
 
 
-def movers_frame(movers: pd.DataFrame, lang: str, spanish: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """The largest changes between two years, in USD million, described in ``lang``."""
-    movers = movers.assign(change=movers["change_usd"] / MILLION)
-    movers["description"] = products.describe_frame(movers, lang, spanish=spanish)
-    return movers
+GROWTH = "growth"  # movers ranked by growth in %
+CHANGE = "change"  # movers ranked by the size of the change in dollars
+MOVER_ORDERS = (GROWTH, CHANGE)
+MOVERS_SHOWN = 15
+# Growth in % from a small base says little (a heading from USD 10,000 to 1 m grew 9,900 %): the % ranking takes
+# headings worth at least this share of the series' total in the first year, and at least USD 1 million.
+MIN_BASE_SHARE = 0.001
+MIN_BASE_USD = 1_000_000.0
+
+
+@dataclass(frozen=True)
+class Movers:
+    """Movers between two years: the table shown (``rows``, ranked), every heading (``all``, for the download),
+    the years in order and the smallest first-year value the % ranking takes."""
+
+    rows: pd.DataFrame
+    all: pd.DataFrame
+    start: int
+    end: int
+    min_base_usd: float
+
+
+def movers_table(
+    movers: pd.DataFrame,
+    year_a: int,
+    year_b: int,
+    order: str,
+    lang: str,
+    spanish: Mapping[str, str] | None = None,
+    top: int = MOVERS_SHOWN,
+) -> Movers:
+    """Every heading's value in both years (USD million), the change, the growth in % and the compound annual
+    growth rate (CAGR, % a year) between the two years in time order, described in ``lang``; ranked by growth
+    (``GROWTH``: the fastest first, among headings with a first-year value of at least ``MIN_BASE_SHARE`` of the
+    series' total and ``MIN_BASE_USD``) or by the size of the change (``CHANGE``). ``movers``: from
+    ``queries.query_movers`` for the two years (``value_from`` is ``year_a``'s)."""
+    start, end = sorted((int(year_a), int(year_b)))
+    frame = movers.copy()
+    if int(year_a) > int(year_b):  # the query's "from" is year_a: put the values in time order
+        frame = frame.rename(columns={"value_from": "value_to", "value_to": "value_from"})
+    before = frame["value_from"].astype("float64")
+    after = frame["value_to"].astype("float64")
+    years = end - start
+    table = pd.DataFrame(
+        {
+            "hs_code": frame["hs_code"].astype(str),
+            "description": products.describe_frame(frame, lang, spanish=spanish),
+            "value_start": before / MILLION,
+            "value_end": after / MILLION,
+            "change": (after - before) / MILLION,
+            "growth_pct": [readout.growth_pct(b, a) for b, a in zip(before, after, strict=True)],
+            "cagr_pct": [readout.cagr_pct(b, a, years) for b, a in zip(before, after, strict=True)],
+        }
+    )
+    min_base = max(MIN_BASE_USD, MIN_BASE_SHARE * float(before.sum()))
+    if order == GROWTH:
+        ranked = table[(before >= min_base).to_numpy() & table["growth_pct"].notna().to_numpy()]
+        ranked = ranked.sort_values(["growth_pct", "hs_code"], ascending=[False, True])
+    else:
+        ranked = table.assign(size=table["change"].abs()).sort_values(
+            ["size", "hs_code"], ascending=[False, True]
+        )
+        ranked = ranked.drop(columns="size")
+    return Movers(ranked.head(top).reset_index(drop=True), table, start, end, min_base)
+
+
+def movers_columns(start: int, end: int, lang: str) -> dict[str, str]:
+    """The movers table's headers in ``lang``, the two years named."""
+    unit = t("usd_m", lang)
+    return {
+        "hs_code": i18n.column("hs_code", lang),
+        "description": i18n.column("description", lang),
+        "value_start": f"{start} ({unit})",
+        "value_end": f"{end} ({unit})",
+        "change": f"{t('change', lang)} ({unit})",
+        "growth_pct": i18n.pick(lang, f"Growth {start}–{end} (%)", f"Crecimiento {start}–{end} (%)"),
+        "cagr_pct": i18n.pick(lang, "Growth a year, CAGR (%)", "Crecimiento anual compuesto, TCAC (%)"),
+    }
+
+
+def movers_sentence(movers: Movers, order: str, lang: str) -> str | None:
+    """'Fastest growth 2019 → 2024: 87 Vehicles … +312.4 % (32.8 % a year).' (or the largest change)."""
+    if movers.rows.empty:
+        return None
+    first = movers.rows.iloc[0]
+    name = charts.chapter_label(str(first["hs_code"]), first["description"], width=60)
+    span = f"{movers.start} → {movers.end}"
+    if order == GROWTH:
+        growth = i18n.signed(float(first["growth_pct"]), lang, 1)
+        cagr = i18n.signed(float(first["cagr_pct"]), lang, 1)
+        return i18n.pick(
+            lang,
+            f"Fastest growth {span}: {name}, {growth} % ({cagr} % a year).",
+            f"Mayor crecimiento {span}: {name}, {growth} % ({cagr} % anual).",
+        )
+    change = i18n.money(float(first["change"]) * MILLION, lang, sign=True)
+    return i18n.pick(
+        lang, f"Largest change {span}: {name}, {change}.", f"Mayor cambio {span}: {name}, {change}."
+    )
+
+
+def chapters_sentence(shown: pd.DataFrame, totals: pd.DataFrame, partner: str, name: str, year: int,
+                      lang: str) -> str | None:  # fmt: skip
+    """'In 2024 Colombia bought USD 15.94 bn from China (CIF); the largest chapter shown: 85 Electrical
+    machinery…, USD 3.90 bn (24.5 %).' from the chapter rows shown and the series' TOTAL rows."""
+    rows = shown[shown["partner_iso3"] == partner].dropna(subset=["value_usd"])
+    total = totals[(totals["partner_iso3"] == partner) & (totals["year"] == year)]["value_usd"]
+    if rows.empty or total.empty or not float(total.iloc[0]) > 0:
+        return None
+    largest = rows.sort_values("value_usd", ascending=False).iloc[0]
+    whole = float(total.iloc[0])
+    label = charts.chapter_label(str(largest["hs_code"]), largest["description"], width=60)
+    share = i18n.percent(100 * float(largest["value_usd"]) / whole, lang)
+    return i18n.pick(
+        lang,
+        f"In {year} Colombia bought {i18n.money(whole, lang)} from {name} (CIF); the largest chapter: {label}, "
+        f"{i18n.money(float(largest['value_usd']), lang)} ({share}).",
+        f"En {year} Colombia le compró a {name} {i18n.money(whole, lang)} (CIF); el capítulo mayor: {label}, "
+        f"{i18n.money(float(largest['value_usd']), lang)} ({share}).",
+    )

@@ -373,7 +373,7 @@ def query_top_products(
     return frame
 
 
-def query_top_movers(
+def query_movers(
     con: duckdb.DuckDBPyConnection,
     *,
     reporter: str,
@@ -382,9 +382,10 @@ def query_top_movers(
     source: str,
     year_from: int,
     year_to: int,
-    limit: int = 15,
 ) -> pd.DataFrame:
-    """HS headings (4 digits, or chapters where that is all there is) with the largest absolute change."""
+    """Every HS heading (4 digits, or chapter where that is all both years have) of one series with its value in
+    ``year_from`` and ``year_to`` (0 where the series has no row that year) and the change, by code. The ranking
+    (by change or by growth in %) is dashboard.product_views.movers_table's."""
     series = {
         "reporter": reporter,
         "partner": partner,
@@ -392,7 +393,6 @@ def query_top_movers(
         "source": source,
         "year_from": year_from,
         "year_to": year_to,
-        "limit": limit,
     }
     return _frame(
         con,
@@ -409,7 +409,7 @@ def query_top_movers(
         SELECT g.hs_code, h.description, coalesce(value_from, 0) AS value_from, coalesce(value_to, 0) AS value_to,
                coalesce(value_to, 0) - coalesce(value_from, 0) AS change_usd
         FROM grouped g LEFT JOIN hs_codes h USING (hs_code)
-        ORDER BY abs(change_usd) DESC, g.hs_code LIMIT $limit
+        ORDER BY g.hs_code
         """,  # noqa: S608 - fixed fragments only
         series,
     )

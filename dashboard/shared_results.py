@@ -35,6 +35,8 @@ from model.result import ScenarioResult
 from model.scenario import load_market, run_scenario
 from model.spec import TariffScenario, parse_spec, spec_to_dict
 
+CARD_WIDTH_PX = 300  # a claim card's chart on a 400-px screen: inside the card's border and its details
+
 
 @shared
 def claim_data() -> claims.ClaimData:
@@ -61,7 +63,8 @@ def claim_chart(claim_id: int, language: str) -> go.Figure | None:
     """The chart drawn on a claim's card, finished for ``language``; read-only (st.plotly_chart serialises a
     copy): draw it with ``show_figure(..., finished=True)``."""
     fig = claims_charts.claim_chart(_claim_card(claim_id, language), language)
-    return finish_figure(fig, language) if fig is not None else None
+    # drawn inside a card and its details: about 300 px wide on a 400-px screen
+    return finish_figure(fig, language, width_px=CARD_WIDTH_PX) if fig is not None else None
 
 
 @shared

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import components, shared_results, url_state
+from dashboard import components, shared_results, trace, url_state
 from dashboard.i18n import LANGUAGES, t
 from etl import settings
 
@@ -26,7 +26,11 @@ FRAME_PARAMS = [components.LANG, components.IMAGE_FORMAT]
 url_state.init_state(FRAME_PARAMS)
 with st.sidebar:
     st.selectbox(
-        t("language", components.lang()), LANGUAGES, key="lang", format_func=LANGUAGE_NAMES.__getitem__
+        t("language", components.lang()),
+        LANGUAGES,
+        key="lang",
+        format_func=LANGUAGE_NAMES.__getitem__,
+        placeholder=t("choose_one", components.lang()),
     )
     st.radio(
         t("image_format", components.lang()),
@@ -56,6 +60,7 @@ pages = [
 ]
 page = st.navigation(pages)
 components.start_page_slides()  # the page's charts and tables, for its slide deck
-page.run()
+with trace.page_run(f"{page.url_path or PAGES[0][0]} ({lang})"):  # BALANZA_TRACE=1: the run's queries, logged
+    page.run()
 with st.sidebar:
     components.page_slides_button(question=page.title, page=page.url_path)

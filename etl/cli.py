@@ -12,8 +12,9 @@ from etl import settings
 def cmd_build(args: argparse.Namespace) -> int:
     from etl.build import build_database
 
-    summary = build_database(settings.db_path(args.db), manifest=Path(args.manifest), progress=True)
-    print(summary.render())
+    summary = build_database(settings.db_path(args.db), manifest=Path(args.manifest), progress=True,
+                             manifest_only=args.manifest_only)  # fmt: skip
+    print(summary.render(per_file=not args.quiet))
     return 0
 
 
@@ -62,9 +63,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add `balanza build`, `balanza load`, `balanza status` and `balanza verify` to the command line."""
     from etl.status import parse_as_of
 
-    build = sub.add_parser("build", help="rebuild the database from data/sources.toml")
+    build = sub.add_parser(
+        "build", help="rebuild the database from data/sources.toml (keeping files loaded by hand)"
+    )
     settings.add_db_flag(build)
     build.add_argument("--manifest", default=str(settings.MANIFEST_PATH), help="sources manifest (TOML)")
+    build.add_argument("--manifest-only", action="store_true",
+                       help="drop the files loaded outside the manifest (balanza load, balanza fetch), listing them; "
+                       "without it a rebuild loads them again after the manifest's files, with their load dates")  # fmt: skip
+    build.add_argument(
+        "--quiet",
+        action="store_true",
+        help="print the total (and the files loaded outside the manifest it kept or dropped), not a line per file",
+    )
     build.set_defaults(func=cmd_build)
 
     load = sub.add_parser("load", help="load files (format detected from content) in one transaction")

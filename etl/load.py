@@ -24,7 +24,7 @@ import duckdb
 
 from etl import settings, store
 from etl.db import first_row, live_target, write_session
-from etl.errors import DatabaseError, InputError, OverlapError, printable
+from etl.errors import BalanzaError, DatabaseError, InputError, OverlapError, printable
 from etl.manifest import FileMetadata, read_manifest
 from etl.sources import Detected, detect
 from etl.sources.base import LoadContext, locate_line
@@ -101,11 +101,13 @@ def load_into(
     metadata: FileMetadata | None = None,
     *,
     revision: bool = False,
+    stored_as: str | None = None,
 ) -> LoadResult:
     """Load one file into an open write transaction; ``revision``: as the newer vintage of observations of
-    the same source that other files hold (otherwise such a file is refused)."""
+    the same source that other files hold (otherwise such a file is refused). ``stored_as``: the path the
+    dataset is recorded under, when ``path`` is a copy of it (a rebuild loading a kept copy again)."""
     metadata = metadata or FileMetadata()
-    stored_path = display_path(path)
+    stored_path = stored_as or display_path(path)
     hasher = _BackgroundHash(path)
     hasher.start()
     try:
@@ -324,23 +326,68 @@ def load_files(
     revision: bool = False,
 ) -> list[LoadResult]:
     """Load every file in one transaction: all of them, or (on any error) none. ``revision``: each file's
-    observations that other files of the same source hold are loaded as their newer vintage."""
-    metadata_list = list(metadata) if metadata is not None else [None] * len(paths)
+    observations that other files of the same source hold are loaded as their newer vintage.
+
+    A file the manifest does not list is kept as a copy beside the store (etl.store.keep_loaded_file), so
+    `balanza build` loads it again, with its load date, after the manifest's files (etl/build.py)."""
+    metadata_list = (
+        [meta or FileMetadata() for meta in metadata]
+        if metadata is not None
+        else [FileMetadata() for _ in paths]
+    )
     for path in paths:
         check_input_file(path)
     results: list[LoadResult] = []
-    new_database = not live_target(db_path).exists()
-    with write_session(db_path, fresh=fresh) as con:
-        if new_database and not fresh:
-            results += initialise_reference_tables(con)
-        bar = ProgressBar(len(paths), enabled=progress)
-        if progress and sys.stderr.isatty():
-            con.execute("SET enable_progress_bar = true")
-        for path, meta in zip(paths, metadata_list, strict=True):
-            bar.step(display_path(path))
-            results.append(load_into(con, path, meta, revision=revision))
-        bar.done()
+    target = live_target(db_path)
+    new_database = not target.exists()
+    bundled = manifest_paths(settings.MANIFEST_PATH)
+    copies: list[Path] = []
+    try:
+        with write_session(db_path, fresh=fresh) as con:
+            if new_database and not fresh:
+                results += initialise_reference_tables(con)
+            bar = ProgressBar(len(paths), enabled=progress)
+            if progress and sys.stderr.isatty():
+                con.execute("SET enable_progress_bar = true")
+            for path, meta in zip(paths, metadata_list, strict=True):
+                bar.step(display_path(path))
+                results.append(load_into(con, path, meta, revision=revision))
+                if display_path(path) not in bundled:
+                    copies += keep_copy(con, target, path, meta.options)
+            bar.done()
+    except BaseException:
+        store.remove_files(copies)  # written for a swap that did not happen
+        raise
     return results
+
+
+def keep_copy(con: duckdb.DuckDBPyConnection, database: Path, path: Path, options: dict) -> list[Path]:
+    """In a write session, after ``path`` loaded: keep a copy of it for rebuilds unless one is kept already
+    (the file loaded again unchanged). Returns the file written, if any."""
+    row = first_row(
+        con,
+        f"SELECT d.dataset_id, d.sha256, count(k.path) FROM datasets d LEFT JOIN {store.LOADED_TABLE} k "  # noqa: S608
+        "USING (dataset_id) WHERE d.path = ? GROUP BY ALL ORDER BY d.dataset_id DESC LIMIT 1",
+        [display_path(path)],
+    )
+    if row is None or row[2]:
+        return []  # the same content under another path (nothing loaded), or kept already
+    written = store.keep_loaded_file(con, database, int(row[0]), path, str(row[1]), options)
+    return [written] if written is not None else []
+
+
+def manifest_paths(manifest: Path) -> set[str]:
+    """The paths (as datasets records them) of every file the manifest lists; none when it cannot be read
+    (then every loaded file is kept: the safe side)."""
+    return set(manifest_entries(manifest))
+
+
+def manifest_entries(manifest: Path) -> dict[str, dict]:
+    """Path (as datasets records it) → options, for every file the manifest lists; empty when it cannot be read."""
+    try:
+        return {display_path(entry.path): entry.metadata.options for entry in read_manifest(manifest)}
+    except BalanzaError:
+        return {}
 
 
 class ProgressBar:

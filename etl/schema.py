@@ -152,6 +152,15 @@ CREATE TABLE IF NOT EXISTS trade_files (
 );
 -- Files a commit stopped listing, kept for readers of an older catalogue for the grace period.
 CREATE TABLE IF NOT EXISTS trade_files_dropped (path VARCHAR NOT NULL, dropped_at DOUBLE NOT NULL);
+-- Files loaded outside the manifest (`balanza load`, `balanza fetch`): a copy of each is kept in the store's
+-- loaded/ folder, so `balanza build` loads them again after the manifest's files (etl/build.py). The path is
+-- relative to the catalogue's folder; the copy's sha256 is the dataset's (datasets.sha256).
+CREATE TABLE IF NOT EXISTS loaded_files (
+    dataset_id INTEGER NOT NULL,
+    path VARCHAR NOT NULL,
+    size_bytes BIGINT NOT NULL,
+    options VARCHAR NOT NULL DEFAULT '{{}}'  -- the load's options (JSON), e.g. allow_shrink
+);
 -- Vintages: a stored row of dataset_id with this key is superseded by the same observation (same source) in
 -- the later dataset superseded_by. `trade` leaves such rows out; `trade_vintages` and `trade_as_of` keep them.
 CREATE TABLE IF NOT EXISTS trade_superseded (

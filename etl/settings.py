@@ -22,6 +22,9 @@ README_PATH = PROJECT_ROOT / "README.md"
 
 SERVE_HOST = "127.0.0.1"
 SERVE_PORT = 8501
+# The largest upload the dashboard takes (scenario files, its only upload), in MiB: Streamlit's server.maxUploadSize
+# (`balanza serve` and .streamlit/config.toml), nginx's client_max_body_size and the Scenarios page's own check.
+MAX_UPLOAD_MB = 1
 
 # IMF DOTS converts partner CIF imports to FOB with this factor; OEC uses 1.08.
 CIF_FOB_FACTOR_IMF = 1.06
@@ -106,6 +109,13 @@ PUBLIC_URL = Setting(
     "files, scenario reports and slide decks point to; unset: files link to the address the dashboard was opened "
     "at, reports and decks relatively (`scenarios?…`), never to a loopback address.",
 )
+TRACE = Setting(
+    "BALANZA_TRACE",
+    None,
+    "Set to `1`: every dashboard page run logs (logger `balanza.trace`, on standard error) the SQL queries it ran "
+    "with their time in ms and rows, and the shared results it computed or reused, so a slow page explains "
+    "itself. Unset: nothing is timed.",
+)
 BENCH_PROFILE = Setting(
     "BENCH_PROFILE",
     None,
@@ -125,6 +135,7 @@ SETTINGS: tuple[Setting, ...] = (
     COMTRADE_BASE_URL,
     DEBUG,
     WARM,
+    TRACE,
     FUZZ_EXAMPLES,
     BENCH_PROFILE,
     PUBLIC_URL,

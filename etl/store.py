@@ -7,6 +7,7 @@ beside it::
     balanza.duckdb
     balanza.duckdb.trade/source=<source>/d<dataset_id>-<random>.parquet
     balanza.duckdb.trade/catalogue.sha256      the catalogue's checksum, written at every commit
+    balanza.duckdb.trade/loaded/<sha256 prefix>-<name>   a copy of each file loaded outside the manifest
 
 A file is written once and never changed. Rows in a file are sorted by reporter, partner, year and flow, in
 row groups of 122,880 rows, so every engine that reads Parquet statistics (DuckDB, pyarrow, Spark, Trino)
@@ -33,6 +34,10 @@ of observations another dataset of the same source holds: ``trade_superseded`` l
 ``trade_vintages`` keeps every row with its load date and the dataset that superseded it, and the table macro
 ``trade_as_of(timestamp)`` gives ``trade`` as it was at that time.
 
+**Kept copies.** A file loaded outside the manifest (``balanza load``, ``balanza fetch``) is copied into the
+``loaded/`` folder (:func:`keep_loaded_file`) and listed in ``loaded_files``, so a rebuild loads it again
+(etl/build.py); a copy no catalogue lists is collected like a store file.
+
 A writer (etl.db.write_session) works on a private copy of the small database file:
 
 - :func:`begin` turns ``trade`` into an empty staging table for the rows this session loads and adds
@@ -54,6 +59,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import logging
 import os
 import secrets
@@ -68,7 +74,7 @@ from typing import BinaryIO
 
 import duckdb
 
-from etl.errors import DatabaseError
+from etl.errors import DatabaseError, InputError
 from etl.record import TOTALS_TABLE
 from etl.schema import SCHEMA_VERSION, TRADE_COLUMNS, TRADE_KEY
 
@@ -84,6 +90,8 @@ AS_OF_MACRO = "trade_as_of"
 FILES_TABLE = "trade_files"
 DROPPED_TABLE = "trade_files_dropped"
 SUPERSEDED_TABLE = "trade_superseded"
+LOADED_TABLE = "loaded_files"  # files loaded outside the manifest, kept for rebuilds (etl/build.py)
+LOADED_DIR = "loaded"  # their copies: <store>/loaded/<sha256 prefix>-<file name>
 CHECKSUM_NAME = "catalogue.sha256"
 ROW_GROUP_SIZE = 122_880
 SORT_ORDER = ("reporter_iso3", "partner_iso3", "year", "flow", "period", "hs_code")
@@ -272,8 +280,9 @@ def check_version(con: duckdb.DuckDBPyConnection) -> None:
         raise DatabaseError(
             f"the database has schema version {found}, this Balanza needs {SCHEMA_VERSION}"
             + (" (its store lists files by absolute path and records no checksums)" if older and int(found) >= 5 else ""),
-            hint="rebuild it with `balanza build --db <path>` (the bundled data is loaded again in seconds; files "
-            "you loaded yourself must be loaded again); nothing was changed or deleted",
+            hint="rebuild it with `balanza build --db <path>` (the bundled data is loaded again in seconds, and the "
+            "files you loaded yourself from their own paths where they are still there, unchanged; the build names "
+            "any it cannot find); nothing was changed or deleted",
         )  # fmt: skip
 
 
@@ -304,6 +313,10 @@ def _drop_file(con: duckdb.DuckDBPyConnection, dataset_id: int) -> None:
 def forget(con: duckdb.DuckDBPyConnection, dataset_id: int) -> None:
     """Stop listing a dataset's file (its rows leave ``trade`` at the swap); the file is removed later. Rows
     it superseded go back to the next later vintage that holds them, or become current again."""
+    if _object_type(con, LOADED_TABLE) is not None:  # a replaced file's kept copy is not loaded again
+        con.execute(f"INSERT INTO {DROPPED_TABLE} SELECT path, ? FROM {LOADED_TABLE} WHERE dataset_id = ?",  # noqa: S608
+                    [time.time(), dataset_id])  # fmt: skip
+        con.execute(f"DELETE FROM {LOADED_TABLE} WHERE dataset_id = ?", [dataset_id])  # noqa: S608
     if _object_type(con, FILES_TABLE) is None:
         return
     _drop_file(con, dataset_id)
@@ -535,6 +548,68 @@ def publish(con: duckdb.DuckDBPyConnection) -> None:
                 f"ORDER BY {', '.join(SORT_ORDER)}")  # fmt: skip  # noqa: S608
 
 
+# ---- files loaded outside the manifest: a copy kept beside the store, so a rebuild loads them again ----------
+
+
+def loaded_copy_name(digest: str, original: Path) -> str:
+    """The kept copy's name: its content's sha256 (a prefix) and the file's own name, made safe."""
+    name = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in original.name)[-120:].lstrip(".")
+    return f"{digest[:16]}-{name or 'file'}"
+
+
+def keep_loaded_file(con: duckdb.DuckDBPyConnection, database: Path, dataset_id: int, original: Path, digest: str,
+                     options: dict) -> Path | None:  # fmt: skip
+    """In a write session: keep a copy of ``original`` (loaded as ``dataset_id``, content sha256 ``digest``) in
+    the store's loaded/ folder, with the catalogue's mode and group, synced, and list it in ``loaded_files``
+    with the load's ``options``. The copy is hashed as it is written: a file changed since it was loaded is
+    refused. Returns the file written (the caller removes it if the swap does not happen); None when the same
+    content was already kept."""
+    folder = store_dir(database) / LOADED_DIR
+    name = loaded_copy_name(digest, original)
+    target = folder / name
+    relative = f"{store_dir(database).name}/{LOADED_DIR}/{name}"
+    written = None
+    if not (target.is_file() and file_sha256(target) == digest):
+        permissions = catalogue_permissions(database)
+        _make_dirs(folder, store_dir(database), permissions)
+        tmp = folder / f".{name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+        try:
+            with open(original, "rb") as source, open(tmp, "wb") as copy:
+                found = _copy_hashing(source, copy)
+                copy.flush()
+                os.fsync(copy.fileno())
+            if found != digest:
+                raise InputError(original, "the file changed while it was being loaded (its sha256 differs)",
+                                 hint="load it again once nothing writes to it any more")  # fmt: skip
+            if permissions is not None:
+                permissions.apply(tmp)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+            raise
+        _fsync(folder)
+        written = target
+    con.execute(f"INSERT INTO {LOADED_TABLE} VALUES (?, ?, ?, ?)",  # noqa: S608
+                [dataset_id, relative, target.stat().st_size, json.dumps(options, sort_keys=True, default=str)])  # fmt: skip
+    return written
+
+
+def list_loaded_copy(con: duckdb.DuckDBPyConnection, dataset_id: int, relative: str, size: int,
+                     options: dict) -> None:  # fmt: skip
+    """List an already kept copy (a rebuild loading it again) for the new ``dataset_id``."""
+    con.execute(f"INSERT INTO {LOADED_TABLE} VALUES (?, ?, ?, ?)",  # noqa: S608
+                [dataset_id, relative, size, json.dumps(options, sort_keys=True, default=str)])  # fmt: skip
+
+
+def _copy_hashing(source: BinaryIO, target: BinaryIO) -> str:
+    digest = hashlib.sha256()
+    while chunk := source.read(HASH_CHUNK):
+        digest.update(chunk)
+        target.write(chunk)
+    return digest.hexdigest()
+
+
 # ---- checks: at every open (size, footer), by `balanza verify` (content) ---------------------------------------
 
 
@@ -754,7 +829,8 @@ def damaged_store_error(
         f"{database}: a stored file does not match the catalogue, its rows cannot be read as loaded: "
         f"{first.describe()}{more}",
         hint=f"restore {database.name} together with its folder {folder} from the same backup, or rebuild with "
-        f"`balanza build --db {database}` (files you loaded yourself must be loaded again){listing}",
+        f"`balanza build --db {database}` (it loads again the files you loaded yourself, from the copies kept in "
+        f"{folder}/{LOADED_DIR}){listing}",
     )
 
 
@@ -882,7 +958,8 @@ def damaged_catalogue_error(database: Path, detail: str, *, writing: bool = True
     return DatabaseError(
         f"{database}: the catalogue file is damaged ({detail})" + ("; nothing was written" if writing else ""),
         hint=f"restore {database.name} together with its folder {store_dir(database).name} from the same backup, or "
-        f"rebuild with `balanza build --db {database}` (files you loaded yourself must be loaded again)",
+        f"rebuild with `balanza build --db {database}` (it loads again the files you loaded yourself if it can "
+        "still read their list, and says so if not)",
     )  # fmt: skip
 
 
@@ -939,12 +1016,25 @@ class KeptFiles:
 
     listed: dict[str, int]
     dropped: dict[str, float]
+    copies: frozenset[str] = frozenset()  # kept copies of files loaded outside the manifest
+
+    def keeps(self, relative: str) -> bool:
+        return relative in self.listed or relative in self.copies
 
 
 def kept_files(con: duckdb.DuckDBPyConnection) -> KeptFiles:
     listed = dict(con.execute(f"SELECT path, size_bytes FROM {FILES_TABLE}").fetchall())  # noqa: S608
     dropped = dict(con.execute(f"SELECT path, max(dropped_at) FROM {DROPPED_TABLE} GROUP BY path").fetchall())  # noqa: S608
-    return KeptFiles(listed, dropped)
+    return KeptFiles(listed, dropped, frozenset(loaded_copies(con)))
+
+
+def loaded_copies(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The kept copies a catalogue lists (paths relative to its folder); none for a catalogue without the table."""
+    if _object_type(con, LOADED_TABLE) is None:
+        return []
+    return [
+        row[0] for row in con.execute(f"SELECT DISTINCT path FROM {LOADED_TABLE} ORDER BY path").fetchall()
+    ]  # noqa: S608
 
 
 def collect_garbage(live: Path, kept: KeptFiles) -> list[Path]:
@@ -975,7 +1065,7 @@ def _collect_garbage(live: Path, kept: KeptFiles) -> list[Path]:
     removed = []
     for path in _store_files(folder):
         relative = path.relative_to(root).as_posix()
-        if relative in kept.listed:
+        if kept.keeps(relative):
             continue
         since = kept.dropped.get(relative)
         if since is None:
@@ -993,6 +1083,7 @@ def _collect_garbage(live: Path, kept: KeptFiles) -> list[Path]:
 
 def _store_files(folder: Path) -> Iterator[Path]:
     yield from folder.glob("source=*/*.parquet")
+    yield from (path for path in folder.glob(f"{LOADED_DIR}/*") if path.is_file())
 
 
 def remove_files(paths: list[Path]) -> None:
@@ -1016,7 +1107,7 @@ def copy_database(source: Path, target: Path, *, link: bool = True) -> Path:
     shutil.copyfile(source, target)
     con = duckdb.connect(str(source), read_only=True)
     try:
-        listed = listed_files(con)
+        listed = [*listed_files(con), *loaded_copies(con)]
     finally:
         con.close()
     old, new = store_dir(source), store_dir(target)
@@ -1051,7 +1142,9 @@ def _rename_listing(database: Path, old: str, new: str) -> None:
         if _object_type(con, FILES_TABLE) is None:
             return
         prefix = old + "/"
-        for table in (FILES_TABLE, DROPPED_TABLE):
+        for table in (FILES_TABLE, DROPPED_TABLE, LOADED_TABLE):
+            if _object_type(con, table) is None:
+                continue
             con.execute(f"UPDATE {table} SET path = ? || substr(path, ?) WHERE starts_with(path, ?)",  # noqa: S608
                         [new + "/", len(prefix) + 1, prefix])  # fmt: skip
         if _object_type(con, STAGED) == "VIEW":

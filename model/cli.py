@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from etl import settings
+from etl import settings, store
 from etl.db import connect_read_only
 from etl.errors import InputError
 from model.spec import PRESETS_DIR, preset_path, preset_paths
@@ -34,9 +34,11 @@ def cmd_scenario(args: argparse.Namespace) -> int:
     from model.spec import parse_spec
 
     spec = parse_spec(read_spec_text(args.spec))
-    con = connect_read_only(settings.db_path(args.db))
+    db_path = settings.db_path(args.db)
+    con = connect_read_only(db_path)
     try:
-        result = run_scenario(spec, con)
+        with store.explained_read_errors(con, db_path):  # a damaged stored file: its named error
+            result = run_scenario(spec, con)
     finally:
         con.close()
     sys.stdout.write(result.to_json(indent=args.indent or None, lines=args.lines))

@@ -67,7 +67,9 @@ def query_market_arrays(
     else:
         sql = ("SELECT hs_code AS product, partner_iso3, value_usd AS imports, greatest(coalesce(duty_usd, 0), 0) AS duty "
                + where + " AND value_usd > 0")  # fmt: skip
-    table = _cursor(con).sql(sql, params=[US_LINES_SOURCE, importer, year]).to_arrow_table()
+    # Held until the table is fetched: older DuckDB releases closed a dropped cursor under its relation.
+    cursor = _cursor(con)
+    table = cursor.sql(sql, params=[US_LINES_SOURCE, importer, year]).to_arrow_table()
     # Codes → sorted code lists and row indices in Arrow (no Python string per row), rows sorted by NumPy.
     product_col, partner_col = table.column("product"), table.column("partner_iso3")
     products = pc.unique(product_col)

@@ -60,6 +60,9 @@ def preset_path(name: str) -> Path:
 HS_PREFIX = re.compile(r"^\d{2,10}$")
 CHAPTER = re.compile(r"^\d{2}$")
 MAX_NAME_LENGTH = 120
+# Each change costs a pass of the engine over the market (about 25 ms on the 2024 HS10 lines; 50 changes about
+# 1.5 s): a bound on the CPU one scenario can take. The bundled presets use at most 21 (the 2025 timeline).
+MAX_TARIFF_CHANGES = 50
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,8 @@ def parse_spec(document: str | bytes | dict[str, Any]) -> Scenario:
             raise SpecError(
                 "(document)", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
             ) from exc
+        except RecursionError:  # "[[[[…": deeper than the parser's stack
+            raise SpecError("(document)", f"nested more than {MAX_SET_DEPTH} levels deep") from None
     if not isinstance(document, dict):
         raise SpecError("(document)", "a scenario must be a JSON object", hint='start with {"name": ...}')
     kind = document.get("kind", "tariff")
@@ -161,6 +166,9 @@ def _parse_tariff(doc: dict[str, Any]) -> TariffScenario:
     changes_raw = doc.get("tariff_changes", [])
     if not isinstance(changes_raw, list):
         raise SpecError("tariff_changes", "must be a list of changes")
+    if len(changes_raw) > MAX_TARIFF_CHANGES:
+        raise SpecError("tariff_changes", f"{len(changes_raw)} changes: at most {MAX_TARIFF_CHANGES} in one scenario",
+                        hint="one change can cover several partners and products, or take a bundled rate list")  # fmt: skip
     changes = tuple(_parse_change(item, f"tariff_changes[{i}]") for i, item in enumerate(changes_raw))
     elasticities = _elasticities(doc.get("elasticities", {}), "elasticities")
     method = _method(doc.get("method", "levels"))
@@ -571,8 +579,9 @@ MAX_SET_DEPTH = 12  # a scenario set is 5 levels deep
 MAX_LINK_CHARS = 64_000  # the encoded parameter itself
 
 
-def _depth(value: Any) -> int:
-    """Nesting depth, iteratively (a hostile document cannot exhaust the stack here)."""
+def nesting_depth(value: Any) -> int:
+    """Nesting depth, iteratively (a hostile document cannot exhaust the stack here); past MAX_SET_DEPTH it stops
+    counting and returns a level beyond it."""
     deepest, stack = 0, [(value, 1)]
     while stack:
         node, level = stack.pop()
@@ -600,7 +609,7 @@ def decode_scenario_set(text: str) -> dict[str, Any]:
         if inflater.unconsumed_tail:
             raise SpecError("(link)", "the scenario set in the link is too large")
         value = json.loads(raw.decode("utf-8"))
-        if _depth(value) > MAX_SET_DEPTH:
+        if nesting_depth(value) > MAX_SET_DEPTH:
             raise SpecError(
                 "(link)", f"the scenario set in the link is nested more than {MAX_SET_DEPTH} levels deep"
             )

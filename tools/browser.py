@@ -54,9 +54,7 @@ def streamlit_server(db: Path, env: dict[str, str] | None = None, timeout_s: flo
             "true",
             "--browser.gatherUsageStats",
             "false",
-            "--client.toolbarMode",
-            "viewer",
-        ],
+        ],  # the other options (no Deploy button, ...) from .streamlit/config.toml, as a bare `streamlit run` reads them
         cwd=ROOT,
         env={**os.environ, **(env or {}), "BALANZA_DB": str(db)},
         stdout=subprocess.DEVNULL,

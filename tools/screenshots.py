@@ -12,14 +12,18 @@ from pathlib import Path
 
 from tools.browser import ROOT, launch_chromium, streamlit_server
 
-# (file name, page path with its query, viewport width, height)
+# (file name, page path with its query, viewport width, height, heading to scroll to or "" for the top)
 SHOTS = (
-    ("balances.png", "balances?partners=CHN,USA,WLD&lang=en", 1400, 1250),
-    ("balanzas-es.png", "balances?partners=CHN,USA,WLD&lang=es", 1400, 1250),
-    ("products.png", "products?lang=en", 1400, 1250),
-    ("claims.png", "claims?claim=1&lang=en", 1400, 1250),
-    ("scenarios.png", "scenarios?lang=en", 1400, 1250),
-    ("balances-narrow.png", "balances?partners=CHN,USA,WLD&lang=es", 400, 1400),
+    ("balances.png", "balances?partners=CHN,USA,WLD&lang=en", 1400, 1250, ""),
+    ("balanzas-es.png", "balances?partners=CHN,USA,WLD&lang=es", 1400, 1250, ""),
+    ("resumen-es.png", "?lang=es", 1400, 1000, ""),
+    ("products.png", "products?lang=en", 1400, 1250, ""),
+    # the explore journey's answer: what grew fastest since 2019, in %
+    ("productos-crecimiento-es.png", "products?lang=es&year=2024&from=2019", 1400, 1250, "Lo que más creció"),
+    ("claims.png", "claims?lang=en", 1400, 1250, ""),
+    ("scenarios.png", "scenarios?lang=en", 1400, 1250, ""),
+    ("escenarios-es.png", "scenarios?lang=es", 1400, 1000, ""),
+    ("balances-narrow.png", "balances?partners=CHN,USA,WLD&lang=es", 400, 1400, ""),
 )
 
 
@@ -68,12 +72,17 @@ def take(db: Path, out: Path, names: list[str] | None = None) -> list[Path]:
     with streamlit_server(db) as url, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
-            for name, path, width, height in SHOTS:
+            for name, path, width, height, heading in SHOTS:
                 if names and name not in names:
                     continue
                 page = browser.new_page(viewport={"width": width, "height": height})
                 page.goto(f"{url}/{path}")
-                page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90_000)
+                page.wait_for_selector(".js-plotly-plot .main-svg", state="attached", timeout=240_000)
+                page.wait_for_function(
+                    "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=240_000
+                )
+                if heading:
+                    page.get_by_role("heading", name=heading).first.scroll_into_view_if_needed()
                 page.wait_for_timeout(2500)  # plotly's layout transitions
                 target = out / name
                 page.screenshot(path=str(target))

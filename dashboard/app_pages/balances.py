@@ -15,10 +15,12 @@ from dashboard import (
     components,
     i18n,
     queries,
+    readout,
     units,
     url_state,
 )
 from dashboard.i18n import t
+from etl import record
 from etl.schema import CHINA, UNITED_STATES, WORLD
 
 DEFAULT_PARTNERS = [CHINA, UNITED_STATES, WORLD]
@@ -37,7 +39,10 @@ partner_choices = components.query_total_partners()
 specs = [*components.view_specs(partner_choices, DEFAULT_PARTNERS), *components.unit_specs()]
 url_state.init_state(specs, lang)
 left, middle, right = st.columns([2, 2, 2])
-partners = left.multiselect(t("partners", lang), partner_choices, key="partners", format_func=label_of)
+partners = left.multiselect(
+    t("partners", lang), partner_choices, key="partners", format_func=label_of,
+    placeholder=t("choose_many", lang), select_all=False,
+)  # fmt: skip
 with middle:
     view, factor = components.view_widgets()
 with right:
@@ -52,10 +57,29 @@ wide = components.balances_for(view, partners, factor)
 all_years = sorted({int(y) for y in wide["year"]}) or [components.DEFAULT_FIRST_YEAR]
 year_from, year_to = components.year_range_widget(all_years[0], all_years[-1])
 wide = wide[wide["year"].between(year_from, year_to)]
+# The takeaway: each partner's balance in the latest year whose figures are final for all of them.
+with_balance = wide[wide["balance"].notna()]
+present = [p for p in partners if p in set(with_balance["partner_iso3"])]
+lead_year = (
+    record.latest_common_year(with_balance, present, value="balance", final_only=True) if present else None
+)
+if lead_year is not None:
+    names = components.country_names()
+    components.takeaway(" ".join(  # in USD billions, the unit the sentence reads
+        readout.balance_sentence(p, names.get(p, p), float(row["balance"]) / units.BILLION, year=int(lead_year),
+                                 unit=units.NOMINAL, base_year=None, lang=lang,
+                                 trade=(float(row["export"] or 0) + float(row["import"] or 0)) / units.BILLION)
+        for p in present
+        for _, row in with_balance[(with_balance["partner_iso3"] == p) & (with_balance["year"] == lead_year)].iterrows()
+    ))  # fmt: skip
 long = queries.long_measures(wide)
 long["value"] = components.in_units(long, unit, base_year)
 long["partner"] = long["partner_iso3"].map(label_of)
 long["measure_label"] = long["measure"].map(measure_names)
+long["publisher_shown"] = long["publisher"].map(
+    lambda v: i18n.record_text(v, lang)
+)  # the tooltip's publisher
+hover = {"publisher_shown": i18n.column("publisher", lang)}
 
 if long.empty:
     st.info(t("no_data", lang))
@@ -70,6 +94,7 @@ else:
             title=t("balances_title", lang),
             y_title=unit_text,
             footnote=components.footnote(long),
+            hover=hover,
             x_title=t("year", lang),
         )
         if unit == units.NOMINAL and CHINA in partners:  # claim 1 is in nominal dollars
@@ -87,6 +112,9 @@ else:
         ("balances", unit, base_year, CHINA in partners, year_from, year_to), [long], balances_figure
     )
     components.show_figure(fig, filename="balanza-balances", key="balances_chart", finished=True)
+    # Said where the reader sees CIF imports beside a FOB/FOB balance: exports − imports is not that balance.
+    if cif_note := readout.cif_fob_note(wide, components.country_names(), lang, factor):
+        st.info(cif_note, icon=":material/calculate:")
     components.gap_notes(long, ["partner", "measure_label"], "value", lambda key: " · ".join(key))
 
 table = long[["partner_iso3", "year", "measure", "value", "value_usd", "publisher", "valuation", "flag"]]
@@ -170,7 +198,8 @@ else:
 
 # Reporter vs mirror: both records for each partner that reports (the World does not).
 st.subheader(t("gap_title", lang))
-st.caption(t("gap_explanation", lang))
+with components.details(t("gap_why", lang)):
+    st.caption(t("gap_explanation", lang))
 mirror_view = queries.RECONCILED_VIEW if view == queries.RECONCILED_VIEW else queries.MIRROR_VIEW
 reporting = [p for p in partners if p != WORLD]
 records = pd.concat(
@@ -191,6 +220,7 @@ else:
     records["value"] = components.in_units(records, unit, base_year)
     records["partner"] = records["partner_iso3"].map(label_of)
     records["flow_label"] = records["flow"].map(measure_names)
+    records["publisher_shown"] = records["publisher"].map(lambda v: i18n.record_text(v, lang))
 
     def gap_figure() -> go.Figure:
         fig = charts.line_chart(
@@ -202,7 +232,7 @@ else:
             title=t("gap_title", lang),
             y_title=unit_text,
             footnote=components.footnote(records),
-            hover=("source", "valuation"),
+            hover={**hover, "valuation": i18n.column("valuation", lang)},
             x_title=t("year", lang),
         )
         return components.finish_time_chart(fig, records, unit, year_from, year_to)

@@ -8,7 +8,8 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
-from dashboard import claims, components, i18n, shared_results, url_state
+from dashboard import claim_text, claims, components, i18n, shared_results, url_state
+from dashboard.scenarios import form, model_text
 
 PAGES_DIR = Path(__file__).resolve().parent
 BadgeColour = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray", "grey", "primary"]
@@ -29,18 +30,18 @@ TX = {
         "Las afirmaciones de los artículos, contrastadas con los datos",
     ),
     "intro": (
-        "Two news articles of May 2025 (in seeds/) make statements about Colombia–China–US trade. Each card gives "
-        "the primary basis (the publisher's own definition, read through the series of record), the other bases "
-        "beside it, a verdict by the rule shown, the publisher of each number, and what the bundled data lacks.",
-        "Dos artículos de prensa de mayo de 2025 (en seeds/) hacen afirmaciones sobre el comercio Colombia–China–"
-        "EE. UU. Cada tarjeta da la base principal (la definición del propio publicador, leída de la serie de "
-        "registro), las otras bases a su lado, un veredicto según la regla indicada, el publicador de cada cifra "
-        "y lo que falta en los datos incluidos.",
+        "Two news articles of May 2025 make statements about Colombia–China–US trade. Each card gives the verdict "
+        "and the figure it rests on; open it for the quote, the basis (the publisher's own definition first, the "
+        "others beside it), the rule that gives the verdict, the publisher of each number and what the bundled "
+        "data lacks.",
+        "Dos artículos de prensa de mayo de 2025 hacen afirmaciones sobre el comercio Colombia–China–EE. UU. Cada "
+        "tarjeta da el veredicto y la cifra en que se apoya; ábrala para ver la cita, la base (primero la "
+        "definición del propio publicador, las otras a su lado), la regla que da el veredicto, el publicador de "
+        "cada cifra y lo que falta en los datos incluidos.",
     ),
     "claim": ("Claim", "Afirmación"),
     "number": ("#", "N.º"),
     "all": ("All claims", "Todas las afirmaciones"),
-    "article": ("article", "artículo"),
     "kind": ("kind", "tipo"),
     "basis": ("Basis", "Base"),
     "figure": ("Figure", "Cifra"),
@@ -48,19 +49,20 @@ TX = {
     "others": ("Other bases, beside the primary one:", "Otras bases, junto a la principal:"),
     "tolerance": ("Tolerance", "Tolerancia"),
     "missing": ("Not in the bundled data: ", "No está en los datos incluidos: "),
+    "details": (
+        "The quote, the basis, the rule and the numbers",
+        "La cita, la base, la regla y las cifras",
+    ),
     "numbers": (
-        "Numbers ({n} rows, each with its publisher and dataset)",
-        "Cifras ({n} filas, cada una con su publicador y conjunto de datos)",
+        "Numbers ({n} rows, each with its publisher and valuation)",
+        "Cifras ({n} filas, cada una con su publicador y su valoración)",
     ),
     "reproduce": ("Reproduce on the {page} page", "Reproducir en la página {page}"),
     "not_built": (
         "Reproduce with page “{page}” and filters {filters} (page not in this build).",
         "Reproducir con la página «{page}» y los filtros {filters} (página no incluida).",
     ),
-    "preset": (
-        "Scenario preset: `{preset}` (model/presets).",
-        "Escenario predefinido: `{preset}` (model/presets).",
-    ),
+    "preset": ("Open the scenario “{name}”", "Abrir el escenario «{name}»"),
     "per_row": ("per row", "por fila"),
     "statement": ("Statement", "Afirmación"),
     "verdict": ("Verdict", "Veredicto"),
@@ -119,77 +121,102 @@ def _link(card: claims.ClaimCard) -> None:
                      query_params={**spec.link_params, "lang": components.lang()})  # fmt: skip
     elif page:
         st.caption(tx("not_built", page=page, filters=claims.link_query(spec)))
-    if spec.scenario_preset:
-        st.caption(tx("preset", preset=spec.scenario_preset))
+    if spec.scenario_preset:  # the preset opened on the Scenarios page, named in words (never its id)
+        preset = model_text.preset_title(spec.scenario_preset, components.lang())
+        st.page_link("app_pages/scenarios.py", label=tx("preset", name=preset), icon=":material/tune:",
+                     query_params={"sc": form.preset_link(spec.scenario_preset), "lang": components.lang()})  # fmt: skip
 
 
-def _card(card: claims.ClaimCard) -> None:
+def _words(text: str) -> str:
+    """A sentence of the checks as the reader should see it: preset ids named, Markdown neutralised."""
+    return url_state.escape_markdown(claim_text.plain(text, components.lang()))
+
+
+def _one_line(card: claims.ClaimCard) -> str:
+    """What stays visible with the card folded: the figure the verdict rests on, else the first sentence."""
+    if card.figure:
+        return f"**{tx('figure')}:** {_words(card.figure)}"
+    return _words(card.explanation[0]) if card.explanation else ""
+
+
+def _card(card: claims.ClaimCard, expanded: bool) -> None:
     spec = card.spec
+    language = components.lang()
     with st.container(border=True):
         head, badge = st.columns([5, 2])
-        head.subheader(f"{spec.id}. {spec.text('summary', components.lang())}", anchor=f"claim-{spec.id}")
+        head.subheader(f"{spec.id}. {spec.text('summary', language)}", anchor=f"claim-{spec.id}")
         with badge:
             st.badge(
                 _label(VERDICTS, card.verdict),
                 color=BADGE_COLOURS[card.verdict],
                 icon=BADGE_ICONS[card.verdict],
             )
-        st.markdown(f"> “{spec.quote}”")
-        if spec.related_quote:
-            st.markdown(f"> “{spec.related_quote}” ({spec.related_article})")
-        st.caption(
-            f"{spec.text('speaker', components.lang())} · {tx('article')} `{spec.article}` · {spec.date} · {tx('kind')}: "
-            f"{_label(KINDS, spec.kind)}"
+        st.markdown(_one_line(card))
+        # The rest folded away: the card reads as its statement, verdict and figure until it is opened.
+        with st.expander(tx("details"), expanded=expanded):
+            _details(card)
+
+
+def _details(card: claims.ClaimCard) -> None:
+    spec = card.spec
+    language = components.lang()
+    st.markdown("  \n".join(claim_text.quote_lines(spec.quote, language)))
+    if spec.related_quote:
+        related = claim_text.article_label(spec.related_article or "", language)
+        st.markdown("  \n".join(claim_text.quote_lines(spec.related_quote, language, source=related)))
+    st.caption(
+        f"{spec.text('speaker', language)} · {claim_text.article_label(spec.article, language, spec.date)} · "
+        f"{tx('kind')}: {_label(KINDS, spec.kind)}"
+    )
+    if card.basis or card.figure:
+        st.markdown(
+            f"**{tx('basis')}:** {_words(card.basis)}"
+            + (f"  \n**{tx('figure')}:** {_words(card.figure)}" if card.figure else "")
         )
-        if card.basis or card.figure:
-            st.markdown(
-                f"**{tx('basis')}:** {url_state.escape_markdown(card.basis)}"
-                + (f"  \n**{tx('figure')}:** {url_state.escape_markdown(card.figure)}" if card.figure else "")
-            )
-        if card.citation:
-            st.caption(f"{tx('publisher')}: {url_state.escape_markdown(card.citation)}")
-        if card.disagreement:
-            st.info(url_state.escape_markdown(card.disagreement), icon=":material/compare_arrows:")
-        for sentence in card.explanation:
-            st.write(sentence)
-        if card.alternatives:
-            st.markdown(
-                f"**{tx('others')}**\n"
-                + "\n".join(f"- {url_state.escape_markdown(a)}" for a in card.alternatives)
-            )
-        st.caption(f"{tx('tolerance')}: {spec.text('tolerance_text', components.lang())}")
-        if card.missing:
-            st.warning(tx("missing") + "; ".join(card.missing) + ".", icon=":material/report:")
-        fig = shared_results.claim_chart(spec.id, components.lang())
-        if fig is not None:
-            components.show_figure(
-                fig, filename=f"balanza-claim-{spec.id}", key=f"claim_chart_{spec.id}", finished=True
-            )
-        if not card.numbers.empty:
-            with st.expander(tx("numbers", n=len(card.numbers))):
-                shown = card.numbers.assign(
-                    year=card.numbers["year"].astype(
-                        str
-                    ),  # years and dates share the column: show them as text
-                    shown=[
-                        _display_value(v, u)
-                        for v, u in zip(card.numbers["value"], card.numbers["unit"], strict=True)
-                    ],
-                    flag=[  # short words; the reason is in the row's note
-                        i18n.flag_of(bool(p), bool(c), components.lang())
-                        for p, c in zip(card.numbers["provisional"], card.numbers["comparable"], strict=True)
-                    ],
-                )
-                components.show_table(shown[["measure", "year", "perspective", "shown", "flag", "valuation",
-                                             "publisher", "dataset", "note"]].rename(columns={"shown": "value"}),
-                                      key=f"claim_numbers_{spec.id}")  # fmt: skip
-        units = ", ".join(sorted({str(u) for u in card.numbers["unit"].dropna()})) or "—"
-        components.download_table(
-            shared_results.claim_csv_frame(spec.id, components.lang()), filename=f"balanza-claim-{spec.id}.csv",
-            source=components.source_summary(card.numbers), valuation=tx("per_row"), units=units,
-            filters={"claim": spec.id, **spec.link_params}, key=f"claim_csv_{spec.id}",
-        )  # fmt: skip
-        _link(card)
+    if card.citation:
+        st.caption(f"{tx('publisher')}: {_words(card.citation)}")
+    if card.disagreement:
+        st.info(_words(card.disagreement), icon=":material/compare_arrows:")
+    for sentence in card.explanation:
+        st.write(_words(sentence))
+    if card.alternatives:
+        st.markdown(f"**{tx('others')}**\n" + "\n".join(f"- {_words(a)}" for a in card.alternatives))
+    st.caption(f"{tx('tolerance')}: {spec.text('tolerance_text', language)}")
+    if card.missing:
+        st.warning(tx("missing") + "; ".join(_words(m) for m in card.missing) + ".", icon=":material/report:")
+    fig = shared_results.claim_chart(spec.id, language)
+    if fig is not None:
+        components.show_figure(
+            fig, filename=f"balanza-claim-{spec.id}", key=f"claim_chart_{spec.id}", finished=True
+        )
+    if not card.numbers.empty:
+        st.markdown(f"**{tx('numbers', n=len(card.numbers))}**")
+        shown = card.numbers.assign(
+            year=card.numbers["year"].astype(str),  # years and dates share the column: shown as text
+            shown=[
+                _display_value(v, u) for v, u in zip(card.numbers["value"], card.numbers["unit"], strict=True)
+            ],
+            **{
+                column: [
+                    i18n.without_file_names(claim_text.plain(str(v), language)) for v in card.numbers[column]
+                ]
+                for column in ("publisher", "perspective", "valuation", "note", "measure")
+            },
+            flag=[  # short words; the reason is in the row's note
+                i18n.flag_of(bool(p), bool(c), language)
+                for p, c in zip(card.numbers["provisional"], card.numbers["comparable"], strict=True)
+            ],
+        )
+        # where each number comes from in words (publisher, valuation); the file it was read from is in the CSV
+        components.show_table(shown[["measure", "year", "perspective", "shown", "flag", "valuation", "publisher", "note"]]
+                              .rename(columns={"shown": "value"}), key=f"claim_numbers_{spec.id}")  # fmt: skip
+    units = ", ".join(sorted({str(u) for u in card.numbers["unit"].dropna()})) or "—"
+    components.download_table(
+        shared_results.claim_csv_frame(spec.id, language), filename=f"balanza-claim-{spec.id}.csv",
+        source=components.source_summary(card.numbers), valuation=tx("per_row"), units=units,
+        filters={"claim": spec.id, **spec.link_params}, key=f"claim_csv_{spec.id}",
+    )  # fmt: skip
+    _link(card)
 
 
 lang = components.lang()
@@ -202,7 +229,7 @@ ids = tuple(["all", *[str(card.spec.id) for card in all_cards]])
 claim_param = url_state.Param("claim", url_state.CHOICE, "all", ids)
 url_state.init_state([claim_param], lang)
 chosen = st.selectbox(
-    tx("claim"), ids, key="claim",
+    tx("claim"), ids, key="claim", placeholder=i18n.t("choose_one", lang),
     format_func=lambda i: tx("all") if i == "all" else next(f"{k.spec.id}. {k.spec.text('summary', lang)}"
                                                                 for k in all_cards if str(k.spec.id) == i),
 )  # fmt: skip
@@ -210,9 +237,10 @@ url_state.sync_url([claim_param])
 
 summary = pd.DataFrame([{tx("number"): k.spec.id, tx("statement"): k.spec.text("summary", lang),
                          tx("kind").capitalize(): _label(KINDS, k.spec.kind), tx("verdict"): _label(VERDICTS, k.verdict),
-                         tx("figure"): k.figure or "—", tx("basis"): k.basis or "—"} for k in all_cards])  # fmt: skip
+                         tx("figure"): claim_text.plain(k.figure, lang) or "—",
+                         tx("basis"): claim_text.plain(k.basis, lang) or "—"} for k in all_cards])  # fmt: skip
 if chosen == "all":
     st.dataframe(summary, hide_index=True, width="stretch")
 for card in all_cards:
     if chosen in ("all", str(card.spec.id)):
-        _card(card)
+        _card(card, expanded=chosen == str(card.spec.id))  # one claim asked for by the link: opened

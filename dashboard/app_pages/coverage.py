@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, components, i18n, url_state
@@ -28,9 +29,16 @@ specs = [
 url_state.init_state(specs, lang)
 left, right = st.columns(2)
 country = left.selectbox(
-    t("reporter", lang) + " / " + t("partner", lang), involved, key="country", format_func=label_of
+    t("reporter", lang) + " / " + t("partner", lang),
+    involved,
+    key="country",
+    format_func=label_of,
+    placeholder=t("choose_one", lang),
 )
-counterparts = right.multiselect(t("partners", lang), involved, key="with", format_func=label_of)
+counterparts = right.multiselect(
+    t("partners", lang), involved, key="with", format_func=label_of,
+    placeholder=t("choose_many", lang), select_all=False,
+)  # fmt: skip
 url_state.sync_url(specs)
 
 # Series between the chosen country and the chosen counterparts (either side reporting), in the years chosen
@@ -46,9 +54,9 @@ detail_names = {
 if shown.empty:
     st.info(t("no_data", lang))
 else:
-    labelled = shown.assign(
+    labelled = shown.assign(  # two short lines per row: what flows where, then who publishes it at what detail
         series=[
-            f"{i18n.publisher(s, lang)} · {r}→{p} · {i18n.flow(f, lang)} · {detail_names.get(d, d)}"
+            f"{r}→{p} · {i18n.flow(f, lang)}<br>{i18n.short_publisher(s, lang)} · {detail_names.get(d, d)}"
             for s, r, p, f, d in zip(
                 shown["source"],
                 shown["reporter_iso3"],
@@ -89,12 +97,28 @@ components.download_table(
 )
 
 st.subheader(t("datasets", lang))
-datasets = components.query_datasets().drop(columns=["dataset_id", "path", "source"], errors="ignore")
-# Vintage: loaded as a newer release of observations another file holds (balanza load --revision, fetch) or not.
-datasets["vintage"] = datasets["vintage"].map(
-    lambda revision: t("vintage_revision" if revision else "vintage_first", lang)
-)
-# The datasets' provenance is written in English in data/sources.toml: cited as it is, and said so.
-datasets = datasets.rename(columns={"publisher": "publisher_cited", "description": "description_cited"})
+loaded = components.query_datasets()
+# Each dataset in plain words: its series (the publisher, in the page's language), and its provenance as the data
+# manifest words it, in English, cited and said so; file names, paths and commits stay in the download.
+datasets = pd.DataFrame(
+    {
+        "series": [i18n.publisher(s, lang) if isinstance(s, str) else t("reference_table", lang)
+                   for s in loaded["source"]],
+        "publisher_cited": loaded["publisher"].map(i18n.without_file_names),
+        "description_cited": loaded["description"].map(i18n.without_file_names),
+        "licence_cited": loaded["licence"].map(i18n.without_file_names),
+        "row_count": loaded["row_count"],
+        "loaded_at": loaded["loaded_at"],
+        # Vintage: loaded as a newer release of observations another file holds (balanza load --revision, fetch)
+        "vintage": loaded["vintage"].map(lambda revision: t("vintage_revision" if revision else "vintage_first", lang)),
+        "revises_rows": loaded["revises_rows"],
+        "superseded_rows": loaded["superseded_rows"],
+    }
+)  # fmt: skip
 components.show_table(datasets, key="datasets_table")
+components.download_csv_button(
+    components.localized(loaded.drop(columns=["dataset_id"], errors="ignore")),
+    filename="balanza-datasets.csv", source=t("data_manifest", lang), valuation="—", units="—",
+    filters={}, key="datasets_csv",
+)  # fmt: skip
 components.page_links("coverage")

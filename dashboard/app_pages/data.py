@@ -47,7 +47,9 @@ for column, (name, field, label, formatter) in zip(columns, cascade, strict=True
     spec = url_state.Param(name, url_state.CHOICE, default, choices)
     specs.append(spec)
     url_state.init_state([spec], lang)
-    chosen[name] = column.selectbox(label, choices, key=name, format_func=formatter)
+    chosen[name] = column.selectbox(
+        label, choices, key=name, format_func=formatter, placeholder=t("choose_one", lang)
+    )
     remaining = remaining[remaining[field] == chosen[name]]
 
 year_min, year_max = int(remaining["year_min"].min()), int(remaining["year_max"].max())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, components, i18n, queries, url_state
+from dashboard import charts, components, i18n, queries, readout, url_state
 from dashboard.i18n import t
 from etl.schema import CHINA, UNITED_STATES, WORLD
 
@@ -23,7 +23,10 @@ st.caption(t("dependence_note", lang))
 partner_choices = components.query_total_partners()
 specs = components.view_specs(partner_choices, [CHINA, UNITED_STATES])[:1]
 url_state.init_state(specs, lang)
-partners = st.multiselect(t("partners", lang), partner_choices, key="partners", format_func=label_of)
+partners = st.multiselect(
+    t("partners", lang), partner_choices, key="partners", format_func=label_of,
+    placeholder=t("choose_many", lang), select_all=False,
+)  # fmt: skip
 url_state.sync_url(specs)
 numerators = [p for p in partners if p != WORLD]
 
@@ -34,6 +37,21 @@ year_from, year_to = components.year_range_widget(share_years[0], share_years[-1
 shares = shares[shares["year"].between(year_from, year_to)].reset_index(drop=True)
 shares["partner"] = shares["partner_iso3"].map(label_of)
 shares["flow_label"] = shares["flow"].map(lambda f: t(f, lang))
+shares["publisher_shown"] = shares["publisher"].map(lambda v: i18n.record_text(v, lang))  # for the tooltip
+# The takeaway: each partner's share of the flow it weighs most in, now and at the start of the years shown.
+names = components.country_names()
+# Final, comparable years only where there are any (2025's DIAN exports withhold destinations: not comparable).
+settled = shares[shares["flag"].fillna("") == ""]
+said = settled if not settled.empty else shares
+lead = []
+for partner in numerators:
+    rows = said[said["partner_iso3"] == partner].dropna(subset=["share_pct"])
+    if rows.empty:
+        continue
+    latest = rows[rows["year"] == rows["year"].max()]
+    flow = str(latest.sort_values("share_pct").iloc[-1]["flow"])
+    lead.append(readout.share_sentence(said, partner, names.get(partner, partner), flow, lang))
+components.takeaway(" ".join(s for s in lead if s))
 
 if shares.empty:
     st.info(t("no_data", lang))
@@ -48,6 +66,7 @@ else:
             title=t("dependence_title", lang),
             y_title=t("share_pct", lang),
             footnote=components.footnote(shares, t("dependence_note", lang)),
+            hover={"publisher_shown": i18n.column("publisher", lang)},
             x_title=t("year", lang),
         )
         return components.finish_time_chart(fig, shares, "share", year_from, year_to)

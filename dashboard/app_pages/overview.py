@@ -7,7 +7,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, components, i18n, queries, url_state
+from dashboard import charts, components, i18n, queries, readout, url_state
 from dashboard.i18n import t
 from etl import record
 from etl.schema import CHINA, UNITED_STATES, WORLD
@@ -84,55 +84,67 @@ for column, partner in zip(columns, PARTNERS, strict=True):
             delta = change_text(latest, previous.iloc[0])
         st.metric(
             t("latest_balance", lang, partner=components.country_label(partner), year=int(latest["year"])),
-            i18n.number(latest["balance_value"], lang),
+            readout.headline(latest["balance_value"], unit, lang),
             delta=delta,
             help=unit_text,
         )
-        st.caption(unit_text)
-        st.caption(
-            t(
-                "balance_basis",
-                lang,
-                basis=i18n.record_text(latest["basis_label"], lang),
-                publisher=i18n.record_text(latest["balance_publisher"], lang),
+        # One sentence under the number; the basis, publishers and alternative folded away below the sparkline.
+        components.takeaway(
+            readout.balance_sentence(
+                partner, components.country_names().get(partner, partner), latest["balance_value"],
+                year=int(latest["year"]), unit=unit, base_year=base_year, lang=lang,
+                trade=(latest["export_value"] or 0) + (latest["import_value"] or 0),
             )
-        )
-        if pd.notna(latest["alt_balance_value"]):
-            st.caption(
-                t(
-                    "balance_alternative",
-                    lang,
-                    basis=i18n.record_text(latest["alt_basis_label"], lang),
-                    value=i18n.number(latest["alt_balance_value"], lang),
-                )
-            )
-        st.caption(
-            t(
-                "sources_of",
-                lang,
-                export=i18n.record_text(latest["export_publisher"] or "—", lang),
-                import_=i18n.record_text(latest["import_publisher"] or "—", lang),
-            )
-        )
+        )  # fmt: skip
         spark = components.shared_figure(  # built once per database and data, shared (read-only)
             ("sparkline",), [series], functools.partial(charts.sparkline_chart, series, y="balance_value")
         )
         components.show_figure(
             spark, filename=f"balanza-balance-{partner}", key=f"spark_{partner}", finished=True
         )
-        gaps = charts.missing_years(series.assign(key=partner), ["key"], "balance_value")
-        if gaps:
+        with components.details():
+            st.caption(unit_text)
             st.caption(
                 t(
-                    "missing_years",
+                    "balance_basis",
                     lang,
-                    series=components.country_label(partner),
-                    years=charts.format_years(gaps[(partner,)]),
+                    basis=i18n.record_text(latest["basis_label"], lang),
+                    publisher=i18n.record_text(latest["balance_publisher"], lang),
                 )
             )
+            if pd.notna(latest["alt_balance_value"]):
+                st.caption(
+                    t(
+                        "balance_alternative",
+                        lang,
+                        basis=i18n.record_text(latest["alt_basis_label"], lang),
+                        value=i18n.number(latest["alt_balance_value"], lang),
+                    )
+                )
+            st.caption(
+                t(
+                    "sources_of",
+                    lang,
+                    export=i18n.record_text(latest["export_publisher"] or "—", lang),
+                    import_=i18n.record_text(latest["import_publisher"] or "—", lang),
+                )
+            )
+            if delta and delta.endswith(t("vs_year_estimated", lang, year=int(latest["year"]) - 1)):
+                st.caption(t("change_estimated", lang))  # why the change is on the estimate, not the headline
+            gaps = charts.missing_years(series.assign(key=partner), ["key"], "balance_value")
+            if gaps:
+                st.caption(
+                    t(
+                        "missing_years",
+                        lang,
+                        series=components.country_label(partner),
+                        years=charts.format_years(gaps[(partner,)]),
+                    )
+                )
         rows.append(latest)
 
-st.caption(t("selection_rule", lang))
+with components.details(t("how_chosen", lang)):
+    st.caption(t("selection_rule", lang))
 
 if rows:
     table = (
@@ -176,6 +188,11 @@ if rows:
     caveats = table["caveat"]  # a short flag in the cell, the reasons under the table
     table["caveat"] = caveats.map(lambda v: i18n.flag_short(v, lang))
     value_units = {m: unit_text for m in ("export", "import", "balance", "alt_balance")}
+    # the table puts CIF imports beside FOB/FOB balances: said where the reader sees them
+    if cif_note := readout.cif_fob_note(
+        wide.loc[[r.name for r in rows]], components.country_names(), lang, factor
+    ):
+        st.caption(cif_note)
     components.show_table(table, units=value_units)
     components.flag_caption(caveats)
     components.download_table(

@@ -54,7 +54,10 @@ SPECS = [
 ]
 url_state.init_state(SPECS, lang)
 left, right = st.columns([3, 2])
-chosen = left.multiselect(t("countries", lang), peers.PEERS, key="peers", format_func=name_of)
+chosen = left.multiselect(
+    t("countries", lang), peers.PEERS, key="peers", format_func=name_of,
+    placeholder=t("choose_many", lang), select_all=False,
+)  # fmt: skip
 measure = right.radio(
     t("peers_show", lang),
     peers.MEASURES,
@@ -202,10 +205,13 @@ components.show_table(
 
 # ---- ranking for a chosen year ----------------------------------------------------------------------------------
 year_col, rank_col = st.columns(2)
-year = year_col.selectbox(t("peers_ranking_year", lang), years[::-1], key="year")
-rank_by = rank_col.selectbox(
-    t("peers_rank_by", lang), peers.INDICATORS, key="rank", format_func=indicator_name
+year = year_col.selectbox(
+    t("peers_ranking_year", lang), years[::-1], key="year", placeholder=t("choose_one", lang)
 )
+rank_by = rank_col.selectbox(
+    t("peers_rank_by", lang), peers.INDICATORS, key="rank", format_func=indicator_name,
+    placeholder=t("choose_one", lang),
+)  # fmt: skip
 url_state.sync_url(SPECS[2:4])
 st.subheader(t("peers_ranking_title", lang, year=year))
 ranked = peers.ranking(indicators, int(year), rank_by, shown)
@@ -224,6 +230,7 @@ components.download_csv_button(
     units="%",
     filters={**filters, "year": year, "rank": rank_by},
     key="ranking_csv",
+    decimals={i: 1 for i in peers.INDICATORS},
 )
 
 # ---- every value ------------------------------------------------------------------------------------------------
@@ -249,6 +256,7 @@ components.download_csv_button(
     units=t("peers_units", lang),
     filters=filters,
     key="peers_csv",
+    decimals={"value_pct": 1, "numerator_usd": 0, "denominator_usd": 0},
 )
 
 # ---- mirror checks ------------------------------------------------------------------------------------------------
@@ -280,11 +288,13 @@ components.download_csv_button(
     units="%",
     filters={"peers": shown},
     key="mirror_overview_csv",
+    decimals={"median_gap_pct": 1, "median_gap_fob_pct": 1},
 )
 country_col, partner_col = st.columns(2)
 mirror_country = country_col.selectbox(
-    t("peers_mirror_country", lang), peers.PEERS, key="mirror", format_func=name_of
-)
+    t("peers_mirror_country", lang), peers.PEERS, key="mirror", format_func=name_of,
+    placeholder=t("choose_one", lang),
+)  # fmt: skip
 mirror_partner = partner_col.radio(
     t("partner", lang), peers.COUNTERPARTS, key="mpartner", format_func=name_of, horizontal=True
 )
@@ -324,14 +334,21 @@ else:
 
     def mirror_figure() -> go.Figure:
         fig = charts.line_chart(
-            sides[["year", "value", "side", "flow_label", "source", "valuation", "provisional"]],
+            sides[["year", "value", "side", "flow_label", "source", "valuation", "provisional"]].assign(
+                publisher_shown=components.publisher_column(
+                    sides
+                )  # the tooltip names the publisher, not its code
+            ),
             y="value",
             color="side",
             facet_row="flow_label",
             title=t("peers_mirror_chart", lang, country=country_name, partner=partner_name),
             y_title=t("peers_mirror_axis", lang),
             footnote=components.footnote(sides),
-            hover=("source", "valuation"),
+            hover={
+                "publisher_shown": i18n.column("publisher", lang),
+                "valuation": i18n.column("valuation", lang),
+            },
             x_title=t("year", lang),
         )
         return components.finish_time_chart(fig, sides, units.NOMINAL, year_from, year_to)
@@ -375,6 +392,7 @@ else:
         units=t("usd_m", lang),
         filters={"mirror": mirror_country, "mpartner": mirror_partner, "yr": f"{year_from}-{year_to}"},
         key="mirror_csv",
+        decimals={"gap_pct": 1, "gap_fob_pct": 1},
     )
 
 components.page_links("peers")

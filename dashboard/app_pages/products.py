@@ -8,6 +8,7 @@ Streamlit), the HS descriptions and the search in dashboard.products.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, components, i18n, product_views, shared_results, url_state
@@ -32,13 +33,19 @@ if chapter_default is None:
 else:
     chapter_spec = url_state.Param("cy", url_state.CHOICE, chapter_default, tuple(chapter_years))
     url_state.init_state([chapter_spec], lang)
-    chapter_year = st.selectbox(t("year", lang), chapter_years, key="cy")
+    chapter_year = st.selectbox(t("year", lang), chapter_years, key="cy", placeholder=t("choose_one", lang))
     url_state.sync_url([chapter_spec])
     names = components.country_names()
     english = dict(zip(hs_codes["hs_code"], hs_codes["description"], strict=True))
     shown = product_views.chapter_rows_shown(chapters, chapter_year, names, english, lang, spanish)
     value_unit = t("usd_m", lang)
     note = product_views.chapter_note(chapter_rows, chapter_year, names, lang)
+    totals = chapter_rows[chapter_rows["hs_code"] == "TOTAL"]
+    components.takeaway(" ".join(
+        sentence for partner in CHAPTER_PARTNERS
+        if (sentence := product_views.chapters_sentence(shown, totals, partner, names.get(partner, partner),
+                                                        chapter_year, lang))
+    ))  # fmt: skip
     # Figures are built once per database, choices and data and shared by every session (read-only).
     fig = components.shared_figure(("products_chapters", chapter_year, note), [shown], lambda: charts.grouped_bar_chart(
         shown, category="label", group="partner", value="value",
@@ -72,7 +79,11 @@ if not series_choices:
 
 top = st.columns([3, 1, 1])
 series = top[0].selectbox(
-    t("products_series", lang), series_choices, key="series", format_func=describe_series
+    t("products_series", lang),
+    series_choices,
+    key="series",
+    format_func=describe_series,
+    placeholder=t("choose_one", lang),
 )
 series_filters = product_views.series_filters(series)
 source, flow = series_filters["source"], series_filters["flow"]
@@ -91,14 +102,17 @@ year = top[1].selectbox(
     years,
     key="year",
     format_func=lambda y: f"{y} ({t('provisional', lang)})" if y in provisional_years else str(y),
+    placeholder=t("choose_one", lang),
 )
 if (switched := product_views.comparison_year(year, st.session_state.get("from"), years)) is not None:
     st.session_state["from"] = switched
-year_from = top[2].selectbox(t("compare_with", lang), years, key="from")
+year_from = top[2].selectbox(t("compare_with", lang), years, key="from", placeholder=t("choose_one", lang))
 value_title = t("usd_m", lang)
 
 # The search: codes or words, English or Spanish; the values are this series' in the chosen year.
 query_text = st.text_input(t("hs_search", lang), key="q", max_chars=60, placeholder=t("hs_search_hint", lang))
+# in the address now, before any download button: each file's link must reproduce this view, not the one before
+url_state.sync_url([series_spec, *year_specs, query_spec])
 focus = None
 if query_text.strip():
     matches = shared_results.hs_search(query_text)  # shared by every session searching the same words
@@ -144,25 +158,62 @@ components.download_table(
 )  # fmt: skip
 
 st.subheader(t("top_movers", lang))
+order_spec = url_state.Param("order", url_state.CHOICE, product_views.GROWTH, product_views.MOVER_ORDERS)
+url_state.init_state([order_spec], lang)
 if len(years) == 1:
     st.info(t("one_year_only", lang))
 elif year_from == year:
     st.info(t("movers_same_year", lang))
 else:
-    movers = product_views.movers_frame(
-        components.query_top_movers(**series_filters, year_from=year_from, year_to=year), lang, spanish
-    )
-    fig = components.shared_figure(
-        ("products_movers", year_from, year, source),
-        [movers],
-        lambda: charts.movers_chart(
-            movers,
-            title=f"{t('top_movers', lang)}: {year_from} → {year}",
-            x_title=f"{t('change', lang)} ({value_title})",
-            footnote=components.footnote(movers.assign(source=source, year=year)),
-        ),
-    )
-    components.show_figure(fig, filename="balanza-top-movers", key="movers", finished=True)
+    order = st.radio(
+        t("movers_order", lang), product_views.MOVER_ORDERS, key="order", horizontal=True,
+        format_func=lambda o: t(f"movers_by_{o}", lang),
+    )  # fmt: skip
+    url_state.sync_url([order_spec])
+    movers = product_views.movers_table(
+        components.query_movers(**series_filters, year_from=year_from, year_to=year), year_from, year, order,
+        lang, spanish,
+    )  # fmt: skip
+    span = f"{movers.start} → {movers.end}"
+    components.takeaway(product_views.movers_sentence(movers, order, lang))
+    if movers.rows.empty:
+        st.info(t("no_data", lang))
+    else:
+        growth = order == product_views.GROWTH
+        shown = movers.rows.assign(
+            label=[charts.chapter_label(c, d) for c, d in zip(movers.rows["hs_code"], movers.rows["description"],
+                                                                strict=True)],
+            text=[
+                f"{i18n.signed(g, lang, 1)} %" if growth else i18n.signed(c, lang, 1)
+                for g, c in zip(movers.rows["growth_pct"], movers.rows["change"], strict=True)
+            ],
+        )  # fmt: skip
+        note = t("movers_note", lang, base=i18n.money(movers.min_base_usd, lang), year=movers.start)
+        fig = components.shared_figure(
+            ("products_movers", movers.start, movers.end, source, order), [shown],
+            lambda: charts.movers_chart(
+                shown, value="growth_pct" if growth else "change", label="label", text="text",
+                title=t("movers_title_growth" if growth else "movers_title_change", lang, span=span),
+                x_title=t("growth_pct", lang) if growth else f"{t('change', lang)} ({value_title})",
+                footnote=components.footnote(pd.DataFrame({"source": source, "year": [movers.start, movers.end]}),
+                                             note if growth else ""),
+                unit="%" if growth else value_title,
+            ),
+        )  # fmt: skip
+        components.show_figure(fig, filename="balanza-top-movers", key="movers", finished=True)
+        headers = product_views.movers_columns(movers.start, movers.end, lang)
+        components.show_table(
+            movers.rows.rename(columns=headers), decimals={h: 1 for h in list(headers.values())[2:]},
+            key="movers_table",
+        )  # fmt: skip
+        if growth:
+            st.caption(note)
+        # every heading of both years, not only the ones shown, with growth and CAGR (the page's CSV helper)
+        components.download_csv_button(
+            movers.all.rename(columns=headers), filename="balanza-movers.csv", source=i18n.publisher(source, lang),
+            valuation="CIF" if flow == "import" else "FOB", units=f"{value_title}; %",
+            filters={"series": series, "from": year_from, "year": year, "order": order}, key="movers_csv",
+        )  # fmt: skip
 
-url_state.sync_url([series_spec, *year_specs, query_spec])
+url_state.sync_url([order_spec])
 components.page_links("products")

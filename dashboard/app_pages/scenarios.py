@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import components, shared_results
+from dashboard import components, i18n, shared_results
 from dashboard.deck import browser_path, build_deck, html_to_pdf
 from dashboard.scenarios import exports, form, model_text, widgets
 from dashboard.scenarios.form import DEFAULT_PRESET, MAX_SAVED, PRESETS, ScenarioFileError
@@ -29,6 +29,7 @@ from model.result import ScenarioResult, colombia_first
 from model.spec import encode_scenario_set
 
 URL_KEY = "sc"
+UPLOAD_LIMIT_MB = 1  # a scenario or a saved set of four is a few kilobytes
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 lang = components.lang()
 
@@ -75,7 +76,7 @@ def _apply(build: Callable[[], Any]) -> None:
     try:
         _set_current(build())
         st.session_state.pop("sc_error", None)
-    except SpecError as exc:
+    except (SpecError, ScenarioFileError) as exc:
         st.session_state["sc_error"] = str(exc)
 
 
@@ -92,7 +93,7 @@ def _load_preset() -> None:
 
 
 def _apply_json() -> None:
-    _apply(lambda: json.loads(st.session_state["sc_json"]))
+    _apply(lambda: form.from_text(st.session_state["sc_json"], text("json", lang), lang))
 
 
 def _save_current() -> None:
@@ -138,7 +139,8 @@ countries = components.country_names()
 with st.container(border=True):
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     left.selectbox(text("presets", lang), list(PRESETS), key="sc_preset", index=list(PRESETS).index(DEFAULT_PRESET),
-                   format_func=lambda name: model_text.preset_name(name, lang))  # fmt: skip
+                   format_func=lambda name: model_text.preset_name(name, lang),
+                   placeholder=i18n.t("choose_one", lang))  # fmt: skip
     right.button(text("load_preset", lang), on_click=_load_preset, key="sc_load_preset", width="stretch")
 
 with st.expander(text("build", lang), expanded=False):
@@ -151,7 +153,7 @@ with st.expander(text("build", lang), expanded=False):
     with purchase_tab:
         widgets.purchase_form(lang, on_submit=_apply_purchase_form)
     with json_tab:
-        st.text_area(text("json", lang), key="sc_json", height=320)
+        st.text_area(text("json", lang), key="sc_json", height=320, max_chars=form.MAX_FILE_BYTES)
         st.button(text("apply_json", lang), on_click=_apply_json, key="sc_apply_json")
 
 if error := st.session_state.get("sc_error"):
@@ -167,7 +169,8 @@ except BalanzaError as exc:
 # names and descriptions come from whoever wrote the link: text, never Markdown
 st.subheader(plain(model_text.preset_name(result.name, lang)))
 if description := current.get("description"):
-    st.caption(plain(model_text.preset_description(result.name, description, lang)))
+    # in plain words: a preset's description may point at the repository's files ("docs/scenarios.md")
+    st.caption(plain(i18n.without_file_names(model_text.preset_description(result.name, description, lang))))
 
 if result.spec.kind == "tariff":
     widgets.show_tariff(result, current, countries, lang)
@@ -183,7 +186,7 @@ with st.container(border=True):
 st.subheader(text("compare", lang))
 saved = st.session_state["sc_saved"]
 st.button(
-    text("save", lang, name=plain(result.name), n=len(saved), max=MAX_SAVED),
+    text("save", lang, name=plain(model_text.preset_name(result.name, lang)), n=len(saved), max=MAX_SAVED),
     on_click=_save_current, key="sc_save", disabled=len(saved) >= MAX_SAVED,
 )  # fmt: skip
 if saved:
@@ -249,6 +252,9 @@ with c:
         )  # fmt: skip
     st.link_button(text("open_view", lang), report_url, icon=":material/link:")
 with d:
-    st.file_uploader(text("upload", lang), type=["json"], key="sc_upload", on_change=_load_upload)
+    # Streamlit writes the drop zone's own words ("Upload", "1MB per file • JSON") in English whatever the page's
+    # language (README: what cannot be translated); the label and help say it all in the page's language.
+    st.file_uploader(text("upload", lang), type=["json"], key="sc_upload", on_change=_load_upload,
+                     help=text("upload_help", lang, mb=UPLOAD_LIMIT_MB), max_upload_size=UPLOAD_LIMIT_MB)  # fmt: skip
 
 st.caption(text("link_note", lang))

@@ -31,6 +31,7 @@ from dashboard.charts.style import (
     FONT_FAMILY,
     GREEN,
     GREY,
+    NARROW_WIDTH_PX,
     OKABE_ITO,
     ORANGE,
     PURPLE,
@@ -52,7 +53,7 @@ from dashboard.charts.years import add_year_markers, complete_years, missing_yea
 from etl.years import format_years
 
 __all__ = [
-    "BLACK", "BLUE", "DASHES", "FONT_FAMILY", "GREEN", "GREY", "OKABE_ITO", "ORANGE", "PURPLE", "SKY",
+    "BLACK", "BLUE", "DASHES", "FONT_FAMILY", "GREEN", "GREY", "NARROW_WIDTH_PX", "OKABE_ITO", "ORANGE", "PURPLE", "SKY",
     "VERMILLION", "X_AXIS_STYLE", "Y_AXIS_STYLE", "YELLOW", "add_footnote", "add_year_markers",
     "balance_split_chart", "bar_chart", "chapter_label", "complete_years", "coverage_heatmap",
     "fit_small_screens", "format_years", "grouped_bar_chart", "line_chart", "missing_years", "movers_chart",

@@ -4,7 +4,7 @@ Streamlit. Each names its unit in the axis title and carries a source footnote."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -22,8 +22,11 @@ from dashboard.charts.style import (
     footnote_margin,
     panel_title,
     style_figure,
+    wrap_text,
 )
 from dashboard.charts.years import complete_years
+
+HEATMAP_LABEL_CHARS = 30  # a series name's line beside the coverage cells: half a 400-px screen at most
 
 
 def line_chart(
@@ -36,11 +39,14 @@ def line_chart(
     footnote: str,
     dash: str | None = None,
     facet_row: str | None = None,
-    hover: Sequence[str] = ("source",),
+    hover: Mapping[str, str] | None = None,
     x_title: str = "Year",
 ) -> go.Figure:
     """Lines over years, one per ``color`` (× ``dash``) series, one panel per ``facet_row`` value;
-    missing years are gaps. Built from graph objects directly (plotly express costs ~10× more time)."""
+    missing years are gaps. ``hover``: {column: its label in the reader's language} added to each point's
+    tooltip (columns of words: a publisher's name, never its code). With several panels the y-axis title is
+    written once, beside the middle panel (one per panel overlapped). Built from graph objects directly (plotly
+    express costs ~10× more time)."""
     keys = [k for k in (facet_row, color, dash) if k]
     data = complete_years(frame, keys) if not frame.empty else frame
     panels = list(dict.fromkeys(data[facet_row])) if facet_row and not data.empty else [None]
@@ -49,9 +55,9 @@ def line_chart(
     dashes = (
         {name: DASHES[i % len(DASHES)] for i, name in enumerate(dict.fromkeys(data[dash]))} if dash else {}
     )
-    hover_columns = [h for h in hover if h in data.columns]
+    hover_columns = [h for h in (hover or {}) if h in data.columns]
     template = "%{x}: %{y:,.3f}" + "".join(
-        f"<br>{h}: %{{customdata[{i}]}}" for i, h in enumerate(hover_columns)
+        f"<br>{(hover or {})[h]}: %{{customdata[{i}]}}" for i, h in enumerate(hover_columns)
     )
     # Panels stacked top to bottom on one shared year axis; the figure is built in one pass from plain
     # dicts, which is several times faster than plotly express or make_subplots.
@@ -73,7 +79,10 @@ def line_chart(
             **Y_AXIS_STYLE,
             "domain": [max(0.0, top - height), top],
             "anchor": "x",
-            "title": {"text": y_title, "font": {"size": 11 if panel is not None else 14}},
+            "title": {
+                "text": y_title if index == len(panels) // 2 else "",
+                "font": {"size": 11 if panel is not None else 14},
+            },
         }
         if panel is not None:  # the panel's name above it, left-aligned
             panel_labels.append(panel_title(str(panel), top))
@@ -212,25 +221,43 @@ def _short_labels(codes: pd.Series, descriptions: pd.Series, width: int = 28) ->
 
 
 def movers_chart(
-    movers: pd.DataFrame, *, title: str, x_title: str, footnote: str, y_title: str = "HS"
+    movers: pd.DataFrame,
+    *,
+    value: str,
+    label: str,
+    title: str,
+    x_title: str,
+    footnote: str,
+    text: str | None = None,
+    unit: str = "",
 ) -> go.Figure:
-    """Horizontal bars of the change per product; increases and decreases in two palette colours."""
-    data = movers.sort_values("change")
-    colours = [OKABE_ITO[2] if v >= 0 else OKABE_ITO[4] for v in data["change"]]
+    """Horizontal bars of ``movers[value]`` (growth in %, or the change) in the frame's order, the first at
+    the top, each named by ``label`` (code and description) and labelled with ``text``; increases and
+    decreases in two palette colours. ``unit``: what the tooltip calls the value's unit."""
+    data = movers.iloc[::-1]
+    values = data[value].astype("float64")
+    colours = [OKABE_ITO[2] if v >= 0 else OKABE_ITO[4] for v in values]
+    finite = values[np.isfinite(values)]
+    low, high = (min(0.0, float(finite.min())), max(0.0, float(finite.max()))) if len(finite) else (-1.0, 1.0)
+    pad = 0.2 * ((high - low) or 1.0)  # room beside the bars for their labels
     fig = go.Figure(
         go.Bar(
-            x=data["change"],
-            y=data["hs_code"],
+            x=values,
+            y=data[label],
             orientation="h",
             marker={"color": colours},
-            customdata=data["description"],
-            hovertemplate="%{y}: %{customdata}<br>%{x:,.3f}<extra></extra>",
+            text=data[text] if text else None,
+            textposition="auto",
+            cliponaxis=False,
+            hovertemplate="%{y}<br>%{x:,.1f} " + unit + "<extra></extra>",
         )
     )
     style_figure(fig, title)
-    fig.update_xaxes(title_text=x_title)
-    fig.update_yaxes(title_text=y_title, type="category")
-    fig.update_layout(height=max(300, 28 * len(data) + 150))
+    fig.update_xaxes(
+        title_text=x_title, range=[low - (pad if low < 0 else 0.0), high + (pad if high > 0 else 0.0)]
+    )
+    fig.update_yaxes(type="category", automargin=True)
+    fig.update_layout(height=max(300, 28 * len(data) + 150), showlegend=False)
     return add_footnote(fig, footnote)
 
 
@@ -276,23 +303,31 @@ def coverage_heatmap(
     )
     grid = data.pivot_table(index="series", columns="year", values="months_covered", aggfunc="max")
     grid = grid.reindex(columns=range(int(data["year"].min()), int(data["year"].max()) + 1))
+    # long series names on two or three lines: on a phone a one-line name pushed the cells off the chart
+    labels = ["<br>".join(wrap_text(line, HEATMAP_LABEL_CHARS) for line in str(name).split("<br>"))
+              for name in grid.index]  # fmt: skip
     fig = go.Figure(
         go.Heatmap(
             z=grid.to_numpy(dtype="float64"),
             x=list(grid.columns),
-            y=list(grid.index),
+            y=labels,
             colorscale=[[0, "#F0E442"], [0.5, "#56B4E9"], [1, "#0072B2"]],
             zmin=1,
             zmax=12,
-            colorbar={"title": {"text": months}},
+            colorbar={"title": {"text": months}, "thickness": 12},
             xgap=1,
             ygap=1,
             hovertemplate="%{y}<br>%{x}: %{z} " + months + "<extra></extra>",
         )
     )
     style_figure(fig, title)
-    fig.update_layout(height=max(400, 18 * len(grid.index) + 200))
-    fig.update_xaxes(title_text=x_title)
+    # every row tall enough for the longest label's lines (plotly gives all rows one height); above them the
+    # title, below them the year axis and the footnote
+    lines = max(label.count("<br>") + 1 for label in labels)
+    rows_px = len(labels) * (14 * lines + 10)
+    fig.update_layout(height=max(400, rows_px + 140 + footnote_margin(wrap_text(footnote, 60))))
+    # upright year ticks every ten years: rotated ticks pushed the axis title into the footnote on a phone
+    fig.update_xaxes(title_text=x_title, tickangle=0, dtick=10)
     fig.update_yaxes(title_text=None, automargin=True)
     return add_footnote(fig, footnote)
 

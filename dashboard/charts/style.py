@@ -178,14 +178,77 @@ def _category_labels_px(fig: go.Figure) -> int:
     return int(widest * CATEGORY_CHAR_PX)
 
 
-def fit_small_screens(fig: go.Figure) -> go.Figure:
+AXIS_TITLE_CHARS = 26  # a y-axis title line no taller than a phone's plot area (about 200 px at 14 px)
+
+
+def _wrap_axis_titles(fig: go.Figure) -> None:
+    """Long y-axis titles on two lines: centred on a short plot they ran into the title and into the next
+    panel's title."""
+    for name in fig.layout:
+        if not name.startswith("yaxis"):
+            continue
+        axis = fig.layout[name]
+        text = axis.title.text if axis.title else None
+        if text and "<br>" not in text and len(text) > AXIS_TITLE_CHARS:
+            axis.title.text = wrap_text(text, AXIS_TITLE_CHARS)
+
+
+CATEGORY_TICK_CHARS = 14  # a category name under a vertical bar, per line
+LABEL_WIDTH_CHARS = 30  # an 11-px label drawn on the plot (a claim's line, a marker), per line at 300 px
+
+
+def _wrap_categories(fig: go.Figure) -> int:
+    """Vertical bars' long category names on several upright lines: rotated, they ran into the axis title and
+    the footnote on a phone. Returns the most lines a category name takes (1: none wrapped)."""
+    lines = 1
+    for trace in fig.data:
+        if trace.type != "bar" or trace.orientation == "h" or trace.x is None:
+            continue
+        names = [str(x) for x in trace.x]
+        if (
+            any(isinstance(x, str) for x in trace.x)
+            and max((len(n) for n in names), default=0) > CATEGORY_TICK_CHARS
+        ):
+            trace.x = [wrap_text(n, CATEGORY_TICK_CHARS) for n in names]
+            fig.update_xaxes(tickangle=0)
+            lines = max([lines, *(str(x).count("<br>") + 1 for x in trace.x)])
+    return lines
+
+
+def _wrap_labels(fig: go.Figure, chars: int) -> None:
+    """Labels drawn on the plot (a claim's line, a statutory rate) on lines a narrow plot holds."""
+    for annotation in fig.layout.annotations or ():
+        text = annotation.text or ""
+        if annotation.yshift == -54 or text.startswith("<b>") or "<br>" in text or len(text) <= chars:
+            continue  # the footnote, panel titles and labels already cut into lines
+        annotation.text = wrap_text(text, chars)
+
+
+LEGEND_ENTRY_CHARS = 44  # an 11-px legend entry beside its symbol, per line at 300 px
+
+
+def _wrap_legend(fig: go.Figure, chars: int) -> None:
+    """Long series names on several lines: a legend does not wrap, and a long name ran off a narrow chart."""
+    for trace in fig.data:
+        name = str(trace.name) if trace.name else ""
+        if getattr(trace, "showlegend", False) is not False and "<br>" not in name and len(name) > chars:
+            trace.name = wrap_text(name, chars)
+
+
+def fit_small_screens(fig: go.Figure, width_px: int = NARROW_WIDTH_PX) -> go.Figure:
     """A layout that survives a 400-pixel-wide screen and a slide alike: the title wraps instead of being
     cut, the legend sits under the footnote (it can no longer cover the title), and the bottom margin
-    keeps room for both. Figures without a footnote or legend are left as they are."""
+    keeps room for both. Figures without a footnote or legend are left as they are. ``width_px``: the
+    narrowest the chart is drawn (a chart inside a card on a phone: about 300)."""
+    scale = width_px / NARROW_WIDTH_PX
+    tick_lines = _wrap_categories(fig)
+    below_px = 14 * (tick_lines - 1)  # category names on several lines push the axis title down
+    _wrap_labels(fig, int(LABEL_WIDTH_CHARS * width_px / 300))
+    _wrap_legend(fig, int(LEGEND_ENTRY_CHARS * width_px / 300))
     title = fig.layout.title.text or ""
     title_lines = 1
     if title:
-        wrapped = wrap_text(title.replace("<br>", " "), TITLE_WIDTH_CHARS)
+        wrapped = wrap_text(title.replace("<br>", " "), int(TITLE_WIDTH_CHARS * scale))
         title_lines = wrapped.count("<br>") + 1
         fig.update_layout(
             title={
@@ -198,25 +261,35 @@ def fit_small_screens(fig: go.Figure) -> go.Figure:
                 "font": {"size": 16},
             }
         )
-    rows = _legend_rows(fig)
+    _wrap_axis_titles(fig)
+    rows = _legend_rows(fig, width_px)
     footnote = next((a for a in fig.layout.annotations or () if a.yshift == -54), None)
     if footnote is None:
         return fig
-    footnote.text = wrap_text((footnote.text or "").replace("<br>", " "), FOOTNOTE_WIDTH_CHARS)
+    footnote.text = wrap_text((footnote.text or "").replace("<br>", " "), int(FOOTNOTE_WIDTH_CHARS * scale))
     # start under the y-axis title (a few more characters per line on a phone); where long category names
     # push the plot area to the right, start as far left as they do
     footnote.xshift = -max(40, min(_category_labels_px(fig) - 12, MAX_FOOTNOTE_SHIFT_PX))
     footnote_lines = footnote.text.count("<br>") + 1
+    footnote.yshift = -54 - below_px  # under the axis title wherever the category names put it
     if rows == 0 or fig.layout.legend.orientation == "v":  # no legend under it: room for the footnote only
-        fig.update_layout(margin={"b": footnote_margin(footnote.text)})
+        fig.update_layout(margin={"b": footnote_margin(footnote.text) + below_px})
         return fig
     height = fig.layout.height or 450
+    margin = fig.layout.margin
+    # The plot area keeps the height the figure gave it: a long footnote and legend under it make the figure
+    # taller instead of squeezing the panels (stacked panels' tick labels ran into the next panel's title).
+    plot_before = (
+        height - (margin.t if margin.t is not None else 100) - (margin.b if margin.b is not None else 80)
+    )
     top = 36 + 22 * title_lines
-    footnote_px = 54 + 14 * footnote_lines + 8
+    footnote_px = 54 + below_px + 14 * footnote_lines + 8
     bottom = footnote_px + 24 * rows + 10
-    plot_px = max(120, height - top - bottom)
+    # plotly accepts a legend's y down to -2 plot heights (further down it falls back to its default, on the
+    # x axis's tick labels): the plot area is at least half the height of what is under it.
+    plot_px = max(200, plot_before, footnote_px // 2 + 1)
     fig.update_layout(
-        height=max(height, top + bottom + 200),
+        height=top + plot_px + bottom,
         margin={"t": top, "b": bottom},
         legend={
             "orientation": "h",
@@ -232,7 +305,7 @@ def fit_small_screens(fig: go.Figure) -> go.Figure:
             annotation.yref == "paper"
             and annotation.y is not None
             and annotation.y > 1.0
-            and annotation.yshift != -54
+            and annotation is not footnote
         ):
             annotation.y = 1.0
     return fig

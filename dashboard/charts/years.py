@@ -33,11 +33,21 @@ def missing_years(
     return gaps
 
 
+MARKER_LINE_PX = 14  # a 10-px label line with its spacing
+
+
 def add_year_markers(fig: go.Figure, markers: Sequence[tuple[float, str]]) -> go.Figure:
     """A dotted vertical line with a short label at each (year, text): where a series breaks (a publisher
     stops naming destinations, provisional figures begin) or where a unit's data stops. The label sits
-    at the top of the plot area, inside it, so it never collides with the title or the legend."""
+    at the top of the plot area, inside it, so it never collides with the title or the legend. Markers at the
+    same year share one line and one label (their texts one under the other); each further label sits a line
+    lower than the one before, so neighbouring labels never overlap."""
+    texts: dict[float, list[str]] = {}
     for year, text in markers:
+        texts.setdefault(year, []).append(text)
+    lines = 0  # label lines already placed: the next label starts under them
+    for year, shown in sorted(texts.items()):
+        text = "<br>".join(shown)
         fig.add_shape(
             type="line",
             x0=year,
@@ -58,9 +68,11 @@ def add_year_markers(fig: go.Figure, markers: Sequence[tuple[float, str]]) -> go
             xanchor="right",
             yanchor="top",
             xshift=-3,
+            yshift=-MARKER_LINE_PX * lines,
             font={"size": 10, "color": "#444444"},
             bgcolor="rgba(255,255,255,0.8)",
         )
+        lines += len(shown)
     return fig
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 
 from dashboard.claims.card import ClaimCard
 from dashboard.claims.checks import headline_value
-from etl import settings
+from etl import settings, store
 from etl.db import connect_read_only
 
 LANGUAGES = ("en", "es")
@@ -59,9 +59,11 @@ def cmd_claims(args: argparse.Namespace) -> int:
     from dashboard.claims.checks import build_cards
     from dashboard.claims.evidence import query_claim_data
 
-    con = connect_read_only(settings.db_path(args.db))
+    db_path = settings.db_path(args.db)
+    con = connect_read_only(db_path)
     try:
-        cards = build_cards(query_claim_data(con), lang=args.lang)
+        with store.explained_read_errors(con, db_path):  # a damaged stored file: its named error
+            cards = build_cards(query_claim_data(con), lang=args.lang)
     finally:
         con.close()
     if args.json:

@@ -35,8 +35,10 @@ def change_bar_chart(
     top: int = 15,
     value: str = "total_change_usd",
     band: tuple[str, str] | None = ("low_usd", "high_usd"),
+    unit: str = "USD million",
 ) -> go.Figure:
-    """Horizontal bars of the largest changes (USD million), gains blue and losses vermillion, with the band."""
+    """Horizontal bars of the largest changes (USD million), gains blue and losses vermillion, with the band.
+    ``unit``: how the tooltip names USD million, in the reader's language."""
     frame = table.loc[table[value].abs().nlargest(top).index].sort_values(value)
     values = frame[value] / MILLION
     fig = go.Figure(
@@ -47,7 +49,7 @@ def change_bar_chart(
             marker_color=[BLUE if v >= 0 else VERMILLION for v in values],
             name="central",
             error_x=_band(frame, value, band),
-            hovertemplate="%{y}: %{x:,.1f} USD million<extra></extra>",
+            hovertemplate="%{y}: %{x:,.1f} " + unit + "<extra></extra>",
         )
     )
     fig.update_xaxes(title="change in imports, USD million (bar: central; whisker: low–high sensitivity)")
@@ -68,8 +70,11 @@ def _band(frame: pd.DataFrame, value: str, band: tuple[str, str] | None) -> dict
     }
 
 
-def components_chart(by_partner: pd.DataFrame, *, title: str, top: int = 12) -> go.Figure:
-    """Trade creation and trade diversion side by side for the partners with the largest total change."""
+def components_chart(
+    by_partner: pd.DataFrame, *, title: str, top: int = 12, unit: str = "USD million"
+) -> go.Figure:
+    """Trade creation and trade diversion side by side for the partners with the largest total change
+    (``unit``: USD million in the reader's language, for the tooltip)."""
     frame = by_partner.loc[by_partner["total_change_usd"].abs().nlargest(top).index]
     frame = frame.sort_values("total_change_usd")
     fig = go.Figure()
@@ -83,7 +88,7 @@ def components_chart(by_partner: pd.DataFrame, *, title: str, top: int = 12) -> 
             orientation="h",
             name=name,
             marker_color=colour,
-            hovertemplate="%{y}: %{x:,.1f} USD million<extra>" + name + "</extra>",
+            hovertemplate="%{y}: %{x:,.1f} " + unit + "<extra>%{fullData.name}</extra>",
         )
     fig.update_layout(barmode="relative")
     fig.update_xaxes(title="USD million")

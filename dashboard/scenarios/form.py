@@ -10,18 +10,27 @@ checked by ``model.spec.parse_spec`` when the page applies it. Uploaded bytes be
 from __future__ import annotations
 
 import json
+import re
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from dashboard import i18n
+from etl import settings
 from etl.errors import SpecError
 from etl.schema import BILLION, UNITED_STATES
 from model.market import DEFAULT_IMPORT_DEMAND
 from model.spec import (
     CHANGE_KINDS,
     EXEMPTION_LISTS,
+    MAX_LINK_CHARS,
+    MAX_SET_BYTES,
+    MAX_SET_DEPTH,
     decode_scenario_set,
+    encode_scenario_set,
     parse_spec,
     preset_paths,
     spec_to_dict,
@@ -207,6 +216,13 @@ def from_link(raw: str | None) -> Loaded:
     return Loaded(current, saved)
 
 
+def preset_link(preset: str) -> str:
+    """The page's ``sc`` link value that opens a bundled preset (by its id, the file name in model/presets)."""
+    path = next(p for p in preset_paths() if p.stem == preset)
+    document = canonical(json.loads(path.read_text(encoding="utf-8")))
+    return encode_scenario_set({"current": document, "saved": []})
+
+
 def link_message(exc: Exception, lang: str) -> str:
     """What the page says when its link's scenarios cannot be used."""
     return i18n.pick(
@@ -216,19 +232,116 @@ def link_message(exc: Exception, lang: str) -> str:
     )
 
 
-def from_upload(name: str, data: bytes, lang: str) -> Loaded:
-    """An uploaded JSON file: one scenario (it becomes the current one) or ``{"scenarios": [...]}`` (the
-    saved set, at most ``MAX_SAVED``, the first shown). Raises ``ScenarioFileError`` naming the file."""
+# Bounds on what a file (or the JSON tab) may hold: it cannot take a worker's memory or CPU. The size is the
+# server's upload limit (Streamlit and nginx refuse larger bodies before the page sees them); the depth is the
+# link's; the CPU is the thread's own time to read and check the file (a 1 MiB file takes at most about 0.25 s,
+# docs/reliability.md). What a scenario may then cost the engine is bounded by model.spec.MAX_TARIFF_CHANGES.
+MAX_FILE_BYTES = settings.MAX_UPLOAD_MB * 1024 * 1024
+MAX_CHECK_SECONDS = 2.0
+
+
+def _refusal(name: str, lang: str, english: str, spanish: str) -> ScenarioFileError:
+    return ScenarioFileError(f"{name}: {i18n.pick(lang, english, spanish)}")
+
+
+_ESCAPE = re.compile(rb"\\.", re.S)  # a backslash and the byte after it (inside strings: an escape)
+_STRING = re.compile(rb'"[^"]*"')  # once escapes are gone: a string's whole text, in one linear pass
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def json_depth(data: bytes) -> int:
+    """How deeply the JSON text ``data`` nests ([ and { outside strings), in passes at C speed: no parser recursion
+    and no Python loop over the document's items (a megabyte of ``[{},{},…]`` takes milliseconds)."""
+    brackets = np.frombuffer(
+        _STRING.sub(b"", _ESCAPE.sub(b"", data)).translate(None, _NOT_BRACKETS), np.uint8
+    )
+    if not brackets.size:
+        return 0
+    steps = np.where((brackets == ord("[")) | (brackets == ord("{")), np.int8(1), np.int8(-1))
+    return int(np.cumsum(steps, dtype=np.int32).max())
+
+
+def read_json(name: str, data: bytes, lang: str) -> Any:
+    """The JSON value in ``data`` (UTF-8, a byte-order mark allowed), within MAX_FILE_BYTES and MAX_SET_DEPTH;
+    raises ``ScenarioFileError`` naming the file and what is wrong, in the page's language."""
+    if len(data) > MAX_FILE_BYTES:
+        raise _refusal(name, lang,
+                       f"{len(data):,} bytes: a scenario file can be at most {settings.MAX_UPLOAD_MB} MB",
+                       f"{len(data):,} bytes: un archivo de escenarios puede tener como máximo {settings.MAX_UPLOAD_MB} MB")  # fmt: skip
+    too_deep = _refusal(name, lang,
+                        f"nested more than {MAX_SET_DEPTH} levels deep (a scenario file has 5 levels)",
+                        f"anidado a más de {MAX_SET_DEPTH} niveles (un archivo de escenarios tiene 5)")  # fmt: skip
+    if json_depth(data) > MAX_SET_DEPTH:
+        raise too_deep
     try:
-        document = json.loads(data.decode("utf-8"))
-        if isinstance(document, dict) and "scenarios" in document:
-            docs = [canonical(d) for d in document["scenarios"]][:MAX_SAVED]
-            return Loaded(docs[0] if docs else None, docs)
-        return Loaded(canonical(document))
+        return json.loads(data.decode("utf-8-sig"))
+    except RecursionError:  # not JSON, but deep before its first error
+        raise too_deep from None
     except ValueError as exc:  # not UTF-8 or not JSON (UnicodeDecodeError is a ValueError)
-        reason = i18n.pick(
-            lang, f"not a JSON scenario file ({exc})", f"no es un archivo JSON de escenario ({exc})"
-        )
-        raise ScenarioFileError(f"{name}: {reason}") from exc
+        raise _refusal(
+            name, lang, f"not a JSON scenario file ({exc})", f"no es un archivo JSON de escenario ({exc})"
+        ) from None
+
+
+def _within_budget(name: str, lang: str, started: float, budget: float) -> None:
+    if time.thread_time() - started > budget:
+        raise _refusal(name, lang,
+                       f"took more than {budget:g} s of processor time to check: split it into smaller files",
+                       f"su revisión tomó más de {budget:g} s de procesador: divídalo en archivos más pequeños")  # fmt: skip
+
+
+def from_upload(name: str, data: bytes, lang: str, *, cpu_budget: float = MAX_CHECK_SECONDS) -> Loaded:
+    """An uploaded JSON file: one scenario (it becomes the current one) or ``{"scenarios": [...]}`` (the
+    saved set, at most ``MAX_SAVED``, the first shown). Raises ``ScenarioFileError`` naming the file and what is
+    wrong, in the page's language: too large, too deep, too many scenarios, too long to check, not a scenario."""
+    started = time.thread_time()
+    document = read_json(name, data, lang)
+    try:
+        if isinstance(document, dict) and "scenarios" in document:
+            listed = document["scenarios"]
+            if not isinstance(listed, list):
+                raise _refusal(name, lang, '"scenarios" must be a list of scenarios ([{...}, {...}])',
+                               '"scenarios" debe ser una lista de escenarios ([{...}, {...}])')  # fmt: skip
+            if len(listed) > MAX_SAVED:
+                raise _refusal(name, lang,
+                               f"{len(listed)} scenarios: up to {MAX_SAVED} can be compared, keep {MAX_SAVED} in the file",
+                               f"{len(listed)} escenarios: se pueden comparar hasta {MAX_SAVED}, deje {MAX_SAVED} en el archivo")  # fmt: skip
+            docs = []
+            for doc in listed:
+                docs.append(canonical(doc))
+                _within_budget(name, lang, started, cpu_budget)
+            loaded = Loaded(docs[0] if docs else None, docs)
+        else:
+            loaded = Loaded(canonical(document))
+            _within_budget(name, lang, started, cpu_budget)
     except SpecError as exc:
         raise ScenarioFileError(f"{name}: {exc}") from exc
+    _fits_link(name, lang, {"current": loaded.current, "saved": loaded.saved or []})
+    return loaded
+
+
+def _fits_link(name: str, lang: str, scenario_set: dict[str, Any]) -> None:
+    """The page keeps its scenarios in its link (a colleague opens the same view): refuse what the link could not
+    carry back (model.spec.decode_scenario_set's bounds)."""
+    compact = len(json.dumps(scenario_set, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+    if compact > MAX_SET_BYTES:
+        size_en = f"{compact:,} bytes of JSON; at most {MAX_SET_BYTES:,}"
+        size_es = f"{compact:,} bytes de JSON; como máximo {MAX_SET_BYTES:,}"
+    elif (encoded := len(encode_scenario_set(scenario_set))) > MAX_LINK_CHARS:
+        size_en = f"{encoded:,} characters; at most {MAX_LINK_CHARS:,}"
+        size_es = f"{encoded:,} caracteres; como máximo {MAX_LINK_CHARS:,}"
+    else:
+        return
+    raise _refusal(name, lang,
+                   f"too large to keep in the page's link ({size_en}): shorten its lists of products or partners",
+                   f"demasiado grande para el enlace de la página ({size_es}): acorte sus listas de productos o socios")  # fmt: skip
+
+
+def from_text(text: str, label: str, lang: str) -> dict[str, Any]:
+    """The scenario written in the JSON tab (called ``label`` in messages), checked and in full, within the same
+    bounds as a file; raises ``ScenarioFileError``."""
+    loaded = from_upload(label, text.encode("utf-8"), lang)
+    if loaded.current is None or loaded.saved is not None:
+        raise _refusal(label, lang, "one scenario here; a set of scenarios is uploaded as a file",
+                       "aquí va un escenario; un conjunto de escenarios se carga como archivo")  # fmt: skip
+    return loaded.current

@@ -90,8 +90,8 @@ TX: dict[str, tuple[str, str]] = {
     "cov_group": ("5-digit group median", "mediana del grupo de 5 dígitos"),
     "cov_heading": ("HS4 heading median", "mediana de la partida SA4"),
     "cov_note": (
-        " (estimates in HS 1988/92 codes matched to 2024 lines: docs/scenarios.md).",
-        " (estimaciones en códigos SA 1988/92 emparejadas con las líneas de 2024: docs/scenarios.md).",
+        " (estimates in HS 1988/92 codes matched to the 2024 lines).",
+        " (estimaciones en códigos SA 1988/92 emparejadas con las líneas de 2024).",
     ),
     "lines_note": (
         "The {n} largest changes. Every line and partner ({rows} rows, with each line's elasticities and "
@@ -136,6 +136,77 @@ TX: dict[str, tuple[str, str]] = {
         "Sensibilidad (η y σ de la mitad al doble): de {low} a {high}.",
     ),
     "switch_help": ("{share} % of imports before", "{share} % de las importaciones antes"),
+    # One sentence under each headline figure ({amount}: its size, without sign).
+    "t_change_down": (
+        "US imports would fall by {amount}, {pct} of the {base} bought before.",
+        "Las importaciones de EE. UU. caerían {amount}, el {pct} de los {base} comprados antes.",
+    ),
+    "t_change_up": (
+        "US imports would rise by {amount}, {pct} of the {base} bought before.",
+        "Las importaciones de EE. UU. subirían {amount}, el {pct} de los {base} comprados antes.",
+    ),
+    "t_change_none": ("US imports would barely change.", "Las importaciones de EE. UU. apenas cambiarían."),
+    "t_switch": (
+        "{amount} of purchases would move from one supplier to another ({pct} % of imports before).",
+        "{amount} de compras pasarían de un proveedor a otro ({pct} % de las importaciones de antes).",
+    ),
+    "t_revenue_up": (
+        "US tariff revenue would rise by {amount}.",
+        "El recaudo arancelario de EE. UU. subiría {amount}.",
+    ),
+    "t_revenue_down": (
+        "US tariff revenue would fall by {amount}.",
+        "El recaudo arancelario de EE. UU. caería {amount}.",
+    ),
+    "t_revenue_none": (
+        "US tariff revenue would barely change.",
+        "El recaudo arancelario de EE. UU. apenas cambiaría.",
+    ),
+    "t_welfare_down": (
+        "US consumers would lose more than the tariff revenue gained: {amount} less, net.",
+        "Los consumidores de EE. UU. perderían más de lo que gana el recaudo: {amount} menos, en neto.",
+    ),
+    "t_welfare_up": (
+        "Net US welfare (consumers plus tariff revenue) would rise by {amount}.",
+        "El bienestar neto de EE. UU. (consumidores más recaudo) subiría {amount}.",
+    ),
+    "t_welfare_none": (
+        "Net US welfare would barely change.",
+        "El bienestar neto de EE. UU. apenas cambiaría.",
+    ),
+    "t_p_deficit": (
+        "A deficit: the seller bought {amount} more from the buyer than it sold to it.",
+        "Un déficit: el vendedor le compró al comprador {amount} más de lo que le vendió.",
+    ),
+    "t_p_surplus": (
+        "A surplus: the seller sold {amount} more to the buyer than it bought from it.",
+        "Un superávit: el vendedor le vendió al comprador {amount} más de lo que le compró.",
+    ),
+    "t_p_even": ("Sales and purchases about even.", "Ventas y compras más o menos parejas."),
+    "t_p_after_deficit": (
+        "With {increase} of added purchases, a deficit of {amount} remains.",
+        "Con {increase} de compras adicionales, queda un déficit de {amount}.",
+    ),
+    "t_p_after_surplus": (
+        "With {increase} of added purchases, the balance becomes a surplus of {amount}.",
+        "Con {increase} de compras adicionales, la balanza pasa a un superávit de {amount}.",
+    ),
+    "t_p_after_even": (
+        "{increase} of added purchases close the deficit.",
+        "{increase} de compras adicionales cierran el déficit.",
+    ),
+    "t_p_needed": (
+        "Closing the deficit needs added exports of {pct} % of the {year} exports.",
+        "Cerrar el déficit exige exportaciones adicionales del {pct} % de las de {year}.",
+    ),
+    "p_largest_help_sentence": (
+        "The largest rise in one year so far, in {year}.",
+        "El mayor aumento en un año hasta ahora, en {year}.",
+    ),
+    "details": (
+        "Details: sensitivity, what the baseline covers, elasticities and the model's notes",
+        "Detalles: sensibilidad, qué cubre la base, elasticidades y notas del modelo",
+    ),
     "baseline": (
         "Imports before: {base} over {lines} {level} and {partners} partners; {exempt} line-partner rows "
         "exempt.",
@@ -185,12 +256,13 @@ TX: dict[str, tuple[str, str]] = {
         "A nested CES (Armington) system solved exactly in levels: import demand η on the price index P, σ between "
         "suppliers, export supply ε cleared in the same system; a rival's quantity moves with P^(σ−|η|). "
         "Defaults: σ = 1.5 (or per-product estimates), ε = 99 (infinite), η from the bundled Hauk US HS6 "
-        'estimates, else {eta}. "method": "linear" gives WITS-SMART\'s own formulas. See docs/scenarios.md.',
+        'estimates, else {eta}. "method": "linear" gives WITS-SMART\'s own formulas. The model\'s documentation, published with Balanza, explains each symbol.',
         "Un sistema CES anidado (Armington) resuelto exactamente en niveles: demanda de importaciones η sobre el "
         "índice de precios P, σ entre proveedores, oferta exportable ε en el mismo sistema; la cantidad de un "
         "competidor se mueve con P^(σ−|η|). Valores por defecto: σ = 1,5 (o estimaciones por producto), ε = 99 "
         '(infinita), η de las estimaciones de Hauk para EE. UU. a SA6, si no {eta}. "method": "linear" da '
-        "las fórmulas propias de WITS-SMART. Ver docs/scenarios.md.",
+        "las fórmulas propias de WITS-SMART. La documentación del modelo, publicada con Balanza, explica cada "
+        "símbolo.",
     ),
     "p_balance": ("Balance {year}", "Balanza {year}"),
     "p_after": ("Balance after", "Balanza después"),
@@ -245,6 +317,12 @@ TX: dict[str, tuple[str, str]] = {
     "dl_deck": ("Slides (PowerPoint)", "Diapositivas (PowerPoint)"),
     "dl_pdf": ("PDF report", "Informe PDF"),
     "upload": ("Upload scenario JSON", "Subir JSON de escenario"),
+    "upload_help": (
+        "A scenario file or a saved set (JSON, up to {mb} MB) downloaded from this page: drop it on the box or "
+        "use its button.",
+        "Un archivo de escenario o un conjunto guardado (JSON, hasta {mb} MB) descargado de esta página: "
+        "suéltelo en el recuadro o use su botón.",
+    ),
     "open_view": ("Open this view", "Abrir esta vista"),
     "link_note": (
         "The link in the address bar reproduces this page: the current scenario and the saved set are in it. "

@@ -50,11 +50,11 @@ def _import_demand_sources(v: Mapping[str, Any], lang: str, names: Mapping[str, 
     value = _constant(v["default_value"], lang)
     return i18n.pick(
         lang,
-        "Import-demand elasticities: Hauk's US HS6 estimates (HS 1988/92 codes, matched to the 2024 lines as "
-        f"docs/scenarios.md describes). Share of baseline value: own code {own}, 5-digit group {five}, heading "
+        "Import-demand elasticities: Hauk's US HS6 estimates (HS 1988/92 codes, matched to the 2024 lines by "
+        f"code, then 5-digit group, then heading). Share of baseline value: own code {own}, 5-digit group {five}, heading "
         f"median {heading}, default {value} {default}.",
         "Elasticidades de la demanda de importaciones: estimaciones de Hauk para EE. UU. a seis dígitos del SA "
-        "(códigos SA 1988/92, emparejados con las líneas de 2024 como explica docs/scenarios.md). Parte del valor "
+        "(códigos SA 1988/92, emparejados con las líneas de 2024 por código, grupo de cinco dígitos o partida). Parte del valor "
         f"de referencia: código propio {own}, grupo de cinco dígitos {five}, mediana de la partida {heading}, "
         f"valor por defecto {value} {default}.",
     )
@@ -127,10 +127,10 @@ def _purchase_sources(v: Mapping[str, Any], lang: str, names: Mapping[str, str])
     text = i18n.pick(
         lang,
         f"Figures for {v['year']}: exports from {exports}, imports from {imports}. History "
-        f"{v['first_year']}–{v['last_year']} is the series of record (etl/record.py: per year the reporter's own "
+        f"{v['first_year']}–{v['last_year']} is the series of record (one value per year: the reporter's own "
         "office first, then UN Comtrade, IMF DOTS and printed figures; complete years only).",
         f"Cifras de {v['year']}: exportaciones según {exports}, importaciones según {imports}. La historia "
-        f"{v['first_year']}–{v['last_year']} es la serie de registro (etl/record.py: cada año primero la oficina "
+        f"{v['first_year']}–{v['last_year']} es la serie de registro (un valor por año: primero la oficina "
         "del propio informante, luego UN Comtrade, el FMI (DOTS) y las cifras impresas; solo años completos).",
     )
     if "balance_source" in v:
@@ -457,12 +457,33 @@ def _presets_by_name() -> dict[str, tuple[str, str]]:
     return out
 
 
+def preset_ids() -> list[str]:
+    """The bundled presets' ids (their file names in model/presets, never shown)."""
+    return sorted(found[0] for found in _presets_by_name().values())
+
+
+def preset_title(preset: str, lang: str) -> str:
+    """A bundled preset's name in ``lang``, from its id; the id itself where no preset has it."""
+    english = next((name for name, found in _presets_by_name().items() if found[0] == preset), preset)
+    return preset_name(english, lang)
+
+
 def preset_name(name: str, lang: str) -> str:
     """A scenario's name in ``lang``: a bundled preset's Spanish name; any other name as it was written."""
     found = _presets_by_name().get(name)
     if lang != "es" or found is None or found[0] not in PRESETS_ES:
         return name
     return PRESETS_ES[found[0]][0]
+
+
+def with_preset_names(label: str, lang: str) -> str:
+    """``label`` (a table header such as 'US 10% on everyone − Colombia faces …_usd') with every bundled preset's
+    English name in it replaced by its name in ``lang``."""
+    if lang != "es":
+        return label
+    for english in sorted(_presets_by_name(), key=len, reverse=True):
+        label = label.replace(english, preset_name(english, lang))
+    return label
 
 
 def preset_description(name: str, description: str, lang: str) -> str:

@@ -27,12 +27,14 @@ FOCUS_THRESHOLD_USD = 0.5e6  # a roses-and-coffee group gains or loses above hal
 
 @dataclass(frozen=True)
 class Metric:
-    """One headline figure: label, formatted value, optional change and explanation."""
+    """One headline figure: label, value (short enough for a quarter of the page), optional change and
+    explanation, and the one sentence shown under it."""
 
     label: str
     value: str
     delta: str | None = None
     help: str | None = None
+    takeaway: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,22 @@ def money(value: object, lang: str, *, sign: bool = False) -> str:
     return i18n.money(float(value), lang, sign=sign) if isinstance(value, int | float) else "—"
 
 
+def compact(value: object, lang: str, *, sign: bool = False) -> str:
+    """A USD amount short enough for a headline tile ('−2.080 M USD'), '—' where there is none."""
+    return i18n.money_compact(float(value), lang, sign=sign) if isinstance(value, int | float) else "—"
+
+
+def _direction(value: object, up: str, down: str, same: str, lang: str, **values: object) -> str | None:
+    """The sentence of ``up`` or ``down`` (``same`` for a change under USD 50,000) with the size as ``amount``."""
+    if not isinstance(value, int | float):
+        return None
+    key = same if abs(value) < 5e4 else (up if value > 0 else down)
+    return text(key, lang, amount=money(abs(value), lang), **values)
+
+
 def tariff_metrics(totals: Mapping[str, Any], lang: str) -> list[Metric]:
-    """Change in US imports (with its sensitivity band), switching, tariff revenue, net welfare."""
+    """Change in US imports (with its sensitivity band), switching, tariff revenue, net welfare; each with its
+    sentence."""
     band = text(
         "band",
         lang,
@@ -59,19 +75,48 @@ def tariff_metrics(totals: Mapping[str, Any], lang: str) -> list[Metric]:
         high=money(totals["total_change_high_usd"], lang),
     )
     share = i18n.number(100 * totals["gross_diversion_share"], lang, 3)
+    baseline = totals.get("baseline_usd")
+    change = totals["total_change_usd"]
+    of_base = (
+        i18n.percent(100 * abs(change) / baseline, lang, 2)
+        if isinstance(change, int | float) and isinstance(baseline, int | float) and baseline
+        else "—"
+    )
     return [
         Metric(
             text("m_change", lang),
-            money(totals["total_change_usd"], lang),
+            compact(change, lang),
             help=band + " " + model_text.band_basis(totals, lang),
-        ),
+            takeaway=_direction(
+                change,
+                "t_change_up",
+                "t_change_down",
+                "t_change_none",
+                lang,
+                pct=of_base,
+                base=money(baseline, lang),
+            ),
+        ),  # fmt: skip
         Metric(
             text("m_switch", lang),
-            money(totals["gross_diversion_usd"], lang),
+            compact(totals["gross_diversion_usd"], lang),
             help=text("switch_help", lang, share=share),
+            takeaway=text("t_switch", lang, amount=money(totals["gross_diversion_usd"], lang), pct=share),
         ),
-        Metric(text("m_revenue", lang), money(totals["tariff_revenue_change_usd"], lang)),
-        Metric(text("m_welfare", lang), money(totals["welfare_change_usd"], lang)),
+        Metric(
+            text("m_revenue", lang),
+            compact(totals["tariff_revenue_change_usd"], lang),
+            takeaway=_direction(
+                totals["tariff_revenue_change_usd"], "t_revenue_up", "t_revenue_down", "t_revenue_none", lang
+            ),
+        ),  # fmt: skip
+        Metric(
+            text("m_welfare", lang),
+            compact(totals["welfare_change_usd"], lang),
+            takeaway=_direction(
+                totals["welfare_change_usd"], "t_welfare_up", "t_welfare_down", "t_welfare_none", lang
+            ),
+        ),  # fmt: skip
     ]
 
 
@@ -99,29 +144,40 @@ def tariff_caption(totals: Mapping[str, Any], lang: str) -> str:
 def purchase_metrics(totals: Mapping[str, Any], lang: str) -> list[Metric]:
     """Balance before and after, what closing the deficit needs, the largest yearly rise on record (when the
     history has one)."""
+    pct = i18n.number(totals["needed_pct_of_exports"] or 0, lang, 0)
+    needed = text("p_needed_help", lang, pct=pct, year=totals["year"])
     metrics = [
-        Metric(text("p_balance", lang, year=totals["year"]), money(totals["balance_before_usd"], lang)),
         Metric(
-            text("p_after", lang),
-            money(totals["balance_after_usd"], lang),
-            delta=money(totals["increase_usd"], lang, sign=True),
+            text("p_balance", lang, year=totals["year"]),
+            compact(totals["balance_before_usd"], lang),
+            takeaway=_direction(totals["balance_before_usd"], "t_p_surplus", "t_p_deficit", "t_p_even", lang),
         ),
         Metric(
-            text("p_needed", lang),
-            money(totals["needed_to_close_usd"], lang),
-            help=text(
-                "p_needed_help",
+            text("p_after", lang),
+            compact(totals["balance_after_usd"], lang),
+            delta=compact(totals["increase_usd"], lang, sign=True),
+            takeaway=_direction(
+                totals["balance_after_usd"],
+                "t_p_after_surplus",
+                "t_p_after_deficit",
+                "t_p_after_even",
                 lang,
-                pct=i18n.number(totals["needed_pct_of_exports"] or 0, lang, 0),
-                year=totals["year"],
+                increase=money(totals["increase_usd"], lang),
             ),
+        ),  # fmt: skip
+        Metric(
+            text("p_needed", lang),
+            compact(totals["needed_to_close_usd"], lang),
+            help=needed,
+            takeaway=text("t_p_needed", lang, pct=pct, year=totals["year"]),
         ),
     ]
     if totals["largest_growth_usd"] is not None:
         metrics.append(
             Metric(
                 text("p_largest", lang),
-                money(totals["largest_growth_usd"], lang),
+                compact(totals["largest_growth_usd"], lang),
+                takeaway=text("p_largest_help_sentence", lang, year=totals["largest_growth_usd_year"]),
                 help=text(
                     "p_largest_help",
                     lang,
@@ -205,7 +261,9 @@ def chapter_figure(
 ) -> go.Figure:
     """The largest changes by HS chapter, each chapter named in the reader's language."""
     chapters = by_chapter.assign(label=view.chapter_labels(by_chapter, lang, spanish))
-    fig = charts.change_bar_chart(chapters, label="label", title=text("by_chapter_title", lang))
+    fig = charts.change_bar_chart(
+        chapters, label="label", title=text("by_chapter_title", lang), unit=i18n.t("usd_m", lang)
+    )
     fig.update_xaxes(title=text("x_change", lang))
     return fig
 
@@ -213,7 +271,7 @@ def chapter_figure(
 def components_figure(by_partner: pd.DataFrame, labels: Mapping[str, str], lang: str) -> go.Figure:
     """Trade creation and switching between suppliers by partner, partners as 'Name (ISO3)'."""
     named = by_partner.assign(partner_label=[labels.get(p, p) for p in by_partner["partner_iso3"]])
-    fig = charts.components_chart(named, title=text("components_title", lang))
+    fig = charts.components_chart(named, title=text("components_title", lang), unit=i18n.t("usd_m", lang))
     for trace, name in zip(fig.data, (text("creation", lang), text("switching", lang)), strict=False):
         trace.name = name
     fig.update_xaxes(title=i18n.t("usd_m", lang))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -159,6 +160,9 @@ def focus_partners(results: Sequence[ScenarioResult], docs: Sequence[dict], top:
     return [p for p in dict.fromkeys(named) if p in present]
 
 
+BAR_LABEL_ROOM = (
+    0.18  # the axis runs this share of its span past the longest bars: room for labels beside them
+)
 PANEL_TITLE_CHARS = 44  # a 12-px bold panel title line that fits a 400-px screen
 
 
@@ -206,13 +210,21 @@ def partner_panels(
                 "yaxis": f"y{suffix}",
                 "marker": {"color": [GAIN if v >= 0 else LOSS for v in values]},
                 "text": [i18n.number(v, lang, 1) for v in values],
-                "textposition": "outside",
+                # inside a bar long enough to hold it, else beside it: a label beside the longest bar ran into
+                # its partner's name on a phone
+                "textposition": "auto",
                 "cliponaxis": False,
                 "hovertemplate": "%{y}: %{x:,.1f}<extra></extra>",
             }
         )
+        finite = values[np.isfinite(values)]
+        low, high = (
+            (min(0.0, float(finite.min())), max(0.0, float(finite.max()))) if finite.size else (-1.0, 1.0)
+        )
+        pad = BAR_LABEL_ROOM * ((high - low) or 1.0)  # room beside the bars for their labels
         layout[f"xaxis{suffix}"] = {
             **charts.X_AXIS_STYLE,
+            "range": [low - (pad if low < 0 else 0.0), high + (pad if high > 0 else 0.0)],
             "anchor": f"y{suffix}",
             "zeroline": True,
             "zerolinecolor": "#999999",

@@ -31,10 +31,12 @@ def show_table(frame: pd.DataFrame, lang: str, key: str | None = None, decimals:
 
 
 def show_metrics(metrics: Sequence[Metric]) -> None:
-    """Headline figures side by side, four to a row."""
+    """Headline figures side by side, four to a row, each with its one sentence under it."""
     cols = st.columns(4)
     for col, metric in zip(cols, metrics, strict=False):
-        col.metric(metric.label, metric.value, delta=metric.delta, help=metric.help)
+        with col:
+            st.metric(metric.label, metric.value, delta=metric.delta, help=metric.help)
+            components.takeaway(metric.takeaway)
 
 
 def csv_button(
@@ -72,19 +74,39 @@ def tariff_form(partners: Sequence[str], lang: str, *, several: bool, on_submit:
         st.text_input(text("name", lang), key="sc_t_name", max_chars=120)
         a, b = st.columns(2)
         a.selectbox(
-            text("change", lang), CHANGE_KINDS, key="sc_t_kind", format_func=lambda k: change_label(k, lang)
+            text("change", lang),
+            CHANGE_KINDS,
+            key="sc_t_kind",
+            format_func=lambda k: change_label(k, lang),
+            placeholder=i18n.t("choose_one", lang),
         )
         b.number_input(text("value", lang), key="sc_t_value", step=1.0, format="%.4g")
+        many = i18n.t("choose_many", lang)  # a placeholder in the page's language, no English "Select all"
         a.multiselect(
-            text("partners_all", lang), partners, key="sc_t_partners", format_func=components.country_label
+            text("partners_all", lang),
+            partners,
+            key="sc_t_partners",
+            format_func=components.country_label,
+            placeholder=many,
+            select_all=False,
         )
-        b.multiselect(text("except", lang), partners, key="sc_t_except", format_func=components.country_label)
+        b.multiselect(
+            text("except", lang),
+            partners,
+            key="sc_t_except",
+            format_func=components.country_label,
+            placeholder=many,
+            select_all=False,
+        )
         a.text_input(text("products_changed", lang), key="sc_t_products")
         b.text_input(text("scope", lang), key="sc_t_scope")
-        a.multiselect(text("lists", lang), EXEMPTION_LISTS, key="sc_t_lists")
+        a.multiselect(
+            text("lists", lang), EXEMPTION_LISTS, key="sc_t_lists", placeholder=many, select_all=False
+        )
         b.text_input(text("prefixes", lang), key="sc_t_prefixes")
         levels = {"hs10": text("level_hs10", lang), "hs6": text("level_hs6", lang)}
-        a.selectbox(text("level", lang), LEVELS, key="sc_t_level", format_func=levels.__getitem__)
+        a.selectbox(text("level", lang), LEVELS, key="sc_t_level", format_func=levels.__getitem__,
+                    placeholder=i18n.t("choose_one", lang))  # fmt: skip
         b.checkbox(text("sigma_data", lang), key="sc_t_sigma_data")
         c, d, e, f = st.columns(4)
         c.number_input(text("sigma", lang), min_value=0.0, max_value=50.0, step=0.25, key="sc_t_sigma")
@@ -130,12 +152,13 @@ def show_tariff(result: ScenarioResult, current: dict[str, Any], names: Mapping[
     """A tariff scenario: headline metrics, captions, roses and coffee, then one tab per view."""
     totals = result.totals
     show_metrics(summary.tariff_metrics(totals, lang))
-    st.caption(summary.tariff_caption(totals, lang))
-    st.caption(text("coverage", lang) + summary.coverage_text(totals["elasticity_coverage"], lang))
     switching, others = summary.split_notes(result.notes, lang)
     for note in switching:
         st.info(note)
-    st.caption(others)
+    with components.details(text("details", lang)):  # the model's fine print, folded away
+        st.caption(summary.tariff_caption(totals, lang))
+        st.caption(text("coverage", lang) + summary.coverage_text(totals["elasticity_coverage"], lang))
+        st.caption(others)
     show_focus(result, names, lang)
     labels = components.country_labels()
     tabs = st.tabs(tab_labels(lang))
@@ -225,9 +248,7 @@ def show_comparison(
             headlines = pd.concat(
                 [colombia.headline_rows(group.results, lang, columns), headlines], ignore_index=True
             )
-        headlines = headlines.rename(
-            columns={r.name: model_text.preset_name(r.name, lang) for r in group.results}
-        )
+        headlines = _named(headlines, lang)  # the bundled presets by their name in the page's language
         show_table(headlines, lang, key=f"sc_tbl_headlines_{group.kind}", decimals=1)
         comparison_files(
             headlines, group.results, f"balanza-scenarios-{group.kind}.csv", f"sc_dl_cmp_{group.kind}", lang
@@ -242,7 +263,16 @@ def show_comparison(
             filename="balanza-scenario-comparison", key="sc_fig_compare",
         )  # fmt: skip
         with st.expander(text("cmp_table", lang)):
-            show_table(tables.partner_comparison_table(group.results, names), lang, key="sc_tbl_compare")
+            show_table(
+                _named(tables.partner_comparison_table(group.results, names), lang),
+                lang,
+                key="sc_tbl_compare",
+            )
+
+
+def _named(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A comparison table whose headers name the scenarios: the bundled presets by their name in ``lang``."""
+    return frame.rename(columns={c: model_text.with_preset_names(str(c), lang) for c in frame.columns})
 
 
 def show_colombia(results: Sequence[ScenarioResult], lang: str) -> None:
@@ -277,5 +307,5 @@ def show_saved(saved: Sequence[dict[str, Any]], lang: str, *, on_remove: Callabl
     columns = st.columns(MAX_SAVED)
     for i, doc in enumerate(saved):
         with columns[i]:
-            st.markdown(f"**{i + 1}.** {plain(doc['name'])}")
+            st.markdown(f"**{i + 1}.** {plain(model_text.preset_name(doc['name'], lang))}")
             st.button(text("remove", lang), key=f"sc_remove_{i}", on_click=on_remove, args=(i,))

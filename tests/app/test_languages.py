@@ -1,4 +1,5 @@
-"""Every page, rendered in English and in Spanish, shows no internal name and no sentence of the other language.
+"""Every page, rendered in English and in Spanish, shows no internal name, no file path or id, and no sentence of the
+other language; Streamlit's own widget texts are replaced where its API allows.
 
 What is read: every text element (titles, headers, markdown, captions, info boxes, metrics), every widget's
 label and shown options, every table's headers and text cells, every chart's title, axis titles, legend
@@ -39,6 +40,17 @@ SPANISH_ONLY = re.compile(
 CITED_COLUMNS = re.compile(r"^(Note|Nota)$|\(en inglés|en el original\)")
 # Texts the page cites rather than writes.
 ALLOWED = re.compile(r"^(“|>|\"|\[|https?://)")
+# What a reader should never see, quoted or not: file names and paths (`etl/record.py`, `docs/scenarios.md`,
+# `004_df453cfb395b6aca.txt`, "(model/presets)"), the project's folders, and snake_case ids (preset ids such as
+# `colombia_10pp_more`, source codes such as `us_census_hs2`). Addresses (https://…) are links, not paths.
+PATHS_AND_IDS = re.compile(
+    r"\b[\w.-]+\.(py|md|txt|json|toml|csv|parquet|xlsx)\b"
+    r"|(^|[\s(`'\"«“])(etl|model|dashboard|docs|seeds|data|tests|tools|bench)/"
+    r"|\b[a-z0-9]+(?:_[a-z0-9]+)+\b|\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b"
+    r"|\b\d{3}_[0-9a-f]{16}\b"
+)
+# Words of English a Spanish chart label or tooltip must not have (short texts: one word is enough).
+ENGLISH_CHART_WORDS = re.compile(r"\b(million|billion|bn|HS|change|imports|exports|share|year|partner)\b")
 
 
 def _figure_texts(spec: dict) -> Iterator[str]:
@@ -57,6 +69,8 @@ def _figure_texts(spec: dict) -> Iterator[str]:
     for trace in spec.get("data", []):
         if trace.get("name") and trace.get("showlegend", True) is not False:
             yield str(trace["name"])
+        if isinstance(trace.get("hovertemplate"), str):
+            yield trace["hovertemplate"]
         if (
             trace.get("type") == "bar"
             and trace.get("orientation") == "h"
@@ -82,6 +96,8 @@ def _texts(at: AppTest) -> Iterator[str]:
     for metric in at.metric:
         yield str(metric.label)
         yield str(metric.value)
+        if metric.proto.help:
+            yield str(metric.proto.help)
     for kind in (
         "selectbox",
         "multiselect",
@@ -96,9 +112,15 @@ def _texts(at: AppTest) -> Iterator[str]:
         for widget in getattr(at, kind):
             if widget.label:
                 yield str(widget.label)
-    for kind in ("download_button", "page_link", "link_button"):
+            if getattr(widget.proto, "help", ""):
+                yield str(widget.proto.help)
+            if getattr(widget.proto, "placeholder", ""):
+                yield str(widget.proto.placeholder)
+    for kind in ("download_button", "page_link", "link_button", "file_uploader"):
         for element in at.get(kind):
             yield str(element.proto.label)
+    for expander in at.expander:
+        yield str(expander.label)
     for table in at.dataframe:
         frame = table.value
         yield from (str(c) for c in frame.columns)
@@ -178,6 +200,62 @@ def test_page_speaks_one_language_and_no_internal_names(
     assert not foreign, foreign
 
 
+def _chart_texts(at: AppTest) -> Iterator[str]:
+    """The short texts of the charts: axis titles, tick labels of categories, hover templates."""
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        for key, value in spec.get("layout", {}).items():
+            if key.startswith(("xaxis", "yaxis")) and isinstance(value, dict):
+                axis_title = value.get("title")
+                if isinstance(axis_title, dict) and axis_title.get("text"):
+                    yield axis_title["text"]
+        for trace in spec.get("data", []):
+            if isinstance(trace.get("hovertemplate"), str):
+                # the values plotly fills in (%{y}: a country, a product) are data, not words of the page
+                yield re.sub(r"%\{[^}]*\}|<extra>.*?</extra>", " ", trace["hovertemplate"])
+
+
+def _paths_and_ids(at: AppTest) -> list[str]:
+    """Every text on screen, quoted or not, with a file path, a file name or an id in it."""
+    found = []
+    for raw in [*_texts(at), *(t for table in at.dataframe for t in _cells(table.value))]:
+        text = re.sub(r"https?\\?:\S+", " ", raw)  # links are addresses, not paths
+        text = re.sub(r"\$[^$]*\$", " ", text)  # LaTeX (t_{1k})
+        text = re.sub(r":material/\w+:", " ", text)  # icon names (:material/check_circle:)
+        if PATHS_AND_IDS.search(text):
+            found.append(raw[:160])
+    return sorted(set(found))
+
+
+def _cells(frame: pd.DataFrame) -> Iterator[str]:
+    for column in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            yield from (str(v) for v in frame[column].head(60) if isinstance(v, str))
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("page", PAGES)
+def test_page_shows_no_file_path_nor_id(bundled_env: Path, page: str, lang: str) -> None:
+    """A plain-words "where this comes from" instead: no `etl/record.py`, no `004_df453cfb395b6aca.txt`, no preset
+    or source id, on any page, in any text, table cell or chart."""
+    at = _render(page, lang)
+    assert _paths_and_ids(at) == []
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_spanish_widgets_and_charts_have_no_english(bundled_env: Path, page: str) -> None:
+    """Streamlit's own texts that its API lets a page replace are replaced: every select box and multiselect has a
+    Spanish placeholder (not "Choose options"), no multiselect offers the English "Select all"; chart axis titles and
+    tooltips are Spanish ("SA", not "HS"; "millones de USD", not "USD million")."""
+    at = _render(page, "es")
+    for widget in [*at.selectbox, *at.multiselect]:
+        assert widget.proto.placeholder.strip(), f"{widget.label}: Streamlit's English placeholder"
+    for widget in at.multiselect:
+        assert widget.proto.select_all == 0, f"{widget.label}: Streamlit's English 'Select all'"
+    english = [text for text in _chart_texts(at) if ENGLISH_CHART_WORDS.search(_strip(text))]
+    assert english == []
+
+
 # Pages whose texts partly come from modules outside the presentation layer and are still in one language only
 # ((page, lang) -> why). None now: every page passes strictly in both languages.
 KNOWN_GAPS: dict[tuple[str, str], str] = {}
@@ -196,6 +274,11 @@ def test_the_checks_catch_what_they_look_for() -> None:
     assert SPANISH_ONLY.search("Exportaciones de Colombia según el DANE")
     assert not SPANISH_ONLY.search("Colombia's exports to China (IMF, Direction of Trade Statistics)")
     assert INTERNAL.search("source: imf_dots") and INTERNAL.search("0.0007696210778834882")
+    for shown in ("Regla (etl/record.py)", "artículo `004_df453cfb395b6aca.txt`", "us_census_hs2 (2024)",
+                  "Escenario predefinido: colombia_10pp_more (model/presets).", "ver docs/scenarios.md"):  # fmt: skip
+        assert PATHS_AND_IDS.search(shown), shown
+    for plain in ("13,56 mil millones de USD", "UN Comtrade (2000–2025)", "SA 0901", "1/2", "EE. UU."):
+        assert not PATHS_AND_IDS.search(plain), plain
     assert not INTERNAL.search("13,56 mil millones de USD")
     # a file cited by its path is left out; a sentence around it is still read
     assert _strip("data/raw/us-census-imports-2024/imports0003.parquet").strip() == ""

@@ -125,7 +125,12 @@ def test_overview_names_the_source_of_each_number(bundled_env: Path) -> None:
     assert "Sources:" in captions and "DANE (DIAN export records)" in captions
     # the World tile is DANE's own 2024 balance (exports FOB − imports FOB), its basis and publisher named
     world = at.metric[2]
-    assert "2024" in world.label and world.value == "-10.81"
+    assert "2024" in world.label and world.value == "USD −10.81 bn"
+    # one sentence under it; the basis and publishers folded away under "Where this comes from"
+    assert "Colombia bought USD 10.81 bn more from the world than it sold to it in 2024." in [
+        m.value.replace("\\", "") for m in at.markdown
+    ]
+    assert [e.label for e in at.expander].count("Where this comes from") == 3
     assert (
         "DANE's trade balance: exports FOB − imports FOB (official). Publisher: DANE, as printed by El Nuevo Siglo"
         in captions

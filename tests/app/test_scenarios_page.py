@@ -45,7 +45,7 @@ def test_default_scenario_runs_and_states_what_is_left_out() -> None:
         "Colombia faces 10 points more than its competitors"
     )  # names are shown as text
     labels = {m.label: m.value for m in at.metric}
-    assert labels["Change in US imports"].startswith("USD -")
+    assert labels["Change in US imports"].startswith("USD −")  # a headline tile: short, a true minus sign
     text = _texts(at)
     for omitted in ("Retaliation", "Income effects", "Intermediate inputs", "General equilibrium"):
         assert omitted in text
@@ -200,7 +200,8 @@ def test_spanish_page_and_small_effects_in_millions() -> None:
     assert not at.exception
     labels = {m.label: m.value for m in at.metric}
     change = labels["Cambio en las importaciones de EE. UU."]
-    assert "millones de USD" in change and "0,0 mil millones" not in change  # rounded to fit, never -0.0 bn
+    # rounded to fit a quarter of the page (M = millones), never -0.0 bn
+    assert change.endswith(" M USD") and "0,0 mil millones" not in change
 
 
 @pytest.mark.usefixtures("bundled_env")
@@ -249,3 +250,40 @@ def test_an_uploaded_set_becomes_the_saved_set_and_a_bad_file_is_refused_by_name
         and escape_markdown("tariff_changes[0].add_pp") in message
     )
     assert at.subheader[0].value == escape_markdown("Ecuador +5 on roses")  # the last good scenario stays
+
+
+@pytest.mark.usefixtures("bundled_env")
+def test_hostile_uploads_and_json_are_refused_by_name_in_the_page_language() -> None:
+    """Each refusal is an error on the page naming the file and what is wrong, in the page's language; the page
+    keeps the last good scenario, and nothing raises (RecursionError and TypeError did before)."""
+    at = _page({"lang": "es"})
+    shown = at.subheader[0].value
+    hostile = [
+        ("deep.json", b"[" * 200_000, "anidado a más de 12 niveles"),
+        ("set.json", b'{"scenarios": 5}', '"scenarios" debe ser una lista'),
+        (
+            "five.json",
+            json.dumps({"scenarios": [{"name": f"s{i}"} for i in range(5)]}).encode(),
+            "5 escenarios",
+        ),
+        ("big.json", b" " * (1024 * 1024) + b"{}", "como máximo 1 MB"),
+    ]
+    for name, data, says in hostile:
+        at.file_uploader(key="sc_upload").upload(name, data, "application/json")
+        at = at.run()
+        assert not at.exception, (name, at.exception)
+        message = " ".join(e.value for e in at.error)
+        assert message.startswith(escape_markdown(f"{name}: ")) and escape_markdown(says) in message, message
+        assert at.subheader[0].value == shown
+    for typed, says in (
+        ("{not json", "no es un archivo JSON de escenario"),
+        ("[" * 50_000, "anidado a más de 12"),
+    ):
+        at.text_area(key="sc_json").set_value(typed)
+        at = at.button(key="sc_apply_json").click().run()
+        assert not at.exception
+        message = " ".join(e.value for e in at.error)
+        assert (
+            message.startswith(escape_markdown("JSON del escenario: ")) and escape_markdown(says) in message
+        )
+        assert at.subheader[0].value == shown

@@ -67,7 +67,10 @@ def test_in_spanish_open_the_peers_page_and_download_its_ranking(server: str, co
             page.get_by_role("button", name="Descargar CSV").first.click()
         download = info.value
         assert download.suggested_filename == "balanza-peers-ranking-2024.csv"
-        table = pd.read_csv(download.path(), encoding="utf-8-sig", keep_default_na=False, na_values=[""])
+        # as a Spanish-locale spreadsheet reads it: ';' between fields, ',' before decimals
+        table = pd.read_csv(
+            download.path(), sep=";", decimal=",", encoding="utf-8-sig", keep_default_na=False, na_values=[""]
+        )
     finally:
         page.close()
     assert {"Puesto", "Informante (ISO3)", "País", "Exportaciones a China (%)", "Importaciones desde China (%)",
@@ -77,6 +80,7 @@ def test_in_spanish_open_the_peers_page_and_download_its_ranking(server: str, co
     shares = table.set_index("Informante (ISO3)")["Exportaciones a China (%)"]
     assert pd.api.types.is_float_dtype(shares)  # numbers stay numbers in the file
     for peer, iso2 in (("CHL", "CL"), ("BRA", "BR"), ("MEX", "MX")):
-        assert shares[peer] == pytest.approx(_expected_export_share_to_china(peer, iso2, 2024), rel=1e-9)
+        # one decimal, as the page shows it
+        assert shares[peer] == round(_expected_export_share_to_china(peer, iso2, 2024), 1)
     link = table["Enlace a esta vista"].iloc[0]
     assert "/peers?" in link and "lang=es" in link and "year=2024" in link

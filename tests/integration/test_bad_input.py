@@ -74,6 +74,9 @@ CASES = [
          "unknown reporter code '123456'", line=2, column="reporterCode"),
     Case("negative value", "negative.csv", comtrade("2020,2020,170,842,X,TOTAL,5", "2020,2020,170,156,X,TOTAL,-3"),
          "negative trade value", line=3, column="primaryValue"),
+    # between -1 and 0: a check written "value < -1" or "round(value) < 0" would let it through
+    Case("negative value above -1", "cents.csv", comtrade("2020,2020,170,842,X,TOTAL,5", "2020,2020,170,156,X,TOTAL,-0.4"),
+         "negative trade value -0.40", line=3, column="primaryValue"),
     Case("NaN value", "nan.csv", comtrade("2020,2020,170,842,X,TOTAL,nan"),
          "not a finite number", line=2, column="primaryValue"),
     Case("infinite value", "inf.csv", comtrade("2020,2020,170,842,X,TOTAL,inf"),

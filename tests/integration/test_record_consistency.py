@@ -223,12 +223,13 @@ def test_overview_shows_the_same_year_and_the_headline_balances(bundled_env: Pat
     # one year for every partner: 2024, the latest whose figures are final for all (DANE's 2025 annex is provisional)
     assert all("2024" in label for label in labels), labels
     china = expected_headline("CHN", 2024)[0]
-    assert metrics["China (CHN)"].value == f"{china / 1e9:,.2f}"
-    assert metrics["World (WLD)"].value == "-10.81"
+    # a headline tile: USD billions, two decimals, a true minus sign
+    assert metrics["China (CHN)"].value == f"USD {china / 1e9:,.2f} bn".replace("-", "−")
+    assert metrics["World (WLD)"].value == "USD −10.81 bn"
     usa = expected_headline("USA", 2024)[
         0
     ]  # DANE's own 2024 balance with the USA, printed by a page citing DANE
-    assert metrics["United States of America (USA)"].value == f"{usa / 1e9:,.2f}"
+    assert metrics["United States of America (USA)"].value == f"USD {usa / 1e9:,.2f} bn".replace("-", "−")
     table = at.dataframe[0].value
     exported = _csv_of(table)
     for shown in (table, exported):
@@ -332,3 +333,17 @@ def test_import_shares_name_their_coverage(bundled_con: duckdb.DuckDBPyConnectio
     assert coverage.loc["TOTAL", "lines_usd"] == pytest.approx(lines.sum())
     assert coverage.loc["TOTAL", "all_partners_usd"] == pytest.approx(sum(everyone.values()))
     assert coverage.loc["TOTAL", "coverage_pct"] == pytest.approx(100 * lines.sum() / sum(everyone.values()))
+
+
+def test_the_sentences_over_the_numbers_say_the_record_s_balance(bundled_env: Path) -> None:
+    """The one sentence under the Overview's tiles and over the Balances chart says the same headline balance as
+    the raw files give, in words and in the reader's format (computed here, not by the page's formatter)."""
+    china, usa = expected_headline("CHN", 2024)[0], expected_headline("USA", 2024)[0]
+    for page in ("overview", "balances"):
+        text = " ".join(m.value.replace("\\", "") for m in _run(page, {"lang": "es"}).markdown)
+        for name, balance in (("China", china), ("Estados Unidos de América", usa)):
+            amount = f"{-balance / 1e9:.2f}".replace(".", ",") + " mil millones de USD"
+            assert f"Colombia le compró a {name} {amount} más de lo que le vendió en 2024." in text, (
+                page,
+                text,
+            )

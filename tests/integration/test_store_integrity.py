@@ -269,6 +269,25 @@ def test_a_byte_changed_inside_a_files_data_is_found_by_its_sha256(
         assert victim.name in err and f"dataset {dataset_id}" in err and "sha256" in err
 
 
+def test_a_scenario_and_the_claims_name_a_damaged_file_instead_of_an_unexpected_error(
+    folder_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`balanza scenario` and `balanza claims` read the store too: a file damaged inside its data (the open check
+    passes) is named as `balanza status` names it, with what to do, never "unexpected error"."""
+    for relative, _, _ in _listed(folder_db):  # every file: whatever the command reads is damaged
+        path = store.file_path(folder_db, relative)
+        data = bytearray(path.read_bytes())
+        data[4] ^= 0xFF  # the first data page's header, right after the magic bytes
+        path.write_bytes(bytes(data))
+    names = {store.file_path(folder_db, relative).name for relative, _, _ in _listed(folder_db)}
+    for argv in (["scenario", "us_10pct_everyone"], ["claims"]):
+        code, out, err = _run([*argv, "--db", str(folder_db)], capsys)
+        assert code == 1, (argv, err)
+        _named(err)
+        assert "sha256" in err and "balanza build" in err and any(name in err for name in names), err
+        assert not out
+
+
 def test_the_dashboard_names_a_damaged_store_plainly(
     folder_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

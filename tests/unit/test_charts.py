@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboard import charts
+from dashboard.charts.style import footnote_margin
 
 
 def _series() -> pd.DataFrame:
@@ -106,3 +107,50 @@ def test_a_footnote_under_long_category_names_starts_as_far_left_as_they_push_th
     assert footnote_shift(["CHN", "USA"]) == -40  # short names: under the y-axis title, as before
     assert footnote_shift(["x" * 20]) == -(20 * 5.8 - 12)
     assert footnote_shift(["Petroleum oils and oils from bituminous minerals, crude"]) == -220  # capped
+
+
+def test_a_long_footnote_makes_the_figure_taller_and_keeps_the_legend_under_it() -> None:
+    """plotly refuses a legend lower than two plot heights under the plot (it then draws it on the year ticks):
+    the plot area keeps at least its height, and half of what is under it."""
+    fig = go.Figure(
+        [go.Bar(x=[2000, 2001], y=[1.0, 2.0], name=n) for n in ("China", "United States", "World")]
+    )
+    fig.update_layout(margin={"t": 100, "b": 80}, height=450, legend={"orientation": "h"})
+    charts.add_footnote(fig, "Source: a publisher with a long name, its years and its basis. " * 14)
+    before = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    charts.fit_small_screens(fig)
+    assert fig.layout.annotations[-1].text.count("<br>") >= 14  # the footnote wrapped on many lines
+    plot_px = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    assert plot_px >= before  # the plot area was not squeezed
+    assert -2 <= fig.layout.legend.y < -1  # under the footnote, in the range plotly accepts
+    height = fig.layout.height
+    charts.fit_small_screens(fig)  # a shared figure may be finished again: nothing moves
+    assert fig.layout.height == height
+
+
+def test_coverage_rows_all_have_room_for_the_longest_label() -> None:
+    """plotly gives every heatmap row one height: the figure is as tall as the rows times the longest label's
+    lines (a four-line label in an average-height row ran into the next)."""
+    long_label = "a label long enough to need several lines when it wraps at thirty characters"
+    coverage = pd.DataFrame(
+        {
+            "series": [f"short {i}" for i in range(11)] + [long_label],
+            "year": [2020] * 12,
+            "months_covered": [12] * 12,
+        }
+    )
+    fig = charts.coverage_heatmap(coverage, title="c", footnote="f")
+    lines = max(str(label).count("<br>") + 1 for label in fig.data[0].y)
+    assert lines >= 3
+    plot_px = fig.layout.height - 140 - footnote_margin("f")
+    assert plot_px >= 12 * (14 * lines + 10)
+
+
+def test_every_publisher_has_a_short_name_for_a_coverage_row() -> None:
+    """A coverage row names its publisher on one line: the 2026 DBnomics vintage's full name took four."""
+    from dashboard import i18n
+    from dashboard.charts.figures import HEATMAP_LABEL_CHARS
+
+    for source in i18n.PUBLISHERS:
+        for lang in ("en", "es"):
+            assert len(i18n.short_publisher(source, lang)) <= HEATMAP_LABEL_CHARS + 1, (source, lang)

@@ -637,3 +637,17 @@ def test_claim9_rule_names_the_years_the_card_compares() -> None:
         assert (
             "first and last year available" not in text and "primer y el último año disponibles" not in text
         )
+
+
+def test_a_share_of_the_deficit_needs_a_deficit_on_both_sides() -> None:
+    from dashboard.claims.check_balance import _share_row
+
+    def side(balance: float) -> pd.Series:
+        return pd.Series({"balance_usd": balance, "publisher": "DANE", "basis_label": "FOB/FOB", "dataset": "d",
+                          "provisional": False, "comparable": True})  # fmt: skip
+
+    assert _share_row(2024, "b", side(-14e9), side(-20e9))["share"] == pytest.approx(0.7)
+    # a surplus with China is no share of the deficit, and neither is anything of a total surplus
+    assert math.isnan(_share_row(2024, "b", side(5e9), side(-20e9))["share"])
+    world_surplus = _share_row(2024, "b", side(-5e9), side(20e9))
+    assert math.isnan(world_surplus["share"]) and "surplus" in world_surplus["note"]

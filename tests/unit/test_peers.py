@@ -259,3 +259,30 @@ def test_an_empty_database_gives_empty_frames_not_errors() -> None:
     assert peers.ranking(indicators, 2024, "export_chn")["rank"].isna().all()
     assert peers.query_mirror_overview(connection, factor=FACTOR).empty
     assert peers.query_vintage_gaps(connection).empty
+
+
+def test_small_multiples_fit_a_phone_three_to_a_row_with_upright_years() -> None:
+    """Four panels to a row were 70 px wide on a 400-px screen: the years turned upright and ran into the next
+    row's country names. Three to a row, upright years, the scale written once per row."""
+    names = ["Colombia", "Argentina", "Brazil", "Chile", "Ecuador", "Mexico", "Peru"]
+    frame = pd.DataFrame(
+        {
+            "country": names,
+            "series": ["China"] * 7,
+            "year": [2000] * 7,
+            "value_pct": [1.0] * 7,
+            "source": ["x"] * 7,
+        }
+    )
+    fig = peer_charts.small_multiples(
+        frame, panel="country", color="series", y="value_pct", title="t", y_title="%", x_title="Year",
+        footnote="Source: x", panels=names, year_range=(2000, 2024),
+    )  # fmt: skip
+    lefts = sorted({round(fig.layout[f"xaxis{'' if i == 0 else i + 1}"].domain[0], 3) for i in range(7)})
+    assert len(lefts) == 3  # three columns
+    tops = sorted({round(fig.layout[f"yaxis{'' if i == 0 else i + 1}"].domain[1], 3) for i in range(7)})
+    assert len(tops) == 3  # three rows for seven countries
+    for i in range(7):
+        suffix = "" if i == 0 else str(i + 1)
+        assert fig.layout[f"xaxis{suffix}"].tickangle == 0
+        assert fig.layout[f"yaxis{suffix}"].showticklabels is (i % 3 == 0)

@@ -31,6 +31,24 @@ def test_money_fits_the_magnitude(usd: float, lang: str, expected: str) -> None:
     assert i18n.money(usd, lang) == expected
 
 
+@pytest.mark.parametrize(
+    ("usd", "lang", "expected"),
+    [
+        (-2_080_300_000, "es", "−2.080 M USD"),  # the Scenarios tile cut off as "-2,08 mil mil…"
+        (-2_080_300_000, "en", "USD −2.08 bn"),
+        (-74_123_400_000, "es", "−74.123 M USD"),
+        (245_340_000, "es", "245,3 M USD"),
+        (-181_700_000, "es", "−181,7 M USD"),
+        (12_400, "es", "12,4 mil USD"),
+        (-0.4, "es", "0 USD"),
+    ],
+)
+def test_compact_money_fits_a_headline_tile(usd: float, lang: str, expected: str) -> None:
+    """At most 13 characters: a 36-px tile a quarter of a 1,400-px page wide holds about that many."""
+    assert i18n.money_compact(usd, lang) == expected
+    assert len(expected) <= 13
+
+
 def test_numbers_in_spanish_use_a_decimal_comma_and_thousands_dots() -> None:
     assert i18n.number(1234567.891, "es") == "1.234.567,89"
     assert i18n.number(1234567.891, "en") == "1,234,567.89"
@@ -43,6 +61,20 @@ def test_publishers_are_named_not_coded() -> None:
     assert "FMI" in i18n.publisher("imf_dots", "es")
     both = i18n.publisher("dian / published", "es")
     assert "DIAN" in both and "Cifras impresas" in both and "_" not in both
+
+
+def test_every_country_of_the_reference_data_has_a_spanish_name() -> None:
+    """The UN list (country-codes) names the countries in Spanish; Comtrade's historic and special areas it lacks
+    ("Netherlands Antilles (...2010)") are named in i18n.AREA_NAMES, read from the bundled Comtrade areas file."""
+    root = Path(__file__).resolve().parents[2] / "data" / "raw" / "reference"
+    with open(root / "country-codes" / "country-codes.csv", encoding="utf-8") as handle:
+        un = {row["ISO3166-1-Alpha-3"] for row in csv.DictReader(handle) if row["official_name_es"]}
+    with open(root / "uncomtrade-reference" / "comtrade_partner_areas.csv", encoding="utf-8") as handle:
+        comtrade = {row["iso_3"].strip() for row in csv.DictReader(handle)}
+    special = {"WLD", "EUN", "EUR", "W00", "World", "_X", "XKX", ""}
+    unnamed = sorted(code for code in comtrade - un - special if i18n.area_name(code, "es") is None)
+    assert unnamed == []
+    assert i18n.area_name("ANT", "es") == "Antillas Neerlandesas (hasta 2010)"
 
 
 def test_headers_translate_and_codes_stay() -> None:

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from dashboard import product_views as views
+from dashboard import readout
 
 
 def _chapter_rows() -> pd.DataFrame:
@@ -159,8 +160,6 @@ def test_tree_frame_and_movers_in_millions() -> None:
     framed = views.tree_frame(tree, 2024, "dane_imports", "es")
     assert framed[["value", "year", "source"]].iloc[0].tolist() == [7.0, 2024, "dane_imports"]
     assert framed["chapter_description"].iloc[0] not in ("", "Machinery")  # DANE's Spanish name
-    movers = pd.DataFrame({"hs_code": ["0901"], "description": ["Coffee"], "change_usd": [-3_000_000.0]})
-    assert views.movers_frame(movers, "en")["change"].tolist() == [-3.0]
 
 
 def test_top_products_say_what_their_shares_are_shares_of() -> None:
@@ -205,3 +204,57 @@ def test_shares_divide_by_the_whole_and_the_remainder_is_shown() -> None:
     assert table["share_pct"].iloc[-1] == pytest.approx(25.0)
     assert table["description"].iloc[-1].startswith("In no line of this series")
     assert "all goods" in table["denominator"].iloc[0]
+
+
+MOVERS = pd.DataFrame(
+    {
+        "hs_code": ["87", "52", "01", "85"],
+        "description": ["Vehicles", "Cotton", "Live animals", "Electrical machinery"],
+        "value_from": [100e6, 50e6, 10_000.0, 400e6],  # live animals: a base under USD 1 m
+        "value_to": [400e6, 75e6, 900_000.0, 300e6],
+    }
+)
+
+
+def test_movers_rank_growth_in_percent_and_give_the_annual_rate() -> None:
+    """2019 → 2024, five years: vehicles ×4 = +300 %, a year (4^(1/5) − 1) = 31.95 %; cotton +50 %, 8.45 % a year;
+    machinery −25 %. Live animals grew 8,900 % from USD 10,000: under the base the % ranking takes."""
+    movers = views.movers_table(MOVERS, 2019, 2024, views.GROWTH, "en")
+    assert (movers.start, movers.end) == (2019, 2024)
+    assert movers.min_base_usd == 1_000_000.0  # 0.1 % of USD 550 m is less than USD 1 m
+    assert movers.rows["hs_code"].tolist() == ["87", "52", "85"]
+    vehicles = movers.rows.iloc[0]
+    assert vehicles["growth_pct"] == pytest.approx(300.0)
+    assert vehicles["cagr_pct"] == pytest.approx((4 ** (1 / 5) - 1) * 100)
+    assert movers.rows.iloc[1]["cagr_pct"] == pytest.approx((1.5 ** (1 / 5) - 1) * 100)
+    assert vehicles[["value_start", "value_end", "change"]].tolist() == [100.0, 400.0, 300.0]
+    assert len(movers.all) == 4  # the download holds every code, the small one too
+    assert views.movers_sentence(movers, views.GROWTH, "en") == (
+        "Fastest growth 2019 → 2024: 87 Vehicles, +300.0 % (+32.0 % a year)."
+    )
+
+
+def test_movers_by_change_and_years_in_either_order() -> None:
+    """Chosen the other way round (from 2024, compared with 2019), the values are put in time order."""
+    flipped = MOVERS.rename(columns={"value_from": "value_to", "value_to": "value_from"})
+    movers = views.movers_table(flipped, 2024, 2019, views.CHANGE, "es")
+    assert (movers.start, movers.end) == (2019, 2024)
+    assert movers.rows["hs_code"].tolist() == [
+        "87",
+        "85",
+        "52",
+        "01",
+    ]  # |+300|, |−100|, |+25|, |+0.89| (USD m)
+    assert movers.rows.iloc[1]["growth_pct"] == pytest.approx(-25.0)
+    assert views.movers_sentence(movers, views.CHANGE, "es").startswith("Mayor cambio 2019 → 2024: 87 ")
+    headers = views.movers_columns(2019, 2024, "es")
+    assert (
+        headers["growth_pct"] == "Crecimiento 2019–2024 (%)"
+        and headers["value_start"] == "2019 (millones de USD)"
+    )
+
+
+def test_growth_from_nothing_has_no_percentage() -> None:
+    assert math.isnan(readout.growth_pct(0.0, 5.0)) and math.isnan(readout.cagr_pct(0.0, 5.0, 3))
+    assert math.isnan(readout.cagr_pct(5.0, 0.0, 3))  # gone: no compound rate
+    assert readout.growth_pct(5.0, 0.0) == pytest.approx(-100.0)

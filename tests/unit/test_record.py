@@ -111,6 +111,27 @@ def test_complete_year_beats_partial_and_partial_is_flagged(con: duckdb.DuckDBPy
     assert 2022 not in set(record.query_record(con, reporter="COL", partners=["CHN"])["year"])
 
 
+@pytest.mark.parametrize("months", [1, 11, 12])
+def test_a_year_short_of_twelve_months_says_so_in_its_caveat(
+    con: duckdb.DuckDBPyConnection, months: int
+) -> None:
+    # A DIAN year with only the first `months` months and no other source: its caveat names the months held.
+    con.executemany(
+        "INSERT INTO trade (year, period, reporter_iso3, partner_iso3, flow, hs_code, hs_level, value_usd, valuation,"
+        " source, dataset_id, valuation_stated) VALUES (?, ?, ?, ?, ?, 'TOTAL', 0, ?, ?, ?, 1, ?)",
+        [
+            (2023, f"2023{m:02d}", "COL", "USA", "export", 2.0, "FOB", "dian", True)
+            for m in range(1, months + 1)
+        ],
+    )
+    frame = record.query_record(con, reporter="COL", partners=["USA"], complete_only=False)
+    row = frame[frame["year"] == 2023].iloc[0]
+    assert (row["value_usd"], row["months_covered"]) == (2.0 * months, months)
+    expected = "" if months == 12 else f"partial year ({months} months)"
+    assert (row["caveat"] or "") == expected
+    assert record.caveat_flags(row["caveat"]) == (() if months == 12 else ("provisional",))
+
+
 def test_one_row_per_observation_in_the_view(con: duckdb.DuckDBPyConnection) -> None:
     total, distinct = con.execute(
         "SELECT count(*), count(DISTINCT (year, reporter_iso3, partner_iso3, flow, hs_code)) FROM trade_record"
@@ -363,3 +384,20 @@ def test_estimate_uses_the_partner_factor_and_says_so() -> None:
         and chn_given["factor_source"] == "given"
     )
     assert chn_given["basis_label"].endswith("÷ 1.08 (CIF converted to FOB: an estimate)")
+
+
+def test_printed_figures_within_half_a_percent_count_as_one_figure() -> None:
+    # Three pages print -64.0, -64.2 and -64.1 (within 0.5 % of -64.0: rounding); two print -70.0.
+    # The three agree, so the figure most pages print is about -64, and the first printed of them is chosen.
+    values = [-70.0, -64.0, -70.0, -64.2, -64.1]
+    frame = pd.DataFrame(
+        {
+            "year": 2021, "reporter_iso3": "COL", "partner_iso3": "CHN", "flow": "balance",
+            "value_usd": values, "valuation": "unknown", "publisher": [f"Page {i}" for i in range(5)],
+        }
+    )  # fmt: skip
+    chosen = record.choose_printed(frame)
+    assert frame.loc[chosen, "value_usd"].tolist() == [-64.0]
+    # 0.8 % apart is no longer one figure: the two pages printing -70.0 outnumber each single other value
+    frame["value_usd"] = [-70.0, -64.0, -70.0, -64.5, -63.5]
+    assert frame.loc[record.choose_printed(frame), "value_usd"].tolist() == [-70.0]

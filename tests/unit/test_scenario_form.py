@@ -4,10 +4,16 @@ and uploaded files (dashboard.scenarios.form)."""
 from __future__ import annotations
 
 import json
+import tomllib
+import tracemalloc
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dashboard.scenarios import form
+from etl import settings as balanza_settings
 from etl.errors import SpecError
 from model.spec import encode_scenario_set, preset_paths
 
@@ -150,8 +156,8 @@ def test_an_uploaded_scenario_becomes_the_current_one() -> None:
 
 
 def test_an_uploaded_set_becomes_the_saved_set_first_one_shown() -> None:
-    docs = [dict(d, name=f"s{i}") for i, d in enumerate(PRESET_DOCS)]
-    loaded = form.from_upload("set.json", json.dumps({"scenarios": docs}).encode("utf-8"), "en")
+    docs = [dict(d, name=f"s{i}") for i, d in enumerate(PRESET_DOCS[: form.MAX_SAVED])]
+    loaded = form.from_upload("set.json", json.dumps({"scenarios": docs}, indent=2).encode("utf-8-sig"), "en")
     assert loaded.saved is not None and [d["name"] for d in loaded.saved] == ["s0", "s1", "s2", "s3"]
     assert loaded.current == loaded.saved[0]
     empty = form.from_upload("empty.json", b'{"scenarios": []}', "en")
@@ -173,3 +179,136 @@ def test_a_bad_upload_is_refused_by_name(data: bytes, lang: str, says: str) -> N
     with pytest.raises(form.ScenarioFileError) as caught:
         form.from_upload("bad.json", data, lang)
     assert says in str(caught.value) and str(caught.value).startswith("bad.json: ")
+
+
+# ---- hostile files: each refused by name, in the page's language, never another exception -------------------------
+
+ONE_CHANGE = {"partners": ["ECU"], "products": ["0603"], "add_pp": 5}
+
+
+def _set(count: int, **fields: object) -> bytes:
+    return json.dumps({"scenarios": [dict({"name": f"s{i}", "tariff_changes": [ONE_CHANGE]}, **fields)
+                                     for i in range(count)]}).encode("utf-8")  # fmt: skip
+
+
+HOSTILE = [
+    # (what, file content, English words, Spanish words)
+    ("larger than the upload limit", b" " * (form.MAX_FILE_BYTES - 2) + b"{}\n",
+     "a scenario file can be at most 1 MB", "puede tener como máximo 1 MB"),
+    ("nested beyond the parser's stack", b"[" * 100_000, "nested more than 12 levels deep", "anidado a más de 12"),
+    ("nested beyond the bound, within the stack", b"[" * 40 + b"]" * 40, "nested more than 12 levels", "anidado"),
+    ("a scenario nested too deep", json.dumps({"name": "x", "products": [[[[[[[[[[[["01"]]]]]]]]]]]]}).encode(),
+     "nested more than 12 levels", "anidado"),
+    ("scenarios not a list", b'{"scenarios": 5}', '"scenarios" must be a list', '"scenarios" debe ser una lista'),
+    ("scenarios an object", b'{"scenarios": {"a": 1}}', '"scenarios" must be a list', "debe ser una lista"),
+    ("more scenarios than can be compared", _set(form.MAX_SAVED + 1), "5 scenarios: up to 4 can be compared",
+     "5 escenarios: se pueden comparar hasta 4"),
+    ("a scenario that is not an object", b'{"scenarios": [5]}', "a scenario must be a JSON object",
+     "a scenario must be a JSON object"),
+    ("too many tariff changes", json.dumps({"name": "x", "tariff_changes": [ONE_CHANGE] * 51}).encode(),
+     "51 changes: at most 50 in one scenario", "51 changes: at most 50"),
+    ("an integer of 5,000 digits", b'{"name": "x", "year": ' + b"1" * 5000 + b"}", "not a JSON scenario file",
+     "no es un archivo JSON de escenario"),
+    ("not UTF-8", b"\xff\xfe{}", "not a JSON scenario file", "no es un archivo JSON"),
+    ("empty", b"", "not a JSON scenario file", "no es un archivo JSON"),
+    ("NaN where a number goes", b'{"name": "x", "tariff_changes": [{"add_pp": NaN}]}', "tariff_changes[0].add_pp",
+     "tariff_changes[0].add_pp"),
+    ("too large for the page's link",
+     json.dumps({"name": "x", "products": [f"{n:010d}" for n in range(0, 10**10, 10**10 // 40_000)]}).encode(),
+     "too large to keep in the page's link", "demasiado grande para el enlace"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize(
+    ("data", "english", "spanish"), [h[1:] for h in HOSTILE], ids=[h[0] for h in HOSTILE]
+)
+def test_a_hostile_file_is_refused_by_name_in_the_page_language(
+    data: bytes, english: str, spanish: str, lang: str
+) -> None:
+    with pytest.raises(form.ScenarioFileError) as caught:
+        form.from_upload("hostile.json", data, lang)
+    message = str(caught.value)
+    assert message.startswith("hostile.json: ") and (english if lang == "en" else spanish) in message, message
+
+
+def test_checking_a_file_stops_at_its_cpu_budget() -> None:
+    data = _set(form.MAX_SAVED)
+    assert form.from_upload("set.json", data, "en").saved  # within the default budget
+    with pytest.raises(form.ScenarioFileError, match=r"set.json: took more than 0 s of processor time"):
+        form.from_upload("set.json", data, "en", cpu_budget=0.0)
+    with pytest.raises(form.ScenarioFileError, match=r"su revisión tomó más de 0 s de procesador"):
+        form.from_upload("set.json", data, "es", cpu_budget=0.0)
+
+
+def test_the_json_tab_takes_one_scenario_within_the_same_bounds() -> None:
+    assert form.from_text(json.dumps({"name": "x"}), "Scenario JSON", "en")["name"] == "x"
+    with pytest.raises(form.ScenarioFileError, match=r"^Scenario JSON: nested more than 12 levels"):
+        form.from_text("[" * 50_000, "Scenario JSON", "en")
+    with pytest.raises(form.ScenarioFileError, match=r"^JSON del escenario: aquí va un escenario"):
+        form.from_text(json.dumps({"scenarios": [{"name": "x"}]}), "JSON del escenario", "es")
+
+
+@given(document=st.recursive(
+    st.none() | st.booleans() | st.floats(allow_nan=True) | st.integers() | st.text(max_size=12),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(
+        st.sampled_from(["scenarios", "name", "kind", "tariff_changes", "partners", "products", "add_pp", "year",
+                         "increase", "buyer", "seller", "elasticities", "x"]), children, max_size=4),
+    max_leaves=40,
+))  # fmt: skip
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_json_document_loads_or_is_refused_by_name(document: object) -> None:
+    try:
+        loaded = form.from_upload("any.json", json.dumps(document).encode("utf-8"), "es")
+    except form.ScenarioFileError as exc:
+        assert str(exc).startswith("any.json: ")
+    else:
+        assert loaded.current is None or loaded.current["name"]
+
+
+@given(data=st.binary(max_size=200))
+@settings(max_examples=200, deadline=None)
+def test_any_bytes_load_or_are_refused_by_name(data: bytes) -> None:
+    try:
+        form.from_upload("any.json", data, "en")
+    except form.ScenarioFileError as exc:
+        assert str(exc).startswith("any.json: ")
+
+
+def test_the_upload_bound_is_streamlits_and_nginxs() -> None:
+    from dashboard import serve
+
+    command = serve.streamlit_command("127.0.0.1", 8501)
+    assert int(command[command.index("--server.maxUploadSize") + 1]) * 1024 * 1024 == form.MAX_FILE_BYTES
+    assert f"client_max_body_size {form.MAX_FILE_BYTES // (1024 * 1024)}m;" in serve.nginx_config(
+        Path("/run/x"), "127.0.0.1", 8501, [9000]
+    )
+    project = tomllib.loads(
+        (balanza_settings.PROJECT_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    )
+    assert project["server"]["maxUploadSize"] * 1024 * 1024 == form.MAX_FILE_BYTES
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"["
+        + b",".join([b"{}"] * (form.MAX_FILE_BYTES // 3 - 1))
+        + b"]",  # the most objects a megabyte holds
+        b'{"name":"x","products":[' + b",".join([b'"01"'] * (form.MAX_FILE_BYTES // 5 - 6)) + b"]}",  # codes
+        b"[" * form.MAX_FILE_BYTES,
+    ],
+    ids=["empty objects", "two-digit codes", "brackets"],
+)
+def test_the_memory_of_checking_the_largest_file_is_bounded(data: bytes) -> None:
+    """Python memory allocated while reading and checking a file of the largest size the server takes, in the
+    shapes that cost the most per byte (bench/uploads.py prints the figures; docs/reliability.md)."""
+    assert len(data) <= form.MAX_FILE_BYTES
+    tracemalloc.start()
+    try:
+        with pytest.raises(form.ScenarioFileError):
+            form.from_upload("big.json", data, "en")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * form.MAX_FILE_BYTES, f"{peak / 1e6:.1f} MB"

@@ -88,9 +88,21 @@ def test_tariff_metrics_and_caption() -> None:
         "Tariff revenue change",
         "Net welfare (consumers + revenue)",
     ]
-    assert [m.value for m in metrics] == ["USD -1.20 bn", "USD 300.0 m", "USD 5.00 bn", "USD -100.0 m"]
+    assert [m.value for m in metrics] == ["USD −1.20 bn", "USD 300.0 m", "USD 5.00 bn", "USD −100.0 m"]
     assert metrics[0].help == "Sensitivity (η and σ halved to doubled): USD -2.00 bn to USD -600.0 m. (basis)"
     assert metrics[1].help == "0.010 % of imports before"  # 0.0001 of imports = 0.01 %
+    # one sentence under each number: 1.2 bn of 3,000 bn = 0.04 %
+    assert [m.takeaway for m in metrics] == [
+        "US imports would fall by USD 1.20 bn, 0.04 % of the USD 3,000.00 bn bought before.",
+        "USD 300.0 m of purchases would move from one supplier to another (0.010 % of imports before).",
+        "US tariff revenue would rise by USD 5.00 bn.",
+        "US consumers would lose more than the tariff revenue gained: USD 100.0 m less, net.",
+    ]
+    spanish = summary.tariff_metrics(TOTALS, "es")
+    assert [m.value for m in spanish] == ["−1.200 M USD", "300,0 M USD", "5.000 M USD", "−100,0 M USD"]
+    assert spanish[0].takeaway.startswith(
+        "Las importaciones de EE. UU. caerían 1,20 mil millones de USD, el 0,04 %"
+    )
     caption = summary.tariff_caption(TOTALS, "es")
     assert caption.startswith("Sensibilidad (η y σ de la mitad al doble): de -2,00 mil millones de USD")
     assert "en 12.345 líneas SA10 y 200 socios; 1.500 filas" in caption
@@ -110,6 +122,12 @@ def test_purchase_metrics_leave_out_a_rise_the_history_lacks() -> None:
     assert [m.label for m in metrics] == ["Balance 2024", "Balance after", "Needed to close"]
     assert metrics[1].delta == "+USD 1.00 bn" or metrics[1].delta == "USD +1.00 bn"
     assert metrics[2].help == "500 % of 2024 exports"
+    assert (
+        metrics[0].takeaway
+        == "A deficit: the seller bought USD 12.00 bn more from the buyer than it sold to it."
+    )
+    assert metrics[1].takeaway == "With USD 1.00 bn of added purchases, a deficit of USD 11.00 bn remains."
+    assert metrics[2].takeaway == "Closing the deficit needs added exports of 500 % of the 2024 exports."
     grown = totals | {
         "largest_growth_usd": 900_000_000,
         "largest_growth_usd_year": 2022,
@@ -119,6 +137,7 @@ def test_purchase_metrics_leave_out_a_rise_the_history_lacks() -> None:
     }
     last = summary.purchase_metrics(grown, "en")[-1]
     assert last.label == "Largest yearly rise on record" and last.value == "USD 900.0 m"
+    assert last.takeaway == "The largest rise in one year so far, in 2022."
     assert last.help == "in 2022; largest % rise 40 % (2011, from a base of at least USD 100.0 m)"
 
 
@@ -147,7 +166,7 @@ def test_coverage_sentence() -> None:
         "η: own HS6 estimate 25.9 %, 5-digit group median 50.0 %, HS4 heading median 20.0 %, default 4.1 %; "
         "σ: one value for all lines"
     )
-    assert sentence.endswith("docs/scenarios.md).")
+    assert sentence.endswith("matched to the 2024 lines).")  # in words: no file name on screen
     assert "estimación propia a SA6 25,9 %" in summary.coverage_text(coverage, "es")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -261,3 +262,46 @@ def test_two_spellings_of_one_call_share_one_result(
     assert market("USA", 2024, "hs10") is first and market("USA", year=2024, level="hs10") is first
     assert market("USA", 2024, "hs6") is not first
     assert calls == [("USA", 2024, "hs10"), ("USA", 2024, "hs6")]
+
+
+def test_a_query_on_a_catalogue_swapped_out_while_it_ran_reads_again_from_the_new_one(
+    small_bundle_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer swaps a new catalogue in while a page's query runs on the old one and, past the grace period,
+    collects the file the old one lists: the query is read again from the new catalogue (once), not shown as a
+    damaged store."""
+    import duckdb
+
+    from dashboard import components
+    from etl import store
+    from etl.db import connect_read_only
+    from etl.load import load_files
+
+    db = tmp_path / "balanza.duckdb"
+    copy_database(small_bundle_db, db)
+    monkeypatch.setenv("BALANZA_DB", str(db))
+    monkeypatch.setattr(store, "GRACE_SECONDS", 0)
+    small = _two_row_file(tmp_path)
+    load_files(db, [small])
+    calls: list[int] = []
+
+    def total_while_a_writer_replaces_a_file(cursor: duckdb.DuckDBPyConnection) -> float:
+        calls.append(1)
+        if len(calls) == 1:  # between the page's open and its query: a corrected file under the same path
+            small.write_text(small.read_text(encoding="utf-8").replace("1000.5", "2000.5"), encoding="utf-8")
+            load_files(db, [small])
+        return float(cursor.execute("SELECT sum(value_usd) FROM trade").fetchone()[0])
+
+    old_files = set(store.store_dir(db).glob("source=*/*.parquet"))
+    total = components.cached_query(total_while_a_writer_replaces_a_file)()
+    assert old_files - set(store.store_dir(db).glob("source=*/*.parquet"))  # the old file was collected
+    assert len(calls) == 2
+    link = db.with_name("check.duckdb")  # this process's DuckDB instance for ``db`` is the old catalogue's
+    os.link(db, link)
+    con = connect_read_only(link, named=db)
+    try:
+        assert total == pytest.approx(
+            con.execute("SELECT sum(value_usd) FROM trade").fetchone()[0], rel=1e-12
+        )
+    finally:
+        con.close()

@@ -130,6 +130,15 @@ def test_finite_supply_matches_an_exact_equilibrium(epsilon: float, points: floa
     np.testing.assert_allclose(engine.new_quantity, expected_x, rtol=1e-8)
     np.testing.assert_allclose(engine.baseline + engine.total_change,
                                np.array(expected_x) * np.array(expected_p), rtol=1e-8)  # fmt: skip
+    # The price effect is the change in what exporters are paid for the new quantity, X (p − 1): negative for a
+    # supplier whose world price falls under a tariff it bears; with creation and diversion it makes the total.
+    scale = 1e-8 * max(map(max, m))
+    np.testing.assert_allclose(
+        engine.price_effect, np.array(expected_x) * (np.array(expected_p) - 1), atol=scale
+    )
+    assert engine.price_effect[0] < 0 and expected_p[0] < 1
+    np.testing.assert_allclose(engine.trade_creation + engine.trade_diversion + engine.price_effect,
+                               engine.total_change, atol=scale)  # fmt: skip
 
 
 def test_a_rivals_quantity_moves_with_the_price_index_to_the_power_sigma_minus_abs_eta() -> None:

@@ -222,3 +222,32 @@ def test_chapter_exports_prefer_the_sellers_own_report() -> None:
         )
     frame = query_chapter_exports(con, "COL", "CHN", 2024)
     assert dict(zip(frame["chapter"], frame["value_usd"], strict=True)) == {"09": 100.0, "27": 900.0}
+
+
+def test_focus_tariffs_are_import_weighted_and_welfare_counts_the_new_revenue() -> None:
+    # Guatemala sells three times Honduras' coffee; 10 points more on Guatemala only.
+    lines = pd.DataFrame(
+        {
+            "hs10": ["0901110025", "0901110025", "0901110025", "0603110000", "0603110000"],
+            "partner_iso3": ["GTM", "HND", "COL", "COL", "ECU"],
+            "imports_usd": [300.0, 100.0, 500.0, 600.0, 400.0],
+            "duty_usd": [0.0] * 5,
+        }
+    )
+    elasticities = pd.DataFrame({"hs6": ["090111", "060319"], "elasticity": [-0.7, -1.5]})
+    spec = parse_spec({"name": "g", "tariff_changes": [{"partners": ["GTM"], "add_pp": 10}]})
+    result = run_tariff(spec, build_market(lines, elasticities))
+    focus = result.focus.set_index("group")
+    central_america = focus.loc["Central America's coffee (HS 0901)"]
+    # weighted by 2024 imports: 10 % on 300 of 400, not the plain mean of the two partners' rates (5 %)
+    assert central_america["tariff_before_pct"] == 0.0
+    assert central_america["tariff_after_pct"] == pytest.approx(10.0 * 300 / 400)
+    # Revenue: 10 % of what Guatemala still sells; welfare = consumers' loss + the revenue gained.
+    guatemala = result.by_partner.set_index("partner_iso3").loc["GTM"]
+    totals = result.totals
+    assert totals["tariff_revenue_before_usd"] == 0.0
+    assert totals["tariff_revenue_after_usd"] == pytest.approx(0.10 * (300.0 + guatemala["total_change_usd"]))
+    assert totals["consumer_surplus_change_usd"] < 0 < totals["tariff_revenue_after_usd"]
+    assert totals["welfare_change_usd"] == pytest.approx(
+        totals["consumer_surplus_change_usd"] + totals["tariff_revenue_after_usd"]
+    )

@@ -7,7 +7,14 @@ import json
 import pytest
 
 from etl.errors import SpecError
-from model.spec import PurchaseScenario, TariffScenario, parse_spec, preset_paths, spec_to_dict
+from model.spec import (
+    MAX_TARIFF_CHANGES,
+    PurchaseScenario,
+    TariffScenario,
+    parse_spec,
+    preset_paths,
+    spec_to_dict,
+)
 
 MINIMAL = {"name": "x", "tariff_changes": [{"partners": ["COL"], "add_pp": 10}]}
 
@@ -146,6 +153,19 @@ def test_the_example_in_the_docs_parses() -> None:
     spec = parse_spec(example.group(1))
     assert [c.kind for c in spec.tariff_changes] == ["add_pp", "max_rate"]
     assert spec.exemptions == ("annex_ii_2025_04", "2709")
+
+
+def test_a_scenario_has_at_most_max_tariff_changes_and_deep_json_is_a_named_error() -> None:
+    change = {"partners": ["ECU"], "products": ["0603"], "add_pp": 5}
+    assert (
+        len(parse_spec({"name": "x", "tariff_changes": [change] * MAX_TARIFF_CHANGES}).tariff_changes) == 50
+    )
+    with pytest.raises(SpecError, match="51 changes: at most 50 in one scenario"):
+        parse_spec({"name": "x", "tariff_changes": [change] * (MAX_TARIFF_CHANGES + 1)})
+    with pytest.raises(SpecError, match="nested more than 12 levels deep"):
+        parse_spec("[" * 100_000)  # RecursionError before
+    presets = [parse_spec(path.read_text(encoding="utf-8")) for path in preset_paths()]
+    assert max(len(s.tariff_changes) for s in presets if isinstance(s, TariffScenario)) <= MAX_TARIFF_CHANGES
 
 
 def test_method_and_as_of_parse_and_bad_values_are_named() -> None:

@@ -78,3 +78,25 @@ def test_escape_markdown_neutralises_links_and_html() -> None:
     escaped = escape_markdown("[Sign in](https://evil.example) <img src=x> *bold*")
     assert "](" not in escaped and "\\<img" in escaped and "*bold*" not in escaped
     assert escaped.replace("\\", "") == "[Sign in](https://evil.example) <img src=x> *bold*"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2005-2010", (2005, 2010)),
+        ("1990-2030", (2000, 2024)),  # a link from a longer series: clipped to the years this one has
+        ("2030-2040", (2024, 2024)),
+        ("1980-1990", (2000, 2000)),
+        ("2024-2010", (2010, 2024)),  # written backwards
+        ("soon", (2000, 2024)),  # unreadable: the default range
+    ],
+)
+def test_a_year_range_from_the_url_is_clipped_to_the_series_years(
+    raw: str, expected: tuple[int, int]
+) -> None:
+    from dashboard.components import parse_year_range
+
+    # st.slider refuses a value outside [min_value, max_value]: the range from the URL must be inside
+    assert parse_year_range(raw, 2000, 2024) == expected
+    low, high = parse_year_range(raw, 1995, 2024)
+    assert 1995 <= low <= high <= 2024
