@@ -14,7 +14,7 @@ import pytest
 
 from dashboard import claims as c
 from dashboard import queries, units
-from etl import record, settings
+from etl import record, record_balance, settings
 from etl.errors import InputError
 from etl.load import FileMetadata, load_files
 from etl.store import copy_database
@@ -88,7 +88,9 @@ def test_claim8_divides_by_the_2024_gdp_and_says_it_is_derived(
     card = next(k for k in c.build_cards(data) if k.spec.id == 8)
     assert card.facts["gdp_year"] == 2024
     deficit = -float(
-        record.query_balance(small_bundle_con, partners=["CHN"]).set_index("year").loc[2024, "balance_usd"]
+        record_balance.query_balance(small_bundle_con, partners=["CHN"])
+        .set_index("year")
+        .loc[2024, "balance_usd"]
     )
     assert card.facts["trade_gap_pct_gdp"] == pytest.approx(deficit / derived_2024() * 100)
     assert "2024 GDP in US dollars derived" in " ".join(card.explanation)
