@@ -105,7 +105,7 @@ def test_balances_in_percent_of_gdp_have_2024(small_bundle_con: duckdb.DuckDBPyC
 
 def test_a_derived_gdp_without_its_method_is_refused(small_bundle_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "scratch.duckdb"
-    copy_database(small_bundle_db, db)  # the catalogue and its store (etl/store.py)
+    copy_database(small_bundle_db, db)  # the catalogue and its store (etl/store/)
     bad = tmp_path / "gdp_bad.csv"
     bad.write_text(
         "Country Name,Country Code,Year,Value,source,publisher\nColombia,COL,2024,419e9,derived,\n"

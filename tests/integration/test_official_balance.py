@@ -62,7 +62,7 @@ def _write(path: Path, rows: Rows) -> Path:
 def _load(base_db: Path, tmp_path: Path, edit: Callable[[str, dict[str, str]], None] | None = None) -> Path:
     """A copy of the base with the printed-figure files loaded, each row passed through ``edit`` first."""
     db = tmp_path / "case.duckdb"
-    copy_database(base_db, db)  # the catalogue and its store (etl/store.py)
+    copy_database(base_db, db)  # the catalogue and its store (etl/store/)
     copies = []
     for name in PRINTED_TRADE:
         rows = _read(name)
