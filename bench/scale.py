@@ -4,7 +4,7 @@
                                     [--load-rows 100000] [--skip-pages] [--skip-loads]
 
 The larger databases are the bundled database (real reference tables and real trade rows, built by
-`make build`) plus generated HS6 rows in the stored layout (etl/store.py): one Parquet file per generated
+`make build`) plus generated HS6 rows in the stored layout (etl/store/): one Parquet file per generated
 reporter, 20 reporters × 49 partners × 2 flows × 1960–1999 × as many HS6 codes as the size needs, source
 `comtrade`, values a fixed hash of the key (deterministic). They are generated once into --cache and reused. The numbers
 are synthetic and only ever used here.

@@ -675,7 +675,7 @@ def balances_for(view: str, partners: Sequence[str], factor: float) -> pd.DataFr
     """Exports, imports and the headline balance (with its basis and publisher) per (partner, year).
 
     ``factor`` (the page's CIF/FOB factor) is a what-if of the reconciled view only; the other views estimate
-    with the series of record's rule (etl.record.balance_frame: DANE's own figures for the partner, else IMF's).
+    with the series of record's rule (etl.record_balance.balance_frame: DANE's own figures for the partner, else IMF's).
     """
     chosen = float(factor) if view == queries.RECONCILED_VIEW else None
     return query_balances(view=view, partners=list(partners), factor=chosen)

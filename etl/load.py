@@ -4,7 +4,7 @@ Loading the same file again changes nothing (same path and sha256); a changed fi
 replaces that file's earlier rows; the same content under another path is refused (it is the same file).
 A file holding observations another file of the same source holds is refused, unless it is loaded as a
 revision (``revision=True``: ``balanza load --revision``, ``balanza fetch``): its rows are then the newer
-vintage of those observations and supersede the older ones in ``trade`` (etl/store.py). Any error leaves the
+vintage of those observations and supersede the older ones in ``trade`` (etl/store/vintages.py). Any error leaves the
 database exactly as it was.
 """
 

@@ -20,7 +20,7 @@ from dashboard import (
     url_state,
 )
 from dashboard.i18n import t
-from etl import record
+from etl import record_balance
 from etl.schema import CHINA, UNITED_STATES, WORLD
 
 DEFAULT_PARTNERS = [CHINA, UNITED_STATES, WORLD]
@@ -61,7 +61,9 @@ wide = wide[wide["year"].between(year_from, year_to)]
 with_balance = wide[wide["balance"].notna()]
 present = [p for p in partners if p in set(with_balance["partner_iso3"])]
 lead_year = (
-    record.latest_common_year(with_balance, present, value="balance", final_only=True) if present else None
+    record_balance.latest_common_year(with_balance, present, value="balance", final_only=True)
+    if present
+    else None
 )
 if lead_year is not None:
     names = components.country_names()

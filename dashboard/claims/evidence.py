@@ -22,7 +22,8 @@ from dashboard.claims.card import (
 )
 from dashboard.claims.specs import read_claims
 from dashboard.peers import query_peer_indicators
-from etl.record import query_balance, query_gdp, query_record, record_sql
+from etl.record import query_gdp, query_record, record_sql
+from etl.record_balance import query_balance
 from etl.schema import CHINA, COLOMBIA, UNITED_STATES, WORLD
 from model.data import query_import_coverage
 from model.scenario import run_scenario
