@@ -199,7 +199,7 @@ def record_sql(condition: str = "TRUE", relation: str = "trade") -> str:
         LEFT JOIN published_figures pf
           ON r.source = 'published' AND pf.chosen AND pf.year = r.year AND pf.reporter_iso3 = r.reporter_iso3
          AND pf.partner_iso3 = r.partner_iso3 AND pf.flow = r.flow AND r.hs_code = 'TOTAL'
-    """  # noqa: S608 - fixed fragments only
+    """
 
 
 def record_view_ddl() -> str:
@@ -339,7 +339,7 @@ def query_record(
     )
     frame = query_frame(
         con,
-        f"SELECT * FROM ({record_sql(condition, rows_relation(con, hs_code))}) "  # noqa: S608 - fixed fragments
+        f"SELECT * FROM ({record_sql(condition, rows_relation(con, hs_code))}) "
         f"{'WHERE complete' if complete_only else ''} "
         "ORDER BY partner_iso3, flow, hs_code, year",
         params,
@@ -385,7 +385,7 @@ def query_mirror(
     )
     frame = query_frame(
         con,
-        f"SELECT * FROM ({record_sql(condition, rows_relation(con, hs_code))}) "  # noqa: S608 - fixed fragments
+        f"SELECT * FROM ({record_sql(condition, rows_relation(con, hs_code))}) "
         f"{'WHERE complete' if complete_only else ''}",
         params,
     )
@@ -449,6 +449,6 @@ def query_gdp(con: duckdb.DuckDBPyConnection, iso3: str = COLOMBIA) -> pd.DataFr
         QUALIFY row_number() OVER (PARTITION BY year ORDER BY
                                    coalesce(list_position({_sql_list(GDP_SOURCE_PRIORITY)}, source), 1000), source) = 1
         ORDER BY year
-        """,  # noqa: S608 - fixed fragments only
+        """,
         {"iso3": iso3},
     )[GDP_COLUMNS]

@@ -116,7 +116,7 @@ def yearly_sql(condition: str = "TRUE", *, relation: str = "trade", name: str = 
             UNION ALL
             SELECT m.* FROM monthly m
             ANTI JOIN annual a USING (source, year, reporter_iso3, partner_iso3, flow, hs_code, valuation)
-        )"""  # noqa: S608 - fixed fragments only
+        )"""
 
 
 DDL = f"""

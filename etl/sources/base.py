@@ -271,7 +271,7 @@ def with_lines(ctx: LoadContext, table: str, select: str, params: list) -> None:
         SELECT * EXCLUDE (_row), CASE WHEN count(*) OVER () = {len(lines)} THEN ${len(params) + 1}[_row]
                                       ELSE _row + 1 END AS line
         FROM (SELECT row_number() OVER () AS _row, * FROM ({select})) ORDER BY _row
-        """,  # noqa: S608
+        """,
         [*params, lines],
     )
 
@@ -384,7 +384,7 @@ def first_reject(
     """The first row DuckDB's CSV reader rejected, as an InputError with the line the bad field is on (DuckDB's own
     line number counts records, not the lines of quoted line breaks), the column and the cell's text."""
     row = con.execute(
-        f"SELECT line, column_name, error_type, csv_line, byte_position, column_idx FROM {rejects_table} "  # noqa: S608
+        f"SELECT line, column_name, error_type, csv_line, byte_position, column_idx FROM {rejects_table} "
         "ORDER BY byte_position NULLS LAST, line LIMIT 1"
     ).fetchone()
     if row is None:

@@ -75,7 +75,7 @@ def _rename_listing(database: Path, old: str, new: str) -> None:
         for table in (FILES_TABLE, DROPPED_TABLE, LOADED_TABLE):
             if _object_type(con, table) is None:
                 continue
-            con.execute(f"UPDATE {table} SET path = ? || substr(path, ?) WHERE starts_with(path, ?)",  # noqa: S608
+            con.execute(f"UPDATE {table} SET path = ? || substr(path, ?) WHERE starts_with(path, ?)",
                         [new + "/", len(prefix) + 1, prefix])  # fmt: skip
         if _object_type(con, STAGED) == "VIEW":
             publish(con)

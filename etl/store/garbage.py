@@ -36,8 +36,8 @@ class KeptFiles:
 
 
 def kept_files(con: duckdb.DuckDBPyConnection) -> KeptFiles:
-    listed = dict(con.execute(f"SELECT path, size_bytes FROM {FILES_TABLE}").fetchall())  # noqa: S608
-    dropped = dict(con.execute(f"SELECT path, max(dropped_at) FROM {DROPPED_TABLE} GROUP BY path").fetchall())  # noqa: S608
+    listed = dict(con.execute(f"SELECT path, size_bytes FROM {FILES_TABLE}").fetchall())
+    dropped = dict(con.execute(f"SELECT path, max(dropped_at) FROM {DROPPED_TABLE} GROUP BY path").fetchall())
     return KeptFiles(listed, dropped, frozenset(loaded_copies(con)))
 
 

@@ -58,7 +58,7 @@ class FileProblem:
 
 def _file_rows(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     return con.execute(
-        f"SELECT f.path, f.dataset_id, f.source, d.path, f.size_bytes, f.row_count, f.footer_sha256, f.sha256 "  # noqa: S608
+        f"SELECT f.path, f.dataset_id, f.source, d.path, f.size_bytes, f.row_count, f.footer_sha256, f.sha256 "
         f"FROM {FILES_TABLE} f LEFT JOIN datasets d USING (dataset_id) ORDER BY f.dataset_id, f.path"
     ).fetchall()
 

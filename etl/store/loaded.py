@@ -66,7 +66,7 @@ def keep_loaded_file(con: duckdb.DuckDBPyConnection, database: Path, dataset_id:
             raise
         _fsync(folder)
         written = target
-    con.execute(f"INSERT INTO {LOADED_TABLE} VALUES (?, ?, ?, ?)",  # noqa: S608
+    con.execute(f"INSERT INTO {LOADED_TABLE} VALUES (?, ?, ?, ?)",
                 [dataset_id, relative, target.stat().st_size, json.dumps(options, sort_keys=True, default=str)])  # fmt: skip
     return written
 
@@ -74,7 +74,7 @@ def keep_loaded_file(con: duckdb.DuckDBPyConnection, database: Path, dataset_id:
 def list_loaded_copy(con: duckdb.DuckDBPyConnection, dataset_id: int, relative: str, size: int,
                      options: dict) -> None:  # fmt: skip
     """List an already kept copy (a rebuild loading it again) for the new ``dataset_id``."""
-    con.execute(f"INSERT INTO {LOADED_TABLE} VALUES (?, ?, ?, ?)",  # noqa: S608
+    con.execute(f"INSERT INTO {LOADED_TABLE} VALUES (?, ?, ?, ?)",
                 [dataset_id, relative, size, json.dumps(options, sort_keys=True, default=str)])  # fmt: skip
 
 
@@ -92,4 +92,4 @@ def loaded_copies(con: duckdb.DuckDBPyConnection) -> list[str]:
         return []
     return [
         row[0] for row in con.execute(f"SELECT DISTINCT path FROM {LOADED_TABLE} ORDER BY path").fetchall()
-    ]  # noqa: S608
+    ]

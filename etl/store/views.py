@@ -53,20 +53,19 @@ def listed_files(con: duckdb.DuckDBPyConnection) -> list[str]:
     if _object_type(con, FILES_TABLE) is None:
         return []
     return [
-        row[0]
-        for row in con.execute(f"SELECT path FROM {FILES_TABLE} ORDER BY dataset_id, path").fetchall()  # noqa: S608
+        row[0] for row in con.execute(f"SELECT path FROM {FILES_TABLE} ORDER BY dataset_id, path").fetchall()
     ]
 
 
 def _current_select(con: duckdb.DuckDBPyConnection) -> str:
     """The current rows of every listed file: rows a later vintage supersedes are left out (only in the files
     that have such rows: the others are read as they are)."""
-    files = con.execute(f"SELECT dataset_id, path FROM {FILES_TABLE} ORDER BY dataset_id, path").fetchall()  # noqa: S608
+    files = con.execute(f"SELECT dataset_id, path FROM {FILES_TABLE} ORDER BY dataset_id, path").fetchall()
     if not files:
         return _empty_select()
     revised = {
         row[0] for row in con.execute(f"SELECT DISTINCT dataset_id FROM {SUPERSEDED_TABLE}").fetchall()
-    }  # noqa: S608
+    }
     whole = [path for dataset_id, path in files if dataset_id not in revised]
     partly = [path for dataset_id, path in files if dataset_id in revised]
     parts = []
@@ -82,7 +81,7 @@ def _current_select(con: duckdb.DuckDBPyConnection) -> str:
 def _every_select(con: duckdb.DuckDBPyConnection) -> str:
     """Every row of every listed file, whichever vintage."""
     paths = listed_files(con)
-    return f"SELECT {_COLUMNS} FROM {_read_files(con, paths)}" if paths else _empty_select()  # noqa: S608
+    return f"SELECT {_COLUMNS} FROM {_read_files(con, paths)}" if paths else _empty_select()
 
 
 def _create_stored_view(con: duckdb.DuckDBPyConnection, *, temporary: bool = False) -> None:
@@ -93,9 +92,9 @@ def _create_stored_view(con: duckdb.DuckDBPyConnection, *, temporary: bool = Fal
 def _create_session_views(con: duckdb.DuckDBPyConnection) -> None:
     _create_stored_view(con, temporary=True)
     con.execute(f"CREATE OR REPLACE TEMP VIEW {ALL_VIEW} AS SELECT {_COLUMNS} FROM {STAGED} "
-                f"UNION ALL SELECT {_COLUMNS} FROM {STORED_VIEW}")  # fmt: skip  # noqa: S608
+                f"UNION ALL SELECT {_COLUMNS} FROM {STORED_VIEW}")  # fmt: skip
     con.execute(f"CREATE OR REPLACE TEMP VIEW {EVERY_VIEW} AS SELECT {_COLUMNS} FROM {STAGED} "
-                f"UNION ALL {_every_select(con)}")  # fmt: skip  # noqa: S608
+                f"UNION ALL {_every_select(con)}")  # fmt: skip
 
 
 def publish(con: duckdb.DuckDBPyConnection) -> None:
@@ -113,12 +112,12 @@ def publish(con: duckdb.DuckDBPyConnection) -> None:
         LEFT JOIN datasets d ON d.dataset_id = t.dataset_id
         LEFT JOIN {SUPERSEDED_TABLE} s ON {on}
         LEFT JOIN datasets n ON n.dataset_id = s.superseded_by
-    """)  # noqa: S608
+    """)
     con.execute(f"""
         CREATE OR REPLACE MACRO {AS_OF_MACRO}(as_of) AS TABLE
         SELECT {_COLUMNS} FROM {VINTAGES_VIEW}
         WHERE loaded_at <= CAST(as_of AS TIMESTAMP)
           AND (superseded_at IS NULL OR superseded_at > CAST(as_of AS TIMESTAMP))
-    """)  # noqa: S608
+    """)
     con.execute(f"CREATE OR REPLACE TABLE {TOTALS_TABLE} AS SELECT * FROM {STAGED} WHERE hs_code = 'TOTAL' "
-                f"ORDER BY {', '.join(SORT_ORDER)}")  # fmt: skip  # noqa: S608
+                f"ORDER BY {', '.join(SORT_ORDER)}")  # fmt: skip

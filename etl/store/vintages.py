@@ -25,12 +25,12 @@ def _resolve_vintages(con: duckdb.DuckDBPyConnection, changed: list[int]) -> Non
     ids = ", ".join(str(int(i)) for i in changed)
     con.execute(
         f"DELETE FROM {SUPERSEDED_TABLE} s WHERE dataset_id IN ({ids}) AND NOT {_holds('dataset_id')}"
-    )  # noqa: S608
+    )
     orphaned = f"superseded_by IN ({ids}) AND NOT {_holds('superseded_by')}"
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE orphan_vintages AS SELECT * FROM {SUPERSEDED_TABLE} s WHERE {orphaned}"
-    )  # noqa: S608
-    con.execute(f"DELETE FROM {SUPERSEDED_TABLE} s WHERE {orphaned}")  # noqa: S608
+    )
+    con.execute(f"DELETE FROM {SUPERSEDED_TABLE} s WHERE {orphaned}")
     key = ", ".join(f"o.{name}" for name in TRADE_KEY)
     match = " AND ".join(f"t.{name} = o.{name}" for name in TRADE_KEY)
     con.execute(f"""
@@ -38,7 +38,7 @@ def _resolve_vintages(con: duckdb.DuckDBPyConnection, changed: list[int]) -> Non
         SELECT o.dataset_id, {key}, min(t.dataset_id)
         FROM orphan_vintages o JOIN {EVERY_VIEW} t ON {match} AND t.dataset_id > o.dataset_id
         GROUP BY o.dataset_id, {key}
-    """)  # noqa: S608
+    """)
     con.execute("DROP TABLE orphan_vintages")
     _create_session_views(con)
 
@@ -50,7 +50,7 @@ def supersede(con: duckdb.DuckDBPyConnection, dataset_id: int) -> tuple[int, lis
     Only the new rows' sources, reporters and years are read, given as constants so the scan skips every
     stored file and row group outside them."""
     bounds = con.execute(
-        f"SELECT list(DISTINCT source), list(DISTINCT reporter_iso3), min(year), max(year) FROM {STAGED} "  # noqa: S608
+        f"SELECT list(DISTINCT source), list(DISTINCT reporter_iso3), min(year), max(year) FROM {STAGED} "
         "WHERE dataset_id = ?",
         [dataset_id],
     ).fetchall()[0]
@@ -70,12 +70,12 @@ def supersede(con: duckdb.DuckDBPyConnection, dataset_id: int) -> tuple[int, lis
         FROM (SELECT * FROM {ALL_VIEW} WHERE source IN ({sources}) AND reporter_iso3 IN ({reporters})
               AND year BETWEEN $first AND $last AND dataset_id <> $id) t
         SEMI JOIN (SELECT {key} FROM {STAGED} WHERE dataset_id = $id) n ON {match}
-        """,  # noqa: S608
+        """,
         params,
     )
     count, datasets = con.execute("SELECT count(*), list(DISTINCT dataset_id ORDER BY dataset_id) FROM new_vintage").fetchall()[0]  # fmt: skip
     if count:
-        con.execute(f"INSERT INTO {SUPERSEDED_TABLE} SELECT *, ? FROM new_vintage", [dataset_id])  # noqa: S608
+        con.execute(f"INSERT INTO {SUPERSEDED_TABLE} SELECT *, ? FROM new_vintage", [dataset_id])
         _create_session_views(con)
     con.execute("DROP TABLE new_vintage")
     return int(count), [int(d) for d in datasets or []]

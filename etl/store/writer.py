@@ -78,7 +78,7 @@ def _previous_files(previous: Path) -> list[tuple[str, float]]:
         if _object_type(old, FILES_TABLE) is not None:
             found += [(path, now) for path in listed_files(old)]
         if _object_type(old, DROPPED_TABLE) is not None:
-            found += old.execute(f"SELECT path, dropped_at FROM {DROPPED_TABLE}").fetchall()  # noqa: S608
+            found += old.execute(f"SELECT path, dropped_at FROM {DROPPED_TABLE}").fetchall()
     except duckdb.Error:
         return []
     finally:
@@ -98,25 +98,25 @@ def after_schema(con: duckdb.DuckDBPyConnection, dropped: list[tuple[str, float]
     """After create_schema: the files kept for older readers, the view of the stored rows and the union the
     overlap checks read."""
     now = time.time()
-    con.execute(f"DELETE FROM {DROPPED_TABLE} WHERE dropped_at < ?", [now - 2 * garbage.GRACE_SECONDS])  # noqa: S608
+    con.execute(f"DELETE FROM {DROPPED_TABLE} WHERE dropped_at < ?", [now - 2 * garbage.GRACE_SECONDS])
     if dropped:
-        con.executemany(f"INSERT INTO {DROPPED_TABLE} VALUES (?, ?)", [list(item) for item in dropped])  # noqa: S608
+        con.executemany(f"INSERT INTO {DROPPED_TABLE} VALUES (?, ?)", [list(item) for item in dropped])
     _create_session_views(con)
 
 
 def _drop_file(con: duckdb.DuckDBPyConnection, dataset_id: int) -> None:
-    con.execute(f"INSERT INTO {DROPPED_TABLE} SELECT path, ? FROM {FILES_TABLE} WHERE dataset_id = ?",  # noqa: S608
+    con.execute(f"INSERT INTO {DROPPED_TABLE} SELECT path, ? FROM {FILES_TABLE} WHERE dataset_id = ?",
                 [time.time(), dataset_id])  # fmt: skip
-    con.execute(f"DELETE FROM {FILES_TABLE} WHERE dataset_id = ?", [dataset_id])  # noqa: S608
+    con.execute(f"DELETE FROM {FILES_TABLE} WHERE dataset_id = ?", [dataset_id])
 
 
 def forget(con: duckdb.DuckDBPyConnection, dataset_id: int) -> None:
     """Stop listing a dataset's file (its rows leave ``trade`` at the swap); the file is removed later. Rows
     it superseded go back to the next later vintage that holds them, or become current again."""
     if _object_type(con, LOADED_TABLE) is not None:  # a replaced file's kept copy is not loaded again
-        con.execute(f"INSERT INTO {DROPPED_TABLE} SELECT path, ? FROM {LOADED_TABLE} WHERE dataset_id = ?",  # noqa: S608
+        con.execute(f"INSERT INTO {DROPPED_TABLE} SELECT path, ? FROM {LOADED_TABLE} WHERE dataset_id = ?",
                     [time.time(), dataset_id])  # fmt: skip
-        con.execute(f"DELETE FROM {LOADED_TABLE} WHERE dataset_id = ?", [dataset_id])  # noqa: S608
+        con.execute(f"DELETE FROM {LOADED_TABLE} WHERE dataset_id = ?", [dataset_id])
     if _object_type(con, FILES_TABLE) is None:
         return
     _drop_file(con, dataset_id)
@@ -131,25 +131,24 @@ def delete_rows(con: duckdb.DuckDBPyConnection, where: str, params: list | None 
     new file at commit; the old file is dropped like a replaced dataset's. Returns the number of rows removed."""
     params = list(params or [])
     removed = 0
-    hit = con.execute(f"SELECT dataset_id, count(*) FROM ({_every_select(con)}) WHERE {where} GROUP BY dataset_id",  # noqa: S608
+    hit = con.execute(f"SELECT dataset_id, count(*) FROM ({_every_select(con)}) WHERE {where} GROUP BY dataset_id",
                       params).fetchall()  # fmt: skip
     for dataset_id, count in hit:
         (path,) = con.execute(
             f"SELECT list(path) FROM {FILES_TABLE} WHERE dataset_id = ?", [dataset_id]
-        ).fetchall()[0]  # noqa: S608
+        ).fetchall()[0]
         con.execute(
-            f"INSERT INTO {STAGED} SELECT {_COLUMNS} FROM {_read_files(con, list(path))} "  # noqa: S608
+            f"INSERT INTO {STAGED} SELECT {_COLUMNS} FROM {_read_files(con, list(path))} "
             f"WHERE NOT coalesce(({where}), false)",
             params,
         )
         _drop_file(con, int(dataset_id))
         removed += count
-    staged = con.execute(f"SELECT count(*) FROM {STAGED} WHERE {where}", params).fetchall()[0][0]  # noqa: S608
-    con.execute(f"DELETE FROM {STAGED} WHERE {where}", params)  # noqa: S608
+    staged = con.execute(f"SELECT count(*) FROM {STAGED} WHERE {where}", params).fetchall()[0][0]
+    con.execute(f"DELETE FROM {STAGED} WHERE {where}", params)
     _create_session_views(con)
     changed = [int(d) for d, _ in hit] + [
-        int(row[0])
-        for row in con.execute(f"SELECT DISTINCT dataset_id FROM {STAGED}").fetchall()  # noqa: S608
+        int(row[0]) for row in con.execute(f"SELECT DISTINCT dataset_id FROM {STAGED}").fetchall()
     ]
     _resolve_vintages(con, sorted(set(changed)))
     return removed + int(staged)
@@ -164,7 +163,7 @@ def commit(con: duckdb.DuckDBPyConnection, database: Path) -> list[Path]:
     written: list[Path] = []
     try:
         staged = con.execute(
-            f"SELECT dataset_id, min(source), count(*) FROM {STAGED} GROUP BY dataset_id ORDER BY dataset_id"  # noqa: S608
+            f"SELECT dataset_id, min(source), count(*) FROM {STAGED} GROUP BY dataset_id ORDER BY dataset_id"
         ).fetchall()
         for dataset_id, source, rows in staged:
             part = folder / f"source={_safe(source)}"
@@ -175,7 +174,7 @@ def commit(con: duckdb.DuckDBPyConnection, database: Path) -> list[Path]:
             con.execute(
                 f"COPY (SELECT {_COLUMNS} FROM {STAGED} WHERE dataset_id = {int(dataset_id)} "
                 f"ORDER BY {', '.join(SORT_ORDER)}) TO {_quote(os.path.abspath(path))} "
-                f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_SIZE})"  # noqa: S608
+                f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_SIZE})"
             )
             if permissions is not None:
                 permissions.apply(path)
@@ -206,7 +205,7 @@ def register_file(con: duckdb.DuckDBPyConnection, database: Path, dataset_id: in
     if footer_rows != rows:
         raise DatabaseError(f"{relative}: the file written holds {footer_rows:,} rows, {rows:,} were staged")
     con.execute(
-        f"INSERT INTO {FILES_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
+        f"INSERT INTO {FILES_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [dataset_id, source, relative, rows, size, footer_digest, file_sha256(path),
          datetime.now(UTC).replace(tzinfo=None)],
     )  # fmt: skip

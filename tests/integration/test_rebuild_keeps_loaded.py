@@ -66,7 +66,7 @@ def _values(db: Path, partner: str = "DEU", as_of: datetime | None = None) -> di
     relation, params = ("trade", []) if as_of is None else (f"{store.AS_OF_MACRO}(?)", [as_of])
     try:
         rows = con.execute(
-            f"SELECT hs_code, value_usd FROM {relation} WHERE source = 'comtrade' AND reporter_iso3 = 'COL' "  # noqa: S608
+            f"SELECT hs_code, value_usd FROM {relation} WHERE source = 'comtrade' AND reporter_iso3 = 'COL' "
             "AND partner_iso3 = ? AND period = '2019' ORDER BY hs_code",
             [*params, partner],
         ).fetchall()

@@ -88,7 +88,7 @@ def test_row_groups_carry_the_statistics_engines_prune_by(small_bundle_db: Path)
         assert stats is not None and stats.has_min_max, column
 
 
-def _corpus_helpers():  # noqa: ANN202 - the corpus generator's row and file makers
+def _corpus_helpers():
     corpus = str(ROOT / "tests" / "corpus")
     sys.path.insert(0, corpus)
     try:
@@ -165,12 +165,12 @@ def test_a_replaced_datasets_file_stays_for_older_readers_then_goes(small_bundle
 
 
 def _totals_rows(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple]:
-    return con.execute(f"SELECT * FROM {relation} WHERE hs_code = 'TOTAL' ORDER BY ALL").fetchall()  # noqa: S608
+    return con.execute(f"SELECT * FROM {relation} WHERE hs_code = 'TOTAL' ORDER BY ALL").fetchall()
 
 
 def _record_totals(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple]:
     sql = record.record_sql("hs_code = 'TOTAL'", relation)
-    return con.execute(f"SELECT * FROM ({sql}) ORDER BY ALL").fetchall()  # noqa: S608
+    return con.execute(f"SELECT * FROM ({sql}) ORDER BY ALL").fetchall()
 
 
 def test_the_all_goods_rows_are_copied_into_the_catalogue_at_every_commit(
@@ -195,7 +195,7 @@ def test_the_all_goods_rows_are_copied_into_the_catalogue_at_every_commit(
         try:
             copied = _totals_rows(con, record.TOTALS_TABLE)
             assert copied == _totals_rows(con, "trade") and len(copied) > 1000
-            new = con.execute(f"SELECT value_usd FROM {record.TOTALS_TABLE} WHERE reporter_iso3 = 'COL' "  # noqa: S608
+            new = con.execute(f"SELECT value_usd FROM {record.TOTALS_TABLE} WHERE reporter_iso3 = 'COL' "
                               "AND partner_iso3 = 'DEU' AND year = 1995 AND source = 'comtrade'").fetchall()  # fmt: skip
             assert new == [(float(value),)]  # the replaced value is gone, the new one is there
             assert _record_totals(con, record.TOTALS_TABLE) == _record_totals(con, "trade")

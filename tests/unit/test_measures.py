@@ -77,7 +77,7 @@ def test_stacking_rules_become_change_kinds(table: m.MeasureTable) -> None:
 def test_an_instead_measure_for_some_partners_splits_what_it_replaces() -> None:
     def measure(
         name: str, partners: tuple[str, ...] | None, products: tuple[str, ...] | None, **kw
-    ) -> m.Measure:  # noqa: ANN003
+    ) -> m.Measure:
         return m.Measure(name, name, "x", "x", date(2025, 1, 1), date(2025, 1, 1), None, partners, (), products, (),
                          kw.pop("rate", 10.0), None, kw.pop("stacking", "added"), None, kw.pop("replaces", ()), "", "")  # fmt: skip
 
@@ -100,7 +100,7 @@ def test_an_instead_measure_for_some_partners_splits_what_it_replaces() -> None:
 # ---- bad input: each a named error (file, line, column) --------------------------------------------------------
 
 
-def _copy_with(tmp_path: Path, name: str, edit) -> Path:  # noqa: ANN001
+def _copy_with(tmp_path: Path, name: str, edit) -> Path:
     for source in (m.MEASURES_PATH, m.PARAMETERS_PATH, m.GROUPS_PATH):
         shutil.copy(source, tmp_path / source.name)
     path = tmp_path / name
