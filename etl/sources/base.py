@@ -337,7 +337,7 @@ def first_long_line(path: Path, limit: int, chunk_size: int = 1 << 20) -> int | 
     return None
 
 
-def duckdb_read_error(path: Path, exc: duckdb.Error, hint: str) -> BalanzaError:
+def duckdb_read_error(path: Path, exc: duckdb.Error, hint: str) -> BalanzaError | KeyboardInterrupt:
     """Turn a DuckDB reader error into an InputError naming the line and column DuckDB reported.
 
     A failed write of the database itself (full disk, file size limit) is not the input's fault: it becomes
@@ -351,7 +351,7 @@ def duckdb_read_error(path: Path, exc: duckdb.Error, hint: str) -> BalanzaError:
     if isinstance(exc, duckdb.InterruptException) or "interrupted" in str(exc).lower():
         from etl.errors import Interrupted
 
-        return Interrupted(2)  # type: ignore[return-value]
+        return Interrupted(2)  # an interruption, not an input error: raised as such by the caller
     too_long = _MAX_LINE_SIZE.search(str(exc))
     if too_long:
         # DuckDB counts lines from its buffer here, not from the file start: find the line ourselves.
