@@ -27,7 +27,7 @@ from etl.errors import BalanzaError, SpecError
 from etl.schema import UNITED_STATES
 from model.reconciliation import reconcilable
 from model.result import ScenarioResult, colombia_first
-from model.spec import encode_scenario_set
+from model.scenario_link import encode_scenario_set
 
 URL_KEY = "sc"
 UPLOAD_LIMIT_MB = 1  # a scenario or a saved set of four is a few kilobytes

@@ -16,7 +16,8 @@ from dashboard.scenarios import form
 from dashboard.scenarios import reconciliation as words
 from model import measures, tariff_measures
 from model.reconciliation import Reconciliation
-from model.spec import encode_scenario_set, preset_path
+from model.scenario_link import encode_scenario_set
+from model.spec import preset_path
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "dashboard" / "app_pages" / "scenarios.py")
