@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from etl import settings
 from etl.db import signals_interrupt_writers
-from etl.errors import BalanzaError, Interrupted
+from etl.errors import BalanzaError, Interrupted, printable
 
 Register = Callable[[argparse._SubParsersAction], None]
 
@@ -94,7 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # never a bare traceback for the user; the details on request
         if settings.DEBUG.get():
             raise
-        print(f"balanza {args.command}: unexpected error ({type(exc).__name__}: {' '.join(str(exc).split())[:300]}); "
+        print(f"balanza {args.command}: unexpected error ({type(exc).__name__}: "
+              f"{printable(' '.join(str(exc).split())[:300])}); "
               "nothing was changed\n  what to do: run again with BALANZA_DEBUG=1 for details and report it",
               file=sys.stderr)  # fmt: skip
         return EXIT_INTERNAL

@@ -2,7 +2,29 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: every control or format character (escape sequences, carriage
+    returns, bidirectional overrides, zero-width characters, line separators) and every undecodable byte of a file
+    name written as an escape (\\x1b, \\u202e), so a file name or a cell can neither move the cursor, recolour,
+    retitle or clear the terminal, nor disguise itself."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8 (Python's surrogateescape)
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif char == " " or (
+            char.isprintable() and unicodedata.category(char) not in ("Cf", "Zl", "Zp", "Cs")
+        ):
+            out.append(char)
+        elif code < 0x100:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+    return "".join(out)
 
 
 class BalanzaError(Exception):
@@ -13,8 +35,9 @@ class BalanzaError(Exception):
         super().__init__(message)
 
     def __str__(self) -> str:
-        text = super().__str__()
-        return f"{text}\n  what to do: {self.hint}" if self.hint else text
+        """The message and what to do, each made safe to print (file names and cells are echoed in them)."""
+        text = printable(super().__str__())
+        return f"{text}\n  what to do: {printable(self.hint)}" if self.hint else text
 
 
 class InputError(BalanzaError):
@@ -28,11 +51,13 @@ class InputError(BalanzaError):
         line: int | None = None,
         column: str | int | None = None,
         hint: str = "",
+        cell: str | None = None,
     ) -> None:
         self.path = str(path)
         self.line = line
         self.column = column
         self.message = message
+        self.cell = cell  # the text of the bad field, where the reader gave it
         where = self.path
         if line is not None:
             where += f", line {line}"

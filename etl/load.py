@@ -24,7 +24,7 @@ import duckdb
 
 from etl import settings, store
 from etl.db import first_row, live_target, write_session
-from etl.errors import BalanzaError, DatabaseError, InputError, OverlapError
+from etl.errors import BalanzaError, DatabaseError, InputError, OverlapError, printable
 from etl.manifest import FileMetadata, read_manifest
 from etl.sources import Detected, detect
 from etl.sources.base import LoadContext, locate_line
@@ -45,15 +45,18 @@ class LoadResult:
     superseded_from: list[str] = field(default_factory=list)  # those files
 
     def render(self) -> str:
+        path = printable(self.path)  # a file name may hold terminal escape sequences
         if self.status == "unchanged":
-            return f"{self.path}: unchanged ({self.format}; already loaded, 0 rows changed)"
+            return f"{path}: unchanged ({self.format}; already loaded, 0 rows changed)"
         verb = "replaced earlier rows with" if self.status == "replaced" else "loaded"
-        text = f"{self.path}: {verb} {self.rows:,} rows into {self.table} ({self.format})"
+        text = f"{path}: {verb} {self.rows:,} rows into {self.table} ({self.format})"
         if self.superseded:
-            files = ", ".join(self.superseded_from[:3]) + (" …" if len(self.superseded_from) > 3 else "")
+            files = ", ".join(printable(name) for name in self.superseded_from[:3]) + (
+                " …" if len(self.superseded_from) > 3 else ""
+            )
             text += (f"\n  revision: a newer vintage of {self.superseded:,} observations loaded earlier from {files} "
                      "(those values stay readable with `balanza status --as-of`)")  # fmt: skip
-        return "\n".join([text, *(f"  note: {note}" for note in self.notes)])
+        return "\n".join([text, *(f"  note: {printable(note)}" for note in self.notes)])
 
 
 def display_path(path: Path) -> str:
@@ -401,7 +404,7 @@ class ProgressBar:
             return
         filled = int(self.width * self.done_count / self.total)
         bar = "#" * filled + "-" * (self.width - filled)
-        sys.stderr.write(f"\r[{bar}] {self.done_count}/{self.total} {label[-60:]:<60}")
+        sys.stderr.write(f"\r[{bar}] {self.done_count}/{self.total} {printable(label)[-60:]:<60}")
         sys.stderr.flush()
         self.done_count += 1
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,8 @@ class LoadContext:
     options: dict[str, Any] = field(default_factory=dict)
     # What the load did besides inserting rows (rows set aside and why); shown with the load's result.
     notes: list[str] = field(default_factory=list)
+    # How the file writes numbers as text (etl.sources.numbers: plain, english or spanish), once known.
+    number_style: str = "plain"
 
     def error(
         self, message: str, *, line: int | None = None, column: str | int | None = None, hint: str = ""
@@ -111,6 +115,21 @@ class TradeFormat:
     stage: Callable[[LoadContext], TradeColumnLabels]
     text_lines: bool  # True: errors can be traced back to a CSV line
     reads_utf16: bool = False  # UTF-16 text (with a byte-order mark) is refused unless the format reads it
+    # The header names the format knows (for text formats): a file whose names differ from them only in letter
+    # case is refused by name instead of as an unknown format.
+    columns: tuple[str, ...] = ()
+
+
+# The longest CSV record Balanza reads (DuckDB's max_line_size; the longest bundled record is 804 bytes). DuckDB's
+# reader keeps one reject, with the record's text, per field past the header's, so a record of 100,000 fields ran
+# for over 10 minutes at 3 GB; a record longer than this is refused at once.
+MAX_RECORD_BYTES = 8_192
+
+
+CASE_HINT = (
+    "column names are matched exactly, letter case included: rename the column as the publisher writes it (or keep "
+    "one of two columns that differ only in case), then load the file again"
+)
 
 
 def column_letter(index: int) -> str:
@@ -126,21 +145,36 @@ def column_letter(index: int) -> str:
 def check_header(
     ctx: LoadContext, header: tuple[str, ...] | list[str], required: tuple[str, ...], hint: str
 ) -> None:
-    """No column named twice, and every required column present (line 1, the column named)."""
-    seen: set[str] = set()
+    """No column named twice (nor two names that differ only in letter case: most readers, DuckDB's included,
+    take them for one), and every required column present, spelled as required (line 1, the column named)."""
+    seen: dict[str, tuple[int, str]] = {}
     for position, name in enumerate(header, start=1):
-        if name in seen:
+        first = seen.get(name.casefold())
+        if first is not None and first[1] == name:
             raise ctx.error(f"duplicated column header {name!r}", line=1, column=position, hint=hint)
-        seen.add(name)
+        if first is not None:
+            raise ctx.error(
+                f"columns {first[0]} ({first[1]!r}) and {position} ({name!r}) have the same name but for letter case: "
+                "which one holds the data cannot be told",
+                line=1, column=position, hint=CASE_HINT,
+            )  # fmt: skip
+        seen[name.casefold()] = (position, name)
+    present = set(header)
     for name in required:
-        if name not in seen:
-            raise ctx.error(f"missing column {name!r}", line=1, column=name, hint=hint)
+        if name in present:
+            continue
+        other = seen.get(name.casefold())
+        if other is not None:
+            raise ctx.error(f"column {other[1]!r} is {name!r} written in another letter case", line=1,
+                            column=other[0], hint=CASE_HINT)  # fmt: skip
+        raise ctx.error(f"missing column {name!r}", line=1, column=name, hint=hint)
 
 
 def locate_line(
     path: Path, encoding: str, delimiter: str, column: str, predicate: Callable[[str], bool]
 ) -> int | None:
-    """1-based physical line of the first data row whose ``column`` satisfies ``predicate`` (error path only)."""
+    """1-based physical line of ``column``'s field in the first data row where it satisfies ``predicate`` (error
+    path only). A quoted field may hold line breaks: the line is the one the field starts on, not the row's."""
     with open(path, encoding=encoding, newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
         header = [name.strip().lstrip("\ufeff") for name in next(reader, [])]
@@ -149,8 +183,135 @@ def locate_line(
         index = header.index(column)
         for row in reader:
             if index < len(row) and predicate(row[index].strip()):
-                return reader.line_num
+                return field_line(reader.line_num, row, index)
     return None
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def line_breaks(text: str) -> int:
+    """Line breaks inside a field's text (as the csv module counts lines: CRLF, CR or LF)."""
+    return len(_LINE_BREAK.findall(text))
+
+
+def record_start(end_line: int, cells: Iterable[object]) -> int:
+    """The line a CSV record starts on, from the line the reader ended it on (``line_num``) and its cells."""
+    return end_line - sum(line_breaks(cell) for cell in cells if isinstance(cell, str))
+
+
+def field_line(end_line: int, cells: Sequence[str], index: int) -> int:
+    """The line field ``index`` of a CSV record starts on (the record ended on ``end_line``)."""
+    return record_start(end_line, cells) + sum(line_breaks(cell) for cell in cells[:index])
+
+
+def record_lines(path: Path, encoding: str, delimiter: str) -> list[int]:
+    """The line each data record starts on, in file order, blank lines skipped as DuckDB's reader skips them
+    (so row N of a DuckDB read is record_lines(...)[N - 1]); for small files."""
+    with open(path, encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        next(reader, None)
+        return [record_start(reader.line_num, row) for row in reader if row]
+
+
+@dataclass(frozen=True)
+class Record:
+    """One CSV data record read in Python: its cells by column (None where the row is short), whether it has more
+    fields than the header, and the line each field starts on (quoted fields may hold line breaks)."""
+
+    cells: dict[str, str | None]
+    line: int  # where the record starts
+    field_lines: dict[str, int]
+    extra_fields: bool
+
+    def line_of(self, column: str | None = None) -> int:
+        return self.field_lines.get(column, self.line) if column else self.line
+
+    @property
+    def complete(self) -> bool:
+        return not self.extra_fields and all(value is not None for value in self.cells.values())
+
+
+def read_records(ctx: LoadContext) -> list[Record]:
+    """Every data record of a small CSV (blank lines skipped), header names stripped of spaces and a BOM."""
+    records = []
+    with open(ctx.path, encoding=ctx.sniff.encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=ctx.sniff.delimiter)
+        header = [name.strip().lstrip("\ufeff") for name in next(reader, [])]
+        for row in reader:
+            if not row:
+                continue
+            start = record_start(reader.line_num, row)
+            lines, line = {}, start
+            for name, cell in zip(header, row, strict=False):
+                lines[name] = line
+                line += line_breaks(cell)
+            cells = {name: (row[i] if i < len(row) else None) for i, name in enumerate(header)}
+            records.append(Record(cells, start, lines, len(row) > len(header)))
+    return records
+
+
+def data_lines(ctx: LoadContext, count: int) -> list[int]:
+    """The line each of the ``count`` rows DuckDB read from a small CSV starts on (quoted fields may hold line
+    breaks); rows numbered from line 2 when the file's records cannot be matched to them one to one."""
+    lines = record_lines(ctx.path, ctx.sniff.encoding, ctx.sniff.delimiter)
+    return lines if len(lines) == count else list(range(2, count + 2))
+
+
+def with_lines(ctx: LoadContext, table: str, select: str, params: list) -> None:
+    """Create the temporary ``table`` from the small CSV read by ``select`` (a DuckDB read_csv), each row with the
+    ``line`` it starts on (quoted fields may hold line breaks, so a row number is not a line number; rows are
+    numbered from line 2 when the file's records cannot be matched to them one to one)."""
+    lines = record_lines(ctx.path, ctx.sniff.encoding, ctx.sniff.delimiter)
+    numbered = iter(range(1, len(params) + 1))
+    select = re.sub(r"\?", lambda _: f"${next(numbered)}", select)  # DuckDB does not mix ? with $n
+    ctx.con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {table} AS
+        SELECT * EXCLUDE (_row), CASE WHEN count(*) OVER () = {len(lines)} THEN ${len(params) + 1}[_row]
+                                      ELSE _row + 1 END AS line
+        FROM (SELECT row_number() OVER () AS _row, * FROM ({select})) ORDER BY _row
+        """,  # noqa: S608
+        [*params, lines],
+    )
+
+
+def refine_line(path: Path, encoding: str, delimiter: str, start: int, column: str) -> int:
+    """The line ``column``'s field starts on, in the record that starts on line ``start`` (error path only)."""
+    with open(path, encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        header = [name.strip().lstrip("\ufeff") for name in next(reader, [])]
+        if column not in header:
+            return start
+        index = header.index(column)
+        for row in reader:
+            begins = record_start(reader.line_num, row)
+            if begins == start:
+                return field_line(reader.line_num, row, index) if index < len(row) else start
+            if begins > start:
+                break
+    return start
+
+
+def line_at_byte(path: Path, encoding: str, position: int) -> int:
+    """1-based line of the byte at ``position`` as DuckDB's CSV reader counts positions: in the file's bytes for
+    UTF-8, in the text converted to UTF-8 (a byte-order mark included) for Latin-1 and UTF-16."""
+    newlines = seen = 0
+    with open(path, "rb") as handle:
+        decoder = None if encoding in ("utf-8", "utf-8-sig") else codecs.getincrementaldecoder(encoding)()
+        first = True
+        while seen < position and (chunk := handle.read(1 << 20)):
+            data = chunk
+            if decoder is not None:
+                text = decoder.decode(chunk)
+                if first and chunk[:2] in (b"\xff\xfe", b"\xfe\xff") and not text.startswith("\ufeff"):
+                    text = "\ufeff" + text
+                data = text.encode("utf-8")
+            first = False
+            part = data[: position - seen]
+            newlines += part.count(b"\n")
+            seen += len(part)
+    return newlines + 1
 
 
 _LINE_IN_MESSAGE = re.compile(r"line[: ]+(\d+)", re.IGNORECASE)
@@ -212,81 +373,33 @@ def duckdb_read_error(path: Path, exc: duckdb.Error, hint: str) -> BalanzaError:
 
 
 def first_reject(
-    con: duckdb.DuckDBPyConnection, path: Path, rejects_table: str, hint: str
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    rejects_table: str,
+    hint: str,
+    *,
+    encoding: str = "utf-8",
+    delimiter: str = ",",
 ) -> InputError | None:
-    """The first row DuckDB's CSV reader rejected, as an InputError with line and column."""
+    """The first row DuckDB's CSV reader rejected, as an InputError with the line the bad field is on (DuckDB's own
+    line number counts records, not the lines of quoted line breaks), the column and the cell's text."""
     row = con.execute(
-        f"SELECT line, column_name, error_type, csv_line FROM {rejects_table} ORDER BY line LIMIT 1"  # noqa: S608
+        f"SELECT line, column_name, error_type, csv_line, byte_position, column_idx FROM {rejects_table} "  # noqa: S608
+        "ORDER BY byte_position NULLS LAST, line LIMIT 1"
     ).fetchone()
     if row is None:
         return None
-    line, column_name, error_type, csv_line = row
-    snippet = (csv_line or "")[:80]
+    line, column_name, error_type, csv_line, position, column_index = row
+    snippet = (csv_line or "").strip("\r\n")[:80]
     kind = {"CAST": "value is not of the expected type", "TOO MANY COLUMNS": "too many fields",
             "MISSING COLUMNS": "too few fields", "UNQUOTED VALUE": "unquoted value",
             "INVALID UNICODE": "invalid text encoding"}.get(error_type, str(error_type).lower())  # fmt: skip
-    return InputError(path, f"{kind} (row text: {snippet!r})", line=int(line), column=column_name, hint=hint)
-
-
-# ---- numbers written in a Spanish (or other comma-decimal) locale ------------------------------------------
-
-
-def number_parser(ctx: LoadContext, reader_sql: str, params: list, columns: Sequence[str]) -> str:
-    """A SQL template (``{}`` = a text column) that reads the numbers in ``columns`` of a ';'-separated file.
-
-    Spreadsheets in a Spanish locale save CSV with ';' between fields, ',' as the decimal mark and '.' between
-    thousands. The style is read from the file's own values: any decimal comma means comma-decimal ('.' then
-    must group thousands); no comma but a value with two or more '.' groups ('1.234.567') means '.' groups
-    thousands. A column whose every dotted value is a single '.' followed by exactly three digits ('1.234')
-    could be either, and unless the rest of the file says which, the file is refused rather than guessed.
-    Otherwise '.' is the decimal point.
-    """
-    if not columns:
-        return "{}"
-    union = " UNION ALL ".join(
-        f"SELECT trim(CAST(\"{c}\" AS VARCHAR)) AS v, '{c}' AS c FROM ({reader_sql})" for c in columns
-    )
-    three = "-?[0-9]{1,3}[.][0-9]{3}"
-    grouped_or_comma = "-?[0-9]{1,3}([.][0-9]{3})+(,[0-9]*)?|-?[0-9]+(,[0-9]*)?"
-    stats = ctx.con.execute(
-        f"""
-        SELECT c,
-               count(*) FILTER (WHERE v LIKE '%,%') AS commas,
-               count(*) FILTER (WHERE regexp_full_match(v, '-?[0-9]{{1,3}}([.][0-9]{{3}}){{2,}}(,[0-9]*)?')) AS grouped,
-               count(*) FILTER (WHERE regexp_full_match(v, '{three}')) AS ambiguous,
-               count(*) FILTER (WHERE v LIKE '%.%' AND NOT regexp_full_match(v, '{grouped_or_comma}')) AS plain,
-               arg_min(v, v) FILTER (WHERE regexp_full_match(v, '{three}')) AS ambiguous_value,
-               arg_min(v, v) FILTER (WHERE v LIKE '%.%' AND NOT regexp_full_match(v, '{grouped_or_comma}')) AS plain_value
-        FROM ({union}) WHERE v IS NOT NULL AND v <> '' GROUP BY c ORDER BY c
-        """,
-        params * len(columns),
-    ).fetchall()
-    hint = ("save the file again with '.' as the decimal mark and no thousands separators (or as XLSX), "
-            "then load it again")  # fmt: skip
-    spanish = any(row[1] or row[2] for row in stats)
-    if spanish:
-        for column, _, _, _, plain, _, plain_value in stats:
-            if plain:
-                raise ctx.error(f"numbers use the Spanish format (',' decimal mark, '.' between thousands) but "
-                                f"{plain_value!r} does not: the number format is inconsistent", column=column,
-                                line=_line_of_value(ctx, column, plain_value), hint=hint)  # fmt: skip
-        ctx.notes.append("numbers read in the Spanish format (',' decimal mark, '.' between thousands)")
-        return "TRY_CAST(replace(replace(trim(CAST({} AS VARCHAR)), '.', ''), ',', '.') AS DOUBLE)"
-    for column, _, _, ambiguous, plain, ambiguous_value, _ in stats:
-        if ambiguous and not plain:
-            raise ctx.error(
-                f"ambiguous number {ambiguous_value!r} in a ';'-separated file: it may be "
-                f"{ambiguous_value.replace('.', '')} (Spanish thousands separator) or {ambiguous_value} (decimal "
-                "point), and nothing in the column says which",
-                column=column, line=_line_of_value(ctx, column, ambiguous_value), hint=hint,
-            )  # fmt: skip
-    return "TRY_CAST(trim(CAST({} AS VARCHAR)) AS DOUBLE)"
-
-
-def _line_of_value(ctx: LoadContext, column: str | None, value: str | None) -> int | None:
-    if column is None or value is None or ctx.sniff.kind != "text":
-        return None
-    return locate_line(ctx.path, ctx.sniff.encoding, ctx.sniff.delimiter, column, lambda v: v == value)
+    if position is not None:
+        line = line_at_byte(path, encoding, int(position))
+    cells = next(csv.reader(io.StringIO((csv_line or "").strip("\r\n")), delimiter=delimiter), [])
+    cell = cells[column_index - 1] if column_index and 0 < column_index <= len(cells) else None
+    return InputError(path, f"{kind} (row text: {snippet!r})", line=int(line), column=column_name, hint=hint,
+                      cell=cell)  # fmt: skip
 
 
 def record_year_flags(ctx: LoadContext, source: str, years: set[int]) -> None:

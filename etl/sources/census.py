@@ -10,8 +10,21 @@ import math
 import duckdb
 
 from etl.detect import Sniff
+from etl.errors import InputError
 from etl.schema import EUROPEAN_UNION, STAGED_TABLE
-from etl.sources.base import PARQUET, TEXT, LoadContext, TradeColumnLabels, TradeFormat, duckdb_read_error
+from etl.sources.base import (
+    MAX_RECORD_BYTES,
+    PARQUET,
+    TEXT,
+    LoadContext,
+    TradeColumnLabels,
+    TradeFormat,
+    check_header,
+    duckdb_read_error,
+    first_reject,
+    with_lines,
+)
+from etl.sources.numbers import read_table_numbers, separators_refused
 
 HS10_COLUMNS = ("CTY_CODE", "I_COMMODITY", "CON_VAL_YR", "CAL_DUT_YR", "time")
 HS10_LABELS = TradeColumnLabels(
@@ -24,6 +37,8 @@ TOTALS_LABELS = TradeColumnLabels(
 )  # fmt: skip
 HINT_HS10 = "use the Census HS10 import parquet files as published (CTY_CODE, I_COMMODITY, CON_VAL_YR, …)"
 HINT_TOTALS = "columns: us_partner_iso3, year, [month,] us_exports_usd_million, us_imports_usd_million"
+TOTALS_REQUIRED = ("us_partner_iso3", "year", "us_exports_usd_million", "us_imports_usd_million")
+TOTALS_COLUMNS = (*TOTALS_REQUIRED, "month", "us_balance_usd_million")
 
 
 def parquet_columns(con: duckdb.DuckDBPyConnection, ctx_path: str) -> list[str]:
@@ -60,6 +75,19 @@ def stage_hs10(ctx: LoadContext) -> TradeColumnLabels:
                 f"row {bad[0]}: {column} is {bad[1] if column == 'CON_VAL_YR' else bad[2]!r}, not a number",
                 column=column,
                 hint=HINT_HS10,
+            )
+        # CON_VAL_YR is the value for the year to date through the month `time` names: only December is a year.
+        partial = ctx.con.execute(
+            "SELECT row_number, time FROM (SELECT row_number() OVER () AS row_number, time FROM read_parquet(?)) "
+            "WHERE TRY_CAST(time AS DATE) IS NULL OR month(TRY_CAST(time AS DATE)) <> 12 LIMIT 1",
+            [path],
+        ).fetchone()
+        if partial:
+            raise ctx.error(
+                f"row {partial[0]}: time {str(partial[1])[:10]!r} is not a December: CON_VAL_YR then covers the year "
+                "only to that month, which a trade period (a whole year) cannot hold",
+                column="time",
+                hint="load the file published for December (the full year)",
             )
         ctx.con.execute(
             f"""
@@ -108,7 +136,22 @@ def matches_totals(sniff: Sniff) -> bool:
     } <= set(sniff.header)
 
 
+def _totals_rejects(ctx: LoadContext, types: dict[str, str]) -> InputError | None:
+    """The first row the reader refuses (the whole small file is read: the rejects table is complete only once
+    the scan has run to the end)."""
+    ctx.con.execute(
+        "SELECT * FROM read_csv(?, header = true, types = ?, store_rejects = true, "
+        f"rejects_table = 'census_rejects', rejects_scan = 'census_rejects_scan', max_line_size = {MAX_RECORD_BYTES})",
+        [str(ctx.path), types],
+    ).fetchall()
+    problem = first_reject(ctx.con, ctx.path, "census_rejects", HINT_TOTALS, encoding=ctx.sniff.encoding,
+                           delimiter=ctx.sniff.delimiter)  # fmt: skip
+    ctx.con.execute("DROP TABLE IF EXISTS census_rejects; DROP TABLE IF EXISTS census_rejects_scan")
+    return problem
+
+
 def stage_totals(ctx: LoadContext) -> TradeColumnLabels:
+    check_header(ctx, ctx.sniff.header, TOTALS_REQUIRED, HINT_TOTALS)
     header = set(ctx.sniff.header)
     monthly = "month" in header
     period = (
@@ -120,25 +163,21 @@ def stage_totals(ctx: LoadContext) -> TradeColumnLabels:
              "us_imports_usd_million": "DOUBLE"}  # fmt: skip
     if monthly:
         types["month"] = "INTEGER"
+    numeric = ["us_exports_usd_million", "us_imports_usd_million"]
     try:
-        # Fetch the whole (small) file: the rejects table is only complete once the scan has run to the end.
-        ctx.con.execute(
-            "SELECT * FROM read_csv(?, header = true, types = ?, store_rejects = true, "
-            "rejects_table = 'census_rejects', rejects_scan = 'census_rejects_scan')",
-            [str(ctx.path), types],
-        ).fetchall()
-        from etl.sources.base import first_reject
-
-        problem = first_reject(ctx.con, ctx.path, "census_rejects", HINT_TOTALS)
-        ctx.con.execute("DROP TABLE IF EXISTS census_rejects; DROP TABLE IF EXISTS census_rejects_scan")
+        problem = _totals_rejects(ctx, types)
+        as_text = separators_refused(
+            problem, numeric
+        )  # '"1,500.5"': the numbers are read as text, in the file's style
+        if as_text:
+            types = types | {name: "VARCHAR" for name in numeric}
+            problem = _totals_rejects(ctx, types)
         if problem:
             raise problem
-        # Rows come back in file order; line = row number + 1 (the header), as the file has no quoted breaks.
-        ctx.con.execute(
-            "CREATE OR REPLACE TEMP TABLE census_totals_raw AS "
-            "SELECT *, row_number() OVER () + 1 AS line FROM read_csv(?, header = true, types = ?)",
-            [str(ctx.path), types],
-        )
+        with_lines(ctx, "census_totals_raw", f"SELECT * FROM read_csv(?, header = true, types = ?, max_line_size = {MAX_RECORD_BYTES})",
+                   [str(ctx.path), types])  # fmt: skip
+        if as_text:
+            read_table_numbers(ctx, "census_totals_raw", numeric, HINT_TOTALS)
         for flow, column in (("export", "us_exports_usd_million"), ("import", "us_imports_usd_million")):
             # The shared checks name one value column; here there are two, so name the one at fault first.
             bad = ctx.con.execute(
@@ -174,4 +213,5 @@ HS10_FORMAT = TradeFormat("us_census_hs10_parquet", "us_census_consumption", "US
                           lambda probe: matches_hs10(probe.sniff, probe.parquet_columns()), stage_hs10,
                           text_lines=False)  # fmt: skip
 TOTALS_FORMAT = TradeFormat("us_census_totals_csv", "us_census_general", "US Census Bureau", TEXT,
-                            lambda probe: matches_totals(probe.sniff), stage_totals, text_lines=True)  # fmt: skip
+                            lambda probe: matches_totals(probe.sniff), stage_totals, text_lines=True,
+                            columns=TOTALS_COLUMNS)  # fmt: skip

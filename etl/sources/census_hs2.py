@@ -15,13 +15,16 @@ import duckdb
 from etl.detect import Sniff
 from etl.schema import STAGED_TABLE
 from etl.sources.base import (
+    MAX_RECORD_BYTES,
     TEXT,
     LoadContext,
     TradeColumnLabels,
     TradeFormat,
     check_header,
     duckdb_read_error,
+    with_lines,
 )
+from etl.sources.numbers import read_table_numbers
 
 SOURCE = "us_census_hs2"
 PUBLISHER = "US Census Bureau (imports for consumption by HS chapter)"
@@ -44,23 +47,19 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
     try:
         # The header is known from the sniff: no auto-detection pass over each small file.
         columns = {name: "VARCHAR" for name in ctx.sniff.header}
-        ctx.con.execute(
-            "CREATE OR REPLACE TEMP TABLE hs2_raw AS SELECT row_number() OVER () + 1 AS line, * "
-            "FROM read_csv(?, header = true, auto_detect = false, columns = ?, delim = ?, quote = '\"', "
-            "encoding = ?)",
-            [
-                str(ctx.path),
-                columns,
-                ctx.sniff.delimiter,
-                "utf-8" if ctx.sniff.encoding != "latin-1" else "latin-1",
-            ],
-        )
+        with_lines(
+            ctx, "hs2_raw", "SELECT * FROM read_csv(?, header = true, auto_detect = false, columns = ?, delim = ?, "
+            f"quote = '\"', encoding = ?, max_line_size = {MAX_RECORD_BYTES})",
+            [str(ctx.path), columns, ctx.sniff.delimiter, "utf-8" if ctx.sniff.encoding != "latin-1" else "latin-1"],
+        )  # fmt: skip
+        # Numbers may be written with separators ('"1,334,162.5"'): read in the file's own style.
+        read_table_numbers(ctx, "hs2_raw", ["2024_imports", "2024_duty"], HINT)
         bad = ctx.con.execute(
             """
             SELECT line, 'HS2', "HS2" FROM hs2_raw WHERE NOT regexp_full_match(coalesce(trim("HS2"), ''), '[0-9]{2}')
             UNION ALL
-            SELECT line, '2024_duty', "2024_duty" FROM hs2_raw
-            WHERE trim(coalesce("2024_duty", '')) <> '' AND NOT coalesce(TRY_CAST("2024_duty" AS DOUBLE) BETWEEN 0 AND 1e18, FALSE)
+            SELECT line, '2024_duty', CAST("2024_duty" AS VARCHAR) FROM hs2_raw
+            WHERE "2024_duty" IS NOT NULL AND NOT coalesce("2024_duty" BETWEEN 0 AND 1e18, FALSE)
             ORDER BY line LIMIT 1
             """
         ).fetchall()
@@ -74,8 +73,8 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
                                         value_usd, valuation, net_weight_kg, source, dataset_id, duty_usd,
                                         hs_vintage, valuation_stated, source_line)
             SELECT {YEAR}, '{YEAR}', 'USA', coalesce(c.iso3, '?' || lpad(trim(r.CTY_CODE), 4, '0')), 'import',
-                   trim(r."HS2"), 2, TRY_CAST(r."2024_imports" AS DOUBLE), 'FOB', NULL, '{SOURCE}',
-                   {int(ctx.dataset_id)}, TRY_CAST(r."2024_duty" AS DOUBLE), NULL, TRUE, r.line
+                   trim(r."HS2"), 2, r."2024_imports", 'FOB', NULL, '{SOURCE}',
+                   {int(ctx.dataset_id)}, r."2024_duty", NULL, TRUE, r.line
             FROM hs2_raw r LEFT JOIN census_countries c ON c.cty_code = lpad(trim(r.CTY_CODE), 4, '0')
             """  # noqa: S608
         )
@@ -86,4 +85,4 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
 
 
 FORMAT = TradeFormat("us_census_hs2_csv", SOURCE, PUBLISHER, TEXT, lambda probe: matches(probe.sniff), stage,
-                     text_lines=True)  # fmt: skip
+                     text_lines=True, columns=(*REQUIRED, "CTY_NAME"))  # fmt: skip

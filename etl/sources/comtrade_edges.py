@@ -9,14 +9,14 @@ partner2Code 0, customsCode C00). Codes are ISO3. The reporter is the exporter; 
 
 from __future__ import annotations
 
-import csv
 import math
 
 import pandas as pd
 
 from etl.detect import Sniff
 from etl.schema import STAGED_TABLE
-from etl.sources.base import TEXT, LoadContext, TradeColumnLabels, TradeFormat, check_header
+from etl.sources.base import TEXT, LoadContext, TradeColumnLabels, TradeFormat, check_header, read_records
+from etl.sources.numbers import parse, style_of
 
 SOURCE = "comtrade"
 COLUMNS = ("exporter", "importer", "year", "value_usd")
@@ -38,28 +38,23 @@ def matches(sniff: Sniff) -> bool:
 def stage(ctx: LoadContext) -> TradeColumnLabels:
     check_header(ctx, ctx.sniff.header, COLUMNS, HINT)
     records = []
-    with open(ctx.path, encoding=ctx.sniff.encoding, newline="") as handle:
-        reader = csv.DictReader(handle, delimiter=ctx.sniff.delimiter)
-        reader.fieldnames = [name.strip().lstrip("\ufeff") for name in reader.fieldnames or []]
-        for row in reader:
-            line = reader.line_num
-            if None in row or any(row.get(name) is None for name in COLUMNS):
-                raise ctx.error("wrong number of fields", line=line, hint=HINT)
-            year_text = str(row["year"]).strip()
-            if not year_text.isdigit() or not 1900 <= int(year_text) <= 2100:
-                raise ctx.error(
-                    f"year {year_text!r} is not a four-digit year", line=line, column="year", hint=HINT
-                )
-            value_text = str(row["value_usd"]).strip()
-            try:
-                value = float(value_text)
-            except ValueError:
-                value = math.nan
-            if not math.isfinite(value) or value < 0:
-                raise ctx.error(f"value_usd {value_text!r} is not a non-negative number", line=line,
-                                column="value_usd", hint=HINT)  # fmt: skip
-            records.append((int(year_text), str(row["exporter"]).strip().upper(),
-                            str(row["importer"]).strip().upper(), value, line))  # fmt: skip
+    rows = read_records(ctx)
+    # Values may be written with separators ('"1,334,162,658.44"'): read in the file's own style.
+    style = style_of(ctx, {"value_usd": [row.cells["value_usd"] for row in rows]})
+    for row in rows:
+        if not row.complete:
+            raise ctx.error("wrong number of fields", line=row.line, hint=HINT)
+        year_text = str(row.cells["year"]).strip()
+        if not year_text.isdigit():
+            raise ctx.error(f"year {year_text!r} is not a four-digit year", line=row.line_of("year"), column="year",
+                            hint=HINT)  # fmt: skip
+        value_text = str(row.cells["value_usd"]).strip()
+        value = parse(value_text, style)
+        if value is None or not math.isfinite(value) or value < 0:
+            raise ctx.error(f"value_usd {value_text!r} is not a non-negative number", line=row.line_of("value_usd"),
+                            column="value_usd", hint=HINT)  # fmt: skip
+        records.append((int(year_text), str(row.cells["exporter"]).strip().upper(),
+                        str(row.cells["importer"]).strip().upper(), value, row.line))  # fmt: skip
     if not records:
         raise ctx.error("no rows to load", line=2, hint=HINT)
     frame = pd.DataFrame(records, columns=["year", "exporter", "importer", "value_usd", "source_line"])
@@ -89,4 +84,4 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
 
 
 FORMAT = TradeFormat("comtrade_export_edges_csv", SOURCE, "UN Comtrade", TEXT, lambda probe: matches(probe.sniff), stage,
-                     text_lines=True)  # fmt: skip
+                     text_lines=True, columns=COLUMNS)  # fmt: skip

@@ -10,6 +10,7 @@ import duckdb
 
 from etl.detect import Sniff
 from etl.sources.base import (
+    MAX_RECORD_BYTES,
     TEXT,
     LoadContext,
     TradeColumnLabels,
@@ -17,11 +18,14 @@ from etl.sources.base import (
     check_header,
     duckdb_encoding,
     duckdb_read_error,
-    number_parser,
 )
 from etl.sources.comtrade import csv_line_finder, to_trade
+from etl.sources.numbers import number_parser
 
 REQUIRED = ("Year", "Reporter Code", "Partner Code", "Commodity Code", "Trade Value (US$)")
+KNOWN_COLUMNS = (*REQUIRED, "Trade Flow", "Trade Flow Code", "Period", "Netweight (kg)", "Classification",
+                 "Customs Proc. Code", "Mode of Transport Code", "2nd Partner Code", "Reporter ISO", "Partner ISO",
+                 "Aggregate Level")  # fmt: skip
 LABELS = TradeColumnLabels(
     year="Year", reporter="Reporter Code", partner="Partner Code", flow="Trade Flow",
     hs_code="Commodity Code", value="Trade Value (US$)",
@@ -84,15 +88,16 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
                 {_optional(header, "2nd Partner Code")} AS partner2Code,
                 {_optional(header, "Reporter ISO")} AS reporterISO,
                 {_optional(header, "Partner ISO")} AS partnerISO,
-                {_optional(header, "Aggregate Level")} AS aggrLevel
+                {_optional(header, "Aggregate Level")} AS aggrLevel,
+                NULL AS freqCode,
+                NULL AS refPeriodId
             FROM read_csv(?, header = true, all_varchar = true, delim = ?, encoding = ?,
-                          null_padding = ?) AS raw
+                          null_padding = ?, max_line_size = {MAX_RECORD_BYTES}) AS raw
             """,
             [str(ctx.path), ctx.sniff.delimiter, encoding, ctx.sniff.trailing_empty_column],
         )
-        number = "TRY_CAST({} AS DOUBLE)"
-        if ctx.sniff.delimiter == ";":  # a spreadsheet saved in a Spanish locale may write 1.234,5
-            number = number_parser(ctx, "SELECT * FROM legacy_renamed", [], ["primaryValue", "netWgt"])
+        # Numbers are text here: read in the file's own style ('1,234.5', or 1.234,5 from a Spanish spreadsheet).
+        number = number_parser(ctx, "SELECT * FROM legacy_renamed", [], ["primaryValue", "netWgt"])
         bad = ctx.con.execute(
             "SELECT refYear, primaryValue FROM legacy_renamed WHERE TRY_CAST(refYear AS DOUBLE) IS NULL "
             f"OR (primaryValue IS NOT NULL AND trim(primaryValue) <> '' AND {number.format('primaryValue')} IS NULL) "
@@ -117,4 +122,4 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
 
 
 FORMAT = TradeFormat("comtrade_legacy_csv", "comtrade", "UN Comtrade", TEXT, lambda probe: matches(probe.sniff), stage,
-                     text_lines=True, reads_utf16=True)  # fmt: skip
+                     text_lines=True, reads_utf16=True, columns=KNOWN_COLUMNS)  # fmt: skip

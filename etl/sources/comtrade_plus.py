@@ -13,12 +13,12 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from etl.detect import Sniff, read_json, xlsx_first_cells, xlsx_rows
-from etl.schema import (
-    COMTRADE_PLUS_COLUMNS,
-)
+from etl.detect import MAX_COLUMNS, Sniff, read_json, xlsx_first_cells, xlsx_rows
+from etl.errors import InputError
+from etl.schema import COMTRADE_PLUS_COLUMNS, STAGED_TABLE
 from etl.sources.base import (
     JSON,
+    MAX_RECORD_BYTES,
     TEXT,
     XLSX,
     LoadContext,
@@ -28,9 +28,9 @@ from etl.sources.base import (
     duckdb_encoding,
     duckdb_read_error,
     first_reject,
-    number_parser,
 )
 from etl.sources.comtrade import to_trade
+from etl.sources.numbers import PLAIN, number_parser, number_style, parse, separators_refused, sql_reader
 
 REQUIRED = ("refYear", "period", "reporterCode", "partnerCode", "flowCode", "cmdCode", "primaryValue")
 LABELS = TradeColumnLabels(
@@ -63,7 +63,7 @@ def _check_required(ctx: LoadContext, header: tuple[str, ...] | list[str]) -> No
 
 
 OPTIONAL = ("customsCode", "motCode", "partner2Code", "netWgt", "classificationCode", "reporterISO", "partnerISO",
-            "aggrLevel")  # fmt: skip
+            "aggrLevel", "freqCode", "refPeriodId")  # fmt: skip
 
 
 def _with_optional_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -73,9 +73,28 @@ def _with_optional_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+NUMERIC = ("primaryValue", "netWgt")
+
+
 def stage_csv(ctx: LoadContext) -> TradeColumnLabels:
+    """Read the CSV with DuckDB's reader, numbers typed by the reader. A ';'-separated file (a spreadsheet saved
+    in a Spanish locale writes 1.234,5), and a file whose numbers the reader refuses because they hold separators
+    ('"1,334,162,658.44"'), are read again with the numbers as text, in the file's own style (etl.sources.numbers)."""
     sniff = ctx.sniff
     _check_required(ctx, sniff.header)
+    as_text = sniff.delimiter == ";"
+    problem = _stage_csv(ctx, numbers_as_text=as_text)
+    if not as_text and separators_refused(problem, NUMERIC):
+        ctx.con.execute(f"DELETE FROM {STAGED_TABLE} WHERE dataset_id = ?", [ctx.dataset_id])  # noqa: S608
+        problem = _stage_csv(ctx, numbers_as_text=True)
+    if problem is not None:
+        raise problem
+    return LABELS
+
+
+def _stage_csv(ctx: LoadContext, *, numbers_as_text: bool) -> InputError | None:
+    """Stage the file's rows; the first row the reader refused, or None."""
+    sniff = ctx.sniff
     rejects = f"rejects_{uuid.uuid4().hex[:8]}"
     types = {name: _TYPES[name] for name in sniff.header if name in _TYPES}
     encoding = duckdb_encoding(sniff)
@@ -83,28 +102,29 @@ def stage_csv(ctx: LoadContext) -> TradeColumnLabels:
     extra = "".join(f", NULL AS {name}" for name in missing_optional)
     reader = (
         f"(SELECT *{extra} FROM read_csv(?, header = true, delim = ?, quote = '\"', encoding = ?, types = ?, store_rejects = true, "
-        f"rejects_table = '{rejects}', rejects_scan = '{rejects}_scan', null_padding = ?))"
+        f"rejects_table = '{rejects}', rejects_scan = '{rejects}_scan', null_padding = ?, "
+        f"max_line_size = {MAX_RECORD_BYTES}))"
     )
-    number = "TRY_CAST({} AS DOUBLE)"
+    number = sql_reader("plain")
     try:
-        if sniff.delimiter == ";":  # a spreadsheet saved in a Spanish locale may write 1.234,5
-            numeric = [name for name in ("primaryValue", "netWgt") if name in sniff.header]
+        if numbers_as_text:
+            numeric = [name for name in NUMERIC if name in sniff.header]
             for name in numeric:
                 types[name] = "VARCHAR"
             number = number_parser(
-                ctx, "SELECT * FROM read_csv(?, header = true, delim = ';', all_varchar = true, encoding = ?, "
-                "null_padding = true)", [str(ctx.path), encoding], numeric,
+                ctx, "SELECT * FROM read_csv(?, header = true, delim = ?, all_varchar = true, encoding = ?, "
+                f"null_padding = true, max_line_size = {MAX_RECORD_BYTES})", [str(ctx.path), sniff.delimiter, encoding], numeric,
             )  # fmt: skip
         to_trade(ctx, reader, params=[str(ctx.path), sniff.delimiter, encoding, types, sniff.trailing_empty_column],
-                   number=number)  # fmt: skip
+                 number=number)  # fmt: skip
     except duckdb.Error as exc:
         raise duckdb_read_error(ctx.path, exc, HINT) from None
-    problem = first_reject(ctx.con, ctx.path, rejects, HINT)
+    problem = first_reject(
+        ctx.con, ctx.path, rejects, HINT, encoding=sniff.encoding, delimiter=sniff.delimiter
+    )
     ctx.con.execute(f"DROP TABLE IF EXISTS {rejects}")
     ctx.con.execute(f"DROP TABLE IF EXISTS {rejects}_scan")
-    if problem:
-        raise problem
-    return LABELS
+    return problem
 
 
 def stage_xlsx(
@@ -132,10 +152,11 @@ def stage_xlsx(
         ctx.notes.append(f"header found on row {header_row_index + 1} (title rows above it skipped)")
     ctx.con.register("comtrade_xlsx_frame", frame)
     try:
-        to_trade(ctx, "comtrade_xlsx_frame", "raw.source_line")
+        style = number_style(ctx, "SELECT * FROM comtrade_xlsx_frame", [], NUMERIC)
+        to_trade(ctx, "comtrade_xlsx_frame", "raw.source_line", number=sql_reader(style))
     finally:
         ctx.con.unregister("comtrade_xlsx_frame")
-    _raise_on_bad_numbers(ctx, frame)
+    _raise_on_bad_numbers(ctx, frame, style)
     return LABELS
 
 
@@ -152,10 +173,11 @@ def stage_json(ctx: LoadContext) -> TradeColumnLabels:
     frame["source_line"] = None
     ctx.con.register("comtrade_json_frame", frame)
     try:
-        to_trade(ctx, "comtrade_json_frame")
+        style = number_style(ctx, "SELECT * FROM comtrade_json_frame", [], NUMERIC)
+        to_trade(ctx, "comtrade_json_frame", number=sql_reader(style))
     finally:
         ctx.con.unregister("comtrade_json_frame")
-    _raise_on_bad_numbers(ctx, frame, record_based=True)
+    _raise_on_bad_numbers(ctx, frame, style, record_based=True)
     return LABELS
 
 
@@ -172,6 +194,10 @@ def check_api_document(path: Path, document: object) -> dict[str, Any]:
     data = document.get("data")
     if data is not None and not isinstance(data, list):
         raise InputError(path, "'data' is not a list", line=1, hint=API_HINT)
+    widest = max((len(record) for record in data or () if isinstance(record, dict)), default=0)
+    if widest > MAX_COLUMNS:
+        raise InputError(path, f"a record of 'data' has {widest:,} fields, more than the {MAX_COLUMNS:,}-column bound "
+                         "on input tables (a Comtrade+ record has 47)", line=1, hint=API_HINT)  # fmt: skip
     count = document.get("count")
     if data is not None and (
         isinstance(count, bool) or not isinstance(count, int | float | str) or _as_count(count) != len(data)
@@ -190,11 +216,16 @@ def _as_count(value: object) -> int | None:
     return int(number) if number.is_integer() and number >= 0 else None
 
 
-def _raise_on_bad_numbers(ctx: LoadContext, frame: pd.DataFrame, record_based: bool = False) -> None:
+def _raise_on_bad_numbers(
+    ctx: LoadContext, frame: pd.DataFrame, style: str, record_based: bool = False
+) -> None:
     """Text where a number belongs: name the row (spreadsheet line, or record index in JSON)."""
     for column in ("refYear", "primaryValue"):
         values = frame[column]
-        bad = values.notna() & pd.to_numeric(values, errors="coerce").isna()
+        # A number written with separators is read in the file's style; 'NaN' stays "not a number" here.
+        read_as = style if column == "primaryValue" else PLAIN
+        read = values.map(lambda v, read_as=read_as: None if v is None else parse(str(v), read_as))
+        bad = values.notna() & pd.to_numeric(read, errors="coerce").isna()
         if bad.any():
             position = int(bad.to_numpy().nonzero()[0][0])
             if record_based:
@@ -228,7 +259,7 @@ def stage_xlsx_found(ctx: LoadContext) -> TradeColumnLabels:
 
 
 CSV_FORMAT = TradeFormat("comtrade_plus_csv", "comtrade", "UN Comtrade", TEXT, lambda probe: matches_csv(probe.sniff),
-                         stage_csv, text_lines=True, reads_utf16=True)  # fmt: skip
+                         stage_csv, text_lines=True, reads_utf16=True, columns=COMTRADE_PLUS_COLUMNS)  # fmt: skip
 XLSX_FORMAT = TradeFormat("comtrade_plus_xlsx", "comtrade", "UN Comtrade", XLSX,
                           lambda probe: locate_xlsx_header(probe.xlsx_cells()) is not None, stage_xlsx_found,
                           text_lines=False)  # fmt: skip

@@ -176,4 +176,4 @@ def _read_row(ctx: LoadContext, row: dict[str, str], line: int, known: set[str])
 
 
 FORMAT = TradeFormat("dane_fob_balance_printed_csv", "published", "DANE, as printed in the press (published_figures)",
-                     TEXT, lambda probe: matches(probe.sniff), stage, text_lines=True)  # fmt: skip
+                     TEXT, lambda probe: matches(probe.sniff), stage, text_lines=True, columns=COLUMNS)  # fmt: skip

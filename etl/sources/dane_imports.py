@@ -18,7 +18,6 @@ One row per origin, year and `capitulo`: "TOTAL" (all goods) or one of 25 DANE c
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 
@@ -29,11 +28,15 @@ from etl.schema import STAGED_TABLE
 from etl.sources.base import (
     TEXT,
     LoadContext,
+    Record,
     TradeColumnLabels,
     TradeFormat,
     check_header,
+    read_records,
     record_year_flags,
 )
+from etl.sources.numbers import parse, style_of
+from etl.years import FUTURE_HINT, year_problem
 
 SOURCE = "dane_imports"
 PUBLISHER = "DANE / DIAN (import annex by origin; compiled by D. Sierra Porta)"
@@ -118,13 +121,11 @@ def _data_through(ctx: LoadContext) -> tuple[int, int]:
 def stage(ctx: LoadContext) -> TradeColumnLabels:
     check_header(ctx, ctx.sniff.header, REQUIRED, HINT)
     last_year, last_month = _data_through(ctx)
-    records: list[tuple | None] = []
-    with open(ctx.path, encoding=ctx.sniff.encoding, newline="") as handle:
-        reader = csv.DictReader(handle, delimiter=ctx.sniff.delimiter)
-        reader.fieldnames = [name.strip().lstrip("\ufeff") for name in reader.fieldnames or []]
-        for row in reader:
-            line = reader.line_num
-            records.append(_record(ctx, row, line, last_year, last_month))
+    provisional = {int(year) for year in ctx.options.get("provisional_years", [])}
+    rows = read_records(ctx)
+    # Values may be written with separators ('"1,334,162,658.44"'): read in the file's own style.
+    style = style_of(ctx, {"valor dolares cif": [row.cells.get("valor dolares cif") for row in rows]})
+    records = [_record(ctx, row, last_year, last_month, provisional, style) for row in rows]
     kept = [r for r in records if r is not None]
     if len(kept) < len(records):  # said, not dropped silently: their value stays in each origin's TOTAL
         ctx.notes.append(f"set aside {len(records) - len(kept):,} rows of chapters that are not HS chapters "
@@ -151,9 +152,10 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
 
 
 def _record(
-    ctx: LoadContext, row: dict[str, str | None], line: int, last_year: int, last_month: int
+    ctx: LoadContext, record: Record, last_year: int, last_month: int, provisional: set[int], style: str
 ) -> tuple | None:
-    if None in row or any(row.get(name) is None for name in REQUIRED):
+    row, line = record.cells, record.line
+    if not record.complete or any(row.get(name) is None for name in REQUIRED):
         raise ctx.error("wrong number of fields", line=line, hint=HINT)
     chapter = str(row["capitulo"]).strip()
     try:
@@ -161,32 +163,36 @@ def _record(
     except KeyError:
         raise ctx.error(
             f"unknown chapter name {chapter!r}",
-            line=line,
+            line=record.line_of("capitulo"),
             column="capitulo",
             hint="add the name to CHAPTER_NAMES in etl/sources/dane_imports.py only if it names exactly one HS chapter",
         ) from None
     if code is None:
         return None
     year_text = str(row["anio"]).strip()
-    if not year_text.isdigit() or not 1900 <= int(year_text) <= 2100:
-        raise ctx.error(f"year {year_text!r} is not a four-digit year", line=line, column="anio", hint=HINT)
+    year_line = record.line_of("anio")
+    if not year_text.isdigit():
+        raise ctx.error(
+            f"year {year_text!r} is not a four-digit year", line=year_line, column="anio", hint=HINT
+        )
     year = int(year_text)
     if year > last_year:
-        raise ctx.error(f"year {year} is after the cut-off {last_year}-{last_month:02d}", line=line, column="anio",
-                        hint="check the manifest option data_through")  # fmt: skip
+        raise ctx.error(f"year {year} is after the cut-off {last_year}-{last_month:02d}", line=year_line,
+                        column="anio", hint="check the manifest option data_through")  # fmt: skip
+    problem = year_problem(year, provisional=year in provisional)
+    if problem:
+        raise ctx.error(problem, line=year_line, column="anio", hint=FUTURE_HINT)
     value_text = str(row["valor dolares cif"]).strip()
-    try:
-        value = float(value_text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value < 0:
-        raise ctx.error(f"value {value_text!r} is not a non-negative number of US dollars", line=line,
-                        column="valor dolares cif", hint=HINT)  # fmt: skip
+    value = parse(value_text, style)
+    if value is None or not math.isfinite(value) or value < 0:
+        raise ctx.error(f"value {value_text!r} is not a non-negative number of US dollars",
+                        line=record.line_of("valor dolares cif"), column="valor dolares cif", hint=HINT)  # fmt: skip
     iso3 = str(row["codigo iso3"]).strip().upper()
     if not iso3:
         key = (str(row["codigo pais m49"]).strip(), str(row["pais origen"]).strip())
         if key not in MISSING_ISO3:
-            raise ctx.error(f"origin {key[1]!r} (M49 {key[0]}) has no ISO3 code", line=line, column="codigo iso3",
+            raise ctx.error(f"origin {key[1]!r} (M49 {key[0]}) has no ISO3 code", line=record.line_of("codigo iso3"),
+                            column="codigo iso3",
                             hint="add it to MISSING_ISO3 in etl/sources/dane_imports.py if it is a known territory")  # fmt: skip
         iso3 = MISSING_ISO3[key]
     if year == last_year and last_month < 12:
@@ -194,7 +200,7 @@ def _record(
             raise ctx.error(
                 f"{year} holds January-{last_month:02d} year to date, which a trade period (a year or one month) "
                 "cannot hold",
-                line=line, column="anio", hint="load the file once its last year is complete, or cut at January",
+                line=year_line, column="anio", hint="load the file once its last year is complete, or cut at January",
             )  # fmt: skip
         period = f"{year}01"
     else:
@@ -203,4 +209,4 @@ def _record(
 
 
 FORMAT = TradeFormat("dane_imports_by_origin_csv", SOURCE, PUBLISHER, TEXT, lambda probe: matches(probe.sniff), stage,
-                     text_lines=True)  # fmt: skip
+                     text_lines=True, columns=REQUIRED)  # fmt: skip

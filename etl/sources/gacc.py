@@ -22,7 +22,6 @@ convention; the file does not state it, so `valuation_stated` is FALSE).
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass
 
@@ -31,7 +30,16 @@ import pandas as pd
 from etl.detect import Sniff
 from etl.errors import InputError
 from etl.schema import COLOMBIA, STAGED_TABLE, UNITED_STATES, WORLD
-from etl.sources.base import TEXT, LoadContext, TradeColumnLabels, TradeFormat, check_header
+from etl.sources.base import (
+    TEXT,
+    LoadContext,
+    Record,
+    TradeColumnLabels,
+    TradeFormat,
+    check_header,
+    read_records,
+)
+from etl.sources.numbers import parse, style_of
 
 SOURCE = "gacc"
 PUBLISHER = "General Administration of Customs of the P.R. China (GACC)"
@@ -122,24 +130,28 @@ def read_rows(ctx: LoadContext) -> tuple[int, dict[int, list[Row]]]:
     """The file's year and its rows by month, numbers parsed (an empty cell is None)."""
     by_month: dict[int, list[Row]] = {}
     years: set[int] = set()
-    with open(ctx.path, encoding=ctx.sniff.encoding, newline="") as handle:
-        reader = csv.DictReader(handle, delimiter=ctx.sniff.delimiter)
-        reader.fieldnames = [name.strip().lstrip("\ufeff") for name in reader.fieldnames or []]
-        for raw in reader:
-            line = reader.line_num
-            if None in raw or any(raw.get(name) is None for name in REQUIRED):
-                raise ctx.error("wrong number of fields", line=line, hint=HINT)
-            year, month = _integer(ctx, raw, "year", line), _integer(ctx, raw, "month", line)
-            if not 1 <= month <= 12:
-                raise ctx.error(f"month {month} is not 1-12", line=line, column="month", hint=HINT)
-            years.add(year)
-            row = Row(
-                line, str(raw["region_raw"]).strip(), month,
-                cum={key: _number(ctx, raw, f"{col}_cum", line) for key, col in _FLOWS},
-                month_value={key: _number(ctx, raw, f"{col}_month", line) for key, col in _FLOWS},
-                yoy={key: _number(ctx, raw, f"{col}_cum_yoy", line) for key, col in _FLOWS},
-            )  # fmt: skip
-            by_month.setdefault(month, []).append(row)
+    records = read_records(ctx)
+    numeric = [f"{col}_{part}" for _, col in _FLOWS for part in ("cum", "month", "cum_yoy")]
+    # Values may be written with separators ('"1,234,567.8"'): read in the file's own style.
+    style = style_of(ctx, {column: [record.cells.get(column) for record in records] for column in numeric})
+    for record in records:
+        raw, line = record.cells, record.line
+        if not record.complete or any(raw.get(name) is None for name in REQUIRED):
+            raise ctx.error("wrong number of fields", line=line, hint=HINT)
+        year = _integer(ctx, raw, "year", record.line_of("year"))
+        month = _integer(ctx, raw, "month", record.line_of("month"))
+        if not 1 <= month <= 12:
+            raise ctx.error(
+                f"month {month} is not 1-12", line=record.line_of("month"), column="month", hint=HINT
+            )
+        years.add(year)
+        row = Row(
+            line, str(raw["region_raw"]).strip(), month,
+            cum={key: _number(ctx, raw, f"{col}_cum", record, style) for key, col in _FLOWS},
+            month_value={key: _number(ctx, raw, f"{col}_month", record, style) for key, col in _FLOWS},
+            yoy={key: _number(ctx, raw, f"{col}_cum_yoy", record, style) for key, col in _FLOWS},
+        )  # fmt: skip
+        by_month.setdefault(month, []).append(row)
     if len(years) != 1:
         raise ctx.error(f"the file holds {len(years)} years ({sorted(years)}); one calendar year was expected",
                         column="year", hint=HINT)  # fmt: skip
@@ -153,16 +165,15 @@ def _integer(ctx: LoadContext, raw: dict, column: str, line: int) -> int:
     return int(text)
 
 
-def _number(ctx: LoadContext, raw: dict, column: str, line: int) -> float | None:
+def _number(ctx: LoadContext, raw: dict, column: str, record: Record, style: str) -> float | None:
     text = str(raw[column]).strip()
     if not text:
         return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise _bad_cell(ctx, column, text, line, "a number") from None
+    value = parse(text, style)
+    if value is None:
+        raise _bad_cell(ctx, column, text, record.line_of(column), "a number")
     if not math.isfinite(value):
-        raise _bad_cell(ctx, column, text, line, "a finite number")
+        raise _bad_cell(ctx, column, text, record.line_of(column), "a finite number")
     return value
 
 
@@ -291,4 +302,4 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
 
 
 FORMAT = TradeFormat("gacc_by_country_cny_csv", SOURCE, PUBLISHER, TEXT, lambda probe: matches(probe.sniff), stage,
-                     text_lines=True)  # fmt: skip
+                     text_lines=True, columns=REQUIRED)  # fmt: skip

@@ -13,6 +13,8 @@ import pandas as pd
 from etl.detect import xlsx_rows
 from etl.schema import MILLION, STAGED_TABLE
 from etl.sources.base import XLSX, LoadContext, TradeColumnLabels, TradeFormat, column_letter
+from etl.sources.numbers import parse, style_of
+from etl.years import FUTURE_HINT, year_problem
 
 # A number written with ',' between thousands and '.' before decimals, as IMF writes its estimated cells.
 THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
@@ -48,6 +50,9 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
                             hint="add the name to the IMF partner-name map")  # fmt: skip
         reporter = names[reporter_name]
         years = _year_columns(ctx, title, rows)
+        # Values typed as text may hold separators ('1,334.5'): read in the sheet's own style.
+        style = style_of(ctx, {column_letter(index): [_evidence(row[index]) for row in rows[7:] if index < len(row)]
+                               for index, _ in years})  # fmt: skip
         for row_index in range(7, len(rows)):
             row = rows[row_index]
             partner_name = row[1] if len(row) > 1 else None
@@ -62,7 +67,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
                 continue  # an aggregate of other rows
             for column_index, year in years:
                 value = row[column_index] if column_index < len(row) else None
-                number = _number(ctx, title, value, row_index, column_index)
+                number = _number(ctx, title, value, row_index, column_index, style)
                 if number is None:
                     continue
                 records.append((year, str(year), reporter, partner, flow, number * MILLION, valuation,
@@ -110,30 +115,48 @@ def _year_columns(ctx: LoadContext, title: str, rows: list[tuple]) -> list[tuple
         if not text.isdigit():
             raise ctx.error(f"sheet {title!r}: year header {text!r} is not a year", line=7,
                             column=column_letter(index), hint=HINT)  # fmt: skip
+        problem = year_problem(int(text))
+        if problem:
+            raise ctx.error(
+                f"sheet {title!r}: {problem}", line=7, column=column_letter(index), hint=FUTURE_HINT
+            )
         years.append((index, int(text)))
     if not years:
         raise ctx.error(f"sheet {title!r} has no year columns", line=7, hint=HINT)
     return years
 
 
-def _number(ctx: LoadContext, title: str, value: object, row_index: int, column_index: int) -> float | None:
+def _evidence(cell: object) -> object:
+    """A cell as evidence of the sheet's number style: an estimated cell is read by IMF's own rule (below), so it
+    says nothing of the others."""
+    text = _without_flag(cell)
+    return None if text is not cell and THOUSANDS.fullmatch(str(text).strip()) else text
+
+
+def _without_flag(cell: object) -> object:
+    """A text cell without IMF's trailing ' e' ("estimated") flag; other cells unchanged."""
+    if isinstance(cell, str) and cell.strip().endswith(" e"):
+        return cell.strip()[:-2]
+    return cell
+
+
+def _number(
+    ctx: LoadContext, title: str, value: object, row_index: int, column_index: int, style: str
+) -> float | None:
     if value is None:
         return None
     if isinstance(value, (int, float)):
         return float(value)
-    text = str(value).strip()
+    text = str(_without_flag(value)).strip()
     if text == "":
         return None
-    # IMF's "estimated" flag; such cells are text with thousands commas ("1,830.91 e")
-    if text.endswith(" e"):
-        text = text[:-2].strip()
-        if THOUSANDS.fullmatch(text):
-            text = text.replace(",", "")
-    try:
-        return float(text)
-    except ValueError:
+    # IMF writes its estimated cells as text with thousands commas ("1,830.91 e"): read so whatever the sheet's style
+    flagged = str(value).strip().endswith(" e") and THOUSANDS.fullmatch(text)
+    number = float(text.replace(",", "")) if flagged else parse(text, style)
+    if number is None:
         raise ctx.error(f"sheet {title!r}: value {value!r} is not a number", line=row_index + 1,
-                        column=column_letter(column_index), hint=HINT) from None  # fmt: skip
+                        column=column_letter(column_index), hint=HINT)  # fmt: skip
+    return number
 
 
 FORMAT = TradeFormat("imf_dots_xlsx", "imf_dots", "International Monetary Fund", XLSX,

@@ -13,14 +13,14 @@ A row whose value is empty or `NA` is a gap the IMF left, not a zero: it is not 
 
 from __future__ import annotations
 
-import csv
 import math
 
 import pandas as pd
 
 from etl.detect import Sniff
 from etl.schema import MILLION, STAGED_TABLE, WORLD
-from etl.sources.base import TEXT, LoadContext, TradeColumnLabels, TradeFormat, check_header
+from etl.sources.base import TEXT, LoadContext, TradeColumnLabels, TradeFormat, check_header, read_records
+from etl.sources.numbers import parse, style_of
 
 SOURCE = "imf_dots_dbnomics"
 COLUMNS = ("ref_area", "indicator", "counterpart", "year", "value")
@@ -58,58 +58,57 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
     iso3[IMF_WORLD] = WORLD
     records: list[tuple] = []
     gaps = 0
-    with open(ctx.path, encoding=ctx.sniff.encoding, newline="") as handle:
-        reader = csv.DictReader(handle, delimiter=ctx.sniff.delimiter)
-        reader.fieldnames = [name.strip().lstrip("\ufeff") for name in reader.fieldnames or []]
-        for row in reader:
-            line = reader.line_num
-            if None in row or any(row.get(name) is None for name in COLUMNS):
-                raise ctx.error("wrong number of fields", line=line, hint=HINT)
-            indicator = row["indicator"].strip().upper()
-            if indicator not in INDICATORS:
+    rows = read_records(ctx)  # each field with the line it starts on (quoted fields may hold line breaks)
+    # Values may be written with separators ('"1,830.91"'): read in the file's own style.
+    style = style_of(ctx, {"value": [row.cells.get("value") for row in rows]})
+    for record in rows:
+        line = record.line
+        if not record.complete or any(record.cells.get(name) is None for name in COLUMNS):
+            raise ctx.error("wrong number of fields", line=line, hint=HINT)
+        row = {name: value or "" for name, value in record.cells.items()}
+        indicator = row["indicator"].strip().upper()
+        if indicator not in INDICATORS:
+            raise ctx.error(
+                f"unknown indicator {row['indicator'].strip()!r}: not a flow of goods Balanza loads",
+                line=record.line_of("indicator"),
+                column="indicator",
+                hint=HINT,
+            )
+        codes = []
+        for column in ("ref_area", "counterpart"):
+            code = row[column].strip().upper()
+            if code not in iso3:
                 raise ctx.error(
-                    f"unknown indicator {row['indicator'].strip()!r}: not a flow of goods Balanza loads",
-                    line=line,
-                    column="indicator",
+                    f"unknown {'area' if column == 'ref_area' else 'counterpart'} code {row[column].strip()!r} "
+                    "(not an ISO 3166 two-letter code nor W00; IMF aggregates are not loaded)",
+                    line=record.line_of(column),
+                    column=column,
                     hint=HINT,
                 )
-            codes = []
-            for column in ("ref_area", "counterpart"):
-                code = row[column].strip().upper()
-                if code not in iso3:
-                    raise ctx.error(
-                        f"unknown {'area' if column == 'ref_area' else 'counterpart'} code {row[column].strip()!r} "
-                        "(not an ISO 3166 two-letter code nor W00; IMF aggregates are not loaded)",
-                        line=line,
-                        column=column,
-                        hint=HINT,
-                    )
-                codes.append(iso3[code])
-            year_text = row["year"].strip()
-            if not (len(year_text) == 4 and year_text.isdigit()):
-                raise ctx.error(
-                    f"year {year_text!r} is not a calendar year (YYYY): only annual rows are loaded",
-                    line=line,
-                    column="year",
-                    hint=HINT,
-                )
-            value_text = row["value"].strip()
-            if value_text.upper() in GAPS:
-                gaps += 1
-                continue
-            try:
-                value = float(value_text)
-            except ValueError:
-                value = math.nan
-            if not math.isfinite(value) or value < 0:
-                raise ctx.error(
-                    f"value {value_text!r} is not a non-negative number (USD millions)",
-                    line=line,
-                    column="value",
-                    hint=HINT,
-                )
-            flow, valuation = INDICATORS[indicator]
-            records.append((int(year_text), codes[0], codes[1], flow, value * MILLION, valuation, line))
+            codes.append(iso3[code])
+        year_text = row["year"].strip()
+        if not (len(year_text) == 4 and year_text.isdigit()):
+            raise ctx.error(
+                f"year {year_text!r} is not a calendar year (YYYY): only annual rows are loaded",
+                line=record.line_of("year"),
+                column="year",
+                hint=HINT,
+            )
+        value_text = row["value"].strip()
+        if value_text.upper() in GAPS:
+            gaps += 1
+            continue
+        parsed = parse(value_text, style)
+        value = math.nan if parsed is None else parsed
+        if not math.isfinite(value) or value < 0:
+            raise ctx.error(
+                f"value {value_text!r} is not a non-negative number (USD millions)",
+                line=record.line_of("value"),
+                column="value",
+                hint=HINT,
+            )
+        flow, valuation = INDICATORS[indicator]
+        records.append((int(year_text), codes[0], codes[1], flow, value * MILLION, valuation, line))
     if gaps:
         ctx.notes.append(f"{gaps:,} rows without a value (gaps the IMF left) not loaded")
     frame = pd.DataFrame(
@@ -132,4 +131,4 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
 
 
 FORMAT = TradeFormat("imf_dots_dbnomics_csv", SOURCE, "International Monetary Fund (via DBnomics)", TEXT,
-                     lambda probe: matches(probe.sniff), stage, text_lines=True)  # fmt: skip
+                     lambda probe: matches(probe.sniff), stage, text_lines=True, columns=COLUMNS)  # fmt: skip

@@ -12,17 +12,23 @@ import duckdb
 import pandas as pd
 
 from etl.detect import Sniff
+from etl.errors import InputError
 from etl.record import choose_printed
 from etl.schema import STAGED_TABLE
 from etl.sources.base import (
+    MAX_RECORD_BYTES,
     TEXT,
     LoadContext,
     TradeColumnLabels,
     TradeFormat,
+    check_header,
+    data_lines,
     duckdb_read_error,
     first_reject,
     record_year_flags,
 )
+from etl.sources.numbers import read_frame_numbers, separators_refused
+from etl.years import FUTURE_HINT, year_problem
 
 COLUMNS = (
     "year",
@@ -52,24 +58,18 @@ def matches(sniff: Sniff) -> bool:
 
 
 def stage(ctx: LoadContext) -> TradeColumnLabels:
-    missing = [name for name in COLUMNS if name not in ctx.sniff.header]
-    if missing:
-        raise ctx.error(f"missing column {missing[0]!r}", line=1, column=missing[0], hint=HINT)
+    check_header(ctx, ctx.sniff.header, COLUMNS, HINT)
     types = {name: "VARCHAR" for name in COLUMNS} | {"year": "INTEGER", "value_usd": "DOUBLE"}
     try:
-        frame = ctx.con.execute(
-            "SELECT *, NULL AS _ FROM read_csv(?, header = true, types = ?, store_rejects = true, "
-            "rejects_table = 'pub_rejects', rejects_scan = 'pub_rejects_scan')",
-            [str(ctx.path), types],
-        ).df()
-        problem = first_reject(ctx.con, ctx.path, "pub_rejects", HINT)
-        ctx.con.execute("DROP TABLE IF EXISTS pub_rejects; DROP TABLE IF EXISTS pub_rejects_scan")
+        frame, problem = _read(ctx, types)
+        if separators_refused(problem, ["value_usd"]):  # '"1,334,162,658"': read as text, in the file's style
+            frame, problem = _read(ctx, types | {"value_usd": "VARCHAR"})
+            if problem is None:
+                read_frame_numbers(ctx, frame, ["value_usd"], list(frame["source_line"]), HINT)
     except duckdb.Error as exc:
         raise duckdb_read_error(ctx.path, exc, HINT) from None
     if problem:
         raise problem
-    frame = frame.drop(columns="_")
-    frame["source_line"] = _physical_lines(ctx, len(frame))
     for position, row in frame.iterrows():
         line = int(row["source_line"])
         if row["flow"] not in PUBLISHED_FLOWS:
@@ -80,6 +80,9 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
                             hint="valuation is FOB, CIF or unknown")  # fmt: skip
         if pd.isna(row["value_usd"]):
             raise ctx.error("value_usd is empty", line=line, column="value_usd", hint=HINT)
+        why = year_problem(int(row["year"])) if not pd.isna(row["year"]) else "the year is missing"
+        if why:
+            raise ctx.error(why, line=line, column="year", hint=FUTURE_HINT)
         if not str(row["publisher"] or "").strip():
             raise ctx.error("publisher is empty", line=line, column="publisher",
                             hint="every printed number needs its publisher")  # fmt: skip
@@ -113,20 +116,20 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
     return LABELS
 
 
-def _physical_lines(ctx: LoadContext, count: int) -> list[int]:
-    """Line where each record starts (quotes may hold line breaks)."""
-    import csv
-
-    with open(ctx.path, encoding=ctx.sniff.encoding, newline="") as handle:
-        reader = csv.reader(handle)
-        next(reader, None)
-        starts = []
-        previous_end = reader.line_num
-        for _ in reader:
-            starts.append(previous_end + 1)
-            previous_end = reader.line_num
-    return starts[:count] if len(starts) >= count else list(range(2, count + 2))
+def _read(ctx: LoadContext, types: dict[str, str]) -> tuple[pd.DataFrame, InputError | None]:
+    """Every row (with the line it starts on: quotes may hold line breaks) and the first row the reader refused."""
+    frame = ctx.con.execute(
+        "SELECT *, NULL AS _ FROM read_csv(?, header = true, types = ?, store_rejects = true, "
+        f"rejects_table = 'pub_rejects', rejects_scan = 'pub_rejects_scan', max_line_size = {MAX_RECORD_BYTES})",
+        [str(ctx.path), types],
+    ).df()
+    problem = first_reject(ctx.con, ctx.path, "pub_rejects", HINT, encoding=ctx.sniff.encoding,
+                           delimiter=ctx.sniff.delimiter)  # fmt: skip
+    ctx.con.execute("DROP TABLE IF EXISTS pub_rejects; DROP TABLE IF EXISTS pub_rejects_scan")
+    frame = frame.drop(columns="_")
+    frame["source_line"] = data_lines(ctx, len(frame))
+    return frame, problem
 
 
 FORMAT = TradeFormat("published_figures_csv", "published", "various (see published_figures)", TEXT,
-                     lambda probe: matches(probe.sniff), stage, text_lines=True)  # fmt: skip
+                     lambda probe: matches(probe.sniff), stage, text_lines=True, columns=COLUMNS)  # fmt: skip

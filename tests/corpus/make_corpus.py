@@ -328,7 +328,7 @@ def census() -> None:
     con = duckdb.connect()
     base = """
         SELECT 'GERMANY' AS CTY_NAME, CAST(v AS VARCHAR) AS CON_VAL_YR, '0' AS CAL_DUT_YR,
-               code AS I_COMMODITY, 'desc' AS I_COMMODITY_SDESC, TIMESTAMP '2024-01-01' AS time,
+               code AS I_COMMODITY, 'desc' AS I_COMMODITY_SDESC, TIMESTAMP '2024-12-01' AS time,
                'HS10' AS COMM_LVL, cty AS CTY_CODE
         FROM (VALUES ('0901110010', '4280', 1000), ('0901110020', '4280', 2000), ('0901210000', {cty}, {v}))
              AS t(code, cty, v)
@@ -345,9 +345,18 @@ def census() -> None:
     )
     parquet(
         "census_missing_time_column.parquet",
-        base.replace("TIMESTAMP '2024-01-01' AS time,", "").format(cty="'4280'", v=3000),
+        base.replace("TIMESTAMP '2024-12-01' AS time,", "").format(cty="'4280'", v=3000),
     )
     parquet("census_unknown_country.parquet", base.format(cty="'0042'", v=3000))
+    # CON_VAL_YR is the value for the year to date: a file for June is not a year (issue 19), nor is a future year.
+    parquet(
+        "census_time_not_december.parquet",
+        base.replace("TIMESTAMP '2024-12-01'", "TIMESTAMP '2024-06-01'").format(cty="'4280'", v=3000),
+    )
+    parquet(
+        "census_year_2099.parquet",
+        base.replace("TIMESTAMP '2024-12-01'", "TIMESTAMP '2099-12-01'").format(cty="'4280'", v=3000),
+    )
     parquet("census_negative_value.parquet", base.format(cty="'4280'", v=-3000))
     con.close()
     good = (OUT / "census_negative_value.parquet").read_bytes()
@@ -637,7 +646,16 @@ def real_quirks() -> None:
     write_text(
         "ok_cp_world_partner_w00.csv",
         cp_csv(
-            [cp_row(partnerCode="0", partnerISO="W00", partnerDesc="World", refYear="1999", period="1999")]
+            [
+                cp_row(
+                    partnerCode="0",
+                    partnerISO="W00",
+                    partnerDesc="World",
+                    refYear="1999",
+                    period="1999",
+                    refPeriodId="19990101",
+                )
+            ]
         ),
     )
 
@@ -699,6 +717,197 @@ def _nested(levels: int) -> object:
     return node
 
 
+# ---- hostile input, round two (issue 19) -----------------------------------------------------------------------
+
+
+def _xlsx_parts(name: str, sheet: bytes, shared: bytes | None = None, *, repeat_shared: tuple[bytes, int] | None = None,
+                ) -> None:  # fmt: skip
+    """A minimal workbook written part by part: one sheet (``sheet``, its XML), and shared strings (``shared``,
+    or a head, ``repeat_shared[0]`` written ``repeat_shared[1]`` times, and a tail, streamed)."""
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+'
+        'xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override '
+        'PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
+        'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        "_rels/.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+        f'relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>",
+        "xl/workbook.xml": f'<?xml version="1.0"?><workbook xmlns="{ns}" xmlns:r="{rel}"><sheets><sheet '
+        'name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+        f'package/2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for part, text in parts.items():
+            archive.writestr(zipfile.ZipInfo(part, date_time=ZIP_TIME), text, zipfile.ZIP_DEFLATED)
+        archive.writestr(
+            zipfile.ZipInfo("xl/worksheets/sheet1.xml", date_time=ZIP_TIME), sheet, zipfile.ZIP_DEFLATED
+        )
+        entry = zipfile.ZipInfo("xl/sharedStrings.xml", date_time=ZIP_TIME)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        with archive.open(entry, "w", force_zip64=True) as handle:
+            if repeat_shared is None:
+                handle.write(shared or b"")
+            else:
+                handle.write(f'<?xml version="1.0"?><sst xmlns="{ns}">'.encode())
+                for _ in range(repeat_shared[1]):
+                    handle.write(repeat_shared[0])
+                handle.write(b"</sst>")
+    (OUT / name).write_bytes(buffer.getvalue())
+
+
+def _shared_strings_sheet(values: list[str], prefix: bytes = b'<?xml version="1.0"?>') -> tuple[bytes, bytes]:
+    """A sheet of one header row and one data row (Comtrade+ minimal columns) as shared strings, and its strings."""
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    header = ["refYear", "period", "reporterCode", "partnerCode", "flowCode", "cmdCode", "primaryValue"]
+    cells = lambda row, texts, first: "".join(  # noqa: E731
+        f'<c r="{chr(65 + i)}{row}" t="s"><v>{first + i}</v></c>' for i in range(len(texts))
+    )
+    sheet = prefix + (f'<worksheet xmlns="{ns}"><sheetData><row r="1">{cells(1, header, 0)}</row>'
+                      f'<row r="2">{cells(2, values, len(header))}</row></sheetData></worksheet>').encode()  # fmt: skip
+    strings = "".join(f"<si><t>{text}</t></si>" for text in header + values)
+    return sheet, f'<?xml version="1.0"?><sst xmlns="{ns}">{strings}</sst>'.encode()
+
+
+def issue_19_periods() -> None:
+    """Years after the current one and periods a row contradicts, in every format (issue 19)."""
+    y2099 = {"refYear": "2099", "period": "2099", "refPeriodId": "20990101"}
+    write_text("cp_year_2099.csv", cp_csv([cp_row(), cp_row(cmdCode="0902", **y2099)]))
+    write_text("cp_year_zero.csv", cp_csv([cp_row(refYear="0", period="0", refPeriodId="")]))
+    write_text("cp_freqcode_contradicts_period.csv", cp_csv([cp_row(period="201903")]))
+    write_text("cp_refperiodid_contradicts_period.csv", cp_csv([cp_row(refPeriodId="20180101")]))
+    records = [{name: _json_value(value) for name, value in cp_row(**y2099).items()}]
+    write_text(
+        "cp_api_year_2099.json", json.dumps({"elapsedTime": "0s", "count": 1, "data": records, "error": ""})
+    )
+    workbook = Workbook()
+    workbook.active.append(CP_HEADER)
+    workbook.active.append([_json_value(cp_row(**y2099)[c]) if c != "cmdCode" else "0901" for c in CP_HEADER])
+    save_workbook(workbook, "cpx_year_2099.xlsx")
+    row = "H4,2019,2019,2019,6,1,0,X,170,Colombia,COL,276,Germany,DEU,252310,Cement clinkers,839062,{value}"
+    write_text("legacy_year_2099.csv", LEGACY_HEADER + "\n" + row.replace("2019,2019,2019", "2099,2099,2099")
+               .format(value="5") + "\n")  # fmt: skip
+    totals = "us_partner_iso3,year,us_exports_usd_million,us_imports_usd_million\n"
+    write_text("totals_year_2099.csv", totals + "DEU,2019,1.5,2.5\nDEU,2099,1.5,2.5\n")
+    monthly = "us_partner_iso3,year,month,us_exports_usd_million,us_imports_usd_million\n"
+    write_text("totals_monthly_month_13.csv", monthly + "DEU,2019,12,1.5,2.5\nDEU,2019,13,1.5,2.5\n")
+    write_text("dian_year_2099.csv", DIAN_HEADER + "2019-01,Alemania,5.0,1.0\n2099-01,Alemania,5.0,1.0\n")
+    # A printed balance reaches published_figures only (not trade): its year is checked all the same.
+    write_text("published_balance_year_2099.csv", PUBLISHED_HEADER
+               + '2019,COL,DEU,export,1000,FOB,DANE,https://example.invalid,"q"\n'
+               + '2099,COL,DEU,balance,-5,FOB,DANE,https://example.invalid,"q"\n')  # fmt: skip
+    dots_workbook("dots_year_2099.xlsx", years=("2019", "2099"))
+    write_text("edges_year_2099.csv", "exporter,importer,year,value_usd\nCOL,DEU,2019,5\nCOL,DEU,2099,5\n")
+
+
+def issue_19_numbers_and_names() -> None:
+    """Numbers with separators, read when their meaning is certain and refused by name when it is not; files that
+    are not what they seem (an HTML page, an archive, an XML bomb), bad fields after quoted line breaks, column
+    names that differ in letter case (issue 19)."""
+    row = "H4,2019,2019,2019,6,1,0,X,170,Colombia,COL,276,Germany,DEU,252310,Cement clinkers,839062,{value}"
+    totals = "us_partner_iso3,year,us_exports_usd_million,us_imports_usd_million\n"
+    write_text(
+        "ok_cp_quoted_thousands.csv",
+        cp_csv([cp_row(primaryValue="1,334,162,658.44"), cp_row(cmdCode="0902", primaryValue="2,500.25")]),
+    )
+    write_text(
+        "cp_quoted_thousands_ambiguous.csv",
+        cp_csv(
+            [cp_row(primaryValue="1,334", netWgt=""), cp_row(cmdCode="0902", primaryValue="2,500", netWgt="")]
+        ),
+    )
+    # The same values, in a file whose weights use '.' as the decimal point: ',' can only group thousands there.
+    write_text(
+        "ok_cp_thousands_told_by_other_column.csv",
+        cp_csv([cp_row(primaryValue="1,334", netWgt="5.5"), cp_row(cmdCode="0902", primaryValue="2,500")]),
+    )
+    write_text(
+        "cp_semicolon_comma_ambiguous.csv", cp_csv([cp_row(primaryValue="1,334", netWgt="")], delimiter=";")
+    )
+    write_text("cp_semicolon_malformed_groups.csv",
+               cp_csv([cp_row(primaryValue="1,5", netWgt=""), cp_row(cmdCode="0902", primaryValue="1.2.3", netWgt="")],
+                      delimiter=";"))  # fmt: skip
+    write_text(
+        "ok_legacy_quoted_thousands.csv", LEGACY_HEADER + "\n" + row.format(value='"1,334,162,658.44"') + "\n"
+    )
+    write_text("ok_totals_quoted_thousands.csv", totals + 'DEU,2019,"1,500.5","2,500.25"\n')
+    write_text("ok_dian_quoted_thousands.csv", DIAN_HEADER + '2019-01,Alemania,"1,005.5","1,000.0"\n')
+    write_text(
+        "ok_published_quoted_thousands.csv",
+        PUBLISHED_HEADER + '2019,COL,DEU,export,"1,334,162,658",FOB,DANE,https://example.invalid,"q"\n',
+    )
+    text_records = [
+        {name: _json_value(value) for name, value in cp_row().items()} | {"primaryValue": "1,334,162.5"}
+    ]
+    write_text(
+        "ok_cp_api_text_thousands.json",
+        json.dumps({"elapsedTime": "0s", "count": 1, "data": text_records, "error": ""}),
+    )
+    workbook = Workbook()
+    workbook.active.append(CP_HEADER)
+    workbook.active.append([("1,334,162.5" if c == "primaryValue" else _json_value(cp_row()[c]) if c != "cmdCode"
+                             else "0901") for c in CP_HEADER])  # fmt: skip
+    save_workbook(workbook, "ok_cpx_text_thousands.xlsx")
+
+    # Files that are not what their name says.
+    write_text("html_login_page.csv", "<!DOCTYPE html>\n<html><head><title>Sign in - Campus Wi-Fi</title></head>"
+               "<body><form>Please sign in</form></body></html>\n")  # fmt: skip
+    write_text("html_error_page.json", "<html><body><h1>502 Bad Gateway</h1></body></html>\n")
+    write_text("xml_document.csv", '<?xml version="1.0"?>\n<message><data>1</data></message>\n')
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr(zipfile.ZipInfo("comtrade.csv", date_time=ZIP_TIME), cp_csv([cp_row()]))
+    write_bytes("zip_holding_a_csv.csv", archive.getvalue())
+    write_bytes("gzip_holding_a_csv.csv", gzip_bytes(cp_csv([cp_row()]).encode()))
+    write_bytes("old_excel_97.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    values = ["2019", "2019", "170", "276", "X", "0901", "1000.5"]
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + b"".join(
+            b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+            for i in range(1, 10)
+        )
+        + b"]>"
+    )
+    sheet, shared = _shared_strings_sheet(values)
+    _xlsx_parts(
+        "cpx_entity_bomb.xlsx",
+        sheet,
+        laughs + shared.split(b"?>", 1)[1].replace(b"<t>1000.5</t>", b"<t>&lol9;</t>"),
+    )
+    _xlsx_parts("cpx_entity_in_sheet.xlsx", _shared_strings_sheet(values, prefix=laughs)[0], shared)
+    # A million and one shared strings (about 20 MB of XML) in a small zip.
+    _xlsx_parts("cpx_shared_strings_1m.xlsx", sheet, repeat_shared=(b"<si><t>text</t></si>", 1_000_001))
+    # Quoted line breaks: the line named is the one the bad field is on.
+    write_text("cp_quoted_newline_unknown_partner.csv", cp_csv([
+        cp_row(cmdDesc="Coffee,\nnot roasted\n(three lines)"),
+        cp_row(cmdCode="0902", cmdDesc="Tea,\ngreen", partnerCode="778899")]))  # fmt: skip
+    write_text("cp_quoted_newline_text_value.csv", cp_csv([
+        cp_row(cmdDesc="Coffee,\nnot roasted"), cp_row(cmdCode="0902", cmdDesc="Tea\n", primaryValue="lots")]))  # fmt: skip
+    # Column names that differ only in letter case.
+    write_text(
+        "cp_header_case_duplicate.csv", cp_csv([cp_row() | {"REFYEAR": "2018"}], [*CP_HEADER, "REFYEAR"])
+    )
+    renamed = {"primaryValue": "PrimaryValue", "cmdCode": "CmdCode"}
+    write_text(
+        "cp_header_other_case.csv",
+        cp_csv([{renamed.get(k, k): v for k, v in cp_row().items()}], [renamed.get(c, c) for c in CP_HEADER]),
+    )
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    import gzip
+
+    return gzip.compress(data, mtime=0)
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     comtrade_plus_csv()
@@ -714,6 +923,8 @@ def main() -> None:
     wrong_numbers()
     real_quirks()
     bounded_resources()
+    issue_19_periods()
+    issue_19_numbers_and_names()
     print(f"wrote {len(list(OUT.iterdir()))} files to {OUT}")
 
 

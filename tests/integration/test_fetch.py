@@ -43,6 +43,7 @@ from etl.sources.comtrade_api import (
     ComtradeErrorResponse,
     ComtradeHTTPError,
     ComtradeMismatch,
+    ComtradeNotJSON,
     ComtradeQuery,
     ComtradeRateLimited,
     ComtradeRetriesExhausted,
@@ -233,6 +234,14 @@ def _make_handler(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
                 self.close_connection = True
+            elif fault.kind == "html":  # a captive portal or a proxy answering with its own page
+                page = (b"<!DOCTYPE html>\n<html><head><title>Sign in - Campus Wi-Fi</title></head><body>"
+                        b"<form>Please sign in to continue</form></body></html>")  # fmt: skip
+                self.send_response(int(fault.message or 200))
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(page)))
+                self.end_headers()
+                self.wfile.write(page)
             elif fault.kind == "error_with_key_at_cut":  # the key straddles the 300-character snippet cut
                 body = ("x" * 290 + " key=" + self.headers.get(KEY_HEADER, "") + " end").encode()
                 self.send_body(400, body)
@@ -1034,3 +1043,24 @@ def test_credentials_in_the_base_url_are_never_logged(server: ReplayServer, tmp_
     text = "".join(traceback.format_exception(caught.value)) + caplog.text
     assert password not in text and "s3cret" not in text
     assert "***@127.0.0.1" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [(200, ComtradeNotJSON), (403, ComtradeAuthError), (502, ComtradeRetriesExhausted)],
+    ids=["200", "403", "502"],
+)
+def test_an_html_page_instead_of_the_api_is_named_as_such(
+    server: ReplayServer, tmp_path: Path, status: int, error: type[Exception]
+):
+    """A login page, a captive portal or a proxy's error page is said to be an HTML page (with its title), not
+    "cut short by a proxy", and never cached."""
+    server.add_fault("html", times=-1, message=str(status))
+    with pytest.raises(error) as caught:
+        fetch_records(requests.Session(), ARG_2010_QUERY, make_config(server))
+    text = str(caught.value)
+    assert "an HTML page (title 'Sign in - Campus Wi-Fi')" in text, text
+    assert "cut short" not in text and "<html" not in text.lower() and "<form" not in text
+    cache_dir = tmp_path / "cache"
+    summary = fetch_to_cache([ARG_2010_QUERY], config=make_config(server), cache_dir=cache_dir)
+    assert summary.missing and cache_files(cache_dir) == []

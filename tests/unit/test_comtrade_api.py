@@ -139,7 +139,7 @@ def test_validation_names_each_problem() -> None:
     record = {"period": "2010"}
     assert validate_body(QUERY, body([record]), cap=500).row_count == 1
     assert validate_body(QUERY, body([]), cap=500).row_count == 0  # an empty year is an answer
-    with pytest.raises(ComtradeTruncatedResponse, match="not complete JSON"):
+    with pytest.raises(ComtradeTruncatedResponse, match="JSON cut short"):
         validate_body(QUERY, body([record])[:-5], cap=500)
     with pytest.raises(ComtradeErrorResponse, match="quota exceeded"):
         validate_body(QUERY, body([], error="quota exceeded"), cap=500)
