@@ -14,7 +14,6 @@ import pwd
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -27,7 +26,6 @@ import pytest
 
 from dashboard import serve
 from dashboard.scenarios.form import MAX_FILE_BYTES
-from etl import settings
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 UNPRIVILEGED = "nobody"
@@ -63,16 +61,6 @@ def _worker() -> Iterator[int]:
         server.server_close()
 
 
-# Run as another user: prepare serve's private folder and start nginx exactly as serve does, from that user.
-AS_USER = """
-import os, sys
-from pathlib import Path
-from dashboard import serve
-command = serve.nginx_command(serve.nginx_binary(), Path(sys.argv[1]), "127.0.0.1", int(sys.argv[2]), [int(sys.argv[3])])
-os.execv(command[0], command)
-"""
-
-
 @contextmanager
 def _nginx(port: int, worker_port: int, user: str | None) -> Iterator[Path]:
     """nginx with serve's configuration on ``port``; as ``user`` (None: as this process's user)."""
@@ -80,12 +68,17 @@ def _nginx(port: int, worker_port: int, user: str | None) -> Iterator[Path]:
     if user is None:
         process = subprocess.Popen(serve.nginx_command(NGINX, run_dir, "127.0.0.1", port, [worker_port]))
     else:
+        # serve's private folder as that user would have it (its own, 0700, the configuration 0600), then nginx
+        # started from that user. Nothing of the checkout is read as that user: a clean clone may sit in a
+        # folder only its owner can enter (mktemp -d).
         account = pwd.getpwnam(user)
-        os.chown(run_dir, account.pw_uid, account.pw_gid)
+        command = serve.nginx_command(NGINX, run_dir, "127.0.0.1", port, [worker_port])
+        for path in (run_dir, run_dir / "nginx.conf"):
+            os.chown(path, account.pw_uid, account.pw_gid)
+        run_dir.chmod(0o700)
         process = subprocess.Popen(
-            ["setpriv", f"--reuid={account.pw_uid}", f"--regid={account.pw_gid}", "--clear-groups", "--",
-             sys.executable, "-c", AS_USER, str(run_dir), str(port), str(worker_port)],
-            cwd=settings.PROJECT_ROOT, env=dict(os.environ, HOME="/"),
+            ["setpriv", f"--reuid={account.pw_uid}", f"--regid={account.pw_gid}", "--clear-groups", "--", *command],
+            cwd="/", env=dict(os.environ, HOME="/"),
         )  # fmt: skip
     try:
         deadline = time.monotonic() + 20
