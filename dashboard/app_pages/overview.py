@@ -7,7 +7,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, components, i18n, queries, readout, url_state
+from dashboard import charts, components, downloads, i18n, queries, readout, url_state
 from dashboard.i18n import t
 from etl import record_balance
 from etl.schema import CHINA, UNITED_STATES, WORLD
@@ -197,7 +197,7 @@ if rows:
         st.caption(cif_note)
     components.show_table(table, units=value_units)
     components.flag_caption(caveats)
-    components.download_table(
+    downloads.download_table(
         components.with_flag_notes(table, caveats),
         column_units=value_units,
         filename="balanza-overview.csv",
@@ -222,7 +222,7 @@ if rows:
     )
 else:
     st.info(t("no_data", lang))
-    components.download_table(
+    downloads.download_table(
         wide.head(0),
         filename="balanza-overview.csv",
         source="—",

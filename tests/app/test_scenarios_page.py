@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import i18n
 from dashboard.url_state import escape_markdown
-from model.spec import decode_scenario_set, encode_scenario_set
+from model.scenario_link import decode_scenario_set, encode_scenario_set
 
 PAGE = str(Path(__file__).resolve().parents[2] / "dashboard" / "app_pages" / "scenarios.py")
 

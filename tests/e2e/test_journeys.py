@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from model.spec import decode_scenario_set
+from model.scenario_link import decode_scenario_set
 from tools.browser import CHROMIUM
 
 pytestmark = [

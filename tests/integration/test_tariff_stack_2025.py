@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from dashboard.scenarios.reconciliation import TRACKER_DATING
-from model import measures, reconciliation
+from model import measures, reconciliation, tariff_measures
 from model.scenario import load_market, resolve_lists, run_scenario
 from model.spec import parse_spec, preset_path
 
@@ -108,7 +108,7 @@ def test_partner_rates_on_7_august_recomputed_from_the_raw_files(august, partner
 @pytest.fixture(scope="module")
 def stack(bundled_db: Path):
     con = duckdb.connect(str(bundled_db), read_only=True)
-    table = measures.read_table()
+    table = tariff_measures.read_table()
     market = load_market(con, "USA", 2024)
     yield con, table, market
     con.close()
