@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 DB := $(or $(BALANZA_DB),data/balanza.duckdb)
-DATA_INPUTS := data/sources.toml $(shell find data/raw -type f 2>/dev/null) $(wildcard etl/*.py etl/sources/*.py)
+DATA_INPUTS := data/sources.toml $(shell find data/raw -type f 2>/dev/null) $(wildcard etl/*.py etl/sources/*.py etl/sources/*/*.py etl/store/*.py)
 
 .PHONY: run serve-workers test test-fast test-lowest build lint format docs bench clean screenshots
 

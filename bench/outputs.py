@@ -34,7 +34,7 @@ from model.spec import PRESETS_DIR, parse_spec  # noqa: E402
 PRESETS = ("us_august_2025_country_rates", "colombia_10pp_more", "us_10pct_everyone", "china_buys_more")
 
 
-def timed(label: str, work, floor: float | None = None):  # noqa: ANN001, ANN201
+def timed(label: str, work, floor: float | None = None):
     start = time.perf_counter()
     value = work()
     seconds = time.perf_counter() - start

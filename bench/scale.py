@@ -4,7 +4,7 @@
                                     [--load-rows 100000] [--skip-pages] [--skip-loads]
 
 The larger databases are the bundled database (real reference tables and real trade rows, built by
-`make build`) plus generated HS6 rows in the stored layout (etl/store.py): one Parquet file per generated
+`make build`) plus generated HS6 rows in the stored layout (etl/store/): one Parquet file per generated
 reporter, 20 reporters × 49 partners × 2 flows × 1960–1999 × as many HS6 codes as the size needs, source
 `comtrade`, values a fixed hash of the key (deterministic). They are generated once into --cache and reused. The numbers
 are synthetic and only ever used here.
@@ -67,7 +67,7 @@ PAGE_PARAMS = {
 }
 
 
-def _module(name: str):  # noqa: ANN202 - a sibling script loaded as a module
+def _module(name: str):
     spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -107,7 +107,7 @@ def scaled_database(bundled: Path, rows: int, cache: Path) -> tuple[Path, float]
         per_code = BULK_REPORTERS * (BULK_PARTNERS - 1) * 2 * len(BULK_YEARS)
         codes = -(-bulk // per_code)
         reporters = [r[0] for r in con.execute(
-            f"SELECT iso3 FROM countries WHERE NOT is_aggregate ORDER BY iso3 LIMIT {BULK_REPORTERS}").fetchall()]  # fmt: skip  # noqa: S608
+            f"SELECT iso3 FROM countries WHERE NOT is_aggregate ORDER BY iso3 LIMIT {BULK_REPORTERS}").fetchall()]  # fmt: skip
         per_reporter = [
             bulk // BULK_REPORTERS + (1 if i < bulk % BULK_REPORTERS else 0) for i in range(BULK_REPORTERS)
         ]
@@ -134,7 +134,7 @@ def scaled_database(bundled: Path, rows: int, cache: Path) -> tuple[Path, float]
                 ) TO '{file}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {store.ROW_GROUP_SIZE})
             """,
                 [reporter, reporter],
-            )  # noqa: S608 - integers and a path made here
+            )
             con.execute("""
                 INSERT INTO datasets (dataset_id, path, sha256, format, source, publisher, licence, origin, description, row_count, loaded_at)
                 VALUES (?, ?, 'synthetic', 'synthetic', 'comtrade', 'bench', 'n/a', 'bench/scale.py',

@@ -58,11 +58,11 @@ STACK = "us_august_2025_country_rates"
 CLI_PRESET = "colombia_10pp_more"
 
 
-def timed(function, repeat: int) -> list[float]:  # noqa: ANN001
+def timed(function, repeat: int) -> list[float]:
     return timed_both(function, repeat)[0]
 
 
-def timed_both(function, repeat: int) -> tuple[list[float], list[float]]:  # noqa: ANN001
+def timed_both(function, repeat: int) -> tuple[list[float], list[float]]:
     """Wall-clock and CPU (this process) milliseconds of `function`, `repeat` times."""
     walls, cpus = [], []
     for _ in range(repeat):
@@ -141,10 +141,10 @@ def main() -> int:
         sigma = row_sigma_range(market, spec)[0]
         t1 = new_tariffs(market, spec.tariff_changes, exempt, lists, rates)
 
-        def tariffs(spec=spec, exempt=exempt, lists=lists, rates=rates) -> None:  # noqa: ANN001
+        def tariffs(spec=spec, exempt=exempt, lists=lists, rates=rates) -> None:
             new_tariffs(market, spec.tariff_changes, exempt, lists, rates)
 
-        def engine(spec=spec, eta=eta, sigma=sigma, t1=t1) -> None:  # noqa: ANN001
+        def engine(spec=spec, eta=eta, sigma=sigma, t1=t1) -> None:
             effects = smart_effects(market.imports, t0, t1, market.product_index, eta, sigma,
                                     spec.elasticities.supply, spec.method)  # fmt: skip
             np.bincount(market.partner_index, effects.total_change, market.partners.size)

@@ -90,7 +90,7 @@ def measure(db: Path, repeat: int) -> dict[str, float]:
     return figures
 
 
-def _module(name: str):  # noqa: ANN202 - a sibling script loaded as a module
+def _module(name: str):
     spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)

@@ -25,10 +25,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import sessions  # noqa: E402  (bench/sessions.py: the server, the session, the idle wait)
+import sessions
 
-from etl import settings  # noqa: E402
-from etl.store import copy_database  # noqa: E402
+from etl import settings
+from etl.store import copy_database
 
 
 def worker_pid(session_id: int) -> int:

@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dashboard.scenarios import form  # noqa: E402
-from model.spec import MAX_TARIFF_CHANGES  # noqa: E402
+from dashboard.scenarios import form
+from model.spec import MAX_TARIFF_CHANGES
 
 LIMIT = form.MAX_FILE_BYTES
 

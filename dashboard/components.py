@@ -1,5 +1,6 @@
 """Streamlit glue shared by every page: the database connection, cached queries, figures with footnotes,
-the Download CSV button, gap notes and links that carry the filters. The process-wide machinery behind the
+tables, unit and view filters, gap notes and links that carry the filters (the download buttons are
+dashboard/downloads.py, year ranges and break markers dashboard/time_charts.py). The process-wide machinery behind the
 caches (connections, shared results and tables, warming, the Streamlit patch) is dashboard/runtime.py."""
 
 from __future__ import annotations
@@ -19,15 +20,14 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard import charts, deck, i18n, queries, trace, units, url_state
+from dashboard import charts, i18n, queries, trace, units, url_state
 from dashboard.cache import freeze
-from dashboard.csv_export import TableFile, csv_bytes, readable_headers
+from dashboard.csv_export import TableFile
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from dashboard.runtime import DatabaseVersion, Runtime, arguments_key, database_key, frame_digest, own_copy
-from dashboard.xlsx_export import fits, to_xlsx_bytes, xlsx_name
 from etl import settings, store
 from etl.errors import BalanzaError
-from etl.schema import GDP_DERIVED, WORLD
+from etl.schema import WORLD
 
 LANG = url_state.Param("lang", url_state.CHOICE, DEFAULT_LANGUAGE, LANGUAGES)
 IMAGE_FORMAT = url_state.Param("img", url_state.CHOICE, "png", ("png", "svg"))
@@ -405,7 +405,6 @@ def view_url(page: str | None = None) -> str:
 PAGE_SLIDES = (
     "_page_slides"  # session key: the run's (charts, tables), reset by the frame before every page run
 )
-MAX_TABLE_ROWS_FOR_SLIDES = 3 * deck.TABLE_ROWS  # a longer table stays in the downloads, not on slides
 
 
 def start_page_slides() -> None:
@@ -420,140 +419,11 @@ def remember_for_slides(fig: go.Figure, takeaway: str | None = None) -> None:
         kept[0].append((fig, takeaway))
 
 
-def _remember_table(rows: Callable[[], TableFile], title: str) -> None:
+def remember_table(rows: Callable[[], TableFile], title: str) -> None:
+    """Keep a table's file maker and title for the page's deck (``downloads.download_table`` calls this)."""
     kept = st.session_state.get(PAGE_SLIDES)
     if kept is not None:
         kept[1].append((rows, title))
-
-
-def page_slides_button(question: str, page: str) -> None:
-    """The Slides (PowerPoint) download of what this run of the page drew: its charts, then its tables of at
-    most ``MAX_TABLE_ROWS_FOR_SLIDES`` rows; the deck is made when the button is clicked."""
-    charts_kept, tables_kept = st.session_state.get(PAGE_SLIDES) or ([], [])
-    if not charts_kept and not tables_kept:
-        return
-    language = lang()
-    link = shareable_url(page)
-
-    def make() -> bytes:
-        tables = []
-        for rows, title in tables_kept:
-            table = rows()
-            if len(table.frame) <= MAX_TABLE_ROWS_FOR_SLIDES:
-                shown = table.shown()
-                decimals = {str(k): int(v) for k, v in (table.decimals or {}).items()}
-                tables.append(deck.TableSlide(title, shown, f"{table.source} · {table.valuation}", decimals))
-        return deck.build_deck(deck.page_deck(question, list(charts_kept), tables, language, link=link))
-
-    st.download_button(
-        t("download_deck", language), data=make, file_name=f"balanza-{page or 'overview'}.pptx", mime=PPTX_MIME,
-        key="page_slides", on_click="ignore", icon=":material/co_present:", width="stretch",
-    )  # fmt: skip
-
-
-PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-
-
-def shareable_url(page: str) -> str:
-    """The link a downloaded report or deck carries back to this view: under ``BALANZA_PUBLIC_URL`` when it is
-    set, else relative to the dashboard ('scenarios?lang=es&sc=…'): never the loopback address a local server
-    was opened at."""
-    if settings.PUBLIC_URL.get():
-        return view_url(page)
-    query = urlencode({key: st.query_params[key] for key in st.query_params})
-    return f"{page}?{query}" if query else page
-
-
-def download_table(
-    frame: pd.DataFrame | Callable[[], pd.DataFrame],
-    *,
-    filename: str,
-    source: str,
-    valuation: str,
-    units: str,
-    filters: Mapping[str, object],
-    key: str | None = None,
-    decimals: Mapping[str, int] | None = None,
-    column_units: Mapping[str, str] | None = None,
-    excel: bool = True,
-) -> None:
-    """Download CSV and Download Excel side by side: exactly ``frame``'s rows plus what they are (source,
-    valuation basis, units, filters, time, link), in the reader's language and number format
-    (``dashboard/csv_export.py``, ``dashboard/xlsx_export.py``).
-
-    ``frame``: the rows (copied now: the page may change its frame later), or a function that makes them when
-    a button is clicked (for rows made from shared, read-only results: nothing is copied on a page run).
-    Internal column names get readable headers (``column_units``: a column's unit, as ``localized`` takes it).
-    ``decimals``: places per column as the page shows them (``show_table``'s), by internal name or header;
-    other float columns are rounded to 2 places, as ``show_table`` shows them. ``excel=False`` (or a frame
-    too large for a workbook written on a click, ``xlsx_export.MAX_CELLS``): the CSV only, and a caption says so.
-    """
-    rows: Callable[[], pd.DataFrame] = (
-        frame if callable(frame) else functools.partial(lambda kept: kept, frame.copy())
-    )
-    language = lang()
-    table = functools.partial(
-        _table_file,
-        rows,
-        source=source,
-        valuation=valuation,
-        units=units,
-        filters=dict(filters),
-        view_url=view_url(),
-        lang=language,
-        decimals=dict(decimals or {}),
-        column_units=dict(column_units or {}),
-    )
-    # Deferred: each file is written when its button is clicked, not on every run of the page.
-    csv_name = filename if filename.endswith(".csv") else filename + ".csv"
-    _remember_table(table, t("table_slide", language, units=units))
-    row = st.container(horizontal=True, gap="small")  # side by side, wrapping on a narrow screen
-    with row:
-        st.download_button(
-            t("download_csv", language), data=lambda: csv_bytes(table()), file_name=csv_name, mime="text/csv",
-            key=key, on_click="ignore", icon=":material/download:",
-        )  # fmt: skip
-        if not excel or (isinstance(frame, pd.DataFrame) and not fits(frame)):
-            st.caption(t("xlsx_too_large", language))
-            return
-        st.download_button(
-            t("download_xlsx", language), data=lambda: to_xlsx_bytes(table()), file_name=xlsx_name(csv_name),
-            mime=XLSX_MIME, key=f"{key}_xlsx" if key else None, on_click="ignore", icon=":material/table:",
-        )  # fmt: skip
-
-
-# The name the pages used before the Excel file came beside the CSV; the same helper.
-download_csv_button = download_table
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _table_file(
-    rows: Callable[[], pd.DataFrame],
-    *,
-    source: str,
-    valuation: str,
-    units: str,
-    filters: Mapping[str, object],
-    view_url: str,
-    lang: str,
-    decimals: Mapping[str, int],
-    column_units: Mapping[str, str],
-) -> TableFile:
-    raw = rows().reset_index(drop=True)
-    if "source" in raw.columns and "publisher" in raw.columns:  # as readable_headers heads them
-        raw = raw.rename(columns={"source": "series"})
-    shown = readable_headers(raw, lang, column_units)
-    places = {header: 2 for header in shown.columns if pd.api.types.is_float_dtype(shown[header])}
-    for name, value in decimals.items():
-        header = i18n.column(name, lang, column_units.get(name))
-        places[name if name in shown.columns else header] = int(value)
-    headers = dict(zip(raw.columns, shown.columns, strict=True))
-    for name in ("year",):  # a year is never rounded or grouped
-        places.pop(headers.get(name, name), None)
-    return TableFile(
-        shown, source, valuation, units, filters, view_url, lang, decimals=places,
-        column_units={headers.get(c, c): u for c, u in column_units.items()},
-    )  # fmt: skip
 
 
 def takeaway(sentence: str | None) -> None:
@@ -675,7 +545,7 @@ def balances_for(view: str, partners: Sequence[str], factor: float) -> pd.DataFr
     """Exports, imports and the headline balance (with its basis and publisher) per (partner, year).
 
     ``factor`` (the page's CIF/FOB factor) is a what-if of the reconciled view only; the other views estimate
-    with the series of record's rule (etl.record.balance_frame: DANE's own figures for the partner, else IMF's).
+    with the series of record's rule (etl.record_balance.balance_frame: DANE's own figures for the partner, else IMF's).
     """
     chosen = float(factor) if view == queries.RECONCILED_VIEW else None
     return query_balances(view=view, partners=list(partners), factor=chosen)
@@ -695,106 +565,3 @@ def publisher_column(frame: pd.DataFrame, column: str = "source") -> pd.Series:
     """The per-row source codes as publisher names in the current language."""
     language = lang()
     return frame[column].map(lambda v: i18n.publisher(v, language))
-
-
-# ---- year ranges ----------------------------------------------------------------------------------------------
-
-DEFAULT_FIRST_YEAR = 2000
-
-
-def year_range_spec(first: int, last: int, name: str = "yr") -> url_state.Param:
-    """The year range 'from-to' kept in the URL; default 2000 (or the first year) to the latest year."""
-    default = f"{max(first, DEFAULT_FIRST_YEAR) if max(first, DEFAULT_FIRST_YEAR) <= last else first}-{last}"
-    return url_state.Param(name, url_state.TEXT, default, max_length=9)
-
-
-def parse_year_range(raw: str, first: int, last: int) -> tuple[int, int]:
-    """'2000-2024' → (2000, 2024) clipped to [first, last]; anything unreadable → the default range."""
-    try:
-        low, high = (int(part) for part in str(raw).split("-", 1))
-    except ValueError:
-        low, high = max(first, DEFAULT_FIRST_YEAR), last
-    low, high = max(first, min(low, last)), min(last, max(high, first))
-    return (low, high) if low <= high else (high, low)
-
-
-def year_range_widget(
-    first: int, last: int, name: str = "yr", container: st.delta_generator.DeltaGenerator | None = None
-) -> tuple[int, int]:
-    """A slider over [first, last] whose value lives in the URL as 'yr=2000-2024'."""
-    target = container or st
-    spec = year_range_spec(first, last, name)
-    url_state.init_state([spec], lang())
-    low, high = parse_year_range(str(st.session_state[name]), first, last)
-    if first == last:
-        return first, last
-    widget_key = f"{name}_slider"
-    if st.session_state.get(f"{name}_applied") != (low, high) or widget_key not in st.session_state:
-        st.session_state[widget_key] = (low, high)
-    chosen = target.slider(t("year_range", lang()), min_value=first, max_value=last, key=widget_key, step=1)
-    low, high = (
-        (int(chosen[0]), int(chosen[1])) if isinstance(chosen, tuple | list) else (int(chosen), int(chosen))
-    )
-    st.session_state[name] = f"{low}-{high}"
-    st.session_state[f"{name}_applied"] = (low, high)
-    url_state.sync_url([spec])
-    return low, high
-
-
-# ---- where a series breaks ---------------------------------------------------------------------------------------
-
-DIAN_NOT_DECLARED_FROM = 2025  # DIAN withholds many destinations ("país no declarado") from January 2025
-PROVISIONAL_FROM = {"dane_imports": 2025}  # the compiler of the DANE annexes: 2025 and 2026 are provisional
-
-
-def break_markers(frame: pd.DataFrame, unit: str, year_from: int, year_to: int) -> list[tuple[float, str]]:
-    """(x, label) markers for a time chart of ``frame`` (columns year, source; optional provisional):
-    DIAN's 'not declared' destinations, the first provisional year, and where GDP or CPI data stops."""
-    language = lang()
-    markers: list[tuple[float, str]] = []
-    sources = {
-        part
-        for value in frame.get("source", pd.Series(dtype=object)).dropna()
-        for part in str(value).split(" / ")
-    }
-    years = {int(y) for y in frame["year"]} if "year" in frame and not frame.empty else set()
-    if (
-        "dian" in sources
-        and any(y >= DIAN_NOT_DECLARED_FROM for y in years)
-        and year_to >= DIAN_NOT_DECLARED_FROM
-    ):
-        markers.append(
-            (DIAN_NOT_DECLARED_FROM - 0.5, t("marker_dian", language, year=DIAN_NOT_DECLARED_FROM))
-        )
-    provisional_years: set[int] = set()
-    if "provisional" in frame:
-        provisional_years |= {
-            int(y) for y, p in zip(frame["year"], frame["provisional"], strict=True) if p is True
-        }
-    for source, first in PROVISIONAL_FROM.items():
-        if source in sources:
-            provisional_years |= {y for y in years if y >= first}
-    if provisional_years:
-        first = min(provisional_years)
-        markers.append((first - 0.5, t("marker_provisional", language, year=first)))
-    if unit == units.PCT_GDP:
-        gdp = query_gdp()
-        last = int(gdp["year"].max()) if not gdp.empty else None
-        if last is not None and last < year_to:
-            markers.append((last + 0.5, t("marker_gdp", language, year=last)))
-        derived = sorted(int(y) for y, s in zip(gdp["year"], gdp["source"], strict=True) if s == GDP_DERIVED)
-        if derived:
-            markers.append((derived[0] - 0.5, t("marker_gdp_derived", language, year=derived[0])))
-    if unit == units.CONSTANT:
-        full = units.complete_cpi_years(query_cpi())
-        if full and full[-1] < year_to:
-            markers.append((full[-1] + 0.5, t("marker_cpi", language, year=full[-1])))
-    return [(x, text) for x, text in markers if year_from - 0.5 <= x <= year_to + 0.5]
-
-
-def finish_time_chart(
-    fig: go.Figure, frame: pd.DataFrame, unit: str, year_from: int, year_to: int
-) -> go.Figure:
-    """The chosen year range on the x axis and the break markers for ``frame``'s series."""
-    charts.set_year_axis(fig, year_from, year_to)
-    return charts.add_year_markers(fig, break_markers(frame, unit, year_from, year_to))

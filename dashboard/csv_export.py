@@ -6,7 +6,7 @@ in the reader's language; numbers rounded as the page shows them where the calle
 2.377153 never becomes 2 377 153 and no 16-digit float reaches the reader. Text cells that a spreadsheet would
 run as a formula are neutralised with a leading single quote; numeric columns are left as numbers.
 
-The same prepared table goes into the workbook (``dashboard/xlsx_export.py``); ``dashboard.components.
+The same prepared table goes into the workbook (``dashboard/xlsx_export.py``); ``dashboard.downloads.
 download_table`` offers both files under every table.
 """
 

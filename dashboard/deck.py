@@ -379,7 +379,7 @@ def html_to_pdf(page: str) -> bytes:
             f"--print-to-pdf={target}", source.as_uri(),
         ]  # fmt: skip
         try:
-            subprocess.run(command, capture_output=True, timeout=PDF_TIMEOUT_S, check=False)  # noqa: S603
+            subprocess.run(command, capture_output=True, timeout=PDF_TIMEOUT_S, check=False)
         except subprocess.TimeoutExpired as exc:
             raise RuntimeError(f"the browser did not print the PDF within {PDF_TIMEOUT_S:.0f} s") from exc
         if not target.exists() or target.stat().st_size == 0:

@@ -6,7 +6,7 @@ Every value is the series of record (etl.record), read for each country as repor
 
 A share divides two record values of the same reporter, flow and year: the value with the partner by the value
 with the World. Where their valuations differ, the CIF side is converted to FOB with the factor and the row says
-so. The balance with China is the record's headline balance (etl.record.query_balance) divided by the reporter's
+so. The balance with China is the record's headline balance (etl.record_balance.query_balance) divided by the reporter's
 trade with the World on the same footing (exports FOB + imports FOB, CIF imports ÷ factor).
 """
 
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from etl import record
+from etl import record, record_balance
 from etl.schema import CHINA, COLOMBIA, UNITED_STATES, WORLD
 from etl.schema import PEERS as REGION
 from etl.settings import CIF_FOB_FACTOR_IMF
@@ -62,18 +62,18 @@ def query_peer_record(con: duckdb.DuckDBPyConnection, *, reporters: Sequence[str
 def query_china_balances(
     con: duckdb.DuckDBPyConnection, *, reporters: Sequence[str] = PEERS, factor: float | None = None
 ) -> pd.DataFrame:
-    """Each reporter's headline balance with China per year (etl.record.query_balance; its basis and CIF/FOB
+    """Each reporter's headline balance with China per year (etl.record_balance.query_balance; its basis and CIF/FOB
     factor named), with a ``reporter_iso3`` column. ``factor`` None: the record's rule (DANE's own figures give
     Colombia's factor where they can, else the IMF's), so Colombia's balance is the Overview's."""
     frames = []
     for reporter in reporters:
-        frame = record.query_balance(
+        frame = record_balance.query_balance(
             con, reporter=reporter, partners=[CHINA], basis="headline", factor=factor
         )
         if not frame.empty:
             frames.append(frame.assign(reporter_iso3=reporter))
     if not frames:
-        return pd.DataFrame(columns=[*record.BALANCE_COLUMNS, "reporter_iso3"])
+        return pd.DataFrame(columns=[*record_balance.BALANCE_COLUMNS, "reporter_iso3"])
     out = pd.concat(frames, ignore_index=True)
     return out[out["year"].between(FIRST_YEAR, LAST_YEAR)].reset_index(drop=True)
 
@@ -247,9 +247,9 @@ def balance_rows(
                 "reporter_iso3": b["reporter_iso3"], "indicator": BALANCE, "year": int(b["year"]),
                 "value_pct": float(b["balance_usd"]) / trade * 100.0, "numerator_usd": float(b["balance_usd"]),
                 "denominator_usd": trade,
-                "numerator_valuation": b["export_valuation"] if b["basis"] == record.SAME_VALUATION else "FOB",
+                "numerator_valuation": b["export_valuation"] if b["basis"] == record_balance.SAME_VALUATION else "FOB",
                 "denominator_valuation": "FOB", "converted": "CIF" in (exp[1], imp[1]),
-                "numerator_publisher": str(b["publisher"]) if b["basis"] == record.OFFICIAL else
+                "numerator_publisher": str(b["publisher"]) if b["basis"] == record_balance.OFFICIAL else
                 _pair(b["export_publisher"], b["import_publisher"]),
                 "denominator_publisher": _pair(exp[3], imp[3]),
                 "source": " / ".join(dict.fromkeys(

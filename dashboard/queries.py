@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from etl import record
+from etl import record, record_balance
 from etl.schema import COLOMBIA, SOURCES, WORLD, yearly_sql
 
 COLOMBIA = COLOMBIA
@@ -113,15 +113,17 @@ def query_balances(
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}; expected one of {VIEWS}")
     side = "reporter" if view == REPORTER_VIEW else "mirror"
-    frame = record.query_balance(
+    frame = record_balance.query_balance(
         con, reporter=COLOMBIA, partners=list(partners), side=side, basis="all", factor=factor
     )
     if frame.empty:
         return pd.DataFrame(columns=WIDE_COLUMNS)
     head = frame[frame["headline"]].copy()
-    alt = frame.loc[frame["basis"] == record.MIXED, ["partner_iso3", "year", "balance_usd", "basis_label"]]
+    alt = frame.loc[
+        frame["basis"] == record_balance.MIXED, ["partner_iso3", "year", "balance_usd", "basis_label"]
+    ]
     alt = alt.rename(columns={"balance_usd": "alt_balance", "basis_label": "alt_basis_label"})
-    est = frame.loc[frame["basis"] == record.FOB_ESTIMATED, ["partner_iso3", "year", "balance_usd"]]
+    est = frame.loc[frame["basis"] == record_balance.FOB_ESTIMATED, ["partner_iso3", "year", "balance_usd"]]
     alt = alt.merge(
         est.rename(columns={"balance_usd": "est_balance"}), on=["partner_iso3", "year"], how="outer"
     )
@@ -132,7 +134,7 @@ def query_balances(
         record.citation(p, b) for p, b in zip(wide["publisher"], wide["printed_by"], strict=True)
     ]
     wide["balance_source"] = [
-        "published" if basis == record.OFFICIAL else (e if e == i else f"{e} / {i}")
+        "published" if basis == record_balance.OFFICIAL else (e if e == i else f"{e} / {i}")
         for basis, e, i in zip(wide["basis"], wide["export_source"], wide["import_source"], strict=True)
     ]
     if view == RECONCILED_VIEW:  # each CIF value ÷ the factor its year's estimate used

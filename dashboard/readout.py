@@ -12,7 +12,7 @@ import pandas as pd
 
 from dashboard import i18n, units
 from dashboard.i18n import t
-from etl import record
+from etl import record_balance
 from etl.schema import BILLION, WORLD
 
 EVEN_SHARE = 0.005  # a balance under 0.5 % of the trade it nets is "about even"
@@ -122,7 +122,7 @@ def cif_fob_note(wide: pd.DataFrame, names: dict[str, str], lang: str, factor: f
     (columns of ``queries.query_balances``, USD). None where every balance shown is exports − imports as drawn."""
     cif = wide[
         (wide["import_valuation"] == "CIF")
-        & wide["basis"].isin([record.OFFICIAL, record.FOB_ESTIMATED])
+        & wide["basis"].isin([record_balance.OFFICIAL, record_balance.FOB_ESTIMATED])
         & wide[["export", "import", "balance"]].notna().all(axis=1)
     ]
     if cif.empty:
@@ -141,7 +141,7 @@ def cif_fob_note(wide: pd.DataFrame, names: dict[str, str], lang: str, factor: f
             "DANE's own balance, imports valued FOB",
             "la balanza del propio DANE, con las importaciones valoradas FOB",
         )
-        if row["basis"] == record.OFFICIAL
+        if row["basis"] == record_balance.OFFICIAL
         else i18n.pick(
             lang, f"imports CIF ÷ {factor:.2f}", f"importaciones CIF ÷ {i18n.number(factor, lang)}"
         )

@@ -45,7 +45,8 @@ APP = settings.PROJECT_ROOT / "dashboard" / "streamlit_app.py"
 WORKER_HOST = "127.0.0.1"
 COOKIE = "balanza_worker"
 HEALTH_TIMEOUT = 90.0
-# nginx's buffer for a request line: the Scenarios page's link (model.spec.MAX_LINK_CHARS) and the rest of the address.
+# nginx's buffer for a request line: the Scenarios page's link (model.scenario_link.MAX_LINK_CHARS) and the rest of
+# the address.
 HEADER_BUFFER_KB = 80
 
 NGINX_CONF = """\

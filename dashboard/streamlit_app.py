@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import components, shared_results, trace, url_state
+from dashboard import components, downloads, shared_results, trace, url_state
 from dashboard.i18n import LANGUAGES, t
 from etl import settings
 
@@ -63,4 +63,4 @@ components.start_page_slides()  # the page's charts and tables, for its slide de
 with trace.page_run(f"{page.url_path or PAGES[0][0]} ({lang})"):  # BALANZA_TRACE=1: the run's queries, logged
     page.run()
 with st.sidebar:
-    components.page_slides_button(question=page.title, page=page.url_path)
+    downloads.page_slides_button(question=page.title, page=page.url_path)

@@ -144,7 +144,7 @@ def loaded_before(database: Path) -> list[LoadedBefore]:
         copy, options, join = ("k.path", "k.options", f"LEFT JOIN {store.LOADED_TABLE} k USING (dataset_id)") if kept \
             else ("NULL", "NULL", "")  # fmt: skip
         rows = con.execute(
-            f"SELECT d.dataset_id, d.path, d.sha256, d.loaded_at, {revision}, d.publisher, d.licence, d.origin, "  # noqa: S608
+            f"SELECT d.dataset_id, d.path, d.sha256, d.loaded_at, {revision}, d.publisher, d.licence, d.origin, "
             f"d.description, {copy}, {options} FROM datasets d {join} ORDER BY d.dataset_id"
         ).fetchall()
     finally:

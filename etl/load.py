@@ -4,7 +4,7 @@ Loading the same file again changes nothing (same path and sha256); a changed fi
 replaces that file's earlier rows; the same content under another path is refused (it is the same file).
 A file holding observations another file of the same source holds is refused, unless it is loaded as a
 revision (``revision=True``: ``balanza load --revision``, ``balanza fetch``): its rows are then the newer
-vintage of those observations and supersede the older ones in ``trade`` (etl/store.py). Any error leaves the
+vintage of those observations and supersede the older ones in ``trade`` (etl/store/vintages.py). Any error leaves the
 database exactly as it was.
 """
 
@@ -218,7 +218,7 @@ def _forget_dataset(con: duckdb.DuckDBPyConnection, dataset_id: int) -> None:
     for table in ("trade", "published_figures", "provisional", "not_comparable", "currency_conversions", "us_tariff_exemptions",
                   "us_tariff_product_lists", "us_reciprocal_rates", "us_tariff_timeline", "import_demand_elasticities",
                   "substitution_elasticities"):  # fmt: skip
-        con.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])  # noqa: S608
+        con.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])
     con.execute("DELETE FROM datasets WHERE dataset_id = ?", [dataset_id])
     store.forget(
         con, dataset_id
@@ -366,7 +366,7 @@ def keep_copy(con: duckdb.DuckDBPyConnection, database: Path, path: Path, option
     (the file loaded again unchanged). Returns the file written, if any."""
     row = first_row(
         con,
-        f"SELECT d.dataset_id, d.sha256, count(k.path) FROM datasets d LEFT JOIN {store.LOADED_TABLE} k "  # noqa: S608
+        f"SELECT d.dataset_id, d.sha256, count(k.path) FROM datasets d LEFT JOIN {store.LOADED_TABLE} k "
         "USING (dataset_id) WHERE d.path = ? GROUP BY ALL ORDER BY d.dataset_id DESC LIMIT 1",
         [display_path(path)],
     )

@@ -116,7 +116,7 @@ def yearly_sql(condition: str = "TRUE", *, relation: str = "trade", name: str = 
             UNION ALL
             SELECT m.* FROM monthly m
             ANTI JOIN annual a USING (source, year, reporter_iso3, partner_iso3, flow, hs_code, valuation)
-        )"""  # noqa: S608 - fixed fragments only
+        )"""
 
 
 DDL = f"""
@@ -137,7 +137,7 @@ CREATE TABLE IF NOT EXISTS datasets (
     revision BOOLEAN NOT NULL DEFAULT FALSE  -- loaded as a newer vintage (balanza load --revision, balanza fetch)
 );
 
--- The store (etl/store.py): one immutable Parquet file per dataset's trade rows, listed here. The path is
+-- The store (etl/store/): one immutable Parquet file per dataset's trade rows, listed here. The path is
 -- relative to the catalogue's folder, so the folder holding both can be moved or copied. Size and the footer's
 -- checksum are checked at every open; the whole file's sha256 by `balanza verify`.
 CREATE TABLE IF NOT EXISTS trade_files (

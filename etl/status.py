@@ -53,7 +53,7 @@ def coverage_matrix(db_path: Path, *, as_of: datetime | None = None) -> pd.DataF
                        bool_or(length(period) = 6) AS monthly,
                        count(*) AS rows
                 FROM {relation} GROUP BY ALL ORDER BY source, reporter_iso3, partner_iso3, flow
-                """,  # noqa: S608 - a fixed relation
+                """,
                 params,
             ).df()
     finally:
@@ -164,13 +164,13 @@ def vintage_summary(db_path: Path, *, as_of: datetime | None = None) -> VintageS
             [limit],
         ).fetchall()[0]  # fmt: skip
         with store.explained_read_errors(con, db_path):
-            rows = con.execute(f"SELECT count(*) FROM {_rows(as_of)[0]}", _rows(as_of)[1]).fetchall()[0][0]  # noqa: S608
+            rows = con.execute(f"SELECT count(*) FROM {_rows(as_of)[0]}", _rows(as_of)[1]).fetchall()[0][0]
         revisions = con.execute(
             f"""
             SELECT d.path, strftime(d.loaded_at, '%Y-%m-%d %H:%M'), count(s.dataset_id)
             FROM datasets d JOIN {store.SUPERSEDED_TABLE} s ON s.superseded_by = d.dataset_id
             WHERE d.loaded_at <= ? GROUP BY ALL ORDER BY min(d.dataset_id)
-            """,  # noqa: S608
+            """,
             [limit],
         ).fetchall()
     finally:
@@ -265,7 +265,7 @@ def verify_database(db_path: Path, *, progress: bool = False) -> VerifyReport:
         store.use_folder(con, db_path)
         store.check_version(con)
         report.problems += store.read_every_table(con)
-        listed = con.execute(f"SELECT count(*), coalesce(sum(size_bytes), 0), coalesce(sum(row_count), 0) "  # noqa: S608
+        listed = con.execute(f"SELECT count(*), coalesce(sum(size_bytes), 0), coalesce(sum(row_count), 0) "
                              f"FROM {store.FILES_TABLE}").fetchall()[0]  # fmt: skip
         report.files, report.bytes, report.rows = int(listed[0]), int(listed[1]), int(listed[2])
         done = [0]
@@ -279,7 +279,7 @@ def verify_database(db_path: Path, *, progress: bool = False) -> VerifyReport:
         report.file_problems = store.check_files(con, db_path, content=True, progress=step)
         if progress and sys.stderr.isatty() and report.files:
             sys.stderr.write("\r" + " " * 90 + "\r")
-        names = {row[0] for row in con.execute(f"SELECT path FROM {store.FILES_TABLE}").fetchall()}  # noqa: S608
+        names = {row[0] for row in con.execute(f"SELECT path FROM {store.FILES_TABLE}").fetchall()}
     finally:
         con.close()
     root = store.catalogue_folder(db_path)

@@ -11,7 +11,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from etl import record
+from etl import record, record_balance
 from etl.errors import SpecError
 from etl.schema import EU_MEMBERS, EUROPEAN_UNION, UNITED_STATES
 from model.market import Market, market_from_arrays
@@ -210,7 +210,7 @@ def query_bilateral_annual(con: duckdb.DuckDBPyConnection, reporter: str, partne
 def query_headline_balances(
     con: duckdb.DuckDBPyConnection, reporter: str, partner: str, side: str = "reporter"
 ) -> pd.DataFrame:
-    """The headline balance of ``reporter`` with ``partner`` per year (etl.record.query_balance): columns year,
+    """The headline balance of ``reporter`` with ``partner`` per year (etl.record_balance.query_balance): columns year,
     balance_usd, basis, basis_label, publisher (with "as printed by"), provisional, comparable, caveat (the
     record's flags of the figures the balance is made of), factor, factor_source (the CIF/FOB factor the balance
     applies, NaN where it converts nothing). ``side`` 'mirror': as the partner's own records give it
@@ -227,7 +227,7 @@ def query_headline_balances(
         "factor",
         "factor_source",
     ]
-    frame = record.query_balance(con, reporter=reporter, partners=[partner], side=side)
+    frame = record_balance.query_balance(con, reporter=reporter, partners=[partner], side=side)
     if frame.empty:
         return pd.DataFrame(columns=columns)
     frame["publisher"] = [
@@ -243,7 +243,7 @@ def query_mirror_balance(
     mirror side): keys balance_usd, basis_label, exports_usd (the partner's imports from ``reporter``),
     exports_valuation, imports_usd, imports_valuation, publisher, cif_fob, cif_fob_source (the CIF/FOB factor its
     balance applies). None where the partner's record lacks the year."""
-    frame = record.query_balance(con, reporter=reporter, partners=[partner], side="mirror")
+    frame = record_balance.query_balance(con, reporter=reporter, partners=[partner], side="mirror")
     row = frame[frame["year"] == year]
     if row.empty:
         return None

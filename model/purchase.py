@@ -142,7 +142,7 @@ def purchase_figures(
 ) -> dict[str, Any]:
     """The pure arithmetic of a purchase scenario (no database).
 
-    ``headline_balance``: the series of record's headline balance for the year (etl.record.query_balance,
+    ``headline_balance``: the series of record's headline balance for the year (etl.record_balance.query_balance,
     named by ``balance_basis``); the deficit to close is that number, the same as every page shows. Without
     it the balance is exports − imports as valued, and says so. ``cpi`` ({year: CPI-U}) adds the record rise in
     constant dollars of the scenario year; ``mirror`` (model.data.query_mirror_balance) the same purchase on the

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from model import measures
+from model import measures, tariff_measures
 
 # Dates a preset describes for which the Budget Lab at Yale published its own all-partner rate, before and after
 # substitution (``model.measures.YALE_SOURCE`` says where it was read).
@@ -67,14 +67,14 @@ def reconcilable(as_of: str | None) -> bool:
 
 
 def reconciliation(
-    con: Any, as_of: str, market: Any = None, table: measures.MeasureTable | None = None
+    con: Any, as_of: str, market: Any = None, table: tariff_measures.MeasureTable | None = None
 ) -> Reconciliation:
     """The reconciliation for the legal date ``as_of`` (YYYY-MM-DD) on the database ``con`` (``market``: the US
     market of 2024 when already loaded)."""
     from model.scenario import load_market, resolve_lists
 
     date.fromisoformat(as_of)  # a ValueError names a date that is not one
-    table = table or measures.read_table()
+    table = table or tariff_measures.read_table()
     market = market if market is not None else load_market(con, "USA", 2024)
     spec = measures.preset_document(table, as_of, "reconcile")
     lists, rates = resolve_lists(con, measures._tariff_spec(spec))
@@ -126,7 +126,7 @@ def fr_document_unread(citation: str) -> str:
     return found.group(1) if found and not fr_pages_read(citation) else ""
 
 
-def _shares(m: measures.Measure, table: measures.MeasureTable) -> dict[str, float]:
+def _shares(m: tariff_measures.Measure, table: tariff_measures.MeasureTable) -> dict[str, float]:
     """Partner → the share of the flow the measure does not reach ('' → a share for every partner)."""
     if m.exempt_share is None:
         return {}

@@ -83,6 +83,6 @@ def streamlit_server(db: Path, env: dict[str, str] | None = None, timeout_s: flo
             process.kill()
 
 
-def launch_chromium(playwright):  # noqa: ANN001, ANN201 - Playwright's own types
+def launch_chromium(playwright):
     """The Debian Chromium, headless, with no background network traffic."""
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

@@ -35,7 +35,8 @@ REPORT_SHOTS = (("informe-escenarios-400.png", 400), ("informe-escenarios-1400.p
 
 def comparison_link() -> str:
     """The Scenarios page's query with the three presets saved (the first one current), in Spanish."""
-    from model.spec import encode_scenario_set, parse_spec, preset_path, spec_to_dict
+    from model.scenario_link import encode_scenario_set
+    from model.spec import parse_spec, preset_path, spec_to_dict
 
     docs = [spec_to_dict(parse_spec(preset_path(name).read_text(encoding="utf-8"))) for name in COMPARED]
     return f"scenarios?lang=es&sc={encode_scenario_set({'current': docs[0], 'saved': docs})}"

@@ -13,14 +13,16 @@ from dashboard import (
     claims,
     claims_charts,
     components,
+    downloads,
     i18n,
     queries,
     readout,
+    time_charts,
     units,
     url_state,
 )
 from dashboard.i18n import t
-from etl import record
+from etl import record_balance
 from etl.schema import CHINA, UNITED_STATES, WORLD
 
 DEFAULT_PARTNERS = [CHINA, UNITED_STATES, WORLD]
@@ -54,14 +56,16 @@ measure_names = {m: t(m, lang) for m in ("export", "import", "balance")}
 # The series of record (etl/record.py): exports, imports and the headline balance, each with its publisher; the
 # balance on a named, valuation-consistent basis.
 wide = components.balances_for(view, partners, factor)
-all_years = sorted({int(y) for y in wide["year"]}) or [components.DEFAULT_FIRST_YEAR]
-year_from, year_to = components.year_range_widget(all_years[0], all_years[-1])
+all_years = sorted({int(y) for y in wide["year"]}) or [time_charts.DEFAULT_FIRST_YEAR]
+year_from, year_to = time_charts.year_range_widget(all_years[0], all_years[-1])
 wide = wide[wide["year"].between(year_from, year_to)]
 # The takeaway: each partner's balance in the latest year whose figures are final for all of them.
 with_balance = wide[wide["balance"].notna()]
 present = [p for p in partners if p in set(with_balance["partner_iso3"])]
 lead_year = (
-    record.latest_common_year(with_balance, present, value="balance", final_only=True) if present else None
+    record_balance.latest_common_year(with_balance, present, value="balance", final_only=True)
+    if present
+    else None
 )
 if lead_year is not None:
     names = components.country_names()
@@ -105,7 +109,7 @@ else:
                 facet_label=measure_names["balance"],
                 lang=lang,
             )
-        return components.finish_time_chart(fig, long, unit, year_from, year_to)
+        return time_charts.finish_time_chart(fig, long, unit, year_from, year_to)
 
     # Built once per database, choices and data, shared by every session showing the same chart.
     fig = components.shared_figure(
@@ -128,7 +132,7 @@ table_units = {"value": unit_text}
 st.subheader(t("table", lang))
 components.show_table(table, units=table_units, decimals={"value_usd": 0})
 components.flag_caption(caveats)
-components.download_table(
+downloads.download_table(
     components.with_flag_notes(table, caveats),
     column_units=table_units,
     decimals={"value_usd": 0},
@@ -184,7 +188,7 @@ else:
             claims_charts.add_claim_annotations(
                 fig, claims.read_claims(), usd_per_unit=units.BILLION, lang=lang
             )
-        return components.finish_time_chart(fig, split_long, unit, year_from, year_to)
+        return time_charts.finish_time_chart(fig, split_long, unit, year_from, year_to)
 
     fig = components.shared_figure(
         ("balance_split", unit, base_year, year_from, year_to),
@@ -235,7 +239,7 @@ else:
             hover={**hover, "valuation": i18n.column("valuation", lang)},
             x_title=t("year", lang),
         )
-        return components.finish_time_chart(fig, records, unit, year_from, year_to)
+        return time_charts.finish_time_chart(fig, records, unit, year_from, year_to)
 
     fig = components.shared_figure(
         ("balance_gap", unit, base_year, year_from, year_to), [records], gap_figure

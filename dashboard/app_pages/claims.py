@@ -8,7 +8,7 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
-from dashboard import claim_text, claims, components, i18n, shared_results, url_state
+from dashboard import claim_text, claims, components, downloads, i18n, shared_results, url_state
 from dashboard.scenarios import form, model_text
 
 PAGES_DIR = Path(__file__).resolve().parent
@@ -211,7 +211,7 @@ def _details(card: claims.ClaimCard) -> None:
         components.show_table(shown[["measure", "year", "perspective", "shown", "flag", "valuation", "publisher", "note"]]
                               .rename(columns={"shown": "value"}), key=f"claim_numbers_{spec.id}")  # fmt: skip
     units = ", ".join(sorted({str(u) for u in card.numbers["unit"].dropna()})) or "—"
-    components.download_table(
+    downloads.download_table(
         shared_results.claim_csv_frame(spec.id, language), filename=f"balanza-claim-{spec.id}.csv",
         source=components.source_summary(card.numbers), valuation=tx("per_row"), units=units,
         filters={"claim": spec.id, **spec.link_params}, key=f"claim_csv_{spec.id}",

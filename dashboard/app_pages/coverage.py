@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, components, i18n, url_state
+from dashboard import charts, components, downloads, i18n, time_charts, url_state
 from dashboard.i18n import t
 from etl.schema import CHINA, COLOMBIA, UNITED_STATES, WORLD
 
@@ -44,8 +44,8 @@ url_state.sync_url(specs)
 # Series between the chosen country and the chosen counterparts (either side reporting), in the years chosen
 # with the same year control as the other time charts (kept in the URL as yr=from-to).
 shown = components.query_coverage(country=country, counterparts=list(counterparts))
-all_years = sorted({int(y) for y in shown["year"]}) or [components.DEFAULT_FIRST_YEAR]
-year_from, year_to = components.year_range_widget(all_years[0], all_years[-1])
+all_years = sorted({int(y) for y in shown["year"]}) or [time_charts.DEFAULT_FIRST_YEAR]
+year_from, year_to = time_charts.year_range_widget(all_years[0], all_years[-1])
 shown = shown[shown["year"].between(year_from, year_to)].reset_index(drop=True)
 detail_names = {
     "totals": t("detail_total", lang),
@@ -87,7 +87,7 @@ table = shown.assign(
     detail=shown["detail"].map(lambda d: detail_names.get(d, d)),
 )
 components.show_table(table)
-components.download_table(
+downloads.download_table(
     table,
     filename="balanza-coverage.csv",
     source=components.source_summary(shown),
@@ -116,7 +116,7 @@ datasets = pd.DataFrame(
     }
 )  # fmt: skip
 components.show_table(datasets, key="datasets_table")
-components.download_csv_button(
+downloads.download_csv_button(
     components.localized(loaded.drop(columns=["dataset_id"], errors="ignore")),
     filename="balanza-datasets.csv", source=t("data_manifest", lang), valuation="—", units="—",
     filters={}, key="datasets_csv",

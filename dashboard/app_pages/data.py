@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import charts, components, i18n, url_state
+from dashboard import charts, components, downloads, i18n, url_state
 from dashboard.i18n import t
 from etl.schema import BILLION, CHINA, COLOMBIA
 
@@ -128,7 +128,7 @@ table = rows.assign(
     source=components.publisher_column(rows), flow=rows["flow"].map(lambda f: i18n.flow(f, lang))
 )
 components.show_table(table, decimals={"value_usd": 0})
-components.download_table(
+downloads.download_table(
     table,
     decimals={"value_usd": 0},
     filename="balanza-data.csv",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, components, i18n, queries, readout, url_state
+from dashboard import charts, components, downloads, i18n, queries, readout, time_charts, url_state
 from dashboard.i18n import t
 from etl.schema import CHINA, UNITED_STATES, WORLD
 
@@ -32,8 +32,8 @@ numerators = [p for p in partners if p != WORLD]
 
 totals = components.totals_for(queries.REPORTER_VIEW, [*numerators, WORLD], 1.0)
 shares = queries.partner_shares(totals, numerators)
-share_years = sorted({int(y) for y in shares["year"]}) or [components.DEFAULT_FIRST_YEAR]
-year_from, year_to = components.year_range_widget(share_years[0], share_years[-1])
+share_years = sorted({int(y) for y in shares["year"]}) or [time_charts.DEFAULT_FIRST_YEAR]
+year_from, year_to = time_charts.year_range_widget(share_years[0], share_years[-1])
 shares = shares[shares["year"].between(year_from, year_to)].reset_index(drop=True)
 shares["partner"] = shares["partner_iso3"].map(label_of)
 shares["flow_label"] = shares["flow"].map(lambda f: t(f, lang))
@@ -69,7 +69,7 @@ else:
             hover={"publisher_shown": i18n.column("publisher", lang)},
             x_title=t("year", lang),
         )
-        return components.finish_time_chart(fig, shares, "share", year_from, year_to)
+        return time_charts.finish_time_chart(fig, shares, "share", year_from, year_to)
 
     # Built once per database, choices and data, shared by every session (read-only).
     fig = components.shared_figure(("dependence", year_from, year_to), [shares], shares_figure)
@@ -88,7 +88,7 @@ caveats = table["flag"]  # a short flag in the cell, the reasons under the table
 table["flag"] = caveats.map(lambda v: i18n.flag_short(v, lang))
 components.show_table(table)
 components.flag_caption(caveats)
-components.download_table(
+downloads.download_table(
     components.with_flag_notes(table, caveats),
     filename="balanza-dependence.csv",
     source=components.source_summary(totals),

@@ -7,9 +7,9 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, components, i18n, queries, readout, url_state
+from dashboard import charts, components, downloads, i18n, queries, readout, url_state
 from dashboard.i18n import t
-from etl import record
+from etl import record_balance
 from etl.schema import CHINA, UNITED_STATES, WORLD
 
 PARTNERS = [CHINA, UNITED_STATES, WORLD]
@@ -38,11 +38,13 @@ with_balance = wide[wide["balance_value"].notna()]
 present = [p for p in PARTNERS if p in set(with_balance["partner_iso3"])]
 # Final figures first: a later year whose figures the publisher still calls provisional is named, not compared.
 shared_year = (
-    record.latest_common_year(with_balance, present, value="balance_value", final_only=True)
+    record_balance.latest_common_year(with_balance, present, value="balance_value", final_only=True)
     if present
     else None
 )
-latest_year = record.latest_common_year(with_balance, present, value="balance_value") if present else None
+latest_year = (
+    record_balance.latest_common_year(with_balance, present, value="balance_value") if present else None
+)
 if shared_year is None:
     shared_year = latest_year
 if shared_year is not None:
@@ -195,7 +197,7 @@ if rows:
         st.caption(cif_note)
     components.show_table(table, units=value_units)
     components.flag_caption(caveats)
-    components.download_table(
+    downloads.download_table(
         components.with_flag_notes(table, caveats),
         column_units=value_units,
         filename="balanza-overview.csv",
@@ -220,7 +222,7 @@ if rows:
     )
 else:
     st.info(t("no_data", lang))
-    components.download_table(
+    downloads.download_table(
         wide.head(0),
         filename="balanza-overview.csv",
         source="—",

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, components, i18n, peer_charts, peers, units, url_state
+from dashboard import charts, components, downloads, i18n, peer_charts, peers, time_charts, units, url_state
 from dashboard.i18n import t
 from etl import settings
 from etl.schema import BILLION, CHINA, MILLION, UNITED_STATES
@@ -66,7 +66,7 @@ measure = right.radio(
     horizontal=True,
 )
 url_state.sync_url(SPECS[:2])
-year_from, year_to = components.year_range_widget(years[0], years[-1])
+year_from, year_to = time_charts.year_range_widget(years[0], years[-1])
 shown = [p for p in peers.PEERS if p in chosen]
 in_range = indicators[
     indicators["reporter_iso3"].isin(shown) & indicators["year"].between(year_from, year_to)
@@ -106,7 +106,7 @@ else:
     note = t("peers_chart_note_balance", lang) if measure == "balance" else t("peers_chart_note_share", lang)
 
     def multiples_figure() -> go.Figure:
-        markers = vintage_markers(series) + components.break_markers(
+        markers = vintage_markers(series) + time_charts.break_markers(
             series, units.NOMINAL, year_from, year_to
         )
         return peer_charts.small_multiples(
@@ -222,7 +222,7 @@ flagged = ranked.loc[ranked["provisional"], "country"].tolist()
 if flagged:
     st.caption(t("peers_ranking_provisional", lang, year=year, countries=", ".join(flagged)))
 filters = {"peers": shown, "measure": measure, "yr": f"{year_from}-{year_to}"}
-components.download_csv_button(
+downloads.download_csv_button(
     components.localized(ranked),
     filename=f"balanza-peers-ranking-{year}.csv",
     source=components.source_summary(ranked),
@@ -248,7 +248,7 @@ table = table.reset_index(drop=True)
 components.show_table(
     table, decimals={"value_pct": 1, "numerator_usd": 0, "denominator_usd": 0}, key="peers_all"
 )
-components.download_csv_button(
+downloads.download_csv_button(
     components.localized(table),
     filename="balanza-peers.csv",
     source=components.source_summary(in_range),
@@ -280,7 +280,7 @@ overview_table = pd.DataFrame(
 components.show_table(
     overview_table, decimals={"median_gap_pct": 1, "median_gap_fob_pct": 1}, key="mirror_overview"
 )
-components.download_csv_button(
+downloads.download_csv_button(
     components.localized(overview_table),
     filename="balanza-peers-mirror-overview.csv",
     source=t("peers_mirror_title", lang),
@@ -351,7 +351,7 @@ else:
             },
             x_title=t("year", lang),
         )
-        return components.finish_time_chart(fig, sides, units.NOMINAL, year_from, year_to)
+        return time_charts.finish_time_chart(fig, sides, units.NOMINAL, year_from, year_to)
 
     fig = components.shared_figure(
         ("peers_mirror", mirror_country, mirror_partner, year_from, year_to), [sides], mirror_figure
@@ -384,7 +384,7 @@ else:
     components.show_table(
         mirror_table, units=money_units, decimals={"gap_pct": 1, "gap_fob_pct": 1}, key="mirror"
     )
-    components.download_csv_button(
+    downloads.download_csv_button(
         components.localized(mirror_table, money_units),
         filename=f"balanza-peers-mirror-{mirror_country}-{mirror_partner}.csv",
         source=components.source_summary(sides),

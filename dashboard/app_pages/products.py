@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, components, i18n, product_views, shared_results, url_state
+from dashboard import charts, components, downloads, i18n, product_views, shared_results, url_state
 from dashboard.i18n import t
 from etl.schema import CHINA, UNITED_STATES
 
@@ -55,7 +55,7 @@ else:
     components.show_figure(fig, filename="balanza-chapters", key="chapters_chart", finished=True)
     table = product_views.chapter_table(shown, chapter_year, names, CHAPTER_PARTNERS)
     components.show_table(table, units=None, decimals={c: 1 for c in table.columns})
-    components.download_table(
+    downloads.download_table(
         table, decimals={c: 1 for c in table.columns}, filename="balanza-chapters.csv", source=components.source_summary(shown),
         valuation="CIF", units=value_unit, filters={"cy": chapter_year}, key="chapters_csv",
     )  # fmt: skip
@@ -151,7 +151,7 @@ top_products = product_views.top_products_table(
     components.query_top_products(**series_filters, year=year), series, year, labels, lang, spanish
 )
 components.show_table(top_products, decimals={"value_usd_m": 1, "share_pct": 2})
-components.download_table(
+downloads.download_table(
     top_products, decimals={"value_usd_m": 1, "share_pct": 2}, filename="balanza-top-products.csv",
     source=i18n.publisher(source, lang), valuation="CIF" if flow == "import" else "FOB",
     units=t("usd_m", lang), filters={"series": series, "year": year},
@@ -209,7 +209,7 @@ else:
         if growth:
             st.caption(note)
         # every heading of both years, not only the ones shown, with growth and CAGR (the page's CSV helper)
-        components.download_csv_button(
+        downloads.download_csv_button(
             movers.all.rename(columns=headers), filename="balanza-movers.csv", source=i18n.publisher(source, lang),
             valuation="CIF" if flow == "import" else "FOB", units=f"{value_title}; %",
             filters={"series": series, "from": year_from, "year": year, "order": order}, key="movers_csv",

@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import components, i18n, shared_results
+from dashboard import components, downloads, i18n, shared_results
 from dashboard.deck import browser_path, build_deck, html_to_pdf
 from dashboard.scenarios import exports, form, model_text, reconciliation, widgets
 from dashboard.scenarios.form import DEFAULT_PRESET, MAX_SAVED, PRESETS, ScenarioFileError
@@ -27,7 +27,7 @@ from etl.errors import BalanzaError, SpecError
 from etl.schema import UNITED_STATES
 from model.reconciliation import reconcilable
 from model.result import ScenarioResult, colombia_first
-from model.spec import encode_scenario_set
+from model.scenario_link import encode_scenario_set
 
 URL_KEY = "sc"
 UPLOAD_LIMIT_MB = 1  # a scenario or a saved set of four is a few kilobytes
@@ -212,7 +212,7 @@ else:
 
 _sync_url()
 report_url = components.view_url(page="scenarios")  # the exact view: this page, this scenario, this saved set
-shared_url = components.shareable_url("scenarios")  # the same view, as a downloaded file links to it
+shared_url = downloads.shareable_url("scenarios")  # the same view, as a downloaded file links to it
 st.subheader(text("files", lang))
 report_results = [run(doc) for doc in saved] if saved else [result]
 a, b, c, d = st.columns(4)

@@ -1,6 +1,6 @@
 """Colombia's balance with a partner as yearly series, one per basis, taken from the series of record.
 
-No choice is made here: the headline row of each year is the one `etl.record.query_balance` marks as headline
+No choice is made here: the headline row of each year is the one `etl.record_balance.query_balance` marks as headline
 (DANE's own FOB/FOB balance where DANE published one, else the valuation-consistent estimate), the mixed
 FOB − CIF difference is the layer's labelled alternative, and the mirror is the layer's `side="mirror"`.
 """
@@ -22,8 +22,8 @@ from dashboard.claims.card import (
     number_row,
     span_gaps,
 )
-from etl.record import MIXED as MIXED_BASIS
 from etl.record import citation
+from etl.record_balance import MIXED as MIXED_BASIS
 from etl.schema import CHINA
 
 SERIES_COLUMNS = (

@@ -23,18 +23,14 @@ from etl import settings
 from etl.errors import SpecError
 from etl.schema import BILLION, UNITED_STATES
 from model.market import DEFAULT_IMPORT_DEMAND
-from model.spec import (
-    CHANGE_KINDS,
-    EXEMPTION_LISTS,
+from model.scenario_link import (
     MAX_LINK_CHARS,
     MAX_SET_BYTES,
     MAX_SET_DEPTH,
     decode_scenario_set,
     encode_scenario_set,
-    parse_spec,
-    preset_paths,
-    spec_to_dict,
 )
+from model.spec import CHANGE_KINDS, EXEMPTION_LISTS, parse_spec, preset_paths, spec_to_dict
 
 MAX_SAVED = 4  # scenarios compared side by side
 # The bundled presets by name, in the order of the dates they describe (their ``as_of``): the dated presets of
@@ -328,7 +324,7 @@ def from_upload(name: str, data: bytes, lang: str, *, cpu_budget: float = MAX_CH
 
 def _fits_link(name: str, lang: str, scenario_set: dict[str, Any]) -> None:
     """The page keeps its scenarios in its link (a colleague opens the same view): refuse what the link could not
-    carry back (model.spec.decode_scenario_set's bounds)."""
+    carry back (model.scenario_link.decode_scenario_set's bounds)."""
     compact = len(json.dumps(scenario_set, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
     if compact > MAX_SET_BYTES:
         size_en = f"{compact:,} bytes of JSON; at most {MAX_SET_BYTES:,}"

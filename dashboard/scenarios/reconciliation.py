@@ -15,7 +15,7 @@ import pandas as pd
 
 from dashboard import i18n
 from etl.schema import BILLION
-from model import measures
+from model import measures, tariff_measures
 from model.reconciliation import Reconciliation, reconcilable
 from model.spec import parse_spec, spec_to_dict
 
@@ -172,7 +172,7 @@ def describes_the_law(doc: Mapping[str, Any]) -> bool:
 @cache
 def _law(as_of: str) -> list[dict[str, Any]]:
     """The tariff changes of the law on ``as_of`` in canonical form (as the page keeps scenarios)."""
-    law = spec_to_dict(parse_spec(measures.preset_document(measures.read_table(), as_of, "law")))
+    law = spec_to_dict(parse_spec(measures.preset_document(tariff_measures.read_table(), as_of, "law")))
     return list(law["tariff_changes"])
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import components, i18n, shared_results
+from dashboard import components, downloads, i18n, shared_results
 from dashboard.scenarios import colombia, exports, model_text, reconciliation, summary, tables, view
 from dashboard.scenarios.form import MAX_SAVED
 from dashboard.scenarios.labels import EQUATIONS, change_label, tab_labels, text
@@ -56,7 +56,7 @@ def csv_button(
     decimals = tables.export_frame(frame.head(0), lang, millions=millions)[1]  # the places, from the dtypes
     scenario = model_text.preset_name(name, lang)
     units = text("units_usd_m" if millions else "units_usd", lang)
-    components.download_table(
+    downloads.download_table(
         lambda: tables.export_frame(frame, lang, millions=millions)[0].assign(
             **{view.header("scenario", lang): scenario}
         ),
@@ -78,7 +78,7 @@ def show_reconciliation(current: dict[str, Any], lang: str) -> None:
     show_table(reconciliation.measure_table(rec, lang), lang, key="sc_tbl_reconcile", decimals=2)
     with st.expander(reconciliation.word("tracker_heading", lang)):
         show_table(reconciliation.bridge_table(rec, lang), lang, key="sc_tbl_bridge", decimals=2)
-    components.download_table(
+    downloads.download_table(
         lambda: reconciliation.csv_frame(rec, lang), filename=f"balanza-reconciliation-{as_of}.csv",
         source=reconciliation.word("csv_source", lang), valuation=text("customs", lang), units="USD; %",
         filters={"as_of": as_of}, key="sc_dl_reconcile", decimals=reconciliation.csv_decimals(lang),
@@ -319,7 +319,7 @@ def comparison_files(
 ) -> None:
     """CSV and Excel of a comparison table as shown (USD million and % to one place)."""
     made_from = exports.provenance(results[0], lang)
-    components.download_table(
+    downloads.download_table(
         table.rename(columns={"measure": view.header("measure", lang)}), filename=filename, source=made_from.source,
         valuation=made_from.valuation, units=text("units_usd_m", lang), key=key,
         filters={"scenarios": [r.name for r in results]},

@@ -271,7 +271,7 @@ def with_lines(ctx: LoadContext, table: str, select: str, params: list) -> None:
         SELECT * EXCLUDE (_row), CASE WHEN count(*) OVER () = {len(lines)} THEN ${len(params) + 1}[_row]
                                       ELSE _row + 1 END AS line
         FROM (SELECT row_number() OVER () AS _row, * FROM ({select})) ORDER BY _row
-        """,  # noqa: S608
+        """,
         [*params, lines],
     )
 
@@ -337,7 +337,7 @@ def first_long_line(path: Path, limit: int, chunk_size: int = 1 << 20) -> int | 
     return None
 
 
-def duckdb_read_error(path: Path, exc: duckdb.Error, hint: str) -> BalanzaError:
+def duckdb_read_error(path: Path, exc: duckdb.Error, hint: str) -> BalanzaError | KeyboardInterrupt:
     """Turn a DuckDB reader error into an InputError naming the line and column DuckDB reported.
 
     A failed write of the database itself (full disk, file size limit) is not the input's fault: it becomes
@@ -351,7 +351,7 @@ def duckdb_read_error(path: Path, exc: duckdb.Error, hint: str) -> BalanzaError:
     if isinstance(exc, duckdb.InterruptException) or "interrupted" in str(exc).lower():
         from etl.errors import Interrupted
 
-        return Interrupted(2)  # type: ignore[return-value]
+        return Interrupted(2)  # an interruption, not an input error: raised as such by the caller
     too_long = _MAX_LINE_SIZE.search(str(exc))
     if too_long:
         # DuckDB counts lines from its buffer here, not from the file start: find the line ourselves.
@@ -384,7 +384,7 @@ def first_reject(
     """The first row DuckDB's CSV reader rejected, as an InputError with the line the bad field is on (DuckDB's own
     line number counts records, not the lines of quoted line breaks), the column and the cell's text."""
     row = con.execute(
-        f"SELECT line, column_name, error_type, csv_line, byte_position, column_idx FROM {rejects_table} "  # noqa: S608
+        f"SELECT line, column_name, error_type, csv_line, byte_position, column_idx FROM {rejects_table} "
         "ORDER BY byte_position NULLS LAST, line LIMIT 1"
     ).fetchone()
     if row is None:

@@ -181,7 +181,7 @@ def stage_totals(ctx: LoadContext) -> TradeColumnLabels:
         for flow, column in (("export", "us_exports_usd_million"), ("import", "us_imports_usd_million")):
             # The shared checks name one value column; here there are two, so name the one at fault first.
             bad = ctx.con.execute(
-                f"SELECT line, {column} FROM census_totals_raw WHERE {column} IS NULL OR isnan({column}) "  # noqa: S608
+                f"SELECT line, {column} FROM census_totals_raw WHERE {column} IS NULL OR isnan({column}) "
                 f"OR isinf({column}) OR {column} < 0 ORDER BY line LIMIT 1"
             ).fetchone()
             if bad:
@@ -198,7 +198,7 @@ def stage_totals(ctx: LoadContext) -> TradeColumnLabels:
                        TRUE, raw.line
                 FROM census_totals_raw AS raw
                 LEFT JOIN countries c ON c.iso3 = upper(trim(raw.us_partner_iso3))
-                """  # noqa: S608
+                """
             )
         ctx.con.execute("DROP TABLE census_totals_raw")
     except duckdb.Error as exc:

@@ -76,7 +76,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
                    trim(r."HS2"), 2, r."2024_imports", 'FOB', NULL, '{SOURCE}',
                    {int(ctx.dataset_id)}, r."2024_duty", NULL, TRUE, r.line
             FROM hs2_raw r LEFT JOIN census_countries c ON c.cty_code = lpad(trim(r.CTY_CODE), 4, '0')
-            """  # noqa: S608
+            """
         )
         ctx.con.execute("DROP TABLE hs2_raw")
     except duckdb.Error as exc:

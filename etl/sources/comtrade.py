@@ -145,7 +145,7 @@ def to_trade(ctx: LoadContext, raw: str, line_expr: str = "NULL", params: list |
                    count(*) FILTER (WHERE numeric AND length(hs_code) % 2 = 1),
                    list(DISTINCT substr(flow, 2)) FILTER (WHERE flow LIKE '~%')
             FROM (SELECT hs_code, flow, hs_code <> 'TOTAL' AND regexp_full_match(hs_code, '[0-9]+') AS numeric
-                  FROM {STAGED_TABLE} WHERE dataset_id = ?)""",  # noqa: S608
+                  FROM {STAGED_TABLE} WHERE dataset_id = ?)""",
         [ctx.dataset_id],
     )
     restore_leading_zeros(ctx, stats[:3])
@@ -169,7 +169,7 @@ def restore_leading_zeros(ctx: LoadContext, lengths: tuple) -> None:
         return
     level = levels[0]
     ctx.con.execute(
-        f"UPDATE {STAGED_TABLE} SET hs_code = '0' || hs_code, hs_level = {level} "  # noqa: S608
+        f"UPDATE {STAGED_TABLE} SET hs_code = '0' || hs_code, hs_level = {level} "
         f"WHERE dataset_id = ? AND hs_code <> 'TOTAL' AND length(hs_code) = {level - 1}",
         [ctx.dataset_id],
     )
@@ -180,13 +180,13 @@ def restore_leading_zeros(ctx: LoadContext, lengths: tuple) -> None:
 def set_aside_subflows(ctx: LoadContext) -> None:
     """Remove the rows of breakdown flows (DX, FM, …) staged as '~code', and say how many there were."""
     counts = ctx.con.execute(
-        f"SELECT substr(flow, 2), count(*) FROM {STAGED_TABLE} WHERE dataset_id = ? AND flow LIKE '~%' "  # noqa: S608
+        f"SELECT substr(flow, 2), count(*) FROM {STAGED_TABLE} WHERE dataset_id = ? AND flow LIKE '~%' "
         "GROUP BY 1 ORDER BY 1",
         [ctx.dataset_id],
     ).fetchall()
     if not counts:
         return
-    ctx.con.execute(f"DELETE FROM {STAGED_TABLE} WHERE dataset_id = ? AND flow LIKE '~%'", [ctx.dataset_id])  # noqa: S608
+    ctx.con.execute(f"DELETE FROM {STAGED_TABLE} WHERE dataset_id = ? AND flow LIKE '~%'", [ctx.dataset_id])
     listed = ", ".join(f"{n:,} {code} ({SUBFLOWS.get(code.upper(), code)})" for code, n in counts)
     ctx.notes.append(f"set aside {listed}: breakdowns of exports/imports, not loaded")
 

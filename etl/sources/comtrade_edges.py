@@ -70,7 +70,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
         FROM edges_frame f
         LEFT JOIN countries r ON r.iso3 = f.exporter
         LEFT JOIN countries p ON p.iso3 = f.importer
-        """  # noqa: S608
+        """
     )
     ctx.con.unregister("edges_frame")
     provisional = {int(year) for year in ctx.options.get("provisional_years", [])}

@@ -115,7 +115,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
         SELECT year, CAST(year AS VARCHAR), reporter_iso3, partner_iso3, flow, 'TOTAL', 0, value_usd, valuation,
                NULL, '{SOURCE}', {int(ctx.dataset_id)}, NULL, NULL, FALSE, source_line
         FROM flow_table_frame
-        """  # noqa: S608
+        """
     )
     ctx.con.unregister("flow_table_frame")
     return LABELS

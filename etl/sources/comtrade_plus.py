@@ -85,7 +85,7 @@ def stage_csv(ctx: LoadContext) -> TradeColumnLabels:
     as_text = sniff.delimiter == ";"
     problem = _stage_csv(ctx, numbers_as_text=as_text)
     if not as_text and separators_refused(problem, NUMERIC):
-        ctx.con.execute(f"DELETE FROM {STAGED_TABLE} WHERE dataset_id = ?", [ctx.dataset_id])  # noqa: S608
+        ctx.con.execute(f"DELETE FROM {STAGED_TABLE} WHERE dataset_id = ?", [ctx.dataset_id])
         problem = _stage_csv(ctx, numbers_as_text=True)
     if problem is not None:
         raise problem

@@ -4,7 +4,7 @@ The file (``data/raw/dane-fob-balance-by-partner-printed/``) keeps each number a
 (``balance_as_printed_usd_millions``, Spanish separators, sign from the sentence) beside the same number as a
 decimal (``balance_usd_millions``), with the period it covers, the page and the exact quote. Its rows go to
 ``published_figures`` as balances of Colombia (flow ``balance``, US dollars), where the series of record
-(``etl.record.query_official_balances``) vets them like every printed balance. Nothing goes to ``trade``.
+(``etl.record_balance.query_official_balances``) vets them like every printed balance. Nothing goes to ``trade``.
 
 What is checked, row by row (a failure refuses the file, naming line and column):
 - the period is ``YYYY-MM`` to ``YYYY-MM`` within one year, start before end;

@@ -144,7 +144,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
                CASE WHEN f.hs_code = 'TOTAL' THEN 0 ELSE length(f.hs_code) END, f.value_usd, 'CIF', NULL,
                '{SOURCE}', {int(ctx.dataset_id)}, NULL, NULL, TRUE, f.source_line
         FROM dane_frame f LEFT JOIN countries c ON c.iso3 = f.partner
-        """  # noqa: S608
+        """
     )
     ctx.con.unregister("dane_frame")
     record_year_flags(ctx, SOURCE, {int(y) for y in frame["year"]})

@@ -93,7 +93,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
                    'FOB', {weight}, 'dian', {int(ctx.dataset_id)}, NULL, NULL, TRUE, raw.line
             FROM dian_raw raw
             LEFT JOIN country_names n ON n.name_key = lower(strip_accents(trim(raw.destination)))
-            """  # noqa: S608
+            """
         )
         years = {
             int(r[0]) for r in ctx.con.execute("SELECT DISTINCT substr(month, 1, 4) FROM dian_raw").fetchall()

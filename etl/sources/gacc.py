@@ -288,14 +288,14 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
         SELECT f.year, CAST(f.year AS VARCHAR), 'CHN', coalesce(c.iso3, '?' || f.partner), f.flow, 'TOTAL', 0,
                f.value_usd, f.valuation, NULL, '{SOURCE}', {int(ctx.dataset_id)}, NULL, NULL, FALSE, f.source_line
         FROM gacc_frame f LEFT JOIN countries c ON c.iso3 = f.partner
-        """  # noqa: S608
+        """
     )
     ctx.con.execute(
         f"""
         INSERT INTO currency_conversions
         SELECT {int(ctx.dataset_id)}, source_line, year, 'CHN', partner, flow, '{CURRENCY}', value_cny, rate
         FROM gacc_frame
-        """  # noqa: S608
+        """
     )
     ctx.con.unregister("gacc_frame")
     return LABELS

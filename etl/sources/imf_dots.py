@@ -92,7 +92,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
         SELECT year, period, reporter_iso3, partner_iso3, flow, 'TOTAL', 0, value_usd, valuation, NULL,
                'imf_dots', {int(ctx.dataset_id)}, NULL, NULL, TRUE, source_line
         FROM dots_frame
-        """  # noqa: S608
+        """
     )
     ctx.con.unregister("dots_frame")
     return LABELS

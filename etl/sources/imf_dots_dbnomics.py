@@ -124,7 +124,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
         SELECT year, CAST(year AS VARCHAR), reporter_iso3, partner_iso3, flow, 'TOTAL', 0, value_usd, valuation,
                NULL, '{SOURCE}', {int(ctx.dataset_id)}, NULL, NULL, TRUE, source_line
         FROM dbnomics_frame
-        """  # noqa: S608
+        """
     )
     ctx.con.unregister("dbnomics_frame")
     return LABELS

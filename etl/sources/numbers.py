@@ -199,7 +199,7 @@ def number_style(ctx: LoadContext, reader_sql: str, params: list, columns: Seque
             SELECT v, c, CASE {cases} END AS kind FROM ({union})
             WHERE v IS NOT NULL AND (v LIKE '%,%' OR v LIKE '%.%')
         ) WHERE kind IS NOT NULL GROUP BY ALL
-        """,  # noqa: S608
+        """,
         params * len(columns),
     ).fetchall()
     evidence = Evidence()
@@ -273,11 +273,11 @@ def read_table_numbers(ctx: LoadContext, table: str, columns: Sequence[str], hin
     reader = sql_reader(style)
     for column in columns:
         bad = ctx.con.execute(
-            f"SELECT line, \"{column}\" FROM {table} WHERE trim(coalesce(\"{column}\", '')) <> '' "  # noqa: S608
+            f"SELECT line, \"{column}\" FROM {table} WHERE trim(coalesce(\"{column}\", '')) <> '' "
             f"AND {reader.format(chr(34) + column + chr(34))} IS NULL ORDER BY line LIMIT 1"
         ).fetchone()
         if bad:
             raise ctx.error(f"{column} {bad[1].strip()!r} is not a number", line=int(bad[0]), column=column,
                             hint=hint)  # fmt: skip
     replaced = ", ".join(f'{reader.format(chr(34) + c + chr(34))} AS "{c}"' for c in columns)
-    ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * REPLACE ({replaced}) FROM {table}")  # noqa: S608
+    ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * REPLACE ({replaced}) FROM {table}")

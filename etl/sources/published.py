@@ -109,7 +109,7 @@ def stage(ctx: LoadContext) -> TradeColumnLabels:
         LEFT JOIN countries r ON r.iso3 = f.reporter_iso3
         LEFT JOIN countries p ON p.iso3 = f.partner_iso3
         WHERE f.chosen AND f.flow IN ('export', 'import')
-        """  # noqa: S608
+        """
     )
     ctx.con.unregister("published_frame")
     record_year_flags(ctx, "published", {int(y) for y in frame["year"]})

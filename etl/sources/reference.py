@@ -105,7 +105,7 @@ def load_countries(ctx: LoadContext) -> int:
                coalesce("UNTERM English Short", official_name_en, "CLDR display name"),
                coalesce(official_name_es, "UNTERM Spanish Short"), FALSE
         FROM {raw} WHERE "ISO3166-1-Alpha-3" IS NOT NULL AND trim("ISO3166-1-Alpha-3") <> ''
-        """  # noqa: S608
+        """
     )
     specials = [
         (WORLD, 1, "World", "Mundo", True),
@@ -118,7 +118,7 @@ def load_countries(ctx: LoadContext) -> int:
     names: dict[str, str] = {}
     for iso3, en, es, en_short, es_short in ctx.con.execute(
         f"""SELECT "ISO3166-1-Alpha-3", official_name_en, official_name_es, "UNTERM English Short",
-                   "UNTERM Spanish Short" FROM {raw} WHERE "ISO3166-1-Alpha-3" IS NOT NULL"""  # noqa: S608
+                   "UNTERM Spanish Short" FROM {raw} WHERE "ISO3166-1-Alpha-3" IS NOT NULL"""
     ).fetchall():
         for name in (en, es, en_short, es_short):
             if name:
@@ -136,7 +136,7 @@ def load_countries(ctx: LoadContext) -> int:
         SELECT DISTINCT ON (upper(trim("ISO3166-1-Alpha-2"))) upper(trim("ISO3166-1-Alpha-2")), "ISO3166-1-Alpha-3"
         FROM {raw} WHERE "ISO3166-1-Alpha-2" IS NOT NULL AND trim("ISO3166-1-Alpha-2") <> ''
           AND "ISO3166-1-Alpha-3" IS NOT NULL AND trim("ISO3166-1-Alpha-3") <> ''
-        """  # noqa: S608
+        """
     )
     ctx.con.execute(f"DROP TABLE {raw}")
     return _count(ctx, "countries")
@@ -155,7 +155,7 @@ def load_comtrade_areas(ctx: LoadContext) -> int:
                     WHEN trim(iso_3) = 'EUR' THEN '{EUROPEAN_UNION}' ELSE trim(iso_3) END,
                country
         FROM {raw} WHERE iso_3 IS NOT NULL AND trim(iso_3) <> ''
-        """  # noqa: S608
+        """
     )
     check_shrink(ctx, "comtrade_areas", before, _count(ctx, "comtrade_areas"))
     # Areas Comtrade codes that countries.csv lacks (historic or special areas) join as aggregates.
@@ -265,7 +265,7 @@ def cn_hs_descriptions(rows: list[tuple[str, str, int, str]]) -> dict[str, tuple
 def load_hs_codes_es(ctx: LoadContext) -> int:
     raw = _csv(ctx)
     bad = ctx.con.execute(
-        f"SELECT line, column_name FROM (SELECT row_number() OVER () + 1 AS line, * FROM {raw}) r, "  # noqa: S608
+        f"SELECT line, column_name FROM (SELECT row_number() OVER () + 1 AS line, * FROM {raw}) r, "
         "LATERAL (SELECT * FROM (VALUES (TRY_CAST(r.LEVEL AS INTEGER) IS NULL, 'LEVEL'), "
         "(coalesce(trim(r.NAME_ES), '') = '', 'NAME_ES'), (coalesce(trim(r.CNKEY), '') = '', 'CNKEY')) "
         "AS t(failed, column_name)) WHERE failed ORDER BY line LIMIT 1"
@@ -277,7 +277,7 @@ def load_hs_codes_es(ctx: LoadContext) -> int:
     rows = [
         (str(k), str(c or ""), int(lvl), str(n))
         for k, c, lvl, n in ctx.con.execute(
-            f"SELECT CNKEY, CN_CODE, CAST(LEVEL AS INTEGER), NAME_ES FROM {raw} ORDER BY CNKEY"  # noqa: S608
+            f"SELECT CNKEY, CN_CODE, CAST(LEVEL AS INTEGER), NAME_ES FROM {raw} ORDER BY CNKEY"
         ).fetchall()
     ]
     ctx.con.execute(f"DROP TABLE {raw}")
@@ -314,9 +314,9 @@ def load_gdp(ctx: LoadContext) -> int:
     source = GDP_WORLD_BANK
     if "source" in ctx.sniff.header:
         raw = _csv(ctx)
-        sources = {row[0] for row in ctx.con.execute(f"SELECT DISTINCT source FROM {raw}").fetchall()}  # noqa: S608
+        sources = {row[0] for row in ctx.con.execute(f"SELECT DISTINCT source FROM {raw}").fetchall()}
         bad = ctx.con.execute(
-            f'SELECT row_number() OVER () + 1 AS line, * FROM {raw} QUALIFY NOT coalesce(TRY_CAST("Value" AS DOUBLE) '  # noqa: S608
+            f'SELECT row_number() OVER () + 1 AS line, * FROM {raw} QUALIFY NOT coalesce(TRY_CAST("Value" AS DOUBLE) '
             "> 0, FALSE) OR TRY_CAST(\"Year\" AS INTEGER) IS NULL OR coalesce(trim(publisher), '') = '' "
             "ORDER BY line LIMIT 1"
         ).fetchall()
@@ -393,7 +393,7 @@ def load_exchange_rates(ctx: LoadContext) -> int:
     """Published annual average rates; a row without its publisher, page or quote is refused."""
     raw = _csv(ctx)
     bad = ctx.con.execute(
-        f"SELECT row_number() OVER () + 1 AS line, * FROM {raw} QUALIFY TRY_CAST(units_per_usd AS DOUBLE) IS NULL "  # noqa: S608
+        f"SELECT row_number() OVER () + 1 AS line, * FROM {raw} QUALIFY TRY_CAST(units_per_usd AS DOUBLE) IS NULL "
         "OR NOT TRY_CAST(units_per_usd AS DOUBLE) > 0 OR TRY_CAST(year AS INTEGER) IS NULL "
         "OR coalesce(trim(publisher), '') = '' OR coalesce(trim(url), '') = '' OR coalesce(trim(quote), '') = '' "
         "ORDER BY line LIMIT 1"
@@ -431,7 +431,7 @@ def load_indicators(ctx: LoadContext) -> int:
             (coalesce(trim(r.url), '') = '', 'url is empty', 'url'),
             (coalesce(trim(r.quote), '') = '', 'quote is empty', 'quote')
         ) AS t(failed, reason, column_name)) WHERE failed ORDER BY line LIMIT 1
-        """  # noqa: S608
+        """
     ).fetchall()
     ctx.con.execute(f"DROP TABLE {raw}")
     if bad:

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl import settings
-from etl.record import query_balance
+from etl.record_balance import query_balance
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py"
 RAW = settings.DATA_DIR / "raw"

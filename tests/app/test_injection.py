@@ -26,7 +26,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.csv_export import FORMULA_PREFIXES, neutralise_frame, to_csv_bytes
 from dashboard.url_state import escape_markdown
 from etl.errors import SpecError
-from model.spec import decode_scenario_set, encode_scenario_set
+from model.scenario_link import decode_scenario_set, encode_scenario_set
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py")
 PRESETS = Path(__file__).resolve().parents[2] / "model" / "presets"

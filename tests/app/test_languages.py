@@ -156,7 +156,8 @@ def _render(page: str, lang: str) -> AppTest:
 
 def _labels(lang: str) -> set[str]:
     """The catalogue's labels of ``lang`` that differ from the other language's (whole texts, e.g. 'Year')."""
-    from dashboard.i18n import COLUMNS, LABELS
+    from dashboard.i18n import COLUMNS
+    from dashboard.i18n_labels import LABELS
 
     index = 0 if lang == "en" else 1
     return {

@@ -14,9 +14,10 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.scenarios import form
 from dashboard.scenarios import reconciliation as words
-from model import measures
+from model import measures, tariff_measures
 from model.reconciliation import Reconciliation
-from model.spec import encode_scenario_set, preset_path
+from model.scenario_link import encode_scenario_set
+from model.spec import preset_path
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "dashboard" / "app_pages" / "scenarios.py")
@@ -115,7 +116,7 @@ def test_20_november_in_spanish() -> None:
 
 
 def test_every_measure_has_its_words_in_both_languages() -> None:
-    ids = {m.measure for m in measures.read_table().measures}
+    ids = {m.measure for m in tariff_measures.read_table().measures}
     assert ids == set(words.MEASURES)
     assert {step for step, _ in measures.BRIDGE_STEPS} == set(words.BRIDGE_STEPS)
 

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import i18n
 from dashboard.url_state import escape_markdown
-from model.spec import decode_scenario_set, encode_scenario_set
+from model.scenario_link import decode_scenario_set, encode_scenario_set
 
 PAGE = str(Path(__file__).resolve().parents[2] / "dashboard" / "app_pages" / "scenarios.py")
 
@@ -77,10 +77,10 @@ def test_uniform_preset_says_switching_is_small_and_shows_how_much() -> None:
 def test_purchase_preset_sets_the_deficit_against_the_record(bundled_env: Path) -> None:
     import duckdb
 
-    from etl import record
+    from etl import record_balance
 
     con = duckdb.connect(str(bundled_env), read_only=True)
-    balances = record.query_balance(con, reporter="COL", partners=["CHN"])
+    balances = record_balance.query_balance(con, reporter="COL", partners=["CHN"])
     con.close()
     deficit = -float(balances.loc[balances["year"] == 2024, "balance_usd"].iloc[0])
     at = _load_preset(_page(), "China buys enough more to close the deficit")

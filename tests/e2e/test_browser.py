@@ -25,7 +25,7 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def browser_context(server: str, chromium) -> Iterator[object]:  # noqa: ANN001 - a Playwright Browser
+def browser_context(server: str, chromium) -> Iterator[object]:
     context = chromium.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
     # The grid's own CSV export otherwise opens a native save dialog.
     context.add_init_script("delete window.showSaveFilePicker;")

@@ -42,19 +42,19 @@ def spanish_billions(usd: float) -> str:
 
 
 @pytest.fixture(scope="module")
-def context(server: str, chromium) -> Iterator[object]:  # noqa: ANN001 - a Playwright Browser
+def context(server: str, chromium) -> Iterator[object]:
     context = chromium.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1100})
     yield context
     context.close()
 
 
-def _ready(page) -> None:  # noqa: ANN001 - a Playwright page
+def _ready(page) -> None:
     page.wait_for_selector(".js-plotly-plot .main-svg", state="attached", timeout=WAIT)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT)
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def _select(page, label: str, option: str, nth: int = 0) -> None:  # noqa: ANN001
+def _select(page, label: str, option: str, nth: int = 0) -> None:
     """Pick ``option`` in the ``nth`` select box named ``label`` as a keyboard user does: type it, press Enter."""
     box = page.get_by_role("combobox", name=label).nth(nth)
     box.click()

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from model.spec import decode_scenario_set
+from model.scenario_link import decode_scenario_set
 from tools.browser import CHROMIUM
 
 pytestmark = [
@@ -29,13 +29,13 @@ WAIT = 240_000  # a cold server on a loaded 2-core machine: the first scenario r
 
 
 @pytest.fixture(scope="module")
-def context(server: str, chromium) -> Iterator[object]:  # noqa: ANN001 - a Playwright Browser
+def context(server: str, chromium) -> Iterator[object]:
     context = chromium.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1100})
     yield context
     context.close()
 
 
-def _ready(page) -> None:  # noqa: ANN001 - a Playwright page
+def _ready(page) -> None:
     page.wait_for_selector(".js-plotly-plot .main-svg", state="attached", timeout=WAIT)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT)
     assert page.locator('[data-testid="stException"]').count() == 0
@@ -67,7 +67,7 @@ def test_claims_open_a_card_and_reproduce_it_on_balances(server: str, context) -
         page.close()
 
 
-def _select(page, label: str, option: str) -> None:  # noqa: ANN001
+def _select(page, label: str, option: str) -> None:
     """Pick ``option`` in the select box ``label`` the way a keyboard user does: type it, press Enter."""
     box = page.get_by_role("combobox", name=label).first
     box.click()

@@ -43,19 +43,19 @@ PRESETS_ES = (
 
 
 @pytest.fixture(scope="module")
-def context(server: str, chromium) -> Iterator[object]:  # noqa: ANN001 - a Playwright Browser
+def context(server: str, chromium) -> Iterator[object]:
     context = chromium.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1100})
     yield context
     context.close()
 
 
-def _ready(page) -> None:  # noqa: ANN001 - a Playwright page
+def _ready(page) -> None:
     page.wait_for_selector(".js-plotly-plot .main-svg", state="attached", timeout=WAIT)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT)
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def _select(page, label: str, option: str) -> None:  # noqa: ANN001
+def _select(page, label: str, option: str) -> None:
     box = page.get_by_role("combobox", name=label).first
     box.click()
     page.keyboard.type(option[:20])
@@ -63,7 +63,7 @@ def _select(page, label: str, option: str) -> None:  # noqa: ANN001
     page.get_by_role("option", name=option, exact=True).first.click()
 
 
-def _download(page, name: str) -> bytes:  # noqa: ANN001
+def _download(page, name: str) -> bytes:
     with page.expect_download(timeout=WAIT) as info:
         page.get_by_role("button", name=name).first.click()
     return Path(info.value.path()).read_bytes()
@@ -78,7 +78,7 @@ def _raw_colombia_2024_musd() -> float:
     return total[0][0] / 1e6
 
 
-def test_present_three_scenarios_as_a_deck_and_a_report(server: str, context) -> None:  # noqa: ANN001
+def test_present_three_scenarios_as_a_deck_and_a_report(server: str, context) -> None:
     from pptx import Presentation
 
     page = context.new_page()
@@ -149,7 +149,7 @@ def test_present_three_scenarios_as_a_deck_and_a_report(server: str, context) ->
         page.close()
 
 
-def test_download_a_csv_and_an_excel_file_read_in_a_spanish_locale(server: str, context) -> None:  # noqa: ANN001
+def test_download_a_csv_and_an_excel_file_read_in_a_spanish_locale(server: str, context) -> None:
     from openpyxl import load_workbook
     from pptx import Presentation
 

@@ -26,13 +26,13 @@ RAW = settings.DATA_DIR / "raw"
 
 
 @pytest.fixture(scope="module")
-def context(server: str, chromium) -> Iterator[object]:  # noqa: ANN001 - a Playwright Browser
+def context(server: str, chromium) -> Iterator[object]:
     context = chromium.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1100})
     yield context
     context.close()
 
 
-def _ready(page) -> None:  # noqa: ANN001 - a Playwright page
+def _ready(page) -> None:
     page.wait_for_selector(".js-plotly-plot .main-svg", state="attached", timeout=WAIT)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT)
     assert page.locator('[data-testid="stException"]').count() == 0

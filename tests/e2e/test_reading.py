@@ -53,20 +53,20 @@ OVERLAPPING_TEXTS = """() => {
 
 
 @pytest.fixture(scope="module", params=WIDTHS, ids=lambda w: f"{w}px")
-def screen(request: pytest.FixtureRequest, server: str, chromium) -> Iterator[object]:  # noqa: ANN001
+def screen(request: pytest.FixtureRequest, server: str, chromium) -> Iterator[object]:
     context = chromium.new_context(viewport={"width": request.param, "height": 1000})
     yield context
     context.close()
 
 
-def _ready(page) -> None:  # noqa: ANN001 - a Playwright page
+def _ready(page) -> None:
     page.wait_for_selector(".js-plotly-plot .main-svg", state="attached", timeout=WAIT)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT)
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
 @pytest.mark.parametrize("page_name", PAGES)
-def test_numbers_are_whole_and_chart_texts_apart(server: str, screen, page_name: str) -> None:  # noqa: ANN001
+def test_numbers_are_whole_and_chart_texts_apart(server: str, screen, page_name: str) -> None:
     page = screen.new_page()
     try:
         page.goto(f"{server}/{'' if page_name == 'overview' else page_name}?lang=es")

@@ -39,7 +39,7 @@ OVERFLOWING_TEXTS = """() => {
 
 
 @pytest.fixture(scope="module")
-def phone(server: str, chromium) -> Iterator[object]:  # noqa: ANN001 - a Playwright Browser
+def phone(server: str, chromium) -> Iterator[object]:
     context = chromium.new_context(viewport={"width": WIDTH, "height": 900})
     yield context
     context.close()

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from dashboard import claims as c
-from etl import record, settings
+from etl import record_balance, settings
 from etl.errors import InputError
 from etl.load import FileMetadata, load_files
 from etl.sources.dane_fob_printed import read_printed
@@ -96,8 +96,8 @@ def test_china_2024_estimate_uses_danes_own_2013_factor(small_bundle_con: duckdb
     expected = _dian_export("China", 2024) - _import_cif("CHN", 2024) / factor
     assert factor == pytest.approx(1.05296, abs=1e-5)
     assert expected / 1e9 == pytest.approx(-12.757, abs=1e-3)
-    head = record.query_balance(small_bundle_con, partners=["CHN"]).set_index("year").loc[2024]
-    assert head["basis"] == record.FOB_ESTIMATED and head["factor_source"] == "DANE 2013"
+    head = record_balance.query_balance(small_bundle_con, partners=["CHN"]).set_index("year").loc[2024]
+    assert head["basis"] == record_balance.FOB_ESTIMATED and head["factor_source"] == "DANE 2013"
     assert head["balance_usd"] == pytest.approx(expected, rel=1e-9)
     assert head["factor"] == pytest.approx(factor, rel=1e-9)
     assert "÷ 1.053" in head["basis_label"] and "DANE's own 2013 figures" in head["basis_label"]
@@ -112,27 +112,27 @@ def test_partner_factor_from_latest_legible_year(small_bundle_con: duckdb.DuckDB
     """The US: DANE's 2024 balance gives the 2024 factor (exports from DIAN, imports CIF from the annex); the
     2025 estimate uses it (nearest year). A partner DANE printed nothing for keeps IMF's 1.06."""
     usa_2024 = _import_cif("USA", 2024) / (_dian_export("Estados Unidos", 2024) - (-1_189_000_000.0))
-    factors = record.query_cif_fob_factors(small_bundle_con, partners=["USA", "CHN"]).set_index(
+    factors = record_balance.query_cif_fob_factors(small_bundle_con, partners=["USA", "CHN"]).set_index(
         ["partner_iso3", "year"]
     )
     assert factors.loc[("USA", 2024), "factor"] == pytest.approx(usa_2024, rel=1e-9)
-    balances = record.query_balance(small_bundle_con, partners=["USA", "PAN"], basis="fob_estimated")
+    balances = record_balance.query_balance(small_bundle_con, partners=["USA", "PAN"], basis="fob_estimated")
     usa = balances[balances["partner_iso3"] == "USA"].set_index("year")
     assert usa.loc[2025, "factor_source"] == "DANE 2024"
     assert usa.loc[2025, "factor"] == pytest.approx(usa_2024, rel=1e-9)
     pan = balances[balances["partner_iso3"] == "PAN"]
-    assert set(pan["factor_source"]) == {record.FACTOR_FROM_IMF} and set(pan["factor"]) == {1.06}
+    assert set(pan["factor_source"]) == {record_balance.FACTOR_FROM_IMF} and set(pan["factor"]) == {1.06}
     assert pan["basis_label"].str.contains("IMF's CIF/FOB factor").all()
 
 
 def test_a_page_transcribed_twice_counts_once(small_bundle_con: duckdb.DuckDBPyConnection) -> None:
     """La Nota's 2013 China figure is in facts.csv and in this file: one page, one vote, so DANE's −4,739.4 (El
     Nuevo Siglo) stays the chosen figure (a second copy of La Nota's −4,739 would outvote it)."""
-    printed = record.query_printed_balances(small_bundle_con, partners=["CHN"])
+    printed = record_balance.query_printed_balances(small_bundle_con, partners=["CHN"])
     chn_2013 = printed[printed["year"] == 2013]
     assert sorted(chn_2013["value_usd"]) == [-4_739_400_000.0, -4_739_000_000.0]
-    head = record.query_balance(small_bundle_con, partners=["CHN"]).set_index("year").loc[2013]
-    assert head["basis"] == record.OFFICIAL and head["balance_usd"] == -4_739_400_000.0
+    head = record_balance.query_balance(small_bundle_con, partners=["CHN"]).set_index("year").loc[2013]
+    assert head["basis"] == record_balance.OFFICIAL and head["balance_usd"] == -4_739_400_000.0
 
 
 def _edited(tmp_path: Path, line: int, **values: str) -> Path:

@@ -326,7 +326,7 @@ def reference_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
          reference / "uncomtrade-reference" / "comtrade_partner_areas.csv"],
         fresh=True,
     )  # fmt: skip
-    with write_session(path) as con:  # a row by hand, stored like any loaded row (etl/store.py)
+    with write_session(path) as con:  # a row by hand, stored like any loaded row (etl/store/)
         con.execute(
             "INSERT INTO trade (year, period, reporter_iso3, partner_iso3, flow, hs_code, hs_level, value_usd,"
             " valuation, source, dataset_id) VALUES (2009, '2009', 'CHN', 'ARG', 'import', 'TOTAL', 0, 1.0, 'CIF',"

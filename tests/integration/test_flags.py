@@ -7,7 +7,7 @@ import csv
 import duckdb
 import pytest
 
-from etl import record, settings
+from etl import record, record_balance, settings
 
 DIAN = (
     settings.DATA_DIR
@@ -47,7 +47,7 @@ def test_2025_partner_exports_are_provisional_and_not_comparable(
 
 
 def test_balances_carry_the_flags_of_their_records(small_bundle_con: duckdb.DuckDBPyConnection) -> None:
-    balances = record.query_balance(small_bundle_con, partners=["CHN", "WLD"]).set_index(
+    balances = record_balance.query_balance(small_bundle_con, partners=["CHN", "WLD"]).set_index(
         ["partner_iso3", "year"]
     )
     assert tuple(balances.loc[("CHN", 2025), ["provisional", "comparable"]]) == (True, False)

@@ -198,7 +198,7 @@ def snapshot(db: Path) -> dict[str, tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:
         return {
-            table: con.execute(f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {table} t").fetchone()  # noqa: S608
+            table: con.execute(f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {table} t").fetchone()
             for table in ("trade", "datasets", "published_figures")
         }
     finally:

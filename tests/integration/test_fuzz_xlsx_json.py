@@ -203,7 +203,7 @@ def _check(fuzz_db: Path, kind: str, suffix: str, data: bytes, same_path: bool) 
                 OR flow NOT IN ('export', 'import', 're-export', 're-import')
                 OR substr(period, 1, 4) <> CAST(year AS VARCHAR)
                 OR (reporter_iso3 = partner_iso3 AND flow IN ('export', 're-export'))
-                OR (hs_vintage IS NOT NULL AND hs_vintage NOT IN ('H0','H1','H2','H3','H4','H5','H6','HS')))""",  # noqa: S608
+                OR (hs_vintage IS NOT NULL AND hs_vintage NOT IN ('H0','H1','H2','H3','H4','H5','H6','HS')))""",
             [dataset_id],
         ).fetchone()[0]
         assert bad == 0

@@ -14,7 +14,7 @@ import pytest
 
 from dashboard import claims as c
 from dashboard import queries, units
-from etl import record, settings
+from etl import record, record_balance, settings
 from etl.errors import InputError
 from etl.load import FileMetadata, load_files
 from etl.store import copy_database
@@ -88,7 +88,9 @@ def test_claim8_divides_by_the_2024_gdp_and_says_it_is_derived(
     card = next(k for k in c.build_cards(data) if k.spec.id == 8)
     assert card.facts["gdp_year"] == 2024
     deficit = -float(
-        record.query_balance(small_bundle_con, partners=["CHN"]).set_index("year").loc[2024, "balance_usd"]
+        record_balance.query_balance(small_bundle_con, partners=["CHN"])
+        .set_index("year")
+        .loc[2024, "balance_usd"]
     )
     assert card.facts["trade_gap_pct_gdp"] == pytest.approx(deficit / derived_2024() * 100)
     assert "2024 GDP in US dollars derived" in " ".join(card.explanation)
@@ -103,7 +105,7 @@ def test_balances_in_percent_of_gdp_have_2024(small_bundle_con: duckdb.DuckDBPyC
 
 def test_a_derived_gdp_without_its_method_is_refused(small_bundle_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "scratch.duckdb"
-    copy_database(small_bundle_db, db)  # the catalogue and its store (etl/store.py)
+    copy_database(small_bundle_db, db)  # the catalogue and its store (etl/store/)
     bad = tmp_path / "gdp_bad.csv"
     bad.write_text(
         "Country Name,Country Code,Year,Value,source,publisher\nColombia,COL,2024,419e9,derived,\n"

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from dashboard import claims as c
-from etl import record, settings
+from etl import record, record_balance, settings
 from etl.build import build_database
 from etl.load import load_files
 from etl.manifest import ManifestEntry
@@ -62,7 +62,7 @@ def _write(path: Path, rows: Rows) -> Path:
 def _load(base_db: Path, tmp_path: Path, edit: Callable[[str, dict[str, str]], None] | None = None) -> Path:
     """A copy of the base with the printed-figure files loaded, each row passed through ``edit`` first."""
     db = tmp_path / "case.duckdb"
-    copy_database(base_db, db)  # the catalogue and its store (etl/store.py)
+    copy_database(base_db, db)  # the catalogue and its store (etl/store/)
     copies = []
     for name in PRINTED_TRADE:
         rows = _read(name)
@@ -77,7 +77,7 @@ def _load(base_db: Path, tmp_path: Path, edit: Callable[[str, dict[str, str]], N
 def _headline(db: Path, partner: str, year: int) -> dict:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        frame = record.query_balance(con, partners=[partner])
+        frame = record_balance.query_balance(con, partners=[partner])
         cards = {k.spec.id: k for k in c.build_cards(c.query_claim_data(con, with_scenarios=False))
                  if k.spec.id in (1, 2)}  # fmt: skip
     finally:
@@ -118,8 +118,10 @@ def as_bundled(base_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 def test_the_bundled_files_give_danes_usa_balance_and_no_official_china_one(as_bundled: dict) -> None:
-    assert as_bundled["USA"]["basis"] == record.OFFICIAL and as_bundled["USA"]["balance_usd"] == -1_189e6
-    assert as_bundled["CHN"]["basis"] != record.OFFICIAL
+    assert (
+        as_bundled["USA"]["basis"] == record_balance.OFFICIAL and as_bundled["USA"]["balance_usd"] == -1_189e6
+    )
+    assert as_bundled["CHN"]["basis"] != record_balance.OFFICIAL
 
 
 def test_a_citing_tag_does_not_make_the_mixed_figure_official(base_db: Path, tmp_path: Path,
@@ -134,7 +136,7 @@ def test_a_citing_tag_does_not_make_the_mixed_figure_official(base_db: Path, tmp
             row["publisher"] += " (citing DANE)"
 
     head = _headline(_load(base_db, tmp_path, tag), "CHN", 2024)
-    assert head["basis"] != record.OFFICIAL and head["balance_usd"] != -13_559e6
+    assert head["basis"] != record_balance.OFFICIAL and head["balance_usd"] != -13_559e6
     assert head["balance_usd"] == as_bundled["CHN"]["balance_usd"]
     assert head["verdicts"] == as_bundled["CHN"]["verdicts"]  # claims 1 and 2 keep their verdicts
 
@@ -143,14 +145,14 @@ def test_a_balance_stated_as_cif_is_not_danes_fob_balance(base_db: Path, tmp_pat
     head = _headline(
         _load(base_db, tmp_path, _usa_2024(lambda row: row.update(valuation="CIF"))), "USA", 2024
     )
-    assert head["basis"] != record.OFFICIAL and head["balance_usd"] != -1_189e6
+    assert head["basis"] != record_balance.OFFICIAL and head["balance_usd"] != -1_189e6
 
 
 def test_dane_as_publisher_is_danes_own_release(base_db: Path, tmp_path: Path) -> None:
     head = _headline(
         _load(base_db, tmp_path, _usa_2024(lambda row: row.update(publisher="DANE"))), "USA", 2024
     )
-    assert head["basis"] == record.OFFICIAL and head["balance_usd"] == -1_189e6
+    assert head["basis"] == record_balance.OFFICIAL and head["balance_usd"] == -1_189e6
     assert head["publisher"] == "DANE" and pd.isna(head["printed_by"])
     assert record.citation(head["publisher"], head["printed_by"]) == "DANE"
 
@@ -158,5 +160,5 @@ def test_dane_as_publisher_is_danes_own_release(base_db: Path, tmp_path: Path) -
 def test_the_citing_note_is_read_in_any_case(base_db: Path, tmp_path: Path) -> None:
     capitalised = _usa_2024(lambda row: row.update(publisher="El Nuevo Siglo (Citing DANE)"))
     head = _headline(_load(base_db, tmp_path, capitalised), "USA", 2024)
-    assert head["basis"] == record.OFFICIAL and head["balance_usd"] == -1_189e6
+    assert head["basis"] == record_balance.OFFICIAL and head["balance_usd"] == -1_189e6
     assert (head["publisher"], head["printed_by"]) == ("DANE", "El Nuevo Siglo")

@@ -13,7 +13,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from etl import record, settings
+from etl import record, record_balance, settings
 from etl.errors import InputError
 from etl.load import FileMetadata, load_files
 from etl.manifest import read_manifest
@@ -350,7 +350,9 @@ def test_colombias_balance_with_china_on_the_peers_page_is_the_records_headline(
     from dashboard import peers
 
     indicators = peers.query_peer_indicators(small_bundle_con, reporters=["COL", "BRA"])
-    headline = record.query_balance(small_bundle_con, reporter="COL", partners=["CHN"], basis="headline")
+    headline = record_balance.query_balance(
+        small_bundle_con, reporter="COL", partners=["CHN"], basis="headline"
+    )
     for year in (2015, 2024):
         shown = indicators[(indicators["reporter_iso3"] == "COL") & (indicators["indicator"] == "balance_chn")
                            & (indicators["year"] == year)].iloc[0]  # fmt: skip

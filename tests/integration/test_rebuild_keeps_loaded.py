@@ -23,6 +23,7 @@ from balanza.cli import main
 from etl import settings, store
 from etl.db import connect_read_only
 from etl.load import load_files
+from etl.store import garbage
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = settings.DATA_DIR / "raw" / "reference"
@@ -65,7 +66,7 @@ def _values(db: Path, partner: str = "DEU", as_of: datetime | None = None) -> di
     relation, params = ("trade", []) if as_of is None else (f"{store.AS_OF_MACRO}(?)", [as_of])
     try:
         rows = con.execute(
-            f"SELECT hs_code, value_usd FROM {relation} WHERE source = 'comtrade' AND reporter_iso3 = 'COL' "  # noqa: S608
+            f"SELECT hs_code, value_usd FROM {relation} WHERE source = 'comtrade' AND reporter_iso3 = 'COL' "
             "AND partner_iso3 = ? AND period = '2019' ORDER BY hs_code",
             [*params, partner],
         ).fetchall()
@@ -241,7 +242,7 @@ def test_a_refused_load_keeps_no_copy_and_a_replaced_file_drops_its_copy(
     load_files(db, [first])
     old_copy = _kept(db, "mine.csv")
     _cp(tmp_path / "in", "mine.csv", {"0901": "2"}, partner="FRA")  # a corrected file under its path
-    monkeypatch.setattr(store, "GRACE_SECONDS", 0)
+    monkeypatch.setattr(garbage, "GRACE_SECONDS", 0)
     load_files(db, [first])
     assert not old_copy.exists() and _kept(db, "mine.csv").exists()
     assert _values(db, partner="FRA") == {"0901": 2.0}

@@ -18,7 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import csv_export, i18n
-from etl import record, settings
+from etl import record, record_balance, settings
 from model import data as model_data
 from model.purchase import growth_history, largest_growth, run_purchase
 from model.spec import parse_spec
@@ -162,7 +162,7 @@ def test_the_record_holds_the_raw_figures(bundled_con: duckdb.DuckDBPyConnection
     for _, flow, year in MIRROR_OBSERVATIONS:
         # Colombia's exports = US imports from Colombia; Colombia's imports = US exports to Colombia
         assert got[(flow, year)] == pytest.approx(census[("import" if flow == "export" else "export", year)])
-    world = record.query_balance(bundled_con, partners=["WLD", "CHN"])
+    world = record_balance.query_balance(bundled_con, partners=["WLD", "CHN"])
     head = {(r.partner_iso3, r.year): (r.balance_usd, r.basis) for r in world.itertuples()}
     assert head[("WLD", 2024)] == (-10_811e6, "official")
     value, basis = expected_headline("CHN", 2024)

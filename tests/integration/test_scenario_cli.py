@@ -13,7 +13,7 @@ import pytest
 
 from balanza.cli import main
 from dashboard.scenarios.report import comparison_report_html
-from etl import record
+from etl import record_balance
 from model.compare import headline_table, partner_comparison
 from model.scenario import run_scenario
 from model.spec import PRESETS_DIR, parse_spec
@@ -101,7 +101,7 @@ def test_china_purchase_preset_closes_the_2024_deficit(
     assert code == 0
     totals = result["totals"]
     con = duckdb.connect(str(bundled_db), read_only=True)
-    headline = record.query_balance(con, reporter="COL", partners=["CHN"])
+    headline = record_balance.query_balance(con, reporter="COL", partners=["CHN"])
     con.close()
     # The deficit to close is the series of record's headline balance for 2024, the number every page shows
     # (the raw-file check of that number is tests/integration/test_record_consistency.py).

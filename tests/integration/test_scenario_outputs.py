@@ -22,7 +22,7 @@ from model.spec import PRESETS_DIR, parse_spec
 SNAKE_CASE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
 
 
-def _preset(name: str, con: duckdb.DuckDBPyConnection):  # noqa: ANN202 - a ScenarioResult
+def _preset(name: str, con: duckdb.DuckDBPyConnection):
     return run_scenario(parse_spec((PRESETS_DIR / f"{name}.json").read_text(encoding="utf-8")), con)
 
 

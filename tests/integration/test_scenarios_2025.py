@@ -20,12 +20,12 @@ RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
 AUGUST = "us_august_2025_country_rates"
 
 
-def _preset(name: str):  # noqa: ANN202
+def _preset(name: str):
     return parse_spec((PRESETS_DIR / f"{name}.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
-def august(bundled_db: Path):  # noqa: ANN201
+def august(bundled_db: Path):
     con = duckdb.connect(str(bundled_db), read_only=True)
     try:
         return run_scenario(_preset(AUGUST), con)
@@ -39,7 +39,7 @@ def _raw_august_rates() -> dict[str, float]:
                 for row in csv.DictReader(handle)}  # fmt: skip
 
 
-def test_august_rates_come_from_the_bundled_list(august) -> None:  # noqa: ANN001
+def test_august_rates_come_from_the_bundled_list(august) -> None:
     raw = _raw_august_rates()
     assert (raw["Ecuador"], raw["Costa Rica"], raw["Nicaragua"]) == (15.0, 15.0, 18.0)
     assert "Colombia" not in raw  # Colombia keeps the baseline ("others")
@@ -59,7 +59,7 @@ def test_august_rates_come_from_the_bundled_list(august) -> None:  # noqa: ANN00
     assert np.allclose(lines.loc[crude, "tariff_after_pct"], lines.loc[crude, "tariff_before_pct"])
 
 
-def test_august_reverses_the_roses_story(august) -> None:  # noqa: ANN001
+def test_august_reverses_the_roses_story(august) -> None:
     focus = august.focus.set_index("group")
     assert focus.loc["Colombia's roses (HS 060311)", "trade_diversion_usd"] > 0
     assert focus.loc["Ecuador's roses (HS 060311)", "trade_diversion_usd"] < 0
@@ -69,7 +69,7 @@ def test_august_reverses_the_roses_story(august) -> None:  # noqa: ANN001
     )
 
 
-def test_effective_rates_match_sql_and_the_tracker(august, bundled_con: duckdb.DuckDBPyConnection) -> None:  # noqa: ANN001
+def test_effective_rates_match_sql_and_the_tracker(august, bundled_con: duckdb.DuckDBPyConnection) -> None:
     rates = august.effective_rates
     base = rates[rates["step"] == 0].set_index("partner_iso3")
     duty, value = bundled_con.execute(
@@ -87,7 +87,7 @@ def test_effective_rates_match_sql_and_the_tracker(august, bundled_con: duckdb.D
 def test_effective_rates_reproduce_the_tracker_read_its_way(
     august,
     bundled_db: Path,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The tracker (tradewartracker, country-by-time.csv) computes its own effective rate for 7 August 2025 on the
     same 2024 weights. Reading the lists' codes as it does (a ten-digit code matches only itself) the engine

@@ -86,7 +86,7 @@ def test_quoted_preset_figures_are_the_codes(bundled_con: duckdb.DuckDBPyConnect
 
     text = DOC.read_text(encoding="utf-8")
 
-    def run(name: str):  # noqa: ANN202
+    def run(name: str):
         return run_scenario(
             parse_spec((PRESETS_DIR / f"{name}.json").read_text(encoding="utf-8")), bundled_con
         )

@@ -79,7 +79,7 @@ def _smart_by_hand(rows: pd.DataFrame) -> dict[tuple[str, str], tuple[float, flo
 
 
 @pytest.fixture(scope="module")
-def linear(bundled_db: Path):  # noqa: ANN201
+def linear(bundled_db: Path):
     spec = parse_spec(
         {
             "name": "Colombia +10, Ecuador +5 (WITS-SMART)",
@@ -97,7 +97,7 @@ def linear(bundled_db: Path):  # noqa: ANN201
         con.close()
 
 
-def test_linear_hs6_matches_smart_computed_separately(linear) -> None:  # noqa: ANN001
+def test_linear_hs6_matches_smart_computed_separately(linear) -> None:
     rows = _raw_hs6()
     expected = _smart_by_hand(rows)
     lines = linear.lines

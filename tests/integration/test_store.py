@@ -1,4 +1,4 @@
-"""The trade store (etl/store.py): Parquet files per dataset beside a small catalogue database.
+"""The trade store (etl/store/): Parquet files per dataset beside a small catalogue database.
 
 Read back with an independent reader (pyarrow), the files give the same totals as DuckDB's `trade` view;
 the layout is what other engines prune by; a killed writer's files are removed by the next writer, a
@@ -20,7 +20,7 @@ import pytest
 
 from etl import record, store
 from etl.load import load_files
-from etl.store import copy_database
+from etl.store import copy_database, garbage
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -88,7 +88,7 @@ def test_row_groups_carry_the_statistics_engines_prune_by(small_bundle_db: Path)
         assert stats is not None and stats.has_min_max, column
 
 
-def _corpus_helpers():  # noqa: ANN202 - the corpus generator's row and file makers
+def _corpus_helpers():
     corpus = str(ROOT / "tests" / "corpus")
     sys.path.insert(0, corpus)
     try:
@@ -129,7 +129,7 @@ def test_a_killed_writers_files_are_removed_by_the_next_writer_past_the_grace_pe
     old_orphan, new_orphan = part / "d999-killed.parquet", part / "d998-killed.parquet"
     for orphan in (old_orphan, new_orphan):  # as writers killed between their file and their swap
         shutil.copyfile(_catalogue(small_bundle_db)[0][2], orphan)
-    aged = time.time() - store.GRACE_SECONDS - 60
+    aged = time.time() - garbage.GRACE_SECONDS - 60
     os.utime(old_orphan, (aged, aged))
     before = _duckdb_totals(db)
     assert _duckdb_totals(db) == before  # no catalogue lists them: readers never see their rows
@@ -159,18 +159,18 @@ def test_a_replaced_datasets_file_stays_for_older_readers_then_goes(small_bundle
     reader.close()
     (old,) = first
     assert Path(old).exists() and old not in {path for _, _, path, _ in _catalogue(db)}
-    monkeypatch.setattr(store, "GRACE_SECONDS", 0)
+    monkeypatch.setattr(garbage, "GRACE_SECONDS", 0)
     load_files(db, [_two_row_file(tmp_path / "other", ("0905", "0906"))])  # the next writer collects it
     assert not Path(old).exists()
 
 
 def _totals_rows(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple]:
-    return con.execute(f"SELECT * FROM {relation} WHERE hs_code = 'TOTAL' ORDER BY ALL").fetchall()  # noqa: S608
+    return con.execute(f"SELECT * FROM {relation} WHERE hs_code = 'TOTAL' ORDER BY ALL").fetchall()
 
 
 def _record_totals(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple]:
     sql = record.record_sql("hs_code = 'TOTAL'", relation)
-    return con.execute(f"SELECT * FROM ({sql}) ORDER BY ALL").fetchall()  # noqa: S608
+    return con.execute(f"SELECT * FROM ({sql}) ORDER BY ALL").fetchall()
 
 
 def test_the_all_goods_rows_are_copied_into_the_catalogue_at_every_commit(
@@ -195,7 +195,7 @@ def test_the_all_goods_rows_are_copied_into_the_catalogue_at_every_commit(
         try:
             copied = _totals_rows(con, record.TOTALS_TABLE)
             assert copied == _totals_rows(con, "trade") and len(copied) > 1000
-            new = con.execute(f"SELECT value_usd FROM {record.TOTALS_TABLE} WHERE reporter_iso3 = 'COL' "  # noqa: S608
+            new = con.execute(f"SELECT value_usd FROM {record.TOTALS_TABLE} WHERE reporter_iso3 = 'COL' "
                               "AND partner_iso3 = 'DEU' AND year = 1995 AND source = 'comtrade'").fetchall()  # fmt: skip
             assert new == [(float(value),)]  # the replaced value is gone, the new one is there
             assert _record_totals(con, record.TOTALS_TABLE) == _record_totals(con, "trade")

@@ -31,7 +31,7 @@ from etl.build import build_database
 from etl.db import connect_read_only
 from etl.errors import DatabaseError
 from etl.load import load_files
-from etl.store import copy_database
+from etl.store import copy_database, garbage
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboard" / "streamlit_app.py"
@@ -142,7 +142,7 @@ def test_a_cp_a_copy_reads_its_own_files_and_outlives_the_original(
     small = _two_row_file(tmp_path / "input")
     load_files(folder_db, [small])
     small.write_text(small.read_text().replace(",0901,", ",0903,"), encoding="utf-8")
-    monkeypatch.setattr(store, "GRACE_SECONDS", 0)
+    monkeypatch.setattr(garbage, "GRACE_SECONDS", 0)
     load_files(folder_db, [small])
     # ... then one of the original's files is replaced by a valid file with ten times the values.
     relative, _, _ = max(_listed(folder_db), key=lambda row: row[1])
@@ -330,7 +330,7 @@ def test_nothing_is_collected_while_a_listed_file_is_missing(folder_db: Path, tm
     part = store.store_dir(folder_db) / "source=comtrade"
     orphan = part / "d999-orphan.parquet"
     shutil.copyfile(next(part.glob("*.parquet")), orphan)
-    aged = time.time() - store.GRACE_SECONDS - 60
+    aged = time.time() - garbage.GRACE_SECONDS - 60
     os.utime(orphan, (aged, aged))
     con = duckdb.connect(str(folder_db), read_only=True)
     kept = store.kept_files(con)
@@ -359,7 +359,7 @@ def test_a_build_keeps_the_grace_for_readers_of_an_older_catalogue(
     assert reader.execute("SELECT count(*) FROM trade WHERE hs_code = '0902'").fetchone()[0] >= 1
     assert reader.execute("SELECT count(*), sum(value_usd) FROM trade").fetchone()[0] > 1000
     reader.close()
-    monkeypatch.setattr(store, "GRACE_SECONDS", 0)
+    monkeypatch.setattr(garbage, "GRACE_SECONDS", 0)
     load_files(folder_db, [_two_row_file(tmp_path / "third", ("0907", "0908"))])
     listed = {store.file_path(folder_db, relative) for relative, _, _ in _listed(folder_db)}
     assert _files(folder_db) == listed  # past the grace period only the listed files remain

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from dashboard.scenarios.reconciliation import TRACKER_DATING
-from model import measures, reconciliation
+from model import measures, reconciliation, tariff_measures
 from model.scenario import load_market, resolve_lists, run_scenario
 from model.spec import parse_spec, preset_path
 
@@ -30,7 +30,7 @@ CENSUS = {"COL": "3010", "ECU": "3310", "CHN": "5700", "BRA": "3510", "GBR": "41
 
 
 @pytest.fixture(scope="module")
-def august(bundled_db: Path):  # noqa: ANN201
+def august(bundled_db: Path):
     con = duckdb.connect(str(bundled_db), read_only=True)
     try:
         return run_scenario(parse_spec(preset_path("us_august_2025_country_rates").read_text()), con)
@@ -38,12 +38,12 @@ def august(bundled_db: Path):  # noqa: ANN201
         con.close()
 
 
-def _final(result) -> pd.DataFrame:  # noqa: ANN001
+def _final(result) -> pd.DataFrame:
     rates = result.effective_rates
     return rates[rates["step"] == rates["step"].max()].set_index("partner_iso3")
 
 
-def test_7_august_lands_within_a_point_of_the_yale_budget_lab(august) -> None:  # noqa: ANN001
+def test_7_august_lands_within_a_point_of_the_yale_budget_lab(august) -> None:
     final = _final(august)
     assert august.spec.as_of == "2025-08-07"
     assert abs(final.loc["ALL", "rate_pre_substitution_pct"] - YALE_PRE_SUBSTITUTION_PCT) <= 1.0
@@ -99,22 +99,22 @@ def _rate_by_hand(partner: str) -> float:
 
 
 @pytest.mark.parametrize("partner", ["COL", "ECU", "CHN", "BRA", "GBR"])
-def test_partner_rates_on_7_august_recomputed_from_the_raw_files(august, partner: str) -> None:  # noqa: ANN001
+def test_partner_rates_on_7_august_recomputed_from_the_raw_files(august, partner: str) -> None:
     assert _final(august).loc[partner, "rate_pre_substitution_pct"] == pytest.approx(
         _rate_by_hand(partner), rel=1e-9
     )
 
 
 @pytest.fixture(scope="module")
-def stack(bundled_db: Path):  # noqa: ANN201
+def stack(bundled_db: Path):
     con = duckdb.connect(str(bundled_db), read_only=True)
-    table = measures.read_table()
+    table = tariff_measures.read_table()
     market = load_market(con, "USA", 2024)
     yield con, table, market
     con.close()
 
 
-def test_reconciliation_adds_up_and_is_in_the_docs(stack, august) -> None:  # noqa: ANN001
+def test_reconciliation_adds_up_and_is_in_the_docs(stack, august) -> None:
     con, table, market = stack
     spec = parse_spec(measures.preset_document(table, "2025-08-07", "x"))
     lists, rates = resolve_lists(con, spec)
@@ -139,7 +139,7 @@ def test_reconciliation_adds_up_and_is_in_the_docs(stack, august) -> None:  # no
     assert measures.reconciliation_markdown(frame, baseline) in doc, "python -m model.measures --reconcile"
 
 
-def test_the_tracker_is_reconciled(stack) -> None:  # noqa: ANN001
+def test_the_tracker_is_reconciled(stack) -> None:
     con, table, market = stack
     with open(
         RAW / "us-tariffs-2025" / "daily-tariff-latest-data.csv", newline="", encoding="utf-8"
@@ -180,7 +180,7 @@ def test_the_electronics_memorandum_covers_what_the_trackers_list_covers() -> No
     assert lines.loc[by_memorandum, "imports"].sum() == pytest.approx(382.56e9, rel=1e-3)
 
 
-def test_every_dated_preset_runs(stack) -> None:  # noqa: ANN001
+def test_every_dated_preset_runs(stack) -> None:
     con, _, market = stack
     rates = {}
     for as_of, stem, _, _ in measures.PRESET_DATES:
@@ -217,7 +217,7 @@ GROUPS = {"Coffee": ("0901", "210111"), "Cut flowers": ("0603",), "Bananas": ("0
           "Gold": ("7108",)}  # fmt: skip
 
 
-def test_the_colombia_table_baselines_come_from_the_raw_files_and_changes_from_the_lines(august) -> None:  # noqa: ANN001
+def test_the_colombia_table_baselines_come_from_the_raw_files_and_changes_from_the_lines(august) -> None:
     table = august.colombia.set_index(["partner_group", "product_group"])
     lines = august.lines
     for peer, codes in PEERS.items():
@@ -259,7 +259,7 @@ def test_the_command_line_prints_the_colombia_table_first_row_colombia(bundled_d
     assert len(unchanged) == 35 and all(row["total_change_usd"] == 0 for row in unchanged)
 
 
-def test_a_dated_presets_reconciliation_as_the_page_reads_it(stack) -> None:  # noqa: ANN001
+def test_a_dated_presets_reconciliation_as_the_page_reads_it(stack) -> None:
     """``model.reconciliation``: the measures' points add up from the 2024 applied rate to the date's rate, which is
     the stack's own; the published figure only where one was published; the bridge ends at the tracker's steps."""
     con, table, market = stack
@@ -286,7 +286,7 @@ def test_a_dated_presets_reconciliation_as_the_page_reads_it(stack) -> None:  # 
     assert rows.loc["canada_fentanyl_35", "shares"] == {"CAN": table.parameters["usmca_share:CAN"].value}
 
 
-def test_on_5_april_the_tracker_applies_the_country_rates_the_law_put_in_force_on_9_april(stack) -> None:  # noqa: ANN001
+def test_on_5_april_the_tracker_applies_the_country_rates_the_law_put_in_force_on_9_april(stack) -> None:
     """What the page says of 5 April: the tracker's Vietnam rate jumps to about 46 points on 5 April and falls back
     on 9 April; this table's 5 April stack has no country rates, and the gap is most of the unisolated residual."""
     con, table, market = stack

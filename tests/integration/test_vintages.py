@@ -53,7 +53,7 @@ def _values(
     con: duckdb.DuckDBPyConnection, relation: str = "trade", params: list | None = None
 ) -> dict[str, float]:
     rows = con.execute(
-        f"SELECT hs_code, value_usd FROM {relation} WHERE source = 'comtrade' AND reporter_iso3 = 'COL' "  # noqa: S608
+        f"SELECT hs_code, value_usd FROM {relation} WHERE source = 'comtrade' AND reporter_iso3 = 'COL' "
         "AND partner_iso3 = 'DEU' AND period = '2019' AND hs_code LIKE '09%' ORDER BY hs_code",
         params or [],
     ).fetchall()

@@ -32,12 +32,12 @@ def test_colombia_first_orders_plain_and_categorical_columns() -> None:
 
 
 @pytest.fixture(scope="module")
-def result():  # noqa: ANN201
+def result():
     spec = parse_spec({"name": "c", "tariff_changes": [{"partners": ["COL"], "add_pp": 10}]})
     return run_tariff(spec, small_market())
 
 
-def test_the_table_partitions_each_peer_by_product_group(result) -> None:  # noqa: ANN001
+def test_the_table_partitions_each_peer_by_product_group(result) -> None:
     table = result.colombia
     groups = [label for label, _ in COLOMBIA_PRODUCT_GROUPS] + [OTHER_GOODS, ALL_GOODS]
     assert list(table["partner_group"].unique()) == [peer for peer, _ in COLOMBIA_PEERS]
@@ -68,7 +68,7 @@ def test_the_table_partitions_each_peer_by_product_group(result) -> None:  # noq
     ).all()  # no lines: no rate
 
 
-def test_the_table_is_in_the_json_and_comparisons_put_colombia_first(result) -> None:  # noqa: ANN001
+def test_the_table_is_in_the_json_and_comparisons_put_colombia_first(result) -> None:
     document = json.loads(result.to_json(lines=False))
     assert document["colombia"][0]["partner_group"] == "Colombia"
     assert document["colombia"][0]["product_group"] == COLOMBIA_PRODUCT_GROUPS[0][0]

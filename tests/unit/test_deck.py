@@ -18,11 +18,11 @@ from dashboard import deck
 MADE = datetime(2025, 5, 14, 9, 30, tzinfo=UTC)
 
 
-def _texts(slide) -> list[str]:  # noqa: ANN001 - a pptx slide
+def _texts(slide) -> list[str]:
     return [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
 
 
-def _tables(slide) -> list[list[list[str]]]:  # noqa: ANN001
+def _tables(slide) -> list[list[list[str]]]:
     return [
         [[cell.text for cell in row.cells] for row in shape.table.rows]
         for shape in slide.shapes

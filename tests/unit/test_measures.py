@@ -14,15 +14,16 @@ import pytest
 
 from etl.errors import InputError
 from model import measures as m
+from model import tariff_measures as tm
 from model.spec import parse_spec, preset_path
 
 
 @pytest.fixture(scope="module")
-def table() -> m.MeasureTable:
-    return m.read_table()
+def table() -> tm.MeasureTable:
+    return tm.read_table()
 
 
-def test_the_committed_presets_are_what_the_table_gives(table: m.MeasureTable) -> None:
+def test_the_committed_presets_are_what_the_table_gives(table: tm.MeasureTable) -> None:
     for stem, text in m.generated_presets(table).items():
         assert preset_path(stem).read_text(encoding="utf-8") == text, (
             f"run python -m model.measures --write ({stem})"
@@ -30,7 +31,7 @@ def test_the_committed_presets_are_what_the_table_gives(table: m.MeasureTable) -
     assert m.main(["--check"]) == 0
 
 
-def test_every_dated_preset_names_its_date_and_every_instrument_in_force(table: m.MeasureTable) -> None:
+def test_every_dated_preset_names_its_date_and_every_instrument_in_force(table: tm.MeasureTable) -> None:
     for as_of, stem, name, description in m.PRESET_DATES:
         spec = parse_spec(preset_path(stem).read_text(encoding="utf-8"))
         assert spec.as_of == as_of and spec.name == name
@@ -39,7 +40,7 @@ def test_every_dated_preset_names_its_date_and_every_instrument_in_force(table: 
                 assert number in description, (as_of, measure.measure, number)
 
 
-def test_measures_in_force_by_date(table: m.MeasureTable) -> None:
+def test_measures_in_force_by_date(table: tm.MeasureTable) -> None:
     def ids(day: str) -> set[str]:
         return {x.measure for x in table.in_force(date.fromisoformat(day))}
 
@@ -50,7 +51,7 @@ def test_measures_in_force_by_date(table: m.MeasureTable) -> None:
     assert "s232_autos_parts" not in ids("2025-04-05") and "s232_autos_parts" in ids("2025-05-03")
 
 
-def test_stacking_rules_become_change_kinds(table: m.MeasureTable) -> None:
+def test_stacking_rules_become_change_kinds(table: tm.MeasureTable) -> None:
     changes = m.measure_changes(table, date(2025, 9, 25))
     kinds = {
         measure: next(k for k in ("add_pp", "min_rate", "new_rate") if k in change)
@@ -77,13 +78,13 @@ def test_stacking_rules_become_change_kinds(table: m.MeasureTable) -> None:
 def test_an_instead_measure_for_some_partners_splits_what_it_replaces() -> None:
     def measure(
         name: str, partners: tuple[str, ...] | None, products: tuple[str, ...] | None, **kw
-    ) -> m.Measure:  # noqa: ANN003
-        return m.Measure(name, name, "x", "x", date(2025, 1, 1), date(2025, 1, 1), None, partners, (), products, (),
+    ) -> tm.Measure:
+        return tm.Measure(name, name, "x", "x", date(2025, 1, 1), date(2025, 1, 1), None, partners, (), products, (),
                          kw.pop("rate", 10.0), None, kw.pop("stacking", "added"), None, kw.pop("replaces", ()), "", "")  # fmt: skip
 
     base = measure("base", None, None)
     cut = measure("cut", ("BRA",), ("0901",), rate=0.0, stacking="instead", replaces=("base",))
-    table = m.MeasureTable([base, cut], {})
+    table = tm.MeasureTable([base, cut], {})
     changes = m.tariff_changes(table, date(2025, 6, 1))
     assert changes == [
         {
@@ -100,8 +101,8 @@ def test_an_instead_measure_for_some_partners_splits_what_it_replaces() -> None:
 # ---- bad input: each a named error (file, line, column) --------------------------------------------------------
 
 
-def _copy_with(tmp_path: Path, name: str, edit) -> Path:  # noqa: ANN001
-    for source in (m.MEASURES_PATH, m.PARAMETERS_PATH, m.GROUPS_PATH):
+def _copy_with(tmp_path: Path, name: str, edit) -> Path:
+    for source in (tm.MEASURES_PATH, tm.PARAMETERS_PATH, tm.GROUPS_PATH):
         shutil.copy(source, tmp_path / source.name)
     path = tmp_path / name
     with path.open(encoding="utf-8", newline="") as handle:
@@ -114,9 +115,9 @@ def _copy_with(tmp_path: Path, name: str, edit) -> Path:  # noqa: ANN001
     return tmp_path
 
 
-def _read(folder: Path) -> m.MeasureTable:
-    return m.read_table(
-        folder / m.MEASURES_PATH.name, folder / m.PARAMETERS_PATH.name, folder / m.GROUPS_PATH.name
+def _read(folder: Path) -> tm.MeasureTable:
+    return tm.read_table(
+        folder / tm.MEASURES_PATH.name, folder / tm.PARAMETERS_PATH.name, folder / tm.GROUPS_PATH.name
     )
 
 
@@ -139,20 +140,20 @@ def test_bad_rows_are_named(tmp_path: Path, column: str, value: str, words: str)
     def edit(rows: list[dict[str, str]]) -> None:
         rows[2][column] = value
 
-    folder = _copy_with(tmp_path, m.MEASURES_PATH.name, edit)
+    folder = _copy_with(tmp_path, tm.MEASURES_PATH.name, edit)
     with pytest.raises(InputError) as caught:
         _read(folder)
     assert words in str(caught.value)
     assert caught.value.line == 4 and caught.value.column == column
-    assert caught.value.path.endswith(m.MEASURES_PATH.name)
+    assert caught.value.path.endswith(tm.MEASURES_PATH.name)
 
 
 def test_bad_groups_and_parameters_are_named(tmp_path: Path) -> None:
-    folder = _copy_with(tmp_path, m.GROUPS_PATH.name, lambda rows: rows[0].update(items="s232_steel;7206"))
+    folder = _copy_with(tmp_path, tm.GROUPS_PATH.name, lambda rows: rows[0].update(items="s232_steel;7206"))
     with pytest.raises(InputError) as caught:
         _read(folder)
     assert "unknown product list or code 's232_steel'" in str(caught.value) and caught.value.line == 2
-    folder = _copy_with(tmp_path, m.PARAMETERS_PATH.name, lambda rows: rows[0].update(value="1.7"))
+    folder = _copy_with(tmp_path, tm.PARAMETERS_PATH.name, lambda rows: rows[0].update(value="1.7"))
     with pytest.raises(InputError) as caught:
         _read(folder)
     assert "not a share" in str(caught.value) and caught.value.column == "value"
@@ -176,7 +177,7 @@ def _annex_codes(name: str) -> set[str]:
     return {code[:8] if len(code) == 10 and code.endswith("00") else code for code in codes}
 
 
-def test_brazils_november_exemptions_are_the_annex_ii_additions_it_names(table: m.MeasureTable) -> None:
+def test_brazils_november_exemptions_are_the_annex_ii_additions_it_names(table: tm.MeasureTable) -> None:
     """The order of 20 November 2025 excepts from Brazil's 40 % the farm goods EO 14360 added to Annex II, plus
     potassic fertilisers and two essential oils (its Annex II, U.S. note 2(x)(iii)): rebuilt here from the raw
     annex files, the group is what the measure uses, and it holds the order's 238 + 11 codes + 4 already excepted."""
@@ -192,7 +193,7 @@ def test_brazils_november_exemptions_are_the_annex_ii_additions_it_names(table: 
     assert set(brazil_nov.products or ()) == group and brazil_nov.effective == date(2025, 11, 20)
 
 
-def test_the_electronics_exemption_is_the_memorandums_list(table: m.MeasureTable) -> None:
+def test_the_electronics_exemption_is_the_memorandums_list(table: tm.MeasureTable) -> None:
     electronics = next(x for x in table.measures if x.measure == "electronics_exempt")
     assert electronics.products == table.groups["electronics_memorandum"]
     assert len(electronics.products) == 20 and {"8471", "847330", "8486", "8524", "8542"} <= set(
@@ -200,6 +201,6 @@ def test_the_electronics_exemption_is_the_memorandums_list(table: m.MeasureTable
     )
 
 
-def test_the_docs_list_every_measure_as_the_table_holds_it(table: m.MeasureTable) -> None:
+def test_the_docs_list_every_measure_as_the_table_holds_it(table: tm.MeasureTable) -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "scenarios.md").read_text(encoding="utf-8")
     assert m.measures_markdown(table) in doc, "python -m model.measures --measures"

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from dashboard import peer_charts, peers
-from etl import record
+from etl import record, record_balance
 from etl.db import create_schema
 
 FACTOR = 1.06
@@ -85,7 +85,7 @@ def test_the_balance_with_china_is_the_records_headline_over_trade_on_one_footin
             ("PER", "WLD", "import", 2024, 63.6, "CIF", "imf_dots_dbnomics"),
         ]
     )
-    balances = record.balance_frame(
+    balances = record_balance.balance_frame(
         rec[rec["partner_iso3"] == "CHN"], pd.DataFrame(columns=["partner_iso3", "year"]), FACTOR
     )
     balances = balances[balances["headline"]].assign(reporter_iso3="PER")

@@ -1,6 +1,6 @@
 """Past one machine: the SQL that defines Balanza's numbers also reads in Spark's and Trino's dialects.
 
-The stored layout (etl/store.py) is plain Parquet that Spark, Trino or a hosted DuckDB read directly; what
+The stored layout (etl/store/) is plain Parquet that Spark, Trino or a hosted DuckDB read directly; what
 must travel with it is the rule that picks one value per observation (etl/record.py) and the yearly view
 under it. sqlglot parses each statement as DuckDB SQL and writes it for the other engine, refusing any
 construct that engine lacks; the result must parse again in that engine's dialect.

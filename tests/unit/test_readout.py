@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import readout, units
-from etl import record
+from etl import record_balance
 
 
 def test_a_balance_in_words_in_both_languages() -> None:
@@ -42,10 +42,12 @@ def _wide(basis: str, valuation: str) -> pd.DataFrame:
 
 
 def test_cif_imports_beside_a_fob_balance_are_said_to_differ_from_it() -> None:
-    note = readout.cif_fob_note(_wide(record.FOB_ESTIMATED, "CIF"), {"CHN": "China"}, "en", 1.06)
+    note = readout.cif_fob_note(_wide(record_balance.FOB_ESTIMATED, "CIF"), {"CHN": "China"}, "en", 1.06)
     assert note is not None
     assert "2024, China: exports − imports = USD -13.56 bn; balance USD -12.66 bn." in note
     assert "imports CIF ÷ 1.06" in note
     # a balance that is exports − imports as drawn (the mixed alternative, or FOB imports) needs no such sentence
-    assert readout.cif_fob_note(_wide(record.MIXED, "CIF"), {"CHN": "China"}, "en", 1.06) is None
-    assert readout.cif_fob_note(_wide(record.FOB_ESTIMATED, "FOB"), {"CHN": "China"}, "en", 1.06) is None
+    assert readout.cif_fob_note(_wide(record_balance.MIXED, "CIF"), {"CHN": "China"}, "en", 1.06) is None
+    assert (
+        readout.cif_fob_note(_wide(record_balance.FOB_ESTIMATED, "FOB"), {"CHN": "China"}, "en", 1.06) is None
+    )

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from etl import record
+from etl import record, record_balance
 from etl.db import create_schema
 
 ROWS = [
@@ -184,7 +184,7 @@ def test_split_publisher() -> None:
 
 
 def test_headline_balance_is_the_offices_own_and_names_its_basis(con: duckdb.DuckDBPyConnection) -> None:
-    balances = record.query_balance(con, partners=["WLD", "CHN"], basis="all", factor=1.06)
+    balances = record_balance.query_balance(con, partners=["WLD", "CHN"], basis="all", factor=1.06)
     world = balances[(balances["partner_iso3"] == "WLD") & (balances["year"] == 2019)]
     head = world[world["headline"]].iloc[0]
     # the printed DANE balance (FOB/FOB) is the headline, not exports − imports of the record (400 − 500)
@@ -201,7 +201,7 @@ def test_headline_balance_is_the_offices_own_and_names_its_basis(con: duckdb.Duc
 
 
 def test_headline_is_danes_printed_balance_else_valuation_consistent(con: duckdb.DuckDBPyConnection) -> None:
-    balances = record.query_balance(con, partners=["CHN"], basis="all", factor=1.06)
+    balances = record_balance.query_balance(con, partners=["CHN"], basis="all", factor=1.06)
     year = balances[balances["year"] == 2021].set_index("basis")
     # DANE's printed -64 is the headline, though more pages printed -70 without citing an office
     assert year.loc["official", "headline"] and year.loc["official", "balance_usd"] == -64.0
@@ -215,13 +215,13 @@ def test_headline_is_danes_printed_balance_else_valuation_consistent(con: duckdb
     # A printed balance from a page that cites no statistical office is never the official one.
     y2020 = balances[balances["year"] == 2020]
     assert "official" not in set(y2020["basis"])
-    headline = record.query_balance(con, partners=["CHN"], factor=1.06)
+    headline = record_balance.query_balance(con, partners=["CHN"], factor=1.06)
     assert headline.groupby("year").size().max() == 1
     assert headline.set_index("year").loc[2020, "basis"] == "fob_estimated"
 
 
 def test_mirror_balance_has_no_official_basis(con: duckdb.DuckDBPyConnection) -> None:
-    mirror = record.query_balance(con, partners=["USA", "WLD"], side="mirror", basis="all")
+    mirror = record_balance.query_balance(con, partners=["USA", "WLD"], side="mirror", basis="all")
     assert set(mirror["partner_iso3"]) == {"USA"}
     row = mirror[mirror["headline"]].iloc[0]
     # the US records are both FOB (customs value): exports 55 − imports 80, same valuation
@@ -236,11 +236,13 @@ def test_latest_common_year() -> None:
             "balance_usd": [1.0, 2.0, 3.0, 4.0],
         }
     )
-    assert record.latest_common_year(frame, ["A", "B"]) == 2023
-    assert record.latest_common_year(frame, ["A", "C"]) is None
+    assert record_balance.latest_common_year(frame, ["A", "B"]) == 2023
+    assert record_balance.latest_common_year(frame, ["A", "C"]) is None
     frame["provisional"] = [False, True, False, False]
     assert (
-        record.latest_common_year(frame.assign(year=[2023, 2025, 2023, 2025]), ["A", "B"], final_only=True)
+        record_balance.latest_common_year(
+            frame.assign(year=[2023, 2025, 2023, 2025]), ["A", "B"], final_only=True
+        )
         == 2023
     )
 
@@ -313,7 +315,7 @@ def test_official_balance_vetting() -> None:
     )  # fmt: skip
     rec = pd.DataFrame([("CHN", 2024, "export", 45.0, "FOB"), ("CHN", 2024, "import", 100.0, "CIF")],
                        columns=["partner_iso3", "year", "flow", "value_usd", "valuation"])  # fmt: skip
-    vetted = record.vet_official_balances(printed, rec, office="DANE", factor=1.06).set_index("url")
+    vetted = record_balance.vet_official_balances(printed, rec, office="DANE", factor=1.06).set_index("url")
     assert list(vetted.index) == ["u1", "u2", "u3", "u4"]
     assert list(vetted["accepted"]) == [False, False, True, True]
     assert "mixed" in vetted.loc["u1", "check"] and "CIF" in vetted.loc["u2", "check"]
@@ -347,37 +349,40 @@ def test_cif_fob_factor_from_the_offices_own_balance() -> None:
     official = _official(
         [("CHN", 2013, -50.0), ("USA", 2024, -12.0), ("MEX", 2024, -11.0), ("ARG", 2024, -5.0)]
     )
-    factors = record.derive_cif_fob_factors(rec, official)
+    factors = record_balance.derive_cif_fob_factors(rec, official)
     # China 2013: 105 ÷ (50 + 50) = 1.05. The US (provisional exports), Mexico (non-comparable exports) and
     # Argentina (15 ÷ 10 = 1.5, outside the band) give none.
     assert factors[["partner_iso3", "year"]].values.tolist() == [["CHN", 2013]]
     assert factors["factor"].iloc[0] == pytest.approx(1.05)
-    assert record.partner_factor(factors, "CHN", 2024) == (pytest.approx(1.05), "DANE 2013")
-    assert record.partner_factor(factors, "USA", 2024) == (1.06, record.FACTOR_FROM_IMF)
+    assert record_balance.partner_factor(factors, "CHN", 2024) == (pytest.approx(1.05), "DANE 2013")
+    assert record_balance.partner_factor(factors, "USA", 2024) == (1.06, record_balance.FACTOR_FROM_IMF)
 
 
 def test_nearest_year_factor_later_on_a_tie() -> None:
     factors = pd.DataFrame({"partner_iso3": ["USA", "USA"], "year": [2013, 2023], "factor": [1.03, 1.06]})
-    assert record.partner_factor(factors, "USA", 2015) == (1.03, "DANE 2013")
-    assert record.partner_factor(factors, "USA", 2018) == (1.06, "DANE 2023")  # 5 years from each: the later
-    assert record.partner_factor(factors, "USA", 2025) == (1.06, "DANE 2023")
+    assert record_balance.partner_factor(factors, "USA", 2015) == (1.03, "DANE 2013")
+    # 5 years from each: the later
+    assert record_balance.partner_factor(factors, "USA", 2018) == (1.06, "DANE 2023")
+    assert record_balance.partner_factor(factors, "USA", 2025) == (1.06, "DANE 2023")
 
 
 def test_estimate_uses_the_partner_factor_and_says_so() -> None:
     rec = _rec([("CHN", 2013, "export", 50.0, "FOB"), ("CHN", 2013, "import", 105.0, "CIF"),
                 ("CHN", 2024, "export", 20.0, "FOB"), ("CHN", 2024, "import", 160.0, "CIF"),
                 ("PAN", 2024, "export", 40.0, "FOB"), ("PAN", 2024, "import", 10.0, "CIF")])  # fmt: skip
-    frame = record.balance_frame(rec, _official([("CHN", 2013, -50.0)]))
+    frame = record_balance.balance_frame(rec, _official([("CHN", 2013, -50.0)]))
     head = frame[frame["headline"]].set_index(["partner_iso3", "year"])
     chn = head.loc[("CHN", 2024)]
-    assert chn["basis"] == record.FOB_ESTIMATED and chn["balance_usd"] == pytest.approx(20.0 - 160.0 / 1.05)
+    assert chn["basis"] == record_balance.FOB_ESTIMATED and chn["balance_usd"] == pytest.approx(
+        20.0 - 160.0 / 1.05
+    )
     assert chn["basis_label"] == ("exports FOB − imports CIF ÷ 1.050 (CIF/FOB factor from DANE's own 2013 "
                                   "figures: an estimate)")  # fmt: skip
     pan = head.loc[("PAN", 2024)]
     assert pan["balance_usd"] == pytest.approx(40.0 - 10.0 / 1.06) and pan["factor_source"] == "IMF"
     assert "IMF's CIF/FOB factor" in pan["basis_label"]
     # A factor given by the caller (the reconciled view's what-if) is used everywhere, labelled as a conversion.
-    given = record.balance_frame(rec, _official([("CHN", 2013, -50.0)]), 1.08)
+    given = record_balance.balance_frame(rec, _official([("CHN", 2013, -50.0)]), 1.08)
     chn_given = given[given["headline"]].set_index(["partner_iso3", "year"]).loc[("CHN", 2024)]
     assert (
         chn_given["balance_usd"] == pytest.approx(20.0 - 160.0 / 1.08)

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from dashboard.scenarios import form
 from etl import settings as balanza_settings
 from etl.errors import SpecError
-from model.spec import encode_scenario_set, preset_paths
+from model.scenario_link import encode_scenario_set
+from model.spec import preset_paths
 
 PRESET_DOCS = [json.loads(p.read_text(encoding="utf-8")) for p in preset_paths()]
 

@@ -276,11 +276,12 @@ def test_a_query_on_a_catalogue_swapped_out_while_it_ran_reads_again_from_the_ne
     from etl import store
     from etl.db import connect_read_only
     from etl.load import load_files
+    from etl.store import garbage
 
     db = tmp_path / "balanza.duckdb"
     copy_database(small_bundle_db, db)
     monkeypatch.setenv("BALANZA_DB", str(db))
-    monkeypatch.setattr(store, "GRACE_SECONDS", 0)
+    monkeypatch.setattr(garbage, "GRACE_SECONDS", 0)
     small = _two_row_file(tmp_path)
     load_files(db, [small])
     calls: list[int] = []

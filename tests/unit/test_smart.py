@@ -32,7 +32,7 @@ def markets(draw: st.DrawFn, max_products: int = 4, max_suppliers: int = 5, max_
     return {"imports": imports, "t0": t0, "t1": t1, "product_index": index, "eta": eta}
 
 
-def _finite(effects) -> bool:  # noqa: ANN001
+def _finite(effects) -> bool:
     return all(
         np.all(np.isfinite(getattr(effects, name)))
         for name in ("trade_creation", "trade_diversion", "price_effect", "total_change", "revenue_after",

@@ -94,7 +94,7 @@ def test_escape_markdown_neutralises_links_and_html() -> None:
 def test_a_year_range_from_the_url_is_clipped_to_the_series_years(
     raw: str, expected: tuple[int, int]
 ) -> None:
-    from dashboard.components import parse_year_range
+    from dashboard.time_charts import parse_year_range
 
     # st.slider refuses a value outside [min_value, max_value]: the range from the URL must be inside
     assert parse_year_range(raw, 2000, 2024) == expected
