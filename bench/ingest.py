@@ -155,7 +155,7 @@ def main() -> None:
         )
         for stale in target_db.parent.glob(target_db.name + "*"):  # the previous run's database and store
             shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
-        shutil.copyfile(reference_db, target_db)
+        store.copy_database(reference_db, target_db)  # the catalogue and its store folder, if it lists files
         load_runs.append(run_measured([str(ROOT / ".venv/bin/balanza"), "load", str(csv_path), "--db",
                                        str(target_db)]))  # fmt: skip
     base_s, base_mb = median([r[0] for r in base_runs]), max(r[1] for r in base_runs)

@@ -116,8 +116,6 @@ def download_table(
         )  # fmt: skip
 
 
-# The name the pages used before the Excel file came beside the CSV; the same helper.
-download_csv_button = download_table
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -116,7 +116,7 @@ datasets = pd.DataFrame(
     }
 )  # fmt: skip
 components.show_table(datasets, key="datasets_table")
-downloads.download_csv_button(
+downloads.download_table(
     components.localized(loaded.drop(columns=["dataset_id"], errors="ignore")),
     filename="balanza-datasets.csv", source=t("data_manifest", lang), valuation="—", units="—",
     filters={}, key="datasets_csv",

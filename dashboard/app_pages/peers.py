@@ -222,7 +222,7 @@ flagged = ranked.loc[ranked["provisional"], "country"].tolist()
 if flagged:
     st.caption(t("peers_ranking_provisional", lang, year=year, countries=", ".join(flagged)))
 filters = {"peers": shown, "measure": measure, "yr": f"{year_from}-{year_to}"}
-downloads.download_csv_button(
+downloads.download_table(
     components.localized(ranked),
     filename=f"balanza-peers-ranking-{year}.csv",
     source=components.source_summary(ranked),
@@ -248,7 +248,7 @@ table = table.reset_index(drop=True)
 components.show_table(
     table, decimals={"value_pct": 1, "numerator_usd": 0, "denominator_usd": 0}, key="peers_all"
 )
-downloads.download_csv_button(
+downloads.download_table(
     components.localized(table),
     filename="balanza-peers.csv",
     source=components.source_summary(in_range),
@@ -280,7 +280,7 @@ overview_table = pd.DataFrame(
 components.show_table(
     overview_table, decimals={"median_gap_pct": 1, "median_gap_fob_pct": 1}, key="mirror_overview"
 )
-downloads.download_csv_button(
+downloads.download_table(
     components.localized(overview_table),
     filename="balanza-peers-mirror-overview.csv",
     source=t("peers_mirror_title", lang),
@@ -384,7 +384,7 @@ else:
     components.show_table(
         mirror_table, units=money_units, decimals={"gap_pct": 1, "gap_fob_pct": 1}, key="mirror"
     )
-    downloads.download_csv_button(
+    downloads.download_table(
         components.localized(mirror_table, money_units),
         filename=f"balanza-peers-mirror-{mirror_country}-{mirror_partner}.csv",
         source=components.source_summary(sides),

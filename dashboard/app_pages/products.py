@@ -209,7 +209,7 @@ else:
         if growth:
             st.caption(note)
         # every heading of both years, not only the ones shown, with growth and CAGR (the page's CSV helper)
-        downloads.download_csv_button(
+        downloads.download_table(
             movers.all.rename(columns=headers), filename="balanza-movers.csv", source=i18n.publisher(source, lang),
             valuation="CIF" if flow == "import" else "FOB", units=f"{value_title}; %",
             filters={"series": series, "from": year_from, "year": year, "order": order}, key="movers_csv",
