@@ -3,8 +3,11 @@
 A result that depends only on the database (and its arguments) is computed once per database version and
 handed to every session that asks: the first caller computes it, callers arriving meanwhile wait for that
 computation instead of repeating it, and a new database version (a writer swapped a new file in) starts
-empty. The two most recent versions are kept, so sessions still finishing a page on the old file are served
-too. No Streamlit here: dashboard.components supplies the connection and the version.
+empty. Only the newest version is kept: the first result stored for a new version drops the older version's
+results at once (a worker's memory holds one warmed set, not two), and a result an older version's computation
+finishes afterwards is handed to its caller without being stored. Sessions still finishing a page on the old file
+read the older results from disk (dashboard/disk_results.py) or compute them. No Streamlit here:
+dashboard.components supplies the connection and the version.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-VERSIONS_KEPT = 2
+VERSIONS_KEPT = 1
+RETIRED_REMEMBERED = 64  # dropped versions remembered, so a late result of one is not stored again
 ENTRIES_PER_VERSION = 512
 
 
@@ -29,6 +33,7 @@ class VersionedCache:
         self.versions_kept = versions_kept
         self.entries_per_version = entries_per_version
         self._stores: OrderedDict[Hashable, OrderedDict[Hashable, Any]] = OrderedDict()
+        self._retired: OrderedDict[Hashable, None] = OrderedDict()  # versions dropped, oldest first
         self._inflight: dict[tuple[Hashable, Hashable], threading.Lock] = {}
         self._lock = threading.Lock()
         self.computed = 0  # how many times a result was computed (tests and benchmarks read it)
@@ -62,6 +67,7 @@ class VersionedCache:
     def clear(self) -> None:
         with self._lock:
             self._stores.clear()
+            self._retired.clear()
 
     def _lookup(self, version: Hashable, key: Hashable) -> tuple[bool, Any]:
         with self._lock:
@@ -76,9 +82,13 @@ class VersionedCache:
             self.computed += 1
             store = self._stores.get(version)
             if store is None:
+                if version in self._retired:
+                    return  # an older version's late result: its caller has it, the cache does not keep it
                 store = self._stores[version] = OrderedDict()
                 while len(self._stores) > self.versions_kept:
-                    self._stores.popitem(last=False)
+                    self._retired[self._stores.popitem(last=False)[0]] = None
+                    while len(self._retired) > RETIRED_REMEMBERED:
+                        self._retired.popitem(last=False)
             store[key] = value
             while len(store) > self.entries_per_version:
                 store.popitem(last=False)

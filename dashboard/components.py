@@ -137,14 +137,15 @@ def _compute_on_live(
         finally:
             cursor.close()
 
-    return _traced_get(name, version, key, compute)
+    return _traced_get(name, version, key, compute, persist=False)
 
 
 def shared(function: Callable[P, R]) -> Callable[P, R]:
     """``function(...)`` computed once per database version and arguments; every caller gets the SAME object.
 
     For results that pages only read: figures, claim cards, model runs. ``function`` reads the database
-    through :func:`connection` or through :func:`cached_query` wrappers.
+    through :func:`connection` or through :func:`cached_query` wrappers. The result is also stored on disk for
+    every process of the server (dashboard/disk_results.py): a second worker reads it instead of computing it.
     """
     name = f"{function.__module__}.{function.__qualname__}"
     signature = inspect.signature(function)
@@ -157,18 +158,23 @@ def shared(function: Callable[P, R]) -> Callable[P, R]:
     return cached
 
 
-def _traced_get(name: str, version: Hashable, key: Hashable, compute: Callable[[], R]) -> R:
-    """RUNTIME.shared.get, noted in the page run's query trace when BALANZA_TRACE=1 (dashboard/trace.py)."""
+def _traced_get(
+    name: str, version: DatabaseVersion, key: Hashable, compute: Callable[[], R], *, persist: bool = True
+) -> R:
+    """The shared result (RUNTIME.shared_result, on disk too; with ``persist`` False, in memory only: a cached
+    query's rows are quicker to read again than to unpickle), noted in the page run's query trace when
+    BALANZA_TRACE=1 (dashboard/trace.py): a result read from disk counts as reused."""
+    get = RUNTIME.shared_result if persist else RUNTIME.shared.get
     run = trace.active()
     if run is None:
-        return RUNTIME.shared.get(version, key, compute)
+        return get(version, key, compute)
     with run.call(name.removeprefix("dashboard.")) as event:
 
         def computing() -> R:
             event.computed = True
             return compute()
 
-        return RUNTIME.shared.get(version, key, computing)
+        return get(version, key, computing)
 
 
 def clear_caches() -> None:
@@ -345,7 +351,7 @@ def shared_figure(
         key = ("figure", key_parts, language, tuple(frame_digest(frame) for frame in frames))
     except TypeError:
         return finish_figure(build(), language)
-    return RUNTIME.shared.get(database_key(), key, lambda: finish_figure(build(), language))
+    return RUNTIME.shared_result(database_key(), key, lambda: finish_figure(build(), language))
 
 
 def flag_caption(caveats: pd.Series) -> None:

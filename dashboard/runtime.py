@@ -2,7 +2,7 @@
 
 What a Streamlit server process keeps for all its sessions lives here, not in the page helpers: the read-only
 connection per database file (replaced when a writer swaps a new file in), the results shared by every session
-(per database version), the tables rendered once and shared, the queries pages asked for recently, the warming
+(per database version, in memory and on disk for every process: dashboard/disk_results.py), the tables rendered once and shared, the queries pages asked for recently, the warming
 thread, ``gc.freeze`` after warming, and the patch of Streamlit's private helper that sends a shared table's
 display text again. ``start()`` installs the patch and starts the warming thread; ``close()`` stops the thread,
 takes the patch out, unfreezes the collector, forgets the caches and closes the connections. The page helpers
@@ -30,6 +30,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from dashboard.cache import VersionedCache, freeze
+from dashboard.disk_results import DiskResults, results_folder
 from etl import settings
 from etl.db import connect_read_only, file_identity
 
@@ -158,8 +159,10 @@ class Runtime:
         self.asked_kept = asked_kept
         self.freeze_after_warming = freeze_after_warming
         self.stop_timeout = stop_timeout
-        # Results every session shares, per database version (frames, figures, claim cards, model runs).
+        # Results every session shares, per database version (frames, figures, claim cards, model runs); those
+        # asked through shared_result are also kept on disk for every process (dashboard/disk_results.py).
         self.shared = VersionedCache()
+        self._disk: dict[tuple[str, Path], DiskResults] = {}
         # Tables as st.dataframe shows them, by content: pandas' rendering of a Styler (every cell's display
         # text) is done once per distinct table and shared by every session that shows it. Keyed by the frame's
         # content, not by the database version, so a result of a new database is a new key; the least
@@ -215,7 +218,7 @@ class Runtime:
                 gc.unfreeze()
                 self._frozen = False
             self._started = False
-        self.clear_caches()
+        self.clear_caches(stored=False)
         with self._asked_lock:
             self._asked.clear()
         with self._connections_lock:
@@ -229,12 +232,40 @@ class Runtime:
         """The warming thread is running."""
         return self._warmer is not None and self._warmer.is_alive()
 
-    def clear_caches(self) -> None:
+    def clear_caches(self, *, stored: bool = True) -> None:
         """Forget every shared result and rendered table (benchmarks time the first visitor after a rebuild
-        this way)."""
+        this way); with ``stored``, the results stored on disk for the served database too (every process's)."""
         self.shared.clear()
         self.styled.clear()
         st.cache_data.clear()
+        if stored:
+            for disk in {*self._disk.values(), self.disk_results(str(settings.db_path()))}:
+                if disk is not None:
+                    disk.clear()
+
+    # ---- shared results ----------------------------------------------------------------------------------
+
+    def disk_results(self, path: str) -> DiskResults | None:
+        """The results on disk of the database at ``path`` (None: ``BALANZA_RESULTS=off``)."""
+        folder = results_folder(path)
+        if folder is None:
+            return None
+        with self._lock:
+            return self._disk.setdefault((path, folder), DiskResults(folder))
+
+    def shared_result(self, version: DatabaseVersion, key: Hashable, compute: Callable[[], T]) -> T:
+        """The result for ``key`` under ``version``: from this process's memory, else from disk (what any
+        process of this server computed for the version), else ``compute()`` (stored in both)."""
+        path, identity = version
+        disk = self.disk_results(path) if identity is not None else None
+        if disk is None or identity is None:
+            return self.shared.get(version, key, compute)
+        live_identity = identity
+
+        def is_live() -> bool:
+            return file_identity(Path(path)) == live_identity
+
+        return self.shared.get(version, key, lambda: disk.get(live_identity, key, compute, is_live))
 
     # ---- connections -------------------------------------------------------------------------------------
 
