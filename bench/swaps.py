@@ -6,9 +6,10 @@ swaps a fresh copy of the catalogue in (`etl.store.copy_database` beside it, the
 as `balanza build` and `balanza load` swap theirs in; its trade files are the same) --swaps times; after each
 swap the worker re-warms, the session visits every page again, and once the worker is idle its resident
 (VmRSS) and proportional (Pss) memory are read from /proc. Prints one line per swap and the growth per swap
-over the last half of the run (where a cache that only grows would still show it).
+over the last half of the run (where a cache that only grows would still show it). The worker keeps the shared
+results on disk beside the served copy (dashboard/disk_results.py); --results off keeps them in memory only.
 
-    .venv/bin/python bench/swaps.py [--swaps 20] [--db data/balanza.duckdb]
+    .venv/bin/python bench/swaps.py [--swaps 20] [--db data/balanza.duckdb] [--results on|off]
 """
 
 from __future__ import annotations
@@ -71,7 +72,10 @@ def main() -> int:
     parser.add_argument(
         "--db", type=Path, default=None, help="database to copy (default: BALANZA_DB or data/)"
     )
+    parser.add_argument("--results", choices=("on", "off"), default="on", help="shared results on disk too")
     args = parser.parse_args()
+    if args.results == "off":
+        os.environ[settings.RESULTS.name] = "off"  # the server's environment (sessions.start_server)
     source = args.db or settings.db_path()
     with tempfile.TemporaryDirectory(prefix="balanza-swaps-") as scratch:
         served = Path(scratch) / "served" / "balanza.duckdb"

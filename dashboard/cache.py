@@ -20,20 +20,29 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 VERSIONS_KEPT = 1
-RETIRED_REMEMBERED = 64  # dropped versions remembered, so a late result of one is not stored again
 ENTRIES_PER_VERSION = 512
 
 
 class VersionedCache:
-    """Compute-once results keyed by (database version, key); least recently used entries go first."""
+    """Compute-once results keyed by (database version, key); least recently used entries go first.
+
+    ``is_live(version)`` is asked before a store is made for a version: a result an older version's computation
+    finishes after the newer version's first one is handed to its caller and not kept (it would push the live
+    version's results out).
+    """
 
     def __init__(
-        self, *, versions_kept: int = VERSIONS_KEPT, entries_per_version: int = ENTRIES_PER_VERSION
+        self,
+        *,
+        versions_kept: int = VERSIONS_KEPT,
+        entries_per_version: int = ENTRIES_PER_VERSION,
+        is_live: Callable[[Hashable], bool] | None = None,
     ) -> None:
         self.versions_kept = versions_kept
+        # Whether a version is the live database's: a version that is not gets no store of its own (None: all do).
+        self.is_live = is_live
         self.entries_per_version = entries_per_version
         self._stores: OrderedDict[Hashable, OrderedDict[Hashable, Any]] = OrderedDict()
-        self._retired: OrderedDict[Hashable, None] = OrderedDict()  # versions dropped, oldest first
         self._inflight: dict[tuple[Hashable, Hashable], threading.Lock] = {}
         self._lock = threading.Lock()
         self.computed = 0  # how many times a result was computed (tests and benchmarks read it)
@@ -67,7 +76,6 @@ class VersionedCache:
     def clear(self) -> None:
         with self._lock:
             self._stores.clear()
-            self._retired.clear()
 
     def _lookup(self, version: Hashable, key: Hashable) -> tuple[bool, Any]:
         with self._lock:
@@ -82,13 +90,11 @@ class VersionedCache:
             self.computed += 1
             store = self._stores.get(version)
             if store is None:
-                if version in self._retired:
+                if self._stores and self.is_live is not None and not self.is_live(version):
                     return  # an older version's late result: its caller has it, the cache does not keep it
                 store = self._stores[version] = OrderedDict()
                 while len(self._stores) > self.versions_kept:
-                    self._retired[self._stores.popitem(last=False)[0]] = None
-                    while len(self._retired) > RETIRED_REMEMBERED:
-                        self._retired.popitem(last=False)
+                    self._stores.popitem(last=False)
             store[key] = value
             while len(store) > self.entries_per_version:
                 store.popitem(last=False)

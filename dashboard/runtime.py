@@ -11,12 +11,14 @@ takes the patch out, unfreezes the collector, forgets the caches and closes the 
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import hashlib
 import inspect
 import logging
 import os
 import pickle
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -161,7 +163,7 @@ class Runtime:
         self.stop_timeout = stop_timeout
         # Results every session shares, per database version (frames, figures, claim cards, model runs); those
         # asked through shared_result are also kept on disk for every process (dashboard/disk_results.py).
-        self.shared = VersionedCache()
+        self.shared = VersionedCache(is_live=_is_live)
         self._disk: dict[tuple[str, Path], DiskResults] = {}
         # Tables as st.dataframe shows them, by content: pandas' rendering of a Styler (every cell's display
         # text) is done once per distinct table and shared by every session that shows it. Keyed by the frame's
@@ -260,12 +262,10 @@ class Runtime:
         disk = self.disk_results(path) if identity is not None else None
         if disk is None or identity is None:
             return self.shared.get(version, key, compute)
-        live_identity = identity
-
-        def is_live() -> bool:
-            return file_identity(Path(path)) == live_identity
-
-        return self.shared.get(version, key, lambda: disk.get(live_identity, key, compute, is_live))
+        stored = identity
+        return self.shared.get(
+            version, key, lambda: disk.get(stored, key, compute, lambda: _is_live(version))
+        )
 
     # ---- connections -------------------------------------------------------------------------------------
 
@@ -378,12 +378,40 @@ class Runtime:
         except Exception:  # a page will show the problem to whoever asks; the watcher keeps watching
             _LOG.exception("warming %s failed", version[0])
         gc.collect()  # warming's own garbage goes now, not during somebody's page
+        release_free_memory()  # the previous version's results, freed, go back to the system
         if self.freeze_after_warming:
             # What is alive now (modules, shared results) lives until the next swap: the garbage collector's
             # full passes stop walking it, so they cost what a page run leaves behind, not the whole cache.
             gc.freeze()
             self._frozen = True
         self.warmed = version
+
+
+def release_free_memory() -> bool:
+    """Hand the C heap's free pages back to the system (glibc's ``malloc_trim(0)``): the frames of a replaced
+    database version's results are freed in the middle of the heap, where glibc keeps them otherwise, so a worker
+    would grow with every swap. False where there is no glibc."""
+    if _MALLOC_TRIM is None:
+        return False
+    _MALLOC_TRIM(0)
+    return True
+
+
+def _glibc_malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_MALLOC_TRIM = _glibc_malloc_trim() if sys.platform.startswith("linux") else None
+
+
+def _is_live(version: Hashable) -> bool:
+    """Whether ``version`` (a :data:`DatabaseVersion`) is the file at its path now."""
+    if not (isinstance(version, tuple) and len(version) == 2 and isinstance(version[0], str)):
+        return True  # not a database version (a test's own key): kept
+    return file_identity(Path(version[0])) == version[1]
 
 
 class _Rendered(dict):
