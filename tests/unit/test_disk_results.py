@@ -9,6 +9,7 @@ import pickle
 import stat
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -26,7 +27,9 @@ def live() -> bool:
     return True
 
 
-def counted(value: object, calls: list[int]):  # noqa: ANN201 - a compute function for DiskResults.get
+def counted(value: object, calls: list[int]) -> Callable[[], object]:
+    """A compute function for DiskResults.get that notes each call in ``calls``."""
+
     def compute() -> object:
         calls.append(1)
         return value
@@ -70,7 +73,9 @@ def test_files_are_the_server_users_alone(tmp_path: Path) -> None:
     assert not list(version.glob(".*.tmp"))  # the temporary file was renamed over the result
 
 
-def test_a_damaged_file_is_computed_again_and_overwritten(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_damaged_file_is_computed_again_and_overwritten(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     folder = tmp_path / "balanza.duckdb.results"
     DiskResults(folder).get(V1, KEY, lambda: {"total": 1}, live)
     (result,) = stored_files(folder)
@@ -208,7 +213,9 @@ def test_the_code_stamp_names_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
     stamp = disk_results.code_stamp()
     assert len(stamp) == 12 and int(stamp, 16) >= 0
     monkeypatch.setattr(disk_results, "_STAMP", [])
-    monkeypatch.setattr(disk_results, "PICKLED_LIBRARIES", ("pandas",))  # other library versions: another stamp
+    monkeypatch.setattr(
+        disk_results, "PICKLED_LIBRARIES", ("pandas",)
+    )  # other library versions: another stamp
     assert disk_results.code_stamp() != stamp
 
 
