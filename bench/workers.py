@@ -4,14 +4,17 @@ Serves a copy of the database with Streamlit processes started as `balanza serve
 (dashboard.serve's command and environment), each on its own loopback port: the bench reaches each worker
 directly, as nginx's sticky cookie would. Worker 1 warms (as `serve` runs it) and one session visits every page
 of bench/sessions.py (with its URL filters) through it. Then worker 2 starts with warming off, so nothing is in
-its memory (a worker just restarted, or one whose warming has not reached the page yet): one session visits
+its memory (a worker just restarted, or one whose warming has not reached the page yet), and is woken as `serve`
+wakes a worker (the default page once, in a throw-away session: the frame's imports); then one session visits
 every page once (the first visit) and then again (warm); each load's time and worker 2's CPU seconds are read.
 Last, worker 3 starts with warming on: how long until it is idle, and the CPU seconds its warming took.
 
 Twice in one run, on fresh copies of the database: with BALANZA_RESULTS=off (each process computes what it
 shares: before) and with the shared results on disk beside the database (dashboard/disk_results.py: after).
 
-    .venv/bin/python bench/workers.py [--db data/balanza.duckdb] [--modes off,on]
+    .venv/bin/python bench/workers.py [--db data/balanza.duckdb] [--modes off,on] [--logs DIR]
+
+With BALANZA_TRACE=1 in the environment the workers log what each page run computed (dashboard/trace.py).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -91,6 +95,9 @@ def run_mode(source: Path, scratch: Path, results: str) -> dict:
         second = start_worker(db, port2, folder / "worker2.log", warm=False, results=results)
         processes.append(second)
         sessions.wait_healthy(port2, second, folder / "worker2.log", timeout=120)
+        serve.wake(
+            HOST, port2
+        )  # as `serve` wakes every worker it starts: the frame's imports, the default page
         sessions.wait_idle(second)
         rounds, more = asyncio.run(visit(port2, second.pid, 2))
         problems += more
@@ -125,6 +132,7 @@ def main() -> int:
         "--db", type=Path, default=None, help="database to copy (default: BALANZA_DB or data/)"
     )
     parser.add_argument("--modes", default="off,on", help="BALANZA_RESULTS modes, in order (off: before)")
+    parser.add_argument("--logs", type=Path, default=None, help="copy the workers' logs into this folder")
     args = parser.parse_args()
     source = args.db or settings.db_path()
     print(
@@ -134,6 +142,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="balanza-workers-") as scratch:
         for mode in args.modes.split(","):
             found[mode] = run_mode(source, Path(scratch), mode)
+            if args.logs is not None:
+                args.logs.mkdir(parents=True, exist_ok=True)
+                for log in (Path(scratch) / mode).glob("worker*.log"):
+                    shutil.copy(log, args.logs / f"{mode}-{log.name}")
             print(f"results {mode}: done {time.strftime('%H:%M:%S', time.gmtime())} UTC, load average "
                   f"{os.getloadavg()[0]:.2f}", flush=True)  # fmt: skip
     modes = list(found)

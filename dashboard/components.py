@@ -78,8 +78,13 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def cached_query(function: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R]) -> Callable[P, R]:
-    """``function(cursor, ...)`` computed once per database version and arguments, shared by all sessions.
+def cached_query(
+    function: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R], *, persist: bool = True
+) -> Callable[P, R]:
+    """``function(cursor, ...)`` computed once per database version and arguments, shared by all sessions; with
+    ``persist``, also stored on disk for every process of the server (dashboard/disk_results.py: a second worker
+    reads the rows instead of asking DuckDB again); without, in this process's memory only (rows a reader's own
+    filters choose, which another worker is unlikely to ask for).
 
     Every caller gets its own copy of the result (frames, lists, tuples of them), so a page may change what
     it receives. The wrapper keeps ``function``'s signature: pages call it with the same keyword arguments
@@ -94,13 +99,13 @@ def cached_query(function: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R
         read: list[DatabaseVersion] = []
         try:
             try:
-                result = own_copy(_compute_on_live(name, function, key, args, kwargs, read))
+                result = own_copy(_compute_on_live(name, function, key, args, kwargs, read, persist))
             except (BalanzaError, duckdb.Error):
                 if not read or database_key() == read[-1]:
                     raise
                 # A newer catalogue was swapped in while this query read the older one, whose files a writer
                 # may have collected since (past the grace period): read again, once, from the newer one.
-                result = own_copy(_compute_on_live(name, function, key, args, kwargs, read))
+                result = own_copy(_compute_on_live(name, function, key, args, kwargs, read, persist))
         except BalanzaError as exc:
             _stop_with(exc)
             raise
@@ -119,6 +124,7 @@ def _compute_on_live(
     args: tuple,
     kwargs: Mapping,
     read: list[DatabaseVersion],
+    persist: bool,
 ) -> R:
     """``function(cursor, *args, **kwargs)`` on the live connection, shared per database version (appended to
     ``read``); a failed read of a damaged stored file raises its named error."""
@@ -137,7 +143,7 @@ def _compute_on_live(
         finally:
             cursor.close()
 
-    return _traced_get(name, version, key, compute, persist=False)
+    return _traced_get(name, version, key, compute, persist=persist)
 
 
 def shared(function: Callable[P, R]) -> Callable[P, R]:
@@ -161,8 +167,7 @@ def shared(function: Callable[P, R]) -> Callable[P, R]:
 def _traced_get(
     name: str, version: DatabaseVersion, key: Hashable, compute: Callable[[], R], *, persist: bool = True
 ) -> R:
-    """The shared result (RUNTIME.shared_result, on disk too; with ``persist`` False, in memory only: a cached
-    query's rows are quicker to read again than to unpickle), noted in the page run's query trace when
+    """The shared result (RUNTIME.shared_result, on disk too; with ``persist`` False, in memory only), noted in the page run's query trace when
     BALANZA_TRACE=1 (dashboard/trace.py): a result read from disk counts as reused."""
     get = RUNTIME.shared_result if persist else RUNTIME.shared.get
     run = trace.active()
@@ -198,7 +203,7 @@ query_coverage = cached_query(queries.query_coverage)
 query_datasets = cached_query(queries.query_datasets)
 query_series_vintages = cached_query(queries.query_series_vintages)
 query_data_options = cached_query(queries.query_data_options)
-query_trade_rows = cached_query(queries.query_trade_rows)
+query_trade_rows = cached_query(queries.query_trade_rows, persist=False)  # the Data page's own filters
 query_hs_codes = cached_query(queries.query_hs_codes)
 query_chapter_imports = cached_query(queries.query_chapter_imports)
 query_prefix_values = cached_query(queries.query_prefix_values)
