@@ -183,8 +183,8 @@ def _traced_get(
 
 
 def clear_caches() -> None:
-    """Forget every shared result and rendered table (benchmarks time the first visitor after a rebuild
-    this way)."""
+    """Forget every shared result and rendered table, and the results stored on disk for the served database
+    (benchmarks time the first visitor after a rebuild this way)."""
     RUNTIME.clear_caches()
 
 
