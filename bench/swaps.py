@@ -6,9 +6,15 @@ swaps a fresh copy of the catalogue in (`etl.store.copy_database` beside it, the
 as `balanza build` and `balanza load` swap theirs in; its trade files are the same) --swaps times; after each
 swap the worker re-warms, the session visits every page again, and once the worker is idle its resident
 (VmRSS) and proportional (Pss) memory are read from /proc. Prints one line per swap and the growth per swap
-over the last half of the run (where a cache that only grows would still show it).
+over the last half of the run (where a cache that only grows would still show it). The worker keeps the shared
+results on disk beside the served copy (dashboard/disk_results.py); --results off keeps them in memory only.
 
-    .venv/bin/python bench/swaps.py [--swaps 20] [--db data/balanza.duckdb]
+Each visit is a new session by default; Streamlit keeps a closed session for `server.disconnectedSessionTTL`
+(120 s) in case its browser reconnects, so at about one swap every 30 s the last few visits' sessions are alive
+beside the current one. With --one-session one session stays open through every swap (a reader who keeps the
+dashboard open), so what grows from swap to swap is what the swaps leave, not sessions waiting to expire.
+
+    .venv/bin/python bench/swaps.py [--swaps 20] [--db data/balanza.duckdb] [--results on|off] [--one-session]
 """
 
 from __future__ import annotations
@@ -17,10 +23,14 @@ import argparse
 import asyncio
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import websockets
+from websockets.typing import Origin, Subprotocol
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -57,10 +67,51 @@ def memory_mb(pid: int) -> tuple[float, float]:
     return rss / 1024, pss / 1024
 
 
-def visit_every_page(port: int) -> list[str]:
-    results = sessions.Results()
-    asyncio.run(sessions.session(0, port, 1, results, seed=7))
-    return results.errors
+async def visit_every_page(port: int, socket_: websockets.ClientConnection | None) -> list[str]:
+    """Every page once: in a new session, or in ``socket_``'s."""
+    if socket_ is None:
+        results = sessions.Results()
+        await sessions.session(0, port, 1, results, seed=7)
+        return results.errors
+    errors = []
+    for page, query in sessions.PAGES.items():
+        _, problem = await sessions.load_page(socket_, page, query)
+        if problem:
+            errors.append(f"page {page or '(default)'}: {problem}")
+    return errors
+
+
+def swap_in(source: Path, scratch: Path, served: Path, swap: int, server: subprocess.Popen) -> None:
+    staged = scratch / f"next-{swap}" / "balanza.duckdb"
+    copy_database(source, staged)
+    os.replace(staged, served)
+    time.sleep(1.5)  # the warming thread notices the new file within a second
+    sessions.wait_idle(server)
+
+
+async def swaps(count: int, source: Path, scratch: Path, served: Path, server: subprocess.Popen, port: int,
+                one_session: bool) -> tuple[list[tuple[int, float, float, float]], list[str]]:  # fmt: skip
+    worker = worker_pid(server.pid)
+    errors: list[str] = []
+    rows: list[tuple[int, float, float, float]] = []
+    socket_ = None
+    if one_session:
+        socket_ = await websockets.connect(f"ws://{sessions.HOST}:{port}/_stcore/stream", subprotocols=[Subprotocol("streamlit")],
+                                           origin=Origin(f"http://{sessions.HOST}:{port}"), max_size=None)  # fmt: skip
+    try:
+        for swap in range(count + 1):
+            if swap:
+                await asyncio.to_thread(swap_in, source, scratch, served, swap, server)
+            errors += await visit_every_page(port, socket_)
+            waited = await asyncio.to_thread(sessions.wait_idle, server)
+            rows.append((swap, *memory_mb(worker), waited))
+            print(
+                f"swap {swap:>2}: worker VmRSS {rows[-1][1]:6.0f} MB  Pss {rows[-1][2]:6.0f} MB", flush=True
+            )
+    finally:
+        if socket_ is not None:
+            await socket_.close()
+    return rows, errors
 
 
 def main() -> int:
@@ -71,7 +122,11 @@ def main() -> int:
     parser.add_argument(
         "--db", type=Path, default=None, help="database to copy (default: BALANZA_DB or data/)"
     )
+    parser.add_argument("--results", choices=("on", "off"), default="on", help="shared results on disk too")
+    parser.add_argument("--one-session", action="store_true", help="one session open through every swap")
     args = parser.parse_args()
+    if args.results == "off":
+        os.environ[settings.RESULTS.name] = "off"  # the server's environment (sessions.start_server)
     source = args.db or settings.db_path()
     with tempfile.TemporaryDirectory(prefix="balanza-swaps-") as scratch:
         served = Path(scratch) / "served" / "balanza.duckdb"
@@ -79,26 +134,12 @@ def main() -> int:
         port = sessions.free_port()
         log = Path(scratch) / "server.log"
         server = sessions.start_server(served, port, log, workers=1)
-        errors: list[str] = []
-        rows: list[tuple[int, float, float, float]] = []
         try:
             sessions.wait_healthy(port, server, log)
             sessions.wait_idle(server)
-            worker = worker_pid(server.pid)
-            for swap in range(args.swaps + 1):
-                if swap:
-                    staged = Path(scratch) / f"next-{swap}" / "balanza.duckdb"
-                    copy_database(source, staged)
-                    os.replace(staged, served)
-                    time.sleep(1.5)  # the warming thread notices the new file within a second
-                    sessions.wait_idle(server)
-                errors += visit_every_page(port)
-                waited = sessions.wait_idle(server)
-                rows.append((swap, *memory_mb(worker), waited))
-                print(
-                    f"swap {swap:>2}: worker VmRSS {rows[-1][1]:6.0f} MB  Pss {rows[-1][2]:6.0f} MB",
-                    flush=True,
-                )
+            rows, errors = asyncio.run(
+                swaps(args.swaps, source, Path(scratch), served, server, port, args.one_session)
+            )
         finally:
             sessions.stop_server(server)
     half = rows[len(rows) // 2 :]

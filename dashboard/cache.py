@@ -3,8 +3,11 @@
 A result that depends only on the database (and its arguments) is computed once per database version and
 handed to every session that asks: the first caller computes it, callers arriving meanwhile wait for that
 computation instead of repeating it, and a new database version (a writer swapped a new file in) starts
-empty. The two most recent versions are kept, so sessions still finishing a page on the old file are served
-too. No Streamlit here: dashboard.components supplies the connection and the version.
+empty. Only the newest version is kept: the first result stored for a new version drops the older version's
+results at once (a worker's memory holds one warmed set, not two), and a result an older version's computation
+finishes afterwards is handed to its caller without being stored. Sessions still finishing a page on the old file
+read the older results from disk (dashboard/disk_results.py) or compute them. No Streamlit here:
+dashboard.components supplies the connection and the version.
 """
 
 from __future__ import annotations
@@ -16,17 +19,28 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-VERSIONS_KEPT = 2
+VERSIONS_KEPT = 1
 ENTRIES_PER_VERSION = 512
 
 
 class VersionedCache:
-    """Compute-once results keyed by (database version, key); least recently used entries go first."""
+    """Compute-once results keyed by (database version, key); least recently used entries go first.
+
+    ``is_live(version)`` is asked before a store is made for a version: a result an older version's computation
+    finishes after the newer version's first one is handed to its caller and not kept (it would push the live
+    version's results out).
+    """
 
     def __init__(
-        self, *, versions_kept: int = VERSIONS_KEPT, entries_per_version: int = ENTRIES_PER_VERSION
+        self,
+        *,
+        versions_kept: int = VERSIONS_KEPT,
+        entries_per_version: int = ENTRIES_PER_VERSION,
+        is_live: Callable[[Hashable], bool] | None = None,
     ) -> None:
         self.versions_kept = versions_kept
+        # Whether a version is the live database's: a version that is not gets no store of its own (None: all do).
+        self.is_live = is_live
         self.entries_per_version = entries_per_version
         self._stores: OrderedDict[Hashable, OrderedDict[Hashable, Any]] = OrderedDict()
         self._inflight: dict[tuple[Hashable, Hashable], threading.Lock] = {}
@@ -76,6 +90,8 @@ class VersionedCache:
             self.computed += 1
             store = self._stores.get(version)
             if store is None:
+                if self._stores and self.is_live is not None and not self.is_live(version):
+                    return  # an older version's late result: its caller has it, the cache does not keep it
                 store = self._stores[version] = OrderedDict()
                 while len(self._stores) > self.versions_kept:
                     self._stores.popitem(last=False)

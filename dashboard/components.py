@@ -78,8 +78,13 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def cached_query(function: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R]) -> Callable[P, R]:
-    """``function(cursor, ...)`` computed once per database version and arguments, shared by all sessions.
+def cached_query(
+    function: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R], *, persist: bool = True
+) -> Callable[P, R]:
+    """``function(cursor, ...)`` computed once per database version and arguments, shared by all sessions; with
+    ``persist``, also stored on disk for every process of the server (dashboard/disk_results.py: a second worker
+    reads the rows instead of asking DuckDB again); without, in this process's memory only (rows a reader's own
+    filters choose, which another worker is unlikely to ask for).
 
     Every caller gets its own copy of the result (frames, lists, tuples of them), so a page may change what
     it receives. The wrapper keeps ``function``'s signature: pages call it with the same keyword arguments
@@ -94,13 +99,13 @@ def cached_query(function: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R
         read: list[DatabaseVersion] = []
         try:
             try:
-                result = own_copy(_compute_on_live(name, function, key, args, kwargs, read))
+                result = own_copy(_compute_on_live(name, function, key, args, kwargs, read, persist))
             except (BalanzaError, duckdb.Error):
                 if not read or database_key() == read[-1]:
                     raise
                 # A newer catalogue was swapped in while this query read the older one, whose files a writer
                 # may have collected since (past the grace period): read again, once, from the newer one.
-                result = own_copy(_compute_on_live(name, function, key, args, kwargs, read))
+                result = own_copy(_compute_on_live(name, function, key, args, kwargs, read, persist))
         except BalanzaError as exc:
             _stop_with(exc)
             raise
@@ -119,6 +124,7 @@ def _compute_on_live(
     args: tuple,
     kwargs: Mapping,
     read: list[DatabaseVersion],
+    persist: bool,
 ) -> R:
     """``function(cursor, *args, **kwargs)`` on the live connection, shared per database version (appended to
     ``read``); a failed read of a damaged stored file raises its named error."""
@@ -137,14 +143,15 @@ def _compute_on_live(
         finally:
             cursor.close()
 
-    return _traced_get(name, version, key, compute)
+    return _traced_get(name, version, key, compute, persist=persist)
 
 
 def shared(function: Callable[P, R]) -> Callable[P, R]:
     """``function(...)`` computed once per database version and arguments; every caller gets the SAME object.
 
     For results that pages only read: figures, claim cards, model runs. ``function`` reads the database
-    through :func:`connection` or through :func:`cached_query` wrappers.
+    through :func:`connection` or through :func:`cached_query` wrappers. The result is also stored on disk for
+    every process of the server (dashboard/disk_results.py): a second worker reads it instead of computing it.
     """
     name = f"{function.__module__}.{function.__qualname__}"
     signature = inspect.signature(function)
@@ -157,23 +164,27 @@ def shared(function: Callable[P, R]) -> Callable[P, R]:
     return cached
 
 
-def _traced_get(name: str, version: Hashable, key: Hashable, compute: Callable[[], R]) -> R:
-    """RUNTIME.shared.get, noted in the page run's query trace when BALANZA_TRACE=1 (dashboard/trace.py)."""
+def _traced_get(
+    name: str, version: DatabaseVersion, key: Hashable, compute: Callable[[], R], *, persist: bool = True
+) -> R:
+    """The shared result (RUNTIME.shared_result, on disk too; with ``persist`` False, in memory only), noted in the page run's query trace when
+    BALANZA_TRACE=1 (dashboard/trace.py): a result read from disk counts as reused."""
+    get = RUNTIME.shared_result if persist else RUNTIME.shared.get
     run = trace.active()
     if run is None:
-        return RUNTIME.shared.get(version, key, compute)
+        return get(version, key, compute)
     with run.call(name.removeprefix("dashboard.")) as event:
 
         def computing() -> R:
             event.computed = True
             return compute()
 
-        return RUNTIME.shared.get(version, key, computing)
+        return get(version, key, computing)
 
 
 def clear_caches() -> None:
-    """Forget every shared result and rendered table (benchmarks time the first visitor after a rebuild
-    this way)."""
+    """Forget every shared result and rendered table, and the results stored on disk for the served database
+    (benchmarks time the first visitor after a rebuild this way)."""
     RUNTIME.clear_caches()
 
 
@@ -192,7 +203,7 @@ query_coverage = cached_query(queries.query_coverage)
 query_datasets = cached_query(queries.query_datasets)
 query_series_vintages = cached_query(queries.query_series_vintages)
 query_data_options = cached_query(queries.query_data_options)
-query_trade_rows = cached_query(queries.query_trade_rows)
+query_trade_rows = cached_query(queries.query_trade_rows, persist=False)  # the Data page's own filters
 query_hs_codes = cached_query(queries.query_hs_codes)
 query_chapter_imports = cached_query(queries.query_chapter_imports)
 query_prefix_values = cached_query(queries.query_prefix_values)
@@ -345,7 +356,7 @@ def shared_figure(
         key = ("figure", key_parts, language, tuple(frame_digest(frame) for frame in frames))
     except TypeError:
         return finish_figure(build(), language)
-    return RUNTIME.shared.get(database_key(), key, lambda: finish_figure(build(), language))
+    return RUNTIME.shared_result(database_key(), key, lambda: finish_figure(build(), language))
 
 
 def flag_caption(caveats: pd.Series) -> None:

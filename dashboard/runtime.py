@@ -2,7 +2,7 @@
 
 What a Streamlit server process keeps for all its sessions lives here, not in the page helpers: the read-only
 connection per database file (replaced when a writer swaps a new file in), the results shared by every session
-(per database version), the tables rendered once and shared, the queries pages asked for recently, the warming
+(per database version, in memory and on disk for every process: dashboard/disk_results.py), the tables rendered once and shared, the queries pages asked for recently, the warming
 thread, ``gc.freeze`` after warming, and the patch of Streamlit's private helper that sends a shared table's
 display text again. ``start()`` installs the patch and starts the warming thread; ``close()`` stops the thread,
 takes the patch out, unfreezes the collector, forgets the caches and closes the connections. The page helpers
@@ -11,12 +11,14 @@ takes the patch out, unfreezes the collector, forgets the caches and closes the 
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import hashlib
 import inspect
 import logging
 import os
 import pickle
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -30,6 +32,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from dashboard.cache import VersionedCache, freeze
+from dashboard.disk_results import DiskResults, results_folder
 from etl import settings
 from etl.db import connect_read_only, file_identity
 
@@ -158,8 +161,10 @@ class Runtime:
         self.asked_kept = asked_kept
         self.freeze_after_warming = freeze_after_warming
         self.stop_timeout = stop_timeout
-        # Results every session shares, per database version (frames, figures, claim cards, model runs).
-        self.shared = VersionedCache()
+        # Results every session shares, per database version (frames, figures, claim cards, model runs); those
+        # asked through shared_result are also kept on disk for every process (dashboard/disk_results.py).
+        self.shared = VersionedCache(is_live=_is_live)
+        self._disk: dict[tuple[str, Path], DiskResults] = {}
         # Tables as st.dataframe shows them, by content: pandas' rendering of a Styler (every cell's display
         # text) is done once per distinct table and shared by every session that shows it. Keyed by the frame's
         # content, not by the database version, so a result of a new database is a new key; the least
@@ -215,7 +220,7 @@ class Runtime:
                 gc.unfreeze()
                 self._frozen = False
             self._started = False
-        self.clear_caches()
+        self.clear_caches(stored=False)
         with self._asked_lock:
             self._asked.clear()
         with self._connections_lock:
@@ -229,12 +234,38 @@ class Runtime:
         """The warming thread is running."""
         return self._warmer is not None and self._warmer.is_alive()
 
-    def clear_caches(self) -> None:
+    def clear_caches(self, *, stored: bool = True) -> None:
         """Forget every shared result and rendered table (benchmarks time the first visitor after a rebuild
-        this way)."""
+        this way); with ``stored``, the results stored on disk for the served database too (every process's)."""
         self.shared.clear()
         self.styled.clear()
         st.cache_data.clear()
+        if stored:
+            for disk in {*self._disk.values(), self.disk_results(str(settings.db_path()))}:
+                if disk is not None:
+                    disk.clear()
+
+    # ---- shared results ----------------------------------------------------------------------------------
+
+    def disk_results(self, path: str) -> DiskResults | None:
+        """The results on disk of the database at ``path`` (None: ``BALANZA_RESULTS=off``)."""
+        folder = results_folder(path)
+        if folder is None:
+            return None
+        with self._lock:
+            return self._disk.setdefault((path, folder), DiskResults(folder))
+
+    def shared_result(self, version: DatabaseVersion, key: Hashable, compute: Callable[[], T]) -> T:
+        """The result for ``key`` under ``version``: from this process's memory, else from disk (what any
+        process of this server computed for the version), else ``compute()`` (stored in both)."""
+        path, identity = version
+        disk = self.disk_results(path) if identity is not None else None
+        if disk is None or identity is None:
+            return self.shared.get(version, key, compute)
+        stored = identity
+        return self.shared.get(
+            version, key, lambda: disk.get(stored, key, compute, lambda: _is_live(version))
+        )
 
     # ---- connections -------------------------------------------------------------------------------------
 
@@ -347,12 +378,40 @@ class Runtime:
         except Exception:  # a page will show the problem to whoever asks; the watcher keeps watching
             _LOG.exception("warming %s failed", version[0])
         gc.collect()  # warming's own garbage goes now, not during somebody's page
+        release_free_memory()  # the previous version's results, freed, go back to the system
         if self.freeze_after_warming:
             # What is alive now (modules, shared results) lives until the next swap: the garbage collector's
             # full passes stop walking it, so they cost what a page run leaves behind, not the whole cache.
             gc.freeze()
             self._frozen = True
         self.warmed = version
+
+
+def release_free_memory() -> bool:
+    """Hand the C heap's free pages back to the system (glibc's ``malloc_trim(0)``): the frames of a replaced
+    database version's results are freed in the middle of the heap, where glibc keeps them otherwise, so a worker
+    would grow with every swap. False where there is no glibc."""
+    if _MALLOC_TRIM is None:
+        return False
+    _MALLOC_TRIM(0)
+    return True
+
+
+def _glibc_malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_MALLOC_TRIM = _glibc_malloc_trim() if sys.platform.startswith("linux") else None
+
+
+def _is_live(version: Hashable) -> bool:
+    """Whether ``version`` (a :data:`DatabaseVersion`) is the file at its path now."""
+    if not (isinstance(version, tuple) and len(version) == 2 and isinstance(version[0], str)):
+        return True  # not a database version (a test's own key): kept
+    return file_identity(Path(version[0])) == version[1]
 
 
 class _Rendered(dict):

@@ -116,6 +116,15 @@ TRACE = Setting(
     "with their time in ms and rows, and the shared results it computed or reused, so a slow page explains "
     "itself. Unset: nothing is timed.",
 )
+RESULTS = Setting(
+    "BALANZA_RESULTS",
+    None,
+    "Where the dashboard keeps the results every session shares (claim cards, scenario runs, catalogue, figures) "
+    "per database version, so every worker process of `balanza serve` reads what one of them computed: unset, a "
+    "folder beside the database (`<database>.results/`, made 0700; its files are Python pickles, so it must be "
+    "the server user's alone); a path, that folder (for a read-only database folder); `off`, each process keeps "
+    "its own in memory only.",
+)
 BENCH_PROFILE = Setting(
     "BENCH_PROFILE",
     None,
@@ -136,6 +145,7 @@ SETTINGS: tuple[Setting, ...] = (
     DEBUG,
     WARM,
     TRACE,
+    RESULTS,
     FUZZ_EXAMPLES,
     BENCH_PROFILE,
     PUBLIC_URL,

@@ -141,6 +141,16 @@ class ScenarioResult:
             self.__dict__["_lines"] = cached
         return cached
 
+    def __getstate__(self) -> dict[str, Any]:
+        """A pickle holds the line table itself, not the closure that builds it (which pickle cannot take, and
+        which holds the whole market): results stored on disk (dashboard/disk_results.py) keep their lines."""
+        state = dict(self.__dict__)
+        factory = state.get("line_factory")
+        if state.get("_lines") is None and factory is not None:
+            state["_lines"] = factory()  # not kept on this object: pickling does not grow it
+        state["line_factory"] = None
+        return state
+
     def to_dict(self) -> dict[str, Any]:
         """Everything but the full line table (see `to_json`)."""
         return {

@@ -35,7 +35,10 @@ def test_a_traced_page_run_logs_each_query_with_its_time_and_rows(
     small_bundle_db: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setenv(settings.TRACE.name, "1")
-    components.clear_caches()  # every query of the page runs now, none is served from an earlier test
+    monkeypatch.setenv(settings.DB.name, str(small_bundle_db))
+    # every query of the page runs now, none is served from an earlier test (nor from the results a server of
+    # another test stored beside this database)
+    components.clear_caches()
     with caplog.at_level(logging.INFO, logger=trace.LOG.name):
         at = _data_page(small_bundle_db, monkeypatch)
     lines = _trace_lines(caplog)
@@ -69,6 +72,7 @@ def test_off_nothing_is_logged_and_pages_get_duckdbs_own_connection(
     small_bundle_db: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.delenv(settings.TRACE.name, raising=False)
+    monkeypatch.setenv(settings.DB.name, str(small_bundle_db))
     components.clear_caches()
     with caplog.at_level(logging.INFO, logger=trace.LOG.name):
         _data_page(small_bundle_db, monkeypatch)
