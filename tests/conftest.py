@@ -130,6 +130,7 @@ SLOW_TESTS = (
     "tests/integration/test_scenarios_2025.py",
     "tests/integration/test_writer_safety.py",
     "tests/integration/test_shared_on_disk.py",  # four server processes, one after another
+    "tests/app/test_pages_from_stored_results.py",  # every page rendered twice
     "tests/integration/test_corpus.py::test_refusal_through_the_command_line",
     "tests/integration/test_fetch.py::test_a_failed_chunk_loads_nothing_and_a_rerun_completes",
     "tests/integration/test_fetch.py::test_reaching_the_cap_at_hs4_splits_by_chapter",
