@@ -201,7 +201,8 @@ def run_page(
     ``base_url``: http(s)://host:port[/path] of the dashboard (a proxy's address works the same way)."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-    from websockets.sync.client import connect
+    from websockets.exceptions import InvalidMessage
+    from websockets.sync.client import ClientConnection, connect
     from websockets.typing import Origin, Subprotocol
 
     address = urlsplit(base_url)
@@ -211,14 +212,25 @@ def run_page(
     message.rerun_script.query_string = ""
     message.rerun_script.page_name = page
     problems: list[str] = []
-    with connect(
-        socket_url,
-        subprotocols=[Subprotocol("streamlit")],
-        origin=Origin(f"{address.scheme}://{address.netloc}"),
-        max_size=None,
-        open_timeout=timeout,
-        ssl=ssl_context,
-    ) as ws:
+
+    def open_socket() -> ClientConnection:
+        return connect(
+            socket_url,
+            subprotocols=[Subprotocol("streamlit")],
+            origin=Origin(f"{address.scheme}://{address.netloc}"),
+            max_size=None,
+            open_timeout=timeout,
+            ssl=ssl_context,
+        )
+
+    try:
+        socket = open_socket()
+    except (InvalidMessage, ConnectionResetError):
+        # A connection dropped before the handshake's answer (seen once through two proxies on a loaded
+        # machine): connect again once, as Streamlit's own page does when its socket drops.
+        time.sleep(1.0)
+        socket = open_socket()
+    with socket as ws:
         ws.send(message.SerializeToString())
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
