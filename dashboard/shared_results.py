@@ -1,5 +1,5 @@
 """Results that depend only on the database, computed once per database version and shared read-only by every
-session: the claim cards and their charts and CSV rows, scenario markets and runs, the product search and
+session: the claim cards and their charts, tables and CSV rows, scenario markets and runs, the product search and
 catalogue; and ``warm``, what the runtime's warming thread computes before a first visitor asks."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import claims, claims_charts, product_views, products, queries
+from dashboard import claim_text, claims, claims_charts, product_views, products, queries
 from dashboard.components import (
     connection,
     country_labels_in,
@@ -73,6 +73,12 @@ def claim_chart(claim_id: int, language: str) -> go.Figure | None:
 def claim_csv_frame(claim_id: int, language: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
     """What a claim card's Download CSV button writes (its number rows worded in ``language``); read-only."""
     return claims.card_csv_frame(_claim_card(claim_id, language))
+
+
+@shared
+def claim_numbers_table(claim_id: int, language: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """A claim card's number rows as its table shows them (:func:`dashboard.claim_text.numbers_table`); read-only."""
+    return claim_text.numbers_table(_claim_card(claim_id, language).numbers, language)
 
 
 @shared
@@ -157,6 +163,7 @@ def warm() -> Iterator[None]:
         for card in claim_cards(language):
             claim_chart(card.spec.id, language)
             claim_csv_frame(card.spec.id, language)
+            claim_numbers_table(card.spec.id, language)
             yield
     for doc in scenario_presets().values():
         scenario_result(json.dumps(doc, sort_keys=True))

@@ -103,15 +103,6 @@ def _label(table: dict[str, tuple[str, str]], key: str) -> str:
     return pair[1] if components.lang() == "es" else pair[0]
 
 
-def _display_value(value: object, unit: str) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "—"
-    number = float(value)  # type: ignore[arg-type]
-    if unit == "USD":
-        return i18n.money(number, components.lang())
-    return f"{i18n.number(number, components.lang())} {unit}"
-
-
 def _link(card: claims.ClaimCard) -> None:
     spec = card.spec
     page = spec.link_page
@@ -191,25 +182,10 @@ def _details(card: claims.ClaimCard) -> None:
         )
     if not card.numbers.empty:
         st.markdown(f"**{tx('numbers', n=len(card.numbers))}**")
-        shown = card.numbers.assign(
-            year=card.numbers["year"].astype(str),  # years and dates share the column: shown as text
-            shown=[
-                _display_value(v, u) for v, u in zip(card.numbers["value"], card.numbers["unit"], strict=True)
-            ],
-            **{
-                column: [
-                    i18n.without_file_names(claim_text.plain(str(v), language)) for v in card.numbers[column]
-                ]
-                for column in ("publisher", "perspective", "valuation", "note", "measure")
-            },
-            flag=[  # short words; the reason is in the row's note
-                i18n.flag_of(bool(p), bool(c), language)
-                for p, c in zip(card.numbers["provisional"], card.numbers["comparable"], strict=True)
-            ],
-        )
         # where each number comes from in words (publisher, valuation); the file it was read from is in the CSV
-        components.show_table(shown[["measure", "year", "perspective", "shown", "flag", "valuation", "publisher", "note"]]
-                              .rename(columns={"shown": "value"}), key=f"claim_numbers_{spec.id}")  # fmt: skip
+        components.show_table(
+            shared_results.claim_numbers_table(spec.id, language), key=f"claim_numbers_{spec.id}"
+        )
     units = ", ".join(sorted({str(u) for u in card.numbers["unit"].dropna()})) or "—"
     downloads.download_table(
         shared_results.claim_csv_frame(spec.id, language), filename=f"balanza-claim-{spec.id}.csv",

@@ -306,3 +306,21 @@ def test_a_query_on_a_catalogue_swapped_out_while_it_ran_reads_again_from_the_ne
         )
     finally:
         con.close()
+
+
+def test_a_claims_number_table_is_worded_once_and_matches_its_card(small_bundle_db: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    from dashboard import claim_text, shared_results
+
+    db = tmp_path / "balanza.duckdb"
+    copy_database(small_bundle_db, db)
+    monkeypatch.setenv("BALANZA_DB", str(db))
+    monkeypatch.setenv("BALANZA_RESULTS", "off")
+    for language in ("en", "es"):
+        cards = [card for card in shared_results.claim_cards(language) if not card.numbers.empty]
+        assert cards
+        for card in cards:
+            shown = shared_results.claim_numbers_table(card.spec.id, language)
+            assert shared_results.claim_numbers_table(card.spec.id, language) is shown  # shared, not redone
+            pd.testing.assert_frame_equal(shown, claim_text.numbers_table(card.numbers, language))
+            assert len(shown) == len(card.numbers)
