@@ -6,10 +6,13 @@ replaced by the presets' names. Pure (no Streamlit).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+
+import pandas as pd
 
 from dashboard import i18n
 from dashboard.scenarios import model_text
@@ -127,10 +130,13 @@ def plain(text: str, lang: str, presets: Mapping[str, str] | None = None) -> str
     quotation marks, and the tables in SOURCE_WORDS by their words."""
     names = presets if presets is not None else preset_names(lang)
     out = text
+    # Each pattern needs its id's own letters: a text without them is left as it is, without running the pattern.
     for preset, name in names.items():
-        out = re.sub(rf"`?\b{re.escape(preset)}\b`?", f"«{name}»" if lang == "es" else f"“{name}”", out)
+        if preset in out:
+            out = re.sub(rf"`?\b{re.escape(preset)}\b`?", f"«{name}»" if lang == "es" else f"“{name}”", out)
     for table, pair in SOURCE_WORDS.items():
-        out = re.sub(rf"\b{re.escape(table)}\b", pair[1] if lang == "es" else pair[0], out)
+        if table in out:
+            out = re.sub(rf"\b{re.escape(table)}\b", pair[1] if lang == "es" else pair[0], out)
     return out
 
 
@@ -144,3 +150,37 @@ def source_words(source: str, lang: str) -> str | None:
     """A table the checks read, in words (None where the code is a publisher's)."""
     pair = SOURCE_WORDS.get(source)
     return (pair[1] if lang == "es" else pair[0]) if pair else None
+
+
+# The number rows' columns the Claims page shows, in order (``value`` is the number in its unit, as words).
+NUMBER_COLUMNS = ("measure", "year", "perspective", "value", "flag", "valuation", "publisher", "note")
+
+
+def display_value(value: object, unit: str, lang: str) -> str:
+    """A claim's number in its unit: 'USD 13.56 bn' for dollars, '12.5 %' otherwise; '—' for none."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    number = float(value)  # type: ignore[arg-type]
+    if unit == "USD":
+        return i18n.money(number, lang)
+    return f"{i18n.number(number, lang)} {unit}"
+
+
+def numbers_table(numbers: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A claim card's number rows as the Claims page shows them (``NUMBER_COLUMNS``): years as text (years and
+    dates share the column), each number in its unit, the cited words without preset ids or file names, the two
+    flags as one short word (the reason is in the row's note)."""
+    shown = numbers.assign(
+        year=numbers["year"].astype(str),
+        shown=[display_value(v, u, lang) for v, u in zip(numbers["value"], numbers["unit"], strict=True)],
+        **{
+            column: [i18n.without_file_names(plain(str(v), lang)) for v in numbers[column]]
+            for column in ("publisher", "perspective", "valuation", "note", "measure")
+        },
+        flag=[
+            i18n.flag_of(bool(p), bool(c), lang)
+            for p, c in zip(numbers["provisional"], numbers["comparable"], strict=True)
+        ],
+    )
+    columns = [("shown" if column == "value" else column) for column in NUMBER_COLUMNS]
+    return shown[columns].rename(columns={"shown": "value"})

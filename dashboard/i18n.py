@@ -7,6 +7,7 @@ here, so a test can render each page in both languages and find no string of the
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -415,7 +416,13 @@ def without_file_names(text: object) -> str:
     'US Census Bureau (goods)', 'n_months' → 'n months'; a bracket left empty goes."""
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return "—"
-    out = FILE_NAME.sub("", str(text))
+    return _without_file_names(str(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _without_file_names(text: str) -> str:
+    """:func:`without_file_names` of a text, kept: pages word the same provenance texts on every run."""
+    out = FILE_NAME.sub("", text)
     out = PROJECT_PATH.sub("", out)
     out = SNAKE_CASE.sub(lambda found: found.group(0).replace("_", " "), out)
     out = re.sub(r"\(\s*[,;]?\s*", "(", out)

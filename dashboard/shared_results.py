@@ -1,5 +1,5 @@
 """Results that depend only on the database, computed once per database version and shared read-only by every
-session: the claim cards and their charts and CSV rows, scenario markets and runs, the product search and
+session: the claim cards and their charts, tables and CSV rows, scenario markets and runs, the product search and
 catalogue; and ``warm``, what the runtime's warming thread computes before a first visitor asks."""
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from collections.abc import Iterator
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import claims, claims_charts, product_views, products, queries
+from dashboard import claim_text, claims, claims_charts, product_views, products, queries
 from dashboard.components import (
+    balances_for,
     connection,
     country_labels_in,
     finish_figure,
@@ -26,6 +27,7 @@ from dashboard.components import (
     query_total_partners,
     query_totals,
     shared,
+    totals_for,
 )
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from etl.schema import CHINA, UNITED_STATES, WORLD
@@ -73,6 +75,27 @@ def claim_chart(claim_id: int, language: str) -> go.Figure | None:
 def claim_csv_frame(claim_id: int, language: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
     """What a claim card's Download CSV button writes (its number rows worded in ``language``); read-only."""
     return claims.card_csv_frame(_claim_card(claim_id, language))
+
+
+@shared
+def claim_numbers_table(claim_id: int, language: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """A claim card's number rows as its table shows them (:func:`dashboard.claim_text.numbers_table`); read-only."""
+    return claim_text.numbers_table(_claim_card(claim_id, language).numbers, language)
+
+
+@shared
+def long_balances(view: str, partners: tuple[str, ...], factor: float) -> pd.DataFrame:
+    """The balances of :func:`dashboard.components.balances_for` as long rows (:func:`dashboard.queries.long_measures`),
+    once per database version and arguments; read-only (a page filters it into a frame of its own)."""
+    return queries.long_measures(balances_for(view, list(partners), factor))
+
+
+@shared
+def partner_shares(partners: tuple[str, ...]) -> pd.DataFrame:
+    """Each partner's share of Colombia's trade with the World in Colombia's own figures
+    (:func:`dashboard.queries.partner_shares`), once per database version and partners; read-only."""
+    totals = totals_for(queries.REPORTER_VIEW, [*partners, WORLD], 1.0)
+    return queries.partner_shares(totals, list(partners))
 
 
 @shared
@@ -157,6 +180,7 @@ def warm() -> Iterator[None]:
         for card in claim_cards(language):
             claim_chart(card.spec.id, language)
             claim_csv_frame(card.spec.id, language)
+            claim_numbers_table(card.spec.id, language)
             yield
     for doc in scenario_presets().values():
         scenario_result(json.dumps(doc, sort_keys=True))

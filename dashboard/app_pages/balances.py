@@ -17,6 +17,7 @@ from dashboard import (
     i18n,
     queries,
     readout,
+    shared_results,
     time_charts,
     units,
     url_state,
@@ -76,7 +77,9 @@ if lead_year is not None:
         for p in present
         for _, row in with_balance[(with_balance["partner_iso3"] == p) & (with_balance["year"] == lead_year)].iterrows()
     ))  # fmt: skip
-long = queries.long_measures(wide)
+# queries.long_measures of the balances, shared (read-only), in the years shown: a frame of the page's own
+long = shared_results.long_balances(view, tuple(partners), factor)
+long = long[long["year"].between(year_from, year_to)].reset_index(drop=True)
 long["value"] = components.in_units(long, unit, base_year)
 long["partner"] = long["partner_iso3"].map(label_of)
 long["measure_label"] = long["measure"].map(measure_names)
@@ -155,7 +158,8 @@ downloads.download_table(
 st.subheader(t("split_title", lang))
 split_wide = components.balances_for(queries.REPORTER_VIEW, list(balance_split.PARTS), factor)
 split_wide = split_wide[split_wide["year"].between(year_from, year_to)].copy()
-split_totals = queries.long_measures(split_wide)
+split_totals = shared_results.long_balances(queries.REPORTER_VIEW, tuple(balance_split.PARTS), factor)
+split_totals = split_totals[split_totals["year"].between(year_from, year_to)].reset_index(drop=True)
 split_wide["value"] = components.in_units(split_wide, unit, base_year, value_column="balance")
 split = balance_split.split(split_wide, value="value")
 part_names = {

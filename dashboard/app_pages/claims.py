@@ -92,44 +92,38 @@ PAGE_NAMES = {
 }
 
 
+lang = components.lang()  # this run's language, read once
+
+
 def tx(key: str, **values: object) -> str:
     english, spanish = TX[key]
-    text = spanish if components.lang() == "es" else english
+    text = spanish if lang == "es" else english
     return text.format(**values) if values else text
 
 
 def _label(table: dict[str, tuple[str, str]], key: str) -> str:
     pair = table.get(key, (key.replace("_", " "), key.replace("_", " ")))
-    return pair[1] if components.lang() == "es" else pair[0]
-
-
-def _display_value(value: object, unit: str) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "—"
-    number = float(value)  # type: ignore[arg-type]
-    if unit == "USD":
-        return i18n.money(number, components.lang())
-    return f"{i18n.number(number, components.lang())} {unit}"
+    return pair[1] if lang == "es" else pair[0]
 
 
 def _link(card: claims.ClaimCard) -> None:
     spec = card.spec
     page = spec.link_page
     if page and (PAGES_DIR / f"{page}.py").exists():
-        name = i18n.t(PAGE_NAMES[page], components.lang()) if page in PAGE_NAMES else page
+        name = i18n.t(PAGE_NAMES[page], lang) if page in PAGE_NAMES else page
         st.page_link(f"app_pages/{page}.py", label=tx("reproduce", page=name), icon=":material/open_in_new:",
-                     query_params={**spec.link_params, "lang": components.lang()})  # fmt: skip
+                     query_params={**spec.link_params, "lang": lang})  # fmt: skip
     elif page:
         st.caption(tx("not_built", page=page, filters=claims.link_query(spec)))
     if spec.scenario_preset:  # the preset opened on the Scenarios page, named in words (never its id)
-        preset = model_text.preset_title(spec.scenario_preset, components.lang())
+        preset = model_text.preset_title(spec.scenario_preset, lang)
         st.page_link("app_pages/scenarios.py", label=tx("preset", name=preset), icon=":material/tune:",
-                     query_params={"sc": form.preset_link(spec.scenario_preset), "lang": components.lang()})  # fmt: skip
+                     query_params={"sc": form.preset_link(spec.scenario_preset), "lang": lang})  # fmt: skip
 
 
 def _words(text: str) -> str:
     """A sentence of the checks as the reader should see it: preset ids named, Markdown neutralised."""
-    return url_state.escape_markdown(claim_text.plain(text, components.lang()))
+    return url_state.escape_markdown(claim_text.plain(text, lang))
 
 
 def _one_line(card: claims.ClaimCard) -> str:
@@ -141,7 +135,7 @@ def _one_line(card: claims.ClaimCard) -> str:
 
 def _card(card: claims.ClaimCard, expanded: bool) -> None:
     spec = card.spec
-    language = components.lang()
+    language = lang
     with st.container(border=True):
         head, badge = st.columns([5, 2])
         head.subheader(f"{spec.id}. {spec.text('summary', language)}", anchor=f"claim-{spec.id}")
@@ -159,7 +153,7 @@ def _card(card: claims.ClaimCard, expanded: bool) -> None:
 
 def _details(card: claims.ClaimCard) -> None:
     spec = card.spec
-    language = components.lang()
+    language = lang
     st.markdown("  \n".join(claim_text.quote_lines(spec.quote, language)))
     if spec.related_quote:
         related = claim_text.article_label(spec.related_article or "", language)
@@ -191,25 +185,10 @@ def _details(card: claims.ClaimCard) -> None:
         )
     if not card.numbers.empty:
         st.markdown(f"**{tx('numbers', n=len(card.numbers))}**")
-        shown = card.numbers.assign(
-            year=card.numbers["year"].astype(str),  # years and dates share the column: shown as text
-            shown=[
-                _display_value(v, u) for v, u in zip(card.numbers["value"], card.numbers["unit"], strict=True)
-            ],
-            **{
-                column: [
-                    i18n.without_file_names(claim_text.plain(str(v), language)) for v in card.numbers[column]
-                ]
-                for column in ("publisher", "perspective", "valuation", "note", "measure")
-            },
-            flag=[  # short words; the reason is in the row's note
-                i18n.flag_of(bool(p), bool(c), language)
-                for p, c in zip(card.numbers["provisional"], card.numbers["comparable"], strict=True)
-            ],
-        )
         # where each number comes from in words (publisher, valuation); the file it was read from is in the CSV
-        components.show_table(shown[["measure", "year", "perspective", "shown", "flag", "valuation", "publisher", "note"]]
-                              .rename(columns={"shown": "value"}), key=f"claim_numbers_{spec.id}")  # fmt: skip
+        components.show_table(
+            shared_results.claim_numbers_table(spec.id, language), key=f"claim_numbers_{spec.id}"
+        )
     units = ", ".join(sorted({str(u) for u in card.numbers["unit"].dropna()})) or "—"
     downloads.download_table(
         shared_results.claim_csv_frame(spec.id, language), filename=f"balanza-claim-{spec.id}.csv",
@@ -219,7 +198,6 @@ def _details(card: claims.ClaimCard) -> None:
     _link(card)
 
 
-lang = components.lang()
 st.title(tx("title"))
 st.caption(tx("intro"))
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, components, downloads, i18n, queries, readout, time_charts, url_state
+from dashboard import (
+    charts,
+    components,
+    downloads,
+    i18n,
+    queries,
+    readout,
+    shared_results,
+    time_charts,
+    url_state,
+)
 from dashboard.i18n import t
 from etl.schema import CHINA, UNITED_STATES, WORLD
 
@@ -31,7 +41,8 @@ url_state.sync_url(specs)
 numerators = [p for p in partners if p != WORLD]
 
 totals = components.totals_for(queries.REPORTER_VIEW, [*numerators, WORLD], 1.0)
-shares = queries.partner_shares(totals, numerators)
+# queries.partner_shares(totals, numerators), shared (read-only): filtered below into a frame of the page's own
+shares = shared_results.partner_shares(tuple(numerators))
 share_years = sorted({int(y) for y in shares["year"]}) or [time_charts.DEFAULT_FIRST_YEAR]
 year_from, year_to = time_charts.year_range_widget(share_years[0], share_years[-1])
 shares = shares[shares["year"].between(year_from, year_to)].reset_index(drop=True)

@@ -23,14 +23,32 @@ def complete_years(frame: pd.DataFrame, keys: Sequence[str], year: str = "year")
 def missing_years(
     frame: pd.DataFrame, keys: Sequence[str], value: str, year: str = "year"
 ) -> dict[tuple, list[int]]:
-    """For each series, the years inside the overall range that have no value."""
-    completed = complete_years(frame, keys, year)
+    """For each series, the years inside the overall range that have no value: a year with no row, and a row
+    without a value (once per such row); series in key order, a series with a missing key left out, as
+    :func:`complete_years` and a group-by would find them. One pass over the rows (a page run asks for this
+    on every load; a merge of the whole grid cost several times more)."""
+    if frame.empty:
+        return {}
+    first, last = int(frame[year].min()), int(frame[year].max())
+    rows = frame[~frame[list(keys)].isna().any(axis=1)]
+    columns = [rows[key].tolist() for key in keys]
+    present: dict[tuple, set[int]] = {}  # every series, with the years it has a row for
     gaps: dict[tuple, list[int]] = {}
-    for key, group in completed.groupby(list(keys), sort=True):
-        absent = sorted(int(y) for y in group.loc[group[value].isna(), year])
+    for key, when, dated, none in zip(
+        zip(*columns, strict=True), rows[year].tolist(), rows[year].notna().tolist(), rows[value].isna().tolist(),
+        strict=True,
+    ):  # fmt: skip
+        years = present.setdefault(key, set())
+        if dated:  # a row without a year is in no year of the range
+            years.add(int(when))
+            if none:
+                gaps.setdefault(key, []).append(int(when))
+    out: dict[tuple, list[int]] = {}
+    for key in sorted(present):
+        absent = sorted(gaps.get(key, []) + [y for y in range(first, last + 1) if y not in present[key]])
         if absent:
-            gaps[key if isinstance(key, tuple) else (key,)] = absent
-    return gaps
+            out[key] = absent
+    return out
 
 
 MARKER_LINE_PX = 14  # a 10-px label line with its spacing

@@ -120,7 +120,7 @@ def query_claim_data(con: duckdb.DuckDBPyConnection, *, with_scenarios: bool = T
         SELECT period, partner_iso3, sum(value_usd) AS value_usd
         FROM trade
         WHERE source = ? AND reporter_iso3 = ? AND flow = ? AND hs_code = 'TOTAL' AND length(period) = 6
-        GROUP BY ALL ORDER BY period
+        GROUP BY ALL ORDER BY period, partner_iso3  -- ties broken: the same order in every process
         """,
         ["dian", COLOMBIA, "export"],
     ).df()

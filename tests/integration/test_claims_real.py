@@ -517,3 +517,12 @@ def test_card_figure_rows_carry_the_records_flags(cards: dict[int, c.ClaimCard])
     shares = cards[3].numbers
     shares_2024 = shares[shares["year"].astype(str) == "2024"]
     assert len(shares_2024) and not shares_2024["provisional"].any() and shares_2024["comparable"].all()
+
+
+def test_dian_monthly_rows_come_in_one_order_in_every_process(claim_data: c.ClaimData) -> None:
+    # the US and no declared destination share every month: without a tie-break their order followed the
+    # database's parallel aggregation, and two processes worded the same card's rows in different orders
+    monthly = claim_data.dian_monthly
+    keys = list(zip(monthly["period"], monthly["partner_iso3"], strict=True))
+    assert keys == sorted(keys)
+    assert len(set(monthly["partner_iso3"])) > 1 and len(keys) > len(set(monthly["period"]))

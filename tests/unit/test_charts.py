@@ -28,6 +28,61 @@ def test_missing_years_become_gaps_not_zeros() -> None:
     assert charts.missing_years(_series(), ["partner"], "value") == {("CHN",): [2020], ("USA",): [2019, 2020]}
 
 
+def test_missing_years_per_series_counts_present_rows_without_a_value_as_missing() -> None:
+    """Two keys, a row whose value is NaN (missing, like an absent year), a year a series has twice (once
+    without a value: missing), a series with no gap (left out) and columns the gaps do not read."""
+    frame = pd.DataFrame(
+        {
+            "partner": ["CHN", "CHN", "CHN", "CHN", "USA", "USA", "USA", "USA", "USA"],
+            "flow": ["x", "x", "x", "m", "x", "x", "x", "x", "x"],
+            "year": [2018, 2019, 2021, 2018, 2018, 2019, 2020, 2020, 2021],
+            "value": [1.0, float("nan"), 3.0, 4.0, 1.0, 2.0, 3.0, float("nan"), 5.0],
+            "label": ["a", "b", "c", "d", "e", "f", "g", "h", "i"],
+        }
+    )
+    # by hand: years 2018-2021; CHN/x lacks 2019 (NaN) and 2020 (absent); CHN/m has only 2018; USA/x lacks a value
+    # in one of its two 2020 rows; each gap listed once per row without a value
+    assert charts.missing_years(frame, ["partner", "flow"], "value") == {
+        ("CHN", "m"): [2019, 2020, 2021],
+        ("CHN", "x"): [2019, 2020],
+        ("USA", "x"): [2020],
+    }
+    assert (
+        charts.missing_years(frame[frame["partner"] == "USA"].assign(value=1.0), ["partner"], "value") == {}
+    )
+    assert charts.missing_years(frame.iloc[:0], ["partner"], "value") == {}
+
+
+def test_missing_years_agree_with_a_completed_grid_grouped_by_series() -> None:
+    """The one-pass count against the slow formulation it replaced: every (series, year) of the grid merged
+    with the rows, the rows without a value grouped by series. Random frames: repeated years, gaps, missing
+    values and keys, arrow strings and integers as keys."""
+    import numpy as np
+
+    def by_grid(frame: pd.DataFrame, keys: list[str]) -> dict[tuple, list[int]]:
+        completed = charts.complete_years(frame, keys)
+        out: dict[tuple, list[int]] = {}
+        for key, group in completed.groupby(keys, sort=True):
+            absent = sorted(int(y) for y in group.loc[group["value"].isna(), "year"])
+            if absent:
+                out[key if isinstance(key, tuple) else (key,)] = absent
+        return out
+
+    rng = np.random.default_rng(23)
+    for _ in range(40):
+        n = int(rng.integers(1, 40))
+        frame = pd.DataFrame(
+            {
+                "partner": pd.array(rng.choice(["CHN", "USA", "WLD", None], n), dtype="str"),
+                "flow": rng.integers(0, 3, n),
+                "year": rng.integers(2015, 2024, n),
+                "value": np.where(rng.random(n) < 0.3, np.nan, rng.random(n)),
+            }
+        )
+        for keys in (["partner"], ["flow"], ["partner", "flow"]):
+            assert charts.missing_years(frame, keys, "value") == by_grid(frame, keys), frame
+
+
 def test_line_chart_draws_gaps_and_carries_units_and_footnote() -> None:
     fig = charts.line_chart(
         _series(),

@@ -66,3 +66,45 @@ def test_no_preset_description_shows_a_file_path_on_the_scenarios_page() -> None
             )
             assert not PATHS_AND_IDS.search(shown), (path.name, lang, shown)
             assert "()" not in shown and "( " not in shown
+
+
+def test_an_id_inside_a_longer_word_stays_and_a_text_without_ids_is_unchanged() -> None:
+    text = "colombia_10pp_more_x and xpublished_indicators stay; 12 % of 2024 imports"
+    assert claim_text.plain(text, "en") == text
+    presets = {"p1": "One"}
+    assert claim_text.plain("`p1`, p1x and p1.", "en", presets) == "“One”, p1x and “One”."
+
+
+def test_a_cards_number_rows_as_the_claims_page_shows_them() -> None:
+    import pandas as pd
+
+    numbers = pd.DataFrame(
+        {
+            "measure": ["share of colombia_10pp_more", "balance"],
+            "year": [2024, 2023],
+            "perspective": ["Colombia-reported", "mirror"],
+            "value": [12.345, -3.24e9],
+            "unit": ["%", "USD"],
+            "provisional": [True, False],
+            "comparable": [True, False],
+            "valuation": ["FOB", "CIF"],
+            "publisher": ["DANE (dane_exports.csv, goods)", "IMF"],
+            "note": ["n_months < 12", "—"],
+        }
+    )
+    english = claim_text.numbers_table(numbers, "en")
+    preset = json.loads((ROOT / "model" / "presets" / "colombia_10pp_more.json").read_text(encoding="utf-8"))
+    assert list(english.columns) == list(claim_text.NUMBER_COLUMNS)
+    assert english.to_dict("list") == {
+        "measure": [f"share of “{preset['name']}”", "balance"],
+        "year": ["2024", "2023"],
+        "perspective": ["Colombia-reported", "mirror"],
+        "value": ["12.35 %", "USD -3.24 bn"],
+        "flag": ["provisional", "not comparable"],
+        "valuation": ["FOB", "CIF"],
+        "publisher": ["DANE (goods)", "IMF"],
+        "note": ["n months < 12", "—"],
+    }
+    spanish = claim_text.numbers_table(numbers, "es")
+    assert spanish["value"].tolist() == ["12,35 %", "-3,24 mil millones de USD"]
+    assert spanish["flag"].tolist() == ["provisional", "no comparable"]

@@ -306,3 +306,47 @@ def test_a_query_on_a_catalogue_swapped_out_while_it_ran_reads_again_from_the_ne
         )
     finally:
         con.close()
+
+
+def test_a_claims_number_table_is_worded_once_and_matches_its_card(small_bundle_db: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    from dashboard import claim_text, shared_results
+
+    db = tmp_path / "balanza.duckdb"
+    copy_database(small_bundle_db, db)
+    monkeypatch.setenv("BALANZA_DB", str(db))
+    monkeypatch.setenv("BALANZA_RESULTS", "off")
+    for language in ("en", "es"):
+        cards = [card for card in shared_results.claim_cards(language) if not card.numbers.empty]
+        assert cards
+        for card in cards:
+            shown = shared_results.claim_numbers_table(card.spec.id, language)
+            assert shared_results.claim_numbers_table(card.spec.id, language) is shown  # shared, not redone
+            pd.testing.assert_frame_equal(shown, claim_text.numbers_table(card.numbers, language))
+            assert len(shown) == len(card.numbers)
+
+
+def test_shared_long_balances_and_shares_are_what_the_pages_computed_on_each_run(small_bundle_db: Path, tmp_path: Path,
+                                                                                 monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The Balances page filters the shared long rows to its years; it used to take the long rows of the wide rows
+    of those years: the same rows in the same order. The Dependence page's shares are the ones it computed."""
+    from dashboard import components, queries, shared_results
+
+    db = tmp_path / "balanza.duckdb"
+    copy_database(small_bundle_db, db)
+    monkeypatch.setenv("BALANZA_DB", str(db))
+    monkeypatch.setenv("BALANZA_RESULTS", "off")
+    for view, factor in ((queries.REPORTER_VIEW, 1.06), (queries.RECONCILED_VIEW, 1.1)):
+        partners = ["CHN", "USA", "WLD"]
+        shared = shared_results.long_balances(view, tuple(partners), factor)
+        assert shared_results.long_balances(view, tuple(partners), factor) is shared
+        wide = components.balances_for(view, partners, factor)
+        assert not shared.empty
+        for first, last in ((2000, 2030), (2010, 2015), (2016, 2016)):
+            expected = queries.long_measures(wide[wide["year"].between(first, last)])
+            got = shared[shared["year"].between(first, last)].reset_index(drop=True)
+            pd.testing.assert_frame_equal(got, expected)
+    totals = components.totals_for(queries.REPORTER_VIEW, ["CHN", "USA", "WLD"], 1.0)
+    shares = shared_results.partner_shares(("CHN", "USA"))
+    assert not shares.empty
+    pd.testing.assert_frame_equal(shares, queries.partner_shares(totals, ["CHN", "USA"]))
