@@ -25,7 +25,7 @@ from etl.schema import BILLION, COLOMBIA
 CLAIM_COLOUR = "#000000"  # the claim itself: black, dashed, so it never reads as a data series
 BAND_COLOUR = "rgba(0, 0, 0, 0.08)"
 PERSPECTIVE_COLOURS = {c.COL_REPORTED: OKABE_ITO[3], c.MIRROR: OKABE_ITO[0], c.MIXED: OKABE_ITO[2]}
-CLAIM_LABEL_CHARS = 40  # an 11-px label line on the claim's line that fits a 400-px screen
+CLAIM_LABEL_CHARS = 36  # an 11-px label line on the claim's line that fits a 400-px screen, with room to spare (40 reached 3 px past a card's chart where the y axis took more room)
 SHARE_AXIS_MAX_PCT = 200.0  # shares of a tiny total deficit reach 900 %; the axis stops here and says so
 
 
