@@ -9,12 +9,12 @@ Expected figures come from the raw DANE import annex (imports from China by DANE
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from tests.e2e.conftest import ready
 from tools.browser import CHROMIUM
 
 pytestmark = [
@@ -39,19 +39,6 @@ def annex_chn() -> pd.DataFrame:
 def spanish_billions(usd: float) -> str:
     """'15,94 mil millones de USD' computed here, not by the page's formatter."""
     return f"{usd / 1e9:.2f}".replace(".", ",") + " mil millones de USD"
-
-
-@pytest.fixture(scope="module")
-def context(server: str, chromium) -> Iterator[object]:
-    context = chromium.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1100})
-    yield context
-    context.close()
-
-
-def _ready(page) -> None:
-    page.wait_for_selector(".js-plotly-plot .main-svg", state="attached", timeout=WAIT)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT)
-    assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def _select(page, label: str, option: str, nth: int = 0) -> None:
@@ -87,15 +74,15 @@ def test_what_colombia_bought_from_china_by_chapter_and_what_grew_fastest(server
     page = context.new_page()
     try:
         page.goto(f"{server}/?lang=es")
-        _ready(page)
+        ready(page)
         page.get_by_role("link", name="Productos").first.click()  # the navigation, as a reader finds it
         page.wait_for_url(re.compile(r"/products"), timeout=WAIT)
-        _ready(page)
+        ready(page)
         page.get_by_role("heading", name="Productos").first.wait_for(timeout=WAIT)
 
         # 1. What Colombia bought from China in 2024, by chapter
         _select(page, "Año", "2024")
-        _ready(page)
+        ready(page)
         bought = page.get_by_text("En 2024 Colombia le compró a China", exact=False).first
         bought.wait_for(timeout=WAIT)
         sentence = bought.inner_text()
@@ -115,7 +102,7 @@ def test_what_colombia_bought_from_china_by_chapter_and_what_grew_fastest(server
         # 2. What grew fastest since 2019, in %
         _select(page, "Comparar con el año", "2019")
         page.wait_for_url(re.compile(r"from=2019"), timeout=WAIT)
-        _ready(page)
+        ready(page)
         answer = page.get_by_text("Mayor crecimiento 2019 → 2024:", exact=False).first
         answer.wait_for(timeout=WAIT)
         shown = answer.inner_text()

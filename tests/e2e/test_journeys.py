@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from collections.abc import Iterator
 
 import pytest
 
 from model.scenario_link import decode_scenario_set
+from tests.e2e.conftest import ready
 from tools.browser import CHROMIUM
 
 pytestmark = [
@@ -28,33 +28,20 @@ pytestmark = [
 WAIT = 240_000  # a cold server on a loaded 2-core machine: the first scenario run can take minutes
 
 
-@pytest.fixture(scope="module")
-def context(server: str, chromium) -> Iterator[object]:
-    context = chromium.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1100})
-    yield context
-    context.close()
-
-
-def _ready(page) -> None:
-    page.wait_for_selector(".js-plotly-plot .main-svg", state="attached", timeout=WAIT)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT)
-    assert page.locator('[data-testid="stException"]').count() == 0
-
-
 def test_claims_open_a_card_and_reproduce_it_on_balances(server: str, context) -> None:
     page = context.new_page()
     try:
         page.goto(f"{server}/claims")
-        _ready(page)
+        ready(page)
         # open claim 1's card from the claim picker
         page.get_by_label("Claim").first.click()
         page.get_by_role("option", name=re.compile(r"^1\. ")).click()
         page.wait_for_url(re.compile(r"claim=1"), timeout=WAIT)
-        _ready(page)
+        ready(page)
         assert page.get_by_text("$14 billion", exact=False).count() >= 1
         page.get_by_role("link", name=re.compile("Reproduce on the Balances page")).click()
         page.wait_for_url(re.compile(r"/balances\?.*partners=CHN"), timeout=WAIT)
-        _ready(page)
+        ready(page)
         assert page.get_by_role("heading", name="Balances").count() >= 1
         # the claim's numbers are on screen: the balance chart and the split chart, with the claim line
         assert page.get_by_text("No data for this selection", exact=False).count() == 0
@@ -80,7 +67,7 @@ def test_scenarios_build_two_compare_and_open_the_report(server: str, context) -
     page = context.new_page()
     try:
         page.goto(f"{server}/scenarios")
-        _ready(page)
+        ready(page)
         # 1: the default preset, saved
         page.get_by_role("button", name=re.compile(r"^Save “Colombia faces 10 points")).click()
         page.get_by_role("button", name="Remove").first.wait_for(timeout=WAIT)
@@ -90,7 +77,7 @@ def test_scenarios_build_two_compare_and_open_the_report(server: str, context) -
         page.get_by_role("heading", name="US 10% on everyone").wait_for(timeout=WAIT)
         page.get_by_role("button", name=re.compile(r"^Save “US 10% on everyone")).click()
         page.get_by_text("Tariff scenarios (USD million)").wait_for(timeout=WAIT)
-        _ready(page)
+        ready(page)
         # the comparison: one panel per scenario, both names on it
         comparison = (
             page.locator(".js-plotly-plot")
@@ -126,7 +113,7 @@ def test_scenarios_build_two_compare_and_open_the_report(server: str, context) -
         again = context.new_page()
         try:
             again.goto(link)
-            _ready(again)
+            ready(again)
             again.get_by_text("Tariff scenarios (USD million)").wait_for(timeout=WAIT)
             again_state = decode_scenario_set(
                 urllib.parse.parse_qs(urllib.parse.urlsplit(again.url).query)["sc"][0]

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from tests.e2e.conftest import ready
 from tools.browser import CHROMIUM
 
 pytestmark = [
@@ -40,19 +40,6 @@ PRESETS_ES = (
     "EE. UU.: 10 % a todos",
     "Aranceles de EE. UU. el 7 de agosto de 2025: tasas por país",
 )
-
-
-@pytest.fixture(scope="module")
-def context(server: str, chromium) -> Iterator[object]:
-    context = chromium.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1100})
-    yield context
-    context.close()
-
-
-def _ready(page) -> None:
-    page.wait_for_selector(".js-plotly-plot .main-svg", state="attached", timeout=WAIT)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT)
-    assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def _select(page, label: str, option: str) -> None:
@@ -84,7 +71,7 @@ def test_present_three_scenarios_as_a_deck_and_a_report(server: str, context) ->
     page = context.new_page()
     try:
         page.goto(f"{server}/scenarios?lang=es")
-        _ready(page)
+        ready(page)
         page.get_by_role("button", name=re.compile("^Guardar «")).click()  # the current scenario: the default
         page.get_by_role("button", name="Quitar").first.wait_for(timeout=WAIT)
         for preset in PRESETS_ES[1:]:
@@ -101,7 +88,7 @@ def test_present_three_scenarios_as_a_deck_and_a_report(server: str, context) ->
         page.get_by_text("Exportaciones de Colombia a EE. UU., antes y después de cada escenario").wait_for(
             timeout=WAIT
         )
-        _ready(page)
+        ready(page)
 
         deck = Presentation(io.BytesIO(_download(page, "Diapositivas (PowerPoint)")))
         assert (deck.slide_width, deck.slide_height) == (
@@ -156,7 +143,7 @@ def test_download_a_csv_and_an_excel_file_read_in_a_spanish_locale(server: str, 
     page = context.new_page()
     try:
         page.goto(f"{server}/balances?partners=CHN,USA,WLD&lang=es")
-        _ready(page)
+        ready(page)
         csv = pd.read_csv(io.BytesIO(_download(page, "Descargar CSV")), **SPANISH)
         value = next(c for c in csv.columns if c.startswith("Valor (USD"))
         assert pd.api.types.is_numeric_dtype(csv[value])  # one number per cell, not one column of text

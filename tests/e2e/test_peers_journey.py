@@ -6,12 +6,12 @@ link that reproduces the view."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pandas as pd
 import pytest
 
 from etl import settings
+from tests.e2e.conftest import ready
 from tools.browser import CHROMIUM
 
 pytestmark = [
@@ -23,19 +23,6 @@ pytestmark = [
 ]
 WAIT = 240_000
 RAW = settings.DATA_DIR / "raw"
-
-
-@pytest.fixture(scope="module")
-def context(server: str, chromium) -> Iterator[object]:
-    context = chromium.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1100})
-    yield context
-    context.close()
-
-
-def _ready(page) -> None:
-    page.wait_for_selector(".js-plotly-plot .main-svg", state="attached", timeout=WAIT)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT)
-    assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def _expected_export_share_to_china(peer: str, iso2: str, year: int) -> float:
@@ -56,11 +43,11 @@ def test_in_spanish_open_the_peers_page_and_download_its_ranking(server: str, co
     page = context.new_page()
     try:
         page.goto(f"{server}/?lang=es")
-        _ready(page)
+        ready(page)
         page.get_by_role("link", name="Pares").first.click()
         page.wait_for_url(re.compile(r"/peers"), timeout=WAIT)
         page.get_by_role("heading", name=re.compile("Colombia y sus pares")).wait_for(timeout=WAIT)
-        _ready(page)
+        ready(page)
         assert page.get_by_text("Cuándo China superó a Estados Unidos").count() >= 1
         assert page.get_by_text("Clasificación en 2024").count() >= 1
         with page.expect_download(timeout=60_000) as info:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.e2e.conftest import ready
 from tools.browser import CHROMIUM
 
 pytestmark = [
@@ -59,18 +60,12 @@ def screen(request: pytest.FixtureRequest, server: str, chromium) -> Iterator[ob
     context.close()
 
 
-def _ready(page) -> None:
-    page.wait_for_selector(".js-plotly-plot .main-svg", state="attached", timeout=WAIT)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT)
-    assert page.locator('[data-testid="stException"]').count() == 0
-
-
 @pytest.mark.parametrize("page_name", PAGES)
 def test_numbers_are_whole_and_chart_texts_apart(server: str, screen, page_name: str) -> None:
     page = screen.new_page()
     try:
         page.goto(f"{server}/{'' if page_name == 'overview' else page_name}?lang=es")
-        _ready(page)
+        ready(page)
         if page_name == "claims":  # open every card's details: their charts are drawn only when shown
             for summary in page.locator('[data-testid="stExpander"] summary').all():
                 summary.click()
